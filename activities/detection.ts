@@ -1,0 +1,89 @@
+import { DescribeInstancesCommand, type EC2Client, type Instance } from '@aws-sdk/client-ec2';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { Client } from '@temporalio/client';
+import { detectFaults, type DetectionResult, type DetectionThresholds, type Watermarks } from '../domain/detection';
+import type { IncidentRequest } from '../domain/incident';
+import { openOrJoinIncident, type OpenedIncident } from './incident-starter';
+import { stateOf } from './instances';
+import { readEc2Metrics, type MetricRequest } from './metrics';
+import { FLEET_TAG } from './tags';
+import { MEDIC_RESOURCE } from '../workflows/search-attributes';
+
+export interface DetectionSettings extends DetectionThresholds {
+  metricPeriodSeconds: number;
+  lookbackMinutes: number;
+}
+
+export interface ScanInput {
+  fleet: string;
+  watermarks: Watermarks;
+}
+
+export interface ScanResult extends DetectionResult {
+  instancesSeen: number;
+}
+
+async function listFleet(ec2: EC2Client, fleet: string): Promise<Instance[]> {
+  const instances: Instance[] = [];
+  let nextToken: string | undefined;
+  do {
+    const out = await ec2.send(
+      new DescribeInstancesCommand({
+        Filters: [
+          { Name: `tag:${FLEET_TAG}`, Values: [fleet] },
+          { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },
+        ],
+        NextToken: nextToken,
+      }),
+    );
+    instances.push(...(out.Reservations ?? []).flatMap((r) => r.Instances ?? []));
+    nextToken = out.NextToken;
+  } while (nextToken);
+  return instances;
+}
+
+/** Resources with an incident in progress, from Temporal visibility. */
+async function resourcesUnderRemediation(temporal: Client): Promise<Set<string>> {
+  const busy = new Set<string>();
+  const query = `WorkflowType = 'incidentWorkflow' AND ExecutionStatus = 'Running'`;
+  for await (const execution of temporal.workflow.list({ query })) {
+    const resource = execution.typedSearchAttributes.get(MEDIC_RESOURCE);
+    if (resource) busy.add(resource);
+  }
+  return busy;
+}
+
+export function createDetectionActivities(
+  ec2: EC2Client,
+  cloudwatch: CloudWatchClient,
+  temporal: Client,
+  settings: DetectionSettings,
+) {
+  async function scanFleet(input: ScanInput): Promise<ScanResult> {
+    const instances = await listFleet(ec2, input.fleet);
+    const ids = instances.map((i) => i.InstanceId as string);
+    const requests: MetricRequest[] = ids.flatMap((instanceId) => [
+      { instanceId, metric: 'StatusCheckFailed' as const },
+      { instanceId, metric: 'CPUUtilization' as const },
+    ]);
+    const now = new Date();
+    const metrics = requests.length
+      ? await readEc2Metrics(cloudwatch, requests, new Date(now.getTime() - settings.lookbackMinutes * 60_000), new Date(now.getTime() + 60_000), settings.metricPeriodSeconds)
+      : new Map();
+    const busy = await resourcesUnderRemediation(temporal);
+    const observations = instances.map((i) => ({
+      instanceId: i.InstanceId as string,
+      state: stateOf(i),
+      statusCheckFailed: metrics.get(`${i.InstanceId}/StatusCheckFailed`) ?? [],
+      cpuUtilization: metrics.get(`${i.InstanceId}/CPUUtilization`) ?? [],
+    }));
+    const result = detectFaults(observations, input.watermarks, busy, settings, now.toISOString());
+    return { ...result, instancesSeen: instances.length };
+  }
+
+  async function openIncident(request: IncidentRequest): Promise<OpenedIncident> {
+    return openOrJoinIncident(temporal, request);
+  }
+
+  return { scanFleet, openIncident };
+}

@@ -1,0 +1,101 @@
+import { DescribeInstanceStatusCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { Diagnosis, IncidentKind } from '../domain/incident';
+import { parseModeTag } from '../domain/mode';
+import { findInstance, stateOf, tagValue } from './instances';
+import { readEc2Metrics } from './metrics';
+import { MODE_TAG } from './tags';
+
+export interface DiagnosisSettings {
+  metricPeriodSeconds: number;
+  cpuHighPercent: number;
+}
+
+export interface HealthCheckInput {
+  instanceId: string;
+  kind: IncidentKind;
+  /** Only evidence newer than this counts: older datapoints describe the fault we just fixed. */
+  since: string;
+}
+
+export interface HealthCheckResult {
+  healthy: boolean;
+  detail: string;
+}
+
+async function statusChecks(ec2: EC2Client, instanceId: string): Promise<{ system?: string; instance?: string }> {
+  const out = await ec2.send(new DescribeInstanceStatusCommand({ InstanceIds: [instanceId], IncludeAllInstances: true }));
+  const status = out.InstanceStatuses?.[0];
+  return { system: status?.SystemStatus?.Status, instance: status?.InstanceStatus?.Status };
+}
+
+export function createDiagnosisActivities(ec2: EC2Client, cloudwatch: CloudWatchClient, settings: DiagnosisSettings) {
+  async function recentMetrics(instanceId: string, since: Date) {
+    const metrics = await readEc2Metrics(
+      cloudwatch,
+      [
+        { instanceId, metric: 'StatusCheckFailed' },
+        { instanceId, metric: 'CPUUtilization' },
+      ],
+      since,
+      new Date(Date.now() + 60_000),
+      settings.metricPeriodSeconds,
+    );
+    return {
+      statusCheckFailed: metrics.get(`${instanceId}/StatusCheckFailed`) ?? [],
+      cpu: metrics.get(`${instanceId}/CPUUtilization`) ?? [],
+    };
+  }
+
+  async function diagnoseInstance(input: { instanceId: string; lookbackMinutes: number }): Promise<Diagnosis> {
+    const instance = await findInstance(ec2, input.instanceId);
+    if (!instance) {
+      return { exists: false, state: 'not-found', recentStatusCheckFailures: 0, findings: [`${input.instanceId} was not found in EC2.`] };
+    }
+    const state = stateOf(instance);
+    const checks = await statusChecks(ec2, input.instanceId);
+    const metrics = await recentMetrics(input.instanceId, new Date(Date.now() - input.lookbackMinutes * 60_000));
+    const failures = metrics.statusCheckFailed.filter((p) => p.value >= 1).length;
+    const maxCpu = metrics.cpu.length ? Math.max(...metrics.cpu.map((p) => p.value)) : undefined;
+    const findings = [
+      `State ${state} (${instance.InstanceType ?? 'unknown type'}).`,
+      `Status checks: system ${checks.system ?? 'unknown'}, instance ${checks.instance ?? 'unknown'}.`,
+      `${failures} failing StatusCheckFailed datapoint(s) in the last ${input.lookbackMinutes} min.`,
+      maxCpu === undefined ? 'No CPU datapoints.' : `Peak CPU ${maxCpu.toFixed(1)}%.`,
+    ];
+    return {
+      exists: true,
+      state,
+      instanceType: instance.InstanceType,
+      systemStatus: checks.system,
+      instanceStatus: checks.instance,
+      modeTag: parseModeTag(tagValue(instance, MODE_TAG)),
+      recentStatusCheckFailures: failures,
+      recentMaxCpu: maxCpu,
+      findings,
+    };
+  }
+
+  async function checkHealth(input: HealthCheckInput): Promise<HealthCheckResult> {
+    const instance = await findInstance(ec2, input.instanceId);
+    if (!instance) return { healthy: false, detail: `${input.instanceId} no longer exists` };
+    const state = stateOf(instance);
+    if (state !== 'running') return { healthy: false, detail: `${input.instanceId} is ${state}` };
+    const checks = await statusChecks(ec2, input.instanceId);
+    if (checks.system === 'impaired' || checks.instance === 'impaired') {
+      return { healthy: false, detail: `status checks impaired (system ${checks.system}, instance ${checks.instance})` };
+    }
+    const metrics = await recentMetrics(input.instanceId, new Date(input.since));
+    const failing = metrics.statusCheckFailed.filter((p) => p.value >= 1);
+    if (failing.length > 0) {
+      return { healthy: false, detail: `${failing.length} failing status check datapoint(s) since ${input.since}` };
+    }
+    if (input.kind === 'cpu-high' && metrics.cpu.length > 0) {
+      const mean = metrics.cpu.reduce((s, p) => s + p.value, 0) / metrics.cpu.length;
+      if (mean >= settings.cpuHighPercent) return { healthy: false, detail: `CPU still ${mean.toFixed(1)}% since ${input.since}` };
+    }
+    return { healthy: true, detail: `${input.instanceId} running, status checks ${checks.instance ?? 'ok'}, no failing datapoints since the action` };
+  }
+
+  return { diagnoseInstance, checkHealth };
+}

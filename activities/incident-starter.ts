@@ -1,0 +1,54 @@
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { TASK_QUEUES } from '../domain/config';
+import { incidentWorkflowId } from '../domain/ids';
+import type { IncidentRequest } from '../domain/incident';
+import { alertSignal } from '../workflows/messages';
+import { MEDIC_KIND, MEDIC_MODE, MEDIC_RESOURCE, MEDIC_SEVERITY, MEDIC_STATUS } from '../workflows/search-attributes';
+import type { incidentWorkflow } from '../workflows/incident';
+
+export interface OpenedIncident {
+  incidentId: string;
+  runId: string;
+  /** false when the alert joined an incident that was already open. */
+  created: boolean;
+}
+
+/**
+ * Opens the incident for a resource+kind, or adds the alert to the one already open. Starting
+ * with a FAIL conflict policy tells us which case we are in; if the open incident closes between
+ * the start and the signal, we try once more and open a new one.
+ */
+export async function openOrJoinIncident(client: Client, request: IncidentRequest): Promise<OpenedIncident> {
+  const incidentId = incidentWorkflowId(request.resourceId, request.kind);
+  const alert = { source: request.source ?? 'api', summary: request.summary ?? `${request.kind} on ${request.resourceId}`, at: new Date().toISOString() };
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const handle = await client.workflow.start<typeof incidentWorkflow>('incidentWorkflow', {
+        workflowId: incidentId,
+        taskQueue: TASK_QUEUES.healing,
+        args: [request],
+        workflowIdConflictPolicy: 'FAIL',
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+        typedSearchAttributes: [
+          { key: MEDIC_RESOURCE, value: request.resourceId },
+          { key: MEDIC_KIND, value: request.kind },
+          { key: MEDIC_STATUS, value: 'detected' },
+          { key: MEDIC_SEVERITY, value: request.severity ?? 'high' },
+          { key: MEDIC_MODE, value: request.mode ?? 'pending' },
+        ],
+      });
+      return { incidentId, runId: handle.firstExecutionRunId, created: true };
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+    try {
+      const handle = client.workflow.getHandle(incidentId);
+      await handle.signal(alertSignal, alert);
+      const description = await handle.describe();
+      return { incidentId, runId: description.runId, created: false };
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+    }
+  }
+  throw new Error(`Could not open or join incident ${incidentId}: it kept closing and reopening`);
+}

@@ -1,0 +1,46 @@
+import { Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import type { MedicConfig } from '../domain/config';
+import type { AwsClients } from './aws-clients';
+import { createDetectionActivities } from './detection';
+import { createDiagnosisActivities } from './diagnosis';
+import { createEc2Remediations } from './ec2-remediation';
+import { createNotifier } from './notify';
+import { createPolicyActivities } from './policy';
+
+export * from './aws-clients';
+export type { RemediationInput, RemediationResult } from './ec2-remediation';
+export type { HealthCheckInput, HealthCheckResult } from './diagnosis';
+export type { ScanInput, ScanResult } from './detection';
+export type { NotificationInput, NotificationResult } from './notify';
+export type { IncidentPolicy } from './policy';
+
+export interface ActivityDeps {
+  aws: AwsClients;
+  temporal: Client;
+  config: MedicConfig;
+}
+
+const activityHeartbeat = () => (detail: string) => Context.current().heartbeat(detail);
+
+/** Every side effect the workflows may ask for, built from explicit clients so tests can pass their own. */
+export function createActivities(deps: ActivityDeps) {
+  const metricPeriodSeconds = deps.config.metricPeriodSeconds;
+  return {
+    ...createEc2Remediations(deps.aws.ec2, activityHeartbeat),
+    ...createDiagnosisActivities(deps.aws.ec2, deps.aws.cloudwatch, {
+      metricPeriodSeconds,
+      cpuHighPercent: deps.config.cpuHighPercent,
+    }),
+    ...createDetectionActivities(deps.aws.ec2, deps.aws.cloudwatch, deps.temporal, {
+      metricPeriodSeconds,
+      lookbackMinutes: 15,
+      cpuHighPercent: deps.config.cpuHighPercent,
+      cpuWindowPoints: 3,
+    }),
+    ...createNotifier(deps.config.webhookUrl),
+    ...createPolicyActivities(deps.config),
+  };
+}
+
+export type MedicActivities = ReturnType<typeof createActivities>;

@@ -1,0 +1,29 @@
+import type { MedicConfig } from '../domain/config';
+import type { Mode } from '../domain/incident';
+
+export interface IncidentPolicy {
+  defaultMode: Mode;
+  approvalTimeout: string;
+  verifyTimeoutSeconds: number;
+  verifyIntervalSeconds: number;
+  temporalUiUrl: string;
+  namespace: string;
+}
+
+/**
+ * The worker's configuration, read by the workflow through an activity so that it is recorded in
+ * history: replaying an old incident sees the settings it ran with, not today's.
+ */
+export function createPolicyActivities(config: MedicConfig) {
+  async function loadIncidentPolicy(): Promise<IncidentPolicy> {
+    return {
+      defaultMode: config.defaultMode,
+      approvalTimeout: config.approvalTimeout,
+      verifyTimeoutSeconds: config.verifyTimeoutSeconds,
+      verifyIntervalSeconds: config.verifyIntervalSeconds,
+      temporalUiUrl: config.temporalUiUrl,
+      namespace: config.temporalNamespace,
+    };
+  }
+  return { loadIncidentPolicy };
+}

@@ -1,0 +1,118 @@
+import {
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+  type WorkflowExecutionInfo,
+  type WorkflowExecutionDescription,
+} from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { openOrJoinIncident, type OpenedIncident } from '../activities/incident-starter';
+import type { Decision, IncidentRequest, IncidentState } from '../domain/incident';
+import { decisionUpdate, incidentStateQuery, INVALID_DECISION, NOT_AWAITING_DECISION, type DecisionAck } from '../workflows/messages';
+import { MEDIC_KIND, MEDIC_MODE, MEDIC_RESOURCE, MEDIC_SEVERITY, MEDIC_STATUS } from '../workflows/search-attributes';
+import { ApiError } from './errors';
+import type { ListIncidentsQuery } from './schemas';
+
+export interface IncidentSummary {
+  id: string;
+  runId: string;
+  resourceId?: string;
+  kind?: string;
+  status?: string;
+  severity?: string;
+  mode?: string;
+  openedAt: string;
+  closedAt?: string;
+  webUiUrl: string;
+}
+
+export type IncidentDetail = IncidentSummary & Partial<Pick<IncidentState, 'plan' | 'timeline' | 'report' | 'diagnosis' | 'summary' | 'alerts' | 'decision'>>;
+
+/** The API's view of incidents: Temporal is the system of record, visibility the index. */
+export class IncidentService {
+  constructor(
+    private readonly temporal: Client,
+    private readonly webUiBase: string,
+  ) {}
+
+  webUiUrl(id: string, runId: string): string {
+    return `${this.webUiBase}/namespaces/${this.temporal.options.namespace}/workflows/${encodeURIComponent(id)}/${runId}/history`;
+  }
+
+  async open(request: IncidentRequest): Promise<OpenedIncident> {
+    return openOrJoinIncident(this.temporal, request);
+  }
+
+  private summarise(info: Omit<WorkflowExecutionInfo, 'raw'>): IncidentSummary {
+    const attrs = info.typedSearchAttributes;
+    const closedStatus = info.status.name === 'RUNNING' || info.status.name === 'COMPLETED' ? undefined : 'failed';
+    return {
+      id: info.workflowId,
+      runId: info.runId,
+      resourceId: attrs.get(MEDIC_RESOURCE),
+      kind: attrs.get(MEDIC_KIND),
+      status: closedStatus ?? attrs.get(MEDIC_STATUS),
+      severity: attrs.get(MEDIC_SEVERITY),
+      mode: attrs.get(MEDIC_MODE),
+      openedAt: info.startTime.toISOString(),
+      ...(info.closeTime ? { closedAt: info.closeTime.toISOString() } : {}),
+      webUiUrl: this.webUiUrl(info.workflowId, info.runId),
+    };
+  }
+
+  async list(filter: ListIncidentsQuery): Promise<IncidentSummary[]> {
+    // Every value below was validated against an enum or a safe alphabet before it got here.
+    const clauses = [`WorkflowType = 'incidentWorkflow'`];
+    if (filter.status) clauses.push(`MedicStatus = '${filter.status}'`);
+    if (filter.resourceId) clauses.push(`MedicResource = '${filter.resourceId}'`);
+    if (filter.mode) clauses.push(`MedicMode = '${filter.mode}'`);
+    if (filter.kind) clauses.push(`MedicKind = '${filter.kind}'`);
+    const incidents: IncidentSummary[] = [];
+    for await (const info of this.temporal.workflow.list({ query: clauses.join(' AND '), pageSize: Math.min(filter.limit, 1000) })) {
+      incidents.push(this.summarise(info));
+      if (incidents.length >= filter.limit) break;
+    }
+    return incidents;
+  }
+
+  private async describe(id: string): Promise<WorkflowExecutionDescription> {
+    try {
+      const info = await this.temporal.workflow.getHandle(id).describe();
+      if (info.type !== 'incidentWorkflow') throw new ApiError('not_found', `No incident ${id}`);
+      return info;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw new ApiError('not_found', `No incident ${id}`);
+      throw err;
+    }
+  }
+
+  async get(id: string): Promise<IncidentDetail> {
+    const info = await this.describe(id);
+    const summary = this.summarise(info);
+    try {
+      const state = await this.temporal.workflow.getHandle(id, info.runId).query(incidentStateQuery);
+      const { plan, timeline, report, diagnosis, summary: text, alerts, decision } = state;
+      return { ...summary, status: summary.status === 'failed' ? 'failed' : state.status, mode: state.mode, severity: state.severity, plan, timeline, report, diagnosis, summary: text, alerts, decision };
+    } catch (err) {
+      // Without a worker the state cannot be queried; the index still says where it stands.
+      console.error(JSON.stringify({ msg: 'incident query failed', incidentId: id, error: (err as Error).message }));
+      return summary;
+    }
+  }
+
+  async decide(id: string, decision: Decision): Promise<DecisionAck & { id: string }> {
+    const info = await this.describe(id);
+    if (info.status.name !== 'RUNNING') throw new ApiError('conflict', `Incident ${id} is closed; it does not await a decision`);
+    try {
+      const ack = await this.temporal.workflow.getHandle(id, info.runId).executeUpdate(decisionUpdate, { args: [decision] });
+      return { id, ...ack };
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+        if (err.cause.type === NOT_AWAITING_DECISION) throw new ApiError('conflict', err.cause.message);
+        if (err.cause.type === INVALID_DECISION) throw new ApiError('bad_request', err.cause.message);
+      }
+      if (err instanceof WorkflowNotFoundError) throw new ApiError('conflict', `Incident ${id} closed before the decision arrived`);
+      throw err;
+    }
+  }
+}

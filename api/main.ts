@@ -1,0 +1,42 @@
+import { DescribeAvailabilityZonesCommand } from '@aws-sdk/client-ec2';
+import { Client, Connection } from '@temporalio/client';
+import { createAwsClients } from '../activities/aws-clients';
+import { loadConfig } from '../domain/config';
+import { createApp } from './app';
+import { loadOrCreateAdminToken } from './auth';
+import { IncidentService } from './incident-service';
+
+const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> =>
+  Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
+
+async function run(): Promise<void> {
+  const config = loadConfig(process.env);
+  const connection = await Connection.connect({ address: config.temporalAddress });
+  const temporal = new Client({ connection, namespace: config.temporalNamespace });
+  const aws = createAwsClients({ region: config.awsRegion, endpoint: config.awsEndpoint });
+  const app = createApp({
+    incidents: new IncidentService(temporal, config.temporalUiUrl),
+    adminToken: loadOrCreateAdminToken(config.dataDir),
+    health: {
+      temporal: async () => {
+        await withTimeout(connection.workflowService.getSystemInfo({}), 2000);
+        return true;
+      },
+      aws: async () => {
+        await withTimeout(aws.ec2.send(new DescribeAvailabilityZonesCommand({})), 2000);
+        return true;
+      },
+    },
+  });
+  const server = app.listen(config.apiPort, config.apiHost, () => {
+    console.log(JSON.stringify({ msg: 'api listening', url: `http://${config.apiHost}:${config.apiPort}` }));
+  });
+  const shutdown = () => server.close(() => void connection.close().then(() => process.exit(0)));
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
+
+run().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

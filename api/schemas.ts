@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { parseDuration } from '../domain/duration';
+import { DECISIONS, INCIDENT_KINDS, INCIDENT_STATUSES, MODES, SEVERITIES } from '../domain/incident';
+
+/** Resource ids end up in workflow ids and visibility queries: keep them to a safe alphabet. */
+export const resourceIdSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9._:/-]+$/, 'letters, digits and . _ : / - only');
+
+export const createIncidentSchema = z.strictObject({
+  resourceId: resourceIdSchema,
+  kind: z.enum(INCIDENT_KINDS),
+  severity: z.enum(SEVERITIES).optional(),
+  mode: z.enum(MODES).optional(),
+  summary: z.string().min(1).max(2000).optional(),
+  approvalTimeout: z
+    .string()
+    .max(16)
+    .refine((v) => parseDuration(v) !== undefined, 'a duration such as 90s, 30m or 2h')
+    .optional(),
+});
+export type CreateIncidentBody = z.infer<typeof createIncidentSchema>;
+
+export const decisionSchema = z.strictObject({
+  decision: z.enum(DECISIONS),
+  by: z.string().trim().min(1).max(200),
+  reason: z.string().max(2000).optional(),
+});
+
+export const listIncidentsQuerySchema = z.strictObject({
+  status: z.enum(INCIDENT_STATUSES).optional(),
+  resourceId: resourceIdSchema.optional(),
+  mode: z.enum(MODES).optional(),
+  kind: z.enum(INCIDENT_KINDS).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+export type ListIncidentsQuery = z.infer<typeof listIncidentsQuerySchema>;
+
+export const incidentIdSchema = z
+  .string()
+  .min(1)
+  .max(300)
+  .regex(/^[A-Za-z0-9._:/-]+$/, 'not an incident id');

@@ -1,0 +1,10 @@
+#!/usr/bin/env node
+'use strict';
+const path = require('node:path');
+const fs = require('node:fs');
+const entry = path.join(__dirname, '..', 'dist', 'cli', 'main.js');
+if (!fs.existsSync(entry)) {
+  console.error('medic: not built yet; run `make setup` (or `npm run build`) first');
+  process.exit(2);
+}
+require(entry);

@@ -1,0 +1,38 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+export class UsageError extends Error {}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** Parses flags strictly; an unknown or malformed flag is a UsageError naming it. */
+export function parseFlags<O extends Options>(args: string[], options: O) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+export function requireFlag(value: string | undefined, flag: string): string {
+  if (value === undefined || value.trim() === '') throw new UsageError(`--${flag} is required`);
+  return value;
+}
+
+export function intFlag(value: string | undefined, flag: string, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${flag} must be a whole number from ${min} to ${max}, got "${value}"`);
+  return n;
+}
+
+export function instanceIdFlag(value: string | undefined): string {
+  const id = requireFlag(value, 'instance');
+  if (!/^i-[0-9a-f]{8,17}$/.test(id)) throw new UsageError(`--instance must be an EC2 instance id like i-0abc1234def567890, got "${id}"`);
+  return id;
+}
+
+export function fleetFlag(value: string | undefined): string {
+  const fleet = value ?? 'default';
+  if (!/^[a-z0-9-]{1,32}$/.test(fleet)) throw new UsageError(`--fleet must be 1-32 lowercase letters, digits or dashes, got "${fleet}"`);
+  return fleet;
+}

@@ -1,0 +1,146 @@
+import { Client, Connection } from '@temporalio/client';
+import { createAwsClients } from '../activities/aws-clients';
+import { createChaos } from '../activities/chaos';
+import { createFleet, listFleetInstances } from '../activities/fleet';
+import { stateOf } from '../activities/instances';
+import { loadConfig, TASK_QUEUES, type MedicConfig } from '../domain/config';
+import { fleetMonitorWorkflowId } from '../domain/ids';
+import { stopMonitoringSignal } from '../workflows/messages';
+import type { fleetMonitorWorkflow } from '../workflows/fleet-monitor';
+import { fleetFlag, instanceIdFlag, intFlag, parseFlags, UsageError } from './args';
+
+const USAGE = `usage: medic <command>
+
+  fleet create --size N [--fleet NAME] [--manual N] [--ami AMI_ID] [--no-monitor] [--json]
+  fleet list [--fleet NAME] [--json]
+  chaos stop-instance --instance ID
+  chaos status-check-failed --instance ID
+  chaos cpu-spike --instance ID
+  monitor start [--fleet NAME] [--interval SECONDS]
+  monitor stop [--fleet NAME]
+
+Environment: AWS_ENDPOINT_URL (the local emulator; unset for real AWS), AWS_REGION, TEMPORAL_ADDRESS.`;
+
+async function withTemporal<T>(config: MedicConfig, fn: (client: Client) => Promise<T>): Promise<T> {
+  const connection = await Connection.connect({ address: config.temporalAddress });
+  try {
+    return await fn(new Client({ connection, namespace: config.temporalNamespace }));
+  } finally {
+    await connection.close();
+  }
+}
+
+export async function startMonitor(client: Client, fleet: string, intervalSeconds: number): Promise<string> {
+  const handle = await client.workflow.start<typeof fleetMonitorWorkflow>('fleetMonitorWorkflow', {
+    workflowId: fleetMonitorWorkflowId(fleet),
+    taskQueue: TASK_QUEUES.monitoring,
+    args: [{ fleet, intervalSeconds }],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+  });
+  return handle.workflowId;
+}
+
+async function fleetCommand(sub: string | undefined, args: string[], config: MedicConfig): Promise<void> {
+  const aws = createAwsClients({ region: config.awsRegion, endpoint: config.awsEndpoint });
+  if (sub === 'create') {
+    const flags = parseFlags(args, {
+      size: { type: 'string' },
+      fleet: { type: 'string' },
+      manual: { type: 'string' },
+      ami: { type: 'string' },
+      'no-monitor': { type: 'boolean' },
+      json: { type: 'boolean' },
+    });
+    const size = intFlag(flags.size, 'size', 3, 1, 50);
+    const manualCount = intFlag(flags.manual, 'manual', 0, 0, size);
+    const fleet = fleetFlag(flags.fleet);
+    const log = flags.json ? () => {} : (msg: string) => console.error(`  ${msg}`);
+    const summary = await createFleet(aws, { fleet, size, manualCount, imageId: flags.ami }, log);
+    let monitor: string | undefined;
+    if (!flags['no-monitor']) {
+      monitor = await withTemporal(config, (client) => startMonitor(client, fleet, config.detectionIntervalSeconds));
+    }
+    if (flags.json) {
+      console.log(JSON.stringify({ ...summary, monitorWorkflowId: monitor }));
+    } else {
+      console.log(`fleet ${fleet}: ${summary.instances.length} instance(s)`);
+      for (const i of summary.instances) console.log(`  ${i.instanceId}  ${i.state.padEnd(8)}  mode=${i.mode}`);
+      if (monitor) console.log(`monitoring: workflow ${monitor} polls every ${config.detectionIntervalSeconds}s`);
+    }
+    return;
+  }
+  if (sub === 'list') {
+    const flags = parseFlags(args, { fleet: { type: 'string' }, json: { type: 'boolean' } });
+    const instances = await listFleetInstances(aws.ec2, fleetFlag(flags.fleet));
+    const rows = instances.map((i) => ({ instanceId: i.InstanceId, state: stateOf(i), mode: i.Tags?.find((t) => t.Key === 'medic:mode')?.Value ?? 'auto' }));
+    if (flags.json) console.log(JSON.stringify(rows));
+    else for (const r of rows) console.log(`${r.instanceId}  ${r.state.padEnd(8)}  mode=${r.mode}`);
+    return;
+  }
+  throw new UsageError(`unknown fleet command "${sub ?? ''}"`);
+}
+
+async function chaosCommand(sub: string | undefined, args: string[], config: MedicConfig): Promise<void> {
+  const aws = createAwsClients({ region: config.awsRegion, endpoint: config.awsEndpoint });
+  const chaos = createChaos(aws.ec2, aws.cloudwatch);
+  const faults: Record<string, (id: string) => Promise<void>> = {
+    'stop-instance': chaos.stopInstance,
+    'status-check-failed': chaos.statusCheckFailed,
+    'cpu-spike': chaos.cpuSpike,
+  };
+  const inject = sub ? faults[sub] : undefined;
+  if (!inject) throw new UsageError(`unknown chaos command "${sub ?? ''}"; one of ${Object.keys(faults).join(', ')}`);
+  const flags = parseFlags(args, { instance: { type: 'string' } });
+  const instanceId = instanceIdFlag(flags.instance);
+  await inject(instanceId);
+  console.log(`injected ${sub} on ${instanceId}`);
+}
+
+async function monitorCommand(sub: string | undefined, args: string[], config: MedicConfig): Promise<void> {
+  const flags = parseFlags(args, { fleet: { type: 'string' }, interval: { type: 'string' } });
+  const fleet = fleetFlag(flags.fleet);
+  if (sub === 'start') {
+    const interval = intFlag(flags.interval, 'interval', config.detectionIntervalSeconds, 1, 3600);
+    const id = await withTemporal(config, (client) => startMonitor(client, fleet, interval));
+    console.log(`monitoring fleet ${fleet}: workflow ${id}`);
+    return;
+  }
+  if (sub === 'stop') {
+    await withTemporal(config, (client) => client.workflow.getHandle(fleetMonitorWorkflowId(fleet)).signal(stopMonitoringSignal));
+    console.log(`stopping the monitor of fleet ${fleet}`);
+    return;
+  }
+  throw new UsageError(`unknown monitor command "${sub ?? ''}"`);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, sub, ...rest] = argv;
+  try {
+    const config = loadConfig(process.env);
+    if (command === 'fleet') await fleetCommand(sub, rest, config);
+    else if (command === 'chaos') await chaosCommand(sub, rest, config);
+    else if (command === 'monitor') await monitorCommand(sub, rest, config);
+    else if (command === undefined || command === 'help' || command === '--help') {
+      console.log(USAGE);
+      return command === undefined ? 2 : 0;
+    } else throw new UsageError(`unknown command "${command}"`);
+    return 0;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`medic: ${err.message}\n\n${USAGE}`);
+      return 2;
+    }
+    console.error(`medic: ${(err as Error).message}`);
+    return 1;
+  }
+}
+
+if (require.main === module || process.argv[1]?.endsWith('medic.js')) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,70 @@
+import type { Mode } from './incident';
+import { parseDuration } from './duration';
+import { parseModeTag } from './mode';
+
+/** Everything a process reads from its environment, parsed in one place with clear errors. */
+export interface MedicConfig {
+  temporalAddress: string;
+  temporalNamespace: string;
+  temporalUiUrl: string;
+  awsRegion: string;
+  /** Empty means real AWS with the default credential chain. */
+  awsEndpoint?: string;
+  apiHost: string;
+  apiPort: number;
+  dataDir: string;
+  defaultMode: Mode;
+  approvalTimeout: string;
+  verifyTimeoutSeconds: number;
+  verifyIntervalSeconds: number;
+  detectionIntervalSeconds: number;
+  cpuHighPercent: number;
+  /** CloudWatch period for detection and verification; 10 s locally, 60 s for standard AWS metrics. */
+  metricPeriodSeconds: number;
+  webhookUrl?: string;
+}
+
+export const TASK_QUEUES = {
+  healing: 'medic-healing',
+  monitoring: 'medic-monitoring',
+} as const;
+
+export class ConfigError extends Error {}
+
+function positiveNumber(env: Record<string, string | undefined>, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new ConfigError(`${name} must be a positive number, got "${raw}"`);
+  return value;
+}
+
+export function loadConfig(env: Record<string, string | undefined>): MedicConfig {
+  const defaultModeRaw = env.MEDIC_DEFAULT_MODE ?? 'auto';
+  const defaultMode = parseModeTag(defaultModeRaw);
+  if (defaultMode === undefined) throw new ConfigError(`MEDIC_DEFAULT_MODE must be "auto" or "manual", got "${defaultModeRaw}"`);
+  const approvalTimeout = env.MEDIC_APPROVAL_TIMEOUT ?? '30m';
+  if (parseDuration(approvalTimeout) === undefined) {
+    throw new ConfigError(`MEDIC_APPROVAL_TIMEOUT must look like 30m, 90s or 2h, got "${approvalTimeout}"`);
+  }
+  const apiPort = positiveNumber(env, 'MEDIC_API_PORT', 8080);
+  if (!Number.isInteger(apiPort) || apiPort > 65535) throw new ConfigError(`MEDIC_API_PORT must be a port number`);
+  return {
+    temporalAddress: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
+    temporalNamespace: env.TEMPORAL_NAMESPACE ?? 'default',
+    temporalUiUrl: env.MEDIC_TEMPORAL_UI_URL ?? 'http://127.0.0.1:8233',
+    awsRegion: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    awsEndpoint: env.AWS_ENDPOINT_URL || undefined,
+    apiHost: env.MEDIC_API_HOST ?? '127.0.0.1',
+    apiPort,
+    dataDir: env.MEDIC_DATA_DIR ?? '.data',
+    defaultMode,
+    approvalTimeout,
+    verifyTimeoutSeconds: positiveNumber(env, 'MEDIC_VERIFY_TIMEOUT_SECONDS', 120),
+    verifyIntervalSeconds: positiveNumber(env, 'MEDIC_VERIFY_INTERVAL_SECONDS', 5),
+    detectionIntervalSeconds: positiveNumber(env, 'MEDIC_DETECTION_INTERVAL_SECONDS', 10),
+    cpuHighPercent: positiveNumber(env, 'MEDIC_CPU_HIGH_PERCENT', 90),
+    metricPeriodSeconds: positiveNumber(env, 'MEDIC_METRIC_PERIOD_SECONDS', 60),
+    webhookUrl: env.MEDIC_WEBHOOK_URL || undefined,
+  };
+}

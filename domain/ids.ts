@@ -1,0 +1,13 @@
+import type { IncidentKind } from './incident';
+
+/**
+ * One open incident per resource and kind: the workflow id is a business id, so a repeated
+ * alert for the same resource joins the running incident instead of opening a second one.
+ */
+export function incidentWorkflowId(resourceId: string, kind: IncidentKind): string {
+  return `incident-${resourceId}-${kind}`;
+}
+
+export function fleetMonitorWorkflowId(fleet: string): string {
+  return `fleet-monitor-${fleet}`;
+}

@@ -1,0 +1,139 @@
+/** The vocabulary of an incident, shared by workflows, activities, the API and the CLI. */
+
+export const INCIDENT_KINDS = ['instance-stopped', 'status-check-failed', 'cpu-high'] as const;
+export type IncidentKind = (typeof INCIDENT_KINDS)[number];
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const MODES = ['auto', 'manual'] as const;
+export type Mode = (typeof MODES)[number];
+
+/** Phases of the incident state machine; the terminal ones end the workflow. */
+export const INCIDENT_STATUSES = [
+  'detected',
+  'diagnosing',
+  'planned',
+  'awaiting_approval',
+  'remediating',
+  'verifying',
+  'resolved',
+  'failed',
+  'declined',
+  'escalated',
+  'manual',
+] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+
+export const TERMINAL_STATUSES: readonly IncidentStatus[] = ['resolved', 'failed', 'declined', 'escalated', 'manual'];
+
+export const DECISIONS = ['approve', 'decline', 'manual'] as const;
+export type DecisionKind = (typeof DECISIONS)[number];
+
+export interface Decision {
+  decision: DecisionKind;
+  by: string;
+  reason?: string;
+}
+
+export const REMEDIATION_ACTIONS = ['start-instance', 'reboot-instance', 'stop-start-instance', 'replace-instance'] as const;
+export type RemediationAction = (typeof REMEDIATION_ACTIONS)[number];
+
+export interface RemediationStep {
+  action: RemediationAction;
+  /** Why this step was chosen, in the operator's words. */
+  reason: string;
+}
+
+export interface IncidentRequest {
+  resourceId: string;
+  kind: IncidentKind;
+  severity?: Severity;
+  /** Explicit mode; when absent the resource's `medic:mode` tag, then configuration, decide. */
+  mode?: Mode;
+  summary?: string;
+  /** Where the incident came from: `api`, `detector`, `cli`, ... */
+  source?: string;
+  /** ISO-8601 duration-like string accepted by Temporal (`30m`, `90s`); overrides the configured default. */
+  approvalTimeout?: string;
+}
+
+export interface Alert {
+  source: string;
+  summary: string;
+  at: string;
+}
+
+export interface Diagnosis {
+  exists: boolean;
+  state: string;
+  instanceType?: string;
+  systemStatus?: string;
+  instanceStatus?: string;
+  modeTag?: Mode;
+  recentStatusCheckFailures: number;
+  recentMaxCpu?: number;
+  findings: string[];
+}
+
+export interface TimelineEntry {
+  at: string;
+  status: IncidentStatus;
+  message: string;
+  step?: number;
+  outcome?: 'started' | 'succeeded' | 'failed' | 'skipped' | 'info';
+}
+
+export interface StepRecord {
+  step: number;
+  action: RemediationAction;
+  /** The instance acted on; a replacement changes it for the steps after. */
+  resourceId: string;
+  reason: string;
+  startedAt: string;
+  finishedAt?: string;
+  outcome: 'succeeded' | 'failed' | 'not-verified';
+  detail: string;
+}
+
+export interface IncidentReport {
+  issueDetected: string;
+  resolutionProcess: StepRecord[];
+  reason: string;
+  actionTaken: string;
+  outcome: IncidentStatus;
+  decision?: Decision & { at: string };
+  /** The resource that is healthy at the end: differs from the incident's after a replacement. */
+  finalResourceId?: string;
+}
+
+export interface IncidentState {
+  incidentId: string;
+  resourceId: string;
+  kind: IncidentKind;
+  severity: Severity;
+  mode: Mode;
+  status: IncidentStatus;
+  summary: string;
+  openedAt: string;
+  plan: RemediationStep[];
+  timeline: TimelineEntry[];
+  alerts: Alert[];
+  diagnosis?: Diagnosis;
+  decision?: Decision & { at: string };
+  report?: IncidentReport;
+}
+
+export function isTerminal(status: IncidentStatus): boolean {
+  return TERMINAL_STATUSES.includes(status);
+}
+
+const DEFAULT_SEVERITY: Record<IncidentKind, Severity> = {
+  'status-check-failed': 'critical',
+  'instance-stopped': 'high',
+  'cpu-high': 'medium',
+};
+
+export function defaultSeverity(kind: IncidentKind): Severity {
+  return DEFAULT_SEVERITY[kind];
+}

@@ -1,0 +1,28 @@
+import type { IncidentReport, IncidentState, StepRecord } from './incident';
+
+function describeSteps(steps: StepRecord[]): string {
+  if (steps.length === 0) return 'No change was made to the resource.';
+  return steps.map((s) => `step ${s.step}: ${s.action} ${s.outcome} (${s.detail})`).join('; ');
+}
+
+/** The final report in the four parts an operator reads, plus the outcome. */
+export function buildReport(state: IncidentState, steps: StepRecord[], conclusion: string): IncidentReport {
+  const succeeded = steps.find((s) => s.outcome === 'succeeded');
+  const evidence = state.diagnosis?.findings.length ? ` Diagnosis: ${state.diagnosis.findings.join(' ')}` : '';
+  const issueDetected = `${state.summary}${evidence}`;
+  const reason = succeeded
+    ? succeeded.reason
+    : state.plan.length > 0
+      ? `Planned: ${state.plan.map((s) => `${s.action} — ${s.reason}`).join(' Then ')}`
+      : conclusion;
+  const decided = state.decision ? ` Decision: ${state.decision.decision} by ${state.decision.by}${state.decision.reason ? ` (${state.decision.reason})` : ''}.` : '';
+  return {
+    issueDetected,
+    resolutionProcess: steps,
+    reason,
+    actionTaken: `${conclusion} ${describeSteps(steps)}${decided}`.trim(),
+    outcome: state.status,
+    ...(state.decision ? { decision: state.decision } : {}),
+    ...(succeeded ? { finalResourceId: succeeded.resourceId } : {}),
+  };
+}

@@ -1,0 +1,27 @@
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { TASK_QUEUES } from '../domain/config';
+import type { MedicActivities } from '../activities';
+
+export interface MedicWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  activities: MedicActivities;
+  /** A pre-built bundle (tests build it once per suite); otherwise the workflows are bundled here. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+/** One worker per agent task queue: the healing agent runs incidents, the monitoring agent runs detection loops. */
+export async function createMedicWorkers(options: MedicWorkerOptions): Promise<Worker[]> {
+  const workflows = options.workflowBundle
+    ? { workflowBundle: options.workflowBundle }
+    : { workflowsPath: require.resolve('../workflows') };
+  const base = { connection: options.connection, namespace: options.namespace, activities: options.activities, ...workflows };
+  return Promise.all([
+    Worker.create({ ...base, taskQueue: TASK_QUEUES.healing }),
+    Worker.create({ ...base, taskQueue: TASK_QUEUES.monitoring, maxConcurrentActivityTaskExecutions: 20 }),
+  ]);
+}
+
+export async function runUntilShutdown(workers: Worker[]): Promise<void> {
+  await Promise.all(workers.map((w) => w.run()));
+}

@@ -1,0 +1,55 @@
+import { allHandlersFinished, condition, continueAsNew, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { MedicActivities } from '../activities';
+import type { Watermarks } from '../domain/detection';
+import { stopMonitoringSignal } from './messages';
+
+export interface FleetMonitorInput {
+  fleet: string;
+  intervalSeconds: number;
+  /** Carried across continue-as-new so a fault is reported once, not once per history. */
+  watermarks?: Watermarks;
+  /** Incidents opened so far, across runs. */
+  incidentsOpened?: number;
+}
+
+const detection = proxyActivities<MedicActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
+
+/** Keeps each run's history short; continue-as-new also happens earlier when the server suggests it. */
+const POLLS_PER_RUN = 200;
+
+/**
+ * The monitoring agent: polls the fleet through activities every interval and opens (or joins)
+ * an incident for each new fault it finds. Runs until told to stop.
+ */
+export async function fleetMonitorWorkflow(input: FleetMonitorInput): Promise<{ incidentsOpened: number }> {
+  let stopping = false;
+  let watermarks: Watermarks = input.watermarks ?? {};
+  let incidentsOpened = input.incidentsOpened ?? 0;
+  setHandler(stopMonitoringSignal, () => {
+    stopping = true;
+  });
+
+  for (let poll = 0; poll < POLLS_PER_RUN && !stopping; poll++) {
+    const scan = await detection.scanFleet({ fleet: input.fleet, watermarks });
+    watermarks = scan.watermarks;
+    for (const finding of scan.findings) {
+      const opened = await detection.openIncident({
+        resourceId: finding.resourceId,
+        kind: finding.kind,
+        severity: finding.severity,
+        summary: finding.summary,
+        source: `detector:${input.fleet}`,
+      });
+      if (opened.created) incidentsOpened++;
+      log.info('finding', { fleet: input.fleet, ...finding, incidentId: opened.incidentId, created: opened.created });
+    }
+    if (workflowInfo().continueAsNewSuggested) break;
+    await condition(() => stopping, `${input.intervalSeconds} seconds`);
+  }
+  await condition(allHandlersFinished);
+  if (stopping) return { incidentsOpened };
+  return continueAsNew<typeof fleetMonitorWorkflow>({ ...input, watermarks, incidentsOpened });
+}

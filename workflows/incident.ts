@@ -1,0 +1,222 @@
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  log,
+  proxyActivities,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { MedicActivities, IncidentPolicy, RemediationResult } from '../activities';
+import {
+  DECISIONS,
+  defaultSeverity,
+  type Decision,
+  type IncidentKind,
+  type IncidentReport,
+  type IncidentRequest,
+  type IncidentState,
+  type IncidentStatus,
+  type RemediationAction,
+  type StepRecord,
+  type TimelineEntry,
+} from '../domain/incident';
+import { parseDuration } from '../domain/duration';
+import { resolveMode } from '../domain/mode';
+import { explainEmptyPlan, planRemediation } from '../domain/planner';
+import { buildReport } from '../domain/report';
+import { alertSignal, decisionUpdate, incidentStateQuery, INVALID_DECISION, NOT_AWAITING_DECISION, type DecisionAck } from './messages';
+import { MEDIC_MODE, MEDIC_SEVERITY, MEDIC_STATUS } from './search-attributes';
+
+const NON_RETRYABLE = ['InstanceNotFound', 'InstanceTerminated', 'InstanceNotRunning', 'NoLaunchTemplate'];
+
+const remediation = proxyActivities<MedicActivities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE },
+});
+const observation = proxyActivities<MedicActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '20 seconds', maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE },
+});
+// Notifications are best effort: the activity reports failures instead of throwing them, and a
+// short timeout keeps a hanging receiver from delaying the incident.
+const notification = proxyActivities<MedicActivities>({
+  startToCloseTimeout: '15 seconds',
+  retry: { maximumAttempts: 2 },
+});
+
+const MAX_ALERTS_KEPT = 20;
+const DEFAULT_APPROVAL_TIMEOUT_MS = 30 * 60_000;
+
+const ACTIONS: Record<RemediationAction, (input: { instanceId: string; idempotencyKey: string }) => Promise<RemediationResult>> = {
+  'start-instance': (i) => remediation.startInstance(i),
+  'reboot-instance': (i) => remediation.rebootInstance(i),
+  'stop-start-instance': (i) => remediation.stopStartInstance(i),
+  'replace-instance': (i) => remediation.replaceInstance(i),
+};
+
+/**
+ * One incident from detection to its final report. detected → diagnosing → planned →
+ * [awaiting_approval] → remediating ⇄ verifying → resolved | failed | declined | escalated | manual.
+ */
+export async function incidentWorkflow(request: IncidentRequest): Promise<IncidentReport> {
+  const info = workflowInfo();
+  const now = () => new Date().toISOString();
+  const state: IncidentState = {
+    incidentId: info.workflowId,
+    resourceId: request.resourceId,
+    kind: request.kind,
+    severity: request.severity ?? defaultSeverity(request.kind),
+    mode: request.mode ?? 'auto',
+    status: 'detected',
+    summary: request.summary ?? `${request.kind} on ${request.resourceId}`,
+    openedAt: now(),
+    plan: [],
+    timeline: [],
+    alerts: [{ source: request.source ?? 'api', summary: request.summary ?? request.kind, at: now() }],
+  };
+  let alertsReceived = 1;
+  let decision: (Decision & { at: string }) | undefined;
+
+  const record = (message: string, extra: Partial<TimelineEntry> = {}) => {
+    state.timeline.push({ at: now(), status: state.status, message, ...extra });
+  };
+  const transition = (status: IncidentStatus, message: string, extra: Partial<TimelineEntry> = {}) => {
+    state.status = status;
+    upsertSearchAttributes([{ key: MEDIC_STATUS, value: status }]);
+    record(message, extra);
+    log.info('incident transition', { incidentId: state.incidentId, status, message });
+  };
+
+  setHandler(incidentStateQuery, () => state);
+  setHandler(alertSignal, (alert) => {
+    alertsReceived++;
+    state.alerts.push(alert);
+    if (state.alerts.length > MAX_ALERTS_KEPT) state.alerts.shift();
+    record(`Repeat alert joined this incident (${alertsReceived} in all): ${alert.summary}`, { outcome: 'info' });
+  });
+  setHandler(
+    decisionUpdate,
+    (incoming): DecisionAck => {
+      decision = { ...incoming, at: now() };
+      state.decision = decision;
+      const next: IncidentStatus = incoming.decision === 'approve' ? 'remediating' : incoming.decision === 'decline' ? 'declined' : 'manual';
+      return { accepted: true, status: next };
+    },
+    {
+      validator: (incoming) => {
+        if (!DECISIONS.includes(incoming?.decision) || typeof incoming.by !== 'string' || incoming.by.trim() === '') {
+          throw ApplicationFailure.create({ type: INVALID_DECISION, message: 'decision must be approve, decline or manual, with a non-empty "by"' });
+        }
+        if (state.status !== 'awaiting_approval' || decision !== undefined) {
+          throw ApplicationFailure.create({ type: NOT_AWAITING_DECISION, message: `Incident is ${state.status}, not awaiting a decision` });
+        }
+      },
+    },
+  );
+
+  record(`Incident opened: ${state.summary}`, { outcome: 'info' });
+  const policy: IncidentPolicy = await observation.loadIncidentPolicy();
+  const incidentLink = `${policy.temporalUiUrl}/namespaces/${policy.namespace}/workflows/${encodeURIComponent(info.workflowId)}/${info.runId}`;
+
+  transition('diagnosing', `Reading the state, status checks and recent metrics of ${request.resourceId}`);
+  const diagnosis = await observation.diagnoseInstance({ instanceId: request.resourceId, lookbackMinutes: 15 });
+  state.diagnosis = diagnosis;
+  state.mode = resolveMode(request.mode, diagnosis.modeTag, policy.defaultMode);
+  upsertSearchAttributes([
+    { key: MEDIC_MODE, value: state.mode },
+    { key: MEDIC_SEVERITY, value: state.severity },
+  ]);
+  record(`Diagnosis: ${diagnosis.findings.join(' ')} Mode ${state.mode.toUpperCase()}.`, { outcome: 'info' });
+
+  const finish = async (status: IncidentStatus, conclusion: string, steps: StepRecord[]): Promise<IncidentReport> => {
+    transition(status, conclusion);
+    state.report = buildReport(state, steps, conclusion);
+    const headline = `${state.incidentId}: ${status}`;
+    const sent = await notification.notify({
+      incidentId: state.incidentId,
+      severity: state.severity,
+      headline,
+      body: `What: ${state.report.issueDetected}\nHow: ${state.report.actionTaken}\nWhy: ${state.report.reason}`,
+      link: incidentLink,
+    });
+    record(`Notified: ${headline} (${sent.detail})`, { outcome: 'info' });
+    await condition(allHandlersFinished);
+    return state.report;
+  };
+
+  state.plan = planRemediation(request.kind, diagnosis);
+  if (state.plan.length === 0) {
+    transition('planned', 'No safe remediation applies.');
+    const stillBroken = !diagnosis.exists || diagnosis.state === 'terminated' || diagnosis.state === 'shutting-down';
+    return finish(stillBroken ? 'failed' : 'resolved', explainEmptyPlan(request.kind, diagnosis), []);
+  }
+  transition('planned', `Plan: ${state.plan.map((s, i) => `${i + 1}. ${s.action} — ${s.reason}`).join(' ')}`);
+
+  if (state.mode === 'manual') {
+    const approvalTimeout = request.approvalTimeout ?? policy.approvalTimeout;
+    const sent = await notification.notify({
+      incidentId: state.incidentId,
+      severity: state.severity,
+      headline: `${state.incidentId} needs a decision`,
+      body: `${state.summary}\nProposed: ${state.plan.map((s) => s.action).join(', then ')}.\nApprove, decline or take it over by hand within ${approvalTimeout}.`,
+      link: incidentLink,
+    });
+    transition('awaiting_approval', `Waiting for approve, decline or manual (timeout ${approvalTimeout}); notification: ${sent.detail}`);
+    const decided = await condition(() => decision !== undefined, parseDuration(approvalTimeout) ?? DEFAULT_APPROVAL_TIMEOUT_MS);
+    if (!decided || !decision) {
+      return finish('escalated', `No decision within ${approvalTimeout}; escalated without touching the resource.`, []);
+    }
+    const who = `${decision.by}${decision.reason ? `: ${decision.reason}` : ''}`;
+    record(`Decision ${decision.decision} by ${who}`, { outcome: 'info' });
+    if (decision.decision === 'decline') return finish('declined', `Declined by ${who}; nothing was changed.`, []);
+    if (decision.decision === 'manual') return finish('manual', `${who} is handling it by hand; cloud-medic changed nothing.`, []);
+  }
+
+  const steps: StepRecord[] = [];
+  let target = request.resourceId;
+  for (const [index, planned] of state.plan.entries()) {
+    const number = index + 1;
+    const startedAt = now();
+    transition('remediating', `Step ${number}: ${planned.action} on ${target} — ${planned.reason}`, { step: number, outcome: 'started' });
+    let result: RemediationResult;
+    try {
+      result = await ACTIONS[planned.action]({ instanceId: target, idempotencyKey: `${info.workflowId}/${info.runId}/step-${number}` });
+    } catch (err) {
+      const detail = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
+      steps.push({ step: number, action: planned.action, resourceId: target, reason: planned.reason, startedAt, finishedAt: now(), outcome: 'failed', detail });
+      record(`Step ${number} failed: ${detail}`, { step: number, outcome: 'failed' });
+      continue;
+    }
+    if (result.newInstanceId) target = result.newInstanceId;
+    transition('verifying', `Step ${number} done (${result.detail}); verifying ${target}`, { step: number });
+    const verdict = await verifyHealth(target, request.kind, startedAt, policy);
+    const outcome = verdict.healthy ? 'succeeded' : 'not-verified';
+    steps.push({ step: number, action: planned.action, resourceId: target, reason: planned.reason, startedAt, finishedAt: now(), outcome, detail: `${result.detail}; ${verdict.detail}` });
+    record(`Verification ${verdict.healthy ? 'passed' : 'failed'}: ${verdict.detail}`, { step: number, outcome: verdict.healthy ? 'succeeded' : 'failed' });
+    if (verdict.healthy) {
+      return finish('resolved', `Healed by ${planned.action} (step ${number} of ${state.plan.length}).`, steps);
+    }
+  }
+  return finish('failed', `Every step of the plan was tried and ${target} is still unhealthy; a person must look.`, steps);
+}
+
+/** Healthy checks in a row before we call it healed: one quiet poll right after an action proves little. */
+const CONFIRMATIONS = 2;
+
+/** Polls health on durable timers until it is confirmed or the verification deadline passes. */
+async function verifyHealth(instanceId: string, kind: IncidentKind, since: string, policy: IncidentPolicy) {
+  const attempts = Math.max(CONFIRMATIONS, Math.ceil(policy.verifyTimeoutSeconds / policy.verifyIntervalSeconds));
+  let last = { healthy: false, detail: 'not checked' };
+  let healthyInARow = 0;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    last = await observation.checkHealth({ instanceId, kind, since });
+    healthyInARow = last.healthy ? healthyInARow + 1 : 0;
+    if (healthyInARow >= CONFIRMATIONS) return last;
+    if (attempt < attempts) await sleep(`${policy.verifyIntervalSeconds} seconds`);
+  }
+  return { healthy: false, detail: `not healthy ${CONFIRMATIONS} checks in a row within ${policy.verifyTimeoutSeconds}s: ${last.detail}` };
+}

@@ -1,0 +1,2 @@
+export { incidentWorkflow } from './incident';
+export { fleetMonitorWorkflow } from './fleet-monitor';
