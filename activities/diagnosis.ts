@@ -40,6 +40,7 @@ export function createDiagnosisActivities(ec2: EC2Client, cloudwatch: CloudWatch
       since,
       new Date(Date.now() + 60_000),
       settings.metricPeriodSeconds,
+      'exact-start',
     );
     return {
       statusCheckFailed: metrics.get(`${instanceId}/StatusCheckFailed`) ?? [],

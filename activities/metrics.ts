@@ -20,13 +20,16 @@ export async function readEc2Metrics(
   since: Date,
   until: Date,
   periodSeconds: number,
+  alignment: 'stable-buckets' | 'exact-start' = 'stable-buckets',
 ): Promise<Map<string, MetricPoint[]>> {
   const result = new Map<string, MetricPoint[]>();
-  // Buckets start at StartTime: aligning it to the period keeps a datapoint's bucket timestamp the
-  // same from one poll to the next (edge-triggered detection relies on it), and rounding up means
-  // nothing older than `since` is ever counted.
+  // Buckets start at StartTime. Detection aligns it to the period so a datapoint keeps the same
+  // bucket timestamp from one poll to the next (its edge-triggered watermarks rely on that);
+  // verification needs every datapoint from the action on, and no earlier.
   const periodMs = periodSeconds * 1000;
-  const start = new Date(Math.ceil(since.getTime() / periodMs) * periodMs);
+  // CloudWatch works in whole seconds, so a datapoint from the same second as `since` may predate it.
+  const alignMs = alignment === 'stable-buckets' ? periodMs : 1000;
+  const start = new Date(Math.ceil(since.getTime() / alignMs) * alignMs);
   for (let offset = 0; offset < requests.length; offset += 500) {
     const batch = requests.slice(offset, offset + 500);
     const queries: MetricDataQuery[] = batch.map((r, i) => ({

