@@ -76,7 +76,7 @@ async function saveHistory(handle: WorkflowHandle, name: string): Promise<void> 
   const history = await handle.fetchHistory();
   const dir = join(ROOT, 'test', 'fixtures', 'histories');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${name}.json`), JSON.stringify(history, null, 2));
+  writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(history, null, 1)}\n`);
 }
 
 describe('incident workflow, AUTO mode', () => {
