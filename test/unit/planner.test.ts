@@ -1,0 +1,58 @@
+import type { Diagnosis } from '../../domain/incident';
+import { explainEmptyPlan, planRemediation } from '../../domain/planner';
+import { resolveMode, parseModeTag } from '../../domain/mode';
+
+const healthy: Diagnosis = { exists: true, state: 'running', recentStatusCheckFailures: 0, findings: [] };
+const actions = (d: Diagnosis, kind: Parameters<typeof planRemediation>[0]) => planRemediation(kind, d).map((s) => s.action);
+
+describe('planRemediation', () => {
+  test('a failed instance status check: reboot first, then move host, then replace', () => {
+    expect(actions({ ...healthy, recentStatusCheckFailures: 3 }, 'status-check-failed')).toEqual([
+      'reboot-instance',
+      'stop-start-instance',
+      'replace-instance',
+    ]);
+  });
+
+  test('an impaired system status check skips the reboot that cannot fix hardware', () => {
+    expect(actions({ ...healthy, systemStatus: 'impaired' }, 'status-check-failed')).toEqual(['stop-start-instance', 'replace-instance']);
+  });
+
+  test('a stopped instance is started, with replacement as the fallback', () => {
+    expect(actions({ ...healthy, state: 'stopped' }, 'instance-stopped')).toEqual(['start-instance', 'replace-instance']);
+    expect(actions({ ...healthy, state: 'stopped' }, 'cpu-high')).toEqual(['start-instance', 'replace-instance']);
+  });
+
+  test('every step carries the reason it was chosen', () => {
+    for (const step of planRemediation('status-check-failed', healthy)) expect(step.reason.length).toBeGreaterThan(20);
+  });
+
+  test('nothing is planned for a missing or terminated instance, and the reason says why', () => {
+    const missing = { ...healthy, exists: false, state: 'not-found' };
+    expect(planRemediation('instance-stopped', missing)).toEqual([]);
+    expect(explainEmptyPlan('instance-stopped', missing)).toMatch(/does not exist/);
+    const gone = { ...healthy, state: 'terminated' };
+    expect(planRemediation('cpu-high', gone)).toEqual([]);
+    expect(explainEmptyPlan('cpu-high', gone)).toMatch(/terminated/);
+  });
+
+  test('an instance that is running again needs nothing for a stop incident', () => {
+    expect(planRemediation('instance-stopped', healthy)).toEqual([]);
+    expect(explainEmptyPlan('instance-stopped', healthy)).toMatch(/no sign/);
+  });
+});
+
+describe('resolveMode', () => {
+  test('request, then resource tag, then configuration', () => {
+    expect(resolveMode('auto', 'manual', 'manual')).toBe('auto');
+    expect(resolveMode(undefined, 'manual', 'auto')).toBe('manual');
+    expect(resolveMode(undefined, undefined, 'manual')).toBe('manual');
+  });
+
+  test('tag values are read leniently and anything else is ignored', () => {
+    expect(parseModeTag(' MANUAL ')).toBe('manual');
+    expect(parseModeTag('Auto')).toBe('auto');
+    expect(parseModeTag('sometimes')).toBeUndefined();
+    expect(parseModeTag(undefined)).toBeUndefined();
+  });
+});
