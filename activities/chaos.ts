@@ -9,7 +9,12 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
     await ec2.send(new StopInstancesCommand({ InstanceIds: [instanceId] }));
   }
 
-  async function publish(instanceId: string, metric: 'StatusCheckFailed' | 'CPUUtilization', values: number[], at = new Date()): Promise<void> {
+  async function publish(
+    instanceId: string,
+    metric: 'StatusCheckFailed' | 'CPUUtilization',
+    values: number[],
+    at = new Date(),
+  ): Promise<void> {
     await requireInstance(ec2, instanceId);
     const now = at.getTime();
     await cloudwatch.send(
@@ -29,7 +34,8 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
   }
 
   /** `at` dates the newest datapoint: the moment the fault was observed, which may be before it is published. */
-  const statusCheckFailed = (instanceId: string, at?: Date) => publish(instanceId, 'StatusCheckFailed', [1, 1, 1], at);
+  const statusCheckFailed = (instanceId: string, at?: Date) =>
+    publish(instanceId, 'StatusCheckFailed', [1, 1, 1], at);
   const cpuSpike = (instanceId: string) => publish(instanceId, 'CPUUtilization', [96, 98, 99]);
 
   return { stopInstance, statusCheckFailed, cpuSpike };

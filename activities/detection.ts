@@ -1,7 +1,13 @@
 import { DescribeInstancesCommand, type EC2Client, type Instance } from '@aws-sdk/client-ec2';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { Client } from '@temporalio/client';
-import { detectFaults, type DetectionResult, type DetectionThresholds, type Watermarks } from '../domain/detection';
+import {
+  detectFaults,
+  type MetricPoint,
+  type DetectionResult,
+  type DetectionThresholds,
+  type Watermarks,
+} from '../domain/detection';
 import type { IncidentRequest } from '../domain/incident';
 import { openOrJoinIncident, type OpenedIncident } from './incident-starter';
 import { stateOf } from './instances';
@@ -68,8 +74,14 @@ export function createDetectionActivities(
     ]);
     const now = new Date();
     const metrics = requests.length
-      ? await readEc2Metrics(cloudwatch, requests, new Date(now.getTime() - settings.lookbackMinutes * 60_000), new Date(now.getTime() + 60_000), settings.metricPeriodSeconds)
-      : new Map();
+      ? await readEc2Metrics(
+          cloudwatch,
+          requests,
+          new Date(now.getTime() - settings.lookbackMinutes * 60_000),
+          new Date(now.getTime() + 60_000),
+          settings.metricPeriodSeconds,
+        )
+      : new Map<string, MetricPoint[]>();
     const busy = await resourcesUnderRemediation(temporal);
     const observations = instances.map((i) => ({
       instanceId: i.InstanceId as string,

@@ -23,13 +23,22 @@ export interface HealthCheckResult {
   detail: string;
 }
 
-async function statusChecks(ec2: EC2Client, instanceId: string): Promise<{ system?: string; instance?: string }> {
-  const out = await ec2.send(new DescribeInstanceStatusCommand({ InstanceIds: [instanceId], IncludeAllInstances: true }));
+async function statusChecks(
+  ec2: EC2Client,
+  instanceId: string,
+): Promise<{ system?: string; instance?: string }> {
+  const out = await ec2.send(
+    new DescribeInstanceStatusCommand({ InstanceIds: [instanceId], IncludeAllInstances: true }),
+  );
   const status = out.InstanceStatuses?.[0];
   return { system: status?.SystemStatus?.Status, instance: status?.InstanceStatus?.Status };
 }
 
-export function createDiagnosisActivities(ec2: EC2Client, cloudwatch: CloudWatchClient, settings: DiagnosisSettings) {
+export function createDiagnosisActivities(
+  ec2: EC2Client,
+  cloudwatch: CloudWatchClient,
+  settings: DiagnosisSettings,
+) {
   async function recentMetrics(instanceId: string, since: Date) {
     const metrics = await readEc2Metrics(
       cloudwatch,
@@ -48,14 +57,25 @@ export function createDiagnosisActivities(ec2: EC2Client, cloudwatch: CloudWatch
     };
   }
 
-  async function diagnoseInstance(input: { instanceId: string; lookbackMinutes: number }): Promise<Diagnosis> {
+  async function diagnoseInstance(input: {
+    instanceId: string;
+    lookbackMinutes: number;
+  }): Promise<Diagnosis> {
     const instance = await findInstance(ec2, input.instanceId);
     if (!instance) {
-      return { exists: false, state: 'not-found', recentStatusCheckFailures: 0, findings: [`${input.instanceId} was not found in EC2.`] };
+      return {
+        exists: false,
+        state: 'not-found',
+        recentStatusCheckFailures: 0,
+        findings: [`${input.instanceId} was not found in EC2.`],
+      };
     }
     const state = stateOf(instance);
     const checks = await statusChecks(ec2, input.instanceId);
-    const metrics = await recentMetrics(input.instanceId, new Date(Date.now() - input.lookbackMinutes * 60_000));
+    const metrics = await recentMetrics(
+      input.instanceId,
+      new Date(Date.now() - input.lookbackMinutes * 60_000),
+    );
     const failures = metrics.statusCheckFailed.filter((p) => p.value >= 1).length;
     const maxCpu = metrics.cpu.length ? Math.max(...metrics.cpu.map((p) => p.value)) : undefined;
     const findings = [
@@ -84,18 +104,28 @@ export function createDiagnosisActivities(ec2: EC2Client, cloudwatch: CloudWatch
     if (state !== 'running') return { healthy: false, detail: `${input.instanceId} is ${state}` };
     const checks = await statusChecks(ec2, input.instanceId);
     if (checks.system === 'impaired' || checks.instance === 'impaired') {
-      return { healthy: false, detail: `status checks impaired (system ${checks.system}, instance ${checks.instance})` };
+      return {
+        healthy: false,
+        detail: `status checks impaired (system ${checks.system}, instance ${checks.instance})`,
+      };
     }
     const metrics = await recentMetrics(input.instanceId, new Date(input.since));
     const failing = metrics.statusCheckFailed.filter((p) => p.value >= 1);
     if (failing.length > 0) {
-      return { healthy: false, detail: `${failing.length} failing status check datapoint(s) since ${input.since}` };
+      return {
+        healthy: false,
+        detail: `${failing.length} failing status check datapoint(s) since ${input.since}`,
+      };
     }
     if (input.kind === 'cpu-high' && metrics.cpu.length > 0) {
       const mean = metrics.cpu.reduce((s, p) => s + p.value, 0) / metrics.cpu.length;
-      if (mean >= settings.cpuHighPercent) return { healthy: false, detail: `CPU still ${mean.toFixed(1)}% since ${input.since}` };
+      if (mean >= settings.cpuHighPercent)
+        return { healthy: false, detail: `CPU still ${mean.toFixed(1)}% since ${input.since}` };
     }
-    return { healthy: true, detail: `${input.instanceId} running, status checks ${checks.instance ?? 'ok'}, no failing datapoints since the action` };
+    return {
+      healthy: true,
+      detail: `${input.instanceId} running, status checks ${checks.instance ?? 'ok'}, no failing datapoints since the action`,
+    };
   }
 
   return { diagnoseInstance, checkHealth };

@@ -54,7 +54,8 @@ async function waitForState(
     }
     heartbeat(`${instanceId} is ${stateOf(instance)}, waiting for ${target}`);
     // A plain error: the activity's retry policy decides whether to try again.
-    if (Date.now() > deadline) throw new Error(`${instanceId} did not become ${target} within ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`${instanceId} did not become ${target} within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
 }
@@ -82,8 +83,10 @@ export function createEc2Remediations(ec2: EC2Client, heartbeat: () => Heartbeat
     if (stateOf(instance) === 'running') {
       return { instanceId: input.instanceId, detail: 'already running; nothing to do' };
     }
-    if (stateOf(instance) === 'stopping') instance = await waitForState(ec2, input.instanceId, 'stopped', heartbeat());
-    if (stateOf(instance) !== 'pending') await ec2.send(new StartInstancesCommand({ InstanceIds: [input.instanceId] }));
+    if (stateOf(instance) === 'stopping')
+      instance = await waitForState(ec2, input.instanceId, 'stopped', heartbeat());
+    if (stateOf(instance) !== 'pending')
+      await ec2.send(new StartInstancesCommand({ InstanceIds: [input.instanceId] }));
     await waitForState(ec2, input.instanceId, 'running', heartbeat());
     return { instanceId: input.instanceId, detail: 'started; instance is running' };
   }
@@ -113,11 +116,15 @@ export function createEc2Remediations(ec2: EC2Client, heartbeat: () => Heartbeat
       return { instanceId: input.instanceId, detail: 'stop-start already done for this step' };
     }
     const pending = tagValue(instance, PENDING_TAG);
-    const pendingSince = pending?.startsWith(`${input.idempotencyKey}@`) ? pending.slice(input.idempotencyKey.length + 1) : undefined;
+    const pendingSince = pending?.startsWith(`${input.idempotencyKey}@`)
+      ? pending.slice(input.idempotencyKey.length + 1)
+      : undefined;
     // A retry after a crash: if the instance was (re)launched after we marked the step, the
     // stop and start already happened and only the bookkeeping is missing.
     const relaunchedSinceMark =
-      pendingSince !== undefined && instance.LaunchTime !== undefined && instance.LaunchTime.toISOString() > pendingSince;
+      pendingSince !== undefined &&
+      instance.LaunchTime !== undefined &&
+      instance.LaunchTime.toISOString() > pendingSince;
     if (!(relaunchedSinceMark && stateOf(instance) === 'running')) {
       if (pendingSince === undefined) {
         await tag(ec2, input.instanceId, PENDING_TAG, `${input.idempotencyKey}@${new Date().toISOString()}`);
@@ -130,12 +137,17 @@ export function createEc2Remediations(ec2: EC2Client, heartbeat: () => Heartbeat
       await waitForState(ec2, input.instanceId, 'running', heartbeat());
     }
     await tag(ec2, input.instanceId, DONE_TAG, input.idempotencyKey);
-    return { instanceId: input.instanceId, detail: 'stopped and started on new hardware; instance is running' };
+    return {
+      instanceId: input.instanceId,
+      detail: 'stopped and started on new hardware; instance is running',
+    };
   }
 
   async function findReplacement(idempotencyKey: string): Promise<Instance | undefined> {
     const out = await ec2.send(
-      new DescribeInstancesCommand({ Filters: [{ Name: `tag:${IDEMPOTENCY_TAG}`, Values: [idempotencyKey] }] }),
+      new DescribeInstancesCommand({
+        Filters: [{ Name: `tag:${IDEMPOTENCY_TAG}`, Values: [idempotencyKey] }],
+      }),
     );
     return out.Reservations?.flatMap((r) => r.Instances ?? []).find((i) => stateOf(i) !== 'terminated');
   }
@@ -153,7 +165,12 @@ export function createEc2Remediations(ec2: EC2Client, heartbeat: () => Heartbeat
         });
       }
       const carried: Tag[] = (old.Tags ?? []).filter(
-        (t) => t.Key && !t.Key.startsWith('aws:') && t.Key !== DONE_TAG && t.Key !== PENDING_TAG && t.Key !== IDEMPOTENCY_TAG,
+        (t) =>
+          t.Key &&
+          !t.Key.startsWith('aws:') &&
+          t.Key !== DONE_TAG &&
+          t.Key !== PENDING_TAG &&
+          t.Key !== IDEMPOTENCY_TAG,
       );
       const out = await ec2.send(
         new RunInstancesCommand({

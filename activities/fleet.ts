@@ -44,7 +44,9 @@ const fleetTags = (fleet: string, name: string) => [
 ];
 
 async function ensureVpc(ec2: EC2Client, fleet: string): Promise<string> {
-  const found = await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: `tag:${FLEET_TAG}`, Values: [fleet] }] }));
+  const found = await ec2.send(
+    new DescribeVpcsCommand({ Filters: [{ Name: `tag:${FLEET_TAG}`, Values: [fleet] }] }),
+  );
   const existing = found.Vpcs?.[0]?.VpcId;
   if (existing) return existing;
   const created = await ec2.send(
@@ -57,14 +59,23 @@ async function ensureVpc(ec2: EC2Client, fleet: string): Promise<string> {
 }
 
 async function ensureSubnet(ec2: EC2Client, fleet: string, vpcId: string): Promise<string> {
-  const found = await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }, { Name: `tag:${FLEET_TAG}`, Values: [fleet] }] }));
+  const found = await ec2.send(
+    new DescribeSubnetsCommand({
+      Filters: [
+        { Name: 'vpc-id', Values: [vpcId] },
+        { Name: `tag:${FLEET_TAG}`, Values: [fleet] },
+      ],
+    }),
+  );
   const existing = found.Subnets?.[0]?.SubnetId;
   if (existing) return existing;
   const created = await ec2.send(
     new CreateSubnetCommand({
       VpcId: vpcId,
       CidrBlock: FLEET_TOPOLOGY.subnetCidr,
-      TagSpecifications: [{ ResourceType: 'subnet', Tags: fleetTags(fleet, fleetResourceName(fleet, 'subnet')) }],
+      TagSpecifications: [
+        { ResourceType: 'subnet', Tags: fleetTags(fleet, fleetResourceName(fleet, 'subnet')) },
+      ],
     }),
   );
   return created.Subnet?.SubnetId as string;
@@ -72,7 +83,14 @@ async function ensureSubnet(ec2: EC2Client, fleet: string, vpcId: string): Promi
 
 async function ensureSecurityGroup(ec2: EC2Client, fleet: string, vpcId: string): Promise<string> {
   const name = fleetResourceName(fleet, 'sg');
-  const found = await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }, { Name: 'group-name', Values: [name] }] }));
+  const found = await ec2.send(
+    new DescribeSecurityGroupsCommand({
+      Filters: [
+        { Name: 'vpc-id', Values: [vpcId] },
+        { Name: 'group-name', Values: [name] },
+      ],
+    }),
+  );
   const existing = found.SecurityGroups?.[0]?.GroupId;
   if (existing) return existing;
   const created = await ec2.send(
@@ -98,7 +116,12 @@ async function ensureSecurityGroup(ec2: EC2Client, fleet: string, vpcId: string)
   return groupId;
 }
 
-async function ensureLaunchTemplate(ec2: EC2Client, fleet: string, securityGroupId: string, imageId?: string): Promise<string> {
+async function ensureLaunchTemplate(
+  ec2: EC2Client,
+  fleet: string,
+  securityGroupId: string,
+  imageId?: string,
+): Promise<string> {
   const name = fleetResourceName(fleet, 'lt');
   try {
     const found = await ec2.send(new DescribeLaunchTemplatesCommand({ LaunchTemplateNames: [name] }));
@@ -107,12 +130,18 @@ async function ensureLaunchTemplate(ec2: EC2Client, fleet: string, securityGroup
   } catch (err) {
     if (!String((err as { name?: string }).name).includes('NotFound')) throw err;
   }
-  const image = imageId ?? (await ec2.send(new DescribeImagesCommand({ Owners: ['amazon'], MaxResults: 5 }))).Images?.[0]?.ImageId;
+  const image =
+    imageId ??
+    (await ec2.send(new DescribeImagesCommand({ Owners: ['amazon'], MaxResults: 5 }))).Images?.[0]?.ImageId;
   if (!image) throw new Error('No machine image available: pass --ami');
   const created = await ec2.send(
     new CreateLaunchTemplateCommand({
       LaunchTemplateName: name,
-      LaunchTemplateData: { ImageId: image, InstanceType: FLEET_TOPOLOGY.instanceType, SecurityGroupIds: [securityGroupId] },
+      LaunchTemplateData: {
+        ImageId: image,
+        InstanceType: FLEET_TOPOLOGY.instanceType,
+        SecurityGroupIds: [securityGroupId],
+      },
       TagSpecifications: [{ ResourceType: 'launch-template', Tags: fleetTags(fleet, name) }],
     }),
   );
@@ -132,24 +161,46 @@ export async function listFleetInstances(ec2: EC2Client, fleet: string): Promise
 }
 
 /** Publishes a normal recent history for each instance, as a CloudWatch agent would have. */
-export async function publishBaselineMetrics(cloudwatch: CloudWatchClient, instanceIds: string[], minutes = 30): Promise<void> {
+export async function publishBaselineMetrics(
+  cloudwatch: CloudWatchClient,
+  instanceIds: string[],
+  minutes = 30,
+): Promise<void> {
   const end = Date.now() - 120_000;
   for (const instanceId of instanceIds) {
     const data: MetricDatum[] = [];
     for (let m = 0; m < minutes; m++) {
       const at = new Date(end - m * 60_000);
       const dims = [{ Name: 'InstanceId', Value: instanceId }];
-      data.push({ MetricName: 'CPUUtilization', Dimensions: dims, Timestamp: at, Value: 15 + ((m * 7) % 20), Unit: 'Percent' });
-      data.push({ MetricName: 'StatusCheckFailed', Dimensions: dims, Timestamp: at, Value: 0, Unit: 'Count' });
+      data.push({
+        MetricName: 'CPUUtilization',
+        Dimensions: dims,
+        Timestamp: at,
+        Value: 15 + ((m * 7) % 20),
+        Unit: 'Percent',
+      });
+      data.push({
+        MetricName: 'StatusCheckFailed',
+        Dimensions: dims,
+        Timestamp: at,
+        Value: 0,
+        Unit: 'Count',
+      });
     }
     for (let i = 0; i < data.length; i += 500) {
-      await cloudwatch.send(new PutMetricDataCommand({ Namespace: 'AWS/EC2', MetricData: data.slice(i, i + 500) }));
+      await cloudwatch.send(
+        new PutMetricDataCommand({ Namespace: 'AWS/EC2', MetricData: data.slice(i, i + 500) }),
+      );
     }
   }
 }
 
 /** Creates (or completes) a fleet; running it twice with the same spec changes nothing. */
-export async function createFleet(aws: AwsClients, spec: FleetSpec, progress: (msg: string) => void = () => {}): Promise<FleetSummary> {
+export async function createFleet(
+  aws: AwsClients,
+  spec: FleetSpec,
+  progress: (msg: string) => void = () => {},
+): Promise<FleetSummary> {
   const { ec2 } = aws;
   const vpcId = await ensureVpc(ec2, spec.fleet);
   const subnetId = await ensureSubnet(ec2, spec.fleet, vpcId);

@@ -3,7 +3,13 @@ import { TASK_QUEUES } from '../domain/config';
 import { incidentWorkflowId } from '../domain/ids';
 import type { IncidentRequest } from '../domain/incident';
 import { alertSignal } from '../workflows/messages';
-import { MEDIC_KIND, MEDIC_MODE, MEDIC_RESOURCE, MEDIC_SEVERITY, MEDIC_STATUS } from '../workflows/search-attributes';
+import {
+  MEDIC_KIND,
+  MEDIC_MODE,
+  MEDIC_RESOURCE,
+  MEDIC_SEVERITY,
+  MEDIC_STATUS,
+} from '../workflows/search-attributes';
 import type { incidentWorkflow } from '../workflows/incident';
 
 export interface OpenedIncident {
@@ -20,7 +26,11 @@ export interface OpenedIncident {
  */
 export async function openOrJoinIncident(client: Client, request: IncidentRequest): Promise<OpenedIncident> {
   const incidentId = incidentWorkflowId(request.resourceId, request.kind);
-  const alert = { source: request.source ?? 'api', summary: request.summary ?? `${request.kind} on ${request.resourceId}`, at: new Date().toISOString() };
+  const alert = {
+    source: request.source ?? 'api',
+    summary: request.summary ?? `${request.kind} on ${request.resourceId}`,
+    at: new Date().toISOString(),
+  };
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const handle = await client.workflow.start<typeof incidentWorkflow>('incidentWorkflow', {

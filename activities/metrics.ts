@@ -1,4 +1,8 @@
-import { GetMetricDataCommand, type CloudWatchClient, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import {
+  GetMetricDataCommand,
+  type CloudWatchClient,
+  type MetricDataQuery,
+} from '@aws-sdk/client-cloudwatch';
 import type { MetricPoint } from '../domain/detection';
 
 export type Ec2Metric = 'StatusCheckFailed' | 'CPUUtilization';
@@ -35,7 +39,11 @@ export async function readEc2Metrics(
     const queries: MetricDataQuery[] = batch.map((r, i) => ({
       Id: `q${i}`,
       MetricStat: {
-        Metric: { Namespace: 'AWS/EC2', MetricName: r.metric, Dimensions: [{ Name: 'InstanceId', Value: r.instanceId }] },
+        Metric: {
+          Namespace: 'AWS/EC2',
+          MetricName: r.metric,
+          Dimensions: [{ Name: 'InstanceId', Value: r.instanceId }],
+        },
         Period: periodSeconds,
         Stat: STAT[r.metric],
       },
@@ -43,14 +51,21 @@ export async function readEc2Metrics(
     let nextToken: string | undefined;
     do {
       const out = await cloudwatch.send(
-        new GetMetricDataCommand({ StartTime: start, EndTime: until, MetricDataQueries: queries, NextToken: nextToken }),
+        new GetMetricDataCommand({
+          StartTime: start,
+          EndTime: until,
+          MetricDataQueries: queries,
+          NextToken: nextToken,
+        }),
       );
       for (const series of out.MetricDataResults ?? []) {
         const request = batch[Number(series.Id?.slice(1))];
         if (!request) continue;
         const key = `${request.instanceId}/${request.metric}`;
         const points = result.get(key) ?? [];
-        (series.Timestamps ?? []).forEach((at, i) => points.push({ at: at.toISOString(), value: series.Values?.[i] ?? 0 }));
+        (series.Timestamps ?? []).forEach((at, i) =>
+          points.push({ at: at.toISOString(), value: series.Values?.[i] ?? 0 }),
+        );
         result.set(key, points);
       }
       nextToken = out.NextToken;

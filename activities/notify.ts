@@ -20,13 +20,21 @@ export interface NotificationResult {
  */
 export function createNotifier(webhookUrl: string | undefined, timeoutMs = 5000) {
   async function notify(input: NotificationInput): Promise<NotificationResult> {
-    if (!webhookUrl) return { delivered: false, detail: 'no webhook configured; recorded in the timeline only' };
+    if (!webhookUrl)
+      return { delivered: false, detail: 'no webhook configured; recorded in the timeline only' };
     const text = `[${input.severity.toUpperCase()}] ${input.headline}`;
     const body = {
       text,
       blocks: [
         { type: 'section', text: { type: 'mrkdwn', text: `*${text}*\n${input.body}` } },
-        ...(input.link ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: `<${input.link}|Open incident ${input.incidentId}>` }] }] : []),
+        ...(input.link
+          ? [
+              {
+                type: 'context',
+                elements: [{ type: 'mrkdwn', text: `<${input.link}|Open incident ${input.incidentId}>` }],
+              },
+            ]
+          : []),
       ],
     };
     try {

@@ -34,42 +34,59 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.use(express.json({ limit: '64kb' }));
 
-  app.get(['/healthz', '/api/v1/healthz'], route(async (_req, res) => {
-    const [temporal, aws] = await Promise.all([settle(deps.health.temporal), settle(deps.health.aws)]);
-    const status = temporal && aws ? 'ok' : 'degraded';
-    res.status(status === 'ok' ? 200 : 503).json({ status, temporal: temporal ? 'up' : 'down', aws: aws ? 'up' : 'down' });
-  }));
+  app.get(
+    ['/healthz', '/api/v1/healthz'],
+    route(async (_req, res) => {
+      const [temporal, aws] = await Promise.all([settle(deps.health.temporal), settle(deps.health.aws)]);
+      const status = temporal && aws ? 'ok' : 'degraded';
+      res
+        .status(status === 'ok' ? 200 : 503)
+        .json({ status, temporal: temporal ? 'up' : 'down', aws: aws ? 'up' : 'down' });
+    }),
+  );
 
   const api = express.Router();
   api.use(requireBearerToken(deps.adminToken));
 
-  api.post('/incidents', route(async (req, res) => {
-    const body = parse(createIncidentSchema, req.body);
-    const opened = await deps.incidents.open({ ...body, source: 'api' });
-    res.status(opened.created ? 201 : 200).json({
-      id: opened.incidentId,
-      runId: opened.runId,
-      created: opened.created,
-      status: opened.created ? 'detected' : (await deps.incidents.get(opened.incidentId)).status,
-      webUiUrl: deps.incidents.webUiUrl(opened.incidentId, opened.runId),
-    });
-  }));
+  api.post(
+    '/incidents',
+    route(async (req, res) => {
+      const body = parse(createIncidentSchema, req.body);
+      const opened = await deps.incidents.open({ ...body, source: 'api' });
+      res.status(opened.created ? 201 : 200).json({
+        id: opened.incidentId,
+        runId: opened.runId,
+        created: opened.created,
+        status: opened.created ? 'detected' : (await deps.incidents.get(opened.incidentId)).status,
+        webUiUrl: deps.incidents.webUiUrl(opened.incidentId, opened.runId),
+      });
+    }),
+  );
 
-  api.get('/incidents', route(async (req, res) => {
-    const filter = parse(listIncidentsQuerySchema, req.query);
-    res.json({ incidents: await deps.incidents.list(filter) });
-  }));
+  api.get(
+    '/incidents',
+    route(async (req, res) => {
+      const filter = parse(listIncidentsQuerySchema, req.query);
+      res.json({ incidents: await deps.incidents.list(filter) });
+    }),
+  );
 
-  api.get('/incidents/:id', route(async (req, res) => {
-    const id = parse(incidentIdSchema, req.params.id);
-    res.json(await deps.incidents.get(id));
-  }));
+  api.get(
+    '/incidents/:id',
+    route(async (req, res) => {
+      const id = parse(incidentIdSchema, req.params.id);
+      res.json(await deps.incidents.get(id));
+    }),
+  );
 
-  api.post('/incidents/:id/decision', route(async (req, res) => {
-    const id = parse(incidentIdSchema, req.params.id);
-    const decision = parse(decisionSchema, req.body);
-    res.status(202).json(await deps.incidents.decide(id, decision));
-  }));
+  api.post(
+    '/incidents/:id/decision',
+    route(async (req, res) => {
+      const id = parse(incidentIdSchema, req.params.id);
+      const decision = parse(decisionSchema, req.body);
+      res.status(202).json(await deps.incidents.decide(id, decision));
+    }),
+  );
 
   app.use('/api/v1', api);
   app.use(notFoundRoute);

@@ -25,7 +25,7 @@ export function requireBearerToken(token: string): RequestHandler {
   return (req, _res, next) => {
     const header = req.headers.authorization ?? '';
     const match = /^Bearer (.+)$/.exec(header);
-    if (!match || !timingSafeEqual(digest(match[1] as string), expected)) {
+    if (!match || !timingSafeEqual(digest(match[1]), expected)) {
       next(new ApiError('unauthorized', 'A valid "Authorization: Bearer <token>" header is required'));
       return;
     }

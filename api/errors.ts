@@ -47,14 +47,25 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, _req, res, _next
         ? new ApiError('payload_too_large', 'The request body is too large')
         : new ApiError('bad_request', 'The request body is not valid JSON');
   } else {
-    console.error(JSON.stringify({ msg: 'unhandled API error', error: err instanceof Error ? err.stack : String(err) }));
+    console.error(
+      JSON.stringify({ msg: 'unhandled API error', error: err instanceof Error ? err.stack : String(err) }),
+    );
     apiError = new ApiError('internal', 'Internal error');
   }
   res.status(ERROR_STATUS[apiError.code]).json({
-    error: { code: apiError.code, message: apiError.message, ...(apiError.details !== undefined ? { details: apiError.details } : {}) },
+    error: {
+      code: apiError.code,
+      message: apiError.message,
+      ...(apiError.details !== undefined ? { details: apiError.details } : {}),
+    },
   });
 };
 
 function isBodyParserError(err: unknown): err is { type: string } {
-  return typeof err === 'object' && err !== null && typeof (err as { type?: unknown }).type === 'string' && 'status' in err;
+  return (
+    typeof err === 'object' &&
+    err !== null &&
+    typeof (err as { type?: unknown }).type === 'string' &&
+    'status' in err
+  );
 }

@@ -8,8 +8,20 @@ import {
 import { ApplicationFailure } from '@temporalio/common';
 import { openOrJoinIncident, type OpenedIncident } from '../activities/incident-starter';
 import type { Decision, IncidentRequest, IncidentState } from '../domain/incident';
-import { decisionUpdate, incidentStateQuery, INVALID_DECISION, NOT_AWAITING_DECISION, type DecisionAck } from '../workflows/messages';
-import { MEDIC_KIND, MEDIC_MODE, MEDIC_RESOURCE, MEDIC_SEVERITY, MEDIC_STATUS } from '../workflows/search-attributes';
+import {
+  decisionUpdate,
+  incidentStateQuery,
+  INVALID_DECISION,
+  NOT_AWAITING_DECISION,
+  type DecisionAck,
+} from '../workflows/messages';
+import {
+  MEDIC_KIND,
+  MEDIC_MODE,
+  MEDIC_RESOURCE,
+  MEDIC_SEVERITY,
+  MEDIC_STATUS,
+} from '../workflows/search-attributes';
 import { ApiError } from './errors';
 import type { ListIncidentsQuery } from './schemas';
 
@@ -26,7 +38,10 @@ export interface IncidentSummary {
   webUiUrl: string;
 }
 
-export type IncidentDetail = IncidentSummary & Partial<Pick<IncidentState, 'plan' | 'timeline' | 'report' | 'diagnosis' | 'summary' | 'alerts' | 'decision'>>;
+export type IncidentDetail = IncidentSummary &
+  Partial<
+    Pick<IncidentState, 'plan' | 'timeline' | 'report' | 'diagnosis' | 'summary' | 'alerts' | 'decision'>
+  >;
 
 /** The API's view of incidents: Temporal is the system of record, visibility the index. */
 export class IncidentService {
@@ -45,7 +60,8 @@ export class IncidentService {
 
   private summarise(info: Omit<WorkflowExecutionInfo, 'raw'>): IncidentSummary {
     const attrs = info.typedSearchAttributes;
-    const closedStatus = info.status.name === 'RUNNING' || info.status.name === 'COMPLETED' ? undefined : 'failed';
+    const closedStatus =
+      info.status.name === 'RUNNING' || info.status.name === 'COMPLETED' ? undefined : 'failed';
     return {
       id: info.workflowId,
       runId: info.runId,
@@ -68,7 +84,10 @@ export class IncidentService {
     if (filter.mode) clauses.push(`MedicMode = '${filter.mode}'`);
     if (filter.kind) clauses.push(`MedicKind = '${filter.kind}'`);
     const incidents: IncidentSummary[] = [];
-    for await (const info of this.temporal.workflow.list({ query: clauses.join(' AND '), pageSize: Math.min(filter.limit, 1000) })) {
+    for await (const info of this.temporal.workflow.list({
+      query: clauses.join(' AND '),
+      pageSize: Math.min(filter.limit, 1000),
+    })) {
       incidents.push(this.summarise(info));
       if (incidents.length >= filter.limit) break;
     }
@@ -92,26 +111,44 @@ export class IncidentService {
     try {
       const state = await this.temporal.workflow.getHandle(id, info.runId).query(incidentStateQuery);
       const { plan, timeline, report, diagnosis, summary: text, alerts, decision } = state;
-      return { ...summary, status: summary.status === 'failed' ? 'failed' : state.status, mode: state.mode, severity: state.severity, plan, timeline, report, diagnosis, summary: text, alerts, decision };
+      return {
+        ...summary,
+        status: summary.status === 'failed' ? 'failed' : state.status,
+        mode: state.mode,
+        severity: state.severity,
+        plan,
+        timeline,
+        report,
+        diagnosis,
+        summary: text,
+        alerts,
+        decision,
+      };
     } catch (err) {
       // Without a worker the state cannot be queried; the index still says where it stands.
-      console.error(JSON.stringify({ msg: 'incident query failed', incidentId: id, error: (err as Error).message }));
+      console.error(
+        JSON.stringify({ msg: 'incident query failed', incidentId: id, error: (err as Error).message }),
+      );
       return summary;
     }
   }
 
   async decide(id: string, decision: Decision): Promise<DecisionAck & { id: string }> {
     const info = await this.describe(id);
-    if (info.status.name !== 'RUNNING') throw new ApiError('conflict', `Incident ${id} is closed; it does not await a decision`);
+    if (info.status.name !== 'RUNNING')
+      throw new ApiError('conflict', `Incident ${id} is closed; it does not await a decision`);
     try {
-      const ack = await this.temporal.workflow.getHandle(id, info.runId).executeUpdate(decisionUpdate, { args: [decision] });
+      const ack = await this.temporal.workflow
+        .getHandle(id, info.runId)
+        .executeUpdate(decisionUpdate, { args: [decision] });
       return { id, ...ack };
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
         if (err.cause.type === NOT_AWAITING_DECISION) throw new ApiError('conflict', err.cause.message);
         if (err.cause.type === INVALID_DECISION) throw new ApiError('bad_request', err.cause.message);
       }
-      if (err instanceof WorkflowNotFoundError) throw new ApiError('conflict', `Incident ${id} closed before the decision arrived`);
+      if (err instanceof WorkflowNotFoundError)
+        throw new ApiError('conflict', `Incident ${id} closed before the decision arrived`);
       throw err;
     }
   }

@@ -7,7 +7,10 @@ import { loadOrCreateAdminToken } from './auth';
 import { IncidentService } from './incident-service';
 
 const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> =>
-  Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
+  Promise.race([
+    promise,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref()),
+  ]);
 
 async function run(): Promise<void> {
   const config = loadConfig(process.env);

@@ -18,21 +18,30 @@ export function requireFlag(value: string | undefined, flag: string): string {
   return value;
 }
 
-export function intFlag(value: string | undefined, flag: string, fallback: number, min: number, max: number): number {
+export function intFlag(
+  value: string | undefined,
+  flag: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${flag} must be a whole number from ${min} to ${max}, got "${value}"`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`--${flag} must be a whole number from ${min} to ${max}, got "${value}"`);
   return n;
 }
 
 export function instanceIdFlag(value: string | undefined): string {
   const id = requireFlag(value, 'instance');
-  if (!/^i-[0-9a-f]{8,17}$/.test(id)) throw new UsageError(`--instance must be an EC2 instance id like i-0abc1234def567890, got "${id}"`);
+  if (!/^i-[0-9a-f]{8,17}$/.test(id))
+    throw new UsageError(`--instance must be an EC2 instance id like i-0abc1234def567890, got "${id}"`);
   return id;
 }
 
 export function fleetFlag(value: string | undefined): string {
   const fleet = value ?? 'default';
-  if (!/^[a-z0-9-]{1,32}$/.test(fleet)) throw new UsageError(`--fleet must be 1-32 lowercase letters, digits or dashes, got "${fleet}"`);
+  if (!/^[a-z0-9-]{1,32}$/.test(fleet))
+    throw new UsageError(`--fleet must be 1-32 lowercase letters, digits or dashes, got "${fleet}"`);
   return fleet;
 }

@@ -58,21 +58,29 @@ async function fleetCommand(sub: string | undefined, args: string[], config: Med
     const summary = await createFleet(aws, { fleet, size, manualCount, imageId: flags.ami }, log);
     let monitor: string | undefined;
     if (!flags['no-monitor']) {
-      monitor = await withTemporal(config, (client) => startMonitor(client, fleet, config.detectionIntervalSeconds));
+      monitor = await withTemporal(config, (client) =>
+        startMonitor(client, fleet, config.detectionIntervalSeconds),
+      );
     }
     if (flags.json) {
       console.log(JSON.stringify({ ...summary, monitorWorkflowId: monitor }));
     } else {
       console.log(`fleet ${fleet}: ${summary.instances.length} instance(s)`);
-      for (const i of summary.instances) console.log(`  ${i.instanceId}  ${i.state.padEnd(8)}  mode=${i.mode}`);
-      if (monitor) console.log(`monitoring: workflow ${monitor} polls every ${config.detectionIntervalSeconds}s`);
+      for (const i of summary.instances)
+        console.log(`  ${i.instanceId}  ${i.state.padEnd(8)}  mode=${i.mode}`);
+      if (monitor)
+        console.log(`monitoring: workflow ${monitor} polls every ${config.detectionIntervalSeconds}s`);
     }
     return;
   }
   if (sub === 'list') {
     const flags = parseFlags(args, { fleet: { type: 'string' }, json: { type: 'boolean' } });
     const instances = await listFleetInstances(aws.ec2, fleetFlag(flags.fleet));
-    const rows = instances.map((i) => ({ instanceId: i.InstanceId, state: stateOf(i), mode: i.Tags?.find((t) => t.Key === 'medic:mode')?.Value ?? 'auto' }));
+    const rows = instances.map((i) => ({
+      instanceId: i.InstanceId,
+      state: stateOf(i),
+      mode: i.Tags?.find((t) => t.Key === 'medic:mode')?.Value ?? 'auto',
+    }));
     if (flags.json) console.log(JSON.stringify(rows));
     else for (const r of rows) console.log(`${r.instanceId}  ${r.state.padEnd(8)}  mode=${r.mode}`);
     return;
@@ -89,7 +97,8 @@ async function chaosCommand(sub: string | undefined, args: string[], config: Med
     'cpu-spike': chaos.cpuSpike,
   };
   const inject = sub ? faults[sub] : undefined;
-  if (!inject) throw new UsageError(`unknown chaos command "${sub ?? ''}"; one of ${Object.keys(faults).join(', ')}`);
+  if (!inject)
+    throw new UsageError(`unknown chaos command "${sub ?? ''}"; one of ${Object.keys(faults).join(', ')}`);
   const flags = parseFlags(args, { instance: { type: 'string' } });
   const instanceId = instanceIdFlag(flags.instance);
   await inject(instanceId);
@@ -106,7 +115,9 @@ async function monitorCommand(sub: string | undefined, args: string[], config: M
     return;
   }
   if (sub === 'stop') {
-    await withTemporal(config, (client) => client.workflow.getHandle(fleetMonitorWorkflowId(fleet)).signal(stopMonitoringSignal));
+    await withTemporal(config, (client) =>
+      client.workflow.getHandle(fleetMonitorWorkflowId(fleet)).signal(stopMonitoringSignal),
+    );
     console.log(`stopping the monitor of fleet ${fleet}`);
     return;
   }

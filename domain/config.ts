@@ -35,20 +35,23 @@ function positiveNumber(env: Record<string, string | undefined>, name: string, f
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new ConfigError(`${name} must be a positive number, got "${raw}"`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new ConfigError(`${name} must be a positive number, got "${raw}"`);
   return value;
 }
 
 export function loadConfig(env: Record<string, string | undefined>): MedicConfig {
   const defaultModeRaw = env.MEDIC_DEFAULT_MODE ?? 'auto';
   const defaultMode = parseModeTag(defaultModeRaw);
-  if (defaultMode === undefined) throw new ConfigError(`MEDIC_DEFAULT_MODE must be "auto" or "manual", got "${defaultModeRaw}"`);
+  if (defaultMode === undefined)
+    throw new ConfigError(`MEDIC_DEFAULT_MODE must be "auto" or "manual", got "${defaultModeRaw}"`);
   const approvalTimeout = env.MEDIC_APPROVAL_TIMEOUT ?? '30m';
   if (parseDuration(approvalTimeout) === undefined) {
     throw new ConfigError(`MEDIC_APPROVAL_TIMEOUT must look like 30m, 90s or 2h, got "${approvalTimeout}"`);
   }
   const apiPort = positiveNumber(env, 'MEDIC_API_PORT', 8080);
-  if (!Number.isInteger(apiPort) || apiPort > 65535) throw new ConfigError(`MEDIC_API_PORT must be a port number`);
+  if (!Number.isInteger(apiPort) || apiPort > 65535)
+    throw new ConfigError(`MEDIC_API_PORT must be a port number`);
   return {
     temporalAddress: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
     temporalNamespace: env.TEMPORAL_NAMESPACE ?? 'default',

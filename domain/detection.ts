@@ -42,7 +42,10 @@ export interface DetectionResult {
 const key = (resourceId: string, kind: IncidentKind): string => `${resourceId}/${kind}`;
 
 function newest(points: MetricPoint[]): string | undefined {
-  return points.reduce<string | undefined>((max, p) => (max === undefined || p.at > max ? p.at : max), undefined);
+  return points.reduce<string | undefined>(
+    (max, p) => (max === undefined || p.at > max ? p.at : max),
+    undefined,
+  );
 }
 
 /**

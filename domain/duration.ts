@@ -5,6 +5,6 @@ const DURATION = /^(\d+)(ms|s|m|h|d)$/;
 export function parseDuration(text: string): number | undefined {
   const match = DURATION.exec(text.trim());
   if (!match) return undefined;
-  const ms = Number(match[1]) * (UNIT_MS[match[2] as string] as number);
+  const ms = Number(match[1]) * (UNIT_MS[match[2]] ?? 0);
   return ms > 0 ? ms : undefined;
 }

@@ -25,7 +25,13 @@ export const INCIDENT_STATUSES = [
 ] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
-export const TERMINAL_STATUSES: readonly IncidentStatus[] = ['resolved', 'failed', 'declined', 'escalated', 'manual'];
+export const TERMINAL_STATUSES: readonly IncidentStatus[] = [
+  'resolved',
+  'failed',
+  'declined',
+  'escalated',
+  'manual',
+];
 
 export const DECISIONS = ['approve', 'decline', 'manual'] as const;
 export type DecisionKind = (typeof DECISIONS)[number];
@@ -36,7 +42,24 @@ export interface Decision {
   reason?: string;
 }
 
-export const REMEDIATION_ACTIONS = ['start-instance', 'reboot-instance', 'stop-start-instance', 'replace-instance'] as const;
+/** Workflow-side check of a decision: the API validates too, but the workflow must not trust its callers. */
+export function isDecision(value: unknown): value is Decision {
+  if (typeof value !== 'object' || value === null) return false;
+  const { decision, by, reason } = value as Record<string, unknown>;
+  return (
+    DECISIONS.includes(decision as DecisionKind) &&
+    typeof by === 'string' &&
+    by.trim() !== '' &&
+    (reason === undefined || typeof reason === 'string')
+  );
+}
+
+export const REMEDIATION_ACTIONS = [
+  'start-instance',
+  'reboot-instance',
+  'stop-start-instance',
+  'replace-instance',
+] as const;
 export type RemediationAction = (typeof REMEDIATION_ACTIONS)[number];
 
 export interface RemediationStep {

@@ -2,19 +2,23 @@ import type { Diagnosis, IncidentKind, RemediationStep } from './incident';
 
 const START: RemediationStep = {
   action: 'start-instance',
-  reason: 'The instance is stopped although nobody asked for it; starting it restores service with its disks and address intact.',
+  reason:
+    'The instance is stopped although nobody asked for it; starting it restores service with its disks and address intact.',
 };
 const REBOOT: RemediationStep = {
   action: 'reboot-instance',
-  reason: 'An instance status check failure or runaway load usually comes from the guest OS; a reboot clears it in about a minute and keeps the host.',
+  reason:
+    'An instance status check failure or runaway load usually comes from the guest OS; a reboot clears it in about a minute and keeps the host.',
 };
 const STOP_START: RemediationStep = {
   action: 'stop-start-instance',
-  reason: 'A stop and start moves the instance to healthy hardware, which fixes system status check failures that a reboot cannot.',
+  reason:
+    'A stop and start moves the instance to healthy hardware, which fixes system status check failures that a reboot cannot.',
 };
 const REPLACE: RemediationStep = {
   action: 'replace-instance',
-  reason: 'Last resort: launch a fresh instance from the launch template, move the tags, then terminate the broken one.',
+  reason:
+    'Last resort: launch a fresh instance from the launch template, move the tags, then terminate the broken one.',
 };
 
 /**
@@ -41,7 +45,8 @@ export function planRemediation(kind: IncidentKind, diagnosis: Diagnosis): Remed
 
 /** Why the plan is empty, for the report of an incident that has nothing safe to do. */
 export function explainEmptyPlan(kind: IncidentKind, diagnosis: Diagnosis): string {
-  if (!diagnosis.exists) return 'The resource does not exist in this account and region: nothing to remediate.';
+  if (!diagnosis.exists)
+    return 'The resource does not exist in this account and region: nothing to remediate.';
   if (diagnosis.state === 'terminated' || diagnosis.state === 'shutting-down') {
     return `The instance is ${diagnosis.state}; it cannot be healed in place and replacing it needs a person.`;
   }

@@ -8,14 +8,18 @@ function describeSteps(steps: StepRecord[]): string {
 /** The final report in the four parts an operator reads, plus the outcome. */
 export function buildReport(state: IncidentState, steps: StepRecord[], conclusion: string): IncidentReport {
   const succeeded = steps.find((s) => s.outcome === 'succeeded');
-  const evidence = state.diagnosis?.findings.length ? ` Diagnosis: ${state.diagnosis.findings.join(' ')}` : '';
+  const evidence = state.diagnosis?.findings.length
+    ? ` Diagnosis: ${state.diagnosis.findings.join(' ')}`
+    : '';
   const issueDetected = `${state.summary}${evidence}`;
   const reason = succeeded
     ? succeeded.reason
     : state.plan.length > 0
       ? `Planned: ${state.plan.map((s) => `${s.action} — ${s.reason}`).join(' Then ')}`
       : conclusion;
-  const decided = state.decision ? ` Decision: ${state.decision.decision} by ${state.decision.by}${state.decision.reason ? ` (${state.decision.reason})` : ''}.` : '';
+  const decided = state.decision
+    ? ` Decision: ${state.decision.decision} by ${state.decision.by}${state.decision.reason ? ` (${state.decision.reason})` : ''}.`
+    : '';
   return {
     issueDetected,
     resolutionProcess: steps,

@@ -15,7 +15,12 @@ export async function createMedicWorkers(options: MedicWorkerOptions): Promise<W
   const workflows = options.workflowBundle
     ? { workflowBundle: options.workflowBundle }
     : { workflowsPath: require.resolve('../workflows') };
-  const base = { connection: options.connection, namespace: options.namespace, activities: options.activities, ...workflows };
+  const base = {
+    connection: options.connection,
+    namespace: options.namespace,
+    activities: options.activities,
+    ...workflows,
+  };
   return Promise.all([
     Worker.create({ ...base, taskQueue: TASK_QUEUES.healing }),
     Worker.create({ ...base, taskQueue: TASK_QUEUES.monitoring, maxConcurrentActivityTaskExecutions: 20 }),

@@ -15,7 +15,13 @@ async function run(): Promise<void> {
     namespace: config.temporalNamespace,
     activities: createActivities({ aws, temporal, config }),
   });
-  console.log(JSON.stringify({ msg: 'worker started', temporal: config.temporalAddress, aws: config.awsEndpoint ?? 'real AWS' }));
+  console.log(
+    JSON.stringify({
+      msg: 'worker started',
+      temporal: config.temporalAddress,
+      aws: config.awsEndpoint ?? 'real AWS',
+    }),
+  );
   await runUntilShutdown(workers);
   await clientConnection.close();
   await connection.close();

@@ -1,4 +1,12 @@
-import { allHandlersFinished, condition, continueAsNew, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  log,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { MedicActivities } from '../activities';
 import type { Watermarks } from '../domain/detection';
 import { stopMonitoringSignal } from './messages';
@@ -44,7 +52,12 @@ export async function fleetMonitorWorkflow(input: FleetMonitorInput): Promise<{ 
         source: `detector:${input.fleet}`,
       });
       if (opened.created) incidentsOpened++;
-      log.info('finding', { fleet: input.fleet, ...finding, incidentId: opened.incidentId, created: opened.created });
+      log.info('finding', {
+        fleet: input.fleet,
+        ...finding,
+        incidentId: opened.incidentId,
+        created: opened.created,
+      });
     }
     if (workflowInfo().continueAsNewSuggested) break;
     await condition(() => stopping, `${input.intervalSeconds} seconds`);

@@ -11,7 +11,7 @@ import {
 } from '@temporalio/workflow';
 import type { MedicActivities, IncidentPolicy, RemediationResult } from '../activities';
 import {
-  DECISIONS,
+  isDecision,
   defaultSeverity,
   type Decision,
   type IncidentKind,
@@ -27,7 +27,14 @@ import { parseDuration } from '../domain/duration';
 import { resolveMode } from '../domain/mode';
 import { explainEmptyPlan, planRemediation } from '../domain/planner';
 import { buildReport } from '../domain/report';
-import { alertSignal, decisionUpdate, incidentStateQuery, INVALID_DECISION, NOT_AWAITING_DECISION, type DecisionAck } from './messages';
+import {
+  alertSignal,
+  decisionUpdate,
+  incidentStateQuery,
+  INVALID_DECISION,
+  NOT_AWAITING_DECISION,
+  type DecisionAck,
+} from './messages';
 import { MEDIC_MODE, MEDIC_SEVERITY, MEDIC_STATUS } from './search-attributes';
 
 const NON_RETRYABLE = ['InstanceNotFound', 'InstanceTerminated', 'InstanceNotRunning', 'NoLaunchTemplate'];
@@ -35,11 +42,23 @@ const NON_RETRYABLE = ['InstanceNotFound', 'InstanceTerminated', 'InstanceNotRun
 const remediation = proxyActivities<MedicActivities>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE },
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '30 seconds',
+    maximumAttempts: 5,
+    nonRetryableErrorTypes: NON_RETRYABLE,
+  },
 });
 const observation = proxyActivities<MedicActivities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '20 seconds', maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE },
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '20 seconds',
+    maximumAttempts: 10,
+    nonRetryableErrorTypes: NON_RETRYABLE,
+  },
 });
 // Notifications are best effort: the activity reports failures instead of throwing them, and a
 // short timeout keeps a hanging receiver from delaying the incident.
@@ -51,7 +70,10 @@ const notification = proxyActivities<MedicActivities>({
 const MAX_ALERTS_KEPT = 20;
 const DEFAULT_APPROVAL_TIMEOUT_MS = 30 * 60_000;
 
-const ACTIONS: Record<RemediationAction, (input: { instanceId: string; idempotencyKey: string }) => Promise<RemediationResult>> = {
+const ACTIONS: Record<
+  RemediationAction,
+  (input: { instanceId: string; idempotencyKey: string }) => Promise<RemediationResult>
+> = {
   'start-instance': (i) => remediation.startInstance(i),
   'reboot-instance': (i) => remediation.rebootInstance(i),
   'stop-start-instance': (i) => remediation.stopStartInstance(i),
@@ -96,23 +118,36 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
     alertsReceived++;
     state.alerts.push(alert);
     if (state.alerts.length > MAX_ALERTS_KEPT) state.alerts.shift();
-    record(`Repeat alert joined this incident (${alertsReceived} in all): ${alert.summary}`, { outcome: 'info' });
+    record(`Repeat alert joined this incident (${alertsReceived} in all): ${alert.summary}`, {
+      outcome: 'info',
+    });
   });
   setHandler(
     decisionUpdate,
     (incoming): DecisionAck => {
       decision = { ...incoming, at: now() };
       state.decision = decision;
-      const next: IncidentStatus = incoming.decision === 'approve' ? 'remediating' : incoming.decision === 'decline' ? 'declined' : 'manual';
+      const next: IncidentStatus =
+        incoming.decision === 'approve'
+          ? 'remediating'
+          : incoming.decision === 'decline'
+            ? 'declined'
+            : 'manual';
       return { accepted: true, status: next };
     },
     {
-      validator: (incoming) => {
-        if (!DECISIONS.includes(incoming?.decision) || typeof incoming.by !== 'string' || incoming.by.trim() === '') {
-          throw ApplicationFailure.create({ type: INVALID_DECISION, message: 'decision must be approve, decline or manual, with a non-empty "by"' });
+      validator: (incoming: unknown) => {
+        if (!isDecision(incoming)) {
+          throw ApplicationFailure.create({
+            type: INVALID_DECISION,
+            message: 'decision must be approve, decline or manual, with a non-empty "by"',
+          });
         }
         if (state.status !== 'awaiting_approval' || decision !== undefined) {
-          throw ApplicationFailure.create({ type: NOT_AWAITING_DECISION, message: `Incident is ${state.status}, not awaiting a decision` });
+          throw ApplicationFailure.create({
+            type: NOT_AWAITING_DECISION,
+            message: `Incident is ${state.status}, not awaiting a decision`,
+          });
         }
       },
     },
@@ -123,7 +158,10 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
   const incidentLink = `${policy.temporalUiUrl}/namespaces/${policy.namespace}/workflows/${encodeURIComponent(info.workflowId)}/${info.runId}`;
 
   transition('diagnosing', `Reading the state, status checks and recent metrics of ${request.resourceId}`);
-  const diagnosis = await observation.diagnoseInstance({ instanceId: request.resourceId, lookbackMinutes: 15 });
+  const diagnosis = await observation.diagnoseInstance({
+    instanceId: request.resourceId,
+    lookbackMinutes: 15,
+  });
   state.diagnosis = diagnosis;
   state.mode = resolveMode(request.mode, diagnosis.modeTag, policy.defaultMode);
   upsertSearchAttributes([
@@ -132,7 +170,11 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
   ]);
   record(`Diagnosis: ${diagnosis.findings.join(' ')} Mode ${state.mode.toUpperCase()}.`, { outcome: 'info' });
 
-  const finish = async (status: IncidentStatus, conclusion: string, steps: StepRecord[]): Promise<IncidentReport> => {
+  const finish = async (
+    status: IncidentStatus,
+    conclusion: string,
+    steps: StepRecord[],
+  ): Promise<IncidentReport> => {
     transition(status, conclusion);
     state.report = buildReport(state, steps, conclusion);
     const headline = `${state.incidentId}: ${status}`;
@@ -151,7 +193,8 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
   state.plan = planRemediation(request.kind, diagnosis);
   if (state.plan.length === 0) {
     transition('planned', 'No safe remediation applies.');
-    const stillBroken = !diagnosis.exists || diagnosis.state === 'terminated' || diagnosis.state === 'shutting-down';
+    const stillBroken =
+      !diagnosis.exists || diagnosis.state === 'terminated' || diagnosis.state === 'shutting-down';
     return finish(stillBroken ? 'failed' : 'resolved', explainEmptyPlan(request.kind, diagnosis), []);
   }
   transition('planned', `Plan: ${state.plan.map((s, i) => `${i + 1}. ${s.action} — ${s.reason}`).join(' ')}`);
@@ -165,15 +208,27 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
       body: `${state.summary}\nProposed: ${state.plan.map((s) => s.action).join(', then ')}.\nApprove, decline or take it over by hand within ${approvalTimeout}.`,
       link: incidentLink,
     });
-    transition('awaiting_approval', `Waiting for approve, decline or manual (timeout ${approvalTimeout}); notification: ${sent.detail}`);
-    const decided = await condition(() => decision !== undefined, parseDuration(approvalTimeout) ?? DEFAULT_APPROVAL_TIMEOUT_MS);
+    transition(
+      'awaiting_approval',
+      `Waiting for approve, decline or manual (timeout ${approvalTimeout}); notification: ${sent.detail}`,
+    );
+    const decided = await condition(
+      () => decision !== undefined,
+      parseDuration(approvalTimeout) ?? DEFAULT_APPROVAL_TIMEOUT_MS,
+    );
     if (!decided || !decision) {
-      return finish('escalated', `No decision within ${approvalTimeout}; escalated without touching the resource.`, []);
+      return finish(
+        'escalated',
+        `No decision within ${approvalTimeout}; escalated without touching the resource.`,
+        [],
+      );
     }
     const who = `${decision.by}${decision.reason ? `: ${decision.reason}` : ''}`;
     record(`Decision ${decision.decision} by ${who}`, { outcome: 'info' });
-    if (decision.decision === 'decline') return finish('declined', `Declined by ${who}; nothing was changed.`, []);
-    if (decision.decision === 'manual') return finish('manual', `${who} is handling it by hand; cloud-medic changed nothing.`, []);
+    if (decision.decision === 'decline')
+      return finish('declined', `Declined by ${who}; nothing was changed.`, []);
+    if (decision.decision === 'manual')
+      return finish('manual', `${who} is handling it by hand; cloud-medic changed nothing.`, []);
   }
 
   const steps: StepRecord[] = [];
@@ -181,13 +236,29 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
   for (const [index, planned] of state.plan.entries()) {
     const number = index + 1;
     const startedAt = now();
-    transition('remediating', `Step ${number}: ${planned.action} on ${target} — ${planned.reason}`, { step: number, outcome: 'started' });
+    transition('remediating', `Step ${number}: ${planned.action} on ${target} — ${planned.reason}`, {
+      step: number,
+      outcome: 'started',
+    });
     let result: RemediationResult;
     try {
-      result = await ACTIONS[planned.action]({ instanceId: target, idempotencyKey: `${info.workflowId}/${info.runId}/step-${number}` });
+      result = await ACTIONS[planned.action]({
+        instanceId: target,
+        idempotencyKey: `${info.workflowId}/${info.runId}/step-${number}`,
+      });
     } catch (err) {
-      const detail = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
-      steps.push({ step: number, action: planned.action, resourceId: target, reason: planned.reason, startedAt, finishedAt: now(), outcome: 'failed', detail });
+      const detail =
+        err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
+      steps.push({
+        step: number,
+        action: planned.action,
+        resourceId: target,
+        reason: planned.reason,
+        startedAt,
+        finishedAt: now(),
+        outcome: 'failed',
+        detail,
+      });
       record(`Step ${number} failed: ${detail}`, { step: number, outcome: 'failed' });
       continue;
     }
@@ -198,13 +269,33 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
     transition('verifying', `Step ${number} done (${result.detail}); verifying ${target}`, { step: number });
     const verdict = await verifyHealth(target, request.kind, actedAt, policy);
     const outcome = verdict.healthy ? 'succeeded' : 'not-verified';
-    steps.push({ step: number, action: planned.action, resourceId: target, reason: planned.reason, startedAt, finishedAt: now(), outcome, detail: `${result.detail}; ${verdict.detail}` });
-    record(`Verification ${verdict.healthy ? 'passed' : 'failed'}: ${verdict.detail}`, { step: number, outcome: verdict.healthy ? 'succeeded' : 'failed' });
+    steps.push({
+      step: number,
+      action: planned.action,
+      resourceId: target,
+      reason: planned.reason,
+      startedAt,
+      finishedAt: now(),
+      outcome,
+      detail: `${result.detail}; ${verdict.detail}`,
+    });
+    record(`Verification ${verdict.healthy ? 'passed' : 'failed'}: ${verdict.detail}`, {
+      step: number,
+      outcome: verdict.healthy ? 'succeeded' : 'failed',
+    });
     if (verdict.healthy) {
-      return finish('resolved', `Healed by ${planned.action} (step ${number} of ${state.plan.length}).`, steps);
+      return finish(
+        'resolved',
+        `Healed by ${planned.action} (step ${number} of ${state.plan.length}).`,
+        steps,
+      );
     }
   }
-  return finish('failed', `Every step of the plan was tried and ${target} is still unhealthy; a person must look.`, steps);
+  return finish(
+    'failed',
+    `Every step of the plan was tried and ${target} is still unhealthy; a person must look.`,
+    steps,
+  );
 }
 
 /** Healthy checks in a row before we call it healed: one quiet poll right after an action proves little. */
@@ -212,7 +303,10 @@ const CONFIRMATIONS = 2;
 
 /** Polls health on durable timers until it is confirmed or the verification deadline passes. */
 async function verifyHealth(instanceId: string, kind: IncidentKind, since: string, policy: IncidentPolicy) {
-  const attempts = Math.max(CONFIRMATIONS, Math.ceil(policy.verifyTimeoutSeconds / policy.verifyIntervalSeconds));
+  const attempts = Math.max(
+    CONFIRMATIONS,
+    Math.ceil(policy.verifyTimeoutSeconds / policy.verifyIntervalSeconds),
+  );
   let last = { healthy: false, detail: 'not checked' };
   let healthyInARow = 0;
   for (let attempt = 1; attempt <= attempts; attempt++) {
@@ -221,5 +315,8 @@ async function verifyHealth(instanceId: string, kind: IncidentKind, since: strin
     if (healthyInARow >= CONFIRMATIONS) return last;
     if (attempt < attempts) await sleep(`${policy.verifyIntervalSeconds} seconds`);
   }
-  return { healthy: false, detail: `not healthy ${CONFIRMATIONS} checks in a row within ${policy.verifyTimeoutSeconds}s: ${last.detail}` };
+  return {
+    healthy: false,
+    detail: `not healthy ${CONFIRMATIONS} checks in a row within ${policy.verifyTimeoutSeconds}s: ${last.detail}`,
+  };
 }

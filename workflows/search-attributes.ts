@@ -7,4 +7,10 @@ export const MEDIC_STATUS = defineSearchAttributeKey('MedicStatus', SearchAttrib
 export const MEDIC_SEVERITY = defineSearchAttributeKey('MedicSeverity', SearchAttributeType.KEYWORD);
 export const MEDIC_MODE = defineSearchAttributeKey('MedicMode', SearchAttributeType.KEYWORD);
 
-export const MEDIC_SEARCH_ATTRIBUTE_NAMES = ['MedicResource', 'MedicKind', 'MedicStatus', 'MedicSeverity', 'MedicMode'];
+export const MEDIC_SEARCH_ATTRIBUTE_NAMES = [
+  'MedicResource',
+  'MedicKind',
+  'MedicStatus',
+  'MedicSeverity',
+  'MedicMode',
+];

@@ -23,11 +23,17 @@ describe('the local stack end to end', () => {
   let aws: ReturnType<typeof createAwsClients>;
 
   const stack = (command: string) => {
-    const result = spawnSync('bash', [join(ROOT, 'scripts', 'stack.sh'), command], { env, encoding: 'utf8', timeout: 180_000 });
-    if (result.status !== 0) throw new Error(`stack.sh ${command} failed:\n${result.stdout}\n${result.stderr}`);
+    const result = spawnSync('bash', [join(ROOT, 'scripts', 'stack.sh'), command], {
+      env,
+      encoding: 'utf8',
+      timeout: 180_000,
+    });
+    if (result.status !== 0)
+      throw new Error(`stack.sh ${command} failed:\n${result.stdout}\n${result.stderr}`);
     return result.stdout;
   };
-  const medic = async (...args: string[]) => (await run('node', [join(ROOT, 'bin', 'medic.js'), ...args], { env })).stdout;
+  const medic = async (...args: string[]) =>
+    (await run('node', [join(ROOT, 'bin', 'medic.js'), ...args], { env })).stdout;
   const call = async (method: string, path: string, body?: unknown, auth = true) => {
     const res = await fetch(`${api}${path}`, {
       method,
@@ -36,7 +42,8 @@ describe('the local stack end to end', () => {
     });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
-  const incident = async (id: string) => (await call('GET', `/api/v1/incidents/${encodeURIComponent(id)}`)).body;
+  const incident = async (id: string) =>
+    (await call('GET', `/api/v1/incidents/${encodeURIComponent(id)}`)).body;
   const state = async (instanceId: string) => {
     const out = await aws.ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
     return out.Reservations?.[0]?.Instances?.[0]?.State?.Name;
@@ -45,7 +52,9 @@ describe('the local stack end to end', () => {
     eventually(
       async () => {
         const list = await call('GET', `/api/v1/incidents?resourceId=${resourceId}&kind=${kind}`);
-        const found = (list.body.incidents as { id: string; status: string }[]).find((i) => i.status === status);
+        const found = (list.body.incidents as { id: string; status: string }[]).find(
+          (i) => i.status === status,
+        );
         return found;
       },
       timeoutMs,
@@ -72,7 +81,9 @@ describe('the local stack end to end', () => {
     api = `http://127.0.0.1:${apiPort}`;
     token = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
     aws = createAwsClients({ region: 'us-east-1', endpoint: env.AWS_ENDPOINT_URL });
-    const created = JSON.parse(await medic('fleet', 'create', '--size', '4', '--manual', '1', '--fleet', 'itest', '--json')) as {
+    const created = JSON.parse(
+      await medic('fleet', 'create', '--size', '4', '--manual', '1', '--fleet', 'itest', '--json'),
+    ) as {
       instances: { instanceId: string; mode: string }[];
     };
     instances = created.instances;
@@ -98,7 +109,11 @@ describe('the local stack end to end', () => {
   });
 
   test('each injected fault on an AUTO instance is detected and healed', async () => {
-    const [a, b, c] = instances.filter((i) => i.mode === 'auto').map((i) => i.instanceId) as [string, string, string];
+    const [a, b, c] = instances.filter((i) => i.mode === 'auto').map((i) => i.instanceId) as [
+      string,
+      string,
+      string,
+    ];
     await medic('chaos', 'stop-instance', '--instance', a);
     await medic('chaos', 'status-check-failed', '--instance', b);
     await medic('chaos', 'cpu-spike', '--instance', c);
@@ -108,8 +123,14 @@ describe('the local stack end to end', () => {
       waitForIncident(c, 'cpu-high', 'resolved'),
     ]);
     expect(await state(a)).toBe('running');
-    expect(((await incident(healed[0].id)).report as { resolutionProcess: { action: string }[] }).resolutionProcess[0]?.action).toBe('start-instance');
-    const report = (await incident(healed[1].id)).report as { resolutionProcess: { action: string }[]; reason: string };
+    expect(
+      ((await incident(healed[0].id)).report as { resolutionProcess: { action: string }[] })
+        .resolutionProcess[0]?.action,
+    ).toBe('start-instance');
+    const report = (await incident(healed[1].id)).report as {
+      resolutionProcess: { action: string }[];
+      reason: string;
+    };
     expect(report.resolutionProcess[0]?.action).toBe('reboot-instance');
     expect(report.reason).toMatch(/guest OS/);
   }, 150_000);
@@ -119,40 +140,67 @@ describe('the local stack end to end', () => {
     await medic('chaos', 'stop-instance', '--instance', manual);
     const waiting = await waitForIncident(manual, 'instance-stopped', 'awaiting_approval');
     expect(await state(manual)).toBe('stopped');
-    const decided = await call('POST', `/api/v1/incidents/${waiting.id}/decision`, { decision: 'approve', by: 'alice', reason: 'ok' });
+    const decided = await call('POST', `/api/v1/incidents/${waiting.id}/decision`, {
+      decision: 'approve',
+      by: 'alice',
+      reason: 'ok',
+    });
     expect(decided.status).toBe(202);
     await waitForIncident(manual, 'instance-stopped', 'resolved');
     expect(await state(manual)).toBe('running');
     const detail = await incident(waiting.id);
-    expect(detail.report).toMatchObject({ outcome: 'resolved', decision: { decision: 'approve', by: 'alice' } });
-    const again = await call('POST', `/api/v1/incidents/${waiting.id}/decision`, { decision: 'approve', by: 'alice' });
+    expect(detail.report).toMatchObject({
+      outcome: 'resolved',
+      decision: { decision: 'approve', by: 'alice' },
+    });
+    const again = await call('POST', `/api/v1/incidents/${waiting.id}/decision`, {
+      decision: 'approve',
+      by: 'alice',
+    });
     expect(again.status).toBe(409);
     expect((again.body.error as { code: string }).code).toBe('conflict');
   }, 150_000);
 
   test('POST /incidents opens once per resource+kind and a decline changes nothing', async () => {
     const target = instances.find((i) => i.mode === 'manual')!.instanceId;
-    const body = { resourceId: target, kind: 'status-check-failed', mode: 'manual', summary: 'reported by a human' };
+    const body = {
+      resourceId: target,
+      kind: 'status-check-failed',
+      mode: 'manual',
+      summary: 'reported by a human',
+    };
     const first = await call('POST', '/api/v1/incidents', body);
     expect(first.status).toBe(201);
     const second = await call('POST', '/api/v1/incidents', body);
     expect(second.status).toBe(200);
     expect(second.body.id).toBe(first.body.id);
     await waitForIncident(target, 'status-check-failed', 'awaiting_approval');
-    const declined = await call('POST', `/api/v1/incidents/${String(first.body.id)}/decision`, { decision: 'decline', by: 'bob' });
+    const declined = await call('POST', `/api/v1/incidents/${String(first.body.id)}/decision`, {
+      decision: 'decline',
+      by: 'bob',
+    });
     expect(declined.status).toBe(202);
     await waitForIncident(target, 'status-check-failed', 'declined');
     expect(await state(target)).toBe('running');
   }, 120_000);
 
   test('bad input is refused with the zod issues, unknown ids with 404, and no token with 401', async () => {
-    const bad = await call('POST', '/api/v1/incidents', { resourceId: 'i-1; DROP', kind: 'meltdown', extra: 1 });
+    const bad = await call('POST', '/api/v1/incidents', {
+      resourceId: 'i-1; DROP',
+      kind: 'meltdown',
+      extra: 1,
+    });
     expect(bad.status).toBe(400);
     const details = (bad.body.error as { details: { path: string }[] }).details.map((d) => d.path);
     expect(details).toEqual(expect.arrayContaining(['resourceId', 'kind']));
     expect((await call('POST', '/api/v1/incidents', '{"not json')).status).toBe(400);
-    expect((await call('POST', '/api/v1/incidents/incident-nope/decision', { decision: 'maybe', by: '' })).status).toBe(400);
-    expect((await call('POST', '/api/v1/incidents/incident-nope/decision', { decision: 'approve', by: 'x' })).status).toBe(404);
+    expect(
+      (await call('POST', '/api/v1/incidents/incident-nope/decision', { decision: 'maybe', by: '' })).status,
+    ).toBe(400);
+    expect(
+      (await call('POST', '/api/v1/incidents/incident-nope/decision', { decision: 'approve', by: 'x' }))
+        .status,
+    ).toBe(404);
     expect((await call('GET', '/api/v1/incidents/incident-nope')).status).toBe(404);
     expect((await call('GET', '/api/v1/incidents?status=bogus')).status).toBe(400);
     const noToken = await call('GET', '/api/v1/incidents', undefined, false);
@@ -165,11 +213,16 @@ describe('the local stack end to end', () => {
       code: 2,
       stderr: expect.stringContaining('--instance must be an EC2 instance id'),
     });
-    await expect(medic('fleet', 'create', '--size', 'lots')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--size') });
+    await expect(medic('fleet', 'create', '--size', 'lots')).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--size'),
+    });
   });
 
   test('down stops what up started', () => {
-    const pids = ['moto', 'temporal', 'worker', 'api'].map((n) => Number(readFileSync(join(dataDir, 'pids', `${n}.pid`), 'utf8')));
+    const pids = ['moto', 'temporal', 'worker', 'api'].map((n) =>
+      Number(readFileSync(join(dataDir, 'pids', `${n}.pid`), 'utf8')),
+    );
     stack('down');
     for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
     expect(existsSync(join(dataDir, 'pids', 'api.pid'))).toBe(false);

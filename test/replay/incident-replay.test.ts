@@ -19,7 +19,11 @@ describe('replay of recorded incident histories', () => {
 
   test.each(histories)('%s replays without non-determinism', async (file) => {
     // fromObject inverts the protobuf JSON the recorder wrote (enums by name, 64-bit ints as strings).
-    const history = temporal.api.history.v1.History.fromObject(JSON.parse(readFileSync(join(dir, file), 'utf8')));
-    await expect(Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, file)).resolves.toBeUndefined();
+    const history = temporal.api.history.v1.History.fromObject(
+      JSON.parse(readFileSync(join(dir, file), 'utf8')),
+    );
+    await expect(
+      Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, file),
+    ).resolves.toBeUndefined();
   });
 });

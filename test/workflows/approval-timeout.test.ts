@@ -25,7 +25,12 @@ describe('approval timeout with the default of 30 minutes', () => {
     // The Java test server has no --search-attribute flag; register them the way an operator would.
     await env.connection.operatorService.addSearchAttributes({
       namespace: env.namespace ?? 'default',
-      searchAttributes: Object.fromEntries(MEDIC_SEARCH_ATTRIBUTE_NAMES.map((name) => [name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD])),
+      searchAttributes: Object.fromEntries(
+        MEDIC_SEARCH_ATTRIBUTE_NAMES.map((name) => [
+          name,
+          temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+        ]),
+      ),
     });
   }, 120_000);
 
@@ -36,7 +41,7 @@ describe('approval timeout with the default of 30 minutes', () => {
 
   test('no decision for 30 minutes escalates; 29 minutes is still waiting', async () => {
     const { instances } = await createFleet(aws, { fleet: `ts-${process.pid}`, size: 1, manualCount: 1 });
-    const instanceId = instances[0]!.instanceId;
+    const instanceId = instances[0].instanceId;
     await createChaos(aws.ec2, aws.cloudwatch).stopInstance(instanceId);
     const worker = await Worker.create({
       connection: env.nativeConnection,

@@ -10,7 +10,16 @@ import { openOrJoinIncident } from '../../activities/incident-starter';
 import type { IncidentKind, IncidentReport, IncidentRequest, IncidentStatus } from '../../domain/incident';
 import { createMedicWorkers } from '../../workers/create-workers';
 import { decisionUpdate, incidentStateQuery } from '../../workflows/messages';
-import { destroyAws, eventually, ROOT, runWorkers, startLocalTemporal, testAws, testConfig, workflowBundle } from '../support/env';
+import {
+  destroyAws,
+  eventually,
+  ROOT,
+  runWorkers,
+  startLocalTemporal,
+  testAws,
+  testConfig,
+  workflowBundle,
+} from '../support/env';
 
 const aws = testAws();
 const chaos = createChaos(aws.ec2, aws.cloudwatch);
@@ -54,7 +63,7 @@ let fleetCounter = 0;
 async function newInstance(mode: 'auto' | 'manual' = 'auto'): Promise<string> {
   const fleet = `wf-${process.pid}-${++fleetCounter}`;
   const summary = await createFleet(aws, { fleet, size: 1, manualCount: mode === 'manual' ? 1 : 0 });
-  return summary.instances[0]!.instanceId;
+  return summary.instances[0].instanceId;
 }
 
 async function instanceState(instanceId: string): Promise<string | undefined> {
@@ -68,7 +77,11 @@ async function open(request: IncidentRequest): Promise<WorkflowHandle> {
 }
 
 async function waitForStatus(handle: WorkflowHandle, status: IncidentStatus): Promise<void> {
-  await eventually(async () => ((await handle.query(incidentStateQuery)).status === status ? true : undefined), 30_000, status);
+  await eventually(
+    async () => ((await handle.query(incidentStateQuery)).status === status ? true : undefined),
+    30_000,
+    status,
+  );
 }
 
 async function saveHistory(handle: WorkflowHandle, name: string): Promise<void> {
@@ -86,7 +99,9 @@ describe('incident workflow, AUTO mode', () => {
     const handle = await open({ resourceId: instanceId, kind: 'status-check-failed', mode: 'auto' });
     const report: IncidentReport = await handle.result();
     expect(report.outcome).toBe('resolved');
-    expect(report.resolutionProcess.map((s) => [s.action, s.outcome])).toEqual([['reboot-instance', 'succeeded']]);
+    expect(report.resolutionProcess.map((s) => [s.action, s.outcome])).toEqual([
+      ['reboot-instance', 'succeeded'],
+    ]);
     expect(report.reason).toMatch(/guest OS/);
     expect(await instanceState(instanceId)).toBe('running');
     await saveHistory(handle, 'auto-status-check-reboot');
@@ -96,7 +111,9 @@ describe('incident workflow, AUTO mode', () => {
     const instanceId = await newInstance();
     await chaos.stopInstance(instanceId);
     expect(await instanceState(instanceId)).toBe('stopped');
-    const report: IncidentReport = await (await open({ resourceId: instanceId, kind: 'instance-stopped' })).result();
+    const report: IncidentReport = await (
+      await open({ resourceId: instanceId, kind: 'instance-stopped' })
+    ).result();
     expect(report.outcome).toBe('resolved');
     expect(report.resolutionProcess[0]?.action).toBe('start-instance');
     expect(await instanceState(instanceId)).toBe('running');
@@ -112,7 +129,9 @@ describe('incident workflow, AUTO mode', () => {
     expect(report.outcome).toBe('resolved');
     expect(rebootCalls - before).toBe(2);
     const history = await handle.fetchHistory();
-    const attempts = (history.events ?? []).map((e) => e.activityTaskStartedEventAttributes?.attempt).filter((a) => a !== undefined && a !== null);
+    const attempts = (history.events ?? [])
+      .map((e) => e.activityTaskStartedEventAttributes?.attempt)
+      .filter((a) => a !== undefined && a !== null);
     expect(Math.max(...attempts)).toBe(2);
   });
 
@@ -127,7 +146,9 @@ describe('incident workflow, AUTO mode', () => {
       while (!movedHost) {
         const observedAt = new Date();
         const out = await aws.ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
-        movedHost = (out.Reservations?.[0]?.Instances?.[0]?.Tags ?? []).some((t) => t.Key === 'medic:pending-operation');
+        movedHost = (out.Reservations?.[0]?.Instances?.[0]?.Tags ?? []).some(
+          (t) => t.Key === 'medic:pending-operation',
+        );
         // Dated when the fault was seen, so the datapoint can never postdate the move.
         if (!movedHost) await chaos.statusCheckFailed(instanceId, observedAt);
         await new Promise((r) => setTimeout(r, 300));
@@ -144,7 +165,9 @@ describe('incident workflow, AUTO mode', () => {
   });
 
   test('an instance that does not exist ends failed, with the reason', async () => {
-    const report: IncidentReport = await (await open({ resourceId: 'i-0000000000000dead', kind: 'instance-stopped' })).result();
+    const report: IncidentReport = await (
+      await open({ resourceId: 'i-0000000000000dead', kind: 'instance-stopped' })
+    ).result();
     expect(report.outcome).toBe('failed');
     expect(report.actionTaken).toMatch(/does not exist/);
     expect(report.resolutionProcess).toEqual([]);
@@ -164,7 +187,9 @@ describe('incident workflow, MANUAL mode', () => {
 
   test('approve: the remediation runs and each step is recorded', async () => {
     const { instanceId, handle } = await awaitingDecision();
-    const ack = await handle.executeUpdate(decisionUpdate, { args: [{ decision: 'approve', by: 'alice', reason: 'go ahead' }] });
+    const ack = await handle.executeUpdate(decisionUpdate, {
+      args: [{ decision: 'approve', by: 'alice', reason: 'go ahead' }],
+    });
     expect(ack).toEqual({ accepted: true, status: 'remediating' });
     const report: IncidentReport = await handle.result();
     expect(report.outcome).toBe('resolved');
@@ -176,7 +201,9 @@ describe('incident workflow, MANUAL mode', () => {
 
   test('decline: nothing is touched', async () => {
     const { instanceId, handle } = await awaitingDecision();
-    await handle.executeUpdate(decisionUpdate, { args: [{ decision: 'decline', by: 'bob', reason: 'maintenance window' }] });
+    await handle.executeUpdate(decisionUpdate, {
+      args: [{ decision: 'decline', by: 'bob', reason: 'maintenance window' }],
+    });
     const report: IncidentReport = await handle.result();
     expect(report.outcome).toBe('declined');
     expect(report.resolutionProcess).toEqual([]);
@@ -196,7 +223,9 @@ describe('incident workflow, MANUAL mode', () => {
   test('a second decision is rejected and changes nothing', async () => {
     const { handle } = await awaitingDecision();
     await handle.executeUpdate(decisionUpdate, { args: [{ decision: 'decline', by: 'bob' }] });
-    await expect(handle.executeUpdate(decisionUpdate, { args: [{ decision: 'approve', by: 'mallory' }] })).rejects.toThrow();
+    await expect(
+      handle.executeUpdate(decisionUpdate, { args: [{ decision: 'approve', by: 'mallory' }] }),
+    ).rejects.toThrow();
     const report: IncidentReport = await handle.result();
     expect(report.outcome).toBe('declined');
     expect(report.decision?.by).toBe('bob');
@@ -215,7 +244,9 @@ describe('incident workflow, MANUAL mode', () => {
   test('an explicit mode in the request wins over the resource tag', async () => {
     const instanceId = await newInstance('manual');
     await chaos.stopInstance(instanceId);
-    const report: IncidentReport = await (await open({ resourceId: instanceId, kind: 'instance-stopped', mode: 'auto' })).result();
+    const report: IncidentReport = await (
+      await open({ resourceId: instanceId, kind: 'instance-stopped', mode: 'auto' })
+    ).result();
     expect(report.outcome).toBe('resolved');
   });
 });
@@ -224,14 +255,25 @@ describe('dedup of repeat alerts', () => {
   test('a repeat alert for an open incident joins it instead of opening a second one', async () => {
     const instanceId = await newInstance('manual');
     await chaos.stopInstance(instanceId);
-    const first = await openOrJoinIncident(env.client, { resourceId: instanceId, kind: 'instance-stopped', source: 'test' });
-    const second = await openOrJoinIncident(env.client, { resourceId: instanceId, kind: 'instance-stopped', source: 'test', summary: 'again' });
+    const first = await openOrJoinIncident(env.client, {
+      resourceId: instanceId,
+      kind: 'instance-stopped',
+      source: 'test',
+    });
+    const second = await openOrJoinIncident(env.client, {
+      resourceId: instanceId,
+      kind: 'instance-stopped',
+      source: 'test',
+      summary: 'again',
+    });
     expect(first.created).toBe(true);
     expect(second).toEqual({ incidentId: first.incidentId, runId: first.runId, created: false });
     const handle = env.client.workflow.getHandle(first.incidentId);
     await waitForStatus(handle, 'awaiting_approval');
     expect((await handle.query(incidentStateQuery)).alerts.map((a) => a.summary)).toContain('again');
-    const open = await env.client.workflow.count(`WorkflowId = '${first.incidentId}' AND ExecutionStatus = 'Running'`);
+    const open = await env.client.workflow.count(
+      `WorkflowId = '${first.incidentId}' AND ExecutionStatus = 'Running'`,
+    );
     expect(open.count).toBe(1);
     await handle.executeUpdate(decisionUpdate, { args: [{ decision: 'decline', by: 'test' }] });
     await handle.result();
