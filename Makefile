@@ -33,7 +33,7 @@ status:
 	./scripts/stack.sh status
 
 demo: up
-	node dist/scripts/demo.js
+	source scripts/env.sh && node dist/scripts/demo.js
 
 lint: $(STAMP_NODE)
 	npx eslint .

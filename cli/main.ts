@@ -3,10 +3,10 @@ import { createAwsClients } from '../activities/aws-clients';
 import { createChaos } from '../activities/chaos';
 import { createFleet, listFleetInstances } from '../activities/fleet';
 import { stateOf } from '../activities/instances';
-import { loadConfig, TASK_QUEUES, type MedicConfig } from '../domain/config';
+import { loadConfig, type MedicConfig } from '../domain/config';
 import { fleetMonitorWorkflowId } from '../domain/ids';
+import { startMonitor } from '../activities/monitor-starter';
 import { stopMonitoringSignal } from '../workflows/messages';
-import type { fleetMonitorWorkflow } from '../workflows/fleet-monitor';
 import { fleetFlag, instanceIdFlag, intFlag, parseFlags, UsageError } from './args';
 
 const USAGE = `usage: medic <command>
@@ -28,16 +28,6 @@ async function withTemporal<T>(config: MedicConfig, fn: (client: Client) => Prom
   } finally {
     await connection.close();
   }
-}
-
-export async function startMonitor(client: Client, fleet: string, intervalSeconds: number): Promise<string> {
-  const handle = await client.workflow.start<typeof fleetMonitorWorkflow>('fleetMonitorWorkflow', {
-    workflowId: fleetMonitorWorkflowId(fleet),
-    taskQueue: TASK_QUEUES.monitoring,
-    args: [{ fleet, intervalSeconds }],
-    workflowIdConflictPolicy: 'USE_EXISTING',
-  });
-  return handle.workflowId;
 }
 
 async function fleetCommand(sub: string | undefined, args: string[], config: MedicConfig): Promise<void> {

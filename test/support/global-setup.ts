@@ -5,6 +5,7 @@ import { freePort, waitForHttp } from './ports';
 
 /** Starts one AWS emulator (moto) for the whole run; suites isolate themselves by fleet name. */
 export default async function globalSetup(): Promise<void> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const root = join(__dirname, '..', '..');
   const moto = join(root, '.venv', 'bin', 'moto_server');
   if (!existsSync(moto)) throw new Error(`${moto} is missing: run make setup`);

@@ -1,0 +1,191 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { createAwsClients } from '../activities/aws-clients';
+import { createChaos } from '../activities/chaos';
+import { createFleet } from '../activities/fleet';
+import { startMonitor } from '../activities/monitor-starter';
+import { loadConfig } from '../domain/config';
+import type { IncidentReport, TimelineEntry } from '../domain/incident';
+
+/**
+ * `make demo`: break an emulated fleet three ways and watch cloud-medic handle each — one AUTO
+ * heal, one MANUAL incident approved over the HTTP API, one MANUAL incident declined.
+ */
+const config = loadConfig(process.env);
+const api = `http://127.0.0.1:${config.apiPort}/api/v1`;
+const token = readFileSync(join(config.dataDir, 'admin-token'), 'utf8').trim();
+const t0 = Date.now();
+const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s`;
+const bold = (s: string) => `\x1b[1m${s}\x1b[0m`;
+const say = (s: string) => console.log(`${elapsed()}  ${s}`);
+
+interface IncidentView {
+  id: string;
+  runId: string;
+  status: string;
+  mode?: string;
+  openedAt: string;
+  webUiUrl: string;
+  timeline?: TimelineEntry[];
+  report?: IncidentReport;
+}
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${api}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = (await res.json()) as T;
+  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+interface Scenario {
+  label: string;
+  instanceId: string;
+  fault: 'status-check-failed' | 'stop-instance' | 'cpu-spike';
+  kind: string;
+  decision?: 'approve' | 'decline';
+  injectedAt?: number;
+  incidentId?: string;
+  seen: number;
+  decidedAt?: number;
+  done?: IncidentView;
+  figures: Record<string, string>;
+}
+
+async function follow(s: Scenario): Promise<void> {
+  for (;;) {
+    if (!s.incidentId) {
+      const { incidents } = await call<{ incidents: IncidentView[] }>(
+        'GET',
+        `/incidents?resourceId=${s.instanceId}&kind=${s.kind}`,
+      );
+      const fresh = incidents.find((i) => Date.parse(i.openedAt) >= (s.injectedAt ?? 0) - 1000);
+      if (fresh) {
+        s.incidentId = fresh.id;
+        s.figures['fault → incident opened'] =
+          `${((Date.parse(fresh.openedAt) - (s.injectedAt ?? 0)) / 1000).toFixed(1)}s`;
+        say(`${s.label}: incident ${bold(fresh.id)} opened`);
+      }
+    } else {
+      const detail = await call<IncidentView>('GET', `/incidents/${s.incidentId}`);
+      for (const entry of (detail.timeline ?? []).slice(s.seen))
+        say(`${s.label}: [${entry.status}] ${entry.message}`);
+      s.seen = detail.timeline?.length ?? s.seen;
+      if (detail.status === 'awaiting_approval' && s.decision && !s.decidedAt) {
+        s.decidedAt = Date.now();
+        say(
+          `${s.label}: ${bold(`operator sends "${s.decision}"`)} through POST /incidents/${s.incidentId}/decision`,
+        );
+        await call('POST', `/incidents/${s.incidentId}/decision`, {
+          decision: s.decision,
+          by: 'demo-operator',
+          reason: s.decision === 'approve' ? 'safe to restart now' : 'leave it for the owning team',
+        });
+      }
+      if (detail.report) {
+        s.done = detail;
+        const firstStep = detail.timeline?.find((t) => t.status === 'remediating');
+        if (s.decidedAt && firstStep)
+          s.figures['approval → first remediation step'] =
+            `${((Date.parse(firstStep.at) - s.decidedAt) / 1000).toFixed(2)}s`;
+        s.figures['fault → incident closed'] = `${((Date.now() - (s.injectedAt ?? 0)) / 1000).toFixed(1)}s`;
+        return;
+      }
+    }
+    if (Date.now() - (s.injectedAt ?? 0) > 180_000)
+      throw new Error(`${s.label} did not finish within 3 minutes`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+function printReport(s: Scenario): void {
+  const d = s.done;
+  if (!d?.report) return;
+  const r = d.report;
+  console.log(`\n${bold(`${s.label} — ${d.id}: ${r.outcome.toUpperCase()}`)}`);
+  console.log(`  Issue Detected:     ${r.issueDetected}`);
+  console.log(`  Resolution Process: ${r.resolutionProcess.length ? '' : '(no action taken)'}`);
+  for (const step of r.resolutionProcess)
+    console.log(`    ${step.step}. ${step.action} on ${step.resourceId}: ${step.outcome} (${step.detail})`);
+  console.log(`  Reason:             ${r.reason}`);
+  console.log(`  Action Taken:       ${r.actionTaken}`);
+  console.log(`  Temporal Web UI:    ${d.webUiUrl}`);
+  for (const [name, value] of Object.entries(s.figures)) console.log(`  ${name}: ${value}`);
+}
+
+async function main(): Promise<void> {
+  const aws = createAwsClients({ region: config.awsRegion, endpoint: config.awsEndpoint });
+  console.log(bold('cloud-medic demo: an emulated fleet of 3, one fault each\n'));
+  const fleet = await createFleet(aws, { fleet: 'demo', size: 3, manualCount: 2 }, (m) => say(m));
+  const connection = await Connection.connect({ address: config.temporalAddress });
+  await startMonitor(
+    new Client({ connection, namespace: config.temporalNamespace }),
+    'demo',
+    config.detectionIntervalSeconds,
+  );
+  await connection.close();
+  say(`detection loop polls the fleet every ${config.detectionIntervalSeconds}s`);
+
+  const auto = fleet.instances.find((i) => i.mode === 'auto' && i.state === 'running');
+  const manual = fleet.instances.filter((i) => i.mode === 'manual' && i.state === 'running');
+  if (!auto || manual.length < 2)
+    throw new Error(
+      'the demo fleet is not all running; run `make down && rm -rf .data && make demo` for a fresh start',
+    );
+  const scenarios: Scenario[] = [
+    {
+      label: 'AUTO   ',
+      instanceId: auto.instanceId,
+      fault: 'status-check-failed',
+      kind: 'status-check-failed',
+      seen: 0,
+      figures: {},
+    },
+    {
+      label: 'APPROVE',
+      instanceId: manual[0].instanceId,
+      fault: 'stop-instance',
+      kind: 'instance-stopped',
+      decision: 'approve',
+      seen: 0,
+      figures: {},
+    },
+    {
+      label: 'DECLINE',
+      instanceId: manual[1].instanceId,
+      fault: 'cpu-spike',
+      kind: 'cpu-high',
+      decision: 'decline',
+      seen: 0,
+      figures: {},
+    },
+  ];
+  const chaos = createChaos(aws.ec2, aws.cloudwatch);
+  const inject = {
+    'status-check-failed': chaos.statusCheckFailed,
+    'stop-instance': chaos.stopInstance,
+    'cpu-spike': chaos.cpuSpike,
+  };
+  for (const s of scenarios) {
+    s.injectedAt = Date.now();
+    await inject[s.fault](s.instanceId);
+    say(`${s.label}: injected ${bold(s.fault)} on ${s.instanceId}`);
+  }
+  await Promise.all(scenarios.map(follow));
+  console.log(`\n${bold('Final reports')}`);
+  scenarios.forEach(printReport);
+  console.log(
+    `\nAll incidents: ${config.temporalUiUrl}/namespaces/${config.temporalNamespace}/workflows?query=${encodeURIComponent("WorkflowType='incidentWorkflow'")}`,
+  );
+  console.log(`API: ${api} (token in ${join(config.dataDir, 'admin-token')})`);
+  console.log(`The stack keeps running; stop it with ${bold('make down')}.`);
+}
+
+main().catch((err) => {
+  console.error(`demo failed: ${(err as Error).message}`);
+  process.exit(1);
+});
