@@ -4,7 +4,8 @@ SHELL := /bin/bash
 STAMP_NODE := node_modules/.package-lock.json
 STAMP_VENV := .venv/.requirements-installed
 
-.PHONY: help setup build up down status demo test test-unit test-workflows test-integration lint typecheck record-histories clean
+
+.PHONY: help setup build up down status demo bench test test-unit test-workflows test-integration lint typecheck record-histories clean
 
 help:
 	@echo "make demo   - set up what is missing, start the local stack, break an emulated fleet and watch it heal"
@@ -34,6 +35,10 @@ status:
 
 demo: up
 	source scripts/env.sh && node dist/scripts/demo.js
+
+# Latency figures of the spine on the local stack, as a table (never asserted in tests).
+bench: up
+	source scripts/env.sh && node dist/scripts/bench.js
 
 lint: $(STAMP_NODE)
 	npx eslint .

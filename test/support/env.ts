@@ -36,8 +36,8 @@ export function testConfig(overrides: Record<string, string> = {}): MedicConfig 
   return loadConfig({
     AWS_ENDPOINT_URL: awsEndpoint(),
     MEDIC_METRIC_PERIOD_SECONDS: '10',
-    MEDIC_VERIFY_INTERVAL_SECONDS: '1',
-    MEDIC_VERIFY_TIMEOUT_SECONDS: '8',
+    MEDIC_VERIFY_INTERVAL_SECONDS: '2',
+    MEDIC_VERIFY_TIMEOUT_SECONDS: '10',
     ...overrides,
   });
 }

@@ -141,9 +141,13 @@ describe('incident workflow, AUTO mode', () => {
     const handle = await open({ resourceId: instanceId, kind: 'status-check-failed', mode: 'auto' });
     // A fault on the host: a reboot does not clear it (the datapoints keep coming), moving the
     // instance to new hardware does. The stop-start marks the instance before it stops it.
+    // The publisher runs flat out so that, even on a loaded machine, a failing datapoint lands
+    // inside every verification interval until the host moves; it stops when the incident ends.
     let movedHost = false;
+    let finished = false;
+    const outcome = handle.result().finally(() => (finished = true));
     const hostFault = (async () => {
-      while (!movedHost) {
+      while (!movedHost && !finished) {
         const observedAt = new Date();
         const out = await aws.ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
         movedHost = (out.Reservations?.[0]?.Instances?.[0]?.Tags ?? []).some(
@@ -151,11 +155,11 @@ describe('incident workflow, AUTO mode', () => {
         );
         // Dated when the fault was seen, so the datapoint can never postdate the move.
         if (!movedHost) await chaos.statusCheckFailed(instanceId, observedAt);
-        await new Promise((r) => setTimeout(r, 300));
+        await new Promise((r) => setTimeout(r, 50));
       }
     })();
+    const report: IncidentReport = await outcome;
     await hostFault;
-    const report: IncidentReport = await handle.result();
     expect(report.outcome).toBe('resolved');
     expect(report.resolutionProcess.map((s) => [s.action, s.outcome])).toEqual([
       ['reboot-instance', 'not-verified'],

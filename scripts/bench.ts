@@ -1,0 +1,161 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { createAwsClients } from '../activities/aws-clients';
+import { createChaos } from '../activities/chaos';
+import { createFleet } from '../activities/fleet';
+import { startMonitor } from '../activities/monitor-starter';
+import { loadConfig } from '../domain/config';
+import type { IncidentReport, TimelineEntry } from '../domain/incident';
+
+/**
+ * `make bench`: latency figures of the spine on the local stack, printed as a table. Faults are
+ * injected on N instances at once; MANUAL incidents are approved over the HTTP API.
+ */
+const config = loadConfig(process.env);
+const api = `http://127.0.0.1:${config.apiPort}/api/v1`;
+const token = readFileSync(join(config.dataDir, 'admin-token'), 'utf8').trim();
+const size = Number(process.env.MEDIC_BENCH_SIZE ?? 10);
+
+interface View {
+  id: string;
+  status: string;
+  openedAt: string;
+  timeline?: TimelineEntry[];
+  report?: IncidentReport;
+}
+
+async function timed<T>(samples: number[], fn: () => Promise<T>): Promise<T> {
+  const t = performance.now();
+  try {
+    return await fn();
+  } finally {
+    samples.push(performance.now() - t);
+  }
+}
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${api}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 180_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? NaN;
+};
+
+async function main(): Promise<void> {
+  const aws = createAwsClients({ region: config.awsRegion, endpoint: config.awsEndpoint });
+  const chaos = createChaos(aws.ec2, aws.cloudwatch);
+  const fleetName = `bench-${Date.now().toString(36)}`;
+  const fleet = await createFleet(aws, { fleet: fleetName, size, manualCount: 0 });
+  const connection = await Connection.connect({ address: config.temporalAddress });
+  await startMonitor(
+    new Client({ connection, namespace: config.temporalNamespace }),
+    fleetName,
+    config.detectionIntervalSeconds,
+  );
+  const ids = fleet.instances.map((i) => i.instanceId);
+
+  // AUTO: a failed status check on every instance at once, found by the detection loop.
+  const detect: number[] = [];
+  const heal: number[] = [];
+  const injectedAt = Date.now();
+  await Promise.all(ids.map((id) => chaos.statusCheckFailed(id)));
+  await Promise.all(
+    ids.map(async (id) => {
+      const opened = await until(`incident on ${id}`, async () => {
+        const { incidents } = await call<{ incidents: View[] }>(
+          'GET',
+          `/incidents?resourceId=${id}&kind=status-check-failed`,
+        );
+        return incidents[0];
+      });
+      detect.push(Date.parse(opened.openedAt) - injectedAt);
+      const done = await until(`${opened.id} resolved`, async () => {
+        const v = await call<View>('GET', `/incidents/${opened.id}`);
+        return v.report ? v : undefined;
+      });
+      if (done.report?.outcome !== 'resolved') throw new Error(`${done.id} ended ${done.report?.outcome}`);
+      heal.push(Date.now() - injectedAt);
+    }),
+  );
+
+  // MANUAL: stopped instances, incidents opened over the API, approved over the API.
+  const approveToStep: number[] = [];
+  const apiList: number[] = [];
+  const apiDecision: number[] = [];
+  const apiCreate: number[] = [];
+  await Promise.all(ids.map((id) => chaos.stopInstance(id)));
+  await Promise.all(
+    ids.map(async (id) => {
+      const created = await timed(apiCreate, () =>
+        call<{ id: string }>('POST', '/incidents', {
+          resourceId: id,
+          kind: 'instance-stopped',
+          mode: 'manual',
+        }),
+      );
+      await until(`${created.id} awaiting approval`, async () => {
+        const v = await timed(apiList, () =>
+          call<{ incidents: View[] }>('GET', `/incidents?resourceId=${id}&status=awaiting_approval`),
+        );
+        return v.incidents[0];
+      });
+      const sentAt = Date.now();
+      await timed(apiDecision, () =>
+        call('POST', `/incidents/${created.id}/decision`, { decision: 'approve', by: 'bench' }),
+      );
+      const done = await until(`${created.id} resolved`, async () => {
+        const v = await call<View>('GET', `/incidents/${created.id}`);
+        return v.report ? v : undefined;
+      });
+      const firstStep = done.timeline?.find((t) => t.status === 'remediating');
+      if (!firstStep) throw new Error(`${created.id} has no remediation step`);
+      approveToStep.push(Date.parse(firstStep.at) - sentAt);
+    }),
+  );
+  await connection.close();
+
+  const rows: [string, number[]][] = [
+    [`fault → incident opened (detection, interval ${config.detectionIntervalSeconds}s)`, detect],
+    ['fault → incident resolved (AUTO, reboot + verification)', heal],
+    ['approval sent → first remediation step', approveToStep],
+    ['API POST /incidents', apiCreate],
+    ['API GET /incidents?… (visibility list)', apiList],
+    ['API POST /incidents/:id/decision (update round trip)', apiDecision],
+  ];
+  console.log(`\ncloud-medic spine benchmark — ${size} instances at once, ${new Date().toISOString()}\n`);
+  console.log(
+    `${'figure'.padEnd(60)} ${'n'.padStart(5)} ${'p50 ms'.padStart(9)} ${'p99 ms'.padStart(9)} ${'max ms'.padStart(9)}`,
+  );
+  for (const [name, xs] of rows) {
+    console.log(
+      `${name.padEnd(60)} ${String(xs.length).padStart(5)} ${pct(xs, 50).toFixed(0).padStart(9)} ${pct(xs, 99).toFixed(0).padStart(9)} ${Math.max(
+        ...xs,
+      )
+        .toFixed(0)
+        .padStart(9)}`,
+    );
+  }
+}
+
+main().catch((err) => {
+  console.error(`bench failed: ${(err as Error).message}`);
+  process.exit(1);
+});
