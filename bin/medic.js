@@ -8,4 +8,12 @@ if (!fs.existsSync(entry)) {
   console.error('medic: not built yet; run `make setup` (or `npm run build`) first');
   process.exit(2);
 }
-require(entry);
+require(entry)
+  .main(process.argv.slice(2))
+  .then(
+    (code) => process.exit(code),
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );

@@ -3,7 +3,7 @@ import { createAwsClients } from '../activities/aws-clients';
 import { createChaos } from '../activities/chaos';
 import { createFleet, listFleetInstances } from '../activities/fleet';
 import { stateOf } from '../activities/instances';
-import { loadConfig, type MedicConfig } from '../domain/config';
+import { ConfigError, loadConfig, type MedicConfig } from '../domain/config';
 import { fleetMonitorWorkflowId } from '../domain/ids';
 import { startMonitor } from '../activities/monitor-starter';
 import { stopMonitoringSignal } from '../workflows/messages';
@@ -127,21 +127,11 @@ export async function main(argv: string[]): Promise<number> {
     } else throw new UsageError(`unknown command "${command}"`);
     return 0;
   } catch (err) {
-    if (err instanceof UsageError) {
+    if (err instanceof UsageError || err instanceof ConfigError) {
       console.error(`medic: ${err.message}\n\n${USAGE}`);
       return 2;
     }
     console.error(`medic: ${(err as Error).message}`);
     return 1;
   }
-}
-
-if (require.main === module || process.argv[1]?.endsWith('medic.js')) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
 }

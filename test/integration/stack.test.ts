@@ -209,7 +209,12 @@ describe('the local stack end to end', () => {
   });
 
   test('the CLI names the bad flag', async () => {
-    await expect(medic('chaos', 'stop-instance', '--instance', 'web-1')).rejects.toMatchObject({
+    // Through npx, as the README tells users to run it.
+    const npx = run('npx', ['--no-install', 'medic', 'chaos', 'stop-instance', '--instance', 'web-1'], {
+      env,
+      cwd: ROOT,
+    });
+    await expect(npx).rejects.toMatchObject({
       code: 2,
       stderr: expect.stringContaining('--instance must be an EC2 instance id'),
     });
