@@ -5,7 +5,7 @@ STAMP_NODE := node_modules/.package-lock.json
 STAMP_VENV := .venv/.requirements-installed
 
 
-.PHONY: help setup build up down status demo bench test test-unit test-workflows test-integration lint typecheck record-histories clean
+.PHONY: help setup build up down status demo bench eval test test-unit test-workflows test-integration lint typecheck record-histories clean
 
 help:
 	@echo "make demo   - set up what is missing, start the local stack, break an emulated fleet and watch it heal"
@@ -39,6 +39,10 @@ demo: up
 # Latency figures of the spine on the local stack, as a table (never asserted in tests).
 bench: up
 	source scripts/env.sh && node dist/scripts/bench.js
+
+# Anomaly detector quality (NAB standard profile) and throughput on ../shared/datasets/nab-dev.
+eval: build
+	node bin/medic.js eval detector
 
 lint: $(STAMP_NODE)
 	npx eslint .

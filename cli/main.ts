@@ -7,7 +7,11 @@ import { ConfigError, loadConfig, type MedicConfig } from '../domain/config';
 import { fleetMonitorWorkflowId } from '../domain/ids';
 import { startMonitor } from '../activities/monitor-starter';
 import { stopMonitoringSignal } from '../workflows/messages';
-import { fleetFlag, instanceIdFlag, intFlag, parseFlags, UsageError } from './args';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fleetFlag, instanceIdFlag, intFlag, parseFlags, requireFlag, UsageError } from './args';
+import { detectPath } from './detect';
+import { evaluateDetector, formatEvaluation } from './eval-detector';
 
 const USAGE = `usage: medic <command>
 
@@ -18,6 +22,8 @@ const USAGE = `usage: medic <command>
   chaos cpu-spike --instance ID
   monitor start [--fleet NAME] [--interval SECONDS]
   monitor stop [--fleet NAME]
+  detect --input FILE.csv|DIR --output OUT.csv|DIR
+  eval detector [--dataset DIR] [--json]
 
 Environment: AWS_ENDPOINT_URL (the local emulator; unset for real AWS), AWS_REGION, TEMPORAL_ADDRESS.`;
 
@@ -114,6 +120,23 @@ async function monitorCommand(sub: string | undefined, args: string[], config: M
   throw new UsageError(`unknown monitor command "${sub ?? ''}"`);
 }
 
+async function detectCommand(args: string[]): Promise<void> {
+  const flags = parseFlags(args, { input: { type: 'string' }, output: { type: 'string' } });
+  const results = detectPath(requireFlag(flags.input, 'input'), requireFlag(flags.output, 'output'));
+  for (const r of results)
+    console.log(`${r.file}: ${r.points} points, ${r.anomalies} anomal${r.anomalies === 1 ? 'y' : 'ies'}`);
+}
+
+async function evalCommand(sub: string | undefined, args: string[]): Promise<void> {
+  if (sub !== 'detector') throw new UsageError(`unknown eval "${sub ?? ''}"; available: detector`);
+  const flags = parseFlags(args, { dataset: { type: 'string' }, json: { type: 'boolean' } });
+  const dataset = flags.dataset ?? join(__dirname, '..', '..', '..', 'shared', 'datasets', 'nab-dev');
+  if (!existsSync(join(dataset, 'windows.json')))
+    throw new UsageError(`--dataset ${dataset} has no windows.json`);
+  const evaluation = evaluateDetector(dataset);
+  console.log(flags.json ? JSON.stringify(evaluation) : formatEvaluation(evaluation));
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, sub, ...rest] = argv;
   try {
@@ -121,6 +144,8 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'fleet') await fleetCommand(sub, rest, config);
     else if (command === 'chaos') await chaosCommand(sub, rest, config);
     else if (command === 'monitor') await monitorCommand(sub, rest, config);
+    else if (command === 'detect') await detectCommand(argv.slice(1));
+    else if (command === 'eval') await evalCommand(sub, rest);
     else if (command === undefined || command === 'help' || command === '--help') {
       console.log(USAGE);
       return command === undefined ? 2 : 0;

@@ -1,0 +1,39 @@
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { parsePointsCsv } from '../domain/anomaly/csv';
+import { StreamingDetector } from '../domain/anomaly/detector';
+import { UsageError } from './args';
+
+/** Scores one `timestamp,value` file into `timestamp,value,anomaly_score,is_anomaly`. */
+export function detectFile(input: string, output: string): { points: number; anomalies: number } {
+  const points = parsePointsCsv(readFileSync(input, 'utf8'), input);
+  const detector = new StreamingDetector();
+  const lines = ['timestamp,value,anomaly_score,is_anomaly'];
+  let anomalies = 0;
+  for (const p of points) {
+    const r = detector.update(p.value);
+    if (r.isAnomaly) anomalies++;
+    lines.push(`${p.timestamp},${p.value},${r.score.toFixed(6)},${r.isAnomaly ? 1 : 0}`);
+  }
+  writeFileSync(output, `${lines.join('\n')}\n`);
+  return { points: points.length, anomalies };
+}
+
+/** A file to a file, or every .csv of a folder into another folder. */
+export function detectPath(
+  input: string,
+  output: string,
+): { file: string; points: number; anomalies: number }[] {
+  let stat;
+  try {
+    stat = statSync(input);
+  } catch {
+    throw new UsageError(`--input ${input} does not exist`);
+  }
+  if (!stat.isDirectory()) return [{ file: input, ...detectFile(input, output) }];
+  mkdirSync(output, { recursive: true });
+  return readdirSync(input)
+    .filter((f) => f.endsWith('.csv'))
+    .sort()
+    .map((f) => ({ file: f, ...detectFile(join(input, f), join(output, basename(f))) }));
+}

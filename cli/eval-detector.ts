@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parsePointsCsv } from '../domain/anomaly/csv';
+import { DEFAULT_DETECTOR_PARAMS, StreamingDetector, type DetectorParams } from '../domain/anomaly/detector';
+import {
+  normalisedScore,
+  parseNabTimestamp,
+  scoreSeries,
+  type SeriesScore,
+} from '../domain/anomaly/nab-score';
+
+export interface DetectorEvaluation {
+  corpora: {
+    corpus: string;
+    files: number;
+    windows: number;
+    score: number;
+    tp: number;
+    fp: number;
+    fn: number;
+  }[];
+  overall: number;
+  points: number;
+  pointsPerSecond: number;
+}
+
+/** Runs the detector over every labelled file of a NAB-style folder and scores it. */
+export function evaluateDetector(
+  datasetDir: string,
+  params: DetectorParams = DEFAULT_DETECTOR_PARAMS,
+): DetectorEvaluation {
+  const windows = JSON.parse(readFileSync(join(datasetDir, 'windows.json'), 'utf8')) as Record<
+    string,
+    [string, string][]
+  >;
+  const byCorpus = new Map<string, SeriesScore[]>();
+  let points = 0;
+  let detectorNs = 0n;
+  for (const [file, labelled] of Object.entries(windows).sort()) {
+    const series = parsePointsCsv(readFileSync(join(datasetDir, 'data', file), 'utf8'), file);
+    const values = series.map((p) => p.value);
+    const detections = new Array<boolean>(values.length);
+    const detector = new StreamingDetector(params);
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < values.length; i++) detections[i] = detector.update(values[i] ?? 0).isAnomaly;
+    detectorNs += process.hrtime.bigint() - started;
+    points += values.length;
+    const score = scoreSeries({
+      name: file,
+      timestamps: series.map((p) => parseNabTimestamp(p.timestamp)),
+      detections,
+      windows: labelled.map(([s, e]) => [parseNabTimestamp(s), parseNabTimestamp(e)]),
+    });
+    const corpus = file.split('/')[0] ?? file;
+    byCorpus.set(corpus, [...(byCorpus.get(corpus) ?? []), score]);
+  }
+  const all = [...byCorpus.values()].flat();
+  const sum = (xs: SeriesScore[], f: (s: SeriesScore) => number) => xs.reduce((a, s) => a + f(s), 0);
+  return {
+    corpora: [...byCorpus.entries()].map(([corpus, scores]) => ({
+      corpus,
+      files: scores.length,
+      windows: sum(scores, (s) => s.windows),
+      score: normalisedScore(scores),
+      tp: sum(scores, (s) => s.truePositives),
+      fp: sum(scores, (s) => s.falsePositives),
+      fn: sum(scores, (s) => s.falseNegatives),
+    })),
+    overall: normalisedScore(all),
+    points,
+    pointsPerSecond: points / (Number(detectorNs) / 1e9),
+  };
+}
+
+export function formatEvaluation(e: DetectorEvaluation): string {
+  const lines = [
+    `${'corpus'.padEnd(24)} ${'files'.padStart(5)} ${'windows'.padStart(7)} ${'TP'.padStart(4)} ${'FP'.padStart(4)} ${'FN'.padStart(4)} ${'NAB std'.padStart(8)}`,
+  ];
+  for (const c of e.corpora) {
+    const score = c.windows === 0 ? 'n/a' : c.score.toFixed(1);
+    lines.push(
+      `${c.corpus.padEnd(24)} ${String(c.files).padStart(5)} ${String(c.windows).padStart(7)} ${String(c.tp).padStart(4)} ${String(c.fp).padStart(4)} ${String(c.fn).padStart(4)} ${score.padStart(8)}`,
+    );
+  }
+  lines.push(
+    `${'overall'.padEnd(24)} ${''.padStart(5)} ${''.padStart(7)} ${''.padStart(4)} ${''.padStart(4)} ${''.padStart(4)} ${e.overall.toFixed(1).padStart(8)}`,
+  );
+  lines.push(
+    `throughput: ${Math.round(e.pointsPerSecond).toLocaleString('en-US')} points/s on one core (${e.points} points)`,
+  );
+  return lines.join('\n');
+}

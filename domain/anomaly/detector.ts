@@ -1,0 +1,102 @@
+/**
+ * A streaming anomaly detector: one point in, a score in [0, 1] and a decision out, constant
+ * memory per series and no look-ahead.
+ *
+ * Surprise: how far the point, and its change from the previous point, sit from their
+ * exponentially weighted means, in exponentially weighted standard deviations (z).
+ * Adaptive reference: a point is anomalous when its surprise beats both an absolute floor and a
+ * large fraction of the largest surprise seen recently (a slowly decaying maximum). A noisy series
+ * thereby raises its own bar, a calm one keeps it low, with no per-series tuning.
+ * score = z / (z + reference), so the shipped threshold 0.5 means "z reached the reference".
+ * After an alarm the detector stays quiet for a refractory period: one incident, one alarm.
+ */
+
+export interface DetectorParams {
+  /** Horizon, in points, of the mean and variance. */
+  horizon: number;
+  /** Points before the detector may alarm (it is learning). */
+  warmup: number;
+  /** Points after an alarm during which it stays quiet. */
+  refractory: number;
+  /** Smallest surprise, in standard deviations, that can be an anomaly. */
+  zFloor: number;
+  /** Fraction of the recent maximum surprise a point must reach. */
+  ratio: number;
+  /** Per-point decay of the recent maximum. */
+  decay: number;
+  /** Decision threshold on the score. */
+  threshold: number;
+}
+
+/**
+ * Chosen on the NAB dev folder from a coarse grid (`make eval` prints the figures), picking a
+ * setting in the middle of the good region rather than the single best point, because the detector
+ * is judged on traces that are not in that folder.
+ */
+export const DEFAULT_DETECTOR_PARAMS: DetectorParams = {
+  horizon: 2000,
+  warmup: 150,
+  refractory: 150,
+  zFloor: 4,
+  ratio: 1.2,
+  decay: 0.998,
+  threshold: 0.5,
+};
+
+export interface DetectorResult {
+  score: number;
+  isAnomaly: boolean;
+}
+
+class Ewm {
+  mean = 0;
+  variance = 0;
+  count = 0;
+  constructor(private readonly horizon: number) {}
+  update(x: number): void {
+    this.count++;
+    const alpha = Math.max(1 / this.count, 1 / this.horizon);
+    const delta = x - this.mean;
+    this.mean += alpha * delta;
+    this.variance = (1 - alpha) * (this.variance + alpha * delta * delta);
+  }
+  z(x: number): number {
+    const sd = Math.sqrt(this.variance);
+    if (sd > 1e-9 * Math.max(1, Math.abs(this.mean))) return Math.abs(x - this.mean) / sd;
+    return x === this.mean || this.count < 2 ? 0 : 50;
+  }
+}
+
+export class StreamingDetector {
+  private readonly values: Ewm;
+  private readonly changes: Ewm;
+  private previous: number | undefined;
+  private recentMax = 0;
+  private index = 0;
+  private quietUntil = 0;
+
+  constructor(private readonly params: DetectorParams = DEFAULT_DETECTOR_PARAMS) {
+    this.values = new Ewm(params.horizon);
+    this.changes = new Ewm(params.horizon);
+  }
+
+  update(value: number): DetectorResult {
+    const x = Number.isFinite(value) ? value : (this.previous ?? 0);
+    const change = this.previous === undefined ? 0 : x - this.previous;
+    const z = Math.min(50, Math.max(this.values.z(x), this.changes.z(change)));
+    this.values.update(x);
+    this.changes.update(change);
+    this.previous = x;
+    this.index++;
+
+    const reference = Math.max(this.params.zFloor, this.params.ratio * this.recentMax);
+    this.recentMax = Math.max(z, this.recentMax * this.params.decay);
+    const score = z / (z + reference);
+    let isAnomaly = false;
+    if (this.index > this.params.warmup && this.index >= this.quietUntil && score >= this.params.threshold) {
+      isAnomaly = true;
+      this.quietUntil = this.index + this.params.refractory;
+    }
+    return { score, isAnomaly };
+  }
+}

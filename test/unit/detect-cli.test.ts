@@ -1,0 +1,68 @@
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../cli/main';
+
+/** `medic detect` and `medic eval detector` on small inputs made here (the real dataset is for `make eval`). */
+describe('medic detect and medic eval detector', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'medic-detect-'));
+  const rows = Array.from({ length: 600 }, (_, i) => {
+    const at = new Date(Date.UTC(2024, 0, 1) + i * 300_000).toISOString().replace('T', ' ').slice(0, 19);
+    return `${at},${i === 450 ? 500 : 20 + (i % 7)}`;
+  });
+  const csv = `timestamp,value\n${rows.join('\n')}\n`;
+  let output: string[] = [];
+  beforeEach(() => {
+    output = [];
+    jest.spyOn(console, 'log').mockImplementation((m: string) => void output.push(m));
+    jest.spyOn(console, 'error').mockImplementation((m: string) => void output.push(m));
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  test('a file is scored row by row with the shipped threshold', async () => {
+    writeFileSync(join(dir, 'cpu.csv'), csv);
+    expect(await main(['detect', '--input', join(dir, 'cpu.csv'), '--output', join(dir, 'out.csv')])).toBe(0);
+    const lines = readFileSync(join(dir, 'out.csv'), 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('timestamp,value,anomaly_score,is_anomaly');
+    expect(lines).toHaveLength(601);
+    const flagged = lines.slice(1).flatMap((l, i) => (l.endsWith(',1') ? [i] : []));
+    expect(flagged).toContain(450);
+  });
+
+  test('a folder is scored into a folder', async () => {
+    const input = join(dir, 'in');
+    mkdirSync(input, { recursive: true });
+    writeFileSync(join(input, 'a.csv'), csv);
+    writeFileSync(join(input, 'b.csv'), csv);
+    expect(await main(['detect', '--input', input, '--output', join(dir, 'outdir')])).toBe(0);
+    expect(readFileSync(join(dir, 'outdir', 'b.csv'), 'utf8')).toContain('anomaly_score');
+  });
+
+  test('missing flags and files are usage errors that name them', async () => {
+    expect(await main(['detect', '--input', join(dir, 'nope.csv'), '--output', join(dir, 'x.csv')])).toBe(2);
+    expect(output.join('\n')).toContain('nope.csv does not exist');
+    expect(await main(['detect', '--input', join(dir, 'cpu.csv')])).toBe(2);
+    expect(output.join('\n')).toContain('--output is required');
+  });
+
+  test('eval detector scores a labelled folder and prints JSON with --json', async () => {
+    const dataset = join(dir, 'nab');
+    mkdirSync(join(dataset, 'data', 'corpus'), { recursive: true });
+    writeFileSync(join(dataset, 'data', 'corpus', 'cpu.csv'), csv);
+    const windowStart = rows[440]?.split(',')[0] ?? '';
+    const windowEnd = rows[470]?.split(',')[0] ?? '';
+    writeFileSync(
+      join(dataset, 'windows.json'),
+      JSON.stringify({ 'corpus/cpu.csv': [[windowStart, windowEnd]] }),
+    );
+    expect(await main(['eval', 'detector', '--dataset', dataset, '--json'])).toBe(0);
+    const result = JSON.parse(output[0] ?? '{}') as {
+      overall: number;
+      corpora: { tp: number }[];
+      pointsPerSecond: number;
+    };
+    expect(result.corpora[0]?.tp).toBe(1);
+    expect(result.overall).toBeGreaterThan(50);
+    expect(result.pointsPerSecond).toBeGreaterThan(0);
+  });
+});
