@@ -18,6 +18,8 @@ export interface FleetMonitorInput {
   watermarks?: Watermarks;
   /** Incidents opened so far, across runs. */
   incidentsOpened?: number;
+  /** Polls before continue-as-new; default 200. */
+  pollsPerRun?: number;
 }
 
 const detection = proxyActivities<MedicActivities>({
@@ -40,7 +42,7 @@ export async function fleetMonitorWorkflow(input: FleetMonitorInput): Promise<{ 
     stopping = true;
   });
 
-  for (let poll = 0; poll < POLLS_PER_RUN && !stopping; poll++) {
+  for (let poll = 0; poll < (input.pollsPerRun ?? POLLS_PER_RUN) && !stopping; poll++) {
     const scan = await detection.scanFleet({ fleet: input.fleet, watermarks });
     watermarks = scan.watermarks;
     for (const finding of scan.findings) {

@@ -1,0 +1,74 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createActivities } from '../../activities';
+import { createChaos } from '../../activities/chaos';
+import { createFleet } from '../../activities/fleet';
+import { TASK_QUEUES } from '../../domain/config';
+import { fleetMonitorWorkflowId, incidentWorkflowId } from '../../domain/ids';
+import { createMedicWorkers } from '../../workers/create-workers';
+import type { fleetMonitorWorkflow } from '../../workflows/fleet-monitor';
+import { decisionUpdate, incidentStateQuery, stopMonitoringSignal } from '../../workflows/messages';
+import {
+  destroyAws,
+  eventually,
+  runWorkers,
+  startLocalTemporal,
+  testAws,
+  testConfig,
+  workflowBundle,
+} from '../support/env';
+
+const aws = testAws();
+let env: TestWorkflowEnvironment;
+let stopWorkers: () => Promise<void>;
+
+beforeAll(async () => {
+  env = await startLocalTemporal();
+  const workers = await createMedicWorkers({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    activities: createActivities({ aws, temporal: env.client, config: testConfig() }),
+    workflowBundle: await workflowBundle(),
+  });
+  stopWorkers = await runWorkers(workers);
+}, 120_000);
+
+afterAll(async () => {
+  await stopWorkers?.();
+  await env?.teardown();
+  destroyAws(aws);
+});
+
+describe('fleet monitor (the detection loop)', () => {
+  test('a fault that outlives its declined incident is not reported again, across continue-as-new', async () => {
+    const fleet = `mon-${process.pid}`;
+    const { instances } = await createFleet(aws, { fleet, size: 1, manualCount: 1 });
+    const instanceId = instances[0].instanceId;
+    await createChaos(aws.ec2, aws.cloudwatch).stopInstance(instanceId);
+
+    const monitor = await env.client.workflow.start<typeof fleetMonitorWorkflow>('fleetMonitorWorkflow', {
+      workflowId: fleetMonitorWorkflowId(fleet),
+      taskQueue: TASK_QUEUES.monitoring,
+      args: [{ fleet, intervalSeconds: 1, pollsPerRun: 2 }],
+    });
+    const incident = env.client.workflow.getHandle(incidentWorkflowId(instanceId, 'instance-stopped'));
+    await eventually(async () =>
+      (await incident.query(incidentStateQuery)).status === 'awaiting_approval' ? true : undefined,
+    );
+    await incident.executeUpdate(decisionUpdate, {
+      args: [{ decision: 'decline', by: 'test', reason: 'keep it stopped' }],
+    });
+    await incident.result();
+
+    // The instance stays stopped while the loop continues as new several times.
+    const runs = async () => (await env.client.workflow.count(`WorkflowId = '${monitor.workflowId}'`)).count;
+    await eventually(async () => ((await runs()) >= 4 ? true : undefined), 60_000, 'four monitor runs');
+    const incidents = await env.client.workflow.count(
+      `WorkflowId = '${incidentWorkflowId(instanceId, 'instance-stopped')}'`,
+    );
+    expect(incidents.count).toBe(1);
+
+    await env.client.workflow.getHandle(monitor.workflowId).signal(stopMonitoringSignal);
+    const result = await env.client.workflow.getHandle(monitor.workflowId).result();
+    expect(result).toEqual({ incidentsOpened: 1 });
+  });
+});
