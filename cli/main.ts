@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fleetFlag, instanceIdFlag, intFlag, parseFlags, requireFlag, UsageError } from './args';
 import { detectPath } from './detect';
+import { ApiCallError, EXIT, incidentsCommand } from './incidents';
 import { evaluateDetector, formatEvaluation } from './eval-detector';
 
 const USAGE = `usage: medic <command>
@@ -22,10 +23,15 @@ const USAGE = `usage: medic <command>
   chaos cpu-spike --instance ID
   monitor start [--fleet NAME] [--interval SECONDS]
   monitor stop [--fleet NAME]
+  incidents list [--status S] [--resource ID] [--mode auto|manual] [--json]
+  incidents show --id ID [--json]
+  incidents approve|decline|manual --id ID [--by NAME] [--reason TEXT] [--json]
   detect --input FILE.csv|DIR --output OUT.csv|DIR
   eval detector [--dataset DIR] [--json]
 
-Environment: AWS_ENDPOINT_URL (the local emulator; unset for real AWS), AWS_REGION, TEMPORAL_ADDRESS.`;
+Exit codes: 0 done, 1 failure, 2 bad usage or input, 3 not found, 4 not in a state that allows it.
+Environment: AWS_ENDPOINT_URL (the local emulator; unset for real AWS), AWS_REGION, TEMPORAL_ADDRESS,
+MEDIC_API_URL and MEDIC_API_TOKEN (default: the local API and .data/admin-token).`;
 
 async function withTemporal<T>(config: MedicConfig, fn: (client: Client) => Promise<T>): Promise<T> {
   const connection = await Connection.connect({ address: config.temporalAddress });
@@ -144,6 +150,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'fleet') await fleetCommand(sub, rest, config);
     else if (command === 'chaos') await chaosCommand(sub, rest, config);
     else if (command === 'monitor') await monitorCommand(sub, rest, config);
+    else if (command === 'incidents') await incidentsCommand(sub, rest, config);
     else if (command === 'detect') await detectCommand(argv.slice(1));
     else if (command === 'eval') await evalCommand(sub, rest);
     else if (command === undefined || command === 'help' || command === '--help') {
@@ -152,6 +159,16 @@ export async function main(argv: string[]): Promise<number> {
     } else throw new UsageError(`unknown command "${command}"`);
     return 0;
   } catch (err) {
+    if (err instanceof ApiCallError) {
+      console.error(`medic: ${err.message}`);
+      return err.status === 404
+        ? EXIT.notFound
+        : err.status === 409
+          ? EXIT.conflict
+          : err.status < 500
+            ? EXIT.usage
+            : EXIT.failure;
+    }
     if (err instanceof UsageError || err instanceof ConfigError) {
       console.error(`medic: ${err.message}\n\n${USAGE}`);
       return 2;

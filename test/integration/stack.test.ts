@@ -184,6 +184,39 @@ describe('the local stack end to end', () => {
     expect(await state(target)).toBe('running');
   }, 120_000);
 
+  test('medic incidents lists, shows and decides through the API, with meaningful exit codes', async () => {
+    const target = instances.find((i) => i.mode === 'auto')!.instanceId;
+    const listed = JSON.parse(await medic('incidents', 'list', '--resource', target, '--json')) as {
+      id: string;
+      status: string;
+    }[];
+    expect(listed.length).toBeGreaterThan(0);
+    const shown = await medic('incidents', 'show', '--id', listed[0].id);
+    expect(shown).toContain('Timeline:');
+    expect(shown).toContain('Issue Detected:');
+    await expect(medic('incidents', 'approve', '--id', listed[0].id)).rejects.toMatchObject({ code: 4 });
+    await expect(medic('incidents', 'show', '--id', 'incident-nope')).rejects.toMatchObject({ code: 3 });
+
+    const opened = await call('POST', '/api/v1/incidents', {
+      resourceId: target,
+      kind: 'cpu-high',
+      mode: 'manual',
+    });
+    await waitForIncident(target, 'cpu-high', 'awaiting_approval');
+    const out = await medic(
+      'incidents',
+      'manual',
+      '--id',
+      String(opened.body.id),
+      '--by',
+      'dana',
+      '--reason',
+      'on it',
+    );
+    expect(out).toContain('manual accepted');
+    await waitForIncident(target, 'cpu-high', 'manual');
+  }, 60_000);
+
   test('bad input is refused with the zod issues, unknown ids with 404, and no token with 401', async () => {
     const bad = await call('POST', '/api/v1/incidents', {
       resourceId: 'i-1; DROP',
