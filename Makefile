@@ -3,6 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 STAMP_NODE := node_modules/.package-lock.json
 STAMP_VENV := .venv/.requirements-installed
+ALERTMANAGER := /usr/bin/prometheus-alertmanager
 
 
 .PHONY: help setup build up down status demo bench eval test test-unit test-workflows test-integration lint typecheck record-histories clean
@@ -18,8 +19,12 @@ $(STAMP_NODE): package-lock.json
 $(STAMP_VENV): requirements-dev.txt
 	./scripts/setup.sh
 
+$(ALERTMANAGER):
+	./scripts/setup-debian.sh
+
 setup:
 	./scripts/setup.sh
+	./scripts/setup-debian.sh
 
 build: $(STAMP_NODE)
 	npx tsc -p tsconfig.json
@@ -51,7 +56,7 @@ lint: $(STAMP_NODE)
 typecheck: $(STAMP_NODE)
 	npx tsc -p tsconfig.json --noEmit
 
-test: $(STAMP_NODE) $(STAMP_VENV) build lint
+test: $(STAMP_NODE) $(STAMP_VENV) $(ALERTMANAGER) build lint
 	npx jest --ci
 
 test-unit: $(STAMP_NODE)
@@ -60,7 +65,7 @@ test-unit: $(STAMP_NODE)
 test-workflows: $(STAMP_NODE) $(STAMP_VENV)
 	npx jest test/workflows test/replay
 
-test-integration: $(STAMP_NODE) $(STAMP_VENV) build
+test-integration: $(STAMP_NODE) $(STAMP_VENV) $(ALERTMANAGER) build
 	npx jest test/integration
 
 # Re-records the histories the replay test checks; run after an intended, patched() workflow change.

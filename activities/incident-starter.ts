@@ -62,3 +62,26 @@ export async function openOrJoinIncident(client: Client, request: IncidentReques
   }
   throw new Error(`Could not open or join incident ${incidentId}: it kept closing and reopening`);
 }
+
+/**
+ * Records a resolved alert on the open incident for its resource and kind. Returns the incident id,
+ * or undefined when none is open (the incident already closed, or never opened).
+ */
+export async function recordAlertResolved(
+  client: Client,
+  request: IncidentRequest,
+): Promise<string | undefined> {
+  const incidentId = incidentWorkflowId(request.resourceId, request.kind);
+  try {
+    await client.workflow.getHandle(incidentId).signal(alertSignal, {
+      source: request.source ?? 'api',
+      summary: request.summary ?? `${request.kind} on ${request.resourceId} resolved`,
+      at: new Date().toISOString(),
+      status: 'resolved',
+    });
+    return incidentId;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return undefined;
+    throw err;
+  }
+}

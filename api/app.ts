@@ -1,5 +1,6 @@
 import express, { type Request, type Response, type NextFunction } from 'express';
 import type { z } from 'zod';
+import { alertmanagerPayloadSchema, ingestAlertmanager } from './alerts';
 import { requireBearerToken } from './auth';
 import { ApiError, errorHandler, notFoundRoute, validationError } from './errors';
 import type { IncidentService } from './incident-service';
@@ -32,7 +33,8 @@ const settle = (probe: () => Promise<boolean>) => probe().catch(() => false);
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(express.json({ limit: '64kb' }));
+  // Alertmanager batches up to a thousand alerts in one webhook call.
+  app.use(express.json({ limit: '1mb' }));
 
   app.get(
     ['/healthz', '/api/v1/healthz'],
@@ -85,6 +87,15 @@ export function createApp(deps: AppDeps): express.Express {
       const id = parse(incidentIdSchema, req.params.id);
       const decision = parse(decisionSchema, req.body);
       res.status(202).json(await deps.incidents.decide(id, decision));
+    }),
+  );
+
+  api.post(
+    '/alerts/alertmanager',
+    route(async (req, res) => {
+      const payload = parse(alertmanagerPayloadSchema, req.body);
+      const results = await ingestAlertmanager(payload, deps.incidents);
+      res.json({ received: payload.alerts.length, results });
     }),
   );
 

@@ -6,7 +6,7 @@ import {
   type WorkflowExecutionDescription,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { openOrJoinIncident, type OpenedIncident } from '../activities/incident-starter';
+import { openOrJoinIncident, recordAlertResolved, type OpenedIncident } from '../activities/incident-starter';
 import type { Decision, IncidentRequest, IncidentState } from '../domain/incident';
 import {
   decisionUpdate,
@@ -56,6 +56,10 @@ export class IncidentService {
 
   async open(request: IncidentRequest): Promise<OpenedIncident> {
     return openOrJoinIncident(this.temporal, request);
+  }
+
+  async recordResolved(request: IncidentRequest): Promise<string | undefined> {
+    return recordAlertResolved(this.temporal, request);
   }
 
   private summarise(info: Omit<WorkflowExecutionInfo, 'raw'>): IncidentSummary {

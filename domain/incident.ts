@@ -85,6 +85,8 @@ export interface Alert {
   source: string;
   summary: string;
   at: string;
+  /** A resolved alert is recorded on the incident; it does not stop a remediation in flight. */
+  status?: 'firing' | 'resolved';
 }
 
 export interface Diagnosis {

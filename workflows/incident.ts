@@ -118,9 +118,11 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
     alertsReceived++;
     state.alerts.push(alert);
     if (state.alerts.length > MAX_ALERTS_KEPT) state.alerts.shift();
-    record(`Repeat alert joined this incident (${alertsReceived} in all): ${alert.summary}`, {
-      outcome: 'info',
-    });
+    const message =
+      alert.status === 'resolved'
+        ? `The source reports the alert resolved: ${alert.summary}`
+        : `Repeat alert joined this incident (${alertsReceived} in all): ${alert.summary}`;
+    record(message, { outcome: 'info' });
   });
   setHandler(
     decisionUpdate,

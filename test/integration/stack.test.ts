@@ -1,12 +1,12 @@
-import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { createAwsClients } from '../../activities/aws-clients';
 import { eventually, ROOT } from '../support/env';
-import { freePort } from '../support/ports';
+import { freePort, waitForHttp } from '../support/ports';
 
 const run = promisify(execFile);
 
@@ -216,6 +216,102 @@ describe('the local stack end to end', () => {
     expect(out).toContain('manual accepted');
     await waitForIncident(target, 'cpu-high', 'manual');
   }, 60_000);
+
+  test('a real Prometheus Alertmanager opens an incident through the webhook and reports it resolved', async () => {
+    const target = instances.find((i) => i.mode === 'auto')!.instanceId;
+    const amPort = await freePort();
+    const config = join(dataDir, 'alertmanager.yml');
+    writeFileSync(
+      config,
+      [
+        'route: {receiver: medic, group_by: [alertname, instance], group_wait: 1s, group_interval: 1s, repeat_interval: 1h}',
+        'receivers:',
+        '  - name: medic',
+        '    webhook_configs:',
+        `      - url: ${api}/api/v1/alerts/alertmanager`,
+        '        send_resolved: true',
+        `        http_config: {authorization: {type: Bearer, credentials: "${token}"}}`,
+      ].join('\n'),
+    );
+    const alertmanager = spawn(
+      '/usr/bin/prometheus-alertmanager',
+      [
+        `--config.file=${config}`,
+        `--storage.path=${join(dataDir, 'am')}`,
+        `--web.listen-address=127.0.0.1:${amPort}`,
+        '--cluster.listen-address=',
+      ],
+      { stdio: 'ignore' },
+    );
+    try {
+      await waitForHttp(`http://127.0.0.1:${amPort}/-/ready`, 30_000);
+      const alert = {
+        labels: {
+          alertname: 'StatusCheckFailed',
+          instance: `${target}:9100`,
+          severity: 'warning',
+          medic_mode: 'manual',
+        },
+        annotations: { summary: 'node exporter reports failed status checks' },
+        startsAt: new Date().toISOString(),
+      };
+      const post = (body: unknown) =>
+        fetch(`http://127.0.0.1:${amPort}/api/v2/alerts`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      expect((await post([alert])).status).toBe(200);
+      const waiting = await waitForIncident(target, 'status-check-failed', 'awaiting_approval', 60_000);
+      const detail = await incident(waiting.id);
+      expect(detail).toMatchObject({
+        mode: 'manual',
+        severity: 'medium',
+        summary: 'node exporter reports failed status checks',
+      });
+
+      expect((await post([{ ...alert, endsAt: new Date().toISOString() }])).status).toBe(200);
+      await eventually(
+        async () =>
+          ((await incident(waiting.id)).timeline as { message: string }[]).find((t) =>
+            t.message.includes('reports the alert resolved'),
+          ),
+        60_000,
+        'the resolved alert to be recorded',
+      );
+      await call('POST', `/api/v1/incidents/${waiting.id}/decision`, { decision: 'decline', by: 'test' });
+    } finally {
+      alertmanager.kill('SIGTERM');
+    }
+  }, 120_000);
+
+  test('an Alertmanager payload that is not version 4 is refused; unmappable alerts are ignored with a reason', async () => {
+    const bad = await call('POST', '/api/v1/alerts/alertmanager', { version: '3', alerts: 'no' });
+    expect(bad.status).toBe(400);
+    const payload = {
+      version: '4',
+      groupKey: 'g',
+      status: 'firing',
+      receiver: 'medic',
+      groupLabels: {},
+      commonLabels: {},
+      commonAnnotations: {},
+      externalURL: 'http://am',
+      alerts: [
+        {
+          status: 'firing',
+          labels: { alertname: 'DiskFull', instance: 'i-0abc' },
+          annotations: {},
+          startsAt: new Date().toISOString(),
+        },
+      ],
+    };
+    const ignored = await call('POST', '/api/v1/alerts/alertmanager', payload);
+    expect(ignored.status).toBe(200);
+    expect(ignored.body.results).toEqual([
+      { action: 'ignored', reason: 'no incident kind for alert "DiskFull"' },
+    ]);
+  });
 
   test('bad input is refused with the zod issues, unknown ids with 404, and no token with 401', async () => {
     const bad = await call('POST', '/api/v1/incidents', {

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { mapAlert, DEFAULT_ALERT_MAPPING, type AlertMapping } from '../domain/alert-mapping';
+import type { IncidentService } from './incident-service';
+
+const labelSet = z.record(z.string().max(256), z.string().max(4096));
+
+/** Prometheus Alertmanager's webhook payload, version 4. Unknown fields are allowed for forward compatibility. */
+export const alertmanagerPayloadSchema = z.looseObject({
+  version: z.literal('4'),
+  groupKey: z.string().max(4096),
+  status: z.enum(['firing', 'resolved']),
+  receiver: z.string().max(256),
+  groupLabels: labelSet,
+  commonLabels: labelSet,
+  commonAnnotations: labelSet,
+  externalURL: z.string().max(2048),
+  truncatedAlerts: z.number().int().min(0).optional(),
+  alerts: z
+    .array(
+      z.looseObject({
+        status: z.enum(['firing', 'resolved']),
+        labels: labelSet,
+        annotations: labelSet.default({}),
+        startsAt: z.string().max(64),
+        endsAt: z.string().max(64).optional(),
+        generatorURL: z.string().max(2048).optional(),
+        fingerprint: z.string().max(64).optional(),
+      }),
+    )
+    .max(1000),
+});
+export type AlertmanagerPayload = z.infer<typeof alertmanagerPayloadSchema>;
+
+export interface AlertOutcome {
+  fingerprint?: string;
+  action: 'opened' | 'joined' | 'resolved-recorded' | 'resolved-no-open-incident' | 'ignored';
+  incidentId?: string;
+  reason?: string;
+}
+
+const CONCURRENCY = 16;
+
+/** Firing alerts open or join incidents; resolved alerts are recorded on the open incident. */
+export async function ingestAlertmanager(
+  payload: AlertmanagerPayload,
+  incidents: IncidentService,
+  mapping: AlertMapping = DEFAULT_ALERT_MAPPING,
+): Promise<AlertOutcome[]> {
+  const outcomes: AlertOutcome[] = new Array<AlertOutcome>(payload.alerts.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < payload.alerts.length) {
+      const index = next++;
+      const alert = payload.alerts[index];
+      if (!alert) continue;
+      const mapped = mapAlert(alert, `alertmanager:${payload.receiver}`, mapping);
+      const fingerprint = alert.fingerprint;
+      if (!mapped.ok) {
+        outcomes[index] = { fingerprint, action: 'ignored', reason: mapped.reason };
+        continue;
+      }
+      if (alert.status === 'resolved') {
+        const incidentId = await incidents.recordResolved(mapped.request);
+        outcomes[index] = incidentId
+          ? { fingerprint, action: 'resolved-recorded', incidentId }
+          : { fingerprint, action: 'resolved-no-open-incident' };
+        continue;
+      }
+      const opened = await incidents.open(mapped.request);
+      outcomes[index] = {
+        fingerprint,
+        action: opened.created ? 'opened' : 'joined',
+        incidentId: opened.incidentId,
+      };
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, payload.alerts.length) }, worker));
+  return outcomes;
+}
