@@ -4,7 +4,7 @@ import type { Diagnosis, IncidentKind } from '../domain/incident';
 import { parseModeTag } from '../domain/mode';
 import { findInstance, stateOf, tagValue } from './instances';
 import { readEc2Metrics } from './metrics';
-import { MODE_TAG } from './tags';
+import { MODE_TAG, PROTECT_TAG } from './tags';
 
 export interface DiagnosisSettings {
   metricPeriodSeconds: number;
@@ -91,6 +91,7 @@ export function createDiagnosisActivities(
       systemStatus: checks.system,
       instanceStatus: checks.instance,
       modeTag: parseModeTag(tagValue(instance, MODE_TAG)),
+      protected: tagValue(instance, PROTECT_TAG)?.toLowerCase() === 'true',
       recentStatusCheckFailures: failures,
       recentMaxCpu: maxCpu,
       findings,

@@ -20,6 +20,8 @@ export interface RemediationInput {
   instanceId: string;
   /** Workflow id + run id + step: the same key on a retry means "the same action". */
   idempotencyKey: string;
+  /** Check with EC2's DryRun that the call would be permitted; change nothing. */
+  dryRun?: boolean;
 }
 
 export interface RemediationResult {
@@ -75,6 +77,29 @@ async function tag(ec2: EC2Client, instanceId: string, key: string, value: strin
   await ec2.send(new CreateTagsCommand({ Resources: [instanceId], Tags: [{ Key: key, Value: value }] }));
 }
 
+/** Sends a mutating call with DryRun set: EC2 answers DryRunOperation when it would have done it. */
+async function confirmPermitted(
+  instanceId: string,
+  send: () => Promise<unknown>,
+  what: string,
+): Promise<RemediationResult> {
+  try {
+    await send();
+  } catch (err) {
+    const name = (err as { name?: string }).name;
+    if (name === 'DryRunOperation')
+      return { instanceId, detail: `dry run: EC2 confirms ${what} would be permitted; nothing changed` };
+    if (name === 'UnauthorizedOperation')
+      return { instanceId, detail: `dry run: EC2 would refuse ${what} (not authorised); nothing changed` };
+    throw err;
+  }
+  throw ApplicationFailure.create({
+    type: 'DryRunIgnored',
+    message: `EC2 performed ${what} despite DryRun`,
+    nonRetryable: true,
+  });
+}
+
 /** Side effects on EC2, each idempotent: every function checks the world before it acts. */
 export function createEc2Remediations(ec2: EC2Client, heartbeat: () => Heartbeat) {
   async function startInstance(input: RemediationInput): Promise<RemediationResult> {
@@ -83,6 +108,12 @@ export function createEc2Remediations(ec2: EC2Client, heartbeat: () => Heartbeat
     if (stateOf(instance) === 'running') {
       return { instanceId: input.instanceId, detail: 'already running; nothing to do' };
     }
+    if (input.dryRun)
+      return confirmPermitted(
+        input.instanceId,
+        () => ec2.send(new StartInstancesCommand({ InstanceIds: [input.instanceId], DryRun: true })),
+        'StartInstances',
+      );
     if (stateOf(instance) === 'stopping')
       instance = await waitForState(ec2, input.instanceId, 'stopped', heartbeat());
     if (stateOf(instance) !== 'pending')
@@ -104,6 +135,12 @@ export function createEc2Remediations(ec2: EC2Client, heartbeat: () => Heartbeat
         nonRetryable: true,
       });
     }
+    if (input.dryRun)
+      return confirmPermitted(
+        input.instanceId,
+        () => ec2.send(new RebootInstancesCommand({ InstanceIds: [input.instanceId], DryRun: true })),
+        'RebootInstances',
+      );
     await ec2.send(new RebootInstancesCommand({ InstanceIds: [input.instanceId] }));
     await tag(ec2, input.instanceId, DONE_TAG, input.idempotencyKey);
     return { instanceId: input.instanceId, detail: 'rebooted' };
@@ -115,6 +152,12 @@ export function createEc2Remediations(ec2: EC2Client, heartbeat: () => Heartbeat
     if (tagValue(instance, DONE_TAG) === input.idempotencyKey) {
       return { instanceId: input.instanceId, detail: 'stop-start already done for this step' };
     }
+    if (input.dryRun)
+      return confirmPermitted(
+        input.instanceId,
+        () => ec2.send(new StopInstancesCommand({ InstanceIds: [input.instanceId], DryRun: true })),
+        'StopInstances',
+      );
     const pending = tagValue(instance, PENDING_TAG);
     const pendingSince = pending?.startsWith(`${input.idempotencyKey}@`)
       ? pending.slice(input.idempotencyKey.length + 1)
@@ -163,6 +206,22 @@ export function createEc2Remediations(ec2: EC2Client, heartbeat: () => Heartbeat
           message: `${input.instanceId} has no launch template tag; a replacement cannot be built`,
           nonRetryable: true,
         });
+      }
+      if (input.dryRun) {
+        return confirmPermitted(
+          input.instanceId,
+          () =>
+            ec2.send(
+              new RunInstancesCommand({
+                MinCount: 1,
+                MaxCount: 1,
+                LaunchTemplate: { LaunchTemplateId: templateId },
+                SubnetId: old.SubnetId,
+                DryRun: true,
+              }),
+            ),
+          'RunInstances from the launch template',
+        );
       }
       const carried: Tag[] = (old.Tags ?? []).filter(
         (t) =>

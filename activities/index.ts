@@ -6,6 +6,7 @@ import { createDetectionActivities } from './detection';
 import { createDiagnosisActivities } from './diagnosis';
 import { createEc2Remediations } from './ec2-remediation';
 import { createNotifier } from './notify';
+import { createIncidentHistoryActivities } from './incident-history';
 import { createPolicyActivities } from './policy';
 
 export * from './aws-clients';
@@ -40,6 +41,7 @@ export function createActivities(deps: ActivityDeps) {
     }),
     ...createNotifier(deps.config.webhookUrl),
     ...createPolicyActivities(deps.config),
+    ...createIncidentHistoryActivities(deps.temporal),
   };
 }
 

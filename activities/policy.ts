@@ -8,6 +8,9 @@ export interface IncidentPolicy {
   verifyIntervalSeconds: number;
   temporalUiUrl: string;
   namespace: string;
+  /** Absent in histories recorded before the circuit breaker existed. */
+  circuitBreakerThreshold?: number;
+  circuitBreakerWindowMinutes?: number;
 }
 
 /**
@@ -23,6 +26,8 @@ export function createPolicyActivities(config: MedicConfig) {
       verifyIntervalSeconds: config.verifyIntervalSeconds,
       temporalUiUrl: config.temporalUiUrl,
       namespace: config.temporalNamespace,
+      circuitBreakerThreshold: config.circuitBreakerThreshold,
+      circuitBreakerWindowMinutes: config.circuitBreakerWindowMinutes,
     };
   }
   return { loadIncidentPolicy };

@@ -1,6 +1,7 @@
 /** Tags cloud-medic reads and writes on cloud resources. */
 export const FLEET_TAG = 'medic:fleet';
 export const MODE_TAG = 'medic:mode';
+export const PROTECT_TAG = 'medic:protect';
 export const LAUNCH_TEMPLATE_TAG = 'medic:launch-template-id';
 export const IDEMPOTENCY_TAG = 'medic:idempotency-key';
 export const REPLACES_TAG = 'medic:replaces';

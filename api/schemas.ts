@@ -20,6 +20,7 @@ export const createIncidentSchema = z.strictObject({
     .max(16)
     .refine((v) => parseDuration(v) !== undefined, 'a duration such as 90s, 30m or 2h')
     .optional(),
+  dryRun: z.boolean().optional(),
 });
 export type CreateIncidentBody = z.infer<typeof createIncidentSchema>;
 

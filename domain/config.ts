@@ -21,6 +21,9 @@ export interface MedicConfig {
   cpuHighPercent: number;
   /** CloudWatch period for detection and verification; 10 s locally, 60 s for standard AWS metrics. */
   metricPeriodSeconds: number;
+  /** Incidents closed on one resource within the window that open its circuit breaker. */
+  circuitBreakerThreshold: number;
+  circuitBreakerWindowMinutes: number;
   webhookUrl?: string;
 }
 
@@ -68,6 +71,8 @@ export function loadConfig(env: Record<string, string | undefined>): MedicConfig
     detectionIntervalSeconds: positiveNumber(env, 'MEDIC_DETECTION_INTERVAL_SECONDS', 10),
     cpuHighPercent: positiveNumber(env, 'MEDIC_CPU_HIGH_PERCENT', 90),
     metricPeriodSeconds: positiveNumber(env, 'MEDIC_METRIC_PERIOD_SECONDS', 60),
+    circuitBreakerThreshold: positiveNumber(env, 'MEDIC_CIRCUIT_BREAKER_THRESHOLD', 3),
+    circuitBreakerWindowMinutes: positiveNumber(env, 'MEDIC_CIRCUIT_BREAKER_WINDOW_MINUTES', 60),
     webhookUrl: env.MEDIC_WEBHOOK_URL || undefined,
   };
 }

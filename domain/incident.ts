@@ -22,6 +22,7 @@ export const INCIDENT_STATUSES = [
   'declined',
   'escalated',
   'manual',
+  'dry_run',
 ] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
@@ -31,6 +32,7 @@ export const TERMINAL_STATUSES: readonly IncidentStatus[] = [
   'declined',
   'escalated',
   'manual',
+  'dry_run',
 ];
 
 export const DECISIONS = ['approve', 'decline', 'manual'] as const;
@@ -79,6 +81,8 @@ export interface IncidentRequest {
   source?: string;
   /** ISO-8601 duration-like string accepted by Temporal (`30m`, `90s`); overrides the configured default. */
   approvalTimeout?: string;
+  /** Plan and explain, check permissions with EC2 DryRun, change nothing. */
+  dryRun?: boolean;
 }
 
 export interface Alert {
@@ -96,6 +100,8 @@ export interface Diagnosis {
   systemStatus?: string;
   instanceStatus?: string;
   modeTag?: Mode;
+  /** Tagged `medic:protect=true`: never acted on automatically. */
+  protected?: boolean;
   recentStatusCheckFailures: number;
   recentMaxCpu?: number;
   findings: string[];
@@ -117,7 +123,7 @@ export interface StepRecord {
   reason: string;
   startedAt: string;
   finishedAt?: string;
-  outcome: 'succeeded' | 'failed' | 'not-verified';
+  outcome: 'succeeded' | 'failed' | 'not-verified' | 'dry-run';
   detail: string;
 }
 
@@ -130,6 +136,8 @@ export interface IncidentReport {
   decision?: Decision & { at: string };
   /** The resource that is healthy at the end: differs from the incident's after a replacement. */
   finalResourceId?: string;
+  /** Set when nothing was changed because the incident ran as a dry run. */
+  dryRun?: boolean;
 }
 
 export interface IncidentState {

@@ -16,3 +16,19 @@ export function parseModeTag(value: string | undefined): Mode | undefined {
   const normalised = value?.trim().toLowerCase();
   return normalised === 'auto' || normalised === 'manual' ? normalised : undefined;
 }
+
+/**
+ * Guardrails that override every mode source: a protected resource, or one whose circuit breaker
+ * is open, is never acted on automatically. Returns why, or undefined when none applies.
+ */
+export function forcedManualReason(
+  isProtected: boolean | undefined,
+  recentIncidents: number | undefined,
+  breaker: { threshold: number; windowMinutes: number },
+): string | undefined {
+  if (isProtected) return 'the resource is tagged medic:protect=true';
+  if (recentIncidents !== undefined && recentIncidents >= breaker.threshold) {
+    return `circuit breaker open: ${recentIncidents} incidents closed on this resource in the last ${breaker.windowMinutes} min`;
+  }
+  return undefined;
+}

@@ -28,5 +28,6 @@ export function buildReport(state: IncidentState, steps: StepRecord[], conclusio
     outcome: state.status,
     ...(state.decision ? { decision: state.decision } : {}),
     ...(succeeded ? { finalResourceId: succeeded.resourceId } : {}),
+    ...(state.status === 'dry_run' ? { dryRun: true } : {}),
   };
 }

@@ -3,6 +3,7 @@ import {
   ApplicationFailure,
   condition,
   log,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -20,11 +21,12 @@ import {
   type IncidentState,
   type IncidentStatus,
   type RemediationAction,
+  type RemediationStep,
   type StepRecord,
   type TimelineEntry,
 } from '../domain/incident';
 import { parseDuration } from '../domain/duration';
-import { resolveMode } from '../domain/mode';
+import { forcedManualReason, resolveMode } from '../domain/mode';
 import { explainEmptyPlan, planRemediation } from '../domain/planner';
 import { buildReport } from '../domain/report';
 import {
@@ -72,7 +74,7 @@ const DEFAULT_APPROVAL_TIMEOUT_MS = 30 * 60_000;
 
 const ACTIONS: Record<
   RemediationAction,
-  (input: { instanceId: string; idempotencyKey: string }) => Promise<RemediationResult>
+  (input: { instanceId: string; idempotencyKey: string; dryRun?: boolean }) => Promise<RemediationResult>
 > = {
   'start-instance': (i) => remediation.startInstance(i),
   'reboot-instance': (i) => remediation.rebootInstance(i),
@@ -165,7 +167,19 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
     lookbackMinutes: 15,
   });
   state.diagnosis = diagnosis;
-  state.mode = resolveMode(request.mode, diagnosis.modeTag, policy.defaultMode);
+  let recentIncidents: number | undefined;
+  if (patched('circuit-breaker')) {
+    recentIncidents = await observation.countRecentIncidents({
+      resourceId: request.resourceId,
+      windowMinutes: policy.circuitBreakerWindowMinutes ?? 60,
+    });
+  }
+  const forcedManual = forcedManualReason(diagnosis.protected, recentIncidents, {
+    threshold: policy.circuitBreakerThreshold ?? 3,
+    windowMinutes: policy.circuitBreakerWindowMinutes ?? 60,
+  });
+  state.mode = forcedManual ? 'manual' : resolveMode(request.mode, diagnosis.modeTag, policy.defaultMode);
+  if (forcedManual) record(`MANUAL whatever was asked: ${forcedManual}.`, { outcome: 'info' });
   upsertSearchAttributes([
     { key: MEDIC_MODE, value: state.mode },
     { key: MEDIC_SEVERITY, value: state.severity },
@@ -200,6 +214,9 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
     return finish(stillBroken ? 'failed' : 'resolved', explainEmptyPlan(request.kind, diagnosis), []);
   }
   transition('planned', `Plan: ${state.plan.map((s, i) => `${i + 1}. ${s.action} — ${s.reason}`).join(' ')}`);
+
+  if (request.dryRun)
+    return finish('dry_run', ...(await dryRunPlan(state.plan, request.resourceId, info.workflowId)));
 
   if (state.mode === 'manual') {
     const approvalTimeout = request.approvalTimeout ?? policy.approvalTimeout;
@@ -321,4 +338,42 @@ async function verifyHealth(instanceId: string, kind: IncidentKind, since: strin
     healthy: false,
     detail: `not healthy ${CONFIRMATIONS} checks in a row within ${policy.verifyTimeoutSeconds}s: ${last.detail}`,
   };
+}
+
+/** Each planned step asked of EC2 with DryRun: what would run, and whether EC2 would allow it. */
+async function dryRunPlan(
+  plan: RemediationStep[],
+  resourceId: string,
+  workflowId: string,
+): Promise<[string, StepRecord[]]> {
+  const steps: StepRecord[] = [];
+  for (const [index, planned] of plan.entries()) {
+    const startedAt = new Date().toISOString();
+    let detail: string;
+    try {
+      detail = (
+        await ACTIONS[planned.action]({
+          instanceId: resourceId,
+          idempotencyKey: `${workflowId}/dry-run/step-${index + 1}`,
+          dryRun: true,
+        })
+      ).detail;
+    } catch (err) {
+      detail = `dry run check failed: ${err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err)}`;
+    }
+    steps.push({
+      step: index + 1,
+      action: planned.action,
+      resourceId,
+      reason: planned.reason,
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      outcome: 'dry-run',
+      detail,
+    });
+  }
+  return [
+    `Dry run: nothing was changed. Would run ${plan.map((s) => s.action).join(', then ')}, each until verification passes.`,
+    steps,
+  ];
 }

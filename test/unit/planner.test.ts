@@ -1,6 +1,6 @@
 import type { Diagnosis } from '../../domain/incident';
 import { explainEmptyPlan, planRemediation } from '../../domain/planner';
-import { resolveMode, parseModeTag } from '../../domain/mode';
+import { forcedManualReason, parseModeTag, resolveMode } from '../../domain/mode';
 
 const healthy: Diagnosis = { exists: true, state: 'running', recentStatusCheckFailures: 0, findings: [] };
 const actions = (d: Diagnosis, kind: Parameters<typeof planRemediation>[0]) =>
@@ -65,5 +65,19 @@ describe('resolveMode', () => {
     expect(parseModeTag('Auto')).toBe('auto');
     expect(parseModeTag('sometimes')).toBeUndefined();
     expect(parseModeTag(undefined)).toBeUndefined();
+  });
+});
+
+describe('forcedManualReason', () => {
+  const breaker = { threshold: 3, windowMinutes: 60 };
+  test('a protected resource is always MANUAL', () => {
+    expect(forcedManualReason(true, 0, breaker)).toMatch(/medic:protect=true/);
+  });
+  test('the circuit breaker opens at the threshold, not before', () => {
+    expect(forcedManualReason(false, 2, breaker)).toBeUndefined();
+    expect(forcedManualReason(false, 3, breaker)).toMatch(/circuit breaker open: 3 incidents .* 60 min/);
+  });
+  test('histories from before the breaker (no count) are unaffected', () => {
+    expect(forcedManualReason(undefined, undefined, breaker)).toBeUndefined();
   });
 });

@@ -1,0 +1,141 @@
+import { CreateTagsCommand, DescribeInstancesCommand } from '@aws-sdk/client-ec2';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createActivities } from '../../activities';
+import { createChaos } from '../../activities/chaos';
+import { createFleet } from '../../activities/fleet';
+import { openOrJoinIncident } from '../../activities/incident-starter';
+import type { IncidentReport, IncidentRequest } from '../../domain/incident';
+import { createMedicWorkers } from '../../workers/create-workers';
+import { decisionUpdate, incidentStateQuery } from '../../workflows/messages';
+import {
+  destroyAws,
+  eventually,
+  runWorkers,
+  startLocalTemporal,
+  testAws,
+  testConfig,
+  workflowBundle,
+} from '../support/env';
+
+const aws = testAws();
+const chaos = createChaos(aws.ec2, aws.cloudwatch);
+let env: TestWorkflowEnvironment;
+let stopWorkers: () => Promise<void>;
+
+beforeAll(async () => {
+  env = await startLocalTemporal();
+  const workers = await createMedicWorkers({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    activities: createActivities({
+      aws,
+      temporal: env.client,
+      config: testConfig({ MEDIC_CIRCUIT_BREAKER_THRESHOLD: '2' }),
+    }),
+    workflowBundle: await workflowBundle(),
+  });
+  stopWorkers = await runWorkers(workers);
+}, 120_000);
+
+afterAll(async () => {
+  await stopWorkers?.();
+  await env?.teardown();
+  destroyAws(aws);
+});
+
+let counter = 0;
+async function newInstance(): Promise<string> {
+  const { instances } = await createFleet(aws, {
+    fleet: `guard-${process.pid}-${++counter}`,
+    size: 1,
+    manualCount: 0,
+  });
+  return instances[0].instanceId;
+}
+
+async function instance(instanceId: string) {
+  const out = await aws.ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
+  return out.Reservations?.[0]?.Instances?.[0];
+}
+
+async function run(request: IncidentRequest): Promise<IncidentReport> {
+  const opened = await openOrJoinIncident(env.client, request);
+  return env.client.workflow.getHandle(opened.incidentId, opened.runId).result() as Promise<IncidentReport>;
+}
+
+describe('guardrails', () => {
+  test('a resource tagged medic:protect=true waits for a person even when AUTO was asked for', async () => {
+    const instanceId = await newInstance();
+    await aws.ec2.send(
+      new CreateTagsCommand({ Resources: [instanceId], Tags: [{ Key: 'medic:protect', Value: 'true' }] }),
+    );
+    await chaos.stopInstance(instanceId);
+    const opened = await openOrJoinIncident(env.client, {
+      resourceId: instanceId,
+      kind: 'instance-stopped',
+      mode: 'auto',
+    });
+    const handle = env.client.workflow.getHandle(opened.incidentId, opened.runId);
+    const state = await eventually(async () => {
+      const s = await handle.query(incidentStateQuery);
+      return s.status === 'awaiting_approval' ? s : undefined;
+    });
+    expect(state.mode).toBe('manual');
+    expect(state.timeline.map((t) => t.message).join('\n')).toContain('tagged medic:protect=true');
+    expect((await instance(instanceId))?.State?.Name).toBe('stopped');
+    await handle.executeUpdate(decisionUpdate, { args: [{ decision: 'decline', by: 'test' }] });
+    await handle.result();
+  });
+
+  test('a dry run plans, asks EC2 whether each step would be permitted, and changes nothing', async () => {
+    const instanceId = await newInstance();
+    await chaos.statusCheckFailed(instanceId);
+    const report = await run({
+      resourceId: instanceId,
+      kind: 'status-check-failed',
+      mode: 'auto',
+      dryRun: true,
+    });
+    expect(report.outcome).toBe('dry_run');
+    expect(report.dryRun).toBe(true);
+    expect(report.resolutionProcess.map((s) => [s.action, s.outcome])).toEqual([
+      ['reboot-instance', 'dry-run'],
+      ['stop-start-instance', 'dry-run'],
+      ['replace-instance', 'dry-run'],
+    ]);
+    for (const step of report.resolutionProcess)
+      expect(step.detail).toMatch(/EC2 confirms .* would be permitted; nothing changed/);
+    expect(report.actionTaken).toMatch(/Dry run: nothing was changed/);
+    const after = await instance(instanceId);
+    expect(after?.State?.Name).toBe('running');
+    expect(
+      after?.Tags?.some((t) => t.Key === 'medic:last-operation' || t.Key === 'medic:pending-operation'),
+    ).toBe(false);
+  });
+
+  test('a resource that keeps failing opens its circuit breaker: the next incident waits for a person', async () => {
+    const instanceId = await newInstance();
+    for (let i = 0; i < 2; i++) {
+      await chaos.cpuSpike(instanceId);
+      expect((await run({ resourceId: instanceId, kind: 'cpu-high', mode: 'auto' })).outcome).toBe(
+        'resolved',
+      );
+    }
+    await chaos.cpuSpike(instanceId);
+    const opened = await openOrJoinIncident(env.client, {
+      resourceId: instanceId,
+      kind: 'cpu-high',
+      mode: 'auto',
+    });
+    const handle = env.client.workflow.getHandle(opened.incidentId, opened.runId);
+    const state = await eventually(async () => {
+      const s = await handle.query(incidentStateQuery);
+      return s.status === 'awaiting_approval' ? s : undefined;
+    });
+    expect(state.timeline.map((t) => t.message).join('\n')).toMatch(
+      /circuit breaker open: 2 incidents closed on this resource/,
+    );
+    await handle.executeUpdate(decisionUpdate, { args: [{ decision: 'manual', by: 'test' }] });
+    await handle.result();
+  });
+});
