@@ -1,7 +1,9 @@
+import helmet from 'helmet';
 import express, { type Request, type Response, type NextFunction } from 'express';
 import type { z } from 'zod';
 import { alertmanagerPayloadSchema, ingestAlertmanager } from './alerts';
 import { requireBearerToken } from './auth';
+import { httpMetrics, registry } from './metrics';
 import { ApiError, errorHandler, notFoundRoute, validationError } from './errors';
 import type { IncidentService } from './incident-service';
 import { createIncidentSchema, decisionSchema, incidentIdSchema, listIncidentsQuerySchema } from './schemas';
@@ -33,6 +35,8 @@ const settle = (probe: () => Promise<boolean>) => probe().catch(() => false);
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(helmet());
+  app.use(httpMetrics);
   // Alertmanager batches up to a thousand alerts in one webhook call.
   app.use(express.json({ limit: '1mb' }));
 
@@ -44,6 +48,14 @@ export function createApp(deps: AppDeps): express.Express {
       res
         .status(status === 'ok' ? 200 : 503)
         .json({ status, temporal: temporal ? 'up' : 'down', aws: aws ? 'up' : 'down' });
+    }),
+  );
+
+  // Scraped by Prometheus on the same loopback/private network as the API; it carries no incident data.
+  app.get(
+    '/metrics',
+    route(async (_req, res) => {
+      res.type(registry.contentType).send(await registry.metrics());
     }),
   );
 

@@ -19,13 +19,44 @@ export function loadOrCreateAdminToken(dataDir: string): string {
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
-/** Bearer-token check; comparing digests keeps the comparison constant-time whatever the length. */
-export function requireBearerToken(token: string): RequestHandler {
+export interface AuthFailureLimit {
+  /** Failed attempts allowed per client address within the window. */
+  maxFailures: number;
+  windowMs: number;
+}
+
+export const DEFAULT_AUTH_FAILURE_LIMIT: AuthFailureLimit = { maxFailures: 20, windowMs: 60_000 };
+const MAX_TRACKED_CLIENTS = 10_000;
+
+/**
+ * Bearer-token check. Comparing digests keeps the comparison constant-time whatever the length;
+ * a client that keeps presenting bad tokens is refused with 429 until its window passes.
+ */
+export function requireBearerToken(
+  token: string,
+  limit: AuthFailureLimit = DEFAULT_AUTH_FAILURE_LIMIT,
+): RequestHandler {
   const expected = digest(token);
+  const failures = new Map<string, { count: number; resetAt: number }>();
   return (req, _res, next) => {
+    const client = req.ip ?? 'unknown';
+    const now = Date.now();
+    const record = failures.get(client);
+    if (record && record.resetAt <= now) failures.delete(client);
+    const current = failures.get(client);
+    if (current && current.count >= limit.maxFailures) {
+      next(new ApiError('too_many_requests', 'Too many failed authentication attempts; try again later'));
+      return;
+    }
     const header = req.headers.authorization ?? '';
     const match = /^Bearer (.+)$/.exec(header);
     if (!match || !timingSafeEqual(digest(match[1]), expected)) {
+      if (current) current.count++;
+      else {
+        // Bounded memory under a flood of distinct addresses: forget the oldest entry first.
+        if (failures.size >= MAX_TRACKED_CLIENTS) failures.delete(failures.keys().next().value as string);
+        failures.set(client, { count: 1, resetAt: now + limit.windowMs });
+      }
       next(new ApiError('unauthorized', 'A valid "Authorization: Bearer <token>" header is required'));
       return;
     }

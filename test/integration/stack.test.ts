@@ -353,6 +353,30 @@ describe('the local stack end to end', () => {
     });
   });
 
+  test('security headers are set and /metrics speaks Prometheus', async () => {
+    const res = await fetch(`${api}/healthz`);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('x-powered-by')).toBeNull();
+    const metrics = await (await fetch(`${api}/metrics`)).text();
+    expect(metrics).toMatch(
+      /medic_api_request_duration_seconds_count\{method="GET",route="\/api\/v1\/incidents",status="200"\} \d+/,
+    );
+  });
+
+  // Last of the API tests: it locks this client out for the rest of the window.
+  test('a client that keeps presenting bad tokens is refused with 429, even with the right one', async () => {
+    // Earlier tests already spent a few failures from this address; the limit is 20 per minute.
+    const statuses: number[] = [];
+    for (let i = 0; i < 25 && statuses.at(-1) !== 429; i++) {
+      const res = await fetch(`${api}/api/v1/incidents`, { headers: { authorization: `Bearer wrong-${i}` } });
+      statuses.push(res.status);
+    }
+    expect(statuses.at(-1)).toBe(429);
+    expect(statuses.slice(0, -1).every((s) => s === 401)).toBe(true);
+    expect(statuses.length).toBeGreaterThan(10);
+    expect((await call('GET', '/api/v1/incidents')).status).toBe(429);
+  });
+
   test('down stops what up started', () => {
     const pids = ['moto', 'temporal', 'worker', 'api'].map((n) =>
       Number(readFileSync(join(dataDir, 'pids', `${n}.pid`), 'utf8')),
