@@ -6,6 +6,7 @@ import { createDetectionActivities } from './detection';
 import { createDiagnosisActivities } from './diagnosis';
 import { createEc2Remediations } from './ec2-remediation';
 import { createNotifier } from './notify';
+import { createBudgetActivities } from './budget-starter';
 import { createIncidentHistoryActivities } from './incident-history';
 import { createPolicyActivities } from './policy';
 
@@ -42,6 +43,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createNotifier(deps.config.webhookUrl),
     ...createPolicyActivities(deps.config),
     ...createIncidentHistoryActivities(deps.temporal),
+    ...createBudgetActivities(deps.temporal, deps.config),
   };
 }
 

@@ -11,6 +11,8 @@ export interface IncidentPolicy {
   /** Absent in histories recorded before the circuit breaker existed. */
   circuitBreakerThreshold?: number;
   circuitBreakerWindowMinutes?: number;
+  /** Absent in histories recorded before the blast-radius budget existed. */
+  leaseWait?: string;
 }
 
 /**
@@ -28,6 +30,7 @@ export function createPolicyActivities(config: MedicConfig) {
       namespace: config.temporalNamespace,
       circuitBreakerThreshold: config.circuitBreakerThreshold,
       circuitBreakerWindowMinutes: config.circuitBreakerWindowMinutes,
+      leaseWait: config.leaseWait,
     };
   }
   return { loadIncidentPolicy };

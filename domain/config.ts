@@ -24,6 +24,12 @@ export interface MedicConfig {
   /** Incidents closed on one resource within the window that open its circuit breaker. */
   circuitBreakerThreshold: number;
   circuitBreakerWindowMinutes: number;
+  /** Blast-radius budget: remediation steps running at once, fleet-wide. */
+  maxConcurrentRemediations: number;
+  /** Replacements (instance terminations) allowed per hour, fleet-wide. */
+  maxDestructivePerHour: number;
+  /** How long an incident waits for a remediation slot before it escalates. */
+  leaseWait: string;
   webhookUrl?: string;
 }
 
@@ -40,6 +46,12 @@ function positiveNumber(env: Record<string, string | undefined>, name: string, f
   const value = Number(raw);
   if (!Number.isFinite(value) || value <= 0)
     throw new ConfigError(`${name} must be a positive number, got "${raw}"`);
+  return value;
+}
+
+function leaseWait(env: Record<string, string | undefined>): string {
+  const value = env.MEDIC_LEASE_WAIT ?? '10m';
+  if (parseDuration(value) === undefined) throw new ConfigError(`MEDIC_LEASE_WAIT must look like 10m or 90s, got "${value}"`);
   return value;
 }
 
@@ -73,6 +85,9 @@ export function loadConfig(env: Record<string, string | undefined>): MedicConfig
     metricPeriodSeconds: positiveNumber(env, 'MEDIC_METRIC_PERIOD_SECONDS', 60),
     circuitBreakerThreshold: positiveNumber(env, 'MEDIC_CIRCUIT_BREAKER_THRESHOLD', 3),
     circuitBreakerWindowMinutes: positiveNumber(env, 'MEDIC_CIRCUIT_BREAKER_WINDOW_MINUTES', 60),
+    maxConcurrentRemediations: positiveNumber(env, 'MEDIC_MAX_CONCURRENT_REMEDIATIONS', 1),
+    maxDestructivePerHour: positiveNumber(env, 'MEDIC_MAX_DESTRUCTIVE_PER_HOUR', 10),
+    leaseWait: leaseWait(env),
     webhookUrl: env.MEDIC_WEBHOOK_URL || undefined,
   };
 }

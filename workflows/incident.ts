@@ -37,6 +37,7 @@ import {
   NOT_AWAITING_DECISION,
   type DecisionAck,
 } from './messages';
+import { leaseClient } from './lease';
 import { MEDIC_MODE, MEDIC_SEVERITY, MEDIC_STATUS } from './search-attributes';
 
 const NON_RETRYABLE = ['InstanceNotFound', 'InstanceTerminated', 'InstanceNotRunning', 'NoLaunchTemplate'];
@@ -71,6 +72,7 @@ const notification = proxyActivities<MedicActivities>({
 
 const MAX_ALERTS_KEPT = 20;
 const DEFAULT_APPROVAL_TIMEOUT_MS = 30 * 60_000;
+const DEFAULT_LEASE_WAIT_MS = 10 * 60_000;
 
 const ACTIONS: Record<
   RemediationAction,
@@ -116,6 +118,7 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
   };
 
   setHandler(incidentStateQuery, () => state);
+  const leases = leaseClient();
   setHandler(alertSignal, (alert) => {
     alertsReceived++;
     state.alerts.push(alert);
@@ -250,59 +253,86 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
       return finish('manual', `${who} is handling it by hand; cloud-medic changed nothing.`, []);
   }
 
+  /** One remediation step: act, then verify on evidence from after the action. */
+  const runStep = async (
+    planned: RemediationStep,
+    number: number,
+    target: string,
+    idempotencyKey: string,
+    startedAt: string,
+  ): Promise<{ record: StepRecord; target: string }> => {
+    const base = { step: number, action: planned.action, reason: planned.reason, startedAt };
+    let result: RemediationResult;
+    try {
+      result = await ACTIONS[planned.action]({ instanceId: target, idempotencyKey });
+    } catch (err) {
+      const detail =
+        err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
+      record(`Step ${number} failed: ${detail}`, { step: number, outcome: 'failed' });
+      return {
+        record: { ...base, resourceId: target, finishedAt: now(), outcome: 'failed', detail },
+        target,
+      };
+    }
+    const healedTarget = result.newInstanceId ?? target;
+    // Evidence counts from the moment the action finished: datapoints from while it ran describe
+    // the fault it was fixing.
+    const actedAt = now();
+    transition('verifying', `Step ${number} done (${result.detail}); verifying ${healedTarget}`, {
+      step: number,
+    });
+    const verdict = await verifyHealth(healedTarget, request.kind, actedAt, policy);
+    record(`Verification ${verdict.healthy ? 'passed' : 'failed'}: ${verdict.detail}`, {
+      step: number,
+      outcome: verdict.healthy ? 'succeeded' : 'failed',
+    });
+    return {
+      record: {
+        ...base,
+        resourceId: healedTarget,
+        finishedAt: now(),
+        outcome: verdict.healthy ? 'succeeded' : 'not-verified',
+        detail: `${result.detail}; ${verdict.detail}`,
+      },
+      target: healedTarget,
+    };
+  };
+
   const steps: StepRecord[] = [];
   let target = request.resourceId;
+  const useBudget = patched('blast-radius-budget');
+  if (useBudget) await observation.ensureRemediationBudget();
   for (const [index, planned] of state.plan.entries()) {
     const number = index + 1;
+    const leaseId = `${info.workflowId}/${info.runId}/step-${number}`;
+    if (useBudget) {
+      record(`Step ${number}: asking the fleet-wide blast-radius budget for a remediation slot`, {
+        step: number,
+      });
+      const leaseWait = policy.leaseWait ?? '10m';
+      const destructive = planned.action === 'replace-instance';
+      const granted = await leases.acquire(
+        { leaseId, incidentWorkflowId: info.workflowId, resourceId: target, destructive },
+        parseDuration(leaseWait) ?? DEFAULT_LEASE_WAIT_MS,
+      );
+      if (!granted) {
+        return finish(
+          'escalated',
+          `No remediation slot within ${leaseWait}: the fleet-wide blast-radius budget is in use; step ${number} (${planned.action}) was not run.`,
+          steps,
+        );
+      }
+    }
     const startedAt = now();
     transition('remediating', `Step ${number}: ${planned.action} on ${target} — ${planned.reason}`, {
       step: number,
       outcome: 'started',
     });
-    let result: RemediationResult;
-    try {
-      result = await ACTIONS[planned.action]({
-        instanceId: target,
-        idempotencyKey: `${info.workflowId}/${info.runId}/step-${number}`,
-      });
-    } catch (err) {
-      const detail =
-        err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
-      steps.push({
-        step: number,
-        action: planned.action,
-        resourceId: target,
-        reason: planned.reason,
-        startedAt,
-        finishedAt: now(),
-        outcome: 'failed',
-        detail,
-      });
-      record(`Step ${number} failed: ${detail}`, { step: number, outcome: 'failed' });
-      continue;
-    }
-    if (result.newInstanceId) target = result.newInstanceId;
-    // Evidence counts from the moment the action finished: datapoints from while it ran describe
-    // the fault it was fixing.
-    const actedAt = now();
-    transition('verifying', `Step ${number} done (${result.detail}); verifying ${target}`, { step: number });
-    const verdict = await verifyHealth(target, request.kind, actedAt, policy);
-    const outcome = verdict.healthy ? 'succeeded' : 'not-verified';
-    steps.push({
-      step: number,
-      action: planned.action,
-      resourceId: target,
-      reason: planned.reason,
-      startedAt,
-      finishedAt: now(),
-      outcome,
-      detail: `${result.detail}; ${verdict.detail}`,
-    });
-    record(`Verification ${verdict.healthy ? 'passed' : 'failed'}: ${verdict.detail}`, {
-      step: number,
-      outcome: verdict.healthy ? 'succeeded' : 'failed',
-    });
-    if (verdict.healthy) {
+    const outcome = await runStep(planned, number, target, leaseId, startedAt);
+    if (useBudget) await leases.release(leaseId);
+    steps.push(outcome.record);
+    target = outcome.target;
+    if (outcome.record.outcome === 'succeeded') {
       return finish(
         'resolved',
         `Healed by ${planned.action} (step ${number} of ${state.plan.length}).`,

@@ -1,2 +1,3 @@
 export { incidentWorkflow } from './incident';
 export { fleetMonitorWorkflow } from './fleet-monitor';
+export { remediationBudgetWorkflow } from './remediation-budget';

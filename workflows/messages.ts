@@ -1,4 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { BudgetState, LeaseRequest } from '../domain/budget';
 import type { Alert, Decision, IncidentState, IncidentStatus } from '../domain/incident';
 
 /** A repeated alert for a resource whose incident is open joins that incident. */
@@ -17,3 +18,12 @@ export const stopMonitoringSignal = defineSignal('stopMonitoring');
 
 export const NOT_AWAITING_DECISION = 'NotAwaitingDecision';
 export const INVALID_DECISION = 'InvalidDecision';
+
+/** Blast-radius budget: an incident asks for a lease per remediation step and releases it after. */
+export const requestLeaseSignal = defineSignal<[LeaseRequestMessage]>('requestLease');
+export const releaseLeaseSignal = defineSignal<[string]>('releaseLease');
+/** Sent by the budget to the incident that asked. */
+export const leaseGrantedSignal = defineSignal<[string]>('leaseGranted');
+export const budgetStateQuery = defineQuery<BudgetState>('budgetState');
+
+export type LeaseRequestMessage = Omit<LeaseRequest, 'requestedAt'>;

@@ -6,7 +6,13 @@ import { createFleet } from '../../activities/fleet';
 import { openOrJoinIncident } from '../../activities/incident-starter';
 import type { IncidentReport, IncidentRequest } from '../../domain/incident';
 import { createMedicWorkers } from '../../workers/create-workers';
-import { decisionUpdate, incidentStateQuery } from '../../workflows/messages';
+import {
+  budgetStateQuery,
+  decisionUpdate,
+  incidentStateQuery,
+  releaseLeaseSignal,
+} from '../../workflows/messages';
+import { REMEDIATION_BUDGET_WORKFLOW_ID } from '../../workflows/remediation-budget';
 import {
   destroyAws,
   eventually,
@@ -30,7 +36,7 @@ beforeAll(async () => {
     activities: createActivities({
       aws,
       temporal: env.client,
-      config: testConfig({ MEDIC_CIRCUIT_BREAKER_THRESHOLD: '2' }),
+      config: testConfig({ MEDIC_CIRCUIT_BREAKER_THRESHOLD: '2', MEDIC_LEASE_WAIT: '6s' }),
     }),
     workflowBundle: await workflowBundle(),
   });
@@ -137,5 +143,57 @@ describe('guardrails', () => {
     );
     await handle.executeUpdate(decisionUpdate, { args: [{ decision: 'manual', by: 'test' }] });
     await handle.result();
+  });
+
+  test('the blast-radius budget runs one remediation step at a time across incidents', async () => {
+    const [a, b] = [await newInstance(), await newInstance()];
+    await Promise.all([chaos.statusCheckFailed(a), chaos.statusCheckFailed(b)]);
+    const [ra, rb] = await Promise.all([
+      run({ resourceId: a, kind: 'status-check-failed', mode: 'auto' }),
+      run({ resourceId: b, kind: 'status-check-failed', mode: 'auto' }),
+    ]);
+    expect([ra.outcome, rb.outcome]).toEqual(['resolved', 'resolved']);
+    const [first, second] = [ra.resolutionProcess[0], rb.resolutionProcess[0]].sort((x, y) =>
+      x.startedAt.localeCompare(y.startedAt),
+    );
+    expect(second.startedAt >= (first.finishedAt ?? '')).toBe(true);
+    const budget = env.client.workflow.getHandle(REMEDIATION_BUDGET_WORKFLOW_ID);
+    expect((await budget.query(budgetStateQuery)).active).toEqual([]);
+  });
+
+  test('an incident that cannot get a slot within the lease wait escalates without acting', async () => {
+    const [holder, waiter] = [await newInstance(), await newInstance()];
+    await Promise.all([chaos.statusCheckFailed(holder), chaos.stopInstance(waiter)]);
+    // The holder's fault persists, so its first step keeps the only slot through a 10 s verification.
+    let done = false;
+    const fault = (async () => {
+      while (!done) {
+        await chaos.statusCheckFailed(holder).catch(() => undefined);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    })();
+    const holding = openOrJoinIncident(env.client, {
+      resourceId: holder,
+      kind: 'status-check-failed',
+      mode: 'auto',
+    });
+    const holderHandle = env.client.workflow.getHandle((await holding).incidentId);
+    await eventually(async () =>
+      (await holderHandle.query(incidentStateQuery)).status === 'verifying' ? true : undefined,
+    );
+    const report = await run({ resourceId: waiter, kind: 'instance-stopped', mode: 'auto' });
+    done = true;
+    await fault;
+    expect(report.outcome).toBe('escalated');
+    expect(report.actionTaken).toMatch(/No remediation slot within 6s/);
+    expect((await instance(waiter))?.State?.Name).toBe('stopped');
+    await holderHandle.terminate('test over');
+    // A terminated incident cannot release its lease; an operator (here the test) hands it back.
+    const budget = env.client.workflow.getHandle(REMEDIATION_BUDGET_WORKFLOW_ID);
+    for (const lease of (await budget.query(budgetStateQuery)).active)
+      await budget.signal(releaseLeaseSignal, lease.leaseId);
+    await eventually(async () =>
+      (await budget.query(budgetStateQuery)).active.length === 0 ? true : undefined,
+    );
   });
 });
