@@ -34,7 +34,9 @@ export const EMPTY_BUDGET: BudgetState = { active: [], waiting: [], destructiveG
 const HOUR_MS = 3_600_000;
 
 export function requestLease(state: BudgetState, request: LeaseRequest): BudgetState {
-  const known = state.active.some((l) => l.leaseId === request.leaseId) || state.waiting.some((w) => w.leaseId === request.leaseId);
+  const known =
+    state.active.some((l) => l.leaseId === request.leaseId) ||
+    state.waiting.some((w) => w.leaseId === request.leaseId);
   return known ? state : { ...state, waiting: [...state.waiting, request] };
 }
 
@@ -47,7 +49,11 @@ export function releaseLease(state: BudgetState, leaseId: string): BudgetState {
   };
 }
 
-export function expireLeases(state: BudgetState, now: number, limits: BudgetLimits): { state: BudgetState; expired: Lease[] } {
+export function expireLeases(
+  state: BudgetState,
+  now: number,
+  limits: BudgetLimits,
+): { state: BudgetState; expired: Lease[] } {
   const expired = state.active.filter((l) => now - l.grantedAt >= limits.leaseTtlMs);
   return {
     state: {
@@ -64,7 +70,11 @@ export function expireLeases(state: BudgetState, now: number, limits: BudgetLimi
  * be granted (its resource is busy, or it is destructive and the hourly cap is reached) does not
  * hold up the requests behind it.
  */
-export function grantLeases(state: BudgetState, now: number, limits: BudgetLimits): { state: BudgetState; granted: Lease[] } {
+export function grantLeases(
+  state: BudgetState,
+  now: number,
+  limits: BudgetLimits,
+): { state: BudgetState; granted: Lease[] } {
   const active = [...state.active];
   const destructiveGrants = state.destructiveGrants.filter((t) => now - t < HOUR_MS);
   const waiting: LeaseRequest[] = [];

@@ -51,7 +51,8 @@ function positiveNumber(env: Record<string, string | undefined>, name: string, f
 
 function leaseWait(env: Record<string, string | undefined>): string {
   const value = env.MEDIC_LEASE_WAIT ?? '10m';
-  if (parseDuration(value) === undefined) throw new ConfigError(`MEDIC_LEASE_WAIT must look like 10m or 90s, got "${value}"`);
+  if (parseDuration(value) === undefined)
+    throw new ConfigError(`MEDIC_LEASE_WAIT must look like 10m or 90s, got "${value}"`);
   return value;
 }
 

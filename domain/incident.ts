@@ -9,6 +9,16 @@ export type Severity = (typeof SEVERITIES)[number];
 export const MODES = ['auto', 'manual'] as const;
 export type Mode = (typeof MODES)[number];
 
+/** The phases that end an incident. */
+export const TERMINAL_STATUSES = [
+  'resolved',
+  'failed',
+  'declined',
+  'escalated',
+  'manual',
+  'dry_run',
+] as const;
+
 /** Phases of the incident state machine; the terminal ones end the workflow. */
 export const INCIDENT_STATUSES = [
   'detected',
@@ -17,23 +27,9 @@ export const INCIDENT_STATUSES = [
   'awaiting_approval',
   'remediating',
   'verifying',
-  'resolved',
-  'failed',
-  'declined',
-  'escalated',
-  'manual',
-  'dry_run',
+  ...TERMINAL_STATUSES,
 ] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
-
-export const TERMINAL_STATUSES: readonly IncidentStatus[] = [
-  'resolved',
-  'failed',
-  'declined',
-  'escalated',
-  'manual',
-  'dry_run',
-];
 
 export const DECISIONS = ['approve', 'decline', 'manual'] as const;
 export type DecisionKind = (typeof DECISIONS)[number];
@@ -158,7 +154,7 @@ export interface IncidentState {
 }
 
 export function isTerminal(status: IncidentStatus): boolean {
-  return TERMINAL_STATUSES.includes(status);
+  return (TERMINAL_STATUSES as readonly IncidentStatus[]).includes(status);
 }
 
 const DEFAULT_SEVERITY: Record<IncidentKind, Severity> = {

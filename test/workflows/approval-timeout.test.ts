@@ -47,7 +47,12 @@ describe('approval timeout with the default of 30 minutes', () => {
       connection: env.nativeConnection,
       taskQueue: TASK_QUEUES.healing,
       workflowBundle: await workflowBundle(),
-      activities: createActivities({ aws, temporal: env.client, config: testConfig() }),
+      activities: {
+        ...createActivities({ aws, temporal: env.client, config: testConfig() }),
+        // The Java time-skipping server has no visibility count API; the circuit breaker's real
+        // count runs against the dev server in guardrails.test.ts. Here: no earlier incidents.
+        countRecentIncidents: async () => 0,
+      },
     });
     await worker.runUntil(async () => {
       const handle = await env.client.workflow.start('incidentWorkflow', {

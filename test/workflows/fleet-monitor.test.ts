@@ -1,42 +1,24 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createActivities } from '../../activities';
+import type { AwsClients } from '../../activities';
 import { createChaos } from '../../activities/chaos';
 import { createFleet } from '../../activities/fleet';
 import { TASK_QUEUES } from '../../domain/config';
 import { fleetMonitorWorkflowId, incidentWorkflowId } from '../../domain/ids';
-import { createMedicWorkers } from '../../workers/create-workers';
 import type { fleetMonitorWorkflow } from '../../workflows/fleet-monitor';
 import { decisionUpdate, incidentStateQuery, stopMonitoringSignal } from '../../workflows/messages';
-import {
-  destroyAws,
-  eventually,
-  runWorkers,
-  startLocalTemporal,
-  testAws,
-  testConfig,
-  workflowBundle,
-} from '../support/env';
+import { eventually } from '../support/env';
+import { startHarness, type MedicHarness } from '../support/harness';
 
-const aws = testAws();
+let h: MedicHarness;
 let env: TestWorkflowEnvironment;
-let stopWorkers: () => Promise<void>;
+let aws: AwsClients;
 
 beforeAll(async () => {
-  env = await startLocalTemporal();
-  const workers = await createMedicWorkers({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    activities: createActivities({ aws, temporal: env.client, config: testConfig() }),
-    workflowBundle: await workflowBundle(),
-  });
-  stopWorkers = await runWorkers(workers);
+  h = await startHarness('mon');
+  ({ env, aws } = h);
 }, 120_000);
 
-afterAll(async () => {
-  await stopWorkers?.();
-  await env?.teardown();
-  destroyAws(aws);
-});
+afterAll(async () => h?.teardown());
 
 describe('fleet monitor (the detection loop)', () => {
   test('a fault that outlives its declined incident is not reported again, across continue-as-new', async () => {

@@ -1,11 +1,9 @@
-import { CreateTagsCommand, DescribeInstancesCommand } from '@aws-sdk/client-ec2';
+import { CreateTagsCommand } from '@aws-sdk/client-ec2';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createActivities } from '../../activities';
+import type { AwsClients } from '../../activities';
 import { createChaos } from '../../activities/chaos';
-import { createFleet } from '../../activities/fleet';
 import { openOrJoinIncident } from '../../activities/incident-starter';
 import type { IncidentReport, IncidentRequest } from '../../domain/incident';
-import { createMedicWorkers } from '../../workers/create-workers';
 import {
   budgetStateQuery,
   decisionUpdate,
@@ -13,56 +11,24 @@ import {
   releaseLeaseSignal,
 } from '../../workflows/messages';
 import { REMEDIATION_BUDGET_WORKFLOW_ID } from '../../workflows/remediation-budget';
-import {
-  destroyAws,
-  eventually,
-  runWorkers,
-  startLocalTemporal,
-  testAws,
-  testConfig,
-  workflowBundle,
-} from '../support/env';
+import { eventually } from '../support/env';
+import { startHarness, type MedicHarness } from '../support/harness';
 
-const aws = testAws();
-const chaos = createChaos(aws.ec2, aws.cloudwatch);
+let h: MedicHarness;
 let env: TestWorkflowEnvironment;
-let stopWorkers: () => Promise<void>;
+let aws: AwsClients;
+let chaos: ReturnType<typeof createChaos>;
 
 beforeAll(async () => {
-  env = await startLocalTemporal();
-  const workers = await createMedicWorkers({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    activities: createActivities({
-      aws,
-      temporal: env.client,
-      config: testConfig({ MEDIC_CIRCUIT_BREAKER_THRESHOLD: '2', MEDIC_LEASE_WAIT: '6s' }),
-    }),
-    workflowBundle: await workflowBundle(),
-  });
-  stopWorkers = await runWorkers(workers);
+  h = await startHarness('guard', { MEDIC_CIRCUIT_BREAKER_THRESHOLD: '2', MEDIC_LEASE_WAIT: '6s' });
+  ({ env, aws } = h);
+  chaos = createChaos(aws.ec2, aws.cloudwatch);
 }, 120_000);
 
-afterAll(async () => {
-  await stopWorkers?.();
-  await env?.teardown();
-  destroyAws(aws);
-});
+afterAll(async () => h?.teardown());
 
-let counter = 0;
-async function newInstance(): Promise<string> {
-  const { instances } = await createFleet(aws, {
-    fleet: `guard-${process.pid}-${++counter}`,
-    size: 1,
-    manualCount: 0,
-  });
-  return instances[0].instanceId;
-}
-
-async function instance(instanceId: string) {
-  const out = await aws.ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
-  return out.Reservations?.[0]?.Instances?.[0];
-}
+const newInstance = () => h.newInstance();
+const instance = (instanceId: string) => h.instance(instanceId);
 
 async function run(request: IncidentRequest): Promise<IncidentReport> {
   const opened = await openOrJoinIncident(env.client, request);

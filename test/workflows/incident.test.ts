@@ -3,37 +3,25 @@ import { join } from 'node:path';
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandle } from '@temporalio/client';
-import { createActivities, type MedicActivities } from '../../activities';
+import type { AwsClients } from '../../activities';
 import { createChaos } from '../../activities/chaos';
-import { createFleet } from '../../activities/fleet';
 import { openOrJoinIncident } from '../../activities/incident-starter';
 import type { IncidentKind, IncidentReport, IncidentRequest, IncidentStatus } from '../../domain/incident';
-import { createMedicWorkers } from '../../workers/create-workers';
 import { decisionUpdate, incidentStateQuery } from '../../workflows/messages';
-import {
-  destroyAws,
-  eventually,
-  ROOT,
-  runWorkers,
-  startLocalTemporal,
-  testAws,
-  testConfig,
-  workflowBundle,
-} from '../support/env';
+import { eventually, ROOT } from '../support/env';
+import { startHarness, type MedicHarness } from '../support/harness';
 
-const aws = testAws();
-const chaos = createChaos(aws.ec2, aws.cloudwatch);
+let h: MedicHarness;
 let env: TestWorkflowEnvironment;
-let stopWorkers: () => Promise<void>;
+let aws: AwsClients;
+let chaos: ReturnType<typeof createChaos>;
 let rebootCalls = 0;
 let failNextReboot = false;
 
 beforeAll(async () => {
-  env = await startLocalTemporal();
-  const real = createActivities({ aws, temporal: env.client, config: testConfig() });
   // Wrapping (not replacing) one real activity lets a test make its first attempt fail the way a
   // dropped connection would, to prove the retry policy recovers.
-  const activities: MedicActivities = {
+  h = await startHarness('wf', {}, (real) => ({
     ...real,
     rebootInstance: async (input) => {
       rebootCalls++;
@@ -43,33 +31,15 @@ beforeAll(async () => {
       }
       return real.rebootInstance(input);
     },
-  };
-  const workers = await createMedicWorkers({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    activities,
-    workflowBundle: await workflowBundle(),
-  });
-  stopWorkers = await runWorkers(workers);
+  }));
+  ({ env, aws } = h);
+  chaos = createChaos(aws.ec2, aws.cloudwatch);
 }, 120_000);
 
-afterAll(async () => {
-  await stopWorkers?.();
-  await env?.teardown();
-  destroyAws(aws);
-});
+afterAll(async () => h?.teardown());
 
-let fleetCounter = 0;
-async function newInstance(mode: 'auto' | 'manual' = 'auto'): Promise<string> {
-  const fleet = `wf-${process.pid}-${++fleetCounter}`;
-  const summary = await createFleet(aws, { fleet, size: 1, manualCount: mode === 'manual' ? 1 : 0 });
-  return summary.instances[0].instanceId;
-}
-
-async function instanceState(instanceId: string): Promise<string | undefined> {
-  const out = await aws.ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
-  return out.Reservations?.[0]?.Instances?.[0]?.State?.Name;
-}
+const newInstance = (mode: 'auto' | 'manual' = 'auto') => h.newInstance(mode);
+const instanceState = async (instanceId: string) => (await h.instance(instanceId))?.State?.Name;
 
 async function open(request: IncidentRequest): Promise<WorkflowHandle> {
   const opened = await openOrJoinIncident(env.client, request);

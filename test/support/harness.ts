@@ -1,0 +1,58 @@
+import { DescribeInstancesCommand, type Instance } from '@aws-sdk/client-ec2';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createActivities, type AwsClients, type MedicActivities } from '../../activities';
+import { createFleet } from '../../activities/fleet';
+import { createMedicWorkers } from '../../workers/create-workers';
+import { destroyAws, runWorkers, startLocalTemporal, testAws, testConfig, workflowBundle } from './env';
+
+export interface MedicHarness {
+  env: TestWorkflowEnvironment;
+  aws: AwsClients;
+  /** A fresh one-instance fleet of its own, so tests never share a resource. */
+  newInstance(mode?: 'auto' | 'manual'): Promise<string>;
+  instance(instanceId: string): Promise<Instance | undefined>;
+  teardown(): Promise<void>;
+}
+
+/**
+ * A real Temporal dev server, the real activities against the emulator, and both workers. `wrap`
+ * lets a test decorate (never replace) an activity, e.g. to make its first attempt fail.
+ */
+export async function startHarness(
+  name: string,
+  configOverrides: Record<string, string> = {},
+  wrap: (real: MedicActivities) => MedicActivities = (real) => real,
+): Promise<MedicHarness> {
+  const aws = testAws();
+  const env = await startLocalTemporal();
+  const workers = await createMedicWorkers({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    activities: wrap(createActivities({ aws, temporal: env.client, config: testConfig(configOverrides) })),
+    workflowBundle: await workflowBundle(),
+  });
+  const stopWorkers = await runWorkers(workers);
+  let fleets = 0;
+  return {
+    env,
+    aws,
+    async newInstance(mode = 'auto') {
+      const fleet = `${name}-${process.pid}-${++fleets}`;
+      const { instances } = await createFleet(aws, {
+        fleet,
+        size: 1,
+        manualCount: mode === 'manual' ? 1 : 0,
+      });
+      return instances[0].instanceId;
+    },
+    async instance(instanceId) {
+      const out = await aws.ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
+      return out.Reservations?.[0]?.Instances?.[0];
+    },
+    async teardown() {
+      await stopWorkers();
+      await env.teardown();
+      destroyAws(aws);
+    },
+  };
+}
