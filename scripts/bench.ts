@@ -130,12 +130,38 @@ async function main(): Promise<void> {
       approveToStep.push(Date.parse(firstStep.at) - sentAt);
     }),
   );
+  // One at a time: the latency of the decision path itself, with no queue at the budget.
+  const approveToStepAlone: number[] = [];
+  for (const id of ids.slice(0, 5)) {
+    await chaos.stopInstance(id);
+    const created = await call<{ id: string }>('POST', '/incidents', {
+      resourceId: id,
+      kind: 'instance-stopped',
+      mode: 'manual',
+    });
+    await until(`${created.id} awaiting approval`, async () => {
+      const v = await call<View>('GET', `/incidents/${created.id}`);
+      return v.status === 'awaiting_approval' ? v : undefined;
+    });
+    const sentAt = Date.now();
+    await call('POST', `/incidents/${created.id}/decision`, { decision: 'approve', by: 'bench' });
+    const done = await until(`${created.id} resolved`, async () => {
+      const v = await call<View>('GET', `/incidents/${created.id}`);
+      return v.report ? v : undefined;
+    });
+    const firstStep = done.timeline?.find((t) => t.status === 'remediating');
+    if (firstStep) approveToStepAlone.push(Date.parse(firstStep.at) - sentAt);
+  }
   await connection.close();
 
   const rows: [string, number[]][] = [
     [`fault → incident opened (detection, interval ${config.detectionIntervalSeconds}s)`, detect],
-    ['fault → incident resolved (AUTO, reboot + verification)', heal],
-    ['approval sent → first remediation step', approveToStep],
+    [`fault → incident resolved (AUTO, ${size} at once, budget ${config.maxConcurrentRemediations})`, heal],
+    ['approval sent → first remediation step (one at a time)', approveToStepAlone],
+    [
+      `approval sent → first step (${size} at once, budget ${config.maxConcurrentRemediations})`,
+      approveToStep,
+    ],
     ['API POST /incidents', apiCreate],
     ['API GET /incidents?… (visibility list)', apiList],
     ['API POST /incidents/:id/decision (update round trip)', apiDecision],
