@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { alertmanagerPayloadSchema, ingestAlertmanager } from './alerts';
 import { requireBearerToken } from './auth';
 import { httpMetrics, registry } from './metrics';
+import { openApiDocument } from './openapi';
 import { ApiError, errorHandler, notFoundRoute, validationError } from './errors';
 import type { IncidentService } from './incident-service';
 import { createIncidentSchema, decisionSchema, incidentIdSchema, listIncidentsQuerySchema } from './schemas';
@@ -51,16 +52,13 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
 
-  // Scraped by Prometheus on the same loopback/private network as the API; it carries no incident data.
-  app.get(
-    '/metrics',
-    route(async (_req, res) => {
-      res.type(registry.contentType).send(await registry.metrics());
-    }),
-  );
-
   const api = express.Router();
   api.use(requireBearerToken(deps.adminToken));
+
+  const document = openApiDocument();
+  api.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
 
   api.post(
     '/incidents',
@@ -112,6 +110,14 @@ export function createApp(deps: AppDeps): express.Express {
   );
 
   app.use('/api/v1', api);
+  // Prometheus scrapes with the same bearer token (scrape_config authorization.credentials).
+  app.get(
+    '/metrics',
+    requireBearerToken(deps.adminToken),
+    route(async (_req, res) => {
+      res.type(registry.contentType).send(await registry.metrics());
+    }),
+  );
   app.use(notFoundRoute);
   app.use(errorHandler);
   return app;

@@ -353,11 +353,40 @@ describe('the local stack end to end', () => {
     });
   });
 
+  test('the OpenAPI document is generated from the same schemas that validate requests', async () => {
+    const doc = (await call('GET', '/api/v1/openapi.json')).body as {
+      openapi: string;
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            requestBody?: {
+              content: {
+                'application/json': { schema: { properties: Record<string, { enum?: string[] }> } };
+              };
+            };
+          }
+        >
+      >;
+    };
+    expect(doc.openapi).toBe('3.1.0');
+    const create = doc.paths['/incidents']?.post?.requestBody?.content['application/json'].schema;
+    expect(create?.properties.kind?.enum).toEqual(['instance-stopped', 'status-check-failed', 'cpu-high']);
+    const decision =
+      doc.paths['/incidents/{id}/decision']?.post?.requestBody?.content['application/json'].schema;
+    expect(decision?.properties.decision?.enum).toEqual(['approve', 'decline', 'manual']);
+    expect((await call('GET', '/api/v1/openapi.json', undefined, false)).status).toBe(401);
+  });
+
   test('security headers are set and /metrics speaks Prometheus', async () => {
     const res = await fetch(`${api}/healthz`);
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('x-powered-by')).toBeNull();
-    const metrics = await (await fetch(`${api}/metrics`)).text();
+    expect((await fetch(`${api}/metrics`)).status).toBe(401);
+    const metrics = await (
+      await fetch(`${api}/metrics`, { headers: { authorization: `Bearer ${token}` } })
+    ).text();
     expect(metrics).toMatch(
       /medic_api_request_duration_seconds_count\{method="GET",route="\/api\/v1\/incidents",status="200"\} \d+/,
     );

@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import { alertmanagerPayloadSchema } from './alerts';
+import { ERROR_STATUS } from './errors';
+import { createIncidentSchema, decisionSchema, listIncidentsQuerySchema } from './schemas';
+
+/** JSON Schema for a request body, in the dialect OpenAPI 3.1 uses, from the same zod schema that validates it. */
+const body = (schema: z.ZodType) => ({
+  required: true,
+  content: {
+    'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) },
+  },
+});
+
+const errorResponse = (description: string) => ({
+  description,
+  content: {
+    'application/json': {
+      schema: {
+        type: 'object',
+        properties: {
+          error: {
+            type: 'object',
+            properties: {
+              code: { type: 'string', enum: Object.keys(ERROR_STATUS) },
+              message: { type: 'string' },
+              details: {},
+            },
+            required: ['code', 'message'],
+          },
+        },
+        required: ['error'],
+      },
+    },
+  },
+});
+
+const queryParameters = () => {
+  const schema = z.toJSONSchema(listIncidentsQuerySchema, { io: 'input' }) as {
+    properties: Record<string, object>;
+  };
+  return Object.entries(schema.properties).map(([name, s]) => ({
+    name,
+    in: 'query',
+    required: false,
+    schema: s,
+  }));
+};
+
+const idParameter = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+
+/** The OpenAPI 3.1 document of the HTTP API, generated from the zod schemas that validate requests. */
+export function openApiDocument() {
+  return {
+    openapi: '3.1.0',
+    info: { title: 'cloud-medic API', version: '0.1.0' },
+    servers: [{ url: '/api/v1' }],
+    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    security: [{ bearer: [] }],
+    paths: {
+      '/incidents': {
+        post: {
+          summary: 'Open an incident, or join the open one for the same resource and kind',
+          requestBody: body(createIncidentSchema),
+          responses: {
+            '201': { description: 'opened' },
+            '200': { description: 'an incident for this resource and kind was already open' },
+            '400': errorResponse('invalid body (zod issues in details)'),
+            '401': errorResponse('no or bad token'),
+          },
+        },
+        get: {
+          summary: 'List incidents from Temporal visibility',
+          parameters: queryParameters(),
+          responses: { '200': { description: '{incidents: [...]}' }, '400': errorResponse('invalid filter') },
+        },
+      },
+      '/incidents/{id}': {
+        get: {
+          summary: 'An incident: state, plan, timeline, report',
+          parameters: [idParameter],
+          responses: { '200': { description: 'the incident' }, '404': errorResponse('unknown id') },
+        },
+      },
+      '/incidents/{id}/decision': {
+        post: {
+          summary: 'Approve, decline or take over a MANUAL incident',
+          parameters: [idParameter],
+          requestBody: body(decisionSchema),
+          responses: {
+            '202': { description: 'accepted' },
+            '400': errorResponse('invalid body'),
+            '404': errorResponse('unknown id'),
+            '409': errorResponse('not awaiting a decision'),
+          },
+        },
+      },
+      '/alerts/alertmanager': {
+        post: {
+          summary: 'Prometheus Alertmanager webhook (version 4)',
+          requestBody: body(alertmanagerPayloadSchema),
+          responses: {
+            '200': { description: 'per-alert outcomes' },
+            '400': errorResponse('not a version 4 payload'),
+          },
+        },
+      },
+    },
+  };
+}
