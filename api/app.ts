@@ -2,7 +2,9 @@ import helmet from 'helmet';
 import express, { type Request, type Response, type NextFunction } from 'express';
 import type { z } from 'zod';
 import { alertmanagerPayloadSchema, ingestAlertmanager } from './alerts';
+import type { PayloadCodec } from '@temporalio/common';
 import { requireBearerToken } from './auth';
+import { codecServer } from './codec-server';
 import { httpMetrics, registry } from './metrics';
 import { openApiDocument } from './openapi';
 import { ApiError, errorHandler, notFoundRoute, validationError } from './errors';
@@ -18,6 +20,8 @@ export interface AppDeps {
   incidents: IncidentService;
   health: HealthProbe;
   adminToken: string;
+  /** Present when payloads are encrypted: serves the codec endpoints for the Web UI. */
+  codec?: { codec: PayloadCodec; uiOrigin: string };
 }
 
 function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
@@ -110,6 +114,7 @@ export function createApp(deps: AppDeps): express.Express {
   );
 
   app.use('/api/v1', api);
+  if (deps.codec) app.use('/codec', codecServer(deps.codec.codec, deps.adminToken, deps.codec.uiOrigin));
   // Prometheus scrapes with the same bearer token (scrape_config authorization.credentials).
   app.get(
     '/metrics',

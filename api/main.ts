@@ -2,6 +2,7 @@ import { DescribeAvailabilityZonesCommand } from '@aws-sdk/client-ec2';
 import { Client, Connection } from '@temporalio/client';
 import { createAwsClients } from '../activities/aws-clients';
 import { loadConfig } from '../domain/config';
+import { dataConverterFromConfig } from '../codec';
 import { createApp } from './app';
 import { loadOrCreateAdminToken } from './auth';
 import { IncidentService } from './incident-service';
@@ -15,11 +16,15 @@ const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> =>
 async function run(): Promise<void> {
   const config = loadConfig(process.env);
   const connection = await Connection.connect({ address: config.temporalAddress });
-  const temporal = new Client({ connection, namespace: config.temporalNamespace });
+  const dataConverter = dataConverterFromConfig(config);
+  const temporal = new Client({ connection, namespace: config.temporalNamespace, dataConverter });
   const aws = createAwsClients({ region: config.awsRegion, endpoint: config.awsEndpoint });
   const app = createApp({
     incidents: new IncidentService(temporal, config.temporalUiUrl),
     adminToken: loadOrCreateAdminToken(config.dataDir),
+    ...(dataConverter.payloadCodecs?.[0]
+      ? { codec: { codec: dataConverter.payloadCodecs[0], uiOrigin: new URL(config.temporalUiUrl).origin } }
+      : {}),
     health: {
       temporal: async () => {
         await withTimeout(connection.workflowService.getSystemInfo({}), 2000);

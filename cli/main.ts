@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { createAwsClients } from '../activities/aws-clients';
+import { dataConverterFromConfig } from '../codec';
 import { createChaos } from '../activities/chaos';
 import { createFleet, listFleetInstances } from '../activities/fleet';
 import { stateOf } from '../activities/instances';
@@ -36,7 +37,13 @@ MEDIC_API_URL and MEDIC_API_TOKEN (default: the local API and .data/admin-token)
 async function withTemporal<T>(config: MedicConfig, fn: (client: Client) => Promise<T>): Promise<T> {
   const connection = await Connection.connect({ address: config.temporalAddress });
   try {
-    return await fn(new Client({ connection, namespace: config.temporalNamespace }));
+    return await fn(
+      new Client({
+        connection,
+        namespace: config.temporalNamespace,
+        dataConverter: dataConverterFromConfig(config),
+      }),
+    );
   } finally {
     await connection.close();
   }

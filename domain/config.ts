@@ -31,6 +31,9 @@ export interface MedicConfig {
   /** How long an incident waits for a remediation slot before it escalates. */
   leaseWait: string;
   webhookUrl?: string;
+  /** `id:base64key,…`; unset = payloads are not encrypted (see codec/). */
+  payloadKeysSpec?: string;
+  payloadKeyId?: string;
 }
 
 export const TASK_QUEUES = {
@@ -90,5 +93,7 @@ export function loadConfig(env: Record<string, string | undefined>): MedicConfig
     maxDestructivePerHour: positiveNumber(env, 'MEDIC_MAX_DESTRUCTIVE_PER_HOUR', 10),
     leaseWait: leaseWait(env),
     webhookUrl: env.MEDIC_WEBHOOK_URL || undefined,
+    payloadKeysSpec: env.MEDIC_PAYLOAD_KEYS || undefined,
+    payloadKeyId: env.MEDIC_PAYLOAD_KEY_ID || undefined,
   };
 }

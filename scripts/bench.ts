@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { createAwsClients } from '../activities/aws-clients';
+import { dataConverterFromConfig } from '../codec';
 import { createChaos } from '../activities/chaos';
 import { createFleet } from '../activities/fleet';
 import { startMonitor } from '../activities/monitor-starter';
@@ -66,7 +67,11 @@ async function main(): Promise<void> {
   const fleet = await createFleet(aws, { fleet: fleetName, size, manualCount: 0 });
   const connection = await Connection.connect({ address: config.temporalAddress });
   await startMonitor(
-    new Client({ connection, namespace: config.temporalNamespace }),
+    new Client({
+      connection,
+      namespace: config.temporalNamespace,
+      dataConverter: dataConverterFromConfig(config),
+    }),
     fleetName,
     config.detectionIntervalSeconds,
   );

@@ -8,6 +8,8 @@ export interface MedicWorkerOptions {
   activities: MedicActivities;
   /** A pre-built bundle (tests build it once per suite); otherwise the workflows are bundled here. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** The payload codec (encryption) clients use too; none = plain payloads. */
+  dataConverter?: WorkerOptions['dataConverter'];
 }
 
 /** One worker per agent task queue: the healing agent runs incidents, the monitoring agent runs detection loops. */
@@ -19,6 +21,7 @@ export async function createMedicWorkers(options: MedicWorkerOptions): Promise<W
     connection: options.connection,
     namespace: options.namespace,
     activities: options.activities,
+    dataConverter: options.dataConverter,
     ...workflows,
   };
   return Promise.all([

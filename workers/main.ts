@@ -3,17 +3,24 @@ import { NativeConnection } from '@temporalio/worker';
 import { createActivities, createAwsClients } from '../activities';
 import { loadConfig } from '../domain/config';
 import { createMedicWorkers, runUntilShutdown } from './create-workers';
+import { dataConverterFromConfig } from '../codec';
 
 async function run(): Promise<void> {
   const config = loadConfig(process.env);
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const clientConnection = await Connection.connect({ address: config.temporalAddress });
-  const temporal = new Client({ connection: clientConnection, namespace: config.temporalNamespace });
+  const dataConverter = dataConverterFromConfig(config);
+  const temporal = new Client({
+    connection: clientConnection,
+    namespace: config.temporalNamespace,
+    dataConverter,
+  });
   const aws = createAwsClients({ region: config.awsRegion, endpoint: config.awsEndpoint });
   const workers = await createMedicWorkers({
     connection,
     namespace: config.temporalNamespace,
     activities: createActivities({ aws, temporal, config }),
+    dataConverter,
   });
   console.log(
     JSON.stringify({
