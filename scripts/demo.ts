@@ -121,7 +121,9 @@ function printReport(s: Scenario): void {
 async function main(): Promise<void> {
   const aws = createAwsClients({ region: config.awsRegion, endpoint: config.awsEndpoint });
   console.log(bold('cloud-medic demo: an emulated fleet of 3, one fault each\n'));
-  const fleet = await createFleet(aws, { fleet: 'demo', size: 3, manualCount: 2 }, (m) => say(m));
+  // A fresh fleet per run: re-running the demo must not trip the circuit breaker of the last run's instances.
+  const fleetName = `demo-${Date.now().toString(36)}`;
+  const fleet = await createFleet(aws, { fleet: fleetName, size: 3, manualCount: 2 }, (m) => say(m));
   const connection = await Connection.connect({ address: config.temporalAddress });
   await startMonitor(
     new Client({
@@ -129,18 +131,16 @@ async function main(): Promise<void> {
       namespace: config.temporalNamespace,
       dataConverter: dataConverterFromConfig(config),
     }),
-    'demo',
+    fleetName,
     config.detectionIntervalSeconds,
   );
   await connection.close();
-  say(`detection loop polls the fleet every ${config.detectionIntervalSeconds}s`);
+  say(`fleet ${fleetName}: its detection loop polls every ${config.detectionIntervalSeconds}s`);
 
   const auto = fleet.instances.find((i) => i.mode === 'auto' && i.state === 'running');
   const manual = fleet.instances.filter((i) => i.mode === 'manual' && i.state === 'running');
   if (!auto || manual.length < 2)
-    throw new Error(
-      'the demo fleet is not all running; run `make down && rm -rf .data && make demo` for a fresh start',
-    );
+    throw new Error(`fleet ${fleetName} did not come up with 1 AUTO and 2 MANUAL running instances`);
   const scenarios: Scenario[] = [
     {
       label: 'AUTO   ',
