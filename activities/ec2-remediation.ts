@@ -35,6 +35,7 @@ export type Heartbeat = (detail: string) => void;
 
 const DONE_TAG = 'medic:last-operation';
 const PENDING_TAG = 'medic:pending-operation';
+const REBOOT_MARK_TAG = 'medic:reboot-issued';
 
 async function waitForState(
   ec2: EC2Client,
@@ -141,6 +142,13 @@ export function createEc2Remediations(ec2: EC2Client, heartbeat: () => Heartbeat
         () => ec2.send(new RebootInstancesCommand({ InstanceIds: [input.instanceId], DryRun: true })),
         'RebootInstances',
       );
+    // At most once: the step is marked before the call. A crash between the mark and the call
+    // means no reboot happened; the verification that follows notices and the plan moves on,
+    // which is safer than rebooting a second time.
+    if (tagValue(instance, REBOOT_MARK_TAG) === input.idempotencyKey) {
+      return { instanceId: input.instanceId, detail: 'reboot already issued for this step' };
+    }
+    await tag(ec2, input.instanceId, REBOOT_MARK_TAG, input.idempotencyKey);
     await ec2.send(new RebootInstancesCommand({ InstanceIds: [input.instanceId] }));
     await tag(ec2, input.instanceId, DONE_TAG, input.idempotencyKey);
     return { instanceId: input.instanceId, detail: 'rebooted' };
@@ -227,9 +235,7 @@ export function createEc2Remediations(ec2: EC2Client, heartbeat: () => Heartbeat
         (t) =>
           t.Key &&
           !t.Key.startsWith('aws:') &&
-          t.Key !== DONE_TAG &&
-          t.Key !== PENDING_TAG &&
-          t.Key !== IDEMPOTENCY_TAG,
+          ![DONE_TAG, PENDING_TAG, REBOOT_MARK_TAG, IDEMPOTENCY_TAG].includes(t.Key),
       );
       const out = await ec2.send(
         new RunInstancesCommand({
