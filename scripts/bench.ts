@@ -1,11 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
 import { createAwsClients } from '../activities/aws-clients';
-import { dataConverterFromConfig } from '../codec';
 import { createChaos } from '../activities/chaos';
 import { createFleet } from '../activities/fleet';
-import { startMonitor } from '../activities/monitor-starter';
+import { startMonitorFromConfig } from '../activities/monitor-starter';
 import { loadConfig } from '../domain/config';
 import type { IncidentReport, TimelineEntry } from '../domain/incident';
 
@@ -65,16 +63,7 @@ async function main(): Promise<void> {
   const chaos = createChaos(aws.ec2, aws.cloudwatch);
   const fleetName = `bench-${Date.now().toString(36)}`;
   const fleet = await createFleet(aws, { fleet: fleetName, size, manualCount: 0 });
-  const connection = await Connection.connect({ address: config.temporalAddress });
-  await startMonitor(
-    new Client({
-      connection,
-      namespace: config.temporalNamespace,
-      dataConverter: dataConverterFromConfig(config),
-    }),
-    fleetName,
-    config.detectionIntervalSeconds,
-  );
+  await startMonitorFromConfig(config, fleetName);
   const ids = fleet.instances.map((i) => i.instanceId);
 
   // AUTO: a failed status check on every instance at once, found by the detection loop.
@@ -157,7 +146,6 @@ async function main(): Promise<void> {
     const firstStep = done.timeline?.find((t) => t.status === 'remediating');
     if (firstStep) approveToStepAlone.push(Date.parse(firstStep.at) - sentAt);
   }
-  await connection.close();
 
   const rows: [string, number[]][] = [
     [`fault → incident opened (detection, interval ${config.detectionIntervalSeconds}s)`, detect],

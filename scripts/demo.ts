@@ -1,11 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
 import { createAwsClients } from '../activities/aws-clients';
-import { dataConverterFromConfig } from '../codec';
 import { createChaos } from '../activities/chaos';
 import { createFleet } from '../activities/fleet';
-import { startMonitor } from '../activities/monitor-starter';
+import { startMonitorFromConfig } from '../activities/monitor-starter';
 import { loadConfig } from '../domain/config';
 import type { IncidentReport, TimelineEntry } from '../domain/incident';
 
@@ -124,17 +122,7 @@ async function main(): Promise<void> {
   // A fresh fleet per run: re-running the demo must not trip the circuit breaker of the last run's instances.
   const fleetName = `demo-${Date.now().toString(36)}`;
   const fleet = await createFleet(aws, { fleet: fleetName, size: 3, manualCount: 2 }, (m) => say(m));
-  const connection = await Connection.connect({ address: config.temporalAddress });
-  await startMonitor(
-    new Client({
-      connection,
-      namespace: config.temporalNamespace,
-      dataConverter: dataConverterFromConfig(config),
-    }),
-    fleetName,
-    config.detectionIntervalSeconds,
-  );
-  await connection.close();
+  await startMonitorFromConfig(config, fleetName);
   say(`fleet ${fleetName}: its detection loop polls every ${config.detectionIntervalSeconds}s`);
 
   const auto = fleet.instances.find((i) => i.mode === 'auto' && i.state === 'running');
