@@ -1,0 +1,180 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import fc from 'fast-check';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createApp } from '../../api/app';
+import { IncidentService } from '../../api/incident-service';
+import { startLocalTemporal } from '../support/env';
+
+const TOKEN = 'medic_fuzz_token_0123456789abcdefghijkl';
+
+/** Hostile JSON: prototype-pollution keys, odd unicode, huge strings, deep nesting, big arrays. */
+const hostileKey = fc.oneof(
+  fc.constantFrom(
+    '__proto__',
+    'constructor',
+    'prototype',
+    'resourceId',
+    'kind',
+    'decision',
+    'by',
+    'alerts',
+    'version',
+  ),
+  fc.string({ unit: 'grapheme' }),
+);
+const leaf = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 50 }),
+  fc.string({ minLength: 5000, maxLength: 20000 }),
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.constantFrom(
+    'i-0123456789abcdef0',
+    'status-check-failed',
+    'approve',
+    'manual',
+    '4',
+    '../../etc/passwd',
+    "'; DROP TABLE",
+  ),
+);
+const { value: hostile } = fc.letrec((tie) => ({
+  value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, tie('array'), tie('object')),
+  array: fc.array(tie('value'), { maxLength: 30 }),
+  object: fc.dictionary(hostileKey, tie('value'), { maxKeys: 8 }),
+}));
+const deepNesting = fc
+  .integer({ min: 100, max: 3000 })
+  .map((depth) => JSON.parse('['.repeat(depth) + ']'.repeat(depth)) as unknown);
+const fuzzString = fc.oneof(
+  fc.string({ unit: 'grapheme', maxLength: 40 }),
+  fc.constantFrom('i-0abc', 'web-1', '', ' ', 'a'.repeat(300)),
+);
+/** Right shape, fuzzed values: these get past JSON parsing and reach validation and Temporal. */
+const nearValid = fc.oneof(
+  fc.record(
+    {
+      resourceId: fuzzString,
+      kind: fc.oneof(fc.constantFrom('cpu-high', 'instance-stopped'), fuzzString),
+      mode: fc.constantFrom('auto', 'manual', 'AUTO', undefined),
+    },
+    { requiredKeys: ['resourceId', 'kind'] },
+  ),
+  fc.record({
+    decision: fc.constantFrom('approve', 'decline', 'manual', 'yes'),
+    by: fuzzString,
+    reason: fc.option(fuzzString),
+  }),
+  fc.record({
+    version: fc.constant('4'),
+    groupKey: fuzzString,
+    status: fc.constant('firing'),
+    receiver: fuzzString,
+    groupLabels: fc.constant({}),
+    commonLabels: fc.constant({}),
+    commonAnnotations: fc.constant({}),
+    externalURL: fuzzString,
+    alerts: fc.array(
+      fc.record({
+        status: fc.constant('firing'),
+        labels: fc.dictionary(fc.constantFrom('alertname', 'instance', 'severity', 'medic_kind'), fuzzString),
+        annotations: fc.constant({}),
+        startsAt: fuzzString,
+      }),
+      { maxLength: 5 },
+    ),
+  }),
+);
+const body = fc.oneof(
+  hostile,
+  nearValid,
+  nearValid,
+  deepNesting,
+  fc.array(fc.constant({ labels: {} }), { minLength: 1000, maxLength: 3000 }),
+);
+
+describe('fuzzing every API route with invalid and hostile input', () => {
+  let env: TestWorkflowEnvironment;
+  let server: Server;
+  let base: string;
+
+  beforeAll(async () => {
+    env = await startLocalTemporal();
+    const app = createApp({
+      incidents: new IncidentService(env.client, 'http://127.0.0.1:8233'),
+      health: { temporal: async () => true, aws: async () => true },
+      adminToken: TOKEN,
+    });
+    server = await new Promise((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }, 120_000);
+
+  afterAll(async () => {
+    server?.close();
+    await env?.teardown();
+  });
+
+  const send = async (method: string, path: string, payload?: string) =>
+    fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: payload,
+    });
+
+  test('no 5xx, and nothing starts unless a request was accepted', async () => {
+    let accepted = 0;
+    const statuses = new Map<number, number>();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('/api/v1/incidents', '/api/v1/incidents/x/decision', '/api/v1/alerts/alertmanager'),
+        fc.string({ unit: 'grapheme', maxLength: 40 }),
+        body,
+        async (route, id, value) => {
+          const path = route.replace('/x/', `/${encodeURIComponent(id) || 'x'}/`);
+          const res = await send('POST', path, JSON.stringify(value));
+          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+          const answer = (await res.json()) as { error?: { code: string } };
+          if (res.status === 201) accepted++;
+          if (route.endsWith('alertmanager') && res.status === 200) {
+            const results = (answer as { results?: { action: string }[] }).results ?? [];
+            accepted += results.filter((r) => r.action === 'opened').length;
+          }
+          expect(res.status).toBeLessThan(500);
+          if (res.status >= 400) expect(typeof answer.error?.code).toBe('string');
+        },
+      ),
+      { numRuns: 300 },
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.dictionary(hostileKey, fc.string({ unit: 'grapheme', maxLength: 200 })),
+        async (query) => {
+          const res = await send('GET', `/api/v1/incidents?${new URLSearchParams(query).toString()}`);
+          expect(res.status).toBeLessThan(500);
+        },
+      ),
+      { numRuns: 100 },
+    );
+    const started = await env.client.workflow.count('');
+    expect(started.count).toBe(accepted);
+    console.log(
+      `api-fuzz: status counts ${JSON.stringify(Object.fromEntries(statuses))}, accepted ${accepted}`,
+    );
+  }, 300_000);
+
+  test('bodies over the limit get 413, malformed JSON 400, and neither starts anything', async () => {
+    const huge = JSON.stringify({
+      resourceId: 'i-1',
+      kind: 'cpu-high',
+      summary: 'x'.repeat(2 * 1024 * 1024),
+    });
+    expect((await send('POST', '/api/v1/incidents', huge)).status).toBe(413);
+    expect((await send('POST', '/api/v1/incidents', '{"resourceId": ')).status).toBe(400);
+    expect((await send('POST', '/api/v1/incidents', '{"__proto__": {"polluted": true}}')).status).toBe(400);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
