@@ -123,6 +123,9 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
     alertsReceived++;
     state.alerts.push(alert);
     if (state.alerts.length > MAX_ALERTS_KEPT) state.alerts.shift();
+    // Under an alert storm the timeline notes the first repeats and then every hundredth, so it
+    // stays readable and bounded; the alert count stays exact.
+    if (alert.status !== 'resolved' && alertsReceived > MAX_ALERTS_KEPT && alertsReceived % 100 !== 0) return;
     const message =
       alert.status === 'resolved'
         ? `The source reports the alert resolved: ${alert.summary}`

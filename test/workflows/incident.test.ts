@@ -253,3 +253,37 @@ describe('dedup of repeat alerts', () => {
     await handle.result();
   });
 });
+
+describe('alert storms', () => {
+  test('hundreds of repeat alerts join one incident and keep its timeline bounded', async () => {
+    const instanceId = await newInstance('manual');
+    await chaos.stopInstance(instanceId);
+    const first = await openOrJoinIncident(env.client, {
+      resourceId: instanceId,
+      kind: 'instance-stopped',
+      source: 'storm',
+    });
+    const handle = env.client.workflow.getHandle(first.incidentId);
+    await waitForStatus(handle, 'awaiting_approval');
+    const joins = await Promise.all(
+      Array.from({ length: 300 }, (_, i) =>
+        openOrJoinIncident(env.client, {
+          resourceId: instanceId,
+          kind: 'instance-stopped',
+          source: 'storm',
+          summary: `alert ${i}`,
+        }),
+      ),
+    );
+    expect(joins.every((j) => !j.created && j.incidentId === first.incidentId)).toBe(true);
+    const state = await handle.query(incidentStateQuery);
+    expect(state.alerts.length).toBeLessThanOrEqual(20);
+    expect(state.timeline.filter((t) => t.message.startsWith('Repeat alert')).length).toBeLessThanOrEqual(25);
+    expect(
+      state.timeline.some((t) => t.message.includes('(301 in all)') || t.message.includes('(300 in all)')),
+    ).toBe(true);
+    expect((await env.client.workflow.count(`WorkflowId = '${first.incidentId}'`)).count).toBe(1);
+    await handle.executeUpdate(decisionUpdate, { args: [{ decision: 'decline', by: 'test' }] });
+    await handle.result();
+  });
+});
