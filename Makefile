@@ -57,7 +57,9 @@ typecheck: $(STAMP_NODE)
 	npx tsc -p tsconfig.json --noEmit
 
 test: $(STAMP_NODE) $(STAMP_VENV) $(ALERTMANAGER) build lint
-	npx jest --ci
+	@mkdir -p .data
+	npx jest --ci --json --outputFile=.data/jest-results.json
+	@node -e "const r=require('./.data/jest-results.json'); console.log('tests: ' + r.numPassedTests + ' passed, ' + r.numFailedTests + ' failed')"
 
 test-unit: $(STAMP_NODE)
 	npx jest test/unit
