@@ -1,4 +1,4 @@
-import { DescribeInstancesCommand, type EC2Client, type Instance } from '@aws-sdk/client-ec2';
+import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { Client } from '@temporalio/client';
 import {
@@ -10,9 +10,9 @@ import {
 } from '../domain/detection';
 import type { IncidentRequest } from '../domain/incident';
 import { openOrJoinIncident, type OpenedIncident } from './incident-starter';
+import { listFleetInstances } from './fleet';
 import { stateOf } from './instances';
 import { readEc2Metrics, type MetricRequest } from './metrics';
-import { FLEET_TAG } from './tags';
 import { MEDIC_RESOURCE } from '../workflows/search-attributes';
 
 export interface DetectionSettings extends DetectionThresholds {
@@ -27,25 +27,6 @@ export interface ScanInput {
 
 export interface ScanResult extends DetectionResult {
   instancesSeen: number;
-}
-
-async function listFleet(ec2: EC2Client, fleet: string): Promise<Instance[]> {
-  const instances: Instance[] = [];
-  let nextToken: string | undefined;
-  do {
-    const out = await ec2.send(
-      new DescribeInstancesCommand({
-        Filters: [
-          { Name: `tag:${FLEET_TAG}`, Values: [fleet] },
-          { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },
-        ],
-        NextToken: nextToken,
-      }),
-    );
-    instances.push(...(out.Reservations ?? []).flatMap((r) => r.Instances ?? []));
-    nextToken = out.NextToken;
-  } while (nextToken);
-  return instances;
 }
 
 /** Resources with an incident in progress, from Temporal visibility. */
@@ -66,7 +47,7 @@ export function createDetectionActivities(
   settings: DetectionSettings,
 ) {
   async function scanFleet(input: ScanInput): Promise<ScanResult> {
-    const instances = await listFleet(ec2, input.fleet);
+    const instances = await listFleetInstances(ec2, input.fleet);
     const ids = instances.map((i) => i.InstanceId as string);
     const requests: MetricRequest[] = ids.flatMap((instanceId) => [
       { instanceId, metric: 'StatusCheckFailed' as const },

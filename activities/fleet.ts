@@ -17,7 +17,7 @@ import {
 import { PutMetricDataCommand, type CloudWatchClient, type MetricDatum } from '@aws-sdk/client-cloudwatch';
 import { FLEET_TOPOLOGY, fleetResourceName } from '../domain/topology';
 import type { AwsClients } from './aws-clients';
-import { stateOf } from './instances';
+import { stateOf, tagValue } from './instances';
 import { FLEET_TAG, LAUNCH_TEMPLATE_TAG, MODE_TAG } from './tags';
 
 export interface FleetSpec {
@@ -35,7 +35,7 @@ export interface FleetSummary {
   subnetId: string;
   securityGroupId: string;
   launchTemplateId: string;
-  instances: { instanceId: string; state: string; mode: string }[];
+  instances: FleetMember[];
 }
 
 const fleetTags = (fleet: string, name: string) => [
@@ -148,16 +148,39 @@ async function ensureLaunchTemplate(
   return created.LaunchTemplate?.LaunchTemplateId as string;
 }
 
+/** Every instance of a fleet that is not terminated (or terminating), all pages. */
 export async function listFleetInstances(ec2: EC2Client, fleet: string): Promise<Instance[]> {
-  const out = await ec2.send(
-    new DescribeInstancesCommand({
-      Filters: [
-        { Name: `tag:${FLEET_TAG}`, Values: [fleet] },
-        { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },
-      ],
-    }),
-  );
-  return (out.Reservations ?? []).flatMap((r) => r.Instances ?? []);
+  const instances: Instance[] = [];
+  let nextToken: string | undefined;
+  do {
+    const out = await ec2.send(
+      new DescribeInstancesCommand({
+        Filters: [
+          { Name: `tag:${FLEET_TAG}`, Values: [fleet] },
+          { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },
+        ],
+        NextToken: nextToken,
+      }),
+    );
+    instances.push(...(out.Reservations ?? []).flatMap((r) => r.Instances ?? []));
+    nextToken = out.NextToken;
+  } while (nextToken);
+  return instances;
+}
+
+export interface FleetMember {
+  instanceId: string;
+  state: string;
+  mode: string;
+}
+
+/** How an operator sees one fleet instance: id, state and the mode its tag asks for. */
+export function fleetMember(instance: Instance): FleetMember {
+  return {
+    instanceId: instance.InstanceId as string,
+    state: stateOf(instance),
+    mode: tagValue(instance, MODE_TAG) ?? 'auto',
+  };
 }
 
 /** Publishes a normal recent history for each instance, as a CloudWatch agent would have. */
@@ -235,10 +258,6 @@ export async function createFleet(
     progress(`launched ${id} (${index + 1}/${spec.size}, mode ${mode})`);
   }
   if (launched.length) await publishBaselineMetrics(aws.cloudwatch, launched);
-  const instances = (await listFleetInstances(ec2, spec.fleet)).map((i) => ({
-    instanceId: i.InstanceId as string,
-    state: stateOf(i),
-    mode: i.Tags?.find((t) => t.Key === MODE_TAG)?.Value ?? 'auto',
-  }));
+  const instances = (await listFleetInstances(ec2, spec.fleet)).map(fleetMember);
   return { fleet: spec.fleet, vpcId, subnetId, securityGroupId, launchTemplateId, instances };
 }

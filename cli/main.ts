@@ -2,8 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { createAwsClients } from '../activities/aws-clients';
 import { dataConverterFromConfig } from '../codec';
 import { createChaos } from '../activities/chaos';
-import { createFleet, listFleetInstances } from '../activities/fleet';
-import { stateOf } from '../activities/instances';
+import { createFleet, fleetMember, listFleetInstances } from '../activities/fleet';
 import { ConfigError, loadConfig, type MedicConfig } from '../domain/config';
 import { fleetMonitorWorkflowId } from '../domain/ids';
 import { startMonitor } from '../activities/monitor-starter';
@@ -85,11 +84,7 @@ async function fleetCommand(sub: string | undefined, args: string[], config: Med
   if (sub === 'list') {
     const flags = parseFlags(args, { fleet: { type: 'string' }, json: { type: 'boolean' } });
     const instances = await listFleetInstances(aws.ec2, fleetFlag(flags.fleet));
-    const rows = instances.map((i) => ({
-      instanceId: i.InstanceId,
-      state: stateOf(i),
-      mode: i.Tags?.find((t) => t.Key === 'medic:mode')?.Value ?? 'auto',
-    }));
+    const rows = instances.map(fleetMember);
     if (flags.json) console.log(JSON.stringify(rows));
     else for (const r of rows) console.log(`${r.instanceId}  ${r.state.padEnd(8)}  mode=${r.mode}`);
     return;
