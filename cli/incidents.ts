@@ -1,20 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { MedicConfig } from '../domain/config';
 import type { IncidentReport, TimelineEntry } from '../domain/incident';
+import { createApiClient, type ApiClient } from './api-client';
 import { parseFlags, requireFlag, UsageError } from './args';
 
 /** Exit codes of `medic incidents`: scripts can tell "not found" and "not awaiting" apart. */
 export const EXIT = { ok: 0, failure: 1, usage: 2, notFound: 3, conflict: 4 } as const;
-
-export class ApiCallError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 interface IncidentRow {
   id: string;
@@ -27,32 +17,6 @@ interface IncidentRow {
   webUiUrl: string;
   timeline?: TimelineEntry[];
   report?: IncidentReport;
-}
-
-function apiSettings(config: MedicConfig): { base: string; token: string } {
-  const base = process.env.MEDIC_API_URL ?? `http://127.0.0.1:${config.apiPort}`;
-  const tokenFile = join(config.dataDir, 'admin-token');
-  const token =
-    process.env.MEDIC_API_TOKEN ??
-    (existsSync(tokenFile) ? readFileSync(tokenFile, 'utf8').trim() : undefined);
-  if (!token)
-    throw new UsageError(`no API token: set MEDIC_API_TOKEN or start the stack so ${tokenFile} exists`);
-  return { base: `${base}/api/v1`, token };
-}
-
-async function request<T>(config: MedicConfig, method: string, path: string, body?: unknown): Promise<T> {
-  const { base, token } = apiSettings(config);
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = (await res.json()) as T & { error?: { message: string; details?: unknown } };
-  if (!res.ok) {
-    const details = json.error?.details ? ` ${JSON.stringify(json.error.details)}` : '';
-    throw new ApiCallError(res.status, `${json.error?.message ?? res.statusText}${details}`);
-  }
-  return json;
 }
 
 const table = (rows: IncidentRow[]) =>
@@ -94,6 +58,9 @@ export async function incidentsCommand(
   args: string[],
   config: MedicConfig,
 ): Promise<void> {
+  // Made on first use, so a usage error is reported before a missing token is.
+  let client: ApiClient | undefined;
+  const api = () => (client ??= createApiClient(config));
   if (sub === 'list') {
     const flags = parseFlags(args, {
       status: { type: 'string' },
@@ -105,8 +72,7 @@ export async function incidentsCommand(
     if (flags.status) query.set('status', flags.status);
     if (flags.resource) query.set('resourceId', flags.resource);
     if (flags.mode) query.set('mode', flags.mode);
-    const { incidents } = await request<{ incidents: IncidentRow[] }>(
-      config,
+    const { incidents } = await api().request<{ incidents: IncidentRow[] }>(
       'GET',
       `/incidents?${query.toString()}`,
     );
@@ -115,8 +81,7 @@ export async function incidentsCommand(
   }
   if (sub === 'show') {
     const flags = parseFlags(args, { id: { type: 'string' }, json: { type: 'boolean' } });
-    const incident = await request<IncidentRow>(
-      config,
+    const incident = await api().request<IncidentRow>(
       'GET',
       `/incidents/${encodeURIComponent(requireFlag(flags.id, 'id'))}`,
     );
@@ -132,8 +97,7 @@ export async function incidentsCommand(
     });
     const id = requireFlag(flags.id, 'id');
     const by = flags.by ?? process.env.USER ?? 'operator';
-    const ack = await request<{ status: string }>(
-      config,
+    const ack = await api().request<{ status: string }>(
       'POST',
       `/incidents/${encodeURIComponent(id)}/decision`,
       {

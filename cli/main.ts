@@ -11,7 +11,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fleetFlag, instanceIdFlag, intFlag, parseFlags, requireFlag, UsageError } from './args';
 import { detectPath } from './detect';
-import { ApiCallError, EXIT, incidentsCommand } from './incidents';
+import { ApiCallError } from './api-client';
+import { EXIT, incidentsCommand } from './incidents';
 import { evaluateDetector, formatEvaluation } from './eval-detector';
 
 const USAGE = `usage: medic <command>

@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { createAwsClients } from '../activities/aws-clients';
 import { createChaos } from '../activities/chaos';
 import { createFleet } from '../activities/fleet';
 import { startMonitorFromConfig } from '../activities/monitor-starter';
+import { createApiClient } from '../cli/api-client';
 import { loadConfig } from '../domain/config';
 import type { IncidentReport, TimelineEntry } from '../domain/incident';
 
@@ -12,8 +11,8 @@ import type { IncidentReport, TimelineEntry } from '../domain/incident';
  * injected on N instances at once; MANUAL incidents are approved over the HTTP API.
  */
 const config = loadConfig(process.env);
-const api = `http://127.0.0.1:${config.apiPort}/api/v1`;
-const token = readFileSync(join(config.dataDir, 'admin-token'), 'utf8').trim();
+const api = createApiClient(config);
+const call = api.request;
 const size = Number(process.env.MEDIC_BENCH_SIZE ?? 10);
 
 interface View {
@@ -31,16 +30,6 @@ async function timed<T>(samples: number[], fn: () => Promise<T>): Promise<T> {
   } finally {
     samples.push(performance.now() - t);
   }
-}
-
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${api}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
 }
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 180_000): Promise<T> {

@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createAwsClients } from '../activities/aws-clients';
 import { createChaos } from '../activities/chaos';
 import { createFleet } from '../activities/fleet';
 import { startMonitorFromConfig } from '../activities/monitor-starter';
+import { createApiClient } from '../cli/api-client';
 import { loadConfig } from '../domain/config';
 import type { IncidentReport, TimelineEntry } from '../domain/incident';
 
@@ -12,8 +12,8 @@ import type { IncidentReport, TimelineEntry } from '../domain/incident';
  * heal, one MANUAL incident approved over the HTTP API, one MANUAL incident declined.
  */
 const config = loadConfig(process.env);
-const api = `http://127.0.0.1:${config.apiPort}/api/v1`;
-const token = readFileSync(join(config.dataDir, 'admin-token'), 'utf8').trim();
+const api = createApiClient(config);
+const call = api.request;
 const t0 = Date.now();
 const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s`;
 const bold = (s: string) => `\x1b[1m${s}\x1b[0m`;
@@ -28,17 +28,6 @@ interface IncidentView {
   webUiUrl: string;
   timeline?: TimelineEntry[];
   report?: IncidentReport;
-}
-
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${api}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = (await res.json()) as T;
-  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(json)}`);
-  return json;
 }
 
 interface Scenario {
@@ -174,7 +163,7 @@ async function main(): Promise<void> {
   console.log(
     `\nAll incidents: ${config.temporalUiUrl}/namespaces/${config.temporalNamespace}/workflows?query=${encodeURIComponent("WorkflowType='incidentWorkflow'")}`,
   );
-  console.log(`API: ${api} (token in ${join(config.dataDir, 'admin-token')})`);
+  console.log(`API: ${api.base} (token in ${join(config.dataDir, 'admin-token')})`);
   console.log(`The stack keeps running; stop it with ${bold('make down')}.`);
 }
 
