@@ -269,8 +269,7 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
     try {
       result = await ACTIONS[planned.action]({ instanceId: target, idempotencyKey });
     } catch (err) {
-      const detail =
-        err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
+      const detail = failureMessage(err);
       record(`Step ${number} failed: ${detail}`, { step: number, outcome: 'failed' });
       return {
         record: { ...base, resourceId: target, finishedAt: now(), outcome: 'failed', detail },
@@ -392,7 +391,7 @@ async function dryRunPlan(
         })
       ).detail;
     } catch (err) {
-      detail = `dry run check failed: ${err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err)}`;
+      detail = `dry run check failed: ${failureMessage(err)}`;
     }
     steps.push({
       step: index + 1,
@@ -409,4 +408,10 @@ async function dryRunPlan(
     `Dry run: nothing was changed. Would run ${plan.map((s) => s.action).join(', then ')}, each until verification passes.`,
     steps,
   ];
+}
+
+/** An activity failure wraps the activity's own error as its cause: that is the message to report. */
+function failureMessage(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  return err.cause instanceof Error ? err.cause.message : err.message;
 }
