@@ -1,9 +1,21 @@
 import { DescribeInstancesCommand, type Instance } from '@aws-sdk/client-ec2';
+import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities, type AwsClients, type MedicActivities } from '../../activities';
 import { createFleet } from '../../activities/fleet';
+import { openOrJoinIncident } from '../../activities/incident-starter';
+import type { IncidentRequest, IncidentState, IncidentStatus } from '../../domain/incident';
 import { createMedicWorkers } from '../../workers/create-workers';
-import { destroyAws, runWorkers, startLocalTemporal, testAws, testConfig, workflowBundle } from './env';
+import { incidentStateQuery } from '../../workflows/messages';
+import {
+  destroyAws,
+  eventually,
+  runWorkers,
+  startLocalTemporal,
+  testAws,
+  testConfig,
+  workflowBundle,
+} from './env';
 
 export interface MedicHarness {
   env: TestWorkflowEnvironment;
@@ -11,6 +23,10 @@ export interface MedicHarness {
   /** A fresh one-instance fleet of its own, so tests never share a resource. */
   newInstance(mode?: 'auto' | 'manual'): Promise<string>;
   instance(instanceId: string): Promise<Instance | undefined>;
+  /** Opens (or joins) an incident through the same path the API and detector use. */
+  open(request: IncidentRequest): Promise<WorkflowHandle>;
+  /** The incident's state once it reaches `status` (30 s at most). */
+  stateWhen(handle: WorkflowHandle, status: IncidentStatus): Promise<IncidentState>;
   teardown(): Promise<void>;
 }
 
@@ -48,6 +64,20 @@ export async function startHarness(
     async instance(instanceId) {
       const out = await aws.ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
       return out.Reservations?.[0]?.Instances?.[0];
+    },
+    async open(request) {
+      const opened = await openOrJoinIncident(env.client, request);
+      return env.client.workflow.getHandle(opened.incidentId, opened.runId);
+    },
+    async stateWhen(handle, status) {
+      return eventually(
+        async () => {
+          const state = await handle.query(incidentStateQuery);
+          return state.status === status ? state : undefined;
+        },
+        30_000,
+        `status ${status}`,
+      );
     },
     async teardown() {
       await stopWorkers();

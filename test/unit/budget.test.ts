@@ -9,6 +9,7 @@ import {
   type BudgetLimits,
   type BudgetState,
   type Lease,
+  type LeaseRequest,
 } from '../../domain/budget';
 
 const HOUR = 3_600_000;
@@ -33,6 +34,15 @@ const limitsArb: fc.Arbitrary<BudgetLimits> = fc.record({
   maxConcurrent: fc.integer({ min: 1, max: 4 }),
   maxDestructivePerHour: fc.integer({ min: 0, max: 3 }),
   leaseTtlMs: fc.integer({ min: 60_000, max: 45 * 60_000 }),
+});
+
+/** A lease request from incident `i<id>` for a resource, asked at time 0. */
+const lease = (id: string, resourceId: string, destructive = false): LeaseRequest => ({
+  leaseId: id,
+  incidentWorkflowId: `i${id}`,
+  resourceId,
+  destructive,
+  requestedAt: 0,
 });
 
 describe('blast-radius budget', () => {
@@ -79,20 +89,8 @@ describe('blast-radius budget', () => {
 
   test('a blocked destructive request does not hold up the requests behind it', () => {
     const limits = { maxConcurrent: 2, maxDestructivePerHour: 0, leaseTtlMs: 60_000 };
-    let state = requestLease(EMPTY_BUDGET, {
-      leaseId: 'a',
-      incidentWorkflowId: 'ia',
-      resourceId: 'r1',
-      destructive: true,
-      requestedAt: 0,
-    });
-    state = requestLease(state, {
-      leaseId: 'b',
-      incidentWorkflowId: 'ib',
-      resourceId: 'r2',
-      destructive: false,
-      requestedAt: 0,
-    });
+    let state = requestLease(EMPTY_BUDGET, lease('a', 'r1', true));
+    state = requestLease(state, lease('b', 'r2'));
     const { state: after, granted } = grantLeases(state, 0, limits);
     expect(granted.map((l) => l.leaseId)).toEqual(['b']);
     expect(after.waiting.map((w) => w.leaseId)).toEqual(['a']);
@@ -100,24 +98,8 @@ describe('blast-radius budget', () => {
 
   test('a lease that is never released is taken back after its time to live', () => {
     const limits = { maxConcurrent: 1, maxDestructivePerHour: 5, leaseTtlMs: 60_000 };
-    let state = grantLeases(
-      requestLease(EMPTY_BUDGET, {
-        leaseId: 'a',
-        incidentWorkflowId: 'ia',
-        resourceId: 'r1',
-        destructive: false,
-        requestedAt: 0,
-      }),
-      0,
-      limits,
-    ).state;
-    state = requestLease(state, {
-      leaseId: 'b',
-      incidentWorkflowId: 'ib',
-      resourceId: 'r2',
-      destructive: false,
-      requestedAt: 0,
-    });
+    let state = grantLeases(requestLease(EMPTY_BUDGET, lease('a', 'r1')), 0, limits).state;
+    state = requestLease(state, lease('b', 'r2'));
     expect(grantLeases(state, 59_000, limits).granted).toEqual([]);
     expect(nextDeadline(state, limits)).toBe(60_000);
     const expired = expireLeases(state, 60_000, limits);
@@ -126,13 +108,7 @@ describe('blast-radius budget', () => {
   });
 
   test('asking twice for the same lease queues it once; releasing twice is harmless', () => {
-    const request = {
-      leaseId: 'a',
-      incidentWorkflowId: 'ia',
-      resourceId: 'r1',
-      destructive: false,
-      requestedAt: 0,
-    };
+    const request = lease('a', 'r1');
     const twice = requestLease(requestLease(EMPTY_BUDGET, request), request);
     expect(twice.waiting).toHaveLength(1);
     expect(releaseLease(releaseLease(twice, 'a'), 'a')).toEqual(EMPTY_BUDGET);

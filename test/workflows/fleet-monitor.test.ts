@@ -5,7 +5,7 @@ import { createFleet } from '../../activities/fleet';
 import { TASK_QUEUES } from '../../domain/config';
 import { fleetMonitorWorkflowId, incidentWorkflowId } from '../../domain/ids';
 import type { fleetMonitorWorkflow } from '../../workflows/fleet-monitor';
-import { decisionUpdate, incidentStateQuery, stopMonitoringSignal } from '../../workflows/messages';
+import { decisionUpdate, stopMonitoringSignal } from '../../workflows/messages';
 import { eventually } from '../support/env';
 import { startHarness, type MedicHarness } from '../support/harness';
 
@@ -33,9 +33,7 @@ describe('fleet monitor (the detection loop)', () => {
       args: [{ fleet, intervalSeconds: 1, pollsPerRun: 2 }],
     });
     const incident = env.client.workflow.getHandle(incidentWorkflowId(instanceId, 'instance-stopped'));
-    await eventually(async () =>
-      (await incident.query(incidentStateQuery)).status === 'awaiting_approval' ? true : undefined,
-    );
+    await h.stateWhen(incident, 'awaiting_approval');
     await incident.executeUpdate(decisionUpdate, {
       args: [{ decision: 'decline', by: 'test', reason: 'keep it stopped' }],
     });

@@ -2,14 +2,8 @@ import { CreateTagsCommand } from '@aws-sdk/client-ec2';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { AwsClients } from '../../activities';
 import { createChaos } from '../../activities/chaos';
-import { openOrJoinIncident } from '../../activities/incident-starter';
 import type { IncidentReport, IncidentRequest } from '../../domain/incident';
-import {
-  budgetStateQuery,
-  decisionUpdate,
-  incidentStateQuery,
-  releaseLeaseSignal,
-} from '../../workflows/messages';
+import { budgetStateQuery, decisionUpdate, releaseLeaseSignal } from '../../workflows/messages';
 import { REMEDIATION_BUDGET_WORKFLOW_ID } from '../../workflows/remediation-budget';
 import { eventually } from '../support/env';
 import { startHarness, type MedicHarness } from '../support/harness';
@@ -31,8 +25,7 @@ const newInstance = () => h.newInstance();
 const instance = (instanceId: string) => h.instance(instanceId);
 
 async function run(request: IncidentRequest): Promise<IncidentReport> {
-  const opened = await openOrJoinIncident(env.client, request);
-  return env.client.workflow.getHandle(opened.incidentId, opened.runId).result() as Promise<IncidentReport>;
+  return (await h.open(request)).result() as Promise<IncidentReport>;
 }
 
 describe('guardrails', () => {
@@ -42,16 +35,12 @@ describe('guardrails', () => {
       new CreateTagsCommand({ Resources: [instanceId], Tags: [{ Key: 'medic:protect', Value: 'true' }] }),
     );
     await chaos.stopInstance(instanceId);
-    const opened = await openOrJoinIncident(env.client, {
+    const handle = await h.open({
       resourceId: instanceId,
       kind: 'instance-stopped',
       mode: 'auto',
     });
-    const handle = env.client.workflow.getHandle(opened.incidentId, opened.runId);
-    const state = await eventually(async () => {
-      const s = await handle.query(incidentStateQuery);
-      return s.status === 'awaiting_approval' ? s : undefined;
-    });
+    const state = await h.stateWhen(handle, 'awaiting_approval');
     expect(state.mode).toBe('manual');
     expect(state.timeline.map((t) => t.message).join('\n')).toContain('tagged medic:protect=true');
     expect((await instance(instanceId))?.State?.Name).toBe('stopped');
@@ -81,7 +70,9 @@ describe('guardrails', () => {
     const after = await instance(instanceId);
     expect(after?.State?.Name).toBe('running');
     expect(
-      after?.Tags?.some((t) => t.Key === 'medic:last-operation' || t.Key === 'medic:pending-operation'),
+      after?.Tags?.some((t) =>
+        ['medic:last-operation', 'medic:pending-operation', 'medic:reboot-issued'].includes(t.Key ?? ''),
+      ),
     ).toBe(false);
   });
 
@@ -94,16 +85,12 @@ describe('guardrails', () => {
       );
     }
     await chaos.cpuSpike(instanceId);
-    const opened = await openOrJoinIncident(env.client, {
+    const handle = await h.open({
       resourceId: instanceId,
       kind: 'cpu-high',
       mode: 'auto',
     });
-    const handle = env.client.workflow.getHandle(opened.incidentId, opened.runId);
-    const state = await eventually(async () => {
-      const s = await handle.query(incidentStateQuery);
-      return s.status === 'awaiting_approval' ? s : undefined;
-    });
+    const state = await h.stateWhen(handle, 'awaiting_approval');
     expect(state.timeline.map((t) => t.message).join('\n')).toMatch(
       /circuit breaker open: 2 incidents closed on this resource/,
     );
@@ -138,15 +125,8 @@ describe('guardrails', () => {
         await new Promise((r) => setTimeout(r, 200));
       }
     })();
-    const holding = openOrJoinIncident(env.client, {
-      resourceId: holder,
-      kind: 'status-check-failed',
-      mode: 'auto',
-    });
-    const holderHandle = env.client.workflow.getHandle((await holding).incidentId);
-    await eventually(async () =>
-      (await holderHandle.query(incidentStateQuery)).status === 'verifying' ? true : undefined,
-    );
+    const holderHandle = await h.open({ resourceId: holder, kind: 'status-check-failed', mode: 'auto' });
+    await h.stateWhen(holderHandle, 'verifying');
     const report = await run({ resourceId: waiter, kind: 'instance-stopped', mode: 'auto' });
     done = true;
     await fault;

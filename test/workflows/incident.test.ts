@@ -8,7 +8,7 @@ import { createChaos } from '../../activities/chaos';
 import { openOrJoinIncident } from '../../activities/incident-starter';
 import type { IncidentKind, IncidentReport, IncidentRequest, IncidentStatus } from '../../domain/incident';
 import { decisionUpdate, incidentStateQuery } from '../../workflows/messages';
-import { eventually, ROOT } from '../support/env';
+import { ROOT } from '../support/env';
 import { startHarness, type MedicHarness } from '../support/harness';
 
 let h: MedicHarness;
@@ -41,18 +41,8 @@ afterAll(async () => h?.teardown());
 const newInstance = (mode: 'auto' | 'manual' = 'auto') => h.newInstance(mode);
 const instanceState = async (instanceId: string) => (await h.instance(instanceId))?.State?.Name;
 
-async function open(request: IncidentRequest): Promise<WorkflowHandle> {
-  const opened = await openOrJoinIncident(env.client, request);
-  return env.client.workflow.getHandle(opened.incidentId, opened.runId);
-}
-
-async function waitForStatus(handle: WorkflowHandle, status: IncidentStatus): Promise<void> {
-  await eventually(
-    async () => ((await handle.query(incidentStateQuery)).status === status ? true : undefined),
-    30_000,
-    status,
-  );
-}
+const open = (request: IncidentRequest) => h.open(request);
+const waitForStatus = (handle: WorkflowHandle, status: IncidentStatus) => h.stateWhen(handle, status);
 
 async function saveHistory(handle: WorkflowHandle, name: string): Promise<void> {
   if (!process.env.MEDIC_RECORD_HISTORIES) return;
