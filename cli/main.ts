@@ -7,13 +7,11 @@ import { ConfigError, loadConfig, type MedicConfig } from '../domain/config';
 import { fleetMonitorWorkflowId } from '../domain/ids';
 import { startMonitor } from '../activities/monitor-starter';
 import { stopMonitoringSignal } from '../workflows/messages';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { fleetFlag, instanceIdFlag, intFlag, parseFlags, requireFlag, UsageError } from './args';
 import { detectPath } from './detect';
 import { ApiCallError } from './api-client';
 import { EXIT, incidentsCommand } from './incidents';
-import { evaluateDetector, formatEvaluation } from './eval-detector';
+import { evalCommand } from './eval';
 
 const USAGE = `usage: medic <command>
 
@@ -29,6 +27,7 @@ const USAGE = `usage: medic <command>
   incidents approve|decline|manual --id ID [--by NAME] [--reason TEXT] [--json]
   detect --input FILE.csv|DIR --output OUT.csv|DIR
   eval detector [--dataset DIR] [--json]
+  eval scaling [--trace FILE.csv|DIR]... [--boot-delay MINUTES] [--capacity N] [--json]
 
 Exit codes: 0 done, 1 failure, 2 bad usage or input, 3 not found, 4 not in a state that allows it.
 Environment: AWS_ENDPOINT_URL (the local emulator; unset for real AWS), AWS_REGION, TEMPORAL_ADDRESS,
@@ -136,16 +135,6 @@ async function detectCommand(args: string[]): Promise<void> {
     console.log(`${r.file}: ${r.points} points, ${r.anomalies} anomal${r.anomalies === 1 ? 'y' : 'ies'}`);
 }
 
-async function evalCommand(sub: string | undefined, args: string[]): Promise<void> {
-  if (sub !== 'detector') throw new UsageError(`unknown eval "${sub ?? ''}"; available: detector`);
-  const flags = parseFlags(args, { dataset: { type: 'string' }, json: { type: 'boolean' } });
-  const dataset = flags.dataset ?? join(__dirname, '..', '..', '..', 'shared', 'datasets', 'nab-dev');
-  if (!existsSync(join(dataset, 'windows.json')))
-    throw new UsageError(`--dataset ${dataset} has no windows.json`);
-  const evaluation = evaluateDetector(dataset);
-  console.log(flags.json ? JSON.stringify(evaluation) : formatEvaluation(evaluation));
-}
-
 export async function main(argv: string[]): Promise<number> {
   const [command, sub, ...rest] = argv;
   try {
@@ -155,7 +144,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (command === 'monitor') await monitorCommand(sub, rest, config);
     else if (command === 'incidents') await incidentsCommand(sub, rest, config);
     else if (command === 'detect') await detectCommand(argv.slice(1));
-    else if (command === 'eval') await evalCommand(sub, rest);
+    else if (command === 'eval') evalCommand(sub, rest);
     else if (command === undefined || command === 'help' || command === '--help') {
       console.log(USAGE);
       return command === undefined ? 2 : 0;

@@ -1,0 +1,127 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { parsePointsCsv } from '../domain/anomaly/csv';
+import { parseNabTimestamp } from '../domain/anomaly/nab-score';
+import {
+  PredictiveScaling,
+  simulate,
+  TARGET_TRACKING_DEFAULTS,
+  TargetTracking,
+  type ServiceModel,
+  type SimulationResult,
+  type TracePoint,
+} from '../domain/scaling/simulator';
+
+/**
+ * The predictive policy plans for 90 % utilisation because it does not need the reactive rule's
+ * headroom for reaction time; its reactive floor tracks the same target. Chosen on the dev traces
+ * (`make eval` prints the figures); see docs/decisions/0009.
+ */
+const PREDICTIVE_DEFAULTS = { targetUtilisation: 0.9, errorMargin: 1.1, agreedScaleInMinutes: 5 };
+const PREDICTIVE_FLOOR = { ...TARGET_TRACKING_DEFAULTS, targetUtilisation: 0.9 };
+
+export interface ScalingEvaluation {
+  trace: string;
+  capacityPerInstance: number;
+  reactive: SimulationResult;
+  predictive: SimulationResult;
+}
+
+export interface ScalingEvalOptions {
+  bootDelayMinutes: number;
+  /** Demand one instance serves; by default the trace's 99th percentile / 20, so peaks need ~20 instances. */
+  capacityPerInstance?: number;
+}
+
+function percentile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+}
+
+export function readTrace(file: string): TracePoint[] {
+  return parsePointsCsv(readFileSync(file, 'utf8'), file).map((p) => ({
+    time: parseNabTimestamp(p.timestamp) / 1000,
+    value: p.value,
+  }));
+}
+
+export function evaluateScaling(
+  name: string,
+  trace: TracePoint[],
+  options: ScalingEvalOptions,
+): ScalingEvaluation {
+  const gaps = trace.slice(1).map((p, i) => p.time - (trace[i]?.time ?? p.time));
+  const stepSeconds = Math.max(60, percentile(gaps, 0.5));
+  const capacityPerInstance =
+    options.capacityPerInstance ??
+    Math.max(
+      1e-9,
+      percentile(
+        trace.map((p) => p.value),
+        0.99,
+      ) / 20,
+    );
+  const model: ServiceModel = {
+    capacityPerInstance,
+    bootDelayMinutes: options.bootDelayMinutes,
+    minInstances: 1,
+    maxInstances: 10_000,
+  };
+  return {
+    trace: name,
+    capacityPerInstance,
+    reactive: simulate(trace, model, new TargetTracking(model)),
+    predictive: simulate(
+      trace,
+      model,
+      new PredictiveScaling(model, { stepSeconds, ...PREDICTIVE_DEFAULTS }, PREDICTIVE_FLOOR),
+    ),
+  };
+}
+
+/** A file, or every .csv of a folder. */
+export function traceFiles(path: string): string[] {
+  if (!statSync(path).isDirectory()) return [path];
+  return readdirSync(path)
+    .filter((f) => f.endsWith('.csv'))
+    .sort()
+    .map((f) => join(path, f));
+}
+
+export function evaluateScalingFiles(files: string[], options: ScalingEvalOptions): ScalingEvaluation[] {
+  return files.map((f) => evaluateScaling(basename(f, '.csv'), readTrace(f), options));
+}
+
+export function scalingTotals(rows: ScalingEvaluation[]) {
+  const sum = (pick: (r: ScalingEvaluation) => number) => rows.reduce((a, r) => a + pick(r), 0);
+  const reactive = {
+    violationMinutes: sum((r) => r.reactive.violationMinutes),
+    instanceHours: sum((r) => r.reactive.instanceHours),
+  };
+  const predictive = {
+    violationMinutes: sum((r) => r.predictive.violationMinutes),
+    instanceHours: sum((r) => r.predictive.instanceHours),
+  };
+  return {
+    reactive,
+    predictive,
+    violationReduction:
+      reactive.violationMinutes === 0 ? 0 : 1 - predictive.violationMinutes / reactive.violationMinutes,
+    instanceHoursRatio: reactive.instanceHours === 0 ? 1 : predictive.instanceHours / reactive.instanceHours,
+  };
+}
+
+export function formatScaling(rows: ScalingEvaluation[]): string {
+  const header = `${'trace'.padEnd(26)} ${'policy'.padEnd(16)} ${'SLO-viol min'.padStart(12)} ${'inst-hours'.padStart(11)} ${'actions'.padStart(8)}`;
+  const lines = [header];
+  for (const r of rows)
+    for (const s of [r.reactive, r.predictive])
+      lines.push(
+        `${(s === r.reactive ? r.trace : '').padEnd(26)} ${s.policy.padEnd(16)} ${String(s.violationMinutes).padStart(12)} ${s.instanceHours.toFixed(0).padStart(11)} ${String(s.scalingActions).padStart(8)}`,
+      );
+  const t = scalingTotals(rows);
+  lines.push(
+    `total: SLO-violation minutes ${t.reactive.violationMinutes} → ${t.predictive.violationMinutes} (${(100 * t.violationReduction).toFixed(1)} % fewer), instance-hours ×${t.instanceHoursRatio.toFixed(3)}`,
+  );
+  return lines.join('\n');
+}

@@ -1,0 +1,50 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { intFlag, parseFlags, UsageError } from './args';
+import { evaluateDetector, formatEvaluation } from './eval-detector';
+import { evaluateScalingFiles, formatScaling, scalingTotals, traceFiles } from './eval-scaling';
+
+const DATASETS = join(__dirname, '..', '..', '..', 'shared', 'datasets', 'nab-dev');
+
+function print(json: boolean | undefined, figures: object, table: string): void {
+  console.log(json ? JSON.stringify(figures) : table);
+}
+
+function detector(args: string[]): void {
+  const flags = parseFlags(args, { dataset: { type: 'string' }, json: { type: 'boolean' } });
+  const dataset = flags.dataset ?? DATASETS;
+  if (!existsSync(join(dataset, 'windows.json')))
+    throw new UsageError(`--dataset ${dataset} has no windows.json`);
+  const evaluation = evaluateDetector(dataset);
+  print(flags.json, evaluation, formatEvaluation(evaluation));
+}
+
+function scaling(args: string[]): void {
+  const flags = parseFlags(args, {
+    trace: { type: 'string', multiple: true },
+    'boot-delay': { type: 'string' },
+    capacity: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  const paths = flags.trace ?? [
+    join(DATASETS, 'data', 'realKnownCause', 'nyc_taxi.csv'),
+    join(DATASETS, 'data', 'realTweets'),
+  ];
+  for (const p of paths) if (!existsSync(p)) throw new UsageError(`--trace ${p} does not exist`);
+  const capacity = flags.capacity === undefined ? undefined : Number(flags.capacity);
+  if (capacity !== undefined && !(capacity > 0))
+    throw new UsageError(`--capacity must be a positive number, got "${flags.capacity}"`);
+  const rows = evaluateScalingFiles(paths.flatMap(traceFiles), {
+    bootDelayMinutes: intFlag(flags['boot-delay'], 'boot-delay', 5, 0, 120),
+    capacityPerInstance: capacity,
+  });
+  print(flags.json, { traces: rows, totals: scalingTotals(rows) }, formatScaling(rows));
+}
+
+const EVALS: Record<string, (args: string[]) => void> = { detector, scaling };
+
+export function evalCommand(sub: string | undefined, args: string[]): void {
+  const run = sub ? EVALS[sub] : undefined;
+  if (!run) throw new UsageError(`unknown eval "${sub ?? ''}"; available: ${Object.keys(EVALS).join(', ')}`);
+  run(args);
+}
