@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { intFlag, parseFlags, UsageError } from './args';
 import { evaluateDetector, formatEvaluation } from './eval-detector';
+import { evaluatePolicy, formatPolicy } from './eval-policy';
 import { evaluateScalingFiles, formatScaling, scalingTotals, traceFiles } from './eval-scaling';
 
 const DATASETS = join(__dirname, '..', '..', '..', 'shared', 'datasets', 'nab-dev');
@@ -41,7 +42,22 @@ function scaling(args: string[]): void {
   print(flags.json, { traces: rows, totals: scalingTotals(rows) }, formatScaling(rows));
 }
 
-const EVALS: Record<string, (args: string[]) => void> = { detector, scaling };
+function policy(args: string[]): void {
+  const flags = parseFlags(args, {
+    seed: { type: 'string' },
+    train: { type: 'string' },
+    incidents: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  const evaluation = evaluatePolicy(
+    intFlag(flags.seed, 'seed', 1, 0, 2 ** 31),
+    intFlag(flags.train, 'train', 200, 0, 100_000),
+    intFlag(flags.incidents, 'incidents', 2000, 1, 1_000_000),
+  );
+  print(flags.json, evaluation, formatPolicy(evaluation));
+}
+
+const EVALS: Record<string, (args: string[]) => void> = { detector, scaling, policy };
 
 export function evalCommand(sub: string | undefined, args: string[]): void {
   const run = sub ? EVALS[sub] : undefined;

@@ -27,6 +27,7 @@ const USAGE = `usage: medic <command>
   incidents approve|decline|manual --id ID [--by NAME] [--reason TEXT] [--json]
   detect --input FILE.csv|DIR --output OUT.csv|DIR
   eval detector [--dataset DIR] [--json]
+  eval policy [--seed N] [--train N] [--incidents N] [--json]
   eval scaling [--trace FILE.csv|DIR]... [--boot-delay MINUTES] [--capacity N] [--json]
 
 Exit codes: 0 done, 1 failure, 2 bad usage or input, 3 not found, 4 not in a state that allows it.

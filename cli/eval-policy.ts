@@ -1,0 +1,72 @@
+import { rankActions } from '../domain/policy/bandit';
+import {
+  greedy,
+  inversePropensityEstimate,
+  logRunbookWithExploration,
+  measure,
+  runbook,
+  symptomBayesCeiling,
+  trainBandit,
+  type PolicyFigures,
+} from '../domain/policy/evaluate';
+import { REMEDIATIONS, type Remediation } from '../domain/policy/incident-simulator';
+
+export interface PolicyEvaluation {
+  seed: number;
+  trainingIncidents: number;
+  evaluationIncidents: number;
+  rows: PolicyFigures[];
+  /** What the best policy could achieve from the same noisy symptoms. */
+  ceiling: PolicyFigures;
+  backtest: {
+    loggedIncidents: number;
+    estimatedFirstActionSuccess: number;
+    actualFirstActionSuccess: number;
+  };
+}
+
+/** Trains the bandit on simulated incidents and compares it with the fixed runbook on held-out ones. */
+export function evaluatePolicy(
+  seed: number,
+  trainingIncidents: number,
+  evaluationIncidents: number,
+): PolicyEvaluation {
+  const evalSeed = seed + 1_000_003;
+  const rows = [measure('fixed runbook', runbook, evalSeed, evaluationIncidents)];
+  const checkpoints = [...new Set([0, 50, 100, trainingIncidents].filter((n) => n <= trainingIncidents))];
+  let model = trainBandit(seed, 0);
+  let trained = 0;
+  for (const n of checkpoints) {
+    model = trainBandit(seed + n, n - trained, 0.5, model);
+    trained = n;
+    rows.push(measure(`bandit after ${n}`, greedy(model), evalSeed, evaluationIncidents));
+  }
+  const logs = logRunbookWithExploration(seed + 2_000_003, 5000, 0.3);
+  const candidate = (context: number[]) => rankActions(model, context, [...REMEDIATIONS])[0] as Remediation;
+  return {
+    seed,
+    trainingIncidents,
+    evaluationIncidents,
+    rows,
+    ceiling: measure('symptom Bayes ceiling', symptomBayesCeiling, evalSeed, evaluationIncidents),
+    backtest: {
+      loggedIncidents: logs.length,
+      estimatedFirstActionSuccess: inversePropensityEstimate(logs, candidate),
+      actualFirstActionSuccess: rows[rows.length - 1]?.firstActionSuccess ?? 0,
+    },
+  };
+}
+
+export function formatPolicy(e: PolicyEvaluation): string {
+  const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+  const lines = [
+    `${'policy'.padEnd(20)} ${'first-action success'.padStart(21)} ${'mean TTR (min)'.padStart(15)} ${'regret (min)'.padStart(13)}`,
+    ...[...e.rows, e.ceiling].map(
+      (r) =>
+        `${r.policy.padEnd(20)} ${pct(r.firstActionSuccess).padStart(21)} ${r.meanMinutesToRecover.toFixed(2).padStart(15)} ${r.regretMinutes.toFixed(2).padStart(13)}`,
+    ),
+    `held-out incidents: ${e.evaluationIncidents}; seed ${e.seed}`,
+    `backtest before enabling (inverse propensity scoring over ${e.backtest.loggedIncidents} incidents logged by an ε-random runbook): estimated first-action success ${pct(e.backtest.estimatedFirstActionSuccess)}, measured ${pct(e.backtest.actualFirstActionSuccess)}`,
+  ];
+  return lines.join('\n');
+}

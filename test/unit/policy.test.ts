@@ -1,0 +1,87 @@
+import { learn, newBandit, rankActions } from '../../domain/policy/bandit';
+import {
+  greedy,
+  inversePropensityEstimate,
+  logRunbookWithExploration,
+  measure,
+  runbook,
+  symptomBayesCeiling,
+  trainBandit,
+} from '../../domain/policy/evaluate';
+import { attempt, simulateIncident } from '../../domain/policy/incident-simulator';
+import { reward } from '../../domain/policy/reward';
+import { seededRandom } from '../../domain/random';
+
+describe('LinUCB bandit', () => {
+  test('learns which action pays in which context', () => {
+    const model = newBandit(['reboot', 'scale-out'], 3);
+    const a = [1, 1, 0];
+    const b = [1, 0, 1];
+    for (let i = 0; i < 50; i++) {
+      learn(model, a, 'reboot', 1);
+      learn(model, a, 'scale-out', 0);
+      learn(model, b, 'reboot', -0.5);
+      learn(model, b, 'scale-out', 0.8);
+    }
+    expect(rankActions(model, a, ['reboot', 'scale-out'])).toEqual(['reboot', 'scale-out']);
+    expect(rankActions(model, b, ['reboot', 'scale-out'])).toEqual(['scale-out', 'reboot']);
+    expect(model.pulls).toEqual([100, 100]);
+  });
+
+  test('explores an action it has never tried before one it knows pays little', () => {
+    const model = newBandit(['known', 'untried'], 2);
+    for (let i = 0; i < 30; i++) learn(model, [1, 0], 'known', 0.2);
+    expect(rankActions(model, [1, 0], ['known', 'untried'], 1)[0]).toBe('untried');
+    expect(rankActions(model, [1, 0], ['known', 'untried'], 0)[0]).toBe('known');
+  });
+
+  test('rejects a context of the wrong size and an unknown action', () => {
+    const model = newBandit(['reboot'], 2);
+    expect(() => rankActions(model, [1], ['reboot'])).toThrow(/2/);
+    expect(() => learn(model, [1, 0], 'format-disk', 1)).toThrow(/unknown action/);
+  });
+});
+
+describe('reward', () => {
+  test('a faster verified recovery earns more; failure, compensation and unhappy users cost', () => {
+    const fast = reward({ recovered: true, minutes: 3 });
+    const slow = reward({ recovered: true, minutes: 30 });
+    const failed = reward({ recovered: false, minutes: 5 });
+    expect(fast).toBeGreaterThan(slow);
+    expect(slow).toBeGreaterThan(failed);
+    expect(reward({ recovered: false, minutes: 5, compensated: true })).toBeLessThan(failed);
+    expect(reward({ recovered: true, minutes: 3, feedback: { resolved: false, rating: 1 } })).toBeLessThan(
+      fast,
+    );
+    expect(reward({ recovered: true, minutes: 3, feedback: { resolved: true, rating: 5 } })).toBeGreaterThan(
+      fast,
+    );
+  });
+});
+
+describe('learned policy on simulated incidents', () => {
+  test('after 200 incidents it beats the fixed runbook and comes near the symptom ceiling', () => {
+    const model = trainBandit(11, 200);
+    const learned = measure('bandit', greedy(model), 99, 500);
+    const fixed = measure('runbook', runbook, 99, 500);
+    const ceiling = measure('ceiling', symptomBayesCeiling, 99, 500);
+    expect(learned.firstActionSuccess).toBeGreaterThan(fixed.firstActionSuccess + 0.4);
+    expect(learned.meanMinutesToRecover).toBeLessThan(fixed.meanMinutesToRecover);
+    expect(learned.firstActionSuccess).toBeGreaterThan(ceiling.firstActionSuccess - 0.06);
+    expect(learned.regretMinutes).toBeGreaterThanOrEqual(0);
+  });
+
+  test('the same seed trains the same model', () => {
+    expect(trainBandit(5, 60)).toEqual(trainBandit(5, 60));
+  });
+
+  test('inverse propensity scoring estimates a policy from logs of another one', () => {
+    const logs = logRunbookWithExploration(3, 20_000, 0.5);
+    const estimate = inversePropensityEstimate(logs, () => 'stop-start');
+    const random = seededRandom(4);
+    let recovered = 0;
+    for (let i = 0; i < 20_000; i++)
+      if (attempt(simulateIncident(random), 'stop-start', random).recovered) recovered++;
+    expect(Math.abs(estimate - recovered / 20_000)).toBeLessThan(0.05);
+  });
+});
