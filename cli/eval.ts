@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { intFlag, parseFlags, UsageError } from './args';
 import { evaluateDetector, formatEvaluation } from './eval-detector';
 import { evaluatePolicy, formatPolicy } from './eval-policy';
+import { evaluateRootCause, formatRootCause } from './eval-rootcause';
 import { evaluateScalingFiles, formatScaling, scalingTotals, traceFiles } from './eval-scaling';
 
 const DATASETS = join(__dirname, '..', '..', '..', 'shared', 'datasets', 'nab-dev');
@@ -57,7 +58,22 @@ function policy(args: string[]): void {
   print(flags.json, evaluation, formatPolicy(evaluation));
 }
 
-const EVALS: Record<string, (args: string[]) => void> = { detector, scaling, policy };
+function rootcause(args: string[]): void {
+  const flags = parseFlags(args, {
+    seed: { type: 'string' },
+    train: { type: 'string' },
+    cascades: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  const evaluation = evaluateRootCause(
+    intFlag(flags.seed, 'seed', 1, 0, 2 ** 31),
+    intFlag(flags.train, 'train', 3000, 1, 100_000),
+    intFlag(flags.cascades, 'cascades', 2000, 1, 1_000_000),
+  );
+  print(flags.json, evaluation, formatRootCause(evaluation));
+}
+
+const EVALS: Record<string, (args: string[]) => void> = { detector, scaling, policy, rootcause };
 
 export function evalCommand(sub: string | undefined, args: string[]): void {
   const run = sub ? EVALS[sub] : undefined;

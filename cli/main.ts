@@ -28,6 +28,7 @@ const USAGE = `usage: medic <command>
   detect --input FILE.csv|DIR --output OUT.csv|DIR
   eval detector [--dataset DIR] [--json]
   eval policy [--seed N] [--train N] [--incidents N] [--json]
+  eval rootcause [--seed N] [--train N] [--cascades N] [--json]
   eval scaling [--trace FILE.csv|DIR]... [--boot-delay MINUTES] [--capacity N] [--json]
 
 Exit codes: 0 done, 1 failure, 2 bad usage or input, 3 not found, 4 not in a state that allows it.
