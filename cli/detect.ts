@@ -1,13 +1,23 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parsePointsCsv } from '../domain/anomaly/csv';
-import { StreamingDetector } from '../domain/anomaly/detector';
+import { pointsPerDayFrom, StreamingDetector } from '../domain/anomaly/detector';
+import { parseNabTimestamp } from '../domain/anomaly/nab-score';
 import { UsageError } from './args';
+
+/** Epoch ms of the first two rows, when they parse; other timestamp formats just skip the daily view. */
+function timestampsOf(points: { timestamp: string }[]): number[] {
+  try {
+    return points.slice(0, 2).map((p) => parseNabTimestamp(p.timestamp));
+  } catch {
+    return [];
+  }
+}
 
 /** Scores one `timestamp,value` file into `timestamp,value,anomaly_score,is_anomaly`. */
 export function detectFile(input: string, output: string): { points: number; anomalies: number } {
   const points = parsePointsCsv(readFileSync(input, 'utf8'), input);
-  const detector = new StreamingDetector();
+  const detector = new StreamingDetector(undefined, { pointsPerDay: pointsPerDayFrom(timestampsOf(points)) });
   const lines = ['timestamp,value,anomaly_score,is_anomaly'];
   let anomalies = 0;
   for (const p of points) {

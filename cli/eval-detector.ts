@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parsePointsCsv } from '../domain/anomaly/csv';
-import { DEFAULT_DETECTOR_PARAMS, StreamingDetector, type DetectorParams } from '../domain/anomaly/detector';
+import {
+  DEFAULT_DETECTOR_PARAMS,
+  pointsPerDayFrom,
+  StreamingDetector,
+  type DetectorParams,
+} from '../domain/anomaly/detector';
 import {
   normalisedScore,
   parseNabTimestamp,
@@ -39,15 +44,16 @@ export function evaluateDetector(
   for (const [file, labelled] of Object.entries(windows).sort()) {
     const series = parsePointsCsv(readFileSync(join(datasetDir, 'data', file), 'utf8'), file);
     const values = series.map((p) => p.value);
+    const timestamps = series.map((p) => parseNabTimestamp(p.timestamp));
     const detections = new Array<boolean>(values.length);
-    const detector = new StreamingDetector(params);
+    const detector = new StreamingDetector(params, { pointsPerDay: pointsPerDayFrom(timestamps) });
     const started = process.hrtime.bigint();
     for (let i = 0; i < values.length; i++) detections[i] = detector.update(values[i] ?? 0).isAnomaly;
     detectorNs += process.hrtime.bigint() - started;
     points += values.length;
     const score = scoreSeries({
       name: file,
-      timestamps: series.map((p) => parseNabTimestamp(p.timestamp)),
+      timestamps,
       detections,
       windows: labelled.map(([s, e]) => [parseNabTimestamp(s), parseNabTimestamp(e)]),
     });

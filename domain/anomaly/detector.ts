@@ -9,6 +9,11 @@
  * thereby raises its own bar, a calm one keeps it low, with no per-series tuning.
  * score = z / (z + reference), so the shipped threshold 0.5 means "z reached the reference".
  * After an alarm the detector stays quiet for a refractory period: one incident, one alarm.
+ *
+ * Seasonality: given the number of points in a day, the detector also tracks the change from the
+ * same time yesterday. Once a series proves daily (that change varies far less than the value
+ * itself), a point must surprise both views to count: a daily ramp is then no longer an anomaly.
+ * The ring buffer of one day is fixed per series, so memory stays constant.
  */
 
 export interface DetectorParams {
@@ -26,6 +31,16 @@ export interface DetectorParams {
   decay: number;
   /** Decision threshold on the score. */
   threshold: number;
+  /**
+   * A series counts as daily when the variance of its day-over-day change is below this fraction
+   * of twice the variance of its value (1 would be no relation between days at all).
+   */
+  seasonalStrength: number;
+}
+
+export interface SeriesShape {
+  /** Points per day (e.g. 288 for 5-minute metrics); omit when the sampling is unknown. */
+  pointsPerDay?: number;
 }
 
 /**
@@ -41,7 +56,16 @@ export const DEFAULT_DETECTOR_PARAMS: DetectorParams = {
   ratio: 1.2,
   decay: 0.998,
   threshold: 0.5,
+  seasonalStrength: 0.1,
 };
+
+/** Points per day from the first two timestamps (epoch ms); undefined when that is not sensible. */
+export function pointsPerDayFrom(timestamps: number[]): number | undefined {
+  const [a, b] = timestamps;
+  if (a === undefined || b === undefined || !(b > a)) return undefined;
+  const perDay = Math.round(86_400_000 / (b - a));
+  return perDay >= 2 && perDay <= 100_000 ? perDay : undefined;
+}
 
 export interface DetectorResult {
   score: number;
@@ -74,16 +98,35 @@ export class StreamingDetector {
   private recentMax = 0;
   private index = 0;
   private quietUntil = 0;
+  private readonly daily: Ewm;
+  private readonly yesterday: Float64Array | undefined;
 
-  constructor(private readonly params: DetectorParams = DEFAULT_DETECTOR_PARAMS) {
+  constructor(
+    private readonly params: DetectorParams = DEFAULT_DETECTOR_PARAMS,
+    shape: SeriesShape = {},
+  ) {
     this.values = new Ewm(params.horizon);
     this.changes = new Ewm(params.horizon);
+    this.daily = new Ewm(params.horizon);
+    this.yesterday = shape.pointsPerDay ? new Float64Array(shape.pointsPerDay) : undefined;
   }
 
   update(value: number): DetectorResult {
     const x = Number.isFinite(value) ? value : (this.previous ?? 0);
     const change = this.previous === undefined ? 0 : x - this.previous;
-    const z = Math.min(50, Math.max(this.values.z(x), this.changes.z(change)));
+    let z = Math.max(this.values.z(x), this.changes.z(change));
+    const day = this.yesterday?.length ?? 0;
+    if (this.yesterday && this.index >= day) {
+      const slot = this.index % day;
+      const dayChange = x - (this.yesterday[slot] ?? x);
+      const isDaily =
+        this.index >= 2 * day &&
+        this.daily.variance < this.params.seasonalStrength * 2 * this.values.variance;
+      if (isDaily) z = Math.min(z, this.daily.z(dayChange));
+      this.daily.update(dayChange);
+    }
+    if (this.yesterday && day > 0) this.yesterday[this.index % day] = x;
+    z = Math.min(50, z);
     this.values.update(x);
     this.changes.update(change);
     this.previous = x;

@@ -1,5 +1,5 @@
 import { parsePointsCsv } from '../../domain/anomaly/csv';
-import { StreamingDetector } from '../../domain/anomaly/detector';
+import { pointsPerDayFrom, StreamingDetector } from '../../domain/anomaly/detector';
 
 /** A seeded generator, so the noise is the same on every run. */
 function lcg(seed: number): () => number {
@@ -63,6 +63,48 @@ describe('StreamingDetector', () => {
     const before = size();
     noisy(50_000).forEach((v) => detector.update(v));
     expect(size()).toBeLessThanOrEqual(before + 16);
+  });
+});
+
+describe('StreamingDetector with a daily season', () => {
+  const perDay = 96;
+  /** A daily square wave: busy from 8 to 18 h, quiet otherwise, with a little noise. */
+  const dailyWave = (days: number) => {
+    const random = lcg(11);
+    return Array.from({ length: days * perDay }, (_, i) => {
+      const hour = ((i % perDay) * 24) / perDay;
+      return (hour >= 8 && hour < 18 ? 80 : 20) + (random() - 0.5);
+    });
+  };
+  const run = (values: number[], pointsPerDay?: number) => {
+    const detector = new StreamingDetector(undefined, { pointsPerDay });
+    return values.map((v) => detector.update(v));
+  };
+  const alarms = (values: number[], pointsPerDay?: number) =>
+    run(values, pointsPerDay)
+      .map((r, i) => (r.isAnomaly ? i : -1))
+      .filter((i) => i >= 0);
+
+  test('the daily edges of a busy/quiet pattern stop looking surprising once the season is known', () => {
+    const values = dailyWave(20);
+    const edge = 15 * perDay + (8 * perDay) / 24;
+    const plain = run(values)[edge]?.score ?? 0;
+    const seasonal = run(values, perDay)[edge]?.score ?? 1;
+    expect(seasonal).toBeLessThan(plain / 2);
+    expect(alarms(values, perDay).filter((i) => i >= 3 * perDay)).toEqual([]);
+  });
+
+  test('a spike in a seasonal series is still an anomaly', () => {
+    const values = dailyWave(20);
+    values[15 * perDay + 30] = 400;
+    expect(alarms(values, perDay)).toContain(15 * perDay + 30);
+  });
+
+  test('points per day come from the first two timestamps', () => {
+    expect(pointsPerDayFrom([0, 300_000])).toBe(288);
+    expect(pointsPerDayFrom([0, 3_600_000])).toBe(24);
+    expect(pointsPerDayFrom([5, 5])).toBeUndefined();
+    expect(pointsPerDayFrom([0])).toBeUndefined();
   });
 });
 
