@@ -9,6 +9,8 @@ import { createNotifier } from './notify';
 import { createBudgetActivities } from './budget-starter';
 import { createIncidentHistoryActivities } from './incident-history';
 import { createPolicyActivities } from './policy';
+import { createLearningActivities } from './learning';
+import { createModelStore } from './model-store';
 
 export * from './aws-clients';
 export type { RemediationInput, RemediationResult } from './ec2-remediation';
@@ -44,6 +46,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPolicyActivities(deps.config),
     ...createIncidentHistoryActivities(deps.temporal),
     ...createBudgetActivities(deps.temporal, deps.config),
+    ...createLearningActivities(createModelStore(deps.aws.s3, deps.config.modelBucket), activityHeartbeat),
   };
 }
 

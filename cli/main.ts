@@ -12,6 +12,7 @@ import { detectPath } from './detect';
 import { ApiCallError } from './api-client';
 import { EXIT, incidentsCommand } from './incidents';
 import { evalCommand } from './eval';
+import { modelCommand, scheduleCommand } from './models';
 
 const USAGE = `usage: medic <command>
 
@@ -25,6 +26,11 @@ const USAGE = `usage: medic <command>
   incidents list [--status S] [--resource ID] [--mode auto|manual] [--json]
   incidents show --id ID [--json]
   incidents approve|decline|manual --id ID [--by NAME] [--reason TEXT] [--json]
+  model retrain --model NAME [--examples N] [--json]   (NAME: rootcause, remediation-policy)
+  model list|rollback --model NAME [--json]
+  schedule create retrain --model NAME --every 24h [--examples N]
+  schedule list [--json]
+  schedule pause|unpause|trigger|delete --id ID
   detect --input FILE.csv|DIR --output OUT.csv|DIR
   eval detector [--dataset DIR] [--json]
   eval policy [--seed N] [--train N] [--incidents N] [--json]
@@ -147,6 +153,8 @@ export async function main(argv: string[]): Promise<number> {
     else if (command === 'incidents') await incidentsCommand(sub, rest, config);
     else if (command === 'detect') await detectCommand(argv.slice(1));
     else if (command === 'eval') evalCommand(sub, rest);
+    else if (command === 'model') await modelCommand(sub, rest, config, (fn) => withTemporal(config, fn));
+    else if (command === 'schedule') await scheduleCommand(sub, rest, (fn) => withTemporal(config, fn));
     else if (command === undefined || command === 'help' || command === '--help') {
       console.log(USAGE);
       return command === undefined ? 2 : 0;

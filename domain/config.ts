@@ -31,6 +31,8 @@ export interface MedicConfig {
   /** How long an incident waits for a remediation slot before it escalates. */
   leaseWait: string;
   webhookUrl?: string;
+  /** S3 bucket of the model registry (versioned artifacts and the active pointer per model). */
+  modelBucket: string;
   /** `id:base64key,…`; unset = payloads are not encrypted (see codec/). */
   payloadKeysSpec?: string;
   payloadKeyId?: string;
@@ -39,6 +41,7 @@ export interface MedicConfig {
 export const TASK_QUEUES = {
   healing: 'medic-healing',
   monitoring: 'medic-monitoring',
+  learning: 'medic-learning',
 } as const;
 
 export class ConfigError extends Error {}
@@ -93,6 +96,7 @@ export function loadConfig(env: Record<string, string | undefined>): MedicConfig
     maxDestructivePerHour: positiveNumber(env, 'MEDIC_MAX_DESTRUCTIVE_PER_HOUR', 10),
     leaseWait: leaseWait(env),
     webhookUrl: env.MEDIC_WEBHOOK_URL || undefined,
+    modelBucket: env.MEDIC_MODEL_BUCKET || 'cloud-medic-models',
     payloadKeysSpec: env.MEDIC_PAYLOAD_KEYS || undefined,
     payloadKeyId: env.MEDIC_PAYLOAD_KEY_ID || undefined,
   };

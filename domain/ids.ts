@@ -11,3 +11,8 @@ export function incidentWorkflowId(resourceId: string, kind: IncidentKind): stri
 export function fleetMonitorWorkflowId(fleet: string): string {
   return `fleet-monitor-${fleet}`;
 }
+
+/** One retraining schedule per model. */
+export function retrainScheduleId(model: string): string {
+  return `retrain-${model}`;
+}

@@ -12,7 +12,10 @@ export interface MedicWorkerOptions {
   dataConverter?: WorkerOptions['dataConverter'];
 }
 
-/** One worker per agent task queue: the healing agent runs incidents, the monitoring agent runs detection loops. */
+/**
+ * One worker per agent task queue: the healing agent runs incidents, the monitoring agent runs
+ * detection loops, the learning agent retrains models.
+ */
 export async function createMedicWorkers(options: MedicWorkerOptions): Promise<Worker[]> {
   const workflows = options.workflowBundle
     ? { workflowBundle: options.workflowBundle }
@@ -27,6 +30,8 @@ export async function createMedicWorkers(options: MedicWorkerOptions): Promise<W
   return Promise.all([
     Worker.create({ ...base, taskQueue: TASK_QUEUES.healing }),
     Worker.create({ ...base, taskQueue: TASK_QUEUES.monitoring, maxConcurrentActivityTaskExecutions: 20 }),
+    // Training is CPU-bound: one at a time keeps it from starving the other agents on a small machine.
+    Worker.create({ ...base, taskQueue: TASK_QUEUES.learning, maxConcurrentActivityTaskExecutions: 1 }),
   ]);
 }
 

@@ -1,3 +1,4 @@
 export { incidentWorkflow } from './incident';
 export { fleetMonitorWorkflow } from './fleet-monitor';
 export { remediationBudgetWorkflow } from './remediation-budget';
+export { retrainModelWorkflow } from './retrain';

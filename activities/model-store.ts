@@ -1,0 +1,90 @@
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  NoSuchKey,
+  PutBucketVersioningCommand,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import type { ActivePointer, ModelVersion } from '../domain/models/registry';
+
+/**
+ * The model registry in S3: `models/<name>/versions/<version>.json` (written once, never changed)
+ * and `models/<name>/active.json`. The bucket is versioned, so even the pointer's history survives.
+ */
+export interface ModelStore {
+  ensureBucket(): Promise<void>;
+  putVersion(version: ModelVersion): Promise<ModelVersion>;
+  getVersion(model: string, version: string): Promise<ModelVersion | undefined>;
+  listVersions(model: string): Promise<string[]>;
+  getActive(model: string): Promise<ActivePointer | undefined>;
+  setActive(pointer: ActivePointer): Promise<void>;
+}
+
+const versionKey = (model: string, version: string) => `models/${model}/versions/${version}.json`;
+const activeKey = (model: string) => `models/${model}/active.json`;
+
+export function createModelStore(s3: S3Client, bucket: string): ModelStore {
+  async function getJson<T>(key: string): Promise<T | undefined> {
+    try {
+      const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      return JSON.parse((await out.Body?.transformToString()) ?? 'null') as T;
+    } catch (err) {
+      if (err instanceof NoSuchKey || (err as { name?: string }).name === 'NoSuchKey') return undefined;
+      throw err;
+    }
+  }
+  const putJson = (key: string, value: unknown) =>
+    s3.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: JSON.stringify(value),
+        ContentType: 'application/json',
+      }),
+    );
+
+  return {
+    async ensureBucket() {
+      try {
+        await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+      } catch (err) {
+        const name = (err as { name?: string }).name;
+        if (name !== 'BucketAlreadyOwnedByYou' && name !== 'BucketAlreadyExists') throw err;
+      }
+      await s3.send(
+        new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }),
+      );
+    },
+    async putVersion(version) {
+      // Versions are immutable: a retried write returns what the first attempt stored.
+      const existing = await getJson<ModelVersion>(versionKey(version.model, version.version));
+      if (existing) return existing;
+      await putJson(versionKey(version.model, version.version), version);
+      return version;
+    },
+    getVersion: (model, version) => getJson<ModelVersion>(versionKey(model, version)),
+    async listVersions(model) {
+      const versions: string[] = [];
+      let token: string | undefined;
+      do {
+        const page = await s3.send(
+          new ListObjectsV2Command({
+            Bucket: bucket,
+            Prefix: `models/${model}/versions/`,
+            ContinuationToken: token,
+          }),
+        );
+        for (const o of page.Contents ?? [])
+          if (o.Key) versions.push(o.Key.slice(`models/${model}/versions/`.length, -'.json'.length));
+        token = page.NextContinuationToken;
+      } while (token);
+      return versions;
+    },
+    getActive: (model) => getJson<ActivePointer>(activeKey(model)),
+    async setActive(pointer) {
+      await putJson(activeKey(pointer.model), pointer);
+    },
+  };
+}

@@ -1,0 +1,175 @@
+import type { Client } from '@temporalio/client';
+import { createAwsClients } from '../activities/aws-clients';
+import { createModelStore } from '../activities/model-store';
+import { TASK_QUEUES, type MedicConfig } from '../domain/config';
+import { parseDuration } from '../domain/duration';
+import { retrainScheduleId } from '../domain/ids';
+import { rollback } from '../domain/models/registry';
+import { isModelName, TRAINERS } from '../domain/models/trainers';
+import type { RetrainResult } from '../workflows/retrain';
+import { intFlag, parseFlags, requireFlag, UsageError } from './args';
+
+type WithTemporal = <T>(fn: (client: Client) => Promise<T>) => Promise<T>;
+
+function modelFlag(value: string | undefined): string {
+  const model = requireFlag(value, 'model');
+  if (!isModelName(model))
+    throw new UsageError(`--model must be one of ${Object.keys(TRAINERS).join(', ')}, got "${model}"`);
+  return model;
+}
+
+/** Starts a retraining run and shows its heartbeat progress until it ends. */
+async function retrain(client: Client, model: string, examples: number, json: boolean): Promise<void> {
+  const handle = await client.workflow.start('retrainModelWorkflow', {
+    taskQueue: TASK_QUEUES.learning,
+    workflowId: `retrain-${model}-manual-${Date.now()}`,
+    args: [{ model, examples }],
+  });
+  let lastProgress = '';
+  const result = handle.result() as Promise<RetrainResult>;
+  let done = false;
+  void result.finally(() => (done = true)).catch(() => undefined);
+  while (!done) {
+    const description = await handle.describe();
+    const pending = description.raw.pendingActivities?.[0];
+    const detail = pending?.heartbeatDetails?.payloads?.[0]?.data;
+    const progress =
+      `${pending?.activityType?.name ?? ''} ${detail ? Buffer.from(detail).toString() : ''}`.trim();
+    if (!json && progress && progress !== lastProgress) console.error(`  ${progress}`);
+    lastProgress = progress;
+    await Promise.race([result, new Promise((r) => setTimeout(r, 300))]).catch(() => undefined);
+  }
+  const r = await result;
+  if (json) console.log(JSON.stringify(r));
+  else
+    console.log(
+      `${r.promoted ? 'promoted' : 'kept the active version'}: ${r.candidate.version} — ${r.reason}`,
+    );
+}
+
+export async function modelCommand(
+  sub: string | undefined,
+  args: string[],
+  config: MedicConfig,
+  withTemporal: WithTemporal,
+): Promise<void> {
+  const flags = parseFlags(args, {
+    model: { type: 'string' },
+    examples: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  const store = createModelStore(
+    createAwsClients({ region: config.awsRegion, endpoint: config.awsEndpoint }).s3,
+    config.modelBucket,
+  );
+  if (sub === 'retrain') {
+    const model = modelFlag(flags.model);
+    const examples = intFlag(flags.examples, 'examples', 400, 1, 100_000);
+    return withTemporal((client) => retrain(client, model, examples, Boolean(flags.json)));
+  }
+  const model = modelFlag(flags.model);
+  await store.ensureBucket();
+  if (sub === 'list') {
+    const [versions, active] = await Promise.all([store.listVersions(model), store.getActive(model)]);
+    const rows = await Promise.all(versions.map((v) => store.getVersion(model, v)));
+    const sorted = rows.flatMap((r) => (r ? [r] : [])).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    if (flags.json)
+      return console.log(JSON.stringify({ active, versions: sorted.map(({ parameters: _, ...v }) => v) }));
+    for (const v of sorted)
+      console.log(
+        `${v.version === active?.version ? '*' : ' '} ${v.version.padEnd(32)} ${v.createdAt}  ${JSON.stringify(v.metrics)}  parent=${v.parentVersion ?? '-'}`,
+      );
+    if (active) console.log(`active: ${active.version} (${active.reason})`);
+    return;
+  }
+  if (sub === 'rollback') {
+    const active = await store.getActive(model);
+    if (!active) throw new UsageError(`model ${model} has no active version`);
+    let next;
+    try {
+      next = rollback(active, new Date().toISOString());
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    await store.setActive(next);
+    return console.log(
+      flags.json ? JSON.stringify(next) : `model ${model}: active ${active.version} → ${next.version}`,
+    );
+  }
+  throw new UsageError(`unknown model command "${sub ?? ''}"; one of retrain, list, rollback`);
+}
+
+export async function scheduleCommand(
+  sub: string | undefined,
+  args: string[],
+  withTemporal: WithTemporal,
+): Promise<void> {
+  if (sub === 'create') {
+    const [what, ...rest] = args;
+    if (what !== 'retrain') throw new UsageError(`schedule create supports "retrain", got "${what ?? ''}"`);
+    const flags = parseFlags(rest, {
+      model: { type: 'string' },
+      every: { type: 'string' },
+      examples: { type: 'string' },
+    });
+    const model = modelFlag(flags.model);
+    const every = requireFlag(flags.every, 'every');
+    const ms = parseDuration(every);
+    if (ms === undefined || ms < 60_000)
+      throw new UsageError(`--every must be a duration of 1m or more like 24h, got "${every}"`);
+    const examples = intFlag(flags.examples, 'examples', 400, 1, 100_000);
+    const id = retrainScheduleId(model);
+    await withTemporal((client) =>
+      client.schedule.create({
+        scheduleId: id,
+        spec: { intervals: [{ every: ms }] },
+        action: {
+          type: 'startWorkflow',
+          workflowType: 'retrainModelWorkflow',
+          taskQueue: TASK_QUEUES.learning,
+          workflowId: `retrain-${model}-scheduled`,
+          args: [{ model, examples }],
+        },
+        // A run still training when the next is due is not doubled.
+        policies: { overlap: 'SKIP' },
+      }),
+    );
+    return console.log(`schedule ${id}: retrain ${model} every ${every}`);
+  }
+  const flags = parseFlags(args, { id: { type: 'string' }, json: { type: 'boolean' } });
+  if (sub === 'list') {
+    return withTemporal(async (client) => {
+      const rows = [];
+      for await (const s of client.schedule.list()) {
+        const d = await client.schedule.getHandle(s.scheduleId).describe();
+        rows.push({
+          id: s.scheduleId,
+          paused: d.state.paused,
+          every: d.spec.intervals?.map((i) => i.every).join(',') ?? '',
+          nextRun: d.info.nextActionTimes[0]?.toISOString(),
+          recentRuns: d.info.recentActions.length,
+        });
+      }
+      if (flags.json) console.log(JSON.stringify(rows));
+      else
+        for (const r of rows)
+          console.log(
+            `${r.id.padEnd(32)} ${r.paused ? 'paused ' : 'active '} every ${r.every}ms  next ${r.nextRun ?? '-'}  runs ${r.recentRuns}`,
+          );
+    });
+  }
+  const actions: Record<string, (h: ReturnType<Client['schedule']['getHandle']>) => Promise<void>> = {
+    pause: (h) => h.pause('paused from the medic CLI'),
+    unpause: (h) => h.unpause('unpaused from the medic CLI'),
+    trigger: (h) => h.trigger(),
+    delete: (h) => h.delete(),
+  };
+  const act = sub ? actions[sub] : undefined;
+  if (!act)
+    throw new UsageError(
+      `unknown schedule command "${sub ?? ''}"; one of create, list, ${Object.keys(actions).join(', ')}`,
+    );
+  const id = requireFlag(flags.id, 'id');
+  await withTemporal((client) => act(client.schedule.getHandle(id)));
+  console.log(`schedule ${id}: ${sub}`);
+}

@@ -1,0 +1,55 @@
+/** What the model registry stores: immutable versions and a per-model pointer to the active one. */
+
+export interface ModelVersion {
+  model: string;
+  version: string;
+  parameters: unknown;
+  training: { seed: number; examples: number; heldOutSeed: number };
+  metrics: Record<string, number>;
+  parentVersion?: string;
+  createdAt: string;
+}
+
+export interface ActivePointer {
+  model: string;
+  version: string;
+  /** Earlier active versions, newest first: what `medic model rollback` goes back to. */
+  history: string[];
+  changedAt: string;
+  reason: string;
+}
+
+export function promote(
+  current: ActivePointer | undefined,
+  model: string,
+  version: string,
+  at: string,
+  reason: string,
+): ActivePointer {
+  if (current?.version === version) return current;
+  return {
+    model,
+    version,
+    history: current ? [current.version, ...current.history].slice(0, 20) : [],
+    changedAt: at,
+    reason,
+  };
+}
+
+export function rollback(current: ActivePointer, at: string): ActivePointer {
+  const [previous, ...rest] = current.history;
+  if (previous === undefined)
+    throw new Error(`model ${current.model} has no earlier version to roll back to`);
+  return {
+    model: current.model,
+    version: previous,
+    history: rest,
+    changedAt: at,
+    reason: `rolled back from ${current.version}`,
+  };
+}
+
+/** A candidate replaces the active version only when it is better on the same held-out data. */
+export function shouldPromote(candidate: number, active: number | undefined, minimumGain: number): boolean {
+  return active === undefined || candidate > active + minimumGain;
+}

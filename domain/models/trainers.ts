@@ -1,0 +1,58 @@
+import { greedy, measure, trainBandit } from '../policy/evaluate';
+import type { BanditState } from '../policy/bandit';
+import { byModel, rootCauseAccuracy, trainRootCauseModel } from '../rootcause/training';
+import type { RootCauseModel } from '../rootcause/ranking';
+
+/**
+ * The models the registry can retrain: how to train one from a seed, and how to score any version
+ * on held-out data (higher is better) so a candidate and the active version meet on equal terms.
+ */
+export interface Trainer<P> {
+  metric: string;
+  /** Trains in chunks, reporting the fraction done so long runs can heartbeat. */
+  train(seed: number, examples: number, progress: (fraction: number) => void): P;
+  evaluate(parameters: P, heldOutSeed: number): number;
+}
+
+const CHUNKS = 10;
+
+const rootCause: Trainer<RootCauseModel> = {
+  metric: 'top1',
+  train(seed, examples, progress) {
+    // The root-cause model trains in one pass; report start and end.
+    progress(0);
+    const model = trainRootCauseModel(seed, examples);
+    progress(1);
+    return model;
+  },
+  evaluate: (model, heldOutSeed) => rootCauseAccuracy('candidate', byModel(model), heldOutSeed, 500).top1,
+};
+
+const remediationPolicy: Trainer<BanditState> = {
+  metric: 'firstActionSuccess',
+  train(seed, examples, progress) {
+    let model: BanditState | undefined;
+    for (let chunk = 0; chunk < CHUNKS; chunk++) {
+      const size = Math.floor(((chunk + 1) * examples) / CHUNKS) - Math.floor((chunk * examples) / CHUNKS);
+      model = trainBandit(seed + chunk, size, 0.5, model);
+      progress((chunk + 1) / CHUNKS);
+    }
+    return model ?? trainBandit(seed, 0);
+  },
+  evaluate: (model, heldOutSeed) => measure('candidate', greedy(model), heldOutSeed, 500).firstActionSuccess,
+};
+
+export const TRAINERS = {
+  rootcause: rootCause,
+  'remediation-policy': remediationPolicy,
+} as const;
+
+export type ModelName = keyof typeof TRAINERS;
+
+export function isModelName(name: string): name is ModelName {
+  return Object.hasOwn(TRAINERS, name);
+}
+
+export function trainerFor(name: ModelName): Trainer<unknown> {
+  return TRAINERS[name];
+}

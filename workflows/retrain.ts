@@ -1,0 +1,57 @@
+import { log, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { createLearningActivities, ScoredVersion } from '../activities/learning';
+import { shouldPromote } from '../domain/models/registry';
+
+const { trainCandidate, scoreActive, promoteVersion } = proxyActivities<
+  ReturnType<typeof createLearningActivities>
+>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: { maximumAttempts: 5 },
+});
+
+export interface RetrainInput {
+  model: string;
+  /** Training examples (simulated incidents or cascades). */
+  examples?: number;
+  /** A candidate must beat the active version by more than this on the same held-out data. */
+  minimumGain?: number;
+}
+
+export interface RetrainResult {
+  model: string;
+  candidate: ScoredVersion;
+  active?: ScoredVersion;
+  promoted: boolean;
+  reason: string;
+}
+
+/** A stable number from the run id: each run trains on its own data, the same on replay. */
+function seedFrom(text: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return (h >>> 0) % 1_000_000_007;
+}
+
+/** Train → evaluate on held-out data → compare with the active version → promote only if better. */
+export async function retrainModelWorkflow(input: RetrainInput): Promise<RetrainResult> {
+  const { runId } = workflowInfo();
+  const seed = seedFrom(runId);
+  const heldOutSeed = seedFrom(`${runId}/held-out`);
+  const candidate = await trainCandidate({
+    model: input.model,
+    version: `${input.model}-${runId}`,
+    seed,
+    examples: input.examples ?? 400,
+    heldOutSeed,
+  });
+  const active = await scoreActive({ model: input.model, heldOutSeed });
+  const gain = input.minimumGain ?? 0.005;
+  const promoted = shouldPromote(candidate.score, active?.score, gain);
+  const reason = active
+    ? `${candidate.metric} ${candidate.score.toFixed(4)} vs active ${active.version} ${active.score.toFixed(4)} (needs +${gain})`
+    : `${candidate.metric} ${candidate.score.toFixed(4)}; no active version yet`;
+  if (promoted) await promoteVersion({ model: input.model, version: candidate.version, reason });
+  log.info('retraining finished', { model: input.model, promoted, reason });
+  return { model: input.model, candidate, active, promoted, reason };
+}
