@@ -2,11 +2,12 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 STAMP_NODE := node_modules/.package-lock.json
+STAMP_INFRA := infra/node_modules/.package-lock.json
 STAMP_VENV := .venv/.requirements-installed
 ALERTMANAGER := /usr/bin/prometheus-alertmanager
 
 
-.PHONY: help setup build up down status demo bench eval test test-unit test-workflows test-integration lint typecheck record-histories clean
+.PHONY: help setup build up down status demo bench eval test typecheck-infra test-unit test-workflows test-integration lint typecheck record-histories clean
 
 help:
 	@echo "make demo   - set up what is missing, start the local stack, break an emulated fleet and watch it heal"
@@ -17,6 +18,9 @@ $(STAMP_NODE): package-lock.json
 	./scripts/setup.sh
 
 $(STAMP_VENV): requirements-dev.txt
+	./scripts/setup.sh
+
+$(STAMP_INFRA): infra/package-lock.json
 	./scripts/setup.sh
 
 $(ALERTMANAGER):
@@ -45,24 +49,35 @@ demo: up
 bench: up
 	source scripts/env.sh && node dist/scripts/bench.js
 
-# Anomaly detector quality (NAB standard profile) and throughput on ../shared/datasets/nab-dev.
+# Model quality tables: the detector (NAB on ../shared/datasets/nab-dev), predictive scaling,
+# the remediation policy and root-cause ranking (simulated incidents and cascades).
 eval: build
 	node bin/medic.js eval detector
+	@echo
+	node bin/medic.js eval scaling
+	@echo
+	node bin/medic.js eval policy
+	@echo
+	node bin/medic.js eval rootcause
 
-lint: $(STAMP_NODE)
+lint: $(STAMP_NODE) $(STAMP_INFRA)
 	npx eslint .
 	npx prettier --check .
 
-typecheck: $(STAMP_NODE)
+typecheck: $(STAMP_NODE) $(STAMP_INFRA)
 	npx tsc -p tsconfig.json --noEmit
+	npx tsc -p infra/tsconfig.json
 
-test: $(STAMP_NODE) $(STAMP_VENV) $(ALERTMANAGER) build lint
+test: $(STAMP_NODE) $(STAMP_VENV) $(STAMP_INFRA) $(ALERTMANAGER) build lint typecheck-infra
 	@mkdir -p .data
 	npx jest --ci --json --outputFile=.data/jest-results.json
 	@node -e "const r=require('./.data/jest-results.json'); console.log('tests: ' + r.numPassedTests + ' passed, ' + r.numFailedTests + ' failed')"
 
-test-unit: $(STAMP_NODE)
-	npx jest test/unit
+typecheck-infra: $(STAMP_INFRA)
+	npx tsc -p infra/tsconfig.json
+
+test-unit: $(STAMP_NODE) $(STAMP_INFRA)
+	npx jest test/unit infra
 
 test-workflows: $(STAMP_NODE) $(STAMP_VENV)
 	npx jest test/workflows test/replay

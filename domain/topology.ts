@@ -1,14 +1,69 @@
 /**
- * The shape of a healable fleet, in one place: the emulated fleet (`medic fleet create`) is built
- * from it today, and the Pulumi program is meant to read it too, so the two cannot drift apart.
+ * The shape of a healable fleet, in one place: the emulated fleet (`medic fleet create`) and the
+ * Pulumi program (`infra/`) are both built from it, so the two cannot drift apart.
  */
 export const FLEET_TOPOLOGY = {
   vpcCidr: '10.42.0.0/16',
+  /** The emulated fleet's one subnet, and the first private subnet of the Pulumi fleet. */
   subnetCidr: '10.42.1.0/24',
+  privateSubnetCidrs: ['10.42.1.0/24', '10.42.3.0/24'],
+  publicSubnetCidrs: ['10.42.0.0/24', '10.42.2.0/24'],
   instanceType: 't3.micro',
-  /** Ingress the service needs; nothing sensitive is open to the world. */
+  /** Ingress the service's instances need; nothing sensitive is open to the world. */
   ingress: [{ protocol: 'tcp', port: 443, cidr: '10.42.0.0/16', description: 'HTTPS inside the VPC' }],
+  /** The service port behind the load balancer. */
+  servicePort: 443,
 } as const;
+
+/**
+ * The CloudWatch alarms every instance group gets, wired to the SNS topic the cloud-medic API
+ * subscribes to. `incidentKind` is what the alert becomes.
+ */
+export const GROUP_ALARMS = [
+  {
+    name: 'status-check',
+    namespace: 'AWS/EC2',
+    metric: 'StatusCheckFailed',
+    statistic: 'Maximum',
+    comparison: 'GreaterThanOrEqualToThreshold',
+    threshold: 1,
+    periods: 2,
+    incidentKind: 'status-check-failed',
+  },
+  {
+    name: 'cpu-high',
+    namespace: 'AWS/EC2',
+    metric: 'CPUUtilization',
+    statistic: 'Average',
+    comparison: 'GreaterThanThreshold',
+    threshold: 90,
+    periods: 3,
+    incidentKind: 'cpu-high',
+  },
+] as const;
+
+export const LOAD_BALANCER_ALARMS = [
+  {
+    name: 'latency-p99',
+    namespace: 'AWS/ApplicationELB',
+    metric: 'TargetResponseTime',
+    extendedStatistic: 'p99',
+    comparison: 'GreaterThanThreshold',
+    threshold: 1,
+    periods: 3,
+    incidentKind: 'latency-high',
+  },
+  {
+    name: 'target-5xx',
+    namespace: 'AWS/ApplicationELB',
+    metric: 'HTTPCode_Target_5XX_Count',
+    statistic: 'Sum',
+    comparison: 'GreaterThanThreshold',
+    threshold: 10,
+    periods: 2,
+    incidentKind: 'errors-high',
+  },
+] as const;
 
 export function fleetResourceName(fleet: string, part: string): string {
   return `medic-${fleet}-${part}`;

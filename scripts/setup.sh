@@ -9,6 +9,12 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund
 fi
 
+# The Pulumi program is its own npm project (infra/package.json), as `pulumi up` expects.
+if [ ! -f infra/node_modules/.package-lock.json ] || [ infra/package-lock.json -nt infra/node_modules/.package-lock.json ]; then
+  say "npm ci (infra: @pulumi/pulumi, @pulumi/aws)"
+  npm ci --prefix infra --no-audit --no-fund --ignore-scripts
+fi
+
 stamp=.venv/.requirements-installed
 if [ ! -f "$stamp" ] || ! cmp -s requirements-dev.txt "$stamp"; then
   say "python virtualenv with the Temporal CLI, the Temporal test server and moto"

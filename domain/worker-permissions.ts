@@ -1,0 +1,32 @@
+/**
+ * The AWS actions the worker's activities call, by service: the worker's IAM policy (infra/) grants
+ * exactly these, and a test derives the list from the activity sources so neither can drift. Chaos
+ * injection and fleet creation are operator tools (the CLI) and are not granted to the worker.
+ */
+export const WORKER_ACTIONS = {
+  /** Read-only; EC2 describe calls cannot be scoped to resources. */
+  ec2Read: ['ec2:DescribeInstanceStatus', 'ec2:DescribeInstances'],
+  /** Mutating; allowed only on resources tagged with the fleet. */
+  ec2Write: [
+    'ec2:CreateTags',
+    'ec2:DeleteTags',
+    'ec2:RebootInstances',
+    'ec2:RunInstances',
+    'ec2:StartInstances',
+    'ec2:StopInstances',
+    'ec2:TerminateInstances',
+  ],
+  cloudwatch: ['cloudwatch:GetMetricData'],
+  /** The model registry bucket only. */
+  s3: ['s3:CreateBucket', 's3:GetObject', 's3:ListBucket', 's3:PutBucketVersioning', 's3:PutObject'],
+} as const;
+
+/** Activity source files that belong to operator tools, not to the worker. */
+export const OPERATOR_ONLY_SOURCES = ['chaos.ts', 'fleet.ts'] as const;
+
+/** The IAM action an AWS SDK v3 command needs (S3 names differ from their commands in a few cases). */
+export function iamActionFor(service: 'ec2' | 'cloudwatch' | 'autoscaling' | 's3', command: string): string {
+  const operation = command.replace(/Command$/, '');
+  if (service === 's3' && operation === 'ListObjectsV2') return 's3:ListBucket';
+  return `${service}:${operation}`;
+}

@@ -1,0 +1,172 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FLEET_TAG, MODE_TAG } from '../../activities/tags';
+import { FLEET_TOPOLOGY, GROUP_ALARMS, LOAD_BALANCER_ALARMS } from '../../domain/topology';
+import { iamActionFor, OPERATOR_ONLY_SOURCES, WORKER_ACTIONS } from '../../domain/worker-permissions';
+import {
+  publicBuckets,
+  sensitivePortsOpenToWorld,
+  unencryptedStorage,
+  wildcardActions,
+  type RegisteredResource,
+} from '../policies';
+import { mockPulumi, settled, valueOf } from './mocks';
+import { specialSecretSig, specialSigKey } from '@pulumi/pulumi/runtime/rpc';
+
+const resources = mockPulumi(
+  {
+    'cloud-medic-fleet:fleet': 'shop',
+    'cloud-medic-fleet:mode': 'manual',
+    'cloud-medic-fleet:alertEndpoint': 'https://medic:s3cret@medic.example.com/api/v1/alerts/cloudwatch',
+  },
+  ['cloud-medic-fleet:alertEndpoint'],
+);
+
+type Program = typeof import('../index');
+let program: Program;
+
+beforeAll(async () => {
+  program = await import('../index');
+  await Promise.all([
+    valueOf(program.workerRoleArn),
+    valueOf(program.autoScalingGroupName),
+    valueOf(program.modelBucketName),
+  ]);
+  await settled(resources);
+});
+
+/** How the Pulumi SDK marks a secret value in resource inputs. */
+const SECRET_SIGNATURE = specialSigKey;
+const SECRET_MARKER = specialSecretSig;
+
+const ofType = (type: string) => resources.filter((r) => r.type === type);
+
+describe('the fleet program (infra/index.ts)', () => {
+  test('builds the topology the emulated fleet is built from', () => {
+    expect(ofType('aws:ec2/vpc:Vpc').map((v) => v.inputs.cidrBlock)).toEqual([FLEET_TOPOLOGY.vpcCidr]);
+    const subnets = ofType('aws:ec2/subnet:Subnet').map((s) => s.inputs.cidrBlock);
+    expect(subnets).toEqual(
+      expect.arrayContaining([...FLEET_TOPOLOGY.privateSubnetCidrs, ...FLEET_TOPOLOGY.publicSubnetCidrs]),
+    );
+    expect(FLEET_TOPOLOGY.privateSubnetCidrs).toContain(FLEET_TOPOLOGY.subnetCidr);
+    const instanceGroup = resources.find((r) => r.name === 'medic-shop-sg');
+    expect(instanceGroup?.inputs.ingress).toEqual(
+      FLEET_TOPOLOGY.ingress.map((r): unknown =>
+        expect.objectContaining({ fromPort: r.port, toPort: r.port, cidrBlocks: [r.cidr] }),
+      ),
+    );
+  });
+
+  test('tags the group with the fleet and mode the worker reads, and exports them', async () => {
+    const [group] = ofType('aws:autoscaling/group:Group');
+    expect(group?.inputs.tags).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ key: FLEET_TAG, value: 'shop', propagateAtLaunch: true }),
+        expect.objectContaining({ key: MODE_TAG, value: 'manual', propagateAtLaunch: true }),
+      ]),
+    );
+    expect(program.fleetTags).toEqual({ [FLEET_TAG]: 'shop', [MODE_TAG]: 'manual' });
+    expect(await valueOf(program.alertTopicArn)).toMatch(/^arn:aws:sns:/);
+  });
+
+  test('has every alarm for every instance group and load balancer, all sent to the alert topic', () => {
+    const alarms = ofType('aws:cloudwatch/metricAlarm:MetricAlarm');
+    const topic = ofType('aws:sns/topic:Topic')[0];
+    for (const group of ofType('aws:autoscaling/group:Group'))
+      for (const a of GROUP_ALARMS)
+        expect(alarms).toContainEqual(
+          expect.objectContaining({
+            inputs: expect.objectContaining({
+              metricName: a.metric,
+              dimensions: { AutoScalingGroupName: group.name },
+              alarmActions: [expect.stringContaining(topic?.name ?? '?')],
+            }) as unknown,
+          }),
+        );
+    for (const a of LOAD_BALANCER_ALARMS) expect(alarms.map((x) => x.inputs.metricName)).toContain(a.metric);
+  });
+
+  test('subscribes the cloud-medic API to the alerts over HTTPS', () => {
+    const [subscription] = ofType('aws:sns/topicSubscription:TopicSubscription');
+    expect(subscription?.inputs.protocol).toBe('https');
+    // The endpoint carries the API's credentials: it must reach the engine as a secret.
+    const endpoint = subscription?.inputs.endpoint as Record<string, unknown>;
+    expect(endpoint[SECRET_SIGNATURE]).toBe(SECRET_MARKER);
+    expect(endpoint.value).toMatch(/^https:\/\/.*\/api\/v1\/alerts\/cloudwatch$/);
+  });
+
+  describe('policies', () => {
+    test('no sensitive port is open to the world', () =>
+      expect(sensitivePortsOpenToWorld(resources)).toEqual([]));
+    test('storage and the topic are encrypted', () => expect(unencryptedStorage(resources)).toEqual([]));
+    test('the model registry blocks public access and keeps versions', () => {
+      expect(publicBuckets(resources)).toEqual([]);
+      expect(ofType('aws:s3/bucketVersioning:BucketVersioning')[0]?.inputs.versioningConfiguration).toEqual({
+        status: 'Enabled',
+      });
+    });
+    test('the worker policy has no wildcard action', () => expect(wildcardActions(resources)).toEqual([]));
+
+    test('each check finds the violation it is for', () => {
+      const bad: RegisteredResource[] = [
+        {
+          type: 'aws:ec2/securityGroup:SecurityGroup',
+          name: 'sg',
+          inputs: { ingress: [{ protocol: 'tcp', fromPort: 20, toPort: 25, cidrBlocks: ['0.0.0.0/0'] }] },
+        },
+        {
+          type: 'aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule',
+          name: 'rdp',
+          inputs: { ipProtocol: 'tcp', fromPort: 3389, toPort: 3389, cidrIpv6: '::/0' },
+        },
+        { type: 'aws:s3/bucket:Bucket', name: 'b', inputs: {} },
+        {
+          type: 'aws:ec2/launchTemplate:LaunchTemplate',
+          name: 'lt',
+          inputs: { blockDeviceMappings: [{ ebs: { encrypted: 'false' } }] },
+        },
+        {
+          type: 'aws:iam/rolePolicy:RolePolicy',
+          name: 'p',
+          inputs: { policy: JSON.stringify({ Statement: [{ Action: ['ec2:*'] }] }) },
+        },
+      ];
+      expect(sensitivePortsOpenToWorld(bad)).toHaveLength(2);
+      expect(unencryptedStorage(bad)).toHaveLength(2);
+      expect(publicBuckets(bad)).toHaveLength(1);
+      expect(wildcardActions(bad)).toEqual(['p: wildcard action ec2:*']);
+    });
+  });
+
+  test("the worker's IAM actions are exactly the AWS calls its activities make", () => {
+    const dir = join(__dirname, '..', '..', 'activities');
+    const services: Record<string, 'ec2' | 'cloudwatch' | 'autoscaling' | 's3'> = {
+      '@aws-sdk/client-ec2': 'ec2',
+      '@aws-sdk/client-cloudwatch': 'cloudwatch',
+      '@aws-sdk/client-auto-scaling': 'autoscaling',
+      '@aws-sdk/client-s3': 's3',
+    };
+    const called = new Set<string>();
+    for (const file of readdirSync(dir).filter(
+      (f) => f.endsWith('.ts') && !(OPERATOR_ONLY_SOURCES as readonly string[]).includes(f),
+    )) {
+      const source = readFileSync(join(dir, file), 'utf8');
+      for (const [, names, pkg] of source.matchAll(
+        /import\s*\{([^}]*)\}\s*from\s*'(@aws-sdk\/client-[a-z0-9-]+)'/g,
+      )) {
+        const service = services[pkg ?? ''];
+        if (!service) continue;
+        for (const name of (names ?? '').split(',').map((n) => n.trim()))
+          if (/^[A-Z]\w*Command$/.test(name) && source.includes(`new ${name}(`))
+            called.add(iamActionFor(service, name));
+      }
+    }
+    const granted = Object.values(WORKER_ACTIONS).flat();
+    expect([...called].sort()).toEqual([...granted].sort());
+    const policy = ofType('aws:iam/rolePolicy:RolePolicy')[0];
+    const statements = (JSON.parse(String(policy?.inputs.policy)) as { Statement: { Action: string[] }[] })
+      .Statement;
+    const inPolicy = statements.flatMap((s) => s.Action).filter((a) => !a.startsWith('kms:'));
+    expect(inPolicy.sort()).toEqual([...granted].sort());
+  });
+});
