@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { mapAlert, DEFAULT_ALERT_MAPPING, type AlertMapping } from '../domain/alert-mapping';
+import {
+  mapAlert,
+  DEFAULT_ALERT_MAPPING,
+  type AlertLabels,
+  type AlertMapping,
+} from '../domain/alert-mapping';
 import type { IncidentService } from './incident-service';
 
 const labelSet = z.record(z.string().max(256), z.string().max(4096));
@@ -40,6 +45,24 @@ export interface AlertOutcome {
 
 const CONCURRENCY = 16;
 
+/** One alert from any source: a firing alert opens or joins, a resolved one is recorded. */
+export async function ingestAlert(
+  alert: AlertLabels,
+  status: 'firing' | 'resolved',
+  source: string,
+  incidents: IncidentService,
+  mapping: AlertMapping = DEFAULT_ALERT_MAPPING,
+): Promise<Omit<AlertOutcome, 'fingerprint'>> {
+  const mapped = mapAlert(alert, source, mapping);
+  if (!mapped.ok) return { action: 'ignored', reason: mapped.reason };
+  if (status === 'resolved') {
+    const incidentId = await incidents.recordResolved(mapped.request);
+    return incidentId ? { action: 'resolved-recorded', incidentId } : { action: 'resolved-no-open-incident' };
+  }
+  const opened = await incidents.open(mapped.request);
+  return { action: opened.created ? 'opened' : 'joined', incidentId: opened.incidentId };
+}
+
 /** Firing alerts open or join incidents; resolved alerts are recorded on the open incident. */
 export async function ingestAlertmanager(
   payload: AlertmanagerPayload,
@@ -53,25 +76,14 @@ export async function ingestAlertmanager(
       const index = next++;
       const alert = payload.alerts[index];
       if (!alert) continue;
-      const mapped = mapAlert(alert, `alertmanager:${payload.receiver}`, mapping);
-      const fingerprint = alert.fingerprint;
-      if (!mapped.ok) {
-        outcomes[index] = { fingerprint, action: 'ignored', reason: mapped.reason };
-        continue;
-      }
-      if (alert.status === 'resolved') {
-        const incidentId = await incidents.recordResolved(mapped.request);
-        outcomes[index] = incidentId
-          ? { fingerprint, action: 'resolved-recorded', incidentId }
-          : { fingerprint, action: 'resolved-no-open-incident' };
-        continue;
-      }
-      const opened = await incidents.open(mapped.request);
-      outcomes[index] = {
-        fingerprint,
-        action: opened.created ? 'opened' : 'joined',
-        incidentId: opened.incidentId,
-      };
+      const outcome = await ingestAlert(
+        alert,
+        alert.status,
+        `alertmanager:${payload.receiver}`,
+        incidents,
+        mapping,
+      );
+      outcomes[index] = { fingerprint: alert.fingerprint, ...outcome };
     }
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, payload.alerts.length) }, worker));

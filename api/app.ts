@@ -5,6 +5,7 @@ import { alertmanagerPayloadSchema, ingestAlertmanager } from './alerts';
 import type { PayloadCodec } from '@temporalio/common';
 import { requireBearerToken } from './auth';
 import { codecServer } from './codec-server';
+import { cloudWatchAlertRoute, type SnsSettings } from './cloudwatch-route';
 import { httpMetrics, registry } from './metrics';
 import { openApiDocument } from './openapi';
 import { ApiError, errorHandler, notFoundRoute, validationError } from './errors';
@@ -20,6 +21,8 @@ export interface AppDeps {
   incidents: IncidentService;
   health: HealthProbe;
   adminToken: string;
+  /** How SNS deliveries are verified; without it the CloudWatch route is not served. */
+  sns?: SnsSettings;
   /** Present when payloads are encrypted: serves the codec endpoints for the Web UI. */
   codec?: { codec: PayloadCodec; uiOrigin: string };
 }
@@ -113,6 +116,9 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
 
+  // Outside the bearer-only router: SNS can send credentials only in the URL (Basic).
+  if (deps.sns)
+    app.use('/api/v1/alerts/cloudwatch', cloudWatchAlertRoute(deps.adminToken, deps.sns, deps.incidents));
   app.use('/api/v1', api);
   if (deps.codec) app.use('/codec', codecServer(deps.codec.codec, deps.adminToken, deps.codec.uiOrigin));
   // Prometheus scrapes with the same bearer token (scrape_config authorization.credentials).

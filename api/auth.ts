@@ -19,6 +19,20 @@ export function loadOrCreateAdminToken(dataDir: string): string {
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
+/**
+ * The token in an Authorization header. Basic (the token as password) is for senders that can only
+ * put credentials in a URL, such as SNS HTTPS subscriptions.
+ */
+function presentedToken(header: string, allowBasic: boolean): string | undefined {
+  const bearer = /^Bearer (.+)$/.exec(header);
+  if (bearer) return bearer[1];
+  const basic = allowBasic ? /^Basic ([A-Za-z0-9+/=]+)$/.exec(header) : null;
+  if (!basic?.[1]) return undefined;
+  const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon < 0 ? undefined : decoded.slice(colon + 1);
+}
+
 export interface AuthFailureLimit {
   /** Failed attempts allowed per client address within the window. */
   maxFailures: number;
@@ -35,6 +49,7 @@ const MAX_TRACKED_CLIENTS = 10_000;
 export function requireBearerToken(
   token: string,
   limit: AuthFailureLimit = DEFAULT_AUTH_FAILURE_LIMIT,
+  options: { allowBasic?: boolean } = {},
 ): RequestHandler {
   const expected = digest(token);
   const failures = new Map<string, { count: number; resetAt: number }>();
@@ -48,9 +63,8 @@ export function requireBearerToken(
       next(new ApiError('too_many_requests', 'Too many failed authentication attempts; try again later'));
       return;
     }
-    const header = req.headers.authorization ?? '';
-    const match = /^Bearer (.+)$/.exec(header);
-    if (!match || !timingSafeEqual(digest(match[1]), expected)) {
+    const presented = presentedToken(req.headers.authorization ?? '', options.allowBasic === true);
+    if (presented === undefined || !timingSafeEqual(digest(presented), expected)) {
       if (current) current.count++;
       else {
         // Bounded memory under a flood of distinct addresses: forget the oldest entry first.

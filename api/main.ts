@@ -6,6 +6,7 @@ import { dataConverterFromConfig } from '../codec';
 import { createApp } from './app';
 import { loadOrCreateAdminToken } from './auth';
 import { IncidentService } from './incident-service';
+import { cachedCertificates, confirmByVisiting } from './sns';
 
 const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> =>
   Promise.race([
@@ -22,6 +23,12 @@ async function run(): Promise<void> {
   const app = createApp({
     incidents: new IncidentService(temporal, config.temporalUiUrl),
     adminToken: loadOrCreateAdminToken(config.dataDir),
+    sns: {
+      certificates: cachedCertificates(),
+      confirmSubscription: confirmByVisiting,
+      allowedTopicArns: config.snsTopicArns,
+      maxAgeMs: 60 * 60_000,
+    },
     ...(dataConverter.payloadCodecs?.[0]
       ? { codec: { codec: dataConverter.payloadCodecs[0], uiOrigin: new URL(config.temporalUiUrl).origin } }
       : {}),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { alertmanagerPayloadSchema } from './alerts';
+import { snsMessageSchema } from './sns';
 import { ERROR_STATUS } from './errors';
 import { createIncidentSchema, decisionSchema, listIncidentsQuerySchema } from './schemas';
 
@@ -101,6 +102,18 @@ export function openApiDocument() {
           responses: {
             '200': { description: 'per-alert outcomes' },
             '400': errorResponse('not a version 4 payload'),
+          },
+        },
+      },
+      '/alerts/cloudwatch': {
+        post: {
+          summary: 'CloudWatch alarms delivered by Amazon SNS over HTTP(S) (Basic or Bearer token)',
+          requestBody: body(snsMessageSchema),
+          responses: {
+            '200': { description: 'subscription confirmed, alarm outcome, or a redelivery acknowledged' },
+            '400': errorResponse('not an SNS message, or its Message is not a CloudWatch alarm'),
+            '401': errorResponse('bad credentials, or the signature, certificate URL or age does not verify'),
+            '403': errorResponse('the topic is not allowed to deliver here'),
           },
         },
       },

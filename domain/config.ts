@@ -31,6 +31,8 @@ export interface MedicConfig {
   /** How long an incident waits for a remediation slot before it escalates. */
   leaseWait: string;
   webhookUrl?: string;
+  /** SNS topics allowed to deliver CloudWatch alarms; empty = any topic with a valid signature. */
+  snsTopicArns: string[];
   /** S3 bucket of the model registry (versioned artifacts and the active pointer per model). */
   modelBucket: string;
   /** `id:base64key,…`; unset = payloads are not encrypted (see codec/). */
@@ -97,6 +99,10 @@ export function loadConfig(env: Record<string, string | undefined>): MedicConfig
     leaseWait: leaseWait(env),
     webhookUrl: env.MEDIC_WEBHOOK_URL || undefined,
     modelBucket: env.MEDIC_MODEL_BUCKET || 'cloud-medic-models',
+    snsTopicArns: (env.MEDIC_SNS_TOPIC_ARNS ?? '')
+      .split(',')
+      .map((a) => a.trim())
+      .filter((a) => a !== ''),
     payloadKeysSpec: env.MEDIC_PAYLOAD_KEYS || undefined,
     payloadKeyId: env.MEDIC_PAYLOAD_KEY_ID || undefined,
   };

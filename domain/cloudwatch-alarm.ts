@@ -1,0 +1,56 @@
+import type { AlertLabels } from './alert-mapping';
+
+/**
+ * A CloudWatch alarm state change (the JSON in an SNS notification's Message) as alert labels, so
+ * it maps to incidents the same way as every other alert source.
+ */
+export interface CloudWatchAlarm {
+  AlarmName: string;
+  AlarmDescription?: string | null;
+  NewStateValue: 'ALARM' | 'OK' | 'INSUFFICIENT_DATA';
+  NewStateReason?: string;
+  StateChangeTime?: string;
+  Region?: string;
+  Trigger?: {
+    MetricName?: string;
+    Namespace?: string;
+    Dimensions?: { name?: string; value?: string; Name?: string; Value?: string }[];
+  };
+}
+
+/** Metric name → the alert name the alert mapping knows (its kind table). */
+const ALERT_NAME_BY_METRIC: Record<string, string> = {
+  StatusCheckFailed: 'StatusCheckFailed',
+  StatusCheckFailed_Instance: 'StatusCheckFailed',
+  StatusCheckFailed_System: 'StatusCheckFailed',
+  CPUUtilization: 'HighCPU',
+};
+
+const RESOURCE_DIMENSIONS = ['InstanceId', 'AutoScalingGroupName', 'LoadBalancer', 'DBInstanceIdentifier'];
+
+/** `medic_kind=cpu-high medic_mode=manual severity=high` in the alarm description become labels. */
+function descriptionLabels(description: string | null | undefined): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const [, key, value] of (description ?? '').matchAll(/\b(medic_kind|medic_mode|severity)=([\w-]+)/g))
+    if (key && value) labels[key] = value;
+  return labels;
+}
+
+export type AlarmState = 'firing' | 'resolved' | 'unknown';
+
+export function alarmToAlert(alarm: CloudWatchAlarm): { state: AlarmState; alert: AlertLabels } {
+  const dimensions = new Map(
+    (alarm.Trigger?.Dimensions ?? []).map((d) => [d.name ?? d.Name ?? '', d.value ?? d.Value ?? '']),
+  );
+  const resourceDimension = RESOURCE_DIMENSIONS.find((d) => dimensions.get(d));
+  const metric = alarm.Trigger?.MetricName ?? '';
+  const labels: Record<string, string> = {
+    alertname: ALERT_NAME_BY_METRIC[metric] ?? metric,
+    alarm_name: alarm.AlarmName,
+    ...(resourceDimension ? { resource_id: dimensions.get(resourceDimension) ?? '' } : {}),
+    ...descriptionLabels(alarm.AlarmDescription),
+  };
+  const state =
+    alarm.NewStateValue === 'ALARM' ? 'firing' : alarm.NewStateValue === 'OK' ? 'resolved' : 'unknown';
+  return { state, alert: { labels, annotations: { summary: alarm.NewStateReason ?? '' } } };
+}
