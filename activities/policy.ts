@@ -13,6 +13,8 @@ export interface IncidentPolicy {
   circuitBreakerWindowMinutes?: number;
   /** Absent in histories recorded before the blast-radius budget existed. */
   leaseWait?: string;
+  /** Absent in histories recorded before flapping suppression existed. */
+  flapCooldown?: string;
 }
 
 /**
@@ -31,6 +33,7 @@ export function createPolicyActivities(config: MedicConfig) {
       circuitBreakerThreshold: config.circuitBreakerThreshold,
       circuitBreakerWindowMinutes: config.circuitBreakerWindowMinutes,
       leaseWait: config.leaseWait,
+      flapCooldown: config.flapCooldown,
     };
   }
   return { loadIncidentPolicy };

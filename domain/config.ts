@@ -30,6 +30,11 @@ export interface MedicConfig {
   maxDestructivePerHour: number;
   /** How long an incident waits for a remediation slot before it escalates. */
   leaseWait: string;
+  /**
+   * After an incident closes, the same alert within this cool-down is recorded on it instead of
+   * opening a new one (flapping suppression); `0` turns it off.
+   */
+  flapCooldown: string;
   webhookUrl?: string;
   /** SNS topics allowed to deliver CloudWatch alarms; empty = any topic with a valid signature. */
   snsTopicArns: string[];
@@ -54,6 +59,13 @@ function positiveNumber(env: Record<string, string | undefined>, name: string, f
   const value = Number(raw);
   if (!Number.isFinite(value) || value <= 0)
     throw new ConfigError(`${name} must be a positive number, got "${raw}"`);
+  return value;
+}
+
+function flapCooldown(env: Record<string, string | undefined>): string {
+  const value = env.MEDIC_FLAP_COOLDOWN ?? '10m';
+  if (value !== '0' && parseDuration(value) === undefined)
+    throw new ConfigError(`MEDIC_FLAP_COOLDOWN must look like 10m or 90s, or be 0, got "${value}"`);
   return value;
 }
 
@@ -97,6 +109,7 @@ export function loadConfig(env: Record<string, string | undefined>): MedicConfig
     maxConcurrentRemediations: positiveNumber(env, 'MEDIC_MAX_CONCURRENT_REMEDIATIONS', 1),
     maxDestructivePerHour: positiveNumber(env, 'MEDIC_MAX_DESTRUCTIVE_PER_HOUR', 10),
     leaseWait: leaseWait(env),
+    flapCooldown: flapCooldown(env),
     webhookUrl: env.MEDIC_WEBHOOK_URL || undefined,
     modelBucket: env.MEDIC_MODEL_BUCKET || 'cloud-medic-models',
     snsTopicArns: (env.MEDIC_SNS_TOPIC_ARNS ?? '')

@@ -151,6 +151,10 @@ export interface IncidentState {
   diagnosis?: Diagnosis;
   decision?: Decision & { at: string };
   report?: IncidentReport;
+  /** When the incident reached its final status. */
+  closedAt?: string;
+  /** Alerts that arrived during the cool-down after closing (flapping), recorded instead of reopening. */
+  repeatsAfterClose?: number;
 }
 
 export function isTerminal(status: IncidentStatus): boolean {

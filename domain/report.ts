@@ -11,7 +11,10 @@ export function buildReport(state: IncidentState, steps: StepRecord[], conclusio
   const evidence = state.diagnosis?.findings.length
     ? ` Diagnosis: ${state.diagnosis.findings.join(' ')}`
     : '';
-  const issueDetected = `${state.summary}${evidence}`;
+  const flapping = state.repeatsAfterClose
+    ? ` The alert came back ${state.repeatsAfterClose} time(s) within the cool-down after closing (flapping); those repeats were recorded here, not opened as new incidents.`
+    : '';
+  const issueDetected = `${state.summary}${evidence}${flapping}`;
   const reason = succeeded
     ? succeeded.reason
     : state.plan.length > 0

@@ -123,6 +123,15 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
     alertsReceived++;
     state.alerts.push(alert);
     if (state.alerts.length > MAX_ALERTS_KEPT) state.alerts.shift();
+    if (state.closedAt !== undefined && alert.status !== 'resolved') {
+      state.repeatsAfterClose = (state.repeatsAfterClose ?? 0) + 1;
+      if (state.repeatsAfterClose <= MAX_ALERTS_KEPT || state.repeatsAfterClose % 100 === 0)
+        record(
+          `The alert came back within the cool-down after this incident closed (${state.repeatsAfterClose} time(s)): recorded here, not opened anew. ${alert.summary}`,
+          { outcome: 'info' },
+        );
+      return;
+    }
     // Under an alert storm the timeline notes the first repeats and then every hundredth, so it
     // stays readable and bounded; the alert count stays exact.
     if (alert.status !== 'resolved' && alertsReceived > MAX_ALERTS_KEPT && alertsReceived % 100 !== 0) return;
@@ -208,6 +217,14 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
       link: incidentLink,
     });
     record(`Notified: ${headline} (${sent.detail})`, { outcome: 'info' });
+    if (patched('flap-cooldown')) {
+      state.closedAt = now();
+      // Staying open (and queryable) through the cool-down is what lets a repeat alert join this
+      // incident instead of starting a new one.
+      const cooldownMs = parseDuration(policy.flapCooldown ?? '0') ?? 0;
+      if (cooldownMs > 0) await sleep(cooldownMs);
+      state.report = buildReport(state, steps, conclusion);
+    }
     await condition(allHandlersFinished);
     return state.report;
   };

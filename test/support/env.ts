@@ -38,6 +38,8 @@ export function testConfig(overrides: Record<string, string> = {}): MedicConfig 
     MEDIC_METRIC_PERIOD_SECONDS: '10',
     MEDIC_VERIFY_INTERVAL_SECONDS: '2',
     MEDIC_VERIFY_TIMEOUT_SECONDS: '10',
+    // Incidents complete as soon as they close; the flapping test sets its own cool-down.
+    MEDIC_FLAP_COOLDOWN: '0',
     ...overrides,
   });
 }
