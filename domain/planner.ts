@@ -46,7 +46,7 @@ export function planRemediation(kind: IncidentKind, diagnosis: Diagnosis): Remed
 /** Why the plan is empty, for the report of an incident that has nothing safe to do. */
 export function explainEmptyPlan(kind: IncidentKind, diagnosis: Diagnosis): string {
   if (!diagnosis.exists)
-    return 'The resource does not exist in this account and region: nothing to remediate.';
+    return 'Unknown resource: it does not exist in this account and region, so there is nothing to remediate.';
   if (diagnosis.state === 'terminated' || diagnosis.state === 'shutting-down') {
     return `The instance is ${diagnosis.state}; it cannot be healed in place and replacing it needs a person.`;
   }

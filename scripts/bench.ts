@@ -5,6 +5,7 @@ import { startMonitorFromConfig } from '../activities/monitor-starter';
 import { createApiClient } from '../cli/api-client';
 import { loadConfig } from '../domain/config';
 import type { IncidentReport, TimelineEntry } from '../domain/incident';
+import { stormBench } from './bench-storm';
 
 /**
  * `make bench`: latency figures of the spine on the local stack, printed as a table. Faults are
@@ -47,7 +48,18 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? NaN;
 };
 
+async function storm(): Promise<void> {
+  const lines = await stormBench(api, {
+    alerts: Number(process.env.MEDIC_BENCH_STORM_ALERTS ?? 10_000),
+    resources: Number(process.env.MEDIC_BENCH_STORM_RESOURCES ?? 100),
+    batch: 1000,
+  });
+  console.log(`\nalert ingestion and storm — ${new Date().toISOString()}\n`);
+  for (const line of lines) console.log(line);
+}
+
 async function main(): Promise<void> {
+  if (process.env.MEDIC_BENCH_ONLY === 'storm') return storm();
   const aws = createAwsClients({ region: config.awsRegion, endpoint: config.awsEndpoint });
   const chaos = createChaos(aws.ec2, aws.cloudwatch);
   const fleetName = `bench-${Date.now().toString(36)}`;
@@ -161,6 +173,7 @@ async function main(): Promise<void> {
         .padStart(9)}`,
     );
   }
+  await storm();
 }
 
 main().catch((err) => {

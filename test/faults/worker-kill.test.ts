@@ -38,6 +38,7 @@ describe('the worker is killed with SIGKILL at random points during remediation'
         AWS_ENDPOINT_URL: proxy.url,
         MEDIC_DATA_DIR: dataDir,
         MEDIC_METRIC_PERIOD_SECONDS: '10',
+        MEDIC_FLAP_COOLDOWN: '0',
         MEDIC_VERIFY_INTERVAL_SECONDS: '1',
         MEDIC_VERIFY_TIMEOUT_SECONDS: '10',
         MEDIC_MAX_CONCURRENT_REMEDIATIONS: String(INCIDENTS),
