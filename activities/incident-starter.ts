@@ -24,7 +24,12 @@ export interface OpenedIncident {
  * with a FAIL conflict policy tells us which case we are in; if the open incident closes between
  * the start and the signal, we try once more and open a new one.
  */
-export async function openOrJoinIncident(client: Client, request: IncidentRequest): Promise<OpenedIncident> {
+export async function openOrJoinIncident(
+  client: Client,
+  request: IncidentRequest,
+  /** Identical alerts this call stands for (an ingestion batch groups them): one signal, not n. */
+  alertCount = 1,
+): Promise<OpenedIncident> {
   const incidentId = incidentWorkflowId(request.resourceId, request.kind);
   const alert = {
     source: request.source ?? 'api',
@@ -47,13 +52,14 @@ export async function openOrJoinIncident(client: Client, request: IncidentReques
           { key: MEDIC_MODE, value: request.mode ?? 'pending' },
         ],
       });
+      if (alertCount > 1) await handle.signal(alertSignal, { ...alert, count: alertCount - 1 });
       return { incidentId, runId: handle.firstExecutionRunId, created: true };
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
     try {
       const handle = client.workflow.getHandle(incidentId);
-      await handle.signal(alertSignal, alert);
+      await handle.signal(alertSignal, alertCount > 1 ? { ...alert, count: alertCount } : alert);
       const description = await handle.describe();
       return { incidentId, runId: description.runId, created: false };
     } catch (err) {

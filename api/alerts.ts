@@ -5,6 +5,7 @@ import {
   type AlertLabels,
   type AlertMapping,
 } from '../domain/alert-mapping';
+import type { IncidentRequest } from '../domain/incident';
 import type { IncidentService } from './incident-service';
 
 const labelSet = z.record(z.string().max(256), z.string().max(4096));
@@ -63,29 +64,57 @@ export async function ingestAlert(
   return { action: opened.created ? 'opened' : 'joined', incidentId: opened.incidentId };
 }
 
-/** Firing alerts open or join incidents; resolved alerts are recorded on the open incident. */
+/**
+ * Firing alerts open or join incidents; resolved alerts are recorded on the open incident. Alerts
+ * of one payload for the same resource, kind and status are grouped: one Temporal call carries
+ * their count, so a storm costs a call per incident per batch instead of one per alert.
+ */
 export async function ingestAlertmanager(
   payload: AlertmanagerPayload,
   incidents: IncidentService,
   mapping: AlertMapping = DEFAULT_ALERT_MAPPING,
 ): Promise<AlertOutcome[]> {
   const outcomes: AlertOutcome[] = new Array<AlertOutcome>(payload.alerts.length);
+  const groups = new Map<
+    string,
+    { request: IncidentRequest; status: 'firing' | 'resolved'; indices: number[] }
+  >();
+  payload.alerts.forEach((alert, index) => {
+    const mapped = mapAlert(alert, `alertmanager:${payload.receiver}`, mapping);
+    if (!mapped.ok) {
+      outcomes[index] = { fingerprint: alert.fingerprint, action: 'ignored', reason: mapped.reason };
+      return;
+    }
+    const key = `${alert.status}|${mapped.request.resourceId}|${mapped.request.kind}`;
+    const group = groups.get(key);
+    if (group) group.indices.push(index);
+    else groups.set(key, { request: mapped.request, status: alert.status, indices: [index] });
+  });
+  const pending = [...groups.values()];
   let next = 0;
   const worker = async () => {
-    while (next < payload.alerts.length) {
-      const index = next++;
-      const alert = payload.alerts[index];
-      if (!alert) continue;
-      const outcome = await ingestAlert(
-        alert,
-        alert.status,
-        `alertmanager:${payload.receiver}`,
-        incidents,
-        mapping,
-      );
-      outcomes[index] = { fingerprint: alert.fingerprint, ...outcome };
+    while (next < pending.length) {
+      const group = pending[next++];
+      if (!group) continue;
+      const fingerprintOf = (i: number) => payload.alerts[i]?.fingerprint;
+      if (group.status === 'resolved') {
+        const incidentId = await incidents.recordResolved(group.request);
+        for (const i of group.indices)
+          outcomes[i] = incidentId
+            ? { fingerprint: fingerprintOf(i), action: 'resolved-recorded', incidentId }
+            : { fingerprint: fingerprintOf(i), action: 'resolved-no-open-incident' };
+        continue;
+      }
+      const opened = await incidents.open(group.request, group.indices.length);
+      group.indices.forEach((i, n) => {
+        outcomes[i] = {
+          fingerprint: fingerprintOf(i),
+          action: opened.created && n === 0 ? 'opened' : 'joined',
+          incidentId: opened.incidentId,
+        };
+      });
     }
   };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, payload.alerts.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, pending.length) }, worker));
   return outcomes;
 }

@@ -54,8 +54,8 @@ export class IncidentService {
     return `${this.webUiBase}/namespaces/${this.temporal.options.namespace}/workflows/${encodeURIComponent(id)}/${runId}/history`;
   }
 
-  async open(request: IncidentRequest): Promise<OpenedIncident> {
-    return openOrJoinIncident(this.temporal, request);
+  async open(request: IncidentRequest, alertCount = 1): Promise<OpenedIncident> {
+    return openOrJoinIncident(this.temporal, request, alertCount);
   }
 
   async recordResolved(request: IncidentRequest): Promise<string | undefined> {

@@ -87,6 +87,8 @@ export interface Alert {
   at: string;
   /** A resolved alert is recorded on the incident; it does not stop a remediation in flight. */
   status?: 'firing' | 'resolved';
+  /** How many identical alerts this one stands for (grouped at ingestion); 1 when absent. */
+  count?: number;
 }
 
 export interface Diagnosis {
@@ -151,6 +153,8 @@ export interface IncidentState {
   diagnosis?: Diagnosis;
   decision?: Decision & { at: string };
   report?: IncidentReport;
+  /** Every alert that joined this incident, exactly (the alerts list keeps only the latest). */
+  alertCount?: number;
   /** When the incident reached its final status. */
   closedAt?: string;
   /** Alerts that arrived during the cool-down after closing (flapping), recorded instead of reopening. */

@@ -44,6 +44,7 @@ up() {
     port_free "$TEMPORAL_PORT" || { echo "stack: port $TEMPORAL_PORT is taken by another process" >&2; exit 1; }
     start temporal "$TEMPORAL_BIN" server start-dev --ip 127.0.0.1 --port "$TEMPORAL_PORT" --ui-port "$TEMPORAL_UI_PORT" \
       --db-filename "$MEDIC_DATA_DIR/temporal.db" --log-level warn \
+      --sqlite-pragma journal_mode=wal --sqlite-pragma synchronous=normal \
       --search-attribute MedicResource=Keyword --search-attribute MedicKind=Keyword \
       --search-attribute MedicStatus=Keyword --search-attribute MedicSeverity=Keyword \
       --search-attribute MedicMode=Keyword || true

@@ -120,11 +120,13 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
   setHandler(incidentStateQuery, () => state);
   const leases = leaseClient();
   setHandler(alertSignal, (alert) => {
-    alertsReceived++;
+    const count = Math.max(1, Math.floor(alert.count ?? 1));
+    alertsReceived += count;
+    state.alertCount = alertsReceived;
     state.alerts.push(alert);
     if (state.alerts.length > MAX_ALERTS_KEPT) state.alerts.shift();
     if (state.closedAt !== undefined && alert.status !== 'resolved') {
-      state.repeatsAfterClose = (state.repeatsAfterClose ?? 0) + 1;
+      state.repeatsAfterClose = (state.repeatsAfterClose ?? 0) + count;
       if (state.repeatsAfterClose <= MAX_ALERTS_KEPT || state.repeatsAfterClose % 100 === 0)
         record(
           `The alert came back within the cool-down after this incident closed (${state.repeatsAfterClose} time(s)): recorded here, not opened anew. ${alert.summary}`,

@@ -8,7 +8,7 @@ import { createChaos } from '../../activities/chaos';
 import { openOrJoinIncident } from '../../activities/incident-starter';
 import type { IncidentKind, IncidentReport, IncidentRequest, IncidentStatus } from '../../domain/incident';
 import { decisionUpdate, incidentStateQuery } from '../../workflows/messages';
-import { ROOT } from '../support/env';
+import { eventually, ROOT } from '../support/env';
 import { startHarness, type MedicHarness } from '../support/harness';
 
 let h: MedicHarness;
@@ -239,6 +239,26 @@ describe('dedup of repeat alerts', () => {
       `WorkflowId = '${first.incidentId}' AND ExecutionStatus = 'Running'`,
     );
     expect(open.count).toBe(1);
+    await handle.executeUpdate(decisionUpdate, { args: [{ decision: 'decline', by: 'test' }] });
+    await handle.result();
+  });
+
+  test('alerts grouped at ingestion count as many as they stand for, whether they open or join', async () => {
+    const instanceId = await newInstance('manual');
+    await chaos.stopInstance(instanceId);
+    const request = { resourceId: instanceId, kind: 'instance-stopped' as const, source: 'storm' };
+    const opened = await openOrJoinIncident(env.client, request, 250);
+    expect(opened.created).toBe(true);
+    const joined = await openOrJoinIncident(env.client, request, 50);
+    expect(joined).toMatchObject({ created: false, incidentId: opened.incidentId });
+    const handle = env.client.workflow.getHandle(opened.incidentId);
+    await waitForStatus(handle, 'awaiting_approval');
+    // Signals are applied in order before the workflow's next task: the count settles at exactly 300.
+    await eventually(
+      async () => ((await handle.query(incidentStateQuery)).alertCount === 300 ? true : undefined),
+      10_000,
+      '300 alerts',
+    );
     await handle.executeUpdate(decisionUpdate, { args: [{ decision: 'decline', by: 'test' }] });
     await handle.result();
   });
