@@ -15,6 +15,8 @@ export interface IncidentPolicy {
   leaseWait?: string;
   /** Absent in histories recorded before flapping suppression existed. */
   flapCooldown?: string;
+  /** Absent in histories recorded before quorum approvals existed. */
+  quorum?: Record<string, number>;
 }
 
 /**
@@ -34,6 +36,7 @@ export function createPolicyActivities(config: MedicConfig) {
       circuitBreakerWindowMinutes: config.circuitBreakerWindowMinutes,
       leaseWait: config.leaseWait,
       flapCooldown: config.flapCooldown,
+      quorum: config.quorum,
     };
   }
   return { loadIncidentPolicy };

@@ -11,6 +11,7 @@ import type { Decision, IncidentRequest, IncidentState } from '../domain/inciden
 import {
   decisionUpdate,
   incidentStateQuery,
+  DECISION_REFUSED,
   INVALID_DECISION,
   NOT_AWAITING_DECISION,
   type DecisionAck,
@@ -40,7 +41,22 @@ export interface IncidentSummary {
 
 export type IncidentDetail = IncidentSummary &
   Partial<
-    Pick<IncidentState, 'plan' | 'timeline' | 'report' | 'diagnosis' | 'summary' | 'alerts' | 'decision'>
+    Pick<
+      IncidentState,
+      | 'plan'
+      | 'timeline'
+      | 'report'
+      | 'diagnosis'
+      | 'summary'
+      | 'alerts'
+      | 'decision'
+      | 'planHash'
+      | 'approvals'
+      | 'approvalsRequired'
+      | 'alertCount'
+      | 'closedAt'
+      | 'repeatsAfterClose'
+    >
   >;
 
 /** The API's view of incidents: Temporal is the system of record, visibility the index. */
@@ -115,6 +131,7 @@ export class IncidentService {
     try {
       const state = await this.temporal.workflow.getHandle(id, info.runId).query(incidentStateQuery);
       const { plan, timeline, report, diagnosis, summary: text, alerts, decision } = state;
+      const { planHash, approvals, approvalsRequired, alertCount, closedAt, repeatsAfterClose } = state;
       return {
         ...summary,
         status: summary.status === 'failed' ? 'failed' : state.status,
@@ -127,6 +144,12 @@ export class IncidentService {
         summary: text,
         alerts,
         decision,
+        planHash,
+        approvals,
+        approvalsRequired,
+        alertCount,
+        closedAt,
+        repeatsAfterClose,
       };
     } catch (err) {
       // Without a worker the state cannot be queried; the index still says where it stands.
@@ -148,7 +171,8 @@ export class IncidentService {
       return { id, ...ack };
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
-        if (err.cause.type === NOT_AWAITING_DECISION) throw new ApiError('conflict', err.cause.message);
+        if (err.cause.type === NOT_AWAITING_DECISION || err.cause.type === DECISION_REFUSED)
+          throw new ApiError('conflict', err.cause.message);
         if (err.cause.type === INVALID_DECISION) throw new ApiError('bad_request', err.cause.message);
       }
       if (err instanceof WorkflowNotFoundError)

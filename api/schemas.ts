@@ -28,6 +28,10 @@ export const decisionSchema = z.strictObject({
   decision: z.enum(DECISIONS),
   by: z.string().trim().min(1).max(200),
   reason: z.string().max(2000).optional(),
+  planHash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'the planHash shown on the incident (64 hex characters)')
+    .optional(),
 });
 
 export const listIncidentsQuerySchema = z.strictObject({

@@ -1,6 +1,7 @@
 import type { Mode } from './incident';
 import { parseDuration } from './duration';
 import { parseModeTag } from './mode';
+import { parseQuorum } from './approval';
 
 /** Everything a process reads from its environment, parsed in one place with clear errors. */
 export interface MedicConfig {
@@ -35,6 +36,8 @@ export interface MedicConfig {
    * opening a new one (flapping suppression); `0` turns it off.
    */
   flapCooldown: string;
+  /** Distinct approvers each action type needs (`MEDIC_QUORUM=replace-instance=2`); 1 when absent. */
+  quorum: Record<string, number>;
   webhookUrl?: string;
   /** SNS topics allowed to deliver CloudWatch alarms; empty = any topic with a valid signature. */
   snsTopicArns: string[];
@@ -67,6 +70,14 @@ function flapCooldown(env: Record<string, string | undefined>): string {
   if (value !== '0' && parseDuration(value) === undefined)
     throw new ConfigError(`MEDIC_FLAP_COOLDOWN must look like 10m or 90s, or be 0, got "${value}"`);
   return value;
+}
+
+function quorum(env: Record<string, string | undefined>): Record<string, number> {
+  try {
+    return parseQuorum(env.MEDIC_QUORUM ?? '');
+  } catch (err) {
+    throw new ConfigError(`MEDIC_QUORUM: ${(err as Error).message}`);
+  }
 }
 
 function leaseWait(env: Record<string, string | undefined>): string {
@@ -110,6 +121,7 @@ export function loadConfig(env: Record<string, string | undefined>): MedicConfig
     maxDestructivePerHour: positiveNumber(env, 'MEDIC_MAX_DESTRUCTIVE_PER_HOUR', 10),
     leaseWait: leaseWait(env),
     flapCooldown: flapCooldown(env),
+    quorum: quorum(env),
     webhookUrl: env.MEDIC_WEBHOOK_URL || undefined,
     modelBucket: env.MEDIC_MODEL_BUCKET || 'cloud-medic-models',
     snsTopicArns: (env.MEDIC_SNS_TOPIC_ARNS ?? '')

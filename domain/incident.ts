@@ -1,3 +1,4 @@
+import type { ApprovalRecord } from './approval';
 /** The vocabulary of an incident, shared by workflows, activities, the API and the CLI. */
 
 export const INCIDENT_KINDS = ['instance-stopped', 'status-check-failed', 'cpu-high'] as const;
@@ -38,17 +39,20 @@ export interface Decision {
   decision: DecisionKind;
   by: string;
   reason?: string;
+  /** The plan hash the decider saw (GET /incidents/:id → planHash); required when a quorum applies. */
+  planHash?: string;
 }
 
 /** Workflow-side check of a decision: the API validates too, but the workflow must not trust its callers. */
 export function isDecision(value: unknown): value is Decision {
   if (typeof value !== 'object' || value === null) return false;
-  const { decision, by, reason } = value as Record<string, unknown>;
+  const { decision, by, reason, planHash } = value as Record<string, unknown>;
   return (
     DECISIONS.includes(decision as DecisionKind) &&
     typeof by === 'string' &&
     by.trim() !== '' &&
-    (reason === undefined || typeof reason === 'string')
+    (reason === undefined || typeof reason === 'string') &&
+    (planHash === undefined || typeof planHash === 'string')
   );
 }
 
@@ -153,6 +157,12 @@ export interface IncidentState {
   diagnosis?: Diagnosis;
   decision?: Decision & { at: string };
   report?: IncidentReport;
+  /** Hash of the current plan: approvals are bound to it. */
+  planHash?: string;
+  /** Approvals given so far for the current plan. */
+  approvals?: ApprovalRecord[];
+  /** Distinct approvers the current plan needs. */
+  approvalsRequired?: number;
   /** Every alert that joined this incident, exactly (the alerts list keeps only the latest). */
   alertCount?: number;
   /** When the incident reached its final status. */

@@ -20,8 +20,13 @@ export function buildReport(state: IncidentState, steps: StepRecord[], conclusio
     : state.plan.length > 0
       ? `Planned: ${state.plan.map((s) => `${s.action} — ${s.reason}`).join(' Then ')}`
       : conclusion;
+  const approvers = (state.approvals ?? []).map((a) => a.by);
+  const decidedBy =
+    state.decision?.decision === 'approve' && approvers.length > 1
+      ? `${approvers.join(', ')} (${approvers.length} of ${state.approvalsRequired ?? approvers.length}, plan ${state.planHash?.slice(0, 12) ?? '?'})`
+      : state.decision?.by;
   const decided = state.decision
-    ? ` Decision: ${state.decision.decision} by ${state.decision.by}${state.decision.reason ? ` (${state.decision.reason})` : ''}.`
+    ? ` Decision: ${state.decision.decision} by ${decidedBy}${state.decision.reason ? ` (${state.decision.reason})` : ''}.`
     : '';
   return {
     issueDetected,

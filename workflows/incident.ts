@@ -25,6 +25,7 @@ import {
   type StepRecord,
   type TimelineEntry,
 } from '../domain/incident';
+import { approvalsRequired, checkDecision, planHash } from '../domain/approval';
 import { parseDuration } from '../domain/duration';
 import { forcedManualReason, resolveMode } from '../domain/mode';
 import { explainEmptyPlan, planRemediation } from '../domain/planner';
@@ -33,6 +34,7 @@ import {
   alertSignal,
   decisionUpdate,
   incidentStateQuery,
+  DECISION_REFUSED,
   INVALID_DECISION,
   NOT_AWAITING_DECISION,
   type DecisionAck,
@@ -143,9 +145,25 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
         : `Repeat alert joined this incident (${alertsReceived} in all): ${alert.summary}`;
     record(message, { outcome: 'info' });
   });
+  // Quorum approvals bound to the plan hash; with one approver needed (the default) a single
+  // approve decides, as before.
+  const quorumApprovals = patched('quorum-approvals');
   setHandler(
     decisionUpdate,
     (incoming): DecisionAck => {
+      if (quorumApprovals && incoming.decision === 'approve') {
+        const approvals = (state.approvals ??= []);
+        approvals.push({
+          by: incoming.by.trim(),
+          at: now(),
+          reason: incoming.reason,
+          planHash: state.planHash ?? '',
+        });
+        const required = state.approvalsRequired ?? 1;
+        record(`Approved by ${incoming.by.trim()} (${approvals.length} of ${required})`, { outcome: 'info' });
+        if (approvals.length < required)
+          return { accepted: true, status: 'awaiting_approval', approvals: approvals.length, required };
+      }
       decision = { ...incoming, at: now() };
       state.decision = decision;
       const next: IncidentStatus =
@@ -169,6 +187,15 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
             type: NOT_AWAITING_DECISION,
             message: `Incident is ${state.status}, not awaiting a decision`,
           });
+        }
+        if (quorumApprovals) {
+          const check = checkDecision(
+            incoming,
+            state.approvals ?? [],
+            state.planHash ?? '',
+            state.approvalsRequired ?? 1,
+          );
+          if (!check.ok) throw ApplicationFailure.create({ type: DECISION_REFUSED, message: check.reason });
         }
       },
     },
@@ -245,34 +272,74 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
 
   if (state.mode === 'manual') {
     const approvalTimeout = request.approvalTimeout ?? policy.approvalTimeout;
-    const sent = await notification.notify({
-      incidentId: state.incidentId,
-      severity: state.severity,
-      headline: `${state.incidentId} needs a decision`,
-      body: `${state.summary}\nProposed: ${state.plan.map((s) => s.action).join(', then ')}.\nApprove, decline or take it over by hand within ${approvalTimeout}.`,
-      link: incidentLink,
-    });
-    transition(
-      'awaiting_approval',
-      `Waiting for approve, decline or manual (timeout ${approvalTimeout}); notification: ${sent.detail}`,
-    );
-    const decided = await condition(
-      () => decision !== undefined,
-      parseDuration(approvalTimeout) ?? DEFAULT_APPROVAL_TIMEOUT_MS,
-    );
-    if (!decided || !decision) {
-      return finish(
-        'escalated',
-        `No decision within ${approvalTimeout}; escalated without touching the resource.`,
-        [],
+    const bindPlan = () => {
+      if (!quorumApprovals) return;
+      state.planHash = planHash(request.resourceId, request.kind, state.plan);
+      state.approvalsRequired = approvalsRequired(state.plan, policy.quorum ?? {});
+      state.approvals = [];
+    };
+    bindPlan();
+    // A plan that changes after approval invalidates the approvals; after this many changes the
+    // incident stops asking and escalates.
+    const MAX_PLAN_CHANGES = 2;
+    for (let round = 0; ; round++) {
+      const needs =
+        (state.approvalsRequired ?? 1) > 1 ? ` (${state.approvalsRequired} distinct approvers)` : '';
+      const sent = await notification.notify({
+        incidentId: state.incidentId,
+        severity: state.severity,
+        headline: `${state.incidentId} needs a decision${needs}`,
+        body: `${state.summary}\nProposed: ${state.plan.map((s) => s.action).join(', then ')}.\nApprove, decline or take it over by hand within ${approvalTimeout}.`,
+        link: incidentLink,
+      });
+      transition(
+        'awaiting_approval',
+        `Waiting for approve, decline or manual${needs} (timeout ${approvalTimeout}); notification: ${sent.detail}`,
+      );
+      const decided = await condition(
+        () => decision !== undefined,
+        parseDuration(approvalTimeout) ?? DEFAULT_APPROVAL_TIMEOUT_MS,
+      );
+      if (!decided || !decision) {
+        return finish(
+          'escalated',
+          `No decision within ${approvalTimeout}; escalated without touching the resource.`,
+          [],
+        );
+      }
+      const approvers = (state.approvals ?? []).map((a) => a.by);
+      const who = `${approvers.length > 1 ? approvers.join(', ') : decision.by}${decision.reason ? `: ${decision.reason}` : ''}`;
+      record(`Decision ${decision.decision} by ${who}`, { outcome: 'info' });
+      if (decision.decision === 'decline')
+        return finish('declined', `Declined by ${who}; nothing was changed.`, []);
+      if (decision.decision === 'manual')
+        return finish('manual', `${who} is handling it by hand; cloud-medic changed nothing.`, []);
+      if (!quorumApprovals) break;
+      // Approved: act only if the plan is still the one that was approved.
+      const fresh = await observation.diagnoseInstance({
+        instanceId: request.resourceId,
+        lookbackMinutes: 15,
+      });
+      const freshPlan = planRemediation(request.kind, fresh);
+      if (planHash(request.resourceId, request.kind, freshPlan) === state.planHash) break;
+      state.diagnosis = fresh;
+      if (freshPlan.length === 0) return finish('resolved', explainEmptyPlan(request.kind, fresh), []);
+      if (round >= MAX_PLAN_CHANGES)
+        return finish(
+          'escalated',
+          'The plan kept changing while waiting for approval; escalated without acting.',
+          [],
+        );
+      const invalidated = state.approvals?.length ?? 0;
+      state.plan = freshPlan;
+      bindPlan();
+      decision = undefined;
+      state.decision = undefined;
+      record(
+        `The resource changed since the plan was approved: ${invalidated} approval(s) no longer count. New plan: ${state.plan.map((s) => s.action).join(', then ')}.`,
+        { outcome: 'info' },
       );
     }
-    const who = `${decision.by}${decision.reason ? `: ${decision.reason}` : ''}`;
-    record(`Decision ${decision.decision} by ${who}`, { outcome: 'info' });
-    if (decision.decision === 'decline')
-      return finish('declined', `Declined by ${who}; nothing was changed.`, []);
-    if (decision.decision === 'manual')
-      return finish('manual', `${who} is handling it by hand; cloud-medic changed nothing.`, []);
   }
 
   /** One remediation step: act, then verify on evidence from after the action. */

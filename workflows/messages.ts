@@ -8,6 +8,9 @@ export const alertSignal = defineSignal<[Alert]>('alert');
 export interface DecisionAck {
   accepted: true;
   status: IncidentStatus;
+  /** With a quorum: approvals so far and how many the plan needs. */
+  approvals?: number;
+  required?: number;
 }
 /** A person's decision on a MANUAL incident; rejected unless the incident awaits one. */
 export const decisionUpdate = defineUpdate<DecisionAck, [Decision]>('decide');
@@ -18,6 +21,8 @@ export const stopMonitoringSignal = defineSignal('stopMonitoring');
 
 export const NOT_AWAITING_DECISION = 'NotAwaitingDecision';
 export const INVALID_DECISION = 'InvalidDecision';
+/** A well-formed decision the incident cannot take: a stale plan hash, or an approver approving twice. */
+export const DECISION_REFUSED = 'DecisionRefused';
 
 /** Blast-radius budget: an incident asks for a lease per remediation step and releases it after. */
 export const requestLeaseSignal = defineSignal<[LeaseRequestMessage]>('requestLease');
