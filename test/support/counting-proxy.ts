@@ -11,18 +11,43 @@ export interface Ec2Call {
  * A loopback HTTP proxy in front of the AWS emulator that records every EC2 Query API call
  * (action, instance ids, DryRun), so a test can count the side effects a system really caused.
  */
-export async function startCountingProxy(
-  target: string,
-): Promise<{ url: string; calls: Ec2Call[]; close: () => Promise<void> }> {
+/** `down`: every connection is reset (the endpoint is gone); `throttle`: EC2 answers RequestLimitExceeded. */
+export type ProxyFault = 'down' | 'throttle' | undefined;
+
+export interface CountingProxy {
+  url: string;
+  calls: Ec2Call[];
+  /** Requests refused by an injected fault. */
+  faulted: () => number;
+  setFault: (fault: ProxyFault) => void;
+  close: () => Promise<void>;
+}
+
+const THROTTLED = `<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>Request limit exceeded.</Message></Error></Errors><RequestID>medic-test</RequestID></Response>`;
+
+export async function startCountingProxy(target: string): Promise<CountingProxy> {
   const calls: Ec2Call[] = [];
+  let fault: ProxyFault;
+  let faulted = 0;
   const upstream = new URL(target);
   const server: Server = createServer((req, res) => {
+    if (fault === 'down') {
+      faulted++;
+      req.socket.destroy();
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
       const form = new URLSearchParams(body.toString('utf8'));
       const action = form.get('Action');
+      if (action && fault === 'throttle') {
+        faulted++;
+        res.writeHead(503, { 'content-type': 'text/xml' });
+        res.end(THROTTLED);
+        return;
+      }
       if (action) {
         const instanceIds = [...form.entries()]
           .filter(([k]) => /^InstanceId\.\d+$/.test(k))
@@ -54,6 +79,10 @@ export async function startCountingProxy(
   return {
     url: `http://127.0.0.1:${port}`,
     calls,
+    faulted: () => faulted,
+    setFault: (next) => {
+      fault = next;
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
