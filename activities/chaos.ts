@@ -1,6 +1,12 @@
-import { StopInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  DescribeSecurityGroupsCommand,
+  StopInstancesCommand,
+  type EC2Client,
+} from '@aws-sdk/client-ec2';
 import { PutMetricDataCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { requireInstance } from './instances';
+import { FLEET_TAG } from './tags';
 
 /** Fault injection against the emulated (or a disposable real) fleet. */
 export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
@@ -38,5 +44,28 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
     publish(instanceId, 'StatusCheckFailed', [1, 1, 1], at);
   const cpuSpike = (instanceId: string) => publish(instanceId, 'CPUUtilization', [96, 98, 99]);
 
-  return { stopInstance, statusCheckFailed, cpuSpike };
+  /** Opens a port of the fleet's security group to the whole internet (the security agent's fault). */
+  async function openPortToWorld(fleet: string, port = 22): Promise<string> {
+    const out = await ec2.send(
+      new DescribeSecurityGroupsCommand({ Filters: [{ Name: `tag:${FLEET_TAG}`, Values: [fleet] }] }),
+    );
+    const groupId = out.SecurityGroups?.[0]?.GroupId;
+    if (!groupId) throw new Error(`fleet ${fleet} has no security group`);
+    await ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: groupId,
+        IpPermissions: [
+          {
+            IpProtocol: 'tcp',
+            FromPort: port,
+            ToPort: port,
+            IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'chaos: open to the world' }],
+          },
+        ],
+      }),
+    );
+    return groupId;
+  }
+
+  return { stopInstance, statusCheckFailed, cpuSpike, openPortToWorld };
 }

@@ -11,6 +11,7 @@ import { createIncidentHistoryActivities } from './incident-history';
 import { createPolicyActivities } from './policy';
 import { createLearningActivities } from './learning';
 import { createModelStore } from './model-store';
+import { createSecurityActivities } from './security';
 
 export * from './aws-clients';
 export type { RemediationInput, RemediationResult } from './ec2-remediation';
@@ -46,6 +47,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPolicyActivities(deps.config),
     ...createIncidentHistoryActivities(deps.temporal),
     ...createBudgetActivities(deps.temporal, deps.config),
+    ...createSecurityActivities(deps.aws.ec2, deps.temporal),
     ...createLearningActivities(createModelStore(deps.aws.s3, deps.config.modelBucket), activityHeartbeat),
   };
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseDuration } from '../domain/duration';
-import { DECISIONS, INCIDENT_KINDS, INCIDENT_STATUSES, MODES, SEVERITIES } from '../domain/incident';
+import { ALL_INCIDENT_KINDS, DECISIONS, INCIDENT_KINDS, INCIDENT_STATUSES, MODES, SEVERITIES } from '../domain/incident';
 
 /** Resource ids end up in workflow ids and visibility queries: keep them to a safe alphabet. */
 export const resourceIdSchema = z
@@ -38,7 +38,7 @@ export const listIncidentsQuerySchema = z.strictObject({
   status: z.enum(INCIDENT_STATUSES).optional(),
   resourceId: resourceIdSchema.optional(),
   mode: z.enum(MODES).optional(),
-  kind: z.enum(INCIDENT_KINDS).optional(),
+  kind: z.enum(ALL_INCIDENT_KINDS).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 export type ListIncidentsQuery = z.infer<typeof listIncidentsQuerySchema>;

@@ -21,6 +21,7 @@ const USAGE = `usage: medic <command>
   chaos stop-instance --instance ID
   chaos status-check-failed --instance ID
   chaos cpu-spike --instance ID
+  chaos open-port [--fleet NAME] [--port 22]        (a sensitive port open to 0.0.0.0/0: the security agent's fault)
   monitor start [--fleet NAME] [--interval SECONDS]
   monitor stop [--fleet NAME]
   incidents list [--status S] [--resource ID] [--mode auto|manual] [--json]
@@ -108,9 +109,19 @@ async function chaosCommand(sub: string | undefined, args: string[], config: Med
     'status-check-failed': chaos.statusCheckFailed,
     'cpu-spike': chaos.cpuSpike,
   };
+  if (sub === 'open-port') {
+    const flags = parseFlags(args, { fleet: { type: 'string' }, port: { type: 'string' } });
+    const fleet = fleetFlag(flags.fleet);
+    const port = intFlag(flags.port, 'port', 22, 1, 65535);
+    const groupId = await chaos.openPortToWorld(fleet, port);
+    console.log(`opened tcp ${port} to 0.0.0.0/0 on ${groupId} (fleet ${fleet})`);
+    return;
+  }
   const inject = sub ? faults[sub] : undefined;
   if (!inject)
-    throw new UsageError(`unknown chaos command "${sub ?? ''}"; one of ${Object.keys(faults).join(', ')}`);
+    throw new UsageError(
+      `unknown chaos command "${sub ?? ''}"; one of ${Object.keys(faults).join(', ')}, open-port`,
+    );
   const flags = parseFlags(args, { instance: { type: 'string' } });
   const instanceId = instanceIdFlag(flags.instance);
   await inject(instanceId);

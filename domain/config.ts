@@ -52,6 +52,7 @@ export const TASK_QUEUES = {
   healing: 'medic-healing',
   monitoring: 'medic-monitoring',
   learning: 'medic-learning',
+  security: 'medic-security',
 } as const;
 
 export class ConfigError extends Error {}

@@ -1,10 +1,10 @@
-import type { IncidentKind } from './incident';
+import type { AnyIncidentKind } from './incident';
 
 /**
  * One open incident per resource and kind: the workflow id is a business id, so a repeated
  * alert for the same resource joins the running incident instead of opening a second one.
  */
-export function incidentWorkflowId(resourceId: string, kind: IncidentKind): string {
+export function incidentWorkflowId(resourceId: string, kind: AnyIncidentKind): string {
   return `incident-${resourceId}-${kind}`;
 }
 

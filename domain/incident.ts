@@ -56,13 +56,29 @@ export function isDecision(value: unknown): value is Decision {
   );
 }
 
-export const REMEDIATION_ACTIONS = [
+export const INSTANCE_ACTIONS = [
   'start-instance',
   'reboot-instance',
   'stop-start-instance',
   'replace-instance',
 ] as const;
+export type InstanceAction = (typeof INSTANCE_ACTIONS)[number];
+/** The security agent's actions; `restore-ingress-rule` is the compensation of the revoke. */
+export const SECURITY_ACTIONS = ['revoke-ingress-rule', 'restore-ingress-rule'] as const;
+export type SecurityAction = (typeof SECURITY_ACTIONS)[number];
+/** Every action in the catalogue, whatever agent runs it. */
+export const REMEDIATION_ACTIONS = [...INSTANCE_ACTIONS, ...SECURITY_ACTIONS] as const;
 export type RemediationAction = (typeof REMEDIATION_ACTIONS)[number];
+
+export function isInstanceAction(action: string): action is InstanceAction {
+  return (INSTANCE_ACTIONS as readonly string[]).includes(action);
+}
+
+/** Incidents the security agent handles (they are not about one instance). */
+export const SECURITY_INCIDENT_KINDS = ['security-group-open'] as const;
+export type SecurityIncidentKind = (typeof SECURITY_INCIDENT_KINDS)[number];
+export type AnyIncidentKind = IncidentKind | SecurityIncidentKind;
+export const ALL_INCIDENT_KINDS = [...INCIDENT_KINDS, ...SECURITY_INCIDENT_KINDS] as const;
 
 export interface RemediationStep {
   action: RemediationAction;
@@ -145,7 +161,7 @@ export interface IncidentReport {
 export interface IncidentState {
   incidentId: string;
   resourceId: string;
-  kind: IncidentKind;
+  kind: AnyIncidentKind;
   severity: Severity;
   mode: Mode;
   status: IncidentStatus;

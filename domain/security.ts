@@ -12,3 +12,24 @@ export function exposesSensitivePort(protocol: string, from: number, to: number)
   if (protocol === '-1' || protocol === 'all') return true;
   return SENSITIVE_PORTS.some((p) => p >= from && p <= to);
 }
+
+/** One ingress rule of a security group, as the security agent sees and records it. */
+export interface IngressRule {
+  groupId: string;
+  protocol: string;
+  fromPort: number;
+  toPort: number;
+  /** An IPv4 or IPv6 CIDR. */
+  cidr: string;
+  description?: string;
+}
+
+export function isWorldOpenSensitive(rule: IngressRule): boolean {
+  return isWorld(rule.cidr) && exposesSensitivePort(rule.protocol, rule.fromPort, rule.toPort);
+}
+
+/** A stable key for a rule: the incident id and the tag that records a revoked rule use it. */
+export function ruleKey(rule: IngressRule): string {
+  const cidr = rule.cidr.replace(/[^0-9a-fA-F]/g, '-');
+  return `${rule.groupId}-${rule.protocol}-${rule.fromPort}-${rule.toPort}-${cidr}`;
+}

@@ -5,12 +5,14 @@
  */
 export const WORKER_ACTIONS = {
   /** Read-only; EC2 describe calls cannot be scoped to resources. */
-  ec2Read: ['ec2:DescribeInstanceStatus', 'ec2:DescribeInstances'],
+  ec2Read: ['ec2:DescribeInstanceStatus', 'ec2:DescribeInstances', 'ec2:DescribeSecurityGroups'],
   /** Mutating; allowed only on resources tagged with the fleet. */
   ec2Write: [
+    'ec2:AuthorizeSecurityGroupIngress',
     'ec2:CreateTags',
     'ec2:DeleteTags',
     'ec2:RebootInstances',
+    'ec2:RevokeSecurityGroupIngress',
     'ec2:RunInstances',
     'ec2:StartInstances',
     'ec2:StopInstances',

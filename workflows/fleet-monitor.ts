@@ -3,6 +3,7 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -60,6 +61,11 @@ export async function fleetMonitorWorkflow(input: FleetMonitorInput): Promise<{ 
         incidentId: opened.incidentId,
         created: opened.created,
       });
+    }
+    // The security agent's findings: exposed rules become its incidents (opened by the activity).
+    if (patched('security-scan')) {
+      const exposed = await detection.scanSecurityGroups({ fleet: input.fleet });
+      incidentsOpened += exposed.opened;
     }
     if (workflowInfo().continueAsNewSuggested) break;
     await condition(() => stopping, `${input.intervalSeconds} seconds`);

@@ -21,6 +21,8 @@ import {
   type IncidentState,
   type IncidentStatus,
   type RemediationAction,
+  type InstanceAction,
+  isInstanceAction,
   type RemediationStep,
   type StepRecord,
   type TimelineEntry,
@@ -77,7 +79,7 @@ const DEFAULT_APPROVAL_TIMEOUT_MS = 30 * 60_000;
 const DEFAULT_LEASE_WAIT_MS = 10 * 60_000;
 
 const ACTIONS: Record<
-  RemediationAction,
+  InstanceAction,
   (input: { instanceId: string; idempotencyKey: string; dryRun?: boolean }) => Promise<RemediationResult>
 > = {
   'start-instance': (i) => remediation.startInstance(i),
@@ -85,6 +87,13 @@ const ACTIONS: Record<
   'stop-start-instance': (i) => remediation.stopStartInstance(i),
   'replace-instance': (i) => remediation.replaceInstance(i),
 };
+
+/** The instance planner only plans instance actions; anything else is a bug, not something to retry. */
+function instanceActionFor(action: RemediationAction) {
+  if (!isInstanceAction(action))
+    throw ApplicationFailure.nonRetryable(`${action} is not an instance action`, 'NotAnInstanceAction');
+  return ACTIONS[action];
+}
 
 /**
  * One incident from detection to its final report. detected → diagnosing → planned →
@@ -353,7 +362,7 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
     const base = { step: number, action: planned.action, reason: planned.reason, startedAt };
     let result: RemediationResult;
     try {
-      result = await ACTIONS[planned.action]({ instanceId: target, idempotencyKey });
+      result = await instanceActionFor(planned.action)({ instanceId: target, idempotencyKey });
     } catch (err) {
       const detail = failureMessage(err);
       record(`Step ${number} failed: ${detail}`, { step: number, outcome: 'failed' });
@@ -470,7 +479,7 @@ async function dryRunPlan(
     let detail: string;
     try {
       detail = (
-        await ACTIONS[planned.action]({
+        await instanceActionFor(planned.action)({
           instanceId: resourceId,
           idempotencyKey: `${workflowId}/dry-run/step-${index + 1}`,
           dryRun: true,

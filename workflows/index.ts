@@ -2,3 +2,4 @@ export { incidentWorkflow } from './incident';
 export { fleetMonitorWorkflow } from './fleet-monitor';
 export { remediationBudgetWorkflow } from './remediation-budget';
 export { retrainModelWorkflow } from './retrain';
+export { securityIncidentWorkflow } from './security-incident';

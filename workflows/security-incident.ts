@@ -1,0 +1,235 @@
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  proxyActivities,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { MedicActivities } from '../activities';
+import { buildReport } from '../domain/report';
+import { ruleKey, type IngressRule } from '../domain/security';
+import {
+  isDecision,
+  type Decision,
+  type IncidentReport,
+  type IncidentState,
+  type IncidentStatus,
+  type Mode,
+  type RemediationStep,
+  type StepRecord,
+} from '../domain/incident';
+import { parseDuration } from '../domain/duration';
+import {
+  alertSignal,
+  decisionUpdate,
+  incidentStateQuery,
+  INVALID_DECISION,
+  NOT_AWAITING_DECISION,
+  type DecisionAck,
+} from './messages';
+import { MEDIC_MODE, MEDIC_SEVERITY, MEDIC_STATUS } from './search-attributes';
+
+const security = proxyActivities<MedicActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: {
+    initialInterval: '1 second',
+    maximumInterval: '20 seconds',
+    maximumAttempts: 10,
+    nonRetryableErrorTypes: ['SecurityGroupNotFound'],
+  },
+});
+const support = proxyActivities<MedicActivities>({
+  startToCloseTimeout: '15 seconds',
+  retry: { maximumAttempts: 2 },
+});
+
+export interface SecurityIncidentRequest {
+  rule: IngressRule;
+  /** AUTO by default: closing a sensitive port open to the world is a critical safety action. */
+  mode?: Mode;
+  dryRun?: boolean;
+  source?: string;
+  approvalTimeout?: string;
+}
+
+const describeRule = (r: IngressRule) =>
+  `${r.protocol === '-1' ? 'all traffic' : `${r.protocol} ${r.fromPort === r.toPort ? r.fromPort : `${r.fromPort}-${r.toPort}`}`} open to ${r.cidr} on ${r.groupId}`;
+
+/**
+ * The security agent's incident: a security group rule that opens a sensitive port to the whole
+ * internet. Revoke it (recording the rule on the group so it can be put back), verify it is gone,
+ * and if verification fails run the compensation (restore) and escalate. Same state, query,
+ * decision update and report as every incident, so the API and console show it alike.
+ */
+export async function securityIncidentWorkflow(request: SecurityIncidentRequest): Promise<IncidentReport> {
+  const { rule } = request;
+  const info = workflowInfo();
+  const now = () => new Date().toISOString();
+  const state: IncidentState = {
+    incidentId: info.workflowId,
+    resourceId: ruleKey(rule),
+    kind: 'security-group-open',
+    severity: 'critical',
+    mode: request.mode ?? 'auto',
+    status: 'detected',
+    summary: `Sensitive port exposed: ${describeRule(rule)}`,
+    openedAt: now(),
+    plan: [],
+    timeline: [],
+    alerts: [{ source: request.source ?? 'security-scan', summary: describeRule(rule), at: now() }],
+  };
+  let decision: (Decision & { at: string }) | undefined;
+  const record = (message: string, outcome: 'info' | 'succeeded' | 'failed' = 'info') =>
+    state.timeline.push({ at: now(), status: state.status, message, outcome });
+  const transition = (status: IncidentStatus, message: string) => {
+    state.status = status;
+    upsertSearchAttributes([{ key: MEDIC_STATUS, value: status }]);
+    record(message);
+  };
+  setHandler(incidentStateQuery, () => state);
+  setHandler(alertSignal, (alert) => {
+    state.alertCount = (state.alertCount ?? 1) + Math.max(1, alert.count ?? 1);
+    record(`The scan saw the rule again (${state.alertCount} in all)`);
+  });
+  setHandler(
+    decisionUpdate,
+    (incoming): DecisionAck => {
+      decision = { ...incoming, at: now() };
+      state.decision = decision;
+      return {
+        accepted: true,
+        status:
+          incoming.decision === 'approve'
+            ? 'remediating'
+            : incoming.decision === 'decline'
+              ? 'declined'
+              : 'manual',
+      };
+    },
+    {
+      validator: (incoming: unknown) => {
+        if (!isDecision(incoming))
+          throw ApplicationFailure.create({
+            type: INVALID_DECISION,
+            message: 'decision must be approve, decline or manual, with a non-empty "by"',
+          });
+        if (state.status !== 'awaiting_approval' || decision !== undefined)
+          throw ApplicationFailure.create({
+            type: NOT_AWAITING_DECISION,
+            message: `Incident is ${state.status}, not awaiting a decision`,
+          });
+      },
+    },
+  );
+  upsertSearchAttributes([
+    { key: MEDIC_MODE, value: state.mode },
+    { key: MEDIC_SEVERITY, value: state.severity },
+  ]);
+
+  const steps: StepRecord[] = [];
+  const finish = async (status: IncidentStatus, conclusion: string): Promise<IncidentReport> => {
+    transition(status, conclusion);
+    state.report = buildReport(state, steps, conclusion);
+    const sent = await support.notify({
+      incidentId: state.incidentId,
+      severity: state.severity,
+      headline: `${state.incidentId}: ${status}`,
+      body: `What: ${state.report.issueDetected}\nHow: ${state.report.actionTaken}\nWhy: ${state.report.reason}`,
+    });
+    record(`Notified (${sent.detail})`);
+    await condition(allHandlersFinished);
+    return state.report;
+  };
+
+  transition('diagnosing', `Checking that ${describeRule(rule)} is still in place`);
+  if (!(await security.ruleIsPresent(rule)))
+    return finish('resolved', 'The rule is no longer in place; nothing to do.');
+  const revoke: RemediationStep = {
+    action: 'revoke-ingress-rule',
+    reason: `Port ${rule.fromPort}${rule.toPort !== rule.fromPort ? `-${rule.toPort}` : ''} accepts connections from the whole internet (${rule.cidr}); revoking the rule closes it. The rule is recorded on the group (tag) and in this report so it can be restored exactly.`,
+  };
+  state.plan = [revoke];
+  transition('planned', `Plan: 1. ${revoke.action} — ${revoke.reason}`);
+
+  if (request.dryRun) {
+    const result = await security.revokeIngressRule({ rule, incidentId: state.incidentId, dryRun: true });
+    steps.push({
+      step: 1,
+      action: revoke.action,
+      resourceId: rule.groupId,
+      reason: revoke.reason,
+      startedAt: now(),
+      finishedAt: now(),
+      outcome: 'dry-run',
+      detail: result.detail,
+    });
+    return finish('dry_run', `Dry run: ${result.detail}; nothing was changed.`);
+  }
+  if (state.mode === 'manual') {
+    const timeout = request.approvalTimeout ?? '30m';
+    transition('awaiting_approval', `Waiting for approve, decline or manual (timeout ${timeout})`);
+    const decided = await condition(() => decision !== undefined, parseDuration(timeout) ?? 30 * 60_000);
+    if (!decided || !decision)
+      return finish('escalated', `No decision within ${timeout}; the rule is still open.`);
+    record(`Decision ${decision.decision} by ${decision.by}${decision.reason ? `: ${decision.reason}` : ''}`);
+    if (decision.decision === 'decline')
+      return finish('declined', `Declined by ${decision.by}; the rule was left in place.`);
+    if (decision.decision === 'manual') return finish('manual', `${decision.by} is handling it by hand.`);
+  }
+
+  transition('remediating', `Step 1: ${revoke.action}`);
+  const startedAt = now();
+  const revoked = await security.revokeIngressRule({ rule, incidentId: state.incidentId });
+  transition('verifying', `Step 1 done (${revoked.detail}); verifying the port is closed`);
+  // Two checks in a row: the revoke is visible at once on EC2, the second read guards a stale one.
+  let closed = true;
+  for (let check = 0; check < 2 && closed; check++) {
+    if (check > 0) await sleep('2 seconds');
+    closed = !(await security.ruleIsPresent(rule));
+  }
+  if (closed) {
+    steps.push({
+      step: 1,
+      action: revoke.action,
+      resourceId: rule.groupId,
+      reason: revoke.reason,
+      startedAt,
+      finishedAt: now(),
+      outcome: 'succeeded',
+      detail: revoked.detail,
+    });
+    return finish(
+      'resolved',
+      `The rule is revoked: ${describeRule(rule)} no longer reaches the group. To restore it, authorise the same rule again (recorded on the group as a medic:revoked tag).`,
+    );
+  }
+  // Verification failed: run the compensation in reverse order and hand over to a person.
+  steps.push({
+    step: 1,
+    action: revoke.action,
+    resourceId: rule.groupId,
+    reason: revoke.reason,
+    startedAt,
+    finishedAt: now(),
+    outcome: 'failed',
+    detail: `${revoked.detail}; the rule is still there`,
+  });
+  const restored = await security.restoreIngressRule({ rule });
+  steps.push({
+    step: 2,
+    action: 'restore-ingress-rule',
+    resourceId: rule.groupId,
+    reason: 'Compensation: the revoke could not be verified, so the group is put back as it was.',
+    startedAt: now(),
+    finishedAt: now(),
+    outcome: 'succeeded',
+    detail: restored.detail,
+  });
+  return finish(
+    'escalated',
+    'The revoke could not be verified; the compensation restored the rule and a person must look.',
+  );
+}
