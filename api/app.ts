@@ -10,7 +10,15 @@ import { httpMetrics, registry } from './metrics';
 import { openApiDocument } from './openapi';
 import { ApiError, errorHandler, notFoundRoute, validationError } from './errors';
 import type { IncidentService } from './incident-service';
-import { createIncidentSchema, decisionSchema, incidentIdSchema, listIncidentsQuerySchema } from './schemas';
+import { agentOf, ratingsByAgent, type FeedbackStore } from '../activities/feedback-store';
+import { isTerminal, type IncidentStatus } from '../domain/incident';
+import {
+  createIncidentSchema,
+  decisionSchema,
+  feedbackSchema,
+  incidentIdSchema,
+  listIncidentsQuerySchema,
+} from './schemas';
 
 export interface HealthProbe {
   temporal: () => Promise<boolean>;
@@ -21,6 +29,8 @@ export interface AppDeps {
   incidents: IncidentService;
   health: HealthProbe;
   adminToken: string;
+  /** Where "Was your issue resolved?" answers go; without it the feedback routes are not served. */
+  feedback?: FeedbackStore;
   /** How SNS deliveries are verified; without it the CloudWatch route is not served. */
   sns?: SnsSettings;
   /** Present when payloads are encrypted: serves the codec endpoints for the Web UI. */
@@ -106,6 +116,40 @@ export function createApp(deps: AppDeps): express.Express {
       res.status(202).json(await deps.incidents.decide(id, decision));
     }),
   );
+
+  const feedback = deps.feedback;
+  if (feedback) {
+    api.post(
+      '/incidents/:id/feedback',
+      route(async (req, res) => {
+        const id = parse(incidentIdSchema, req.params.id);
+        const answer = parse(feedbackSchema, req.body);
+        const incident = await deps.incidents.get(id);
+        if (!incident.status || !isTerminal(incident.status as IncidentStatus))
+          throw new ApiError(
+            'conflict',
+            `Incident ${id} is ${incident.status ?? 'open'}; feedback is for closed incidents`,
+          );
+        const record = {
+          incidentId: id,
+          runId: incident.runId,
+          agent: agentOf(incident.kind),
+          kind: incident.kind ?? 'unknown',
+          outcome: incident.status,
+          ...answer,
+          at: new Date().toISOString(),
+        };
+        await feedback.put(record);
+        res.status(201).json(record);
+      }),
+    );
+    api.get(
+      '/feedback/agents',
+      route(async (_req, res) => {
+        res.json({ agents: ratingsByAgent(await feedback.list()) });
+      }),
+    );
+  }
 
   api.post(
     '/alerts/alertmanager',

@@ -7,6 +7,8 @@ import { createApp } from './app';
 import { loadOrCreateAdminToken } from './auth';
 import { IncidentService } from './incident-service';
 import { cachedCertificates, confirmByVisiting } from './sns';
+import { createFeedbackStore } from '../activities/feedback-store';
+import { createModelStore } from '../activities/model-store';
 
 const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> =>
   Promise.race([
@@ -20,9 +22,20 @@ async function run(): Promise<void> {
   const dataConverter = dataConverterFromConfig(config);
   const temporal = new Client({ connection, namespace: config.temporalNamespace, dataConverter });
   const aws = createAwsClients({ region: config.awsRegion, endpoint: config.awsEndpoint });
+  let bucketReady: Promise<void> | undefined;
   const app = createApp({
     incidents: new IncidentService(temporal, config.temporalUiUrl),
     adminToken: loadOrCreateAdminToken(config.dataDir),
+    feedback: createFeedbackStore(aws.s3, config.modelBucket, () => {
+      // Once per process; a failure is retried on the next answer.
+      bucketReady ??= createModelStore(aws.s3, config.modelBucket)
+        .ensureBucket()
+        .catch((err: unknown) => {
+          bucketReady = undefined;
+          throw err;
+        });
+      return bucketReady;
+    }),
     sns: {
       certificates: cachedCertificates(),
       confirmSubscription: confirmByVisiting,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { alertmanagerPayloadSchema } from './alerts';
 import { snsMessageSchema } from './sns';
 import { ERROR_STATUS } from './errors';
-import { createIncidentSchema, decisionSchema, listIncidentsQuerySchema } from './schemas';
+import { createIncidentSchema, decisionSchema, feedbackSchema, listIncidentsQuerySchema } from './schemas';
 
 /** JSON Schema for a request body, in the dialect OpenAPI 3.1 uses, from the same zod schema that validates it. */
 const body = (schema: z.ZodType) => ({
@@ -91,8 +91,30 @@ export function openApiDocument() {
             '202': { description: 'accepted' },
             '400': errorResponse('invalid body'),
             '404': errorResponse('unknown id'),
-            '409': errorResponse('not awaiting a decision'),
+            '409': errorResponse(
+              'not awaiting a decision, stale planHash, or a second approval by the same person',
+            ),
           },
+        },
+      },
+      '/incidents/{id}/feedback': {
+        post: {
+          summary:
+            '"Was your issue resolved?" for a closed incident (one answer per run; a new answer replaces it)',
+          parameters: [idParameter],
+          requestBody: body(feedbackSchema),
+          responses: {
+            '201': { description: 'recorded' },
+            '400': errorResponse('invalid body'),
+            '404': errorResponse('unknown id'),
+            '409': errorResponse('the incident is still open'),
+          },
+        },
+      },
+      '/feedback/agents': {
+        get: {
+          summary: 'Answers, mean rating and resolved share per agent',
+          responses: { '200': { description: 'ratings' } },
         },
       },
       '/alerts/alertmanager': {

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { parseDuration } from '../domain/duration';
-import { ALL_INCIDENT_KINDS, DECISIONS, INCIDENT_KINDS, INCIDENT_STATUSES, MODES, SEVERITIES } from '../domain/incident';
+import {
+  ALL_INCIDENT_KINDS,
+  DECISIONS,
+  INCIDENT_KINDS,
+  INCIDENT_STATUSES,
+  MODES,
+  SEVERITIES,
+} from '../domain/incident';
 
 /** Resource ids end up in workflow ids and visibility queries: keep them to a safe alphabet. */
 export const resourceIdSchema = z
@@ -32,6 +39,13 @@ export const decisionSchema = z.strictObject({
     .string()
     .regex(/^[0-9a-f]{64}$/, 'the planHash shown on the incident (64 hex characters)')
     .optional(),
+});
+
+/** "Was your issue resolved?" */
+export const feedbackSchema = z.strictObject({
+  resolved: z.boolean(),
+  rating: z.number().int().min(1).max(5),
+  comment: z.string().max(2000).optional(),
 });
 
 export const listIncidentsQuerySchema = z.strictObject({

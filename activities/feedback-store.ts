@@ -1,0 +1,85 @@
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+
+/** "Was your issue resolved?": one answer per incident run, kept beside the models it trains. */
+export interface Feedback {
+  incidentId: string;
+  runId: string;
+  agent: string;
+  kind: string;
+  outcome: string;
+  resolved: boolean;
+  rating: number;
+  comment?: string;
+  at: string;
+}
+
+export interface AgentRating {
+  agent: string;
+  answers: number;
+  meanRating: number;
+  resolvedShare: number;
+}
+
+export interface FeedbackStore {
+  /** Idempotent per incident run: answering again replaces the earlier answer. */
+  put(feedback: Feedback): Promise<void>;
+  list(): Promise<Feedback[]>;
+}
+
+export function createFeedbackStore(
+  s3: S3Client,
+  bucket: string,
+  ensureBucket: () => Promise<void>,
+): FeedbackStore {
+  const key = (f: Pick<Feedback, 'incidentId' | 'runId'>) =>
+    `feedback/${encodeURIComponent(f.incidentId)}/${f.runId}.json`;
+  return {
+    async put(feedback) {
+      await ensureBucket();
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: key(feedback),
+          Body: JSON.stringify(feedback),
+          ContentType: 'application/json',
+        }),
+      );
+    },
+    async list() {
+      await ensureBucket();
+      const keys: string[] = [];
+      let token: string | undefined;
+      do {
+        const page = await s3.send(
+          new ListObjectsV2Command({ Bucket: bucket, Prefix: 'feedback/', ContinuationToken: token }),
+        );
+        keys.push(...(page.Contents ?? []).flatMap((o) => (o.Key ? [o.Key] : [])));
+        token = page.NextContinuationToken;
+      } while (token);
+      return Promise.all(
+        keys.map(async (k) => {
+          const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: k }));
+          return JSON.parse((await out.Body?.transformToString()) ?? '{}') as Feedback;
+        }),
+      );
+    },
+  };
+}
+
+export function ratingsByAgent(feedback: Feedback[]): AgentRating[] {
+  const byAgent = new Map<string, Feedback[]>();
+  for (const f of feedback) byAgent.set(f.agent, [...(byAgent.get(f.agent) ?? []), f]);
+  return [...byAgent.entries()]
+    .map(([agent, answers]) => ({
+      agent,
+      answers: answers.length,
+      meanRating: answers.reduce((s, f) => s + f.rating, 0) / answers.length,
+      resolvedShare: answers.filter((f) => f.resolved).length / answers.length,
+    }))
+    .sort((a, b) => a.agent.localeCompare(b.agent));
+}
+
+/** Which agent handled an incident of this kind. */
+export function agentOf(kind: string | undefined): string {
+  return kind === 'security-group-open' ? 'security' : 'self-healing';
+}
