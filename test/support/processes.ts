@@ -9,6 +9,13 @@ import {
 import { ROOT, TEMPORAL_CLI } from './env';
 import { join } from 'node:path';
 
+const outputs = new WeakMap<ChildProcess, string[]>();
+
+/** Everything a started process wrote to stdout and stderr so far. */
+export function outputOf(child: ChildProcess): string {
+  return (outputs.get(child) ?? []).join('');
+}
+
 /** Starts a process and resolves once a line of its stdout contains `readyText`. */
 export function startUntilReady(
   command: string,
@@ -18,6 +25,10 @@ export function startUntilReady(
   timeoutMs = 60_000,
 ): Promise<ChildProcess> {
   const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output: string[] = [];
+  outputs.set(child, output);
+  child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`${command} did not start within ${timeoutMs} ms`)),
@@ -29,7 +40,6 @@ export function startUntilReady(
         resolve(child);
       }
     });
-    child.stderr?.resume();
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`${command} exited with ${code} before it was ready`));
