@@ -7,6 +7,8 @@ export interface NotificationInput {
   body: string;
   /** Where a person can look at or decide on the incident. */
   link?: string;
+  /** Who this message is for (an escalation level: a person, rota or channel name). */
+  to?: string;
 }
 
 export interface NotificationResult {
@@ -22,7 +24,7 @@ export function createNotifier(webhookUrl: string | undefined, timeoutMs = 5000)
   async function notify(input: NotificationInput): Promise<NotificationResult> {
     if (!webhookUrl)
       return { delivered: false, detail: 'no webhook configured; recorded in the timeline only' };
-    const text = `[${input.severity.toUpperCase()}] ${input.headline}`;
+    const text = `${input.to ? `@${input.to} ` : ''}[${input.severity.toUpperCase()}] ${input.headline}`;
     const body = {
       text,
       blocks: [

@@ -1,5 +1,6 @@
 import type { MedicConfig } from '../domain/config';
 import type { Mode } from '../domain/incident';
+import type { EscalationPolicy } from '../domain/escalation';
 
 export interface IncidentPolicy {
   defaultMode: Mode;
@@ -17,6 +18,8 @@ export interface IncidentPolicy {
   flapCooldown?: string;
   /** Absent in histories recorded before quorum approvals existed. */
   quorum?: Record<string, number>;
+  /** Absent in histories recorded before escalation chains existed. */
+  escalation?: EscalationPolicy;
 }
 
 /**
@@ -37,6 +40,7 @@ export function createPolicyActivities(config: MedicConfig) {
       leaseWait: config.leaseWait,
       flapCooldown: config.flapCooldown,
       quorum: config.quorum,
+      escalation: config.escalation,
     };
   }
   return { loadIncidentPolicy };

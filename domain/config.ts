@@ -2,6 +2,7 @@ import type { Mode } from './incident';
 import { parseDuration } from './duration';
 import { parseModeTag } from './mode';
 import { parseQuorum } from './approval';
+import { parseEscalation, type EscalationPolicy } from './escalation';
 
 /** Everything a process reads from its environment, parsed in one place with clear errors. */
 export interface MedicConfig {
@@ -38,6 +39,8 @@ export interface MedicConfig {
   flapCooldown: string;
   /** Distinct approvers each action type needs (`MEDIC_QUORUM=replace-instance=2`); 1 when absent. */
   quorum: Record<string, number>;
+  /** Who is asked, for how long, and the safe default, per severity (`MEDIC_ESCALATION`). */
+  escalation: EscalationPolicy;
   webhookUrl?: string;
   /** SNS topics allowed to deliver CloudWatch alarms; empty = any topic with a valid signature. */
   snsTopicArns: string[];
@@ -78,6 +81,14 @@ function quorum(env: Record<string, string | undefined>): Record<string, number>
     return parseQuorum(env.MEDIC_QUORUM ?? '');
   } catch (err) {
     throw new ConfigError(`MEDIC_QUORUM: ${(err as Error).message}`);
+  }
+}
+
+function escalation(env: Record<string, string | undefined>): EscalationPolicy {
+  try {
+    return parseEscalation(env.MEDIC_ESCALATION ?? '');
+  } catch (err) {
+    throw new ConfigError(`MEDIC_ESCALATION: ${(err as Error).message}`);
   }
 }
 
@@ -123,6 +134,7 @@ export function loadConfig(env: Record<string, string | undefined>): MedicConfig
     leaseWait: leaseWait(env),
     flapCooldown: flapCooldown(env),
     quorum: quorum(env),
+    escalation: escalation(env),
     webhookUrl: env.MEDIC_WEBHOOK_URL || undefined,
     modelBucket: env.MEDIC_MODEL_BUCKET || 'cloud-medic-models',
     snsTopicArns: (env.MEDIC_SNS_TOPIC_ARNS ?? '')

@@ -29,6 +29,7 @@ import {
 } from '../domain/incident';
 import { approvalsRequired, checkDecision, planHash } from '../domain/approval';
 import { parseDuration } from '../domain/duration';
+import { chainFor } from '../domain/escalation';
 import { forcedManualReason, resolveMode } from '../domain/mode';
 import { explainEmptyPlan, planRemediation } from '../domain/planner';
 import { buildReport } from '../domain/report';
@@ -288,6 +289,10 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
       state.approvals = [];
     };
     bindPlan();
+    // An escalation chain replaces the single approval timeout unless the request set one.
+    const useChain = patched('escalation-chain');
+    const chain =
+      useChain && !request.approvalTimeout ? chainFor(policy.escalation ?? {}, state.severity) : undefined;
     // A plan that changes after approval invalidates the approvals; after this many changes the
     // incident stops asking and escalates.
     const MAX_PLAN_CHANGES = 2;
@@ -298,17 +303,60 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
         incidentId: state.incidentId,
         severity: state.severity,
         headline: `${state.incidentId} needs a decision${needs}`,
-        body: `${state.summary}\nProposed: ${state.plan.map((s) => s.action).join(', then ')}.\nApprove, decline or take it over by hand within ${approvalTimeout}.`,
+        body: `${state.summary}\nProposed: ${state.plan.map((s) => s.action).join(', then ')}.\nApprove, decline or take it over by hand within ${chain?.levels[0]?.after ?? approvalTimeout}.`,
         link: incidentLink,
+        ...(chain ? { to: chain.levels[0]?.notify } : {}),
       });
       transition(
         'awaiting_approval',
         `Waiting for approve, decline or manual${needs} (timeout ${approvalTimeout}); notification: ${sent.detail}`,
       );
-      const decided = await condition(
-        () => decision !== undefined,
-        parseDuration(approvalTimeout) ?? DEFAULT_APPROVAL_TIMEOUT_MS,
-      );
+      let decided = false;
+      if (chain) {
+        for (const [level, step] of chain.levels.entries()) {
+          if (level > 0) {
+            const again = await notification.notify({
+              incidentId: state.incidentId,
+              severity: state.severity,
+              headline: `${state.incidentId} still needs a decision (escalated)`,
+              body: `No answer from ${chain.levels[level - 1]?.notify} within ${chain.levels[level - 1]?.after}. ${state.summary}`,
+              link: incidentLink,
+              to: step.notify,
+            });
+            record(
+              `Escalated to ${step.notify}: no answer within ${chain.levels[level - 1]?.after} (${again.detail})`,
+              { outcome: 'info' },
+            );
+          }
+          decided = await condition(
+            () => decision !== undefined,
+            parseDuration(step.after) ?? DEFAULT_APPROVAL_TIMEOUT_MS,
+          );
+          if (decided) break;
+        }
+        const asked = chain.levels.map((l) => l.notify).join(', then ');
+        if (!decided && chain.finally === 'decline')
+          return finish(
+            'escalated',
+            `No decision from ${asked}; the ${state.severity} escalation policy's safe default is to leave the resource alone.`,
+            [],
+          );
+        if (!decided) {
+          decision = {
+            decision: 'approve',
+            by: 'escalation-policy',
+            reason: `no answer from ${asked}; the ${state.severity} policy says act`,
+            at: now(),
+          };
+          state.decision = decision;
+          decided = true;
+        }
+      } else {
+        decided = await condition(
+          () => decision !== undefined,
+          parseDuration(approvalTimeout) ?? DEFAULT_APPROVAL_TIMEOUT_MS,
+        );
+      }
       if (!decided || !decision) {
         return finish(
           'escalated',

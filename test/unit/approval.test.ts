@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { approvalsRequired, checkDecision, parseQuorum, planHash } from '../../domain/approval';
 import type { RemediationStep } from '../../domain/incident';
 import { sha256Hex } from '../../domain/sha256';
+import { chainFor, parseEscalation } from '../../domain/escalation';
 
 const plan: RemediationStep[] = [
   { action: 'reboot-instance', reason: 'kernel hang' },
@@ -55,5 +56,24 @@ describe('approvals', () => {
     expect(checkDecision({ decision: 'approve', by: 'bo' }, [first], h, 2)).toMatchObject({ ok: false });
     expect(checkDecision({ decision: 'approve', by: 'bo' }, [], h, 1)).toEqual({ ok: true });
     expect(checkDecision({ decision: 'decline', by: 'ana' }, [first], h, 2)).toEqual({ ok: true });
+  });
+});
+
+describe('escalation chains', () => {
+  test('parse per severity with a default, and refuse malformed chains naming the part', () => {
+    const policy = parseEscalation('critical=oncall:5m,lead:10m,act; default=oncall:30m,decline');
+    expect(chainFor(policy, 'critical')).toEqual({
+      levels: [
+        { notify: 'oncall', after: '5m' },
+        { notify: 'lead', after: '10m' },
+      ],
+      finally: 'act',
+    });
+    expect(chainFor(policy, 'low')?.finally).toBe('decline');
+    expect(chainFor(parseEscalation(''), 'low')).toBeUndefined();
+    expect(() => parseEscalation('urgent=oncall:5m,act')).toThrow('"urgent=oncall:5m,act"');
+    expect(() => parseEscalation('high=oncall:5m')).toThrow('must end with decline or act');
+    expect(() => parseEscalation('high=oncall:soon,decline')).toThrow('"oncall:soon"');
+    expect(() => parseEscalation('high=act')).toThrow('at least one');
   });
 });
