@@ -12,6 +12,7 @@ import { createPolicyActivities } from './policy';
 import { createLearningActivities } from './learning';
 import { createModelStore } from './model-store';
 import { createSecurityActivities } from './security';
+import { createAutonomyActivities } from './autonomy';
 
 export * from './aws-clients';
 export type { RemediationInput, RemediationResult } from './ec2-remediation';
@@ -48,6 +49,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createIncidentHistoryActivities(deps.temporal),
     ...createBudgetActivities(deps.temporal, deps.config),
     ...createSecurityActivities(deps.aws.ec2, deps.temporal),
+    ...createAutonomyActivities(deps.temporal, deps.config.autonomy),
     ...createLearningActivities(createModelStore(deps.aws.s3, deps.config.modelBucket), activityHeartbeat),
   };
 }

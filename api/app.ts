@@ -117,6 +117,13 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
 
+  api.get(
+    '/autonomy',
+    route(async (_req, res) => {
+      res.json(await deps.incidents.autonomy());
+    }),
+  );
+
   const feedback = deps.feedback;
   if (feedback) {
     api.post(

@@ -1,3 +1,5 @@
+import { AUTONOMY_POLICY_WORKFLOW_ID, autonomyStateQuery } from '../workflows/autonomy-policy';
+import type { AutonomySettings, AutonomyState } from '../domain/autonomy';
 import {
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
@@ -68,6 +70,16 @@ export class IncidentService {
 
   webUiUrl(id: string, runId: string): string {
     return `${this.webUiBase}/namespaces/${this.temporal.options.namespace}/workflows/${encodeURIComponent(id)}/${runId}/history`;
+  }
+
+  /** The progressive-autonomy policy and its history; empty until an incident has consulted it. */
+  async autonomy(): Promise<{ settings?: AutonomySettings; actions: AutonomyState }> {
+    try {
+      return await this.temporal.workflow.getHandle(AUTONOMY_POLICY_WORKFLOW_ID).query(autonomyStateQuery);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return { actions: {} };
+      throw err;
+    }
   }
 
   async open(request: IncidentRequest, alertCount = 1): Promise<OpenedIncident> {

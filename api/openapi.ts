@@ -111,6 +111,12 @@ export function openApiDocument() {
           },
         },
       },
+      '/autonomy': {
+        get: {
+          summary: 'Progressive autonomy: each governed action type, its mode, streak and history',
+          responses: { '200': { description: 'the policy' } },
+        },
+      },
       '/feedback/agents': {
         get: {
           summary: 'Answers, mean rating and resolved share per agent',

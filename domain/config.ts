@@ -3,6 +3,7 @@ import { parseDuration } from './duration';
 import { parseModeTag } from './mode';
 import { parseQuorum } from './approval';
 import { parseEscalation, type EscalationPolicy } from './escalation';
+import { parseAutonomy, type AutonomySettings } from './autonomy';
 
 /** Everything a process reads from its environment, parsed in one place with clear errors. */
 export interface MedicConfig {
@@ -41,6 +42,8 @@ export interface MedicConfig {
   quorum: Record<string, number>;
   /** Who is asked, for how long, and the safe default, per severity (`MEDIC_ESCALATION`). */
   escalation: EscalationPolicy;
+  /** Progressive autonomy: governed action types, their starting mode, and the promotion streak. */
+  autonomy: AutonomySettings;
   webhookUrl?: string;
   /** SNS topics allowed to deliver CloudWatch alarms; empty = any topic with a valid signature. */
   snsTopicArns: string[];
@@ -92,6 +95,18 @@ function escalation(env: Record<string, string | undefined>): EscalationPolicy {
   }
 }
 
+function autonomy(env: Record<string, string | undefined>): AutonomySettings {
+  try {
+    return {
+      initial: parseAutonomy(env.MEDIC_AUTONOMY ?? ''),
+      promoteAfter: positiveNumber(env, 'MEDIC_AUTONOMY_PROMOTE_AFTER', 5),
+    };
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    throw new ConfigError(`MEDIC_AUTONOMY: ${(err as Error).message}`);
+  }
+}
+
 function leaseWait(env: Record<string, string | undefined>): string {
   const value = env.MEDIC_LEASE_WAIT ?? '10m';
   if (parseDuration(value) === undefined)
@@ -135,6 +150,7 @@ export function loadConfig(env: Record<string, string | undefined>): MedicConfig
     flapCooldown: flapCooldown(env),
     quorum: quorum(env),
     escalation: escalation(env),
+    autonomy: autonomy(env),
     webhookUrl: env.MEDIC_WEBHOOK_URL || undefined,
     modelBucket: env.MEDIC_MODEL_BUCKET || 'cloud-medic-models',
     snsTopicArns: (env.MEDIC_SNS_TOPIC_ARNS ?? '')

@@ -20,6 +20,7 @@ import {
   type IncidentRequest,
   type IncidentState,
   type IncidentStatus,
+  type Mode,
   type RemediationAction,
   type InstanceAction,
   isInstanceAction,
@@ -31,6 +32,7 @@ import { approvalsRequired, checkDecision, planHash } from '../domain/approval';
 import { parseDuration } from '../domain/duration';
 import { chainFor } from '../domain/escalation';
 import { forcedManualReason, resolveMode } from '../domain/mode';
+import { resolveModeWithAutonomy } from '../domain/autonomy';
 import { explainEmptyPlan, planRemediation } from '../domain/planner';
 import { buildReport } from '../domain/report';
 import {
@@ -232,7 +234,22 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
     threshold: policy.circuitBreakerThreshold ?? 3,
     windowMinutes: policy.circuitBreakerWindowMinutes ?? 60,
   });
-  state.mode = forcedManual ? 'manual' : resolveMode(request.mode, diagnosis.modeTag, policy.defaultMode);
+  // Progressive autonomy: the plan's governed action types may decide the mode (decision 0016).
+  let autonomyMode: Mode | undefined;
+  const useAutonomy = patched('progressive-autonomy');
+  if (useAutonomy && !forcedManual && request.mode === undefined && diagnosis.modeTag !== 'manual')
+    autonomyMode = await observation.autonomyModeFor({
+      actions: planRemediation(request.kind, diagnosis).map((s) => s.action),
+    });
+  state.mode = forcedManual
+    ? 'manual'
+    : useAutonomy
+      ? resolveModeWithAutonomy(request.mode, diagnosis.modeTag, autonomyMode, policy.defaultMode)
+      : resolveMode(request.mode, diagnosis.modeTag, policy.defaultMode);
+  if (autonomyMode)
+    record(`Progressive autonomy: the plan's action types are ${autonomyMode.toUpperCase()} by policy.`, {
+      outcome: 'info',
+    });
   if (forcedManual) record(`MANUAL whatever was asked: ${forcedManual}.`, { outcome: 'info' });
   upsertSearchAttributes([
     { key: MEDIC_MODE, value: state.mode },
@@ -247,6 +264,18 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
   ): Promise<IncidentReport> => {
     transition(status, conclusion);
     state.report = buildReport(state, steps, conclusion);
+    if (useAutonomy) {
+      const approvedByPerson = decision?.decision === 'approve' && decision.by !== 'escalation-policy';
+      for (const step of steps)
+        if (step.outcome === 'succeeded' || step.outcome === 'failed')
+          await observation.recordActionOutcome({
+            action: step.action,
+            incidentId: state.incidentId,
+            approved: approvedByPerson,
+            succeeded: step.outcome === 'succeeded',
+            at: now(),
+          });
+    }
     const headline = `${state.incidentId}: ${status}`;
     const sent = await notification.notify({
       incidentId: state.incidentId,

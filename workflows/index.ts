@@ -3,3 +3,4 @@ export { fleetMonitorWorkflow } from './fleet-monitor';
 export { remediationBudgetWorkflow } from './remediation-budget';
 export { retrainModelWorkflow } from './retrain';
 export { securityIncidentWorkflow } from './security-incident';
+export { autonomyPolicyWorkflow } from './autonomy-policy';
