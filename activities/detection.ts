@@ -6,6 +6,7 @@ import {
   type MetricPoint,
   type DetectionResult,
   type DetectionThresholds,
+  type DetectorStates,
   type Watermarks,
 } from '../domain/detection';
 import type { IncidentRequest } from '../domain/incident';
@@ -18,11 +19,14 @@ import { MEDIC_RESOURCE } from '../workflows/search-attributes';
 export interface DetectionSettings extends DetectionThresholds {
   metricPeriodSeconds: number;
   lookbackMinutes: number;
+  cpuAnomalyFloorPercent: number;
 }
 
 export interface ScanInput {
   fleet: string;
   watermarks: Watermarks;
+  /** Per-instance streaming detector state; absent = threshold rules only (older monitors). */
+  detectors?: DetectorStates;
 }
 
 export interface ScanResult extends DetectionResult {
@@ -70,7 +74,10 @@ export function createDetectionActivities(
       statusCheckFailed: metrics.get(`${i.InstanceId}/StatusCheckFailed`) ?? [],
       cpuUtilization: metrics.get(`${i.InstanceId}/CPUUtilization`) ?? [],
     }));
-    const result = detectFaults(observations, input.watermarks, busy, settings, now.toISOString());
+    const anomaly = input.detectors
+      ? { detectors: input.detectors, floorPercent: settings.cpuAnomalyFloorPercent }
+      : undefined;
+    const result = detectFaults(observations, input.watermarks, busy, settings, now.toISOString(), anomaly);
     return { ...result, instancesSeen: instances.length };
   }
 

@@ -43,6 +43,7 @@ export function createActivities(deps: ActivityDeps) {
       lookbackMinutes: 15,
       cpuHighPercent: deps.config.cpuHighPercent,
       cpuWindowPoints: 3,
+      cpuAnomalyFloorPercent: deps.config.cpuAnomalyFloorPercent,
     }),
     ...createNotifier(deps.config.webhookUrl),
     ...createPolicyActivities(deps.config),

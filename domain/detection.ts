@@ -1,3 +1,4 @@
+import { StreamingDetector, type DetectorSnapshot } from './anomaly/detector';
 import type { IncidentKind, Severity } from './incident';
 
 export interface MetricPoint {
@@ -34,9 +35,46 @@ export interface Finding {
  */
 export type Watermarks = Record<string, string>;
 
+/** Per-instance CPU detector state, carried by the detection loop between polls. */
+export interface CpuDetectorState {
+  snapshot: DetectorSnapshot;
+  /** The newest datapoint the detector has been fed. */
+  fedUpTo: string;
+}
+export type DetectorStates = Record<string, CpuDetectorState>;
+
+export interface AnomalySettings {
+  detectors: DetectorStates;
+  /** An anomaly below this CPU level is not an incident (a jump from 2 % to 9 % is news, not trouble). */
+  floorPercent: number;
+}
+
 export interface DetectionResult {
   findings: Finding[];
   watermarks: Watermarks;
+  /** Present when the streaming detector ran. */
+  detectors?: DetectorStates;
+}
+
+/** Feeds the instance's new CPU datapoints to its detector; returns the anomalous ones. */
+function feedCpuDetector(
+  instanceId: string,
+  points: MetricPoint[],
+  anomaly: AnomalySettings,
+  detectors: DetectorStates,
+): { point: MetricPoint; score: number }[] {
+  const saved = detectors[instanceId];
+  const detector = saved ? StreamingDetector.restore(saved.snapshot) : new StreamingDetector();
+  const fresh = points.filter((p) => p.at > (saved?.fedUpTo ?? '')).sort((a, b) => a.at.localeCompare(b.at));
+  const anomalies: { point: MetricPoint; score: number }[] = [];
+  for (const point of fresh) {
+    const result = detector.update(point.value);
+    if (result.isAnomaly && point.value >= anomaly.floorPercent)
+      anomalies.push({ point, score: result.score });
+  }
+  const fedUpTo = fresh.at(-1)?.at ?? saved?.fedUpTo;
+  if (fedUpTo !== undefined) detectors[instanceId] = { snapshot: detector.snapshot(), fedUpTo };
+  return anomalies;
 }
 
 const key = (resourceId: string, kind: IncidentKind): string => `${resourceId}/${kind}`;
@@ -49,7 +87,8 @@ function newest(points: MetricPoint[]): string | undefined {
 }
 
 /**
- * Simple threshold rules over one polling snapshot. Resources with an incident already open are
+ * Detection over one polling snapshot: state and status-check rules, CPU judged by each instance's
+ * streaming detector (when its state is passed) with a fixed threshold as the backstop. Resources with an incident already open are
  * skipped: a remediation that stops an instance on purpose must not open a second incident.
  */
 export function detectFaults(
@@ -58,9 +97,11 @@ export function detectFaults(
   busyResources: ReadonlySet<string>,
   thresholds: DetectionThresholds,
   now: string,
+  anomaly?: AnomalySettings,
 ): DetectionResult {
   const watermarks: Watermarks = { ...previous };
   const findings: Finding[] = [];
+  const detectors: DetectorStates | undefined = anomaly ? { ...anomaly.detectors } : undefined;
 
   for (const obs of observations) {
     const stoppedKey = key(obs.instanceId, 'instance-stopped');
@@ -96,6 +137,23 @@ export function detectFaults(
     }
 
     const cpuKey = key(obs.instanceId, 'cpu-high');
+    // The streaming detector judges each instance against its own normal range; the fixed
+    // threshold below stays as the backstop (and covers the detector's warm-up).
+    const anomalies =
+      anomaly && detectors ? feedCpuDetector(obs.instanceId, obs.cpuUtilization, anomaly, detectors) : [];
+    const unseen = anomalies.filter((a) => a.point.at > (watermarks[cpuKey] ?? ''));
+    const strongest = unseen.sort((a, b) => b.score - a.score)[0];
+    if (strongest) {
+      watermarks[cpuKey] = strongest.point.at;
+      findings.push({
+        resourceId: obs.instanceId,
+        kind: 'cpu-high',
+        severity: 'medium',
+        summary: `Instance ${obs.instanceId} CPU at ${strongest.point.value.toFixed(1)}% is outside its normal range (anomaly score ${strongest.score.toFixed(2)}, streaming detector).`,
+        evidenceAt: strongest.point.at,
+      });
+      continue;
+    }
     const fresh = obs.cpuUtilization
       .filter((p) => p.at > (watermarks[cpuKey] ?? ''))
       .sort((a, b) => a.at.localeCompare(b.at))
@@ -115,5 +173,5 @@ export function detectFaults(
       }
     }
   }
-  return { findings, watermarks };
+  return detectors ? { findings, watermarks, detectors } : { findings, watermarks };
 }

@@ -9,7 +9,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { MedicActivities } from '../activities';
-import type { Watermarks } from '../domain/detection';
+import type { DetectorStates, Watermarks } from '../domain/detection';
 import { stopMonitoringSignal } from './messages';
 
 export interface FleetMonitorInput {
@@ -21,6 +21,8 @@ export interface FleetMonitorInput {
   incidentsOpened?: number;
   /** Polls before continue-as-new; default 200. */
   pollsPerRun?: number;
+  /** Per-instance streaming detector state, carried like the watermarks. */
+  detectors?: DetectorStates;
 }
 
 const detection = proxyActivities<MedicActivities>({
@@ -39,13 +41,20 @@ export async function fleetMonitorWorkflow(input: FleetMonitorInput): Promise<{ 
   let stopping = false;
   let watermarks: Watermarks = input.watermarks ?? {};
   let incidentsOpened = input.incidentsOpened ?? 0;
+  let detectors: DetectorStates | undefined = input.detectors;
   setHandler(stopMonitoringSignal, () => {
     stopping = true;
   });
 
   for (let poll = 0; poll < (input.pollsPerRun ?? POLLS_PER_RUN) && !stopping; poll++) {
-    const scan = await detection.scanFleet({ fleet: input.fleet, watermarks });
+    if (patched('streaming-detector')) detectors ??= {};
+    const scan = await detection.scanFleet({
+      fleet: input.fleet,
+      watermarks,
+      ...(detectors ? { detectors } : {}),
+    });
     watermarks = scan.watermarks;
+    if (scan.detectors) detectors = scan.detectors;
     for (const finding of scan.findings) {
       const opened = await detection.openIncident({
         resourceId: finding.resourceId,
@@ -72,5 +81,10 @@ export async function fleetMonitorWorkflow(input: FleetMonitorInput): Promise<{ 
   }
   await condition(allHandlersFinished);
   if (stopping) return { incidentsOpened };
-  return continueAsNew<typeof fleetMonitorWorkflow>({ ...input, watermarks, incidentsOpened });
+  return continueAsNew<typeof fleetMonitorWorkflow>({
+    ...input,
+    watermarks,
+    incidentsOpened,
+    ...(detectors ? { detectors } : {}),
+  });
 }

@@ -72,11 +72,29 @@ export interface DetectorResult {
   isAnomaly: boolean;
 }
 
+/** A detector's whole state as plain data, so a detection loop can carry it between polls. */
+export interface DetectorSnapshot {
+  values: [number, number, number];
+  changes: [number, number, number];
+  previous?: number;
+  recentMax: number;
+  index: number;
+  quietUntil: number;
+}
+
 class Ewm {
   mean = 0;
   variance = 0;
   count = 0;
   constructor(private readonly horizon: number) {}
+  save(): [number, number, number] {
+    return [this.mean, this.variance, this.count];
+  }
+  load([mean, variance, count]: [number, number, number]): void {
+    this.mean = mean;
+    this.variance = variance;
+    this.count = count;
+  }
   update(x: number): void {
     this.count++;
     const alpha = Math.max(1 / this.count, 1 / this.horizon);
@@ -109,6 +127,32 @@ export class StreamingDetector {
     this.changes = new Ewm(params.horizon);
     this.daily = new Ewm(params.horizon);
     this.yesterday = shape.pointsPerDay ? new Float64Array(shape.pointsPerDay) : undefined;
+  }
+
+  /** Without the daily view (it needs a day of values), which the detection loop does not use. */
+  snapshot(): DetectorSnapshot {
+    return {
+      values: this.values.save(),
+      changes: this.changes.save(),
+      previous: this.previous,
+      recentMax: this.recentMax,
+      index: this.index,
+      quietUntil: this.quietUntil,
+    };
+  }
+
+  static restore(
+    snapshot: DetectorSnapshot,
+    params: DetectorParams = DEFAULT_DETECTOR_PARAMS,
+  ): StreamingDetector {
+    const detector = new StreamingDetector(params);
+    detector.values.load(snapshot.values);
+    detector.changes.load(snapshot.changes);
+    detector.previous = snapshot.previous;
+    detector.recentMax = snapshot.recentMax;
+    detector.index = snapshot.index;
+    detector.quietUntil = snapshot.quietUntil;
+    return detector;
   }
 
   update(value: number): DetectorResult {

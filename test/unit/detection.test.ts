@@ -82,3 +82,76 @@ describe('detectFaults', () => {
     expect(result.findings.map((f) => f.kind)).toEqual(['instance-stopped']);
   });
 });
+
+describe('detectFaults with the streaming detector', () => {
+  /** Minute-spaced CPU points from `start` (an index), around 20 % with a little seeded noise. */
+  const series = (start: number, values: number[]) =>
+    values.map((value, i) => ({
+      at: new Date(Date.UTC(2026, 0, 1) + (start + i) * 60_000).toISOString(),
+      value,
+    }));
+  const calm = (n: number, seed = 1) => {
+    let s = seed;
+    return Array.from({ length: n }, () => {
+      s = (s * 1103515245 + 12345) % 2 ** 31;
+      return 20 + ((s / 2 ** 31) * 6 - 3);
+    });
+  };
+
+  test("CPU far outside the instance's normal range opens cpu-high below the fixed threshold", () => {
+    const learnt = detectFaults(
+      [obs({ cpuUtilization: series(0, calm(300)) })],
+      {},
+      new Set(),
+      thresholds,
+      NOW,
+      {
+        detectors: {},
+        floorPercent: 50,
+      },
+    );
+    expect(learnt.findings).toEqual([]);
+    const jump = detectFaults(
+      [obs({ cpuUtilization: series(300, [72, 74, 73]) })],
+      learnt.watermarks,
+      new Set(),
+      thresholds,
+      NOW,
+      { detectors: learnt.detectors ?? {}, floorPercent: 50 },
+    );
+    expect(jump.findings).toHaveLength(1);
+    expect(jump.findings[0]?.summary).toMatch(/outside its normal range/);
+    // Without the detector the same 73 % is below the 90 % threshold: nothing.
+    expect(
+      detectFaults(
+        [obs({ cpuUtilization: series(300, [72, 74, 73]) })],
+        learnt.watermarks,
+        new Set(),
+        thresholds,
+        NOW,
+      ).findings,
+    ).toEqual([]);
+  });
+
+  test('an anomaly under the floor is not an incident, and polls in pieces equal one pass', () => {
+    const values = [...calm(300), 35, 36, 35];
+    const whole = detectFaults([obs({ cpuUtilization: series(0, values) })], {}, new Set(), thresholds, NOW, {
+      detectors: {},
+      floorPercent: 50,
+    });
+    expect(whole.findings).toEqual([]);
+    let state = { watermarks: {}, detectors: {} };
+    for (let i = 0; i < values.length; i += 50) {
+      const r = detectFaults(
+        [obs({ cpuUtilization: series(i, values.slice(i, i + 50)) })],
+        state.watermarks,
+        new Set(),
+        thresholds,
+        NOW,
+        { detectors: state.detectors, floorPercent: 50 },
+      );
+      state = { watermarks: r.watermarks, detectors: r.detectors ?? {} };
+    }
+    expect(state.detectors).toEqual(whole.detectors);
+  });
+});
