@@ -1,4 +1,5 @@
 import { AUTONOMY_POLICY_WORKFLOW_ID, autonomyStateQuery } from '../workflows/autonomy-policy';
+import { INCIDENT_TYPES_CLAUSE, INCIDENT_WORKFLOW_TYPES } from '../domain/ids';
 import type { AutonomySettings, AutonomyState } from '../domain/autonomy';
 import {
   WorkflowNotFoundError,
@@ -110,7 +111,7 @@ export class IncidentService {
 
   async list(filter: ListIncidentsQuery): Promise<IncidentSummary[]> {
     // Every value below was validated against an enum or a safe alphabet before it got here.
-    const clauses = [`WorkflowType = 'incidentWorkflow'`];
+    const clauses = [INCIDENT_TYPES_CLAUSE];
     if (filter.status) clauses.push(`MedicStatus = '${filter.status}'`);
     if (filter.resourceId) clauses.push(`MedicResource = '${filter.resourceId}'`);
     if (filter.mode) clauses.push(`MedicMode = '${filter.mode}'`);
@@ -129,7 +130,8 @@ export class IncidentService {
   private async describe(id: string): Promise<WorkflowExecutionDescription> {
     try {
       const info = await this.temporal.workflow.getHandle(id).describe();
-      if (info.type !== 'incidentWorkflow') throw new ApiError('not_found', `No incident ${id}`);
+      if (!(INCIDENT_WORKFLOW_TYPES as readonly string[]).includes(info.type))
+        throw new ApiError('not_found', `No incident ${id}`);
       return info;
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw new ApiError('not_found', `No incident ${id}`);

@@ -16,3 +16,7 @@ export function fleetMonitorWorkflowId(fleet: string): string {
 export function retrainScheduleId(model: string): string {
   return `retrain-${model}`;
 }
+
+/** Every workflow type that is an incident, whatever agent runs it. */
+export const INCIDENT_WORKFLOW_TYPES = ['incidentWorkflow', 'securityIncidentWorkflow'] as const;
+export const INCIDENT_TYPES_CLAUSE = `WorkflowType IN (${INCIDENT_WORKFLOW_TYPES.map((t) => `'${t}'`).join(', ')})`;

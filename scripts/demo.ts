@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { createAwsClients } from '../activities/aws-clients';
 import { createChaos } from '../activities/chaos';
+import { ruleKey } from '../domain/security';
+import { INCIDENT_TYPES_CLAUSE } from '../domain/ids';
 import { createFleet } from '../activities/fleet';
 import { startMonitorFromConfig } from '../activities/monitor-starter';
 import { createApiClient } from '../cli/api-client';
@@ -32,8 +34,9 @@ interface IncidentView {
 
 interface Scenario {
   label: string;
-  instanceId: string;
-  fault: 'status-check-failed' | 'stop-instance' | 'cpu-spike';
+  /** The instance, or for the security agent the exposed rule's key (known once injected). */
+  resourceId: string;
+  fault: 'status-check-failed' | 'stop-instance' | 'cpu-spike' | 'open-ssh';
   kind: string;
   decision?: 'approve' | 'decline';
   injectedAt?: number;
@@ -49,7 +52,7 @@ async function follow(s: Scenario): Promise<void> {
     if (!s.incidentId) {
       const { incidents } = await call<{ incidents: IncidentView[] }>(
         'GET',
-        `/incidents?resourceId=${s.instanceId}&kind=${s.kind}`,
+        `/incidents?resourceId=${encodeURIComponent(s.resourceId)}&kind=${s.kind}`,
       );
       const fresh = incidents.find((i) => Date.parse(i.openedAt) >= (s.injectedAt ?? 0) - 1000);
       if (fresh) {
@@ -107,7 +110,9 @@ function printReport(s: Scenario): void {
 
 async function main(): Promise<void> {
   const aws = createAwsClients({ region: config.awsRegion, endpoint: config.awsEndpoint });
-  console.log(bold('cloud-medic demo: an emulated fleet of 3, one fault each\n'));
+  console.log(
+    bold('cloud-medic demo: an emulated fleet of 3, one fault each, and SSH opened to the world\n'),
+  );
   // A fresh fleet per run: re-running the demo must not trip the circuit breaker of the last run's instances.
   const fleetName = `demo-${Date.now().toString(36)}`;
   const fleet = await createFleet(aws, { fleet: fleetName, size: 3, manualCount: 2 }, (m) => say(m));
@@ -121,7 +126,7 @@ async function main(): Promise<void> {
   const scenarios: Scenario[] = [
     {
       label: 'AUTO   ',
-      instanceId: auto.instanceId,
+      resourceId: auto.instanceId,
       fault: 'status-check-failed',
       kind: 'status-check-failed',
       seen: 0,
@@ -129,7 +134,7 @@ async function main(): Promise<void> {
     },
     {
       label: 'APPROVE',
-      instanceId: manual[0].instanceId,
+      resourceId: manual[0].instanceId,
       fault: 'stop-instance',
       kind: 'instance-stopped',
       decision: 'approve',
@@ -138,30 +143,47 @@ async function main(): Promise<void> {
     },
     {
       label: 'DECLINE',
-      instanceId: manual[1].instanceId,
+      resourceId: manual[1].instanceId,
       fault: 'cpu-spike',
       kind: 'cpu-high',
       decision: 'decline',
       seen: 0,
       figures: {},
     },
+    {
+      label: 'SECURE ',
+      resourceId: '',
+      fault: 'open-ssh',
+      kind: 'security-group-open',
+      seen: 0,
+      figures: {},
+    },
   ];
   const chaos = createChaos(aws.ec2, aws.cloudwatch);
-  const inject = {
-    'status-check-failed': chaos.statusCheckFailed,
-    'stop-instance': chaos.stopInstance,
-    'cpu-spike': chaos.cpuSpike,
+  const inject: Record<Scenario['fault'], (resource: string) => Promise<string>> = {
+    'status-check-failed': async (id) => (await chaos.statusCheckFailed(id), id),
+    'stop-instance': async (id) => (await chaos.stopInstance(id), id),
+    'cpu-spike': async (id) => (await chaos.cpuSpike(id), id),
+    // SSH open to the world on the fleet's security group: the security agent's incident.
+    'open-ssh': async () =>
+      ruleKey({
+        groupId: await chaos.openPortToWorld(fleetName, 22),
+        protocol: 'tcp',
+        fromPort: 22,
+        toPort: 22,
+        cidr: '0.0.0.0/0',
+      }),
   };
   for (const s of scenarios) {
     s.injectedAt = Date.now();
-    await inject[s.fault](s.instanceId);
-    say(`${s.label}: injected ${bold(s.fault)} on ${s.instanceId}`);
+    s.resourceId = await inject[s.fault](s.resourceId);
+    say(`${s.label}: injected ${bold(s.fault)} on ${s.resourceId}`);
   }
   await Promise.all(scenarios.map(follow));
   console.log(`\n${bold('Final reports')}`);
   scenarios.forEach(printReport);
   console.log(
-    `\nAll incidents: ${config.temporalUiUrl}/namespaces/${config.temporalNamespace}/workflows?query=${encodeURIComponent("WorkflowType='incidentWorkflow'")}`,
+    `\nAll incidents: ${config.temporalUiUrl}/namespaces/${config.temporalNamespace}/workflows?query=${encodeURIComponent(INCIDENT_TYPES_CLAUSE)}`,
   );
   console.log(`API: ${api.base} (token in ${join(config.dataDir, 'admin-token')})`);
   console.log(`The stack keeps running; stop it with ${bold('make down')}.`);

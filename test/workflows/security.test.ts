@@ -1,4 +1,5 @@
 import { DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
+import { IncidentService } from '../../api/incident-service';
 import { createChaos } from '../../activities/chaos';
 import { createFleet } from '../../activities/fleet';
 import { createSecurityActivities, rulesOf } from '../../activities/security';
@@ -63,6 +64,22 @@ describe('security agent: a sensitive port open to the world', () => {
     // The fleet's own rule (443 from inside the VPC) is untouched; the revoked one is recorded.
     expect(after.rules.some((r) => r.fromPort === 443 && r.cidr === '10.42.0.0/16')).toBe(true);
     expect(after.tags.find((t) => t.Key === 'medic:revoked:tcp-22-22')?.Value).toContain('0.0.0.0/0');
+
+    // The API shows the security agent's incident like any other.
+    const incidents = new IncidentService(h.env.client, 'http://127.0.0.1:8233');
+    expect(await incidents.get(opened.incidentId)).toMatchObject({
+      kind: 'security-group-open',
+      status: 'resolved',
+    });
+    const listed = await eventually(
+      async () => {
+        const rows = await incidents.list({ kind: 'security-group-open', limit: 50 });
+        return rows.some((r) => r.id === opened.incidentId) ? rows : undefined;
+      },
+      15_000,
+      'the incident in the list',
+    );
+    expect(listed.length).toBeGreaterThan(0);
   });
 
   test('a dry run changes nothing and says what EC2 would allow', async () => {
