@@ -43,35 +43,32 @@ function scaling(args: string[]): void {
   print(flags.json, { traces: rows, totals: scalingTotals(rows) }, formatScaling(rows));
 }
 
-function policy(args: string[]): void {
-  const flags = parseFlags(args, {
-    seed: { type: 'string' },
-    train: { type: 'string' },
-    incidents: { type: 'string' },
-    json: { type: 'boolean' },
-  });
-  const evaluation = evaluatePolicy(
-    intFlag(flags.seed, 'seed', 1, 0, 2 ** 31),
-    intFlag(flags.train, 'train', 200, 0, 100_000),
-    intFlag(flags.incidents, 'incidents', 2000, 1, 1_000_000),
-  );
-  print(flags.json, evaluation, formatPolicy(evaluation));
+/** The simulator-based evals share their flags: a seed, a training size and an evaluation size. */
+function seededEval<T extends object>(
+  sizeFlag: string,
+  defaults: { train: number; size: number },
+  evaluate: (seed: number, train: number, size: number) => T,
+  format: (evaluation: T) => string,
+) {
+  return (args: string[]): void => {
+    const flags = parseFlags(args, {
+      seed: { type: 'string' },
+      train: { type: 'string' },
+      [sizeFlag]: { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    const size = flags[sizeFlag];
+    const evaluation = evaluate(
+      intFlag(flags.seed, 'seed', 1, 0, 2 ** 31),
+      intFlag(flags.train, 'train', defaults.train, 0, 100_000),
+      intFlag(typeof size === 'string' ? size : undefined, sizeFlag, defaults.size, 1, 1_000_000),
+    );
+    print(Boolean(flags.json), evaluation, format(evaluation));
+  };
 }
 
-function rootcause(args: string[]): void {
-  const flags = parseFlags(args, {
-    seed: { type: 'string' },
-    train: { type: 'string' },
-    cascades: { type: 'string' },
-    json: { type: 'boolean' },
-  });
-  const evaluation = evaluateRootCause(
-    intFlag(flags.seed, 'seed', 1, 0, 2 ** 31),
-    intFlag(flags.train, 'train', 3000, 1, 100_000),
-    intFlag(flags.cascades, 'cascades', 2000, 1, 1_000_000),
-  );
-  print(flags.json, evaluation, formatRootCause(evaluation));
-}
+const policy = seededEval('incidents', { train: 200, size: 2000 }, evaluatePolicy, formatPolicy);
+const rootcause = seededEval('cascades', { train: 3000, size: 2000 }, evaluateRootCause, formatRootCause);
 
 const EVALS: Record<string, (args: string[]) => void> = { detector, scaling, policy, rootcause };
 

@@ -1,4 +1,5 @@
 import type { Decision, RemediationStep } from './incident';
+import { parseActionList } from './action-list';
 import { sha256Hex } from './sha256';
 
 /**
@@ -18,20 +19,12 @@ export function planHash(resourceId: string, kind: string, plan: RemediationStep
   return sha256Hex(JSON.stringify({ resourceId, kind, steps: plan.map((s) => [s.action, s.reason]) }));
 }
 
-/** `replace=2,stop-start=2` → approvers needed per action type (others need 1). */
+/** `replace-instance=2,stop-start-instance=2` → approvers needed per action type (others need 1). */
 export function parseQuorum(spec: string): Record<string, number> {
-  const quorum: Record<string, number> = {};
-  for (const part of spec
-    .split(',')
-    .map((p) => p.trim())
-    .filter((p) => p !== '')) {
-    const match = /^([a-z-]+)=(\d+)$/.exec(part);
-    const count = Number(match?.[2]);
-    if (!match?.[1] || !Number.isInteger(count) || count < 1 || count > 10)
-      throw new Error(`quorum entry "${part}" must look like replace=2 (1 to 10 approvers)`);
-    quorum[match[1]] = count;
-  }
-  return quorum;
+  return parseActionList(spec, /^\d+$/, 'replace-instance=2 (1 to 10 approvers)', (value) => {
+    const count = Number(value);
+    return count >= 1 && count <= 10 ? count : undefined;
+  });
 }
 
 /** A plan needs as many approvers as its most demanding step. */

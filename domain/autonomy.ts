@@ -1,3 +1,4 @@
+import { parseActionList } from './action-list';
 import type { Mode } from './incident';
 
 /**
@@ -106,14 +107,5 @@ export function resolveModeWithAutonomy(
 
 /** `start-instance=manual,replace-instance=manual` → initial modes; errors name the entry. */
 export function parseAutonomy(spec: string): Record<string, Mode> {
-  const initial: Record<string, Mode> = {};
-  for (const part of spec
-    .split(',')
-    .map((p) => p.trim())
-    .filter((p) => p !== '')) {
-    const match = /^([a-z-]+)=(auto|manual)$/.exec(part);
-    if (!match?.[1] || !match[2]) throw new Error(`"${part}" must look like start-instance=manual`);
-    initial[match[1]] = match[2] as Mode;
-  }
-  return initial;
+  return parseActionList(spec, /^(auto|manual)$/, 'start-instance=manual', (value) => value as Mode);
 }

@@ -247,46 +247,31 @@ export class HealableService extends pulumi.ComponentResource {
       },
       parent,
     );
-    for (const alarm of GROUP_ALARMS)
+    type AlarmDefinition = (typeof GROUP_ALARMS)[number] | (typeof LOAD_BALANCER_ALARMS)[number];
+    const alarm = (definition: AlarmDefinition, dimensions: Record<string, pulumi.Input<string>>) =>
       new aws.cloudwatch.MetricAlarm(
-        resourceName(alarm.name),
+        resourceName(definition.name),
         {
-          namespace: alarm.namespace,
-          metricName: alarm.metric,
-          statistic: alarm.statistic,
-          comparisonOperator: alarm.comparison,
-          threshold: alarm.threshold,
-          evaluationPeriods: alarm.periods,
+          namespace: definition.namespace,
+          metricName: definition.metric,
+          ...('extendedStatistic' in definition
+            ? { extendedStatistic: definition.extendedStatistic }
+            : { statistic: definition.statistic }),
+          comparisonOperator: definition.comparison,
+          threshold: definition.threshold,
+          evaluationPeriods: definition.periods,
           period: 60,
-          dimensions: { AutoScalingGroupName: group.name },
+          dimensions,
           alarmActions: [topic.arn],
           okActions: [topic.arn],
-          alarmDescription: `medic_kind=${alarm.incidentKind} medic_mode=${args.mode}`,
-          tags: tags(alarm.name),
+          alarmDescription: `medic_kind=${definition.incidentKind} medic_mode=${args.mode}`,
+          tags: tags(definition.name),
         },
         parent,
       );
-    for (const alarm of LOAD_BALANCER_ALARMS)
-      new aws.cloudwatch.MetricAlarm(
-        resourceName(alarm.name),
-        {
-          namespace: alarm.namespace,
-          metricName: alarm.metric,
-          ...('extendedStatistic' in alarm
-            ? { extendedStatistic: alarm.extendedStatistic }
-            : { statistic: alarm.statistic }),
-          comparisonOperator: alarm.comparison,
-          threshold: alarm.threshold,
-          evaluationPeriods: alarm.periods,
-          period: 60,
-          dimensions: { LoadBalancer: loadBalancer.arnSuffix },
-          alarmActions: [topic.arn],
-          okActions: [topic.arn],
-          alarmDescription: `medic_kind=${alarm.incidentKind} medic_mode=${args.mode}`,
-          tags: tags(alarm.name),
-        },
-        parent,
-      );
+    for (const definition of GROUP_ALARMS) alarm(definition, { AutoScalingGroupName: group.name });
+    for (const definition of LOAD_BALANCER_ALARMS)
+      alarm(definition, { LoadBalancer: loadBalancer.arnSuffix });
 
     // The model registry: versioned, KMS-encrypted, never public.
     const modelKey = new aws.kms.Key(

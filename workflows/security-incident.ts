@@ -183,6 +183,16 @@ export async function securityIncidentWorkflow(request: SecurityIncidentRequest)
   transition('remediating', `Step 1: ${revoke.action}`);
   const startedAt = now();
   const revoked = await security.revokeIngressRule({ rule, incidentId: state.incidentId });
+  const revokeRecord = (outcome: StepRecord['outcome'], detail: string): StepRecord => ({
+    step: 1,
+    action: revoke.action,
+    resourceId: rule.groupId,
+    reason: revoke.reason,
+    startedAt,
+    finishedAt: now(),
+    outcome,
+    detail,
+  });
   transition('verifying', `Step 1 done (${revoked.detail}); verifying the port is closed`);
   // Two checks in a row: the revoke is visible at once on EC2, the second read guards a stale one.
   let closed = true;
@@ -191,32 +201,14 @@ export async function securityIncidentWorkflow(request: SecurityIncidentRequest)
     closed = !(await security.ruleIsPresent(rule));
   }
   if (closed) {
-    steps.push({
-      step: 1,
-      action: revoke.action,
-      resourceId: rule.groupId,
-      reason: revoke.reason,
-      startedAt,
-      finishedAt: now(),
-      outcome: 'succeeded',
-      detail: revoked.detail,
-    });
+    steps.push(revokeRecord('succeeded', revoked.detail));
     return finish(
       'resolved',
       `The rule is revoked: ${describeRule(rule)} no longer reaches the group. To restore it, authorise the same rule again (recorded on the group as a medic:revoked tag).`,
     );
   }
   // Verification failed: run the compensation in reverse order and hand over to a person.
-  steps.push({
-    step: 1,
-    action: revoke.action,
-    resourceId: rule.groupId,
-    reason: revoke.reason,
-    startedAt,
-    finishedAt: now(),
-    outcome: 'failed',
-    detail: `${revoked.detail}; the rule is still there`,
-  });
+  steps.push(revokeRecord('failed', `${revoked.detail}; the rule is still there`));
   const restored = await security.restoreIngressRule({ rule });
   steps.push({
     step: 2,
