@@ -125,9 +125,12 @@ async function main(): Promise<void> {
       approveToStep.push(Date.parse(firstStep.at) - sentAt);
     }),
   );
-  // One at a time: the latency of the decision path itself, with no queue at the budget.
+  // One at a time: the latency of the decision path itself, with no queue at the budget. Fresh
+  // instances: the same fault on the instances above would join their incidents, which stay open
+  // through the flapping cool-down.
   const approveToStepAlone: number[] = [];
-  for (const id of ids.slice(0, 5)) {
+  const alone = await createFleet(aws, { fleet: `${fleetName}-alone`, size: 5, manualCount: 0 });
+  for (const id of alone.instances.map((i) => i.instanceId)) {
     await chaos.stopInstance(id);
     const created = await call<{ id: string }>('POST', '/incidents', {
       resourceId: id,
