@@ -4,6 +4,8 @@
  * transitions; the remediation-budget workflow holds the state and the incidents ask it for leases.
  */
 
+import type { Severity } from './incident';
+
 export interface BudgetLimits {
   maxConcurrent: number;
   maxDestructivePerHour: number;
@@ -17,6 +19,16 @@ export interface LeaseRequest {
   resourceId: string;
   destructive: boolean;
   requestedAt: number;
+  /** The incident's severity: with priority on, critical work is granted before lower. */
+  severity?: Severity;
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3 };
+const rank = (r: LeaseRequest) => (r.severity ? SEVERITY_RANK[r.severity] : SEVERITY_RANK.medium);
+
+/** Most severe first, then first come first served. */
+export function byPriority(waiting: LeaseRequest[]): LeaseRequest[] {
+  return [...waiting].sort((a, b) => rank(a) - rank(b) || a.requestedAt - b.requestedAt);
 }
 
 export interface Lease extends LeaseRequest {
@@ -74,12 +86,13 @@ export function grantLeases(
   state: BudgetState,
   now: number,
   limits: BudgetLimits,
+  prioritise = false,
 ): { state: BudgetState; granted: Lease[] } {
   const active = [...state.active];
   const destructiveGrants = state.destructiveGrants.filter((t) => now - t < HOUR_MS);
   const waiting: LeaseRequest[] = [];
   const granted: Lease[] = [];
-  for (const request of state.waiting) {
+  for (const request of prioritise ? byPriority(state.waiting) : state.waiting) {
     const resourceBusy = active.some((l) => l.resourceId === request.resourceId);
     const overDestructive = request.destructive && destructiveGrants.length >= limits.maxDestructivePerHour;
     if (active.length < limits.maxConcurrent && !resourceBusy && !overDestructive) {

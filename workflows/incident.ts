@@ -486,7 +486,13 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
       const leaseWait = policy.leaseWait ?? '10m';
       const destructive = planned.action === 'replace-instance';
       const granted = await leases.acquire(
-        { leaseId, incidentWorkflowId: info.workflowId, resourceId: target, destructive },
+        {
+          leaseId,
+          incidentWorkflowId: info.workflowId,
+          resourceId: target,
+          destructive,
+          severity: state.severity,
+        },
         parseDuration(leaseWait) ?? DEFAULT_LEASE_WAIT_MS,
       );
       if (!granted) {

@@ -4,6 +4,7 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   log,
+  patched,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -39,6 +40,8 @@ const EVENTS_BEFORE_CONTINUE = 5000;
 export async function remediationBudgetWorkflow(input: RemediationBudgetInput): Promise<void> {
   let state = input.state ?? EMPTY_BUDGET;
   let changed = true;
+  // Critical incidents are granted slots before lower ones (FIFO within a severity).
+  const bySeverity = patched('severity-priority');
   setHandler(budgetStateQuery, () => state);
   setHandler(requestLeaseSignal, (request) => {
     state = requestLease(state, { ...request, requestedAt: nowMs() });
@@ -59,7 +62,7 @@ export async function remediationBudgetWorkflow(input: RemediationBudgetInput): 
     const now = nowMs();
     const afterExpiry = expireLeases(state, now, input.limits);
     for (const lease of afterExpiry.expired) log.warn('lease expired unreleased', { leaseId: lease.leaseId });
-    const afterGrant = grantLeases(afterExpiry.state, now, input.limits);
+    const afterGrant = grantLeases(afterExpiry.state, now, input.limits, bySeverity);
     state = afterGrant.state;
     for (const lease of afterGrant.granted) {
       try {

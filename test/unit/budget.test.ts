@@ -114,3 +114,63 @@ describe('blast-radius budget', () => {
     expect(releaseLease(releaseLease(twice, 'a'), 'a')).toEqual(EMPTY_BUDGET);
   });
 });
+
+describe('severity priority', () => {
+  const limits: BudgetLimits = { maxConcurrent: 1, maxDestructivePerHour: 10, leaseTtlMs: HOUR };
+  const queued = (id: string, severity: LeaseRequest['severity'], at: number): LeaseRequest => ({
+    ...lease(id, `r-${id}`),
+    severity,
+    requestedAt: at,
+  });
+
+  test('with priority on, the most severe waiting request is granted first, FIFO within a severity', () => {
+    let state = [
+      queued('a', 'low', 1),
+      queued('b', 'low', 2),
+      queued('c', 'critical', 3),
+      queued('d', 'critical', 4),
+    ].reduce(requestLease, EMPTY_BUDGET);
+    const order: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const step = grantLeases(state, 10 + i, limits, true);
+      order.push(...step.granted.map((g) => g.leaseId));
+      state = step.granted.reduce((s, g) => releaseLease(s, g.leaseId), step.state);
+    }
+    expect(order).toEqual(['c', 'd', 'a', 'b']);
+    // Without priority (histories recorded before it): first come, first served.
+    const fifo = grantLeases(
+      [queued('a', 'low', 1), queued('c', 'critical', 3)].reduce(requestLease, EMPTY_BUDGET),
+      10,
+      limits,
+    );
+    expect(fifo.granted.map((g) => g.leaseId)).toEqual(['a']);
+  });
+
+  test('under any storm, no granted request ever jumps a waiting more severe one that fits', () => {
+    const severities = ['critical', 'high', 'medium', 'low'] as const;
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({ severity: fc.constantFrom(...severities), resource: fc.integer({ min: 0, max: 4 }) }),
+          { maxLength: 30 },
+        ),
+        fc.integer({ min: 1, max: 4 }),
+        (requests, maxConcurrent) => {
+          let state = requests
+            .map((r, i) => ({ ...lease(`l${i}`, `r${r.resource}`), severity: r.severity, requestedAt: i }))
+            .reduce(requestLease, EMPTY_BUDGET);
+          const { granted, state: after } = grantLeases(state, 100, { ...limits, maxConcurrent }, true);
+          state = after;
+          const rankOf = (s: LeaseRequest['severity']) => severities.indexOf(s ?? 'medium');
+          const worstGranted = Math.max(-1, ...granted.map((g) => rankOf(g.severity)));
+          // Anything more severe still waiting must be blocked by its resource being busy, not by order.
+          return state.waiting.every(
+            (w) =>
+              rankOf(w.severity) >= worstGranted || state.active.some((a) => a.resourceId === w.resourceId),
+          );
+        },
+      ),
+      { seed: 5, numRuns: 300 },
+    );
+  });
+});
