@@ -13,6 +13,7 @@ import { createLearningActivities } from './learning';
 import { createModelStore } from './model-store';
 import { createSecurityActivities } from './security';
 import { createAutonomyActivities } from './autonomy';
+import { createScalingActivities } from './scaling';
 
 export * from './aws-clients';
 export type { RemediationInput, RemediationResult } from './ec2-remediation';
@@ -51,6 +52,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createBudgetActivities(deps.temporal, deps.config),
     ...createSecurityActivities(deps.aws.ec2, deps.temporal),
     ...createAutonomyActivities(deps.temporal, deps.config.autonomy),
+    ...createScalingActivities(deps.aws.autoscaling, deps.aws.cloudwatch),
     ...createLearningActivities(createModelStore(deps.aws.s3, deps.config.modelBucket), activityHeartbeat),
   };
 }

@@ -4,9 +4,11 @@ import { dataConverterFromConfig } from '../codec';
 import { createChaos } from '../activities/chaos';
 import { createFleet, fleetMember, listFleetInstances } from '../activities/fleet';
 import { ConfigError, loadConfig, type MedicConfig } from '../domain/config';
-import { fleetMonitorWorkflowId } from '../domain/ids';
+import { fleetMonitorWorkflowId, scalingAgentWorkflowId } from '../domain/ids';
 import { startMonitor } from '../activities/monitor-starter';
 import { stopMonitoringSignal } from '../workflows/messages';
+import { stopScalingSignal } from '../workflows/scaling-agent';
+import { TASK_QUEUES } from '../domain/config';
 import { fleetFlag, instanceIdFlag, intFlag, parseFlags, requireFlag, UsageError } from './args';
 import { detectPath } from './detect';
 import { ApiCallError } from './api-client';
@@ -32,6 +34,8 @@ const USAGE = `usage: medic <command>
   schedule create retrain --model NAME --every 24h [--examples N]
   schedule list [--json]
   schedule pause|unpause|trigger|delete --id ID
+  scale watch --group NAME [--target 60] [--min 1] [--max 10] [--cooldown 300] [--interval 60]
+  scale stop --group NAME
   detect --input FILE.csv|DIR --output OUT.csv|DIR
   eval detector [--dataset DIR] [--json]
   eval policy [--seed N] [--train N] [--incidents N] [--json]
@@ -147,6 +151,47 @@ async function monitorCommand(sub: string | undefined, args: string[], config: M
   throw new UsageError(`unknown monitor command "${sub ?? ''}"`);
 }
 
+/** `medic scale watch|stop --group NAME …`: the scaling agent for one Auto Scaling group. */
+async function scaleCommand(sub: string | undefined, args: string[], config: MedicConfig): Promise<void> {
+  const flags = parseFlags(args, {
+    group: { type: 'string' },
+    target: { type: 'string' },
+    min: { type: 'string' },
+    max: { type: 'string' },
+    cooldown: { type: 'string' },
+    interval: { type: 'string' },
+  });
+  const group = requireFlag(flags.group, 'group');
+  if (!/^[\w.:/-]{1,255}$/.test(group))
+    throw new UsageError(`--group is not an Auto Scaling group name: "${group}"`);
+  const workflowId = scalingAgentWorkflowId(group);
+  if (sub === 'stop') {
+    await withTemporal(config, (client) => client.workflow.getHandle(workflowId).signal(stopScalingSignal));
+    console.log(`stopping the scaling agent of ${group}`);
+    return;
+  }
+  if (sub !== 'watch') throw new UsageError(`unknown scale command "${sub ?? ''}"; one of watch, stop`);
+  const minSize = intFlag(flags.min, 'min', 1, 0, 10_000);
+  const policy = {
+    targetCpuPercent: intFlag(flags.target, 'target', 60, 1, 100),
+    minSize,
+    maxSize: intFlag(flags.max, 'max', 10, Math.max(1, minSize), 10_000),
+    cooldownSeconds: intFlag(flags.cooldown, 'cooldown', 300, 0, 86_400),
+  };
+  const intervalSeconds = intFlag(flags.interval, 'interval', 60, 1, 3600);
+  await withTemporal(config, (client) =>
+    client.workflow.start('scalingAgentWorkflow', {
+      workflowId,
+      taskQueue: TASK_QUEUES.scaling,
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      args: [{ group, policy, intervalSeconds }],
+    }),
+  );
+  console.log(
+    `scaling agent ${workflowId}: target ${policy.targetCpuPercent}% CPU, ${policy.minSize}-${policy.maxSize}, cool-down ${policy.cooldownSeconds}s`,
+  );
+}
+
 async function detectCommand(args: string[]): Promise<void> {
   const flags = parseFlags(args, { input: { type: 'string' }, output: { type: 'string' } });
   const results = detectPath(requireFlag(flags.input, 'input'), requireFlag(flags.output, 'output'));
@@ -163,6 +208,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (command === 'monitor') await monitorCommand(sub, rest, config);
     else if (command === 'incidents') await incidentsCommand(sub, rest, config);
     else if (command === 'detect') await detectCommand(argv.slice(1));
+    else if (command === 'scale') await scaleCommand(sub, rest, config);
     else if (command === 'eval') evalCommand(sub, rest);
     else if (command === 'model') await modelCommand(sub, rest, config, (fn) => withTemporal(config, fn));
     else if (command === 'schedule') await scheduleCommand(sub, rest, (fn) => withTemporal(config, fn));

@@ -61,6 +61,7 @@ export const TASK_QUEUES = {
   monitoring: 'medic-monitoring',
   learning: 'medic-learning',
   security: 'medic-security',
+  scaling: 'medic-scaling',
 } as const;
 
 export class ConfigError extends Error {}

@@ -20,3 +20,8 @@ export function retrainScheduleId(model: string): string {
 /** Every workflow type that is an incident, whatever agent runs it. */
 export const INCIDENT_WORKFLOW_TYPES = ['incidentWorkflow', 'securityIncidentWorkflow'] as const;
 export const INCIDENT_TYPES_CLAUSE = `WorkflowType IN (${INCIDENT_WORKFLOW_TYPES.map((t) => `'${t}'`).join(', ')})`;
+
+/** One scaling agent per Auto Scaling group. */
+export function scalingAgentWorkflowId(group: string): string {
+  return `scaling-agent-${group}`;
+}

@@ -19,6 +19,9 @@ export const WORKER_ACTIONS = {
     'ec2:TerminateInstances',
   ],
   cloudwatch: ['cloudwatch:GetMetricData'],
+  /** The scaling agent; SetDesiredCapacity only on fleet-tagged groups. */
+  autoscalingRead: ['autoscaling:DescribeAutoScalingGroups'],
+  autoscalingWrite: ['autoscaling:SetDesiredCapacity'],
   /** The model registry bucket only. */
   s3: ['s3:CreateBucket', 's3:GetObject', 's3:ListBucket', 's3:PutBucketVersioning', 's3:PutObject'],
 } as const;

@@ -383,6 +383,14 @@ export function workerPolicyDocument(fleet: string, bucketArn: string, keyArn: s
         Condition: { StringEquals: { [`aws:ResourceTag/${FLEET_TAG}`]: fleet } },
       },
       { Sid: 'ReadMetrics', Effect: 'Allow', Action: [...WORKER_ACTIONS.cloudwatch], Resource: '*' },
+      { Sid: 'ReadGroups', Effect: 'Allow', Action: [...WORKER_ACTIONS.autoscalingRead], Resource: '*' },
+      {
+        Sid: 'ScaleOwnGroups',
+        Effect: 'Allow',
+        Action: [...WORKER_ACTIONS.autoscalingWrite],
+        Resource: '*',
+        Condition: { StringEquals: { [`autoscaling:ResourceTag/${FLEET_TAG}`]: fleet } },
+      },
       {
         Sid: 'ModelRegistry',
         Effect: 'Allow',

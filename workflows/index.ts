@@ -4,3 +4,4 @@ export { remediationBudgetWorkflow } from './remediation-budget';
 export { retrainModelWorkflow } from './retrain';
 export { securityIncidentWorkflow } from './security-incident';
 export { autonomyPolicyWorkflow } from './autonomy-policy';
+export { scalingAgentWorkflow } from './scaling-agent';
