@@ -1,6 +1,7 @@
 import { createChaos } from '../../activities/chaos';
 import type { IncidentState } from '../../domain/incident';
 import { incidentStateQuery } from '../../workflows/messages';
+import { eventually } from '../support/env';
 import { startHarness, type MedicHarness } from '../support/harness';
 
 let h: MedicHarness;
@@ -20,7 +21,7 @@ describe('severity priority under load', () => {
     const chaos = createChaos(h.aws.ec2, h.aws.cloudwatch);
     const instances = await Promise.all(Array.from({ length: 7 }, () => h.newInstance()));
     await Promise.all(instances.map((id) => chaos.stopInstance(id)));
-    const low = [];
+    const low: Awaited<ReturnType<MedicHarness['open']>>[] = [];
     for (const id of instances.slice(0, 6))
       low.push(
         await h.open({
@@ -31,8 +32,17 @@ describe('severity priority under load', () => {
           source: 'load',
         }),
       );
-    // The low ones are already waiting for the budget when the critical one arrives.
-    await h.stateWhen(low[0], 'verifying');
+    // The critical one arrives once a low one holds the slot and the others wait behind it.
+    await eventually(
+      async () => {
+        const states = await Promise.all(low.map((l) => l.query(incidentStateQuery)));
+        return states.some((st) => st.status === 'remediating' || st.status === 'verifying')
+          ? true
+          : undefined;
+      },
+      30_000,
+      'a low incident holding the slot',
+    );
     const critical = await h.open({
       resourceId: instances[6],
       kind: 'instance-stopped',
@@ -44,9 +54,15 @@ describe('severity priority under load', () => {
     const lowStarts = await Promise.all(
       low.map(async (l) => remediatingAt(await l.query(incidentStateQuery))),
     );
-    const criticalStart = remediatingAt(await critical.query(incidentStateQuery));
-    // At most the low incident that held the slot (and one granted in the same instant) went first.
-    expect(lowStarts.filter((t) => t < criticalStart).length).toBeLessThanOrEqual(2);
-    expect(lowStarts.filter((t) => t > criticalStart).length).toBeGreaterThanOrEqual(4);
+    const criticalState = await critical.query(incidentStateQuery);
+    const criticalAsked = Date.parse(
+      criticalState.timeline.find((t) => t.message.includes('asking the fleet-wide blast-radius budget'))
+        ?.at ?? 'invalid',
+    );
+    const criticalStart = remediatingAt(criticalState);
+    // Once the critical incident asked, no low one may take a slot before it (one racing its
+    // request signal at most); and the queue was real: low ones were still waiting behind it.
+    expect(lowStarts.filter((t) => t > criticalAsked && t < criticalStart).length).toBeLessThanOrEqual(1);
+    expect(lowStarts.filter((t) => t > criticalStart).length).toBeGreaterThanOrEqual(2);
   });
 });
