@@ -29,6 +29,8 @@ export interface AppDeps {
   incidents: IncidentService;
   health: HealthProbe;
   adminToken: string;
+  /** Opens the alert routes only (MEDIC_ALERT_TOKEN). */
+  alertToken?: string;
   /** Where "Was your issue resolved?" answers go; without it the feedback routes are not served. */
   feedback?: FeedbackStore;
   /** How SNS deliveries are verified; without it the CloudWatch route is not served. */
@@ -158,18 +160,19 @@ export function createApp(deps: AppDeps): express.Express {
     );
   }
 
-  api.post(
-    '/alerts/alertmanager',
+  // Alert senders hold the admin token or the alert-only one, which opens nothing else. SNS can
+  // send credentials only in the URL (Basic), so its route accepts those too.
+  const senders = deps.alertToken ? [deps.adminToken, deps.alertToken] : [deps.adminToken];
+  app.post(
+    '/api/v1/alerts/alertmanager',
+    requireBearerToken(senders),
     route(async (req, res) => {
       const payload = parse(alertmanagerPayloadSchema, req.body);
       const results = await ingestAlertmanager(payload, deps.incidents);
       res.json({ received: payload.alerts.length, results });
     }),
   );
-
-  // Outside the bearer-only router: SNS can send credentials only in the URL (Basic).
-  if (deps.sns)
-    app.use('/api/v1/alerts/cloudwatch', cloudWatchAlertRoute(deps.adminToken, deps.sns, deps.incidents));
+  if (deps.sns) app.use('/api/v1/alerts/cloudwatch', cloudWatchAlertRoute(senders, deps.sns, deps.incidents));
   app.use('/api/v1', api);
   if (deps.codec) app.use('/codec', codecServer(deps.codec.codec, deps.adminToken, deps.codec.uiOrigin));
   // Prometheus scrapes with the same bearer token (scrape_config authorization.credentials).

@@ -47,11 +47,12 @@ const MAX_TRACKED_CLIENTS = 10_000;
  * a client that keeps presenting bad tokens is refused with 429 until its window passes.
  */
 export function requireBearerToken(
-  token: string,
+  token: string | string[],
   limit: AuthFailureLimit = DEFAULT_AUTH_FAILURE_LIMIT,
   options: { allowBasic?: boolean } = {},
 ): RequestHandler {
-  const expected = digest(token);
+  // Any of several tokens (the admin token, and a senders-only alert token) may open a route.
+  const expected = (Array.isArray(token) ? token : [token]).map(digest);
   const failures = new Map<string, { count: number; resetAt: number }>();
   return (req, _res, next) => {
     const client = req.ip ?? 'unknown';
@@ -64,7 +65,10 @@ export function requireBearerToken(
       return;
     }
     const presented = presentedToken(req.headers.authorization ?? '', options.allowBasic === true);
-    if (presented === undefined || !timingSafeEqual(digest(presented), expected)) {
+    const given = presented === undefined ? undefined : digest(presented);
+    // Every candidate is compared, so the time taken does not tell which token nearly matched.
+    const matches = given !== undefined && expected.map((e) => timingSafeEqual(given, e)).some(Boolean);
+    if (!matches) {
       if (current) current.count++;
       else {
         // Bounded memory under a flood of distinct addresses: forget the oldest entry first.

@@ -45,16 +45,12 @@ const alarmSchema = z.looseObject({
  * checks: credentials (SNS puts them in the endpoint URL, so Basic is accepted), envelope shape,
  * signature and age (401), topic allow-list (403), then redelivery (answered, not acted on again).
  */
-export function cloudWatchAlertRoute(
-  adminToken: string,
-  sns: SnsSettings,
-  incidents: IncidentService,
-): Router {
+export function cloudWatchAlertRoute(tokens: string[], sns: SnsSettings, incidents: IncidentService): Router {
   const router = express.Router();
   const seen = new RecentIds();
   router.post(
     '/',
-    requireBearerToken(adminToken, undefined, { allowBasic: true }),
+    requireBearerToken(tokens, undefined, { allowBasic: true }),
     // SNS posts JSON with Content-Type text/plain.
     express.text({ type: () => true, limit: '300kb' }),
     (req: Request, res: Response, next: NextFunction) => {

@@ -26,6 +26,7 @@ async function run(): Promise<void> {
   const app = createApp({
     incidents: new IncidentService(temporal, config.temporalUiUrl),
     adminToken: loadOrCreateAdminToken(config.dataDir),
+    alertToken: config.alertToken,
     feedback: createFeedbackStore(aws.s3, config.modelBucket, () => {
       // Once per process; a failure is retried on the next answer.
       bucketReady ??= createModelStore(aws.s3, config.modelBucket)

@@ -47,6 +47,8 @@ export interface MedicConfig {
   /** Progressive autonomy: governed action types, their starting mode, and the promotion streak. */
   autonomy: AutonomySettings;
   webhookUrl?: string;
+  /** A token that may only post alerts (Alertmanager, SNS), so alert senders never hold the admin token. */
+  alertToken?: string;
   /** SNS topics allowed to deliver CloudWatch alarms; empty = any topic with a valid signature. */
   snsTopicArns: string[];
   /** S3 bucket of the model registry (versioned artifacts and the active pointer per model). */
@@ -110,6 +112,13 @@ function autonomy(env: Record<string, string | undefined>): AutonomySettings {
   }
 }
 
+function alertToken(env: Record<string, string | undefined>): string | undefined {
+  const token = env.MEDIC_ALERT_TOKEN || undefined;
+  if (token !== undefined && token.length < 32)
+    throw new ConfigError('MEDIC_ALERT_TOKEN must be at least 32 characters');
+  return token;
+}
+
 function leaseWait(env: Record<string, string | undefined>): string {
   const value = env.MEDIC_LEASE_WAIT ?? '10m';
   if (parseDuration(value) === undefined)
@@ -156,6 +165,7 @@ export function loadConfig(env: Record<string, string | undefined>): MedicConfig
     escalation: escalation(env),
     autonomy: autonomy(env),
     webhookUrl: env.MEDIC_WEBHOOK_URL || undefined,
+    alertToken: alertToken(env),
     modelBucket: env.MEDIC_MODEL_BUCKET || 'cloud-medic-models',
     snsTopicArns: (env.MEDIC_SNS_TOPIC_ARNS ?? '')
       .split(',')
