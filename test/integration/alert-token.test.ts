@@ -6,7 +6,7 @@ import { createApp } from '../../api/app';
 import { IncidentService } from '../../api/incident-service';
 import { ConfigError, loadConfig } from '../../domain/config';
 import { incidentWorkflowId } from '../../domain/ids';
-import { startLocalTemporal } from '../support/env';
+import { startLocalTemporal, workflowExists } from '../support/env';
 
 const ADMIN = 'medic_admin_token_for_alert_test_0123456789';
 const ALERTS = 'medic_alert_only_token_0123456789abcdefgh';
@@ -57,14 +57,7 @@ const call = (method: string, path: string, token: string, body?: unknown) =>
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   }).then((r) => r.status);
-const exists = (id: string) =>
-  env.client.workflow
-    .getHandle(id)
-    .describe()
-    .then(
-      () => true,
-      () => false,
-    );
+const exists = (id: string) => workflowExists(env.client, id);
 
 describe('an alert-only token for alert senders', () => {
   test('opens the alert routes and nothing else; the admin token still opens them', async () => {

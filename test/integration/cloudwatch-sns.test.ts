@@ -10,7 +10,7 @@ import { createApp } from '../../api/app';
 import { IncidentService } from '../../api/incident-service';
 import { stringToSign, type SnsMessage } from '../../api/sns';
 import { incidentWorkflowId } from '../../domain/ids';
-import { startLocalTemporal } from '../support/env';
+import { startLocalTemporal, workflowExists } from '../support/env';
 
 const TOKEN = 'medic_sns_test_token_0123456789abcdefgh';
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:medic-web-alerts';
@@ -136,14 +136,7 @@ async function post(body: unknown, auth = `Bearer ${TOKEN}`) {
 }
 
 const resource = () => `i-${randomUUID().replace(/-/g, '').slice(0, 17)}`;
-const exists = async (id: string) =>
-  env.client.workflow
-    .getHandle(id)
-    .describe()
-    .then(
-      () => true,
-      () => false,
-    );
+const exists = (id: string) => workflowExists(env.client, id);
 
 describe('POST /api/v1/alerts/cloudwatch (SNS)', () => {
   test('a subscription confirmation with a valid signature is confirmed through its SubscribeURL', async () => {
