@@ -10,7 +10,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { MedicActivities, IncidentPolicy, RemediationResult } from '../activities';
+import type { MedicActivities, IncidentPolicy, NotificationInput, RemediationResult } from '../activities';
 import {
   isDecision,
   defaultSeverity,
@@ -129,6 +129,19 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
     upsertSearchAttributes([{ key: MEDIC_STATUS, value: status }]);
     record(message, extra);
     log.info('incident transition', { incidentId: state.incidentId, status, message });
+  };
+
+  // Notifications while the incident waits run beside it (decision 0018): a receiver that hangs
+  // must not keep the incident from accepting decisions. Pending ones finish before the report.
+  const backgroundNotify = patched('background-notify');
+  const pendingNotifications: Promise<void>[] = [];
+  const notifyInBackground = (input: NotificationInput, describe: (detail: string) => string) => {
+    pendingNotifications.push(
+      notification.notify(input).then(
+        (sent) => record(describe(sent.detail), { outcome: 'info' }),
+        (err: unknown) => record(describe(`not delivered: ${(err as Error).message}`), { outcome: 'info' }),
+      ),
+    );
   };
 
   setHandler(incidentStateQuery, () => state);
@@ -276,6 +289,7 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
             at: now(),
           });
     }
+    await Promise.all(pendingNotifications);
     const headline = `${state.incidentId}: ${status}`;
     const sent = await notification.notify({
       incidentId: state.incidentId,
@@ -328,34 +342,45 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
     for (let round = 0; ; round++) {
       const needs =
         (state.approvalsRequired ?? 1) > 1 ? ` (${state.approvalsRequired} distinct approvers)` : '';
-      const sent = await notification.notify({
+      const ask: NotificationInput = {
         incidentId: state.incidentId,
         severity: state.severity,
         headline: `${state.incidentId} needs a decision${needs}`,
         body: `${state.summary}\nProposed: ${state.plan.map((s) => s.action).join(', then ')}.\nApprove, decline or take it over by hand within ${chain?.levels[0]?.after ?? approvalTimeout}.`,
         link: incidentLink,
         ...(chain ? { to: chain.levels[0]?.notify } : {}),
-      });
-      transition(
-        'awaiting_approval',
-        `Waiting for approve, decline or manual${needs} (timeout ${approvalTimeout}); notification: ${sent.detail}`,
-      );
+      };
+      if (backgroundNotify) {
+        // Decisions are accepted from the moment the incident waits; a slow receiver only delays
+        // the timeline line that says how the message went.
+        transition(
+          'awaiting_approval',
+          `Waiting for approve, decline or manual${needs} (timeout ${approvalTimeout})`,
+        );
+        notifyInBackground(ask, (detail) => `Asked for a decision: ${detail}`);
+      } else {
+        const sent = await notification.notify(ask);
+        transition(
+          'awaiting_approval',
+          `Waiting for approve, decline or manual${needs} (timeout ${approvalTimeout}); notification: ${sent.detail}`,
+        );
+      }
       let decided = false;
       if (chain) {
         for (const [level, step] of chain.levels.entries()) {
           if (level > 0) {
-            const again = await notification.notify({
+            const escalation: NotificationInput = {
               incidentId: state.incidentId,
               severity: state.severity,
               headline: `${state.incidentId} still needs a decision (escalated)`,
               body: `No answer from ${chain.levels[level - 1]?.notify} within ${chain.levels[level - 1]?.after}. ${state.summary}`,
               link: incidentLink,
               to: step.notify,
-            });
-            record(
-              `Escalated to ${step.notify}: no answer within ${chain.levels[level - 1]?.after} (${again.detail})`,
-              { outcome: 'info' },
-            );
+            };
+            const escalated = (detail: string) =>
+              `Escalated to ${step.notify}: no answer within ${chain.levels[level - 1]?.after} (${detail})`;
+            if (backgroundNotify) notifyInBackground(escalation, escalated);
+            else record(escalated((await notification.notify(escalation)).detail), { outcome: 'info' });
           }
           decided = await condition(
             () => decision !== undefined,
