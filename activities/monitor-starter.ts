@@ -3,6 +3,7 @@ import { dataConverterFromConfig } from '../codec';
 import { TASK_QUEUES, type MedicConfig } from '../domain/config';
 import { fleetMonitorWorkflowId } from '../domain/ids';
 import type { fleetMonitorWorkflow } from '../workflows/fleet-monitor';
+import { stopMonitoringSignal } from '../workflows/messages';
 
 /** Starts the detection loop of a fleet, or leaves the running one alone: one loop per fleet. */
 export async function startMonitor(client: Client, fleet: string, intervalSeconds: number): Promise<string> {
@@ -15,8 +16,15 @@ export async function startMonitor(client: Client, fleet: string, intervalSecond
   return handle.workflowId;
 }
 
-/** Connects with this process's configuration, starts (or keeps) the fleet's loop, disconnects. */
-export async function startMonitorFromConfig(config: MedicConfig, fleet: string): Promise<string> {
+/**
+ * Connects with this process's configuration, starts (or keeps) the fleet's loop, disconnects.
+ * `stopEarlier` (a fleet-name prefix such as `demo-`) also stops the loops of earlier runs' fleets.
+ */
+export async function startMonitorFromConfig(
+  config: MedicConfig,
+  fleet: string,
+  options: { stopEarlier?: string } = {},
+): Promise<string> {
   const connection = await Connection.connect({ address: config.temporalAddress });
   try {
     const client = new Client({
@@ -24,8 +32,31 @@ export async function startMonitorFromConfig(config: MedicConfig, fleet: string)
       namespace: config.temporalNamespace,
       dataConverter: dataConverterFromConfig(config),
     });
-    return await startMonitor(client, fleet, config.detectionIntervalSeconds);
+    const id = await startMonitor(client, fleet, config.detectionIntervalSeconds);
+    if (options.stopEarlier) await stopEarlierMonitors(client, options.stopEarlier, fleet);
+    return id;
   } finally {
     await connection.close();
   }
+}
+
+/** Asks a fleet's loop to finish its current poll and stop. */
+export async function stopMonitor(client: Client, fleet: string): Promise<void> {
+  await client.workflow.getHandle(fleetMonitorWorkflowId(fleet)).signal(stopMonitoringSignal);
+}
+
+/**
+ * Stops the loops of earlier demo or bench fleets (names starting with `prefix`), keeping `keep`.
+ * Each run makes a fresh fleet; without this their loops would poll forever and load the emulator.
+ */
+export async function stopEarlierMonitors(client: Client, prefix: string, keep?: string): Promise<string[]> {
+  const stopped: string[] = [];
+  const query = `WorkflowType = 'fleetMonitorWorkflow' AND ExecutionStatus = 'Running'`;
+  for await (const info of client.workflow.list({ query })) {
+    const fleet = info.workflowId.slice(fleetMonitorWorkflowId('').length);
+    if (!fleet.startsWith(prefix) || fleet === keep) continue;
+    await stopMonitor(client, fleet);
+    stopped.push(fleet);
+  }
+  return stopped;
 }

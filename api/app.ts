@@ -1,9 +1,13 @@
 import helmet from 'helmet';
-import express, { type Request, type Response, type NextFunction } from 'express';
+import express, { type Request, type RequestHandler, type Response, type NextFunction } from 'express';
 import type { z } from 'zod';
 import { alertmanagerPayloadSchema, ingestAlertmanager } from './alerts';
 import type { PayloadCodec } from '@temporalio/common';
-import { requireBearerToken } from './auth';
+import { authenticate, authorize, tokenResolver } from './auth';
+import type { AuditLog } from './audit-log';
+import type { TokenStore } from './token-store';
+import { ROUTE_PERMISSIONS, type RouteKey } from './route-permissions';
+import type { Principal } from '../domain/rbac';
 import { codecServer } from './codec-server';
 import { cloudWatchAlertRoute, type SnsSettings } from './cloudwatch-route';
 import { httpMetrics, registry } from './metrics';
@@ -13,11 +17,14 @@ import type { IncidentService } from './incident-service';
 import { agentOf, ratingsByAgent, type FeedbackStore } from '../activities/feedback-store';
 import { isTerminal, type IncidentStatus } from '../domain/incident';
 import {
+  auditQuerySchema,
   createIncidentSchema,
+  createTokenSchema,
   decisionSchema,
   feedbackSchema,
   incidentIdSchema,
   listIncidentsQuerySchema,
+  tokenIdSchema,
 } from './schemas';
 
 export interface HealthProbe {
@@ -31,6 +38,10 @@ export interface AppDeps {
   adminToken: string;
   /** Opens the alert routes only (MEDIC_ALERT_TOKEN). */
   alertToken?: string;
+  /** Named tokens with roles (RBAC); without it only the fixed tokens above open the API. */
+  tokens?: TokenStore;
+  /** Where every decision, token change and write is recorded; without it nothing is audited. */
+  audit?: AuditLog;
   /** Where "Was your issue resolved?" answers go; without it the feedback routes are not served. */
   feedback?: FeedbackStore;
   /** How SNS deliveries are verified; without it the CloudWatch route is not served. */
@@ -52,6 +63,8 @@ const route = (handler: AsyncHandler) => (req: Request, res: Response, next: Nex
 
 const settle = (probe: () => Promise<boolean>) => probe().catch(() => false);
 
+const principalOf = (res: Response) => res.locals.principal as Principal;
+
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -71,19 +84,42 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
 
+  const resolve = tokenResolver(
+    [
+      { token: deps.adminToken, principal: { name: 'admin', role: 'admin', bootstrap: true } },
+      ...(deps.alertToken
+        ? [
+            {
+              token: deps.alertToken,
+              principal: { name: 'alert-sender', role: 'alert-sender', bootstrap: false } as const,
+            },
+          ]
+        : []),
+    ],
+    deps.tokens,
+  );
+  const authenticated = authenticate(resolve);
+  /** Authentication, the audit record (refusals included) and the route's permission, in that order. */
+  const guard = (key: RouteKey, auditAction?: string): RequestHandler[] => [
+    ...(auditAction && deps.audit ? [audited(deps.audit, auditAction)] : []),
+    authorize(ROUTE_PERMISSIONS[key]),
+  ];
+
   const api = express.Router();
-  api.use(requireBearerToken(deps.adminToken));
+  api.use(authenticated);
 
   const document = openApiDocument();
-  api.get('/openapi.json', (_req, res) => {
+  api.get('/openapi.json', ...guard('GET /api/v1/openapi.json'), (_req, res) => {
     res.json(document);
   });
 
   api.post(
     '/incidents',
+    ...guard('POST /api/v1/incidents', 'incident.create'),
     route(async (req, res) => {
       const body = parse(createIncidentSchema, req.body);
       const opened = await deps.incidents.open({ ...body, source: 'api' });
+      res.locals.incidentId = opened.incidentId;
       res.status(opened.created ? 201 : 200).json({
         id: opened.incidentId,
         runId: opened.runId,
@@ -96,6 +132,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   api.get(
     '/incidents',
+    ...guard('GET /api/v1/incidents'),
     route(async (req, res) => {
       const filter = parse(listIncidentsQuerySchema, req.query);
       res.json({ incidents: await deps.incidents.list(filter) });
@@ -104,6 +141,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   api.get(
     '/incidents/:id',
+    ...guard('GET /api/v1/incidents/:id'),
     route(async (req, res) => {
       const id = parse(incidentIdSchema, req.params.id);
       res.json(await deps.incidents.get(id));
@@ -112,15 +150,21 @@ export function createApp(deps: AppDeps): express.Express {
 
   api.post(
     '/incidents/:id/decision',
+    ...guard('POST /api/v1/incidents/:id/decision', 'incident.decision'),
     route(async (req, res) => {
       const id = parse(incidentIdSchema, req.params.id);
-      const decision = parse(decisionSchema, req.body);
-      res.status(202).json(await deps.incidents.decide(id, decision));
+      const body = parse(decisionSchema, req.body);
+      res.locals.incidentId = id;
+      res.locals.auditDetail = { decision: body.decision, by: body.by, reason: body.reason };
+      res
+        .status(202)
+        .json(await deps.incidents.decide(id, { ...body, by: decider(principalOf(res), body.by) }));
     }),
   );
 
   api.get(
     '/autonomy',
+    ...guard('GET /api/v1/autonomy'),
     route(async (_req, res) => {
       res.json(await deps.incidents.autonomy());
     }),
@@ -130,9 +174,11 @@ export function createApp(deps: AppDeps): express.Express {
   if (feedback) {
     api.post(
       '/incidents/:id/feedback',
+      ...guard('POST /api/v1/incidents/:id/feedback', 'incident.feedback'),
       route(async (req, res) => {
         const id = parse(incidentIdSchema, req.params.id);
         const answer = parse(feedbackSchema, req.body);
+        res.locals.incidentId = id;
         const incident = await deps.incidents.get(id);
         if (!incident.status || !isTerminal(incident.status as IncidentStatus))
           throw new ApiError(
@@ -154,31 +200,72 @@ export function createApp(deps: AppDeps): express.Express {
     );
     api.get(
       '/feedback/agents',
+      ...guard('GET /api/v1/feedback/agents'),
       route(async (_req, res) => {
         res.json({ agents: ratingsByAgent(await feedback.list()) });
       }),
     );
   }
 
+  const audit = deps.audit;
+  if (audit)
+    api.get('/audit', ...guard('GET /api/v1/audit'), (req, res) => {
+      res.json(audit.query(parse(auditQuerySchema, req.query)));
+    });
+
+  const tokens = deps.tokens;
+  if (tokens) {
+    api.get('/tokens', ...guard('GET /api/v1/tokens'), (_req, res) => {
+      res.json({ tokens: tokens.list() });
+    });
+    api.post('/tokens', ...guard('POST /api/v1/tokens', 'token.create'), (req, res) => {
+      const body = parse(createTokenSchema, req.body);
+      const created = tokens.create(body.name, body.role, principalOf(res).name);
+      res.locals.auditDetail = { id: created.view.id, name: body.name, role: body.role };
+      // The only time the token itself is shown: the store keeps its digest.
+      res.status(201).json({ ...created.view, token: created.token });
+    });
+    api.delete('/tokens/:id', ...guard('DELETE /api/v1/tokens/:id', 'token.revoke'), (req, res) => {
+      const id = parse(tokenIdSchema, req.params.id);
+      res.locals.auditDetail = { id };
+      const revoked = tokens.revoke(id);
+      if (!revoked) throw new ApiError('not_found', `No token ${id}`);
+      res.json(revoked);
+    });
+  }
+
   // Alert senders hold the admin token or the alert-only one, which opens nothing else. SNS can
   // send credentials only in the URL (Basic), so its route accepts those too.
-  const senders = deps.alertToken ? [deps.adminToken, deps.alertToken] : [deps.adminToken];
   app.post(
     '/api/v1/alerts/alertmanager',
-    requireBearerToken(senders),
+    authenticated,
+    ...guard('POST /api/v1/alerts/alertmanager', 'alerts.ingest'),
     route(async (req, res) => {
       const payload = parse(alertmanagerPayloadSchema, req.body);
+      res.locals.auditDetail = { alerts: payload.alerts.length, groupKey: payload.groupKey };
       const results = await ingestAlertmanager(payload, deps.incidents);
       res.json({ received: payload.alerts.length, results });
     }),
   );
-  if (deps.sns) app.use('/api/v1/alerts/cloudwatch', cloudWatchAlertRoute(senders, deps.sns, deps.incidents));
+  if (deps.sns)
+    app.use(
+      '/api/v1/alerts/cloudwatch',
+      cloudWatchAlertRoute(
+        [
+          authenticate(resolve, undefined, { allowBasic: true }),
+          ...guard('POST /api/v1/alerts/cloudwatch', 'alerts.ingest'),
+        ],
+        deps.sns,
+        deps.incidents,
+      ),
+    );
   app.use('/api/v1', api);
   if (deps.codec) app.use('/codec', codecServer(deps.codec.codec, deps.adminToken, deps.codec.uiOrigin));
-  // Prometheus scrapes with the same bearer token (scrape_config authorization.credentials).
+  // Prometheus scrapes with a token (scrape_config authorization.credentials); a viewer token will do.
   app.get(
     '/metrics',
-    requireBearerToken(deps.adminToken),
+    authenticated,
+    ...guard('GET /metrics'),
     route(async (_req, res) => {
       res.type(registry.contentType).send(await registry.metrics());
     }),
@@ -186,6 +273,40 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(notFoundRoute);
   app.use(errorHandler);
   return app;
+}
+
+/**
+ * Who a decision is recorded as. Only the bootstrap admin token may name someone else (the CLI's
+ * --by); a personal token decides as its own name, so one person cannot fill a quorum alone.
+ */
+function decider(principal: Principal, claimed: string | undefined): string {
+  if (principal.bootstrap) return claimed ?? principal.name;
+  if (claimed !== undefined && claimed !== principal.name)
+    throw new ApiError('forbidden', `This token decides as "${principal.name}", not "${claimed}"`);
+  return principal.name;
+}
+
+/** Records the request once its response is sent, with the status it got (refusals included). */
+function audited(log: AuditLog, action: string): RequestHandler {
+  return (req, res, next) => {
+    // Read now: Express resets req.params once the route's handlers are done.
+    const paramId = typeof req.params.id === 'string' ? req.params.id.slice(0, 200) : undefined;
+    res.on('finish', () => {
+      const principal = res.locals.principal as Principal | undefined;
+      const incidentId =
+        (res.locals.incidentId as string | undefined) ??
+        (action.startsWith('incident.') ? paramId : undefined);
+      log.append({
+        actor: principal?.name ?? 'unknown',
+        role: principal?.role ?? 'none',
+        action,
+        status: res.statusCode,
+        ...(incidentId ? { incidentId } : {}),
+        ...(res.locals.auditDetail ? { detail: res.locals.auditDetail as Record<string, unknown> } : {}),
+      });
+    });
+    next();
+  };
 }
 
 export { ApiError };

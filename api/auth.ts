@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RequestHandler } from 'express';
 import { ApiError } from './errors';
+import { can, type Permission, type Principal, type Role } from '../domain/rbac';
 
 /** Reads the admin token from the data folder, creating it (mode 0600) on first start. */
 export function loadOrCreateAdminToken(dataDir: string): string {
@@ -42,19 +43,39 @@ export interface AuthFailureLimit {
 export const DEFAULT_AUTH_FAILURE_LIMIT: AuthFailureLimit = { maxFailures: 20, windowMs: 60_000 };
 const MAX_TRACKED_CLIENTS = 10_000;
 
+/** Who a presented token belongs to, or undefined for an unknown one. */
+export type TokenResolver = (presented: string) => Principal | undefined;
+
 /**
- * Bearer-token check. Comparing digests keeps the comparison constant-time whatever the length;
- * a client that keeps presenting bad tokens is refused with 429 until its window passes.
+ * Resolves the fixed tokens (compared as digests, in constant time whatever the length) and then
+ * the token store. Every fixed candidate is compared, so the time taken does not tell which token
+ * nearly matched.
  */
-export function requireBearerToken(
-  token: string | string[],
+export function tokenResolver(
+  fixed: { token: string; principal: Principal }[],
+  store?: { find(presented: string): { name: string; role: Role } | undefined },
+): TokenResolver {
+  const expected = fixed.map((f) => ({ digest: digest(f.token), principal: f.principal }));
+  return (presented) => {
+    const given = digest(presented);
+    const matches = expected.filter((e) => timingSafeEqual(given, e.digest));
+    if (matches[0]) return matches[0].principal;
+    const stored = store?.find(presented);
+    return stored ? { name: stored.name, role: stored.role, bootstrap: false } : undefined;
+  };
+}
+
+/**
+ * Authentication: the principal goes to `res.locals.principal`. A client that keeps presenting bad
+ * tokens is refused with 429 until its window passes.
+ */
+export function authenticate(
+  resolve: TokenResolver,
   limit: AuthFailureLimit = DEFAULT_AUTH_FAILURE_LIMIT,
   options: { allowBasic?: boolean } = {},
 ): RequestHandler {
-  // Any of several tokens (the admin token, and a senders-only alert token) may open a route.
-  const expected = (Array.isArray(token) ? token : [token]).map(digest);
   const failures = new Map<string, { count: number; resetAt: number }>();
-  return (req, _res, next) => {
+  return (req, res, next) => {
     const client = req.ip ?? 'unknown';
     const now = Date.now();
     const record = failures.get(client);
@@ -65,10 +86,8 @@ export function requireBearerToken(
       return;
     }
     const presented = presentedToken(req.headers.authorization ?? '', options.allowBasic === true);
-    const given = presented === undefined ? undefined : digest(presented);
-    // Every candidate is compared, so the time taken does not tell which token nearly matched.
-    const matches = given !== undefined && expected.map((e) => timingSafeEqual(given, e)).some(Boolean);
-    if (!matches) {
+    const principal = presented === undefined ? undefined : resolve(presented);
+    if (!principal) {
       if (current) current.count++;
       else {
         // Bounded memory under a flood of distinct addresses: forget the oldest entry first.
@@ -78,6 +97,35 @@ export function requireBearerToken(
       next(new ApiError('unauthorized', 'A valid "Authorization: Bearer <token>" header is required'));
       return;
     }
+    res.locals.principal = principal;
     next();
   };
+}
+
+/** Authorisation: the authenticated principal must hold `permission`, or the request gets 403. */
+export function authorize(permission: Permission): RequestHandler {
+  return (_req, res, next) => {
+    const principal = res.locals.principal as Principal | undefined;
+    if (principal && can(principal, permission)) return next();
+    next(
+      new ApiError(
+        'forbidden',
+        `This needs the "${permission}" permission; the token's role (${principal?.role ?? 'none'}) does not have it`,
+      ),
+    );
+  };
+}
+
+/** One or several fixed tokens, each acting as the bootstrap admin. */
+export function requireBearerToken(
+  token: string | string[],
+  limit: AuthFailureLimit = DEFAULT_AUTH_FAILURE_LIMIT,
+  options: { allowBasic?: boolean } = {},
+): RequestHandler {
+  const admin: Principal = { name: 'admin', role: 'admin', bootstrap: true };
+  return authenticate(
+    tokenResolver((Array.isArray(token) ? token : [token]).map((t) => ({ token: t, principal: admin }))),
+    limit,
+    options,
+  );
 }

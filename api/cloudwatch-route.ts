@@ -1,8 +1,13 @@
-import express, { type Request, type Response, type NextFunction, type Router } from 'express';
+import express, {
+  type Request,
+  type RequestHandler,
+  type Response,
+  type NextFunction,
+  type Router,
+} from 'express';
 import { z } from 'zod';
 import { alarmToAlert } from '../domain/cloudwatch-alarm';
 import { ingestAlert } from './alerts';
-import { requireBearerToken } from './auth';
 import { ApiError, validationError } from './errors';
 import type { IncidentService } from './incident-service';
 import {
@@ -45,12 +50,16 @@ const alarmSchema = z.looseObject({
  * checks: credentials (SNS puts them in the endpoint URL, so Basic is accepted), envelope shape,
  * signature and age (401), topic allow-list (403), then redelivery (answered, not acted on again).
  */
-export function cloudWatchAlertRoute(tokens: string[], sns: SnsSettings, incidents: IncidentService): Router {
+export function cloudWatchAlertRoute(
+  guard: RequestHandler[],
+  sns: SnsSettings,
+  incidents: IncidentService,
+): Router {
   const router = express.Router();
   const seen = new RecentIds();
   router.post(
     '/',
-    requireBearerToken(tokens, undefined, { allowBasic: true }),
+    ...guard,
     // SNS posts JSON with Content-Type text/plain.
     express.text({ type: () => true, limit: '300kb' }),
     (req: Request, res: Response, next: NextFunction) => {

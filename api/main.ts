@@ -3,7 +3,10 @@ import { Client, Connection } from '@temporalio/client';
 import { createAwsClients } from '../activities/aws-clients';
 import { loadConfig } from '../domain/config';
 import { dataConverterFromConfig } from '../codec';
+import { join } from 'node:path';
 import { createApp } from './app';
+import { AuditLog } from './audit-log';
+import { TokenStore } from './token-store';
 import { loadOrCreateAdminToken } from './auth';
 import { IncidentService } from './incident-service';
 import { cachedCertificates, confirmByVisiting } from './sns';
@@ -27,6 +30,8 @@ async function run(): Promise<void> {
     incidents: new IncidentService(temporal, config.temporalUiUrl),
     adminToken: loadOrCreateAdminToken(config.dataDir),
     alertToken: config.alertToken,
+    tokens: new TokenStore(join(config.dataDir, 'tokens.json')),
+    audit: new AuditLog(join(config.dataDir, 'audit.jsonl')),
     feedback: createFeedbackStore(aws.s3, config.modelBucket, () => {
       // Once per process; a failure is retried on the next answer.
       bucketReady ??= createModelStore(aws.s3, config.modelBucket)

@@ -2,7 +2,14 @@ import { z } from 'zod';
 import { alertmanagerPayloadSchema } from './alerts';
 import { snsMessageSchema } from './sns';
 import { ERROR_STATUS } from './errors';
-import { createIncidentSchema, decisionSchema, feedbackSchema, listIncidentsQuerySchema } from './schemas';
+import {
+  createIncidentSchema,
+  createTokenSchema,
+  decisionSchema,
+  feedbackSchema,
+  listIncidentsQuerySchema,
+} from './schemas';
+import { ROUTE_PERMISSIONS, type RouteKey } from './route-permissions';
 
 /** JSON Schema for a request body, in the dialect OpenAPI 3.1 uses, from the same zod schema that validates it. */
 const body = (schema: z.ZodType) => ({
@@ -49,6 +56,25 @@ const queryParameters = () => {
 
 const idParameter = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
 
+/** Each operation's required permission (`x-permission`) and its 401/403 answers, from ROUTE_PERMISSIONS. */
+interface Operation {
+  summary: string;
+  responses: Record<string, unknown>;
+  [field: string]: unknown;
+}
+
+function withPermissions(paths: Record<string, Record<string, Operation>>) {
+  for (const [path, operations] of Object.entries(paths))
+    for (const [method, operation] of Object.entries(operations)) {
+      const key = `${method.toUpperCase()} /api/v1${path.replace(/\{(\w+)\}/g, ':$1')}` as RouteKey;
+      const permission = ROUTE_PERMISSIONS[key];
+      Object.assign(operation, { 'x-permission': permission });
+      operation.responses['401'] ??= errorResponse('no or bad token');
+      operation.responses['403'] ??= errorResponse(`the token's role lacks the "${permission}" permission`);
+    }
+  return paths;
+}
+
 /** The OpenAPI 3.1 document of the HTTP API, generated from the zod schemas that validate requests. */
 export function openApiDocument() {
   return {
@@ -57,7 +83,7 @@ export function openApiDocument() {
     servers: [{ url: '/api/v1' }],
     components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     security: [{ bearer: [] }],
-    paths: {
+    paths: withPermissions({
       '/incidents': {
         post: {
           summary: 'Open an incident, or join the open one for the same resource and kind',
@@ -123,6 +149,39 @@ export function openApiDocument() {
           responses: { '200': { description: 'ratings' } },
         },
       },
+      '/audit': {
+        get: {
+          summary: 'The append-only audit log, newest first, and whether its hash chain is intact',
+          parameters: ['incidentId', 'actor', 'action', 'limit'].map((name) => ({
+            name,
+            in: 'query',
+            required: false,
+            schema: { type: name === 'limit' ? 'integer' : 'string' },
+          })),
+          responses: { '200': { description: '{entries, chainIntact}' } },
+        },
+      },
+      '/tokens': {
+        get: {
+          summary: 'API tokens (never the token itself: the store keeps its SHA-256)',
+          responses: { '200': { description: '{tokens}' } },
+        },
+        post: {
+          summary: 'Create a token with a role; the response is the only place the token appears',
+          requestBody: body(createTokenSchema),
+          responses: {
+            '201': { description: 'the token and its record' },
+            '400': errorResponse('invalid body'),
+          },
+        },
+      },
+      '/tokens/{id}': {
+        delete: {
+          summary: 'Revoke a token',
+          parameters: [idParameter],
+          responses: { '200': { description: 'revoked' }, '404': errorResponse('unknown token') },
+        },
+      },
       '/alerts/alertmanager': {
         post: {
           summary: 'Prometheus Alertmanager webhook (version 4)',
@@ -145,6 +204,6 @@ export function openApiDocument() {
           },
         },
       },
-    },
+    }),
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ROLES } from '../domain/rbac';
 import { parseDuration } from '../domain/duration';
 import {
   ALL_INCIDENT_KINDS,
@@ -33,7 +34,8 @@ export type CreateIncidentBody = z.infer<typeof createIncidentSchema>;
 
 export const decisionSchema = z.strictObject({
   decision: z.enum(DECISIONS),
-  by: z.string().trim().min(1).max(200),
+  /** Who decides; a personal token decides as its own name, so this is for the bootstrap admin token. */
+  by: z.string().trim().min(1).max(200).optional(),
   reason: z.string().max(2000).optional(),
   planHash: z
     .string()
@@ -62,3 +64,20 @@ export const incidentIdSchema = z
   .min(1)
   .max(300)
   .regex(/^[A-Za-z0-9._:/-]+$/, 'not an incident id');
+
+export const createTokenSchema = z.strictObject({
+  name: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9@._-]{1,64}$/, 'a name of 1–64 letters, digits, @ . _ or -'),
+  role: z.enum(ROLES),
+});
+
+export const tokenIdSchema = z.uuid();
+
+export const auditQuerySchema = z.strictObject({
+  incidentId: z.string().max(300).optional(),
+  actor: z.string().max(64).optional(),
+  action: z.string().max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});

@@ -96,13 +96,13 @@ export async function incidentsCommand(
       json: { type: 'boolean' },
     });
     const id = requireFlag(flags.id, 'id');
-    const by = flags.by ?? process.env.USER ?? 'operator';
+    // Without --by the API records the token's own name (a personal token can only decide as itself).
     const ack = await api().request<{ status: string }>(
       'POST',
       `/incidents/${encodeURIComponent(id)}/decision`,
       {
         decision: sub,
-        by,
+        ...(flags.by ? { by: flags.by } : {}),
         ...(flags.reason ? { reason: flags.reason } : {}),
       },
     );

@@ -4,15 +4,15 @@ import { dataConverterFromConfig } from '../codec';
 import { createChaos } from '../activities/chaos';
 import { createFleet, fleetMember, listFleetInstances } from '../activities/fleet';
 import { ConfigError, loadConfig, type MedicConfig } from '../domain/config';
-import { fleetMonitorWorkflowId, scalingAgentWorkflowId } from '../domain/ids';
-import { startMonitor } from '../activities/monitor-starter';
-import { stopMonitoringSignal } from '../workflows/messages';
+import { scalingAgentWorkflowId } from '../domain/ids';
+import { startMonitor, stopMonitor } from '../activities/monitor-starter';
 import { stopScalingSignal } from '../workflows/scaling-agent';
 import { TASK_QUEUES } from '../domain/config';
 import { fleetFlag, instanceIdFlag, intFlag, parseFlags, requireFlag, UsageError } from './args';
 import { detectPath } from './detect';
 import { ApiCallError } from './api-client';
 import { EXIT, incidentsCommand } from './incidents';
+import { auditCommand, tokensCommand } from './tokens';
 import { evalCommand } from './eval';
 import { modelCommand, scheduleCommand } from './models';
 
@@ -29,6 +29,10 @@ const USAGE = `usage: medic <command>
   incidents list [--status S] [--resource ID] [--mode auto|manual] [--json]
   incidents show --id ID [--json]
   incidents approve|decline|manual --id ID [--by NAME] [--reason TEXT] [--json]
+  tokens create --name NAME --role viewer|operator|approver|admin [--json]
+  tokens list [--json]
+  tokens revoke --id ID
+  audit [--incident ID] [--actor NAME] [--action ACTION] [--limit N] [--json]
   model retrain --model NAME [--examples N] [--json]   (NAME: rootcause, remediation-policy)
   model list|rollback --model NAME [--json]
   schedule create retrain --model NAME --every 24h [--examples N]
@@ -142,9 +146,7 @@ async function monitorCommand(sub: string | undefined, args: string[], config: M
     return;
   }
   if (sub === 'stop') {
-    await withTemporal(config, (client) =>
-      client.workflow.getHandle(fleetMonitorWorkflowId(fleet)).signal(stopMonitoringSignal),
-    );
+    await withTemporal(config, (client) => stopMonitor(client, fleet));
     console.log(`stopping the monitor of fleet ${fleet}`);
     return;
   }
@@ -207,6 +209,8 @@ export async function main(argv: string[]): Promise<number> {
     else if (command === 'chaos') await chaosCommand(sub, rest, config);
     else if (command === 'monitor') await monitorCommand(sub, rest, config);
     else if (command === 'incidents') await incidentsCommand(sub, rest, config);
+    else if (command === 'tokens') await tokensCommand(sub, rest, config);
+    else if (command === 'audit') await auditCommand(sub ? [sub, ...rest] : rest, config);
     else if (command === 'detect') await detectCommand(argv.slice(1));
     else if (command === 'scale') await scaleCommand(sub, rest, config);
     else if (command === 'eval') evalCommand(sub, rest);

@@ -56,6 +56,17 @@ export interface MedicConfig {
   /** `id:base64key,…`; unset = payloads are not encrypted (see codec/). */
   payloadKeysSpec?: string;
   payloadKeyId?: string;
+  /** Worker process settings (docs/capacity.md explains the defaults and when to change them). */
+  worker: WorkerTuning;
+}
+
+export interface WorkerTuning {
+  /** Workflows kept in memory per worker; a waiting incident outside the cache is replayed on its next event. */
+  cachedWorkflows: number;
+  /** Activities one worker runs at once on the healing and security queues. */
+  activitySlots: number;
+  /** Workflow tasks one worker runs at once per queue. */
+  workflowTaskSlots: number;
 }
 
 export const TASK_QUEUES = {
@@ -173,5 +184,10 @@ export function loadConfig(env: Record<string, string | undefined>): MedicConfig
       .filter((a) => a !== ''),
     payloadKeysSpec: env.MEDIC_PAYLOAD_KEYS || undefined,
     payloadKeyId: env.MEDIC_PAYLOAD_KEY_ID || undefined,
+    worker: {
+      cachedWorkflows: Math.floor(positiveNumber(env, 'MEDIC_WORKER_CACHED_WORKFLOWS', 2000)),
+      activitySlots: Math.floor(positiveNumber(env, 'MEDIC_WORKER_ACTIVITY_SLOTS', 50)),
+      workflowTaskSlots: Math.floor(positiveNumber(env, 'MEDIC_WORKER_WORKFLOW_TASK_SLOTS', 20)),
+    },
   };
 }

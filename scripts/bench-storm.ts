@@ -1,3 +1,4 @@
+import { pct, pool } from './bench-support';
 import type { ApiClient } from '../cli/api-client';
 
 /**
@@ -10,12 +11,7 @@ interface Outcome {
   incidentId?: string;
 }
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? NaN;
-};
-
-function alertmanagerBatch(resources: string[], run: string) {
+export function alertmanagerBatch(resources: string[], run: string) {
   return {
     version: '4',
     groupKey: `storm-${run}`,
@@ -34,21 +30,13 @@ function alertmanagerBatch(resources: string[], run: string) {
   };
 }
 
-async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < items.length) await fn(items[next++]);
-    }),
-  );
-}
-
-const fakeInstance = (run: string, i: number) => `i-${run}${i.toString(16).padStart(17 - run.length, '0')}`;
+export const fakeInstance = (run: string, i: number) =>
+  `i-${run}${i.toString(16).padStart(17 - run.length, '0')}`;
 
 export async function stormBench(
   api: ApiClient,
   options: { alerts: number; resources: number; batch: number },
-): Promise<string[]> {
+): Promise<{ lines: string[]; alertToStartedMs: number; completedPerSecond: number }> {
   const run = Date.now().toString(16).slice(-8);
   const post = (resources: string[]) =>
     api.request<{ results: Outcome[] }>('POST', '/alerts/alertmanager', alertmanagerBatch(resources, run));
@@ -99,11 +87,12 @@ export async function stormBench(
   });
   const completeSeconds = (performance.now() - completeStart) / 1000;
 
-  return [
+  const lines = [
     `${'alert → incident started (one alert per request, 10 at once)'.padEnd(64)} p50 ${pct(single, 50).toFixed(0)} ms, p99 ${pct(single, 99).toFixed(0)} ms (n=${single.length})`,
     `${`storm: ${options.alerts} alerts over ${options.resources} unknown resources`.padEnd(64)} ingest ${(options.alerts / seconds).toFixed(0)} alerts/s (${seconds.toFixed(1)} s)`,
     `${'  incidents created (must equal the resources)'.padEnd(64)} ${opened.size}`,
     `${'  alerts lost (no opened/joined outcome)'.padEnd(64)} ${options.alerts - accounted} (failed requests: ${failedRequests})`,
     `${'  incidents completed per second (to their final report)'.padEnd(64)} ${(opened.size / completeSeconds).toFixed(1)} (${completeSeconds.toFixed(1)} s for ${opened.size}; ${unknownReports} say the resource is unknown)`,
   ];
+  return { lines, alertToStartedMs: pct(single, 50), completedPerSecond: opened.size / completeSeconds };
 }

@@ -1,11 +1,19 @@
+import { join } from 'node:path';
 import { createAwsClients } from '../activities/aws-clients';
 import { createChaos } from '../activities/chaos';
 import { createFleet } from '../activities/fleet';
-import { startMonitorFromConfig } from '../activities/monitor-starter';
+import { startMonitorFromConfig, stopMonitor } from '../activities/monitor-starter';
 import { createApiClient } from '../cli/api-client';
 import { loadConfig } from '../domain/config';
 import type { IncidentReport, TimelineEntry } from '../domain/incident';
 import { stormBench } from './bench-storm';
+import { measureBaselines, type Baselines } from './bench-baselines';
+import { pct, table, timed } from './bench-support';
+import { soakBench } from './bench-soak';
+import { workerScalingBench } from './bench-workers';
+import { waitingBench } from './bench-waiting';
+import { historyShape, type HistoryShape } from './bench-history';
+import { Client, Connection } from '@temporalio/client';
 
 /**
  * `make bench`: latency figures of the spine on the local stack, printed as a table. Faults are
@@ -15,6 +23,8 @@ const config = loadConfig(process.env);
 const api = createApiClient(config);
 const call = api.request;
 const size = Number(process.env.MEDIC_BENCH_SIZE ?? 10);
+const datasetDir =
+  process.env.MEDIC_NAB_DATASET ?? join(__dirname, '..', '..', '..', 'shared', 'datasets', 'nab-dev');
 
 interface View {
   id: string;
@@ -22,15 +32,6 @@ interface View {
   openedAt: string;
   timeline?: TimelineEntry[];
   report?: IncidentReport;
-}
-
-async function timed<T>(samples: number[], fn: () => Promise<T>): Promise<T> {
-  const t = performance.now();
-  try {
-    return await fn();
-  } finally {
-    samples.push(performance.now() - t);
-  }
 }
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 180_000): Promise<T> {
@@ -43,33 +44,36 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
   }
 }
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? NaN;
-};
+/** Each figure's p50 (ms) or rate (/s), kept for the comparison with its baseline at the end. */
+const figures: Partial<Record<FigureName, number>> = {};
+type FigureName = 'alertToStartedMs' | 'apiCreateMs' | 'approvalToStepMs' | 'incidentsPerSecond';
+let baseline: Baselines | undefined;
 
 async function storm(): Promise<void> {
-  const lines = await stormBench(api, {
+  const { lines, alertToStartedMs, completedPerSecond } = await stormBench(api, {
     alerts: Number(process.env.MEDIC_BENCH_STORM_ALERTS ?? 10_000),
     resources: Number(process.env.MEDIC_BENCH_STORM_RESOURCES ?? 100),
     batch: 1000,
   });
+  figures.alertToStartedMs = alertToStartedMs;
+  figures.incidentsPerSecond = completedPerSecond;
   console.log(`\nalert ingestion and storm — ${new Date().toISOString()}\n`);
   for (const line of lines) console.log(line);
 }
 
-async function main(): Promise<void> {
-  if (process.env.MEDIC_BENCH_ONLY === 'storm') return storm();
+async function spine(): Promise<void> {
   const aws = createAwsClients({ region: config.awsRegion, endpoint: config.awsEndpoint });
   const chaos = createChaos(aws.ec2, aws.cloudwatch);
   const fleetName = `bench-${Date.now().toString(36)}`;
   const fleet = await createFleet(aws, { fleet: fleetName, size, manualCount: 0 });
-  await startMonitorFromConfig(config, fleetName);
+  await startMonitorFromConfig(config, fleetName, { stopEarlier: 'bench-' });
   const ids = fleet.instances.map((i) => i.instanceId);
 
   // AUTO: a failed status check on every instance at once, found by the detection loop.
   const detect: number[] = [];
   const heal: number[] = [];
+  const autoIds: string[] = [];
+  const manualIds: string[] = [];
   const injectedAt = Date.now();
   await Promise.all(ids.map((id) => chaos.statusCheckFailed(id)));
   await Promise.all(
@@ -87,6 +91,7 @@ async function main(): Promise<void> {
         return v.report ? v : undefined;
       });
       if (done.report?.outcome !== 'resolved') throw new Error(`${done.id} ended ${done.report?.outcome}`);
+      autoIds.push(done.id);
       heal.push(Date.now() - injectedAt);
     }),
   );
@@ -122,6 +127,7 @@ async function main(): Promise<void> {
       });
       const firstStep = done.timeline?.find((t) => t.status === 'remediating');
       if (!firstStep) throw new Error(`${created.id} has no remediation step`);
+      manualIds.push(created.id);
       approveToStep.push(Date.parse(firstStep.at) - sentAt);
     }),
   );
@@ -151,6 +157,15 @@ async function main(): Promise<void> {
     if (firstStep) approveToStepAlone.push(Date.parse(firstStep.at) - sentAt);
   }
 
+  figures.approvalToStepMs = pct(approveToStepAlone, 50);
+  figures.apiCreateMs = pct(apiCreate, 50);
+  const shapes = await withTemporal(async (client) => {
+    await stopMonitor(client, fleetName);
+    return {
+      auto: await Promise.all(autoIds.map((id) => historyShape(client, id))),
+      manual: await Promise.all(manualIds.map((id) => historyShape(client, id))),
+    };
+  });
   const rows: [string, number[]][] = [
     [`fault → incident opened (detection, interval ${config.detectionIntervalSeconds}s)`, detect],
     [`fault → incident resolved (AUTO, ${size} at once, budget ${config.maxConcurrentRemediations})`, heal],
@@ -163,6 +178,7 @@ async function main(): Promise<void> {
     ['API GET /incidents?… (visibility list)', apiList],
     ['API POST /incidents/:id/decision (update round trip)', apiDecision],
   ];
+  printHistoryShapes(shapes);
   console.log(`\ncloud-medic spine benchmark — ${size} instances at once, ${new Date().toISOString()}\n`);
   console.log(
     `${'figure'.padEnd(60)} ${'n'.padStart(5)} ${'p50 ms'.padStart(9)} ${'p99 ms'.padStart(9)} ${'max ms'.padStart(9)}`,
@@ -176,7 +192,137 @@ async function main(): Promise<void> {
         .padStart(9)}`,
     );
   }
-  await storm();
+}
+
+/** Mean history size of the incidents above: the inputs of docs/capacity.md. */
+function printHistoryShapes(shapes: Record<'auto' | 'manual', HistoryShape[]>): void {
+  const mean = (xs: HistoryShape[], key: keyof HistoryShape) =>
+    xs.reduce((a, x) => a + x[key], 0) / xs.length;
+  const rows = Object.entries(shapes).map(([name, xs]) => [
+    `${name === 'auto' ? 'AUTO status-check-failed' : 'MANUAL instance-stopped, approved'} (n=${xs.length})`,
+    mean(xs, 'events').toFixed(0),
+    mean(xs, 'workflowTasks').toFixed(0),
+    mean(xs, 'activities').toFixed(0),
+    mean(xs, 'timers').toFixed(0),
+    (mean(xs, 'bytes') / 1024).toFixed(1),
+  ]);
+  console.log(`\nwhat one incident costs the server (history at resolution, before the cool-down ends)\n`);
+  console.log(table(['incident', 'events', 'workflow tasks', 'activities', 'timers', 'KiB'], rows));
+}
+
+async function waiting(): Promise<void> {
+  const aws = createAwsClients({ region: config.awsRegion, endpoint: config.awsEndpoint });
+  await withTemporal(async (temporal) => {
+    const incidents = Number(process.env.MEDIC_BENCH_WAITING ?? 10_000);
+    console.log(`\n${await waitingBench(aws, api, temporal, { incidents, run: Date.now().toString(36) })}`);
+  });
+}
+
+async function withTemporal<T>(fn: (client: Client) => Promise<T>): Promise<T> {
+  const connection = await Connection.connect({ address: config.temporalAddress });
+  try {
+    return await fn(new Client({ connection, namespace: config.temporalNamespace }));
+  } finally {
+    await connection.close();
+  }
+}
+
+async function baselines(): Promise<void> {
+  baseline = await withTemporal((client) => measureBaselines(client, Date.now().toString(36), datasetDir));
+  const b = baseline;
+  console.log(`\nbaselines (same machine, same run) — ${new Date().toISOString()}\n`);
+  console.log(
+    table(
+      ['baseline', 'value'],
+      [
+        ['bare signal-with-start (p50, 10 at once)', `${b.signalWithStartMs.toFixed(1)} ms`],
+        ['trivial workflow: signal → activity start (p50)', `${b.signalToActivityMs.toFixed(1)} ms`],
+        ['trivial workflows end to end (3 activities each)', `${b.trivialWorkflowsPerSecond.toFixed(1)} /s`],
+        [
+          'running mean/variance over the NAB dev points',
+          `${(b.runningStatsPointsPerSecond / 1e6).toFixed(1)} M points/s`,
+        ],
+        ['the shipped detector, same points', `${(b.detectorPointsPerSecond / 1e6).toFixed(1)} M points/s`],
+      ],
+    ),
+  );
+}
+
+async function soak(): Promise<void> {
+  const minutes = Number(process.env.MEDIC_BENCH_SOAK_MINUTES ?? 10);
+  console.log(
+    `\n${await soakBench(api, { minutes, alertsPerSecond: Number(process.env.MEDIC_BENCH_SOAK_RATE ?? 5) })}`,
+  );
+}
+
+async function workers(): Promise<void> {
+  const output = await withTemporal((client) =>
+    workerScalingBench(client, Date.now().toString(36), {
+      workflows: Number(process.env.MEDIC_BENCH_SCALE_WORKFLOWS ?? 600),
+      steps: 4,
+      callMs: 100,
+      slots: 10,
+      counts: [1, 2, 4],
+    }),
+  );
+  console.log(`\n${output}`);
+}
+
+/** Every figure beside what it is judged against: how many times the bare Temporal path it costs. */
+function comparison(): void {
+  const b = baseline;
+  if (!b) return;
+  const rows: (string | number)[][] = [];
+  const add = (name: string, value: number | undefined, against: string, base: number, unit: string) => {
+    if (value === undefined) return;
+    rows.push([
+      name,
+      `${value.toFixed(1)} ${unit}`,
+      against,
+      `${base.toFixed(1)} ${unit}`,
+      (value / base).toFixed(2),
+    ]);
+  };
+  add(
+    'alert → incident started (p50)',
+    figures.alertToStartedMs,
+    'bare signal-with-start',
+    b.signalWithStartMs,
+    'ms',
+  );
+  add('API POST /incidents (p50)', figures.apiCreateMs, 'bare signal-with-start', b.signalWithStartMs, 'ms');
+  add(
+    'approval → first remediation step (p50)',
+    figures.approvalToStepMs,
+    'signal → activity',
+    b.signalToActivityMs,
+    'ms',
+  );
+  add(
+    'storm incidents completed',
+    figures.incidentsPerSecond,
+    'trivial workflows',
+    b.trivialWorkflowsPerSecond,
+    '/s',
+  );
+  rows.push([
+    'detector throughput',
+    `${(b.detectorPointsPerSecond / 1e6).toFixed(1)} M/s`,
+    'running mean/variance',
+    `${(b.runningStatsPointsPerSecond / 1e6).toFixed(1)} M/s`,
+    (b.detectorPointsPerSecond / b.runningStatsPointsPerSecond).toFixed(2),
+  ]);
+  console.log(`\nfigures beside their baselines (ratio = figure / baseline)\n`);
+  console.log(table(['figure', 'value', 'baseline', 'baseline value', 'ratio'], rows));
+}
+
+/** `MEDIC_BENCH_ONLY=storm,waiting` runs some sections; by default all run, in this order. */
+const SECTIONS: Record<string, () => Promise<void>> = { baselines, spine, storm, waiting, soak, workers };
+
+async function main(): Promise<void> {
+  const only = process.env.MEDIC_BENCH_ONLY?.split(',').map((s) => s.trim());
+  for (const [name, run] of Object.entries(SECTIONS)) if (!only || only.includes(name)) await run();
+  comparison();
 }
 
 main().catch((err) => {

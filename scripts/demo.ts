@@ -116,7 +116,7 @@ async function main(): Promise<void> {
   // A fresh fleet per run: re-running the demo must not trip the circuit breaker of the last run's instances.
   const fleetName = `demo-${Date.now().toString(36)}`;
   const fleet = await createFleet(aws, { fleet: fleetName, size: 3, manualCount: 2 }, (m) => say(m));
-  await startMonitorFromConfig(config, fleetName);
+  await startMonitorFromConfig(config, fleetName, { stopEarlier: 'demo-' });
   say(`fleet ${fleetName}: its detection loop polls every ${config.detectionIntervalSeconds}s`);
 
   const auto = fleet.instances.find((i) => i.mode === 'auto' && i.state === 'running');

@@ -1,5 +1,5 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { TASK_QUEUES } from '../domain/config';
+import { TASK_QUEUES, type WorkerTuning } from '../domain/config';
 import type { MedicActivities } from '../activities';
 
 export interface MedicWorkerOptions {
@@ -10,6 +10,8 @@ export interface MedicWorkerOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** The payload codec (encryption) clients use too; none = plain payloads. */
   dataConverter?: WorkerOptions['dataConverter'];
+  /** Cache and slot sizes; the SDK's defaults when absent (tests). */
+  tuning?: WorkerTuning;
 }
 
 /**
@@ -27,10 +29,20 @@ export async function createMedicWorkers(options: MedicWorkerOptions): Promise<W
     dataConverter: options.dataConverter,
     ...workflows,
   };
+  const tuning = options.tuning;
+  // Incident work: the cache holds most waiting incidents (a wait costs memory, not replays) and
+  // the slots bound what one process asks of the cloud API at once (docs/capacity.md).
+  const incidentQueue = tuning
+    ? {
+        maxCachedWorkflows: tuning.cachedWorkflows,
+        maxConcurrentActivityTaskExecutions: tuning.activitySlots,
+        maxConcurrentWorkflowTaskExecutions: tuning.workflowTaskSlots,
+      }
+    : {};
   return Promise.all([
-    Worker.create({ ...base, taskQueue: TASK_QUEUES.healing }),
+    Worker.create({ ...base, ...incidentQueue, taskQueue: TASK_QUEUES.healing }),
     Worker.create({ ...base, taskQueue: TASK_QUEUES.monitoring, maxConcurrentActivityTaskExecutions: 20 }),
-    Worker.create({ ...base, taskQueue: TASK_QUEUES.security }),
+    Worker.create({ ...base, ...incidentQueue, taskQueue: TASK_QUEUES.security }),
     Worker.create({ ...base, taskQueue: TASK_QUEUES.scaling }),
     // Training is CPU-bound: one at a time keeps it from starving the other agents on a small machine.
     Worker.create({ ...base, taskQueue: TASK_QUEUES.learning, maxConcurrentActivityTaskExecutions: 1 }),

@@ -21,6 +21,7 @@ async function run(): Promise<void> {
     namespace: config.temporalNamespace,
     activities: createActivities({ aws, temporal, config }),
     dataConverter,
+    tuning: config.worker,
   });
   console.log(
     JSON.stringify({

@@ -64,10 +64,10 @@ describe('an alert-only token for alert senders', () => {
     const a = resource();
     expect(await call('POST', '/alerts/alertmanager', ALERTS, payload(a))).toBe(200);
     expect(await exists(incidentWorkflowId(a, 'instance-stopped'))).toBe(true);
-    expect(await call('GET', '/incidents', ALERTS)).toBe(401);
+    expect(await call('GET', '/incidents', ALERTS)).toBe(403);
     expect(
       await call('POST', '/incidents', ALERTS, { resourceId: resource(), kind: 'instance-stopped' }),
-    ).toBe(401);
+    ).toBe(403);
     expect(await call('POST', '/alerts/alertmanager', ADMIN, payload(resource()))).toBe(200);
     expect(await call('GET', '/incidents', ADMIN)).toBe(200);
   });

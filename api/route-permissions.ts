@@ -1,0 +1,25 @@
+import type { Permission } from '../domain/rbac';
+
+/**
+ * The permission every API route needs: one table that the app, the OpenAPI document and the
+ * route × role test all read, so a route cannot be served without a check.
+ */
+export const ROUTE_PERMISSIONS = {
+  'GET /api/v1/openapi.json': 'read',
+  'GET /api/v1/incidents': 'read',
+  'POST /api/v1/incidents': 'operate',
+  'GET /api/v1/incidents/:id': 'read',
+  'POST /api/v1/incidents/:id/decision': 'decide',
+  'POST /api/v1/incidents/:id/feedback': 'operate',
+  'GET /api/v1/autonomy': 'read',
+  'GET /api/v1/feedback/agents': 'read',
+  'GET /api/v1/audit': 'read',
+  'GET /api/v1/tokens': 'admin',
+  'POST /api/v1/tokens': 'admin',
+  'DELETE /api/v1/tokens/:id': 'admin',
+  'POST /api/v1/alerts/alertmanager': 'alerts',
+  'POST /api/v1/alerts/cloudwatch': 'alerts',
+  'GET /metrics': 'read',
+} as const satisfies Record<string, Permission>;
+
+export type RouteKey = keyof typeof ROUTE_PERMISSIONS;
