@@ -59,6 +59,12 @@ eval: build
 	node bin/medic.js eval policy
 	@echo
 	node bin/medic.js eval rootcause
+	@echo
+	node bin/medic.js eval intents
+	@echo "held-out set 1 (written after tuning on the set above; the parser was then tuned on its misses):"
+	node bin/medic.js eval intents --set test/fixtures/intents-holdout.tsv
+	@echo "held-out set 2 (written after the last change; never used to tune):"
+	node bin/medic.js eval intents --set test/fixtures/intents-holdout-2.tsv
 
 lint: $(STAMP_NODE) $(STAMP_INFRA)
 	npx eslint .

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { alertmanagerPayloadSchema, ingestAlertmanager } from './alerts';
 import type { PayloadCodec } from '@temporalio/common';
 import { authenticate, authorize, tokenResolver } from './auth';
+import { answerChat } from './chat';
 import type { AuditLog } from './audit-log';
 import type { TokenStore } from './token-store';
 import { ROUTE_PERMISSIONS, type RouteKey } from './route-permissions';
@@ -18,6 +19,7 @@ import { agentOf, ratingsByAgent, type FeedbackStore } from '../activities/feedb
 import { isTerminal, type IncidentStatus } from '../domain/incident';
 import {
   auditQuerySchema,
+  chatSchema,
   createIncidentSchema,
   createTokenSchema,
   decisionSchema,
@@ -159,6 +161,18 @@ export function createApp(deps: AppDeps): express.Express {
       res
         .status(202)
         .json(await deps.incidents.decide(id, { ...body, by: decider(principalOf(res), body.by) }));
+    }),
+  );
+
+  api.post(
+    '/chat',
+    ...guard('POST /api/v1/chat', 'chat'),
+    route(async (req, res) => {
+      const { message } = parse(chatSchema, req.body);
+      const reply = await answerChat(message, principalOf(res), deps.incidents);
+      if (reply.incidentId) res.locals.incidentId = reply.incidentId;
+      res.locals.auditDetail = { intent: reply.intent, executed: reply.executed };
+      res.json(reply);
     }),
   );
 

@@ -4,6 +4,7 @@ import { snsMessageSchema } from './sns';
 import { ERROR_STATUS } from './errors';
 import {
   createIncidentSchema,
+  chatSchema,
   createTokenSchema,
   decisionSchema,
   feedbackSchema,
@@ -147,6 +148,17 @@ export function openApiDocument() {
         get: {
           summary: 'Answers, mean rating and resolved share per agent',
           responses: { '200': { description: 'ratings' } },
+        },
+      },
+      '/chat': {
+        post: {
+          summary:
+            'Plain language: intent, entities and a reply; lists, shows, explains and decides incidents under your own permissions',
+          requestBody: body(chatSchema),
+          responses: {
+            '200': { description: '{intent, entities, missing, clarify?, reply, executed, suggestion?}' },
+            '400': errorResponse('no message'),
+          },
         },
       },
       '/audit': {

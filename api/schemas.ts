@@ -81,3 +81,7 @@ export const auditQuerySchema = z.strictObject({
   action: z.string().max(64).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
+
+export const chatSchema = z.strictObject({
+  message: z.string().trim().min(1, 'say something').max(2000),
+});

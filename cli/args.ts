@@ -13,6 +13,16 @@ export function parseFlags<O extends Options>(args: string[], options: O) {
   }
 }
 
+/** Flags plus the words that are not flags (the message of `medic chat`). */
+export function parseFlagsAndWords<O extends Options>(args: string[], options: O) {
+  try {
+    const parsed = parseArgs({ args, options, strict: true, allowPositionals: true });
+    return { flags: parsed.values, words: parsed.positionals };
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
 export function requireFlag(value: string | undefined, flag: string): string {
   if (value === undefined || value.trim() === '') throw new UsageError(`--${flag} is required`);
   return value;

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { evaluateIntents, parseLabelledSet, type IntentEvaluation } from '../domain/intents/evaluate';
 import { join } from 'node:path';
 import { intFlag, parseFlags, UsageError } from './args';
 import { evaluateDetector, formatEvaluation } from './eval-detector';
@@ -70,7 +71,45 @@ function seededEval<T extends object>(
 const policy = seededEval('incidents', { train: 200, size: 2000 }, evaluatePolicy, formatPolicy);
 const rootcause = seededEval('cascades', { train: 3000, size: 2000 }, evaluateRootCause, formatRootCause);
 
-const EVALS: Record<string, (args: string[]) => void> = { detector, scaling, policy, rootcause };
+const INTENT_SET = join(__dirname, '..', '..', 'test', 'fixtures', 'intents.tsv');
+
+function intents(args: string[]): void {
+  const flags = parseFlags(args, { set: { type: 'string' }, json: { type: 'boolean' } });
+  const file = flags.set ?? INTENT_SET;
+  if (!existsSync(file)) throw new UsageError(`--set ${file} does not exist`);
+  let rows;
+  try {
+    rows = parseLabelledSet(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`--set ${file}: ${(err as Error).message}`);
+  }
+  const evaluation = evaluateIntents(rows);
+  print(flags.json, evaluation, formatIntents(evaluation));
+}
+
+function formatIntents(e: IntentEvaluation): string {
+  const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+  return [
+    `plain-language intents — ${e.utterances} labelled utterances (paraphrases, typos, missing entities)`,
+    '',
+    `intent accuracy                          ${pct(e.intentAccuracy)}`,
+    `entities right                           ${pct(e.entityAccuracy)}`,
+    `missing entity → clarifying question     ${pct(e.clarificationRecall)}`,
+    `complete request → no needless question  ${pct(e.noNeedlessQuestions)}`,
+    `all three right (exact)                  ${pct(e.exact)}`,
+    ...(e.failures.length
+      ? [
+          '',
+          'misses:',
+          ...e.failures.map(
+            (f) => `  line ${f.line}: "${f.text}"\n    expected ${f.expected}\n    got      ${f.got}`,
+          ),
+        ]
+      : []),
+  ].join('\n');
+}
+
+const EVALS: Record<string, (args: string[]) => void> = { detector, scaling, policy, rootcause, intents };
 
 export function evalCommand(sub: string | undefined, args: string[]): void {
   const run = sub ? EVALS[sub] : undefined;

@@ -12,7 +12,7 @@ import { fleetFlag, instanceIdFlag, intFlag, parseFlags, requireFlag, UsageError
 import { detectPath } from './detect';
 import { ApiCallError } from './api-client';
 import { EXIT, incidentsCommand } from './incidents';
-import { auditCommand, tokensCommand } from './tokens';
+import { auditCommand, chatCommand, tokensCommand } from './tokens';
 import { evalCommand } from './eval';
 import { modelCommand, scheduleCommand } from './models';
 
@@ -32,6 +32,7 @@ const USAGE = `usage: medic <command>
   tokens create --name NAME --role viewer|operator|approver|admin [--json]
   tokens list [--json]
   tokens revoke --id ID
+  chat "what is open right now?" [--json]   (plain language: list, show, approve, decline, explain)
   audit [--incident ID] [--actor NAME] [--action ACTION] [--limit N] [--json]
   model retrain --model NAME [--examples N] [--json]   (NAME: rootcause, remediation-policy)
   model list|rollback --model NAME [--json]
@@ -44,6 +45,7 @@ const USAGE = `usage: medic <command>
   eval detector [--dataset DIR] [--json]
   eval policy [--seed N] [--train N] [--incidents N] [--json]
   eval rootcause [--seed N] [--train N] [--cascades N] [--json]
+  eval intents [--set FILE.tsv] [--json]
   eval scaling [--trace FILE.csv|DIR]... [--boot-delay MINUTES] [--capacity N] [--json]
 
 Exit codes: 0 done, 1 failure, 2 bad usage or input, 3 not found, 4 not in a state that allows it.
@@ -211,6 +213,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (command === 'incidents') await incidentsCommand(sub, rest, config);
     else if (command === 'tokens') await tokensCommand(sub, rest, config);
     else if (command === 'audit') await auditCommand(sub ? [sub, ...rest] : rest, config);
+    else if (command === 'chat') await chatCommand(sub ? [sub, ...rest] : rest, config);
     else if (command === 'detect') await detectCommand(argv.slice(1));
     else if (command === 'scale') await scaleCommand(sub, rest, config);
     else if (command === 'eval') evalCommand(sub, rest);

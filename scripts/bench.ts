@@ -213,7 +213,7 @@ function printHistoryShapes(shapes: Record<'auto' | 'manual', HistoryShape[]>): 
 async function waiting(): Promise<void> {
   const aws = createAwsClients({ region: config.awsRegion, endpoint: config.awsEndpoint });
   await withTemporal(async (temporal) => {
-    const incidents = Number(process.env.MEDIC_BENCH_WAITING ?? 10_000);
+    const incidents = Number(process.env.MEDIC_BENCH_WAITING ?? 3000);
     console.log(`\n${await waitingBench(aws, api, temporal, { incidents, run: Date.now().toString(36) })}`);
   });
 }
@@ -255,17 +255,28 @@ async function soak(): Promise<void> {
   );
 }
 
+/**
+ * Two regimes: workers with few activity slots (each worker is the limit, as when a cluster is sized
+ * by worker slots) and with many (the server, here sharing two cores, is the limit).
+ */
 async function workers(): Promise<void> {
-  const output = await withTemporal((client) =>
-    workerScalingBench(client, Date.now().toString(36), {
-      workflows: Number(process.env.MEDIC_BENCH_SCALE_WORKFLOWS ?? 600),
-      steps: 4,
-      callMs: 100,
-      slots: 10,
-      counts: [1, 2, 4],
-    }),
-  );
-  console.log(`\n${output}`);
+  const run = Date.now().toString(36);
+  const workflows = Number(process.env.MEDIC_BENCH_SCALE_WORKFLOWS ?? 300);
+  for (const [regime, slots] of [
+    ['worker-bound', 2],
+    ['server-bound', 10],
+  ] as const) {
+    const output = await withTemporal((client) =>
+      workerScalingBench(client, `${run}-${regime}`, {
+        workflows,
+        steps: 4,
+        callMs: 100,
+        slots,
+        counts: [1, 2, 4],
+      }),
+    );
+    console.log(`\n${regime}: ${output}`);
+  }
 }
 
 /** Every figure beside what it is judged against: how many times the bare Temporal path it costs. */

@@ -1,4 +1,4 @@
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createProbeActivities } from './activities';
 
 /**
@@ -9,6 +9,8 @@ import { createProbeActivities } from './activities';
 async function run(): Promise<void> {
   const taskQueue = process.argv[2];
   if (!taskQueue) throw new Error('usage: worker.js TASK_QUEUE');
+  // The bench prints tables; the worker's state changes would bury them.
+  Runtime.install({ logger: new DefaultLogger('WARN') });
   const connection = await NativeConnection.connect({
     address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
   });

@@ -73,6 +73,7 @@ function requestFor(key: RouteKey): { path: string; body?: unknown } {
     'POST /api/v1/incidents/:id/decision': { decision: 'decline' },
     'POST /api/v1/incidents/:id/feedback': { resolved: true, rating: 5 },
     'POST /api/v1/tokens': { name: 'made-in-rbac-test', role: 'viewer' },
+    'POST /api/v1/chat': { message: 'what is open right now?' },
     'POST /api/v1/alerts/alertmanager': {
       version: '4',
       groupKey: 'g',

@@ -1,0 +1,479 @@
+import { correctWord } from './fuzzy';
+
+/**
+ * Plain-language requests to intents and entities, offline and deterministic: rules over a typo-
+ * corrected word list plus entity patterns. Missing entities turn into a clarifying question
+ * rather than a guess. No I/O, so the API, the CLI and `medic eval intents` share it.
+ */
+export const INTENTS = [
+  'scale_up',
+  'scale_down',
+  'scale_to',
+  'restart',
+  'troubleshoot',
+  'block_ip',
+  'explain',
+  'list_open',
+  'approve',
+  'decline',
+  'show_incident',
+  'run_task',
+  'help',
+  'unknown',
+] as const;
+export type Intent = (typeof INTENTS)[number];
+
+export interface Entities {
+  instanceId?: string;
+  /** A named resource that is not an instance id (web-1, db-primary). */
+  resource?: string;
+  group?: string;
+  count?: number;
+  ip?: string;
+  incidentId?: string;
+  task?: string;
+  topic?: string;
+  /** For "why was X rebooted?": the action asked about. */
+  action?: string;
+}
+
+export interface ParsedIntent {
+  intent: Intent;
+  entities: Entities;
+  /** Entities the intent needs and the text did not give. */
+  missing: (keyof Entities)[];
+  /** The question to ask instead of acting, when something is missing or unclear. */
+  clarify?: string;
+}
+
+const NUMBER_WORDS: Record<string, number> = {
+  zero: 0,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  fifteen: 15,
+  twenty: 20,
+  a: 1,
+  an: 1,
+};
+
+const VOCABULARY = new Set([
+  'run',
+  'machines',
+  'attacker',
+  'attention',
+  'commands',
+  'scale',
+  'scaling',
+  'resize',
+  'increase',
+  'decrease',
+  'reduce',
+  'capacity',
+  'instances',
+  'servers',
+  'resources',
+  'restart',
+  'reboot',
+  'bounce',
+  'troubleshoot',
+  'debug',
+  'investigate',
+  'diagnose',
+  'block',
+  'blacklist',
+  'blocklist',
+  'deny',
+  'approve',
+  'decline',
+  'reject',
+  'incident',
+  'incidents',
+  'open',
+  'active',
+  'ongoing',
+  'current',
+  'currently',
+  'right',
+  'show',
+  'status',
+  'details',
+  'describe',
+  'happening',
+  'rebooted',
+  'restarted',
+  'stopped',
+  'replaced',
+  'terminated',
+  'scaled',
+  'blocked',
+  'revoked',
+  'run',
+  'execute',
+  'task',
+  'runbook',
+  'help',
+  'what',
+  'which',
+  'why',
+  'please',
+  'more',
+  'fewer',
+  'less',
+  'down',
+  'upload',
+  'issue',
+  'problem',
+  'slow',
+  'failing',
+  'broken',
+  'error',
+  'errors',
+  'traffic',
+  'address',
+]);
+
+const INSTANCE_ID = /\bi-[0-9a-f]{3,17}\b/i;
+const IPV4 = /\b(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(\/\d{1,2})?\b/;
+const INCIDENT_ID = /\bincident-[a-z0-9][a-z0-9._-]*\b/i;
+const GROUP = /\b([a-z][a-z0-9-]*-(?:asg|group|pool|fleet))\b/i;
+const NAMED_RESOURCE = /\b([a-z][a-z0-9]*(?:-[a-z0-9]+)*-\d+)\b/i;
+
+function validIp(match: RegExpExecArray): string | undefined {
+  const octets = match.slice(1, 5).map(Number);
+  if (octets.some((o) => o > 255)) return undefined;
+  const prefix = match[5] ? Number(match[5].slice(1)) : undefined;
+  if (prefix !== undefined && prefix > 32) return undefined;
+  return match[0];
+}
+
+/** Words that mean the same thing to the rules below, mapped to the one the rules know. */
+const SYNONYMS: Record<string, string> = {
+  machines: 'instances',
+  machine: 'instance',
+  boxes: 'instances',
+  hosts: 'instances',
+  vms: 'instances',
+  servers: 'instances',
+  nodes: 'instances',
+  replicas: 'instances',
+  horsepower: 'capacity',
+  headroom: 'capacity',
+  bump: 'scale',
+  spin: 'scale',
+  autoscale: 'scale',
+  trim: 'reduce',
+  cut: 'reduce',
+  kick: 'restart',
+  recycle: 'restart',
+  attacker: 'attack',
+  attacking: 'attack',
+  flooding: 'attack',
+  ddos: 'attack',
+  approved: 'approve',
+  declined: 'decline',
+  dont: 'decline',
+  reason: 'why',
+  explain: 'why',
+  cause: 'why',
+  broken: 'wrong',
+  off: 'wrong',
+  failing: 'wrong',
+  erroring: 'wrong',
+};
+
+/** Words, lower-cased, typo-corrected and mapped to synonyms; entity-looking tokens are kept as they are. */
+function words(text: string): string[] {
+  return text
+    .toLowerCase()
+    .replace(/[’']/g, '')
+    .split(/[^a-z0-9./-]+/)
+    .filter((w) => w !== '')
+    .map((w) => w.replace(/[.]+$/, ''))
+    .map((w) => correctWord(w, VOCABULARY))
+    .map((w) => SYNONYMS[w] ?? w);
+}
+
+const has = (ws: string[], ...any: string[]) => any.some((w) => ws.includes(w));
+const phrase = (ws: string[], p: string) => ` ${ws.join(' ')} `.includes(` ${p} `);
+
+function countIn(ws: string[], text: string): number | undefined {
+  const to =
+    /\bto\s+(\d{1,4})\b/i.exec(text) ??
+    /\b(\d{1,4})\s+(?:instances|servers|nodes|machines|replicas|hosts)\b/i.exec(text);
+  if (to) return Number(to[1]);
+  const by = /\b(?:by|add|remove)\s+(\d{1,4})\b/i.exec(text);
+  if (by) return Number(by[1]);
+  for (const [i, w] of ws.entries()) {
+    const value = NUMBER_WORDS[w];
+    if (
+      value !== undefined &&
+      value > 1 &&
+      has(ws.slice(i + 1, i + 3), 'instances', 'servers', 'nodes', 'machines', 'replicas')
+    )
+      return value;
+    if (w === 'to' && ws[i + 1] && NUMBER_WORDS[ws[i + 1]] !== undefined) return NUMBER_WORDS[ws[i + 1]];
+  }
+  return undefined;
+}
+
+function extract(text: string, ws: string[]): Entities {
+  const entities: Entities = {};
+  const instance = INSTANCE_ID.exec(text);
+  if (instance) entities.instanceId = instance[0].toLowerCase();
+  const ip = IPV4.exec(text);
+  if (ip) {
+    const valid = validIp(ip);
+    if (valid) entities.ip = valid;
+  }
+  const incident = INCIDENT_ID.exec(text);
+  if (incident) entities.incidentId = incident[0];
+  const group = GROUP.exec(text);
+  if (group) entities.group = group[1].toLowerCase();
+  const named = NAMED_RESOURCE.exec(text.replace(INCIDENT_ID, ''));
+  if (named && !entities.instanceId && named[1].toLowerCase() !== entities.group)
+    entities.resource = named[1].toLowerCase();
+  const count = countIn(ws, text);
+  if (count !== undefined) entities.count = count;
+  return entities;
+}
+
+const TROUBLESHOOT_STOP = new Set([
+  'so',
+  'high',
+  'something',
+  'check',
+  'understand',
+  'wrong',
+  'the',
+  'a',
+  'an',
+  'my',
+  'our',
+  'this',
+  'that',
+  'with',
+  'on',
+  'in',
+  'for',
+  'issue',
+  'issues',
+  'problem',
+  'problems',
+  'please',
+  'can',
+  'you',
+  'help',
+  'me',
+  'going',
+  'is',
+  'what',
+  'whats',
+  'wrong',
+]);
+
+/** The subject after the verb, up to a place phrase ("… on the db"), without filler words. */
+function topicAfter(ws: string[], verbs: string[]): string | undefined {
+  const at = ws.findIndex((w) => verbs.includes(w));
+  const after = (at >= 0 ? ws.slice(at + 1) : ws).filter((w) => !verbs.includes(w));
+  const place = after.findIndex(
+    (w, i) =>
+      ['on', 'in', 'at', 'for'].includes(w) && after.slice(0, i).some((x) => !TROUBLESHOOT_STOP.has(x)),
+  );
+  const rest = (place >= 0 ? after.slice(0, place) : after).filter((w) => !TROUBLESHOOT_STOP.has(w));
+  if (rest.length) return rest.join(' ');
+  // "the upload is broken, can you check": the subject comes before the verb.
+  const before = (at >= 0 ? ws.slice(0, at) : []).filter((w) => !TROUBLESHOOT_STOP.has(w));
+  return before.length ? before.join(' ') : undefined;
+}
+
+const PAST_ACTIONS: Record<string, string> = {
+  rebooted: 'reboot',
+  restarted: 'reboot',
+  stopped: 'stop',
+  replaced: 'replace',
+  terminated: 'terminate',
+  scaled: 'scale',
+  blocked: 'block',
+  revoked: 'revoke',
+};
+
+function classify(ws: string[], text: string, e: Entities): Intent {
+  const lower = text.toLowerCase();
+  if (has(ws, 'help') && ws.length <= 4) return 'help';
+  if (/\bturn it off and on\b|\bpower cycle\b/.test(lower)) return 'restart';
+  if (/\bwhat (can you do|commands)\b|\bhow (do|can|should) i use you\b/.test(lower)) return 'help';
+  if (has(ws, 'why') || phrase(ws, 'what caused') || phrase(ws, 'how come'))
+    if (Object.keys(PAST_ACTIONS).some((a) => ws.includes(a))) return 'explain';
+  if (
+    has(ws, 'block', 'ban', 'blacklist', 'blocklist', 'deny', 'firewall') &&
+    (IPV4.test(text) || has(ws, 'ip', 'address', 'traffic', 'attack', 'source'))
+  )
+    return 'block_ip';
+  // "stop all traffic from 203.0.113.7", "203.0.113.7 is attacking us"
+  if (IPV4.test(text) && has(ws, 'traffic', 'attack', 'drop') && !has(ws, 'why')) return 'block_ip';
+  if (has(ws, 'approve', 'accept', 'greenlight') || phrase(ws, 'go ahead') || phrase(ws, 'ok to proceed'))
+    return 'approve';
+  if (
+    has(ws, 'decline', 'reject', 'refuse', 'veto') ||
+    (e.incidentId !== undefined && /^\s*no\b/i.test(text)) ||
+    phrase(ws, 'do not proceed') ||
+    phrase(ws, 'dont proceed')
+  )
+    return 'decline';
+  if (has(ws, 'run', 'execute', 'launch', 'trigger') && has(ws, 'task', 'runbook', 'playbook'))
+    return 'run_task';
+  if (
+    has(ws, 'troubleshoot', 'debug', 'investigate', 'diagnose') ||
+    phrase(ws, 'look into') ||
+    phrase(ws, 'figure out') ||
+    phrase(ws, 'whats wrong with') ||
+    phrase(ws, 'what is wrong with') ||
+    phrase(ws, 'why is') ||
+    (has(ws, 'wrong') && !has(ws, 'what', 'anything') && ws.length > 2)
+  )
+    return 'troubleshoot';
+  if (
+    has(ws, 'restart', 'reboot', 'bounce', 'restarted', 'rebooted') ||
+    phrase(ws, 'power cycle') ||
+    /\bturn it off and on\b/.test(lower)
+  )
+    return 'restart';
+  const scaling = has(ws, 'scale', 'scaling', 'resize', 'capacity') || e.group !== undefined;
+  if (scaling || has(ws, 'instances', 'servers', 'resources', 'nodes', 'replicas')) {
+    if (has(ws, 'down', 'in', 'reduce', 'decrease', 'fewer', 'less', 'shrink', 'remove')) return 'scale_down';
+    const toNumber = /\bto\s+(\d{1,4}|[a-z]+)\b/i.exec(text);
+    const targetGiven =
+      toNumber !== null &&
+      (/^\d+$/.test(toNumber[1]) || NUMBER_WORDS[toNumber[1].toLowerCase()] !== undefined);
+    if (targetGiven || (has(ws, 'resize', 'set') && e.count !== undefined)) return 'scale_to';
+    // "api-asg should run 3 instances": a group and a number with no direction is a target.
+    if (e.group !== undefined && e.count !== undefined && !has(ws, 'up', 'out', 'more', 'add', 'extra'))
+      return 'scale_to';
+    if (has(ws, 'up', 'out', 'increase', 'more', 'add', 'grow', 'extra', 'beef', 'boost') || scaling)
+      return 'scale_up';
+  }
+  if (
+    has(
+      ws,
+      'open',
+      'active',
+      'ongoing',
+      'current',
+      'currently',
+      'firing',
+      'unresolved',
+      'pending',
+      'happening',
+    ) &&
+    !e.incidentId
+  )
+    return 'list_open';
+  if (
+    phrase(ws, 'right now') ||
+    phrase(ws, 'on fire') ||
+    phrase(ws, 'my attention') ||
+    phrase(ws, 'what is wrong') ||
+    /\bany (incidents|alerts|problems)\b|\bhaving an? (incident|outage)\b/.test(lower)
+  )
+    return 'list_open';
+  if (e.incidentId || (has(ws, 'show', 'status', 'details', 'describe') && has(ws, 'incident')))
+    return 'show_incident';
+  return 'unknown';
+}
+
+const NEEDS: Partial<
+  Record<Intent, { entity: keyof Entities; alternatives?: (keyof Entities)[]; question: string }>
+> = {
+  restart: {
+    entity: 'instanceId',
+    alternatives: ['resource'],
+    question: 'Which instance should I restart? Give its id (i-…) or name.',
+  },
+  block_ip: { entity: 'ip', question: 'Which IP address (or CIDR block) should I block?' },
+  approve: { entity: 'incidentId', question: 'Which incident should I approve? Give its id (incident-…).' },
+  decline: { entity: 'incidentId', question: 'Which incident should I decline? Give its id (incident-…).' },
+  explain: {
+    entity: 'instanceId',
+    alternatives: ['resource', 'group', 'ip'],
+    question: 'Which resource do you mean? Give its id (i-…) or name.',
+  },
+  scale_to: {
+    entity: 'group',
+    alternatives: ['resource'],
+    question: 'Which Auto Scaling group should I resize?',
+  },
+  run_task: { entity: 'task', question: 'Which task should I run? `medic tasks list` shows them.' },
+  show_incident: { entity: 'incidentId', question: 'Which incident? Give its id (incident-…).' },
+};
+
+export function parseIntent(text: string): ParsedIntent {
+  const clipped = text.slice(0, 2000);
+  const ws = words(clipped);
+  const entities = extract(clipped, ws);
+  const intent = classify(ws, clipped, entities);
+  if (intent === 'troubleshoot') {
+    const topic = topicAfter(ws, [
+      'troubleshoot',
+      'debug',
+      'investigate',
+      'diagnose',
+      'into',
+      'out',
+      'wrong',
+      'is',
+    ]);
+    if (topic) entities.topic = topic;
+  }
+  if (intent === 'explain') {
+    const action = ws.map((w) => PAST_ACTIONS[w]).find((a) => a !== undefined);
+    if (action) entities.action = action;
+  }
+  if (intent === 'run_task') {
+    // "run the rotate-logs task" or "run task rotate-logs": the name beside the word task.
+    const at = ws.findIndex((w) => ['task', 'runbook', 'playbook'].includes(w));
+    const NOT_NAMES = new Set([
+      'the',
+      'a',
+      'an',
+      'on',
+      'my',
+      'run',
+      'execute',
+      'launch',
+      'trigger',
+      'please',
+    ]);
+    const candidate = [ws[at - 1], ws[at + 1]].find(
+      (w) => w !== undefined && !NOT_NAMES.has(w) && /^[a-z0-9][a-z0-9_-]*$/.test(w),
+    );
+    if (at >= 0 && candidate) entities.task = candidate;
+  }
+  if (intent !== 'scale_up' && intent !== 'scale_down' && intent !== 'scale_to') delete entities.count;
+  const need = NEEDS[intent];
+  const missing: (keyof Entities)[] = [];
+  if (
+    need &&
+    entities[need.entity] === undefined &&
+    !(need.alternatives ?? []).some((a) => entities[a] !== undefined)
+  )
+    missing.push(need.entity);
+  if (intent === 'scale_to' && entities.count === undefined) missing.push('count');
+  const result: ParsedIntent = { intent, entities, missing };
+  if (missing.length)
+    result.clarify =
+      missing.includes('count') && need && missing.length === 1 ? 'To how many instances?' : need?.question;
+  if (intent === 'unknown')
+    result.clarify =
+      'I did not understand that. I can scale a group, restart an instance, troubleshoot an issue, block an IP, explain an action, list open incidents, approve or decline one, or run a task.';
+  return result;
+}
