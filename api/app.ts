@@ -3,8 +3,9 @@ import express, { type Request, type RequestHandler, type Response, type NextFun
 import type { z } from 'zod';
 import { alertmanagerPayloadSchema, ingestAlertmanager } from './alerts';
 import type { PayloadCodec } from '@temporalio/common';
-import { authenticate, authorize, tokenResolver } from './auth';
+import { authenticate, authorize, tokenResolver, type AuthFailureLimit } from './auth';
 import { answerChat } from './chat';
+import type { TaskService } from './task-service';
 import type { AuditLog } from './audit-log';
 import type { TokenStore } from './token-store';
 import { ROUTE_PERMISSIONS, type RouteKey } from './route-permissions';
@@ -20,6 +21,10 @@ import { isTerminal, type IncidentStatus } from '../domain/incident';
 import {
   auditQuerySchema,
   chatSchema,
+  defineTaskSchema,
+  runTaskSchema,
+  taskNameSchema,
+  taskRunIdSchema,
   createIncidentSchema,
   createTokenSchema,
   decisionSchema,
@@ -42,6 +47,10 @@ export interface AppDeps {
   alertToken?: string;
   /** Named tokens with roles (RBAC); without it only the fixed tokens above open the API. */
   tokens?: TokenStore;
+  /** Failed authentications allowed per client address (default 20 a minute). */
+  authFailureLimit?: AuthFailureLimit;
+  /** Custom tasks; without it the task routes are not served. */
+  tasks?: TaskService;
   /** Where every decision, token change and write is recorded; without it nothing is audited. */
   audit?: AuditLog;
   /** Where "Was your issue resolved?" answers go; without it the feedback routes are not served. */
@@ -100,7 +109,7 @@ export function createApp(deps: AppDeps): express.Express {
     ],
     deps.tokens,
   );
-  const authenticated = authenticate(resolve);
+  const authenticated = authenticate(resolve, deps.authFailureLimit);
   /** Authentication, the audit record (refusals included) and the route's permission, in that order. */
   const guard = (key: RouteKey, auditAction?: string): RequestHandler[] => [
     ...(auditAction && deps.audit ? [audited(deps.audit, auditAction)] : []),
@@ -221,6 +230,68 @@ export function createApp(deps: AppDeps): express.Express {
     );
   }
 
+  const tasks = deps.tasks;
+  if (tasks) {
+    api.get(
+      '/tasks',
+      ...guard('GET /api/v1/tasks'),
+      route(async (_req, res) => {
+        res.json({
+          tasks: (await tasks.list()).map((t) => ({
+            ...t.definition,
+            updatedAt: t.updatedAt,
+            updatedBy: t.updatedBy,
+          })),
+        });
+      }),
+    );
+    api.post(
+      '/tasks',
+      ...guard('POST /api/v1/tasks', 'task.define'),
+      route(async (req, res) => {
+        const { source } = parse(defineTaskSchema, req.body);
+        const task = await tasks.define(source, principalOf(res).name);
+        res.locals.auditDetail = { task: task.definition.name };
+        res.status(201).json(task);
+      }),
+    );
+    api.get(
+      '/tasks/:name',
+      ...guard('GET /api/v1/tasks/:name'),
+      route(async (req, res) => {
+        res.json(await tasks.get(parse(taskNameSchema, req.params.name)));
+      }),
+    );
+    api.post(
+      '/tasks/:name/runs',
+      ...guard('POST /api/v1/tasks/:name/runs', 'task.run'),
+      route(async (req, res) => {
+        const name = parse(taskNameSchema, req.params.name);
+        const body = parse(runTaskSchema, req.body);
+        const run = await tasks.run(name, body.params, principalOf(res).name, body.idempotencyKey);
+        res.locals.auditDetail = { task: name, run: run.id, params: body.params };
+        res.status(202).json(run);
+      }),
+    );
+    api.get(
+      '/task-runs/:id',
+      ...guard('GET /api/v1/task-runs/:id'),
+      route(async (req, res) => {
+        res.json(await tasks.state(parse(taskRunIdSchema, req.params.id)));
+      }),
+    );
+    api.post(
+      '/task-runs/:id/decision',
+      ...guard('POST /api/v1/task-runs/:id/decision', 'task.decision'),
+      route(async (req, res) => {
+        const id = parse(taskRunIdSchema, req.params.id);
+        const body = parse(decisionSchema, req.body);
+        res.locals.auditDetail = { run: id, decision: body.decision };
+        res.status(202).json(await tasks.decide(id, { ...body, by: decider(principalOf(res), body.by) }));
+      }),
+    );
+  }
+
   const audit = deps.audit;
   if (audit)
     api.get('/audit', ...guard('GET /api/v1/audit'), (req, res) => {
@@ -266,7 +337,7 @@ export function createApp(deps: AppDeps): express.Express {
       '/api/v1/alerts/cloudwatch',
       cloudWatchAlertRoute(
         [
-          authenticate(resolve, undefined, { allowBasic: true }),
+          authenticate(resolve, deps.authFailureLimit, { allowBasic: true }),
           ...guard('POST /api/v1/alerts/cloudwatch', 'alerts.ingest'),
         ],
         deps.sns,

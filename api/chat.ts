@@ -148,7 +148,8 @@ export async function answerChat(
       );
     case 'run_task':
       return answer(
-        `I understood: run the ${e.task} task${resourceOf(e) ? ` on ${resourceOf(e)}` : ''}. Custom tasks are not built yet.`,
+        `I understood: run the ${e.task} task${resourceOf(e) ? ` on ${resourceOf(e)}` : ''}. Chat does not start tasks yet.`,
+        { suggestion: `medic tasks run --name ${e.task} --param instance=${e.instanceId ?? 'i-…'}` },
       );
     case 'unknown':
       return answer(HELP);

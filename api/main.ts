@@ -12,6 +12,8 @@ import { IncidentService } from './incident-service';
 import { cachedCertificates, confirmByVisiting } from './sns';
 import { createFeedbackStore } from '../activities/feedback-store';
 import { createModelStore } from '../activities/model-store';
+import { createTaskStore } from '../activities/task-store';
+import { TaskService } from './task-service';
 
 const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> =>
   Promise.race([
@@ -26,22 +28,24 @@ async function run(): Promise<void> {
   const temporal = new Client({ connection, namespace: config.temporalNamespace, dataConverter });
   const aws = createAwsClients({ region: config.awsRegion, endpoint: config.awsEndpoint });
   let bucketReady: Promise<void> | undefined;
+  // Once per process; a failure is retried on the next use.
+  const ensureModelBucket = () => {
+    bucketReady ??= createModelStore(aws.s3, config.modelBucket)
+      .ensureBucket()
+      .catch((err: unknown) => {
+        bucketReady = undefined;
+        throw err;
+      });
+    return bucketReady;
+  };
   const app = createApp({
     incidents: new IncidentService(temporal, config.temporalUiUrl),
     adminToken: loadOrCreateAdminToken(config.dataDir),
     alertToken: config.alertToken,
     tokens: new TokenStore(join(config.dataDir, 'tokens.json')),
     audit: new AuditLog(join(config.dataDir, 'audit.jsonl')),
-    feedback: createFeedbackStore(aws.s3, config.modelBucket, () => {
-      // Once per process; a failure is retried on the next answer.
-      bucketReady ??= createModelStore(aws.s3, config.modelBucket)
-        .ensureBucket()
-        .catch((err: unknown) => {
-          bucketReady = undefined;
-          throw err;
-        });
-      return bucketReady;
-    }),
+    feedback: createFeedbackStore(aws.s3, config.modelBucket, ensureModelBucket),
+    tasks: new TaskService(temporal, createTaskStore(aws.s3, config.modelBucket, ensureModelBucket)),
     sns: {
       certificates: cachedCertificates(),
       confirmSubscription: confirmByVisiting,

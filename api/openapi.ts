@@ -7,6 +7,8 @@ import {
   chatSchema,
   createTokenSchema,
   decisionSchema,
+  defineTaskSchema,
+  runTaskSchema,
   feedbackSchema,
   listIncidentsQuerySchema,
 } from './schemas';
@@ -159,6 +161,54 @@ export function openApiDocument() {
             '200': { description: '{intent, entities, missing, clarify?, reply, executed, suggestion?}' },
             '400': errorResponse('no message'),
           },
+        },
+      },
+      '/tasks': {
+        get: {
+          summary: 'Custom tasks (runbooks) defined so far',
+          responses: { '200': { description: '{tasks}' } },
+        },
+        post: {
+          summary: 'Define or replace a custom task from its YAML or JSON text',
+          requestBody: body(defineTaskSchema),
+          responses: {
+            '201': { description: 'stored' },
+            '400': errorResponse('not valid: details list each problem with its line and field'),
+          },
+        },
+      },
+      '/tasks/{name}': {
+        get: {
+          summary: 'A custom task: its definition and source',
+          parameters: [{ ...idParameter, name: 'name' }],
+          responses: { '200': { description: 'the task' }, '404': errorResponse('unknown task') },
+        },
+      },
+      '/tasks/{name}/runs': {
+        post: {
+          summary: 'Run a custom task (the same idempotencyKey returns the same run)',
+          parameters: [{ ...idParameter, name: 'name' }],
+          requestBody: body(runTaskSchema),
+          responses: {
+            '202': { description: '{id}' },
+            '400': errorResponse('missing or malformed parameters'),
+            '404': errorResponse('unknown task'),
+          },
+        },
+      },
+      '/task-runs/{id}': {
+        get: {
+          summary: 'A task run: status, each step with its outcome',
+          parameters: [idParameter],
+          responses: { '200': { description: 'the run' }, '404': errorResponse('unknown run') },
+        },
+      },
+      '/task-runs/{id}/decision': {
+        post: {
+          summary: 'Approve or decline a task run that needs approval',
+          parameters: [idParameter],
+          requestBody: body(decisionSchema),
+          responses: { '202': { description: 'accepted' }, '409': errorResponse('not awaiting a decision') },
         },
       },
       '/audit': {

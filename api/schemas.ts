@@ -85,3 +85,26 @@ export const auditQuerySchema = z.strictObject({
 export const chatSchema = z.strictObject({
   message: z.string().trim().min(1, 'say something').max(2000),
 });
+
+export const defineTaskSchema = z.strictObject({
+  /** The task file's text, YAML or JSON. */
+  source: z
+    .string()
+    .min(1)
+    .max(64 * 1024),
+});
+
+export const taskNameSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a task name');
+
+export const runTaskSchema = z.strictObject({
+  params: z.record(z.string().regex(/^[a-z][a-z0-9_]{0,31}$/), z.string().max(200)).default({}),
+  /** The same key returns the same run: retrying a request never runs the task twice. */
+  idempotencyKey: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - (up to 64)')
+    .optional(),
+});
+
+export const taskRunIdSchema = z
+  .string()
+  .regex(/^task-[a-z0-9-]{1,63}-[A-Za-z0-9_-]{1,64}$/, 'a task run id');

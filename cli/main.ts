@@ -13,6 +13,7 @@ import { detectPath } from './detect';
 import { ApiCallError } from './api-client';
 import { EXIT, incidentsCommand } from './incidents';
 import { auditCommand, chatCommand, tokensCommand } from './tokens';
+import { tasksCommand } from './tasks';
 import { evalCommand } from './eval';
 import { modelCommand, scheduleCommand } from './models';
 
@@ -29,6 +30,10 @@ const USAGE = `usage: medic <command>
   incidents list [--status S] [--resource ID] [--mode auto|manual] [--json]
   incidents show --id ID [--json]
   incidents approve|decline|manual --id ID [--by NAME] [--reason TEXT] [--json]
+  tasks add --file TASK.yaml|TASK.json
+  tasks list|show --name NAME [--json]
+  tasks run --name NAME [--param k=v]... [--key IDEMPOTENCY_KEY] [--json]
+  tasks status|approve|decline --id RUN_ID [--by NAME] [--reason TEXT]
   tokens create --name NAME --role viewer|operator|approver|admin [--json]
   tokens list [--json]
   tokens revoke --id ID
@@ -212,6 +217,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (command === 'monitor') await monitorCommand(sub, rest, config);
     else if (command === 'incidents') await incidentsCommand(sub, rest, config);
     else if (command === 'tokens') await tokensCommand(sub, rest, config);
+    else if (command === 'tasks') await tasksCommand(sub, rest, config);
     else if (command === 'audit') await auditCommand(sub ? [sub, ...rest] : rest, config);
     else if (command === 'chat') await chatCommand(sub ? [sub, ...rest] : rest, config);
     else if (command === 'detect') await detectCommand(argv.slice(1));

@@ -25,3 +25,8 @@ export const INCIDENT_TYPES_CLAUSE = `WorkflowType IN (${INCIDENT_WORKFLOW_TYPES
 export function scalingAgentWorkflowId(group: string): string {
   return `scaling-agent-${group}`;
 }
+
+/** One run of a custom task per idempotency key: a retried request finds the same run. */
+export function taskRunWorkflowId(task: string, idempotencyKey: string): string {
+  return `task-${task}-${idempotencyKey}`;
+}

@@ -5,3 +5,4 @@ export { retrainModelWorkflow } from './retrain';
 export { securityIncidentWorkflow } from './security-incident';
 export { autonomyPolicyWorkflow } from './autonomy-policy';
 export { scalingAgentWorkflow } from './scaling-agent';
+export { customTaskWorkflow } from './custom-task';

@@ -4,6 +4,12 @@ import fc from 'fast-check';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createApp } from '../../api/app';
 import { IncidentService } from '../../api/incident-service';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TaskService } from '../../api/task-service';
+import { TokenStore } from '../../api/token-store';
+import { memoryTaskStore } from '../support/memory-task-store';
 import { startLocalTemporal } from '../support/env';
 
 const TOKEN = 'medic_fuzz_token_0123456789abcdefghijkl';
@@ -87,9 +93,19 @@ const nearValid = fc.oneof(
     ),
   }),
 );
+/** The newer routes' shapes: chat, tokens, custom tasks and their runs. */
+const nearValidMore = fc.oneof(
+  fc.record({ message: fuzzString }),
+  fc.record({ name: fuzzString, role: fc.constantFrom('viewer', 'admin', 'root', '') }),
+  fc.record({
+    source: fc.oneof(fuzzString, fc.constant('name: t\nsteps:\n  - action: wait\n    seconds: 1\n')),
+  }),
+  fc.record({ params: fc.dictionary(fuzzString, fuzzString), idempotencyKey: fc.option(fuzzString) }),
+);
 const body = fc.oneof(
   hostile,
   nearValid,
+  nearValidMore,
   nearValid,
   deepNesting,
   fc.array(fc.constant({ labels: {} }), { minLength: 1000, maxLength: 3000 }),
@@ -106,6 +122,8 @@ describe('fuzzing every API route with invalid and hostile input', () => {
       incidents: new IncidentService(env.client, 'http://127.0.0.1:8233'),
       health: { temporal: async () => true, aws: async () => true },
       adminToken: TOKEN,
+      tokens: new TokenStore(join(mkdtempSync(join(tmpdir(), 'medic-fuzz-')), 'tokens.json')),
+      tasks: new TaskService(env.client, memoryTaskStore()),
     });
     server = await new Promise((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -130,7 +148,16 @@ describe('fuzzing every API route with invalid and hostile input', () => {
     const statuses = new Map<number, number>();
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom('/api/v1/incidents', '/api/v1/incidents/x/decision', '/api/v1/alerts/alertmanager'),
+        fc.constantFrom(
+          '/api/v1/incidents',
+          '/api/v1/incidents/x/decision',
+          '/api/v1/alerts/alertmanager',
+          '/api/v1/chat',
+          '/api/v1/tokens',
+          '/api/v1/tasks',
+          '/api/v1/tasks/x/runs',
+          '/api/v1/task-runs/x/decision',
+        ),
         fc.string({ unit: 'grapheme', maxLength: 40 }),
         body,
         async (route, id, value) => {
@@ -138,7 +165,9 @@ describe('fuzzing every API route with invalid and hostile input', () => {
           const res = await send('POST', path, JSON.stringify(value));
           statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
           const answer = (await res.json()) as { error?: { code: string } };
-          if (res.status === 201) accepted++;
+          // Only these start workflows: an incident (201) or a task run (202).
+          if (res.status === 201 && route === '/api/v1/incidents') accepted++;
+          if (res.status === 202 && route.endsWith('/runs')) accepted++;
           if (route.endsWith('alertmanager') && res.status === 200) {
             const results = (answer as { results?: { action: string }[] }).results ?? [];
             accepted += results.filter((r) => r.action === 'opened').length;

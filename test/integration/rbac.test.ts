@@ -8,6 +8,8 @@ import { IncidentService } from '../../api/incident-service';
 import { openApiDocument } from '../../api/openapi';
 import { ROUTE_PERMISSIONS, type RouteKey } from '../../api/route-permissions';
 import { TokenStore } from '../../api/token-store';
+import { TaskService } from '../../api/task-service';
+import { memoryTaskStore } from '../support/memory-task-store';
 import { ROLE_PERMISSIONS, ROLES, type Role } from '../../domain/rbac';
 import { startLocalTemporal } from '../support/env';
 import { serveOnLoopback } from '../support/http';
@@ -33,6 +35,9 @@ beforeAll(async () => {
     tokens,
     audit,
     feedback: { put: async () => {}, list: async () => [] },
+    tasks: new TaskService(env.client, memoryTaskStore()),
+    // Every route is called without a token: more failures than the production limit allows.
+    authFailureLimit: { maxFailures: 1000, windowMs: 60_000 },
     sns: {
       certificates: async () => {
         throw new Error('no certificates in this test');
@@ -66,7 +71,15 @@ const UNKNOWN_INSTANCE = 'i-0rbac000000000000';
 function requestFor(key: RouteKey): { path: string; body?: unknown } {
   const [, template] = key.split(' ') as [string, string];
   const path = template
-    .replace(':id', key.includes('tokens') ? '00000000-0000-4000-8000-000000000000' : 'no-such-incident')
+    .replace(':name', 'no-such-task')
+    .replace(
+      ':id',
+      key.includes('tokens')
+        ? '00000000-0000-4000-8000-000000000000'
+        : key.includes('task-runs')
+          ? 'task-no-such-task-k1'
+          : 'no-such-incident',
+    )
     .replace('/api/v1/incidents', '/api/v1/incidents');
   const bodies: Partial<Record<RouteKey, unknown>> = {
     'POST /api/v1/incidents': { resourceId: UNKNOWN_INSTANCE, kind: 'instance-stopped', mode: 'manual' },
@@ -74,6 +87,9 @@ function requestFor(key: RouteKey): { path: string; body?: unknown } {
     'POST /api/v1/incidents/:id/feedback': { resolved: true, rating: 5 },
     'POST /api/v1/tokens': { name: 'made-in-rbac-test', role: 'viewer' },
     'POST /api/v1/chat': { message: 'what is open right now?' },
+    'POST /api/v1/tasks': { source: 'name: rbac-task\nsteps:\n  - action: wait\n    seconds: 1\n' },
+    'POST /api/v1/tasks/:name/runs': { params: {} },
+    'POST /api/v1/task-runs/:id/decision': { decision: 'decline' },
     'POST /api/v1/alerts/alertmanager': {
       version: '4',
       groupKey: 'g',
