@@ -1,4 +1,5 @@
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { readJsonObjects } from './s3-json';
 
 /** "Was your issue resolved?": one answer per incident run, kept beside the models it trains. */
 export interface Feedback {
@@ -47,21 +48,7 @@ export function createFeedbackStore(
     },
     async list() {
       await ensureBucket();
-      const keys: string[] = [];
-      let token: string | undefined;
-      do {
-        const page = await s3.send(
-          new ListObjectsV2Command({ Bucket: bucket, Prefix: 'feedback/', ContinuationToken: token }),
-        );
-        keys.push(...(page.Contents ?? []).flatMap((o) => (o.Key ? [o.Key] : [])));
-        token = page.NextContinuationToken;
-      } while (token);
-      return Promise.all(
-        keys.map(async (k) => {
-          const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: k }));
-          return JSON.parse((await out.Body?.transformToString()) ?? '{}') as Feedback;
-        }),
-      );
+      return readJsonObjects<Feedback>(s3, bucket, 'feedback/');
     },
   };
 }

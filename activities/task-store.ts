@@ -1,10 +1,5 @@
-import {
-  GetObjectCommand,
-  ListObjectsV2Command,
-  NoSuchKey,
-  PutObjectCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { readJsonObject, readJsonObjects } from './s3-json';
 import type { TaskDefinition } from '../domain/tasks/definition';
 
 /** A custom task as stored: the validated definition and the text it came from. */
@@ -25,10 +20,6 @@ export interface TaskStore {
 /** Custom tasks under `tasks/<name>.json` in the model bucket, shared by every API replica. */
 export function createTaskStore(s3: S3Client, bucket: string, ensureBucket: () => Promise<void>): TaskStore {
   const key = (name: string) => `tasks/${name}.json`;
-  const read = async (k: string) => {
-    const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: k }));
-    return JSON.parse((await out.Body?.transformToString()) ?? '{}') as StoredTask;
-  };
   return {
     async put(task) {
       await ensureBucket();
@@ -44,7 +35,7 @@ export function createTaskStore(s3: S3Client, bucket: string, ensureBucket: () =
     async get(name) {
       await ensureBucket();
       try {
-        return await read(key(name));
+        return await readJsonObject<StoredTask>(s3, bucket, key(name));
       } catch (err) {
         if (err instanceof NoSuchKey) return undefined;
         throw err;
@@ -52,16 +43,7 @@ export function createTaskStore(s3: S3Client, bucket: string, ensureBucket: () =
     },
     async list() {
       await ensureBucket();
-      const keys: string[] = [];
-      let token: string | undefined;
-      do {
-        const page = await s3.send(
-          new ListObjectsV2Command({ Bucket: bucket, Prefix: 'tasks/', ContinuationToken: token }),
-        );
-        keys.push(...(page.Contents ?? []).flatMap((o) => (o.Key ? [o.Key] : [])));
-        token = page.NextContinuationToken;
-      } while (token);
-      return Promise.all(keys.map(read));
+      return readJsonObjects<StoredTask>(s3, bucket, 'tasks/');
     },
   };
 }

@@ -17,6 +17,7 @@ import {
   type TaskAction,
   type TaskDefinition,
 } from '../domain/tasks/definition';
+import { NOTIFICATION_OPTIONS, OBSERVATION_OPTIONS, REMEDIATION_OPTIONS } from './activity-options';
 import { decisionUpdate, INVALID_DECISION, NOT_AWAITING_DECISION, type DecisionAck } from './messages';
 
 export interface TaskRunInput {
@@ -52,25 +53,9 @@ export interface TaskRunState {
 
 export const taskRunStateQuery = defineQuery<TaskRunState>('taskRunState');
 
-const NON_RETRYABLE = ['InstanceNotFound', 'InstanceTerminated', 'InstanceNotRunning', 'NoLaunchTemplate'];
-const remediation = proxyActivities<MedicActivities>({
-  startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '30 seconds',
-  retry: {
-    initialInterval: '1 second',
-    maximumInterval: '30 seconds',
-    maximumAttempts: 10,
-    nonRetryableErrorTypes: NON_RETRYABLE,
-  },
-});
-const observation = proxyActivities<MedicActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE },
-});
-const notification = proxyActivities<MedicActivities>({
-  startToCloseTimeout: '15 seconds',
-  retry: { maximumAttempts: 2 },
-});
+const remediation = proxyActivities<MedicActivities>(REMEDIATION_OPTIONS);
+const observation = proxyActivities<MedicActivities>(OBSERVATION_OPTIONS);
+const notification = proxyActivities<MedicActivities>(NOTIFICATION_OPTIONS);
 
 const INSTANCE_ACTIONS: Record<
   string,

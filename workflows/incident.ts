@@ -45,37 +45,12 @@ import {
   type DecisionAck,
 } from './messages';
 import { leaseClient } from './lease';
+import { NOTIFICATION_OPTIONS, OBSERVATION_OPTIONS, REMEDIATION_OPTIONS } from './activity-options';
 import { MEDIC_MODE, MEDIC_SEVERITY, MEDIC_STATUS } from './search-attributes';
 
-const NON_RETRYABLE = ['InstanceNotFound', 'InstanceTerminated', 'InstanceNotRunning', 'NoLaunchTemplate'];
-
-const remediation = proxyActivities<MedicActivities>({
-  startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '30 seconds',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '30 seconds',
-    maximumAttempts: 5,
-    nonRetryableErrorTypes: NON_RETRYABLE,
-  },
-});
-const observation = proxyActivities<MedicActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '20 seconds',
-    maximumAttempts: 10,
-    nonRetryableErrorTypes: NON_RETRYABLE,
-  },
-});
-// Notifications are best effort: the activity reports failures instead of throwing them, and a
-// short timeout keeps a hanging receiver from delaying the incident.
-const notification = proxyActivities<MedicActivities>({
-  startToCloseTimeout: '15 seconds',
-  retry: { maximumAttempts: 2 },
-});
+const remediation = proxyActivities<MedicActivities>(REMEDIATION_OPTIONS);
+const observation = proxyActivities<MedicActivities>(OBSERVATION_OPTIONS);
+const notification = proxyActivities<MedicActivities>(NOTIFICATION_OPTIONS);
 
 const MAX_ALERTS_KEPT = 20;
 const DEFAULT_APPROVAL_TIMEOUT_MS = 30 * 60_000;
