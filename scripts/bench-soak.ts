@@ -10,10 +10,13 @@ interface Minute {
 }
 
 /**
- * A steady alert rate for some minutes: each second `alertsPerSecond` Alertmanager alerts, one per
- * request, about resources seen for the first time, so each opens (and soon closes) an incident.
- * Per minute: ingestion latency and the resident memory of the API, worker and Temporal server.
- * Growth is judged between the second minute (after warm-up) and the last.
+ * A steady alert stream for some minutes, shaped like Alertmanager's: `alertsPerSecond` alerts a
+ * second over a pool of resources that each fire once a minute (Alertmanager re-sends firing alerts
+ * on its repeat interval). The first alert of a resource opens an incident (unknown resource, so it
+ * closes at once and sits out the flapping cool-down); repeats are recorded on it; after the
+ * cool-down the next one opens a new incident. Per minute: ingestion latency and the resident memory
+ * of the API, worker and Temporal server. Growth is judged between the second minute (after
+ * warm-up) and the last.
  */
 export async function soakBench(
   api: ApiClient,
@@ -22,6 +25,7 @@ export async function soakBench(
   const run = `s${Date.now().toString(16).slice(-6)}`;
   const minutes: Minute[] = [];
   let serial = 0;
+  const pool = options.alertsPerSecond * 60;
   const inFlight = new Set<Promise<void>>();
   for (let m = 0; m < options.minutes; m++) {
     const minute: Minute = { sent: 0, failed: 0, latencies: [], rss: { api: 0, worker: 0, temporal: 0 } };
@@ -29,7 +33,7 @@ export async function soakBench(
     for (let second = 0; second < 60; second++) {
       const tick = performance.now();
       for (let i = 0; i < options.alertsPerSecond; i++) {
-        const resource = fakeInstance(run, serial++);
+        const resource = fakeInstance(run, serial++ % pool);
         const sent = (async () => {
           const t = performance.now();
           try {
@@ -75,7 +79,7 @@ export async function soakBench(
       ? `growth from minute ${Math.min(2, minutes.length)} to ${minutes.length}: API ${growth(first.rss.api, last.rss.api)} MiB, worker ${growth(first.rss.worker, last.rss.worker)} MiB, Temporal ${growth(first.rss.temporal, last.rss.temporal)} MiB, p99 ${growth(pct(first.latencies, 99), pct(last.latencies, 99))} ms`
       : '';
   return [
-    `soak — ${options.minutes} min at ${options.alertsPerSecond} alerts/s (each about a new resource: an incident opens and closes)`,
+    `soak — ${options.minutes} min at ${options.alertsPerSecond} alerts/s over ${pool} resources, each firing once a minute`,
     '',
     table(['minute', 'alerts', 'failed', 'p50 ms', 'p99 ms', 'API MiB', 'worker MiB', 'Temporal MiB'], rows),
     '',

@@ -213,7 +213,7 @@ function printHistoryShapes(shapes: Record<'auto' | 'manual', HistoryShape[]>): 
 async function waiting(): Promise<void> {
   const aws = createAwsClients({ region: config.awsRegion, endpoint: config.awsEndpoint });
   await withTemporal(async (temporal) => {
-    const incidents = Number(process.env.MEDIC_BENCH_WAITING ?? 3000);
+    const incidents = Number(process.env.MEDIC_BENCH_WAITING ?? 10_000);
     console.log(`\n${await waitingBench(aws, api, temporal, { incidents, run: Date.now().toString(36) })}`);
   });
 }
