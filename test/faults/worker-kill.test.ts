@@ -6,6 +6,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createChaos } from '../../activities/chaos';
 import { createFleet } from '../../activities/fleet';
 import { openOrJoinIncident } from '../../activities/incident-starter';
+import { openSecurityIncident } from '../../activities/security-starter';
 import type { IncidentKind, IncidentReport } from '../../domain/incident';
 import { isTerminal } from '../../domain/incident';
 import { awsEndpoint, destroyAws, ROOT, startLocalTemporal, testAws } from '../support/env';
@@ -21,9 +22,11 @@ function lcg(seed: number): () => number {
 }
 
 const KILLS = 20;
+const SENSITIVE_PORTS = [22, 3389, 5432, 3306];
 const INCIDENTS = 12;
 
 describe('the worker is killed with SIGKILL at random points during remediation', () => {
+  // Instances started and rebooted, rules revoked: each counted at the EC2 API.
   const aws = testAws();
   let env: TestWorkflowEnvironment;
   let proxy: Awaited<ReturnType<typeof startCountingProxy>>;
@@ -74,8 +77,9 @@ describe('the worker is killed with SIGKILL at random points during remediation'
 
   test(`${INCIDENTS} incidents through ${KILLS} kills: all finish, each cloud side effect happens once`, async () => {
     const chaos = createChaos(aws.ec2, aws.cloudwatch);
+    const fleet = `kill-${process.pid}`;
     const { instances } = await createFleet(aws, {
-      fleet: `kill-${process.pid}`,
+      fleet,
       size: INCIDENTS,
       manualCount: 0,
     });
@@ -88,7 +92,21 @@ describe('the worker is killed with SIGKILL at random points during remediation'
       else await chaos.statusCheckFailed(c.instanceId);
     }
 
+    // Sensitive ports opened to the world on the fleet's group: the security agent revokes each.
+    const groupId = await chaos.openPortToWorld(fleet, SENSITIVE_PORTS[0]);
+    for (const port of SENSITIVE_PORTS.slice(1)) await chaos.openPortToWorld(fleet, port);
+
     worker = await startWorker();
+    const securityHandles = await Promise.all(
+      SENSITIVE_PORTS.map(async (port) => {
+        const opened = await openSecurityIncident(
+          env.client,
+          { groupId, protocol: 'tcp', fromPort: port, toPort: port, cidr: '0.0.0.0/0' },
+          { mode: 'auto', source: 'test' },
+        );
+        return env.client.workflow.getHandle(opened.incidentId);
+      }),
+    );
     const handles = await Promise.all(
       cases.map(async (c) => {
         const opened = await openOrJoinIncident(env.client, {
@@ -140,5 +158,19 @@ describe('the worker is killed with SIGKILL at random points during remediation'
       `worker-kill: ${KILLS} kills, ${INCIDENTS} incidents, reboots skipped by a kill between mark and call: ${skipped.length}`,
     );
     expect(proxy.calls.filter((c) => c.action === 'RunInstances')).toEqual([]);
+
+    const security = (await Promise.all(securityHandles.map((h) => h.result()))) as IncidentReport[];
+    expect(security.map((r) => r.outcome)).toEqual(SENSITIVE_PORTS.map(() => 'resolved'));
+    const revokes = (port: number) =>
+      proxy.calls.filter(
+        (c) =>
+          c.action === 'RevokeSecurityGroupIngress' &&
+          !c.dryRun &&
+          c.groupId === groupId &&
+          c.fromPort === port,
+      ).length;
+    expect(SENSITIVE_PORTS.map((port) => [port, revokes(port)])).toEqual(
+      SENSITIVE_PORTS.map((port) => [port, 1]),
+    );
   }, 600_000);
 });

@@ -5,6 +5,9 @@ export interface Ec2Call {
   action: string;
   instanceIds: string[];
   dryRun: boolean;
+  /** Security group calls: the group and the first rule's port. */
+  groupId?: string;
+  fromPort?: number;
 }
 
 /**
@@ -52,7 +55,15 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
         const instanceIds = [...form.entries()]
           .filter(([k]) => /^InstanceId\.\d+$/.test(k))
           .map(([, v]) => v);
-        calls.push({ action, instanceIds, dryRun: form.get('DryRun') === 'true' });
+        const groupId = form.get('GroupId') ?? undefined;
+        const fromPort = form.get('IpPermissions.1.FromPort');
+        calls.push({
+          action,
+          instanceIds,
+          dryRun: form.get('DryRun') === 'true',
+          ...(groupId ? { groupId } : {}),
+          ...(fromPort ? { fromPort: Number(fromPort) } : {}),
+        });
       }
       const forward = request(
         {
