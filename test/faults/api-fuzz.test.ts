@@ -95,6 +95,23 @@ const nearValid = fc.oneof(
 );
 /** The newer routes' shapes: chat, tokens, custom tasks and their runs. */
 const nearValidMore = fc.oneof(
+  fc.record({
+    Type: fc.constantFrom('Notification', 'SubscriptionConfirmation', 'UnsubscribeConfirmation', 'x'),
+    MessageId: fuzzString,
+    TopicArn: fuzzString,
+    Message: fc.oneof(
+      fuzzString,
+      fc.constant('{"AlarmName":"a","NewStateValue":"ALARM","Trigger":{"Dimensions":[]}}'),
+    ),
+    Timestamp: fc.constantFrom(new Date().toISOString(), 'yesterday'),
+    SignatureVersion: fc.constantFrom('1', '2', '3'),
+    Signature: fuzzString,
+    SigningCertURL: fc.constantFrom(
+      'https://sns.us-east-1.amazonaws.com/cert.pem',
+      'https://evil.example.com/cert.pem',
+      'file:///etc/passwd',
+    ),
+  }),
   fc.record({ message: fuzzString }),
   fc.record({ name: fuzzString, role: fc.constantFrom('viewer', 'admin', 'root', '') }),
   fc.record({
@@ -124,6 +141,15 @@ describe('fuzzing every API route with invalid and hostile input', () => {
       adminToken: TOKEN,
       tokens: new TokenStore(join(mkdtempSync(join(tmpdir(), 'medic-fuzz-')), 'tokens.json')),
       tasks: new TaskService(env.client, memoryTaskStore()),
+      // Certificates never arrive: a body that gets as far as the signature check is refused (401).
+      sns: {
+        certificates: async () => {
+          throw new Error('no certificate in the fuzz test');
+        },
+        confirmSubscription: async () => {},
+        allowedTopicArns: [],
+        maxAgeMs: 3_600_000,
+      },
     });
     server = await new Promise((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -157,6 +183,7 @@ describe('fuzzing every API route with invalid and hostile input', () => {
           '/api/v1/tasks',
           '/api/v1/tasks/x/runs',
           '/api/v1/task-runs/x/decision',
+          '/api/v1/alerts/cloudwatch',
         ),
         fc.string({ unit: 'grapheme', maxLength: 40 }),
         body,
