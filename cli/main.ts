@@ -12,7 +12,8 @@ import { fleetFlag, instanceIdFlag, intFlag, parseFlags, requireFlag, UsageError
 import { detectPath } from './detect';
 import { ApiCallError } from './api-client';
 import { EXIT, incidentsCommand } from './incidents';
-import { auditCommand, chatCommand, tokensCommand } from './tokens';
+import { auditCommand, tokensCommand } from './tokens';
+import { chatCommand } from './chat';
 import { tasksCommand } from './tasks';
 import { evalCommand } from './eval';
 import { modelCommand, scheduleCommand } from './models';

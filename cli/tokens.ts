@@ -1,7 +1,7 @@
 import type { MedicConfig } from '../domain/config';
 import { ROLES } from '../domain/rbac';
 import { createApiClient } from './api-client';
-import { parseFlags, parseFlagsAndWords, requireFlag, UsageError } from './args';
+import { parseFlags, requireFlag, UsageError } from './args';
 
 interface TokenRow {
   id: string;
@@ -98,22 +98,4 @@ export async function auditCommand(args: string[], config: MedicConfig): Promise
       `${String(e.seq).padStart(6)}  ${e.at}  ${e.actor.padEnd(16)} ${e.action.padEnd(18)} ${e.status}  ${e.incidentId ?? ''} ${e.detail ? JSON.stringify(e.detail) : ''}`,
     );
   console.log(result.chainIntact ? '\nchain intact' : '\nCHAIN BROKEN: an entry was edited or removed');
-}
-
-/** `medic chat "scale web-asg to 6" [--json]`: the chat route from the command line. */
-export async function chatCommand(args: string[], config: MedicConfig): Promise<void> {
-  const { flags, words } = parseFlagsAndWords(args, { json: { type: 'boolean' } });
-  const message = words.join(' ').trim();
-  if (!message) throw new UsageError('say something: medic chat "what is open right now?"');
-  const answer = await createApiClient(config).request<{
-    intent: string;
-    entities: Record<string, unknown>;
-    reply: string;
-    suggestion?: string;
-  }>('POST', '/chat', { message });
-  if (flags.json) console.log(JSON.stringify(answer));
-  else {
-    console.log(answer.reply);
-    if (answer.suggestion) console.log(`  → ${answer.suggestion}`);
-  }
 }

@@ -1,4 +1,5 @@
 import { pct, pool } from './bench-support';
+import { alertmanagerPayload } from '../test/support/alertmanager';
 import type { ApiClient } from '../cli/api-client';
 
 /**
@@ -12,22 +13,13 @@ interface Outcome {
 }
 
 export function alertmanagerBatch(resources: string[], run: string) {
-  return {
-    version: '4',
-    groupKey: `storm-${run}`,
-    status: 'firing',
-    receiver: 'medic',
-    groupLabels: {},
-    commonLabels: {},
-    commonAnnotations: {},
-    externalURL: 'http://127.0.0.1:9093',
-    alerts: resources.map((resource) => ({
-      status: 'firing',
+  return alertmanagerPayload(
+    resources.map((resource) => ({
       labels: { alertname: 'StatusCheckFailed', resource_id: resource, severity: 'high' },
       annotations: { summary: `storm ${run}` },
-      startsAt: new Date().toISOString(),
     })),
-  };
+    `storm-${run}`,
+  );
 }
 
 export const fakeInstance = (run: string, i: number) =>

@@ -117,7 +117,6 @@ const VOCABULARY = new Set([
   'scaled',
   'blocked',
   'revoked',
-  'run',
   'execute',
   'task',
   'runbook',

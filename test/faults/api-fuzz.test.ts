@@ -1,5 +1,4 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { serveOnLoopback } from '../support/http';
 import fc from 'fast-check';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createApp } from '../../api/app';
@@ -130,7 +129,7 @@ const body = fc.oneof(
 
 describe('fuzzing every API route with invalid and hostile input', () => {
   let env: TestWorkflowEnvironment;
-  let server: Server;
+  let served: Awaited<ReturnType<typeof serveOnLoopback>>;
   let base: string;
 
   beforeAll(async () => {
@@ -151,14 +150,12 @@ describe('fuzzing every API route with invalid and hostile input', () => {
         maxAgeMs: 3_600_000,
       },
     });
-    server = await new Promise((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    served = await serveOnLoopback(app);
+    base = served.origin;
   }, 120_000);
 
   afterAll(async () => {
-    server?.close();
+    served?.close();
     await env?.teardown();
   });
 

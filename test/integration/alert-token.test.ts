@@ -1,17 +1,17 @@
+import { serveOnLoopback } from '../support/http';
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createApp } from '../../api/app';
 import { IncidentService } from '../../api/incident-service';
 import { ConfigError, loadConfig } from '../../domain/config';
 import { incidentWorkflowId } from '../../domain/ids';
+import { alertmanagerPayload } from '../support/alertmanager';
 import { startLocalTemporal, workflowExists } from '../support/env';
 
 const ADMIN = 'medic_admin_token_for_alert_test_0123456789';
 const ALERTS = 'medic_alert_only_token_0123456789abcdefgh';
 let env: TestWorkflowEnvironment;
-let server: Server;
+let served: Awaited<ReturnType<typeof serveOnLoopback>>;
 let base: string;
 
 beforeAll(async () => {
@@ -22,35 +22,18 @@ beforeAll(async () => {
     alertToken: ALERTS,
     health: { temporal: async () => true, aws: async () => true },
   });
-  server = app.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
+  served = await serveOnLoopback(app);
+  base = `${served.origin}/api/v1`;
 }, 120_000);
 
 afterAll(async () => {
-  server?.close();
+  served?.close();
   await env?.teardown();
 });
 
 const resource = () => `i-${randomUUID().replace(/-/g, '').slice(0, 17)}`;
-const payload = (resourceId: string) => ({
-  version: '4',
-  groupKey: 'g',
-  status: 'firing',
-  receiver: 'medic',
-  groupLabels: {},
-  commonLabels: {},
-  commonAnnotations: {},
-  externalURL: 'http://127.0.0.1:9093',
-  alerts: [
-    {
-      status: 'firing',
-      labels: { alertname: 'InstanceDown', resource_id: resourceId },
-      annotations: {},
-      startsAt: new Date().toISOString(),
-    },
-  ],
-});
+const payload = (resourceId: string) =>
+  alertmanagerPayload([{ labels: { alertname: 'InstanceDown', resource_id: resourceId } }]);
 const call = (method: string, path: string, token: string, body?: unknown) =>
   fetch(`${base}${path}`, {
     method,

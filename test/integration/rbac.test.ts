@@ -11,6 +11,7 @@ import { TokenStore } from '../../api/token-store';
 import { TaskService } from '../../api/task-service';
 import { memoryTaskStore } from '../support/memory-task-store';
 import { ROLE_PERMISSIONS, ROLES, type Role } from '../../domain/rbac';
+import { alertmanagerPayload } from '../support/alertmanager';
 import { startLocalTemporal } from '../support/env';
 import { serveOnLoopback } from '../support/http';
 
@@ -90,17 +91,7 @@ function requestFor(key: RouteKey): { path: string; body?: unknown } {
     'POST /api/v1/tasks': { source: 'name: rbac-task\nsteps:\n  - action: wait\n    seconds: 1\n' },
     'POST /api/v1/tasks/:name/runs': { params: {} },
     'POST /api/v1/task-runs/:id/decision': { decision: 'decline' },
-    'POST /api/v1/alerts/alertmanager': {
-      version: '4',
-      groupKey: 'g',
-      status: 'firing',
-      receiver: 'medic',
-      groupLabels: {},
-      commonLabels: {},
-      commonAnnotations: {},
-      externalURL: 'http://127.0.0.1:9093',
-      alerts: [],
-    },
+    'POST /api/v1/alerts/alertmanager': alertmanagerPayload([]),
     'POST /api/v1/alerts/cloudwatch': { Type: 'Notification' },
   };
   return { path, body: bodies[key] };

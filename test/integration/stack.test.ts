@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { createAwsClients } from '../../activities/aws-clients';
+import { alertmanagerPayload } from '../support/alertmanager';
 import { eventually, ROOT } from '../support/env';
 import { freePort, waitForHttp } from '../support/ports';
 
@@ -288,24 +289,7 @@ describe('the local stack end to end', () => {
   test('an Alertmanager payload that is not version 4 is refused; unmappable alerts are ignored with a reason', async () => {
     const bad = await call('POST', '/api/v1/alerts/alertmanager', { version: '3', alerts: 'no' });
     expect(bad.status).toBe(400);
-    const payload = {
-      version: '4',
-      groupKey: 'g',
-      status: 'firing',
-      receiver: 'medic',
-      groupLabels: {},
-      commonLabels: {},
-      commonAnnotations: {},
-      externalURL: 'http://am',
-      alerts: [
-        {
-          status: 'firing',
-          labels: { alertname: 'DiskFull', instance: 'i-0abc' },
-          annotations: {},
-          startsAt: new Date().toISOString(),
-        },
-      ],
-    };
+    const payload = alertmanagerPayload([{ labels: { alertname: 'DiskFull', instance: 'i-0abc' } }]);
     const ignored = await call('POST', '/api/v1/alerts/alertmanager', payload);
     expect(ignored.status).toBe(200);
     expect(ignored.body.results).toEqual([

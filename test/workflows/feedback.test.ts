@@ -1,5 +1,4 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { serveOnLoopback } from '../support/http';
 import { createApp } from '../../api/app';
 import { IncidentService } from '../../api/incident-service';
 import { createChaos } from '../../activities/chaos';
@@ -9,7 +8,7 @@ import { startHarness, type MedicHarness } from '../support/harness';
 
 const TOKEN = 'medic_feedback_test_token_0123456789ab';
 let h: MedicHarness;
-let server: Server;
+let served: Awaited<ReturnType<typeof serveOnLoopback>>;
 let base: string;
 
 beforeAll(async () => {
@@ -21,13 +20,12 @@ beforeAll(async () => {
     health: { temporal: async () => true, aws: async () => true },
     feedback: createFeedbackStore(h.aws.s3, bucket, () => createModelStore(h.aws.s3, bucket).ensureBucket()),
   });
-  server = app.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
+  served = await serveOnLoopback(app);
+  base = `${served.origin}/api/v1`;
 }, 120_000);
 
 afterAll(async () => {
-  server?.close();
+  served?.close();
   await h?.teardown();
 });
 
