@@ -6,6 +6,8 @@ import { createDetectionActivities } from './detection';
 import { createDiagnosisActivities } from './diagnosis';
 import { createEc2Remediations } from './ec2-remediation';
 import { createNotifier } from './notify';
+import { createLifecycleEventActivities } from './lifecycle-events';
+import { createIncidentMetrics, type IncidentMetrics } from './incident-metrics';
 import { createBudgetActivities } from './budget-starter';
 import { createIncidentHistoryActivities } from './incident-history';
 import { createPolicyActivities } from './policy';
@@ -20,12 +22,15 @@ export type { RemediationInput, RemediationResult } from './ec2-remediation';
 export type { HealthCheckInput, HealthCheckResult } from './diagnosis';
 export type { ScanInput, ScanResult } from './detection';
 export type { NotificationInput, NotificationResult } from './notify';
+export type { PublishResult } from './lifecycle-events';
 export type { IncidentPolicy } from './policy';
 
 export interface ActivityDeps {
   aws: AwsClients;
   temporal: Client;
   config: MedicConfig;
+  /** Where the incident figures are counted; the worker process serves its registry. */
+  metrics?: IncidentMetrics;
 }
 
 const activityHeartbeat = () => (detail: string) => Context.current().heartbeat(detail);
@@ -46,7 +51,12 @@ export function createActivities(deps: ActivityDeps) {
       cpuWindowPoints: 3,
       cpuAnomalyFloorPercent: deps.config.cpuAnomalyFloorPercent,
     }),
-    ...createNotifier(deps.config.webhookUrl),
+    ...createNotifier(deps.config.webhookUrl, { format: deps.config.webhookFormat }),
+    ...createLifecycleEventActivities(
+      deps.config.eventSinks,
+      deps.config.awsRegion,
+      deps.metrics ?? createIncidentMetrics(),
+    ),
     ...createPolicyActivities(deps.config),
     ...createIncidentHistoryActivities(deps.temporal),
     ...createBudgetActivities(deps.temporal, deps.config),

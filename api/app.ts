@@ -13,6 +13,8 @@ import type { Principal } from '../domain/rbac';
 import { codecServer } from './codec-server';
 import { cloudWatchAlertRoute, type SnsSettings } from './cloudwatch-route';
 import { httpMetrics, registry } from './metrics';
+import pino, { type Logger } from 'pino';
+import { requestLog } from './request-log';
 import { openApiDocument } from './openapi';
 import { ApiError, errorHandler, notFoundRoute, validationError } from './errors';
 import type { IncidentService } from './incident-service';
@@ -57,6 +59,8 @@ export interface AppDeps {
   feedback?: FeedbackStore;
   /** How SNS deliveries are verified; without it the CloudWatch route is not served. */
   sns?: SnsSettings;
+  /** Where request and error lines go; the API process passes its JSON logger, tests a silent one. */
+  logger?: Logger;
   /** Present when payloads are encrypted: serves the codec endpoints for the Web UI. */
   codec?: { codec: PayloadCodec; uiOrigin: string };
 }
@@ -74,6 +78,8 @@ const route = (handler: AsyncHandler) => (req: Request, res: Response, next: Nex
 
 const settle = (probe: () => Promise<boolean>) => probe().catch(() => false);
 
+const silentLogger = pino({ level: 'silent' });
+
 const principalOf = (res: Response) => res.locals.principal as Principal;
 
 export function createApp(deps: AppDeps): express.Express {
@@ -81,6 +87,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.use(helmet());
   app.use(httpMetrics);
+  const logger = deps.logger ?? silentLogger;
+  app.use(requestLog(logger));
   // Alertmanager batches up to a thousand alerts in one webhook call.
   app.use(express.json({ limit: '1mb' }));
 
@@ -356,7 +364,7 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
   app.use(notFoundRoute);
-  app.use(errorHandler);
+  app.use(errorHandler(logger));
   return app;
 }
 

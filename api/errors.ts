@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from 'pino';
 import type { z } from 'zod';
 
 /** The fixed set of error codes the API returns, and the one table that maps them to statuses. */
@@ -38,29 +39,29 @@ export const notFoundRoute: RequestHandler = (req, _res, next) => {
 };
 
 /** Every error leaves as `{error: {code, message, details?}}`; stack traces stay in the log. */
-export const errorHandler: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
-  let apiError: ApiError;
-  if (err instanceof ApiError) {
-    apiError = err;
-  } else if (isBodyParserError(err)) {
-    apiError =
-      err.type === 'entity.too.large'
-        ? new ApiError('payload_too_large', 'The request body is too large')
-        : new ApiError('bad_request', 'The request body is not valid JSON');
-  } else {
-    console.error(
-      JSON.stringify({ msg: 'unhandled API error', error: err instanceof Error ? err.stack : String(err) }),
-    );
-    apiError = new ApiError('internal', 'Internal error');
-  }
-  res.status(ERROR_STATUS[apiError.code]).json({
-    error: {
-      code: apiError.code,
-      message: apiError.message,
-      ...(apiError.details !== undefined ? { details: apiError.details } : {}),
-    },
-  });
-};
+export const errorHandler =
+  (logger: Pick<Logger, 'error'>): ErrorRequestHandler =>
+  (err: unknown, _req, res, _next) => {
+    let apiError: ApiError;
+    if (err instanceof ApiError) {
+      apiError = err;
+    } else if (isBodyParserError(err)) {
+      apiError =
+        err.type === 'entity.too.large'
+          ? new ApiError('payload_too_large', 'The request body is too large')
+          : new ApiError('bad_request', 'The request body is not valid JSON');
+    } else {
+      logger.error({ err }, 'unhandled API error');
+      apiError = new ApiError('internal', 'Internal error');
+    }
+    res.status(ERROR_STATUS[apiError.code]).json({
+      error: {
+        code: apiError.code,
+        message: apiError.message,
+        ...(apiError.details !== undefined ? { details: apiError.details } : {}),
+      },
+    });
+  };
 
 function isBodyParserError(err: unknown): err is { type: string } {
   return (

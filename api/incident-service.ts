@@ -10,7 +10,7 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { openOrJoinIncident, recordAlertResolved, type OpenedIncident } from '../activities/incident-starter';
-import type { Decision, IncidentRequest, IncidentState } from '../domain/incident';
+import { OPEN_STATUSES, type Decision, type IncidentRequest, type IncidentState } from '../domain/incident';
 import {
   decisionUpdate,
   incidentStateQuery,
@@ -28,6 +28,7 @@ import {
 } from '../workflows/search-attributes';
 import { ApiError } from './errors';
 import type { ListIncidentsQuery } from './schemas';
+import type { Logger } from 'pino';
 
 export interface IncidentSummary {
   id: string;
@@ -67,6 +68,7 @@ export class IncidentService {
   constructor(
     private readonly temporal: Client,
     private readonly webUiBase: string,
+    private readonly logger?: Pick<Logger, 'warn'>,
   ) {}
 
   webUiUrl(id: string, runId: string): string {
@@ -107,6 +109,18 @@ export class IncidentService {
       ...(info.closeTime ? { closedAt: info.closeTime.toISOString() } : {}),
       webUiUrl: this.webUiUrl(info.workflowId, info.runId),
     };
+  }
+
+  /** Open incidents in one status, or of one severity, counted in the visibility index. */
+  async countOpen(status: string | undefined, severity: string | undefined): Promise<number> {
+    const clauses = [INCIDENT_TYPES_CLAUSE, `ExecutionStatus = 'Running'`];
+    clauses.push(
+      status
+        ? `MedicStatus = '${status}'`
+        : `MedicStatus IN (${OPEN_STATUSES.map((s) => `'${s}'`).join(', ')})`,
+    );
+    if (severity) clauses.push(`MedicSeverity = '${severity}'`);
+    return (await this.temporal.workflow.count(clauses.join(' AND '))).count;
   }
 
   async list(filter: ListIncidentsQuery): Promise<IncidentSummary[]> {
@@ -167,8 +181,9 @@ export class IncidentService {
       };
     } catch (err) {
       // Without a worker the state cannot be queried; the index still says where it stands.
-      console.error(
-        JSON.stringify({ msg: 'incident query failed', incidentId: id, error: (err as Error).message }),
+      this.logger?.warn(
+        { incidentId: id, workflowId: id, error: (err as Error).message },
+        'incident query failed; answering from the visibility index',
       );
       return summary;
     }

@@ -14,12 +14,17 @@ import { createFeedbackStore } from '../activities/feedback-store';
 import { createModelStore } from '../activities/model-store';
 import { createTaskStore } from '../activities/task-store';
 import { TaskService } from './task-service';
+import { createLogger } from '../telemetry/logger';
+import { registerOpenIncidentGauges } from './metrics';
+import { SEVERITIES } from '../domain/incident';
 
 const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> =>
   Promise.race([
     promise,
     new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref()),
   ]);
+
+const logger = createLogger('api');
 
 async function run(): Promise<void> {
   const config = loadConfig(process.env);
@@ -38,8 +43,11 @@ async function run(): Promise<void> {
       });
     return bucketReady;
   };
+  const incidents = new IncidentService(temporal, config.temporalUiUrl, logger);
+  registerOpenIncidentGauges((status, severity) => incidents.countOpen(status, severity), SEVERITIES);
   const app = createApp({
-    incidents: new IncidentService(temporal, config.temporalUiUrl),
+    logger,
+    incidents,
     adminToken: loadOrCreateAdminToken(config.dataDir),
     alertToken: config.alertToken,
     tokens: new TokenStore(join(config.dataDir, 'tokens.json')),
@@ -67,14 +75,14 @@ async function run(): Promise<void> {
     },
   });
   const server = app.listen(config.apiPort, config.apiHost, () => {
-    console.log(JSON.stringify({ msg: 'api listening', url: `http://${config.apiHost}:${config.apiPort}` }));
+    logger.info({ url: `http://${config.apiHost}:${config.apiPort}` }, 'api listening');
   });
   const shutdown = () => server.close(() => void connection.close().then(() => process.exit(0)));
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
 }
 
-run().catch((err) => {
-  console.error(err);
+run().catch((err: unknown) => {
+  logger.fatal({ err }, 'api stopped');
   process.exit(1);
 });

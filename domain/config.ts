@@ -4,6 +4,11 @@ import { parseModeTag } from './mode';
 import { parseQuorum } from './approval';
 import { parseEscalation, type EscalationPolicy } from './escalation';
 import { parseAutonomy, type AutonomySettings } from './autonomy';
+import { parseEventSinks, type EventSink } from './lifecycle-events';
+
+/** `slack`: Slack-compatible text + blocks; `json`: the notification as plain JSON fields. */
+export const WEBHOOK_FORMATS = ['slack', 'json'] as const;
+export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
 
 /** Everything a process reads from its environment, parsed in one place with clear errors. */
 export interface MedicConfig {
@@ -47,6 +52,14 @@ export interface MedicConfig {
   /** Progressive autonomy: governed action types, their starting mode, and the promotion streak. */
   autonomy: AutonomySettings;
   webhookUrl?: string;
+  /** `slack` (text + blocks) or `json` (the notification's fields), for receivers that are not chat tools. */
+  webhookFormat: WebhookFormat;
+  /** Where incident lifecycle events go (`MEDIC_EVENT_SINKS=json=<url>,eventbridge=<url>`). */
+  eventSinks: EventSink[];
+  /** The worker's own metrics (incidents, actions, approval waits) on 127.0.0.1:<port>; 0 = not served. */
+  workerMetricsPort: number;
+  /** The Temporal SDK's worker telemetry in Prometheus format (`host:port`); empty = off. */
+  workerTelemetryAddress?: string;
   /** A token that may only post alerts (Alertmanager, SNS), so alert senders never hold the admin token. */
   alertToken?: string;
   /** SNS topics allowed to deliver CloudWatch alarms; empty = any topic with a valid signature. */
@@ -86,6 +99,32 @@ function positiveNumber(env: Record<string, string | undefined>, name: string, f
   if (!Number.isFinite(value) || value <= 0)
     throw new ConfigError(`${name} must be a positive number, got "${raw}"`);
   return value;
+}
+
+function nonNegativeNumber(env: Record<string, string | undefined>, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0)
+    throw new ConfigError(`${name} must be 0 or a positive number, got "${raw}"`);
+  return value;
+}
+
+function webhookFormat(env: Record<string, string | undefined>): WebhookFormat {
+  const value = env.MEDIC_WEBHOOK_FORMAT || 'slack';
+  if (!WEBHOOK_FORMATS.includes(value as WebhookFormat))
+    throw new ConfigError(
+      `MEDIC_WEBHOOK_FORMAT must be one of ${WEBHOOK_FORMATS.join(', ')}, got "${value}"`,
+    );
+  return value as WebhookFormat;
+}
+
+function eventSinks(env: Record<string, string | undefined>): EventSink[] {
+  try {
+    return parseEventSinks(env.MEDIC_EVENT_SINKS);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
 }
 
 function flapCooldown(env: Record<string, string | undefined>): string {
@@ -176,6 +215,10 @@ export function loadConfig(env: Record<string, string | undefined>): MedicConfig
     escalation: escalation(env),
     autonomy: autonomy(env),
     webhookUrl: env.MEDIC_WEBHOOK_URL || undefined,
+    webhookFormat: webhookFormat(env),
+    eventSinks: eventSinks(env),
+    workerMetricsPort: Math.floor(nonNegativeNumber(env, 'MEDIC_WORKER_METRICS_PORT', 0)),
+    workerTelemetryAddress: env.MEDIC_WORKER_TELEMETRY_ADDRESS || undefined,
     alertToken: alertToken(env),
     modelBucket: env.MEDIC_MODEL_BUCKET || 'cloud-medic-models',
     snsTopicArns: (env.MEDIC_SNS_TOPIC_ARNS ?? '')

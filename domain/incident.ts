@@ -32,6 +32,11 @@ export const INCIDENT_STATUSES = [
 ] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
+/** The phases of an incident still being worked on. */
+export const OPEN_STATUSES = INCIDENT_STATUSES.filter(
+  (status) => !(TERMINAL_STATUSES as readonly string[]).includes(status),
+);
+
 export const DECISIONS = ['approve', 'decline', 'manual'] as const;
 export type DecisionKind = (typeof DECISIONS)[number];
 

@@ -1,12 +1,31 @@
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { createActivities, createAwsClients } from '../activities';
+import { workerMetrics } from '../activities/incident-metrics';
 import { loadConfig } from '../domain/config';
 import { createMedicWorkers, runUntilShutdown } from './create-workers';
 import { dataConverterFromConfig } from '../codec';
+import { createLogger, temporalLogger } from '../telemetry/logger';
+import { serveMetrics } from '../telemetry/metrics-server';
+
+const logger = createLogger('worker');
 
 async function run(): Promise<void> {
   const config = loadConfig(process.env);
+  // Workflow, activity and SDK core lines all go through one JSON logger; the SDK's own worker
+  // metrics (task latencies, slots, cache) are served by its Prometheus exporter.
+  Runtime.install({
+    logger: temporalLogger(logger),
+    telemetryOptions: {
+      logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} },
+      ...(config.workerTelemetryAddress
+        ? { metrics: { prometheus: { bindAddress: config.workerTelemetryAddress } } }
+        : {}),
+    },
+  });
+  const metrics = workerMetrics();
+  const metricsServer =
+    config.workerMetricsPort > 0 ? await serveMetrics(metrics.registry, config.workerMetricsPort) : undefined;
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const clientConnection = await Connection.connect({ address: config.temporalAddress });
   const dataConverter = dataConverterFromConfig(config);
@@ -19,23 +38,27 @@ async function run(): Promise<void> {
   const workers = await createMedicWorkers({
     connection,
     namespace: config.temporalNamespace,
-    activities: createActivities({ aws, temporal, config }),
+    activities: createActivities({ aws, temporal, config, metrics }),
     dataConverter,
     tuning: config.worker,
   });
-  console.log(
-    JSON.stringify({
-      msg: 'worker started',
+  logger.info(
+    {
       temporal: config.temporalAddress,
       aws: config.awsEndpoint ?? 'real AWS',
-    }),
+      metrics: metricsServer ? `http://127.0.0.1:${config.workerMetricsPort}/metrics` : 'off',
+      sdkMetrics: config.workerTelemetryAddress ? `http://${config.workerTelemetryAddress}/metrics` : 'off',
+      eventSinks: config.eventSinks.map((s) => s.format),
+    },
+    'worker started',
   );
   await runUntilShutdown(workers);
+  metricsServer?.close();
   await clientConnection.close();
   await connection.close();
 }
 
-run().catch((err) => {
-  console.error(err);
+run().catch((err: unknown) => {
+  logger.fatal({ err }, 'worker stopped');
   process.exit(1);
 });

@@ -45,6 +45,7 @@ import {
   type DecisionAck,
 } from './messages';
 import { leaseClient } from './lease';
+import { approvalWaitSeconds, lifecycleEmitter } from './lifecycle-emitter';
 import { NOTIFICATION_OPTIONS, OBSERVATION_OPTIONS, REMEDIATION_OPTIONS } from './activity-options';
 import { MEDIC_MODE, MEDIC_SEVERITY, MEDIC_STATUS } from './search-attributes';
 
@@ -118,6 +119,12 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
       ),
     );
   };
+
+  const emit = lifecycleEmitter(
+    state,
+    (message) => record(message, { outcome: 'info' }),
+    pendingNotifications,
+  );
 
   setHandler(incidentStateQuery, () => state);
   const leases = leaseClient();
@@ -244,6 +251,7 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
     { key: MEDIC_SEVERITY, value: state.severity },
   ]);
   record(`Diagnosis: ${diagnosis.findings.join(' ')} Mode ${state.mode.toUpperCase()}.`, { outcome: 'info' });
+  emit('incident.opened', { summary: state.summary, findings: diagnosis.findings.join(' ') });
 
   const finish = async (
     status: IncidentStatus,
@@ -252,6 +260,7 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
   ): Promise<IncidentReport> => {
     transition(status, conclusion);
     state.report = buildReport(state, steps, conclusion);
+    emit('incident.closed', { outcome: status, conclusion, steps: steps.length });
     if (useAutonomy) {
       const approvedByPerson = decision?.decision === 'approve' && decision.by !== 'escalation-policy';
       for (const step of steps)
@@ -396,6 +405,12 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
       const approvers = (state.approvals ?? []).map((a) => a.by);
       const who = `${approvers.length > 1 ? approvers.join(', ') : decision.by}${decision.reason ? `: ${decision.reason}` : ''}`;
       record(`Decision ${decision.decision} by ${who}`, { outcome: 'info' });
+      emit('incident.decision', {
+        decision: decision.decision,
+        by: decision.by,
+        reason: decision.reason,
+        waitedSeconds: approvalWaitSeconds(state, decision.at),
+      });
       if (decision.decision === 'decline')
         return finish('declined', `Declined by ${who}; nothing was changed.`, []);
       if (decision.decision === 'manual')
@@ -511,6 +526,12 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
     const outcome = await runStep(planned, number, target, leaseId, startedAt);
     if (useBudget) await leases.release(leaseId);
     steps.push(outcome.record);
+    emit('incident.action', {
+      action: outcome.record.action,
+      target: outcome.record.resourceId,
+      outcome: outcome.record.outcome,
+      detail: outcome.record.detail,
+    });
     target = outcome.target;
     if (outcome.record.outcome === 'succeeded') {
       return finish(

@@ -22,6 +22,7 @@ import {
   type StepRecord,
 } from '../domain/incident';
 import { parseDuration } from '../domain/duration';
+import { approvalWaitSeconds, lifecycleEmitter } from './lifecycle-emitter';
 import {
   alertSignal,
   decisionUpdate,
@@ -89,6 +90,8 @@ export async function securityIncidentWorkflow(request: SecurityIncidentRequest)
     upsertSearchAttributes([{ key: MEDIC_STATUS, value: status }]);
     record(message);
   };
+  const pendingEvents: Promise<void>[] = [];
+  const emit = lifecycleEmitter(state, (message) => record(message), pendingEvents);
   setHandler(incidentStateQuery, () => state);
   setHandler(alertSignal, (alert) => {
     state.alertCount = (state.alertCount ?? 1) + Math.max(1, alert.count ?? 1);
@@ -128,11 +131,21 @@ export async function securityIncidentWorkflow(request: SecurityIncidentRequest)
     { key: MEDIC_MODE, value: state.mode },
     { key: MEDIC_SEVERITY, value: state.severity },
   ]);
+  emit('incident.opened', { summary: state.summary });
 
   const steps: StepRecord[] = [];
   const finish = async (status: IncidentStatus, conclusion: string): Promise<IncidentReport> => {
     transition(status, conclusion);
     state.report = buildReport(state, steps, conclusion);
+    for (const step of steps)
+      emit('incident.action', {
+        action: step.action,
+        target: step.resourceId,
+        outcome: step.outcome,
+        detail: step.detail,
+      });
+    emit('incident.closed', { outcome: status, conclusion, steps: steps.length });
+    await Promise.all(pendingEvents);
     const sent = await support.notify({
       incidentId: state.incidentId,
       severity: state.severity,
@@ -175,6 +188,12 @@ export async function securityIncidentWorkflow(request: SecurityIncidentRequest)
     if (!decided || !decision)
       return finish('escalated', `No decision within ${timeout}; the rule is still open.`);
     record(`Decision ${decision.decision} by ${decision.by}${decision.reason ? `: ${decision.reason}` : ''}`);
+    emit('incident.decision', {
+      decision: decision.decision,
+      by: decision.by,
+      reason: decision.reason,
+      waitedSeconds: approvalWaitSeconds(state, decision.at),
+    });
     if (decision.decision === 'decline')
       return finish('declined', `Declined by ${decision.by}; the rule was left in place.`);
     if (decision.decision === 'manual') return finish('manual', `${decision.by} is handling it by hand.`);

@@ -3,6 +3,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities, type AwsClients, type MedicActivities } from '../../activities';
 import { createFleet } from '../../activities/fleet';
+import { createIncidentMetrics, type IncidentMetrics } from '../../activities/incident-metrics';
 import { openOrJoinIncident } from '../../activities/incident-starter';
 import type { IncidentRequest, IncidentState, IncidentStatus } from '../../domain/incident';
 import { createMedicWorkers } from '../../workers/create-workers';
@@ -20,6 +21,8 @@ import {
 export interface MedicHarness {
   env: TestWorkflowEnvironment;
   aws: AwsClients;
+  /** The incident figures the activities count (what the worker process serves at /metrics). */
+  metrics: IncidentMetrics;
   /** A fresh one-instance fleet of its own, so tests never share a resource. */
   newInstance(mode?: 'auto' | 'manual'): Promise<string>;
   instance(instanceId: string): Promise<Instance | undefined>;
@@ -41,10 +44,13 @@ export async function startHarness(
 ): Promise<MedicHarness> {
   const aws = testAws();
   const env = await startLocalTemporal();
+  const metrics = createIncidentMetrics();
   const workers = await createMedicWorkers({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
-    activities: wrap(createActivities({ aws, temporal: env.client, config: testConfig(configOverrides) })),
+    activities: wrap(
+      createActivities({ aws, temporal: env.client, config: testConfig(configOverrides), metrics }),
+    ),
     workflowBundle: await workflowBundle(),
   });
   const stopWorkers = await runWorkers(workers);
@@ -52,6 +58,7 @@ export async function startHarness(
   return {
     env,
     aws,
+    metrics,
     async newInstance(mode = 'auto') {
       const fleet = `${name}-${process.pid}-${++fleets}`;
       const { instances } = await createFleet(aws, {

@@ -1,19 +1,6 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createNotifier } from '../../activities/notify';
-
-/** A real webhook receiver on loopback whose behaviour each test chooses. */
-async function receiver(
-  handle: (req: IncomingMessage, body: string, res: ServerResponse) => void,
-): Promise<{ url: string; server: Server }> {
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => handle(req, body, res));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, server };
-}
+import { deliverJson } from '../../activities/webhook-delivery';
+import { startReceiver } from '../support/receiver';
 
 const message = {
   incidentId: 'incident-i-1-cpu-high',
@@ -23,51 +10,99 @@ const message = {
   link: 'http://127.0.0.1:8233/x',
 };
 
+const quick = { timeoutMs: 300, attempts: 3, backoffMs: 20, deadlineMs: 5000 };
+
 describe('webhook notifications', () => {
   test('a Slack-compatible message with text, blocks and a link is delivered', async () => {
-    let received: { text: string; blocks: { type: string }[] } | undefined;
-    const { url, server } = await receiver((_req, body, res) => {
-      received = JSON.parse(body) as typeof received;
-      res.end('ok');
-    });
+    const receiver = await startReceiver();
     try {
-      expect(await createNotifier(url).notify(message)).toEqual({
+      expect(await createNotifier(`${receiver.url}/hook`).notify(message)).toEqual({
         delivered: true,
         detail: 'webhook answered 200',
       });
-      expect(received?.text).toBe('[HIGH] incident-i-1-cpu-high: resolved');
-      expect(received?.blocks.map((b) => b.type)).toEqual(['section', 'context']);
+      const received = receiver.received[0]?.body as { text: string; blocks: { type: string }[] };
+      expect(received.text).toBe('[HIGH] incident-i-1-cpu-high: resolved');
+      expect(received.blocks.map((b) => b.type)).toEqual(['section', 'context']);
       expect(JSON.stringify(received)).toContain('http://127.0.0.1:8233/x');
     } finally {
-      server.close();
+      receiver.close();
     }
   });
 
-  test('a receiver answering 500 is reported, not thrown', async () => {
-    const { url, server } = await receiver((_req, _body, res) => {
+  test('the generic JSON format carries the notification fields as they are', async () => {
+    const receiver = await startReceiver();
+    try {
+      await createNotifier(receiver.url, { format: 'json' }).notify({ ...message, to: 'oncall' });
+      expect(receiver.received[0]?.body).toEqual({
+        type: 'cloud-medic.notification',
+        ...message,
+        to: 'oncall',
+      });
+    } finally {
+      receiver.close();
+    }
+  });
+
+  test('a receiver answering 500 is retried with backoff, then reported, not thrown', async () => {
+    const receiver = await startReceiver((_req, _body, res) => {
       res.statusCode = 500;
       res.end();
     });
     try {
-      expect(await createNotifier(url).notify(message)).toEqual({
+      expect(await createNotifier(receiver.url, { delivery: quick }).notify(message)).toEqual({
         delivered: false,
-        detail: 'webhook answered 500',
+        detail: 'webhook answered 500 (after 3 attempts)',
       });
+      expect(receiver.received).toHaveLength(3);
     } finally {
-      server.close();
+      receiver.close();
     }
   });
 
-  // Without the timeout this would hang until jest's 10 s limit for the test and fail.
-  test('a receiver that hangs is given up on after the timeout', async () => {
-    const { url, server } = await receiver(() => undefined);
+  test('a receiver that fails once and then answers gets the message on the retry', async () => {
+    let calls = 0;
+    const receiver = await startReceiver((_req, _body, res) => {
+      res.statusCode = ++calls === 1 ? 503 : 200;
+      res.end();
+    });
     try {
-      const result = await createNotifier(url, 300).notify(message);
+      expect(await deliverJson(receiver.url, { n: 1 }, quick)).toEqual({
+        delivered: true,
+        attempts: 2,
+        detail: 'webhook answered 200',
+      });
+    } finally {
+      receiver.close();
+    }
+  });
+
+  test('a 400 is the receiver refusing this message: not retried', async () => {
+    const receiver = await startReceiver((_req, _body, res) => {
+      res.statusCode = 400;
+      res.end();
+    });
+    try {
+      const result = await deliverJson(receiver.url, {}, quick);
+      expect(result).toMatchObject({ delivered: false, attempts: 1 });
+      expect(receiver.received).toHaveLength(1);
+    } finally {
+      receiver.close();
+    }
+  });
+
+  // Without the timeout this would hang until jest's limit for the test and fail.
+  test('a receiver that hangs is given up on within the deadline', async () => {
+    const receiver = await startReceiver(() => undefined);
+    try {
+      const started = Date.now();
+      const result = await createNotifier(receiver.url, {
+        delivery: { timeoutMs: 300, attempts: 5, backoffMs: 100, deadlineMs: 1000 },
+      }).notify(message);
       expect(result.delivered).toBe(false);
       expect(result.detail).toMatch(/webhook unreachable/);
+      expect(Date.now() - started).toBeLessThan(3000);
     } finally {
-      server.closeAllConnections();
-      server.close();
+      receiver.close();
     }
   }, 10_000);
 
