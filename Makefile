@@ -4,7 +4,7 @@ SHELL := /bin/bash
 STAMP_NODE := node_modules/.package-lock.json
 STAMP_INFRA := infra/node_modules/.package-lock.json
 STAMP_VENV := .venv/.requirements-installed
-ALERTMANAGER := /usr/bin/prometheus-alertmanager
+DEBIAN_TOOLS := /usr/bin/prometheus-alertmanager /usr/bin/prometheus /usr/bin/chromium
 
 
 .PHONY: help setup build up down status demo bench eval test typecheck-infra test-unit test-workflows test-integration lint typecheck record-histories clean
@@ -23,7 +23,7 @@ $(STAMP_VENV): requirements-dev.txt
 $(STAMP_INFRA): infra/package-lock.json
 	./scripts/setup.sh
 
-$(ALERTMANAGER):
+$(DEBIAN_TOOLS):
 	./scripts/setup-debian.sh
 
 setup:
@@ -74,7 +74,7 @@ typecheck: $(STAMP_NODE) $(STAMP_INFRA)
 	npx tsc -p tsconfig.json --noEmit
 	npx tsc -p infra/tsconfig.json
 
-test: $(STAMP_NODE) $(STAMP_VENV) $(STAMP_INFRA) $(ALERTMANAGER) build lint typecheck-infra
+test: $(STAMP_NODE) $(STAMP_VENV) $(STAMP_INFRA) $(DEBIAN_TOOLS) build lint typecheck-infra
 	@mkdir -p .data
 	npx jest --ci --json --outputFile=.data/jest-results.json
 	@node -e "const r=require('./.data/jest-results.json'); console.log('tests: ' + r.numPassedTests + ' passed, ' + r.numFailedTests + ' failed')"
@@ -88,7 +88,7 @@ test-unit: $(STAMP_NODE) $(STAMP_INFRA)
 test-workflows: $(STAMP_NODE) $(STAMP_VENV)
 	npx jest test/workflows test/replay
 
-test-integration: $(STAMP_NODE) $(STAMP_VENV) $(ALERTMANAGER) build
+test-integration: $(STAMP_NODE) $(STAMP_VENV) $(DEBIAN_TOOLS) build
 	npx jest test/integration
 
 # Re-records the histories the replay test checks; run after an intended, patched() workflow change.

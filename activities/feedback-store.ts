@@ -66,7 +66,4 @@ export function ratingsByAgent(feedback: Feedback[]): AgentRating[] {
     .sort((a, b) => a.agent.localeCompare(b.agent));
 }
 
-/** Which agent handled an incident of this kind. */
-export function agentOf(kind: string | undefined): string {
-  return kind === 'security-group-open' ? 'security' : 'self-healing';
-}
+export { agentOf } from '../domain/agents';

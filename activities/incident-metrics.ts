@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { LifecycleEvent } from '../domain/lifecycle-events';
 import { agentOf } from './feedback-store';
 
@@ -48,6 +48,12 @@ export function createIncidentMetrics(registry = new Registry()) {
     labelNames: ['format', 'result'] as const,
     registers: [registry],
   });
+  const limits = new Gauge({
+    name: 'medic_blast_radius_limit',
+    help: 'The fleet-wide blast-radius budget this worker runs with (concurrent steps, destructive actions per hour)',
+    labelNames: ['limit'] as const,
+    registers: [registry],
+  });
   // An activity retried in the same process must not count its event twice.
   const seen = new Set<string>();
   const SEEN_LIMIT = 50_000;
@@ -87,6 +93,10 @@ export function createIncidentMetrics(registry = new Registry()) {
     observe,
     delivered: (format: string, ok: boolean) =>
       deliveries.inc({ format, result: ok ? 'delivered' : 'failed' }),
+    budget: (budget: { concurrent: number; destructivePerHour: number }) => {
+      limits.set({ limit: 'concurrent' }, budget.concurrent);
+      limits.set({ limit: 'destructive_per_hour' }, budget.destructivePerHour);
+    },
   };
 }
 

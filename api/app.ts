@@ -9,15 +9,21 @@ import type { TaskService } from './task-service';
 import type { AuditLog } from './audit-log';
 import type { TokenStore } from './token-store';
 import { ROUTE_PERMISSIONS, type RouteKey } from './route-permissions';
-import type { Principal } from '../domain/rbac';
 import { codecServer } from './codec-server';
 import { cloudWatchAlertRoute, type SnsSettings } from './cloudwatch-route';
 import { httpMetrics, registry } from './metrics';
 import pino, { type Logger } from 'pino';
 import { requestLog } from './request-log';
+import { LiveFeed, streamEvents } from './live';
+import { consoleSite } from './console-site';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DashboardFigures } from '../domain/dashboard';
+import type { Evidence } from './evidence';
+import { ROLE_PERMISSIONS, type Principal } from '../domain/rbac';
 import { openApiDocument } from './openapi';
 import { ApiError, errorHandler, notFoundRoute, validationError } from './errors';
-import type { IncidentService } from './incident-service';
+import type { IncidentDetail, IncidentService } from './incident-service';
 import { agentOf, ratingsByAgent, type FeedbackStore } from '../activities/feedback-store';
 import { isTerminal, type IncidentStatus } from '../domain/incident';
 import {
@@ -61,6 +67,14 @@ export interface AppDeps {
   sns?: SnsSettings;
   /** Where request and error lines go; the API process passes its JSON logger, tests a silent one. */
   logger?: Logger;
+  /** The dashboard's figures (GET /stats); without it the route is not served. */
+  stats?: () => Promise<DashboardFigures>;
+  /** The metric around an incident (GET /incidents/:id/evidence); without it the route is not served. */
+  evidence?: (incident: IncidentDetail) => Promise<Evidence | undefined>;
+  /** How often live views re-read Temporal (default 1 s). */
+  liveIntervalMs?: number;
+  /** The built web console (dist/console); served at / when present. */
+  consoleDir?: string;
   /** Present when payloads are encrypted: serves the codec endpoints for the Web UI. */
   codec?: { codec: PayloadCodec; uiOrigin: string };
 }
@@ -157,6 +171,54 @@ export function createApp(deps: AppDeps): express.Express {
       res.json({ incidents: await deps.incidents.list(filter) });
     }),
   );
+
+  api.get('/me', ...guard('GET /api/v1/me'), (_req, res) => {
+    const principal = principalOf(res);
+    res.json({ name: principal.name, role: principal.role, permissions: ROLE_PERMISSIONS[principal.role] });
+  });
+
+  const live = new LiveFeed(deps.liveIntervalMs);
+  api.get('/stream/incidents', ...guard('GET /api/v1/stream/incidents'), (req, res) => {
+    const { once, ...query } = req.query;
+    void once;
+    const filter = parse(listIncidentsQuerySchema, query);
+    streamEvents(req, res, live, `list:${JSON.stringify(filter)}`, 'incidents', async () => ({
+      incidents: await deps.incidents.list(filter),
+    }));
+  });
+  api.get(
+    '/stream/incidents/:id',
+    ...guard('GET /api/v1/stream/incidents/:id'),
+    route(async (req, res) => {
+      const id = parse(incidentIdSchema, req.params.id);
+      await deps.incidents.get(id); // 404 before the stream starts, not inside it
+      streamEvents(req, res, live, `incident:${id}`, 'incident', () => deps.incidents.get(id));
+    }),
+  );
+
+  const stats = deps.stats;
+  if (stats)
+    api.get(
+      '/stats',
+      ...guard('GET /api/v1/stats'),
+      route(async (_req, res) => {
+        res.json(await stats());
+      }),
+    );
+
+  const evidence = deps.evidence;
+  if (evidence)
+    api.get(
+      '/incidents/:id/evidence',
+      ...guard('GET /api/v1/incidents/:id/evidence'),
+      route(async (req, res) => {
+        const incident = await deps.incidents.get(parse(incidentIdSchema, req.params.id));
+        const found = await evidence(incident);
+        if (!found)
+          throw new ApiError('not_found', `No metric evidence for a ${incident.kind ?? 'unknown'} incident`);
+        res.json(found);
+      }),
+    );
 
   api.get(
     '/incidents/:id',
@@ -363,6 +425,8 @@ export function createApp(deps: AppDeps): express.Express {
       res.type(registry.contentType).send(await registry.metrics());
     }),
   );
+  if (deps.consoleDir && existsSync(join(deps.consoleDir, 'index.html')))
+    app.use('/', consoleSite(deps.consoleDir));
   app.use(notFoundRoute);
   app.use(errorHandler(logger));
   return app;

@@ -28,6 +28,7 @@ import {
 } from '../workflows/search-attributes';
 import { ApiError } from './errors';
 import type { ListIncidentsQuery } from './schemas';
+import { AGENT_KINDS } from '../domain/agents';
 import type { Logger } from 'pino';
 
 export interface IncidentSummary {
@@ -123,6 +124,19 @@ export class IncidentService {
     return (await this.temporal.workflow.count(clauses.join(' AND '))).count;
   }
 
+  /** Every incident opened since `since`, newest first, up to `limit`. */
+  async recent(since: Date, limit: number): Promise<IncidentSummary[]> {
+    const incidents: IncidentSummary[] = [];
+    for await (const info of this.temporal.workflow.list({
+      query: `${INCIDENT_TYPES_CLAUSE} AND StartTime > '${since.toISOString()}'`,
+      pageSize: Math.min(limit, 1000),
+    })) {
+      incidents.push(this.summarise(info));
+      if (incidents.length >= limit) break;
+    }
+    return incidents;
+  }
+
   async list(filter: ListIncidentsQuery): Promise<IncidentSummary[]> {
     // Every value below was validated against an enum or a safe alphabet before it got here.
     const clauses = [INCIDENT_TYPES_CLAUSE];
@@ -130,6 +144,9 @@ export class IncidentService {
     if (filter.resourceId) clauses.push(`MedicResource = '${filter.resourceId}'`);
     if (filter.mode) clauses.push(`MedicMode = '${filter.mode}'`);
     if (filter.kind) clauses.push(`MedicKind = '${filter.kind}'`);
+    if (filter.severity) clauses.push(`MedicSeverity = '${filter.severity}'`);
+    if (filter.agent)
+      clauses.push(`MedicKind IN (${AGENT_KINDS[filter.agent].map((k) => `'${k}'`).join(', ')})`);
     const incidents: IncidentSummary[] = [];
     for await (const info of this.temporal.workflow.list({
       query: clauses.join(' AND '),

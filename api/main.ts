@@ -10,7 +10,9 @@ import { TokenStore } from './token-store';
 import { loadOrCreateAdminToken } from './auth';
 import { IncidentService } from './incident-service';
 import { cachedCertificates, confirmByVisiting } from './sns';
-import { createFeedbackStore } from '../activities/feedback-store';
+import { createFeedbackStore, ratingsByAgent } from '../activities/feedback-store';
+import { dashboardStats } from './stats';
+import { evidenceReader } from './evidence';
 import { createModelStore } from '../activities/model-store';
 import { createTaskStore } from '../activities/task-store';
 import { TaskService } from './task-service';
@@ -45,14 +47,26 @@ async function run(): Promise<void> {
   };
   const incidents = new IncidentService(temporal, config.temporalUiUrl, logger);
   registerOpenIncidentGauges((status, severity) => incidents.countOpen(status, severity), SEVERITIES);
+  const feedback = createFeedbackStore(aws.s3, config.modelBucket, ensureModelBucket);
   const app = createApp({
     logger,
+    stats: dashboardStats({
+      temporal,
+      incidents,
+      ratings: async () => ratingsByAgent(await feedback.list()),
+      limits: {
+        maxConcurrent: config.maxConcurrentRemediations,
+        maxDestructivePerHour: config.maxDestructivePerHour,
+      },
+    }),
+    evidence: evidenceReader(aws.cloudwatch, config.metricPeriodSeconds),
+    consoleDir: join(__dirname, '..', 'console'),
     incidents,
     adminToken: loadOrCreateAdminToken(config.dataDir),
     alertToken: config.alertToken,
     tokens: new TokenStore(join(config.dataDir, 'tokens.json')),
     audit: new AuditLog(join(config.dataDir, 'audit.jsonl')),
-    feedback: createFeedbackStore(aws.s3, config.modelBucket, ensureModelBucket),
+    feedback,
     tasks: new TaskService(temporal, createTaskStore(aws.s3, config.modelBucket, ensureModelBucket)),
     sns: {
       certificates: cachedCertificates(),

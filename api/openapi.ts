@@ -111,6 +111,63 @@ export function openApiDocument() {
           responses: { '200': { description: 'the incident' }, '404': errorResponse('unknown id') },
         },
       },
+      '/incidents/{id}/evidence': {
+        get: {
+          summary: 'The metric around the incident (CloudWatch), for the console sparkline',
+          parameters: [idParameter],
+          responses: {
+            '200': { description: '{metric, unit, points[{at, value}], openedAt, closedAt?}' },
+            '404': errorResponse('unknown id, or no metric for this kind of incident'),
+          },
+        },
+      },
+      '/stream/incidents': {
+        get: {
+          summary:
+            'Server-Sent Events: the incident list (same filters as GET /incidents) each time it changes; ?once=true ends after the first',
+          parameters: [
+            ...queryParameters(),
+            { name: 'once', in: 'query', required: false, schema: { type: 'boolean' } },
+          ],
+          responses: {
+            '200': {
+              description: 'text/event-stream of `incidents` events',
+              content: { 'text/event-stream': {} },
+            },
+            '400': errorResponse('invalid filter'),
+          },
+        },
+      },
+      '/stream/incidents/{id}': {
+        get: {
+          summary: 'Server-Sent Events: the incident (state, timeline, report) each time it changes',
+          parameters: [
+            idParameter,
+            { name: 'once', in: 'query', required: false, schema: { type: 'boolean' } },
+          ],
+          responses: {
+            '200': {
+              description: 'text/event-stream of `incident` events',
+              content: { 'text/event-stream': {} },
+            },
+            '404': errorResponse('unknown id'),
+          },
+        },
+      },
+      '/stats': {
+        get: {
+          summary:
+            'Dashboard figures over 24 h: open by severity and status, MTTR, auto-resolution rate, per-agent success and rating, actions per hour against the budget',
+          responses: { '200': { description: 'the figures' } },
+        },
+      },
+      '/me': {
+        get: {
+          summary:
+            'Who this token is: name, role and permissions (the console shows only what the role may do)',
+          responses: { '200': { description: '{name, role, permissions}' } },
+        },
+      },
       '/incidents/{id}/decision': {
         post: {
           summary: 'Approve, decline or take over a MANUAL incident',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from '../domain/rbac';
+import { AGENTS } from '../domain/agents';
 import { parseDuration } from '../domain/duration';
 import {
   ALL_INCIDENT_KINDS,
@@ -55,6 +56,8 @@ export const listIncidentsQuerySchema = z.strictObject({
   resourceId: resourceIdSchema.optional(),
   mode: z.enum(MODES).optional(),
   kind: z.enum(ALL_INCIDENT_KINDS).optional(),
+  severity: z.enum(SEVERITIES).optional(),
+  agent: z.enum(AGENTS).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 export type ListIncidentsQuery = z.infer<typeof listIncidentsQuerySchema>;

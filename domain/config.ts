@@ -56,8 +56,10 @@ export interface MedicConfig {
   webhookFormat: WebhookFormat;
   /** Where incident lifecycle events go (`MEDIC_EVENT_SINKS=json=<url>,eventbridge=<url>`). */
   eventSinks: EventSink[];
-  /** The worker's own metrics (incidents, actions, approval waits) on 127.0.0.1:<port>; 0 = not served. */
+  /** The worker's own metrics (incidents, actions, approval waits) on <host>:<port>; port 0 = not served. */
   workerMetricsPort: number;
+  /** Loopback by default; a container sets 0.0.0.0 so Prometheus in another container can scrape. */
+  workerMetricsHost: string;
   /** The Temporal SDK's worker telemetry in Prometheus format (`host:port`); empty = off. */
   workerTelemetryAddress?: string;
   /** A token that may only post alerts (Alertmanager, SNS), so alert senders never hold the admin token. */
@@ -218,6 +220,7 @@ export function loadConfig(env: Record<string, string | undefined>): MedicConfig
     webhookFormat: webhookFormat(env),
     eventSinks: eventSinks(env),
     workerMetricsPort: Math.floor(nonNegativeNumber(env, 'MEDIC_WORKER_METRICS_PORT', 0)),
+    workerMetricsHost: env.MEDIC_WORKER_METRICS_HOST || '127.0.0.1',
     workerTelemetryAddress: env.MEDIC_WORKER_TELEMETRY_ADDRESS || undefined,
     alertToken: alertToken(env),
     modelBucket: env.MEDIC_MODEL_BUCKET || 'cloud-medic-models',

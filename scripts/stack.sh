@@ -25,6 +25,8 @@ wait_for() {
 start() {
   local name=$1; shift
   if running "$name"; then say "$name already running (pid $(cat "$PIDS/$name.pid"))"; return 1; fi
+  # A fresh log per start, so readiness is read from this run's lines (the last run's is kept as .1).
+  [ -f "$LOGS/$name.log" ] && mv -f "$LOGS/$name.log" "$LOGS/$name.log.1"
   setsid "$@" >>"$LOGS/$name.log" 2>&1 < /dev/null &
   echo $! >"$PIDS/$name.pid"
   say "$name started (pid $!, log $LOGS/$name.log)"

@@ -1,6 +1,13 @@
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  NativeConnection,
+  Runtime,
+  Worker,
+  type WorkerOptions,
+} from '@temporalio/worker';
 import { TASK_QUEUES, type WorkerTuning } from '../domain/config';
 import type { MedicActivities } from '../activities';
+import { activityLog } from './activity-log';
 
 export interface MedicWorkerOptions {
   connection: NativeConnection;
@@ -19,14 +26,21 @@ export interface MedicWorkerOptions {
  * detection loops, the learning agent retrains models.
  */
 export async function createMedicWorkers(options: MedicWorkerOptions): Promise<Worker[]> {
-  const workflows = options.workflowBundle
-    ? { workflowBundle: options.workflowBundle }
-    : { workflowsPath: require.resolve('../workflows') };
+  // One bundle for every queue: bundling per worker cost five webpack runs at each start.
+  const workflows = {
+    workflowBundle:
+      options.workflowBundle ??
+      (await bundleWorkflowCode({
+        workflowsPath: require.resolve('../workflows'),
+        logger: Runtime.instance().logger,
+      })),
+  };
   const base = {
     connection: options.connection,
     namespace: options.namespace,
     activities: options.activities,
     dataConverter: options.dataConverter,
+    interceptors: { activity: [activityLog] },
     ...workflows,
   };
   const tuning = options.tuning;

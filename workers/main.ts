@@ -19,13 +19,29 @@ async function run(): Promise<void> {
     telemetryOptions: {
       logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} },
       ...(config.workerTelemetryAddress
-        ? { metrics: { prometheus: { bindAddress: config.workerTelemetryAddress } } }
+        ? {
+            metrics: {
+              // Names as Prometheus expects them (promtool-clean): counters end in _total, durations in _seconds.
+              prometheus: {
+                bindAddress: config.workerTelemetryAddress,
+                countersTotalSuffix: true,
+                unitSuffix: true,
+                useSecondsForDurations: true,
+              },
+            },
+          }
         : {}),
     },
   });
   const metrics = workerMetrics();
+  metrics.budget({
+    concurrent: config.maxConcurrentRemediations,
+    destructivePerHour: config.maxDestructivePerHour,
+  });
   const metricsServer =
-    config.workerMetricsPort > 0 ? await serveMetrics(metrics.registry, config.workerMetricsPort) : undefined;
+    config.workerMetricsPort > 0
+      ? await serveMetrics(metrics.registry, config.workerMetricsPort, config.workerMetricsHost)
+      : undefined;
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const clientConnection = await Connection.connect({ address: config.temporalAddress });
   const dataConverter = dataConverterFromConfig(config);
@@ -46,7 +62,9 @@ async function run(): Promise<void> {
     {
       temporal: config.temporalAddress,
       aws: config.awsEndpoint ?? 'real AWS',
-      metrics: metricsServer ? `http://127.0.0.1:${config.workerMetricsPort}/metrics` : 'off',
+      metrics: metricsServer
+        ? `http://${config.workerMetricsHost}:${config.workerMetricsPort}/metrics`
+        : 'off',
       sdkMetrics: config.workerTelemetryAddress ? `http://${config.workerTelemetryAddress}/metrics` : 'off',
       eventSinks: config.eventSinks.map((s) => s.format),
     },

@@ -12,6 +12,7 @@ import { TaskService } from '../../api/task-service';
 import { memoryTaskStore } from '../support/memory-task-store';
 import { ROLE_PERMISSIONS, ROLES, type Role } from '../../domain/rbac';
 import { alertmanagerPayload } from '../support/alertmanager';
+import { dashboardFigures } from '../../domain/dashboard';
 import { startLocalTemporal } from '../support/env';
 import { serveOnLoopback } from '../support/http';
 
@@ -37,6 +38,8 @@ beforeAll(async () => {
     audit,
     feedback: { put: async () => {}, list: async () => [] },
     tasks: new TaskService(env.client, memoryTaskStore()),
+    stats: async () => dashboardFigures([], [], new Date()),
+    evidence: async () => undefined,
     // Every route is called without a token: more failures than the production limit allows.
     authFailureLimit: { maxFailures: 1000, windowMs: 60_000 },
     sns: {
@@ -81,7 +84,7 @@ function requestFor(key: RouteKey): { path: string; body?: unknown } {
           ? 'task-no-such-task-k1'
           : 'no-such-incident',
     )
-    .replace('/api/v1/incidents', '/api/v1/incidents');
+    .replace(/\/stream\/incidents$/, '/stream/incidents?once=true');
   const bodies: Partial<Record<RouteKey, unknown>> = {
     'POST /api/v1/incidents': { resourceId: UNKNOWN_INSTANCE, kind: 'instance-stopped', mode: 'manual' },
     'POST /api/v1/incidents/:id/decision': { decision: 'decline' },

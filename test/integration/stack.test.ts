@@ -1,13 +1,12 @@
-import { execFile, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
-import { createAwsClients } from '../../activities/aws-clients';
 import { alertmanagerPayload } from '../support/alertmanager';
 import { eventually, ROOT } from '../support/env';
 import { freePort, waitForHttp } from '../support/ports';
+import { startLocalStack, type LocalStack } from '../support/stack';
 
 const run = promisify(execFile);
 
@@ -17,32 +16,16 @@ const run = promisify(execFile);
  * the detection loop opens incidents and the HTTP API drives MANUAL decisions.
  */
 describe('the local stack end to end', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'medic-it-'));
+  let local: LocalStack;
+  let dataDir: string;
   let env: NodeJS.ProcessEnv;
   let api: string;
   let token: string;
-  let aws: ReturnType<typeof createAwsClients>;
-
-  const stack = (command: string) => {
-    const result = spawnSync('bash', [join(ROOT, 'scripts', 'stack.sh'), command], {
-      env,
-      encoding: 'utf8',
-      timeout: 180_000,
-    });
-    if (result.status !== 0)
-      throw new Error(`stack.sh ${command} failed:\n${result.stdout}\n${result.stderr}`);
-    return result.stdout;
-  };
-  const medic = async (...args: string[]) =>
-    (await run('node', [join(ROOT, 'bin', 'medic.js'), ...args], { env })).stdout;
-  const call = async (method: string, path: string, body?: unknown, auth = true) => {
-    const res = await fetch(`${api}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...(auth ? { authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-  };
+  let aws: LocalStack['aws'];
+  const stack = (command: string) => local.stack(command);
+  const medic = (...args: string[]) => local.medic(...args);
+  const call = (method: string, path: string, body?: unknown, auth = true) =>
+    local.call(method, path, body, auth);
   const incident = async (id: string) =>
     (await call('GET', `/api/v1/incidents/${encodeURIComponent(id)}`)).body;
   const state = async (instanceId: string) => {
@@ -65,23 +48,8 @@ describe('the local stack end to end', () => {
   let instances: { instanceId: string; mode: string }[];
 
   beforeAll(async () => {
-    const [moto, temporal, ui, apiPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
-    env = {
-      ...process.env,
-      MEDIC_DATA_DIR: dataDir,
-      MOTO_PORT: String(moto),
-      TEMPORAL_PORT: String(temporal),
-      TEMPORAL_UI_PORT: String(ui),
-      MEDIC_API_PORT: String(apiPort),
-      MEDIC_DETECTION_INTERVAL_SECONDS: '2',
-      AWS_ENDPOINT_URL: `http://127.0.0.1:${moto}`,
-      TEMPORAL_ADDRESS: `127.0.0.1:${temporal}`,
-      MEDIC_TEMPORAL_UI_URL: `http://127.0.0.1:${ui}`,
-    };
-    stack('up');
-    api = `http://127.0.0.1:${apiPort}`;
-    token = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
-    aws = createAwsClients({ region: 'us-east-1', endpoint: env.AWS_ENDPOINT_URL });
+    local = await startLocalStack();
+    ({ dataDir, env, api, token, aws } = local);
     const created = JSON.parse(
       await medic('fleet', 'create', '--size', '4', '--manual', '1', '--fleet', 'itest', '--json'),
     ) as {
@@ -90,14 +58,7 @@ describe('the local stack end to end', () => {
     instances = created.instances;
   }, 240_000);
 
-  afterAll(async () => {
-    try {
-      stack('down');
-    } finally {
-      Object.values(aws ?? {}).forEach((c: { destroy: () => void }) => c.destroy());
-      rmSync(dataDir, { recursive: true, force: true });
-    }
-  });
+  afterAll(() => local?.stop());
 
   test('up is idempotent and the health check needs no token', async () => {
     expect(stack('up')).toMatch(/already running/);

@@ -1,0 +1,52 @@
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { readEc2Metrics, type Ec2Metric } from '../activities/metrics';
+import type { IncidentDetail } from './incident-service';
+
+export interface Evidence {
+  resourceId: string;
+  metric: Ec2Metric;
+  unit: string;
+  from: string;
+  to: string;
+  openedAt: string;
+  closedAt?: string;
+  points: { at: string; value: number }[];
+}
+
+const METRIC_OF: Record<string, Ec2Metric> = {
+  'cpu-high': 'CPUUtilization',
+  'status-check-failed': 'StatusCheckFailed',
+  'instance-stopped': 'CPUUtilization',
+};
+
+/**
+ * The metric around an incident, for the console's sparkline: from 15 minutes before it opened to
+ * 10 minutes after it closed (or now), read from CloudWatch like the detector and verifier read it.
+ */
+export function evidenceReader(cloudwatch: CloudWatchClient, periodSeconds: number) {
+  return async (incident: IncidentDetail): Promise<Evidence | undefined> => {
+    const metric = METRIC_OF[incident.kind ?? ''];
+    if (!metric || !incident.resourceId?.startsWith('i-')) return undefined;
+    const opened = Date.parse(incident.openedAt);
+    const closed = incident.closedAt ? Date.parse(incident.closedAt) : undefined;
+    const from = new Date(opened - 15 * 60_000);
+    const to = new Date(Math.min(Date.now(), (closed ?? Date.now()) + 10 * 60_000));
+    const series = await readEc2Metrics(
+      cloudwatch,
+      [{ instanceId: incident.resourceId, metric }],
+      from,
+      to,
+      periodSeconds,
+    );
+    return {
+      resourceId: incident.resourceId,
+      metric,
+      unit: metric === 'CPUUtilization' ? 'Percent' : 'Count',
+      from: from.toISOString(),
+      to: to.toISOString(),
+      openedAt: incident.openedAt,
+      ...(incident.closedAt ? { closedAt: incident.closedAt } : {}),
+      points: series.get(`${incident.resourceId}/${metric}`) ?? [],
+    };
+  };
+}

@@ -1,0 +1,14 @@
+import { INCIDENT_KINDS, SECURITY_INCIDENT_KINDS } from './incident';
+
+/** The agents that handle incidents, and the incident kinds each one owns. */
+export const AGENT_KINDS = {
+  'self-healing': INCIDENT_KINDS,
+  security: SECURITY_INCIDENT_KINDS,
+} as const;
+export type Agent = keyof typeof AGENT_KINDS;
+export const AGENTS = Object.keys(AGENT_KINDS) as Agent[];
+
+/** Which agent handled an incident of this kind. */
+export function agentOf(kind: string | undefined): Agent {
+  return (SECURITY_INCIDENT_KINDS as readonly string[]).includes(kind ?? '') ? 'security' : 'self-healing';
+}
