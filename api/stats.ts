@@ -24,7 +24,7 @@ async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Prom
     Array.from({ length: Math.min(limit, items.length) }, async () => {
       while (next < items.length) {
         const index = next++;
-        results[index] = await fn(items[index] as T);
+        results[index] = await fn(items[index]);
       }
     }),
   );

@@ -101,7 +101,7 @@ export function dashboardFigures(
         if (step.outcome === 'succeeded') agent.succeeded += 1;
       }
       const bucket = Math.floor((Date.parse(step.startedAt) - firstHour) / HOUR_MS);
-      if (bucket >= 0 && bucket < windowHours) actionsPerHour[bucket]!.actions += 1;
+      if (bucket >= 0 && bucket < windowHours) actionsPerHour[bucket].actions += 1;
     }
   }
   for (const rating of ratings) {
