@@ -7,7 +7,7 @@ STAMP_VENV := .venv/.requirements-installed
 DEBIAN_TOOLS := /usr/bin/prometheus-alertmanager /usr/bin/prometheus /usr/bin/chromium
 
 
-.PHONY: help setup build up down status demo bench eval test typecheck-infra test-unit test-workflows test-integration lint typecheck record-histories clean
+.PHONY: help setup build up down status demo bench eval screenshots test typecheck-infra test-unit test-workflows test-integration lint typecheck record-histories clean
 
 help:
 	@echo "make demo   - set up what is missing, start the local stack, break an emulated fleet and watch it heal"
@@ -32,6 +32,8 @@ setup:
 
 build: $(STAMP_NODE)
 	npx tsc -p tsconfig.json
+	npx tsc -p api/console/tsconfig.json
+	npx vite build --config api/console/vite.config.mts
 
 up: $(STAMP_NODE) $(STAMP_VENV) build
 	./scripts/stack.sh up
@@ -72,6 +74,7 @@ lint: $(STAMP_NODE) $(STAMP_INFRA)
 
 typecheck: $(STAMP_NODE) $(STAMP_INFRA)
 	npx tsc -p tsconfig.json --noEmit
+	npx tsc -p api/console/tsconfig.json
 	npx tsc -p infra/tsconfig.json
 
 test: $(STAMP_NODE) $(STAMP_VENV) $(STAMP_INFRA) $(DEBIAN_TOOLS) build lint typecheck-infra
@@ -90,6 +93,10 @@ test-workflows: $(STAMP_NODE) $(STAMP_VENV)
 
 test-integration: $(STAMP_NODE) $(STAMP_VENV) $(DEBIAN_TOOLS) build
 	npx jest test/integration
+
+# Refreshes docs/screenshots/ from the console's end-to-end test (headless Debian Chromium).
+screenshots: $(STAMP_NODE) $(STAMP_VENV) $(DEBIAN_TOOLS) build
+	MEDIC_SCREENSHOTS=1 npx jest test/integration/console.test.ts
 
 # Re-records the histories the replay test checks; run after an intended, patched() workflow change.
 record-histories: $(STAMP_NODE) $(STAMP_VENV)

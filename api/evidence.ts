@@ -46,7 +46,10 @@ export function evidenceReader(cloudwatch: CloudWatchClient, periodSeconds: numb
       to: to.toISOString(),
       openedAt: incident.openedAt,
       ...(incident.closedAt ? { closedAt: incident.closedAt } : {}),
-      points: series.get(`${incident.resourceId}/${metric}`) ?? [],
+      // CloudWatch answers newest first; a chart reads left to right.
+      points: [...(series.get(`${incident.resourceId}/${metric}`) ?? [])].sort((a, b) =>
+        a.at.localeCompare(b.at),
+      ),
     };
   };
 }

@@ -56,7 +56,8 @@ export function dashboardStats(deps: StatsDeps, cacheMs = 10_000) {
       const detail = detailed.get(s.id);
       return {
         ...s,
-        closedAt: s.closedAt ?? detail?.closedAt,
+        // The incident closed when its report was written; the workflow may close later, after the flap cool-down.
+        closedAt: detail?.closedAt ?? s.closedAt,
         steps: detail?.report?.resolutionProcess,
       };
     });

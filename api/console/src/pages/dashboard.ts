@@ -1,0 +1,185 @@
+import { html } from 'htm/preact';
+import { useEffect, useState } from 'preact/hooks';
+import { api } from '../api';
+import { ChartView, PALETTE } from '../charts';
+import type { DashboardFigures } from '../types';
+
+const percent = (v: number | null) => (v === null ? '–' : `${Math.round(v * 100)} %`);
+const duration = (s: number | null) =>
+  s === null
+    ? '–'
+    : s < 120
+      ? `${Math.round(s)} s`
+      : s < 7200
+        ? `${Math.round(s / 60)} min`
+        : `${(s / 3600).toFixed(1)} h`;
+
+function Tile({ label, value, note }: { label: string; value: string; note?: string }) {
+  return html`<div class="tile" data-testid=${`tile-${label}`}>
+    <div class="value">${value}</div>
+    <div class="label">${label}</div>
+    ${note && html`<div class="sub">${note}</div>`}
+  </div>`;
+}
+
+/** The last 24 hours at a glance; figures are recomputed by the API at most every 10 s. */
+export function DashboardPage() {
+  const [figures, setFigures] = useState<DashboardFigures | undefined>(undefined);
+  const [error, setError] = useState('');
+  useEffect(() => {
+    const load = () =>
+      api<DashboardFigures>('GET', '/stats').then(
+        (f) => {
+          setFigures(f);
+          setError('');
+        },
+        (err: Error) => setError(err.message),
+      );
+    void load();
+    const timer = setInterval(() => void load(), 15_000);
+    return () => clearInterval(timer);
+  }, []);
+  if (!figures) return error ? html`<p class="error">${error}</p>` : html`<p class="loading">Loading…</p>`;
+  const open = Object.values(figures.openBySeverity).reduce((a, b) => a + b, 0);
+  const budget = figures.budget;
+  return html`<section class="dashboard">
+    <div class="toolbar">
+      <h1>Dashboard</h1>
+      <span class="sub">last ${figures.windowHours} h · ${figures.incidents} incidents</span>
+    </div>
+    <div class="tiles">
+      <${Tile} label="Open incidents" value=${String(open)} />
+      <${Tile} label="MTTR" value=${duration(figures.mttrSeconds)} note="mean time to resolve" />
+      <${Tile}
+        label="Auto-resolution"
+        value=${percent(figures.autoResolutionRate)}
+        note=${`${figures.autoResolved} of ${figures.closed} closed`}
+      />
+      <${Tile}
+        label="Budget in use"
+        value=${budget ? `${budget.activeSteps} / ${budget.maxConcurrent}` : '–'}
+        note=${budget ? `destructive this hour ${budget.destructiveLastHour} / ${budget.maxDestructivePerHour}` : ''}
+      />
+      <${Tile}
+        label="Cost saved"
+        value=${figures.costSavedPerMonth === null ? '–' : `$${figures.costSavedPerMonth}`}
+        note="needs the cost agent (not deployed yet)"
+      />
+    </div>
+    <div class="grid">
+      <div class="card">
+        <h2>Open incidents by severity</h2>
+        <${ChartView}
+          label="open incidents by severity"
+          config=${{
+            type: 'bar',
+            data: {
+              labels: Object.keys(figures.openBySeverity),
+              datasets: [
+                {
+                  label: 'open',
+                  data: Object.values(figures.openBySeverity),
+                  backgroundColor: Object.keys(figures.openBySeverity).map(
+                    (s) => PALETTE[s as keyof typeof PALETTE] ?? PALETTE.muted,
+                  ),
+                },
+              ],
+            },
+            options: {
+              plugins: { legend: { display: false } },
+              scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
+            },
+          }}
+        />
+      </div>
+      <div class="card">
+        <h2>How incidents ended</h2>
+        <${ChartView}
+          label="outcomes of closed incidents"
+          config=${{
+            type: 'doughnut',
+            data: {
+              labels: Object.keys(figures.outcomes),
+              datasets: [
+                {
+                  data: Object.values(figures.outcomes),
+                  backgroundColor: Object.keys(figures.outcomes).map((o) =>
+                    o === 'resolved'
+                      ? PALETTE.ok
+                      : o === 'failed'
+                        ? PALETTE.critical
+                        : o === 'declined'
+                          ? PALETTE.muted
+                          : PALETTE.medium,
+                  ),
+                },
+              ],
+            },
+            options: { plugins: { legend: { position: 'right' } } },
+          }}
+        />
+      </div>
+      <div class="card">
+        <h2>Actions per hour</h2>
+        <${ChartView}
+          label="remediation actions per hour"
+          config=${{
+            type: 'bar',
+            data: {
+              labels: figures.actionsPerHour.map((b) =>
+                new Date(b.hour).toLocaleTimeString([], { hour: '2-digit' }),
+              ),
+              datasets: [
+                {
+                  type: 'bar',
+                  label: 'actions',
+                  data: figures.actionsPerHour.map((b) => b.actions),
+                  backgroundColor: PALETTE.line,
+                },
+                ...(budget
+                  ? [
+                      {
+                        type: 'line',
+                        label: 'destructive actions allowed per hour',
+                        data: figures.actionsPerHour.map(() => budget.maxDestructivePerHour),
+                        borderColor: PALETTE.critical,
+                        borderDash: [6, 4],
+                        pointRadius: 0,
+                      },
+                    ]
+                  : []),
+              ],
+            },
+            options: { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
+          }}
+        />
+      </div>
+      <div class="card">
+        <h2>Agents</h2>
+        <table class="agents" data-testid="agents">
+          <thead>
+            <tr>
+              <th>Agent</th>
+              <th>Incidents</th>
+              <th>Actions</th>
+              <th>Success</th>
+              <th>Rating</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${figures.agents.map(
+              (a) =>
+                html`<tr>
+                  <td>${a.agent}</td>
+                  <td>${a.incidents}</td>
+                  <td>${a.actions}</td>
+                  <td>${percent(a.successRate)}</td>
+                  <td>${a.meanRating === null ? '–' : `${a.meanRating.toFixed(1)} / 5 (${a.answers})`}</td>
+                </tr>`,
+            )}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  </section>`;
+}

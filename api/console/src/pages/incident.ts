@@ -1,0 +1,250 @@
+import { html } from 'htm/preact';
+import { useEffect, useState } from 'preact/hooks';
+import { api, ApiFailure, follow, type StreamState } from '../api';
+import { ChartView, PALETTE } from '../charts';
+import { TERMINAL, type Evidence, type IncidentDetail, type Me } from '../types';
+import { LiveIndicator, StatusBadge } from './incidents';
+
+const time = (iso: string) => new Date(iso).toLocaleTimeString();
+
+/** The metric around the alert: the sparkline an operator checks before approving anything. */
+function EvidenceChart({ id, closed }: { id: string; closed: boolean }) {
+  const [evidence, setEvidence] = useState<Evidence | null | undefined>(undefined);
+  useEffect(() => {
+    api<Evidence>('GET', `/incidents/${encodeURIComponent(id)}/evidence`).then(setEvidence, () =>
+      setEvidence(null),
+    );
+  }, [id, closed]);
+  if (evidence === undefined) return html`<p class="loading">Reading metrics…</p>`;
+  if (evidence === null || evidence.points.length === 0)
+    return html`<p class="empty">No metric datapoints around this incident.</p>`;
+  const opened = Date.parse(evidence.openedAt);
+  return html`<${ChartView}
+    label=${`${evidence.metric} around the incident`}
+    height=${160}
+    config=${{
+      type: 'line',
+      data: {
+        labels: evidence.points.map((p) => time(p.at)),
+        datasets: [
+          {
+            label: `${evidence.metric} (${evidence.unit})`,
+            data: evidence.points.map((p) => p.value),
+            borderColor: PALETTE.line,
+            backgroundColor: 'rgba(68,76,231,0.12)',
+            fill: true,
+            pointRadius: evidence.points.map((p) => (Math.abs(Date.parse(p.at) - opened) < 60_000 ? 5 : 0)),
+            pointBackgroundColor: PALETTE.critical,
+          },
+        ],
+      },
+      options: { plugins: { legend: { display: true } }, scales: { y: { beginAtZero: true } } },
+    }}
+  />`;
+}
+
+function DecisionForm({ incident, onDone }: { incident: IncidentDetail; onDone: (m: string) => void }) {
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const decide = async (decision: 'approve' | 'decline' | 'manual') => {
+    setBusy(true);
+    setError('');
+    try {
+      const ack = await api<{ status: string }>(
+        'POST',
+        `/incidents/${encodeURIComponent(incident.id)}/decision`,
+        {
+          decision,
+          ...(reason.trim() ? { reason: reason.trim() } : {}),
+          ...(incident.planHash ? { planHash: incident.planHash } : {}),
+        },
+      );
+      onDone(`${decision} accepted: ${ack.status.replace('_', ' ')}`);
+    } catch (err) {
+      setError(err instanceof ApiFailure ? err.message : String(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return html`<div class="card decision" data-testid="decision">
+    <h2>Your decision</h2>
+    <p>
+      ${
+        incident.approvalsRequired && incident.approvalsRequired > 1
+          ? `This plan needs ${incident.approvalsRequired} approvers (${incident.approvals?.length ?? 0} so far).`
+          : 'Nothing changes until someone decides.'
+      }
+    </p>
+    <label
+      >Reason (recorded in the audit log)
+      <textarea
+        name="reason"
+        rows="2"
+        value=${reason}
+        onInput=${(e: Event) => setReason((e.target as HTMLTextAreaElement).value)}
+      ></textarea>
+    </label>
+    ${error && html`<p class="error" role="alert">${error}</p>`}
+    <div class="buttons">
+      <button disabled=${busy} class="approve" onClick=${() => decide('approve')}>Approve</button>
+      <button disabled=${busy} class="decline" onClick=${() => decide('decline')}>Decline</button>
+      <button disabled=${busy} class="manual" onClick=${() => decide('manual')}>I'll do it manually</button>
+    </div>
+  </div>`;
+}
+
+function FeedbackForm({ id }: { id: string }) {
+  const [resolved, setResolved] = useState<boolean | undefined>(undefined);
+  const [rating, setRating] = useState(5);
+  const [comment, setComment] = useState('');
+  const [state, setState] = useState('');
+  const send = async (e: Event) => {
+    e.preventDefault();
+    try {
+      await api('POST', `/incidents/${encodeURIComponent(id)}/feedback`, {
+        resolved,
+        rating,
+        ...(comment.trim() ? { comment: comment.trim() } : {}),
+      });
+      setState('Thank you: your answer trains the remediation policy.');
+    } catch (err) {
+      setState((err as Error).message);
+    }
+  };
+  if (state) return html`<p class="note" data-testid="feedback-result">${state}</p>`;
+  return html`<form class="card feedback" onSubmit=${send}>
+    <h2>Was your issue resolved?</h2>
+    <div class="buttons">
+      <label><input type="radio" name="resolved" onChange=${() => setResolved(true)} /> Yes</label>
+      <label><input type="radio" name="resolved" onChange=${() => setResolved(false)} /> No</label>
+      <label
+        >Rating
+        <select
+          name="rating"
+          value=${rating}
+          onChange=${(e: Event) => setRating(Number((e.target as HTMLSelectElement).value))}
+        >
+          ${[5, 4, 3, 2, 1].map((r) => html`<option value=${r}>${r}</option>`)}
+        </select></label
+      >
+    </div>
+    <label
+      >Comment
+      <input
+        name="comment"
+        value=${comment}
+        onInput=${(e: Event) => setComment((e.target as HTMLInputElement).value)}
+    /></label>
+    <button type="submit" disabled=${resolved === undefined}>Send</button>
+  </form>`;
+}
+
+/** One incident, live: plan and reasons, evidence, decision, each step as it happens, the report. */
+export function IncidentPage({ id, me }: { id: string; me: Me }) {
+  const [incident, setIncident] = useState<IncidentDetail | undefined>(undefined);
+  const [stream, setStream] = useState<{ state: StreamState; detail?: string }>({ state: 'connecting' });
+  const [note, setNote] = useState('');
+  useEffect(
+    () =>
+      follow(
+        `/stream/incidents/${encodeURIComponent(id)}`,
+        (event, data) => event === 'incident' && setIncident(data as IncidentDetail),
+        (state, detail) => setStream({ state, detail }),
+      ),
+    [id],
+  );
+  if (!incident)
+    return stream.state === 'retrying'
+      ? html`<p class="error" role="alert">Cannot load ${id}: ${stream.detail}</p>`
+      : html`<p class="loading">Loading ${id}…</p>`;
+  const closed = TERMINAL.includes(incident.status ?? '');
+  const canDecide = me.permissions.includes('decide');
+  const report = incident.report;
+  return html`<section class="incident">
+    <div class="toolbar">
+      <h1>${incident.summary ?? incident.kind}</h1>
+      <${LiveIndicator} ...${stream} />
+    </div>
+    <p class="facts">
+      <${StatusBadge} status=${incident.status} />
+      <span class=${`sev sev-${incident.severity ?? 'none'}`}>${incident.severity}</span>
+      <span>${incident.mode?.toUpperCase()}</span>
+      <code>${incident.resourceId}</code>
+      <span>${incident.kind}</span>
+      <a href=${incident.webUiUrl} target="_blank" rel="noopener" data-testid="webui-link"
+        >Open in Temporal Web UI ↗</a
+      >
+    </p>
+    ${note && html`<p class="note" role="status">${note}</p>`}
+    ${
+      incident.status === 'awaiting_approval' &&
+      (canDecide
+        ? html`<${DecisionForm} incident=${incident} onDone=${setNote} />`
+        : html`<p class="note">Waiting for an approver; your role (${me.role}) can watch but not decide.</p>`)
+    }
+    <div class="columns">
+      <div class="card">
+        <h2>Plan</h2>
+        ${
+          incident.plan?.length
+            ? html`<ol class="plan">
+                ${incident.plan.map(
+                  (s) =>
+                    html`<li>
+                      <strong>${s.action}</strong>
+                      <div class="why">${s.reason}</div>
+                    </li>`,
+                )}
+              </ol>`
+            : html`<p class="empty">No plan yet.</p>`
+        }
+        <h2>Evidence</h2>
+        <${EvidenceChart} id=${id} closed=${closed} />
+        ${
+          incident.diagnosis?.findings?.length
+            ? html`<ul class="findings">
+                ${incident.diagnosis.findings.map((f) => html`<li>${f}</li>`)}
+              </ul>`
+            : ''
+        }
+      </div>
+      <div class="card">
+        <h2>Timeline</h2>
+        <ol class="timeline" data-testid="timeline">
+          ${(incident.timeline ?? []).map(
+            (t) =>
+              html`<li class=${`outcome-${t.outcome ?? 'none'}`}>
+                <time>${time(t.at)}</time> <${StatusBadge} status=${t.status} /> ${t.message}
+              </li>`,
+          )}
+        </ol>
+      </div>
+    </div>
+    ${
+      report &&
+      html`<div class="card report" data-testid="report">
+        <h2>Report</h2>
+        <dl>
+          <dt>Issue Detected</dt>
+          <dd>${report.issueDetected}</dd>
+          <dt>Resolution Process</dt>
+          <dd>
+            ${
+              report.resolutionProcess.length
+                ? html`<ol>
+                    ${report.resolutionProcess.map((s) => html`<li>${s.action} on <code>${s.resourceId}</code>: ${s.outcome} — ${s.detail}</li>`)}
+                  </ol>`
+                : 'No change was made.'
+            }
+          </dd>
+          <dt>Reason</dt>
+          <dd>${report.reason}</dd>
+          <dt>Action Taken</dt>
+          <dd>${report.actionTaken}</dd>
+        </dl>
+      </div>`
+    }
+    ${closed && me.permissions.includes('operate') && html`<${FeedbackForm} id=${id} />`}
+  </section>`;
+}

@@ -1,0 +1,130 @@
+import { html } from 'htm/preact';
+import { useEffect, useState } from 'preact/hooks';
+import { follow, type StreamState } from '../api';
+import type { IncidentSummary } from '../types';
+
+const FILTERS = {
+  status: [
+    '',
+    'detected',
+    'diagnosing',
+    'planned',
+    'awaiting_approval',
+    'remediating',
+    'verifying',
+    'resolved',
+    'failed',
+    'declined',
+    'escalated',
+    'manual',
+  ],
+  severity: ['', 'critical', 'high', 'medium', 'low'],
+  mode: ['', 'auto', 'manual'],
+  agent: ['', 'self-healing', 'security'],
+} as const;
+type Filter = Record<keyof typeof FILTERS | 'resourceId', string>;
+
+const when = (iso: string) => new Date(iso).toLocaleString();
+
+export function StatusBadge({ status }: { status?: string }) {
+  return html`<span class=${`badge status-${status ?? 'unknown'}`}
+    >${(status ?? 'unknown').replace('_', ' ')}</span
+  >`;
+}
+
+export function LiveIndicator({ state, detail }: { state: StreamState; detail?: string }) {
+  return html`<span class=${`live live-${state}`} data-testid="live" title=${detail ?? ''}
+    >${state === 'live' ? '● live' : state === 'connecting' ? '○ connecting' : '○ reconnecting'}</span
+  >`;
+}
+
+/** The incident list: filters, and rows pushed by the API as incidents open, move and close. */
+export function IncidentsPage() {
+  const [filter, setFilter] = useState<Filter>({
+    status: '',
+    severity: '',
+    mode: '',
+    agent: '',
+    resourceId: '',
+  });
+  const [incidents, setIncidents] = useState<IncidentSummary[] | undefined>(undefined);
+  const [stream, setStream] = useState<{ state: StreamState; detail?: string }>({ state: 'connecting' });
+  const [problem, setProblem] = useState('');
+  useEffect(() => {
+    const query = new URLSearchParams(Object.entries(filter).filter(([, v]) => v.trim() !== '')).toString();
+    setIncidents(undefined);
+    return follow(
+      `/stream/incidents${query ? `?${query}` : ''}`,
+      (event, data) => {
+        if (event === 'incidents') {
+          setIncidents((data as { incidents: IncidentSummary[] }).incidents);
+          setProblem('');
+        } else if (event === 'problem') setProblem((data as { message: string }).message);
+      },
+      (state, detail) => setStream({ state, detail }),
+    );
+  }, [JSON.stringify(filter)]);
+  const select = (name: keyof typeof FILTERS) =>
+    html`<label
+      >${name}
+      <select
+        name=${name}
+        value=${filter[name]}
+        onChange=${(e: Event) => setFilter({ ...filter, [name]: (e.target as HTMLSelectElement).value })}
+      >
+        ${FILTERS[name].map((v) => html`<option value=${v}>${v === '' ? 'any' : v.replace('_', ' ')}</option>`)}
+      </select></label
+    >`;
+  return html`<section>
+    <div class="toolbar">
+      <h1>Incidents</h1>
+      <${LiveIndicator} ...${stream} />
+    </div>
+    <form class="filters" onSubmit=${(e: Event) => e.preventDefault()}>
+      ${select('status')} ${select('severity')} ${select('mode')} ${select('agent')}
+      <label
+        >resource
+        <input
+          name="resourceId"
+          placeholder="i-0abc…"
+          value=${filter.resourceId}
+          onChange=${(e: Event) => setFilter({ ...filter, resourceId: (e.target as HTMLInputElement).value })}
+      /></label>
+    </form>
+    ${problem && html`<p class="error" role="alert">${problem}</p>`}
+    ${
+      incidents === undefined
+        ? html`<p class="loading">Loading…</p>`
+        : incidents.length === 0
+          ? html`<p class="empty">No incidents match. All quiet.</p>`
+          : html`<table class="incidents" data-testid="incident-table">
+              <thead>
+                <tr>
+                  <th>Incident</th>
+                  <th>Status</th>
+                  <th>Severity</th>
+                  <th>Mode</th>
+                  <th>Resource</th>
+                  <th>Opened</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${incidents.map(
+                  (i) =>
+                    html`<tr key=${i.id} data-incident=${i.id}>
+                      <td>
+                        <a href=${`#/incidents/${encodeURIComponent(i.id)}`}>${i.kind ?? i.id}</a>
+                        <div class="sub">${i.id}</div>
+                      </td>
+                      <td><${StatusBadge} status=${i.status} /></td>
+                      <td><span class=${`sev sev-${i.severity ?? 'none'}`}>${i.severity ?? '–'}</span></td>
+                      <td>${i.mode?.toUpperCase() ?? '–'}</td>
+                      <td><code>${i.resourceId ?? '–'}</code></td>
+                      <td>${when(i.openedAt)}</td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>`
+    }
+  </section>`;
+}

@@ -1,0 +1,45 @@
+import type { IncidentState, Severity } from '../../../domain/incident';
+export type { DashboardFigures } from '../../../domain/dashboard';
+export type { IncidentReport, StepRecord, TimelineEntry } from '../../../domain/incident';
+
+/** GET /incidents rows (api/incident-service.ts IncidentSummary). */
+export interface IncidentSummary {
+  id: string;
+  runId: string;
+  resourceId?: string;
+  kind?: string;
+  status?: string;
+  severity?: Severity;
+  mode?: string;
+  openedAt: string;
+  closedAt?: string;
+  webUiUrl: string;
+}
+
+export type IncidentDetail = IncidentSummary & Partial<IncidentState>;
+
+export interface Me {
+  name: string;
+  role: string;
+  permissions: string[];
+}
+
+export interface Evidence {
+  metric: string;
+  unit: string;
+  openedAt: string;
+  closedAt?: string;
+  points: { at: string; value: number }[];
+}
+
+export interface ChatAnswer {
+  intent: string;
+  entities: Record<string, string | number>;
+  reply: string;
+  executed: boolean;
+  incidentId?: string;
+  suggestion?: string;
+  clarify?: string;
+}
+
+export const TERMINAL = ['resolved', 'failed', 'declined', 'escalated', 'manual', 'dry_run'];
