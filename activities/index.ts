@@ -16,6 +16,7 @@ import { createModelStore } from './model-store';
 import { createSecurityActivities } from './security';
 import { createAutonomyActivities } from './autonomy';
 import { createScalingActivities } from './scaling';
+import { createTroubleshootActivities } from './troubleshoot';
 
 export * from './aws-clients';
 export type { RemediationInput, RemediationResult } from './ec2-remediation';
@@ -63,6 +64,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createSecurityActivities(deps.aws.ec2, deps.temporal),
     ...createAutonomyActivities(deps.temporal, deps.config.autonomy),
     ...createScalingActivities(deps.aws.autoscaling, deps.aws.cloudwatch),
+    ...createTroubleshootActivities(deps.aws.ec2, deps.aws.cloudwatch, deps.temporal),
     ...createLearningActivities(createModelStore(deps.aws.s3, deps.config.modelBucket), activityHeartbeat),
   };
 }

@@ -5,6 +5,7 @@ import { alertmanagerPayloadSchema, ingestAlertmanager } from './alerts';
 import type { PayloadCodec } from '@temporalio/common';
 import { authenticate, authorize, tokenResolver, type AuthFailureLimit } from './auth';
 import { answerChat } from './chat';
+import type { ChatActions } from './chat-actions';
 import type { TaskService } from './task-service';
 import type { AuditLog } from './audit-log';
 import type { TokenStore } from './token-store';
@@ -67,6 +68,8 @@ export interface AppDeps {
   sns?: SnsSettings;
   /** Where request and error lines go; the API process passes its JSON logger, tests a silent one. */
   logger?: Logger;
+  /** What chat may start besides incidents (troubleshoot, scale); without it chat says so. */
+  chatActions?: ChatActions;
   /** The dashboard's figures (GET /stats); without it the route is not served. */
   stats?: () => Promise<DashboardFigures>;
   /** The metric around an incident (GET /incidents/:id/evidence); without it the route is not served. */
@@ -248,7 +251,10 @@ export function createApp(deps: AppDeps): express.Express {
     ...guard('POST /api/v1/chat', 'chat'),
     route(async (req, res) => {
       const { message } = parse(chatSchema, req.body);
-      const reply = await answerChat(message, principalOf(res), deps.incidents);
+      const reply = await answerChat(message, principalOf(res), deps.incidents, {
+        tasks: deps.tasks,
+        actions: deps.chatActions,
+      });
       if (reply.incidentId) res.locals.incidentId = reply.incidentId;
       res.locals.auditDetail = { intent: reply.intent, executed: reply.executed };
       res.json(reply);

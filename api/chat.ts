@@ -3,6 +3,8 @@ import { parseIntent, type Entities, type Intent, type ParsedIntent } from '../d
 import { can, type Permission, type Principal } from '../domain/rbac';
 import { ApiError } from './errors';
 import type { IncidentService, IncidentSummary } from './incident-service';
+import type { ChatActions } from './chat-actions';
+import type { TaskService } from './task-service';
 
 export interface ChatAnswer extends ParsedIntent {
   reply: string;
@@ -13,6 +15,17 @@ export interface ChatAnswer extends ParsedIntent {
   webUiUrl?: string;
   /** For requests the chat understands but does not carry out itself: the command that does. */
   suggestion?: string;
+  /** The workflow a troubleshoot or capacity request ran as (see it in the Web UI). */
+  workflowId?: string;
+  taskRunId?: string;
+  findings?: string[];
+  suggestions?: string[];
+}
+
+/** What chat may start besides incidents; each absent one is answered as unavailable. */
+export interface ChatServices {
+  tasks?: TaskService;
+  actions?: ChatActions;
 }
 
 /** What each intent needs the caller to be allowed to do; the route itself needs only `read`. */
@@ -47,6 +60,7 @@ export async function answerChat(
   message: string,
   principal: Principal,
   incidents: IncidentService,
+  services: ChatServices = {},
 ): Promise<ChatAnswer> {
   const parsed = parseIntent(message);
   const answer = (reply: string, extra: Partial<ChatAnswer> = {}): ChatAnswer => ({
@@ -103,15 +117,32 @@ export async function answerChat(
         },
       );
     }
-    case 'explain':
     case 'troubleshoot': {
+      if (!services.actions) return answer('Troubleshooting is not available on this API.');
+      const named = resourceOf(e);
+      const report = await services.actions.troubleshoot(
+        e.topic ?? message,
+        named ? [named] : [],
+        principal.name,
+      );
+      return answer(
+        `${report.findings.join(' ')}${report.suggestions.length ? ` Suggested: ${report.suggestions.join('; ')}.` : ''}`,
+        {
+          executed: true,
+          findings: report.findings,
+          suggestions: report.suggestions,
+          workflowId: report.workflowId,
+        },
+      );
+    }
+    case 'explain': {
       const resource = resourceOf(e);
       const related = resource ? await incidents.list({ resourceId: resource, limit: 5 }) : [];
       if (!related.length)
         return answer(
           resource
             ? `I found no incident on ${resource}, so cloud-medic did not act on it.`
-            : `I have no incidents to go on for "${e.topic ?? message}". The diagnosis workflow for free-text topics is not built yet; name a resource (i-…, web-1) to see its incidents.`,
+            : 'Name the resource (i-0abc…, web-1) and I will tell you what cloud-medic did to it and why.',
           { executed: Boolean(resource), incidents: [] },
         );
       const latest = await incidents.get(related[0].id);
@@ -126,31 +157,86 @@ export async function answerChat(
       });
     }
     case 'scale_to':
+    case 'scale_up':
+    case 'scale_down': {
+      if (!services.actions) return answer('Scaling is not available on this API.');
+      let group = e.group ?? (parsed.intent === 'scale_to' ? e.resource : undefined);
+      if (!group) {
+        const groups = await services.actions.groups();
+        if (groups.length === 0)
+          return answer('There is no Auto Scaling group to scale in this account and region.');
+        if (groups.length > 1)
+          return answer(`Which group? ${groups.slice(0, 10).join(', ')}${groups.length > 10 ? ', …' : ''}.`, {
+            clarify: 'Which Auto Scaling group?',
+          });
+        group = groups[0]!;
+      }
+      const step = Math.max(1, e.count ?? 1);
+      const change =
+        parsed.intent === 'scale_to'
+          ? { to: e.count ?? 0 }
+          : { by: parsed.intent === 'scale_up' ? step : -step };
+      const done = await services.actions.scale(
+        group,
+        change,
+        principal.name,
+        `via chat: "${message.slice(0, 200)}"`,
+      );
       return answer(
-        `I understood: set ${e.group ?? e.resource} to ${e.count} instances. Chat does not change capacity yet.`,
+        `${done.changed ? `Scaled ${group} from ${done.from} to ${done.to}` : `${group} already has ${done.to}; nothing changed`}.${done.note ? ` ${done.note}` : ''}`,
+        { executed: true, workflowId: done.workflowId },
+      );
+    }
+    case 'restart': {
+      const named = resourceOf(e);
+      const instanceId =
+        e.instanceId ?? (named && services.actions ? await services.actions.instanceNamed(named) : undefined);
+      if (!instanceId) return answer(`I could not find an instance called ${named ?? 'that'}.`);
+      const opened = await incidents.open({
+        resourceId: instanceId,
+        kind: 'restart-requested',
+        summary: `Restart of ${named ?? instanceId} requested by ${principal.name} via chat`,
+        source: 'chat',
+      });
+      return answer(
+        `${opened.created ? 'Opened' : 'Joined'} ${opened.incidentId}: it follows the instance's mode — AUTO restarts it now, MANUAL waits for an approver.`,
         {
-          suggestion: `medic scale watch --group ${e.group ?? e.resource} --min ${e.count} --max ${e.count}`,
+          executed: true,
+          incidentId: opened.incidentId,
+          webUiUrl: incidents.webUiUrl(opened.incidentId, opened.runId),
         },
       );
-    case 'scale_up':
-    case 'scale_down':
-      return answer(
-        `I understood: ${parsed.intent === 'scale_up' ? 'more' : 'less'} capacity${e.group ? ` for ${e.group}` : ''}. Chat does not change capacity yet; the scaling agent does it from load.`,
-        { suggestion: `medic scale watch --group ${e.group ?? 'GROUP'}` },
-      );
-    case 'restart':
-      return answer(`I understood: restart ${resourceOf(e)}. Chat does not start remediations yet.`, {
-        suggestion: `POST /api/v1/incidents {"resourceId":"${resourceOf(e)}","kind":"status-check-failed","mode":"manual"}`,
-      });
+    }
     case 'block_ip':
       return answer(
-        `I understood: block ${e.ip}. The network-ACL action of the security agent is not built yet.`,
+        `I understood: block ${e.ip}. The security agent's network-ACL action is not built yet, so nothing was changed.`,
       );
-    case 'run_task':
+    case 'run_task': {
+      if (!services.tasks) return answer('Custom tasks are not available on this API.');
+      const task = await services.tasks.get(e.task!);
+      const named = resourceOf(e);
+      const instanceParams = task.definition.parameters.filter((p) => p.type === 'instance-id');
+      const instanceId =
+        e.instanceId ?? (named && services.actions ? await services.actions.instanceNamed(named) : undefined);
+      const params: Record<string, string> = {};
+      if (instanceParams.length === 1 && instanceId) params[instanceParams[0].name] = instanceId;
+      const missing = task.definition.parameters
+        .filter((p) => params[p.name] === undefined)
+        .map((p) => p.name);
+      if (missing.length)
+        return answer(
+          `The ${e.task} task needs ${missing.join(', ')}; say which instance ("run ${e.task} on web-1").`,
+          {
+            clarify: `Which ${missing.join(', ')}?`,
+            suggestion: `medic tasks run --name ${e.task} ${missing.map((m) => `--param ${m}=…`).join(' ')}`,
+          },
+        );
+      const run = await services.tasks.run(task.definition.name, params, principal.name);
       return answer(
-        `I understood: run the ${e.task} task${resourceOf(e) ? ` on ${resourceOf(e)}` : ''}. Chat does not start tasks yet.`,
-        { suggestion: `medic tasks run --name ${e.task} --param instance=${e.instanceId ?? 'i-…'}` },
+        `Started ${task.definition.name} (${run.id})${task.definition.approval === 'required' ? '; it waits for an approver before its first step' : ''}.`,
+        { executed: true, taskRunId: run.id },
       );
+    }
     case 'unknown':
       return answer(HELP);
   }

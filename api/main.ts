@@ -13,6 +13,7 @@ import { cachedCertificates, confirmByVisiting } from './sns';
 import { createFeedbackStore, ratingsByAgent } from '../activities/feedback-store';
 import { dashboardStats } from './stats';
 import { evidenceReader } from './evidence';
+import { temporalChatActions } from './chat-actions';
 import { createModelStore } from '../activities/model-store';
 import { createTaskStore } from '../activities/task-store';
 import { TaskService } from './task-service';
@@ -60,6 +61,7 @@ async function run(): Promise<void> {
       },
     }),
     evidence: evidenceReader(aws.cloudwatch, config.metricPeriodSeconds),
+    chatActions: temporalChatActions(temporal, aws.ec2, aws.autoscaling),
     consoleDir: join(__dirname, '..', 'console'),
     incidents,
     adminToken: loadOrCreateAdminToken(config.dataDir),

@@ -1,7 +1,13 @@
 import type { ApprovalRecord } from './approval';
 /** The vocabulary of an incident, shared by workflows, activities, the API and the CLI. */
 
-export const INCIDENT_KINDS = ['instance-stopped', 'status-check-failed', 'cpu-high'] as const;
+/** `restart-requested`: a person asked for a restart (chat, API); it runs as an incident, with every guardrail. */
+export const INCIDENT_KINDS = [
+  'instance-stopped',
+  'status-check-failed',
+  'cpu-high',
+  'restart-requested',
+] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
@@ -200,6 +206,7 @@ const DEFAULT_SEVERITY: Record<IncidentKind, Severity> = {
   'status-check-failed': 'critical',
   'instance-stopped': 'high',
   'cpu-high': 'medium',
+  'restart-requested': 'low',
 };
 
 export function defaultSeverity(kind: IncidentKind): Severity {

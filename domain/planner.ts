@@ -10,6 +10,14 @@ const REBOOT: RemediationStep = {
   reason:
     'An instance status check failure or runaway load usually comes from the guest OS; a reboot clears it in about a minute and keeps the host.',
 };
+const REQUESTED_REBOOT: RemediationStep = {
+  action: 'reboot-instance',
+  reason: 'A person asked for a restart; a reboot is the restart that keeps the host, disks and address.',
+};
+const REQUESTED_START: RemediationStep = {
+  action: 'start-instance',
+  reason: 'A person asked for a restart of an instance that is stopped; starting it is that restart.',
+};
 const STOP_START: RemediationStep = {
   action: 'stop-start-instance',
   reason:
@@ -40,6 +48,10 @@ export function planRemediation(kind: IncidentKind, diagnosis: Diagnosis): Remed
     case 'cpu-high':
       if (diagnosis.state === 'stopped' || diagnosis.state === 'stopping') return [START, REPLACE];
       return [REBOOT, REPLACE];
+    case 'restart-requested':
+      // Asked for, not detected: never escalate to replacing the instance on a person's whim.
+      if (diagnosis.state === 'stopped' || diagnosis.state === 'stopping') return [REQUESTED_START];
+      return [REQUESTED_REBOOT, STOP_START];
   }
 }
 

@@ -6,3 +6,5 @@ export { securityIncidentWorkflow } from './security-incident';
 export { autonomyPolicyWorkflow } from './autonomy-policy';
 export { scalingAgentWorkflow } from './scaling-agent';
 export { customTaskWorkflow } from './custom-task';
+export { troubleshootWorkflow } from './troubleshoot';
+export { capacityRequestWorkflow } from './capacity-request';

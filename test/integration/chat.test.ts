@@ -6,6 +6,17 @@ import { createApp } from '../../api/app';
 import { IncidentService } from '../../api/incident-service';
 import { TokenStore } from '../../api/token-store';
 import { startHarness, type MedicHarness } from '../support/harness';
+import {
+  CreateAutoScalingGroupCommand,
+  DescribeAutoScalingGroupsCommand,
+} from '@aws-sdk/client-auto-scaling';
+import { CreateTagsCommand } from '@aws-sdk/client-ec2';
+import { temporalChatActions } from '../../api/chat-actions';
+import { TaskService } from '../../api/task-service';
+import { createFleet } from '../../activities/fleet';
+import { fleetResourceName } from '../../domain/topology';
+import { eventually } from '../support/env';
+import { memoryTaskStore } from '../support/memory-task-store';
 import { serveOnLoopback } from '../support/http';
 
 /** The chat route against real workers and the emulator: it lists, decides and explains, as its caller. */
@@ -14,14 +25,20 @@ let served: Awaited<ReturnType<typeof serveOnLoopback>>;
 const tokens = new TokenStore(join(mkdtempSync(join(tmpdir(), 'medic-chat-')), 'tokens.json'));
 const approver = tokens.create('dana', 'approver', 'test').token;
 const viewer = tokens.create('vic', 'viewer', 'test').token;
+const operator = tokens.create('otto', 'operator', 'test').token;
+
+let tasks: TaskService;
 
 beforeAll(async () => {
   h = await startHarness('chat');
+  tasks = new TaskService(h.env.client, memoryTaskStore());
   served = await serveOnLoopback(
     createApp({
       incidents: new IncidentService(h.env.client, 'http://127.0.0.1:8233'),
       adminToken: 'medic_chat_test_admin_token_0123456789abcdef',
       tokens,
+      tasks,
+      chatActions: temporalChatActions(h.env.client, h.aws.ec2, h.aws.autoscaling),
       health: { temporal: async () => true, aws: async () => true },
     }),
   );
@@ -38,6 +55,11 @@ interface Answer {
   executed: boolean;
   clarify?: string;
   incidents?: { id: string }[];
+  incidentId?: string;
+  workflowId?: string;
+  taskRunId?: string;
+  findings?: string[];
+  suggestions?: string[];
 }
 
 async function chat(token: string, message: string): Promise<{ status: number; body: Answer }> {
@@ -80,4 +102,89 @@ test('an empty message is a 400 with the zod issue; nonsense gets the help text'
   const nonsense = await chat(viewer, 'order me a pizza');
   expect(nonsense.body).toMatchObject({ intent: 'unknown', executed: false });
   expect(nonsense.body.reply).toMatch(/what is open right now/);
+});
+
+describe('chat carries out requests, as its caller, through workflows', () => {
+  test('restart: an operator opens a restart-requested incident that reboots and verifies; a viewer cannot', async () => {
+    const instanceId = await h.newInstance('auto');
+    expect((await chat(viewer, `restart ${instanceId}`)).status).toBe(403);
+    const asked = await chat(operator, `restart ${instanceId}`);
+    expect(asked.body).toMatchObject({ intent: 'restart', executed: true });
+    expect(asked.body.incidentId).toBe(`incident-${instanceId}-restart-requested`);
+    const handle = h.env.client.workflow.getHandle(asked.body.incidentId!);
+    const state = await h.stateWhen(handle, 'resolved');
+    expect(state.plan.map((s) => s.action)).toEqual(['reboot-instance', 'stop-start-instance']);
+    expect(state.report?.resolutionProcess.map((s) => [s.action, s.outcome])).toEqual([
+      ['reboot-instance', 'succeeded'],
+    ]);
+    expect(state.summary).toMatch(/requested by otto via chat/);
+  }, 90_000);
+
+  test('troubleshoot: finds the instances the topic is about, and suggests what would help', async () => {
+    const broken = await h.newInstance('auto');
+    await h.aws.ec2.send(
+      new CreateTagsCommand({ Resources: [broken], Tags: [{ Key: 'Service', Value: 'upload' }] }),
+    );
+    await createChaos(h.aws.ec2, h.aws.cloudwatch).stopInstance(broken);
+    const answer = await chat(viewer, 'troubleshoot the upload issue');
+    expect(answer.body).toMatchObject({ intent: 'troubleshoot', executed: true });
+    expect(answer.body.workflowId).toMatch(/^troubleshoot-/);
+    expect(answer.body.findings?.join(' ')).toContain(`${broken}) is stopped`);
+    expect(answer.body.suggestions).toContain(`restart ${broken}`);
+    const nothing = await chat(viewer, 'troubleshoot the zzqx issue');
+    expect(nothing.body.findings).toEqual(['No instance matches "zzqx" by name or tag.']);
+  }, 60_000);
+
+  test("scale: sets the size within the group's bounds, and says when it had to cut the request", async () => {
+    const fleet = `chat-${process.pid}`;
+    await createFleet(h.aws, { fleet, size: 1, manualCount: 0 });
+    const group = `${fleet}-asg`;
+    await h.aws.autoscaling.send(
+      new CreateAutoScalingGroupCommand({
+        AutoScalingGroupName: group,
+        LaunchTemplate: { LaunchTemplateName: fleetResourceName(fleet, 'lt') },
+        MinSize: 1,
+        MaxSize: 5,
+        DesiredCapacity: 2,
+        AvailabilityZones: ['us-east-1a'],
+      }),
+    );
+    const desired = async () =>
+      (await h.aws.autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [group] })))
+        .AutoScalingGroups?.[0]?.DesiredCapacity;
+    expect((await chat(viewer, `scale ${group} to 3`)).status).toBe(403);
+    const to3 = await chat(operator, `scale ${group} to 3`);
+    expect(to3.body).toMatchObject({ intent: 'scale_to', executed: true });
+    expect(to3.body.reply).toBe(`Scaled ${group} from 2 to 3.`);
+    expect(await desired()).toBe(3);
+    const up = await chat(operator, `scale up ${group}`);
+    expect(up.body.reply).toBe(`Scaled ${group} from 3 to 4.`);
+    const tooMany = await chat(operator, `scale ${group} to 60`);
+    expect(tooMany.body.reply).toMatch(/from 4 to 5\. .* allows 1 to 5 instances, so 60 became 5/);
+    expect(await desired()).toBe(5);
+    const again = await chat(operator, `scale ${group} to 5`);
+    expect(again.body.reply).toBe(`${group} already has 5; nothing changed.`);
+  }, 60_000);
+
+  test("run a task: the instance named in the sentence fills the task's instance parameter", async () => {
+    await tasks.define(
+      'name: bounce-it\napproval: none\nparameters:\n  - name: target\n    type: instance-id\nsteps:\n  - action: reboot-instance\n    target: "{{target}}"\n    verify: healthy\n',
+      'test',
+    );
+    const instanceId = await h.newInstance('auto');
+    const missing = await chat(operator, 'run the bounce-it task');
+    expect(missing.body.clarify).toBe('Which target?');
+    const started = await chat(operator, `run the bounce-it task on ${instanceId}`);
+    expect(started.body).toMatchObject({ intent: 'run_task', executed: true });
+    expect(started.body.reply).toMatch(/^Started bounce-it \(task-bounce-it-[\w-]+\)\.$/);
+    const run = await eventually(
+      async () => {
+        const state = await tasks.state(started.body.taskRunId!);
+        return state.status === 'succeeded' ? state : undefined;
+      },
+      60_000,
+      'the task run to succeed',
+    );
+    expect(JSON.stringify(run)).toContain(instanceId);
+  }, 90_000);
 });
