@@ -70,6 +70,8 @@ export interface AppDeps {
   logger?: Logger;
   /** What chat may start besides incidents (troubleshoot, scale); without it chat says so. */
   chatActions?: ChatActions;
+  /** Optional language-model rephrasing of chat requests the offline parser does not understand. */
+  rephrase?: (message: string) => Promise<string | undefined>;
   /** The dashboard's figures (GET /stats); without it the route is not served. */
   stats?: () => Promise<DashboardFigures>;
   /** The metric around an incident (GET /incidents/:id/evidence); without it the route is not served. */
@@ -254,6 +256,7 @@ export function createApp(deps: AppDeps): express.Express {
       const reply = await answerChat(message, principalOf(res), deps.incidents, {
         tasks: deps.tasks,
         actions: deps.chatActions,
+        rephrase: deps.rephrase,
       });
       if (reply.incidentId) res.locals.incidentId = reply.incidentId;
       res.locals.auditDetail = { intent: reply.intent, executed: reply.executed };

@@ -20,12 +20,16 @@ export interface ChatAnswer extends ParsedIntent {
   taskRunId?: string;
   findings?: string[];
   suggestions?: string[];
+  /** Set when the optional language model rewrote the request: what it was read as. */
+  understoodAs?: string;
 }
 
 /** What chat may start besides incidents; each absent one is answered as unavailable. */
 export interface ChatServices {
   tasks?: TaskService;
   actions?: ChatActions;
+  /** Optional (MEDIC_LLM_URL): rewrites what the offline parser did not understand into one of its forms. */
+  rephrase?: (message: string) => Promise<string | undefined>;
 }
 
 /** What each intent needs the caller to be allowed to do; the route itself needs only `read`. */
@@ -62,9 +66,20 @@ export async function answerChat(
   incidents: IncidentService,
   services: ChatServices = {},
 ): Promise<ChatAnswer> {
-  const parsed = parseIntent(message);
+  let parsed = parseIntent(message);
+  let understoodAs: string | undefined;
+  if (parsed.intent === 'unknown' && services.rephrase) {
+    // Best effort: a model that is down or unsure leaves the offline answer as it was.
+    const line = await services.rephrase(message).catch(() => undefined);
+    const reparsed = line ? parseIntent(line) : undefined;
+    if (reparsed && reparsed.intent !== 'unknown') {
+      parsed = reparsed;
+      understoodAs = line;
+    }
+  }
   const answer = (reply: string, extra: Partial<ChatAnswer> = {}): ChatAnswer => ({
     ...parsed,
+    ...(understoodAs ? { understoodAs } : {}),
     reply,
     executed: false,
     ...extra,

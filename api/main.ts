@@ -14,6 +14,7 @@ import { createFeedbackStore, ratingsByAgent } from '../activities/feedback-stor
 import { dashboardStats } from './stats';
 import { evidenceReader } from './evidence';
 import { temporalChatActions } from './chat-actions';
+import { llmRephraser } from './llm-rephraser';
 import { createModelStore } from '../activities/model-store';
 import { createTaskStore } from '../activities/task-store';
 import { TaskService } from './task-service';
@@ -62,6 +63,7 @@ async function run(): Promise<void> {
     }),
     evidence: evidenceReader(aws.cloudwatch, config.metricPeriodSeconds),
     chatActions: temporalChatActions(temporal, aws.ec2, aws.autoscaling),
+    ...(config.llm ? { rephrase: llmRephraser(config.llm) } : {}),
     consoleDir: join(__dirname, '..', 'console'),
     incidents,
     adminToken: loadOrCreateAdminToken(config.dataDir),

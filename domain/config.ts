@@ -60,6 +60,8 @@ export interface MedicConfig {
   workerMetricsPort: number;
   /** Loopback by default; a container sets 0.0.0.0 so Prometheus in another container can scrape. */
   workerMetricsHost: string;
+  /** Optional OpenAI-compatible endpoint that rephrases chat requests the offline parser misses; off when unset. */
+  llm?: { url: string; apiKey?: string; model: string };
   /** The Temporal SDK's worker telemetry in Prometheus format (`host:port`); empty = off. */
   workerTelemetryAddress?: string;
   /** A token that may only post alerts (Alertmanager, SNS), so alert senders never hold the admin token. */
@@ -119,6 +121,20 @@ function webhookFormat(env: Record<string, string | undefined>): WebhookFormat {
       `MEDIC_WEBHOOK_FORMAT must be one of ${WEBHOOK_FORMATS.join(', ')}, got "${value}"`,
     );
   return value as WebhookFormat;
+}
+
+function llm(env: Record<string, string | undefined>): Pick<MedicConfig, 'llm'> {
+  const url = env.MEDIC_LLM_URL;
+  if (!url) return {};
+  if (!/^https?:\/\/[^\s]+$/.test(url))
+    throw new ConfigError(`MEDIC_LLM_URL must be an http(s) URL, got "${url}"`);
+  return {
+    llm: {
+      url,
+      ...(env.MEDIC_LLM_API_KEY ? { apiKey: env.MEDIC_LLM_API_KEY } : {}),
+      model: env.MEDIC_LLM_MODEL || 'gpt-4o-mini',
+    },
+  };
 }
 
 function eventSinks(env: Record<string, string | undefined>): EventSink[] {
@@ -221,6 +237,7 @@ export function loadConfig(env: Record<string, string | undefined>): MedicConfig
     eventSinks: eventSinks(env),
     workerMetricsPort: Math.floor(nonNegativeNumber(env, 'MEDIC_WORKER_METRICS_PORT', 0)),
     workerMetricsHost: env.MEDIC_WORKER_METRICS_HOST || '127.0.0.1',
+    ...llm(env),
     workerTelemetryAddress: env.MEDIC_WORKER_TELEMETRY_ADDRESS || undefined,
     alertToken: alertToken(env),
     modelBucket: env.MEDIC_MODEL_BUCKET || 'cloud-medic-models',

@@ -12,6 +12,8 @@ import {
 } from '@aws-sdk/client-auto-scaling';
 import { CreateTagsCommand } from '@aws-sdk/client-ec2';
 import { temporalChatActions } from '../../api/chat-actions';
+import { llmRephraser } from '../../api/llm-rephraser';
+import { startReceiver } from '../support/receiver';
 import { TaskService } from '../../api/task-service';
 import { createFleet } from '../../activities/fleet';
 import { fleetResourceName } from '../../domain/topology';
@@ -187,4 +189,62 @@ describe('chat carries out requests, as its caller, through workflows', () => {
     );
     expect(JSON.stringify(run)).toContain(instanceId);
   }, 90_000);
+});
+
+describe('the optional language-model adapter', () => {
+  test('rewrites what the parser missed into one of its forms; the parser and RBAC still decide', async () => {
+    // A loopback stand-in for an OpenAI-compatible endpoint: it answers like a model would.
+    const asked: { model: string; messages: { role: string; content: string }[] }[] = [];
+    const model = await startReceiver((_req, body, res) => {
+      const request = JSON.parse(body) as (typeof asked)[number];
+      asked.push(request);
+      const said = request.messages.at(-1)?.content ?? '';
+      const content = /bigger/.test(said)
+        ? 'scale up nonexistent-asg'
+        : /coffee/.test(said)
+          ? 'UNKNOWN'
+          : 'what is open right now?';
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ choices: [{ message: { role: 'assistant', content } }] }));
+    });
+    const app = await serveOnLoopback(
+      createApp({
+        incidents: new IncidentService(h.env.client, 'http://127.0.0.1:8233'),
+        adminToken: 'medic_chat_test_admin_token_0123456789abcdef',
+        tokens,
+        rephrase: llmRephraser({ url: `${model.url}/v1`, model: 'test-model', apiKey: 'k' }),
+        health: { temporal: async () => true, aws: async () => true },
+      }),
+    );
+    const say = async (token: string, message: string) => {
+      const res = await fetch(`${app.origin}/api/v1/chat`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ message }),
+      });
+      return { status: res.status, body: (await res.json()) as Answer & { understoodAs?: string } };
+    };
+    try {
+      const open = await say(viewer, 'gimme the lowdown');
+      expect(open.body).toMatchObject({
+        intent: 'list_open',
+        executed: true,
+        understoodAs: 'what is open right now?',
+      });
+      expect(asked[0]?.model).toBe('test-model');
+      expect(asked[0]?.messages[0]?.content).toMatch(/scale <group> to <number>/);
+      // The rewrite is an operate request, so a viewer is refused exactly as if they had typed it.
+      expect((await say(viewer, 'make the web tier bigger')).status).toBe(403);
+      const coffee = await say(viewer, 'make me a coffee');
+      expect(coffee.body).toMatchObject({ intent: 'unknown', executed: false });
+      expect(coffee.body.understoodAs).toBeUndefined();
+      // Questions the parser understands never reach the model.
+      const before = asked.length;
+      await say(viewer, 'what is open right now?');
+      expect(asked.length).toBe(before);
+    } finally {
+      app.close();
+      model.close();
+    }
+  });
 });
