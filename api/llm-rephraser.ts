@@ -62,7 +62,7 @@ export function llmRephraser(settings: LlmSettings) {
     if (!res.ok) throw new Error(`the language model endpoint answered ${res.status}`);
     const parsed = completionSchema.safeParse(await res.json());
     if (!parsed.success) throw new Error('the language model endpoint answered in an unexpected shape');
-    const line = parsed.data.choices[0]!.message.content.trim().split('\n')[0]!.trim().slice(0, 300);
+    const line = parsed.data.choices[0].message.content.trim().split('\n')[0].trim().slice(0, 300);
     return line === '' || /^unknown$/i.test(line) ? undefined : line;
   };
 }
