@@ -1,3 +1,4 @@
+import { silentProgress, type Progress } from './progress';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parsePointsCsv } from '../domain/anomaly/csv';
@@ -33,6 +34,7 @@ export interface DetectorEvaluation {
 export function evaluateDetector(
   datasetDir: string,
   params: DetectorParams = DEFAULT_DETECTOR_PARAMS,
+  progress: Progress = silentProgress,
 ): DetectorEvaluation {
   const windows = JSON.parse(readFileSync(join(datasetDir, 'windows.json'), 'utf8')) as Record<
     string,
@@ -59,7 +61,9 @@ export function evaluateDetector(
     });
     const corpus = file.split('/')[0] ?? file;
     byCorpus.set(corpus, [...(byCorpus.get(corpus) ?? []), score]);
+    progress.tick(1, file);
   }
+  progress.done();
   const all = [...byCorpus.values()].flat();
   const sum = (xs: SeriesScore[], f: (s: SeriesScore) => number) => xs.reduce((a, s) => a + f(s), 0);
   return {

@@ -3,6 +3,7 @@ import { evaluateIntents, parseLabelledSet, type IntentEvaluation } from '../dom
 import { join } from 'node:path';
 import { intFlag, parseFlags, UsageError } from './args';
 import { evaluateDetector, formatEvaluation } from './eval-detector';
+import { progressBar, silentProgress } from './progress';
 import { evaluatePolicy, formatPolicy } from './eval-policy';
 import { evaluateRootCause, formatRootCause } from './eval-rootcause';
 import { evaluateScalingFiles, formatScaling, scalingTotals, traceFiles } from './eval-scaling';
@@ -18,7 +19,12 @@ function detector(args: string[]): void {
   const dataset = flags.dataset ?? DATASETS;
   if (!existsSync(join(dataset, 'windows.json')))
     throw new UsageError(`--dataset ${dataset} has no windows.json`);
-  const evaluation = evaluateDetector(dataset);
+  const files = Object.keys(JSON.parse(readFileSync(join(dataset, 'windows.json'), 'utf8')) as object).length;
+  const evaluation = evaluateDetector(
+    dataset,
+    undefined,
+    flags.json ? silentProgress : progressBar('scoring the detector', files),
+  );
   print(flags.json, evaluation, formatEvaluation(evaluation));
 }
 

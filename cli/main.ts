@@ -1,3 +1,4 @@
+import { progressBar, silentProgress } from './progress';
 import { Client, Connection } from '@temporalio/client';
 import { createAwsClients } from '../activities/aws-clients';
 import { dataConverterFromConfig } from '../codec';
@@ -87,8 +88,12 @@ async function fleetCommand(sub: string | undefined, args: string[], config: Med
     const size = intFlag(flags.size, 'size', 3, 1, 50);
     const manualCount = intFlag(flags.manual, 'manual', 0, 0, size);
     const fleet = fleetFlag(flags.fleet);
-    const log = flags.json ? () => {} : (msg: string) => console.error(`  ${msg}`);
-    const summary = await createFleet(aws, { fleet, size, manualCount, imageId: flags.ami }, log);
+    // One unit for the network and launch template, one per instance.
+    const bar = flags.json ? silentProgress : progressBar(`creating fleet ${fleet}`, size + 1);
+    const summary = await createFleet(aws, { fleet, size, manualCount, imageId: flags.ami }, (msg) =>
+      bar.tick(1, msg),
+    );
+    bar.done();
     let monitor: string | undefined;
     if (!flags['no-monitor']) {
       monitor = await withTemporal(config, (client) =>

@@ -1,3 +1,4 @@
+import { progressBar, silentProgress } from './progress';
 import type { Client } from '@temporalio/client';
 import { createAwsClients } from '../activities/aws-clients';
 import { createModelStore } from '../activities/model-store';
@@ -25,7 +26,9 @@ async function retrain(client: Client, model: string, examples: number, json: bo
     workflowId: `retrain-${model}-manual-${Date.now()}`,
     args: [{ model, examples }],
   });
-  let lastProgress = '';
+  // The bar follows the training activity's heartbeats ("training 40 %"), then the later stages.
+  const bar = json ? silentProgress : progressBar(`retraining ${model}`, 100);
+  let shown = 0;
   const result = handle.result() as Promise<RetrainResult>;
   let done = false;
   void result.finally(() => (done = true)).catch(() => undefined);
@@ -33,13 +36,20 @@ async function retrain(client: Client, model: string, examples: number, json: bo
     const description = await handle.describe();
     const pending = description.raw.pendingActivities?.[0];
     const detail = pending?.heartbeatDetails?.payloads?.[0]?.data;
-    const progress =
-      `${pending?.activityType?.name ?? ''} ${detail ? Buffer.from(detail).toString() : ''}`.trim();
-    if (!json && progress && progress !== lastProgress) console.error(`  ${progress}`);
-    lastProgress = progress;
+    const progress = detail ? Buffer.from(detail).toString().replace(/^"|"$/g, '') : '';
+    const percent = Number(/training (\d+) %/.exec(progress)?.[1] ?? (pending && !progress ? 0 : shown));
+    const stage = pending?.activityType?.name === 'trainCandidate' ? Math.min(90, percent * 0.9) : shown;
+    if (stage > shown || (progress && !/^training/.test(progress))) {
+      bar.tick(
+        Math.max(0, Math.round(stage - shown)),
+        progress || (pending?.activityType?.name ?? undefined),
+      );
+      shown = Math.max(shown, Math.round(stage));
+    }
     await Promise.race([result, new Promise((r) => setTimeout(r, 300))]).catch(() => undefined);
   }
   const r = await result;
+  bar.done();
   if (json) console.log(JSON.stringify(r));
   else
     console.log(
