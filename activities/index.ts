@@ -17,6 +17,7 @@ import { createSecurityActivities } from './security';
 import { createAutonomyActivities } from './autonomy';
 import { createScalingActivities } from './scaling';
 import { createTroubleshootActivities } from './troubleshoot';
+import { createNetworkBlockActivities } from './network-block';
 
 export * from './aws-clients';
 export type { RemediationInput, RemediationResult } from './ec2-remediation';
@@ -65,6 +66,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createAutonomyActivities(deps.temporal, deps.config.autonomy),
     ...createScalingActivities(deps.aws.autoscaling, deps.aws.cloudwatch),
     ...createTroubleshootActivities(deps.aws.ec2, deps.aws.cloudwatch, deps.temporal),
+    ...createNetworkBlockActivities(deps.aws.ec2),
     ...createLearningActivities(createModelStore(deps.aws.s3, deps.config.modelBucket), activityHeartbeat),
   };
 }

@@ -9,6 +9,8 @@ export interface IncidentPolicy {
   verifyIntervalSeconds: number;
   temporalUiUrl: string;
   namespace: string;
+  /** The web console, where a person approves; absent in histories recorded before it existed. */
+  consoleUrl?: string;
   /** Absent in histories recorded before the circuit breaker existed. */
   circuitBreakerThreshold?: number;
   circuitBreakerWindowMinutes?: number;
@@ -35,6 +37,7 @@ export function createPolicyActivities(config: MedicConfig) {
       verifyIntervalSeconds: config.verifyIntervalSeconds,
       temporalUiUrl: config.temporalUiUrl,
       namespace: config.temporalNamespace,
+      consoleUrl: config.consoleUrl,
       circuitBreakerThreshold: config.circuitBreakerThreshold,
       circuitBreakerWindowMinutes: config.circuitBreakerWindowMinutes,
       leaseWait: config.leaseWait,

@@ -7,6 +7,12 @@ import type { CapacityChange } from '../domain/scaling/requested';
 import type { TroubleshootReport } from '../domain/troubleshoot';
 import { capacityRequestWorkflow, type CapacityRequestResult } from '../workflows/capacity-request';
 import { troubleshootWorkflow } from '../workflows/troubleshoot';
+import {
+  blockSourceWorkflow,
+  blockSourceWorkflowId,
+  blockStateQuery,
+  type BlockState,
+} from '../workflows/block-source';
 
 /** What chat can start beyond incidents and tasks: each is a workflow, so it shows in the Web UI. */
 export interface ChatActions {
@@ -21,6 +27,13 @@ export interface ChatActions {
     by: string,
     reason: string,
   ): Promise<CapacityRequestResult & { workflowId: string }>;
+  /** Denies a source at the managed subnets' network ACLs for `duration`; blocking again finds the same block. */
+  block(
+    cidr: string,
+    duration: string,
+    by: string,
+    reason: string,
+  ): Promise<BlockState & { workflowId: string }>;
   /** Auto Scaling group names, for "scale up my resources" without a group. */
   groups(): Promise<string[]>;
   /** An instance id from a Name tag (web-1), or undefined. */
@@ -55,6 +68,23 @@ export function temporalChatActions(
         args: [{ group, change, requestedBy: by, reason }],
       });
       return { ...result, workflowId };
+    },
+    async block(cidr, duration, by, reason) {
+      const workflowId = blockSourceWorkflowId(cidr);
+      const handle = await temporal.workflow.start(blockSourceWorkflow, {
+        taskQueue: TASK_QUEUES.security,
+        workflowId,
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        args: [{ cidr, duration, requestedBy: by, reason }],
+      });
+      // The block holds for its duration; the answer waits only until the deny is in place.
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const state = await handle.query(blockStateQuery).catch(() => undefined);
+        if (state && state.status !== 'blocking') return { ...state, workflowId };
+        if (Date.now() > deadline) throw new Error(`${workflowId} did not report within 60 s`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
     },
     async groups() {
       const out = await autoscaling.send(new DescribeAutoScalingGroupsCommand({ MaxRecords: 100 }));

@@ -4,6 +4,7 @@ import { can, type Permission, type Principal } from '../domain/rbac';
 import { ApiError } from './errors';
 import type { IncidentService, IncidentSummary } from './incident-service';
 import type { ChatActions } from './chat-actions';
+import { blockableSource } from '../domain/network-block';
 import type { TaskService } from './task-service';
 
 export interface ChatAnswer extends ParsedIntent {
@@ -53,6 +54,9 @@ const INTENT_PERMISSION: Record<Intent, Permission> = {
 const HELP =
   'Try: "what is open right now?", "show incident-…", "approve incident-…", "why was i-0abc… rebooted?", ' +
   '"troubleshoot the upload issue", "scale web-asg to 6", "restart i-0abc…", "block 203.0.113.7".';
+
+/** How long a block asked for in chat holds before its workflow lifts it. */
+const BLOCK_DURATION = '1h';
 
 const resourceOf = (e: Entities) => e.instanceId ?? e.resource ?? e.group ?? e.ip;
 
@@ -222,10 +226,23 @@ export async function answerChat(
         },
       );
     }
-    case 'block_ip':
-      return answer(
-        `I understood: block ${e.ip}. The security agent's network-ACL action is not built yet, so nothing was changed.`,
+    case 'block_ip': {
+      if (!services.actions) return answer('Blocking is not available on this API.');
+      const source = blockableSource(e.ip!);
+      if ('refused' in source) return answer(`Not blocked: ${source.refused}.`);
+      const block = await services.actions.block(
+        source.cidr,
+        BLOCK_DURATION,
+        principal.name,
+        `requested by ${principal.name} via chat`,
       );
+      return answer(
+        block.status === 'blocked'
+          ? `Blocked ${source.cidr} on ${block.acls.length} network ACL(s) until ${block.until}; the block lifts itself then (or signal liftBlock to ${block.workflowId}).`
+          : `${source.cidr}: ${block.detail}`,
+        { executed: block.status === 'blocked', workflowId: block.workflowId },
+      );
+    }
     case 'run_task': {
       if (!services.tasks) return answer('Custom tasks are not available on this API.');
       const task = await services.tasks.get(e.task!);

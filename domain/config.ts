@@ -15,6 +15,8 @@ export interface MedicConfig {
   temporalAddress: string;
   temporalNamespace: string;
   temporalUiUrl: string;
+  /** Where people open the web console; decision requests link to the incident there. */
+  consoleUrl: string;
   awsRegion: string;
   /** Empty means real AWS with the default credential chain. */
   awsEndpoint?: string;
@@ -210,6 +212,10 @@ export function loadConfig(env: Record<string, string | undefined>): MedicConfig
     temporalAddress: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
     temporalNamespace: env.TEMPORAL_NAMESPACE ?? 'default',
     temporalUiUrl: env.MEDIC_TEMPORAL_UI_URL ?? 'http://127.0.0.1:8233',
+    consoleUrl: (env.MEDIC_CONSOLE_URL || `http://127.0.0.1:${env.MEDIC_API_PORT || '8080'}`).replace(
+      /\/$/,
+      '',
+    ),
     awsRegion: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
     awsEndpoint: env.AWS_ENDPOINT_URL || undefined,
     apiHost: env.MEDIC_API_HOST ?? '127.0.0.1',

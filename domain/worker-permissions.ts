@@ -5,11 +5,19 @@
  */
 export const WORKER_ACTIONS = {
   /** Read-only; EC2 describe calls cannot be scoped to resources. */
-  ec2Read: ['ec2:DescribeInstanceStatus', 'ec2:DescribeInstances', 'ec2:DescribeSecurityGroups'],
+  ec2Read: [
+    'ec2:DescribeInstanceStatus',
+    'ec2:DescribeInstances',
+    'ec2:DescribeNetworkAcls',
+    'ec2:DescribeSecurityGroups',
+    'ec2:DescribeSubnets',
+  ],
   /** Mutating; allowed only on resources tagged with the fleet. */
   ec2Write: [
     'ec2:AuthorizeSecurityGroupIngress',
+    'ec2:CreateNetworkAclEntry',
     'ec2:CreateTags',
+    'ec2:DeleteNetworkAclEntry',
     'ec2:DeleteTags',
     'ec2:RebootInstances',
     'ec2:RevokeSecurityGroupIngress',
@@ -18,7 +26,7 @@ export const WORKER_ACTIONS = {
     'ec2:StopInstances',
     'ec2:TerminateInstances',
   ],
-  cloudwatch: ['cloudwatch:GetMetricData'],
+  cloudwatch: ['cloudwatch:DescribeAlarms', 'cloudwatch:GetMetricData'],
   /** The scaling agent; SetDesiredCapacity only on fleet-tagged groups. */
   autoscalingRead: ['autoscaling:DescribeAutoScalingGroups'],
   autoscalingWrite: ['autoscaling:SetDesiredCapacity'],

@@ -93,6 +93,23 @@ export class HealableService extends pulumi.ComponentResource {
           );
         return subnet;
       });
+    // The VPC's network ACL, tagged with the fleet so the worker may add and remove its deny entries
+    // for blocked sources (rule numbers 1-99). Pulumi keeps the allow rules but not the entries the
+    // security agent adds while a block lasts, hence ignoreChanges.
+    new aws.ec2.DefaultNetworkAcl(
+      resourceName('nacl'),
+      {
+        defaultNetworkAclId: vpc.defaultNetworkAclId,
+        ingress: [
+          { ruleNo: 100, action: 'allow', protocol: '-1', cidrBlock: '0.0.0.0/0', fromPort: 0, toPort: 0 },
+        ],
+        egress: [
+          { ruleNo: 100, action: 'allow', protocol: '-1', cidrBlock: '0.0.0.0/0', fromPort: 0, toPort: 0 },
+        ],
+        tags: tags('nacl'),
+      },
+      { ...parent, ignoreChanges: ['ingress', 'subnetIds'] },
+    );
     const publicSubnets = subnets('public', FLEET_TOPOLOGY.publicSubnetCidrs);
     const privateSubnets = subnets('private', FLEET_TOPOLOGY.privateSubnetCidrs);
 

@@ -331,7 +331,10 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
         severity: state.severity,
         headline: `${state.incidentId} needs a decision${needs}`,
         body: `${state.summary}\nProposed: ${state.plan.map((s) => s.action).join(', then ')}.\nApprove, decline or take it over by hand within ${chain?.levels[0]?.after ?? approvalTimeout}.`,
-        link: incidentLink,
+        // Where the person can approve: the console when it is known, else the Web UI.
+        link: policy.consoleUrl
+          ? `${policy.consoleUrl}/#/incidents/${encodeURIComponent(info.workflowId)}`
+          : incidentLink,
         ...(chain ? { to: chain.levels[0]?.notify } : {}),
       };
       if (backgroundNotify) {

@@ -8,3 +8,4 @@ export { scalingAgentWorkflow } from './scaling-agent';
 export { customTaskWorkflow } from './custom-task';
 export { troubleshootWorkflow } from './troubleshoot';
 export { capacityRequestWorkflow } from './capacity-request';
+export { blockSourceWorkflow } from './block-source';

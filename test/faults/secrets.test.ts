@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createChaos } from '../../activities/chaos';
 import { createFleet } from '../../activities/fleet';
-import { awsEndpoint, destroyAws, testAws } from '../support/env';
+import { awsEndpoint, destroyAws, eventually, testAws } from '../support/env';
 import { freePort } from '../support/ports';
 import { kill, outputOf, startNodeProcess, startTemporalDevServer } from '../support/processes';
 
@@ -112,11 +112,19 @@ describe('no secret in logs or API responses', () => {
     await call('GET', '/metrics');
     await call('GET', '/healthz');
     await call('GET', '/api/v1/nope');
-    const timeline = JSON.parse((await call('GET', `/api/v1/incidents/${ids[0]}`)).text) as {
-      timeline: { message: string }[];
-    };
-    // The failing webhook was really used, and reported without its URL.
-    expect(timeline.timeline.some((t) => t.message.includes('webhook answered 500'))).toBe(true);
+    // The failing webhook was really used, and reported without its URL: the report line comes once
+    // the notifier has given up on its retries.
+    const timeline = await eventually(
+      async () => {
+        const view = JSON.parse((await call('GET', `/api/v1/incidents/${ids[0]}`)).text) as {
+          timeline: { message: string }[];
+        };
+        return view.timeline.some((t) => t.message.includes('webhook answered 500')) ? view : undefined;
+      },
+      30_000,
+      'the failed notification on the timeline',
+    );
+    expect(timeline.timeline.some((t) => t.message.includes('(after 3 attempts)'))).toBe(true);
 
     const haystack = [...seen, ...processes.slice(1).map(outputOf)].join('\n');
     expect(haystack.length).toBeGreaterThan(1000);

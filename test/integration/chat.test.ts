@@ -10,7 +10,9 @@ import {
   CreateAutoScalingGroupCommand,
   DescribeAutoScalingGroupsCommand,
 } from '@aws-sdk/client-auto-scaling';
-import { CreateTagsCommand } from '@aws-sdk/client-ec2';
+import { CreateTagsCommand, DescribeNetworkAclsCommand } from '@aws-sdk/client-ec2';
+import { blockSourceWorkflow, liftBlockSignal, type BlockState } from '../../workflows/block-source';
+import { TASK_QUEUES } from '../../domain/config';
 import { temporalChatActions } from '../../api/chat-actions';
 import { llmRephraser } from '../../api/llm-rephraser';
 import { startReceiver } from '../support/receiver';
@@ -247,4 +249,65 @@ describe('the optional language-model adapter', () => {
       model.close();
     }
   });
+});
+
+describe('block a source address', () => {
+  const denies = async (cidr: string) => {
+    const acls = await h.aws.ec2.send(new DescribeNetworkAclsCommand({}));
+    return (acls.NetworkAcls ?? []).flatMap((a) =>
+      (a.Entries ?? []).filter((e) => e.CidrBlock === cidr && e.RuleAction === 'deny' && !e.Egress),
+    );
+  };
+
+  test('an operator blocks a public address on the managed subnets; again is the same block; lifting removes it', async () => {
+    await h.newInstance('auto'); // at least one managed subnet
+    expect((await chat(viewer, 'block 203.0.113.7')).status).toBe(403);
+    const blocked = await chat(operator, 'block 203.0.113.7');
+    expect(blocked.body).toMatchObject({
+      intent: 'block_ip',
+      executed: true,
+      workflowId: 'block-203.0.113.7-32',
+    });
+    expect(blocked.body.reply).toMatch(/^Blocked 203\.0\.113\.7\/32 on \d+ network ACL\(s\) until /);
+    const entries = await denies('203.0.113.7/32');
+    expect(entries.length).toBeGreaterThan(0);
+    expect(entries.every((e) => (e.RuleNumber ?? 0) >= 1 && (e.RuleNumber ?? 0) <= 99)).toBe(true);
+
+    const again = await chat(operator, 'block 203.0.113.7');
+    expect(again.body.workflowId).toBe(blocked.body.workflowId);
+    expect((await denies('203.0.113.7/32')).length).toBe(entries.length);
+
+    const handle = h.env.client.workflow.getHandle(blocked.body.workflowId!);
+    await handle.signal(liftBlockSignal);
+    const final = (await handle.result()) as BlockState;
+    expect(final.status).toBe('lifted');
+    expect(final.detail).toMatch(/^Lifted on request/);
+    expect(await denies('203.0.113.7/32')).toEqual([]);
+  }, 90_000);
+
+  test('private, loopback and malformed addresses are never blocked', async () => {
+    expect((await chat(operator, 'block 10.0.0.5')).body.reply).toBe(
+      'Not blocked: 10.0.0.5 is in 10.0.0.0/8, a range cloud-medic never blocks.',
+    );
+    expect((await chat(operator, 'block traffic from 127.0.0.1')).body.executed).toBe(false);
+    expect(await denies('10.0.0.5/32')).toEqual([]);
+  });
+
+  test('the block lifts itself when its time is up', async () => {
+    await h.newInstance('auto');
+    const handle = await h.env.client.workflow.start(blockSourceWorkflow, {
+      taskQueue: TASK_QUEUES.security,
+      workflowId: `block-expiry-${process.pid}`,
+      args: [{ cidr: '198.51.100.9/32', duration: '3s', requestedBy: 'test', reason: 'flood' }],
+    });
+    await eventually(
+      async () => ((await denies('198.51.100.9/32')).length > 0 ? true : undefined),
+      20_000,
+      'the deny',
+    );
+    const final = await handle.result();
+    expect(final.status).toBe('lifted');
+    expect(final.detail).toMatch(/^Expired/);
+    expect(await denies('198.51.100.9/32')).toEqual([]);
+  }, 60_000);
 });

@@ -153,6 +153,21 @@ describe('web console', () => {
     await expectText(page, '[data-testid=chat-log] .reply', 'intent list_open');
     await shot(page, 'chat');
     await page.close();
+
+    // Speech: the browser's recognition (a stand-in here: headless Chromium has no speech service)
+    // hands its transcript to the same chat request.
+    const voice = await browser.newPage();
+    await voice.addInitScript(`window.SpeechRecognition = class {
+      start() { setTimeout(() => { this.onresult({ results: [[{ transcript: 'what is open right now?' }]] }); this.onend(); }, 50); }
+    };`);
+    await voice.goto(`${local.api}/`);
+    await voice.fill('input[name=token]', local.token);
+    await voice.click('button[type=submit]');
+    await voice.click('.chat-toggle');
+    await voice.click('button[aria-label=Speak]');
+    await expectText(voice, '[data-testid=chat-log] .said', 'what is open right now?');
+    await expectText(voice, '[data-testid=chat-log] .reply', 'intent list_open');
+    await voice.close();
     expect(pageErrors).toEqual([]);
   });
 });

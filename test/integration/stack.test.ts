@@ -317,7 +317,12 @@ describe('the local stack end to end', () => {
     };
     expect(doc.openapi).toBe('3.1.0');
     const create = doc.paths['/incidents']?.post?.requestBody?.content['application/json'].schema;
-    expect(create?.properties.kind?.enum).toEqual(['instance-stopped', 'status-check-failed', 'cpu-high']);
+    expect(create?.properties.kind?.enum).toEqual([
+      'instance-stopped',
+      'status-check-failed',
+      'cpu-high',
+      'restart-requested',
+    ]);
     const decision =
       doc.paths['/incidents/{id}/decision']?.post?.requestBody?.content['application/json'].schema;
     expect(decision?.properties.decision?.enum).toEqual(['approve', 'decline', 'manual']);

@@ -40,6 +40,8 @@ export interface ChatAnswer {
   incidentId?: string;
   suggestion?: string;
   clarify?: string;
+  understoodAs?: string;
+  workflowId?: string;
 }
 
 export const TERMINAL = ['resolved', 'failed', 'declined', 'escalated', 'manual', 'dry_run'];

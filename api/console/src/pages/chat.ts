@@ -21,6 +21,10 @@ function recognitionConstructor(): RecognitionConstructor | undefined {
   return w.SpeechRecognition ?? w.webkitSpeechRecognition;
 }
 
+/** One string, not template text: htm drops whitespace between lines, which would glue words together. */
+const describeIntent = (a: ChatAnswer) =>
+  `intent ${a.intent}${Object.keys(a.entities).length ? ` · ${JSON.stringify(a.entities)}` : ''}${a.understoodAs ? ` · understood as "${a.understoodAs}"` : ''}`;
+
 interface Exchange {
   said: string;
   answer?: ChatAnswer;
@@ -77,10 +81,7 @@ export function ChatPanel() {
                 ${x.answer.reply}
                 ${x.answer.incidentId && html` <a href=${`#/incidents/${encodeURIComponent(x.answer.incidentId)}`}>open</a>`}
                 ${x.answer.suggestion && html`<div class="sub"><code>${x.answer.suggestion}</code></div>`}
-                <div class="sub">
-                  intent
-                  ${x.answer.intent}${Object.keys(x.answer.entities).length ? ` · ${JSON.stringify(x.answer.entities)}` : ''}
-                </div>
+                <div class="sub">${describeIntent(x.answer)}</div>
               </div>`
             }
             ${x.error && html`<div class="error">${x.error}</div>`}
