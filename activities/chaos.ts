@@ -17,7 +17,7 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
 
   async function publish(
     instanceId: string,
-    metric: 'StatusCheckFailed' | 'CPUUtilization',
+    metric: 'StatusCheckFailed' | 'CPUUtilization' | 'NetworkIn' | 'NetworkOut',
     values: number[],
     at = new Date(),
   ): Promise<void> {
@@ -33,7 +33,7 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
           // sustained fault rather than one sample.
           Timestamp: new Date(now - (values.length - 1 - i) * 10_000),
           Value: value,
-          Unit: metric === 'CPUUtilization' ? 'Percent' : 'Count',
+          Unit: metric === 'CPUUtilization' ? 'Percent' : metric.startsWith('Network') ? 'Bytes' : 'Count',
         })),
       }),
     );
@@ -43,6 +43,13 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
   const statusCheckFailed = (instanceId: string, at?: Date) =>
     publish(instanceId, 'StatusCheckFailed', [1, 1, 1], at);
   const cpuSpike = (instanceId: string) => publish(instanceId, 'CPUUtilization', [96, 98, 99]);
+  /** An instance nobody uses: near-zero CPU and a trickle of traffic for the last `seconds`. */
+  const idle = async (instanceId: string, seconds = 120) => {
+    const points = Math.ceil(seconds / 10) + 1;
+    await publish(instanceId, 'CPUUtilization', Array.from({ length: points }, (_, i) => 0.4 + (i % 3) * 0.2));
+    await publish(instanceId, 'NetworkIn', Array.from({ length: points }, () => 120));
+    await publish(instanceId, 'NetworkOut', Array.from({ length: points }, () => 80));
+  };
 
   /** Opens a port of the fleet's security group to the whole internet (the security agent's fault). */
   async function openPortToWorld(fleet: string, port = 22): Promise<string> {
@@ -67,5 +74,5 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
     return groupId;
   }
 
-  return { stopInstance, statusCheckFailed, cpuSpike, openPortToWorld };
+  return { stopInstance, statusCheckFailed, cpuSpike, idle, openPortToWorld };
 }

@@ -102,6 +102,11 @@ export function createDiagnosisActivities(
     const instance = await findInstance(ec2, input.instanceId);
     if (!instance) return { healthy: false, detail: `${input.instanceId} no longer exists` };
     const state = stateOf(instance);
+    // An idle instance is healed when it is stopped: the goal is the saving, not uptime.
+    if (input.kind === 'instance-idle')
+      return state === 'stopped'
+        ? { healthy: true, detail: `${input.instanceId} is stopped; its compute cost has ended` }
+        : { healthy: false, detail: `${input.instanceId} is ${state}` };
     if (state !== 'running') return { healthy: false, detail: `${input.instanceId} is ${state}` };
     const checks = await statusChecks(ec2, input.instanceId);
     if (checks.system === 'impaired' || checks.instance === 'impaired') {

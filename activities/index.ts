@@ -18,6 +18,7 @@ import { createAutonomyActivities } from './autonomy';
 import { createScalingActivities } from './scaling';
 import { createTroubleshootActivities } from './troubleshoot';
 import { createNetworkBlockActivities } from './network-block';
+import { createCostActivities } from './cost';
 
 export * from './aws-clients';
 export type { RemediationInput, RemediationResult } from './ec2-remediation';
@@ -67,6 +68,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createScalingActivities(deps.aws.autoscaling, deps.aws.cloudwatch),
     ...createTroubleshootActivities(deps.aws.ec2, deps.aws.cloudwatch, deps.temporal),
     ...createNetworkBlockActivities(deps.aws.ec2),
+    ...createCostActivities(deps.aws.ec2, deps.aws.cloudwatch),
     ...createLearningActivities(createModelStore(deps.aws.s3, deps.config.modelBucket), activityHeartbeat),
   };
 }

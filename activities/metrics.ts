@@ -5,14 +5,19 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import type { MetricPoint } from '../domain/detection';
 
-export type Ec2Metric = 'StatusCheckFailed' | 'CPUUtilization';
+export type Ec2Metric = 'StatusCheckFailed' | 'CPUUtilization' | 'NetworkIn' | 'NetworkOut';
 
 export interface MetricRequest {
   instanceId: string;
   metric: Ec2Metric;
 }
 
-const STAT: Record<Ec2Metric, string> = { StatusCheckFailed: 'Maximum', CPUUtilization: 'Average' };
+const STAT: Record<Ec2Metric, string> = {
+  StatusCheckFailed: 'Maximum',
+  CPUUtilization: 'Average',
+  NetworkIn: 'Sum',
+  NetworkOut: 'Sum',
+};
 
 /**
  * Reads EC2 metrics for many instances in as few GetMetricData calls as the API allows (500

@@ -59,6 +59,7 @@ export function dashboardStats(deps: StatsDeps, cacheMs = 10_000) {
         // The incident closed when its report was written; the workflow may close later, after the flap cool-down.
         closedAt: detail?.closedAt ?? s.closedAt,
         steps: detail?.report?.resolutionProcess,
+        instanceType: detail?.diagnosis?.instanceType,
       };
     });
     const [ratings, budget] = await Promise.all([

@@ -1,4 +1,7 @@
 import { progressBar, silentProgress } from './progress';
+import { costAgentWorkflowId } from '../workflows/cost-agent';
+import { stopMonitoringSignal } from '../workflows/messages';
+import { parseDuration } from '../domain/duration';
 import { Client, Connection } from '@temporalio/client';
 import { createAwsClients } from '../activities/aws-clients';
 import { dataConverterFromConfig } from '../codec';
@@ -26,6 +29,9 @@ const USAGE = `usage: medic <command>
   chaos stop-instance --instance ID
   chaos status-check-failed --instance ID
   chaos cpu-spike --instance ID
+  chaos idle --instance ID                           (near-zero CPU and traffic: the cost agent's case)
+  cost watch [--fleet NAME] [--window 24h] [--interval 300] [--mode manual|auto]
+  cost stop [--fleet NAME]
   chaos open-port [--fleet NAME] [--port 22]        (a sensitive port open to 0.0.0.0/0: the security agent's fault)
   monitor start [--fleet NAME] [--interval SECONDS]
   monitor stop [--fleet NAME]
@@ -129,6 +135,7 @@ async function chaosCommand(sub: string | undefined, args: string[], config: Med
     'stop-instance': chaos.stopInstance,
     'status-check-failed': chaos.statusCheckFailed,
     'cpu-spike': chaos.cpuSpike,
+    idle: (id) => chaos.idle(id),
   };
   if (sub === 'open-port') {
     const flags = parseFlags(args, { fleet: { type: 'string' }, port: { type: 'string' } });
@@ -207,6 +214,46 @@ async function scaleCommand(sub: string | undefined, args: string[], config: Med
   );
 }
 
+async function costCommand(sub: string | undefined, args: string[], config: MedicConfig): Promise<void> {
+  const flags = parseFlags(args, {
+    fleet: { type: 'string' },
+    window: { type: 'string' },
+    interval: { type: 'string' },
+    mode: { type: 'string' },
+  });
+  const fleet = fleetFlag(flags.fleet);
+  const workflowId = costAgentWorkflowId(fleet);
+  if (sub === 'stop') {
+    await withTemporal(config, (client) => client.workflow.getHandle(workflowId).signal(stopMonitoringSignal));
+    console.log(`stopping the cost agent of fleet ${fleet}`);
+    return;
+  }
+  if (sub !== 'watch') throw new UsageError(`unknown cost command "${sub ?? ''}"; one of watch, stop`);
+  const windowMs = parseDuration(flags.window ?? '24h');
+  if (windowMs === undefined || windowMs < 60_000)
+    throw new UsageError(`--window must be a duration of a minute or more (90s, 6h, 24h), got "${flags.window}"`);
+  const mode = flags.mode ?? 'manual';
+  if (mode !== 'manual' && mode !== 'auto') throw new UsageError(`--mode must be manual or auto, got "${mode}"`);
+  const intervalSeconds = intFlag(flags.interval, 'interval', 300, 5, 86_400);
+  await withTemporal(config, (client) =>
+    client.workflow.start('costAgentWorkflow', {
+      workflowId,
+      taskQueue: TASK_QUEUES.cost,
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      args: [
+        {
+          fleet,
+          intervalSeconds,
+          windowSeconds: windowMs / 1000,
+          periodSeconds: config.metricPeriodSeconds,
+          mode,
+        },
+      ],
+    }),
+  );
+  console.log(`cost agent ${workflowId}: proposes stopping instances idle for ${flags.window ?? '24h'} (${mode.toUpperCase()})`);
+}
+
 async function detectCommand(args: string[]): Promise<void> {
   const flags = parseFlags(args, { input: { type: 'string' }, output: { type: 'string' } });
   const results = detectPath(requireFlag(flags.input, 'input'), requireFlag(flags.output, 'output'));
@@ -228,6 +275,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (command === 'chat') await chatCommand(sub ? [sub, ...rest] : rest, config);
     else if (command === 'detect') await detectCommand(argv.slice(1));
     else if (command === 'scale') await scaleCommand(sub, rest, config);
+    else if (command === 'cost') await costCommand(sub, rest, config);
     else if (command === 'eval') evalCommand(sub, rest);
     else if (command === 'model') await modelCommand(sub, rest, config, (fn) => withTemporal(config, fn));
     else if (command === 'schedule') await scheduleCommand(sub, rest, (fn) => withTemporal(config, fn));

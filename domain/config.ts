@@ -94,6 +94,7 @@ export const TASK_QUEUES = {
   learning: 'medic-learning',
   security: 'medic-security',
   scaling: 'medic-scaling',
+  cost: 'medic-cost',
 } as const;
 
 export class ConfigError extends Error {}

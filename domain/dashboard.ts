@@ -1,4 +1,5 @@
 import { AGENTS, agentOf } from './agents';
+import { monthlySaving } from './cost';
 import { OPEN_STATUSES, SEVERITIES, type StepRecord } from './incident';
 
 /** What the console's dashboard needs to know of one incident. */
@@ -10,6 +11,8 @@ export interface IncidentFacts {
   openedAt: string;
   closedAt?: string;
   steps?: StepRecord[];
+  /** For the cost agent's incidents: what the stopped instance was, to price the saving. */
+  instanceType?: string;
 }
 
 export interface AgentFigures {
@@ -44,8 +47,10 @@ export interface DashboardFigures {
   /** One bucket per hour of the window, oldest first: remediation steps started in that hour. */
   actionsPerHour: { hour: string; actions: number }[];
   budget?: BudgetFigures;
-  /** Savings need the cost agent, which is not deployed yet: null says so rather than a made-up 0. */
-  costSavedPerMonth: number | null;
+  /** USD a month saved by instances the cost agent stopped in the window (on-demand prices). */
+  costSavedPerMonth: number;
+  /** Stopped by the cost agent whose type has no price on file: counted, not priced. */
+  costUnpriced: number;
 }
 
 const HOUR_MS = 3_600_000;
@@ -66,6 +71,8 @@ export function dashboardFigures(
   const openByStatus = Object.fromEntries(OPEN_STATUSES.map((s) => [s, 0]));
   const outcomes: Record<string, number> = {};
   let closed = 0;
+  let costSaved = 0;
+  let costUnpriced = 0;
   let autoResolved = 0;
   const resolveTimes: number[] = [];
   const firstHour = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS - (windowHours - 1) * HOUR_MS;
@@ -88,6 +95,11 @@ export function dashboardFigures(
     } else if (incident.status) {
       closed += 1;
       outcomes[incident.status] = (outcomes[incident.status] ?? 0) + 1;
+      if (incident.status === 'resolved' && incident.kind === 'instance-idle') {
+        const saving = monthlySaving(incident.instanceType);
+        if (saving === undefined) costUnpriced += 1;
+        else costSaved += saving;
+      }
       if (incident.status === 'resolved') {
         if (incident.mode === 'auto') autoResolved += 1;
         const ended = incident.closedAt ?? incident.steps?.at(-1)?.finishedAt;
@@ -124,6 +136,7 @@ export function dashboardFigures(
     agents: [...agents.values()],
     actionsPerHour,
     ...(budget ? { budget } : {}),
-    costSavedPerMonth: null,
+    costSavedPerMonth: Math.round(costSaved * 100) / 100,
+    costUnpriced,
   };
 }

@@ -7,6 +7,8 @@ export const INCIDENT_KINDS = [
   'status-check-failed',
   'cpu-high',
   'restart-requested',
+  /** The cost agent's: running, with CPU and network below thresholds for the whole window. */
+  'instance-idle',
 ] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
@@ -72,6 +74,7 @@ export const INSTANCE_ACTIONS = [
   'reboot-instance',
   'stop-start-instance',
   'replace-instance',
+  'stop-instance',
 ] as const;
 export type InstanceAction = (typeof INSTANCE_ACTIONS)[number];
 /** The security agent's actions; `restore-ingress-rule` is the compensation of the revoke. */
@@ -207,6 +210,7 @@ const DEFAULT_SEVERITY: Record<IncidentKind, Severity> = {
   'instance-stopped': 'high',
   'cpu-high': 'medium',
   'restart-requested': 'low',
+  'instance-idle': 'low',
 };
 
 export function defaultSeverity(kind: IncidentKind): Severity {

@@ -18,6 +18,11 @@ const REQUESTED_START: RemediationStep = {
   action: 'start-instance',
   reason: 'A person asked for a restart of an instance that is stopped; starting it is that restart.',
 };
+const STOP_IDLE: RemediationStep = {
+  action: 'stop-instance',
+  reason:
+    'Idle for the whole window (CPU and network below the thresholds): stopping it ends its compute cost and keeps its disks, so it can be started again.',
+};
 const STOP_START: RemediationStep = {
   action: 'stop-start-instance',
   reason:
@@ -48,6 +53,9 @@ export function planRemediation(kind: IncidentKind, diagnosis: Diagnosis): Remed
     case 'cpu-high':
       if (diagnosis.state === 'stopped' || diagnosis.state === 'stopping') return [START, REPLACE];
       return [REBOOT, REPLACE];
+    case 'instance-idle':
+      // Only a running instance costs compute; anything else has nothing to save.
+      return diagnosis.state === 'running' ? [STOP_IDLE] : [];
     case 'restart-requested':
       // Asked for, not detected: never escalate to replacing the instance on a person's whim.
       if (diagnosis.state === 'stopped' || diagnosis.state === 'stopping') return [REQUESTED_START];

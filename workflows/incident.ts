@@ -65,6 +65,7 @@ const ACTIONS: Record<
   'reboot-instance': (i) => remediation.rebootInstance(i),
   'stop-start-instance': (i) => remediation.stopStartInstance(i),
   'replace-instance': (i) => remediation.replaceInstance(i),
+  'stop-instance': (i) => remediation.stopInstance(i),
 };
 
 /** The instance planner only plans instance actions; anything else is a bug, not something to retry. */

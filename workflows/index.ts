@@ -9,3 +9,4 @@ export { customTaskWorkflow } from './custom-task';
 export { troubleshootWorkflow } from './troubleshoot';
 export { capacityRequestWorkflow } from './capacity-request';
 export { blockSourceWorkflow } from './block-source';
+export { costAgentWorkflow } from './cost-agent';

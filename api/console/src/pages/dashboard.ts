@@ -62,8 +62,8 @@ export function DashboardPage() {
       />
       <${Tile}
         label="Cost saved"
-        value=${figures.costSavedPerMonth === null ? '–' : `$${figures.costSavedPerMonth}`}
-        note="needs the cost agent (not deployed yet)"
+        value=${`$${figures.costSavedPerMonth.toFixed(2)}`}
+        note=${`a month, by idle instances the cost agent stopped${figures.costUnpriced ? ` (+${figures.costUnpriced} unpriced)` : ''}`}
       />
     </div>
     <div class="grid">

@@ -20,7 +20,7 @@ const FILTERS = {
   ],
   severity: ['', 'critical', 'high', 'medium', 'low'],
   mode: ['', 'auto', 'manual'],
-  agent: ['', 'self-healing', 'security'],
+  agent: ['', 'self-healing', 'security', 'cost'],
 } as const;
 type Filter = Record<keyof typeof FILTERS | 'resourceId', string>;
 
