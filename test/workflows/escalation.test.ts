@@ -8,6 +8,8 @@ import { startHarness, type MedicHarness } from '../support/harness';
 
 /** Notifications as the chat webhook received them, in order. */
 const received: string[] = [];
+/** The whole Slack-compatible bodies, for the links in their blocks. */
+const bodies: string[] = [];
 let receiver: Server;
 let h: MedicHarness;
 let chaos: ReturnType<typeof createChaos>;
@@ -18,6 +20,7 @@ beforeAll(async () => {
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
       received.push((JSON.parse(body) as { text: string }).text);
+      bodies.push(body);
       res.writeHead(200).end('ok');
     });
   });
@@ -49,6 +52,11 @@ describe('escalation chains per severity', () => {
     const messages = about(handle.workflowId);
     expect(messages[0]).toMatch(/^@oncall \[HIGH\] .* needs a decision/);
     expect(messages[1]).toMatch(/^@lead \[HIGH\] .* still needs a decision/);
+    // The request for a decision links to where the person decides: the incident in the console.
+    const ask = bodies.find((b) => b.includes(handle.workflowId) && b.includes('needs a decision'));
+    expect(ask).toContain(
+      `http://127.0.0.1:8080/#/incidents/${encodeURIComponent(handle.workflowId)}|Open incident`,
+    );
     expect((await h.instance(instanceId))?.State?.Name).toBe('stopped');
   });
 
