@@ -46,9 +46,21 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
   /** An instance nobody uses: near-zero CPU and a trickle of traffic for the last `seconds`. */
   const idle = async (instanceId: string, seconds = 120) => {
     const points = Math.ceil(seconds / 10) + 1;
-    await publish(instanceId, 'CPUUtilization', Array.from({ length: points }, (_, i) => 0.4 + (i % 3) * 0.2));
-    await publish(instanceId, 'NetworkIn', Array.from({ length: points }, () => 120));
-    await publish(instanceId, 'NetworkOut', Array.from({ length: points }, () => 80));
+    await publish(
+      instanceId,
+      'CPUUtilization',
+      Array.from({ length: points }, (_, i) => 0.4 + (i % 3) * 0.2),
+    );
+    await publish(
+      instanceId,
+      'NetworkIn',
+      Array.from({ length: points }, () => 120),
+    );
+    await publish(
+      instanceId,
+      'NetworkOut',
+      Array.from({ length: points }, () => 80),
+    );
   };
 
   /** Opens a port of the fleet's security group to the whole internet (the security agent's fault). */

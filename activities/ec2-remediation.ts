@@ -277,14 +277,16 @@ export function createEc2Remediations(ec2: EC2Client, heartbeat: () => Heartbeat
   async function stopInstance(input: RemediationInput): Promise<RemediationResult> {
     const instance = await requireInstance(ec2, input.instanceId);
     refuseTerminated(instance, 'stop');
-    if (stateOf(instance) === 'stopped') return { instanceId: input.instanceId, detail: 'already stopped; nothing to do' };
+    if (stateOf(instance) === 'stopped')
+      return { instanceId: input.instanceId, detail: 'already stopped; nothing to do' };
     if (input.dryRun)
       return confirmPermitted(
         input.instanceId,
         () => ec2.send(new StopInstancesCommand({ InstanceIds: [input.instanceId], DryRun: true })),
         'StopInstances',
       );
-    if (stateOf(instance) !== 'stopping') await ec2.send(new StopInstancesCommand({ InstanceIds: [input.instanceId] }));
+    if (stateOf(instance) !== 'stopping')
+      await ec2.send(new StopInstancesCommand({ InstanceIds: [input.instanceId] }));
     await waitForState(ec2, input.instanceId, 'stopped', heartbeat());
     return { instanceId: input.instanceId, detail: 'stopped; it no longer costs compute' };
   }

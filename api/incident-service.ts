@@ -10,7 +10,13 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { openOrJoinIncident, recordAlertResolved, type OpenedIncident } from '../activities/incident-starter';
-import { OPEN_STATUSES, type Decision, type IncidentRequest, type IncidentState } from '../domain/incident';
+import {
+  OPEN_STATUSES,
+  type Decision,
+  type IncidentRequest,
+  type IncidentState,
+  type IncidentSummary,
+} from '../domain/incident';
 import {
   decisionUpdate,
   incidentStateQuery,
@@ -31,18 +37,7 @@ import type { ListIncidentsQuery } from './schemas';
 import { AGENT_KINDS } from '../domain/agents';
 import type { Logger } from 'pino';
 
-export interface IncidentSummary {
-  id: string;
-  runId: string;
-  resourceId?: string;
-  kind?: string;
-  status?: string;
-  severity?: string;
-  mode?: string;
-  openedAt: string;
-  closedAt?: string;
-  webUiUrl: string;
-}
+export type { IncidentSummary };
 
 export type IncidentDetail = IncidentSummary &
   Partial<

@@ -224,16 +224,21 @@ async function costCommand(sub: string | undefined, args: string[], config: Medi
   const fleet = fleetFlag(flags.fleet);
   const workflowId = costAgentWorkflowId(fleet);
   if (sub === 'stop') {
-    await withTemporal(config, (client) => client.workflow.getHandle(workflowId).signal(stopMonitoringSignal));
+    await withTemporal(config, (client) =>
+      client.workflow.getHandle(workflowId).signal(stopMonitoringSignal),
+    );
     console.log(`stopping the cost agent of fleet ${fleet}`);
     return;
   }
   if (sub !== 'watch') throw new UsageError(`unknown cost command "${sub ?? ''}"; one of watch, stop`);
   const windowMs = parseDuration(flags.window ?? '24h');
   if (windowMs === undefined || windowMs < 60_000)
-    throw new UsageError(`--window must be a duration of a minute or more (90s, 6h, 24h), got "${flags.window}"`);
+    throw new UsageError(
+      `--window must be a duration of a minute or more (90s, 6h, 24h), got "${flags.window}"`,
+    );
   const mode = flags.mode ?? 'manual';
-  if (mode !== 'manual' && mode !== 'auto') throw new UsageError(`--mode must be manual or auto, got "${mode}"`);
+  if (mode !== 'manual' && mode !== 'auto')
+    throw new UsageError(`--mode must be manual or auto, got "${mode}"`);
   const intervalSeconds = intFlag(flags.interval, 'interval', 300, 5, 86_400);
   await withTemporal(config, (client) =>
     client.workflow.start('costAgentWorkflow', {
@@ -251,7 +256,9 @@ async function costCommand(sub: string | undefined, args: string[], config: Medi
       ],
     }),
   );
-  console.log(`cost agent ${workflowId}: proposes stopping instances idle for ${flags.window ?? '24h'} (${mode.toUpperCase()})`);
+  console.log(
+    `cost agent ${workflowId}: proposes stopping instances idle for ${flags.window ?? '24h'} (${mode.toUpperCase()})`,
+  );
 }
 
 async function detectCommand(args: string[]): Promise<void> {

@@ -67,7 +67,12 @@ export function idleVerdict(
   if (peakCpu >= thresholds.cpuBelowPercent)
     return { idle: false, reason: `CPU peaked at ${peakCpu.toFixed(1)}%`, peakCpu, peakNetworkBytes };
   if (peakNetworkBytes >= thresholds.networkBelowBytes)
-    return { idle: false, reason: `network peaked at ${peakNetworkBytes} bytes per period`, peakCpu, peakNetworkBytes };
+    return {
+      idle: false,
+      reason: `network peaked at ${peakNetworkBytes} bytes per period`,
+      peakCpu,
+      peakNetworkBytes,
+    };
   return {
     idle: true,
     reason: `CPU at most ${peakCpu.toFixed(1)}% and network at most ${peakNetworkBytes} bytes per period`,

@@ -1,15 +1,12 @@
 import { AGENTS, agentOf } from './agents';
 import { monthlySaving } from './cost';
-import { OPEN_STATUSES, SEVERITIES, type StepRecord } from './incident';
+import { OPEN_STATUSES, SEVERITIES, type IncidentSummary, type StepRecord } from './incident';
 
 /** What the console's dashboard needs to know of one incident. */
-export interface IncidentFacts {
-  kind?: string;
-  status?: string;
-  severity?: string;
-  mode?: string;
-  openedAt: string;
-  closedAt?: string;
+export interface IncidentFacts extends Pick<
+  IncidentSummary,
+  'kind' | 'status' | 'severity' | 'mode' | 'openedAt' | 'closedAt'
+> {
   steps?: StepRecord[];
   /** For the cost agent's incidents: what the stopped instance was, to price the saving. */
   instanceType?: string;

@@ -172,6 +172,20 @@ export interface IncidentReport {
   dryRun?: boolean;
 }
 
+/** One incident as lists show it: what the visibility index knows, and its Web UI link. */
+export interface IncidentSummary {
+  id: string;
+  runId: string;
+  resourceId?: string;
+  kind?: string;
+  status?: string;
+  severity?: string;
+  mode?: string;
+  openedAt: string;
+  closedAt?: string;
+  webUiUrl: string;
+}
+
 export interface IncidentState {
   incidentId: string;
   resourceId: string;

@@ -6,10 +6,6 @@ import { createApp } from '../../api/app';
 import { IncidentService } from '../../api/incident-service';
 import { TokenStore } from '../../api/token-store';
 import { startHarness, type MedicHarness } from '../support/harness';
-import {
-  CreateAutoScalingGroupCommand,
-  DescribeAutoScalingGroupsCommand,
-} from '@aws-sdk/client-auto-scaling';
 import { CreateTagsCommand, DescribeNetworkAclsCommand } from '@aws-sdk/client-ec2';
 import { blockSourceWorkflow, liftBlockSignal, type BlockState } from '../../workflows/block-source';
 import { TASK_QUEUES } from '../../domain/config';
@@ -17,8 +13,7 @@ import { temporalChatActions } from '../../api/chat-actions';
 import { llmRephraser } from '../../api/llm-rephraser';
 import { startReceiver } from '../support/receiver';
 import { TaskService } from '../../api/task-service';
-import { createFleet } from '../../activities/fleet';
-import { fleetResourceName } from '../../domain/topology';
+import { createFleetGroup, desiredCapacity } from '../support/groups';
 import { eventually } from '../support/env';
 import { memoryTaskStore } from '../support/memory-task-store';
 import { serveOnLoopback } from '../support/http';
@@ -140,22 +135,8 @@ describe('chat carries out requests, as its caller, through workflows', () => {
   }, 60_000);
 
   test("scale: sets the size within the group's bounds, and says when it had to cut the request", async () => {
-    const fleet = `chat-${process.pid}`;
-    await createFleet(h.aws, { fleet, size: 1, manualCount: 0 });
-    const group = `${fleet}-asg`;
-    await h.aws.autoscaling.send(
-      new CreateAutoScalingGroupCommand({
-        AutoScalingGroupName: group,
-        LaunchTemplate: { LaunchTemplateName: fleetResourceName(fleet, 'lt') },
-        MinSize: 1,
-        MaxSize: 5,
-        DesiredCapacity: 2,
-        AvailabilityZones: ['us-east-1a'],
-      }),
-    );
-    const desired = async () =>
-      (await h.aws.autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [group] })))
-        .AutoScalingGroups?.[0]?.DesiredCapacity;
+    const group = await createFleetGroup(h.aws, `chat-${process.pid}`, { min: 1, max: 5, desired: 2 });
+    const desired = () => desiredCapacity(h.aws, group);
     expect((await chat(viewer, `scale ${group} to 3`)).status).toBe(403);
     const to3 = await chat(operator, `scale ${group} to 3`);
     expect(to3.body).toMatchObject({ intent: 'scale_to', executed: true });

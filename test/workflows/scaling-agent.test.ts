@@ -1,13 +1,7 @@
-import {
-  CreateAutoScalingGroupCommand,
-  DescribeAutoScalingGroupsCommand,
-} from '@aws-sdk/client-auto-scaling';
 import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { createFleet } from '../../activities/fleet';
-import { FLEET_TAG } from '../../activities/tags';
 import { TASK_QUEUES } from '../../domain/config';
 import { scalingAgentWorkflowId } from '../../domain/ids';
-import { fleetResourceName } from '../../domain/topology';
+import { createFleetGroup, desiredCapacity } from '../support/groups';
 import { scalingAgentWorkflow, scalingStateQuery, stopScalingSignal } from '../../workflows/scaling-agent';
 import { eventually } from '../support/env';
 import { startHarness, type MedicHarness } from '../support/harness';
@@ -20,9 +14,7 @@ beforeAll(async () => {
 
 afterAll(async () => h?.teardown());
 
-const desiredOf = async (name: string) =>
-  (await h.aws.autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] })))
-    .AutoScalingGroups?.[0]?.DesiredCapacity;
+const desiredOf = (name: string) => desiredCapacity(h.aws, name);
 
 const publishCpu = (group: string, value: number) =>
   h.aws.cloudwatch.send(
@@ -42,20 +34,7 @@ const publishCpu = (group: string, value: number) =>
 
 describe('scaling agent', () => {
   test('scales a group out on high CPU, holds through the cool-down, then scales in to the minimum', async () => {
-    const fleet = `scale-${process.pid}`;
-    await createFleet(h.aws, { fleet, size: 1, manualCount: 0 });
-    const group = `${fleet}-asg`;
-    await h.aws.autoscaling.send(
-      new CreateAutoScalingGroupCommand({
-        AutoScalingGroupName: group,
-        LaunchTemplate: { LaunchTemplateName: fleetResourceName(fleet, 'lt') },
-        MinSize: 1,
-        MaxSize: 6,
-        DesiredCapacity: 2,
-        AvailabilityZones: ['us-east-1a'],
-        Tags: [{ Key: FLEET_TAG, Value: fleet, PropagateAtLaunch: true }],
-      }),
-    );
+    const group = await createFleetGroup(h.aws, `scale-${process.pid}`, { min: 1, max: 6, desired: 2 });
     await publishCpu(group, 95);
     const handle = await h.env.client.workflow.start(scalingAgentWorkflow, {
       workflowId: scalingAgentWorkflowId(group),

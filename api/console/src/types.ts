@@ -1,20 +1,8 @@
-import type { IncidentState, Severity } from '../../../domain/incident';
+import type { IncidentState, IncidentSummary } from '../../../domain/incident';
 export type { DashboardFigures } from '../../../domain/dashboard';
 export type { IncidentReport, StepRecord, TimelineEntry } from '../../../domain/incident';
 
-/** GET /incidents rows (api/incident-service.ts IncidentSummary). */
-export interface IncidentSummary {
-  id: string;
-  runId: string;
-  resourceId?: string;
-  kind?: string;
-  status?: string;
-  severity?: Severity;
-  mode?: string;
-  openedAt: string;
-  closedAt?: string;
-  webUiUrl: string;
-}
+export type { IncidentSummary };
 
 export type IncidentDetail = IncidentSummary & Partial<IncidentState>;
 

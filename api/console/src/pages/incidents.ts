@@ -2,25 +2,15 @@ import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { follow, type StreamState } from '../api';
 import type { IncidentSummary } from '../types';
+import { INCIDENT_STATUSES, MODES, SEVERITIES } from '../../../../domain/incident';
+import { AGENTS } from '../../../../domain/agents';
 
+// The API's own vocabularies (dry_run is not a status people filter on).
 const FILTERS = {
-  status: [
-    '',
-    'detected',
-    'diagnosing',
-    'planned',
-    'awaiting_approval',
-    'remediating',
-    'verifying',
-    'resolved',
-    'failed',
-    'declined',
-    'escalated',
-    'manual',
-  ],
-  severity: ['', 'critical', 'high', 'medium', 'low'],
-  mode: ['', 'auto', 'manual'],
-  agent: ['', 'self-healing', 'security', 'cost'],
+  status: ['', ...INCIDENT_STATUSES.filter((s) => s !== 'dry_run')],
+  severity: ['', ...SEVERITIES],
+  mode: ['', ...MODES],
+  agent: ['', ...AGENTS],
 } as const;
 type Filter = Record<keyof typeof FILTERS | 'resourceId', string>;
 
