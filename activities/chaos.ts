@@ -5,6 +5,10 @@ import {
   type EC2Client,
 } from '@aws-sdk/client-ec2';
 import { PutMetricDataCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { FlowRecord } from '../domain/traffic';
+import { writeFlowLog } from './flow-logs';
+import { createModelStore } from './model-store';
 import { requireInstance } from './instances';
 import { FLEET_TAG } from './tags';
 
@@ -87,4 +91,31 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
   }
 
   return { stopInstance, statusCheckFailed, cpuSpike, idle, openPortToWorld };
+}
+
+/**
+ * A traffic flood as the flow logs would show it: `flows` connections from `source` to the fleet's
+ * service port among ordinary traffic from a few hundred other clients, delivered as one object.
+ */
+export async function trafficFlood(
+  s3: S3Client,
+  bucket: string,
+  fleet: string,
+  source: string,
+  flows = 1500,
+): Promise<string> {
+  await createModelStore(s3, bucket).ensureBucket();
+  const start = Math.floor(Date.now() / 1000);
+  const record = (srcaddr: string, i: number): FlowRecord => ({
+    srcaddr,
+    dstaddr: '10.0.1.10',
+    dstport: 80,
+    packets: 4,
+    bytes: 240,
+    start: start - (i % 60),
+    action: 'ACCEPT',
+  });
+  const ordinary = Array.from({ length: 300 }, (_, i) => record(`198.51.100.${(i % 200) + 1}`, i));
+  const flood = Array.from({ length: flows }, (_, i) => record(source, i));
+  return writeFlowLog(s3, bucket, fleet, [...ordinary, ...flood]);
 }

@@ -1,4 +1,4 @@
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { TASK_QUEUES } from '../domain/config';
 import { incidentWorkflowId } from '../domain/ids';
 import type { Mode } from '../domain/incident';
@@ -10,7 +10,7 @@ import {
   MEDIC_SEVERITY,
   MEDIC_STATUS,
 } from '../workflows/search-attributes';
-import { alertSignal } from '../workflows/messages';
+import { startOrJoinIncident } from './start-or-join';
 
 /** Opens the security agent's incident for an exposed rule, or records the sighting on the open one. */
 export async function openSecurityIncident(
@@ -19,30 +19,21 @@ export async function openSecurityIncident(
   options: { mode?: Mode; dryRun?: boolean; source?: string } = {},
 ): Promise<{ incidentId: string; created: boolean }> {
   const resource = ruleKey(rule);
-  const incidentId = incidentWorkflowId(resource, 'security-group-open');
-  try {
-    await client.workflow.start('securityIncidentWorkflow', {
-      workflowId: incidentId,
+  return startOrJoinIncident(
+    client,
+    {
+      workflowType: 'securityIncidentWorkflow',
+      workflowId: incidentWorkflowId(resource, 'security-group-open'),
       taskQueue: TASK_QUEUES.security,
       args: [{ rule, ...options }],
-      workflowIdConflictPolicy: 'FAIL',
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-      typedSearchAttributes: [
+      searchAttributes: [
         { key: MEDIC_RESOURCE, value: resource },
         { key: MEDIC_KIND, value: 'security-group-open' },
         { key: MEDIC_STATUS, value: 'detected' },
         { key: MEDIC_SEVERITY, value: 'critical' },
         { key: MEDIC_MODE, value: options.mode ?? 'auto' },
       ],
-    });
-    return { incidentId, created: true };
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    await client.workflow.getHandle(incidentId).signal(alertSignal, {
-      source: options.source ?? 'security-scan',
-      summary: 'seen again',
-      at: new Date().toISOString(),
-    });
-    return { incidentId, created: false };
-  }
+    },
+    { source: options.source ?? 'security-scan', summary: 'seen again' },
+  );
 }

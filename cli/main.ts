@@ -5,7 +5,7 @@ import { parseDuration } from '../domain/duration';
 import { Client, Connection } from '@temporalio/client';
 import { createAwsClients } from '../activities/aws-clients';
 import { dataConverterFromConfig } from '../codec';
-import { createChaos } from '../activities/chaos';
+import { createChaos, trafficFlood } from '../activities/chaos';
 import { createFleet, fleetMember, listFleetInstances } from '../activities/fleet';
 import { ConfigError, loadConfig, type MedicConfig } from '../domain/config';
 import { scalingAgentWorkflowId } from '../domain/ids';
@@ -29,6 +29,7 @@ const USAGE = `usage: medic <command>
   chaos stop-instance --instance ID
   chaos status-check-failed --instance ID
   chaos cpu-spike --instance ID
+  chaos traffic-flood --source IP [--fleet NAME] [--flows 1500]   (flow logs with one source flooding)
   chaos idle --instance ID                           (near-zero CPU and traffic: the cost agent's case)
   cost watch [--fleet NAME] [--window 24h] [--interval 300] [--mode manual|auto]
   cost stop [--fleet NAME]
@@ -137,6 +138,23 @@ async function chaosCommand(sub: string | undefined, args: string[], config: Med
     'cpu-spike': chaos.cpuSpike,
     idle: (id) => chaos.idle(id),
   };
+  if (sub === 'traffic-flood') {
+    const flags = parseFlags(args, {
+      fleet: { type: 'string' },
+      source: { type: 'string' },
+      flows: { type: 'string' },
+    });
+    const fleet = fleetFlag(flags.fleet);
+    const source = requireFlag(flags.source, 'source');
+    if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(source))
+      throw new UsageError(`--source must be an IPv4 address, got "${source}"`);
+    const flows = intFlag(flags.flows, 'flows', 1500, 1, 100_000);
+    const key = await trafficFlood(aws.s3, config.flowLogBucket, fleet, source, flows);
+    console.log(
+      `delivered ${flows} flows from ${source} among ordinary traffic: s3://${config.flowLogBucket}/${key}`,
+    );
+    return;
+  }
   if (sub === 'open-port') {
     const flags = parseFlags(args, { fleet: { type: 'string' }, port: { type: 'string' } });
     const fleet = fleetFlag(flags.fleet);
@@ -148,7 +166,7 @@ async function chaosCommand(sub: string | undefined, args: string[], config: Med
   const inject = sub ? faults[sub] : undefined;
   if (!inject)
     throw new UsageError(
-      `unknown chaos command "${sub ?? ''}"; one of ${Object.keys(faults).join(', ')}, open-port`,
+      `unknown chaos command "${sub ?? ''}"; one of ${Object.keys(faults).join(', ')}, open-port, traffic-flood`,
     );
   const flags = parseFlags(args, { instance: { type: 'string' } });
   const instanceId = instanceIdFlag(flags.instance);

@@ -72,6 +72,8 @@ export interface MedicConfig {
   snsTopicArns: string[];
   /** S3 bucket of the model registry (versioned artifacts and the active pointer per model). */
   modelBucket: string;
+  /** Where the fleet's VPC flow logs are delivered (`flow-logs/<fleet>/`); the model bucket by default. */
+  flowLogBucket: string;
   /** `id:base64key,…`; unset = payloads are not encrypted (see codec/). */
   payloadKeysSpec?: string;
   payloadKeyId?: string;
@@ -248,6 +250,7 @@ export function loadConfig(env: Record<string, string | undefined>): MedicConfig
     workerTelemetryAddress: env.MEDIC_WORKER_TELEMETRY_ADDRESS || undefined,
     alertToken: alertToken(env),
     modelBucket: env.MEDIC_MODEL_BUCKET || 'cloud-medic-models',
+    flowLogBucket: env.MEDIC_FLOW_LOG_BUCKET || env.MEDIC_MODEL_BUCKET || 'cloud-medic-models',
     snsTopicArns: (env.MEDIC_SNS_TOPIC_ARNS ?? '')
       .split(',')
       .map((a) => a.trim())

@@ -18,7 +18,11 @@ export function retrainScheduleId(model: string): string {
 }
 
 /** Every workflow type that is an incident, whatever agent runs it. */
-export const INCIDENT_WORKFLOW_TYPES = ['incidentWorkflow', 'securityIncidentWorkflow'] as const;
+export const INCIDENT_WORKFLOW_TYPES = [
+  'incidentWorkflow',
+  'securityIncidentWorkflow',
+  'blockSourceWorkflow',
+] as const;
 export const INCIDENT_TYPES_CLAUSE = `WorkflowType IN (${INCIDENT_WORKFLOW_TYPES.map((t) => `'${t}'`).join(', ')})`;
 
 /** One scaling agent per Auto Scaling group. */
@@ -29,4 +33,9 @@ export function scalingAgentWorkflowId(group: string): string {
 /** One run of a custom task per idempotency key: a retried request finds the same run. */
 export function taskRunWorkflowId(task: string, idempotencyKey: string): string {
   return `task-${task}-${idempotencyKey}`;
+}
+
+/** One incident per blocked source (a flood or a "block <ip>"): blocking again while it holds joins it. */
+export function trafficFloodIncidentId(cidr: string): string {
+  return `incident-${cidr.replace(/[^0-9.]/g, '-')}-traffic-flood`;
 }

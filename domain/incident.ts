@@ -78,7 +78,12 @@ export const INSTANCE_ACTIONS = [
 ] as const;
 export type InstanceAction = (typeof INSTANCE_ACTIONS)[number];
 /** The security agent's actions; `restore-ingress-rule` is the compensation of the revoke. */
-export const SECURITY_ACTIONS = ['revoke-ingress-rule', 'restore-ingress-rule'] as const;
+export const SECURITY_ACTIONS = [
+  'revoke-ingress-rule',
+  'restore-ingress-rule',
+  'deny-source',
+  'lift-source-block',
+] as const;
 export type SecurityAction = (typeof SECURITY_ACTIONS)[number];
 /** Every action in the catalogue, whatever agent runs it. */
 export const REMEDIATION_ACTIONS = [...INSTANCE_ACTIONS, ...SECURITY_ACTIONS] as const;
@@ -89,7 +94,7 @@ export function isInstanceAction(action: string): action is InstanceAction {
 }
 
 /** Incidents the security agent handles (they are not about one instance). */
-export const SECURITY_INCIDENT_KINDS = ['security-group-open'] as const;
+export const SECURITY_INCIDENT_KINDS = ['security-group-open', 'traffic-flood'] as const;
 export type SecurityIncidentKind = (typeof SECURITY_INCIDENT_KINDS)[number];
 export type AnyIncidentKind = IncidentKind | SecurityIncidentKind;
 export const ALL_INCIDENT_KINDS = [...INCIDENT_KINDS, ...SECURITY_INCIDENT_KINDS] as const;

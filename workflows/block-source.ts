@@ -1,6 +1,29 @@
-import { condition, defineQuery, defineSignal, proxyActivities, setHandler } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  defineQuery,
+  defineSignal,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { MedicActivities } from '../activities';
 import { parseDuration } from '../domain/duration';
+import type {
+  IncidentReport,
+  IncidentState,
+  IncidentStatus,
+  Mode,
+  RemediationStep,
+  StepRecord,
+} from '../domain/incident';
+import { buildReport } from '../domain/report';
+import { NOTIFICATION_OPTIONS } from './activity-options';
+import { approvalWaitSeconds, lifecycleEmitter } from './lifecycle-emitter';
+import { alertSignal, incidentStateQuery } from './messages';
+import { MEDIC_KIND, MEDIC_MODE, MEDIC_RESOURCE, MEDIC_SEVERITY, MEDIC_STATUS } from './search-attributes';
+import { acceptOneDecision } from './single-decision';
 
 const network = proxyActivities<MedicActivities>({
   startToCloseTimeout: '1 minute',
@@ -11,6 +34,7 @@ const network = proxyActivities<MedicActivities>({
     nonRetryableErrorTypes: ['NoManagedSubnet', 'NoFreeRuleNumber'],
   },
 });
+const support = proxyActivities<MedicActivities>(NOTIFICATION_OPTIONS);
 
 export interface BlockSourceInput {
   cidr: string;
@@ -19,11 +43,16 @@ export interface BlockSourceInput {
   requestedBy: string;
   reason: string;
   fleet?: string;
+  /** AUTO by default: the deny is narrow, timed and lifts itself. */
+  mode?: Mode;
+  /** What was seen ("4 800 flows in the last scan, 92 % of all"), for the report. */
+  evidence?: string;
+  approvalTimeout?: string;
 }
 
 export interface BlockState {
   cidr: string;
-  status: 'blocking' | 'blocked' | 'lifted' | 'failed';
+  status: 'blocking' | 'blocked' | 'lifted' | 'failed' | 'not-blocked';
   until?: string;
   acls: { aclId: string; ruleNumber: number; created: boolean }[];
   detail: string;
@@ -33,39 +62,167 @@ export const blockStateQuery = defineQuery<BlockState>('blockState');
 /** Lifts the block before its expiry. */
 export const liftBlockSignal = defineSignal('liftBlock');
 
-export const blockSourceWorkflowId = (cidr: string) => `block-${cidr.replace(/[^0-9.]/g, '-')}`;
+export { trafficFloodIncidentId as blockSourceWorkflowId } from '../domain/ids';
 
 /**
- * The security agent's answer to traffic from one source: deny it at the managed subnets' network
- * ACLs, verify the deny is in place (else undo it and fail), hold it on a durable timer, then lift
- * it. One workflow per source: blocking again while blocked finds this one.
+ * The security agent's answer to traffic from one source (a detected flood, or a person's "block
+ * <ip>"), as an incident like every other: deny the source at the managed subnets' network ACLs,
+ * verify the deny is on every one (else undo it and fail), report, hold it on a durable timer,
+ * then lift it and say so. MANUAL waits for one decision first.
  */
-export async function blockSourceWorkflow(input: BlockSourceInput): Promise<BlockState> {
+export async function blockSourceWorkflow(input: BlockSourceInput): Promise<IncidentReport> {
+  const info = workflowInfo();
+  const now = () => new Date().toISOString();
   const scope = { cidr: input.cidr, ...(input.fleet ? { fleet: input.fleet } : {}) };
   const holdMs = parseDuration(input.duration) ?? 3_600_000;
-  const until = new Date(new Date().getTime() + holdMs).toISOString();
-  const state: BlockState = { cidr: input.cidr, status: 'blocking', until, acls: [], detail: input.reason };
+  const deny: RemediationStep = {
+    action: 'deny-source',
+    reason: `Deny all traffic from ${input.cidr} at the subnets' network ACLs for ${input.duration}: narrow (one address), effective before any instance sees it, and it lifts itself.`,
+  };
+  const state: IncidentState = {
+    incidentId: info.workflowId,
+    resourceId: input.cidr,
+    kind: 'traffic-flood',
+    severity: 'high',
+    mode: input.mode ?? 'auto',
+    status: 'detected',
+    summary: input.evidence
+      ? `Traffic flood from ${input.cidr}: ${input.evidence}`
+      : `Block of ${input.cidr} requested by ${input.requestedBy} (${input.reason})`,
+    openedAt: now(),
+    plan: [deny],
+    timeline: [],
+    alerts: [{ source: input.evidence ? 'flow-logs' : 'chat', summary: input.reason, at: now() }],
+  };
+  const block: BlockState = { cidr: input.cidr, status: 'blocking', acls: [], detail: input.reason };
+  const steps: StepRecord[] = [];
+  const pending: Promise<void>[] = [];
+  const record = (message: string, outcome: 'info' | 'succeeded' | 'failed' = 'info') =>
+    state.timeline.push({ at: now(), status: state.status, message, outcome });
+  const transition = (status: IncidentStatus, message: string) => {
+    state.status = status;
+    upsertSearchAttributes([{ key: MEDIC_STATUS, value: status }]);
+    record(message);
+  };
+  const emit = lifecycleEmitter(state, (message) => record(message), pending);
   let liftRequested = false;
-  setHandler(blockStateQuery, () => state);
+  setHandler(incidentStateQuery, () => state);
+  setHandler(blockStateQuery, () => block);
   setHandler(liftBlockSignal, () => {
     liftRequested = true;
   });
+  setHandler(alertSignal, (alert) => {
+    state.alertCount = (state.alertCount ?? 1) + Math.max(1, alert.count ?? 1);
+    record(`The source was seen again (${state.alertCount} in all): ${alert.summary}`);
+  });
+  const decided = acceptOneDecision(state);
+  upsertSearchAttributes([
+    { key: MEDIC_RESOURCE, value: input.cidr },
+    { key: MEDIC_KIND, value: 'traffic-flood' },
+    { key: MEDIC_MODE, value: state.mode },
+    { key: MEDIC_SEVERITY, value: state.severity },
+  ]);
+  record(`Incident opened: ${state.summary}`);
+  emit('incident.opened', { summary: state.summary });
 
+  const finish = async (status: IncidentStatus, conclusion: string): Promise<IncidentReport> => {
+    if (status !== 'resolved') block.status = block.status === 'blocking' ? 'not-blocked' : block.status;
+    transition(status, conclusion);
+    state.closedAt = now();
+    state.report = buildReport(state, steps, conclusion);
+    for (const step of steps)
+      emit('incident.action', { action: step.action, target: step.resourceId, outcome: step.outcome });
+    emit('incident.closed', { outcome: status, conclusion, steps: steps.length });
+    await Promise.all(pending);
+    const sent = await support.notify({
+      incidentId: state.incidentId,
+      severity: state.severity,
+      headline: `${state.incidentId}: ${status}`,
+      body: `What: ${state.report.issueDetected}\nHow: ${state.report.actionTaken}\nWhy: ${state.report.reason}`,
+    });
+    record(`Notified (${sent.detail})`);
+    return state.report;
+  };
+
+  transition('planned', `Plan: 1. ${deny.action} — ${deny.reason}`);
+  if (state.mode === 'manual') {
+    const timeout = input.approvalTimeout ?? '30m';
+    transition('awaiting_approval', `Waiting for approve, decline or manual (timeout ${timeout})`);
+    await condition(() => decided() !== undefined, parseDuration(timeout) ?? 30 * 60_000);
+    const decision = decided();
+    if (!decision)
+      return finish('escalated', `No decision within ${timeout}; ${input.cidr} was not blocked.`);
+    record(`Decision ${decision.decision} by ${decision.by}${decision.reason ? `: ${decision.reason}` : ''}`);
+    emit('incident.decision', {
+      decision: decision.decision,
+      by: decision.by,
+      waitedSeconds: approvalWaitSeconds(state, decision.at),
+    });
+    if (decision.decision === 'decline')
+      return finish('declined', `Declined by ${decision.by}; nothing was blocked.`);
+    if (decision.decision === 'manual') return finish('manual', `${decision.by} is handling it by hand.`);
+  }
+
+  const until = new Date(new Date().getTime() + holdMs).toISOString();
+  const startedAt = now();
+  transition('remediating', `Step 1: ${deny.action} ${input.cidr} until ${until}`);
   const denied = await network.denySource({ ...scope, until });
-  state.acls = denied.acls;
+  block.acls = denied.acls;
+  transition('verifying', `Step 1 done (${denied.acls.length} network ACL(s)); verifying the deny on each`);
   const check = await network.sourceDenied(scope);
   if (check.denied < denied.acls.length) {
     // Compensation: a partial block is worse than none (it hides the source on some subnets only).
-    await network.liftSourceBlock(scope);
-    state.status = 'failed';
-    state.detail = `Only ${check.denied} of ${denied.acls.length} network ACLs showed the deny; it was removed again.`;
-    return state;
+    const lifted = await network.liftSourceBlock(scope);
+    steps.push({
+      step: 1,
+      action: 'deny-source',
+      resourceId: input.cidr,
+      reason: deny.reason,
+      startedAt,
+      finishedAt: now(),
+      outcome: 'failed',
+      detail: `only ${check.denied} of ${denied.acls.length} ACLs showed the deny; ${lifted.lifted} entries removed again`,
+    });
+    block.status = 'failed';
+    block.detail = steps[0].detail;
+    return finish(
+      'failed',
+      `The deny could not be verified on every ACL and was undone; a person must look.`,
+    );
   }
-  state.status = 'blocked';
-  state.detail = `${input.cidr} denied on ${denied.acls.length} network ACL(s) until ${until} (${input.reason}).`;
+  steps.push({
+    step: 1,
+    action: 'deny-source',
+    resourceId: input.cidr,
+    reason: deny.reason,
+    startedAt,
+    finishedAt: now(),
+    outcome: 'succeeded',
+    detail: `denied on ${denied.acls.map((a) => `${a.aclId} rule ${a.ruleNumber}`).join(', ')}`,
+  });
+  block.status = 'blocked';
+  block.until = until;
+  block.detail = `${input.cidr} denied on ${denied.acls.length} network ACL(s) until ${until} (${input.reason}).`;
+  const conclusion = `${input.cidr} is denied on ${denied.acls.length} network ACL(s) until ${until}; the block lifts itself then (or signal liftBlock).`;
+  await finish('resolved', conclusion);
+
+  // Resolved, and still open: the workflow holds the block and is the one place that lifts it.
   await condition(() => liftRequested, holdMs);
   const lifted = await network.liftSourceBlock(scope);
-  state.status = 'lifted';
-  state.detail = `${liftRequested ? 'Lifted on request' : 'Expired'}: ${lifted.lifted} deny entr${lifted.lifted === 1 ? 'y' : 'ies'} removed.`;
-  return state;
+  steps.push({
+    step: 2,
+    action: 'lift-source-block',
+    resourceId: input.cidr,
+    reason: liftRequested ? 'Lifted on request.' : `The block's ${input.duration} were up.`,
+    startedAt: now(),
+    finishedAt: now(),
+    outcome: 'succeeded',
+    detail: `${lifted.lifted} deny entr${lifted.lifted === 1 ? 'y' : 'ies'} removed`,
+  });
+  block.status = 'lifted';
+  block.detail = `${liftRequested ? 'Lifted on request' : 'Expired'}: ${steps[1].detail}.`;
+  record(block.detail, 'succeeded');
+  state.report = buildReport(state, steps, `${conclusion} ${block.detail}`);
+  await condition(allHandlersFinished);
+  return state.report;
 }

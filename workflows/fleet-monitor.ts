@@ -23,6 +23,8 @@ export interface FleetMonitorInput {
   pollsPerRun?: number;
   /** Per-instance streaming detector state, carried like the watermarks. */
   detectors?: DetectorStates;
+  /** The last flow-log object read, carried so a delivery is scanned once. */
+  flowLogsRead?: string;
 }
 
 const detection = proxyActivities<MedicActivities>({
@@ -42,6 +44,7 @@ export async function fleetMonitorWorkflow(input: FleetMonitorInput): Promise<{ 
   let watermarks: Watermarks = input.watermarks ?? {};
   let incidentsOpened = input.incidentsOpened ?? 0;
   let detectors: DetectorStates | undefined = input.detectors;
+  let flowLogsRead = input.flowLogsRead;
   setHandler(stopMonitoringSignal, () => {
     stopping = true;
   });
@@ -76,6 +79,18 @@ export async function fleetMonitorWorkflow(input: FleetMonitorInput): Promise<{ 
       const exposed = await detection.scanSecurityGroups({ fleet: input.fleet });
       incidentsOpened += exposed.opened;
     }
+    // Flow logs delivered since the last scan: a flood from one source becomes its incident.
+    if (patched('traffic-flood')) {
+      const traffic = await detection.scanFlowLogs({
+        fleet: input.fleet,
+        ...(flowLogsRead ? { after: flowLogsRead } : {}),
+      });
+      flowLogsRead = traffic.last ?? flowLogsRead;
+      for (const flood of traffic.floods) {
+        const opened = await detection.openTrafficFloodIncident({ fleet: input.fleet, flood });
+        if (opened.created) incidentsOpened++;
+      }
+    }
     if (workflowInfo().continueAsNewSuggested) break;
     await condition(() => stopping, `${input.intervalSeconds} seconds`);
   }
@@ -86,5 +101,6 @@ export async function fleetMonitorWorkflow(input: FleetMonitorInput): Promise<{ 
     watermarks,
     incidentsOpened,
     ...(detectors ? { detectors } : {}),
+    ...(flowLogsRead ? { flowLogsRead } : {}),
   });
 }

@@ -1,6 +1,5 @@
 import {
   allHandlersFinished,
-  ApplicationFailure,
   condition,
   proxyActivities,
   setHandler,
@@ -12,8 +11,6 @@ import type { MedicActivities } from '../activities';
 import { buildReport } from '../domain/report';
 import { ruleKey, type IngressRule } from '../domain/security';
 import {
-  isDecision,
-  type Decision,
   type IncidentReport,
   type IncidentState,
   type IncidentStatus,
@@ -22,15 +19,9 @@ import {
   type StepRecord,
 } from '../domain/incident';
 import { parseDuration } from '../domain/duration';
+import { acceptOneDecision } from './single-decision';
 import { approvalWaitSeconds, lifecycleEmitter } from './lifecycle-emitter';
-import {
-  alertSignal,
-  decisionUpdate,
-  incidentStateQuery,
-  INVALID_DECISION,
-  NOT_AWAITING_DECISION,
-  type DecisionAck,
-} from './messages';
+import { alertSignal, incidentStateQuery } from './messages';
 import { MEDIC_MODE, MEDIC_SEVERITY, MEDIC_STATUS } from './search-attributes';
 
 const security = proxyActivities<MedicActivities>({
@@ -82,7 +73,6 @@ export async function securityIncidentWorkflow(request: SecurityIncidentRequest)
     timeline: [],
     alerts: [{ source: request.source ?? 'security-scan', summary: describeRule(rule), at: now() }],
   };
-  let decision: (Decision & { at: string }) | undefined;
   const record = (message: string, outcome: 'info' | 'succeeded' | 'failed' = 'info') =>
     state.timeline.push({ at: now(), status: state.status, message, outcome });
   const transition = (status: IncidentStatus, message: string) => {
@@ -97,36 +87,7 @@ export async function securityIncidentWorkflow(request: SecurityIncidentRequest)
     state.alertCount = (state.alertCount ?? 1) + Math.max(1, alert.count ?? 1);
     record(`The scan saw the rule again (${state.alertCount} in all)`);
   });
-  setHandler(
-    decisionUpdate,
-    (incoming): DecisionAck => {
-      decision = { ...incoming, at: now() };
-      state.decision = decision;
-      return {
-        accepted: true,
-        status:
-          incoming.decision === 'approve'
-            ? 'remediating'
-            : incoming.decision === 'decline'
-              ? 'declined'
-              : 'manual',
-      };
-    },
-    {
-      validator: (incoming: unknown) => {
-        if (!isDecision(incoming))
-          throw ApplicationFailure.create({
-            type: INVALID_DECISION,
-            message: 'decision must be approve, decline or manual, with a non-empty "by"',
-          });
-        if (state.status !== 'awaiting_approval' || decision !== undefined)
-          throw ApplicationFailure.create({
-            type: NOT_AWAITING_DECISION,
-            message: `Incident is ${state.status}, not awaiting a decision`,
-          });
-      },
-    },
-  );
+  const decided = acceptOneDecision(state);
   upsertSearchAttributes([
     { key: MEDIC_MODE, value: state.mode },
     { key: MEDIC_SEVERITY, value: state.severity },
@@ -184,9 +145,9 @@ export async function securityIncidentWorkflow(request: SecurityIncidentRequest)
   if (state.mode === 'manual') {
     const timeout = request.approvalTimeout ?? '30m';
     transition('awaiting_approval', `Waiting for approve, decline or manual (timeout ${timeout})`);
-    const decided = await condition(() => decision !== undefined, parseDuration(timeout) ?? 30 * 60_000);
-    if (!decided || !decision)
-      return finish('escalated', `No decision within ${timeout}; the rule is still open.`);
+    await condition(() => decided() !== undefined, parseDuration(timeout) ?? 30 * 60_000);
+    const decision = decided();
+    if (!decision) return finish('escalated', `No decision within ${timeout}; the rule is still open.`);
     record(`Decision ${decision.decision} by ${decision.by}${decision.reason ? `: ${decision.reason}` : ''}`);
     emit('incident.decision', {
       decision: decision.decision,

@@ -7,7 +7,8 @@ import { IncidentService } from '../../api/incident-service';
 import { TokenStore } from '../../api/token-store';
 import { startHarness, type MedicHarness } from '../support/harness';
 import { CreateTagsCommand, DescribeNetworkAclsCommand } from '@aws-sdk/client-ec2';
-import { blockSourceWorkflow, liftBlockSignal, type BlockState } from '../../workflows/block-source';
+import { blockSourceWorkflow, blockStateQuery, liftBlockSignal } from '../../workflows/block-source';
+import type { IncidentReport } from '../../domain/incident';
 import { TASK_QUEUES } from '../../domain/config';
 import { temporalChatActions } from '../../api/chat-actions';
 import { llmRephraser } from '../../api/llm-rephraser';
@@ -247,7 +248,7 @@ describe('block a source address', () => {
     expect(blocked.body).toMatchObject({
       intent: 'block_ip',
       executed: true,
-      workflowId: 'block-203.0.113.7-32',
+      workflowId: 'incident-203.0.113.7-32-traffic-flood',
     });
     expect(blocked.body.reply).toMatch(/^Blocked 203\.0\.113\.7\/32 on \d+ network ACL\(s\) until /);
     const entries = await denies('203.0.113.7/32');
@@ -260,7 +261,12 @@ describe('block a source address', () => {
 
     const handle = h.env.client.workflow.getHandle(blocked.body.workflowId!);
     await handle.signal(liftBlockSignal);
-    const final = (await handle.result()) as BlockState;
+    const report = (await handle.result()) as IncidentReport;
+    expect(report.resolutionProcess.map((s) => [s.action, s.outcome])).toEqual([
+      ['deny-source', 'succeeded'],
+      ['lift-source-block', 'succeeded'],
+    ]);
+    const final = await handle.query(blockStateQuery);
     expect(final.status).toBe('lifted');
     expect(final.detail).toMatch(/^Lifted on request/);
     expect(await denies('203.0.113.7/32')).toEqual([]);
@@ -286,9 +292,9 @@ describe('block a source address', () => {
       20_000,
       'the deny',
     );
-    const final = await handle.result();
-    expect(final.status).toBe('lifted');
-    expect(final.detail).toMatch(/^Expired/);
+    const report = await handle.result();
+    expect(report.outcome).toBe('resolved');
+    expect(report.actionTaken).toMatch(/Expired: \d+ deny entr/);
     expect(await denies('198.51.100.9/32')).toEqual([]);
   }, 60_000);
 });

@@ -7,6 +7,7 @@ import { alertmanagerPayload } from '../support/alertmanager';
 import { eventually, ROOT } from '../support/env';
 import { freePort, waitForHttp } from '../support/ports';
 import { startLocalStack, type LocalStack } from '../support/stack';
+import { INCIDENT_KINDS } from '../../domain/incident';
 
 const run = promisify(execFile);
 
@@ -317,12 +318,7 @@ describe('the local stack end to end', () => {
     };
     expect(doc.openapi).toBe('3.1.0');
     const create = doc.paths['/incidents']?.post?.requestBody?.content['application/json'].schema;
-    expect(create?.properties.kind?.enum).toEqual([
-      'instance-stopped',
-      'status-check-failed',
-      'cpu-high',
-      'restart-requested',
-    ]);
+    expect(create?.properties.kind?.enum).toEqual([...INCIDENT_KINDS]);
     const decision =
       doc.paths['/incidents/{id}/decision']?.post?.requestBody?.content['application/json'].schema;
     expect(decision?.properties.decision?.enum).toEqual(['approve', 'decline', 'manual']);

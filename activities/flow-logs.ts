@@ -1,0 +1,119 @@
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { Client } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
+import { TASK_QUEUES } from '../domain/config';
+import { detectFloods, FLOW_LOG_HEADER, parseFlowLog, type Flood, type FlowRecord } from '../domain/traffic';
+import { trafficFloodIncidentId } from '../domain/ids';
+import {
+  MEDIC_KIND,
+  MEDIC_MODE,
+  MEDIC_RESOURCE,
+  MEDIC_SEVERITY,
+  MEDIC_STATUS,
+} from '../workflows/search-attributes';
+import { startOrJoinIncident } from './start-or-join';
+
+/** Where a fleet's VPC flow logs land (as AWS delivers them to S3, one object per batch). */
+export const flowLogPrefix = (fleet: string) => `flow-logs/${fleet}/`;
+
+/** How long a detected flood's source stays denied before the incident lifts it. */
+const FLOOD_BLOCK_DURATION = '1h';
+
+/** Writes flow records as one delivery object (the chaos tool's traffic flood; a test's traffic). */
+export async function writeFlowLog(
+  s3: S3Client,
+  bucket: string,
+  fleet: string,
+  records: FlowRecord[],
+): Promise<string> {
+  const key = `${flowLogPrefix(fleet)}${new Date().toISOString()}-${randomUUID().slice(0, 8)}.log`;
+  const lines = records.map(
+    (r) =>
+      `2 123456789012 eni-medic ${r.srcaddr} ${r.dstaddr} ${40000 + (r.start % 20000)} ${r.dstport} 6 ${r.packets} ${r.bytes} ${r.start} ${r.start + 1} ${r.action} OK`,
+  );
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: key,
+      Body: [FLOW_LOG_HEADER, ...lines].join('\n'),
+      ContentType: 'text/plain',
+    }),
+  );
+  return key;
+}
+
+/** The security agent's traffic watch: new flow-log objects since the last scan, floods found in them. */
+export function createFlowLogActivities(s3: S3Client, bucket: string, temporal: Client) {
+  async function scanFlowLogs(input: {
+    fleet: string;
+    /** The last object key read; keys sort by delivery time. */
+    after?: string;
+  }): Promise<{ floods: Flood[]; records: number; last?: string }> {
+    const records: FlowRecord[] = [];
+    let last = input.after;
+    let token: string | undefined;
+    try {
+      do {
+        const page = await s3.send(
+          new ListObjectsV2Command({
+            Bucket: bucket,
+            Prefix: flowLogPrefix(input.fleet),
+            ...(input.after ? { StartAfter: input.after } : {}),
+            ContinuationToken: token,
+            MaxKeys: 100,
+          }),
+        );
+        for (const object of page.Contents ?? []) {
+          if (!object.Key) continue;
+          const body = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: object.Key }));
+          records.push(...parseFlowLog((await body.Body?.transformToString()) ?? ''));
+          last = object.Key;
+        }
+        token = page.NextContinuationToken;
+      } while (token && records.length < 1_000_000);
+    } catch (err) {
+      // No bucket yet means no flow logs delivered yet, not a failure of the scan.
+      if ((err as { name?: string }).name === 'NoSuchBucket')
+        return { floods: [], records: 0, ...(last ? { last } : {}) };
+      throw err;
+    }
+    return { floods: detectFloods(records), records: records.length, ...(last ? { last } : {}) };
+  }
+
+  /** Opens the flood's incident (AUTO: a narrow, timed deny), or records the sighting on the open one. */
+  async function openTrafficFloodIncident(input: {
+    fleet: string;
+    flood: Flood;
+  }): Promise<{ incidentId: string; created: boolean }> {
+    const { flood } = input;
+    const evidence = `${flood.flows} flows (${Math.round(flood.share * 100)} % of all, ${flood.bytes} bytes) in the flow logs delivered since the last scan`;
+    return startOrJoinIncident(
+      temporal,
+      {
+        workflowType: 'blockSourceWorkflow',
+        workflowId: trafficFloodIncidentId(flood.cidr),
+        taskQueue: TASK_QUEUES.security,
+        args: [
+          {
+            cidr: flood.cidr,
+            duration: FLOOD_BLOCK_DURATION,
+            requestedBy: 'security-agent',
+            reason: `traffic flood seen in ${input.fleet}'s flow logs`,
+            evidence,
+            fleet: input.fleet,
+          },
+        ],
+        searchAttributes: [
+          { key: MEDIC_RESOURCE, value: flood.cidr },
+          { key: MEDIC_KIND, value: 'traffic-flood' },
+          { key: MEDIC_STATUS, value: 'detected' },
+          { key: MEDIC_SEVERITY, value: 'high' },
+          { key: MEDIC_MODE, value: 'auto' },
+        ],
+      },
+      { source: 'flow-logs', summary: evidence },
+    );
+  }
+
+  return { scanFlowLogs, openTrafficFloodIncident };
+}

@@ -1,0 +1,78 @@
+import { blockableSource } from './network-block';
+
+/** One VPC flow log record (version 2, the default format). */
+export interface FlowRecord {
+  srcaddr: string;
+  dstaddr: string;
+  dstport: number;
+  packets: number;
+  bytes: number;
+  start: number;
+  action: string;
+}
+
+export const FLOW_LOG_HEADER =
+  'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status';
+
+/** Parses the default-format text AWS writes; the header, NODATA/SKIPDATA and malformed lines are skipped. */
+export function parseFlowLog(text: string): FlowRecord[] {
+  const records: FlowRecord[] = [];
+  for (const line of text.split('\n')) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 14 || f[0] !== '2' || f[13] !== 'OK') continue;
+    const [srcaddr, dstaddr] = [f[3], f[4]];
+    const numbers = [f[6], f[8], f[9], f[10]].map(Number);
+    if (numbers.some((n) => !Number.isFinite(n))) continue;
+    records.push({
+      srcaddr,
+      dstaddr,
+      dstport: numbers[0],
+      packets: numbers[1],
+      bytes: numbers[2],
+      start: numbers[3],
+      action: f[12],
+    });
+  }
+  return records;
+}
+
+export interface FloodThresholds {
+  /** Flows from one source within the scanned records. */
+  minFlows: number;
+  /** That source's share of all flows must be above this (0.5: more than half). */
+  minShare: number;
+}
+
+export const DEFAULT_FLOOD_THRESHOLDS: FloodThresholds = { minFlows: 1000, minShare: 0.5 };
+
+export interface Flood {
+  source: string;
+  cidr: string;
+  flows: number;
+  share: number;
+  bytes: number;
+}
+
+/**
+ * Sources that sent most of the traffic and a lot of it: both conditions, so a busy but normal
+ * client among many is not a flood, and one client on a quiet service is not either. Addresses
+ * cloud-medic never blocks (private ranges) are not reported as floods to act on.
+ */
+export function detectFloods(records: FlowRecord[], thresholds = DEFAULT_FLOOD_THRESHOLDS): Flood[] {
+  const bySource = new Map<string, { flows: number; bytes: number }>();
+  for (const r of records) {
+    const seen = bySource.get(r.srcaddr) ?? { flows: 0, bytes: 0 };
+    seen.flows += 1;
+    seen.bytes += r.bytes;
+    bySource.set(r.srcaddr, seen);
+  }
+  const floods: Flood[] = [];
+  for (const [source, seen] of bySource) {
+    const share = seen.flows / records.length;
+    if (seen.flows < thresholds.minFlows || share <= thresholds.minShare) continue;
+    const target = blockableSource(source);
+    if ('cidr' in target)
+      floods.push({ source, cidr: target.cidr, flows: seen.flows, share, bytes: seen.bytes });
+  }
+  return floods.sort((a, b) => b.flows - a.flows);
+}

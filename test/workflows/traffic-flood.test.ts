@@ -1,0 +1,87 @@
+import { DescribeNetworkAclsCommand, DescribeSubnetsCommand } from '@aws-sdk/client-ec2';
+import { trafficFlood } from '../../activities/chaos';
+import { createFleet } from '../../activities/fleet';
+import { FLEET_TAG } from '../../activities/tags';
+import { TASK_QUEUES } from '../../domain/config';
+import { fleetMonitorWorkflowId, trafficFloodIncidentId } from '../../domain/ids';
+import type { IncidentReport } from '../../domain/incident';
+import { liftBlockSignal } from '../../workflows/block-source';
+import type { fleetMonitorWorkflow } from '../../workflows/fleet-monitor';
+import { incidentStateQuery, stopMonitoringSignal } from '../../workflows/messages';
+import { eventually, testConfig } from '../support/env';
+import { startHarness, type MedicHarness } from '../support/harness';
+
+let h: MedicHarness;
+beforeAll(async () => {
+  h = await startHarness('flood');
+}, 120_000);
+afterAll(async () => h?.teardown());
+
+/** Deny entries for `cidr` in the fleet's own network ACLs. */
+async function fleetDenies(fleet: string, cidr: string) {
+  const subnets = await h.aws.ec2.send(
+    new DescribeSubnetsCommand({ Filters: [{ Name: `tag:${FLEET_TAG}`, Values: [fleet] }] }),
+  );
+  const acls = await h.aws.ec2.send(
+    new DescribeNetworkAclsCommand({
+      Filters: [
+        { Name: 'association.subnet-id', Values: (subnets.Subnets ?? []).map((s) => s.SubnetId ?? '') },
+      ],
+    }),
+  );
+  return (acls.NetworkAcls ?? []).flatMap((a) =>
+    (a.Entries ?? []).filter((e) => e.CidrBlock === cidr && e.RuleAction === 'deny' && !e.Egress),
+  );
+}
+
+describe('traffic flood from one source', () => {
+  test('flow logs show it, the monitoring agent opens an incident, the source is denied, then lifted', async () => {
+    const fleet = `flood-${process.pid}`;
+    await createFleet(h.aws, { fleet, size: 1, manualCount: 0 });
+    const bucket = testConfig().flowLogBucket;
+    // Ordinary traffic only: nothing happens.
+    await trafficFlood(h.aws.s3, bucket, fleet, '198.51.100.7', 50);
+    const monitor = await h.env.client.workflow.start<typeof fleetMonitorWorkflow>('fleetMonitorWorkflow', {
+      workflowId: fleetMonitorWorkflowId(fleet),
+      taskQueue: TASK_QUEUES.monitoring,
+      args: [{ fleet, intervalSeconds: 1 }],
+    });
+    try {
+      await trafficFlood(h.aws.s3, bucket, fleet, '203.0.113.99', 1500);
+      const incident = h.env.client.workflow.getHandle(trafficFloodIncidentId('203.0.113.99/32'));
+      const resolved = await h.stateWhen(incident, 'resolved');
+      expect(resolved).toMatchObject({
+        kind: 'traffic-flood',
+        mode: 'auto',
+        severity: 'high',
+        resourceId: '203.0.113.99/32',
+      });
+      expect(resolved.summary).toMatch(
+        /^Traffic flood from 203\.0\.113\.99\/32: 1500 flows \(\d+ % of all, 360000 bytes\) in the flow logs/,
+      );
+      expect(resolved.report?.resolutionProcess.map((s) => [s.action, s.outcome])).toEqual([
+        ['deny-source', 'succeeded'],
+      ]);
+      expect(await fleetDenies(fleet, '203.0.113.99/32')).toHaveLength(1);
+      // The ordinary clients were never treated as a flood.
+      await expect(
+        h.env.client.workflow.getHandle(trafficFloodIncidentId('198.51.100.7/32')).describe(),
+      ).rejects.toThrow();
+
+      // The flood goes on: the next delivery joins the open incident instead of opening another.
+      await trafficFlood(h.aws.s3, bucket, fleet, '203.0.113.99', 1500);
+      await eventually(
+        async () => ((await incident.query(incidentStateQuery)).alertCount === 2 ? true : undefined),
+        20_000,
+        'the second sighting on the same incident',
+      );
+
+      await incident.signal(liftBlockSignal);
+      const report = (await incident.result()) as IncidentReport;
+      expect(report.resolutionProcess.map((s) => s.action)).toEqual(['deny-source', 'lift-source-block']);
+      expect(await fleetDenies(fleet, '203.0.113.99/32')).toEqual([]);
+    } finally {
+      await monitor.signal(stopMonitoringSignal);
+    }
+  }, 120_000);
+});
