@@ -185,6 +185,9 @@ async function main(): Promise<void> {
   console.log(
     `\nAll incidents: ${config.temporalUiUrl}/namespaces/${config.temporalNamespace}/workflows?query=${encodeURIComponent(INCIDENT_TYPES_CLAUSE)}`,
   );
+  console.log(
+    `Web console: ${config.consoleUrl}/ (log in with the token in ${join(config.dataDir, 'admin-token')})`,
+  );
   console.log(`API: ${api.base} (token in ${join(config.dataDir, 'admin-token')})`);
   console.log(`The stack keeps running; stop it with ${bold('make down')}.`);
 }
