@@ -1,3 +1,4 @@
+import { isQuarantined } from './quarantine';
 import { DescribeInstanceStatusCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { Diagnosis, IncidentKind } from '../domain/incident';
@@ -102,6 +103,13 @@ export function createDiagnosisActivities(
     const instance = await findInstance(ec2, input.instanceId);
     if (!instance) return { healthy: false, detail: `${input.instanceId} no longer exists` };
     const state = stateOf(instance);
+    // A compromised instance is contained when it can talk to nothing; running or not is beside the point.
+    if (input.kind === 'instance-compromised') {
+      const quarantine = await isQuarantined(ec2, instance);
+      return quarantine.isolated
+        ? { healthy: true, detail: `${input.instanceId} is isolated in ${quarantine.groupId}` }
+        : { healthy: false, detail: `${input.instanceId} still has other security groups` };
+    }
     // An idle instance is healed when it is stopped: the goal is the saving, not uptime.
     if (input.kind === 'instance-idle')
       return state === 'stopped'

@@ -19,6 +19,7 @@ import { createScalingActivities } from './scaling';
 import { createTroubleshootActivities } from './troubleshoot';
 import { createNetworkBlockActivities } from './network-block';
 import { createCostActivities } from './cost';
+import { createQuarantineActivities } from './quarantine';
 import { createFlowLogActivities } from './flow-logs';
 
 export * from './aws-clients';
@@ -70,6 +71,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createTroubleshootActivities(deps.aws.ec2, deps.aws.cloudwatch, deps.temporal),
     ...createNetworkBlockActivities(deps.aws.ec2),
     ...createCostActivities(deps.aws.ec2, deps.aws.cloudwatch),
+    ...createQuarantineActivities(deps.aws.ec2),
     ...createFlowLogActivities(deps.aws.s3, deps.config.flowLogBucket, deps.temporal),
     ...createLearningActivities(createModelStore(deps.aws.s3, deps.config.modelBucket), activityHeartbeat),
   };

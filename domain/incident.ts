@@ -9,6 +9,8 @@ export const INCIDENT_KINDS = [
   'restart-requested',
   /** The cost agent's: running, with CPU and network below thresholds for the whole window. */
   'instance-idle',
+  /** A finding (GuardDuty, an operator) that the instance is compromised: isolate and keep evidence. */
+  'instance-compromised',
 ] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
@@ -75,6 +77,7 @@ export const INSTANCE_ACTIONS = [
   'stop-start-instance',
   'replace-instance',
   'stop-instance',
+  'quarantine-instance',
 ] as const;
 export type InstanceAction = (typeof INSTANCE_ACTIONS)[number];
 /** The security agent's actions; `restore-ingress-rule` is the compensation of the revoke. */
@@ -230,6 +233,7 @@ const DEFAULT_SEVERITY: Record<IncidentKind, Severity> = {
   'cpu-high': 'medium',
   'restart-requested': 'low',
   'instance-idle': 'low',
+  'instance-compromised': 'critical',
 };
 
 export function defaultSeverity(kind: IncidentKind): Severity {

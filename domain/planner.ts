@@ -18,6 +18,11 @@ const REQUESTED_START: RemediationStep = {
   action: 'start-instance',
   reason: 'A person asked for a restart of an instance that is stopped; starting it is that restart.',
 };
+const QUARANTINE: RemediationStep = {
+  action: 'quarantine-instance',
+  reason:
+    'A compromised instance must stop talking to anything at once and keep its evidence: a security group that allows nothing replaces its groups (the originals are recorded), and every volume is snapshotted for forensics. It is not terminated.',
+};
 const STOP_IDLE: RemediationStep = {
   action: 'stop-instance',
   reason:
@@ -53,6 +58,9 @@ export function planRemediation(kind: IncidentKind, diagnosis: Diagnosis): Remed
     case 'cpu-high':
       if (diagnosis.state === 'stopped' || diagnosis.state === 'stopping') return [START, REPLACE];
       return [REBOOT, REPLACE];
+    case 'instance-compromised':
+      // Isolate and keep the evidence; termination is never planned, a person decides that.
+      return [QUARANTINE];
     case 'instance-idle':
       // Only a running instance costs compute; anything else has nothing to save.
       return diagnosis.state === 'running' ? [STOP_IDLE] : [];

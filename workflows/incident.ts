@@ -66,6 +66,7 @@ const ACTIONS: Record<
   'stop-start-instance': (i) => remediation.stopStartInstance(i),
   'replace-instance': (i) => remediation.replaceInstance(i),
   'stop-instance': (i) => remediation.stopInstance(i),
+  'quarantine-instance': (i) => remediation.quarantineInstance(i),
 };
 
 /** The instance planner only plans instance actions; anything else is a bug, not something to retry. */
