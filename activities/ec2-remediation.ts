@@ -2,6 +2,7 @@ import {
   CreateTagsCommand,
   DeleteTagsCommand,
   DescribeInstancesCommand,
+  ModifyInstanceAttributeCommand,
   RebootInstancesCommand,
   RunInstancesCommand,
   StartInstancesCommand,
@@ -14,6 +15,7 @@ import {
 import { ApplicationFailure } from '@temporalio/common';
 import { createHash } from 'node:crypto';
 import { requireInstance, stateOf, tagValue } from './instances';
+import { nextInstanceSize } from '../domain/sizing';
 import { FLEET_TAG, IDEMPOTENCY_TAG, LAUNCH_TEMPLATE_TAG, REPLACES_TAG } from './tags';
 
 export interface RemediationInput {
@@ -36,6 +38,7 @@ export type Heartbeat = (detail: string) => void;
 const DONE_TAG = 'medic:last-operation';
 const PENDING_TAG = 'medic:pending-operation';
 const REBOOT_MARK_TAG = 'medic:reboot-issued';
+const RESIZED_FROM_TAG = 'medic:resized-from';
 
 async function waitForState(
   ec2: EC2Client,
@@ -291,5 +294,49 @@ export function createEc2Remediations(ec2: EC2Client, heartbeat: () => Heartbeat
     return { instanceId: input.instanceId, detail: 'stopped; it no longer costs compute' };
   }
 
-  return { startInstance, rebootInstance, stopStartInstance, replaceInstance, stopInstance };
+  /**
+   * Reallocation: stop, change the type one size up, start. The original type is recorded with the
+   * step's key first, so a retry after a crash aims at the same target and never resizes twice.
+   */
+  async function resizeInstance(input: RemediationInput): Promise<RemediationResult> {
+    let instance = await requireInstance(ec2, input.instanceId);
+    refuseTerminated(instance, 'resize');
+    if (tagValue(instance, DONE_TAG) === input.idempotencyKey)
+      return { instanceId: input.instanceId, detail: 'resize already done for this step' };
+    const recorded = tagValue(instance, RESIZED_FROM_TAG);
+    const from = recorded?.startsWith(`${input.idempotencyKey}:`)
+      ? recorded.slice(input.idempotencyKey.length + 1)
+      : (instance.InstanceType ?? '');
+    const target = nextInstanceSize(from);
+    if (!target)
+      throw ApplicationFailure.create({
+        type: 'NoLargerSize',
+        message: `No larger size than ${from || 'an unknown type'} for ${input.instanceId}`,
+        nonRetryable: true,
+      });
+    if (input.dryRun)
+      return confirmPermitted(
+        input.instanceId,
+        () => ec2.send(new StopInstancesCommand({ InstanceIds: [input.instanceId], DryRun: true })),
+        'StopInstances',
+      );
+    if (!recorded?.startsWith(`${input.idempotencyKey}:`))
+      await tag(ec2, input.instanceId, RESIZED_FROM_TAG, `${input.idempotencyKey}:${from}`);
+    if (instance.InstanceType !== target) {
+      if (stateOf(instance) === 'running' || stateOf(instance) === 'pending')
+        await ec2.send(new StopInstancesCommand({ InstanceIds: [input.instanceId] }));
+      instance = await waitForState(ec2, input.instanceId, 'stopped', heartbeat());
+      await ec2.send(
+        new ModifyInstanceAttributeCommand({ InstanceId: input.instanceId, InstanceType: { Value: target } }),
+      );
+    }
+    if (stateOf(await requireInstance(ec2, input.instanceId)) !== 'running') {
+      await ec2.send(new StartInstancesCommand({ InstanceIds: [input.instanceId] }));
+      await waitForState(ec2, input.instanceId, 'running', heartbeat());
+    }
+    await tag(ec2, input.instanceId, DONE_TAG, input.idempotencyKey);
+    return { instanceId: input.instanceId, detail: `resized ${from} → ${target}; running` };
+  }
+
+  return { startInstance, rebootInstance, stopStartInstance, replaceInstance, stopInstance, resizeInstance };
 }

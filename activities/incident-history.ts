@@ -3,6 +3,8 @@ import type { Client } from '@temporalio/client';
 export interface RecentIncidentsInput {
   resourceId: string;
   windowMinutes: number;
+  /** Only incidents of this kind; every kind when absent. */
+  kind?: string;
 }
 
 /** How many incidents closed on a resource within the window, from Temporal visibility (the asking one is still running, so it never counts itself). */
@@ -13,6 +15,7 @@ export function createIncidentHistoryActivities(temporal: Client) {
       `WorkflowType = 'incidentWorkflow'`,
       `MedicResource = '${input.resourceId.replace(/'/g, '')}'`,
       `ExecutionStatus != 'Running'`,
+      ...(input.kind ? [`MedicKind = '${input.kind.replace(/'/g, '')}'`] : []),
       `CloseTime > '${since}'`,
     ].join(' AND ');
     const { count } = await temporal.workflow.count(query);

@@ -78,6 +78,7 @@ export const INSTANCE_ACTIONS = [
   'replace-instance',
   'stop-instance',
   'quarantine-instance',
+  'resize-instance',
 ] as const;
 export type InstanceAction = (typeof INSTANCE_ACTIONS)[number];
 /** The security agent's actions; `restore-ingress-rule` is the compensation of the revoke. */

@@ -1,4 +1,11 @@
 import type { Diagnosis, IncidentKind, RemediationStep } from './incident';
+import { nextInstanceSize } from './sizing';
+
+/** What the planner knows of the resource's recent past. */
+export interface PlanHistory {
+  /** Incidents of the same kind on this resource that closed within the circuit-breaker window. */
+  recentSameKind?: number;
+}
 
 const START: RemediationStep = {
   action: 'start-instance',
@@ -43,7 +50,11 @@ const REPLACE: RemediationStep = {
  * The ordered remediation plan for an incident: cheapest, least disruptive step first, each with
  * the reason it was chosen. Later steps run only when verification of the earlier one fails.
  */
-export function planRemediation(kind: IncidentKind, diagnosis: Diagnosis): RemediationStep[] {
+export function planRemediation(
+  kind: IncidentKind,
+  diagnosis: Diagnosis,
+  history: PlanHistory = {},
+): RemediationStep[] {
   if (!diagnosis.exists || diagnosis.state === 'terminated' || diagnosis.state === 'shutting-down') {
     return [];
   }
@@ -55,9 +66,20 @@ export function planRemediation(kind: IncidentKind, diagnosis: Diagnosis): Remed
       if (diagnosis.state === 'stopped' || diagnosis.state === 'stopping') return [START, REPLACE];
       if (diagnosis.systemStatus === 'impaired') return [STOP_START, REPLACE];
       return [REBOOT, STOP_START, REPLACE];
-    case 'cpu-high':
+    case 'cpu-high': {
       if (diagnosis.state === 'stopped' || diagnosis.state === 'stopping') return [START, REPLACE];
+      // Hot again soon after an earlier cpu-high was healed: the instance is starved, not stuck.
+      const bigger = nextInstanceSize(diagnosis.instanceType);
+      if ((history.recentSameKind ?? 0) > 0 && bigger)
+        return [
+          {
+            action: 'resize-instance',
+            reason: `CPU ran hot again after ${history.recentSameKind} cpu-high incident(s) in the last hour: the instance is starved, so ${diagnosis.instanceType} becomes ${bigger} (stop, change type, start; disks and address kept).`,
+          },
+          REPLACE,
+        ];
       return [REBOOT, REPLACE];
+    }
     case 'instance-compromised':
       // Isolate and keep the evidence; termination is never planned, a person decides that.
       return [QUARANTINE];

@@ -33,7 +33,7 @@ import { parseDuration } from '../domain/duration';
 import { chainFor } from '../domain/escalation';
 import { forcedManualReason, resolveMode } from '../domain/mode';
 import { resolveModeWithAutonomy } from '../domain/autonomy';
-import { explainEmptyPlan, planRemediation } from '../domain/planner';
+import { explainEmptyPlan, planRemediation, type PlanHistory } from '../domain/planner';
 import { buildReport } from '../domain/report';
 import {
   alertSignal,
@@ -67,6 +67,7 @@ const ACTIONS: Record<
   'replace-instance': (i) => remediation.replaceInstance(i),
   'stop-instance': (i) => remediation.stopInstance(i),
   'quarantine-instance': (i) => remediation.quarantineInstance(i),
+  'resize-instance': (i) => remediation.resizeInstance(i),
 };
 
 /** The instance planner only plans instance actions; anything else is a bug, not something to retry. */
@@ -227,6 +228,15 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
       windowMinutes: policy.circuitBreakerWindowMinutes ?? 60,
     });
   }
+  // Reallocation (decision 0029): a cpu-high that came back after an earlier one was healed is
+  // planned as a resize, so the planner needs the resource's recent cpu-high count.
+  const history: PlanHistory = {};
+  if (request.kind === 'cpu-high' && patched('reallocate'))
+    history.recentSameKind = await observation.countRecentIncidents({
+      resourceId: request.resourceId,
+      windowMinutes: policy.circuitBreakerWindowMinutes ?? 60,
+      kind: 'cpu-high',
+    });
   const forcedManual = forcedManualReason(diagnosis.protected, recentIncidents, {
     threshold: policy.circuitBreakerThreshold ?? 3,
     windowMinutes: policy.circuitBreakerWindowMinutes ?? 60,
@@ -236,7 +246,7 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
   const useAutonomy = patched('progressive-autonomy');
   if (useAutonomy && !forcedManual && request.mode === undefined && diagnosis.modeTag !== 'manual')
     autonomyMode = await observation.autonomyModeFor({
-      actions: planRemediation(request.kind, diagnosis).map((s) => s.action),
+      actions: planRemediation(request.kind, diagnosis, history).map((s) => s.action),
     });
   state.mode = forcedManual
     ? 'manual'
@@ -297,7 +307,7 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
     return state.report;
   };
 
-  state.plan = planRemediation(request.kind, diagnosis);
+  state.plan = planRemediation(request.kind, diagnosis, history);
   if (state.plan.length === 0) {
     transition('planned', 'No safe remediation applies.');
     const stillBroken =
@@ -426,7 +436,7 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
         instanceId: request.resourceId,
         lookbackMinutes: 15,
       });
-      const freshPlan = planRemediation(request.kind, fresh);
+      const freshPlan = planRemediation(request.kind, fresh, history);
       if (planHash(request.resourceId, request.kind, freshPlan) === state.planHash) break;
       state.diagnosis = fresh;
       if (freshPlan.length === 0) return finish('resolved', explainEmptyPlan(request.kind, fresh), []);

@@ -1,3 +1,4 @@
+import { nextInstanceSize } from '../../domain/sizing';
 import type { Diagnosis } from '../../domain/incident';
 import { explainEmptyPlan, planRemediation } from '../../domain/planner';
 import { forcedManualReason, parseModeTag, resolveMode } from '../../domain/mode';
@@ -79,5 +80,33 @@ describe('forcedManualReason', () => {
   });
   test('histories from before the breaker (no count) are unaffected', () => {
     expect(forcedManualReason(undefined, undefined, breaker)).toBeUndefined();
+  });
+});
+
+describe('reallocation', () => {
+  const running = {
+    exists: true,
+    state: 'running',
+    instanceType: 't3.micro',
+    recentStatusCheckFailures: 0,
+    findings: [],
+  };
+  test('a repeat cpu-high on a known type is a resize one size up; a first one is a reboot', () => {
+    expect(planRemediation('cpu-high', running).map((s) => s.action)).toEqual([
+      'reboot-instance',
+      'replace-instance',
+    ]);
+    const repeat = planRemediation('cpu-high', running, { recentSameKind: 2 });
+    expect(repeat.map((s) => s.action)).toEqual(['resize-instance', 'replace-instance']);
+    expect(repeat[0]?.reason).toMatch(/t3\.micro becomes t3\.small/);
+  });
+  test('no larger size known: back to the reboot', () => {
+    expect(
+      planRemediation('cpu-high', { ...running, instanceType: 'x1.weird' }, { recentSameKind: 2 }).map(
+        (s) => s.action,
+      ),
+    ).toEqual(['reboot-instance', 'replace-instance']);
+    expect(nextInstanceSize('m5.16xlarge')).toBeUndefined();
+    expect(nextInstanceSize('m5.large')).toBe('m5.xlarge');
   });
 });
