@@ -20,6 +20,7 @@ import { consoleSite } from './console-site';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DashboardFigures } from '../domain/dashboard';
+import { CATALOGUE } from '../domain/catalogue';
 import type { Evidence } from './evidence';
 import { ROLE_PERMISSIONS, type Principal } from '../domain/rbac';
 import { openApiDocument } from './openapi';
@@ -176,6 +177,10 @@ export function createApp(deps: AppDeps): express.Express {
       res.json({ incidents: await deps.incidents.list(filter) });
     }),
   );
+
+  api.get('/catalogue', ...guard('GET /api/v1/catalogue'), (_req, res) => {
+    res.json({ actions: CATALOGUE });
+  });
 
   api.get('/me', ...guard('GET /api/v1/me'), (_req, res) => {
     const principal = principalOf(res);

@@ -161,6 +161,13 @@ export function openApiDocument() {
           responses: { '200': { description: 'the figures' } },
         },
       },
+      '/catalogue': {
+        get: {
+          summary:
+            'The action catalogue: each action with its agent, preconditions, AWS calls, verification, compensation and whether it is destructive',
+          responses: { '200': { description: '{actions}' } },
+        },
+      },
       '/me': {
         get: {
           summary:

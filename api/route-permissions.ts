@@ -14,6 +14,7 @@ export const ROUTE_PERMISSIONS = {
   'GET /api/v1/stream/incidents/:id': 'read',
   'GET /api/v1/stats': 'read',
   'GET /api/v1/me': 'read',
+  'GET /api/v1/catalogue': 'read',
   'POST /api/v1/incidents/:id/decision': 'decide',
   'POST /api/v1/incidents/:id/feedback': 'operate',
   'POST /api/v1/chat': 'read',
