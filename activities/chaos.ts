@@ -21,7 +21,7 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
 
   async function publish(
     instanceId: string,
-    metric: 'StatusCheckFailed' | 'CPUUtilization' | 'NetworkIn' | 'NetworkOut',
+    metric: 'StatusCheckFailed' | 'CPUUtilization' | 'NetworkIn' | 'NetworkOut' | 'LatencyP99',
     values: number[],
     at = new Date(),
   ): Promise<void> {
@@ -29,7 +29,8 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
     const now = at.getTime();
     await cloudwatch.send(
       new PutMetricDataCommand({
-        Namespace: 'AWS/EC2',
+        // The application's agent publishes its latency in its own namespace; the rest is EC2's.
+        Namespace: metric === 'LatencyP99' ? 'CloudMedic/App' : 'AWS/EC2',
         MetricData: values.map((value, i) => ({
           MetricName: metric,
           Dimensions: [{ Name: 'InstanceId', Value: instanceId }],
@@ -37,7 +38,14 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
           // sustained fault rather than one sample.
           Timestamp: new Date(now - (values.length - 1 - i) * 10_000),
           Value: value,
-          Unit: metric === 'CPUUtilization' ? 'Percent' : metric.startsWith('Network') ? 'Bytes' : 'Count',
+          Unit:
+            metric === 'CPUUtilization'
+              ? 'Percent'
+              : metric.startsWith('Network')
+                ? 'Bytes'
+                : metric === 'LatencyP99'
+                  ? 'Milliseconds'
+                  : 'Count',
         })),
       }),
     );
@@ -47,6 +55,8 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
   const statusCheckFailed = (instanceId: string, at?: Date) =>
     publish(instanceId, 'StatusCheckFailed', [1, 1, 1], at);
   const cpuSpike = (instanceId: string) => publish(instanceId, 'CPUUtilization', [96, 98, 99]);
+  /** The application on the instance answers slowly: p99 latency well above the threshold. */
+  const latency = (instanceId: string) => publish(instanceId, 'LatencyP99', [1800, 2200, 2600]);
   /** An instance nobody uses: near-zero CPU and a trickle of traffic for the last `seconds`. */
   const idle = async (instanceId: string, seconds = 120) => {
     const points = Math.ceil(seconds / 10) + 1;
@@ -90,7 +100,7 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
     return groupId;
   }
 
-  return { stopInstance, statusCheckFailed, cpuSpike, idle, openPortToWorld };
+  return { stopInstance, statusCheckFailed, cpuSpike, latency, idle, openPortToWorld };
 }
 
 /**

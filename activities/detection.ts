@@ -56,6 +56,7 @@ export function createDetectionActivities(
     const requests: MetricRequest[] = ids.flatMap((instanceId) => [
       { instanceId, metric: 'StatusCheckFailed' as const },
       { instanceId, metric: 'CPUUtilization' as const },
+      { instanceId, metric: 'LatencyP99' as const },
     ]);
     const now = new Date();
     const metrics = requests.length
@@ -73,6 +74,7 @@ export function createDetectionActivities(
       state: stateOf(i),
       statusCheckFailed: metrics.get(`${i.InstanceId}/StatusCheckFailed`) ?? [],
       cpuUtilization: metrics.get(`${i.InstanceId}/CPUUtilization`) ?? [],
+      latencyP99: metrics.get(`${i.InstanceId}/LatencyP99`) ?? [],
     }));
     const anomaly = input.detectors
       ? { detectors: input.detectors, floorPercent: settings.cpuAnomalyFloorPercent }

@@ -10,6 +10,7 @@ import { MODE_TAG, PROTECT_TAG } from './tags';
 export interface DiagnosisSettings {
   metricPeriodSeconds: number;
   cpuHighPercent: number;
+  latencyHighMs: number;
 }
 
 export interface HealthCheckInput {
@@ -46,6 +47,7 @@ export function createDiagnosisActivities(
       [
         { instanceId, metric: 'StatusCheckFailed' },
         { instanceId, metric: 'CPUUtilization' },
+        { instanceId, metric: 'LatencyP99' },
       ],
       since,
       new Date(Date.now() + 60_000),
@@ -55,6 +57,7 @@ export function createDiagnosisActivities(
     return {
       statusCheckFailed: metrics.get(`${instanceId}/StatusCheckFailed`) ?? [],
       cpu: metrics.get(`${instanceId}/CPUUtilization`) ?? [],
+      latency: metrics.get(`${instanceId}/LatencyP99`) ?? [],
     };
   }
 
@@ -135,6 +138,15 @@ export function createDiagnosisActivities(
       const mean = metrics.cpu.reduce((s, p) => s + p.value, 0) / metrics.cpu.length;
       if (mean >= settings.cpuHighPercent)
         return { healthy: false, detail: `CPU still ${mean.toFixed(1)}% since ${input.since}` };
+    }
+    if (input.kind === 'latency-high' && metrics.latency.length > 0) {
+      const worst = Math.max(...metrics.latency.map((p) => p.value));
+      if (worst >= settings.latencyHighMs)
+        return { healthy: false, detail: `p99 latency still ${worst.toFixed(0)} ms since ${input.since}` };
+      return {
+        healthy: true,
+        detail: `${input.instanceId} running, p99 latency back to at most ${worst.toFixed(0)} ms since the action`,
+      };
     }
     return {
       healthy: true,

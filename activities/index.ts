@@ -48,12 +48,14 @@ export function createActivities(deps: ActivityDeps) {
     ...createDiagnosisActivities(deps.aws.ec2, deps.aws.cloudwatch, {
       metricPeriodSeconds,
       cpuHighPercent: deps.config.cpuHighPercent,
+      latencyHighMs: deps.config.latencyHighMs,
     }),
     ...createDetectionActivities(deps.aws.ec2, deps.aws.cloudwatch, deps.temporal, {
       metricPeriodSeconds,
       lookbackMinutes: 15,
       cpuHighPercent: deps.config.cpuHighPercent,
       cpuWindowPoints: 3,
+      latencyHighMs: deps.config.latencyHighMs,
       cpuAnomalyFloorPercent: deps.config.cpuAnomalyFloorPercent,
     }),
     ...createNotifier(deps.config.webhookUrl, { format: deps.config.webhookFormat }),

@@ -5,7 +5,10 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import type { MetricPoint } from '../domain/detection';
 
-export type Ec2Metric = 'StatusCheckFailed' | 'CPUUtilization' | 'NetworkIn' | 'NetworkOut';
+export type Ec2Metric = 'StatusCheckFailed' | 'CPUUtilization' | 'NetworkIn' | 'NetworkOut' | 'LatencyP99';
+
+/** EC2's own metrics, and the application's p99 latency as its agent publishes it per instance. */
+const NAMESPACE: Partial<Record<Ec2Metric, string>> = { LatencyP99: 'CloudMedic/App' };
 
 export interface MetricRequest {
   instanceId: string;
@@ -17,6 +20,7 @@ const STAT: Record<Ec2Metric, string> = {
   CPUUtilization: 'Average',
   NetworkIn: 'Sum',
   NetworkOut: 'Sum',
+  LatencyP99: 'Maximum',
 };
 
 /**
@@ -45,7 +49,7 @@ export async function readEc2Metrics(
       Id: `q${i}`,
       MetricStat: {
         Metric: {
-          Namespace: 'AWS/EC2',
+          Namespace: NAMESPACE[r.metric] ?? 'AWS/EC2',
           MetricName: r.metric,
           Dimensions: [{ Name: 'InstanceId', Value: r.instanceId }],
         },

@@ -29,6 +29,7 @@ const USAGE = `usage: medic <command>
   chaos stop-instance --instance ID
   chaos status-check-failed --instance ID
   chaos cpu-spike --instance ID
+  chaos latency --instance ID                        (the application's p99 latency far above normal)
   chaos traffic-flood --source IP [--fleet NAME] [--flows 1500]   (flow logs with one source flooding)
   chaos idle --instance ID                           (near-zero CPU and traffic: the cost agent's case)
   cost watch [--fleet NAME] [--window 24h] [--interval 300] [--mode manual|auto]
@@ -136,6 +137,7 @@ async function chaosCommand(sub: string | undefined, args: string[], config: Med
     'stop-instance': chaos.stopInstance,
     'status-check-failed': chaos.statusCheckFailed,
     'cpu-spike': chaos.cpuSpike,
+    latency: chaos.latency,
     idle: (id) => chaos.idle(id),
   };
   if (sub === 'traffic-flood') {

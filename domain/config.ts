@@ -29,6 +29,8 @@ export interface MedicConfig {
   verifyIntervalSeconds: number;
   detectionIntervalSeconds: number;
   cpuHighPercent: number;
+  /** Application p99 latency (ms, metric CloudMedic/App LatencyP99) that opens a latency-high incident. */
+  latencyHighMs: number;
   /** CPU anomalies (streaming detector) below this level do not open incidents. */
   cpuAnomalyFloorPercent: number;
   /** CloudWatch period for detection and verification; 10 s locally, 60 s for standard AWS metrics. */
@@ -230,6 +232,7 @@ export function loadConfig(env: Record<string, string | undefined>): MedicConfig
     verifyIntervalSeconds: positiveNumber(env, 'MEDIC_VERIFY_INTERVAL_SECONDS', 5),
     detectionIntervalSeconds: positiveNumber(env, 'MEDIC_DETECTION_INTERVAL_SECONDS', 10),
     cpuHighPercent: positiveNumber(env, 'MEDIC_CPU_HIGH_PERCENT', 90),
+    latencyHighMs: positiveNumber(env, 'MEDIC_LATENCY_HIGH_MS', 1000),
     cpuAnomalyFloorPercent: positiveNumber(env, 'MEDIC_CPU_ANOMALY_FLOOR_PERCENT', 50),
     metricPeriodSeconds: positiveNumber(env, 'MEDIC_METRIC_PERIOD_SECONDS', 60),
     circuitBreakerThreshold: positiveNumber(env, 'MEDIC_CIRCUIT_BREAKER_THRESHOLD', 3),

@@ -11,12 +11,16 @@ export interface InstanceObservation {
   state: string;
   statusCheckFailed: MetricPoint[];
   cpuUtilization: MetricPoint[];
+  /** The application's p99 latency (ms) on this instance, when its agent publishes it. */
+  latencyP99?: MetricPoint[];
 }
 
 export interface DetectionThresholds {
   cpuHighPercent: number;
   /** How many of the newest datapoints must average above the threshold: one spike is not an incident. */
   cpuWindowPoints: number;
+  /** p99 latency (ms) that, sustained over the same window, opens a latency-high incident. */
+  latencyHighMs?: number;
 }
 
 export interface Finding {
@@ -78,6 +82,22 @@ function feedCpuDetector(
 }
 
 const key = (resourceId: string, kind: IncidentKind): string => `${resourceId}/${kind}`;
+
+/** The newest `window` points after the watermark, when there are that many and every one is at or above `limit`. */
+function sustainedAbove(
+  points: MetricPoint[],
+  watermark: string | undefined,
+  window: number,
+  limit: number,
+): { at: string; mean: number } | undefined {
+  const fresh = points
+    .filter((p) => p.at > (watermark ?? ''))
+    .sort((a, b) => a.at.localeCompare(b.at))
+    .slice(-window);
+  if (fresh.length < window) return undefined;
+  if (fresh.some((p) => p.value < limit)) return undefined;
+  return { at: fresh.at(-1)!.at, mean: fresh.reduce((sum, p) => sum + p.value, 0) / fresh.length };
+}
 
 function newest(points: MetricPoint[]): string | undefined {
   return points.reduce<string | undefined>(
@@ -151,6 +171,26 @@ export function detectFaults(
         severity: 'medium',
         summary: `Instance ${obs.instanceId} CPU at ${strongest.point.value.toFixed(1)}% is outside its normal range (anomaly score ${strongest.score.toFixed(2)}, streaming detector).`,
         evidenceAt: strongest.point.at,
+      });
+      continue;
+    }
+    const slow =
+      thresholds.latencyHighMs !== undefined
+        ? sustainedAbove(
+            obs.latencyP99 ?? [],
+            watermarks[key(obs.instanceId, 'latency-high')],
+            thresholds.cpuWindowPoints,
+            thresholds.latencyHighMs,
+          )
+        : undefined;
+    if (slow) {
+      watermarks[key(obs.instanceId, 'latency-high')] = slow.at;
+      findings.push({
+        resourceId: obs.instanceId,
+        kind: 'latency-high',
+        severity: 'high',
+        summary: `Instance ${obs.instanceId} p99 latency averaged ${slow.mean.toFixed(0)} ms over its last ${thresholds.cpuWindowPoints} datapoints (threshold ${thresholds.latencyHighMs} ms).`,
+        evidenceAt: slow.at,
       });
       continue;
     }

@@ -11,6 +11,8 @@ export const INCIDENT_KINDS = [
   'instance-idle',
   /** A finding (GuardDuty, an operator) that the instance is compromised: isolate and keep evidence. */
   'instance-compromised',
+  /** The application's p99 latency on the instance sustained above its threshold. */
+  'latency-high',
 ] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
@@ -235,6 +237,7 @@ const DEFAULT_SEVERITY: Record<IncidentKind, Severity> = {
   'restart-requested': 'low',
   'instance-idle': 'low',
   'instance-compromised': 'critical',
+  'latency-high': 'high',
 };
 
 export function defaultSeverity(kind: IncidentKind): Severity {

@@ -25,6 +25,11 @@ const REQUESTED_START: RemediationStep = {
   action: 'start-instance',
   reason: 'A person asked for a restart of an instance that is stopped; starting it is that restart.',
 };
+const RESTART_SLOW: RemediationStep = {
+  action: 'reboot-instance',
+  reason:
+    'One instance answering slowly while it is up is most often a leaking or wedged process: a reboot restarts it in about a minute; if latency stays high, the instance itself is replaced.',
+};
 const QUARANTINE: RemediationStep = {
   action: 'quarantine-instance',
   reason:
@@ -80,6 +85,9 @@ export function planRemediation(
         ];
       return [REBOOT, REPLACE];
     }
+    case 'latency-high':
+      if (diagnosis.state === 'stopped' || diagnosis.state === 'stopping') return [START, REPLACE];
+      return [RESTART_SLOW, REPLACE];
     case 'instance-compromised':
       // Isolate and keep the evidence; termination is never planned, a person decides that.
       return [QUARANTINE];

@@ -155,3 +155,31 @@ describe('detectFaults with the streaming detector', () => {
     expect(state.detectors).toEqual(whole.detectors);
   });
 });
+
+describe('latency', () => {
+  const at = (s: number) => `2026-11-26T10:00:${String(s).padStart(2, '0')}.000Z`;
+  const obs = (values: number[]) => ({
+    instanceId: 'i-slow',
+    state: 'running',
+    statusCheckFailed: [],
+    cpuUtilization: [],
+    latencyP99: values.map((value, i) => ({ at: at(i * 10), value })),
+  });
+  const thresholds = { cpuHighPercent: 90, cpuWindowPoints: 3, latencyHighMs: 1000 };
+
+  test('sustained p99 above the threshold opens latency-high once; one slow datapoint does not', () => {
+    const slow = detectFaults([obs([200, 1500, 1800, 2100])], {}, new Set(), thresholds, at(50));
+    expect(slow.findings.map((f) => [f.kind, f.severity])).toEqual([['latency-high', 'high']]);
+    const again = detectFaults(
+      [obs([200, 1500, 1800, 2100])],
+      slow.watermarks,
+      new Set(),
+      thresholds,
+      at(50),
+    );
+    expect(again.findings).toEqual([]);
+    expect(detectFaults([obs([200, 200, 200, 5000])], {}, new Set(), thresholds, at(50)).findings).toEqual(
+      [],
+    );
+  });
+});
