@@ -20,6 +20,7 @@ import { createTroubleshootActivities } from './troubleshoot';
 import { createNetworkBlockActivities } from './network-block';
 import { createCostActivities } from './cost';
 import { createQuarantineActivities } from './quarantine';
+import { createRestoreActivities } from './restore';
 import { createFlowLogActivities } from './flow-logs';
 
 export * from './aws-clients';
@@ -74,6 +75,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createNetworkBlockActivities(deps.aws.ec2),
     ...createCostActivities(deps.aws.ec2, deps.aws.cloudwatch),
     ...createQuarantineActivities(deps.aws.ec2),
+    ...createRestoreActivities(deps.aws.ec2, activityHeartbeat),
     ...createFlowLogActivities(deps.aws.s3, deps.config.flowLogBucket, deps.temporal),
     ...createLearningActivities(createModelStore(deps.aws.s3, deps.config.modelBucket), activityHeartbeat),
   };

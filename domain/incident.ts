@@ -13,6 +13,8 @@ export const INCIDENT_KINDS = [
   'instance-compromised',
   /** The application's p99 latency on the instance sustained above its threshold. */
   'latency-high',
+  /** The instance's data is damaged (an operator or an integrity check says so): restore from backup. */
+  'data-corrupted',
 ] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
@@ -81,6 +83,7 @@ export const INSTANCE_ACTIONS = [
   'stop-instance',
   'quarantine-instance',
   'resize-instance',
+  'restore-from-snapshot',
 ] as const;
 export type InstanceAction = (typeof INSTANCE_ACTIONS)[number];
 /** The security agent's actions; `restore-ingress-rule` is the compensation of the revoke. */
@@ -238,6 +241,7 @@ const DEFAULT_SEVERITY: Record<IncidentKind, Severity> = {
   'instance-idle': 'low',
   'instance-compromised': 'critical',
   'latency-high': 'high',
+  'data-corrupted': 'critical',
 };
 
 export function defaultSeverity(kind: IncidentKind): Severity {

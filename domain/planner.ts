@@ -25,6 +25,11 @@ const REQUESTED_START: RemediationStep = {
   action: 'start-instance',
   reason: 'A person asked for a restart of an instance that is stopped; starting it is that restart.',
 };
+const RESTORE: RemediationStep = {
+  action: 'restore-from-snapshot',
+  reason:
+    "The instance's data is damaged: its root volume is replaced by one made from the newest completed snapshot. Writes since that snapshot are not on the new volume; the damaged volume is kept, detached, for a person to inspect.",
+};
 const RESTART_SLOW: RemediationStep = {
   action: 'reboot-instance',
   reason:
@@ -85,6 +90,8 @@ export function planRemediation(
         ];
       return [REBOOT, REPLACE];
     }
+    case 'data-corrupted':
+      return [RESTORE];
     case 'latency-high':
       if (diagnosis.state === 'stopped' || diagnosis.state === 'stopping') return [START, REPLACE];
       return [RESTART_SLOW, REPLACE];

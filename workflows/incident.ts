@@ -68,6 +68,7 @@ const ACTIONS: Record<
   'stop-instance': (i) => remediation.stopInstance(i),
   'quarantine-instance': (i) => remediation.quarantineInstance(i),
   'resize-instance': (i) => remediation.resizeInstance(i),
+  'restore-from-snapshot': (i) => remediation.restoreFromSnapshot(i),
 };
 
 /** The instance planner only plans instance actions; anything else is a bug, not something to retry. */
