@@ -45,6 +45,7 @@ import {
   type DecisionAck,
 } from './messages';
 import { leaseClient } from './lease';
+import { CATALOGUE } from '../domain/catalogue';
 import { approvalWaitSeconds, lifecycleEmitter } from './lifecycle-emitter';
 import { NOTIFICATION_OPTIONS, OBSERVATION_OPTIONS, REMEDIATION_OPTIONS } from './activity-options';
 import { MEDIC_MODE, MEDIC_SEVERITY, MEDIC_STATUS } from './search-attributes';
@@ -557,11 +558,59 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
       );
     }
   }
+  // The saga: what the catalogue says can be undone is undone, newest first, and a person takes over.
+  if (patched('saga-compensation')) {
+    const undone: string[] = [];
+    for (const done of [...steps].reverse()) {
+      const compensation = compensationOf(done.action);
+      if (!compensation || done.outcome === 'failed') continue;
+      const startedAt = now();
+      const key = `${info.workflowId}/${info.runId}/compensate-${done.step}`;
+      record(`Compensating step ${done.step} (${done.action}) with ${compensation}`, {
+        step: done.step,
+        outcome: 'started',
+      });
+      try {
+        const result = await instanceActionFor(compensation)({
+          instanceId: done.resourceId,
+          idempotencyKey: key,
+        });
+        steps.push({
+          step: steps.length + 1,
+          action: compensation,
+          resourceId: done.resourceId,
+          reason: `Compensation of step ${done.step} (${done.action}), which did not heal the resource.`,
+          startedAt,
+          finishedAt: now(),
+          outcome: 'succeeded',
+          detail: result.detail,
+        });
+        undone.push(`${done.action} by ${compensation}`);
+      } catch (err) {
+        record(`Compensation ${compensation} failed: ${failureMessage(err)}`, {
+          step: done.step,
+          outcome: 'failed',
+        });
+      }
+    }
+    if (undone.length)
+      return finish(
+        'escalated',
+        `Every step of the plan was tried and ${target} is still unhealthy; undid ${undone.join(', ')} and escalated to a person.`,
+        steps,
+      );
+  }
   return finish(
     'failed',
     `Every step of the plan was tried and ${target} is still unhealthy; a person must look.`,
     steps,
   );
+}
+
+/** The catalogue's compensation of an instance action, when it has one. */
+function compensationOf(action: RemediationAction): RemediationAction | undefined {
+  const compensation = CATALOGUE.find((e) => e.action === action)?.compensation;
+  return typeof compensation === 'string' ? compensation : undefined;
 }
 
 /** Healthy checks in a row before we call it healed: one quiet poll right after an action proves little. */
