@@ -11,6 +11,7 @@ import {
 import type { MedicActivities } from '../activities';
 import type { DetectorStates, Watermarks } from '../domain/detection';
 import { stopMonitoringSignal } from './messages';
+import { delegateIncident } from './delegate';
 
 export interface FleetMonitorInput {
   fleet: string;
@@ -58,14 +59,19 @@ export async function fleetMonitorWorkflow(input: FleetMonitorInput): Promise<{ 
     });
     watermarks = scan.watermarks;
     if (scan.detectors) detectors = scan.detectors;
+    // The coordinator delegates each finding to the healing agent as a child workflow.
+    const delegateByChild = patched('delegate-by-child');
     for (const finding of scan.findings) {
-      const opened = await detection.openIncident({
+      const request = {
         resourceId: finding.resourceId,
         kind: finding.kind,
         severity: finding.severity,
         summary: finding.summary,
         source: `detector:${input.fleet}`,
-      });
+      };
+      const opened = delegateByChild
+        ? await delegateIncident(request)
+        : await detection.openIncident(request);
       if (opened.created) incidentsOpened++;
       log.info('finding', {
         fleet: input.fleet,

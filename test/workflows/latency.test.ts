@@ -31,6 +31,8 @@ describe('high latency on one instance', () => {
       expect(opened.summary).toMatch(
         /p99 latency averaged 2200 ms over its last 3 datapoints \(threshold 1000 ms\)/,
       );
+      // The coordinator delegated it: the incident is a child of the fleet's monitor.
+      expect((await incident.describe()).parentExecution?.workflowId).toBe(fleetMonitorWorkflowId(fleet));
       const report = (await incident.result()) as IncidentReport;
       expect(report.resolutionProcess.map((s) => [s.action, s.outcome])).toEqual([
         ['reboot-instance', 'succeeded'],
