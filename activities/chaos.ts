@@ -100,7 +100,26 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
     return groupId;
   }
 
-  return { stopInstance, statusCheckFailed, cpuSpike, latency, idle, openPortToWorld };
+  /** Light but steady use: about 10 % CPU and real traffic (busy, not idle; one size smaller would do). */
+  const lightLoad = async (instanceId: string, seconds = 120) => {
+    const points = Math.ceil(seconds / 10) + 1;
+    await publish(
+      instanceId,
+      'CPUUtilization',
+      Array.from({ length: points }, (_, i) => 8 + (i % 3) * 2),
+    );
+    await publish(
+      instanceId,
+      'NetworkIn',
+      Array.from({ length: points }, () => 12_000_000),
+    );
+    await publish(
+      instanceId,
+      'NetworkOut',
+      Array.from({ length: points }, () => 9_000_000),
+    );
+  };
+  return { stopInstance, statusCheckFailed, cpuSpike, latency, idle, lightLoad, openPortToWorld };
 }
 
 /**

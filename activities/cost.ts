@@ -1,6 +1,14 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import { DEFAULT_IDLE_THRESHOLDS, idleVerdict, monthlySaving, type IdleThresholds } from '../domain/cost';
+import {
+  DEFAULT_IDLE_THRESHOLDS,
+  downsizeSaving,
+  idleVerdict,
+  monthlySaving,
+  OVERSIZED_CPU_BELOW_PERCENT,
+  type IdleThresholds,
+} from '../domain/cost';
+import { previousInstanceSize } from '../domain/sizing';
 import type { MetricPoint } from '../domain/detection';
 import { listFleetInstances } from './fleet';
 import { stateOf, tagValue } from './instances';
@@ -29,9 +37,14 @@ function networkPerPeriod(inbound: MetricPoint[], outbound: MetricPoint[]): Metr
   return [...total.entries()].map(([at, value]) => ({ at, value }));
 }
 
-/** The cost agent's read: running instances of a fleet that were quiet for the whole window. */
+export interface OversizedInstance extends IdleInstance {
+  smallerType: string;
+}
+
+/** The cost agent's reads: running instances of a fleet that were quiet, or small for their size, all window. */
 export function createCostActivities(ec2: EC2Client, cloudwatch: CloudWatchClient) {
-  async function findIdleInstances(input: IdleScanInput): Promise<IdleInstance[]> {
+  /** Each running, unprotected instance with its CPU and network over the window. */
+  async function observe(input: IdleScanInput) {
     const running = (await listFleetInstances(ec2, input.fleet)).filter(
       (i) => stateOf(i) === 'running' && tagValue(i, PROTECT_TAG) !== 'true',
     );
@@ -50,15 +63,22 @@ export function createCostActivities(ec2: EC2Client, cloudwatch: CloudWatchClien
       'exact-start',
     );
     const expected = Math.floor(input.windowSeconds / input.periodSeconds);
-    const idle: IdleInstance[] = [];
-    for (const instance of running) {
+    return running.map((instance) => {
       const id = instance.InstanceId ?? '';
+      const cpu = series.get(`${id}/CPUUtilization`) ?? [];
       const verdict = idleVerdict(
-        series.get(`${id}/CPUUtilization`) ?? [],
+        cpu,
         networkPerPeriod(series.get(`${id}/NetworkIn`) ?? [], series.get(`${id}/NetworkOut`) ?? []),
         expected,
         input.thresholds ?? DEFAULT_IDLE_THRESHOLDS,
       );
+      return { instance, id, cpu, expected, verdict };
+    });
+  }
+
+  async function findIdleInstances(input: IdleScanInput): Promise<IdleInstance[]> {
+    const idle: IdleInstance[] = [];
+    for (const { instance, id, verdict } of await observe(input)) {
       if (!verdict.idle) continue;
       const saving = monthlySaving(instance.InstanceType);
       idle.push({
@@ -70,5 +90,26 @@ export function createCostActivities(ec2: EC2Client, cloudwatch: CloudWatchClien
     }
     return idle;
   }
-  return { findIdleInstances };
+  /** Not idle, but CPU never reached a fifth of the instance: one size smaller would do. */
+  async function findOversizedInstances(input: IdleScanInput): Promise<OversizedInstance[]> {
+    const found: OversizedInstance[] = [];
+    for (const { instance, id, cpu, expected, verdict } of await observe(input)) {
+      const smallerType = previousInstanceSize(instance.InstanceType);
+      if (verdict.idle || !smallerType || cpu.length < DEFAULT_IDLE_THRESHOLDS.minCoverage * expected)
+        continue;
+      const peak = Math.max(...cpu.map((p) => p.value));
+      if (peak >= OVERSIZED_CPU_BELOW_PERCENT) continue;
+      const saving = downsizeSaving(instance.InstanceType, smallerType);
+      found.push({
+        instanceId: id,
+        ...(instance.InstanceType ? { instanceType: instance.InstanceType } : {}),
+        smallerType,
+        reason: `CPU at most ${peak.toFixed(1)}% (busy enough not to be idle: ${verdict.reason})`,
+        ...(saving !== undefined ? { monthlySaving: saving } : {}),
+      });
+    }
+    return found;
+  }
+
+  return { findIdleInstances, findOversizedInstances };
 }

@@ -15,7 +15,7 @@ import {
 import { ApplicationFailure } from '@temporalio/common';
 import { createHash } from 'node:crypto';
 import { requireInstance, stateOf, tagValue } from './instances';
-import { nextInstanceSize } from '../domain/sizing';
+import { nextInstanceSize, previousInstanceSize } from '../domain/sizing';
 import { FLEET_TAG, IDEMPOTENCY_TAG, LAUNCH_TEMPLATE_TAG, REPLACES_TAG } from './tags';
 
 export interface RemediationInput {
@@ -295,10 +295,10 @@ export function createEc2Remediations(ec2: EC2Client, heartbeat: () => Heartbeat
   }
 
   /**
-   * Reallocation: stop, change the type one size up, start. The original type is recorded with the
-   * step's key first, so a retry after a crash aims at the same target and never resizes twice.
+   * Reallocation: stop, change the type one size up (or down), start. The original type is recorded
+   * with the step's key first, so a retry after a crash aims at the same target and never resizes twice.
    */
-  async function resizeInstance(input: RemediationInput): Promise<RemediationResult> {
+  async function resizeBy(input: RemediationInput, direction: 'up' | 'down'): Promise<RemediationResult> {
     let instance = await requireInstance(ec2, input.instanceId);
     refuseTerminated(instance, 'resize');
     if (tagValue(instance, DONE_TAG) === input.idempotencyKey)
@@ -307,11 +307,11 @@ export function createEc2Remediations(ec2: EC2Client, heartbeat: () => Heartbeat
     const from = recorded?.startsWith(`${input.idempotencyKey}:`)
       ? recorded.slice(input.idempotencyKey.length + 1)
       : (instance.InstanceType ?? '');
-    const target = nextInstanceSize(from);
+    const target = direction === 'up' ? nextInstanceSize(from) : previousInstanceSize(from);
     if (!target)
       throw ApplicationFailure.create({
-        type: 'NoLargerSize',
-        message: `No larger size than ${from || 'an unknown type'} for ${input.instanceId}`,
+        type: direction === 'up' ? 'NoLargerSize' : 'NoSmallerSize',
+        message: `No ${direction === 'up' ? 'larger' : 'smaller'} size than ${from || 'an unknown type'} for ${input.instanceId}`,
         nonRetryable: true,
       });
     if (input.dryRun)
@@ -338,5 +338,16 @@ export function createEc2Remediations(ec2: EC2Client, heartbeat: () => Heartbeat
     return { instanceId: input.instanceId, detail: `resized ${from} → ${target}; running` };
   }
 
-  return { startInstance, rebootInstance, stopStartInstance, replaceInstance, stopInstance, resizeInstance };
+  const resizeInstance = (input: RemediationInput) => resizeBy(input, 'up');
+  const downsizeInstance = (input: RemediationInput) => resizeBy(input, 'down');
+
+  return {
+    startInstance,
+    rebootInstance,
+    stopStartInstance,
+    replaceInstance,
+    stopInstance,
+    resizeInstance,
+    downsizeInstance,
+  };
 }

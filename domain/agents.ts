@@ -2,15 +2,15 @@ import { INCIDENT_KINDS, SECURITY_INCIDENT_KINDS } from './incident';
 
 /** The agents that handle incidents, and the incident kinds each one owns. */
 export const AGENT_KINDS = {
-  'self-healing': INCIDENT_KINDS.filter((k) => k !== 'instance-idle'),
+  'self-healing': INCIDENT_KINDS.filter((k) => k !== 'instance-idle' && k !== 'instance-oversized'),
   security: SECURITY_INCIDENT_KINDS,
-  cost: ['instance-idle'],
+  cost: ['instance-idle', 'instance-oversized'],
 } as const satisfies Record<string, readonly string[]>;
 export type Agent = keyof typeof AGENT_KINDS;
 export const AGENTS = Object.keys(AGENT_KINDS) as Agent[];
 
 /** Which agent handled an incident of this kind. */
 export function agentOf(kind: string | undefined): Agent {
-  if (kind === 'instance-idle') return 'cost';
+  if (kind === 'instance-idle' || kind === 'instance-oversized') return 'cost';
   return (SECURITY_INCIDENT_KINDS as readonly string[]).includes(kind ?? '') ? 'security' : 'self-healing';
 }

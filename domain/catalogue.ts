@@ -132,6 +132,22 @@ export const CATALOGUE: CatalogueEntry[] = [
     destructive: false,
   },
   {
+    action: 'downsize-instance',
+    agent: 'cost',
+    activity: 'downsizeInstance',
+    preconditions: 'CPU never reached a fifth of the instance in the window, and a smaller size exists.',
+    awsCalls: [
+      'ec2:DescribeInstances',
+      'ec2:CreateTags',
+      'ec2:StopInstances',
+      'ec2:ModifyInstanceAttribute',
+      'ec2:StartInstances',
+    ],
+    verification: 'Running on the smaller type, status checks not impaired.',
+    compensation: 'resize-instance',
+    destructive: false,
+  },
+  {
     action: 'revoke-ingress-rule',
     agent: 'security',
     activity: 'revokeIngressRule',

@@ -21,6 +21,16 @@ export const HOURLY_PRICE_USD: Record<string, number> = {
 
 const HOURS_PER_MONTH = 730;
 
+/** What running `to` instead of `from` saves a month, when both prices are known. */
+export function downsizeSaving(from: string | undefined, to: string | undefined): number | undefined {
+  const before = monthlySaving(from);
+  const after = monthlySaving(to);
+  return before === undefined || after === undefined ? undefined : Math.round((before - after) * 100) / 100;
+}
+
+/** Busy enough not to be idle, yet never above this CPU in the window: one size smaller would do. */
+export const OVERSIZED_CPU_BELOW_PERCENT = 20;
+
 /** What a stopped instance of this type saves a month, or undefined when its price is not known. */
 export function monthlySaving(instanceType: string | undefined): number | undefined {
   const hourly = instanceType ? HOURLY_PRICE_USD[instanceType] : undefined;

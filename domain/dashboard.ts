@@ -1,5 +1,6 @@
 import { AGENTS, agentOf } from './agents';
-import { monthlySaving } from './cost';
+import { downsizeSaving, monthlySaving } from './cost';
+import { previousInstanceSize } from './sizing';
 import { OPEN_STATUSES, SEVERITIES, type IncidentSummary, type StepRecord } from './incident';
 
 /** What the console's dashboard needs to know of one incident. */
@@ -92,8 +93,14 @@ export function dashboardFigures(
     } else if (incident.status) {
       closed += 1;
       outcomes[incident.status] = (outcomes[incident.status] ?? 0) + 1;
-      if (incident.status === 'resolved' && incident.kind === 'instance-idle') {
-        const saving = monthlySaving(incident.instanceType);
+      if (
+        incident.status === 'resolved' &&
+        (incident.kind === 'instance-idle' || incident.kind === 'instance-oversized')
+      ) {
+        const saving =
+          incident.kind === 'instance-idle'
+            ? monthlySaving(incident.instanceType)
+            : downsizeSaving(incident.instanceType, previousInstanceSize(incident.instanceType));
         if (saving === undefined) costUnpriced += 1;
         else costSaved += saving;
       }

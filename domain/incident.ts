@@ -15,6 +15,8 @@ export const INCIDENT_KINDS = [
   'latency-high',
   /** The instance's data is damaged (an operator or an integrity check says so): restore from backup. */
   'data-corrupted',
+  /** The cost agent's: never above a fifth of its CPU for the whole window, and a smaller size exists. */
+  'instance-oversized',
 ] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
@@ -84,6 +86,7 @@ export const INSTANCE_ACTIONS = [
   'quarantine-instance',
   'resize-instance',
   'restore-from-snapshot',
+  'downsize-instance',
 ] as const;
 export type InstanceAction = (typeof INSTANCE_ACTIONS)[number];
 /** The security agent's actions; `restore-ingress-rule` is the compensation of the revoke. */
@@ -242,6 +245,7 @@ const DEFAULT_SEVERITY: Record<IncidentKind, Severity> = {
   'instance-compromised': 'critical',
   'latency-high': 'high',
   'data-corrupted': 'critical',
+  'instance-oversized': 'low',
 };
 
 export function defaultSeverity(kind: IncidentKind): Severity {

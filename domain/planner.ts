@@ -1,5 +1,6 @@
 import type { Diagnosis, IncidentKind, RemediationStep } from './incident';
-import { nextInstanceSize } from './sizing';
+import { nextInstanceSize, previousInstanceSize } from './sizing';
+import { OVERSIZED_CPU_BELOW_PERCENT } from './cost';
 
 /** What the planner knows of the resource's recent past. */
 export interface PlanHistory {
@@ -89,6 +90,17 @@ export function planRemediation(
           REPLACE,
         ];
       return [REBOOT, REPLACE];
+    }
+    case 'instance-oversized': {
+      const smaller = previousInstanceSize(diagnosis.instanceType);
+      return diagnosis.state === 'running' && smaller
+        ? [
+            {
+              action: 'downsize-instance',
+              reason: `CPU never reached ${OVERSIZED_CPU_BELOW_PERCENT}% in the whole window: ${diagnosis.instanceType} becomes ${smaller} (stop, change type, start; disks kept), which costs less and still has headroom.`,
+            },
+          ]
+        : [];
     }
     case 'data-corrupted':
       return [RESTORE];

@@ -31,6 +31,7 @@ const SCANS_PER_RUN = 200;
  * instance is proposed at most once a day, so a declined proposal is not repeated every scan.
  */
 export async function costAgentWorkflow(input: CostAgentInput): Promise<{ proposed: number }> {
+  // Idle instances are proposed for a stop; busy-enough but oversized ones for a smaller type.
   let stopping = false;
   const proposed: Record<string, number> = { ...input.proposed };
   setHandler(stopMonitoringSignal, () => {
@@ -58,6 +59,28 @@ export async function costAgentWorkflow(input: CostAgentInput): Promise<{ propos
         summary: `${instance.instanceId} idle for ${Math.round(input.windowSeconds / 60)} min (${instance.reason}); ${saving}.`,
       });
       proposed[instance.instanceId] = nowMs();
+    }
+    const oversized = await agent.findOversizedInstances({
+      fleet: input.fleet,
+      windowSeconds: input.windowSeconds,
+      periodSeconds: input.periodSeconds,
+    });
+    for (const instance of oversized) {
+      const key = `${instance.instanceId}/oversized`;
+      if (nowMs() - (proposed[key] ?? 0) < DAY_MS) continue;
+      const saving =
+        instance.monthlySaving !== undefined
+          ? `saves about $${instance.monthlySaving.toFixed(2)} a month (on-demand)`
+          : 'saves the price difference (no price on file)';
+      await agent.openIncident({
+        resourceId: instance.instanceId,
+        kind: 'instance-oversized',
+        mode: input.mode ?? 'manual',
+        severity: 'low',
+        source: 'cost-agent',
+        summary: `${instance.instanceId} is larger than it needs over ${Math.round(input.windowSeconds / 60)} min (${instance.reason}); ${instance.instanceType} → ${instance.smallerType} ${saving}.`,
+      });
+      proposed[key] = nowMs();
     }
     if (await condition(() => stopping, input.intervalSeconds * 1000)) break;
   }

@@ -69,6 +69,7 @@ const ACTIONS: Record<
   'stop-instance': (i) => remediation.stopInstance(i),
   'quarantine-instance': (i) => remediation.quarantineInstance(i),
   'resize-instance': (i) => remediation.resizeInstance(i),
+  'downsize-instance': (i) => remediation.downsizeInstance(i),
   'restore-from-snapshot': (i) => remediation.restoreFromSnapshot(i),
 };
 

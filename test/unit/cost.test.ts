@@ -1,4 +1,5 @@
-import { idleVerdict, monthlySaving } from '../../domain/cost';
+import { previousInstanceSize } from '../../domain/sizing';
+import { downsizeSaving, idleVerdict, monthlySaving } from '../../domain/cost';
 import { planRemediation } from '../../domain/planner';
 
 const points = (values: number[]) =>
@@ -33,5 +34,29 @@ describe('idle instances', () => {
     const diagnosis = { exists: true, state: 'running', recentStatusCheckFailures: 0, findings: [] };
     expect(planRemediation('instance-idle', diagnosis).map((s) => s.action)).toEqual(['stop-instance']);
     expect(planRemediation('instance-idle', { ...diagnosis, state: 'stopped' })).toEqual([]);
+  });
+});
+
+describe('down-sizing', () => {
+  test('one size down in the family, priced as the difference', () => {
+    expect(previousInstanceSize('t3.small')).toBe('t3.micro');
+    expect(previousInstanceSize('t3.nano')).toBeUndefined();
+    expect(previousInstanceSize('weird')).toBeUndefined();
+    expect(downsizeSaving('m5.xlarge', 'm5.large')).toBe(70.08);
+    expect(downsizeSaving('t3.micro', 'x9.mega')).toBeUndefined();
+  });
+
+  test('the plan down-sizes a running oversized instance when a smaller size exists', () => {
+    const diagnosis = {
+      exists: true,
+      state: 'running',
+      instanceType: 't3.small',
+      recentStatusCheckFailures: 0,
+      findings: [],
+    };
+    const plan = planRemediation('instance-oversized', diagnosis);
+    expect(plan.map((s) => s.action)).toEqual(['downsize-instance']);
+    expect(plan[0]?.reason).toMatch(/t3\.small becomes t3\.micro/);
+    expect(planRemediation('instance-oversized', { ...diagnosis, instanceType: 't3.nano' })).toEqual([]);
   });
 });

@@ -15,13 +15,15 @@ beforeAll(async () => {
 afterAll(async () => h?.teardown());
 
 describe('the cost agent', () => {
-  test('proposes stopping an idle instance (MANUAL), stops it when approved, and the saving is counted', async () => {
+  test('proposes stopping an idle instance and down-sizing an oversized one (MANUAL), acts when approved, counts the saving', async () => {
     const fleet = `cost-${process.pid}`;
-    const { instances } = await createFleet(h.aws, { fleet, size: 2, manualCount: 0 });
-    const [idle, quiet] = instances.map((i) => i.instanceId) as [string, string];
+    const { instances } = await createFleet(h.aws, { fleet, size: 3, manualCount: 0 });
+    const [idle, quiet, light] = instances.map((i) => i.instanceId) as [string, string, string];
     // `idle` reports near-zero CPU and traffic for the window; `quiet` reports nothing recent at
     // all, and missing data must never read as idleness.
     await createChaos(h.aws.ec2, h.aws.cloudwatch).idle(idle, 120);
+    // `light` is busy (real traffic) but never above 12 % CPU: a smaller type would do.
+    await createChaos(h.aws.ec2, h.aws.cloudwatch).lightLoad(light, 120);
 
     const agent = await h.env.client.workflow.start(costAgentWorkflow, {
       taskQueue: TASK_QUEUES.cost,
@@ -58,7 +60,15 @@ describe('the cost agent', () => {
     expect(figures.costSavedPerMonth).toBeGreaterThanOrEqual(7.59);
     expect(figures.agents.find((a) => a.agent === 'cost')).toMatchObject({ actions: 1, succeeded: 1 });
 
+    const oversized = h.env.client.workflow.getHandle(`incident-${light}-instance-oversized`);
+    const proposal = await h.stateWhen(oversized, 'awaiting_approval');
+    expect(proposal.summary).toMatch(/CPU at most 12\.0% .*t3\.micro → t3\.nano saves about \$3\.79 a month/);
+    await oversized.executeUpdate(decisionUpdate, { args: [{ decision: 'approve', by: 'finops' }] });
+    await h.stateWhen(oversized, 'resolved');
+    expect((await h.instance(light))?.InstanceType).toBe('t3.nano');
+    expect((await h.instance(light))?.State?.Name).toBe('running');
+
     await agent.signal(stopMonitoringSignal);
-    expect(await agent.result()).toEqual({ proposed: 1 });
+    expect(await agent.result()).toEqual({ proposed: 2 });
   }, 120_000);
 });
