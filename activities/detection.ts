@@ -51,7 +51,10 @@ export function createDetectionActivities(
   settings: DetectionSettings,
 ) {
   async function scanFleet(input: ScanInput): Promise<ScanResult> {
-    const instances = await listFleetInstances(ec2, input.fleet);
+    // Terminated members too: one still tagged with the fleet was not retired by cloud-medic
+    // (a replacement removes the tag first), so it went away unexpectedly.
+    const all = await listFleetInstances(ec2, input.fleet, true);
+    const instances = all.filter((i) => !['shutting-down', 'terminated'].includes(stateOf(i)));
     const ids = instances.map((i) => i.InstanceId as string);
     const requests: MetricRequest[] = ids.flatMap((instanceId) => [
       { instanceId, metric: 'StatusCheckFailed' as const },
@@ -69,7 +72,7 @@ export function createDetectionActivities(
         )
       : new Map<string, MetricPoint[]>();
     const busy = await resourcesUnderRemediation(temporal);
-    const observations = instances.map((i) => ({
+    const observations = all.map((i) => ({
       instanceId: i.InstanceId as string,
       state: stateOf(i),
       statusCheckFailed: metrics.get(`${i.InstanceId}/StatusCheckFailed`) ?? [],

@@ -149,7 +149,12 @@ async function ensureLaunchTemplate(
 }
 
 /** Every instance of a fleet that is not terminated (or terminating), all pages. */
-export async function listFleetInstances(ec2: EC2Client, fleet: string): Promise<Instance[]> {
+export async function listFleetInstances(
+  ec2: EC2Client,
+  fleet: string,
+  /** Terminated and shutting-down members too (AWS keeps them visible for about an hour). */
+  includeTerminated = false,
+): Promise<Instance[]> {
   const instances: Instance[] = [];
   let nextToken: string | undefined;
   do {
@@ -157,7 +162,16 @@ export async function listFleetInstances(ec2: EC2Client, fleet: string): Promise
       new DescribeInstancesCommand({
         Filters: [
           { Name: `tag:${FLEET_TAG}`, Values: [fleet] },
-          { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },
+          {
+            Name: 'instance-state-name',
+            Values: [
+              'pending',
+              'running',
+              'stopping',
+              'stopped',
+              ...(includeTerminated ? ['shutting-down', 'terminated'] : []),
+            ],
+          },
         ],
         NextToken: nextToken,
       }),

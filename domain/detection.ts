@@ -128,6 +128,18 @@ export function detectFaults(
     if (obs.state === 'running' || obs.state === 'terminated') delete watermarks[stoppedKey];
     if (busyResources.has(obs.instanceId)) continue;
 
+    const terminatedKey = key(obs.instanceId, 'instance-terminated');
+    if ((obs.state === 'terminated' || obs.state === 'shutting-down') && watermarks[terminatedKey] === undefined) {
+      watermarks[terminatedKey] = now;
+      findings.push({
+        resourceId: obs.instanceId,
+        kind: 'instance-terminated',
+        severity: 'high',
+        summary: `Instance ${obs.instanceId} was terminated although it is still a member of the fleet (cloud-medic retires members before it terminates them).`,
+        evidenceAt: now,
+      });
+      continue;
+    }
     if ((obs.state === 'stopped' || obs.state === 'stopping') && watermarks[stoppedKey] === undefined) {
       watermarks[stoppedKey] = now;
       findings.push({

@@ -17,6 +17,8 @@ export const INCIDENT_KINDS = [
   'data-corrupted',
   /** The cost agent's: never above a fifth of its CPU for the whole window, and a smaller size exists. */
   'instance-oversized',
+  /** A fleet member terminated by someone else: a replacement is launched from its launch template. */
+  'instance-terminated',
 ] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
@@ -246,6 +248,7 @@ const DEFAULT_SEVERITY: Record<IncidentKind, Severity> = {
   'latency-high': 'high',
   'data-corrupted': 'critical',
   'instance-oversized': 'low',
+  'instance-terminated': 'high',
 };
 
 export function defaultSeverity(kind: IncidentKind): Severity {

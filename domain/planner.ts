@@ -26,6 +26,11 @@ const REQUESTED_START: RemediationStep = {
   action: 'start-instance',
   reason: 'A person asked for a restart of an instance that is stopped; starting it is that restart.',
 };
+const RELAUNCH: RemediationStep = {
+  action: 'replace-instance',
+  reason:
+    'A fleet member was terminated by something other than cloud-medic: a replacement is launched from its launch template with its tags, so the fleet is back to its size.',
+};
 const RESTORE: RemediationStep = {
   action: 'restore-from-snapshot',
   reason:
@@ -66,6 +71,10 @@ export function planRemediation(
   diagnosis: Diagnosis,
   history: PlanHistory = {},
 ): RemediationStep[] {
+  if (kind === 'instance-terminated')
+    return diagnosis.exists && (diagnosis.state === 'terminated' || diagnosis.state === 'shutting-down')
+      ? [RELAUNCH]
+      : [];
   if (!diagnosis.exists || diagnosis.state === 'terminated' || diagnosis.state === 'shutting-down') {
     return [];
   }

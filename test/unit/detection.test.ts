@@ -183,3 +183,15 @@ describe('latency', () => {
     );
   });
 });
+
+describe('unexpected termination', () => {
+  test('a terminated fleet member is reported once', () => {
+    const gone = { instanceId: 'i-gone', state: 'terminated', statusCheckFailed: [], cpuUtilization: [] };
+    const thresholds = { cpuHighPercent: 90, cpuWindowPoints: 3 };
+    const first = detectFaults([gone], {}, new Set(), thresholds, '2026-11-26T10:00:00.000Z');
+    expect(first.findings.map((f) => f.kind)).toEqual(['instance-terminated']);
+    expect(
+      detectFaults([gone], first.watermarks, new Set(), thresholds, '2026-11-26T10:01:00.000Z').findings,
+    ).toEqual([]);
+  });
+});
