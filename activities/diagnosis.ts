@@ -96,6 +96,9 @@ export function createDiagnosisActivities(
       instanceStatus: checks.instance,
       modeTag: parseModeTag(tagValue(instance, MODE_TAG)),
       protected: tagValue(instance, PROTECT_TAG)?.toLowerCase() === 'true',
+      ...(tagValue(instance, 'aws:autoscaling:groupName')
+        ? { autoScalingGroup: tagValue(instance, 'aws:autoscaling:groupName') }
+        : {}),
       recentStatusCheckFailures: failures,
       recentMaxCpu: maxCpu,
       findings,

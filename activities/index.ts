@@ -21,6 +21,7 @@ import { createNetworkBlockActivities } from './network-block';
 import { createCostActivities } from './cost';
 import { createQuarantineActivities } from './quarantine';
 import { createRestoreActivities } from './restore';
+import { createScaleOutActivities } from './scale-out';
 import { createFlowLogActivities } from './flow-logs';
 
 export * from './aws-clients';
@@ -76,6 +77,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createCostActivities(deps.aws.ec2, deps.aws.cloudwatch),
     ...createQuarantineActivities(deps.aws.ec2),
     ...createRestoreActivities(deps.aws.ec2, activityHeartbeat),
+    ...createScaleOutActivities(deps.aws.ec2, deps.aws.autoscaling),
     ...createFlowLogActivities(deps.aws.s3, deps.config.flowLogBucket, deps.temporal),
     ...createLearningActivities(createModelStore(deps.aws.s3, deps.config.modelBucket), activityHeartbeat),
   };

@@ -148,6 +148,22 @@ export const CATALOGUE: CatalogueEntry[] = [
     destructive: false,
   },
   {
+    action: 'scale-out-group',
+    agent: 'self-healing',
+    activity: 'scaleOutGroup',
+    preconditions:
+      'The slow instance is in an Auto Scaling group below its maximum, and a restart did not help.',
+    awsCalls: [
+      'ec2:DescribeInstances',
+      'autoscaling:DescribeAutoScalingGroups',
+      'ec2:CreateTags',
+      'autoscaling:SetDesiredCapacity',
+    ],
+    verification: "The slow instance's p99 latency since the action is below the threshold.",
+    compensation: { none: 'The scaling agent brings the group back in when the load allows.' },
+    destructive: false,
+  },
+  {
     action: 'revoke-ingress-rule',
     agent: 'security',
     activity: 'revokeIngressRule',

@@ -129,7 +129,10 @@ export function detectFaults(
     if (busyResources.has(obs.instanceId)) continue;
 
     const terminatedKey = key(obs.instanceId, 'instance-terminated');
-    if ((obs.state === 'terminated' || obs.state === 'shutting-down') && watermarks[terminatedKey] === undefined) {
+    if (
+      (obs.state === 'terminated' || obs.state === 'shutting-down') &&
+      watermarks[terminatedKey] === undefined
+    ) {
       watermarks[terminatedKey] = now;
       findings.push({
         resourceId: obs.instanceId,

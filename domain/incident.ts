@@ -89,6 +89,7 @@ export const INSTANCE_ACTIONS = [
   'resize-instance',
   'restore-from-snapshot',
   'downsize-instance',
+  'scale-out-group',
 ] as const;
 export type InstanceAction = (typeof INSTANCE_ACTIONS)[number];
 /** The security agent's actions; `restore-ingress-rule` is the compensation of the revoke. */
@@ -153,6 +154,8 @@ export interface Diagnosis {
   modeTag?: Mode;
   /** Tagged `medic:protect=true`: never acted on automatically. */
   protected?: boolean;
+  /** The Auto Scaling group the instance belongs to, when it does (its capacity can be raised). */
+  autoScalingGroup?: string;
   recentStatusCheckFailures: number;
   recentMaxCpu?: number;
   findings: string[];

@@ -115,7 +115,17 @@ export function planRemediation(
       return [RESTORE];
     case 'latency-high':
       if (diagnosis.state === 'stopped' || diagnosis.state === 'stopping') return [START, REPLACE];
-      return [RESTART_SLOW, REPLACE];
+      // In a group, more instances share the load before this one is replaced.
+      return diagnosis.autoScalingGroup
+        ? [
+            RESTART_SLOW,
+            {
+              action: 'scale-out-group',
+              reason: `Still slow after a restart: ${diagnosis.autoScalingGroup} gets one more instance (within its maximum) so the load spreads, then latency is checked again.`,
+            },
+            REPLACE,
+          ]
+        : [RESTART_SLOW, REPLACE];
     case 'instance-compromised':
       // Isolate and keep the evidence; termination is never planned, a person decides that.
       return [QUARANTINE];

@@ -70,6 +70,7 @@ const ACTIONS: Record<
   'quarantine-instance': (i) => remediation.quarantineInstance(i),
   'resize-instance': (i) => remediation.resizeInstance(i),
   'downsize-instance': (i) => remediation.downsizeInstance(i),
+  'scale-out-group': (i) => remediation.scaleOutGroup(i),
   'restore-from-snapshot': (i) => remediation.restoreFromSnapshot(i),
 };
 
