@@ -12,7 +12,7 @@ DEBIAN_TOOLS := /usr/bin/prometheus-alertmanager /usr/bin/prometheus /usr/bin/ch
 help:
 	@echo "make demo   - set up what is missing, start the local stack, break an emulated fleet and watch it heal"
 	@echo "make test   - set up what is missing and run every test (lint, types, unit, workflow, integration)"
-	@echo "make up | make down | make status - the local stack (moto, Temporal dev server, worker, API)"
+	@echo "make up | make down | make status - the local stack (moto, Temporal dev server, worker, API; console at http://127.0.0.1:8080/)"
 
 $(STAMP_NODE): package-lock.json
 	./scripts/setup.sh
