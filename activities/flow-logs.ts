@@ -4,13 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { TASK_QUEUES } from '../domain/config';
 import { detectFloods, FLOW_LOG_HEADER, parseFlowLog, type Flood, type FlowRecord } from '../domain/traffic';
 import { trafficFloodIncidentId } from '../domain/ids';
-import {
-  MEDIC_KIND,
-  MEDIC_MODE,
-  MEDIC_RESOURCE,
-  MEDIC_SEVERITY,
-  MEDIC_STATUS,
-} from '../workflows/search-attributes';
+import { incidentStartAttributes } from '../workflows/search-attributes';
 import { startOrJoinIncident } from './start-or-join';
 
 /** Where a fleet's VPC flow logs land (as AWS delivers them to S3, one object per batch). */
@@ -103,13 +97,12 @@ export function createFlowLogActivities(s3: S3Client, bucket: string, temporal: 
             fleet: input.fleet,
           },
         ],
-        searchAttributes: [
-          { key: MEDIC_RESOURCE, value: flood.cidr },
-          { key: MEDIC_KIND, value: 'traffic-flood' },
-          { key: MEDIC_STATUS, value: 'detected' },
-          { key: MEDIC_SEVERITY, value: 'high' },
-          { key: MEDIC_MODE, value: 'auto' },
-        ],
+        searchAttributes: incidentStartAttributes({
+          resourceId: flood.cidr,
+          kind: 'traffic-flood',
+          severity: 'high',
+          mode: 'auto',
+        }),
       },
       { source: 'flow-logs', summary: evidence },
     );

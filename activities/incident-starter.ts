@@ -3,13 +3,7 @@ import { TASK_QUEUES } from '../domain/config';
 import { incidentWorkflowId } from '../domain/ids';
 import type { IncidentRequest } from '../domain/incident';
 import { alertSignal } from '../workflows/messages';
-import {
-  MEDIC_KIND,
-  MEDIC_MODE,
-  MEDIC_RESOURCE,
-  MEDIC_SEVERITY,
-  MEDIC_STATUS,
-} from '../workflows/search-attributes';
+import { incidentStartAttributes } from '../workflows/search-attributes';
 import type { incidentWorkflow } from '../workflows/incident';
 
 export interface OpenedIncident {
@@ -44,13 +38,7 @@ export async function openOrJoinIncident(
         args: [request],
         workflowIdConflictPolicy: 'FAIL',
         workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-        typedSearchAttributes: [
-          { key: MEDIC_RESOURCE, value: request.resourceId },
-          { key: MEDIC_KIND, value: request.kind },
-          { key: MEDIC_STATUS, value: 'detected' },
-          { key: MEDIC_SEVERITY, value: request.severity ?? 'high' },
-          { key: MEDIC_MODE, value: request.mode ?? 'pending' },
-        ],
+        typedSearchAttributes: incidentStartAttributes(request),
       });
       if (alertCount > 1) await handle.signal(alertSignal, { ...alert, count: alertCount - 1 });
       return { incidentId, runId: handle.firstExecutionRunId, created: true };

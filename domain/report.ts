@@ -39,3 +39,19 @@ export function buildReport(state: IncidentState, steps: StepRecord[], conclusio
     ...(state.status === 'dry_run' ? { dryRun: true } : {}),
   };
 }
+
+/** The message that tells people how an incident ended: what, how and why, in three lines. */
+export function closingNotification(
+  state: Pick<IncidentState, 'incidentId' | 'severity'>,
+  report: IncidentReport,
+  status: string,
+  link?: string,
+) {
+  return {
+    incidentId: state.incidentId,
+    severity: state.severity,
+    headline: `${state.incidentId}: ${status}`,
+    body: `What: ${report.issueDetected}\nHow: ${report.actionTaken}\nWhy: ${report.reason}`,
+    ...(link ? { link } : {}),
+  };
+}

@@ -18,7 +18,7 @@ import type {
   RemediationStep,
   StepRecord,
 } from '../domain/incident';
-import { buildReport } from '../domain/report';
+import { buildReport, closingNotification } from '../domain/report';
 import { NOTIFICATION_OPTIONS } from './activity-options';
 import { approvalWaitSeconds, lifecycleEmitter } from './lifecycle-emitter';
 import { alertSignal, incidentStateQuery } from './messages';
@@ -134,12 +134,7 @@ export async function blockSourceWorkflow(input: BlockSourceInput): Promise<Inci
       emit('incident.action', { action: step.action, target: step.resourceId, outcome: step.outcome });
     emit('incident.closed', { outcome: status, conclusion, steps: steps.length });
     await Promise.all(pending);
-    const sent = await support.notify({
-      incidentId: state.incidentId,
-      severity: state.severity,
-      headline: `${state.incidentId}: ${status}`,
-      body: `What: ${state.report.issueDetected}\nHow: ${state.report.actionTaken}\nWhy: ${state.report.reason}`,
-    });
+    const sent = await support.notify(closingNotification(state, state.report, status));
     record(`Notified (${sent.detail})`);
     return state.report;
   };

@@ -4,7 +4,7 @@ import { TASK_QUEUES } from '../domain/config';
 import { incidentWorkflowId } from '../domain/ids';
 import type { IncidentRequest } from '../domain/incident';
 import { alertSignal } from './messages';
-import { MEDIC_KIND, MEDIC_MODE, MEDIC_RESOURCE, MEDIC_SEVERITY, MEDIC_STATUS } from './search-attributes';
+import { incidentStartAttributes } from './search-attributes';
 
 /**
  * The coordinator's hand-off (decision 0030): a finding becomes a child workflow on the healing
@@ -24,13 +24,7 @@ export async function delegateIncident(
         args: [request],
         parentClosePolicy: 'ABANDON',
         workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-        typedSearchAttributes: [
-          { key: MEDIC_RESOURCE, value: request.resourceId },
-          { key: MEDIC_KIND, value: request.kind },
-          { key: MEDIC_STATUS, value: 'detected' },
-          { key: MEDIC_SEVERITY, value: request.severity ?? 'high' },
-          { key: MEDIC_MODE, value: request.mode ?? 'pending' },
-        ],
+        typedSearchAttributes: incidentStartAttributes(request),
       });
       return { incidentId, created: true };
     } catch (err) {

@@ -34,7 +34,7 @@ import { chainFor } from '../domain/escalation';
 import { forcedManualReason, resolveMode } from '../domain/mode';
 import { resolveModeWithAutonomy } from '../domain/autonomy';
 import { explainEmptyPlan, planRemediation, type PlanHistory } from '../domain/planner';
-import { buildReport } from '../domain/report';
+import { buildReport, closingNotification } from '../domain/report';
 import {
   alertSignal,
   decisionUpdate,
@@ -290,15 +290,9 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
           });
     }
     await Promise.all(pendingNotifications);
-    const headline = `${state.incidentId}: ${status}`;
-    const sent = await notification.notify({
-      incidentId: state.incidentId,
-      severity: state.severity,
-      headline,
-      body: `What: ${state.report.issueDetected}\nHow: ${state.report.actionTaken}\nWhy: ${state.report.reason}`,
-      link: incidentLink,
-    });
-    record(`Notified: ${headline} (${sent.detail})`, { outcome: 'info' });
+    const closing = closingNotification(state, state.report, status, incidentLink);
+    const sent = await notification.notify(closing);
+    record(`Notified: ${closing.headline} (${sent.detail})`, { outcome: 'info' });
     if (patched('flap-cooldown')) {
       state.closedAt = now();
       // Staying open (and queryable) through the cool-down is what lets a repeat alert join this

@@ -8,7 +8,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { MedicActivities } from '../activities';
-import { buildReport } from '../domain/report';
+import { buildReport, closingNotification } from '../domain/report';
 import { ruleKey, type IngressRule } from '../domain/security';
 import {
   type IncidentReport,
@@ -107,12 +107,7 @@ export async function securityIncidentWorkflow(request: SecurityIncidentRequest)
       });
     emit('incident.closed', { outcome: status, conclusion, steps: steps.length });
     await Promise.all(pendingEvents);
-    const sent = await support.notify({
-      incidentId: state.incidentId,
-      severity: state.severity,
-      headline: `${state.incidentId}: ${status}`,
-      body: `What: ${state.report.issueDetected}\nHow: ${state.report.actionTaken}\nWhy: ${state.report.reason}`,
-    });
+    const sent = await support.notify(closingNotification(state, state.report, status));
     record(`Notified (${sent.detail})`);
     await condition(allHandlersFinished);
     return state.report;
