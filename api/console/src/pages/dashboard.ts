@@ -63,7 +63,7 @@ export function DashboardPage() {
       <${Tile}
         label="Cost saved"
         value=${`$${figures.costSavedPerMonth.toFixed(2)}`}
-        note=${`a month, by idle instances the cost agent stopped${figures.costUnpriced ? ` (+${figures.costUnpriced} unpriced)` : ''}`}
+        note=${`a month: idle instances stopped and oversized ones down-sized by the cost agent${figures.costUnpriced ? ` (+${figures.costUnpriced} unpriced)` : ''}`}
       />
     </div>
     <div class="grid">
