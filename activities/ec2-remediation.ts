@@ -35,12 +35,13 @@ export interface RemediationResult {
 
 export type Heartbeat = (detail: string) => void;
 
-const DONE_TAG = 'medic:last-operation';
+/** The idempotency key of the last step completed on an instance. */
+export const DONE_TAG = 'medic:last-operation';
 const PENDING_TAG = 'medic:pending-operation';
 const REBOOT_MARK_TAG = 'medic:reboot-issued';
 const RESIZED_FROM_TAG = 'medic:resized-from';
 
-async function waitForState(
+export async function waitForState(
   ec2: EC2Client,
   instanceId: string,
   target: string,

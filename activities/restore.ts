@@ -10,15 +10,21 @@ import {
   type EC2Client,
 } from '@aws-sdk/client-ec2';
 import { ApplicationFailure } from '@temporalio/common';
-import type { Heartbeat, RemediationInput, RemediationResult } from './ec2-remediation';
+import {
+  DONE_TAG,
+  waitForState,
+  type Heartbeat,
+  type RemediationInput,
+  type RemediationResult,
+} from './ec2-remediation';
 import { requireInstance, stateOf, tagValue } from './instances';
 
 /** `<step key>:<old volume>:<snapshot>`: what a restore replaced, written before anything changes. */
 export const RESTORE_TAG = 'medic:restore';
 const RESTORED_FOR_TAG = 'medic:restored-for';
-const DONE_TAG = 'medic:last-operation';
 
-async function waitFor(
+/** Volume stages (created, detached) have no waiter like `waitForState`: poll until they hold. */
+async function waitForVolume(
   check: () => Promise<boolean>,
   what: string,
   heartbeat: Heartbeat,
@@ -113,7 +119,7 @@ export function createRestoreActivities(ec2: EC2Client, heartbeat: () => Heartbe
     }
     const volumeState = async (id: string) =>
       (await ec2.send(new DescribeVolumesCommand({ VolumeIds: [id] }))).Volumes?.[0];
-    await waitFor(
+    await waitForVolume(
       async () => (await volumeState(newVolume))?.State !== 'creating',
       `${newVolume} created`,
       beat,
@@ -121,17 +127,17 @@ export function createRestoreActivities(ec2: EC2Client, heartbeat: () => Heartbe
 
     if (stateOf(instance) === 'running' || stateOf(instance) === 'pending')
       await ec2.send(new StopInstancesCommand({ InstanceIds: [input.instanceId] }));
-    await waitFor(
-      async () => stateOf(await requireInstance(ec2, input.instanceId)) === 'stopped',
-      `${input.instanceId} stopped`,
-      beat,
-    );
+    await waitForState(ec2, input.instanceId, 'stopped', beat);
 
     const attachedTo = async (id: string) =>
       (await volumeState(id))?.Attachments?.find((a) => a.State !== 'detached')?.InstanceId;
     if ((await attachedTo(oldVolume)) === input.instanceId)
       await ec2.send(new DetachVolumeCommand({ VolumeId: oldVolume, InstanceId: input.instanceId }));
-    await waitFor(async () => (await attachedTo(oldVolume)) === undefined, `${oldVolume} detached`, beat);
+    await waitForVolume(
+      async () => (await attachedTo(oldVolume)) === undefined,
+      `${oldVolume} detached`,
+      beat,
+    );
     if ((await attachedTo(newVolume)) !== input.instanceId)
       await ec2.send(
         new AttachVolumeCommand({ VolumeId: newVolume, InstanceId: input.instanceId, Device: device }),
@@ -140,11 +146,7 @@ export function createRestoreActivities(ec2: EC2Client, heartbeat: () => Heartbe
     instance = await requireInstance(ec2, input.instanceId);
     if (stateOf(instance) !== 'running')
       await ec2.send(new StartInstancesCommand({ InstanceIds: [input.instanceId] }));
-    await waitFor(
-      async () => stateOf(await requireInstance(ec2, input.instanceId)) === 'running',
-      `${input.instanceId} running`,
-      beat,
-    );
+    await waitForState(ec2, input.instanceId, 'running', beat);
     await ec2.send(
       new CreateTagsCommand({
         Resources: [input.instanceId],

@@ -1,12 +1,9 @@
-import {
-  DescribeAutoScalingGroupsCommand,
-  SetDesiredCapacityCommand,
-  type AutoScalingClient,
-} from '@aws-sdk/client-auto-scaling';
+import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CreateTagsCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { ApplicationFailure } from '@temporalio/common';
 import type { RemediationInput, RemediationResult } from './ec2-remediation';
 import { requireInstance, tagValue } from './instances';
+import { describeGroup, setCapacity } from './scaling';
 
 const SCALED_OUT_TAG = 'medic:scaled-out';
 
@@ -25,16 +22,7 @@ export function createScaleOutActivities(ec2: EC2Client, autoscaling: AutoScalin
         message: `${input.instanceId} is not in an Auto Scaling group`,
         nonRetryable: true,
       });
-    const out = await autoscaling.send(
-      new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [groupName] }),
-    );
-    const group = out.AutoScalingGroups?.[0];
-    if (!group)
-      throw ApplicationFailure.create({
-        type: 'GroupNotFound',
-        message: `No group ${groupName}`,
-        nonRetryable: true,
-      });
+    const group = await describeGroup(autoscaling, groupName);
     const recorded = tagValue(instance, SCALED_OUT_TAG);
     const from = group.DesiredCapacity ?? 0;
     const target = recorded?.startsWith(`${input.idempotencyKey}:`)
@@ -55,14 +43,7 @@ export function createScaleOutActivities(ec2: EC2Client, autoscaling: AutoScalin
           Tags: [{ Key: SCALED_OUT_TAG, Value: `${input.idempotencyKey}:${target}` }],
         }),
       );
-    if (from !== target)
-      await autoscaling.send(
-        new SetDesiredCapacityCommand({
-          AutoScalingGroupName: groupName,
-          DesiredCapacity: target,
-          HonorCooldown: false,
-        }),
-      );
+    await setCapacity(autoscaling, groupName, target);
     return { instanceId: input.instanceId, detail: `${groupName} scaled out to ${target} (was ${from})` };
   }
   return { scaleOutGroup };

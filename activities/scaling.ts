@@ -15,17 +15,37 @@ export interface GroupObservation {
   averageCpu?: number;
 }
 
+/** A group by name; a missing one is a non-retryable GroupNotFound. */
+export async function describeGroup(autoscaling: AutoScalingClient, name: string) {
+  const out = await autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }));
+  const group = out.AutoScalingGroups?.[0];
+  if (!group)
+    throw ApplicationFailure.nonRetryable(`Auto Scaling group ${name} does not exist`, 'GroupNotFound');
+  return group;
+}
+
+/** Idempotent: an absolute capacity, and no call when the group already has it. */
+export async function setCapacity(
+  autoscaling: AutoScalingClient,
+  name: string,
+  desired: number,
+): Promise<{ changed: boolean; from: number }> {
+  const group = await describeGroup(autoscaling, name);
+  const from = group.DesiredCapacity ?? 0;
+  if (from === desired) return { changed: false, from };
+  await autoscaling.send(
+    new SetDesiredCapacityCommand({
+      AutoScalingGroupName: name,
+      DesiredCapacity: desired,
+      HonorCooldown: false,
+    }),
+  );
+  return { changed: true, from };
+}
+
 /** The scaling agent's side effects: read a group and its CPU, set its desired capacity. */
 export function createScalingActivities(autoscaling: AutoScalingClient, cloudwatch: CloudWatchClient) {
-  async function describe(name: string) {
-    const out = await autoscaling.send(
-      new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }),
-    );
-    const group = out.AutoScalingGroups?.[0];
-    if (!group)
-      throw ApplicationFailure.nonRetryable(`Auto Scaling group ${name} does not exist`, 'GroupNotFound');
-    return group;
-  }
+  const describe = (name: string) => describeGroup(autoscaling, name);
   return {
     async observeGroup(input: {
       name: string;
@@ -68,17 +88,7 @@ export function createScalingActivities(autoscaling: AutoScalingClient, cloudwat
       name: string;
       desired: number;
     }): Promise<{ changed: boolean; from: number }> {
-      const group = await describe(input.name);
-      const from = group.DesiredCapacity ?? 0;
-      if (from === input.desired) return { changed: false, from };
-      await autoscaling.send(
-        new SetDesiredCapacityCommand({
-          AutoScalingGroupName: input.name,
-          DesiredCapacity: input.desired,
-          HonorCooldown: false,
-        }),
-      );
-      return { changed: true, from };
+      return setCapacity(autoscaling, input.name, input.desired);
     },
   };
 }

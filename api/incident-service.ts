@@ -121,11 +121,13 @@ export class IncidentService {
 
   /** Every incident opened since `since`, newest first, up to `limit`. */
   async recent(since: Date, limit: number): Promise<IncidentSummary[]> {
+    return this.listWhere(`${INCIDENT_TYPES_CLAUSE} AND StartTime > '${since.toISOString()}'`, limit);
+  }
+
+  /** Incidents matching a visibility query, newest first, up to `limit`. */
+  private async listWhere(query: string, limit: number): Promise<IncidentSummary[]> {
     const incidents: IncidentSummary[] = [];
-    for await (const info of this.temporal.workflow.list({
-      query: `${INCIDENT_TYPES_CLAUSE} AND StartTime > '${since.toISOString()}'`,
-      pageSize: Math.min(limit, 1000),
-    })) {
+    for await (const info of this.temporal.workflow.list({ query, pageSize: Math.min(limit, 1000) })) {
       incidents.push(this.summarise(info));
       if (incidents.length >= limit) break;
     }
@@ -142,15 +144,7 @@ export class IncidentService {
     if (filter.severity) clauses.push(`MedicSeverity = '${filter.severity}'`);
     if (filter.agent)
       clauses.push(`MedicKind IN (${AGENT_KINDS[filter.agent].map((k) => `'${k}'`).join(', ')})`);
-    const incidents: IncidentSummary[] = [];
-    for await (const info of this.temporal.workflow.list({
-      query: clauses.join(' AND '),
-      pageSize: Math.min(filter.limit, 1000),
-    })) {
-      incidents.push(this.summarise(info));
-      if (incidents.length >= filter.limit) break;
-    }
-    return incidents;
+    return this.listWhere(clauses.join(' AND '), filter.limit);
   }
 
   private async describe(id: string): Promise<WorkflowExecutionDescription> {

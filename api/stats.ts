@@ -1,4 +1,5 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { mapLimited } from '../domain/concurrency';
 import { dashboardFigures, type DashboardFigures, type IncidentFacts } from '../domain/dashboard';
 import { isTerminal, type IncidentStatus } from '../domain/incident';
 import { budgetStateQuery } from '../workflows/messages';
@@ -16,20 +17,6 @@ const WINDOW_HOURS = 24;
 /** Closed incidents whose steps are read for the action figures; the newest first. */
 const DETAILED_LIMIT = 300;
 const CONCURRENCY = 8;
-
-async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const index = next++;
-        results[index] = await fn(items[index]);
-      }
-    }),
-  );
-  return results;
-}
 
 /**
  * The dashboard's figures over the last 24 hours, from Temporal (the system of record): the

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { mapLimited } from '../domain/concurrency';
 
 /** Shared pieces of the `make bench` scripts: percentiles, a bounded pool, process memory, tables. */
 
@@ -13,12 +14,7 @@ export async function pool<T>(
   concurrency: number,
   fn: (item: T) => Promise<void>,
 ): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < items.length) await fn(items[next++]);
-    }),
-  );
+  await mapLimited(items, concurrency, fn);
 }
 
 export async function timed<T>(samples: number[], fn: () => Promise<T>): Promise<T> {

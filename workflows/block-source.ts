@@ -22,8 +22,9 @@ import { buildReport, closingNotification } from '../domain/report';
 import { NOTIFICATION_OPTIONS } from './activity-options';
 import { approvalWaitSeconds, lifecycleEmitter } from './lifecycle-emitter';
 import { alertSignal, incidentStateQuery } from './messages';
-import { MEDIC_KIND, MEDIC_MODE, MEDIC_RESOURCE, MEDIC_SEVERITY, MEDIC_STATUS } from './search-attributes';
+import { MEDIC_KIND, MEDIC_MODE, MEDIC_RESOURCE, MEDIC_SEVERITY } from './search-attributes';
 import { acceptOneDecision } from './single-decision';
+import { incidentTimeline } from './timeline';
 
 const network = proxyActivities<MedicActivities>({
   startToCloseTimeout: '1 minute',
@@ -97,13 +98,7 @@ export async function blockSourceWorkflow(input: BlockSourceInput): Promise<Inci
   const block: BlockState = { cidr: input.cidr, status: 'blocking', acls: [], detail: input.reason };
   const steps: StepRecord[] = [];
   const pending: Promise<void>[] = [];
-  const record = (message: string, outcome: 'info' | 'succeeded' | 'failed' = 'info') =>
-    state.timeline.push({ at: now(), status: state.status, message, outcome });
-  const transition = (status: IncidentStatus, message: string) => {
-    state.status = status;
-    upsertSearchAttributes([{ key: MEDIC_STATUS, value: status }]);
-    record(message);
-  };
+  const { record, transition } = incidentTimeline(state);
   const emit = lifecycleEmitter(state, (message) => record(message), pending);
   let liftRequested = false;
   setHandler(incidentStateQuery, () => state);
@@ -160,6 +155,16 @@ export async function blockSourceWorkflow(input: BlockSourceInput): Promise<Inci
 
   const until = new Date(new Date().getTime() + holdMs).toISOString();
   const startedAt = now();
+  const denyRecord = (outcome: StepRecord['outcome'], detail: string): StepRecord => ({
+    step: 1,
+    action: 'deny-source',
+    resourceId: input.cidr,
+    reason: deny.reason,
+    startedAt,
+    finishedAt: now(),
+    outcome,
+    detail,
+  });
   transition('remediating', `Step 1: ${deny.action} ${input.cidr} until ${until}`);
   const denied = await network.denySource({ ...scope, until });
   block.acls = denied.acls;
@@ -168,16 +173,12 @@ export async function blockSourceWorkflow(input: BlockSourceInput): Promise<Inci
   if (check.denied < denied.acls.length) {
     // Compensation: a partial block is worse than none (it hides the source on some subnets only).
     const lifted = await network.liftSourceBlock(scope);
-    steps.push({
-      step: 1,
-      action: 'deny-source',
-      resourceId: input.cidr,
-      reason: deny.reason,
-      startedAt,
-      finishedAt: now(),
-      outcome: 'failed',
-      detail: `only ${check.denied} of ${denied.acls.length} ACLs showed the deny; ${lifted.lifted} entries removed again`,
-    });
+    steps.push(
+      denyRecord(
+        'failed',
+        `only ${check.denied} of ${denied.acls.length} ACLs showed the deny; ${lifted.lifted} entries removed again`,
+      ),
+    );
     block.status = 'failed';
     block.detail = steps[0].detail;
     return finish(
@@ -185,16 +186,12 @@ export async function blockSourceWorkflow(input: BlockSourceInput): Promise<Inci
       `The deny could not be verified on every ACL and was undone; a person must look.`,
     );
   }
-  steps.push({
-    step: 1,
-    action: 'deny-source',
-    resourceId: input.cidr,
-    reason: deny.reason,
-    startedAt,
-    finishedAt: now(),
-    outcome: 'succeeded',
-    detail: `denied on ${denied.acls.map((a) => `${a.aclId} rule ${a.ruleNumber}`).join(', ')}`,
-  });
+  steps.push(
+    denyRecord(
+      'succeeded',
+      `denied on ${denied.acls.map((a) => `${a.aclId} rule ${a.ruleNumber}`).join(', ')}`,
+    ),
+  );
   block.status = 'blocked';
   block.until = until;
   block.detail = `${input.cidr} denied on ${denied.acls.length} network ACL(s) until ${until} (${input.reason}).`;

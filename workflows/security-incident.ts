@@ -20,9 +20,10 @@ import {
 } from '../domain/incident';
 import { parseDuration } from '../domain/duration';
 import { acceptOneDecision } from './single-decision';
+import { incidentTimeline } from './timeline';
 import { approvalWaitSeconds, lifecycleEmitter } from './lifecycle-emitter';
 import { alertSignal, incidentStateQuery } from './messages';
-import { MEDIC_MODE, MEDIC_SEVERITY, MEDIC_STATUS } from './search-attributes';
+import { MEDIC_MODE, MEDIC_SEVERITY } from './search-attributes';
 
 const security = proxyActivities<MedicActivities>({
   startToCloseTimeout: '1 minute',
@@ -73,13 +74,7 @@ export async function securityIncidentWorkflow(request: SecurityIncidentRequest)
     timeline: [],
     alerts: [{ source: request.source ?? 'security-scan', summary: describeRule(rule), at: now() }],
   };
-  const record = (message: string, outcome: 'info' | 'succeeded' | 'failed' = 'info') =>
-    state.timeline.push({ at: now(), status: state.status, message, outcome });
-  const transition = (status: IncidentStatus, message: string) => {
-    state.status = status;
-    upsertSearchAttributes([{ key: MEDIC_STATUS, value: status }]);
-    record(message);
-  };
+  const { record, transition } = incidentTimeline(state);
   const pendingEvents: Promise<void>[] = [];
   const emit = lifecycleEmitter(state, (message) => record(message), pendingEvents);
   setHandler(incidentStateQuery, () => state);

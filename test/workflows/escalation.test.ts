@@ -1,33 +1,19 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createChaos } from '../../activities/chaos';
 import type { IncidentReport } from '../../domain/incident';
 import { decisionUpdate, incidentStateQuery } from '../../workflows/messages';
 import { eventually } from '../support/env';
 import { startHarness, type MedicHarness } from '../support/harness';
+import { startReceiver } from '../support/receiver';
 
-/** Notifications as the chat webhook received them, in order. */
-const received: string[] = [];
-/** The whole Slack-compatible bodies, for the links in their blocks. */
-const bodies: string[] = [];
-let receiver: Server;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let h: MedicHarness;
 let chaos: ReturnType<typeof createChaos>;
 
 beforeAll(async () => {
-  receiver = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      received.push((JSON.parse(body) as { text: string }).text);
-      bodies.push(body);
-      res.writeHead(200).end('ok');
-    });
-  });
-  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  receiver = await startReceiver();
   h = await startHarness('escalation', {
     MEDIC_ESCALATION: 'high=oncall:2s,lead:2s,decline;critical=oncall:2s,act',
-    MEDIC_WEBHOOK_URL: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`,
+    MEDIC_WEBHOOK_URL: `${receiver.url}/hook`,
   });
   chaos = createChaos(h.aws.ec2, h.aws.cloudwatch);
 }, 120_000);
@@ -37,7 +23,10 @@ afterAll(async () => {
   receiver?.close();
 });
 
-const about = (incidentId: string) => received.filter((t) => t.includes(incidentId));
+/** Notifications as the chat webhook received them, in order: their text, and the whole body for the links. */
+const texts = () => receiver.received.map((r) => (r.body as { text: string }).text);
+const bodies = () => receiver.received.map((r) => JSON.stringify(r.body));
+const about = (incidentId: string) => texts().filter((t) => t.includes(incidentId));
 
 describe('escalation chains per severity', () => {
   test('high: on-call, then the lead, then the safe default (leave it alone)', async () => {
@@ -53,7 +42,7 @@ describe('escalation chains per severity', () => {
     expect(messages[0]).toMatch(/^@oncall \[HIGH\] .* needs a decision/);
     expect(messages[1]).toMatch(/^@lead \[HIGH\] .* still needs a decision/);
     // The request for a decision links to where the person decides: the incident in the console.
-    const ask = bodies.find((b) => b.includes(handle.workflowId) && b.includes('needs a decision'));
+    const ask = bodies().find((b) => b.includes(handle.workflowId) && b.includes('needs a decision'));
     expect(ask).toContain(
       `http://127.0.0.1:8080/#/incidents/${encodeURIComponent(handle.workflowId)}|Open incident`,
     );
