@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { ROOT } from '../support/env';
+import { eventually, ROOT } from '../support/env';
 import { startLocalStack, type LocalStack } from '../support/stack';
 
 /** Debian's Chromium, driven by playwright-core: no browser is downloaded. */
@@ -127,9 +127,17 @@ describe('web console', () => {
     await page.waitForSelector('.empty');
     await page.selectOption('select[name=agent]', 'self-healing');
     await page.selectOption('select[name=severity]', 'high');
-    await page.waitForSelector('[data-testid=incident-table] tbody tr');
-    const severities = await page.$$eval('tbody .sev', (cells) =>
-      cells.map((c) => (c as { textContent: string }).textContent),
+    // Each filter change empties the table until the pushed list for the new filter arrives: read it
+    // once it has settled, not the rows of the filter before.
+    const severities = await eventually(
+      async () => {
+        const seen = await page.$$eval('[data-testid=incident-table] tbody .sev', (cells) =>
+          cells.map((c) => (c as { textContent: string }).textContent),
+        );
+        return seen.length > 0 && (await page.$('.loading')) === null ? seen : undefined;
+      },
+      30_000,
+      'the filtered list',
     );
     expect(severities.length).toBeGreaterThan(0);
     expect(new Set(severities)).toEqual(new Set(['high']));
