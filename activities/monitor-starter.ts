@@ -4,6 +4,7 @@ import { TASK_QUEUES, type MedicConfig } from '../domain/config';
 import { fleetMonitorWorkflowId } from '../domain/ids';
 import type { fleetMonitorWorkflow } from '../workflows/fleet-monitor';
 import { stopMonitoringSignal } from '../workflows/messages';
+import { temporalConnectionOptions } from '../workers/temporal-connection';
 
 /** Starts the detection loop of a fleet, or leaves the running one alone: one loop per fleet. */
 export async function startMonitor(client: Client, fleet: string, intervalSeconds: number): Promise<string> {
@@ -25,7 +26,7 @@ export async function startMonitorFromConfig(
   fleet: string,
   options: { stopEarlier?: string } = {},
 ): Promise<string> {
-  const connection = await Connection.connect({ address: config.temporalAddress });
+  const connection = await Connection.connect(temporalConnectionOptions(config));
   try {
     const client = new Client({
       connection,

@@ -21,6 +21,7 @@ import { chatCommand } from './chat';
 import { tasksCommand } from './tasks';
 import { evalCommand } from './eval';
 import { modelCommand, scheduleCommand } from './models';
+import { temporalConnectionOptions } from '../workers/temporal-connection';
 
 const USAGE = `usage: medic <command>
 
@@ -68,7 +69,7 @@ Environment: AWS_ENDPOINT_URL (the local emulator; unset for real AWS), AWS_REGI
 MEDIC_API_URL and MEDIC_API_TOKEN (default: the local API and .data/admin-token).`;
 
 async function withTemporal<T>(config: MedicConfig, fn: (client: Client) => Promise<T>): Promise<T> {
-  const connection = await Connection.connect({ address: config.temporalAddress });
+  const connection = await Connection.connect(temporalConnectionOptions(config));
   try {
     return await fn(
       new Client({

@@ -14,6 +14,13 @@ export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
 export interface MedicConfig {
   temporalAddress: string;
   temporalNamespace: string;
+  /**
+   * TLS to the Temporal frontend (a self-hosted cluster with mTLS, or Temporal Cloud); absent = plain
+   * gRPC, as the local dev server speaks.
+   */
+  temporalTls?: TemporalTlsSettings;
+  /** A Temporal Cloud API key; implies TLS. */
+  temporalApiKey?: string;
   temporalUiUrl: string;
   /** Where people open the web console; decision requests link to the incident there. */
   consoleUrl: string;
@@ -102,6 +109,43 @@ export const TASK_QUEUES = {
 } as const;
 
 export class ConfigError extends Error {}
+
+/** File paths, read when connecting, so a rotated certificate is picked up on restart. */
+export interface TemporalTlsSettings {
+  clientCertPath?: string;
+  clientKeyPath?: string;
+  serverCaCertPath?: string;
+  serverName?: string;
+}
+
+/** The Temporal CLI's own variable names, so one environment serves `temporal` and cloud-medic. */
+function temporalTls(
+  env: Record<string, string | undefined>,
+): Pick<MedicConfig, 'temporalTls' | 'temporalApiKey'> {
+  const settings: TemporalTlsSettings = {
+    ...(env.TEMPORAL_TLS_CLIENT_CERT_PATH ? { clientCertPath: env.TEMPORAL_TLS_CLIENT_CERT_PATH } : {}),
+    ...(env.TEMPORAL_TLS_CLIENT_KEY_PATH ? { clientKeyPath: env.TEMPORAL_TLS_CLIENT_KEY_PATH } : {}),
+    ...(env.TEMPORAL_TLS_SERVER_CA_CERT_PATH
+      ? { serverCaCertPath: env.TEMPORAL_TLS_SERVER_CA_CERT_PATH }
+      : {}),
+    ...(env.TEMPORAL_TLS_SERVER_NAME ? { serverName: env.TEMPORAL_TLS_SERVER_NAME } : {}),
+  };
+  if (Boolean(settings.clientCertPath) !== Boolean(settings.clientKeyPath))
+    throw new ConfigError(
+      'TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH must be set together (mTLS needs both)',
+    );
+  const tlsFlag = (env.TEMPORAL_TLS ?? '').toLowerCase();
+  if (tlsFlag !== '' && tlsFlag !== 'true' && tlsFlag !== 'false')
+    throw new ConfigError(`TEMPORAL_TLS must be true or false, got "${env.TEMPORAL_TLS}"`);
+  const apiKey = env.TEMPORAL_API_KEY || undefined;
+  if (tlsFlag === 'false' && (apiKey || Object.keys(settings).length > 0))
+    throw new ConfigError('TEMPORAL_TLS=false contradicts the TEMPORAL_TLS_* paths or TEMPORAL_API_KEY');
+  const wantsTls = tlsFlag === 'true' || apiKey !== undefined || Object.keys(settings).length > 0;
+  return {
+    ...(wantsTls ? { temporalTls: settings } : {}),
+    ...(apiKey ? { temporalApiKey: apiKey } : {}),
+  };
+}
 
 function positiveNumber(env: Record<string, string | undefined>, name: string, fallback: number): number {
   const raw = env[name];
@@ -216,6 +260,7 @@ export function loadConfig(env: Record<string, string | undefined>): MedicConfig
   return {
     temporalAddress: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
     temporalNamespace: env.TEMPORAL_NAMESPACE ?? 'default',
+    ...temporalTls(env),
     temporalUiUrl: env.MEDIC_TEMPORAL_UI_URL ?? 'http://127.0.0.1:8233',
     consoleUrl: (env.MEDIC_CONSOLE_URL || `http://127.0.0.1:${env.MEDIC_API_PORT || '8080'}`).replace(
       /\/$/,

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eventually, ROOT } from '../support/env';
 import { freePort, waitForHttp } from '../support/ports';
@@ -14,6 +14,8 @@ interface PromResponse {
   error?: string;
   data: { resultType: string; result: { metric: Record<string, string>; value: [number, string] }[] };
 }
+
+const ALERT_TOKEN = 'alert-only-token-for-alertmanager-0123456789';
 
 const dashboard = JSON.parse(
   readFileSync(join(ROOT, 'deploy', 'grafana', 'dashboards', 'cloud-medic.json'), 'utf8'),
@@ -30,6 +32,7 @@ const queries = dashboard.panels.flatMap((p) =>
 describe('metrics, dashboard, logs and events on the running stack', () => {
   let local: LocalStack;
   let prometheus: ChildProcess | undefined;
+  let alertmanager: ChildProcess | undefined;
   let promUrl: string;
   let sink: Awaited<ReturnType<typeof startReceiver>>;
   const incidentIds: string[] = [];
@@ -42,6 +45,7 @@ describe('metrics, dashboard, logs and events on the running stack', () => {
     local = await startLocalStack({
       MEDIC_EVENT_SINKS: `eventbridge=${sink.url}/bus`,
       MEDIC_FLAP_COOLDOWN: '0',
+      MEDIC_ALERT_TOKEN: ALERT_TOKEN,
     });
     const fleet = JSON.parse(
       await local.medic('fleet', 'create', '--size', '2', '--manual', '1', '--fleet', 'obs', '--json'),
@@ -127,6 +131,7 @@ describe('metrics, dashboard, logs and events on the running stack', () => {
 
   afterAll(() => {
     prometheus?.kill('SIGTERM');
+    alertmanager?.kill('SIGTERM');
     sink?.close();
     local?.stop();
   });
@@ -208,5 +213,50 @@ describe('metrics, dashboard, logs and events on the running stack', () => {
         expect.arrayContaining(['Incident Opened', 'Incident Action', 'Incident Closed']),
       );
     expect(events.every((e) => e.source === 'cloud-medic')).toBe(true);
+  });
+
+  test('Alertmanager, run with deploy/alertmanager/alertmanager.yml, turns a firing alert into an incident', async () => {
+    const dir = join(local.dataDir, 'alertmanager');
+    mkdirSync(dir);
+    // The shipped file as is, but for the API's address (compose's `api:8080` is this stack's port).
+    writeFileSync(
+      join(dir, 'alertmanager.yml'),
+      readFileSync(join(ROOT, 'deploy', 'alertmanager', 'alertmanager.yml'), 'utf8').replace(
+        'http://api:8080',
+        local.api,
+      ),
+    );
+    writeFileSync(join(dir, 'medic-alert-token'), ALERT_TOKEN);
+    const port = await freePort();
+    const alertmanagerUrl = `http://127.0.0.1:${port}`;
+    alertmanager = spawn(
+      '/usr/bin/prometheus-alertmanager',
+      [
+        `--config.file=${join(dir, 'alertmanager.yml')}`,
+        `--storage.path=${join(dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--cluster.listen-address=',
+      ],
+      { stdio: 'ignore' },
+    );
+    await waitForHttp(`${alertmanagerUrl}/-/ready`, 30_000);
+    const resourceId = 'i-0a1e47a1e47a1e47a';
+    const posted = await fetch(`${alertmanagerUrl}/api/v2/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([
+        { labels: { alertname: 'InstanceDown', resource_id: resourceId, severity: 'critical' } },
+      ]),
+    });
+    expect(posted.status).toBe(200);
+    const incident = await eventually(
+      async () => {
+        const list = await local.call('GET', `/api/v1/incidents?resourceId=${resourceId}`);
+        return (list.body.incidents as { kind: string; severity: string }[])[0];
+      },
+      60_000,
+      'the incident Alertmanager delivered',
+    );
+    expect(incident).toMatchObject({ kind: 'instance-stopped', severity: 'critical' });
   });
 });

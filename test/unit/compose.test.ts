@@ -1,4 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { ROOT } from '../support/env';
@@ -10,6 +12,7 @@ interface Service {
   ports?: string[];
   volumes?: string[];
   command?: string[];
+  environment?: Record<string, string>;
 }
 
 /** docker compose cannot run on these machines; this checks what `docker compose config` would. */
@@ -20,10 +23,72 @@ describe('docker-compose.yml', () => {
   };
   const services = Object.entries(compose.services);
 
-  test('has the Temporal server with PostgreSQL, its UI, the worker and the API', () => {
+  test('has Temporal with PostgreSQL, its UI, worker, API, Prometheus, Alertmanager and Grafana', () => {
     expect(Object.keys(compose.services)).toEqual(
-      expect.arrayContaining(['postgresql', 'temporal', 'temporal-ui', 'worker', 'api']),
+      expect.arrayContaining([
+        'postgresql',
+        'temporal',
+        'temporal-ui',
+        'worker',
+        'api',
+        'prometheus',
+        'alertmanager',
+        'grafana',
+      ]),
     );
+  });
+
+  test('every file a service mounts from the repository exists, secrets excepted', () => {
+    const secrets = ['./deploy/prometheus/medic-token', './deploy/alertmanager/medic-alert-token'];
+    for (const [, service] of services)
+      for (const volume of service.volumes ?? []) {
+        const source = volume.split(':')[0] ?? '';
+        if (source.startsWith('.') && !secrets.includes(source))
+          expect([source, existsSync(join(ROOT, source))]).toEqual([source, true]);
+      }
+  });
+
+  test('Prometheus scrapes the API and both worker endpoints, and sends its alerts to Alertmanager', () => {
+    const prometheus = parse(readFileSync(join(ROOT, 'deploy/prometheus/prometheus.yml'), 'utf8')) as {
+      rule_files: string[];
+      alerting: { alertmanagers: { static_configs: { targets: string[] }[] }[] };
+      scrape_configs: { static_configs: { targets: string[] }[] }[];
+    };
+    const targets = prometheus.scrape_configs.flatMap((c) => c.static_configs.flatMap((s) => s.targets));
+    expect(targets.sort()).toEqual(['api:8080', 'worker:9464', 'worker:9465']);
+    expect(prometheus.alerting.alertmanagers[0]?.static_configs[0]?.targets).toEqual(['alertmanager:9093']);
+    const mounted = (compose.services.prometheus?.volumes ?? []).map((v) => v.split(':')[1]);
+    for (const rules of prometheus.rule_files) expect(mounted).toContain(`/etc/prometheus/${rules}`);
+  });
+
+  test("Alertmanager routes to the API's alert route with the alert-only token", () => {
+    const alertmanager = parse(readFileSync(join(ROOT, 'deploy/alertmanager/alertmanager.yml'), 'utf8')) as {
+      receivers: {
+        webhook_configs: { url: string; http_config: { authorization: { credentials_file: string } } }[];
+      }[];
+    };
+    const hook = alertmanager.receivers[0]?.webhook_configs[0];
+    expect(hook?.url).toBe('http://api:8080/api/v1/alerts/alertmanager');
+    expect(hook?.http_config.authorization.credentials_file).toBe('medic-alert-token');
+    expect(compose.services.api?.environment?.MEDIC_ALERT_TOKEN).toBeDefined();
+  });
+
+  test('promtool and amtool accept the Prometheus, rules and Alertmanager files', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'medic-deploy-'));
+    cpSync(join(ROOT, 'deploy'), dir, { recursive: true });
+    writeFileSync(join(dir, 'prometheus', 'medic-token'), 'token');
+    writeFileSync(join(dir, 'alertmanager', 'medic-alert-token'), 'token');
+    const checks = [
+      spawnSync('promtool', ['check', 'config', join(dir, 'prometheus', 'prometheus.yml')], {
+        encoding: 'utf8',
+      }),
+      spawnSync('amtool', ['check-config', join(dir, 'alertmanager', 'alertmanager.yml')], {
+        encoding: 'utf8',
+      }),
+    ];
+    rmSync(dir, { recursive: true, force: true });
+    for (const check of checks)
+      expect([check.status, check.stdout + check.stderr]).toEqual([0, expect.any(String)]);
   });
 
   test('every service has an image or a build, and every build context has a Dockerfile', () => {
