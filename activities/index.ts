@@ -23,6 +23,7 @@ import { createQuarantineActivities } from './quarantine';
 import { createRestoreActivities } from './restore';
 import { createScaleOutActivities } from './scale-out';
 import { createFlowLogActivities } from './flow-logs';
+import { createComplianceActivities } from './compliance';
 
 export * from './aws-clients';
 export type { RemediationInput, RemediationResult } from './ec2-remediation';
@@ -79,6 +80,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createRestoreActivities(deps.aws.ec2, activityHeartbeat),
     ...createScaleOutActivities(deps.aws.ec2, deps.aws.autoscaling),
     ...createFlowLogActivities(deps.aws.s3, deps.config.flowLogBucket, deps.temporal),
+    ...createComplianceActivities(deps.aws.ec2, deps.aws.s3, deps.temporal, deps.config.flowLogBucket),
     ...createLearningActivities(createModelStore(deps.aws.s3, deps.config.modelBucket), activityHeartbeat),
   };
 }

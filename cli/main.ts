@@ -21,6 +21,7 @@ import { chatCommand } from './chat';
 import { tasksCommand } from './tasks';
 import { evalCommand } from './eval';
 import { modelCommand, scheduleCommand } from './models';
+import { complianceCommand } from './compliance';
 import { temporalConnectionOptions } from '../workers/temporal-connection';
 
 const USAGE = `usage: medic <command>
@@ -36,6 +37,7 @@ const USAGE = `usage: medic <command>
   cost watch [--fleet NAME] [--window 24h] [--interval 300] [--mode manual|auto]
   cost stop [--fleet NAME]
   chaos open-port [--fleet NAME] [--port 22]        (a sensitive port open to 0.0.0.0/0: the security agent's fault)
+  compliance scan [--fleet NAME] [--mode manual|auto] [--json]   (encryption, public buckets, logging, open ports)
   monitor start [--fleet NAME] [--interval SECONDS]
   monitor stop [--fleet NAME]
   incidents list [--status S] [--resource ID] [--mode auto|manual] [--json]
@@ -53,6 +55,7 @@ const USAGE = `usage: medic <command>
   model retrain --model NAME [--examples N] [--json]   (NAME: rootcause, remediation-policy)
   model list|rollback --model NAME [--json]
   schedule create retrain --model NAME --every 24h [--examples N]
+  schedule create compliance --fleet NAME --every 24h [--mode manual|auto]
   schedule list [--json]
   schedule pause|unpause|trigger|delete --id ID
   scale watch --group NAME [--target 60] [--min 1] [--max 10] [--cooldown 300] [--interval 60]
@@ -307,6 +310,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (command === 'eval') evalCommand(sub, rest);
     else if (command === 'model') await modelCommand(sub, rest, config, (fn) => withTemporal(config, fn));
     else if (command === 'schedule') await scheduleCommand(sub, rest, (fn) => withTemporal(config, fn));
+    else if (command === 'compliance') await complianceCommand(sub, rest, (fn) => withTemporal(config, fn));
     else if (command === undefined || command === 'help' || command === '--help') {
       console.log(USAGE);
       return command === undefined ? 2 : 0;

@@ -9,6 +9,7 @@ import { rollback } from '../domain/models/registry';
 import { isModelName, TRAINERS } from '../domain/models/trainers';
 import type { RetrainResult } from '../workflows/retrain';
 import { intFlag, parseFlags, requireFlag, UsageError } from './args';
+import { complianceScheduleOptions } from './compliance';
 
 type WithTemporal = <T>(fn: (client: Client) => Promise<T>) => Promise<T>;
 
@@ -116,7 +117,13 @@ export async function scheduleCommand(
 ): Promise<void> {
   if (sub === 'create') {
     const [what, ...rest] = args;
-    if (what !== 'retrain') throw new UsageError(`schedule create supports "retrain", got "${what ?? ''}"`);
+    if (what === 'compliance') {
+      const options = complianceScheduleOptions(rest);
+      await withTemporal((client) => client.schedule.create(options));
+      return console.log(`schedule ${options.scheduleId}: a compliance scan on every interval`);
+    }
+    if (what !== 'retrain')
+      throw new UsageError(`schedule create supports "retrain" and "compliance", got "${what ?? ''}"`);
     const flags = parseFlags(rest, {
       model: { type: 'string' },
       every: { type: 'string' },

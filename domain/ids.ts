@@ -22,6 +22,7 @@ export const INCIDENT_WORKFLOW_TYPES = [
   'incidentWorkflow',
   'securityIncidentWorkflow',
   'blockSourceWorkflow',
+  'complianceFindingWorkflow',
 ] as const;
 export const INCIDENT_TYPES_CLAUSE = `WorkflowType IN (${INCIDENT_WORKFLOW_TYPES.map((t) => `'${t}'`).join(', ')})`;
 
@@ -38,4 +39,14 @@ export function taskRunWorkflowId(task: string, idempotencyKey: string): string 
 /** One incident per blocked source (a flood or a "block <ip>"): blocking again while it holds joins it. */
 export function trafficFloodIncidentId(cidr: string): string {
   return `incident-${cidr.replace(/[^0-9.]/g, '-')}-traffic-flood`;
+}
+
+/** One incident per resource and control: a finding seen again by the next scan joins it. */
+export function complianceIncidentId(resourceId: string, control: string): string {
+  return `incident-${resourceId}-compliance-${control}`;
+}
+
+/** One compliance scan schedule per fleet. */
+export function complianceScheduleId(fleet: string): string {
+  return `compliance-${fleet}`;
 }

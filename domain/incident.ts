@@ -98,6 +98,9 @@ export const SECURITY_ACTIONS = [
   'restore-ingress-rule',
   'deny-source',
   'lift-source-block',
+  'enable-bucket-encryption',
+  'block-bucket-public-access',
+  'enable-flow-logs',
 ] as const;
 export type SecurityAction = (typeof SECURITY_ACTIONS)[number];
 /** Every action in the catalogue, whatever agent runs it. */
@@ -109,7 +112,11 @@ export function isInstanceAction(action: string): action is InstanceAction {
 }
 
 /** Incidents the security agent handles (they are not about one instance). */
-export const SECURITY_INCIDENT_KINDS = ['security-group-open', 'traffic-flood'] as const;
+export const SECURITY_INCIDENT_KINDS = [
+  'security-group-open',
+  'traffic-flood',
+  'compliance-violation',
+] as const;
 export type SecurityIncidentKind = (typeof SECURITY_INCIDENT_KINDS)[number];
 export type AnyIncidentKind = IncidentKind | SecurityIncidentKind;
 export const ALL_INCIDENT_KINDS = [...INCIDENT_KINDS, ...SECURITY_INCIDENT_KINDS] as const;

@@ -8,16 +8,19 @@ export const WORKER_ACTIONS = {
   ec2Read: [
     'ec2:DescribeInstanceStatus',
     'ec2:DescribeInstances',
+    'ec2:DescribeFlowLogs',
     'ec2:DescribeNetworkAcls',
     'ec2:DescribeSecurityGroups',
     'ec2:DescribeSnapshots',
     'ec2:DescribeSubnets',
     'ec2:DescribeVolumes',
+    'ec2:DescribeVpcs',
   ],
   /** Mutating; allowed only on resources tagged with the fleet. */
   ec2Write: [
     'ec2:AttachVolume',
     'ec2:AuthorizeSecurityGroupIngress',
+    'ec2:CreateFlowLogs',
     'ec2:CreateNetworkAclEntry',
     'ec2:CreateSecurityGroup',
     'ec2:CreateSnapshot',
@@ -41,6 +44,21 @@ export const WORKER_ACTIONS = {
   autoscalingWrite: ['autoscaling:SetDesiredCapacity'],
   /** The model registry bucket only. */
   s3: ['s3:CreateBucket', 's3:GetObject', 's3:ListBucket', 's3:PutBucketVersioning', 's3:PutObject'],
+  /**
+   * The compliance scan reads every fleet-tagged bucket's settings (bucket-level reads cannot be
+   * scoped by tag, so they are granted on all buckets) and, once approved, turns on default
+   * encryption and the public access block; it never reads or writes objects.
+   */
+  s3Compliance: [
+    's3:GetBucketAcl',
+    's3:GetBucketLogging',
+    's3:GetBucketPublicAccessBlock',
+    's3:GetBucketTagging',
+    's3:GetEncryptionConfiguration',
+    's3:ListAllMyBuckets',
+    's3:PutBucketPublicAccessBlock',
+    's3:PutEncryptionConfiguration',
+  ],
 } as const;
 
 /** Activity source files that belong to operator tools, not to the worker. */
@@ -49,6 +67,14 @@ export const OPERATOR_ONLY_SOURCES = ['chaos.ts', 'fleet.ts'] as const;
 /** The IAM action an AWS SDK v3 command needs (S3 names differ from their commands in a few cases). */
 export function iamActionFor(service: 'ec2' | 'cloudwatch' | 'autoscaling' | 's3', command: string): string {
   const operation = command.replace(/Command$/, '');
-  if (service === 's3' && operation === 'ListObjectsV2') return 's3:ListBucket';
+  const s3Names: Record<string, string> = {
+    ListObjectsV2: 'ListBucket',
+    ListBuckets: 'ListAllMyBuckets',
+    GetBucketEncryption: 'GetEncryptionConfiguration',
+    PutBucketEncryption: 'PutEncryptionConfiguration',
+    GetPublicAccessBlock: 'GetBucketPublicAccessBlock',
+    PutPublicAccessBlock: 'PutBucketPublicAccessBlock',
+  };
+  if (service === 's3' && s3Names[operation]) return `s3:${s3Names[operation]}`;
   return `${service}:${operation}`;
 }

@@ -415,6 +415,12 @@ export function workerPolicyDocument(fleet: string, bucketArn: string, keyArn: s
         Resource: [bucketArn, `${bucketArn}/*`],
       },
       {
+        Sid: 'ComplianceScan',
+        Effect: 'Allow',
+        Action: [...WORKER_ACTIONS.s3Compliance],
+        Resource: '*',
+      },
+      {
         Sid: 'ModelRegistryKey',
         Effect: 'Allow',
         Action: ['kms:Decrypt', 'kms:GenerateDataKey'],

@@ -20,10 +20,11 @@ import type {
 } from '../domain/incident';
 import { buildReport, closingNotification } from '../domain/report';
 import { NOTIFICATION_OPTIONS } from './activity-options';
-import { approvalWaitSeconds, lifecycleEmitter } from './lifecycle-emitter';
+import { lifecycleEmitter } from './lifecycle-emitter';
 import { alertSignal, incidentStateQuery } from './messages';
 import { MEDIC_KIND, MEDIC_MODE, MEDIC_RESOURCE, MEDIC_SEVERITY } from './search-attributes';
 import { acceptOneDecision } from './single-decision';
+import { awaitOneDecision } from './await-decision';
 import { incidentTimeline } from './timeline';
 
 const network = proxyActivities<MedicActivities>({
@@ -137,17 +138,9 @@ export async function blockSourceWorkflow(input: BlockSourceInput): Promise<Inci
   transition('planned', `Plan: 1. ${deny.action} — ${deny.reason}`);
   if (state.mode === 'manual') {
     const timeout = input.approvalTimeout ?? '30m';
-    transition('awaiting_approval', `Waiting for approve, decline or manual (timeout ${timeout})`);
-    await condition(() => decided() !== undefined, parseDuration(timeout) ?? 30 * 60_000);
-    const decision = decided();
+    const decision = await awaitOneDecision({ state, decided, transition, record, emit, timeout });
     if (!decision)
       return finish('escalated', `No decision within ${timeout}; ${input.cidr} was not blocked.`);
-    record(`Decision ${decision.decision} by ${decision.by}${decision.reason ? `: ${decision.reason}` : ''}`);
-    emit('incident.decision', {
-      decision: decision.decision,
-      by: decision.by,
-      waitedSeconds: approvalWaitSeconds(state, decision.at),
-    });
     if (decision.decision === 'decline')
       return finish('declined', `Declined by ${decision.by}; nothing was blocked.`);
     if (decision.decision === 'manual') return finish('manual', `${decision.by} is handling it by hand.`);

@@ -10,3 +10,4 @@ export { troubleshootWorkflow } from './troubleshoot';
 export { capacityRequestWorkflow } from './capacity-request';
 export { blockSourceWorkflow } from './block-source';
 export { costAgentWorkflow } from './cost-agent';
+export { complianceScanWorkflow, complianceFindingWorkflow } from './compliance';

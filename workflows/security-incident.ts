@@ -1,6 +1,4 @@
 import {
-  allHandlersFinished,
-  condition,
   proxyActivities,
   setHandler,
   sleep,
@@ -8,20 +6,19 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { MedicActivities } from '../activities';
-import { buildReport, closingNotification } from '../domain/report';
 import { ruleKey, type IngressRule } from '../domain/security';
 import {
   type IncidentReport,
   type IncidentState,
-  type IncidentStatus,
   type Mode,
   type RemediationStep,
   type StepRecord,
 } from '../domain/incident';
-import { parseDuration } from '../domain/duration';
 import { acceptOneDecision } from './single-decision';
 import { incidentTimeline } from './timeline';
-import { approvalWaitSeconds, lifecycleEmitter } from './lifecycle-emitter';
+import { lifecycleEmitter } from './lifecycle-emitter';
+import { awaitOneDecision } from './await-decision';
+import { incidentCloser } from './incident-closer';
 import { alertSignal, incidentStateQuery } from './messages';
 import { MEDIC_MODE, MEDIC_SEVERITY } from './search-attributes';
 
@@ -33,10 +30,6 @@ const security = proxyActivities<MedicActivities>({
     maximumAttempts: 10,
     nonRetryableErrorTypes: ['SecurityGroupNotFound'],
   },
-});
-const support = proxyActivities<MedicActivities>({
-  startToCloseTimeout: '15 seconds',
-  retry: { maximumAttempts: 2 },
 });
 
 export interface SecurityIncidentRequest {
@@ -90,23 +83,7 @@ export async function securityIncidentWorkflow(request: SecurityIncidentRequest)
   emit('incident.opened', { summary: state.summary });
 
   const steps: StepRecord[] = [];
-  const finish = async (status: IncidentStatus, conclusion: string): Promise<IncidentReport> => {
-    transition(status, conclusion);
-    state.report = buildReport(state, steps, conclusion);
-    for (const step of steps)
-      emit('incident.action', {
-        action: step.action,
-        target: step.resourceId,
-        outcome: step.outcome,
-        detail: step.detail,
-      });
-    emit('incident.closed', { outcome: status, conclusion, steps: steps.length });
-    await Promise.all(pendingEvents);
-    const sent = await support.notify(closingNotification(state, state.report, status));
-    record(`Notified (${sent.detail})`);
-    await condition(allHandlersFinished);
-    return state.report;
-  };
+  const finish = incidentCloser(state, steps, { transition, record, emit, pending: pendingEvents });
 
   transition('diagnosing', `Checking that ${describeRule(rule)} is still in place`);
   if (!(await security.ruleIsPresent(rule)))
@@ -134,17 +111,8 @@ export async function securityIncidentWorkflow(request: SecurityIncidentRequest)
   }
   if (state.mode === 'manual') {
     const timeout = request.approvalTimeout ?? '30m';
-    transition('awaiting_approval', `Waiting for approve, decline or manual (timeout ${timeout})`);
-    await condition(() => decided() !== undefined, parseDuration(timeout) ?? 30 * 60_000);
-    const decision = decided();
+    const decision = await awaitOneDecision({ state, decided, transition, record, emit, timeout });
     if (!decision) return finish('escalated', `No decision within ${timeout}; the rule is still open.`);
-    record(`Decision ${decision.decision} by ${decision.by}${decision.reason ? `: ${decision.reason}` : ''}`);
-    emit('incident.decision', {
-      decision: decision.decision,
-      by: decision.by,
-      reason: decision.reason,
-      waitedSeconds: approvalWaitSeconds(state, decision.at),
-    });
     if (decision.decision === 'decline')
       return finish('declined', `Declined by ${decision.by}; the rule was left in place.`);
     if (decision.decision === 'manual') return finish('manual', `${decision.by} is handling it by hand.`);
