@@ -1,6 +1,7 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { S3Client } from '@aws-sdk/client-s3';
 
 export interface AwsClients {
@@ -8,6 +9,7 @@ export interface AwsClients {
   cloudwatch: CloudWatchClient;
   autoscaling: AutoScalingClient;
   s3: S3Client;
+  elbv2: ElasticLoadBalancingV2Client;
 }
 
 export interface AwsSettings {
@@ -40,5 +42,6 @@ export function createAwsClients(settings: AwsSettings): AwsClients {
     cloudwatch: new CloudWatchClient(common),
     autoscaling: new AutoScalingClient(common),
     s3: new S3Client({ ...common, forcePathStyle: settings.endpoint !== undefined }),
+    elbv2: new ElasticLoadBalancingV2Client(common),
   };
 }

@@ -24,6 +24,7 @@ import { createRestoreActivities } from './restore';
 import { createScaleOutActivities } from './scale-out';
 import { createFlowLogActivities } from './flow-logs';
 import { createComplianceActivities } from './compliance';
+import { createDeployActivities } from './deploy';
 
 export * from './aws-clients';
 export type { RemediationInput, RemediationResult } from './ec2-remediation';
@@ -81,6 +82,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createScaleOutActivities(deps.aws.ec2, deps.aws.autoscaling),
     ...createFlowLogActivities(deps.aws.s3, deps.config.flowLogBucket, deps.temporal),
     ...createComplianceActivities(deps.aws.ec2, deps.aws.s3, deps.temporal, deps.config.flowLogBucket),
+    ...createDeployActivities(deps.aws, { metricPeriodSeconds }, activityHeartbeat),
     ...createLearningActivities(createModelStore(deps.aws.s3, deps.config.modelBucket), activityHeartbeat),
   };
 }

@@ -22,6 +22,7 @@ import { tasksCommand } from './tasks';
 import { evalCommand } from './eval';
 import { modelCommand, scheduleCommand } from './models';
 import { complianceCommand } from './compliance';
+import { deployCommand } from './deploy';
 import { temporalConnectionOptions } from '../workers/temporal-connection';
 
 const USAGE = `usage: medic <command>
@@ -37,6 +38,9 @@ const USAGE = `usage: medic <command>
   cost watch [--fleet NAME] [--window 24h] [--interval 300] [--mode manual|auto]
   cost stop [--fleet NAME]
   chaos open-port [--fleet NAME] [--port 22]        (a sensitive port open to 0.0.0.0/0: the security agent's fault)
+  deploy start --group NAME --version N [--strategy canary|blue-green] [--steps 1,50%,100%] [--bake 5m]
+               [--mode auto|manual] [--timeout 1h] [--follow]   (rolls back by itself on a bad signal)
+  deploy status|promote|rollback --group NAME [--by NAME] [--reason TEXT] [--json]
   compliance scan [--fleet NAME] [--mode manual|auto] [--json]   (encryption, public buckets, logging, open ports)
   monitor start [--fleet NAME] [--interval SECONDS]
   monitor stop [--fleet NAME]
@@ -311,6 +315,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (command === 'model') await modelCommand(sub, rest, config, (fn) => withTemporal(config, fn));
     else if (command === 'schedule') await scheduleCommand(sub, rest, (fn) => withTemporal(config, fn));
     else if (command === 'compliance') await complianceCommand(sub, rest, (fn) => withTemporal(config, fn));
+    else if (command === 'deploy') await deployCommand(sub, rest, (fn) => withTemporal(config, fn));
     else if (command === undefined || command === 'help' || command === '--help') {
       console.log(USAGE);
       return command === undefined ? 2 : 0;

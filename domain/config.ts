@@ -106,6 +106,8 @@ export const TASK_QUEUES = {
   security: 'medic-security',
   scaling: 'medic-scaling',
   cost: 'medic-cost',
+  /** The delivery agent: deploys (canary, blue-green) with automatic rollback. */
+  delivery: 'medic-delivery',
 } as const;
 
 export class ConfigError extends Error {}

@@ -41,7 +41,22 @@ export const WORKER_ACTIONS = {
   cloudwatch: ['cloudwatch:DescribeAlarms', 'cloudwatch:GetMetricData'],
   /** The scaling agent; SetDesiredCapacity only on fleet-tagged groups. */
   autoscalingRead: ['autoscaling:DescribeAutoScalingGroups'],
-  autoscalingWrite: ['autoscaling:SetDesiredCapacity'],
+  autoscalingWrite: [
+    'autoscaling:AttachInstances',
+    'autoscaling:DeleteAutoScalingGroup',
+    'autoscaling:SetDesiredCapacity',
+    'autoscaling:TerminateInstanceInAutoScalingGroup',
+    'autoscaling:UpdateAutoScalingGroup',
+  ],
+  /** The delivery agent's green groups; only with the fleet tag on the request. */
+  autoscalingCreate: ['autoscaling:CreateAutoScalingGroup'],
+  /** The delivery agent: find the listener in front of a group, make and switch target groups. */
+  elbRead: ['elasticloadbalancing:DescribeListeners', 'elasticloadbalancing:DescribeTargetGroups'],
+  elbWrite: [
+    'elasticloadbalancing:CreateTargetGroup',
+    'elasticloadbalancing:DeleteTargetGroup',
+    'elasticloadbalancing:ModifyListener',
+  ],
   /** The model registry bucket only. */
   s3: ['s3:CreateBucket', 's3:GetObject', 's3:ListBucket', 's3:PutBucketVersioning', 's3:PutObject'],
   /**
@@ -65,7 +80,10 @@ export const WORKER_ACTIONS = {
 export const OPERATOR_ONLY_SOURCES = ['chaos.ts', 'fleet.ts'] as const;
 
 /** The IAM action an AWS SDK v3 command needs (S3 names differ from their commands in a few cases). */
-export function iamActionFor(service: 'ec2' | 'cloudwatch' | 'autoscaling' | 's3', command: string): string {
+export function iamActionFor(
+  service: 'ec2' | 'cloudwatch' | 'autoscaling' | 's3' | 'elasticloadbalancing',
+  command: string,
+): string {
   const operation = command.replace(/Command$/, '');
   const s3Names: Record<string, string> = {
     ListObjectsV2: 'ListBucket',

@@ -409,6 +409,15 @@ export function workerPolicyDocument(fleet: string, bucketArn: string, keyArn: s
         Condition: { StringEquals: { [`autoscaling:ResourceTag/${FLEET_TAG}`]: fleet } },
       },
       {
+        Sid: 'CreateOwnGroups',
+        Effect: 'Allow',
+        Action: [...WORKER_ACTIONS.autoscalingCreate],
+        Resource: '*',
+        Condition: { StringEquals: { [`aws:RequestTag/${FLEET_TAG}`]: fleet } },
+      },
+      { Sid: 'ReadLoadBalancers', Effect: 'Allow', Action: [...WORKER_ACTIONS.elbRead], Resource: '*' },
+      { Sid: 'ReleaseTraffic', Effect: 'Allow', Action: [...WORKER_ACTIONS.elbWrite], Resource: '*' },
+      {
         Sid: 'ModelRegistry',
         Effect: 'Allow',
         Action: [...WORKER_ACTIONS.s3],

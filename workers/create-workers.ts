@@ -59,6 +59,7 @@ export async function createMedicWorkers(options: MedicWorkerOptions): Promise<W
     Worker.create({ ...base, ...incidentQueue, taskQueue: TASK_QUEUES.security }),
     Worker.create({ ...base, taskQueue: TASK_QUEUES.scaling }),
     Worker.create({ ...base, taskQueue: TASK_QUEUES.cost }),
+    Worker.create({ ...base, taskQueue: TASK_QUEUES.delivery }),
     // Training is CPU-bound: one at a time keeps it from starving the other agents on a small machine.
     Worker.create({ ...base, taskQueue: TASK_QUEUES.learning, maxConcurrentActivityTaskExecutions: 1 }),
   ]);

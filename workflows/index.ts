@@ -11,3 +11,4 @@ export { capacityRequestWorkflow } from './capacity-request';
 export { blockSourceWorkflow } from './block-source';
 export { costAgentWorkflow } from './cost-agent';
 export { complianceScanWorkflow, complianceFindingWorkflow } from './compliance';
+export { deployWorkflow } from './deploy';

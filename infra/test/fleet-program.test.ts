@@ -140,11 +140,12 @@ describe('the fleet program (infra/index.ts)', () => {
 
   test("the worker's IAM actions are exactly the AWS calls its activities make", () => {
     const dir = join(__dirname, '..', '..', 'activities');
-    const services: Record<string, 'ec2' | 'cloudwatch' | 'autoscaling' | 's3'> = {
+    const services: Record<string, 'ec2' | 'cloudwatch' | 'autoscaling' | 's3' | 'elasticloadbalancing'> = {
       '@aws-sdk/client-ec2': 'ec2',
       '@aws-sdk/client-cloudwatch': 'cloudwatch',
       '@aws-sdk/client-auto-scaling': 'autoscaling',
       '@aws-sdk/client-s3': 's3',
+      '@aws-sdk/client-elastic-load-balancing-v2': 'elasticloadbalancing',
     };
     const called = new Set<string>();
     for (const file of readdirSync(dir).filter(

@@ -1,0 +1,165 @@
+import {
+  CreateAutoScalingGroupCommand,
+  DescribeAutoScalingGroupsCommand,
+} from '@aws-sdk/client-auto-scaling';
+import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import {
+  CreateLaunchTemplateCommand,
+  CreateLaunchTemplateVersionCommand,
+  CreateSubnetCommand,
+  CreateVpcCommand,
+  DescribeInstancesCommand,
+} from '@aws-sdk/client-ec2';
+import {
+  CreateListenerCommand,
+  CreateLoadBalancerCommand,
+  CreateTargetGroupCommand,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { AwsClients } from '../../activities/aws-clients';
+import { FLEET_TAG } from '../../activities/tags';
+
+export interface ReleaseGroup {
+  group: string;
+  launchTemplateId: string;
+  /** The version a release rolls out: the same image on a t3.small (so tests can tell instances apart). */
+  newVersion: string;
+  targetGroupArn: string;
+  listenerArn: string;
+}
+
+/**
+ * A service as the delivery agent finds it: an Auto Scaling group of `size` on launch template
+ * version 1 (t3.micro), behind a target group and an application load balancer's listener, and a
+ * version 2 (t3.small) ready to release.
+ */
+export async function createReleaseGroup(aws: AwsClients, name: string, size: number): Promise<ReleaseGroup> {
+  const vpcId = (await aws.ec2.send(new CreateVpcCommand({ CidrBlock: '10.60.0.0/16' }))).Vpc?.VpcId ?? '';
+  const subnets = await Promise.all(
+    ['a', 'b'].map(
+      async (zone, i) =>
+        (
+          await aws.ec2.send(
+            new CreateSubnetCommand({
+              VpcId: vpcId,
+              CidrBlock: `10.60.${i}.0/24`,
+              AvailabilityZone: `us-east-1${zone}`,
+            }),
+          )
+        ).Subnet?.SubnetId ?? '',
+    ),
+  );
+  const template = await aws.ec2.send(
+    new CreateLaunchTemplateCommand({
+      LaunchTemplateName: `${name}-lt`,
+      LaunchTemplateData: { ImageId: 'ami-12c6146b', InstanceType: 't3.micro' },
+    }),
+  );
+  const launchTemplateId = template.LaunchTemplate?.LaunchTemplateId ?? '';
+  const version = await aws.ec2.send(
+    new CreateLaunchTemplateVersionCommand({
+      LaunchTemplateId: launchTemplateId,
+      SourceVersion: '1',
+      LaunchTemplateData: { ImageId: 'ami-12c6146b', InstanceType: 't3.small' },
+    }),
+  );
+  const targetGroupArn =
+    (
+      await aws.elbv2.send(
+        new CreateTargetGroupCommand({
+          Name: `${name}-tg`.slice(0, 28),
+          Protocol: 'HTTP',
+          Port: 80,
+          VpcId: vpcId,
+        }),
+      )
+    ).TargetGroups?.[0]?.TargetGroupArn ?? '';
+  const loadBalancerArn =
+    (
+      await aws.elbv2.send(
+        new CreateLoadBalancerCommand({ Name: `${name}-lb`.slice(0, 32), Subnets: subnets }),
+      )
+    ).LoadBalancers?.[0]?.LoadBalancerArn ?? '';
+  const listenerArn =
+    (
+      await aws.elbv2.send(
+        new CreateListenerCommand({
+          LoadBalancerArn: loadBalancerArn,
+          Protocol: 'HTTP',
+          Port: 80,
+          DefaultActions: [{ Type: 'forward', TargetGroupArn: targetGroupArn }],
+        }),
+      )
+    ).Listeners?.[0]?.ListenerArn ?? '';
+  await aws.autoscaling.send(
+    new CreateAutoScalingGroupCommand({
+      AutoScalingGroupName: name,
+      LaunchTemplate: { LaunchTemplateId: launchTemplateId, Version: '1' },
+      MinSize: 1,
+      MaxSize: size + 2,
+      DesiredCapacity: size,
+      VPCZoneIdentifier: subnets[0],
+      TargetGroupARNs: [targetGroupArn],
+      Tags: [{ Key: FLEET_TAG, Value: name, PropagateAtLaunch: true }],
+    }),
+  );
+  return {
+    group: name,
+    launchTemplateId,
+    newVersion: String(version.LaunchTemplateVersion?.VersionNumber ?? 2),
+    targetGroupArn,
+    listenerArn,
+  };
+}
+
+/** The group's instances in service, with their instance types (t3.small = the new version). */
+export async function groupInstances(
+  aws: AwsClients,
+  group: string,
+): Promise<{ id: string; type: string }[]> {
+  const out = await aws.autoscaling.send(
+    new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [group] }),
+  );
+  const ids = (out.AutoScalingGroups?.[0]?.Instances ?? []).map((i) => i.InstanceId ?? '');
+  if (ids.length === 0) return [];
+  const described = await aws.ec2.send(new DescribeInstancesCommand({ InstanceIds: ids }));
+  return (described.Reservations ?? [])
+    .flatMap((r) => r.Instances ?? [])
+    .filter((i) => i.State?.Name === 'running' || i.State?.Name === 'pending')
+    .map((i) => ({ id: i.InstanceId ?? '', type: i.InstanceType ?? '' }));
+}
+
+/**
+ * The service's CPU as its instances would report it, once a second until stopped: `cpuOf` says
+ * what an instance of each type runs at (a bad release runs hot).
+ */
+export function reportCpu(
+  aws: AwsClients,
+  groups: () => string[],
+  cpuOf: (type: string) => number,
+): () => void {
+  let running = true;
+  void (async () => {
+    while (running) {
+      for (const group of groups()) {
+        const instances = await groupInstances(aws, group).catch(() => []);
+        if (instances.length > 0)
+          await aws.cloudwatch.send(
+            new PutMetricDataCommand({
+              Namespace: 'AWS/EC2',
+              MetricData: instances.map((i) => ({
+                MetricName: 'CPUUtilization',
+                Dimensions: [{ Name: 'InstanceId', Value: i.id }],
+                Value: cpuOf(i.type),
+                Unit: 'Percent',
+                Timestamp: new Date(),
+              })),
+            }),
+          );
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  })();
+  return () => {
+    running = false;
+  };
+}
