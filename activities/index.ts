@@ -25,6 +25,7 @@ import { createScaleOutActivities } from './scale-out';
 import { createFlowLogActivities } from './flow-logs';
 import { createComplianceActivities } from './compliance';
 import { createDeployActivities } from './deploy';
+import { createInfraDriftActivities } from './infra-drift';
 
 export * from './aws-clients';
 export type { RemediationInput, RemediationResult } from './ec2-remediation';
@@ -83,6 +84,11 @@ export function createActivities(deps: ActivityDeps) {
     ...createFlowLogActivities(deps.aws.s3, deps.config.flowLogBucket, deps.temporal),
     ...createComplianceActivities(deps.aws.ec2, deps.aws.s3, deps.temporal, deps.config.flowLogBucket),
     ...createDeployActivities(deps.aws, { metricPeriodSeconds }, activityHeartbeat),
+    ...createInfraDriftActivities(
+      deps.aws,
+      { repo: deps.config.infraRepo, stack: deps.config.infraStack, baseRef: deps.config.infraBaseRef },
+      activityHeartbeat,
+    ),
     ...createLearningActivities(createModelStore(deps.aws.s3, deps.config.modelBucket), activityHeartbeat),
   };
 }

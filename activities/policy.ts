@@ -22,6 +22,8 @@ export interface IncidentPolicy {
   quorum?: Record<string, number>;
   /** Absent in histories recorded before escalation chains existed. */
   escalation?: EscalationPolicy;
+  /** Whether drift proposals are made; absent (no) in histories recorded before the coding agent. */
+  infraRepoConfigured?: boolean;
 }
 
 /**
@@ -44,6 +46,7 @@ export function createPolicyActivities(config: MedicConfig) {
       flapCooldown: config.flapCooldown,
       quorum: config.quorum,
       escalation: config.escalation,
+      infraRepoConfigured: config.infraRepo !== undefined,
     };
   }
   return { loadIncidentPolicy };

@@ -83,6 +83,15 @@ export interface MedicConfig {
   modelBucket: string;
   /** Where the fleet's VPC flow logs are delivered (`flow-logs/<fleet>/`); the model bucket by default. */
   flowLogBucket: string;
+  /**
+   * The coding agent's infrastructure repository: a git working copy with `infra/` (dependencies
+   * installed), where drift proposals become branches. Unset = no proposals.
+   */
+  infraRepo?: string;
+  /** The Pulumi stack whose `infra/Pulumi.<stack>.yaml` proposals patch. */
+  infraStack: string;
+  /** The ref proposal branches start from. */
+  infraBaseRef: string;
   /** `id:base64key,…`; unset = payloads are not encrypted (see codec/). */
   payloadKeysSpec?: string;
   payloadKeyId?: string;
@@ -240,6 +249,13 @@ function alertToken(env: Record<string, string | undefined>): string | undefined
   return token;
 }
 
+function infraStack(env: Record<string, string | undefined>): string {
+  const stack = env.MEDIC_INFRA_STACK || 'dev';
+  if (!/^[A-Za-z0-9._-]{1,100}$/.test(stack))
+    throw new ConfigError(`MEDIC_INFRA_STACK must be a Pulumi stack name, got "${stack}"`);
+  return stack;
+}
+
 function leaseWait(env: Record<string, string | undefined>): string {
   const value = env.MEDIC_LEASE_WAIT ?? '10m';
   if (parseDuration(value) === undefined)
@@ -306,6 +322,9 @@ export function loadConfig(env: Record<string, string | undefined>): MedicConfig
       .map((a) => a.trim())
       .filter((a) => a !== ''),
     payloadKeysSpec: env.MEDIC_PAYLOAD_KEYS || undefined,
+    ...(env.MEDIC_INFRA_REPO ? { infraRepo: env.MEDIC_INFRA_REPO } : {}),
+    infraStack: infraStack(env),
+    infraBaseRef: env.MEDIC_INFRA_BASE || 'HEAD',
     payloadKeyId: env.MEDIC_PAYLOAD_KEY_ID || undefined,
     worker: {
       cachedWorkflows: Math.floor(positiveNumber(env, 'MEDIC_WORKER_CACHED_WORKFLOWS', 2000)),

@@ -1,3 +1,4 @@
+import type { InfraProposal } from './drift';
 import type { ApprovalRecord } from './approval';
 /** The vocabulary of an incident, shared by workflows, activities, the API and the CLI. */
 
@@ -199,6 +200,8 @@ export interface IncidentReport {
   finalResourceId?: string;
   /** Set when nothing was changed because the incident ran as a dry run. */
   dryRun?: boolean;
+  /** The coding agent's patch to the infrastructure code, when the fix changed what it defines. */
+  infraProposal?: InfraProposal;
 }
 
 /** One incident as lists show it: what the visibility index knows, and its Web UI link. */
@@ -230,6 +233,8 @@ export interface IncidentState {
   diagnosis?: Diagnosis;
   decision?: Decision & { at: string };
   report?: IncidentReport;
+  /** The coding agent's proposal for the infrastructure code (drift reconciliation). */
+  infraProposal?: InfraProposal;
   /** Hash of the current plan: approvals are bound to it. */
   planHash?: string;
   /** Approvals given so far for the current plan. */

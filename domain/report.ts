@@ -37,6 +37,7 @@ export function buildReport(state: IncidentState, steps: StepRecord[], conclusio
     ...(state.decision ? { decision: state.decision } : {}),
     ...(succeeded ? { finalResourceId: succeeded.resourceId } : {}),
     ...(state.status === 'dry_run' ? { dryRun: true } : {}),
+    ...(state.infraProposal ? { infraProposal: state.infraProposal } : {}),
   };
 }
 

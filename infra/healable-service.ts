@@ -4,6 +4,14 @@ import { FLEET_TAG, MODE_TAG } from '../activities/tags';
 import { FLEET_TOPOLOGY, fleetResourceName, GROUP_ALARMS, LOAD_BALANCER_ALARMS } from '../domain/topology';
 import { WORKER_ACTIONS } from '../domain/worker-permissions';
 
+/** One ingress rule of the instances' security group, as stack configuration spells it. */
+export interface IngressConfig {
+  protocol: string;
+  port: number;
+  cidr: string;
+  description?: string;
+}
+
 export interface HealableServiceArgs {
   /** The fleet name: the `medic:fleet` tag the worker's detection loop and IAM policy key on. */
   fleet: string;
@@ -20,6 +28,11 @@ export interface HealableServiceArgs {
    * (`https://medic:<token>@host/api/v1/alerts/cloudwatch`); a secret.
    */
   alertEndpoint: pulumi.Input<string>;
+  /**
+   * Ingress the service needs beyond the shared topology's (stack config `extraIngress`); the
+   * coding agent removes an entry here when the security agent revokes the rule it made.
+   */
+  extraIngress?: IngressConfig[];
   /** An ACM certificate for the public HTTPS listener; without one the listener is plain HTTP on 80. */
   certificateArn?: pulumi.Input<string>;
 }
@@ -147,7 +160,7 @@ export class HealableService extends pulumi.ComponentResource {
       {
         vpcId: vpc.id,
         description: 'Instances of the healable service',
-        ingress: FLEET_TOPOLOGY.ingress.map((rule) => ({
+        ingress: [...FLEET_TOPOLOGY.ingress, ...(args.extraIngress ?? [])].map((rule) => ({
           protocol: rule.protocol,
           fromPort: rule.port,
           toPort: rule.port,

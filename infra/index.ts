@@ -1,11 +1,11 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { HealableService } from './healable-service';
+import { HealableService, type IngressConfig } from './healable-service';
 
 /**
  * The stack `pulumi up` deploys: one healable service. Configuration (see Pulumi.dev.yaml):
  * `fleet`, `mode`, `minSize`, `maxSize`, `desiredCapacity`, `instanceType`, `amiId` (default:
- * the latest Amazon Linux 2023), `availabilityZones`, `certificateArn`, and the secret
+ * the latest Amazon Linux 2023), `availabilityZones`, `certificateArn`, `extraIngress` (rules beyond the shared topology's), and the secret
  * `alertEndpoint` (the cloud-medic API's CloudWatch route with its credentials).
  */
 const config = new pulumi.Config();
@@ -34,6 +34,7 @@ const service = new HealableService('web', {
   desiredCapacity: config.getNumber('desiredCapacity') ?? 2,
   alertEndpoint: config.requireSecret('alertEndpoint'),
   certificateArn: config.get('certificateArn'),
+  extraIngress: config.getObject<IngressConfig[]>('extraIngress'),
 });
 
 /** What the worker reads (fleet tags, the group, the topic, the registry bucket). */

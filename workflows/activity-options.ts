@@ -41,3 +41,10 @@ export const NOTIFICATION_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '15 seconds',
   retry: { maximumAttempts: 2 },
 };
+
+/** The coding agent: a type check and the infra tests run inside, so minutes, with heartbeats. */
+export const CODING_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '5 seconds', maximumAttempts: 3 },
+};

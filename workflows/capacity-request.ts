@@ -1,5 +1,7 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { MedicActivities } from '../activities';
+import { CODING_OPTIONS } from './activity-options';
+import type { InfraProposal } from '../domain/drift';
 import { requestedCapacity, type CapacityChange } from '../domain/scaling/requested';
 
 const agent = proxyActivities<MedicActivities>({
@@ -10,6 +12,8 @@ const agent = proxyActivities<MedicActivities>({
     nonRetryableErrorTypes: ['GroupNotFound'],
   },
 });
+
+const coding = proxyActivities<MedicActivities>(CODING_OPTIONS);
 
 export interface CapacityRequestInput {
   group: string;
@@ -24,6 +28,8 @@ export interface CapacityRequestResult {
   to: number;
   changed: boolean;
   note?: string;
+  /** The coding agent's patch so the stack configuration keeps the new size. */
+  infraProposal?: InfraProposal;
 }
 
 /**
@@ -35,7 +41,15 @@ export async function capacityRequestWorkflow(input: CapacityRequestInput): Prom
   const group = await agent.observeGroup({ name: input.group, lookbackSeconds: 300, periodSeconds: 60 });
   const target = requestedCapacity(group, input.change);
   const result = await agent.setGroupCapacity({ name: input.group, desired: target.desired });
+  const proposal =
+    result.changed && patched('infra-drift')
+      ? await coding.proposeInfraPatch({
+          incidentId: workflowInfo().workflowId,
+          source: { kind: 'desired-capacity', group: input.group },
+        })
+      : undefined;
   return {
+    ...(proposal && proposal.status !== 'not-configured' ? { infraProposal: proposal } : {}),
     group: input.group,
     from: result.from,
     to: target.desired,

@@ -49,6 +49,8 @@ import { CATALOGUE } from '../domain/catalogue';
 import { approvalWaitSeconds, lifecycleEmitter } from './lifecycle-emitter';
 import { NOTIFICATION_OPTIONS, OBSERVATION_OPTIONS, REMEDIATION_OPTIONS } from './activity-options';
 import { MEDIC_MODE, MEDIC_SEVERITY, MEDIC_STATUS } from './search-attributes';
+import { driftSourceOf } from '../domain/drift';
+import { proposeInfraChange } from './infra-proposal';
 
 const remediation = proxyActivities<MedicActivities>(REMEDIATION_OPTIONS);
 const observation = proxyActivities<MedicActivities>(OBSERVATION_OPTIONS);
@@ -547,6 +549,9 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
     });
     target = outcome.target;
     if (outcome.record.outcome === 'succeeded') {
+      const drift = driftSourceOf(planned.action, target);
+      if (drift && policy.infraRepoConfigured && patched('infra-drift'))
+        await proposeInfraChange(state, drift, (message) => record(message, { outcome: 'info' }));
       return finish(
         'resolved',
         `Healed by ${planned.action} (step ${number} of ${state.plan.length}).`,

@@ -1,4 +1,5 @@
 import {
+  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -19,6 +20,7 @@ import { incidentTimeline } from './timeline';
 import { lifecycleEmitter } from './lifecycle-emitter';
 import { awaitOneDecision } from './await-decision';
 import { incidentCloser } from './incident-closer';
+import { proposeInfraChange } from './infra-proposal';
 import { alertSignal, incidentStateQuery } from './messages';
 import { MEDIC_MODE, MEDIC_SEVERITY } from './search-attributes';
 
@@ -140,6 +142,10 @@ export async function securityIncidentWorkflow(request: SecurityIncidentRequest)
   }
   if (closed) {
     steps.push(revokeRecord('succeeded', revoked.detail));
+    if (patched('infra-drift'))
+      await proposeInfraChange(state, { kind: 'ingress-revoked', groupId: rule.groupId, rule }, (message) =>
+        record(message),
+      );
     return finish(
       'resolved',
       `The rule is revoked: ${describeRule(rule)} no longer reaches the group. To restore it, authorise the same rule again (recorded on the group as a medic:revoked tag).`,
