@@ -122,7 +122,7 @@ export function createInfraDriftActivities(
           beat: () => beat('type-checking infra/'),
         });
         const tests = typecheck.ok
-          ? await runCommand('npx', ['--no-install', 'jest', '--ci', 'infra/test'], {
+          ? await runCommand('npx', ['--no-install', 'jest', '--ci', '-c', 'infra/jest.config.js'], {
               cwd: worktree,
               beat: () => beat('running the infra tests'),
             })
