@@ -131,7 +131,7 @@ export function planDriftPatch(
     else if (isSeq(extra)) extra.items = kept;
     return pin(
       `the instances' security group no longer opens port ${rule.fromPort} to ${rule.cidr}`,
-      `  const group = resources.find((r) => r.type === 'aws:ec2/securityGroup:SecurityGroup' && r.name.endsWith('-sg') && !r.name.endsWith('-lb-sg'));
+      `  const group = ofType('aws:ec2/securityGroup:SecurityGroup').find((r) => r.name.endsWith('-sg') && !r.name.endsWith('-lb-sg'));
   const ingress = (group?.inputs.ingress ?? []) as { fromPort: number; toPort: number; cidrBlocks: string[] }[];
   expect(ingress.filter((r) => r.fromPort <= ${rule.fromPort} && r.toPort >= ${rule.fromPort} && r.cidrBlocks.includes(${JSON.stringify(rule.cidr)}))).toEqual([]);`,
     );

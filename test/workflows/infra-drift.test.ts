@@ -112,7 +112,7 @@ describe('coding agent: drift reconciliation', () => {
       source: { kind: 'desired-capacity', group },
     });
     expect(first.status).toBe('proposed');
-    expect(first.diff).toContain('+  cloud-medic-fleet:desiredCapacity: "3"');
+    expect(first.diff).toMatch(/^\+\s+cloud-medic-fleet:desiredCapacity: ['"]3['"]$/m);
     const tip = git(repo, 'rev-parse', 'medic/capacity-request-web-1');
     const retried = await activities.proposeInfraPatch({
       incidentId: 'capacity-request-web-1',
