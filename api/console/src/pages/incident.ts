@@ -245,6 +245,17 @@ export function IncidentPage({ id, me }: { id: string; me: Me }) {
         </dl>
       </div>`
     }
+    ${
+      incident.infraProposal &&
+      html`<div class="card" data-testid="infra-proposal">
+        <h2>Infrastructure code</h2>
+        <p>
+          ${incident.infraProposal.summary}
+          ${incident.infraProposal.branch && html` — branch <code>${incident.infraProposal.branch}</code> in <code>${incident.infraProposal.repo}</code> (${incident.infraProposal.status === 'proposed' ? 'checks passed' : incident.infraProposal.status === 'checks-failed' ? 'checks failed' : 'no change'}; not pushed: review and push it yourself)`}
+        </p>
+        ${incident.infraProposal.diff && html`<pre class="diff">${incident.infraProposal.diff}</pre>`}
+      </div>`
+    }
     ${closed && me.permissions.includes('operate') && html`<${FeedbackForm} id=${id} />`}
   </section>`;
 }
