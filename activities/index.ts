@@ -26,6 +26,7 @@ import { createFlowLogActivities } from './flow-logs';
 import { createComplianceActivities } from './compliance';
 import { createDeployActivities } from './deploy';
 import { createInfraDriftActivities } from './infra-drift';
+import { createCodegenActivities } from './codegen';
 
 export * from './aws-clients';
 export type { RemediationInput, RemediationResult } from './ec2-remediation';
@@ -33,6 +34,7 @@ export type { HealthCheckInput, HealthCheckResult } from './diagnosis';
 export type { ScanInput, ScanResult } from './detection';
 export type { NotificationInput, NotificationResult } from './notify';
 export type { PublishResult } from './lifecycle-events';
+export type { GeneratedCode } from './codegen';
 export type { IncidentPolicy } from './policy';
 
 export interface ActivityDeps {
@@ -84,6 +86,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createFlowLogActivities(deps.aws.s3, deps.config.flowLogBucket, deps.temporal),
     ...createComplianceActivities(deps.aws.ec2, deps.aws.s3, deps.temporal, deps.config.flowLogBucket),
     ...createDeployActivities(deps.aws, { metricPeriodSeconds }, activityHeartbeat),
+    ...createCodegenActivities({ awsEndpoint: deps.config.awsEndpoint }, activityHeartbeat),
     ...createInfraDriftActivities(
       deps.aws,
       { repo: deps.config.infraRepo, stack: deps.config.infraStack, baseRef: deps.config.infraBaseRef },

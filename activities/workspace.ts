@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
-import { existsSync, symlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 
 export interface CommandResult {
   ok: boolean;
@@ -51,4 +52,53 @@ export function linkDependencies(from: string, to: string, dirs: string[] = ['no
     const target = join(to, dir);
     if (existsSync(source) && !existsSync(target)) symlinkSync(source, target, 'dir');
   }
+}
+
+/** The cloud-medic checkout this code runs from (its node_modules serve scratch workspaces). */
+export function projectRoot(start: string = __dirname): string {
+  let dir = start;
+  for (;;) {
+    const manifest = join(dir, 'package.json');
+    if (
+      existsSync(manifest) &&
+      (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'cloud-medic'
+    )
+      return dir;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`no cloud-medic checkout above ${start}`);
+    dir = parent;
+  }
+}
+
+/** A scratch TypeScript project: strict, Node and jest types, jest with swc, dependencies linked. */
+export function scratchProject(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  linkDependencies(projectRoot(), dir);
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify(
+      {
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'commonjs',
+          moduleResolution: 'node',
+          lib: ['ES2022'],
+          types: ['node', 'jest'],
+          strict: true,
+          noUnusedLocals: true,
+          noEmit: true,
+          esModuleInterop: true,
+          skipLibCheck: true,
+        },
+        include: ['*.ts'],
+      },
+      null,
+      2,
+    ),
+  );
+  writeFileSync(
+    join(dir, 'jest.config.js'),
+    `module.exports = {\n  testEnvironment: 'node',\n  transform: { '^.+\\\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },\n  testMatch: ['<rootDir>/*.test.ts'],\n  testTimeout: 30000,\n};\n`,
+  );
+  return dir;
 }

@@ -7,6 +7,8 @@ import type { CapacityChange } from '../domain/scaling/requested';
 import type { TroubleshootReport } from '../domain/troubleshoot';
 import { capacityRequestWorkflow, type CapacityRequestResult } from '../workflows/capacity-request';
 import { troubleshootWorkflow } from '../workflows/troubleshoot';
+import { codeRequestWorkflow } from '../workflows/code-request';
+import type { GeneratedCode } from '../activities/codegen';
 import {
   blockSourceWorkflow,
   blockSourceWorkflowId,
@@ -34,6 +36,8 @@ export interface ChatActions {
     by: string,
     reason: string,
   ): Promise<BlockState & { workflowId: string }>;
+  /** Code for a common cloud task from the coding agent's templates, checked before it answers. */
+  generateCode(request: string, by: string): Promise<GeneratedCode & { workflowId: string }>;
   /** Auto Scaling group names, for "scale up my resources" without a group. */
   groups(): Promise<string[]>;
   /** An instance id from a Name tag (web-1), or undefined. */
@@ -58,6 +62,16 @@ export function temporalChatActions(
         args: [{ topic, resourceIds, requestedBy: by }],
       });
       return { ...report, workflowId };
+    },
+    async generateCode(request, by) {
+      const workflowId = `code-request-${randomUUID()}`;
+      const generated = await temporal.workflow.execute(codeRequestWorkflow, {
+        taskQueue: TASK_QUEUES.coding,
+        workflowId,
+        workflowExecutionTimeout: WAIT,
+        args: [{ request, requestedBy: by }],
+      });
+      return { ...generated, workflowId };
     },
     async scale(group, change, by, reason) {
       const workflowId = `capacity-${group}-${randomUUID()}`;

@@ -21,6 +21,8 @@ export interface ChatAnswer extends ParsedIntent {
   taskRunId?: string;
   findings?: string[];
   suggestions?: string[];
+  /** Generated code with its test and what its checks printed. */
+  code?: { source: string; test: string; checks: string };
   /** Set when the optional language model rewrote the request: what it was read as. */
   understoodAs?: string;
 }
@@ -47,13 +49,15 @@ const INTENT_PERMISSION: Record<Intent, Permission> = {
   decline: 'decide',
   show_incident: 'read',
   run_task: 'operate',
+  generate_code: 'read',
   help: 'read',
   unknown: 'read',
 };
 
 const HELP =
   'Try: "what is open right now?", "show incident-…", "approve incident-…", "why was i-0abc… rebooted?", ' +
-  '"troubleshoot the upload issue", "scale web-asg to 6", "restart i-0abc…", "block 203.0.113.7".';
+  '"troubleshoot the upload issue", "scale web-asg to 6", "restart i-0abc…", "block 203.0.113.7", ' +
+  '"write a function that uploads a file to S3".';
 
 /** How long a block asked for in chat holds before its workflow lifts it. */
 const BLOCK_DURATION = '1h';
@@ -135,6 +139,26 @@ export async function answerChat(
           incidentId: e.incidentId,
         },
       );
+    }
+    case 'generate_code': {
+      if (!services.actions) return answer('Code generation is not available on this API.');
+      const generated = await services.actions.generateCode(message, principal.name);
+      if (generated.status === 'no-template')
+        return answer(
+          `I have no template for that. I can write: ${(generated.templates ?? []).join('; ')}.`,
+          { executed: false, workflowId: generated.workflowId },
+        );
+      const verdict =
+        generated.status === 'verified'
+          ? 'It type-checks and its test passed against the local emulator.'
+          : generated.status === 'untested'
+            ? 'It type-checks; its test was not run (no local emulator here), run it against one before use.'
+            : 'Its checks failed; see them below before using it.';
+      return answer(`${generated.template?.title} (${generated.template?.packages.join(', ')}). ${verdict}`, {
+        executed: true,
+        workflowId: generated.workflowId,
+        code: { source: generated.source ?? '', test: generated.test ?? '', checks: generated.checks ?? '' },
+      });
     }
     case 'troubleshoot': {
       if (!services.actions) return answer('Troubleshooting is not available on this API.');

@@ -22,6 +22,7 @@ const FORMS = [
   'restart <instance-id or name>',
   'block <ip address>',
   'run the <task> task on <instance-id or name>',
+  'write a function that <uploads a file to S3, sends an SQS message, gets a DynamoDB item, …>',
 ];
 
 const SYSTEM = [

@@ -23,6 +23,7 @@ import { evalCommand } from './eval';
 import { modelCommand, scheduleCommand } from './models';
 import { complianceCommand } from './compliance';
 import { deployCommand } from './deploy';
+import { codeCommand } from './code';
 import { temporalConnectionOptions } from '../workers/temporal-connection';
 
 const USAGE = `usage: medic <command>
@@ -41,6 +42,8 @@ const USAGE = `usage: medic <command>
   deploy start --group NAME --version N [--strategy canary|blue-green] [--steps 1,50%,100%] [--bake 5m]
                [--mode auto|manual] [--timeout 1h] [--follow]   (rolls back by itself on a bad signal)
   deploy status|promote|rollback --group NAME [--by NAME] [--reason TEXT] [--json]
+  code generate "write a function that uploads a file to S3" [--out DIR] [--json]   (tested against the emulator)
+  code check FILE.ts [--fix] [--patch OUT.patch] [--write] [--json]   (type checker + ESLint, autofixes as a patch)
   compliance scan [--fleet NAME] [--mode manual|auto] [--json]   (encryption, public buckets, logging, open ports)
   monitor start [--fleet NAME] [--interval SECONDS]
   monitor stop [--fleet NAME]
@@ -316,6 +319,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (command === 'schedule') await scheduleCommand(sub, rest, (fn) => withTemporal(config, fn));
     else if (command === 'compliance') await complianceCommand(sub, rest, (fn) => withTemporal(config, fn));
     else if (command === 'deploy') await deployCommand(sub, rest, (fn) => withTemporal(config, fn));
+    else if (command === 'code') return await codeCommand(sub, rest, config);
     else if (command === undefined || command === 'help' || command === '--help') {
       console.log(USAGE);
       return command === undefined ? 2 : 0;

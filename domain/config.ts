@@ -117,6 +117,8 @@ export const TASK_QUEUES = {
   cost: 'medic-cost',
   /** The delivery agent: deploys (canary, blue-green) with automatic rollback. */
   delivery: 'medic-delivery',
+  /** The coding agent: code generation on request (drift proposals run beside the incident). */
+  coding: 'medic-coding',
 } as const;
 
 export class ConfigError extends Error {}

@@ -60,6 +60,7 @@ export async function createMedicWorkers(options: MedicWorkerOptions): Promise<W
     Worker.create({ ...base, taskQueue: TASK_QUEUES.scaling }),
     Worker.create({ ...base, taskQueue: TASK_QUEUES.cost }),
     Worker.create({ ...base, taskQueue: TASK_QUEUES.delivery }),
+    Worker.create({ ...base, taskQueue: TASK_QUEUES.coding, maxConcurrentActivityTaskExecutions: 2 }),
     // Training is CPU-bound: one at a time keeps it from starving the other agents on a small machine.
     Worker.create({ ...base, taskQueue: TASK_QUEUES.learning, maxConcurrentActivityTaskExecutions: 1 }),
   ]);

@@ -12,3 +12,4 @@ export { blockSourceWorkflow } from './block-source';
 export { costAgentWorkflow } from './cost-agent';
 export { complianceScanWorkflow, complianceFindingWorkflow } from './compliance';
 export { deployWorkflow } from './deploy';
+export { codeRequestWorkflow } from './code-request';

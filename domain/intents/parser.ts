@@ -18,6 +18,7 @@ export const INTENTS = [
   'decline',
   'show_incident',
   'run_task',
+  'generate_code',
   'help',
   'unknown',
 ] as const;
@@ -309,6 +310,14 @@ const PAST_ACTIONS: Record<string, string> = {
 function classify(ws: string[], text: string, e: Entities): Intent {
   const lower = text.toLowerCase();
   if (has(ws, 'help') && ws.length <= 4) return 'help';
+  // "write a function that uploads a file to S3": code, not an action on the fleet.
+  if (
+    /\b(write|generate|give me|show me|need|create)\b.*\b(function|code|snippet|script|handler|module|example)\b/.test(
+      lower,
+    ) &&
+    !e.incidentId
+  )
+    return 'generate_code';
   if (/\bturn it off and on\b|\bpower cycle\b/.test(lower)) return 'restart';
   if (/\bwhat (can you do|commands)\b|\bhow (do|can|should) i use you\b/.test(lower)) return 'help';
   if (has(ws, 'why') || phrase(ws, 'what caused') || phrase(ws, 'how come'))

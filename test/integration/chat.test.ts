@@ -60,6 +60,7 @@ interface Answer {
   taskRunId?: string;
   findings?: string[];
   suggestions?: string[];
+  code?: { source: string; test: string; checks: string };
 }
 
 async function chat(token: string, message: string): Promise<{ status: number; body: Answer }> {
@@ -133,6 +134,15 @@ describe('chat carries out requests, as its caller, through workflows', () => {
     expect(answer.body.suggestions).toContain(`restart ${broken}`);
     const nothing = await chat(viewer, 'troubleshoot the zzqx issue');
     expect(nothing.body.findings).toEqual(['No instance matches "zzqx" by name or tag.']);
+  }, 60_000);
+
+  test('code: "write a function that uploads a file to S3" answers with code whose test passed on the emulator', async () => {
+    const answer = await chat(viewer, 'write a function that uploads a file to S3');
+    expect(answer.body).toMatchObject({ intent: 'generate_code', executed: true });
+    expect(answer.body.workflowId).toMatch(/^code-request-/);
+    expect(answer.body.reply).toMatch(/test passed against the local emulator/);
+    expect(answer.body.code?.source).toContain('export async function uploadFileToS3');
+    expect(answer.body.code?.checks).toContain('test: passed');
   }, 60_000);
 
   test("scale: sets the size within the group's bounds, and says when it had to cut the request", async () => {

@@ -30,6 +30,8 @@ export interface ChatAnswer {
   clarify?: string;
   understoodAs?: string;
   workflowId?: string;
+  /** Generated code, its test, and what its checks printed. */
+  code?: { source: string; test: string; checks: string };
 }
 
 export const TERMINAL = ['resolved', 'failed', 'declined', 'escalated', 'manual', 'dry_run'];

@@ -81,6 +81,7 @@ export function ChatPanel() {
                 ${x.answer.reply}
                 ${x.answer.incidentId && html` <a href=${`#/incidents/${encodeURIComponent(x.answer.incidentId)}`}>open</a>`}
                 ${x.answer.suggestion && html`<div class="sub"><code>${x.answer.suggestion}</code></div>`}
+                ${x.answer.code && html`<pre class="diff" data-testid="generated-code">${x.answer.code.source}</pre><details><summary>Its test and checks</summary><pre class="diff">${x.answer.code.test}</pre><pre class="diff">${x.answer.code.checks}</pre></details>`}
                 <div class="sub">${describeIntent(x.answer)}</div>
               </div>`
             }
