@@ -23,7 +23,10 @@ import {
   ModifyListenerCommand,
   type ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { INCIDENT_TYPES_CLAUSE } from '../domain/ids';
+import { MEDIC_KIND, MEDIC_RESOURCE } from '../workflows/search-attributes';
 import type { ReleaseEvidence } from '../domain/deploy';
 import { waitForState, type Heartbeat } from './ec2-remediation';
 import { readEc2Metrics } from './metrics';
@@ -59,6 +62,7 @@ export function createDeployActivities(
     autoscaling: AutoScalingClient;
     cloudwatch: CloudWatchClient;
     elbv2: ElasticLoadBalancingV2Client;
+    temporal: Client;
   },
   settings: { metricPeriodSeconds: number },
   heartbeat: () => Heartbeat,
@@ -88,6 +92,22 @@ export function createDeployActivities(
       targetGroupArns: found.TargetGroupARNs ?? [],
       tags: (found.Tags ?? []).map((t) => ({ Key: t.Key ?? '', Value: t.Value ?? '' })),
     };
+  }
+
+  /** Incidents on these instances that started since `since` (any agent, any status). */
+  async function incidentsOn(instanceIds: string[], since: string) {
+    if (instanceIds.length === 0) return [];
+    const ids = instanceIds.map((id) => `'${id.replace(/[^A-Za-z0-9-]/g, '')}'`).join(', ');
+    const found: { id: string; kind: string; resourceId: string }[] = [];
+    for await (const execution of clients.temporal.workflow.list({
+      query: `${INCIDENT_TYPES_CLAUSE} AND MedicResource IN (${ids}) AND StartTime >= '${new Date(since).toISOString()}'`,
+    }))
+      found.push({
+        id: execution.workflowId,
+        kind: String(execution.typedSearchAttributes.get(MEDIC_KIND) ?? ''),
+        resourceId: String(execution.typedSearchAttributes.get(MEDIC_RESOURCE) ?? ''),
+      });
+    return found;
   }
 
   async function launchedBy(deployId: string, step: string): Promise<string[]> {
@@ -242,6 +262,7 @@ export function createDeployActivities(
         unhealthy,
         canaryCpu: cpu(input.canaryIds),
         baselineCpu: cpu(input.baselineIds),
+        incidents: await incidentsOn(input.canaryIds, input.since),
       };
     },
 

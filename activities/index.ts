@@ -85,7 +85,11 @@ export function createActivities(deps: ActivityDeps) {
     ...createScaleOutActivities(deps.aws.ec2, deps.aws.autoscaling),
     ...createFlowLogActivities(deps.aws.s3, deps.config.flowLogBucket, deps.temporal),
     ...createComplianceActivities(deps.aws.ec2, deps.aws.s3, deps.temporal, deps.config.flowLogBucket),
-    ...createDeployActivities(deps.aws, { metricPeriodSeconds }, activityHeartbeat),
+    ...createDeployActivities(
+      { ...deps.aws, temporal: deps.temporal },
+      { metricPeriodSeconds },
+      activityHeartbeat,
+    ),
     ...createCodegenActivities({ awsEndpoint: deps.config.awsEndpoint }, activityHeartbeat),
     ...createInfraDriftActivities(
       deps.aws,

@@ -45,7 +45,10 @@ export function canaryTargets(steps: string[], size: number): number[] {
   return targets;
 }
 
-/** What the deploy reads after each bake: alarms, status checks, and CPU of new vs old instances. */
+/**
+ * What the deploy reads after each bake: alarms, status checks, incidents the detection loop opened
+ * on the new instances, and CPU of new vs old instances.
+ */
 export interface ReleaseEvidence {
   /** Alarms in ALARM on the group or on a new instance. */
   alarmsFiring: string[];
@@ -55,6 +58,11 @@ export interface ReleaseEvidence {
   canaryCpu: Record<string, number[]>;
   /** CPU datapoints of the instances still on the old version (empty in blue-green after the switch). */
   baselineCpu: Record<string, number[]>;
+  /**
+   * Incidents opened on a new instance since the step began: what the detection loop (its streaming
+   * anomaly detector, latency and status checks) found on the release.
+   */
+  incidents?: { id: string; kind: string; resourceId: string }[];
 }
 
 export interface ReleaseThresholds {
@@ -72,7 +80,8 @@ export interface ReleaseVerdict {
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
 /**
- * Judges a release from its evidence: any firing alarm or unhealthy instance is bad; a new
+ * Judges a release from its evidence: any firing alarm, unhealthy instance or incident on a new
+ * instance is bad; a new
  * instance whose CPU runs hot, or well above the old version's under the same traffic, is bad. A
  * new instance without datapoints yet is not judged on CPU (the alarms and checks still are).
  */
@@ -80,6 +89,8 @@ export function judgeRelease(evidence: ReleaseEvidence, thresholds: ReleaseThres
   const reasons: string[] = [];
   for (const alarm of evidence.alarmsFiring) reasons.push(`alarm ${alarm} is firing`);
   for (const id of evidence.unhealthy) reasons.push(`${id} is not healthy (status checks or state)`);
+  for (const incident of evidence.incidents ?? [])
+    reasons.push(`incident ${incident.id} (${incident.kind}) opened on ${incident.resourceId}`);
   const baselinePoints = Object.values(evidence.baselineCpu).flat();
   const baseline = baselinePoints.length > 0 ? mean(baselinePoints) : undefined;
   for (const [id, points] of Object.entries(evidence.canaryCpu)) {

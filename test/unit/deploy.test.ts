@@ -36,6 +36,12 @@ describe('release verdict', () => {
       'alarm web-5xx is firing',
     ]);
     expect(judgeRelease({ ...calm, unhealthy: ['i-new'] }, thresholds).healthy).toBe(false);
+    expect(
+      judgeRelease(
+        { ...calm, incidents: [{ id: 'incident-i-new-cpu-high', kind: 'cpu-high', resourceId: 'i-new' }] },
+        thresholds,
+      ).reasons,
+    ).toEqual(['incident incident-i-new-cpu-high (cpu-high) opened on i-new']);
     expect(judgeRelease({ ...calm, canaryCpu: { 'i-new': [95, 97, 40] } }, thresholds).reasons[0]).toMatch(
       /CPU above 90 % in 2 of 3/,
     );

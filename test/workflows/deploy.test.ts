@@ -93,6 +93,33 @@ describe('safe deploys', () => {
     expect([after?.DesiredCapacity, after?.MaxSize]).toEqual([3, 5]);
   });
 
+  test('canary: an incident the detection loop opens on a new instance during the bake rolls the release back', async () => {
+    const svc = await service(2);
+    const handle = await deploy({
+      group: svc.group,
+      version: svc.newVersion,
+      strategy: 'canary',
+      bake: '10s',
+      mode: 'auto',
+    });
+    const baking = await eventually(
+      async () => {
+        const s = await handle.query(deployStateQuery);
+        return s.status === 'baking' && s.newInstances.length === 1 ? s : undefined;
+      },
+      60_000,
+      'the first canary to bake',
+    );
+    const canary = baking.newInstances[0];
+    const incident = await h.open({ resourceId: canary, kind: 'cpu-high', source: 'detector:test' });
+    const state = (await handle.result()) as DeployState;
+    expect(state.status).toBe('rolled_back');
+    expect(state.verdicts[0]?.reasons.join(' ')).toContain(
+      `incident ${incident.workflowId} (cpu-high) opened on ${canary}`,
+    );
+    expect(await types(svc.group)).toEqual(['t3.micro', 't3.micro']);
+  });
+
   test('canary, MANUAL: waits for a person between steps; a rollback then restores the old version', async () => {
     const svc = await service(2);
     const handle = await deploy({
