@@ -1,3 +1,4 @@
+import { parseDuration } from '../domain/duration';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 export class UsageError extends Error {}
@@ -54,4 +55,13 @@ export function fleetFlag(value: string | undefined): string {
   if (!/^[a-z0-9-]{1,32}$/.test(fleet))
     throw new UsageError(`--fleet must be 1-32 lowercase letters, digits or dashes, got "${fleet}"`);
   return fleet;
+}
+
+/** A schedule's `--every`: a duration of a minute or more, in milliseconds. */
+export function everyFlag(value: string | undefined): number {
+  const every = requireFlag(value, 'every');
+  const ms = parseDuration(every);
+  if (ms === undefined || ms < 60_000)
+    throw new UsageError(`--every must be a duration of 1m or more like 24h, got "${every}"`);
+  return ms;
 }

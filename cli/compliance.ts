@@ -1,11 +1,10 @@
 import type { Client, ScheduleOptions } from '@temporalio/client';
 import { COMPLIANCE_CONTROLS } from '../domain/compliance';
 import { TASK_QUEUES } from '../domain/config';
-import { parseDuration } from '../domain/duration';
 import { complianceScheduleId } from '../domain/ids';
 import type { Mode } from '../domain/incident';
 import type { ComplianceScanRequest, ComplianceScanResult } from '../workflows/compliance';
-import { fleetFlag, parseFlags, requireFlag, UsageError } from './args';
+import { everyFlag, fleetFlag, parseFlags, UsageError } from './args';
 
 type WithTemporal = <T>(fn: (client: Client) => Promise<T>) => Promise<T>;
 
@@ -24,10 +23,7 @@ export function complianceScheduleOptions(args: string[]): ScheduleOptions {
     mode: { type: 'string' },
   });
   const fleet = fleetFlag(flags.fleet);
-  const every = requireFlag(flags.every, 'every');
-  const ms = parseDuration(every);
-  if (ms === undefined || ms < 60_000)
-    throw new UsageError(`--every must be a duration of 1m or more like 24h, got "${every}"`);
+  const ms = everyFlag(flags.every);
   const request: ComplianceScanRequest = { fleet, mode: modeFlag(flags.mode) };
   return {
     scheduleId: complianceScheduleId(fleet),

@@ -3,12 +3,11 @@ import type { Client } from '@temporalio/client';
 import { createAwsClients } from '../activities/aws-clients';
 import { createModelStore } from '../activities/model-store';
 import { TASK_QUEUES, type MedicConfig } from '../domain/config';
-import { parseDuration } from '../domain/duration';
 import { retrainScheduleId } from '../domain/ids';
 import { rollback } from '../domain/models/registry';
 import { isModelName, TRAINERS } from '../domain/models/trainers';
 import type { RetrainResult } from '../workflows/retrain';
-import { intFlag, parseFlags, requireFlag, UsageError } from './args';
+import { intFlag, parseFlags, requireFlag, UsageError, everyFlag } from './args';
 import { complianceScheduleOptions } from './compliance';
 
 type WithTemporal = <T>(fn: (client: Client) => Promise<T>) => Promise<T>;
@@ -130,10 +129,8 @@ export async function scheduleCommand(
       examples: { type: 'string' },
     });
     const model = modelFlag(flags.model);
-    const every = requireFlag(flags.every, 'every');
-    const ms = parseDuration(every);
-    if (ms === undefined || ms < 60_000)
-      throw new UsageError(`--every must be a duration of 1m or more like 24h, got "${every}"`);
+    const ms = everyFlag(flags.every);
+    const every = flags.every ?? '';
     const examples = intFlag(flags.examples, 'examples', 400, 1, 100_000);
     const id = retrainScheduleId(model);
     await withTemporal((client) =>
