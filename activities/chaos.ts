@@ -21,7 +21,13 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
 
   async function publish(
     instanceId: string,
-    metric: 'StatusCheckFailed' | 'CPUUtilization' | 'NetworkIn' | 'NetworkOut' | 'LatencyP99',
+    metric:
+      | 'StatusCheckFailed'
+      | 'CPUUtilization'
+      | 'NetworkIn'
+      | 'NetworkOut'
+      | 'LatencyP99'
+      | 'disk_used_percent',
     values: number[],
     at = new Date(),
   ): Promise<void> {
@@ -29,8 +35,10 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
     const now = at.getTime();
     await cloudwatch.send(
       new PutMetricDataCommand({
-        // The application's agent publishes its latency in its own namespace; the rest is EC2's.
-        Namespace: metric === 'LatencyP99' ? 'CloudMedic/App' : 'AWS/EC2',
+        // The application's agent publishes its latency in its own namespace, the CloudWatch agent
+        // the disk's usage in its; the rest is EC2's.
+        Namespace:
+          metric === 'LatencyP99' ? 'CloudMedic/App' : metric === 'disk_used_percent' ? 'CWAgent' : 'AWS/EC2',
         MetricData: values.map((value, i) => ({
           MetricName: metric,
           Dimensions: [{ Name: 'InstanceId', Value: instanceId }],
@@ -39,7 +47,7 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
           Timestamp: new Date(now - (values.length - 1 - i) * 10_000),
           Value: value,
           Unit:
-            metric === 'CPUUtilization'
+            metric === 'CPUUtilization' || metric === 'disk_used_percent'
               ? 'Percent'
               : metric.startsWith('Network')
                 ? 'Bytes'
@@ -57,6 +65,16 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
   const cpuSpike = (instanceId: string) => publish(instanceId, 'CPUUtilization', [96, 98, 99]);
   /** The application on the instance answers slowly: p99 latency well above the threshold. */
   const latency = (instanceId: string) => publish(instanceId, 'LatencyP99', [1800, 2200, 2600]);
+  /**
+   * A disk filling up (logs nobody rotates): the last 15 minutes of usage climbing `ratePerMinute`
+   * points a minute from `from` percent, with a little noise, as the CloudWatch agent reports it.
+   */
+  const diskFill = (instanceId: string, from = 60, ratePerMinute = 1.5) =>
+    publish(
+      instanceId,
+      'disk_used_percent',
+      Array.from({ length: 90 }, (_, i) => from + (ratePerMinute * i) / 6 + ((i * 7) % 5) * 0.05),
+    );
   /** An instance nobody uses: near-zero CPU and a trickle of traffic for the last `seconds`. */
   const idle = async (instanceId: string, seconds = 120) => {
     const points = Math.ceil(seconds / 10) + 1;
@@ -119,7 +137,7 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
       Array.from({ length: points }, () => 9_000_000),
     );
   };
-  return { stopInstance, statusCheckFailed, cpuSpike, latency, idle, lightLoad, openPortToWorld };
+  return { stopInstance, statusCheckFailed, cpuSpike, latency, idle, lightLoad, openPortToWorld, diskFill };
 }
 
 /**

@@ -60,6 +60,7 @@ export function createDetectionActivities(
       { instanceId, metric: 'StatusCheckFailed' as const },
       { instanceId, metric: 'CPUUtilization' as const },
       { instanceId, metric: 'LatencyP99' as const },
+      { instanceId, metric: 'disk_used_percent' as const },
     ]);
     const now = new Date();
     const metrics = requests.length
@@ -78,6 +79,7 @@ export function createDetectionActivities(
       statusCheckFailed: metrics.get(`${i.InstanceId}/StatusCheckFailed`) ?? [],
       cpuUtilization: metrics.get(`${i.InstanceId}/CPUUtilization`) ?? [],
       latencyP99: metrics.get(`${i.InstanceId}/LatencyP99`) ?? [],
+      diskUsedPercent: metrics.get(`${i.InstanceId}/disk_used_percent`) ?? [],
     }));
     const anomaly = input.detectors
       ? { detectors: input.detectors, floorPercent: settings.cpuAnomalyFloorPercent }

@@ -1,4 +1,5 @@
 import { isQuarantined } from './quarantine';
+import { rootVolumeGrown } from './volume';
 import { DescribeInstanceStatusCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { Diagnosis, IncidentKind } from '../domain/incident';
@@ -121,6 +122,11 @@ export function createDiagnosisActivities(
       return state === 'stopped'
         ? { healthy: true, detail: `${input.instanceId} is stopped; its compute cost has ended` }
         : { healthy: false, detail: `${input.instanceId} is ${state}` };
+    // A filling disk is handled when the volume has grown; the instance may be stopped meanwhile.
+    if (input.kind === 'disk-filling') {
+      const grown = await rootVolumeGrown(ec2, instance);
+      return { healthy: grown.grown, detail: grown.detail };
+    }
     if (state !== 'running') return { healthy: false, detail: `${input.instanceId} is ${state}` };
     const checks = await statusChecks(ec2, input.instanceId);
     if (checks.system === 'impaired' || checks.instance === 'impaired') {

@@ -83,7 +83,7 @@ async function tag(ec2: EC2Client, instanceId: string, key: string, value: strin
 }
 
 /** Sends a mutating call with DryRun set: EC2 answers DryRunOperation when it would have done it. */
-async function confirmPermitted(
+export async function confirmPermitted(
   instanceId: string,
   send: () => Promise<unknown>,
   what: string,

@@ -27,6 +27,7 @@ import { createComplianceActivities } from './compliance';
 import { createDeployActivities } from './deploy';
 import { createInfraDriftActivities } from './infra-drift';
 import { createCodegenActivities } from './codegen';
+import { createVolumeActivities } from './volume';
 
 export * from './aws-clients';
 export type { RemediationInput, RemediationResult } from './ec2-remediation';
@@ -64,6 +65,8 @@ export function createActivities(deps: ActivityDeps) {
       cpuWindowPoints: 3,
       latencyHighMs: deps.config.latencyHighMs,
       cpuAnomalyFloorPercent: deps.config.cpuAnomalyFloorPercent,
+      diskFullPercent: deps.config.diskFullPercent,
+      diskHorizonMinutes: deps.config.diskHorizonMinutes,
     }),
     ...createNotifier(deps.config.webhookUrl, { format: deps.config.webhookFormat }),
     ...createLifecycleEventActivities(
@@ -90,6 +93,7 @@ export function createActivities(deps: ActivityDeps) {
       { metricPeriodSeconds },
       activityHeartbeat,
     ),
+    ...createVolumeActivities(deps.aws.ec2),
     ...createCodegenActivities({ awsEndpoint: deps.config.awsEndpoint }, activityHeartbeat),
     ...createInfraDriftActivities(
       deps.aws,

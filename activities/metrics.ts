@@ -5,10 +5,17 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import type { MetricPoint } from '../domain/detection';
 
-export type Ec2Metric = 'StatusCheckFailed' | 'CPUUtilization' | 'NetworkIn' | 'NetworkOut' | 'LatencyP99';
+export type Ec2Metric =
+  'StatusCheckFailed' | 'CPUUtilization' | 'NetworkIn' | 'NetworkOut' | 'LatencyP99' | 'disk_used_percent';
 
-/** EC2's own metrics, and the application's p99 latency as its agent publishes it per instance. */
-const NAMESPACE: Partial<Record<Ec2Metric, string>> = { LatencyP99: 'CloudMedic/App' };
+/**
+ * EC2's own metrics, the application's p99 latency as its agent publishes it per instance, and the
+ * root disk's usage as the CloudWatch agent publishes it.
+ */
+const NAMESPACE: Partial<Record<Ec2Metric, string>> = {
+  LatencyP99: 'CloudMedic/App',
+  disk_used_percent: 'CWAgent',
+};
 
 export interface MetricRequest {
   instanceId: string;
@@ -21,6 +28,7 @@ const STAT: Record<Ec2Metric, string> = {
   NetworkIn: 'Sum',
   NetworkOut: 'Sum',
   LatencyP99: 'Maximum',
+  disk_used_percent: 'Maximum',
 };
 
 /**

@@ -164,6 +164,17 @@ export const CATALOGUE: CatalogueEntry[] = [
     destructive: false,
   },
   {
+    action: 'expand-volume',
+    agent: 'self-healing',
+    activity: 'expandVolume',
+    preconditions:
+      "A proactive disk-filling incident: the root disk's usage trend reaches full within the forecast horizon.",
+    awsCalls: ['ec2:DescribeInstances', 'ec2:DescribeVolumes', 'ec2:CreateTags', 'ec2:ModifyVolume'],
+    verification: 'The root volume reads back at the size the step asked for (recorded on the volume).',
+    compensation: { none: 'EBS volumes cannot shrink; a bigger disk costs a little more and harms nothing.' },
+    destructive: false,
+  },
+  {
     action: 'revoke-ingress-rule',
     agent: 'security',
     activity: 'revokeIngressRule',

@@ -38,6 +38,10 @@ export interface MedicConfig {
   cpuHighPercent: number;
   /** Application p99 latency (ms, metric CloudMedic/App LatencyP99) that opens a latency-high incident. */
   latencyHighMs: number;
+  /** Predictive maintenance: root disk usage that counts as full. */
+  diskFullPercent: number;
+  /** A disk forecast to fill within this many minutes opens a proactive disk-filling incident. */
+  diskHorizonMinutes: number;
   /** CPU anomalies (streaming detector) below this level do not open incidents. */
   cpuAnomalyFloorPercent: number;
   /** CloudWatch period for detection and verification; 10 s locally, 60 s for standard AWS metrics. */
@@ -251,6 +255,14 @@ function alertToken(env: Record<string, string | undefined>): string | undefined
   return token;
 }
 
+function diskHorizonMinutes(env: Record<string, string | undefined>): number {
+  const value = env.MEDIC_DISK_HORIZON || '24h';
+  const ms = parseDuration(value);
+  if (ms === undefined || ms < 60_000)
+    throw new ConfigError(`MEDIC_DISK_HORIZON must be a duration of 1m or more like 24h, got "${value}"`);
+  return ms / 60_000;
+}
+
 function infraStack(env: Record<string, string | undefined>): string {
   const stack = env.MEDIC_INFRA_STACK || 'dev';
   if (!/^[A-Za-z0-9._-]{1,100}$/.test(stack))
@@ -324,6 +336,8 @@ export function loadConfig(env: Record<string, string | undefined>): MedicConfig
       .map((a) => a.trim())
       .filter((a) => a !== ''),
     payloadKeysSpec: env.MEDIC_PAYLOAD_KEYS || undefined,
+    diskFullPercent: positiveNumber(env, 'MEDIC_DISK_FULL_PERCENT', 95),
+    diskHorizonMinutes: diskHorizonMinutes(env),
     ...(env.MEDIC_INFRA_REPO ? { infraRepo: env.MEDIC_INFRA_REPO } : {}),
     infraStack: infraStack(env),
     infraBaseRef: env.MEDIC_INFRA_BASE || 'HEAD',

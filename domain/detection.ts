@@ -1,5 +1,6 @@
 import { StreamingDetector, type DetectorSnapshot } from './anomaly/detector';
 import type { IncidentKind, Severity } from './incident';
+import { describeMinutes, forecastTimeToFailure, proactiveSeverity } from './maintenance';
 
 export interface MetricPoint {
   at: string;
@@ -13,6 +14,8 @@ export interface InstanceObservation {
   cpuUtilization: MetricPoint[];
   /** The application's p99 latency (ms) on this instance, when its agent publishes it. */
   latencyP99?: MetricPoint[];
+  /** The root disk's used share (CloudWatch agent `disk_used_percent`), when published. */
+  diskUsedPercent?: MetricPoint[];
 }
 
 export interface DetectionThresholds {
@@ -21,6 +24,9 @@ export interface DetectionThresholds {
   cpuWindowPoints: number;
   /** p99 latency (ms) that, sustained over the same window, opens a latency-high incident. */
   latencyHighMs?: number;
+  /** Predictive maintenance: the disk usage that counts as full, and how far ahead a forecast opens an incident. */
+  diskFullPercent?: number;
+  diskHorizonMinutes?: number;
 }
 
 export interface Finding {
@@ -206,6 +212,23 @@ export function detectFaults(
         severity: 'high',
         summary: `Instance ${obs.instanceId} p99 latency averaged ${slow.mean.toFixed(0)} ms over its last ${thresholds.cpuWindowPoints} datapoints (threshold ${thresholds.latencyHighMs} ms).`,
         evidenceAt: slow.at,
+      });
+      continue;
+    }
+    const filling =
+      thresholds.diskFullPercent !== undefined &&
+      (obs.diskUsedPercent ?? []).some((p) => p.at > (watermarks[key(obs.instanceId, 'disk-filling')] ?? ''))
+        ? forecastTimeToFailure(obs.diskUsedPercent ?? [], thresholds.diskFullPercent)
+        : undefined;
+    if (filling && filling.minutesToFailure <= (thresholds.diskHorizonMinutes ?? 24 * 60)) {
+      const newestDisk = newest(obs.diskUsedPercent ?? []) ?? now;
+      watermarks[key(obs.instanceId, 'disk-filling')] = newestDisk;
+      findings.push({
+        resourceId: obs.instanceId,
+        kind: 'disk-filling',
+        severity: proactiveSeverity(filling.minutesToFailure),
+        summary: `Instance ${obs.instanceId} root disk at ${filling.current.toFixed(1)}% and rising ${filling.slopePerHour.toFixed(1)} points an hour: predicted full (${thresholds.diskFullPercent}%) in ${describeMinutes(filling.minutesToFailure)}, at ${filling.failureAt} (trend fit R² ${filling.fit.toFixed(2)}). Nothing has failed yet.`,
+        evidenceAt: newestDisk,
       });
       continue;
     }

@@ -20,6 +20,8 @@ export const INCIDENT_KINDS = [
   'instance-oversized',
   /** A fleet member terminated by someone else: a replacement is launched from its launch template. */
   'instance-terminated',
+  /** Proactive: the root disk's usage trend reaches full within the forecast horizon. */
+  'disk-filling',
 ] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
@@ -91,6 +93,7 @@ export const INSTANCE_ACTIONS = [
   'restore-from-snapshot',
   'downsize-instance',
   'scale-out-group',
+  'expand-volume',
 ] as const;
 export type InstanceAction = (typeof INSTANCE_ACTIONS)[number];
 /** The security agent's actions; `restore-ingress-rule` is the compensation of the revoke. */
@@ -264,6 +267,7 @@ const DEFAULT_SEVERITY: Record<IncidentKind, Severity> = {
   'data-corrupted': 'critical',
   'instance-oversized': 'low',
   'instance-terminated': 'high',
+  'disk-filling': 'high',
 };
 
 export function defaultSeverity(kind: IncidentKind): Severity {

@@ -56,6 +56,11 @@ const STOP_START: RemediationStep = {
   reason:
     'A stop and start moves the instance to healthy hardware, which fixes system status check failures that a reboot cannot.',
 };
+const EXPAND_VOLUME: RemediationStep = {
+  action: 'expand-volume',
+  reason:
+    "The root disk's usage trend reaches full before anyone would notice: the volume grows by half online (EBS ModifyVolume, no restart, no data moved), and the instance's agent grows the filesystem into it.",
+};
 const REPLACE: RemediationStep = {
   action: 'replace-instance',
   reason:
@@ -113,6 +118,9 @@ export function planRemediation(
     }
     case 'data-corrupted':
       return [RESTORE];
+    case 'disk-filling':
+      // Nothing has failed yet: grow the disk while the instance keeps serving.
+      return diagnosis.state === 'running' || diagnosis.state === 'stopped' ? [EXPAND_VOLUME] : [];
     case 'latency-high':
       if (diagnosis.state === 'stopped' || diagnosis.state === 'stopping') return [START, REPLACE];
       // In a group, more instances share the load before this one is replaced.

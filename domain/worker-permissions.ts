@@ -30,6 +30,7 @@ export const WORKER_ACTIONS = {
     'ec2:DeleteTags',
     'ec2:DetachVolume',
     'ec2:ModifyInstanceAttribute',
+    'ec2:ModifyVolume',
     'ec2:RebootInstances',
     'ec2:RevokeSecurityGroupEgress',
     'ec2:RevokeSecurityGroupIngress',

@@ -74,6 +74,7 @@ const ACTIONS: Record<
   'downsize-instance': (i) => remediation.downsizeInstance(i),
   'scale-out-group': (i) => remediation.scaleOutGroup(i),
   'restore-from-snapshot': (i) => remediation.restoreFromSnapshot(i),
+  'expand-volume': (i) => remediation.expandVolume(i),
 };
 
 /** The instance planner only plans instance actions; anything else is a bug, not something to retry. */

@@ -1,0 +1,59 @@
+import { DescribeInstancesCommand, DescribeVolumesCommand } from '@aws-sdk/client-ec2';
+import { createChaos } from '../../activities/chaos';
+import { createDetectionActivities } from '../../activities/detection';
+import { createFleet } from '../../activities/fleet';
+import { startHarness, type MedicHarness } from '../support/harness';
+
+let h: MedicHarness;
+
+beforeAll(async () => {
+  h = await startHarness('maintenance');
+}, 120_000);
+
+afterAll(async () => h?.teardown());
+
+async function rootVolumeSize(instanceId: string): Promise<number | undefined> {
+  const instance = (await h.aws.ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] })))
+    .Reservations?.[0]?.Instances?.[0];
+  const volumeId = instance?.BlockDeviceMappings?.[0]?.Ebs?.VolumeId;
+  return (await h.aws.ec2.send(new DescribeVolumesCommand({ VolumeIds: [volumeId ?? ''] }))).Volumes?.[0]
+    ?.Size;
+}
+
+describe('predictive maintenance: a disk filling up', () => {
+  test('the detection loop predicts the time to full, and the proactive incident grows the volume before it fails', async () => {
+    const fleet = `pm-${process.pid}`;
+    const { instances } = await createFleet(h.aws, { fleet, size: 2, manualCount: 0 });
+    const [filling, calm] = instances.map((i) => i.instanceId);
+    await createChaos(h.aws.ec2, h.aws.cloudwatch).diskFill(filling);
+    const detection = createDetectionActivities(h.aws.ec2, h.aws.cloudwatch, h.env.client, {
+      metricPeriodSeconds: 10,
+      lookbackMinutes: 15,
+      cpuHighPercent: 90,
+      cpuWindowPoints: 3,
+      cpuAnomalyFloorPercent: 50,
+      diskFullPercent: 95,
+      diskHorizonMinutes: 24 * 60,
+    });
+    const scan = await detection.scanFleet({ fleet, watermarks: {} });
+    const findings = scan.findings.filter((f) => f.kind === 'disk-filling');
+    expect(findings.map((f) => f.resourceId)).toEqual([filling]);
+    expect(findings[0]?.severity).toBe('critical');
+    expect(findings[0]?.summary).toMatch(/predicted full \(95%\) in \d+ min/);
+    expect(calm).toBeDefined();
+
+    const before = await rootVolumeSize(filling);
+    const handle = await h.open({
+      resourceId: filling,
+      kind: 'disk-filling',
+      severity: findings[0].severity,
+      summary: findings[0].summary,
+      source: `detector:${fleet}`,
+    });
+    const state = await h.stateWhen(handle, 'resolved');
+    expect(state.plan.map((s) => s.action)).toEqual(['expand-volume']);
+    expect(state.report?.issueDetected).toMatch(/Nothing has failed yet/);
+    const after = await rootVolumeSize(filling);
+    expect(after).toBe(Math.ceil((before ?? 0) * 1.5));
+  });
+});
