@@ -54,6 +54,18 @@ export function createIncidentMetrics(registry = new Registry()) {
     labelNames: ['limit'] as const,
     registers: [registry],
   });
+  const quality = new Gauge({
+    name: 'medic_model_quality',
+    help: 'Live quality of each active model from incident outcomes and feedback (0..1), and the samples behind it',
+    labelNames: ['model', 'measure'] as const,
+    registers: [registry],
+  });
+  const qualitySamples = new Gauge({
+    name: 'medic_model_quality_samples',
+    help: 'Closed incidents behind each model quality figure',
+    labelNames: ['model', 'measure'] as const,
+    registers: [registry],
+  });
   // An activity retried in the same process must not count its event twice.
   const seen = new Set<string>();
   const SEEN_LIMIT = 50_000;
@@ -93,6 +105,10 @@ export function createIncidentMetrics(registry = new Registry()) {
     observe,
     delivered: (format: string, ok: boolean) =>
       deliveries.inc({ format, result: ok ? 'delivered' : 'failed' }),
+    modelQuality: (model: string, measure: string, value: number | undefined, samples: number) => {
+      if (value !== undefined) quality.set({ model, measure }, value);
+      qualitySamples.set({ model, measure }, samples);
+    },
     budget: (budget: { concurrent: number; destructivePerHour: number }) => {
       limits.set({ limit: 'concurrent' }, budget.concurrent);
       limits.set({ limit: 'destructive_per_hour' }, budget.destructivePerHour);

@@ -28,6 +28,7 @@ import { createDeployActivities } from './deploy';
 import { createInfraDriftActivities } from './infra-drift';
 import { createCodegenActivities } from './codegen';
 import { createVolumeActivities } from './volume';
+import { createModelMonitorActivities } from './model-monitor';
 
 export * from './aws-clients';
 export type { RemediationInput, RemediationResult } from './ec2-remediation';
@@ -94,6 +95,7 @@ export function createActivities(deps: ActivityDeps) {
       activityHeartbeat,
     ),
     ...createVolumeActivities(deps.aws.ec2),
+    ...createModelMonitorActivities(deps.temporal, deps.aws.s3, deps.config.modelBucket, deps.metrics),
     ...createCodegenActivities({ awsEndpoint: deps.config.awsEndpoint }, activityHeartbeat),
     ...createInfraDriftActivities(
       deps.aws,

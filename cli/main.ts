@@ -62,7 +62,9 @@ const USAGE = `usage: medic <command>
   audit [--incident ID] [--actor NAME] [--action ACTION] [--limit N] [--json]
   model retrain --model NAME [--examples N] [--json]   (NAME: rootcause, remediation-policy)
   model list|rollback --model NAME [--json]
+  model monitor [--floors remediation-policy=0.8,detector=0.6] [--min-samples 10] [--window 24h] [--json]
   schedule create retrain --model NAME --every 24h [--examples N]
+  schedule create model-monitor --every 1h [--floors remediation-policy=0.8,detector=0.6] [--min-samples 10] [--window 24h]
   schedule create compliance --fleet NAME --every 24h [--mode manual|auto]
   schedule list [--json]
   schedule pause|unpause|trigger|delete --id ID

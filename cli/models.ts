@@ -1,10 +1,13 @@
 import { progressBar, silentProgress } from './progress';
-import type { Client } from '@temporalio/client';
+import type { Client, ScheduleOptions } from '@temporalio/client';
 import { createAwsClients } from '../activities/aws-clients';
 import { createModelStore } from '../activities/model-store';
 import { TASK_QUEUES, type MedicConfig } from '../domain/config';
+import { parseDuration } from '../domain/duration';
 import { retrainScheduleId } from '../domain/ids';
+import { parseQualityFloors } from '../domain/models/monitoring';
 import { rollback } from '../domain/models/registry';
+import type { ModelMonitorInput, ModelMonitorResult } from '../workflows/model-monitor';
 import { isModelName, TRAINERS } from '../domain/models/trainers';
 import type { RetrainResult } from '../workflows/retrain';
 import { intFlag, parseFlags, requireFlag, UsageError, everyFlag } from './args';
@@ -63,6 +66,7 @@ export async function modelCommand(
   config: MedicConfig,
   withTemporal: WithTemporal,
 ): Promise<void> {
+  if (sub === 'monitor') return modelMonitorCommand(args, withTemporal);
   const flags = parseFlags(args, {
     model: { type: 'string' },
     examples: { type: 'string' },
@@ -106,7 +110,7 @@ export async function modelCommand(
       flags.json ? JSON.stringify(next) : `model ${model}: active ${active.version} → ${next.version}`,
     );
   }
-  throw new UsageError(`unknown model command "${sub ?? ''}"; one of retrain, list, rollback`);
+  throw new UsageError(`unknown model command "${sub ?? ''}"; one of retrain, list, rollback, monitor`);
 }
 
 export async function scheduleCommand(
@@ -116,13 +120,20 @@ export async function scheduleCommand(
 ): Promise<void> {
   if (sub === 'create') {
     const [what, ...rest] = args;
+    if (what === 'model-monitor') {
+      const options = modelMonitorScheduleOptions(rest);
+      await withTemporal((client) => client.schedule.create(options));
+      return console.log(`schedule ${options.scheduleId}: model monitoring on every interval`);
+    }
     if (what === 'compliance') {
       const options = complianceScheduleOptions(rest);
       await withTemporal((client) => client.schedule.create(options));
       return console.log(`schedule ${options.scheduleId}: a compliance scan on every interval`);
     }
     if (what !== 'retrain')
-      throw new UsageError(`schedule create supports "retrain" and "compliance", got "${what ?? ''}"`);
+      throw new UsageError(
+        `schedule create supports "retrain", "model-monitor" and "compliance", got "${what ?? ''}"`,
+      );
     const flags = parseFlags(rest, {
       model: { type: 'string' },
       every: { type: 'string' },
@@ -186,4 +197,68 @@ export async function scheduleCommand(
   const id = requireFlag(flags.id, 'id');
   await withTemporal((client) => act(client.schedule.getHandle(id)));
   console.log(`schedule ${id}: ${sub}`);
+}
+
+/** `--floors remediation-policy=0.8,detector=0.6 --min-samples 10 --window 24h`, as the monitor takes them. */
+export function modelMonitorInput(args: string[]): ModelMonitorInput & { every?: string } {
+  const flags = parseFlags(args, {
+    floors: { type: 'string' },
+    'min-samples': { type: 'string' },
+    window: { type: 'string' },
+    every: { type: 'string' },
+  });
+  let floors: Record<string, number>;
+  try {
+    floors = parseQualityFloors(flags.floors ?? 'remediation-policy=0.8,detector=0.6');
+  } catch (err) {
+    throw new UsageError(`--floors: ${(err as Error).message}`);
+  }
+  const window = flags.window ?? '24h';
+  const windowMs = parseDuration(window);
+  if (windowMs === undefined || windowMs < 3_600_000)
+    throw new UsageError(`--window must be a duration of 1h or more like 24h, got "${window}"`);
+  return {
+    floors,
+    minSamples: intFlag(flags['min-samples'], 'min-samples', 10, 1, 100_000),
+    windowHours: windowMs / 3_600_000,
+    ...(flags.every ? { every: flags.every } : {}),
+  };
+}
+
+/** The schedule `medic schedule create model-monitor --every 1h` creates. */
+export function modelMonitorScheduleOptions(args: string[]): ScheduleOptions {
+  const { every, ...input } = modelMonitorInput(args);
+  return {
+    scheduleId: 'model-monitor',
+    spec: { intervals: [{ every: everyFlag(every) }] },
+    action: {
+      type: 'startWorkflow',
+      workflowType: 'modelMonitorWorkflow',
+      taskQueue: TASK_QUEUES.learning,
+      workflowId: 'model-monitor-scheduled',
+      args: [input],
+    },
+    policies: { overlap: 'SKIP' },
+  };
+}
+
+/** `medic model monitor [--floors …] [--min-samples N] [--window 24h] [--json]`: one measurement now. */
+async function modelMonitorCommand(args: string[], withTemporal: WithTemporal): Promise<void> {
+  const input = modelMonitorInput(args.filter((a) => a !== '--json'));
+  const result = await withTemporal((client) =>
+    client.workflow.execute<(i: ModelMonitorInput) => Promise<ModelMonitorResult>>('modelMonitorWorkflow', {
+      taskQueue: TASK_QUEUES.learning,
+      workflowId: `model-monitor-manual-${Date.now()}`,
+      args: [input],
+    }),
+  );
+  if (args.includes('--json')) return console.log(JSON.stringify(result));
+  for (const q of result.quality)
+    console.log(
+      `${q.model.padEnd(20)} ${q.measure.padEnd(22)} ${q.value === undefined ? '   -  ' : q.value.toFixed(3)}  over ${q.samples} incidents  (floor ${input.floors[q.model] ?? '-'})`,
+    );
+  for (const r of result.retraining)
+    console.log(`retraining ${r.model} now (${r.value.toFixed(3)} < ${r.floor}): ${r.workflowId}`);
+  for (const n of result.notes) console.log(n);
+  return;
 }

@@ -13,3 +13,4 @@ export { costAgentWorkflow } from './cost-agent';
 export { complianceScanWorkflow, complianceFindingWorkflow } from './compliance';
 export { deployWorkflow } from './deploy';
 export { codeRequestWorkflow } from './code-request';
+export { modelMonitorWorkflow } from './model-monitor';

@@ -1,0 +1,86 @@
+import type { IncidentStatus, StepRecord } from '../incident';
+
+/** One closed incident as model monitoring reads it. */
+export interface ClosedIncident {
+  id: string;
+  kind: string;
+  /** Where it came from: `detector:<fleet>` for the detection loop, else the API, an alert, chat. */
+  source: string;
+  status: IncidentStatus;
+  steps: Pick<StepRecord, 'action' | 'outcome'>[];
+  /** "Was your issue resolved?", when someone answered. */
+  feedback?: { resolved: boolean; rating: number };
+}
+
+export interface ModelQuality {
+  model: string;
+  measure: string;
+  /** 0..1; undefined without samples. */
+  value?: number;
+  samples: number;
+}
+
+const negative = (f: ClosedIncident['feedback']) => f !== undefined && (!f.resolved || f.rating <= 2);
+
+/**
+ * Live quality of the models that shape incidents, from how incidents actually ended:
+ * - `detector` precision: of the incidents the detection loop opened, the share that were real —
+ *   a step was taken and verified, or a person approved; nothing to fix on diagnosis, a decline or
+ *   feedback saying it was not a problem count against it.
+ * - `remediation-policy` first-action success: of the incidents that acted, the share whose first
+ *   action was verified and whose feedback (if any) is not negative.
+ */
+export function measureModelQuality(incidents: ClosedIncident[]): ModelQuality[] {
+  const detected = incidents.filter((i) => i.source.startsWith('detector:') && i.status !== 'dry_run');
+  const real = detected.filter(
+    (i) =>
+      !negative(i.feedback) &&
+      i.status !== 'declined' &&
+      (i.steps.some((s) => s.outcome === 'succeeded') || i.status === 'manual'),
+  );
+  const acted = incidents.filter((i) => i.steps.some((s) => s.outcome !== 'dry-run'));
+  const firstWorked = acted.filter((i) => i.steps[0]?.outcome === 'succeeded' && !negative(i.feedback));
+  const share = (part: number, whole: number) => (whole > 0 ? part / whole : undefined);
+  return [
+    {
+      model: 'detector',
+      measure: 'precision',
+      value: share(real.length, detected.length),
+      samples: detected.length,
+    },
+    {
+      model: 'remediation-policy',
+      measure: 'first_action_success',
+      value: share(firstWorked.length, acted.length),
+      samples: acted.length,
+    },
+  ];
+}
+
+/** `remediation-policy=0.8,detector=0.6` → floors per model. */
+export function parseQualityFloors(spec: string): Record<string, number> {
+  const floors: Record<string, number> = {};
+  for (const part of spec
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const [model, raw] = part.split('=');
+    const value = Number(raw);
+    if (!model || !/^[a-z][a-z-]*$/.test(model) || !(value > 0 && value <= 1))
+      throw new Error(`"${part}" must look like remediation-policy=0.8 (a model and a share in (0, 1])`);
+    floors[model] = value;
+  }
+  return floors;
+}
+
+/** Models whose live quality, over enough samples, is below their floor: the ones to retrain now. */
+export function belowFloor(
+  quality: ModelQuality[],
+  floors: Record<string, number>,
+  minSamples: number,
+): (ModelQuality & { floor: number })[] {
+  return quality
+    .filter((q) => q.value !== undefined && q.samples >= minSamples && floors[q.model] !== undefined)
+    .filter((q) => (q.value ?? 1) < (floors[q.model] ?? 0))
+    .map((q) => ({ ...q, floor: floors[q.model] ?? 0 }));
+}

@@ -1,0 +1,66 @@
+import {
+  belowFloor,
+  measureModelQuality,
+  parseQualityFloors,
+  type ClosedIncident,
+} from '../../domain/models/monitoring';
+
+const incident = (over: Partial<ClosedIncident>): ClosedIncident => ({
+  id: 'incident-x',
+  kind: 'cpu-high',
+  source: 'detector:web',
+  status: 'resolved',
+  steps: [{ action: 'reboot-instance', outcome: 'succeeded' }],
+  ...over,
+});
+
+describe('live model quality', () => {
+  test('detector precision counts real findings; nothing to fix, declines and "not resolved" count against it', () => {
+    const quality = measureModelQuality([
+      incident({}),
+      incident({ steps: [] }),
+      incident({ status: 'declined', steps: [] }),
+      incident({ feedback: { resolved: false, rating: 1 } }),
+      incident({ source: 'api' }),
+    ]);
+    expect(quality.find((q) => q.model === 'detector')).toEqual({
+      model: 'detector',
+      measure: 'precision',
+      value: 0.25,
+      samples: 4,
+    });
+  });
+
+  test('first-action success: the first step verified and no negative feedback, over incidents that acted', () => {
+    const quality = measureModelQuality([
+      incident({}),
+      incident({
+        steps: [
+          { action: 'reboot-instance', outcome: 'not-verified' },
+          { action: 'replace-instance', outcome: 'succeeded' },
+        ],
+      }),
+      incident({ feedback: { resolved: true, rating: 2 } }),
+      incident({ steps: [] }),
+    ]);
+    expect(quality.find((q) => q.model === 'remediation-policy')).toMatchObject({ value: 1 / 3, samples: 3 });
+  });
+
+  test('no samples, no figure', () => {
+    expect(measureModelQuality([]).map((q) => q.value)).toEqual([undefined, undefined]);
+  });
+
+  test('only models below their floor over enough samples are retrained early', () => {
+    const quality = [
+      { model: 'remediation-policy', measure: 'first_action_success', value: 0.5, samples: 20 },
+      { model: 'detector', measure: 'precision', value: 0.5, samples: 3 },
+    ];
+    const floors = parseQualityFloors('remediation-policy=0.8, detector=0.6');
+    expect(belowFloor(quality, floors, 10).map((q) => [q.model, q.floor])).toEqual([
+      ['remediation-policy', 0.8],
+    ]);
+    expect(belowFloor(quality, { 'remediation-policy': 0.4 }, 10)).toEqual([]);
+    expect(() => parseQualityFloors('detector=2')).toThrow(/detector=2/);
+    expect(() => parseQualityFloors('=0.5')).toThrow();
+  });
+});

@@ -1,0 +1,65 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { createChaos } from '../../activities/chaos';
+import { TASK_QUEUES } from '../../domain/config';
+import type { ModelMonitorResult } from '../../workflows/model-monitor';
+import type { RetrainResult } from '../../workflows/retrain';
+import { startHarness, type MedicHarness } from '../support/harness';
+
+/** Instances whose reboot does not take: the runbook's first action fails there. */
+const rebootFails = new Set<string>();
+let h: MedicHarness;
+
+beforeAll(async () => {
+  h = await startHarness('model-monitor', {}, (real) => ({
+    ...real,
+    rebootInstance: async (input) => {
+      if (rebootFails.has(input.instanceId))
+        throw ApplicationFailure.nonRetryable('the reboot hung', 'RebootHung');
+      return real.rebootInstance(input);
+    },
+  }));
+}, 120_000);
+
+afterAll(async () => h?.teardown());
+
+const monitor = (floors: Record<string, number>, suffix: string) =>
+  h.env.client.workflow.execute('modelMonitorWorkflow', {
+    taskQueue: TASK_QUEUES.learning,
+    workflowId: `model-monitor-${suffix}`,
+    args: [{ floors, minSamples: 3 }],
+  }) as Promise<ModelMonitorResult>;
+
+describe('model monitoring', () => {
+  test('first actions that keep failing put the policy below its floor and start its retraining early; the metric shows it', async () => {
+    for (let i = 0; i < 3; i++) {
+      const instanceId = await h.newInstance('auto');
+      rebootFails.add(instanceId);
+      await createChaos(h.aws.ec2, h.aws.cloudwatch).statusCheckFailed(instanceId);
+      const handle = await h.open({ resourceId: instanceId, kind: 'restart-requested', source: 'chat' });
+      const state = await h.stateWhen(handle, 'resolved');
+      expect(state.report?.resolutionProcess.map((s) => s.outcome)).toEqual(['failed', 'succeeded']);
+    }
+    // No floor for the policy, and no detector-opened incidents to judge the detector by: nothing to do.
+    const quiet = await monitor({ detector: 0.6 }, 'quiet');
+    expect(quiet.retraining).toEqual([]);
+    expect(quiet.quality.find((q) => q.model === 'detector')).toMatchObject({ samples: 0 });
+
+    const result = await monitor({ 'remediation-policy': 0.8, detector: 0.6 }, 'strict');
+    expect(result.quality.find((q) => q.model === 'remediation-policy')).toMatchObject({
+      value: 0,
+      samples: 3,
+    });
+    expect(result.retraining.map((r) => r.model)).toEqual(['remediation-policy']);
+    const retrained = (await h.env.client.workflow
+      .getHandle(result.retraining[0].workflowId)
+      .result()) as RetrainResult;
+    expect(retrained.model).toBe('remediation-policy');
+    const text = await h.metrics.registry.metrics();
+    expect(text).toMatch(
+      /medic_model_quality\{model="remediation-policy",measure="first_action_success"\} 0\b/,
+    );
+    expect(text).toMatch(
+      /medic_model_quality_samples\{model="remediation-policy",measure="first_action_success"\} 3\b/,
+    );
+  }, 180_000);
+});

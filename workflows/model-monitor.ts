@@ -1,0 +1,55 @@
+import { ParentClosePolicy, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
+import type { MedicActivities } from '../activities';
+import { TASK_QUEUES } from '../domain/config';
+import { belowFloor, type ModelQuality } from '../domain/models/monitoring';
+import { isModelName } from '../domain/models/trainers';
+import { retrainModelWorkflow } from './retrain';
+
+const monitor = proxyActivities<MedicActivities>({
+  startToCloseTimeout: '5 minutes',
+  retry: { maximumAttempts: 3 },
+});
+
+export interface ModelMonitorInput {
+  /** Quality below which a model is retrained now, per model (`MEDIC_MODEL_FLOORS`). */
+  floors: Record<string, number>;
+  /** Fewer closed incidents than this say nothing yet. */
+  minSamples?: number;
+  windowHours?: number;
+}
+
+export interface ModelMonitorResult {
+  quality: ModelQuality[];
+  /** Retraining runs started early because a model fell below its floor. */
+  retraining: { model: string; workflowId: string; value: number; floor: number }[];
+  /** Models below their floor that have no trainer (told, not retrained). */
+  notes: string[];
+}
+
+/**
+ * Model monitoring (run on a Temporal Schedule): measure each active model's live quality from
+ * incident outcomes and feedback, and start its retraining at once when it falls below its floor,
+ * instead of waiting for the next scheduled run. The retraining still promotes only a better model.
+ */
+export async function modelMonitorWorkflow(input: ModelMonitorInput): Promise<ModelMonitorResult> {
+  const quality = await monitor.measureLiveModelQuality({ windowHours: input.windowHours ?? 24 });
+  const retraining: ModelMonitorResult['retraining'] = [];
+  const notes: string[] = [];
+  for (const low of belowFloor(quality, input.floors, input.minSamples ?? 10)) {
+    if (!isModelName(low.model)) {
+      notes.push(
+        `${low.model} ${low.measure} ${(low.value ?? 0).toFixed(2)} is below ${low.floor} over ${low.samples} incidents; it has no trainer, so a person must look.`,
+      );
+      continue;
+    }
+    const workflowId = `retrain-${low.model}-quality-${workflowInfo().runId.slice(0, 8)}`;
+    await startChild(retrainModelWorkflow, {
+      workflowId,
+      taskQueue: TASK_QUEUES.learning,
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      args: [{ model: low.model }],
+    });
+    retraining.push({ model: low.model, workflowId, value: low.value ?? 0, floor: low.floor });
+  }
+  return { quality, retraining, notes };
+}
