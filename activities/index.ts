@@ -29,6 +29,7 @@ import { createInfraDriftActivities } from './infra-drift';
 import { createCodegenActivities } from './codegen';
 import { createVolumeActivities } from './volume';
 import { createModelMonitorActivities } from './model-monitor';
+import { createRootCauseActivities } from './root-cause';
 
 export * from './aws-clients';
 export type { RemediationInput, RemediationResult } from './ec2-remediation';
@@ -52,6 +53,7 @@ const activityHeartbeat = () => (detail: string) => Context.current().heartbeat(
 /** Every side effect the workflows may ask for, built from explicit clients so tests can pass their own. */
 export function createActivities(deps: ActivityDeps) {
   const metricPeriodSeconds = deps.config.metricPeriodSeconds;
+  const models = createModelStore(deps.aws.s3, deps.config.modelBucket);
   return {
     ...createEc2Remediations(deps.aws.ec2, activityHeartbeat),
     ...createDiagnosisActivities(deps.aws.ec2, deps.aws.cloudwatch, {
@@ -102,7 +104,8 @@ export function createActivities(deps: ActivityDeps) {
       { repo: deps.config.infraRepo, stack: deps.config.infraStack, baseRef: deps.config.infraBaseRef },
       activityHeartbeat,
     ),
-    ...createLearningActivities(createModelStore(deps.aws.s3, deps.config.modelBucket), activityHeartbeat),
+    ...createLearningActivities(models, activityHeartbeat),
+    ...createRootCauseActivities(deps.aws.ec2, deps.temporal, models),
   };
 }
 

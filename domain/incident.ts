@@ -1,3 +1,4 @@
+import type { RootCauseRanking } from './rootcause/live';
 import type { InfraProposal } from './drift';
 import type { ApprovalRecord } from './approval';
 /** The vocabulary of an incident, shared by workflows, activities, the API and the CLI. */
@@ -205,6 +206,10 @@ export interface IncidentReport {
   dryRun?: boolean;
   /** The coding agent's patch to the infrastructure code, when the fix changed what it defines. */
   infraProposal?: InfraProposal;
+  /** When several resources alarmed together: the likely root causes, best first. */
+  rootCause?: RootCauseRanking;
+  /** The model versions that shaped this incident's decisions (detector, root-cause ranking). */
+  models?: Record<string, string>;
 }
 
 /** One incident as lists show it: what the visibility index knows, and its Web UI link. */
@@ -238,6 +243,9 @@ export interface IncidentState {
   report?: IncidentReport;
   /** The coding agent's proposal for the infrastructure code (drift reconciliation). */
   infraProposal?: InfraProposal;
+  rootCause?: RootCauseRanking;
+  /** Model versions that shaped the decisions, by model name. */
+  models?: Record<string, string>;
   /** Hash of the current plan: approvals are bound to it. */
   planHash?: string;
   /** Approvals given so far for the current plan. */

@@ -38,6 +38,8 @@ export function buildReport(state: IncidentState, steps: StepRecord[], conclusio
     ...(succeeded ? { finalResourceId: succeeded.resourceId } : {}),
     ...(state.status === 'dry_run' ? { dryRun: true } : {}),
     ...(state.infraProposal ? { infraProposal: state.infraProposal } : {}),
+    ...(state.rootCause ? { rootCause: state.rootCause } : {}),
+    ...(state.models && Object.keys(state.models).length ? { models: state.models } : {}),
   };
 }
 

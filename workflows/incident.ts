@@ -51,6 +51,7 @@ import { NOTIFICATION_OPTIONS, OBSERVATION_OPTIONS, REMEDIATION_OPTIONS } from '
 import { MEDIC_MODE, MEDIC_SEVERITY, MEDIC_STATUS } from './search-attributes';
 import { driftSourceOf } from '../domain/drift';
 import { proposeInfraChange } from './infra-proposal';
+import { describeRanking, modelsBehind } from '../domain/rootcause/report';
 
 const remediation = proxyActivities<MedicActivities>(REMEDIATION_OPTIONS);
 const observation = proxyActivities<MedicActivities>(OBSERVATION_OPTIONS);
@@ -271,6 +272,19 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
   ]);
   record(`Diagnosis: ${diagnosis.findings.join(' ')} Mode ${state.mode.toUpperCase()}.`, { outcome: 'info' });
   emit('incident.opened', { summary: state.summary, findings: diagnosis.findings.join(' ') });
+  if (patched('root-cause-ranking')) {
+    state.models = modelsBehind(request);
+    try {
+      const ranking = await observation.rankRootCause({ resourceId: request.resourceId });
+      if (ranking) {
+        state.rootCause = ranking;
+        state.models.rootcause = ranking.modelVersion;
+        record(describeRanking(ranking, request.resourceId), { outcome: 'info' });
+      }
+    } catch (err) {
+      record(`Root-cause ranking unavailable: ${failureMessage(err)}`, { outcome: 'info' });
+    }
+  }
 
   const finish = async (
     status: IncidentStatus,

@@ -48,6 +48,9 @@ export interface SeriesShape {
  * setting in the middle of the good region rather than the single best point, because the detector
  * is judged on traces that are not in that folder.
  */
+/** Named in incident reports: bump it whenever DEFAULT_DETECTOR_PARAMS or the scoring change. */
+export const DETECTOR_VERSION = 'streaming-detector-2';
+
 export const DEFAULT_DETECTOR_PARAMS: DetectorParams = {
   horizon: 2000,
   warmup: 150,

@@ -1,0 +1,64 @@
+import { DescribeInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import type { Client } from '@temporalio/client';
+import { INCIDENT_TYPES_CLAUSE } from '../domain/ids';
+import { SEVERITIES, TERMINAL_STATUSES, type Severity } from '../domain/incident';
+import { fleetGraph, rankLiveIncidents, type RootCauseRanking } from '../domain/rootcause/live';
+import { SHIPPED_ROOT_CAUSE_MODEL, type RootCauseModel } from '../domain/rootcause/ranking';
+import { MEDIC_RESOURCE, MEDIC_SEVERITY } from '../workflows/search-attributes';
+import { findInstance, tagValue } from './instances';
+import type { ModelStore } from './model-store';
+import { FLEET_TAG } from './tags';
+
+/**
+ * Root-cause ranking for an incident: the open incidents of its fleet are the evidence, the fleet
+ * as EC2 describes it the graph, and the registry's active `rootcause` version (the shipped one
+ * when none is promoted) the model. The version is returned so the report can name it.
+ */
+export function createRootCauseActivities(ec2: EC2Client, temporal: Client, store: ModelStore) {
+  async function activeModel(): Promise<RootCauseModel> {
+    try {
+      const active = await store.getActive('rootcause');
+      const version = active ? await store.getVersion('rootcause', active.version) : undefined;
+      return version
+        ? { ...(version.parameters as RootCauseModel), version: version.version }
+        : SHIPPED_ROOT_CAUSE_MODEL;
+    } catch (err) {
+      if ((err as { name?: string }).name === 'NoSuchBucket') return SHIPPED_ROOT_CAUSE_MODEL;
+      throw err;
+    }
+  }
+
+  return {
+    async rankRootCause(input: { resourceId: string }): Promise<RootCauseRanking | undefined> {
+      const instance = await findInstance(ec2, input.resourceId);
+      const fleet = instance ? tagValue(instance, FLEET_TAG) : undefined;
+      if (!fleet) return undefined;
+      const out = await ec2.send(
+        new DescribeInstancesCommand({ Filters: [{ Name: `tag:${FLEET_TAG}`, Values: [fleet] }] }),
+      );
+      const graph = fleetGraph(
+        (out.Reservations ?? [])
+          .flatMap((r) => r.Instances ?? [])
+          .filter((i) => i.State?.Name !== 'terminated')
+          .map((i) => ({
+            instanceId: i.InstanceId ?? '',
+            volumeIds: (i.BlockDeviceMappings ?? []).map((m) => m.Ebs?.VolumeId ?? '').filter(Boolean),
+            securityGroupIds: (i.SecurityGroups ?? []).map((g) => g.GroupId ?? '').filter(Boolean),
+            subnetId: i.SubnetId,
+          })),
+      );
+      const statuses = TERMINAL_STATUSES.map((s) => `'${s}'`).join(', ');
+      const open: { resourceId: string; severity: Severity }[] = [];
+      for await (const execution of temporal.workflow.list({
+        query: `${INCIDENT_TYPES_CLAUSE} AND ExecutionStatus = 'Running' AND MedicStatus NOT IN (${statuses})`,
+      })) {
+        const severity = execution.typedSearchAttributes.get(MEDIC_SEVERITY) as Severity | undefined;
+        open.push({
+          resourceId: String(execution.typedSearchAttributes.get(MEDIC_RESOURCE) ?? ''),
+          severity: severity && SEVERITIES.includes(severity) ? severity : 'medium',
+        });
+      }
+      return rankLiveIncidents(graph, open, await activeModel());
+    },
+  };
+}

@@ -1,0 +1,25 @@
+import { DETECTOR_VERSION } from '../anomaly/detector';
+import type { IncidentRequest } from '../incident';
+import type { RootCauseRanking } from './live';
+
+/** Trend model behind proactive disk-filling incidents (domain/maintenance.ts). */
+export const DISK_FORECAST_VERSION = 'theil-sen-trend-1';
+
+/** The models that shaped how this incident was opened, before any ranking. */
+export function modelsBehind(request: Pick<IncidentRequest, 'source' | 'kind'>): Record<string, string> {
+  const models: Record<string, string> = {};
+  if (request.source?.startsWith('detector:')) models.detector = DETECTOR_VERSION;
+  if (request.kind === 'disk-filling') models['disk-forecast'] = DISK_FORECAST_VERSION;
+  return models;
+}
+
+/** One timeline line: the ranking, and whether this incident's resource is the likely cause. */
+export function describeRanking(ranking: RootCauseRanking, resourceId: string): string {
+  const list = ranking.top.map((c, i) => `${i + 1}. ${c.resource} (${c.score.toFixed(2)})`).join(', ');
+  const first = ranking.top[0]?.resource;
+  const verdict =
+    first === resourceId
+      ? `${resourceId} itself is the likeliest cause.`
+      : `The likeliest cause is ${first}, not ${resourceId}: healing ${resourceId} alone may not last.`;
+  return `Root-cause ranking (${ranking.modelVersion}) over ${ranking.alarming.length} resources alarming together: ${list}. ${verdict}`;
+}
