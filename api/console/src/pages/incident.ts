@@ -243,7 +243,12 @@ export function IncidentPage({ id, me }: { id: string; me: Me }) {
           <dt>Action Taken</dt>
           <dd>${report.actionTaken}</dd>
           ${report.rootCause && html`<dt>Likely root cause</dt><dd data-testid="root-cause">${report.rootCause.top.map((c) => `${c.resource} (${c.score.toFixed(2)})`).join(', ')}</dd>`}
-          ${report.models && html`<dt>Models</dt><dd>${Object.entries(report.models).map(([name, version]) => `${name}: ${version}`).join(', ')}</dd>`}
+          ${
+            report.models &&
+            html`<dt>Models</dt><dd>${Object.entries(report.models)
+              .map(([name, version]) => `${name}: ${version}`)
+              .join(', ')}</dd>`
+          }
         </dl>
       </div>`
     }
