@@ -28,7 +28,9 @@ import { createDeployActivities } from './deploy';
 import { createInfraDriftActivities } from './infra-drift';
 import { createCodegenActivities } from './codegen';
 import { createVolumeActivities } from './volume';
-import { createModelMonitorActivities } from './model-monitor';
+import { createModelMonitorActivities, listClosedIncidents } from './model-monitor';
+import { createFeedbackStore } from './feedback-store';
+import { experienceFrom } from '../domain/policy/experience';
 import { createRootCauseActivities } from './root-cause';
 
 export * from './aws-clients';
@@ -54,6 +56,8 @@ const activityHeartbeat = () => (detail: string) => Context.current().heartbeat(
 export function createActivities(deps: ActivityDeps) {
   const metricPeriodSeconds = deps.config.metricPeriodSeconds;
   const models = createModelStore(deps.aws.s3, deps.config.modelBucket);
+  // Answers to "Was your issue resolved?" are read, never written, by the worker.
+  const feedback = createFeedbackStore(deps.aws.s3, deps.config.modelBucket, async () => undefined);
   return {
     ...createEc2Remediations(deps.aws.ec2, activityHeartbeat),
     ...createDiagnosisActivities(deps.aws.ec2, deps.aws.cloudwatch, {
@@ -97,14 +101,16 @@ export function createActivities(deps: ActivityDeps) {
       activityHeartbeat,
     ),
     ...createVolumeActivities(deps.aws.ec2),
-    ...createModelMonitorActivities(deps.temporal, deps.aws.s3, deps.config.modelBucket, deps.metrics),
+    ...createModelMonitorActivities(deps.temporal, feedback, deps.metrics),
     ...createCodegenActivities({ awsEndpoint: deps.config.awsEndpoint }, activityHeartbeat),
     ...createInfraDriftActivities(
       deps.aws,
       { repo: deps.config.infraRepo, stack: deps.config.infraStack, baseRef: deps.config.infraBaseRef },
       activityHeartbeat,
     ),
-    ...createLearningActivities(models, activityHeartbeat),
+    ...createLearningActivities(models, activityHeartbeat, async () =>
+      (await listClosedIncidents(deps.temporal, feedback, 24 * 30)).flatMap(experienceFrom),
+    ),
     ...createRootCauseActivities(deps.aws.ec2, deps.temporal, models),
   };
 }

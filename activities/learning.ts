@@ -2,6 +2,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import { promote, type ModelVersion } from '../domain/models/registry';
 import { isModelName, trainerFor, type ModelName } from '../domain/models/trainers';
 import type { ModelStore } from './model-store';
+import { rankActions, type BanditState } from '../domain/policy/bandit';
+import { backtest, type Experience } from '../domain/policy/experience';
+import { REMEDIATIONS, type Remediation } from '../domain/policy/incident-simulator';
 
 export interface TrainCandidateInput {
   model: string;
@@ -16,6 +19,20 @@ export interface ScoredVersion {
   version: string;
   score: number;
   metric: string;
+  /** The policy's backtest on recorded incidents (inverse propensity scoring), before it is enabled. */
+  backtest?: { estimate: number; matched: number; incidents: number };
+}
+
+function backtestOf(metrics: Record<string, number>): Pick<ScoredVersion, 'backtest'> {
+  return metrics.backtestIncidents !== undefined
+    ? {
+        backtest: {
+          estimate: metrics.backtestFirstActionSuccess ?? 0,
+          matched: metrics.backtestMatched ?? 0,
+          incidents: metrics.backtestIncidents,
+        },
+      }
+    : {};
 }
 
 function trainerOrFail(model: string): ModelName {
@@ -24,7 +41,12 @@ function trainerOrFail(model: string): ModelName {
 }
 
 /** Training, evaluation and promotion for the retraining workflow; the store is the only side effect. */
-export function createLearningActivities(store: ModelStore, heartbeat: () => (detail: string) => void) {
+export function createLearningActivities(
+  store: ModelStore,
+  heartbeat: () => (detail: string) => void,
+  /** What real incidents taught the remediation policy (closed incidents' attempts and feedback). */
+  experience: () => Promise<Experience[]> = async () => [],
+) {
   return {
     async trainCandidate(input: TrainCandidateInput): Promise<ScoredVersion> {
       const trainer = trainerFor(trainerOrFail(input.model));
@@ -35,20 +57,47 @@ export function createLearningActivities(store: ModelStore, heartbeat: () => (de
           version: existing.version,
           score: existing.metrics[trainer.metric] ?? 0,
           metric: trainer.metric,
+          ...backtestOf(existing.metrics),
         };
       const beat = heartbeat();
-      const parameters = trainer.train(input.seed, input.examples, (f) =>
-        beat(`training ${Math.round(100 * f)} %`),
+      const real = input.model === 'remediation-policy' ? await experience() : [];
+      const parameters = trainer.train(
+        input.seed,
+        input.examples,
+        (f) => beat(`training ${Math.round(100 * f)} %`),
+        real,
       );
       beat('evaluating on held-out data');
       const score = trainer.evaluate(parameters, input.heldOutSeed);
+      const tested =
+        input.model === 'remediation-policy'
+          ? backtest(
+              real,
+              (context) =>
+                rankActions(parameters as BanditState, context, [...REMEDIATIONS])[0] as Remediation,
+            )
+          : undefined;
       const active = await store.getActive(input.model);
       const artifact: ModelVersion = {
         model: input.model,
         version: input.version,
         parameters,
-        training: { seed: input.seed, examples: input.examples, heldOutSeed: input.heldOutSeed },
-        metrics: { [trainer.metric]: score },
+        training: {
+          seed: input.seed,
+          examples: input.examples,
+          heldOutSeed: input.heldOutSeed,
+          ...(input.model === 'remediation-policy' ? { realAttempts: real.length } : {}),
+        },
+        metrics: {
+          [trainer.metric]: score,
+          ...(tested
+            ? {
+                backtestFirstActionSuccess: tested.estimate,
+                backtestMatched: tested.matched,
+                backtestIncidents: tested.incidents,
+              }
+            : {}),
+        },
         parentVersion: active?.version,
         createdAt: new Date().toISOString(),
       };
@@ -57,6 +106,7 @@ export function createLearningActivities(store: ModelStore, heartbeat: () => (de
         version: stored.version,
         score: stored.metrics[trainer.metric] ?? score,
         metric: trainer.metric,
+        ...backtestOf(stored.metrics),
       };
     },
 

@@ -1,55 +1,62 @@
-import type { S3Client } from '@aws-sdk/client-s3';
 import type { Client } from '@temporalio/client';
 import { INCIDENT_TYPES_CLAUSE } from '../domain/ids';
 import { TERMINAL_STATUSES, type IncidentState } from '../domain/incident';
 import { measureModelQuality, type ClosedIncident, type ModelQuality } from '../domain/models/monitoring';
 import { incidentStateQuery } from '../workflows/messages';
-import { createFeedbackStore, type Feedback } from './feedback-store';
+import type { Feedback, FeedbackStore } from './feedback-store';
 import type { IncidentMetrics } from './incident-metrics';
 
 /** Most incidents read per measurement: the newest ones, which say most about today's models. */
 const MAX_INCIDENTS = 500;
 
 /**
- * Model monitoring's measurement: the incidents that ended in the window (their timeline, steps and
- * source from the workflows themselves) joined with the "Was your issue resolved?" answers, turned
- * into each model's live quality and published as `medic_model_quality` on the worker's metrics.
+ * The incidents that ended in the last `windowHours` (their state, by query: kind, source,
+ * diagnosis, steps) joined with the "Was your issue resolved?" answers: what model monitoring
+ * judges by and what the remediation policy learns from.
  */
+export async function listClosedIncidents(
+  temporal: Client,
+  feedback: FeedbackStore,
+  windowHours: number,
+): Promise<ClosedIncident[]> {
+  const since = new Date(Date.now() - windowHours * 3_600_000).toISOString();
+  const statuses = TERMINAL_STATUSES.map((s) => `'${s}'`).join(', ');
+  const answers = await feedback.list().catch((err: { name?: string }) => {
+    if (err.name === 'NoSuchBucket') return [] as Feedback[];
+    throw err;
+  });
+  const answerOf = new Map(answers.map((f) => [`${f.incidentId}/${f.runId}`, f]));
+  const closed: ClosedIncident[] = [];
+  for await (const execution of temporal.workflow.list({
+    query: `${INCIDENT_TYPES_CLAUSE} AND StartTime >= '${since}' AND MedicStatus IN (${statuses})`,
+  })) {
+    if (closed.length >= MAX_INCIDENTS) break;
+    const state: IncidentState = await temporal.workflow
+      .getHandle(execution.workflowId, execution.runId)
+      .query(incidentStateQuery);
+    const answer = answerOf.get(`${execution.workflowId}/${execution.runId}`);
+    closed.push({
+      id: execution.workflowId,
+      kind: state.kind,
+      source: state.alerts[0]?.source ?? 'unknown',
+      status: state.status,
+      steps: state.report?.resolutionProcess ?? [],
+      ...(state.diagnosis ? { diagnosis: state.diagnosis } : {}),
+      ...(answer ? { feedback: { resolved: answer.resolved, rating: answer.rating } } : {}),
+    });
+  }
+  return closed;
+}
+
+/** Model monitoring's measurement, published as `medic_model_quality` on the worker's metrics. */
 export function createModelMonitorActivities(
   temporal: Client,
-  s3: S3Client,
-  bucket: string,
+  feedback: FeedbackStore,
   metrics: IncidentMetrics | undefined,
 ) {
-  const feedback = createFeedbackStore(s3, bucket, async () => undefined);
   return {
     async measureLiveModelQuality(input: { windowHours: number }): Promise<ModelQuality[]> {
-      const since = new Date(Date.now() - input.windowHours * 3_600_000).toISOString();
-      const statuses = TERMINAL_STATUSES.map((s) => `'${s}'`).join(', ');
-      const answers = await feedback.list().catch((err: { name?: string }) => {
-        if (err.name === 'NoSuchBucket') return [] as Feedback[];
-        throw err;
-      });
-      const answerOf = new Map(answers.map((f) => [`${f.incidentId}/${f.runId}`, f]));
-      const closed: ClosedIncident[] = [];
-      for await (const execution of temporal.workflow.list({
-        query: `${INCIDENT_TYPES_CLAUSE} AND StartTime >= '${since}' AND MedicStatus IN (${statuses})`,
-      })) {
-        if (closed.length >= MAX_INCIDENTS) break;
-        const state: IncidentState = await temporal.workflow
-          .getHandle(execution.workflowId, execution.runId)
-          .query(incidentStateQuery);
-        const answer = answerOf.get(`${execution.workflowId}/${execution.runId}`);
-        closed.push({
-          id: execution.workflowId,
-          kind: state.kind,
-          source: state.alerts[0]?.source ?? 'unknown',
-          status: state.status,
-          steps: state.report?.resolutionProcess ?? [],
-          ...(answer ? { feedback: { resolved: answer.resolved, rating: answer.rating } } : {}),
-        });
-      }
-      const quality = measureModelQuality(closed);
+      const quality = measureModelQuality(await listClosedIncidents(temporal, feedback, input.windowHours));
       for (const q of quality) metrics?.modelQuality(q.model, q.measure, q.value, q.samples);
       return quality;
     },

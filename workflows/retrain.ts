@@ -48,9 +48,12 @@ export async function retrainModelWorkflow(input: RetrainInput): Promise<Retrain
   const active = await scoreActive({ model: input.model, heldOutSeed });
   const gain = input.minimumGain ?? 0.005;
   const promoted = shouldPromote(candidate.score, active?.score, gain);
+  const tested = candidate.backtest
+    ? `; backtest on ${candidate.backtest.incidents} recorded incidents: estimated first-action success ${candidate.backtest.estimate.toFixed(3)}, same first choice as was tried in ${(100 * candidate.backtest.matched).toFixed(0)} %`
+    : '';
   const reason = active
-    ? `${candidate.metric} ${candidate.score.toFixed(4)} vs active ${active.version} ${active.score.toFixed(4)} (needs +${gain})`
-    : `${candidate.metric} ${candidate.score.toFixed(4)}; no active version yet`;
+    ? `${candidate.metric} ${candidate.score.toFixed(4)} vs active ${active.version} ${active.score.toFixed(4)} (needs +${gain})${tested}`
+    : `${candidate.metric} ${candidate.score.toFixed(4)}; no active version yet${tested}`;
   if (promoted) await promoteVersion({ model: input.model, version: candidate.version, reason });
   log.info('retraining finished', { model: input.model, promoted, reason });
   return { model: input.model, candidate, active, promoted, reason };

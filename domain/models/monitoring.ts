@@ -1,4 +1,4 @@
-import type { IncidentStatus, StepRecord } from '../incident';
+import type { Diagnosis, IncidentStatus, StepRecord } from '../incident';
 
 /** One closed incident as model monitoring reads it. */
 export interface ClosedIncident {
@@ -7,7 +7,8 @@ export interface ClosedIncident {
   /** Where it came from: `detector:<fleet>` for the detection loop, else the API, an alert, chat. */
   source: string;
   status: IncidentStatus;
-  steps: Pick<StepRecord, 'action' | 'outcome'>[];
+  steps: (Pick<StepRecord, 'action' | 'outcome'> & { startedAt?: string; finishedAt?: string })[];
+  diagnosis?: Diagnosis;
   /** "Was your issue resolved?", when someone answered. */
   feedback?: { resolved: boolean; rating: number };
 }

@@ -4,7 +4,8 @@ export interface ModelVersion {
   model: string;
   version: string;
   parameters: unknown;
-  training: { seed: number; examples: number; heldOutSeed: number };
+  /** `realAttempts`: attempts of real incidents the policy also learnt from. */
+  training: { seed: number; examples: number; heldOutSeed: number; realAttempts?: number };
   metrics: Record<string, number>;
   parentVersion?: string;
   createdAt: string;

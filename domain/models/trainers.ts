@@ -1,5 +1,6 @@
 import { greedy, measure, trainBandit } from '../policy/evaluate';
-import type { BanditState } from '../policy/bandit';
+import { learn, type BanditState } from '../policy/bandit';
+import type { Experience } from '../policy/experience';
 import { byModel, rootCauseAccuracy, trainRootCauseModel } from '../rootcause/training';
 import type { RootCauseModel } from '../rootcause/ranking';
 
@@ -9,12 +10,17 @@ import type { RootCauseModel } from '../rootcause/ranking';
  */
 export interface Trainer<P> {
   metric: string;
-  /** Trains in chunks, reporting the fraction done so long runs can heartbeat. */
-  train(seed: number, examples: number, progress: (fraction: number) => void): P;
+  /**
+   * Trains in chunks, reporting the fraction done so long runs can heartbeat; `experience` is what
+   * real incidents taught (only the policy uses it).
+   */
+  train(seed: number, examples: number, progress: (fraction: number) => void, experience?: Experience[]): P;
   evaluate(parameters: P, heldOutSeed: number): number;
 }
 
 const CHUNKS = 10;
+/** How many simulated lessons one real attempt is worth. */
+const REAL_WEIGHT = 5;
 
 const rootCause: Trainer<RootCauseModel> = {
   metric: 'top1',
@@ -30,14 +36,18 @@ const rootCause: Trainer<RootCauseModel> = {
 
 const remediationPolicy: Trainer<BanditState> = {
   metric: 'firstActionSuccess',
-  train(seed, examples, progress) {
+  train(seed, examples, progress, experience) {
     let model: BanditState | undefined;
     for (let chunk = 0; chunk < CHUNKS; chunk++) {
       const size = Math.floor(((chunk + 1) * examples) / CHUNKS) - Math.floor((chunk * examples) / CHUNKS);
       model = trainBandit(seed + chunk, size, 0.5, model);
       progress((chunk + 1) / CHUNKS);
     }
-    return model ?? trainBandit(seed, 0);
+    const trained = model ?? trainBandit(seed, 0);
+    // Real outcomes count more than simulated ones: each is learnt REAL_WEIGHT times.
+    for (const e of experience ?? [])
+      for (let i = 0; i < REAL_WEIGHT; i++) learn(trained, e.context, e.action, e.reward);
+    return trained;
   },
   evaluate: (model, heldOutSeed) => measure('candidate', greedy(model), heldOutSeed, 500).firstActionSuccess,
 };

@@ -54,6 +54,9 @@ describe('model monitoring', () => {
       .getHandle(result.retraining[0].workflowId)
       .result()) as RetrainResult;
     expect(retrained.model).toBe('remediation-policy');
+    // It learnt from the three incidents too, and was backtested on them before any promotion.
+    expect(retrained.candidate.backtest?.incidents).toBe(3);
+    expect(retrained.reason).toMatch(/backtest on 3 recorded incidents/);
     const text = await h.metrics.registry.metrics();
     expect(text).toMatch(
       /medic_model_quality\{model="remediation-policy",measure="first_action_success"\} 0\b/,

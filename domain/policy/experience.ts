@@ -1,0 +1,91 @@
+import type { Diagnosis, StepRecord } from '../incident';
+import { contextOf, type Remediation, type Symptom } from './incident-simulator';
+import { reward } from './reward';
+
+/** One remediation attempt of a real incident, as the policy learns from it. */
+export interface Experience {
+  incidentId: string;
+  context: number[];
+  action: Remediation;
+  reward: number;
+  recovered: boolean;
+  /** The chance the logging policy (the runbook planner) had of choosing it: 1, it is deterministic. */
+  propensity: number;
+  /** The incident's first attempt: what first-action success and the backtest judge. */
+  first: boolean;
+}
+
+/** The catalogue actions the policy chooses among, by its own names. */
+const POLICY_ACTION: Record<string, Remediation> = {
+  'reboot-instance': 'reboot',
+  'stop-start-instance': 'stop-start',
+  'replace-instance': 'replace',
+  'resize-instance': 'reallocate',
+  'restore-from-snapshot': 'restore-from-snapshot',
+  'scale-out-group': 'scale-out',
+};
+
+/** What the policy sees of a real incident: the simulator's symptoms, read from kind and diagnosis. */
+export function symptomsOf(kind: string, diagnosis: Diagnosis | undefined): Symptom[] {
+  const symptoms = new Set<Symptom>();
+  if (diagnosis?.systemStatus === 'impaired' || kind === 'status-check-failed')
+    symptoms.add('system_check_failed');
+  if (diagnosis?.instanceStatus === 'impaired') symptoms.add('instance_check_failed');
+  if (diagnosis && diagnosis.state !== 'running') symptoms.add('unreachable');
+  if (kind === 'cpu-high' || (diagnosis?.recentMaxCpu ?? 0) >= 90) symptoms.add('cpu_high');
+  if (kind === 'latency-high') symptoms.add('latency_high');
+  if (kind === 'latency-high' && diagnosis?.autoScalingGroup) symptoms.add('group_wide_load');
+  if (kind === 'data-corrupted') symptoms.add('disk_errors');
+  return [...symptoms];
+}
+
+const minutesBetween = (from: string | undefined, to: string | undefined) =>
+  from && to ? Math.max(0, (Date.parse(to) - Date.parse(from)) / 60_000) : 60;
+
+/**
+ * A closed incident's attempts as experience: each step of a policy action with its reward
+ * (verified recovery time, failure, the person's feedback on the step that ended it).
+ */
+export function experienceFrom(incident: {
+  id: string;
+  kind: string;
+  diagnosis?: Diagnosis;
+  steps: (Pick<StepRecord, 'action' | 'outcome'> & { startedAt?: string; finishedAt?: string })[];
+  feedback?: { resolved: boolean; rating: number };
+}): Experience[] {
+  const context = contextOf(symptomsOf(incident.kind, incident.diagnosis));
+  const attempts = incident.steps.filter((s) => POLICY_ACTION[s.action] && s.outcome !== 'dry-run');
+  return attempts.map((step, i) => {
+    const recovered = step.outcome === 'succeeded';
+    const last = i === attempts.length - 1;
+    return {
+      incidentId: incident.id,
+      context,
+      action: POLICY_ACTION[step.action],
+      reward: reward({
+        recovered,
+        minutes: minutesBetween(step.startedAt, step.finishedAt),
+        ...(last && incident.feedback ? { feedback: incident.feedback } : {}),
+      }),
+      recovered,
+      propensity: 1,
+      first: i === 0,
+    };
+  });
+}
+
+/**
+ * The backtest before a candidate is enabled: its estimated first-action success on the recorded
+ * incidents (inverse propensity scoring over the runbook's logged first attempts), and the share of
+ * them where it would have chosen what was tried — the estimate rests only on those.
+ */
+export function backtest(
+  experience: Experience[],
+  firstChoice: (context: number[]) => Remediation,
+): { estimate: number; matched: number; incidents: number } {
+  const firsts = experience.filter((e) => e.first);
+  if (firsts.length === 0) return { estimate: 0, matched: 0, incidents: 0 };
+  const agree = firsts.filter((e) => firstChoice(e.context) === e.action);
+  const estimate = agree.reduce((s, e) => s + (e.recovered ? 1 / e.propensity : 0), 0) / firsts.length;
+  return { estimate, matched: agree.length / firsts.length, incidents: firsts.length };
+}
