@@ -18,6 +18,10 @@ export const FEATURES = [
   'max_dependency_score',
   'covered_count_log',
   'own_times_coverage',
+  'soft_coverage',
+  'unexplained_log',
+  'radius_size_log',
+  'silent_cover',
   'bias',
   ...KINDS.map((k) => `kind_${k}`),
 ] as const;
@@ -31,10 +35,13 @@ export interface RootCauseModel {
   anomalous: number;
 }
 
-/** Weights learnt by `trainRootCauseModel` (seed 1, 3000 cascades); `medic eval rootcause` re-learns and compares. */
+/** Weights learnt by `trainRootCauseModel` (seed 1, 3000 cascades, 15 epochs); `medic eval rootcause` re-learns and compares. */
 export const SHIPPED_ROOT_CAUSE_MODEL: RootCauseModel = {
-  version: 'rootcause-graph-1',
-  weights: [5.724, 2.954, 0.641, 1.193, -0.542, 3.84, 0.681, 0, 3.116, 0.333, -0.055, -0.934, -1.011, -1.449],
+  version: 'rootcause-graph-2',
+  weights: [
+    5.075, -2.795, 0.298, 1.652, -1.133, 0.805, 0.508, -0.584, -8.14, -3.421, 3.259, 0, -0.112, 0.266, 0.335,
+    -0.051, 0.027, -0.465,
+  ],
   anomalous: 0.5,
 };
 
@@ -45,6 +52,13 @@ export function graphFeatures(
 ): Map<string, FeatureVector> {
   const dependents = dependentsOf(graph);
   const alarming = graph.nodes.filter((n) => (evidence[n.id] ?? 0) >= anomalous).map((n) => n.id);
+  const totalEvidence = graph.nodes.reduce((s, n) => s + (evidence[n.id] ?? 0), 0);
+  // The share of everyone else's evidence (alarming or not) that lies in the node's blast radius.
+  const softCoverage = (id: string, radius: Set<string>) => {
+    const rest = totalEvidence - (evidence[id] ?? 0);
+    const inside = [...radius].reduce((s, r) => s + (evidence[r] ?? 0), 0);
+    return rest > 0 ? inside / rest : 0;
+  };
   const features = new Map<string, FeatureVector>();
   for (const node of graph.nodes) {
     const radius = blastRadius(node.id, dependents);
@@ -62,6 +76,13 @@ export function graphFeatures(
       maxDependency,
       Math.log1p(covered),
       (evidence[node.id] ?? 0) * (others.length === 0 ? 1 : covered / others.length),
+      softCoverage(node.id, radius),
+      Math.log1p(others.length - covered),
+      Math.log1p(radius.size),
+      // A quiet resource whose blast radius holds every other alarm: the unmonitored root.
+      (1 - (evidence[node.id] ?? 0)) *
+        (others.length === 0 ? 0 : covered / others.length) *
+        Math.min(1, covered / 2),
       1,
       ...KINDS.map((k) => (node.kind === k ? 1 : 0)),
     ]);

@@ -10,7 +10,7 @@ export function trainRootCauseModel(
   seed: number,
   cascades: number,
   noise: CascadeNoise = DEFAULT_CASCADE_NOISE,
-  epochs = 5,
+  epochs = 15,
   learningRate = 0.05,
 ): RootCauseModel {
   const random = seededRandom(seed);
