@@ -272,7 +272,8 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
   ]);
   record(`Diagnosis: ${diagnosis.findings.join(' ')} Mode ${state.mode.toUpperCase()}.`, { outcome: 'info' });
   emit('incident.opened', { summary: state.summary, findings: diagnosis.findings.join(' ') });
-  if (patched('root-cause-ranking')) {
+  // A resource that does not exist has no fleet to rank in.
+  if (diagnosis.exists && patched('root-cause-ranking')) {
     state.models = modelsBehind(request);
     try {
       const ranking = await observation.rankRootCause({ resourceId: request.resourceId });
