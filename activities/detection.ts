@@ -20,6 +20,8 @@ export interface DetectionSettings extends DetectionThresholds {
   metricPeriodSeconds: number;
   lookbackMinutes: number;
   cpuAnomalyFloorPercent: number;
+  /** How far back the disk usage trend is read (default 60 minutes; `eval maintenance` uses the same). */
+  diskLookbackMinutes?: number;
 }
 
 export interface ScanInput {
@@ -60,7 +62,6 @@ export function createDetectionActivities(
       { instanceId, metric: 'StatusCheckFailed' as const },
       { instanceId, metric: 'CPUUtilization' as const },
       { instanceId, metric: 'LatencyP99' as const },
-      { instanceId, metric: 'disk_used_percent' as const },
     ]);
     const now = new Date();
     const metrics = requests.length
@@ -72,6 +73,16 @@ export function createDetectionActivities(
           settings.metricPeriodSeconds,
         )
       : new Map<string, MetricPoint[]>();
+    // Disks fill slowly: their trend is read over an hour, so a noisy quarter-hour is not a trend.
+    const disks = ids.length
+      ? await readEc2Metrics(
+          cloudwatch,
+          ids.map((instanceId) => ({ instanceId, metric: 'disk_used_percent' as const })),
+          new Date(now.getTime() - (settings.diskLookbackMinutes ?? 60) * 60_000),
+          new Date(now.getTime() + 60_000),
+          settings.metricPeriodSeconds,
+        )
+      : new Map<string, MetricPoint[]>();
     const busy = await resourcesUnderRemediation(temporal);
     const observations = all.map((i) => ({
       instanceId: i.InstanceId as string,
@@ -79,7 +90,7 @@ export function createDetectionActivities(
       statusCheckFailed: metrics.get(`${i.InstanceId}/StatusCheckFailed`) ?? [],
       cpuUtilization: metrics.get(`${i.InstanceId}/CPUUtilization`) ?? [],
       latencyP99: metrics.get(`${i.InstanceId}/LatencyP99`) ?? [],
-      diskUsedPercent: metrics.get(`${i.InstanceId}/disk_used_percent`) ?? [],
+      diskUsedPercent: disks.get(`${i.InstanceId}/disk_used_percent`) ?? [],
     }));
     const anomaly = input.detectors
       ? { detectors: input.detectors, floorPercent: settings.cpuAnomalyFloorPercent }

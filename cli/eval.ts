@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { evaluateIntents, parseLabelledSet, type IntentEvaluation } from '../domain/intents/evaluate';
+import { evaluateMaintenance, formatMaintenance } from '../domain/maintenance-eval';
 import { join } from 'node:path';
 import { intFlag, parseFlags, UsageError } from './args';
 import { evaluateDetector, formatEvaluation } from './eval-detector';
@@ -76,6 +77,7 @@ function seededEval<T extends object>(
 
 const policy = seededEval('incidents', { train: 200, size: 2000 }, evaluatePolicy, formatPolicy);
 const rootcause = seededEval('cascades', { train: 3000, size: 2000 }, evaluateRootCause, formatRootCause);
+const maintenance = seededEval('disks', { train: 0, size: 400 }, evaluateMaintenance, formatMaintenance);
 
 const INTENT_SET = join(__dirname, '..', '..', 'test', 'fixtures', 'intents.tsv');
 
@@ -115,7 +117,14 @@ function formatIntents(e: IntentEvaluation): string {
   ].join('\n');
 }
 
-const EVALS: Record<string, (args: string[]) => void> = { detector, scaling, policy, rootcause, intents };
+const EVALS: Record<string, (args: string[]) => void> = {
+  detector,
+  scaling,
+  policy,
+  rootcause,
+  maintenance,
+  intents,
+};
 
 export function evalCommand(sub: string | undefined, args: string[]): void {
   const run = sub ? EVALS[sub] : undefined;

@@ -28,7 +28,7 @@ const median = (values: number[]) => {
 export function forecastTimeToFailure(
   points: MetricPoint[],
   failureLevel: number,
-  options: { minPoints?: number; minFit?: number } = {},
+  options: { minPoints?: number; minFit?: number; minRiseOverNoise?: number } = {},
 ): FailureForecast | undefined {
   const series = [...points]
     .sort((a, b) => a.at.localeCompare(b.at))
@@ -53,6 +53,11 @@ export function forecastTimeToFailure(
   const residual = median(series.map((p) => Math.abs(p.y - (intercept + slope * p.t))));
   const fit = spread > 0 ? Math.max(0, 1 - (residual / spread) ** 2) : 0;
   if (fit < (options.minFit ?? 0.6)) return undefined;
+  // The rise across the window must stand well clear of the noise around the line: a short window
+  // of a noisy, nearly flat series otherwise shows a steep slope now and then.
+  const first = series[0];
+  const rise = slope * (series[series.length - 1].t - first.t);
+  if (rise < (options.minRiseOverNoise ?? 4) * 1.4826 * residual) return undefined;
   const last = series[series.length - 1];
   const current = intercept + slope * last.t;
   if (current >= failureLevel || last.y >= failureLevel) return undefined;

@@ -1,5 +1,6 @@
 import { detectFaults, type InstanceObservation } from '../../domain/detection';
 import { describeMinutes, forecastTimeToFailure, proactiveSeverity } from '../../domain/maintenance';
+import { evaluateMaintenance } from '../../domain/maintenance-eval';
 
 const START = Date.parse('2026-01-01T10:00:00.000Z');
 const series = (values: number[], stepSeconds = 60) =>
@@ -75,5 +76,17 @@ describe('the detection loop predicts a filling disk', () => {
   test('a climb that stays below full for longer than the horizon is not an incident yet', () => {
     const slow = detectFaults([obs(linear(90, 20, 0.001))], {}, new Set(), thresholds, now);
     expect(slow.findings).toEqual([]);
+  });
+});
+
+describe('eval maintenance', () => {
+  test('warns about filling disks hours ahead and rarely about the others (seeded simulation)', () => {
+    const figures = evaluateMaintenance(1, 0, 60);
+    expect(figures.failing).toBe(30);
+    expect(figures.recall).toBeGreaterThan(0.9);
+    expect(figures.medianLeadMinutes).toBeGreaterThan(60);
+    expect(figures.falseAlarmShare).toBeLessThan(0.05);
+    // The same seed gives the same figures: they can be tracked over time.
+    expect(evaluateMaintenance(1, 0, 60)).toEqual(figures);
   });
 });
