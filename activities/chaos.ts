@@ -27,7 +27,8 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
       | 'NetworkIn'
       | 'NetworkOut'
       | 'LatencyP99'
-      | 'disk_used_percent',
+      | 'disk_used_percent'
+      | 'mem_used_percent',
     values: number[],
     at = new Date(),
   ): Promise<void> {
@@ -38,7 +39,7 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
         // The application's agent publishes its latency in its own namespace, the CloudWatch agent
         // the disk's usage in its; the rest is EC2's.
         Namespace:
-          metric === 'LatencyP99' ? 'CloudMedic/App' : metric === 'disk_used_percent' ? 'CWAgent' : 'AWS/EC2',
+          metric === 'LatencyP99' ? 'CloudMedic/App' : metric.endsWith('_percent') ? 'CWAgent' : 'AWS/EC2',
         MetricData: values.map((value, i) => ({
           MetricName: metric,
           Dimensions: [{ Name: 'InstanceId', Value: instanceId }],
@@ -47,7 +48,7 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
           Timestamp: new Date(now - (values.length - 1 - i) * 10_000),
           Value: value,
           Unit:
-            metric === 'CPUUtilization' || metric === 'disk_used_percent'
+            metric === 'CPUUtilization' || metric.endsWith('_percent')
               ? 'Percent'
               : metric.startsWith('Network')
                 ? 'Bytes'
@@ -74,6 +75,13 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
       instanceId,
       'disk_used_percent',
       Array.from({ length: 90 }, (_, i) => from + (ratePerMinute * i) / 6 + ((i * 7) % 5) * 0.05),
+    );
+  /** A leaking process: memory use climbing from `from` percent over the last 15 minutes. */
+  const memoryLeak = (instanceId: string, from = 70, ratePerMinute = 1) =>
+    publish(
+      instanceId,
+      'mem_used_percent',
+      Array.from({ length: 90 }, (_, i) => from + (ratePerMinute * i) / 6 + ((i * 3) % 4) * 0.05),
     );
   /** An instance nobody uses: near-zero CPU and a trickle of traffic for the last `seconds`. */
   const idle = async (instanceId: string, seconds = 120) => {
@@ -137,7 +145,17 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
       Array.from({ length: points }, () => 9_000_000),
     );
   };
-  return { stopInstance, statusCheckFailed, cpuSpike, latency, idle, lightLoad, openPortToWorld, diskFill };
+  return {
+    stopInstance,
+    statusCheckFailed,
+    cpuSpike,
+    latency,
+    idle,
+    lightLoad,
+    openPortToWorld,
+    diskFill,
+    memoryLeak,
+  };
 }
 
 /**

@@ -73,11 +73,14 @@ export function createDetectionActivities(
           settings.metricPeriodSeconds,
         )
       : new Map<string, MetricPoint[]>();
-    // Disks fill slowly: their trend is read over an hour, so a noisy quarter-hour is not a trend.
+    // Disks fill and memory leaks slowly: their trend is read over an hour, so a noisy quarter-hour is not a trend.
     const disks = ids.length
       ? await readEc2Metrics(
           cloudwatch,
-          ids.map((instanceId) => ({ instanceId, metric: 'disk_used_percent' as const })),
+          ids.flatMap((instanceId) => [
+            { instanceId, metric: 'disk_used_percent' as const },
+            { instanceId, metric: 'mem_used_percent' as const },
+          ]),
           new Date(now.getTime() - (settings.diskLookbackMinutes ?? 60) * 60_000),
           new Date(now.getTime() + 60_000),
           settings.metricPeriodSeconds,
@@ -91,6 +94,7 @@ export function createDetectionActivities(
       cpuUtilization: metrics.get(`${i.InstanceId}/CPUUtilization`) ?? [],
       latencyP99: metrics.get(`${i.InstanceId}/LatencyP99`) ?? [],
       diskUsedPercent: disks.get(`${i.InstanceId}/disk_used_percent`) ?? [],
+      memUsedPercent: disks.get(`${i.InstanceId}/mem_used_percent`) ?? [],
     }));
     const anomaly = input.detectors
       ? { detectors: input.detectors, floorPercent: settings.cpuAnomalyFloorPercent }

@@ -74,6 +74,7 @@ export function createActivities(deps: ActivityDeps) {
       cpuAnomalyFloorPercent: deps.config.cpuAnomalyFloorPercent,
       diskFullPercent: deps.config.diskFullPercent,
       diskHorizonMinutes: deps.config.diskHorizonMinutes,
+      memoryFullPercent: deps.config.diskFullPercent,
     }),
     ...createNotifier(deps.config.webhookUrl, { format: deps.config.webhookFormat }),
     ...createLifecycleEventActivities(

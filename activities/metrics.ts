@@ -6,7 +6,13 @@ import {
 import type { MetricPoint } from '../domain/detection';
 
 export type Ec2Metric =
-  'StatusCheckFailed' | 'CPUUtilization' | 'NetworkIn' | 'NetworkOut' | 'LatencyP99' | 'disk_used_percent';
+  | 'StatusCheckFailed'
+  | 'CPUUtilization'
+  | 'NetworkIn'
+  | 'NetworkOut'
+  | 'LatencyP99'
+  | 'disk_used_percent'
+  | 'mem_used_percent';
 
 /**
  * EC2's own metrics, the application's p99 latency as its agent publishes it per instance, and the
@@ -15,6 +21,7 @@ export type Ec2Metric =
 const NAMESPACE: Partial<Record<Ec2Metric, string>> = {
   LatencyP99: 'CloudMedic/App',
   disk_used_percent: 'CWAgent',
+  mem_used_percent: 'CWAgent',
 };
 
 export interface MetricRequest {
@@ -29,6 +36,7 @@ const STAT: Record<Ec2Metric, string> = {
   NetworkOut: 'Sum',
   LatencyP99: 'Maximum',
   disk_used_percent: 'Maximum',
+  mem_used_percent: 'Maximum',
 };
 
 /**

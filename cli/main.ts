@@ -37,6 +37,7 @@ const USAGE = `usage: medic <command>
   chaos traffic-flood --source IP [--fleet NAME] [--flows 1500]   (flow logs with one source flooding)
   chaos idle --instance ID                           (near-zero CPU and traffic: the cost agent's case)
   chaos disk-fill --instance ID                      (root disk usage climbing: predictive maintenance's case)
+  chaos memory-leak --instance ID                    (memory use climbing toward exhaustion)
   cost watch [--fleet NAME] [--window 24h] [--interval 300] [--mode manual|auto]
   cost stop [--fleet NAME]
   chaos open-port [--fleet NAME] [--port 22]        (a sensitive port open to 0.0.0.0/0: the security agent's fault)
@@ -154,6 +155,7 @@ async function chaosCommand(sub: string | undefined, args: string[], config: Med
     latency: chaos.latency,
     idle: (id) => chaos.idle(id),
     'disk-fill': (id) => chaos.diskFill(id),
+    'memory-leak': (id) => chaos.memoryLeak(id),
   };
   if (sub === 'traffic-flood') {
     const flags = parseFlags(args, {

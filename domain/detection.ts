@@ -16,6 +16,8 @@ export interface InstanceObservation {
   latencyP99?: MetricPoint[];
   /** The root disk's used share (CloudWatch agent `disk_used_percent`), when published. */
   diskUsedPercent?: MetricPoint[];
+  /** Memory in use (CloudWatch agent `mem_used_percent`), when published. */
+  memUsedPercent?: MetricPoint[];
 }
 
 export interface DetectionThresholds {
@@ -27,7 +29,33 @@ export interface DetectionThresholds {
   /** Predictive maintenance: the disk usage that counts as full, and how far ahead a forecast opens an incident. */
   diskFullPercent?: number;
   diskHorizonMinutes?: number;
+  /** Memory use that counts as exhausted (the OOM killer's territory). */
+  memoryFullPercent?: number;
 }
+
+/** Resources that creep toward failure, forecast before they get there (predictive maintenance). */
+const CREEPING: {
+  kind: 'disk-filling' | 'memory-exhaustion';
+  what: string;
+  failure: string;
+  series: (o: InstanceObservation) => MetricPoint[] | undefined;
+  full: (t: DetectionThresholds) => number | undefined;
+}[] = [
+  {
+    kind: 'disk-filling',
+    what: 'root disk',
+    failure: 'full',
+    series: (o) => o.diskUsedPercent,
+    full: (t) => t.diskFullPercent,
+  },
+  {
+    kind: 'memory-exhaustion',
+    what: 'memory',
+    failure: 'exhausted',
+    series: (o) => o.memUsedPercent,
+    full: (t) => t.memoryFullPercent,
+  },
+];
 
 export interface Finding {
   resourceId: string;
@@ -215,20 +243,23 @@ export function detectFaults(
       });
       continue;
     }
-    const filling =
-      thresholds.diskFullPercent !== undefined &&
-      (obs.diskUsedPercent ?? []).some((p) => p.at > (watermarks[key(obs.instanceId, 'disk-filling')] ?? ''))
-        ? forecastTimeToFailure(obs.diskUsedPercent ?? [], thresholds.diskFullPercent)
-        : undefined;
-    if (filling && filling.minutesToFailure <= (thresholds.diskHorizonMinutes ?? 24 * 60)) {
-      const newestDisk = newest(obs.diskUsedPercent ?? []) ?? now;
-      watermarks[key(obs.instanceId, 'disk-filling')] = newestDisk;
+    const creeping = CREEPING.map((c) => {
+      const points = c.series(obs) ?? [];
+      const full = c.full(thresholds);
+      const unseen = points.some((p) => p.at > (watermarks[key(obs.instanceId, c.kind)] ?? ''));
+      const forecast = full !== undefined && unseen ? forecastTimeToFailure(points, full) : undefined;
+      return { ...c, points, full, forecast };
+    }).find((c) => c.forecast && c.forecast.minutesToFailure <= (thresholds.diskHorizonMinutes ?? 24 * 60));
+    if (creeping?.forecast) {
+      const { forecast } = creeping;
+      const evidenceAt = newest(creeping.points) ?? now;
+      watermarks[key(obs.instanceId, creeping.kind)] = evidenceAt;
       findings.push({
         resourceId: obs.instanceId,
-        kind: 'disk-filling',
-        severity: proactiveSeverity(filling.minutesToFailure),
-        summary: `Instance ${obs.instanceId} root disk at ${filling.current.toFixed(1)}% and rising ${filling.slopePerHour.toFixed(1)} points an hour: predicted full (${thresholds.diskFullPercent}%) in ${describeMinutes(filling.minutesToFailure)}, at ${filling.failureAt} (trend fit R² ${filling.fit.toFixed(2)}). Nothing has failed yet.`,
-        evidenceAt: newestDisk,
+        kind: creeping.kind,
+        severity: proactiveSeverity(forecast.minutesToFailure),
+        summary: `Instance ${obs.instanceId} ${creeping.what} at ${forecast.current.toFixed(1)}% and rising ${forecast.slopePerHour.toFixed(1)} points an hour: predicted ${creeping.failure} (${creeping.full}%) in ${describeMinutes(forecast.minutesToFailure)}, at ${forecast.failureAt} (trend fit R² ${forecast.fit.toFixed(2)}). Nothing has failed yet.`,
+        evidenceAt,
       });
       continue;
     }

@@ -23,6 +23,8 @@ export const INCIDENT_KINDS = [
   'instance-terminated',
   /** Proactive: the root disk's usage trend reaches full within the forecast horizon. */
   'disk-filling',
+  /** Proactive: memory use climbs steadily (a leak) toward exhaustion within the forecast horizon. */
+  'memory-exhaustion',
 ] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
@@ -276,6 +278,7 @@ const DEFAULT_SEVERITY: Record<IncidentKind, Severity> = {
   'instance-oversized': 'low',
   'instance-terminated': 'high',
   'disk-filling': 'high',
+  'memory-exhaustion': 'high',
 };
 
 export function defaultSeverity(kind: IncidentKind): Severity {

@@ -56,6 +56,11 @@ const STOP_START: RemediationStep = {
   reason:
     'A stop and start moves the instance to healthy hardware, which fixes system status check failures that a reboot cannot.',
 };
+const PLANNED_REBOOT: RemediationStep = {
+  action: 'reboot-instance',
+  reason:
+    "Memory use climbs steadily toward exhaustion (a leak): a reboot now, at a moment cloud-medic chooses, resets it, instead of the kernel's OOM killer ending a process at a moment nobody chose.",
+};
 const EXPAND_VOLUME: RemediationStep = {
   action: 'expand-volume',
   reason:
@@ -118,6 +123,9 @@ export function planRemediation(
     }
     case 'data-corrupted':
       return [RESTORE];
+    case 'memory-exhaustion':
+      // A leak: restarting the guest resets it before the OOM killer picks a victim at a bad moment.
+      return diagnosis.state === 'running' ? [PLANNED_REBOOT] : [];
     case 'disk-filling':
       // Nothing has failed yet: grow the disk while the instance keeps serving.
       return diagnosis.state === 'running' || diagnosis.state === 'stopped' ? [EXPAND_VOLUME] : [];

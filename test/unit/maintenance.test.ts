@@ -1,6 +1,7 @@
 import { detectFaults, type InstanceObservation } from '../../domain/detection';
 import { describeMinutes, forecastTimeToFailure, proactiveSeverity } from '../../domain/maintenance';
 import { evaluateMaintenance } from '../../domain/maintenance-eval';
+import { planRemediation } from '../../domain/planner';
 
 const START = Date.parse('2026-01-01T10:00:00.000Z');
 const series = (values: number[], stepSeconds = 60) =>
@@ -71,6 +72,30 @@ describe('the detection loop predicts a filling disk', () => {
     expect(first.findings[0]?.summary).toMatch(/predicted full \(95%\) in 9 min/);
     const again = detectFaults([obs(linear(90, 60, 0.25))], first.watermarks, new Set(), thresholds, now);
     expect(again.findings).toEqual([]);
+  });
+
+  test('memory climbing toward exhaustion is the same forecast, and its plan is a reboot at a chosen moment', () => {
+    const leaking: InstanceObservation = {
+      ...obs([]),
+      diskUsedPercent: [],
+      memUsedPercent: series(linear(90, 70, 0.2), 10),
+    };
+    const found = detectFaults(
+      [leaking],
+      {},
+      new Set(),
+      { ...thresholds, memoryFullPercent: 95 },
+      now,
+    ).findings;
+    expect(found.map((f) => f.kind)).toEqual(['memory-exhaustion']);
+    expect(found[0]?.summary).toMatch(/memory at .* predicted exhausted \(95%\)/);
+    const plan = planRemediation('memory-exhaustion', {
+      exists: true,
+      state: 'running',
+      recentStatusCheckFailures: 0,
+      findings: [],
+    });
+    expect(plan.map((s) => s.action)).toEqual(['reboot-instance']);
   });
 
   test('a climb that stays below full for longer than the horizon is not an incident yet', () => {
