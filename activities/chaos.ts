@@ -5,6 +5,7 @@ import {
   type EC2Client,
 } from '@aws-sdk/client-ec2';
 import { PutMetricDataCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { namespaceOf, type Ec2Metric } from './metrics';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { FlowRecord } from '../domain/traffic';
 import { writeFlowLog } from './flow-logs';
@@ -21,14 +22,7 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
 
   async function publish(
     instanceId: string,
-    metric:
-      | 'StatusCheckFailed'
-      | 'CPUUtilization'
-      | 'NetworkIn'
-      | 'NetworkOut'
-      | 'LatencyP99'
-      | 'disk_used_percent'
-      | 'mem_used_percent',
+    metric: Ec2Metric,
     values: number[],
     at = new Date(),
   ): Promise<void> {
@@ -36,10 +30,8 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
     const now = at.getTime();
     await cloudwatch.send(
       new PutMetricDataCommand({
-        // The application's agent publishes its latency in its own namespace, the CloudWatch agent
-        // the disk's usage in its; the rest is EC2's.
-        Namespace:
-          metric === 'LatencyP99' ? 'CloudMedic/App' : metric.endsWith('_percent') ? 'CWAgent' : 'AWS/EC2',
+        // Where each agent publishes it, as detection reads it.
+        Namespace: namespaceOf(metric),
         MetricData: values.map((value, i) => ({
           MetricName: metric,
           Dimensions: [{ Name: 'InstanceId', Value: instanceId }],

@@ -16,13 +16,18 @@ export type Ec2Metric =
 
 /**
  * EC2's own metrics, the application's p99 latency as its agent publishes it per instance, and the
- * root disk's usage as the CloudWatch agent publishes it.
+ * root disk's and memory's usage as the CloudWatch agent publishes them.
  */
 const NAMESPACE: Partial<Record<Ec2Metric, string>> = {
   LatencyP99: 'CloudMedic/App',
   disk_used_percent: 'CWAgent',
   mem_used_percent: 'CWAgent',
 };
+
+/** The CloudWatch namespace a metric is published in. */
+export function namespaceOf(metric: Ec2Metric): string {
+  return NAMESPACE[metric] ?? 'AWS/EC2';
+}
 
 export interface MetricRequest {
   instanceId: string;
@@ -65,7 +70,7 @@ export async function readEc2Metrics(
       Id: `q${i}`,
       MetricStat: {
         Metric: {
-          Namespace: NAMESPACE[r.metric] ?? 'AWS/EC2',
+          Namespace: namespaceOf(r.metric),
           MetricName: r.metric,
           Dimensions: [{ Name: 'InstanceId', Value: r.instanceId }],
         },

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
-import { INCIDENT_TYPES_CLAUSE } from '../domain/ids';
-import { TERMINAL_STATUSES, type IncidentState } from '../domain/incident';
+import { CLOSED_STATUS_CLAUSE, INCIDENT_TYPES_CLAUSE } from '../domain/ids';
+import type { IncidentState } from '../domain/incident';
 import { measureModelQuality, type ClosedIncident, type ModelQuality } from '../domain/models/monitoring';
 import { incidentStateQuery } from '../workflows/messages';
 import type { Feedback, FeedbackStore } from './feedback-store';
@@ -20,7 +20,6 @@ export async function listClosedIncidents(
   windowHours: number,
 ): Promise<ClosedIncident[]> {
   const since = new Date(Date.now() - windowHours * 3_600_000).toISOString();
-  const statuses = TERMINAL_STATUSES.map((s) => `'${s}'`).join(', ');
   const answers = await feedback.list().catch((err: { name?: string }) => {
     if (err.name === 'NoSuchBucket') return [] as Feedback[];
     throw err;
@@ -28,7 +27,7 @@ export async function listClosedIncidents(
   const answerOf = new Map(answers.map((f) => [`${f.incidentId}/${f.runId}`, f]));
   const closed: ClosedIncident[] = [];
   for await (const execution of temporal.workflow.list({
-    query: `${INCIDENT_TYPES_CLAUSE} AND StartTime >= '${since}' AND MedicStatus IN (${statuses})`,
+    query: `${INCIDENT_TYPES_CLAUSE} AND StartTime >= '${since}' AND ${CLOSED_STATUS_CLAUSE}`,
   })) {
     if (closed.length >= MAX_INCIDENTS) break;
     // An incident this worker cannot replay (recorded by code since changed without `patched`) is

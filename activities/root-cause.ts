@@ -1,7 +1,7 @@
 import { DescribeInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import type { Client } from '@temporalio/client';
-import { INCIDENT_TYPES_CLAUSE } from '../domain/ids';
-import { SEVERITIES, TERMINAL_STATUSES, type Severity } from '../domain/incident';
+import { INCIDENT_TYPES_CLAUSE, OPEN_STATUS_CLAUSE } from '../domain/ids';
+import { SEVERITIES, type Severity } from '../domain/incident';
 import { fleetGraph, rankLiveIncidents, type RootCauseRanking } from '../domain/rootcause/live';
 import { SHIPPED_ROOT_CAUSE_MODEL, type RootCauseModel } from '../domain/rootcause/ranking';
 import { MEDIC_RESOURCE, MEDIC_SEVERITY } from '../workflows/search-attributes';
@@ -47,10 +47,9 @@ export function createRootCauseActivities(ec2: EC2Client, temporal: Client, stor
             subnetId: i.SubnetId,
           })),
       );
-      const statuses = TERMINAL_STATUSES.map((s) => `'${s}'`).join(', ');
       const open: { resourceId: string; severity: Severity }[] = [];
       for await (const execution of temporal.workflow.list({
-        query: `${INCIDENT_TYPES_CLAUSE} AND ExecutionStatus = 'Running' AND MedicStatus NOT IN (${statuses})`,
+        query: `${INCIDENT_TYPES_CLAUSE} AND ExecutionStatus = 'Running' AND ${OPEN_STATUS_CLAUSE}`,
       })) {
         const severity = execution.typedSearchAttributes.get(MEDIC_SEVERITY) as Severity | undefined;
         open.push({

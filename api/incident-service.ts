@@ -1,5 +1,5 @@
 import { AUTONOMY_POLICY_WORKFLOW_ID, autonomyStateQuery } from '../workflows/autonomy-policy';
-import { INCIDENT_TYPES_CLAUSE, INCIDENT_WORKFLOW_TYPES } from '../domain/ids';
+import { INCIDENT_TYPES_CLAUSE, INCIDENT_WORKFLOW_TYPES, OPEN_STATUS_CLAUSE } from '../domain/ids';
 import type { AutonomySettings, AutonomyState } from '../domain/autonomy';
 import {
   WorkflowNotFoundError,
@@ -11,7 +11,6 @@ import {
 import { ApplicationFailure } from '@temporalio/common';
 import { openOrJoinIncident, recordAlertResolved, type OpenedIncident } from '../activities/incident-starter';
 import {
-  OPEN_STATUSES,
   type Decision,
   type IncidentRequest,
   type IncidentState,
@@ -110,11 +109,7 @@ export class IncidentService {
   /** Open incidents in one status, or of one severity, counted in the visibility index. */
   async countOpen(status: string | undefined, severity: string | undefined): Promise<number> {
     const clauses = [INCIDENT_TYPES_CLAUSE, `ExecutionStatus = 'Running'`];
-    clauses.push(
-      status
-        ? `MedicStatus = '${status}'`
-        : `MedicStatus IN (${OPEN_STATUSES.map((s) => `'${s}'`).join(', ')})`,
-    );
+    clauses.push(status ? `MedicStatus = '${status}'` : OPEN_STATUS_CLAUSE);
     if (severity) clauses.push(`MedicSeverity = '${severity}'`);
     return (await this.temporal.workflow.count(clauses.join(' AND '))).count;
   }

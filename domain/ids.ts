@@ -1,4 +1,4 @@
-import type { AnyIncidentKind } from './incident';
+import { OPEN_STATUSES, TERMINAL_STATUSES, type AnyIncidentKind } from './incident';
 
 /**
  * One open incident per resource and kind: the workflow id is a business id, so a repeated
@@ -25,6 +25,10 @@ export const INCIDENT_WORKFLOW_TYPES = [
   'complianceFindingWorkflow',
 ] as const;
 export const INCIDENT_TYPES_CLAUSE = `WorkflowType IN (${INCIDENT_WORKFLOW_TYPES.map((t) => `'${t}'`).join(', ')})`;
+const quoted = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
+/** Visibility: incidents still being worked on, and incidents that reached their final status. */
+export const OPEN_STATUS_CLAUSE = `MedicStatus IN (${quoted(OPEN_STATUSES)})`;
+export const CLOSED_STATUS_CLAUSE = `MedicStatus IN (${quoted(TERMINAL_STATUSES)})`;
 
 /** One scaling agent per Auto Scaling group. */
 export function scalingAgentWorkflowId(group: string): string {
