@@ -32,6 +32,7 @@ import { createModelMonitorActivities, listClosedIncidents } from './model-monit
 import { createFeedbackStore } from './feedback-store';
 import { experienceFrom } from '../domain/policy/experience';
 import { createRootCauseActivities } from './root-cause';
+import { createPolicyAdviceActivities } from './policy-advice';
 
 export * from './aws-clients';
 export type { RemediationInput, RemediationResult } from './ec2-remediation';
@@ -113,6 +114,7 @@ export function createActivities(deps: ActivityDeps) {
       (await listClosedIncidents(deps.temporal, feedback, 24 * 30)).flatMap(experienceFrom),
     ),
     ...createRootCauseActivities(deps.aws.ec2, deps.temporal, models),
+    ...createPolicyAdviceActivities(models),
   };
 }
 

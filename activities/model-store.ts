@@ -88,3 +88,14 @@ export function createModelStore(s3: S3Client, bucket: string): ModelStore {
     },
   };
 }
+
+/** The active version of a model, or undefined when none is promoted (or the registry is not made yet). */
+export async function activeVersion(store: ModelStore, model: string): Promise<ModelVersion | undefined> {
+  try {
+    const active = await store.getActive(model);
+    return active ? await store.getVersion(model, active.version) : undefined;
+  } catch (err) {
+    if ((err as { name?: string }).name === 'NoSuchBucket') return undefined;
+    throw err;
+  }
+}

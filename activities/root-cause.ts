@@ -6,7 +6,7 @@ import { fleetGraph, rankLiveIncidents, type RootCauseRanking } from '../domain/
 import { SHIPPED_ROOT_CAUSE_MODEL, type RootCauseModel } from '../domain/rootcause/ranking';
 import { MEDIC_RESOURCE, MEDIC_SEVERITY } from '../workflows/search-attributes';
 import { findInstance, tagValue } from './instances';
-import type { ModelStore } from './model-store';
+import { activeVersion, type ModelStore } from './model-store';
 import { FLEET_TAG } from './tags';
 
 /**
@@ -16,16 +16,10 @@ import { FLEET_TAG } from './tags';
  */
 export function createRootCauseActivities(ec2: EC2Client, temporal: Client, store: ModelStore) {
   async function activeModel(): Promise<RootCauseModel> {
-    try {
-      const active = await store.getActive('rootcause');
-      const version = active ? await store.getVersion('rootcause', active.version) : undefined;
-      return version
-        ? { ...(version.parameters as RootCauseModel), version: version.version }
-        : SHIPPED_ROOT_CAUSE_MODEL;
-    } catch (err) {
-      if ((err as { name?: string }).name === 'NoSuchBucket') return SHIPPED_ROOT_CAUSE_MODEL;
-      throw err;
-    }
+    const version = await activeVersion(store, 'rootcause');
+    return version
+      ? { ...(version.parameters as RootCauseModel), version: version.version }
+      : SHIPPED_ROOT_CAUSE_MODEL;
   }
 
   return {

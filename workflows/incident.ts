@@ -15,6 +15,7 @@ import {
   isDecision,
   defaultSeverity,
   type Decision,
+  type Diagnosis,
   type IncidentKind,
   type IncidentReport,
   type IncidentRequest,
@@ -52,6 +53,7 @@ import { MEDIC_MODE, MEDIC_SEVERITY, MEDIC_STATUS } from './search-attributes';
 import { driftSourceOf } from '../domain/drift';
 import { proposeInfraChange } from './infra-proposal';
 import { describeRanking, modelsBehind } from '../domain/rootcause/report';
+import { guidePlan, POLICY_GUIDED_KINDS } from '../domain/policy/guided-plan';
 
 const remediation = proxyActivities<MedicActivities>(REMEDIATION_OPTIONS);
 const observation = proxyActivities<MedicActivities>(OBSERVATION_OPTIONS);
@@ -323,7 +325,31 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
     return state.report;
   };
 
-  state.plan = planRemediation(request.kind, diagnosis, history);
+  // The learned policy may reorder the planner's applicable actions (decision 0035); without a
+  // promoted policy the runbook order stands.
+  const usePolicy = diagnosis.exists && patched('policy-guided-plan');
+  const guided = async (plan: RemediationStep[], seen: Diagnosis): Promise<RemediationStep[]> => {
+    if (!usePolicy || plan.length < 2 || !POLICY_GUIDED_KINDS.includes(request.kind)) return plan;
+    try {
+      const advice = await observation.adviseRemediation({
+        kind: request.kind,
+        diagnosis: seen,
+        actions: plan.map((s) => s.action),
+      });
+      if (!advice) return plan;
+      state.models = { ...state.models, 'remediation-policy': advice.version };
+      const { plan: ordered, note } = guidePlan(plan, advice);
+      if (note) record(note, { outcome: 'info' });
+      return ordered;
+    } catch (err) {
+      record(`Remediation policy unavailable (${failureMessage(err)}); the runbook order stands.`, {
+        outcome: 'info',
+      });
+      return plan;
+    }
+  };
+
+  state.plan = await guided(planRemediation(request.kind, diagnosis, history), diagnosis);
   if (state.plan.length === 0) {
     transition('planned', 'No safe remediation applies.');
     const stillBroken =
@@ -452,7 +478,7 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
         instanceId: request.resourceId,
         lookbackMinutes: 15,
       });
-      const freshPlan = planRemediation(request.kind, fresh, history);
+      const freshPlan = await guided(planRemediation(request.kind, fresh, history), fresh);
       if (planHash(request.resourceId, request.kind, freshPlan) === state.planHash) break;
       state.diagnosis = fresh;
       if (freshPlan.length === 0) return finish('resolved', explainEmptyPlan(request.kind, fresh), []);

@@ -16,7 +16,7 @@ export interface Experience {
 }
 
 /** The catalogue actions the policy chooses among, by its own names. */
-const POLICY_ACTION: Record<string, Remediation> = {
+export const POLICY_ACTION: Readonly<Record<string, Remediation>> = {
   'reboot-instance': 'reboot',
   'stop-start-instance': 'stop-start',
   'replace-instance': 'replace',
@@ -28,7 +28,12 @@ const POLICY_ACTION: Record<string, Remediation> = {
 /** What the policy sees of a real incident: the simulator's symptoms, read from kind and diagnosis. */
 export function symptomsOf(kind: string, diagnosis: Diagnosis | undefined): Symptom[] {
   const symptoms = new Set<Symptom>();
-  if (diagnosis?.systemStatus === 'impaired' || kind === 'status-check-failed')
+  // A failed status check names no check: it counts as the system's only when the diagnosis does
+  // not put it on the instance (else an instance fault would look like a host fault to the policy).
+  if (
+    diagnosis?.systemStatus === 'impaired' ||
+    (kind === 'status-check-failed' && diagnosis?.instanceStatus !== 'impaired')
+  )
     symptoms.add('system_check_failed');
   if (diagnosis?.instanceStatus === 'impaired') symptoms.add('instance_check_failed');
   if (diagnosis && diagnosis.state !== 'running') symptoms.add('unreachable');

@@ -13,9 +13,12 @@ const diagnosis = (over: Partial<Diagnosis> = {}): Diagnosis => ({
 describe('learning from real incidents', () => {
   test("symptoms come from the kind and the diagnosis, in the simulator's terms", () => {
     expect(symptomsOf('status-check-failed', diagnosis({ instanceStatus: 'impaired' }))).toEqual([
-      'system_check_failed',
       'instance_check_failed',
     ]);
+    expect(symptomsOf('status-check-failed', diagnosis())).toEqual(['system_check_failed']);
+    expect(
+      symptomsOf('status-check-failed', diagnosis({ instanceStatus: 'impaired', systemStatus: 'impaired' })),
+    ).toEqual(['system_check_failed', 'instance_check_failed']);
     expect(symptomsOf('latency-high', diagnosis({ autoScalingGroup: 'web' }))).toEqual([
       'latency_high',
       'group_wide_load',

@@ -3,6 +3,9 @@ import { createModelStore } from '../../activities/model-store';
 import { SHIPPED_ROOT_CAUSE_MODEL } from '../../domain/rootcause/ranking';
 import type { IncidentReport } from '../../domain/incident';
 import { decisionUpdate } from '../../workflows/messages';
+import { learn } from '../../domain/policy/bandit';
+import { trainBandit } from '../../domain/policy/evaluate';
+import { contextOf } from '../../domain/policy/incident-simulator';
 import { startHarness, type MedicHarness } from '../support/harness';
 
 let h: MedicHarness;
@@ -67,5 +70,51 @@ describe('root-cause ranking in the incident', () => {
     const report = (await handles[2].result()) as IncidentReport;
     expect(report.rootCause?.top[0]?.resource).toBe(last.rootCause?.top[0]?.resource);
     expect(report.models?.rootcause).toBe(last.rootCause?.modelVersion);
+  });
+});
+
+describe('the learned remediation policy in the incident', () => {
+  test('a promoted policy that learnt reboots do not fix this hot CPU puts replace first, says why, and is named', async () => {
+    // Simulated training, then what real incidents taught it: on a hot CPU alone, reboots failed and
+    // replacements recovered (learnt as the retraining workflow learns real attempts).
+    const policy = trainBandit(11, 400);
+    for (let i = 0; i < 40; i++) {
+      learn(policy, contextOf(['cpu_high']), 'reboot', -0.5);
+      learn(policy, contextOf(['cpu_high']), 'replace', 0.8);
+    }
+    const store = createModelStore(h.aws.s3, BUCKET);
+    await store.putVersion({
+      model: 'remediation-policy',
+      version: 'remediation-policy-learnt-3',
+      parameters: policy,
+      training: { seed: 11, examples: 400, heldOutSeed: 12 },
+      metrics: { firstActionSuccess: 0.9 },
+      createdAt: new Date().toISOString(),
+    });
+    await store.setActive({
+      model: 'remediation-policy',
+      version: 'remediation-policy-learnt-3',
+      history: [],
+      changedAt: new Date().toISOString(),
+      reason: 'test',
+    });
+    const { instances } = await createFleet(h.aws, {
+      fleet: `policy-${process.pid}`,
+      size: 1,
+      manualCount: 1,
+    });
+    const handle = await h.open({ resourceId: instances[0]?.instanceId ?? '', kind: 'cpu-high' });
+    const state = await h.stateWhen(handle, 'awaiting_approval');
+    expect(state.plan.map((s) => s.action)).toEqual(['replace-instance', 'reboot-instance']);
+    expect(state.plan[0]?.reason).toMatch(
+      /^Chosen first by the remediation policy remediation-policy-learnt-3/,
+    );
+    expect(state.models?.['remediation-policy']).toBe('remediation-policy-learnt-3');
+    expect(
+      state.timeline.some((t) => t.message.includes('put replace-instance before reboot-instance')),
+    ).toBe(true);
+    await handle.executeUpdate(decisionUpdate, { args: [{ decision: 'decline', by: 'ops' }] });
+    const report = (await handle.result()) as IncidentReport;
+    expect(report.models?.['remediation-policy']).toBe('remediation-policy-learnt-3');
   });
 });
