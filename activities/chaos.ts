@@ -40,7 +40,7 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
           Timestamp: new Date(now - (values.length - 1 - i) * 10_000),
           Value: value,
           Unit:
-            metric === 'CPUUtilization' || metric.endsWith('_percent')
+            metric === 'CPUUtilization' || metric === 'ErrorRate' || metric.endsWith('_percent')
               ? 'Percent'
               : metric.startsWith('Network')
                 ? 'Bytes'
@@ -74,6 +74,16 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
       instanceId,
       'mem_used_percent',
       Array.from({ length: 90 }, (_, i) => from + (ratePerMinute * i) / 6 + ((i * 3) % 4) * 0.05),
+    );
+  /**
+   * A slowly degrading process (leaked connections, a pool running dry): the share of failing
+   * requests drifting up from `from` percent over the last 15 minutes, noisy as error rates are.
+   */
+  const errorDrift = (instanceId: string, from = 0.5, ratePerMinute = 0.2) =>
+    publish(
+      instanceId,
+      'ErrorRate',
+      Array.from({ length: 90 }, (_, i) => from + (ratePerMinute * i) / 6 + ((i * 5) % 7) * 0.02),
     );
   /** An instance nobody uses: near-zero CPU and a trickle of traffic for the last `seconds`. */
   const idle = async (instanceId: string, seconds = 120) => {
@@ -147,6 +157,7 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
     openPortToWorld,
     diskFill,
     memoryLeak,
+    errorDrift,
   };
 }
 

@@ -73,13 +73,15 @@ export function createDetectionActivities(
           settings.metricPeriodSeconds,
         )
       : new Map<string, MetricPoint[]>();
-    // Disks fill and memory leaks slowly: their trend is read over an hour, so a noisy quarter-hour is not a trend.
-    const disks = ids.length
+    // Disks fill, memory leaks and error rates drift slowly: their trend is read over an hour, so a
+    // noisy quarter-hour is not a trend.
+    const creeping = ids.length
       ? await readEc2Metrics(
           cloudwatch,
           ids.flatMap((instanceId) => [
             { instanceId, metric: 'disk_used_percent' as const },
             { instanceId, metric: 'mem_used_percent' as const },
+            { instanceId, metric: 'ErrorRate' as const },
           ]),
           new Date(now.getTime() - (settings.diskLookbackMinutes ?? 60) * 60_000),
           new Date(now.getTime() + 60_000),
@@ -93,8 +95,9 @@ export function createDetectionActivities(
       statusCheckFailed: metrics.get(`${i.InstanceId}/StatusCheckFailed`) ?? [],
       cpuUtilization: metrics.get(`${i.InstanceId}/CPUUtilization`) ?? [],
       latencyP99: metrics.get(`${i.InstanceId}/LatencyP99`) ?? [],
-      diskUsedPercent: disks.get(`${i.InstanceId}/disk_used_percent`) ?? [],
-      memUsedPercent: disks.get(`${i.InstanceId}/mem_used_percent`) ?? [],
+      diskUsedPercent: creeping.get(`${i.InstanceId}/disk_used_percent`) ?? [],
+      memUsedPercent: creeping.get(`${i.InstanceId}/mem_used_percent`) ?? [],
+      errorRate: creeping.get(`${i.InstanceId}/ErrorRate`) ?? [],
     }));
     const anomaly = input.detectors
       ? { detectors: input.detectors, floorPercent: settings.cpuAnomalyFloorPercent }

@@ -1,3 +1,4 @@
+import { forecastTimeToFailure } from '../domain/maintenance';
 import { isQuarantined } from './quarantine';
 import { rootVolumeGrown } from './volume';
 import { DescribeInstanceStatusCommand, type EC2Client } from '@aws-sdk/client-ec2';
@@ -12,6 +13,8 @@ export interface DiagnosisSettings {
   metricPeriodSeconds: number;
   cpuHighPercent: number;
   latencyHighMs: number;
+  /** The error rate (percent) that counts as failure; verification of error-rate-rising reads it. */
+  errorRateFailurePercent?: number;
 }
 
 export interface HealthCheckInput {
@@ -49,6 +52,7 @@ export function createDiagnosisActivities(
         { instanceId, metric: 'StatusCheckFailed' },
         { instanceId, metric: 'CPUUtilization' },
         { instanceId, metric: 'LatencyP99' },
+        { instanceId, metric: 'ErrorRate' },
       ],
       since,
       new Date(Date.now() + 60_000),
@@ -59,6 +63,7 @@ export function createDiagnosisActivities(
       statusCheckFailed: metrics.get(`${instanceId}/StatusCheckFailed`) ?? [],
       cpu: metrics.get(`${instanceId}/CPUUtilization`) ?? [],
       latency: metrics.get(`${instanceId}/LatencyP99`) ?? [],
+      errorRate: metrics.get(`${instanceId}/ErrorRate`) ?? [],
     };
   }
 
@@ -155,6 +160,21 @@ export function createDiagnosisActivities(
       return {
         healthy: true,
         detail: `${input.instanceId} running, p99 latency back to at most ${worst.toFixed(0)} ms since the action`,
+      };
+    }
+    // A drifting error rate is healed when it stays under its failure level and stops climbing.
+    if (input.kind === 'error-rate-rising' && metrics.errorRate.length > 0) {
+      const worst = Math.max(...metrics.errorRate.map((p) => p.value));
+      const level = settings.errorRateFailurePercent ?? 5;
+      const still = forecastTimeToFailure(metrics.errorRate, level);
+      if (worst >= level || still)
+        return {
+          healthy: false,
+          detail: `error rate ${worst >= level ? `reached ${worst.toFixed(1)}%` : `still climbing ${still?.slopePerHour.toFixed(1)} points an hour`} since ${input.since}`,
+        };
+      return {
+        healthy: true,
+        detail: `${input.instanceId} running, error rate at most ${worst.toFixed(1)}% and no longer climbing since the action`,
       };
     }
     return {

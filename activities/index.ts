@@ -65,6 +65,7 @@ export function createActivities(deps: ActivityDeps) {
       metricPeriodSeconds,
       cpuHighPercent: deps.config.cpuHighPercent,
       latencyHighMs: deps.config.latencyHighMs,
+      errorRateFailurePercent: deps.config.errorRateFailurePercent,
     }),
     ...createDetectionActivities(deps.aws.ec2, deps.aws.cloudwatch, deps.temporal, {
       metricPeriodSeconds,
@@ -74,8 +75,9 @@ export function createActivities(deps: ActivityDeps) {
       latencyHighMs: deps.config.latencyHighMs,
       cpuAnomalyFloorPercent: deps.config.cpuAnomalyFloorPercent,
       diskFullPercent: deps.config.diskFullPercent,
-      diskHorizonMinutes: deps.config.diskHorizonMinutes,
-      memoryFullPercent: deps.config.diskFullPercent,
+      forecastHorizonMinutes: deps.config.forecastHorizonMinutes,
+      memoryFullPercent: deps.config.memoryFullPercent,
+      errorRateFailurePercent: deps.config.errorRateFailurePercent,
     }),
     ...createNotifier(deps.config.webhookUrl, { format: deps.config.webhookFormat }),
     ...createLifecycleEventActivities(

@@ -12,14 +12,17 @@ export type Ec2Metric =
   | 'NetworkOut'
   | 'LatencyP99'
   | 'disk_used_percent'
-  | 'mem_used_percent';
+  | 'mem_used_percent'
+  | 'ErrorRate';
 
 /**
  * EC2's own metrics, the application's p99 latency as its agent publishes it per instance, and the
- * root disk's and memory's usage as the CloudWatch agent publishes them.
+ * root disk's and memory's usage as the CloudWatch agent publishes them, and the share of the
+ * application's requests failing (`ErrorRate`, percent) beside its latency.
  */
 const NAMESPACE: Partial<Record<Ec2Metric, string>> = {
   LatencyP99: 'CloudMedic/App',
+  ErrorRate: 'CloudMedic/App',
   disk_used_percent: 'CWAgent',
   mem_used_percent: 'CWAgent',
 };
@@ -42,6 +45,7 @@ const STAT: Record<Ec2Metric, string> = {
   LatencyP99: 'Maximum',
   disk_used_percent: 'Maximum',
   mem_used_percent: 'Maximum',
+  ErrorRate: 'Average',
 };
 
 /**

@@ -38,6 +38,7 @@ const USAGE = `usage: medic <command>
   chaos idle --instance ID                           (near-zero CPU and traffic: the cost agent's case)
   chaos disk-fill --instance ID                      (root disk usage climbing: predictive maintenance's case)
   chaos memory-leak --instance ID                    (memory use climbing toward exhaustion)
+  chaos error-drift --instance ID                    (the application's error rate drifting up toward failure)
   cost watch [--fleet NAME] [--window 24h] [--interval 300] [--mode manual|auto]
   cost stop [--fleet NAME]
   chaos open-port [--fleet NAME] [--port 22]        (a sensitive port open to 0.0.0.0/0: the security agent's fault)
@@ -156,6 +157,7 @@ async function chaosCommand(sub: string | undefined, args: string[], config: Med
     idle: (id) => chaos.idle(id),
     'disk-fill': (id) => chaos.diskFill(id),
     'memory-leak': (id) => chaos.memoryLeak(id),
+    'error-drift': (id) => chaos.errorDrift(id),
   };
   if (sub === 'traffic-flood') {
     const flags = parseFlags(args, {

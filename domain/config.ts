@@ -40,8 +40,12 @@ export interface MedicConfig {
   latencyHighMs: number;
   /** Predictive maintenance: root disk usage that counts as full. */
   diskFullPercent: number;
-  /** A disk forecast to fill within this many minutes opens a proactive disk-filling incident. */
-  diskHorizonMinutes: number;
+  /** Predictive maintenance: memory use that counts as exhausted. */
+  memoryFullPercent: number;
+  /** Predictive maintenance: the application's error rate (percent of requests failing) that counts as failure. */
+  errorRateFailurePercent: number;
+  /** A creeping metric forecast to fail within this many minutes opens a proactive incident. */
+  forecastHorizonMinutes: number;
   /** CPU anomalies (streaming detector) below this level do not open incidents. */
   cpuAnomalyFloorPercent: number;
   /** CloudWatch period for detection and verification; 10 s locally, 60 s for standard AWS metrics. */
@@ -255,11 +259,13 @@ function alertToken(env: Record<string, string | undefined>): string | undefined
   return token;
 }
 
-function diskHorizonMinutes(env: Record<string, string | undefined>): number {
-  const value = env.MEDIC_DISK_HORIZON || '24h';
+/** MEDIC_FORECAST_HORIZON; MEDIC_DISK_HORIZON is its name from when disks were all it forecast. */
+function forecastHorizonMinutes(env: Record<string, string | undefined>): number {
+  const name = env.MEDIC_FORECAST_HORIZON ? 'MEDIC_FORECAST_HORIZON' : 'MEDIC_DISK_HORIZON';
+  const value = env[name] || '24h';
   const ms = parseDuration(value);
   if (ms === undefined || ms < 60_000)
-    throw new ConfigError(`MEDIC_DISK_HORIZON must be a duration of 1m or more like 24h, got "${value}"`);
+    throw new ConfigError(`${name} must be a duration of 1m or more like 24h, got "${value}"`);
   return ms / 60_000;
 }
 
@@ -337,7 +343,9 @@ export function loadConfig(env: Record<string, string | undefined>): MedicConfig
       .filter((a) => a !== ''),
     payloadKeysSpec: env.MEDIC_PAYLOAD_KEYS || undefined,
     diskFullPercent: positiveNumber(env, 'MEDIC_DISK_FULL_PERCENT', 95),
-    diskHorizonMinutes: diskHorizonMinutes(env),
+    memoryFullPercent: positiveNumber(env, 'MEDIC_MEMORY_FULL_PERCENT', 95),
+    errorRateFailurePercent: positiveNumber(env, 'MEDIC_ERROR_RATE_FAILURE_PERCENT', 5),
+    forecastHorizonMinutes: forecastHorizonMinutes(env),
     ...(env.MEDIC_INFRA_REPO ? { infraRepo: env.MEDIC_INFRA_REPO } : {}),
     infraStack: infraStack(env),
     infraBaseRef: env.MEDIC_INFRA_BASE || 'HEAD',

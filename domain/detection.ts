@@ -18,6 +18,8 @@ export interface InstanceObservation {
   diskUsedPercent?: MetricPoint[];
   /** Memory in use (CloudWatch agent `mem_used_percent`), when published. */
   memUsedPercent?: MetricPoint[];
+  /** Percent of the application's requests failing on this instance (CloudMedic/App ErrorRate), when published. */
+  errorRate?: MetricPoint[];
 }
 
 export interface DetectionThresholds {
@@ -28,14 +30,17 @@ export interface DetectionThresholds {
   latencyHighMs?: number;
   /** Predictive maintenance: the disk usage that counts as full, and how far ahead a forecast opens an incident. */
   diskFullPercent?: number;
-  diskHorizonMinutes?: number;
+  forecastHorizonMinutes?: number;
   /** Memory use that counts as exhausted (the OOM killer's territory). */
   memoryFullPercent?: number;
+  /** The error rate (percent) that counts as failure, e.g. the SLO's error budget burning. */
+  errorRateFailurePercent?: number;
 }
 
 /** Resources that creep toward failure, forecast before they get there (predictive maintenance). */
 const CREEPING: {
-  kind: 'disk-filling' | 'memory-exhaustion';
+  kind: 'disk-filling' | 'memory-exhaustion' | 'error-rate-rising';
+  unit: string;
   what: string;
   failure: string;
   series: (o: InstanceObservation) => MetricPoint[] | undefined;
@@ -44,6 +49,7 @@ const CREEPING: {
   {
     kind: 'disk-filling',
     what: 'root disk',
+    unit: '%',
     failure: 'full',
     series: (o) => o.diskUsedPercent,
     full: (t) => t.diskFullPercent,
@@ -51,9 +57,18 @@ const CREEPING: {
   {
     kind: 'memory-exhaustion',
     what: 'memory',
+    unit: '%',
     failure: 'exhausted',
     series: (o) => o.memUsedPercent,
     full: (t) => t.memoryFullPercent,
+  },
+  {
+    kind: 'error-rate-rising',
+    what: 'error rate',
+    unit: '% of requests',
+    failure: 'failing',
+    series: (o) => o.errorRate,
+    full: (t) => t.errorRateFailurePercent,
   },
 ];
 
@@ -249,7 +264,9 @@ export function detectFaults(
       const unseen = points.some((p) => p.at > (watermarks[key(obs.instanceId, c.kind)] ?? ''));
       const forecast = full !== undefined && unseen ? forecastTimeToFailure(points, full) : undefined;
       return { ...c, points, full, forecast };
-    }).find((c) => c.forecast && c.forecast.minutesToFailure <= (thresholds.diskHorizonMinutes ?? 24 * 60));
+    }).find(
+      (c) => c.forecast && c.forecast.minutesToFailure <= (thresholds.forecastHorizonMinutes ?? 24 * 60),
+    );
     if (creeping?.forecast) {
       const { forecast } = creeping;
       const evidenceAt = newest(creeping.points) ?? now;
@@ -258,7 +275,7 @@ export function detectFaults(
         resourceId: obs.instanceId,
         kind: creeping.kind,
         severity: proactiveSeverity(forecast.minutesToFailure),
-        summary: `Instance ${obs.instanceId} ${creeping.what} at ${forecast.current.toFixed(1)}% and rising ${forecast.slopePerHour.toFixed(1)} points an hour: predicted ${creeping.failure} (${creeping.full}%) in ${describeMinutes(forecast.minutesToFailure)}, at ${forecast.failureAt} (trend fit R² ${forecast.fit.toFixed(2)}). Nothing has failed yet.`,
+        summary: `Instance ${obs.instanceId} ${creeping.what} at ${forecast.current.toFixed(1)}${creeping.unit} and rising ${forecast.slopePerHour.toFixed(1)} points an hour: predicted ${creeping.failure} (${creeping.full}${creeping.unit}) in ${describeMinutes(forecast.minutesToFailure)}, at ${forecast.failureAt} (trend fit R² ${forecast.fit.toFixed(2)}). Nothing has failed yet.`,
         evidenceAt,
       });
       continue;

@@ -25,6 +25,8 @@ export const INCIDENT_KINDS = [
   'disk-filling',
   /** Proactive: memory use climbs steadily (a leak) toward exhaustion within the forecast horizon. */
   'memory-exhaustion',
+  /** Proactive: the application's error rate on an instance drifts up toward its failure level. */
+  'error-rate-rising',
 ] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
@@ -279,6 +281,7 @@ const DEFAULT_SEVERITY: Record<IncidentKind, Severity> = {
   'instance-terminated': 'high',
   'disk-filling': 'high',
   'memory-exhaustion': 'high',
+  'error-rate-rising': 'high',
 };
 
 export function defaultSeverity(kind: IncidentKind): Severity {

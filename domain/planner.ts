@@ -61,6 +61,11 @@ const PLANNED_REBOOT: RemediationStep = {
   reason:
     "Memory use climbs steadily toward exhaustion (a leak): a reboot now, at a moment cloud-medic chooses, resets it, instead of the kernel's OOM killer ending a process at a moment nobody chose.",
 };
+const RESTART_DEGRADING: RemediationStep = {
+  action: 'reboot-instance',
+  reason:
+    'The share of failing requests climbs steadily on this instance alone: a degrading process (leaked connections, a pool running dry) is the usual cause, and a restart before the error budget burns resets it; if errors keep climbing, the instance is replaced.',
+};
 const EXPAND_VOLUME: RemediationStep = {
   action: 'expand-volume',
   reason:
@@ -126,6 +131,8 @@ export function planRemediation(
     case 'memory-exhaustion':
       // A leak: restarting the guest resets it before the OOM killer picks a victim at a bad moment.
       return diagnosis.state === 'running' ? [PLANNED_REBOOT] : [];
+    case 'error-rate-rising':
+      return diagnosis.state === 'running' ? [RESTART_DEGRADING, REPLACE] : [];
     case 'disk-filling':
       // Nothing has failed yet: grow the disk while the instance keeps serving.
       return diagnosis.state === 'running' || diagnosis.state === 'stopped' ? [EXPAND_VOLUME] : [];

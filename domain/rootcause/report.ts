@@ -2,14 +2,15 @@ import { DETECTOR_VERSION } from '../anomaly/detector';
 import type { IncidentRequest } from '../incident';
 import type { RootCauseRanking } from './live';
 
-/** Trend model behind proactive disk-filling incidents (domain/maintenance.ts). */
-export const DISK_FORECAST_VERSION = 'theil-sen-trend-1';
+/** Trend model behind proactive incidents (domain/maintenance.ts): disks, memory, error rates. */
+export const TREND_FORECAST_VERSION = 'theil-sen-trend-1';
+const FORECAST_KINDS: readonly string[] = ['disk-filling', 'memory-exhaustion', 'error-rate-rising'];
 
 /** The models that shaped how this incident was opened, before any ranking. */
 export function modelsBehind(request: Pick<IncidentRequest, 'source' | 'kind'>): Record<string, string> {
   const models: Record<string, string> = {};
   if (request.source?.startsWith('detector:')) models.detector = DETECTOR_VERSION;
-  if (request.kind === 'disk-filling') models['disk-forecast'] = DISK_FORECAST_VERSION;
+  if (FORECAST_KINDS.includes(request.kind)) models['trend-forecast'] = TREND_FORECAST_VERSION;
   return models;
 }
 

@@ -14,6 +14,23 @@ describe('loadConfig', () => {
     expect(config.awsEndpoint).toBeUndefined();
   });
 
+  test('each forecast has its own failure level; the horizon keeps its old name as a fallback', () => {
+    const defaults = loadConfig({});
+    expect([defaults.diskFullPercent, defaults.memoryFullPercent, defaults.errorRateFailurePercent]).toEqual([
+      95, 95, 5,
+    ]);
+    expect(defaults.forecastHorizonMinutes).toBe(24 * 60);
+    expect(loadConfig({ MEDIC_MEMORY_FULL_PERCENT: '90' }).memoryFullPercent).toBe(90);
+    expect(loadConfig({ MEDIC_DISK_HORIZON: '6h' }).forecastHorizonMinutes).toBe(360);
+    expect(
+      loadConfig({ MEDIC_DISK_HORIZON: '6h', MEDIC_FORECAST_HORIZON: '2h' }).forecastHorizonMinutes,
+    ).toBe(120);
+    expect(() => loadConfig({ MEDIC_FORECAST_HORIZON: 'soon' })).toThrow(/MEDIC_FORECAST_HORIZON/);
+    expect(() => loadConfig({ MEDIC_ERROR_RATE_FAILURE_PERCENT: '-1' })).toThrow(
+      /MEDIC_ERROR_RATE_FAILURE_PERCENT/,
+    );
+  });
+
   test('an empty endpoint means real AWS', () => {
     expect(loadConfig({ AWS_ENDPOINT_URL: '' }).awsEndpoint).toBeUndefined();
     expect(loadConfig({ AWS_ENDPOINT_URL: 'http://127.0.0.1:5000' }).awsEndpoint).toBe(

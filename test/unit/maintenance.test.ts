@@ -54,7 +54,7 @@ describe('the detection loop predicts a filling disk', () => {
     cpuHighPercent: 90,
     cpuWindowPoints: 3,
     diskFullPercent: 95,
-    diskHorizonMinutes: 24 * 60,
+    forecastHorizonMinutes: 24 * 60,
   };
   const obs = (disk: number[]): InstanceObservation => ({
     instanceId: 'i-1',
@@ -96,6 +96,39 @@ describe('the detection loop predicts a filling disk', () => {
       findings: [],
     });
     expect(plan.map((s) => s.action)).toEqual(['reboot-instance']);
+  });
+
+  test('an error rate drifting up is forecast against its own failure level, and planned as a restart then a replacement', () => {
+    const degrading: InstanceObservation = {
+      ...obs([]),
+      diskUsedPercent: [],
+      errorRate: series(
+        linear(90, 0.5, 0.03).map((v, i) => v + ((i * 5) % 7) * 0.02),
+        10,
+      ),
+    };
+    const withLevel = { ...thresholds, errorRateFailurePercent: 5 };
+    const found = detectFaults([degrading], {}, new Set(), withLevel, now).findings;
+    expect(found.map((f) => f.kind)).toEqual(['error-rate-rising']);
+    expect(found[0]?.summary).toMatch(
+      /error rate at 3\.\d% of requests and rising .* predicted failing \(5% of requests\) in \d+ min/,
+    );
+    // Without a failure level there is nothing to forecast against; a flat error rate is no trend.
+    expect(detectFaults([degrading], {}, new Set(), thresholds, now).findings).toEqual([]);
+    const flat = {
+      ...degrading,
+      errorRate: series(
+        linear(90, 2, 0).map((v, i) => v + ((i * 5) % 7) * 0.05),
+        10,
+      ),
+    };
+    expect(detectFaults([flat], {}, new Set(), withLevel, now).findings).toEqual([]);
+    const running = { exists: true, state: 'running', recentStatusCheckFailures: 0, findings: [] };
+    expect(planRemediation('error-rate-rising', running).map((s) => s.action)).toEqual([
+      'reboot-instance',
+      'replace-instance',
+    ]);
+    expect(planRemediation('error-rate-rising', { ...running, state: 'stopped' })).toEqual([]);
   });
 
   test('a climb that stays below full for longer than the horizon is not an incident yet', () => {

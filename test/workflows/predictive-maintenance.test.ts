@@ -33,7 +33,7 @@ describe('predictive maintenance: a disk filling up', () => {
       cpuWindowPoints: 3,
       cpuAnomalyFloorPercent: 50,
       diskFullPercent: 95,
-      diskHorizonMinutes: 24 * 60,
+      forecastHorizonMinutes: 24 * 60,
     });
     const scan = await detection.scanFleet({ fleet, watermarks: {} });
     const findings = scan.findings.filter((f) => f.kind === 'disk-filling');
@@ -55,5 +55,39 @@ describe('predictive maintenance: a disk filling up', () => {
     expect(state.report?.issueDetected).toMatch(/Nothing has failed yet/);
     const after = await rootVolumeSize(filling);
     expect(after).toBe(Math.ceil((before ?? 0) * 1.5));
+  });
+
+  test('an error rate drifting up on one instance is caught before it fails and healed by a restart', async () => {
+    const fleet = `er-${process.pid}`;
+    const { instances } = await createFleet(h.aws, { fleet, size: 2, manualCount: 0 });
+    const [degrading] = instances.map((i) => i.instanceId);
+    await createChaos(h.aws.ec2, h.aws.cloudwatch).errorDrift(degrading);
+    const detection = createDetectionActivities(h.aws.ec2, h.aws.cloudwatch, h.env.client, {
+      metricPeriodSeconds: 10,
+      lookbackMinutes: 15,
+      cpuHighPercent: 90,
+      cpuWindowPoints: 3,
+      cpuAnomalyFloorPercent: 50,
+      errorRateFailurePercent: 5,
+      forecastHorizonMinutes: 24 * 60,
+    });
+    const scan = await detection.scanFleet({ fleet, watermarks: {} });
+    expect(scan.findings.map((f) => [f.resourceId, f.kind])).toEqual([[degrading, 'error-rate-rising']]);
+    const finding = scan.findings[0];
+    const handle = await h.open({
+      resourceId: degrading,
+      kind: 'error-rate-rising',
+      severity: finding.severity,
+      summary: finding.summary,
+      source: `detector:${fleet}`,
+    });
+    const state = await h.stateWhen(handle, 'resolved');
+    expect(state.report?.resolutionProcess.map((s) => [s.action, s.outcome])).toEqual([
+      ['reboot-instance', 'succeeded'],
+    ]);
+    expect(state.models).toMatchObject({
+      detector: 'streaming-detector-2',
+      'trend-forecast': 'theil-sen-trend-1',
+    });
   });
 });
