@@ -1,5 +1,6 @@
 import { DEFAULT_CASCADE_NOISE, type CascadeNoise } from '../domain/rootcause/cascade-simulator';
-import { SHIPPED_ROOT_CAUSE_MODEL } from '../domain/rootcause/ranking';
+import { LINEAR_ROOT_CAUSE_MODEL, SHIPPED_ROOT_CAUSE_MODEL } from '../domain/rootcause/ranking';
+import { trainPropagationModel } from '../domain/rootcause/propagation-training';
 import {
   byModel,
   byOwnScore,
@@ -36,6 +37,20 @@ export function evaluateRootCause(
       rows: [
         rootCauseAccuracy('strongest anomaly', byOwnScore, evalSeed, cascades, noise),
         rootCauseAccuracy(
+          `linear ${LINEAR_ROOT_CAUSE_MODEL.version}`,
+          byModel(LINEAR_ROOT_CAUSE_MODEL),
+          evalSeed,
+          cascades,
+          noise,
+        ),
+        rootCauseAccuracy(
+          `linear trained on ${trainingCascades} here`,
+          byModel(trainRootCauseModel(seed, trainingCascades, noise)),
+          evalSeed,
+          cascades,
+          noise,
+        ),
+        rootCauseAccuracy(
           `shipped ${SHIPPED_ROOT_CAUSE_MODEL.version}`,
           byModel(SHIPPED_ROOT_CAUSE_MODEL),
           evalSeed,
@@ -43,8 +58,8 @@ export function evaluateRootCause(
           noise,
         ),
         rootCauseAccuracy(
-          `trained on ${trainingCascades} here`,
-          byModel(trainRootCauseModel(seed, trainingCascades, noise)),
+          `propagation trained on ${trainingCascades} here`,
+          byModel(trainPropagationModel(seed, trainingCascades, noise)),
           evalSeed,
           cascades,
           noise,
@@ -57,13 +72,13 @@ export function evaluateRootCause(
 export function formatRootCause(e: RootCauseEvaluation): string {
   const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
   const lines = [
-    `${'noise'.padEnd(36)} ${'ranking'.padEnd(30)} ${'top-1'.padStart(8)} ${'top-3'.padStart(8)}`,
+    `${'noise'.padEnd(36)} ${'ranking'.padEnd(36)} ${'top-1'.padStart(8)} ${'top-3'.padStart(8)}`,
   ];
   for (const p of e.profiles) {
     const label = `${p.profile} (silent ${p.noise.silentRoot}, spurious ${p.noise.spuriousAlarm})`;
     p.rows.forEach((r, i) =>
       lines.push(
-        `${(i === 0 ? label : '').padEnd(36)} ${r.name.padEnd(30)} ${pct(r.top1).padStart(8)} ${pct(r.top3).padStart(8)}`,
+        `${(i === 0 ? label : '').padEnd(36)} ${r.name.padEnd(36)} ${pct(r.top1).padStart(8)} ${pct(r.top3).padStart(8)}`,
       ),
     );
   }

@@ -1,7 +1,8 @@
 import { greedy, measure, trainBandit } from '../policy/evaluate';
 import { learn, type BanditState } from '../policy/bandit';
 import type { Experience } from '../policy/experience';
-import { byModel, rootCauseAccuracy, trainRootCauseModel } from '../rootcause/training';
+import { byModel, rootCauseAccuracy } from '../rootcause/training';
+import { trainPropagationModel } from '../rootcause/propagation-training';
 import type { RootCauseModel } from '../rootcause/ranking';
 
 /**
@@ -25,9 +26,9 @@ const REAL_WEIGHT = 5;
 const rootCause: Trainer<RootCauseModel> = {
   metric: 'top1',
   train(seed, examples, progress) {
-    // The root-cause model trains in one pass; report start and end.
+    // The root-cause model trains in one counting pass; report start and end.
     progress(0);
-    const model = trainRootCauseModel(seed, examples);
+    const model = trainPropagationModel(seed, examples);
     progress(1);
     return model;
   },

@@ -10,6 +10,8 @@ export interface Cascade {
   graph: ResourceGraph;
   root: string;
   evidence: Evidence;
+  /** The resources the fault reached, root included: what a propagation model learns from. */
+  affected: string[];
 }
 
 export function randomFleetGraph(random: () => number): ResourceGraph {
@@ -70,5 +72,5 @@ export function simulateCascade(random: () => number, noise: CascadeNoise = DEFA
       queue.push(d);
     }
   }
-  return { graph, root, evidence };
+  return { graph, root, evidence, affected: [...affected] };
 }

@@ -1,4 +1,6 @@
 import { blastRadius, dependentsOf, KINDS, type ResourceGraph } from './graph';
+import { rankByPropagation, type PropagationModel } from './propagation';
+import { SHIPPED_PROPAGATION_MODEL } from './shipped-propagation';
 
 /**
  * Ranks the likely root cause among alarming resources by propagating anomaly evidence over the
@@ -28,15 +30,22 @@ export const FEATURES = [
 
 export type FeatureVector = number[];
 
-export interface RootCauseModel {
+/** The linear model over graph features (rootcause-graph-*); stored versions have no `type`. */
+export interface LinearRootCauseModel {
+  type?: 'linear';
   version: string;
   weights: number[];
   /** A score at or above this counts as anomalous in the graph features. */
   anomalous: number;
 }
 
+export type RootCauseModel = LinearRootCauseModel | PropagationModel;
+
+/** What ranks when the registry has no promoted `rootcause` version (decision 0036). */
+export const SHIPPED_ROOT_CAUSE_MODEL: RootCauseModel = SHIPPED_PROPAGATION_MODEL;
+
 /** Weights learnt by `trainRootCauseModel` (seed 1, 3000 cascades, 15 epochs); `medic eval rootcause` re-learns and compares. */
-export const SHIPPED_ROOT_CAUSE_MODEL: RootCauseModel = {
+export const LINEAR_ROOT_CAUSE_MODEL: LinearRootCauseModel = {
   version: 'rootcause-graph-2',
   weights: [
     5.075, -2.795, 0.298, 1.652, -1.133, 0.805, 0.508, -0.584, -8.14, -3.421, 3.259, 0, -0.112, 0.266, 0.335,
@@ -100,6 +109,7 @@ export function rankRootCauses(
   evidence: Evidence,
   model: RootCauseModel = SHIPPED_ROOT_CAUSE_MODEL,
 ): RankedCause[] {
+  if (model.type === 'propagation') return rankByPropagation(graph, evidence, model);
   const features = graphFeatures(graph, evidence, model.anomalous);
   return [...features.entries()]
     .map(([resource, f]) => ({ resource, score: f.reduce((s, v, i) => s + v * (model.weights[i] ?? 0), 0) }))

@@ -1,6 +1,12 @@
 import { seededRandom } from '../random';
 import { DEFAULT_CASCADE_NOISE, simulateCascade, type Cascade, type CascadeNoise } from './cascade-simulator';
-import { FEATURES, graphFeatures, rankRootCauses, type RootCauseModel } from './ranking';
+import {
+  FEATURES,
+  graphFeatures,
+  rankRootCauses,
+  type LinearRootCauseModel,
+  type RootCauseModel,
+} from './ranking';
 
 /**
  * Learns the ranking weights from simulated cascades: a softmax over each cascade's resources,
@@ -12,7 +18,7 @@ export function trainRootCauseModel(
   noise: CascadeNoise = DEFAULT_CASCADE_NOISE,
   epochs = 15,
   learningRate = 0.05,
-): RootCauseModel {
+): LinearRootCauseModel {
   const random = seededRandom(seed);
   const data = Array.from({ length: cascades }, () => simulateCascade(random, noise));
   const weights = new Array<number>(FEATURES.length).fill(0);

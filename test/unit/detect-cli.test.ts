@@ -65,4 +65,20 @@ describe('medic detect and medic eval detector', () => {
     expect(result.overall).toBeGreaterThan(50);
     expect(result.pointsPerSecond).toBeGreaterThan(0);
   });
+
+  test('eval rootcause prints every ranking per noise profile, and the same figures as JSON', async () => {
+    expect(await main(['eval', 'rootcause', '--train', '300', '--cascades', '300'])).toBe(0);
+    const table = output.join('\n');
+    expect(table).toMatch(/shipped rootcause-propagation-1 +\d+\.\d %/);
+    expect(table).toContain('held-out cascades per profile: 300; seed 1');
+    output.length = 0;
+    expect(await main(['eval', 'rootcause', '--train', '300', '--cascades', '300', '--json'])).toBe(0);
+    const result = JSON.parse(output[0] ?? '{}') as {
+      profiles: { profile: string; rows: { name: string; top1: number }[] }[];
+    };
+    expect(result.profiles.map((p) => p.profile)).toEqual(['calm', 'default', 'noisy']);
+    const top1 = (name: string) => result.profiles[1]?.rows.find((r) => r.name.startsWith(name))?.top1 ?? 0;
+    expect(top1('shipped')).toBeGreaterThan(top1('strongest anomaly') + 0.25);
+    expect(await main(['eval', 'rootcause', '--cascades', 'many'])).toBe(2);
+  });
 });

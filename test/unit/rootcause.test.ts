@@ -1,7 +1,15 @@
 import type { ResourceGraph } from '../../domain/rootcause/graph';
 import { blastRadius, dependentsOf } from '../../domain/rootcause/graph';
-import { rankRootCauses } from '../../domain/rootcause/ranking';
+import {
+  LINEAR_ROOT_CAUSE_MODEL,
+  rankRootCauses,
+  SHIPPED_ROOT_CAUSE_MODEL,
+} from '../../domain/rootcause/ranking';
 import { byModel, byOwnScore, rootCauseAccuracy, trainRootCauseModel } from '../../domain/rootcause/training';
+import { trainPropagationModel } from '../../domain/rootcause/propagation-training';
+import { BINS } from '../../domain/rootcause/propagation';
+import { SHIPPED_PROPAGATION_MODEL } from '../../domain/rootcause/shipped-propagation';
+import { DEFAULT_CASCADE_NOISE } from '../../domain/rootcause/cascade-simulator';
 
 const graph: ResourceGraph = {
   nodes: [
@@ -30,21 +38,26 @@ describe('dependency graph', () => {
   });
 });
 
-describe('root-cause ranking', () => {
-  test('a quiet database behind every alarming instance ranks first, above the loudest symptom', () => {
-    const ranked = rankRootCauses(graph, { alb: 0.99, 'i-1': 0.8, 'i-2': 0.7, 'i-3': 0.9, db: 0.3 });
-    expect(ranked[0]?.resource).toBe('db');
-  });
+describe.each([SHIPPED_ROOT_CAUSE_MODEL, LINEAR_ROOT_CAUSE_MODEL])(
+  'root-cause ranking ($version)',
+  (model) => {
+    test('a quiet database behind every alarming instance ranks first, above the loudest symptom', () => {
+      const ranked = rankRootCauses(graph, { alb: 0.99, 'i-1': 0.8, 'i-2': 0.7, 'i-3': 0.9, db: 0.3 }, model);
+      expect(ranked[0]?.resource).toBe('db');
+    });
 
-  test('a failing volume outranks the instance that shows it', () => {
-    const ranked = rankRootCauses(graph, { 'vol-2': 0.9, 'i-2': 0.95, alb: 0.7 });
-    expect(ranked[0]?.resource).toBe('vol-2');
-  });
+    test('a failing volume outranks the instance that shows it', () => {
+      const ranked = rankRootCauses(graph, { 'vol-2': 0.9, 'i-2': 0.95, alb: 0.7 }, model);
+      expect(ranked[0]?.resource).toBe('vol-2');
+    });
 
-  test('an instance alarming alone, with healthy dependencies, is its own root cause', () => {
-    expect(rankRootCauses(graph, { 'i-3': 0.9, alb: 0.6 })[0]?.resource).toBe('i-3');
-  });
+    test('an instance alarming alone, with healthy dependencies, is its own root cause', () => {
+      expect(rankRootCauses(graph, { 'i-3': 0.9, alb: 0.6 }, model)[0]?.resource).toBe('i-3');
+    });
+  },
+);
 
+describe('learning the ranking', () => {
   test('trained on simulated cascades it beats "the strongest anomaly" by a wide margin on held-out ones', () => {
     const model = trainRootCauseModel(21, 800);
     const learned = rootCauseAccuracy('model', byModel(model), 77, 500);
@@ -52,5 +65,23 @@ describe('root-cause ranking', () => {
     expect(learned.top1).toBeGreaterThan(naive.top1 + 0.25);
     expect(learned.top3).toBeGreaterThanOrEqual(learned.top1);
     expect(trainRootCauseModel(21, 100)).toEqual(trainRootCauseModel(21, 100));
+  });
+
+  test("the propagation model learns the simulator's propagation rate and beats the linear model on held-out cascades", () => {
+    const model = trainPropagationModel(21, 800);
+    expect(model.propagation).toBeGreaterThan(DEFAULT_CASCADE_NOISE.propagation - 0.03);
+    expect(model.propagation).toBeLessThan(DEFAULT_CASCADE_NOISE.propagation + 0.03);
+    // Roots show strong anomalies, untouched resources weak ones.
+    expect(model.root[BINS - 1]).toBeGreaterThan(model.unaffected[BINS - 1] ?? Infinity);
+    expect(model.unaffected[0]).toBeGreaterThan(model.root[0] ?? Infinity);
+    const propagation = rootCauseAccuracy('propagation', byModel(model), 78, 800);
+    const linear = rootCauseAccuracy('linear', byModel(trainRootCauseModel(21, 800)), 78, 800);
+    expect(propagation.top1).toBeGreaterThan(linear.top1);
+  });
+
+  test('the shipped propagation model is what its training code makes', () => {
+    expect({ ...trainPropagationModel(1, 3000), version: SHIPPED_PROPAGATION_MODEL.version }).toEqual(
+      SHIPPED_PROPAGATION_MODEL,
+    );
   });
 });
