@@ -14,6 +14,9 @@ import { FLEET_TAG } from './tags';
  * as EC2 describes it the graph, and the registry's active `rootcause` version (the shipped one
  * when none is promoted) the model. The version is returned so the report can name it.
  */
+/** Visibility queries stay well under the server's query length limits. */
+const RESOURCES_PER_QUERY = 100;
+
 export function createRootCauseActivities(ec2: EC2Client, temporal: Client, store: ModelStore) {
   async function activeModel(): Promise<RootCauseModel> {
     const version = await activeVersion(store, 'rootcause');
@@ -41,15 +44,24 @@ export function createRootCauseActivities(ec2: EC2Client, temporal: Client, stor
             subnetId: i.SubnetId,
           })),
       );
+      // Only this fleet's open incidents are evidence: the query names its resources, so the cost
+      // is bounded by the fleet, not by every incident open anywhere (a storm elsewhere).
       const open: { resourceId: string; severity: Severity }[] = [];
-      for await (const execution of temporal.workflow.list({
-        query: `${INCIDENT_TYPES_CLAUSE} AND ExecutionStatus = 'Running' AND ${OPEN_STATUS_CLAUSE}`,
-      })) {
-        const severity = execution.typedSearchAttributes.get(MEDIC_SEVERITY) as Severity | undefined;
-        open.push({
-          resourceId: String(execution.typedSearchAttributes.get(MEDIC_RESOURCE) ?? ''),
-          severity: severity && SEVERITIES.includes(severity) ? severity : 'medium',
-        });
+      const resources = graph.nodes.map((n) => n.id);
+      for (let i = 0; i < resources.length; i += RESOURCES_PER_QUERY) {
+        const names = resources
+          .slice(i, i + RESOURCES_PER_QUERY)
+          .map((id) => `'${id.replace(/'/g, '')}'`)
+          .join(', ');
+        for await (const execution of temporal.workflow.list({
+          query: `${INCIDENT_TYPES_CLAUSE} AND ExecutionStatus = 'Running' AND ${OPEN_STATUS_CLAUSE} AND MedicResource IN (${names})`,
+        })) {
+          const severity = execution.typedSearchAttributes.get(MEDIC_SEVERITY) as Severity | undefined;
+          open.push({
+            resourceId: String(execution.typedSearchAttributes.get(MEDIC_RESOURCE) ?? ''),
+            severity: severity && SEVERITIES.includes(severity) ? severity : 'medium',
+          });
+        }
       }
       return rankLiveIncidents(graph, open, await activeModel());
     },
