@@ -13,6 +13,15 @@ export interface GroupObservation {
   maxSize: number;
   /** Average CPU of the group's instances over the lookback; undefined without datapoints. */
   averageCpu?: number;
+  /** Instances in service now: with the average CPU, the group's demand. */
+  inService: number;
+}
+
+/** Past demand per step, oldest first, the newest step complete: what seeds a forecast. */
+export interface DemandHistory {
+  /** Epoch ms of the first step. */
+  start: number;
+  values: number[];
 }
 
 /** A group by name; a missing one is a non-retryable GroupNotFound. */
@@ -81,7 +90,71 @@ export function createScalingActivities(autoscaling: AutoScalingClient, cloudwat
         minSize: group.MinSize ?? 0,
         maxSize: group.MaxSize ?? 0,
         averageCpu: values.length ? values.reduce((a, b) => a + b, 0) / values.length : undefined,
+        inService: (group.Instances ?? []).filter((i) => i.LifecycleState === 'InService').length,
       };
+    },
+    /**
+     * The group's demand over the last `days`, one value per step: average CPU × instances in
+     * service (AWS/AutoScaling GroupInServiceInstances when group metrics are enabled, else today's
+     * count). Steps without data repeat the previous one; undefined when there is too little.
+     */
+    async demandHistory(input: {
+      name: string;
+      days: number;
+      stepSeconds: number;
+    }): Promise<DemandHistory | undefined> {
+      const group = await describe(input.name);
+      const stepMs = input.stepSeconds * 1000;
+      const end = Math.floor(Date.now() / stepMs) * stepMs;
+      const start = end - input.days * 86_400_000;
+      const metric = (id: string, namespace: string, name: string) => ({
+        Id: id,
+        MetricStat: {
+          Metric: {
+            Namespace: namespace,
+            MetricName: name,
+            Dimensions: [{ Name: 'AutoScalingGroupName', Value: input.name }],
+          },
+          Period: input.stepSeconds,
+          Stat: 'Average',
+        },
+      });
+      const cpu = new Map<number, number>();
+      const inService = new Map<number, number>();
+      let token: string | undefined;
+      do {
+        const out = await cloudwatch.send(
+          new GetMetricDataCommand({
+            StartTime: new Date(start),
+            EndTime: new Date(end),
+            MetricDataQueries: [
+              metric('cpu', 'AWS/EC2', 'CPUUtilization'),
+              metric('inservice', 'AWS/AutoScaling', 'GroupInServiceInstances'),
+            ],
+            NextToken: token,
+          }),
+        );
+        for (const result of out.MetricDataResults ?? []) {
+          const into = result.Id === 'cpu' ? cpu : inService;
+          (result.Timestamps ?? []).forEach((t, i) =>
+            into.set(Math.floor(t.getTime() / stepMs) * stepMs, result.Values?.[i] ?? 0),
+          );
+        }
+        token = out.NextToken;
+      } while (token);
+      if (cpu.size < 2) return undefined;
+      const current = (group.Instances ?? []).filter((i) => i.LifecycleState === 'InService').length;
+      // The series starts at the first step with data: a group younger than `days` has a shorter one.
+      const first = Math.min(...cpu.keys());
+      const values: number[] = [];
+      let previous: number | undefined;
+      for (let t = first; t < end; t += stepMs) {
+        const c = cpu.get(t);
+        const demand = c === undefined ? previous : c * (inService.get(t) ?? current);
+        values.push(demand ?? 0);
+        if (demand !== undefined) previous = demand;
+      }
+      return { start: first, values };
     },
     /** Idempotent: an absolute capacity, and no call when the group already has it. */
     async setGroupCapacity(input: {

@@ -9,6 +9,7 @@ import { createChaos, trafficFlood } from '../activities/chaos';
 import { createFleet, fleetMember, listFleetInstances } from '../activities/fleet';
 import { ConfigError, loadConfig, type MedicConfig } from '../domain/config';
 import { scalingAgentWorkflowId } from '../domain/ids';
+import { DEFAULT_PREDICTIVE } from '../domain/scaling/live-forecast';
 import { startMonitor, stopMonitor } from '../activities/monitor-starter';
 import { stopScalingSignal } from '../workflows/scaling-agent';
 import { TASK_QUEUES } from '../domain/config';
@@ -71,6 +72,7 @@ const USAGE = `usage: medic <command>
   schedule list [--json]
   schedule pause|unpause|trigger|delete --id ID
   scale watch --group NAME [--target 60] [--min 1] [--max 10] [--cooldown 300] [--interval 60]
+              [--predictive [--boot 300]]   (a daily demand forecast scales out ahead of demand)
   scale stop --group NAME
   detect --input FILE.csv|DIR --output OUT.csv|DIR
   eval detector [--dataset DIR] [--json]
@@ -221,6 +223,8 @@ async function scaleCommand(sub: string | undefined, args: string[], config: Med
     max: { type: 'string' },
     cooldown: { type: 'string' },
     interval: { type: 'string' },
+    predictive: { type: 'boolean' },
+    boot: { type: 'string' },
   });
   const group = requireFlag(flags.group, 'group');
   if (!/^[\w.:/-]{1,255}$/.test(group))
@@ -240,16 +244,23 @@ async function scaleCommand(sub: string | undefined, args: string[], config: Med
     cooldownSeconds: intFlag(flags.cooldown, 'cooldown', 300, 0, 86_400),
   };
   const intervalSeconds = intFlag(flags.interval, 'interval', 60, 1, 3600);
+  if (flags.boot !== undefined && !flags.predictive) throw new UsageError('--boot needs --predictive');
+  const predictive = flags.predictive
+    ? {
+        ...DEFAULT_PREDICTIVE,
+        bootSeconds: intFlag(flags.boot, 'boot', DEFAULT_PREDICTIVE.bootSeconds, 0, 3600),
+      }
+    : undefined;
   await withTemporal(config, (client) =>
     client.workflow.start('scalingAgentWorkflow', {
       workflowId,
       taskQueue: TASK_QUEUES.scaling,
       workflowIdConflictPolicy: 'USE_EXISTING',
-      args: [{ group, policy, intervalSeconds }],
+      args: [{ group, policy, intervalSeconds, ...(predictive ? { predictive } : {}) }],
     }),
   );
   console.log(
-    `scaling agent ${workflowId}: target ${policy.targetCpuPercent}% CPU, ${policy.minSize}-${policy.maxSize}, cool-down ${policy.cooldownSeconds}s`,
+    `scaling agent ${workflowId}: target ${policy.targetCpuPercent}% CPU, ${policy.minSize}-${policy.maxSize}, cool-down ${policy.cooldownSeconds}s${predictive ? `, predictive (boot ${predictive.bootSeconds}s; forecasting once it has two days of demand)` : ''}`,
   );
 }
 

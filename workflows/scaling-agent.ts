@@ -9,6 +9,16 @@ import {
 } from '@temporalio/workflow';
 import type { MedicActivities } from '../activities';
 import { decideCapacity, type ReactiveScalingPolicy } from '../domain/scaling/reactive';
+import {
+  decideWithForecast,
+  forecastNeed,
+  observeDemand,
+  seedDemandForecast,
+  newDemandForecast,
+  type DemandForecast,
+  type ForecastNeed,
+  type PredictiveSettings,
+} from '../domain/scaling/live-forecast';
 
 export interface ScalingAgentInput {
   group: string;
@@ -17,6 +27,20 @@ export interface ScalingAgentInput {
   /** Carried across continue-as-new. */
   lastChangeAt?: number;
   actions?: ScalingAction[];
+  /** Predictive scaling (decision 0037): a daily demand forecast raises the reactive floor. */
+  predictive?: PredictiveSettings;
+  /** Carried across continue-as-new. */
+  forecast?: DemandForecast;
+}
+
+/** How many days of CloudWatch history seed the forecaster when the agent starts. */
+const HISTORY_DAYS = 3;
+
+export interface ForecastView extends Partial<ForecastNeed> {
+  ready: boolean;
+  /** Live one-step forecast error (mean absolute percentage), once measured. */
+  mape?: number;
+  measuredSteps: number;
 }
 
 export interface ScalingAction {
@@ -26,9 +50,12 @@ export interface ScalingAction {
   reason: string;
 }
 
-export const scalingStateQuery = defineQuery<{ group: string; actions: ScalingAction[]; last?: string }>(
-  'scalingState',
-);
+export const scalingStateQuery = defineQuery<{
+  group: string;
+  actions: ScalingAction[];
+  last?: string;
+  forecast?: ForecastView;
+}>('scalingState');
 export const stopScalingSignal = defineSignal('stopScaling');
 
 const agent = proxyActivities<MedicActivities>({
@@ -44,7 +71,9 @@ const POLLS_PER_RUN = 500;
 
 /**
  * The scaling agent for one Auto Scaling group: reactive target tracking on the group's CPU, bounded
- * by min/max, with a cool-down after every change. Each change is recorded (queryable).
+ * by min/max, with a cool-down after every change. With `predictive`, a daily demand forecast
+ * (seeded from CloudWatch history) scales out ahead of demand and holds capacity it will need; it
+ * never scales in by itself. Each change is recorded (queryable), with its reason.
  */
 export async function scalingAgentWorkflow(input: ScalingAgentInput): Promise<{ actions: ScalingAction[] }> {
   const nowMs = () => new Date().getTime();
@@ -52,7 +81,18 @@ export async function scalingAgentWorkflow(input: ScalingAgentInput): Promise<{ 
   const actions = input.actions ?? [];
   let last: string | undefined;
   let stopping = false;
-  setHandler(scalingStateQuery, () => ({ group: input.group, actions, last }));
+  const settings = input.predictive;
+  let forecast = input.forecast;
+  let view: ForecastView | undefined;
+  if (settings && !forecast) {
+    const history = await agent.demandHistory({
+      name: input.group,
+      days: HISTORY_DAYS,
+      stepSeconds: settings.stepSeconds,
+    });
+    forecast = history ? seedDemandForecast(settings, history) : newDemandForecast(settings);
+  }
+  setHandler(scalingStateQuery, () => ({ group: input.group, actions, last, forecast: view }));
   setHandler(stopScalingSignal, () => {
     stopping = true;
   });
@@ -67,12 +107,21 @@ export async function scalingAgentWorkflow(input: ScalingAgentInput): Promise<{ 
       minSize: Math.max(input.policy.minSize, group.minSize),
       maxSize: Math.min(input.policy.maxSize, group.maxSize),
     };
+    let need: ForecastNeed | undefined;
+    if (settings && forecast) {
+      if (group.averageCpu !== undefined)
+        forecast = observeDemand(forecast, nowMs(), group.averageCpu * group.inService, settings);
+      need = forecastNeed(forecast, settings, policy.targetCpuPercent);
+      view = { ready: need !== undefined, ...need, mape: forecast.mape, measuredSteps: forecast.measured };
+    }
     if (group.averageCpu !== undefined) {
-      const decision = decideCapacity(
+      const sinceChange = (nowMs() - lastChangeAt) / 1000;
+      const decision = decideWithForecast(
         group.desired,
-        group.averageCpu,
+        decideCapacity(group.desired, group.averageCpu, policy, sinceChange),
+        need,
         policy,
-        (nowMs() - lastChangeAt) / 1000,
+        sinceChange < policy.cooldownSeconds,
       );
       last = decision.reason;
       if (decision.desired !== group.desired) {
@@ -90,5 +139,5 @@ export async function scalingAgentWorkflow(input: ScalingAgentInput): Promise<{ 
     await condition(() => stopping, `${input.intervalSeconds} seconds`);
   }
   if (stopping) return { actions };
-  return continueAsNew<typeof scalingAgentWorkflow>({ ...input, lastChangeAt, actions });
+  return continueAsNew<typeof scalingAgentWorkflow>({ ...input, lastChangeAt, actions, forecast });
 }

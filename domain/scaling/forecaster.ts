@@ -14,6 +14,17 @@ export interface ForecasterParams {
 
 export const DEFAULT_SMOOTHING = { alpha: 0.3, beta: 0.002, gamma: 0.2 } as const;
 
+/** A forecaster's whole state as plain data, so a workflow can carry it across continue-as-new. */
+export interface HoltWintersSnapshot {
+  params: ForecasterParams;
+  level: number;
+  trend: number;
+  seasonal: number[];
+  observed: number;
+  errorScale: number;
+  firstSeasons: number[];
+}
+
 export class HoltWinters {
   private level = 0;
   private trend = 0;
@@ -26,6 +37,29 @@ export class HoltWinters {
     if (!Number.isInteger(params.seasonLength) || params.seasonLength < 2)
       throw new RangeError(`seasonLength must be an integer >= 2, got ${params.seasonLength}`);
     this.seasonal = new Array<number>(params.seasonLength).fill(0);
+  }
+
+  snapshot(): HoltWintersSnapshot {
+    return {
+      params: { ...this.params },
+      level: this.level,
+      trend: this.trend,
+      seasonal: [...this.seasonal],
+      observed: this.observed,
+      errorScale: this.errorScale,
+      firstSeasons: [...this.firstSeasons],
+    };
+  }
+
+  static restore(snapshot: HoltWintersSnapshot): HoltWinters {
+    const forecaster = new HoltWinters(snapshot.params);
+    forecaster.level = snapshot.level;
+    forecaster.trend = snapshot.trend;
+    snapshot.seasonal.forEach((v, i) => (forecaster.seasonal[i] = v));
+    forecaster.observed = snapshot.observed;
+    forecaster.errorScale = snapshot.errorScale;
+    forecaster.firstSeasons = [...snapshot.firstSeasons];
+    return forecaster;
   }
 
   /** Two seasons seed the level, trend and seasonal profile. */

@@ -32,6 +32,43 @@ const publishCpu = (group: string, value: number) =>
     }),
   );
 
+const DAY_MS = 86_400_000;
+const STEP_MS = 300_000;
+
+/** Three days of five-minute CPU for a group of two, peaking for an hour every day at `peakStart` (ms into the day). */
+async function publishDailyHistory(group: string, peakStart: number, until: number): Promise<void> {
+  const inPeak = (t: number) => ((t % DAY_MS) - peakStart + DAY_MS) % DAY_MS < 3_600_000;
+  const times = Array.from({ length: (3 * DAY_MS) / STEP_MS }, (_, i) => until - 3 * DAY_MS + i * STEP_MS);
+  for (let i = 0; i < times.length; i += 500) {
+    const batch = times.slice(i, i + 500);
+    const dimensions = [{ Name: 'AutoScalingGroupName', Value: group }];
+    await h.aws.cloudwatch.send(
+      new PutMetricDataCommand({
+        Namespace: 'AWS/EC2',
+        MetricData: batch.map((t) => ({
+          MetricName: 'CPUUtilization',
+          Dimensions: dimensions,
+          Timestamp: new Date(t + 1000),
+          Value: inPeak(t) ? 90 : 30,
+          Unit: 'Percent',
+        })),
+      }),
+    );
+    await h.aws.cloudwatch.send(
+      new PutMetricDataCommand({
+        Namespace: 'AWS/AutoScaling',
+        MetricData: batch.map((t) => ({
+          MetricName: 'GroupInServiceInstances',
+          Dimensions: dimensions,
+          Timestamp: new Date(t + 1000),
+          Value: 2,
+          Unit: 'None',
+        })),
+      }),
+    );
+  }
+}
+
 describe('scaling agent', () => {
   test('scales a group out on high CPU, holds through the cool-down, then scales in to the minimum', async () => {
     const group = await createFleetGroup(h.aws, `scale-${process.pid}`, { min: 1, max: 6, desired: 2 });
@@ -69,6 +106,39 @@ describe('scaling agent', () => {
     expect(state.actions.map((a) => `${a.from}->${a.to}`)).toEqual(['2->4', '4->1']);
     const gap = Date.parse(state.actions[1]?.at ?? '') - Date.parse(state.actions[0]?.at ?? '');
     expect(gap).toBeGreaterThanOrEqual(8000);
+    await handle.signal(stopScalingSignal);
+    await handle.result();
+  });
+
+  test('predictive: seeded from three days of CloudWatch history, it scales out before the daily peak while CPU is still low', async () => {
+    const group = await createFleetGroup(h.aws, `predict-${process.pid}`, { min: 1, max: 8, desired: 2 });
+    const current = Math.floor(Date.now() / STEP_MS) * STEP_MS;
+    // Every day the peak began one step after this time of day: it is about to begin again.
+    await publishDailyHistory(group, (current + STEP_MS) % DAY_MS, current);
+    await publishCpu(group, 30);
+    const handle = await h.env.client.workflow.start(scalingAgentWorkflow, {
+      workflowId: scalingAgentWorkflowId(group),
+      taskQueue: TASK_QUEUES.scaling,
+      args: [
+        {
+          group,
+          intervalSeconds: 2,
+          policy: { targetCpuPercent: 60, minSize: 1, maxSize: 8, cooldownSeconds: 60 },
+          predictive: { stepSeconds: 300, bootSeconds: 300, errorMargin: 1 },
+        },
+      ],
+    });
+    // CPU 30 % of target 60 % alone would scale in to 1; the forecast (180 instance-% coming) scales out.
+    await eventually(
+      async () => (((await desiredOf(group)) ?? 0) >= 3 ? true : undefined),
+      30_000,
+      'scale out ahead of the peak',
+    );
+    const state = await handle.query(scalingStateQuery);
+    expect(state.forecast?.ready).toBe(true);
+    expect(state.forecast?.peak).toBeGreaterThan(150);
+    expect(state.actions[0]?.from).toBe(2);
+    expect(state.actions[0]?.reason).toMatch(/^scaling ahead of demand: forecast peak \d+ instance-%/);
     await handle.signal(stopScalingSignal);
     await handle.result();
   });

@@ -1,0 +1,154 @@
+import { dailySeasonLength, DEFAULT_SMOOTHING, HoltWinters, type HoltWintersSnapshot } from './forecaster';
+import type { ReactiveScalingPolicy, ScalingDecision } from './reactive';
+
+/**
+ * Predictive scaling for a live group: the group's demand (average CPU × instances in service, in
+ * "instance-percent") is averaged into fixed steps and fed to a daily Holt-Winters forecaster; the
+ * capacity the forecast needs over the boot time is a floor under the reactive rule, never a reason
+ * to scale in. Plain data throughout, so the scaling agent's workflow can carry it.
+ */
+
+export interface PredictiveSettings {
+  /** Seconds per forecast step; demand is averaged over each (300: a day is 288 steps). */
+  stepSeconds: number;
+  /** How long a new instance takes to serve: capacity must be asked for this far ahead. */
+  bootSeconds: number;
+  /** Headroom in multiples of the forecaster's typical one-step error. */
+  errorMargin: number;
+}
+
+export const DEFAULT_PREDICTIVE: PredictiveSettings = { stepSeconds: 300, bootSeconds: 300, errorMargin: 1 };
+
+export interface DemandForecast {
+  forecaster: HoltWintersSnapshot;
+  /** Start (epoch ms) of the step being accumulated. */
+  stepStart?: number;
+  stepSum: number;
+  stepCount: number;
+  /** The newest completed step's demand: fills steps nobody observed (a worker restart). */
+  lastDemand?: number;
+  /** What the forecaster expected for the step being accumulated, to measure it when it completes. */
+  expected?: number;
+  /** Live forecast quality: exponentially weighted mean absolute percentage error of one-step forecasts. */
+  mape?: number;
+  /** Completed steps measured in `mape`. */
+  measured: number;
+}
+
+/** A gap longer than this is not filled: the forecaster restarts from history rather than invent a day. */
+const MAX_FILLED_STEPS = 12;
+
+export function newDemandForecast(settings: PredictiveSettings): DemandForecast {
+  const forecaster = new HoltWinters({
+    seasonLength: dailySeasonLength(settings.stepSeconds),
+    ...DEFAULT_SMOOTHING,
+  });
+  return { forecaster: forecaster.snapshot(), stepSum: 0, stepCount: 0, measured: 0 };
+}
+
+const stepOf = (atMs: number, settings: PredictiveSettings) =>
+  Math.floor(atMs / (settings.stepSeconds * 1000)) * settings.stepSeconds * 1000;
+
+function completeStep(state: DemandForecast, forecaster: HoltWinters, demand: number): void {
+  if (state.expected !== undefined && Number.isFinite(state.expected)) {
+    const error = Math.abs(demand - state.expected) / Math.max(1, Math.abs(demand));
+    state.mape = state.mape === undefined ? error : 0.9 * state.mape + 0.1 * error;
+    state.measured++;
+  }
+  forecaster.observe(demand);
+  state.lastDemand = demand;
+  state.expected = forecaster.ready ? forecaster.forecast(1) : undefined;
+}
+
+/** Seeds a forecast from a regular series of past step demands (oldest first), the last one complete. */
+export function seedDemandForecast(
+  settings: PredictiveSettings,
+  history: { start: number; values: number[] },
+): DemandForecast {
+  const state = newDemandForecast(settings);
+  const forecaster = HoltWinters.restore(state.forecaster);
+  for (const value of history.values) completeStep(state, forecaster, value);
+  state.forecaster = forecaster.snapshot();
+  state.stepStart = history.values.length
+    ? history.start + history.values.length * settings.stepSeconds * 1000
+    : undefined;
+  state.measured = 0;
+  state.mape = undefined;
+  return state;
+}
+
+/** Adds one observation of the group's demand at `atMs`; completes steps as time moves past them. */
+export function observeDemand(
+  state: DemandForecast,
+  atMs: number,
+  demand: number,
+  settings: PredictiveSettings,
+): DemandForecast {
+  const next: DemandForecast = { ...state };
+  const forecaster = HoltWinters.restore(state.forecaster);
+  const step = stepOf(atMs, settings);
+  const stepMs = settings.stepSeconds * 1000;
+  if (next.stepStart !== undefined && step > next.stepStart) {
+    if (next.stepCount > 0) completeStep(next, forecaster, next.stepSum / next.stepCount);
+    const missing = Math.round((step - next.stepStart) / stepMs) - 1;
+    for (let i = 0; i < Math.min(missing, MAX_FILLED_STEPS); i++)
+      completeStep(next, forecaster, next.lastDemand ?? demand);
+    next.stepSum = 0;
+    next.stepCount = 0;
+  }
+  if (next.stepStart === undefined || step > next.stepStart) next.stepStart = step;
+  next.stepSum += demand;
+  next.stepCount++;
+  next.forecaster = forecaster.snapshot();
+  return next;
+}
+
+export interface ForecastNeed {
+  /** Instances the forecast needs at the target CPU by the time new ones would serve. */
+  need: number;
+  /** Highest expected demand over the boot time (instance-percent). */
+  peak: number;
+  /** The peak plus the error margin. */
+  upper: number;
+}
+
+/** Undefined until the forecaster has seen two days. */
+export function forecastNeed(
+  state: DemandForecast,
+  settings: PredictiveSettings,
+  targetCpuPercent: number,
+): ForecastNeed | undefined {
+  const forecaster = HoltWinters.restore(state.forecaster);
+  if (!forecaster.ready) return undefined;
+  // Step 1 is the step being accumulated now; the boot time reaches this many steps beyond it.
+  const steps = Math.ceil(settings.bootSeconds / settings.stepSeconds) + 1;
+  let peak = 0;
+  for (let s = 1; s <= steps; s++) peak = Math.max(peak, forecaster.forecast(s));
+  const upper = peak + settings.errorMargin * forecaster.typicalError;
+  return { need: Math.max(0, Math.ceil(upper / targetCpuPercent)), peak, upper };
+}
+
+/**
+ * The reactive decision is the floor. The forecast may raise capacity ahead of demand (within the
+ * maximum), and may hold capacity the reactive rule would release, but never scales in by itself.
+ * The cool-down applies to both.
+ */
+export function decideWithForecast(
+  current: number,
+  reactive: ScalingDecision,
+  forecast: ForecastNeed | undefined,
+  policy: ReactiveScalingPolicy,
+  coolingDown: boolean,
+): ScalingDecision {
+  if (!forecast || coolingDown) return reactive;
+  const ahead = Math.min(policy.maxSize, forecast.need);
+  const expected = `forecast peak ${forecast.peak.toFixed(0)} instance-% (upper ${forecast.upper.toFixed(0)}) needs ${forecast.need}`;
+  if (ahead > Math.max(reactive.desired, current))
+    return { desired: ahead, reason: `scaling ahead of demand: ${expected}; ${reactive.reason}` };
+  if (reactive.desired < current && ahead > reactive.desired)
+    return {
+      desired: Math.min(current, ahead),
+      reason: `holding capacity for the coming demand: ${expected}; ${reactive.reason}`,
+    };
+  return reactive;
+}

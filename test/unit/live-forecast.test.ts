@@ -1,0 +1,107 @@
+import fc from 'fast-check';
+import { HoltWinters } from '../../domain/scaling/forecaster';
+import {
+  decideWithForecast,
+  forecastNeed,
+  observeDemand,
+  seedDemandForecast,
+  type PredictiveSettings,
+} from '../../domain/scaling/live-forecast';
+import { decideCapacity, type ReactiveScalingPolicy } from '../../domain/scaling/reactive';
+
+const settings: PredictiveSettings = { stepSeconds: 300, bootSeconds: 600, errorMargin: 1 };
+const perDay = 288;
+const policy: ReactiveScalingPolicy = { targetCpuPercent: 60, minSize: 1, maxSize: 8, cooldownSeconds: 300 };
+/** Demand (instance-%) of a group: 100 at night, 400 from 08:00 to 18:00. */
+const demandAt = (step: number) => {
+  const hour = ((step % perDay) * 300) / 3600;
+  return hour >= 8 && hour < 18 ? 400 : 100;
+};
+const DAY0 = Date.parse('2026-11-20T00:00:00Z');
+
+describe('the live demand forecast', () => {
+  test('seeded with three days, it expects the morning rise before it happens and sizes the group for it', () => {
+    // History up to 07:50 on day 4: the step being observed is 07:55, and the boot time (two more
+    // steps) reaches 08:05.
+    const steps = 3 * perDay + 95;
+    const state = seedDemandForecast(settings, {
+      start: DAY0,
+      values: Array.from({ length: steps }, (_, i) => demandAt(i)),
+    });
+    expect(state.stepStart).toBe(DAY0 + steps * 300_000);
+    const need = forecastNeed(state, settings, 60);
+    expect(need?.peak).toBeGreaterThan(350);
+    expect(need?.need).toBeGreaterThanOrEqual(7);
+    // At 05:00 nothing is coming within the boot time.
+    const night = seedDemandForecast(settings, {
+      start: DAY0,
+      values: Array.from({ length: 3 * perDay + 60 }, (_, i) => demandAt(i)),
+    });
+    expect(forecastNeed(night, settings, 60)?.need).toBeLessThanOrEqual(2);
+  });
+
+  test('live observations are averaged per step; gaps repeat the last demand; the one-step error is measured', () => {
+    let state = seedDemandForecast(settings, {
+      start: DAY0,
+      values: Array.from({ length: 2 * perDay }, (_, i) => demandAt(i)),
+    });
+    const start = state.stepStart ?? 0;
+    state = observeDemand(state, start + 10_000, 90, settings);
+    state = observeDemand(state, start + 70_000, 110, settings);
+    expect([state.stepSum, state.stepCount]).toEqual([200, 2]);
+    // Three steps later: the averaged step (100) completes and two missing steps are filled with it.
+    state = observeDemand(state, start + 3 * 300_000 + 5_000, 100, settings);
+    expect(state.lastDemand).toBe(100);
+    expect(state.measured).toBe(3);
+    expect(state.mape).toBeLessThan(0.2);
+    expect(HoltWinters.restore(state.forecaster).snapshot().observed).toBe(2 * perDay + 3);
+  });
+
+  test('a snapshot restores the same forecaster', () => {
+    const forecaster = new HoltWinters({ seasonLength: 4, alpha: 0.3, beta: 0.01, gamma: 0.2 });
+    [1, 5, 2, 8, 1, 6, 2, 9, 2, 5].forEach((v) => forecaster.observe(v));
+    const copy = HoltWinters.restore(JSON.parse(JSON.stringify(forecaster.snapshot())));
+    expect([1, 2, 3].map((s) => copy.forecast(s))).toEqual([1, 2, 3].map((s) => forecaster.forecast(s)));
+    expect(copy.typicalError).toBe(forecaster.typicalError);
+  });
+});
+
+describe('forecast and reactive rule together', () => {
+  const need = (n: number) => ({ need: n, peak: n * 60, upper: n * 60 });
+
+  test('the forecast scales out ahead of demand within the maximum, and holds what it will need', () => {
+    const quiet = decideCapacity(2, 50, policy, 1000);
+    expect(decideWithForecast(2, quiet, need(5), policy, false)).toMatchObject({ desired: 5 });
+    expect(decideWithForecast(2, quiet, need(20), policy, false).desired).toBe(8);
+    expect(decideWithForecast(2, quiet, need(5), policy, false).reason).toMatch(/^scaling ahead of demand/);
+    const idle = decideCapacity(6, 10, policy, 1000);
+    expect(idle.desired).toBe(1);
+    const held = decideWithForecast(6, idle, need(4), policy, false);
+    expect(held).toMatchObject({ desired: 4 });
+    expect(held.reason).toMatch(/^holding capacity/);
+  });
+
+  test('without a forecast, or cooling down, the reactive decision stands', () => {
+    const hot = decideCapacity(2, 95, policy, 1000);
+    expect(decideWithForecast(2, hot, undefined, policy, false)).toEqual(hot);
+    const cooling = decideCapacity(2, 50, policy, 10);
+    expect(decideWithForecast(2, cooling, need(6), policy, true)).toEqual(cooling);
+  });
+
+  test('property: never below the reactive floor, never above the maximum, never a scale-in the reactive rule did not ask for', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 8 }),
+        fc.double({ min: 0, max: 100, noNaN: true }),
+        fc.integer({ min: 0, max: 30 }),
+        (current, cpu, forecastInstances) => {
+          const reactive = decideCapacity(current, cpu, policy, 1000);
+          const decided = decideWithForecast(current, reactive, need(forecastInstances), policy, false);
+          expect(decided.desired).toBeGreaterThanOrEqual(reactive.desired);
+          expect(decided.desired).toBeLessThanOrEqual(policy.maxSize);
+          if (decided.desired < current) expect(reactive.desired).toBeLessThan(current);
+        },
+      ),
+    );
+  });
+});
