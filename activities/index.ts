@@ -90,7 +90,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createBudgetActivities(deps.temporal, deps.config),
     ...createSecurityActivities(deps.aws.ec2, deps.temporal),
     ...createAutonomyActivities(deps.temporal, deps.config.autonomy),
-    ...createScalingActivities(deps.aws.autoscaling, deps.aws.cloudwatch),
+    ...createScalingActivities(deps.aws.autoscaling, deps.aws.cloudwatch, deps.metrics),
     ...createTroubleshootActivities(deps.aws.ec2, deps.aws.cloudwatch, deps.temporal),
     ...createNetworkBlockActivities(deps.aws.ec2),
     ...createCostActivities(deps.aws.ec2, deps.aws.cloudwatch),

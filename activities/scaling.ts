@@ -5,6 +5,7 @@ import {
 } from '@aws-sdk/client-auto-scaling';
 import { GetMetricDataCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ApplicationFailure } from '@temporalio/common';
+import type { IncidentMetrics } from './incident-metrics';
 
 export interface GroupObservation {
   name: string;
@@ -53,9 +54,17 @@ export async function setCapacity(
 }
 
 /** The scaling agent's side effects: read a group and its CPU, set its desired capacity. */
-export function createScalingActivities(autoscaling: AutoScalingClient, cloudwatch: CloudWatchClient) {
+export function createScalingActivities(
+  autoscaling: AutoScalingClient,
+  cloudwatch: CloudWatchClient,
+  metrics?: Pick<IncidentMetrics, 'modelQuality'>,
+) {
   const describe = (name: string) => describeGroup(autoscaling, name);
   return {
+    /** The live demand forecast's error, as model monitoring publishes the other models' quality. */
+    async recordForecastQuality(input: { group: string; mape: number; steps: number }): Promise<void> {
+      metrics?.modelQuality(`demand-forecast:${input.group}`, 'mape', input.mape, input.steps);
+    },
     async observeGroup(input: {
       name: string;
       lookbackSeconds: number;

@@ -109,8 +109,15 @@ export async function scalingAgentWorkflow(input: ScalingAgentInput): Promise<{ 
     };
     let need: ForecastNeed | undefined;
     if (settings && forecast) {
+      const measuredBefore = forecast.measured;
       if (group.averageCpu !== undefined)
         forecast = observeDemand(forecast, nowMs(), group.averageCpu * group.inService, settings);
+      if (forecast.measured > measuredBefore && forecast.mape !== undefined)
+        await agent.recordForecastQuality({
+          group: input.group,
+          mape: forecast.mape,
+          steps: forecast.measured,
+        });
       need = forecastNeed(forecast, settings, policy.targetCpuPercent);
       view = { ready: need !== undefined, ...need, mape: forecast.mape, measuredSteps: forecast.measured };
     }
