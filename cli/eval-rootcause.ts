@@ -1,4 +1,8 @@
-import { DEFAULT_CASCADE_NOISE, type CascadeNoise } from '../domain/rootcause/cascade-simulator';
+import {
+  DEFAULT_CASCADE_NOISE,
+  type Cascade,
+  type CascadeNoise,
+} from '../domain/rootcause/cascade-simulator';
 import { LINEAR_ROOT_CAUSE_MODEL, SHIPPED_ROOT_CAUSE_MODEL } from '../domain/rootcause/ranking';
 import { trainPropagationModel } from '../domain/rootcause/propagation-training';
 import {
@@ -31,41 +35,27 @@ export function evaluateRootCause(
   return {
     seed,
     trainingCascades,
-    profiles: Object.entries(NOISE_PROFILES).map(([profile, noise]) => ({
-      profile,
-      noise,
-      rows: [
-        rootCauseAccuracy('strongest anomaly', byOwnScore, evalSeed, cascades, noise),
-        rootCauseAccuracy(
-          `linear ${LINEAR_ROOT_CAUSE_MODEL.version}`,
-          byModel(LINEAR_ROOT_CAUSE_MODEL),
-          evalSeed,
-          cascades,
-          noise,
-        ),
-        rootCauseAccuracy(
-          `linear trained on ${trainingCascades} here`,
-          byModel(trainRootCauseModel(seed, trainingCascades, noise)),
-          evalSeed,
-          cascades,
-          noise,
-        ),
-        rootCauseAccuracy(
-          `shipped ${SHIPPED_ROOT_CAUSE_MODEL.version}`,
-          byModel(SHIPPED_ROOT_CAUSE_MODEL),
-          evalSeed,
-          cascades,
-          noise,
-        ),
-        rootCauseAccuracy(
-          `propagation trained on ${trainingCascades} here`,
-          byModel(trainPropagationModel(seed, trainingCascades, noise)),
-          evalSeed,
-          cascades,
-          noise,
-        ),
-      ],
-    })),
+    profiles: Object.entries(NOISE_PROFILES).map(([profile, noise]) => {
+      const row = (name: string, rank: (c: Cascade) => string[]) =>
+        rootCauseAccuracy(name, rank, evalSeed, cascades, noise);
+      return {
+        profile,
+        noise,
+        rows: [
+          row('strongest anomaly', byOwnScore),
+          row(`linear ${LINEAR_ROOT_CAUSE_MODEL.version}`, byModel(LINEAR_ROOT_CAUSE_MODEL)),
+          row(
+            `linear trained on ${trainingCascades} here`,
+            byModel(trainRootCauseModel(seed, trainingCascades, noise)),
+          ),
+          row(`shipped ${SHIPPED_ROOT_CAUSE_MODEL.version}`, byModel(SHIPPED_ROOT_CAUSE_MODEL)),
+          row(
+            `propagation trained on ${trainingCascades} here`,
+            byModel(trainPropagationModel(seed, trainingCascades, noise)),
+          ),
+        ],
+      };
+    }),
   };
 }
 

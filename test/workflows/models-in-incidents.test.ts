@@ -12,26 +12,30 @@ let h: MedicHarness;
 
 const BUCKET = `medic-rc-models-${process.pid}`;
 
-beforeAll(async () => {
-  h = await startHarness('root-cause', { MEDIC_MODEL_BUCKET: BUCKET });
-  // The registry's active version is the one that ranks (same weights, its own name).
+/** Stores a version in the test registry and makes it the active one, as promotion does. */
+async function promoteForTest(
+  model: string,
+  version: string,
+  parameters: unknown,
+  metrics: Record<string, number>,
+): Promise<void> {
   const store = createModelStore(h.aws.s3, BUCKET);
   await store.ensureBucket();
   await store.putVersion({
-    model: 'rootcause',
-    version: 'rootcause-promoted-7',
-    parameters: SHIPPED_ROOT_CAUSE_MODEL,
+    model,
+    version,
+    parameters,
     training: { seed: 7, examples: 3000, heldOutSeed: 8 },
-    metrics: { top1: 0.9 },
+    metrics,
     createdAt: new Date().toISOString(),
   });
-  await store.setActive({
-    model: 'rootcause',
-    version: 'rootcause-promoted-7',
-    history: [],
-    changedAt: new Date().toISOString(),
-    reason: 'test',
-  });
+  await store.setActive({ model, version, history: [], changedAt: new Date().toISOString(), reason: 'test' });
+}
+
+beforeAll(async () => {
+  h = await startHarness('root-cause', { MEDIC_MODEL_BUCKET: BUCKET });
+  // The registry's active version is the one that ranks (same weights, its own name).
+  await promoteForTest('rootcause', 'rootcause-promoted-7', SHIPPED_ROOT_CAUSE_MODEL, { top1: 0.9 });
 }, 120_000);
 
 afterAll(async () => h?.teardown());
@@ -82,21 +86,8 @@ describe('the learned remediation policy in the incident', () => {
       learn(policy, contextOf(['cpu_high']), 'reboot', -0.5);
       learn(policy, contextOf(['cpu_high']), 'replace', 0.8);
     }
-    const store = createModelStore(h.aws.s3, BUCKET);
-    await store.putVersion({
-      model: 'remediation-policy',
-      version: 'remediation-policy-learnt-3',
-      parameters: policy,
-      training: { seed: 11, examples: 400, heldOutSeed: 12 },
-      metrics: { firstActionSuccess: 0.9 },
-      createdAt: new Date().toISOString(),
-    });
-    await store.setActive({
-      model: 'remediation-policy',
-      version: 'remediation-policy-learnt-3',
-      history: [],
-      changedAt: new Date().toISOString(),
-      reason: 'test',
+    await promoteForTest('remediation-policy', 'remediation-policy-learnt-3', policy, {
+      firstActionSuccess: 0.9,
     });
     const { instances } = await createFleet(h.aws, {
       fleet: `policy-${process.pid}`,

@@ -20,22 +20,25 @@ async function rootVolumeSize(instanceId: string): Promise<number | undefined> {
     ?.Size;
 }
 
-describe('predictive maintenance: a disk filling up', () => {
+/** One scan of the detection loop with its test settings and one failure level. */
+const scanWith = (levels: { diskFullPercent?: number; errorRateFailurePercent?: number }, fleet: string) =>
+  createDetectionActivities(h.aws.ec2, h.aws.cloudwatch, h.env.client, {
+    metricPeriodSeconds: 10,
+    lookbackMinutes: 15,
+    cpuHighPercent: 90,
+    cpuWindowPoints: 3,
+    cpuAnomalyFloorPercent: 50,
+    forecastHorizonMinutes: 24 * 60,
+    ...levels,
+  }).scanFleet({ fleet, watermarks: {} });
+
+describe('predictive maintenance', () => {
   test('the detection loop predicts the time to full, and the proactive incident grows the volume before it fails', async () => {
     const fleet = `pm-${process.pid}`;
     const { instances } = await createFleet(h.aws, { fleet, size: 2, manualCount: 0 });
     const [filling, calm] = instances.map((i) => i.instanceId);
     await createChaos(h.aws.ec2, h.aws.cloudwatch).diskFill(filling);
-    const detection = createDetectionActivities(h.aws.ec2, h.aws.cloudwatch, h.env.client, {
-      metricPeriodSeconds: 10,
-      lookbackMinutes: 15,
-      cpuHighPercent: 90,
-      cpuWindowPoints: 3,
-      cpuAnomalyFloorPercent: 50,
-      diskFullPercent: 95,
-      forecastHorizonMinutes: 24 * 60,
-    });
-    const scan = await detection.scanFleet({ fleet, watermarks: {} });
+    const scan = await scanWith({ diskFullPercent: 95 }, fleet);
     const findings = scan.findings.filter((f) => f.kind === 'disk-filling');
     expect(findings.map((f) => f.resourceId)).toEqual([filling]);
     expect(findings[0]?.severity).toBe('critical');
@@ -62,16 +65,7 @@ describe('predictive maintenance: a disk filling up', () => {
     const { instances } = await createFleet(h.aws, { fleet, size: 2, manualCount: 0 });
     const [degrading] = instances.map((i) => i.instanceId);
     await createChaos(h.aws.ec2, h.aws.cloudwatch).errorDrift(degrading);
-    const detection = createDetectionActivities(h.aws.ec2, h.aws.cloudwatch, h.env.client, {
-      metricPeriodSeconds: 10,
-      lookbackMinutes: 15,
-      cpuHighPercent: 90,
-      cpuWindowPoints: 3,
-      cpuAnomalyFloorPercent: 50,
-      errorRateFailurePercent: 5,
-      forecastHorizonMinutes: 24 * 60,
-    });
-    const scan = await detection.scanFleet({ fleet, watermarks: {} });
+    const scan = await scanWith({ errorRateFailurePercent: 5 }, fleet);
     expect(scan.findings.map((f) => [f.resourceId, f.kind])).toEqual([[degrading, 'error-rate-rising']]);
     const finding = scan.findings[0];
     const handle = await h.open({

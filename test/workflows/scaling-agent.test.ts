@@ -2,7 +2,12 @@ import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { TASK_QUEUES } from '../../domain/config';
 import { scalingAgentWorkflowId } from '../../domain/ids';
 import { createFleetGroup, desiredCapacity } from '../support/groups';
-import { scalingAgentWorkflow, scalingStateQuery, stopScalingSignal } from '../../workflows/scaling-agent';
+import {
+  scalingAgentWorkflow,
+  scalingStateQuery,
+  stopScalingSignal,
+  type ScalingAgentInput,
+} from '../../workflows/scaling-agent';
 import { eventually } from '../support/env';
 import { startHarness, type MedicHarness } from '../support/harness';
 
@@ -17,72 +22,63 @@ afterAll(async () => h?.teardown());
 const desiredOf = (name: string) => desiredCapacity(h.aws, name);
 
 const publishCpu = (group: string, value: number) =>
-  h.aws.cloudwatch.send(
-    new PutMetricDataCommand({
-      Namespace: 'AWS/EC2',
-      MetricData: [
-        {
-          MetricName: 'CPUUtilization',
-          Dimensions: [{ Name: 'AutoScalingGroupName', Value: group }],
-          Timestamp: new Date(),
-          Value: value,
-          Unit: 'Percent',
-        },
-      ],
-    }),
-  );
+  putGroupMetric(group, { namespace: 'AWS/EC2', name: 'CPUUtilization', unit: 'Percent' }, [
+    { at: Date.now(), value },
+  ]);
 
 const DAY_MS = 86_400_000;
 const STEP_MS = 300_000;
 
+/** Datapoints of a group-level metric, at most 500 a call. */
+async function putGroupMetric(
+  group: string,
+  metric: { namespace: string; name: string; unit: 'Percent' | 'None' },
+  points: { at: number; value: number }[],
+): Promise<void> {
+  for (let i = 0; i < points.length; i += 500)
+    await h.aws.cloudwatch.send(
+      new PutMetricDataCommand({
+        Namespace: metric.namespace,
+        MetricData: points.slice(i, i + 500).map((p) => ({
+          MetricName: metric.name,
+          Dimensions: [{ Name: 'AutoScalingGroupName', Value: group }],
+          Timestamp: new Date(p.at),
+          Value: p.value,
+          Unit: metric.unit,
+        })),
+      }),
+    );
+}
+
 /** Three days of five-minute CPU for a group of two, peaking for an hour every day at `peakStart` (ms into the day). */
 async function publishDailyHistory(group: string, peakStart: number, until: number): Promise<void> {
   const inPeak = (t: number) => ((t % DAY_MS) - peakStart + DAY_MS) % DAY_MS < 3_600_000;
-  const times = Array.from({ length: (3 * DAY_MS) / STEP_MS }, (_, i) => until - 3 * DAY_MS + i * STEP_MS);
-  for (let i = 0; i < times.length; i += 500) {
-    const batch = times.slice(i, i + 500);
-    const dimensions = [{ Name: 'AutoScalingGroupName', Value: group }];
-    await h.aws.cloudwatch.send(
-      new PutMetricDataCommand({
-        Namespace: 'AWS/EC2',
-        MetricData: batch.map((t) => ({
-          MetricName: 'CPUUtilization',
-          Dimensions: dimensions,
-          Timestamp: new Date(t + 1000),
-          Value: inPeak(t) ? 90 : 30,
-          Unit: 'Percent',
-        })),
-      }),
-    );
-    await h.aws.cloudwatch.send(
-      new PutMetricDataCommand({
-        Namespace: 'AWS/AutoScaling',
-        MetricData: batch.map((t) => ({
-          MetricName: 'GroupInServiceInstances',
-          Dimensions: dimensions,
-          Timestamp: new Date(t + 1000),
-          Value: 2,
-          Unit: 'None',
-        })),
-      }),
-    );
-  }
+  const steps = Array.from({ length: (3 * DAY_MS) / STEP_MS }, (_, i) => until - 3 * DAY_MS + i * STEP_MS);
+  await putGroupMetric(
+    group,
+    { namespace: 'AWS/EC2', name: 'CPUUtilization', unit: 'Percent' },
+    steps.map((t) => ({ at: t + 1000, value: inPeak(t) ? 90 : 30 })),
+  );
+  await putGroupMetric(
+    group,
+    { namespace: 'AWS/AutoScaling', name: 'GroupInServiceInstances', unit: 'None' },
+    steps.map((t) => ({ at: t + 1000, value: 2 })),
+  );
 }
+
+const startAgent = (group: string, settings: Omit<ScalingAgentInput, 'group' | 'intervalSeconds'>) =>
+  h.env.client.workflow.start(scalingAgentWorkflow, {
+    workflowId: scalingAgentWorkflowId(group),
+    taskQueue: TASK_QUEUES.scaling,
+    args: [{ group, intervalSeconds: 2, ...settings }],
+  });
 
 describe('scaling agent', () => {
   test('scales a group out on high CPU, holds through the cool-down, then scales in to the minimum', async () => {
     const group = await createFleetGroup(h.aws, `scale-${process.pid}`, { min: 1, max: 6, desired: 2 });
     await publishCpu(group, 95);
-    const handle = await h.env.client.workflow.start(scalingAgentWorkflow, {
-      workflowId: scalingAgentWorkflowId(group),
-      taskQueue: TASK_QUEUES.scaling,
-      args: [
-        {
-          group,
-          intervalSeconds: 2,
-          policy: { targetCpuPercent: 60, minSize: 1, maxSize: 5, cooldownSeconds: 8 },
-        },
-      ],
+    const handle = await startAgent(group, {
+      policy: { targetCpuPercent: 60, minSize: 1, maxSize: 5, cooldownSeconds: 8 },
     });
     await eventually(
       async () => ((await desiredOf(group)) === 4 ? true : undefined),
@@ -116,17 +112,9 @@ describe('scaling agent', () => {
     // Every day the peak began one step after this time of day: it is about to begin again.
     await publishDailyHistory(group, (current + STEP_MS) % DAY_MS, current);
     await publishCpu(group, 30);
-    const handle = await h.env.client.workflow.start(scalingAgentWorkflow, {
-      workflowId: scalingAgentWorkflowId(group),
-      taskQueue: TASK_QUEUES.scaling,
-      args: [
-        {
-          group,
-          intervalSeconds: 2,
-          policy: { targetCpuPercent: 60, minSize: 1, maxSize: 8, cooldownSeconds: 60 },
-          predictive: { stepSeconds: 300, bootSeconds: 300, errorMargin: 1 },
-        },
-      ],
+    const handle = await startAgent(group, {
+      policy: { targetCpuPercent: 60, minSize: 1, maxSize: 8, cooldownSeconds: 60 },
+      predictive: { stepSeconds: 300, bootSeconds: 300, errorMargin: 1 },
     });
     // CPU 30 % of target 60 % alone would scale in to 1; the forecast (180 instance-% coming) scales out.
     await eventually(

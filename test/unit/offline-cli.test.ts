@@ -3,8 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../cli/main';
 
-/** `medic detect` and `medic eval detector` on small inputs made here (the real dataset is for `make eval`). */
-describe('medic detect and medic eval detector', () => {
+/**
+ * Commands that need no server: `medic detect` and `medic eval` on small inputs made here (the real
+ * dataset is for `make eval`), and flag checks that come before any connection.
+ */
+describe('medic offline commands', () => {
   const dir = mkdtempSync(join(tmpdir(), 'medic-detect-'));
   const rows = Array.from({ length: 600 }, (_, i) => {
     const at = new Date(Date.UTC(2024, 0, 1) + i * 300_000).toISOString().replace('T', ' ').slice(0, 19);
@@ -80,5 +83,13 @@ describe('medic detect and medic eval detector', () => {
     const top1 = (name: string) => result.profiles[1]?.rows.find((r) => r.name.startsWith(name))?.top1 ?? 0;
     expect(top1('shipped')).toBeGreaterThan(top1('strongest anomaly') + 0.25);
     expect(await main(['eval', 'rootcause', '--cascades', 'many'])).toBe(2);
+  });
+
+  test('scale watch: --boot without --predictive, or a boot time out of range, is a usage error naming the flag', async () => {
+    expect(await main(['scale', 'watch', '--group', 'web', '--boot', '300'])).toBe(2);
+    expect(output.join('\n')).toContain('--boot needs --predictive');
+    output = [];
+    expect(await main(['scale', 'watch', '--group', 'web', '--predictive', '--boot', '99999'])).toBe(2);
+    expect(output.join('\n')).toContain('--boot');
   });
 });
