@@ -172,6 +172,34 @@ describe('safe deploys', () => {
     expect((await group(svc.group))?.DesiredCapacity).toBe(0);
   });
 
+  test('blue-green, MANUAL: the listener switches only when a person promotes the baked green group', async () => {
+    const svc = await service(2);
+    const handle = await deploy({
+      group: svc.group,
+      version: svc.newVersion,
+      strategy: 'blue-green',
+      bake: '2s',
+      mode: 'manual',
+    });
+    await eventually(
+      async () => ((await handle.query(deployStateQuery)).status === 'awaiting_promotion' ? true : undefined),
+      60_000,
+      'the green group to wait for a person',
+    );
+    const listenerTarget = async () =>
+      (await h.aws.elbv2.send(new DescribeListenersCommand({ ListenerArns: [svc.listenerArn] })))
+        .Listeners?.[0]?.DefaultActions?.[0]?.TargetGroupArn;
+    expect(await listenerTarget()).toBe(svc.targetGroupArn);
+    await handle.executeUpdate(deployDecisionUpdate, {
+      args: [{ decision: 'promote', by: 'release-manager' }],
+    });
+    const state = (await handle.result()) as DeployState;
+    expect(state.status).toBe('deployed');
+    expect(state.timeline.some((t) => t.message.includes('promote by release-manager'))).toBe(true);
+    expect(await listenerTarget()).not.toBe(svc.targetGroupArn);
+    expect(await types(state.liveGroup)).toEqual(['t3.small', 't3.small']);
+  });
+
   test('blue-green: a bad green group never gets the listener and is removed', async () => {
     const svc = await service(2, { bad: true });
     const handle = await deploy({
