@@ -207,6 +207,13 @@ export function createDeployActivities(
       return retired;
     },
 
+    /** Restores the group's maximum after a release raised it for the surge. Idempotent. */
+    async restoreGroupMaxSize(input: { group: string; maxSize: number }): Promise<void> {
+      await autoscaling.send(
+        new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: input.group, MaxSize: input.maxSize }),
+      );
+    },
+
     /** The version later launches (scale-outs, self-healing replacements) use. */
     async setGroupVersion(input: { group: string; version: string }): Promise<void> {
       const current = await release(input.group);

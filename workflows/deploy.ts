@@ -1,4 +1,5 @@
 import {
+  patched,
   ApplicationFailure,
   condition,
   defineQuery,
@@ -289,7 +290,10 @@ export async function deployWorkflow(
     if (!(await promoted(index === state.targets.length - 1))) return rollback('Not promoted');
   }
   await aws.setGroupVersion({ group: request.group, version: request.version });
-  await aws.retireInstances({ group: request.group, instanceIds: [], maxSize: release.maxSize });
+  // Deploys started before the activity existed replay the call they recorded.
+  if (patched('restore-group-max-size'))
+    await aws.restoreGroupMaxSize({ group: request.group, maxSize: release.maxSize });
+  else await aws.retireInstances({ group: request.group, instanceIds: [], maxSize: release.maxSize });
   return finish(
     'deployed',
     `Version ${request.version} runs on all ${state.newInstances.length} instance(s) of ${request.group}; new launches use it.`,
