@@ -11,9 +11,11 @@
  * After an alarm the detector stays quiet for a refractory period: one incident, one alarm.
  *
  * Seasonality: given the number of points in a day, the detector also tracks the change from the
- * same time yesterday. Once a series proves daily (that change varies far less than the value
- * itself), a point must surprise both views to count: a daily ramp is then no longer an anomaly.
- * The ring buffer of one day is fixed per series, so memory stays constant.
+ * same time yesterday and from the same time last week. Once a series proves seasonal (that change
+ * varies far less than the value itself), the surprise is that change's, from the season that
+ * explains the series best: a daily ramp is then no longer an anomaly, and a quiet Monday that looks
+ * like a Sunday is one. The ring buffers of one day and one week are fixed per series, so memory
+ * stays constant.
  */
 
 export interface DetectorParams {
@@ -32,8 +34,8 @@ export interface DetectorParams {
   /** Decision threshold on the score. */
   threshold: number;
   /**
-   * A series counts as daily when the variance of its day-over-day change is below this fraction
-   * of twice the variance of its value (1 would be no relation between days at all).
+   * A series counts as daily (weekly) when the variance of its day-over-day (week-over-week) change
+   * is below this fraction of twice the variance of its value (1: no relation between days at all).
    */
   seasonalStrength: number;
 }
@@ -49,7 +51,7 @@ export interface SeriesShape {
  * is judged on traces that are not in that folder.
  */
 /** Named in incident reports: bump it whenever DEFAULT_DETECTOR_PARAMS or the scoring change. */
-export const DETECTOR_VERSION = 'streaming-detector-2';
+export const DETECTOR_VERSION = 'streaming-detector-3';
 
 export const DEFAULT_DETECTOR_PARAMS: DetectorParams = {
   horizon: 2000,
@@ -85,6 +87,9 @@ export interface DetectorSnapshot {
   quietUntil: number;
 }
 
+/** A week of points above this (finer than 30-second data) is not kept: the daily view remains. */
+const MAX_WEEK_POINTS = 20_160;
+
 class Ewm {
   mean = 0;
   variance = 0;
@@ -112,6 +117,33 @@ class Ewm {
   }
 }
 
+/** One season's view: the change from the same slot one season ago, and how much it varies. */
+class Season {
+  private readonly ago: Float64Array;
+  private readonly residual: Ewm;
+  constructor(
+    private readonly length: number,
+    horizon: number,
+  ) {
+    this.ago = new Float64Array(length);
+    this.residual = new Ewm(horizon);
+  }
+
+  /** The change's surprise, when the series has proved this seasonal (its change varies less than `qualifying`). */
+  observe(x: number, index: number, qualifying: number): { z: number; variance: number } | undefined {
+    const slot = index % this.length;
+    let seen: { z: number; variance: number } | undefined;
+    if (index >= this.length) {
+      const change = x - (this.ago[slot] ?? x);
+      if (index >= 2 * this.length && this.residual.variance < qualifying)
+        seen = { z: this.residual.z(change), variance: this.residual.variance };
+      this.residual.update(change);
+    }
+    this.ago[slot] = x;
+    return seen;
+  }
+}
+
 export class StreamingDetector {
   private readonly values: Ewm;
   private readonly changes: Ewm;
@@ -119,8 +151,7 @@ export class StreamingDetector {
   private recentMax = 0;
   private index = 0;
   private quietUntil = 0;
-  private readonly daily: Ewm;
-  private readonly yesterday: Float64Array | undefined;
+  private readonly seasons: Season[];
 
   constructor(
     private readonly params: DetectorParams = DEFAULT_DETECTOR_PARAMS,
@@ -128,11 +159,15 @@ export class StreamingDetector {
   ) {
     this.values = new Ewm(params.horizon);
     this.changes = new Ewm(params.horizon);
-    this.daily = new Ewm(params.horizon);
-    this.yesterday = shape.pointsPerDay ? new Float64Array(shape.pointsPerDay) : undefined;
+    const day = shape.pointsPerDay ?? 0;
+    this.seasons = day
+      ? [day, ...(7 * day <= MAX_WEEK_POINTS ? [7 * day] : [])].map(
+          (length) => new Season(length, params.horizon),
+        )
+      : [];
   }
 
-  /** Without the daily view (it needs a day of values), which the detection loop does not use. */
+  /** Without the seasonal views (they need days of values), which the detection loop does not use. */
   snapshot(): DetectorSnapshot {
     return {
       values: this.values.save(),
@@ -162,17 +197,12 @@ export class StreamingDetector {
     const x = Number.isFinite(value) ? value : (this.previous ?? 0);
     const change = this.previous === undefined ? 0 : x - this.previous;
     let z = Math.max(this.values.z(x), this.changes.z(change));
-    const day = this.yesterday?.length ?? 0;
-    if (this.yesterday && this.index >= day) {
-      const slot = this.index % day;
-      const dayChange = x - (this.yesterday[slot] ?? x);
-      const isDaily =
-        this.index >= 2 * day &&
-        this.daily.variance < this.params.seasonalStrength * 2 * this.values.variance;
-      if (isDaily) z = Math.min(z, this.daily.z(dayChange));
-      this.daily.update(dayChange);
+    let best: { z: number; variance: number } | undefined;
+    for (const season of this.seasons) {
+      const seen = season.observe(x, this.index, this.params.seasonalStrength * 2 * this.values.variance);
+      if (seen && (!best || seen.variance < best.variance)) best = seen;
     }
-    if (this.yesterday && day > 0) this.yesterday[this.index % day] = x;
+    if (best) z = best.z;
     z = Math.min(50, z);
     this.values.update(x);
     this.changes.update(change);

@@ -100,6 +100,21 @@ describe('StreamingDetector with a daily season', () => {
     expect(alarms(values, perDay)).toContain(15 * perDay + 30);
   });
 
+  test('with a weekly pattern, a weekday that goes as quiet as a Sunday is an anomaly, and weekends are not', () => {
+    const random = lcg(5);
+    // Busy 8 to 18 h on weekdays; the weekend stays quiet all day.
+    const weekly = Array.from({ length: 5 * 7 * perDay }, (_, i) => {
+      const hour = ((i % perDay) * 24) / perDay;
+      const weekday = Math.floor(i / perDay) % 7 < 5;
+      return (weekday && hour >= 8 && hour < 18 ? 80 : 20) + (random() - 0.5);
+    });
+    const outage = (3 * 7 + 2) * perDay; // the fourth week's Wednesday
+    for (let i = outage; i < outage + perDay; i++) weekly[i] = 20 + (random() - 0.5);
+    const found = alarms(weekly, perDay).filter((i) => i >= 2 * 7 * perDay);
+    expect(found.some((i) => i >= outage && i < outage + perDay)).toBe(true);
+    expect(found.filter((i) => i < outage || i >= outage + 2 * perDay)).toEqual([]);
+  });
+
   test('points per day come from the first two timestamps', () => {
     expect(pointsPerDayFrom([0, 300_000])).toBe(288);
     expect(pointsPerDayFrom([0, 3_600_000])).toBe(24);

@@ -62,7 +62,7 @@ describe('root-cause ranking in the incident', () => {
     expect(last.rootCause?.top).toHaveLength(3);
     expect(last.rootCause?.modelVersion).toBe('rootcause-promoted-7');
     expect(last.models).toMatchObject({
-      detector: 'streaming-detector-2',
+      detector: 'streaming-detector-3',
       rootcause: last.rootCause?.modelVersion,
     });
     expect(

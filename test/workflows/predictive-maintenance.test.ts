@@ -80,7 +80,7 @@ describe('predictive maintenance', () => {
       ['reboot-instance', 'succeeded'],
     ]);
     expect(state.models).toMatchObject({
-      detector: 'streaming-detector-2',
+      detector: 'streaming-detector-3',
       'trend-forecast': 'theil-sen-trend-1',
     });
   });
