@@ -1,3 +1,4 @@
+import { CATALOGUE } from '../domain/catalogue';
 import { scoreActions, type BanditState } from '../domain/policy/bandit';
 import { POLICY_ACTION, symptomsOf } from '../domain/policy/experience';
 import { contextOf } from '../domain/policy/incident-simulator';
@@ -37,6 +38,7 @@ export function createPolicyAdviceActivities(store: ModelStore) {
           action,
           expected: scores[i]?.expected ?? 0,
           pulls: bandit.pulls[bandit.actions.indexOf(POLICY_ACTION[action] ?? action)] ?? 0,
+          destructive: CATALOGUE.find((c) => c.action === action)?.destructive ?? true,
         })),
       };
     },

@@ -10,6 +10,8 @@ export interface PolicyAdvice {
     expected: number;
     /** How many attempts of this action the policy has learnt from. */
     pulls: number;
+    /** Counts against the destructive budget (the catalogue's word): replacing, not restarting. */
+    destructive: boolean;
   }[];
 }
 
@@ -38,7 +40,9 @@ export interface GuidedPlan {
 /**
  * The planner decides which actions are safe and applicable; the learned policy may only choose
  * which of them goes first. Steps the policy does not know (start, quarantine, …) are never moved,
- * and a plan led by one of them is left alone: the policy cannot rank what it has not learnt.
+ * and a plan led by one of them is left alone: the policy cannot rank what it has not learnt. Nor
+ * does a destructive step go ahead of a gentler one on the policy's word alone: that stays a
+ * person's call (approve the plan in MANUAL mode, or the runbook's own order).
  */
 export function guidePlan(plan: RemediationStep[], advice: PolicyAdvice | undefined): GuidedPlan {
   const first = plan[0];
@@ -60,6 +64,11 @@ export function guidePlan(plan: RemediationStep[], advice: PolicyAdvice | undefi
     return {
       plan,
       note: `${by} agrees with the runbook: ${first.action} first (expected reward ${expected(runbookChoice.expected)}).`,
+    };
+  if (best.score.destructive && !runbookChoice.destructive)
+    return {
+      plan,
+      note: `${by} prefers ${best.step.action} (${expected(best.score.expected)} against ${expected(runbookChoice.expected)} for ${first.action}), but a destructive step does not go ahead of a gentler one on the policy's word: the runbook order stands.`,
     };
   const gain = best.score.expected - runbookChoice.expected;
   if (gain < GUIDANCE.margin)

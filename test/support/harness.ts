@@ -49,7 +49,18 @@ export async function startHarness(
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     activities: wrap(
-      createActivities({ aws, temporal: env.client, config: testConfig(configOverrides), metrics }),
+      createActivities({
+        aws,
+        temporal: env.client,
+        // Each harness has its own model registry: a model one suite promotes (retraining, model
+        // monitoring) must not steer another suite's incidents. Flow logs stay where tests write them.
+        config: testConfig({
+          MEDIC_MODEL_BUCKET: `medic-models-${name.toLowerCase().replace(/[^a-z0-9-]/g, '-')}-${process.pid}`,
+          MEDIC_FLOW_LOG_BUCKET: testConfig().flowLogBucket,
+          ...configOverrides,
+        }),
+        metrics,
+      }),
     ),
     workflowBundle: await workflowBundle(),
   });

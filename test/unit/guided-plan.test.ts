@@ -5,7 +5,12 @@ const step = (action: string): RemediationStep => ({ action, reason: `why ${acti
 const plan = [step('reboot-instance'), step('stop-start-instance'), step('replace-instance')];
 const advice = (scores: Record<string, [number, number]>): PolicyAdvice => ({
   version: 'remediation-policy-9',
-  scores: Object.entries(scores).map(([action, [expected, pulls]]) => ({ action, expected, pulls })),
+  scores: Object.entries(scores).map(([action, [expected, pulls]]) => ({
+    action,
+    expected,
+    pulls,
+    destructive: action === 'replace-instance',
+  })),
 });
 
 describe('the learned policy guiding the plan', () => {
@@ -46,6 +51,13 @@ describe('the learned policy guiding the plan', () => {
     );
     expect(green.plan).toBe(plan);
     expect(green.note).toContain('agrees with the runbook');
+  });
+
+  test('a destructive favourite never goes ahead of a gentler runbook choice', () => {
+    const hot = [step('reboot-instance'), step('replace-instance')];
+    const guided = guidePlan(hot, advice({ 'reboot-instance': [-0.5, 300], 'replace-instance': [0.9, 300] }));
+    expect(guided.plan).toBe(hot);
+    expect(guided.note).toContain('a destructive step does not go ahead of a gentler one');
   });
 
   test('a plan led by a step the policy does not know is never reordered', () => {

@@ -78,13 +78,14 @@ describe('root-cause ranking in the incident', () => {
 });
 
 describe('the learned remediation policy in the incident', () => {
-  test('a promoted policy that learnt reboots do not fix this hot CPU puts replace first, says why, and is named', async () => {
-    // Simulated training, then what real incidents taught it: on a hot CPU alone, reboots failed and
-    // replacements recovered (learnt as the retraining workflow learns real attempts).
+  test('a promoted policy that learnt reboots do not fix these status checks puts stop-start first, says why, and is named', async () => {
+    // Simulated training, then what real incidents taught it: when a status check fails and the
+    // diagnosis cannot say it was the instance's, reboots failed and stop-starts recovered (learnt as
+    // the retraining workflow learns real attempts).
     const policy = trainBandit(11, 400);
     for (let i = 0; i < 40; i++) {
-      learn(policy, contextOf(['cpu_high']), 'reboot', -0.5);
-      learn(policy, contextOf(['cpu_high']), 'replace', 0.8);
+      learn(policy, contextOf(['system_check_failed']), 'reboot', -0.5);
+      learn(policy, contextOf(['system_check_failed']), 'stop-start', 0.9);
     }
     await promoteForTest('remediation-policy', 'remediation-policy-learnt-3', policy, {
       firstActionSuccess: 0.9,
@@ -94,15 +95,19 @@ describe('the learned remediation policy in the incident', () => {
       size: 1,
       manualCount: 1,
     });
-    const handle = await h.open({ resourceId: instances[0]?.instanceId ?? '', kind: 'cpu-high' });
+    const handle = await h.open({ resourceId: instances[0]?.instanceId ?? '', kind: 'status-check-failed' });
     const state = await h.stateWhen(handle, 'awaiting_approval');
-    expect(state.plan.map((s) => s.action)).toEqual(['replace-instance', 'reboot-instance']);
+    expect(state.plan.map((s) => s.action)).toEqual([
+      'stop-start-instance',
+      'reboot-instance',
+      'replace-instance',
+    ]);
     expect(state.plan[0]?.reason).toMatch(
       /^Chosen first by the remediation policy remediation-policy-learnt-3/,
     );
     expect(state.models?.['remediation-policy']).toBe('remediation-policy-learnt-3');
     expect(
-      state.timeline.some((t) => t.message.includes('put replace-instance before reboot-instance')),
+      state.timeline.some((t) => t.message.includes('put stop-start-instance before reboot-instance')),
     ).toBe(true);
     await handle.executeUpdate(decisionUpdate, { args: [{ decision: 'decline', by: 'ops' }] });
     const report = (await handle.result()) as IncidentReport;
