@@ -34,10 +34,12 @@ export interface DetectorParams {
   /** Decision threshold on the score. */
   threshold: number;
   /**
-   * A series counts as daily (weekly) when the variance of its day-over-day (week-over-week) change
-   * is below this fraction of twice the variance of its value (1: no relation between days at all).
+   * A series counts as daily when the variance of its day-over-day change is below this fraction of
+   * twice the variance of its value (1: no relation between days at all).
    */
   seasonalStrength: number;
+  /** The same for weeks. Looser than a day's: a week that repeats is rarely a coincidence. */
+  weeklyStrength: number;
 }
 
 export interface SeriesShape {
@@ -61,7 +63,8 @@ export const DEFAULT_DETECTOR_PARAMS: DetectorParams = {
   ratio: 1.2,
   decay: 0.998,
   threshold: 0.5,
-  seasonalStrength: 0.1,
+  seasonalStrength: 0.05,
+  weeklyStrength: 0.1,
 };
 
 /** Points per day from the first two timestamps (epoch ms); undefined when that is not sensible. */
@@ -198,8 +201,9 @@ export class StreamingDetector {
     const change = this.previous === undefined ? 0 : x - this.previous;
     let z = Math.max(this.values.z(x), this.changes.z(change));
     let best: { z: number; variance: number } | undefined;
-    for (const season of this.seasons) {
-      const seen = season.observe(x, this.index, this.params.seasonalStrength * 2 * this.values.variance);
+    for (let i = 0; i < this.seasons.length; i++) {
+      const strength = i === 0 ? this.params.seasonalStrength : this.params.weeklyStrength;
+      const seen = this.seasons[i]?.observe(x, this.index, strength * 2 * this.values.variance);
       if (seen && (!best || seen.variance < best.variance)) best = seen;
     }
     if (best) z = best.z;
