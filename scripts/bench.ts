@@ -5,6 +5,7 @@ import { createFleet } from '../activities/fleet';
 import { startMonitorFromConfig, stopMonitor } from '../activities/monitor-starter';
 import { createApiClient } from '../cli/api-client';
 import { loadConfig } from '../domain/config';
+import { fleetMonitorWorkflowId } from '../domain/ids';
 import type { IncidentReport, TimelineEntry } from '../domain/incident';
 import { stormBench } from './bench-storm';
 import { measureBaselines, type Baselines } from './bench-baselines';
@@ -67,6 +68,9 @@ async function spine(): Promise<void> {
   const fleetName = `bench-${Date.now().toString(36)}`;
   const fleet = await createFleet(aws, { fleet: fleetName, size, manualCount: 0 });
   await startMonitorFromConfig(config, fleetName, { stopEarlier: 'bench-' });
+  // Steady state: the fault lands at a random phase of a running loop, not just before its first
+  // scan (which made the figure a race between the first scan and the chaos calls).
+  await withTemporal((client) => firstScanDone(client, fleetMonitorWorkflowId(fleetName)));
   const ids = fleet.instances.map((i) => i.instanceId);
 
   // AUTO: a failed status check on every instance at once, found by the detection loop.
@@ -215,6 +219,14 @@ async function waiting(): Promise<void> {
   await withTemporal(async (temporal) => {
     const incidents = Number(process.env.MEDIC_BENCH_WAITING ?? 10_000);
     console.log(`\n${await waitingBench(aws, api, temporal, { incidents, run: Date.now().toString(36) })}`);
+  });
+}
+
+/** Waits until the fleet monitor has completed its first scan. */
+async function firstScanDone(client: Client, workflowId: string): Promise<void> {
+  await until(`${workflowId} first scan`, async () => {
+    const history = await client.workflow.getHandle(workflowId).fetchHistory();
+    return (history.events ?? []).some((e) => e.activityTaskCompletedEventAttributes) ? true : undefined;
   });
 }
 
