@@ -8,7 +8,8 @@
  * large fraction of the largest surprise seen recently (a slowly decaying maximum). A noisy series
  * thereby raises its own bar, a calm one keeps it low, with no per-series tuning.
  * score = z / (z + reference), so the shipped threshold 0.5 means "z reached the reference".
- * After an alarm the detector stays quiet for a refractory period: one incident, one alarm.
+ * After an alarm the detector stays quiet for a refractory period: one incident, one alarm. The
+ * period is at most a day of points, so hourly data is not deaf for a week after each alarm.
  *
  * Seasonality: given the number of points in a day, the detector also tracks the change from the
  * same time yesterday and from the same time last week. Once a series proves seasonal (that change
@@ -23,7 +24,7 @@ export interface DetectorParams {
   horizon: number;
   /** Points before the detector may alarm (it is learning). */
   warmup: number;
-  /** Points after an alarm during which it stays quiet. */
+  /** Points after an alarm during which it stays quiet (at most a day of them, when the sampling is known). */
   refractory: number;
   /** Smallest surprise, in standard deviations, that can be an anomaly. */
   zFloor: number;
@@ -155,6 +156,7 @@ export class StreamingDetector {
   private index = 0;
   private quietUntil = 0;
   private readonly seasons: Season[];
+  private readonly refractory: number;
 
   constructor(
     private readonly params: DetectorParams = DEFAULT_DETECTOR_PARAMS,
@@ -163,6 +165,7 @@ export class StreamingDetector {
     this.values = new Ewm(params.horizon);
     this.changes = new Ewm(params.horizon);
     const day = shape.pointsPerDay ?? 0;
+    this.refractory = day ? Math.max(1, Math.min(params.refractory, day)) : params.refractory;
     this.seasons = day
       ? [day, ...(7 * day <= MAX_WEEK_POINTS ? [7 * day] : [])].map(
           (length) => new Season(length, params.horizon),
@@ -219,7 +222,7 @@ export class StreamingDetector {
     let isAnomaly = false;
     if (this.index > this.params.warmup && this.index >= this.quietUntil && score >= this.params.threshold) {
       isAnomaly = true;
-      this.quietUntil = this.index + this.params.refractory;
+      this.quietUntil = this.index + this.refractory;
     }
     return { score, isAnomaly };
   }

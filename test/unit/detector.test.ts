@@ -115,6 +115,15 @@ describe('StreamingDetector with a daily season', () => {
     expect(found.filter((i) => i < outage || i >= outage + 2 * perDay)).toEqual([]);
   });
 
+  test('hourly data is quiet for a day after an alarm, not for 150 hours', () => {
+    const random = lcg(3);
+    const hourly = Array.from({ length: 600 }, () => 10 + 10 * random());
+    hourly[300] = 60;
+    hourly[348] = 120; // two days later, and larger
+    expect(alarms(hourly, 24)).toEqual(expect.arrayContaining([300, 348]));
+    expect(alarms(hourly).filter((i) => i === 348)).toEqual([]);
+  });
+
   test('points per day come from the first two timestamps', () => {
     expect(pointsPerDayFrom([0, 300_000])).toBe(288);
     expect(pointsPerDayFrom([0, 3_600_000])).toBe(24);
