@@ -12,7 +12,7 @@ COPY api api
 COPY cli cli
 COPY scripts scripts
 COPY test test
-RUN npx tsc -p tsconfig.json && npm prune --omit=dev
+RUN npx tsc -p tsconfig.json && node dist/scripts/bundle-workflows.js && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 WORKDIR /app

@@ -32,6 +32,7 @@ setup:
 
 build: $(STAMP_NODE)
 	npx tsc -p tsconfig.json
+	node dist/scripts/bundle-workflows.js
 	npx tsc -p api/console/tsconfig.json
 	npx vite build --config api/console/vite.config.mts
 

@@ -8,6 +8,7 @@ import {
 import { TASK_QUEUES, type WorkerTuning } from '../domain/config';
 import type { MedicActivities } from '../activities';
 import { activityLog } from './activity-log';
+import { freshPrebuiltBundle } from './prebuilt-bundle';
 
 export interface MedicWorkerOptions {
   connection: NativeConnection;
@@ -26,14 +27,18 @@ export interface MedicWorkerOptions {
  * detection loops, the learning agent retrains models.
  */
 export async function createMedicWorkers(options: MedicWorkerOptions): Promise<Worker[]> {
-  // One bundle for every queue: bundling per worker cost five webpack runs at each start.
+  // One bundle for every queue: bundling per worker cost five webpack runs at each start. The one
+  // `make build` wrote is used when it is not older than the compiled code (decision 0038).
+  const prebuilt = options.workflowBundle ? undefined : freshPrebuiltBundle();
   const workflows = {
     workflowBundle:
       options.workflowBundle ??
-      (await bundleWorkflowCode({
-        workflowsPath: require.resolve('../workflows'),
-        logger: Runtime.instance().logger,
-      })),
+      (prebuilt
+        ? { codePath: prebuilt }
+        : await bundleWorkflowCode({
+            workflowsPath: require.resolve('../workflows'),
+            logger: Runtime.instance().logger,
+          })),
   };
   const base = {
     connection: options.connection,
