@@ -18,6 +18,7 @@ import {
   type DemandForecast,
   type ForecastNeed,
   type PredictiveSettings,
+  type SmoothingFit,
 } from '../domain/scaling/live-forecast';
 
 export interface ScalingAgentInput {
@@ -41,6 +42,8 @@ export interface ForecastView extends Partial<ForecastNeed> {
   /** Live one-step forecast error (mean absolute percentage), once measured. */
   mape?: number;
   measuredSteps: number;
+  /** The smoothing chosen on the group's own history, with its held-out error and the default's. */
+  fit?: SmoothingFit;
 }
 
 export interface ScalingAction {
@@ -119,7 +122,13 @@ export async function scalingAgentWorkflow(input: ScalingAgentInput): Promise<{ 
           steps: forecast.measured,
         });
       need = forecastNeed(forecast, settings, policy.targetCpuPercent);
-      view = { ready: need !== undefined, ...need, mape: forecast.mape, measuredSteps: forecast.measured };
+      view = {
+        ready: need !== undefined,
+        ...need,
+        mape: forecast.mape,
+        measuredSteps: forecast.measured,
+        ...(forecast.fit ? { fit: forecast.fit } : {}),
+      };
     }
     if (group.averageCpu !== undefined) {
       const sinceChange = (nowMs() - lastChangeAt) / 1000;

@@ -33,15 +33,72 @@ export interface DemandForecast {
   mape?: number;
   /** Completed steps measured in `mape`. */
   measured: number;
+  /** How the smoothing was chosen from the seeding history, when it was (see `fitSmoothing`). */
+  fit?: SmoothingFit;
+}
+
+export interface Smoothing {
+  alpha: number;
+  beta: number;
+  gamma: number;
+}
+
+export interface SmoothingFit {
+  smoothing: Smoothing;
+  /** One-step MAPE on the history's last day, trained on the days before it. */
+  heldOutMape: number;
+  /** The default smoothing's on the same day: the fit is used only when it beats this. */
+  defaultMape: number;
+}
+
+/** Level and season responsiveness tried on a group's own history (trend stays slow). */
+const SMOOTHING_GRID: Smoothing[] = [0.1, 0.3, 0.6].flatMap((alpha) =>
+  [0.05, 0.2, 0.4].map((gamma) => ({ alpha, beta: DEFAULT_SMOOTHING.beta, gamma })),
+);
+
+function heldOutMape(values: number[], seasonLength: number, smoothing: Smoothing): number {
+  const forecaster = new HoltWinters({ seasonLength, ...smoothing });
+  const heldOutFrom = values.length - seasonLength;
+  let error = 0;
+  let measured = 0;
+  values.forEach((value, i) => {
+    if (i >= heldOutFrom && forecaster.ready) {
+      error += Math.abs(value - forecaster.forecast(1)) / Math.max(1, Math.abs(value));
+      measured++;
+    }
+    forecaster.observe(value);
+  });
+  return measured ? error / measured : Infinity;
+}
+
+/**
+ * Chooses the forecaster's smoothing on the group's own demand: every setting of a small grid is
+ * trained on all but the last day and judged on that day (one-step MAPE); the best replaces the
+ * default only if it is better there. Undefined with less than three days (two seed, one judges).
+ */
+export function fitSmoothing(values: number[], settings: PredictiveSettings): SmoothingFit | undefined {
+  const seasonLength = dailySeasonLength(settings.stepSeconds);
+  if (values.length < 3 * seasonLength) return undefined;
+  const defaultMape = heldOutMape(values, seasonLength, DEFAULT_SMOOTHING);
+  const best = SMOOTHING_GRID.map((smoothing) => ({
+    smoothing,
+    heldOutMape: heldOutMape(values, seasonLength, smoothing),
+  })).reduce((a, b) => (b.heldOutMape < a.heldOutMape ? b : a));
+  return best.heldOutMape < defaultMape
+    ? { ...best, defaultMape }
+    : { smoothing: { ...DEFAULT_SMOOTHING }, heldOutMape: defaultMape, defaultMape };
 }
 
 /** A gap longer than this is not filled: the forecaster restarts from history rather than invent a day. */
 const MAX_FILLED_STEPS = 12;
 
-export function newDemandForecast(settings: PredictiveSettings): DemandForecast {
+export function newDemandForecast(
+  settings: PredictiveSettings,
+  smoothing: Smoothing = DEFAULT_SMOOTHING,
+): DemandForecast {
   const forecaster = new HoltWinters({
     seasonLength: dailySeasonLength(settings.stepSeconds),
-    ...DEFAULT_SMOOTHING,
+    ...smoothing,
   });
   return { forecaster: forecaster.snapshot(), stepSum: 0, stepCount: 0, measured: 0 };
 }
@@ -60,12 +117,16 @@ function completeStep(state: DemandForecast, forecaster: HoltWinters, demand: nu
   state.expected = forecaster.ready ? forecaster.forecast(1) : undefined;
 }
 
-/** Seeds a forecast from a regular series of past step demands (oldest first), the last one complete. */
+/**
+ * Seeds a forecast from a regular series of past step demands (oldest first), the last one complete,
+ * with the smoothing that forecasts this group's own last day best (`fitSmoothing`).
+ */
 export function seedDemandForecast(
   settings: PredictiveSettings,
   history: { start: number; values: number[] },
 ): DemandForecast {
-  const state = newDemandForecast(settings);
+  const fit = fitSmoothing(history.values, settings);
+  const state = { ...newDemandForecast(settings, fit?.smoothing), ...(fit ? { fit } : {}) };
   const forecaster = HoltWinters.restore(state.forecaster);
   for (const value of history.values) completeStep(state, forecaster, value);
   state.forecaster = forecaster.snapshot();

@@ -2,12 +2,14 @@ import fc from 'fast-check';
 import { HoltWinters } from '../../domain/scaling/forecaster';
 import {
   decideWithForecast,
+  fitSmoothing,
   forecastNeed,
   observeDemand,
   seedDemandForecast,
   type PredictiveSettings,
 } from '../../domain/scaling/live-forecast';
 import { decideCapacity, type ReactiveScalingPolicy } from '../../domain/scaling/reactive';
+import { seededRandom as mulberry } from '../../domain/random';
 
 const settings: PredictiveSettings = { stepSeconds: 300, bootSeconds: 600, errorMargin: 1 };
 const perDay = 288;
@@ -55,6 +57,25 @@ describe('the live demand forecast', () => {
     expect(state.measured).toBe(3);
     expect(state.mape).toBeLessThan(0.2);
     expect(HoltWinters.restore(state.forecaster).snapshot().observed).toBe(2 * perDay + 3);
+  });
+
+  test("the smoothing is fitted on the group's own history and replaces the default only when it forecasts the last day better", () => {
+    // Demand whose level moves from day to day: a forecaster that follows the level (higher alpha) wins.
+    const random = mulberry(9);
+    let level = 200;
+    const drifting = Array.from({ length: 4 * perDay }, (_, i) => {
+      if (i % 36 === 0) level = Math.max(50, level + (random() - 0.5) * 200);
+      return level + (demandAt(i) - 100) * 0.5 + (random() - 0.5) * 10;
+    });
+    const fit = fitSmoothing(drifting, settings);
+    expect(fit?.heldOutMape).toBeLessThan(fit?.defaultMape ?? 0);
+    expect(fit?.smoothing.alpha).toBeGreaterThan(0.3);
+    expect(seedDemandForecast(settings, { start: DAY0, values: drifting }).fit).toEqual(fit);
+    // Never worse than the default on the day that judges it; too little history is not fitted.
+    const clean = Array.from({ length: 4 * perDay }, (_, i) => demandAt(i));
+    const cleanFit = fitSmoothing(clean, settings);
+    expect(cleanFit?.heldOutMape).toBeLessThanOrEqual(cleanFit?.defaultMape ?? -1);
+    expect(fitSmoothing(clean.slice(0, 2 * perDay), settings)).toBeUndefined();
   });
 
   test('a snapshot restores the same forecaster', () => {

@@ -125,6 +125,8 @@ describe('scaling agent', () => {
     const state = await handle.query(scalingStateQuery);
     expect(state.forecast?.ready).toBe(true);
     expect(state.forecast?.peak).toBeGreaterThan(150);
+    // Its smoothing was chosen on this group's own three days, judged on the last one.
+    expect(state.forecast?.fit?.heldOutMape).toBeLessThanOrEqual(state.forecast?.fit?.defaultMape ?? -1);
     expect(state.actions[0]?.from).toBe(2);
     expect(state.actions[0]?.reason).toMatch(/^scaling ahead of demand: forecast peak \d+ instance-%/);
     await handle.signal(stopScalingSignal);
