@@ -59,32 +59,33 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
   /** The application on the instance answers slowly: p99 latency well above the threshold. */
   const latency = (instanceId: string) => publish(instanceId, 'LatencyP99', [1800, 2200, 2600]);
   /**
-   * A disk filling up (logs nobody rotates): the last 15 minutes of usage climbing `ratePerMinute`
-   * points a minute from `from` percent, with a little noise, as the CloudWatch agent reports it.
+   * A metric creeping up over the last 15 minutes as an agent reports it: 90 ten-second points
+   * climbing `ratePerMinute` a minute from `from`, with the small repeating wobble `noise` adds.
    */
+  const climbing = (
+    instanceId: string,
+    metric: Ec2Metric,
+    from: number,
+    ratePerMinute: number,
+    noise: (i: number) => number,
+  ) =>
+    publish(
+      instanceId,
+      metric,
+      Array.from({ length: 90 }, (_, i) => from + (ratePerMinute * i) / 6 + noise(i)),
+    );
+  /** A disk filling up (logs nobody rotates), as the CloudWatch agent reports its usage. */
   const diskFill = (instanceId: string, from = 60, ratePerMinute = 1.5) =>
-    publish(
-      instanceId,
-      'disk_used_percent',
-      Array.from({ length: 90 }, (_, i) => from + (ratePerMinute * i) / 6 + ((i * 7) % 5) * 0.05),
-    );
-  /** A leaking process: memory use climbing from `from` percent over the last 15 minutes. */
+    climbing(instanceId, 'disk_used_percent', from, ratePerMinute, (i) => ((i * 7) % 5) * 0.05);
+  /** A leaking process: memory use climbing toward exhaustion. */
   const memoryLeak = (instanceId: string, from = 70, ratePerMinute = 1) =>
-    publish(
-      instanceId,
-      'mem_used_percent',
-      Array.from({ length: 90 }, (_, i) => from + (ratePerMinute * i) / 6 + ((i * 3) % 4) * 0.05),
-    );
+    climbing(instanceId, 'mem_used_percent', from, ratePerMinute, (i) => ((i * 3) % 4) * 0.05);
   /**
    * A slowly degrading process (leaked connections, a pool running dry): the share of failing
-   * requests drifting up from `from` percent over the last 15 minutes, noisy as error rates are.
+   * requests drifting up, noisy as error rates are.
    */
   const errorDrift = (instanceId: string, from = 0.5, ratePerMinute = 0.2) =>
-    publish(
-      instanceId,
-      'ErrorRate',
-      Array.from({ length: 90 }, (_, i) => from + (ratePerMinute * i) / 6 + ((i * 5) % 7) * 0.02),
-    );
+    climbing(instanceId, 'ErrorRate', from, ratePerMinute, (i) => ((i * 5) % 7) * 0.02);
   /** An instance nobody uses: near-zero CPU and a trickle of traffic for the last `seconds`. */
   const idle = async (instanceId: string, seconds = 120) => {
     const points = Math.ceil(seconds / 10) + 1;

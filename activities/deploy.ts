@@ -25,7 +25,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { INCIDENT_TYPES_CLAUSE } from '../domain/ids';
+import { INCIDENT_TYPES_CLAUSE, resourcesClause } from '../domain/ids';
 import { MEDIC_KIND, MEDIC_RESOURCE } from '../workflows/search-attributes';
 import type { ReleaseEvidence } from '../domain/deploy';
 import { waitForState, type Heartbeat } from './ec2-remediation';
@@ -97,10 +97,9 @@ export function createDeployActivities(
   /** Incidents on these instances that started since `since` (any agent, any status). */
   async function incidentsOn(instanceIds: string[], since: string) {
     if (instanceIds.length === 0) return [];
-    const ids = instanceIds.map((id) => `'${id.replace(/[^A-Za-z0-9-]/g, '')}'`).join(', ');
     const found: { id: string; kind: string; resourceId: string }[] = [];
     for await (const execution of clients.temporal.workflow.list({
-      query: `${INCIDENT_TYPES_CLAUSE} AND MedicResource IN (${ids}) AND StartTime >= '${new Date(since).toISOString()}'`,
+      query: `${INCIDENT_TYPES_CLAUSE} AND ${resourcesClause(instanceIds)} AND StartTime >= '${new Date(since).toISOString()}'`,
     }))
       found.push({
         id: execution.workflowId,

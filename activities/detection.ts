@@ -20,8 +20,8 @@ export interface DetectionSettings extends DetectionThresholds {
   metricPeriodSeconds: number;
   lookbackMinutes: number;
   cpuAnomalyFloorPercent: number;
-  /** How far back the disk usage trend is read (default 60 minutes; `eval maintenance` uses the same). */
-  diskLookbackMinutes?: number;
+  /** How far back creeping metrics' trends are read (default 60 minutes; `eval maintenance` uses the same). */
+  trendLookbackMinutes?: number;
 }
 
 export interface ScanInput {
@@ -83,7 +83,7 @@ export function createDetectionActivities(
             { instanceId, metric: 'mem_used_percent' as const },
             { instanceId, metric: 'ErrorRate' as const },
           ]),
-          new Date(now.getTime() - (settings.diskLookbackMinutes ?? 60) * 60_000),
+          new Date(now.getTime() - (settings.trendLookbackMinutes ?? 60) * 60_000),
           new Date(now.getTime() + 60_000),
           settings.metricPeriodSeconds,
         )

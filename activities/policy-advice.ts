@@ -21,23 +21,24 @@ export function createPolicyAdviceActivities(store: ModelStore) {
       const version = await activeVersion(store, 'remediation-policy');
       if (!version) return undefined;
       const bandit = version.parameters as BanditState;
-      const known = [...new Set(input.actions)].filter((a) => {
-        const policyAction = POLICY_ACTION[a];
-        return policyAction !== undefined && bandit.actions.includes(policyAction);
+      // The plan's actions the policy has learnt, each beside its name in the policy.
+      const known = [...new Set(input.actions)].flatMap((action) => {
+        const learnt = POLICY_ACTION[action];
+        return learnt !== undefined && bandit.actions.includes(learnt) ? [{ action, learnt }] : [];
       });
       const context = contextOf(symptomsOf(input.kind, input.diagnosis));
       const scores = scoreActions(
         bandit,
         context,
-        known.map((a) => POLICY_ACTION[a] ?? a),
+        known.map((k) => k.learnt),
         0,
       );
       return {
         version: version.version,
-        scores: known.map((action, i) => ({
+        scores: known.map(({ action, learnt }, i) => ({
           action,
           expected: scores[i]?.expected ?? 0,
-          pulls: bandit.pulls[bandit.actions.indexOf(POLICY_ACTION[action] ?? action)] ?? 0,
+          pulls: bandit.pulls[bandit.actions.indexOf(learnt)] ?? 0,
           destructive: CATALOGUE.find((c) => c.action === action)?.destructive ?? true,
         })),
       };

@@ -1,6 +1,6 @@
 import { DescribeInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import type { Client } from '@temporalio/client';
-import { INCIDENT_TYPES_CLAUSE, OPEN_STATUS_CLAUSE } from '../domain/ids';
+import { INCIDENT_TYPES_CLAUSE, OPEN_STATUS_CLAUSE, resourcesClause } from '../domain/ids';
 import { SEVERITIES, type Severity } from '../domain/incident';
 import { fleetGraph, rankLiveIncidents, type RootCauseRanking } from '../domain/rootcause/live';
 import { SHIPPED_ROOT_CAUSE_MODEL, type RootCauseModel } from '../domain/rootcause/ranking';
@@ -9,14 +9,14 @@ import { findInstance, tagValue } from './instances';
 import { activeVersion, type ModelStore } from './model-store';
 import { FLEET_TAG } from './tags';
 
+/** Visibility queries stay well under the server's query length limits. */
+const RESOURCES_PER_QUERY = 100;
+
 /**
  * Root-cause ranking for an incident: the open incidents of its fleet are the evidence, the fleet
  * as EC2 describes it the graph, and the registry's active `rootcause` version (the shipped one
  * when none is promoted) the model. The version is returned so the report can name it.
  */
-/** Visibility queries stay well under the server's query length limits. */
-const RESOURCES_PER_QUERY = 100;
-
 export function createRootCauseActivities(ec2: EC2Client, temporal: Client, store: ModelStore) {
   async function activeModel(): Promise<RootCauseModel> {
     const version = await activeVersion(store, 'rootcause');
@@ -49,12 +49,9 @@ export function createRootCauseActivities(ec2: EC2Client, temporal: Client, stor
       const open: { resourceId: string; severity: Severity }[] = [];
       const resources = graph.nodes.map((n) => n.id);
       for (let i = 0; i < resources.length; i += RESOURCES_PER_QUERY) {
-        const names = resources
-          .slice(i, i + RESOURCES_PER_QUERY)
-          .map((id) => `'${id.replace(/'/g, '')}'`)
-          .join(', ');
+        const chunk = resources.slice(i, i + RESOURCES_PER_QUERY);
         for await (const execution of temporal.workflow.list({
-          query: `${INCIDENT_TYPES_CLAUSE} AND ExecutionStatus = 'Running' AND ${OPEN_STATUS_CLAUSE} AND MedicResource IN (${names})`,
+          query: `${INCIDENT_TYPES_CLAUSE} AND ExecutionStatus = 'Running' AND ${OPEN_STATUS_CLAUSE} AND ${resourcesClause(chunk)}`,
         })) {
           const severity = execution.typedSearchAttributes.get(MEDIC_SEVERITY) as Severity | undefined;
           open.push({

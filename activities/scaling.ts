@@ -2,10 +2,12 @@ import {
   DescribeAutoScalingGroupsCommand,
   SetDesiredCapacityCommand,
   type AutoScalingClient,
+  type AutoScalingGroup,
 } from '@aws-sdk/client-auto-scaling';
 import { GetMetricDataCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ApplicationFailure } from '@temporalio/common';
 import type { IncidentMetrics } from './incident-metrics';
+import { stepStartOf } from '../domain/scaling/live-forecast';
 
 export interface GroupObservation {
   name: string;
@@ -53,6 +55,25 @@ export async function setCapacity(
   return { changed: true, from };
 }
 
+/** A group-level average (AutoScalingGroupName dimension) for GetMetricData. */
+function groupAverage(id: string, group: string, namespace: string, name: string, periodSeconds: number) {
+  return {
+    Id: id,
+    MetricStat: {
+      Metric: {
+        Namespace: namespace,
+        MetricName: name,
+        Dimensions: [{ Name: 'AutoScalingGroupName', Value: group }],
+      },
+      Period: periodSeconds,
+      Stat: 'Average',
+    },
+  };
+}
+
+const inServiceCount = (group: AutoScalingGroup) =>
+  (group.Instances ?? []).filter((i) => i.LifecycleState === 'InService').length;
+
 /** The scaling agent's side effects: read a group and its CPU, set its desired capacity. */
 export function createScalingActivities(
   autoscaling: AutoScalingClient,
@@ -77,18 +98,7 @@ export function createScalingActivities(
           StartTime: new Date(now - input.lookbackSeconds * 1000),
           EndTime: new Date(now + 60_000),
           MetricDataQueries: [
-            {
-              Id: 'cpu',
-              MetricStat: {
-                Metric: {
-                  Namespace: 'AWS/EC2',
-                  MetricName: 'CPUUtilization',
-                  Dimensions: [{ Name: 'AutoScalingGroupName', Value: input.name }],
-                },
-                Period: input.periodSeconds,
-                Stat: 'Average',
-              },
-            },
+            groupAverage('cpu', input.name, 'AWS/EC2', 'CPUUtilization', input.periodSeconds),
           ],
         }),
       );
@@ -99,7 +109,7 @@ export function createScalingActivities(
         minSize: group.MinSize ?? 0,
         maxSize: group.MaxSize ?? 0,
         averageCpu: values.length ? values.reduce((a, b) => a + b, 0) / values.length : undefined,
-        inService: (group.Instances ?? []).filter((i) => i.LifecycleState === 'InService').length,
+        inService: inServiceCount(group),
       };
     },
     /**
@@ -114,20 +124,8 @@ export function createScalingActivities(
     }): Promise<DemandHistory | undefined> {
       const group = await describe(input.name);
       const stepMs = input.stepSeconds * 1000;
-      const end = Math.floor(Date.now() / stepMs) * stepMs;
+      const end = stepStartOf(Date.now(), input.stepSeconds);
       const start = end - input.days * 86_400_000;
-      const metric = (id: string, namespace: string, name: string) => ({
-        Id: id,
-        MetricStat: {
-          Metric: {
-            Namespace: namespace,
-            MetricName: name,
-            Dimensions: [{ Name: 'AutoScalingGroupName', Value: input.name }],
-          },
-          Period: input.stepSeconds,
-          Stat: 'Average',
-        },
-      });
       const cpu = new Map<number, number>();
       const inService = new Map<number, number>();
       let token: string | undefined;
@@ -137,8 +135,14 @@ export function createScalingActivities(
             StartTime: new Date(start),
             EndTime: new Date(end),
             MetricDataQueries: [
-              metric('cpu', 'AWS/EC2', 'CPUUtilization'),
-              metric('inservice', 'AWS/AutoScaling', 'GroupInServiceInstances'),
+              groupAverage('cpu', input.name, 'AWS/EC2', 'CPUUtilization', input.stepSeconds),
+              groupAverage(
+                'inservice',
+                input.name,
+                'AWS/AutoScaling',
+                'GroupInServiceInstances',
+                input.stepSeconds,
+              ),
             ],
             NextToken: token,
           }),
@@ -146,13 +150,13 @@ export function createScalingActivities(
         for (const result of out.MetricDataResults ?? []) {
           const into = result.Id === 'cpu' ? cpu : inService;
           (result.Timestamps ?? []).forEach((t, i) =>
-            into.set(Math.floor(t.getTime() / stepMs) * stepMs, result.Values?.[i] ?? 0),
+            into.set(stepStartOf(t.getTime(), input.stepSeconds), result.Values?.[i] ?? 0),
           );
         }
         token = out.NextToken;
       } while (token);
       if (cpu.size < 2) return undefined;
-      const current = (group.Instances ?? []).filter((i) => i.LifecycleState === 'InService').length;
+      const current = inServiceCount(group);
       // The series starts at the first step with data: a group younger than `days` has a shorter one.
       const first = Math.min(...cpu.keys());
       const values: number[] = [];

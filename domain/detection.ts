@@ -72,6 +72,27 @@ const CREEPING: {
   },
 ];
 
+/**
+ * The first creeping metric (in CREEPING's order) with unseen datapoints whose trend fails within
+ * the horizon; the forecasts after it are not computed (Theil–Sen is quadratic in the points).
+ */
+function firstCreepingFailure(
+  obs: InstanceObservation,
+  thresholds: DetectionThresholds,
+  watermarks: Watermarks,
+) {
+  for (const c of CREEPING) {
+    const points = c.series(obs) ?? [];
+    const full = c.full(thresholds);
+    if (full === undefined) continue;
+    if (!points.some((p) => p.at > (watermarks[key(obs.instanceId, c.kind)] ?? ''))) continue;
+    const forecast = forecastTimeToFailure(points, full);
+    if (forecast && forecast.minutesToFailure <= (thresholds.forecastHorizonMinutes ?? 24 * 60))
+      return { ...c, points, full, forecast };
+  }
+  return undefined;
+}
+
 export interface Finding {
   resourceId: string;
   kind: IncidentKind;
@@ -258,16 +279,8 @@ export function detectFaults(
       });
       continue;
     }
-    const creeping = CREEPING.map((c) => {
-      const points = c.series(obs) ?? [];
-      const full = c.full(thresholds);
-      const unseen = points.some((p) => p.at > (watermarks[key(obs.instanceId, c.kind)] ?? ''));
-      const forecast = full !== undefined && unseen ? forecastTimeToFailure(points, full) : undefined;
-      return { ...c, points, full, forecast };
-    }).find(
-      (c) => c.forecast && c.forecast.minutesToFailure <= (thresholds.forecastHorizonMinutes ?? 24 * 60),
-    );
-    if (creeping?.forecast) {
+    const creeping = firstCreepingFailure(obs, thresholds, watermarks);
+    if (creeping) {
       const { forecast } = creeping;
       const evidenceAt = newest(creeping.points) ?? now;
       watermarks[key(obs.instanceId, creeping.kind)] = evidenceAt;

@@ -24,11 +24,15 @@ export const INCIDENT_WORKFLOW_TYPES = [
   'blockSourceWorkflow',
   'complianceFindingWorkflow',
 ] as const;
-export const INCIDENT_TYPES_CLAUSE = `WorkflowType IN (${INCIDENT_WORKFLOW_TYPES.map((t) => `'${t}'`).join(', ')})`;
 const quoted = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
+export const INCIDENT_TYPES_CLAUSE = `WorkflowType IN (${quoted(INCIDENT_WORKFLOW_TYPES)})`;
 /** Visibility: incidents still being worked on, and incidents that reached their final status. */
 export const OPEN_STATUS_CLAUSE = `MedicStatus IN (${quoted(OPEN_STATUSES)})`;
 export const CLOSED_STATUS_CLAUSE = `MedicStatus IN (${quoted(TERMINAL_STATUSES)})`;
+/** Visibility: incidents on any of these resources (AWS ids; anything else is stripped). */
+export function resourcesClause(resourceIds: readonly string[]): string {
+  return `MedicResource IN (${quoted(resourceIds.map((id) => id.replace(/[^A-Za-z0-9-]/g, '')))})`;
+}
 
 /** One scaling agent per Auto Scaling group. */
 export function scalingAgentWorkflowId(group: string): string {

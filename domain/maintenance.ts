@@ -55,10 +55,9 @@ export function forecastTimeToFailure(
   if (fit < (options.minFit ?? 0.6)) return undefined;
   // The rise across the window must stand well clear of the noise around the line: a short window
   // of a noisy, nearly flat series otherwise shows a steep slope now and then.
-  const first = series[0];
-  const rise = slope * (series[series.length - 1].t - first.t);
-  if (rise < (options.minRiseOverNoise ?? 4) * 1.4826 * residual) return undefined;
   const last = series[series.length - 1];
+  const rise = slope * (last.t - series[0].t);
+  if (rise < (options.minRiseOverNoise ?? 4) * 1.4826 * residual) return undefined;
   const current = intercept + slope * last.t;
   if (current >= failureLevel || last.y >= failureLevel) return undefined;
   const minutesToFailure = (failureLevel - current) / slope;

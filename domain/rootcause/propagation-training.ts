@@ -1,6 +1,6 @@
 import { seededRandom } from '../random';
 import { DEFAULT_CASCADE_NOISE, simulateCascade, type CascadeNoise } from './cascade-simulator';
-import { BINS, type PropagationModel } from './propagation';
+import { BINS, binOf, type PropagationModel } from './propagation';
 
 /**
  * Learns the propagation model by counting on simulated cascades: how often a fault passed to a
@@ -26,7 +26,7 @@ export function trainPropagationModel(
     const affected = new Set(cascade.affected);
     for (const { id } of cascade.graph.nodes) {
       const role = id === cascade.root ? 'root' : affected.has(id) ? 'affected' : 'unaffected';
-      const bin = Math.min(BINS - 1, Math.max(0, Math.floor((cascade.evidence[id] ?? 0) * BINS)));
+      const bin = binOf(cascade.evidence[id] ?? 0);
       counts[role][bin] = (counts[role][bin] ?? 0) + 1;
       if (id === cascade.root) continue;
       const affectedDependencies = (cascade.graph.dependsOn[id] ?? []).filter((d) => affected.has(d));

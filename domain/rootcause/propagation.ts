@@ -1,4 +1,4 @@
-import { dependentsOf, type ResourceGraph } from './graph';
+import { blastRadius, dependentsOf, type ResourceGraph } from './graph';
 import type { Evidence, RankedCause } from './ranking';
 
 /**
@@ -22,19 +22,15 @@ export interface PropagationModel {
 
 export const BINS = 20;
 
-const density = (histogram: number[], score: number) =>
-  histogram[Math.min(BINS - 1, Math.max(0, Math.floor(score * BINS)))] ?? 1;
+/** The histogram bin of an anomaly score (scores outside [0, 1] go to the end bins). */
+export const binOf = (score: number) => Math.min(BINS - 1, Math.max(0, Math.floor(score * BINS)));
+
+const density = (histogram: number[], score: number) => histogram[binOf(score)] ?? 1;
 
 /** The resources reachable from `root` along dependents, dependencies before dependents. */
 function radiusInOrder(root: string, dependents: Record<string, string[]>, graph: ResourceGraph): string[] {
-  const inRadius = new Set<string>();
-  const stack = [...(dependents[root] ?? [])];
-  while (stack.length > 0) {
-    const id = stack.pop() as string;
-    if (id === root || inRadius.has(id)) continue;
-    inRadius.add(id);
-    stack.push(...(dependents[id] ?? []));
-  }
+  const inRadius = blastRadius(root, dependents);
+  inRadius.delete(root);
   // Kahn's order inside the radius, so a resource's chance is known before its dependents'.
   const pending = new Map(
     [...inRadius].map((id) => [id, (graph.dependsOn[id] ?? []).filter((d) => inRadius.has(d)).length]),

@@ -63,7 +63,7 @@ function heldOutMape(values: number[], seasonLength: number, smoothing: Smoothin
   let measured = 0;
   values.forEach((value, i) => {
     if (i >= heldOutFrom && forecaster.ready) {
-      error += Math.abs(value - forecaster.forecast(1)) / Math.max(1, Math.abs(value));
+      error += relativeError(value, forecaster.forecast(1));
       measured++;
     }
     forecaster.observe(value);
@@ -103,12 +103,17 @@ export function newDemandForecast(
   return { forecaster: forecaster.snapshot(), stepSum: 0, stepCount: 0, measured: 0 };
 }
 
-const stepOf = (atMs: number, settings: PredictiveSettings) =>
-  Math.floor(atMs / (settings.stepSeconds * 1000)) * settings.stepSeconds * 1000;
+/** Start (epoch ms) of the step `atMs` falls in. */
+export const stepStartOf = (atMs: number, stepSeconds: number) =>
+  Math.floor(atMs / (stepSeconds * 1000)) * stepSeconds * 1000;
+
+/** A one-step forecast's error relative to what happened (demand below 1 counts as 1). */
+const relativeError = (actual: number, expected: number) =>
+  Math.abs(actual - expected) / Math.max(1, Math.abs(actual));
 
 function completeStep(state: DemandForecast, forecaster: HoltWinters, demand: number): void {
   if (state.expected !== undefined && Number.isFinite(state.expected)) {
-    const error = Math.abs(demand - state.expected) / Math.max(1, Math.abs(demand));
+    const error = relativeError(demand, state.expected);
     state.mape = state.mape === undefined ? error : 0.9 * state.mape + 0.1 * error;
     state.measured++;
   }
@@ -147,7 +152,7 @@ export function observeDemand(
 ): DemandForecast {
   const next: DemandForecast = { ...state };
   const forecaster = HoltWinters.restore(state.forecaster);
-  const step = stepOf(atMs, settings);
+  const step = stepStartOf(atMs, settings.stepSeconds);
   const stepMs = settings.stepSeconds * 1000;
   if (next.stepStart !== undefined && step > next.stepStart) {
     if (next.stepCount > 0) completeStep(next, forecaster, next.stepSum / next.stepCount);

@@ -1,5 +1,6 @@
 import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { DescribeListenersCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { WorkflowHandle } from '@temporalio/client';
 import { TASK_QUEUES } from '../../domain/config';
 import type { DeployRequest } from '../../domain/deploy';
 import { deployDecisionUpdate, deployStateQuery, type DeployState } from '../../workflows/deploy';
@@ -51,6 +52,20 @@ async function group(name: string) {
   return out.AutoScalingGroups?.[0];
 }
 const types = async (name: string) => (await groupInstances(h.aws, name)).map((i) => i.type).sort();
+/** The target group the listener forwards to now. */
+const listenerTarget = async (listenerArn: string) =>
+  (await h.aws.elbv2.send(new DescribeListenersCommand({ ListenerArns: [listenerArn] }))).Listeners?.[0]
+    ?.DefaultActions?.[0]?.TargetGroupArn;
+/** Waits until the deploy asks a person to promote or roll back; its state then. */
+const awaitingPromotion = (handle: WorkflowHandle) =>
+  eventually(
+    async () => {
+      const s = await handle.query(deployStateQuery);
+      return s.status === 'awaiting_promotion' ? s : undefined;
+    },
+    60_000,
+    'the deploy to wait for a person',
+  );
 
 describe('safe deploys', () => {
   test('canary, AUTO: a healthy version replaces the group step by step (1, 50 %, 100 %) and becomes its version', async () => {
@@ -129,16 +144,7 @@ describe('safe deploys', () => {
       bake: '2s',
       mode: 'manual',
     });
-    const waiting = async () =>
-      eventually(
-        async () => {
-          const s = await handle.query(deployStateQuery);
-          return s.status === 'awaiting_promotion' ? s : undefined;
-        },
-        60_000,
-        'the deploy to wait for a person',
-      );
-    expect((await waiting()).step).toBe(1);
+    expect((await awaitingPromotion(handle)).step).toBe(1);
     await expect(
       handle.executeUpdate(deployDecisionUpdate, { args: [{ decision: 'promote', by: '' }] }),
     ).rejects.toThrow();
@@ -164,10 +170,7 @@ describe('safe deploys', () => {
     const state = (await handle.result()) as DeployState;
     expect(state.status).toBe('deployed');
     expect(state.liveGroup).toBe(`${svc.group}-v${svc.newVersion}`);
-    const listener = (
-      await h.aws.elbv2.send(new DescribeListenersCommand({ ListenerArns: [svc.listenerArn] }))
-    ).Listeners?.[0];
-    expect(listener?.DefaultActions?.[0]?.TargetGroupArn).not.toBe(svc.targetGroupArn);
+    expect(await listenerTarget(svc.listenerArn)).not.toBe(svc.targetGroupArn);
     expect(await types(state.liveGroup)).toEqual(['t3.small', 't3.small']);
     expect((await group(svc.group))?.DesiredCapacity).toBe(0);
   });
@@ -181,22 +184,15 @@ describe('safe deploys', () => {
       bake: '2s',
       mode: 'manual',
     });
-    await eventually(
-      async () => ((await handle.query(deployStateQuery)).status === 'awaiting_promotion' ? true : undefined),
-      60_000,
-      'the green group to wait for a person',
-    );
-    const listenerTarget = async () =>
-      (await h.aws.elbv2.send(new DescribeListenersCommand({ ListenerArns: [svc.listenerArn] })))
-        .Listeners?.[0]?.DefaultActions?.[0]?.TargetGroupArn;
-    expect(await listenerTarget()).toBe(svc.targetGroupArn);
+    await awaitingPromotion(handle);
+    expect(await listenerTarget(svc.listenerArn)).toBe(svc.targetGroupArn);
     await handle.executeUpdate(deployDecisionUpdate, {
       args: [{ decision: 'promote', by: 'release-manager' }],
     });
     const state = (await handle.result()) as DeployState;
     expect(state.status).toBe('deployed');
     expect(state.timeline.some((t) => t.message.includes('promote by release-manager'))).toBe(true);
-    expect(await listenerTarget()).not.toBe(svc.targetGroupArn);
+    expect(await listenerTarget(svc.listenerArn)).not.toBe(svc.targetGroupArn);
     expect(await types(state.liveGroup)).toEqual(['t3.small', 't3.small']);
   });
 
@@ -211,10 +207,7 @@ describe('safe deploys', () => {
     });
     const state = (await handle.result()) as DeployState;
     expect(state.status).toBe('rolled_back');
-    const listener = (
-      await h.aws.elbv2.send(new DescribeListenersCommand({ ListenerArns: [svc.listenerArn] }))
-    ).Listeners?.[0];
-    expect(listener?.DefaultActions?.[0]?.TargetGroupArn).toBe(svc.targetGroupArn);
+    expect(await listenerTarget(svc.listenerArn)).toBe(svc.targetGroupArn);
     expect(await group(`${svc.group}-v${svc.newVersion}`)).toBeUndefined();
     expect(await types(svc.group)).toEqual(['t3.micro', 't3.micro']);
   });
