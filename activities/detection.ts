@@ -3,6 +3,7 @@ import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { Client } from '@temporalio/client';
 import {
   detectFaults,
+  type AnomalySettings,
   type MetricPoint,
   type DetectionResult,
   type DetectionThresholds,
@@ -22,6 +23,8 @@ export interface DetectionSettings extends DetectionThresholds {
   cpuAnomalyFloorPercent: number;
   /** How far back creeping metrics' trends are read (default 60 minutes; `eval maintenance` uses the same). */
   trendLookbackMinutes?: number;
+  /** The registry's active detector, when one is promoted. */
+  activeDetector?: () => Promise<AnomalySettings['model']>;
 }
 
 export interface ScanInput {
@@ -99,8 +102,13 @@ export function createDetectionActivities(
       memUsedPercent: creeping.get(`${i.InstanceId}/mem_used_percent`) ?? [],
       errorRate: creeping.get(`${i.InstanceId}/ErrorRate`) ?? [],
     }));
-    const anomaly = input.detectors
-      ? { detectors: input.detectors, floorPercent: settings.cpuAnomalyFloorPercent }
+    const model = input.detectors ? await settings.activeDetector?.() : undefined;
+    const anomaly: AnomalySettings | undefined = input.detectors
+      ? {
+          detectors: input.detectors,
+          floorPercent: settings.cpuAnomalyFloorPercent,
+          ...(model ? { model } : {}),
+        }
       : undefined;
     const result = detectFaults(observations, input.watermarks, busy, settings, now.toISOString(), anomaly);
     return { ...result, instancesSeen: instances.length };

@@ -11,8 +11,8 @@ import { createIncidentMetrics, type IncidentMetrics } from './incident-metrics'
 import { createBudgetActivities } from './budget-starter';
 import { createIncidentHistoryActivities } from './incident-history';
 import { createPolicyActivities } from './policy';
-import { createLearningActivities } from './learning';
-import { createModelStore } from './model-store';
+import { createLearningActivities, detectorTrainingData } from './learning';
+import { activeDetectorOf, createModelStore } from './model-store';
 import { createSecurityActivities } from './security';
 import { createAutonomyActivities } from './autonomy';
 import { createScalingActivities } from './scaling';
@@ -30,7 +30,7 @@ import { createCodegenActivities } from './codegen';
 import { createVolumeActivities } from './volume';
 import { createModelMonitorActivities, listClosedIncidents } from './model-monitor';
 import { createFeedbackStore } from './feedback-store';
-import { experienceFrom } from '../domain/policy/experience';
+import { fleetEvidenceFor, LEARNS_FROM_FLEET } from '../domain/models/fleet-evidence';
 import { createRootCauseActivities } from './root-cause';
 import { createPolicyAdviceActivities } from './policy-advice';
 
@@ -78,6 +78,7 @@ export function createActivities(deps: ActivityDeps) {
       forecastHorizonMinutes: deps.config.forecastHorizonMinutes,
       memoryFullPercent: deps.config.memoryFullPercent,
       errorRateFailurePercent: deps.config.errorRateFailurePercent,
+      activeDetector: activeDetectorOf(models),
     }),
     ...createNotifier(deps.config.webhookUrl, { format: deps.config.webhookFormat }),
     ...createLifecycleEventActivities(
@@ -112,9 +113,12 @@ export function createActivities(deps: ActivityDeps) {
       { repo: deps.config.infraRepo, stack: deps.config.infraStack, baseRef: deps.config.infraBaseRef },
       activityHeartbeat,
     ),
-    ...createLearningActivities(models, activityHeartbeat, async () =>
-      (await listClosedIncidents(deps.temporal, feedback, 24 * 30)).flatMap(experienceFrom),
-    ),
+    ...createLearningActivities(models, activityHeartbeat, async (model) => ({
+      ...(model === 'detector' ? detectorTrainingData(deps.config.detectorDataset) : {}),
+      ...(LEARNS_FROM_FLEET.includes(model)
+        ? fleetEvidenceFor(model, await listClosedIncidents(deps.temporal, feedback, 24 * 30))
+        : {}),
+    })),
     ...createRootCauseActivities(deps.aws.ec2, deps.temporal, models),
     ...createPolicyAdviceActivities(models),
   };

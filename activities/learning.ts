@@ -1,9 +1,10 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { promote, type ModelVersion } from '../domain/models/registry';
-import { isModelName, trainerFor, type ModelName } from '../domain/models/trainers';
+import { isModelName, trainerFor, type FleetEvidence, type ModelName } from '../domain/models/trainers';
 import type { ModelStore } from './model-store';
 import { rankActions, type BanditState } from '../domain/policy/bandit';
-import { backtest, type Experience } from '../domain/policy/experience';
+import { backtest } from '../domain/policy/experience';
+import { readLabelledFolder } from '../domain/anomaly/labelled-folder';
 import { REMEDIATIONS, type Remediation } from '../domain/policy/incident-simulator';
 
 export interface TrainCandidateInput {
@@ -44,12 +45,25 @@ function trainerOrFail(model: string): ModelName {
 export function createLearningActivities(
   store: ModelStore,
   heartbeat: () => (detail: string) => void,
-  /** What real incidents taught the remediation policy (closed incidents' attempts and feedback). */
-  experience: () => Promise<Experience[]> = async () => [],
+  /** What the fleet's closed incidents say about `model` (the policy's experience, the detector's precision). */
+  fleetEvidence: (model: ModelName) => Promise<FleetEvidence> = async () => ({}),
 ) {
+  // The evidence a candidate was trained and judged with, by held-out seed: the active version is
+  // judged with the same, even if an incident closes between the two activities.
+  const evidenceByRun = new Map<number, FleetEvidence>();
+  async function evidenceFor(model: ModelName, heldOutSeed: number): Promise<FleetEvidence> {
+    const known = evidenceByRun.get(heldOutSeed);
+    if (known) return known;
+    const fresh = await fleetEvidence(model);
+    evidenceByRun.set(heldOutSeed, fresh);
+    if (evidenceByRun.size > 4) evidenceByRun.delete(evidenceByRun.keys().next().value as number);
+    return fresh;
+  }
+
   return {
     async trainCandidate(input: TrainCandidateInput): Promise<ScoredVersion> {
-      const trainer = trainerFor(trainerOrFail(input.model));
+      const name = trainerOrFail(input.model);
+      const trainer = trainerFor(name);
       await store.ensureBucket();
       const existing = await store.getVersion(input.model, input.version);
       if (existing)
@@ -60,15 +74,16 @@ export function createLearningActivities(
           ...backtestOf(existing.metrics),
         };
       const beat = heartbeat();
-      const real = input.model === 'remediation-policy' ? await experience() : [];
+      const fleet = await evidenceFor(name, input.heldOutSeed);
+      const real = fleet.experience ?? [];
       const parameters = trainer.train(
         input.seed,
         input.examples,
         (f) => beat(`training ${Math.round(100 * f)} %`),
-        real,
+        fleet,
       );
       beat('evaluating on held-out data');
-      const score = trainer.evaluate(parameters, input.heldOutSeed);
+      const score = trainer.evaluate(parameters, input.heldOutSeed, fleet);
       const tested =
         input.model === 'remediation-policy'
           ? backtest(
@@ -87,6 +102,8 @@ export function createLearningActivities(
           examples: input.examples,
           heldOutSeed: input.heldOutSeed,
           ...(input.model === 'remediation-policy' ? { realAttempts: real.length } : {}),
+          ...(fleet.detectorPrecision !== undefined ? { detectorPrecision: fleet.detectorPrecision } : {}),
+          ...(fleet.dataset ? { dataset: fleet.dataset } : {}),
         },
         metrics: {
           [trainer.metric]: score,
@@ -112,7 +129,8 @@ export function createLearningActivities(
 
     /** The active version's score on the candidate's held-out data; undefined when none is active. */
     async scoreActive(input: { model: string; heldOutSeed: number }): Promise<ScoredVersion | undefined> {
-      const trainer = trainerFor(trainerOrFail(input.model));
+      const name = trainerOrFail(input.model);
+      const trainer = trainerFor(name);
       await store.ensureBucket();
       const pointer = await store.getActive(input.model);
       if (!pointer) return undefined;
@@ -124,7 +142,11 @@ export function createLearningActivities(
         );
       return {
         version: active.version,
-        score: trainer.evaluate(active.parameters, input.heldOutSeed),
+        score: trainer.evaluate(
+          active.parameters,
+          input.heldOutSeed,
+          await evidenceFor(name, input.heldOutSeed),
+        ),
         metric: trainer.metric,
       };
     },
@@ -136,4 +158,28 @@ export function createLearningActivities(
       if (next !== current) await store.setActive(next);
     },
   };
+}
+
+/**
+ * The detector's training series: a NAB-style labelled folder, or generated CPU series when the
+ * setting says `synthetic` (the trainer generates them). Tuned on generated series alone the
+ * detector does not generalise to real traces, so there is no silent default.
+ */
+export function detectorTrainingData(
+  dataset: string | undefined,
+): Pick<FleetEvidence, 'labelledSeries' | 'dataset'> {
+  if (!dataset)
+    throw ApplicationFailure.nonRetryable(
+      'the detector is retrained on labelled traces: set MEDIC_DETECTOR_DATASET to a NAB-style folder (windows.json and data/), or to "synthetic" for generated CPU series',
+      'NoDetectorTrainingData',
+    );
+  if (dataset === 'synthetic') return { dataset };
+  try {
+    return { dataset, labelledSeries: readLabelledFolder(dataset) };
+  } catch (err) {
+    throw ApplicationFailure.nonRetryable(
+      `MEDIC_DETECTOR_DATASET ${dataset} is not a labelled folder: ${(err as Error).message}`,
+      'BadDetectorDataset',
+    );
+  }
 }

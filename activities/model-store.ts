@@ -7,6 +7,8 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import type { DetectorParams } from '../domain/anomaly/detector';
+import { detectorParamsFrom } from '../domain/anomaly/tuning';
 import type { ActivePointer, ModelVersion } from '../domain/models/registry';
 
 /**
@@ -98,4 +100,26 @@ export async function activeVersion(store: ModelStore, model: string): Promise<M
     if ((err as { name?: string }).name === 'NoSuchBucket') return undefined;
     throw err;
   }
+}
+
+/** How long the detection loop trusts its last look at the registry's active detector. */
+const ACTIVE_DETECTOR_TTL_MS = 60_000;
+
+/**
+ * The active detector version's parameters, read at most once a minute: the detection loop scans
+ * every few seconds and a promotion may take a minute to reach it.
+ */
+export function activeDetectorOf(
+  store: ModelStore,
+  now: () => number = Date.now,
+): () => Promise<{ params: DetectorParams; version: string } | undefined> {
+  let cached: { at: number; value: { params: DetectorParams; version: string } | undefined } | undefined;
+  return async () => {
+    if (cached && now() - cached.at < ACTIVE_DETECTOR_TTL_MS) return cached.value;
+    const active = await activeVersion(store, 'detector');
+    const params = active ? detectorParamsFrom(active.parameters) : undefined;
+    const value = active && params ? { params, version: active.version } : undefined;
+    cached = { at: now(), value };
+    return value;
+  };
 }

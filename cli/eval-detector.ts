@@ -1,19 +1,7 @@
 import { silentProgress, type Progress } from './progress';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parsePointsCsv } from '../domain/anomaly/csv';
-import {
-  DEFAULT_DETECTOR_PARAMS,
-  pointsPerDayFrom,
-  StreamingDetector,
-  type DetectorParams,
-} from '../domain/anomaly/detector';
-import {
-  normalisedScore,
-  parseNabTimestamp,
-  scoreSeries,
-  type SeriesScore,
-} from '../domain/anomaly/nab-score';
+import { DEFAULT_DETECTOR_PARAMS, StreamingDetector, type DetectorParams } from '../domain/anomaly/detector';
+import { readLabelledFolder } from '../domain/anomaly/labelled-folder';
+import { normalisedScore, scoreSeries, type SeriesScore } from '../domain/anomaly/nab-score';
 
 export interface DetectorEvaluation {
   corpora: {
@@ -36,32 +24,21 @@ export function evaluateDetector(
   params: DetectorParams = DEFAULT_DETECTOR_PARAMS,
   progress: Progress = silentProgress,
 ): DetectorEvaluation {
-  const windows = JSON.parse(readFileSync(join(datasetDir, 'windows.json'), 'utf8')) as Record<
-    string,
-    [string, string][]
-  >;
   const byCorpus = new Map<string, SeriesScore[]>();
   let points = 0;
   let detectorNs = 0n;
-  for (const [file, labelled] of Object.entries(windows).sort()) {
-    const series = parsePointsCsv(readFileSync(join(datasetDir, 'data', file), 'utf8'), file);
-    const values = series.map((p) => p.value);
-    const timestamps = series.map((p) => parseNabTimestamp(p.timestamp));
+  for (const series of readLabelledFolder(datasetDir)) {
+    const { values, timestamps } = series;
     const detections = new Array<boolean>(values.length);
-    const detector = new StreamingDetector(params, { pointsPerDay: pointsPerDayFrom(timestamps) });
+    const detector = new StreamingDetector(params, { pointsPerDay: series.pointsPerDay });
     const started = process.hrtime.bigint();
     for (let i = 0; i < values.length; i++) detections[i] = detector.update(values[i] ?? 0).isAnomaly;
     detectorNs += process.hrtime.bigint() - started;
     points += values.length;
-    const score = scoreSeries({
-      name: file,
-      timestamps,
-      detections,
-      windows: labelled.map(([s, e]) => [parseNabTimestamp(s), parseNabTimestamp(e)]),
-    });
-    const corpus = file.split('/')[0] ?? file;
+    const score = scoreSeries({ name: series.name, timestamps, detections, windows: series.windows });
+    const corpus = series.name.split('/')[0] ?? series.name;
     byCorpus.set(corpus, [...(byCorpus.get(corpus) ?? []), score]);
-    progress.tick(1, file);
+    progress.tick(1, series.name);
   }
   progress.done();
   const all = [...byCorpus.values()].flat();

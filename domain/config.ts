@@ -89,6 +89,11 @@ export interface MedicConfig {
   snsTopicArns: string[];
   /** S3 bucket of the model registry (versioned artifacts and the active pointer per model). */
   modelBucket: string;
+  /**
+   * What the detector is retrained on: a NAB-style labelled folder, or `synthetic` for generated
+   * CPU series; unset, detector retraining fails with a message saying so.
+   */
+  detectorDataset?: string;
   /** Where the fleet's VPC flow logs are delivered (`flow-logs/<fleet>/`); the model bucket by default. */
   flowLogBucket: string;
   /**
@@ -336,6 +341,7 @@ export function loadConfig(env: Record<string, string | undefined>): MedicConfig
     workerTelemetryAddress: env.MEDIC_WORKER_TELEMETRY_ADDRESS || undefined,
     alertToken: alertToken(env),
     modelBucket: env.MEDIC_MODEL_BUCKET || 'cloud-medic-models',
+    detectorDataset: env.MEDIC_DETECTOR_DATASET || undefined,
     flowLogBucket: env.MEDIC_FLOW_LOG_BUCKET || env.MEDIC_MODEL_BUCKET || 'cloud-medic-models',
     snsTopicArns: (env.MEDIC_SNS_TOPIC_ARNS ?? '')
       .split(',')

@@ -1,4 +1,9 @@
-import { StreamingDetector, type DetectorSnapshot } from './anomaly/detector';
+import {
+  DETECTOR_VERSION,
+  StreamingDetector,
+  type DetectorParams,
+  type DetectorSnapshot,
+} from './anomaly/detector';
 import type { IncidentKind, Severity } from './incident';
 import { describeMinutes, forecastTimeToFailure, proactiveSeverity } from './maintenance';
 
@@ -99,6 +104,8 @@ export interface Finding {
   severity: Severity;
   summary: string;
   evidenceAt: string;
+  /** The detector version that judged it, for findings of the streaming detector. */
+  detectorVersion?: string;
 }
 
 /**
@@ -121,6 +128,8 @@ export interface AnomalySettings {
   detectors: DetectorStates;
   /** An anomaly below this CPU level is not an incident (a jump from 2 % to 9 % is news, not trouble). */
   floorPercent: number;
+  /** The model registry's active detector; the shipped parameters when none is promoted. */
+  model?: { params: DetectorParams; version: string };
 }
 
 export interface DetectionResult {
@@ -138,7 +147,8 @@ function feedCpuDetector(
   detectors: DetectorStates,
 ): { point: MetricPoint; score: number }[] {
   const saved = detectors[instanceId];
-  const detector = saved ? StreamingDetector.restore(saved.snapshot) : new StreamingDetector();
+  const params = anomaly.model?.params;
+  const detector = saved ? StreamingDetector.restore(saved.snapshot, params) : new StreamingDetector(params);
   const fresh = points.filter((p) => p.at > (saved?.fedUpTo ?? '')).sort((a, b) => a.at.localeCompare(b.at));
   const anomalies: { point: MetricPoint; score: number }[] = [];
   for (const point of fresh) {
@@ -256,6 +266,7 @@ export function detectFaults(
         severity: 'medium',
         summary: `Instance ${obs.instanceId} CPU at ${strongest.point.value.toFixed(1)}% is outside its normal range (anomaly score ${strongest.score.toFixed(2)}, streaming detector).`,
         evidenceAt: strongest.point.at,
+        detectorVersion: anomaly?.model?.version ?? DETECTOR_VERSION,
       });
       continue;
     }

@@ -145,6 +145,8 @@ export interface IncidentRequest {
   summary?: string;
   /** Where the incident came from: `api`, `detector`, `cli`, ... */
   source?: string;
+  /** The anomaly detector's version, when its judgement opened the incident. */
+  detectorVersion?: string;
   /** ISO-8601 duration-like string accepted by Temporal (`30m`, `90s`); overrides the configured default. */
   approvalTimeout?: string;
   /** Plan and explain, check permissions with EC2 DryRun, change nothing. */

@@ -68,6 +68,7 @@ export async function fleetMonitorWorkflow(input: FleetMonitorInput): Promise<{ 
         severity: finding.severity,
         summary: finding.summary,
         source: `detector:${input.fleet}`,
+        ...(finding.detectorVersion ? { detectorVersion: finding.detectorVersion } : {}),
       };
       const opened = delegateByChild
         ? await delegateIncident(request)

@@ -5,7 +5,16 @@ export interface ModelVersion {
   version: string;
   parameters: unknown;
   /** `realAttempts`: attempts of real incidents the policy also learnt from. */
-  training: { seed: number; examples: number; heldOutSeed: number; realAttempts?: number };
+  training: {
+    seed: number;
+    examples: number;
+    heldOutSeed: number;
+    realAttempts?: number;
+    /** The detector's live precision its false alarms were weighted by. */
+    detectorPrecision?: number;
+    /** The detector's labelled traces (a folder), or `synthetic`. */
+    dataset?: string;
+  };
   metrics: Record<string, number>;
   parentVersion?: string;
   createdAt: string;

@@ -4,6 +4,10 @@ import type { Experience } from '../policy/experience';
 import { byModel, rootCauseAccuracy } from '../rootcause/training';
 import { trainPropagationModel } from '../rootcause/propagation-training';
 import type { RootCauseModel } from '../rootcause/ranking';
+import type { DetectorParams } from '../anomaly/detector';
+import { generateLabelledSet, isHeldOutFile, type TrainingSeries } from '../anomaly/labelled-series';
+import { profileForPrecision, scoreDetector, tuneDetector } from '../anomaly/tuning';
+import { seededRandom } from '../random';
 
 /**
  * The models the registry can retrain: how to train one from a seed, and how to score any version
@@ -11,12 +15,28 @@ import type { RootCauseModel } from '../rootcause/ranking';
  */
 export interface Trainer<P> {
   metric: string;
+  /** Trains in chunks, reporting the fraction done so long runs can heartbeat. */
+  train(seed: number, examples: number, progress: (fraction: number) => void, fleet: FleetEvidence): P;
+  /** Candidate and active version are scored with the same `fleet` evidence, on the same held-out data. */
+  evaluate(parameters: P, heldOutSeed: number, fleet: FleetEvidence): number;
+}
+
+/** What the fleet's real incidents say, for the trainers that use it. */
+export interface FleetEvidence {
+  /** Attempts of closed incidents and their feedback: the policy learns from them. */
+  experience?: Experience[];
   /**
-   * Trains in chunks, reporting the fraction done so long runs can heartbeat; `experience` is what
-   * real incidents taught (only the policy uses it).
+   * The detector's live precision (incidents it opened that were real); a low one makes false
+   * alarms cost more in its training and judging.
    */
-  train(seed: number, examples: number, progress: (fraction: number) => void, experience?: Experience[]): P;
-  evaluate(parameters: P, heldOutSeed: number): number;
+  detectorPrecision?: number;
+  /**
+   * Real labelled traces for the detector (`MEDIC_DETECTOR_DATASET`): when given, it is fitted on
+   * two thirds of the files and judged on the fixed other third instead of on generated series.
+   */
+  labelledSeries?: TrainingSeries[];
+  /** Where the detector's training series came from (a folder, or `synthetic`), for the record. */
+  dataset?: string;
 }
 
 const CHUNKS = 10;
@@ -37,7 +57,7 @@ const rootCause: Trainer<RootCauseModel> = {
 
 const remediationPolicy: Trainer<BanditState> = {
   metric: 'firstActionSuccess',
-  train(seed, examples, progress, experience) {
+  train(seed, examples, progress, { experience }) {
     let model: BanditState | undefined;
     for (let chunk = 0; chunk < CHUNKS; chunk++) {
       const size = Math.floor(((chunk + 1) * examples) / CHUNKS) - Math.floor((chunk * examples) / CHUNKS);
@@ -53,7 +73,27 @@ const remediationPolicy: Trainer<BanditState> = {
   evaluate: (model, heldOutSeed) => measure('candidate', greedy(model), heldOutSeed, 500).firstActionSuccess,
 };
 
+/** Generated held-out series the detector is judged on without real traces (about 0.2 s per setting). */
+const DETECTOR_HELD_OUT_SERIES = 300;
+
+const detector: Trainer<DetectorParams> = {
+  metric: 'nabScore',
+  train(seed, examples, progress, { detectorPrecision, labelledSeries }) {
+    const series = labelledSeries?.length
+      ? labelledSeries.filter((s) => !isHeldOutFile(s.name))
+      : generateLabelledSet(seededRandom(seed), examples);
+    return tuneDetector(series, profileForPrecision(detectorPrecision), progress).params;
+  },
+  evaluate(params, heldOutSeed, { detectorPrecision, labelledSeries }) {
+    const series = labelledSeries?.length
+      ? labelledSeries.filter((s) => isHeldOutFile(s.name))
+      : generateLabelledSet(seededRandom(heldOutSeed), DETECTOR_HELD_OUT_SERIES);
+    return scoreDetector(params, series, profileForPrecision(detectorPrecision));
+  },
+};
+
 export const TRAINERS = {
+  detector,
   rootcause: rootCause,
   'remediation-policy': remediationPolicy,
 } as const;

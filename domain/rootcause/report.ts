@@ -7,9 +7,11 @@ export const TREND_FORECAST_VERSION = 'theil-sen-trend-1';
 const FORECAST_KINDS: readonly string[] = ['disk-filling', 'memory-exhaustion', 'error-rate-rising'];
 
 /** The models that shaped how this incident was opened, before any ranking. */
-export function modelsBehind(request: Pick<IncidentRequest, 'source' | 'kind'>): Record<string, string> {
+export function modelsBehind(
+  request: Pick<IncidentRequest, 'source' | 'kind' | 'detectorVersion'>,
+): Record<string, string> {
   const models: Record<string, string> = {};
-  if (request.source?.startsWith('detector:')) models.detector = DETECTOR_VERSION;
+  if (request.source?.startsWith('detector:')) models.detector = request.detectorVersion ?? DETECTOR_VERSION;
   if (FORECAST_KINDS.includes(request.kind)) models['trend-forecast'] = TREND_FORECAST_VERSION;
   return models;
 }

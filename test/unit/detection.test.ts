@@ -1,3 +1,8 @@
+import {
+  DEFAULT_DETECTOR_PARAMS,
+  DETECTOR_VERSION,
+  type DetectorParams,
+} from '../../domain/anomaly/detector';
 import { detectFaults, type InstanceObservation } from '../../domain/detection';
 
 const thresholds = { cpuHighPercent: 90, cpuWindowPoints: 3 };
@@ -131,6 +136,30 @@ describe('detectFaults with the streaming detector', () => {
         NOW,
       ).findings,
     ).toEqual([]);
+  });
+
+  test("the registry's active detector judges: its version is named, and a stricter one stays quiet", () => {
+    const learn = () =>
+      detectFaults([obs({ cpuUtilization: series(0, calm(300)) })], {}, new Set(), thresholds, NOW, {
+        detectors: {},
+        floorPercent: 50,
+      });
+    const jumpWith = (model?: { params: DetectorParams; version: string }) => {
+      const learnt = learn();
+      return detectFaults(
+        [obs({ cpuUtilization: series(300, [72, 74, 73]) })],
+        learnt.watermarks,
+        new Set(),
+        thresholds,
+        NOW,
+        { detectors: learnt.detectors ?? {}, floorPercent: 50, ...(model ? { model } : {}) },
+      ).findings;
+    };
+    expect(jumpWith()[0]?.detectorVersion).toBe(DETECTOR_VERSION);
+    const tuned = { params: { ...DEFAULT_DETECTOR_PARAMS, threshold: 0.6 }, version: 'detector-run-1' };
+    expect(jumpWith(tuned)[0]?.detectorVersion).toBe('detector-run-1');
+    const strict = { params: { ...DEFAULT_DETECTOR_PARAMS, threshold: 0.95 }, version: 'detector-run-2' };
+    expect(jumpWith(strict)).toEqual([]);
   });
 
   test('an anomaly under the floor is not an incident, and polls in pieces equal one pass', () => {

@@ -1,4 +1,10 @@
-import { createModelStore, type ModelStore } from '../../activities/model-store';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { activeDetectorOf, createModelStore, type ModelStore } from '../../activities/model-store';
+import { generateLabelledSet } from '../../domain/anomaly/labelled-series';
+import { seededRandom } from '../../domain/random';
+import { writeLabelledFolder } from '../support/labelled-folder';
 import { TASK_QUEUES } from '../../domain/config';
 import { retrainScheduleId } from '../../domain/ids';
 import { modelCommand, scheduleCommand } from '../../cli/models';
@@ -7,15 +13,21 @@ import { eventually, testConfig } from '../support/env';
 import { startHarness, type MedicHarness } from '../support/harness';
 
 const bucket = `medic-models-test-${process.pid}`;
+/** Labelled traces for the detector: generated here, read by the worker as a NAB-style folder. */
+const detectorDataset = mkdtempSync(join(tmpdir(), 'medic-detector-data-'));
 let h: MedicHarness;
 let store: ModelStore;
 
 beforeAll(async () => {
-  h = await startHarness('retrain', { MEDIC_MODEL_BUCKET: bucket });
+  writeLabelledFolder(detectorDataset, generateLabelledSet(seededRandom(11), 45));
+  h = await startHarness('retrain', { MEDIC_MODEL_BUCKET: bucket, MEDIC_DETECTOR_DATASET: detectorDataset });
   store = createModelStore(h.aws.s3, bucket);
 }, 120_000);
 
-afterAll(async () => h?.teardown());
+afterAll(async () => {
+  await h?.teardown();
+  rmSync(detectorDataset, { recursive: true, force: true });
+});
 
 async function retrain(model: string, minimumGain?: number): Promise<RetrainResult> {
   return h.env.client.workflow.execute(retrainModelWorkflow, {
@@ -105,9 +117,26 @@ describe('model registry and retraining', () => {
     }
   });
 
+  test("the detector is tuned on the labelled folder's training files, judged on its held-out third, and read by the detection loop", async () => {
+    const first = await retrain('detector');
+    expect(first.promoted).toBe(true);
+    const artifact = await store.getVersion('detector', first.candidate.version);
+    expect(artifact?.training.dataset).toBe(detectorDataset);
+    expect(artifact?.metrics.nabScore).toBeCloseTo(first.candidate.score, 10);
+    expect(first.candidate.score).toBeGreaterThan(20);
+    // What the detection loop reads: the active version's knobs over the shipped detector.
+    const live = await activeDetectorOf(store)();
+    expect(live).toEqual({ version: first.candidate.version, params: artifact?.parameters });
+    // The same files give the same tuning: no better, so the active version stays.
+    const again = await retrain('detector');
+    expect(again.candidate.score).toBeCloseTo(first.candidate.score, 10);
+    expect(again.promoted).toBe(false);
+    expect((await store.getActive('detector'))?.version).toBe(first.candidate.version);
+  });
+
   test('an unknown model is refused before anything starts', async () => {
     await expect(
       scheduleCommand('create', ['retrain', '--model', 'gpt', '--every', '24h'], withClient),
-    ).rejects.toThrow(/--model must be one of rootcause, remediation-policy/);
+    ).rejects.toThrow(/--model must be one of detector, rootcause, remediation-policy/);
   });
 });

@@ -1,0 +1,19 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { TrainingSeries } from '../../domain/anomaly/labelled-series';
+
+const nabTime = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
+
+/** Writes series as a NAB-style labelled folder (windows.json and data/<corpus>/<name>.csv). */
+export function writeLabelledFolder(dir: string, series: TrainingSeries[], corpus = 'synthetic'): void {
+  const windows: Record<string, [string, string][]> = {};
+  for (const s of series) {
+    const file = `${corpus}/${s.name}.csv`;
+    const path = join(dir, 'data', file);
+    mkdirSync(dirname(path), { recursive: true });
+    const rows = s.values.map((v, i) => `${nabTime(s.timestamps[i] ?? 0)},${v}`);
+    writeFileSync(path, ['timestamp,value', ...rows].join('\n'));
+    windows[file] = s.windows.map(([a, b]) => [nabTime(a), nabTime(b)]);
+  }
+  writeFileSync(join(dir, 'windows.json'), JSON.stringify(windows));
+}
