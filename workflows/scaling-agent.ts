@@ -3,6 +3,7 @@ import {
   continueAsNew,
   defineQuery,
   defineSignal,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -13,6 +14,7 @@ import {
   decideWithForecast,
   forecastNeed,
   observeDemand,
+  refitDue,
   seedDemandForecast,
   newDemandForecast,
   type DemandForecast,
@@ -32,6 +34,8 @@ export interface ScalingAgentInput {
   predictive?: PredictiveSettings;
   /** Carried across continue-as-new. */
   forecast?: DemandForecast;
+  /** Polls before continue-as-new; default 500. */
+  pollsPerRun?: number;
 }
 
 /** How many days of CloudWatch history seed the forecaster when the agent starts. */
@@ -44,6 +48,8 @@ export interface ForecastView extends Partial<ForecastNeed> {
   measuredSteps: number;
   /** The smoothing chosen on the group's own history, with its held-out error and the default's. */
   fit?: SmoothingFit;
+  /** When history last seeded (or refitted) the forecaster. */
+  seededAt?: string;
 }
 
 export interface ScalingAction {
@@ -87,19 +93,30 @@ export async function scalingAgentWorkflow(input: ScalingAgentInput): Promise<{ 
   const settings = input.predictive;
   let forecast = input.forecast;
   let view: ForecastView | undefined;
-  if (settings && !forecast) {
+  // Seeded when the agent starts, and refitted on the latest history at the first run after
+  // `refitHours` (continue-as-new comes every few hours), so the smoothing follows the group's demand.
+  const refit =
+    settings && forecast && patched('refit-demand-forecast') && refitDue(forecast, settings, nowMs());
+  if (settings && (!forecast || refit)) {
     const history = await agent.demandHistory({
       name: input.group,
       days: HISTORY_DAYS,
       stepSeconds: settings.stepSeconds,
     });
-    forecast = history ? seedDemandForecast(settings, history) : newDemandForecast(settings);
+    const seededAt = patched('refit-demand-forecast') ? nowMs() : undefined;
+    forecast = history
+      ? seedDemandForecast(settings, history, seededAt)
+      : (forecast ?? newDemandForecast(settings));
   }
   setHandler(scalingStateQuery, () => ({ group: input.group, actions, last, forecast: view }));
   setHandler(stopScalingSignal, () => {
     stopping = true;
   });
-  for (let poll = 0; poll < POLLS_PER_RUN && !stopping && !workflowInfo().continueAsNewSuggested; poll++) {
+  for (
+    let poll = 0;
+    poll < (input.pollsPerRun ?? POLLS_PER_RUN) && !stopping && !workflowInfo().continueAsNewSuggested;
+    poll++
+  ) {
     const group = await agent.observeGroup({
       name: input.group,
       lookbackSeconds: 3 * input.intervalSeconds,
@@ -128,6 +145,7 @@ export async function scalingAgentWorkflow(input: ScalingAgentInput): Promise<{ 
         mape: forecast.mape,
         measuredSteps: forecast.measured,
         ...(forecast.fit ? { fit: forecast.fit } : {}),
+        ...(forecast.seededAt ? { seededAt: new Date(forecast.seededAt).toISOString() } : {}),
       };
     }
     if (group.averageCpu !== undefined) {

@@ -15,7 +15,11 @@ export interface PredictiveSettings {
   bootSeconds: number;
   /** Headroom in multiples of the forecaster's typical one-step error. */
   errorMargin: number;
+  /** Hours between refits on the group's latest history (default 24): demand patterns move. */
+  refitHours?: number;
 }
+
+export const DEFAULT_REFIT_HOURS = 24;
 
 export const DEFAULT_PREDICTIVE: PredictiveSettings = { stepSeconds: 300, bootSeconds: 300, errorMargin: 1 };
 
@@ -35,6 +39,13 @@ export interface DemandForecast {
   measured: number;
   /** How the smoothing was chosen from the seeding history, when it was (see `fitSmoothing`). */
   fit?: SmoothingFit;
+  /** When (epoch ms) history last seeded the forecaster: the refit clock. */
+  seededAt?: number;
+}
+
+/** Whether the forecaster is due to be refitted on fresh history (one seeded before refits existed is). */
+export function refitDue(state: DemandForecast, settings: PredictiveSettings, nowMs: number): boolean {
+  return nowMs - (state.seededAt ?? 0) >= (settings.refitHours ?? DEFAULT_REFIT_HOURS) * 3_600_000;
 }
 
 export interface Smoothing {
@@ -129,6 +140,7 @@ function completeStep(state: DemandForecast, forecaster: HoltWinters, demand: nu
 export function seedDemandForecast(
   settings: PredictiveSettings,
   history: { start: number; values: number[] },
+  seededAt?: number,
 ): DemandForecast {
   const fit = fitSmoothing(history.values, settings);
   const state = { ...newDemandForecast(settings, fit?.smoothing), ...(fit ? { fit } : {}) };
@@ -140,7 +152,7 @@ export function seedDemandForecast(
     : undefined;
   state.measured = 0;
   state.mape = undefined;
-  return state;
+  return seededAt === undefined ? state : { ...state, seededAt };
 }
 
 /** Adds one observation of the group's demand at `atMs`; completes steps as time moves past them. */

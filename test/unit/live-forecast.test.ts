@@ -2,9 +2,12 @@ import fc from 'fast-check';
 import { HoltWinters } from '../../domain/scaling/forecaster';
 import {
   decideWithForecast,
+  DEFAULT_PREDICTIVE,
   fitSmoothing,
   forecastNeed,
+  newDemandForecast,
   observeDemand,
+  refitDue,
   seedDemandForecast,
   type PredictiveSettings,
 } from '../../domain/scaling/live-forecast';
@@ -124,5 +127,21 @@ describe('forecast and reactive rule together', () => {
         },
       ),
     );
+  });
+});
+
+describe('refitting the live forecaster', () => {
+  const settings = { ...DEFAULT_PREDICTIVE, refitHours: 24 };
+  const hour = 3_600_000;
+
+  test('a forecaster is refitted once its history is older than refitHours, or when never seeded', () => {
+    const seeded = seedDemandForecast(settings, { start: 0, values: [10, 20, 30] }, 5 * hour);
+    expect(seeded.seededAt).toBe(5 * hour);
+    expect(refitDue(seeded, settings, 5 * hour + 23 * hour)).toBe(false);
+    expect(refitDue(seeded, settings, 5 * hour + 24 * hour)).toBe(true);
+    expect(refitDue(seeded, { ...settings, refitHours: 1 }, 6 * hour)).toBe(true);
+    // Never seeded from history, or seeded by an agent from before refits: due at once.
+    expect(refitDue(newDemandForecast(settings), settings, Date.UTC(2026, 10, 26))).toBe(true);
+    expect(seedDemandForecast(settings, { start: 0, values: [10] }).seededAt).toBeUndefined();
   });
 });

@@ -114,7 +114,9 @@ describe('scaling agent', () => {
     await publishCpu(group, 30);
     const handle = await startAgent(group, {
       policy: { targetCpuPercent: 60, minSize: 1, maxSize: 8, cooldownSeconds: 60 },
-      predictive: { stepSeconds: 300, bootSeconds: 300, errorMargin: 1 },
+      // Refitted every second and continued-as-new every three polls: the refit path runs here too.
+      predictive: { stepSeconds: 300, bootSeconds: 300, errorMargin: 1, refitHours: 1 / 3600 },
+      pollsPerRun: 3,
     });
     // CPU 30 % of target 60 % alone would scale in to 1; the forecast (180 instance-% coming) scales out.
     await eventually(
@@ -129,6 +131,22 @@ describe('scaling agent', () => {
     expect(state.forecast?.fit?.heldOutMape).toBeLessThanOrEqual(state.forecast?.fit?.defaultMape ?? -1);
     expect(state.actions[0]?.from).toBe(2);
     expect(state.actions[0]?.reason).toMatch(/^scaling ahead of demand: forecast peak \d+ instance-%/);
+    // A later run refits on the latest history, and still sees the peak coming.
+    const seededAt = state.forecast?.seededAt ?? '';
+    expect(seededAt).not.toBe('');
+    const refitted = await eventually(
+      async () => {
+        const s = await handle.query(scalingStateQuery);
+        return (s.forecast?.seededAt ?? '') > seededAt ? s : undefined;
+      },
+      30_000,
+      'a refit on fresh history',
+    );
+    expect(refitted.forecast?.fit?.heldOutMape).toBeLessThanOrEqual(
+      refitted.forecast?.fit?.defaultMape ?? -1,
+    );
+    expect(refitted.forecast?.peak).toBeGreaterThan(150);
+    expect(((await desiredOf(group)) ?? 0) >= 3).toBe(true);
     await handle.signal(stopScalingSignal);
     await handle.result();
   });
