@@ -1,7 +1,14 @@
 import { silentProgress, type Progress } from './progress';
 import { DEFAULT_DETECTOR_PARAMS, StreamingDetector, type DetectorParams } from '../domain/anomaly/detector';
 import { readLabelledFolder } from '../domain/anomaly/labelled-folder';
-import { normalisedScore, scoreSeries, type SeriesScore } from '../domain/anomaly/nab-score';
+import { isHeldOutFile, type TrainingSeries } from '../domain/anomaly/labelled-series';
+import {
+  normalisedScore,
+  scoreSeries,
+  STANDARD_PROFILE,
+  type SeriesScore,
+} from '../domain/anomaly/nab-score';
+import { scoreDetector, tuneDetector } from '../domain/anomaly/tuning';
 
 export interface DetectorEvaluation {
   corpora: {
@@ -16,6 +23,33 @@ export interface DetectorEvaluation {
   overall: number;
   points: number;
   pointsPerSecond: number;
+  /**
+   * What `medic model retrain --model detector` does with this folder: tuned on two thirds of the
+   * files, judged against the shipped setting on the fixed held-out third (when both are non-empty).
+   */
+  retraining?: {
+    trainingFiles: number;
+    heldOutFiles: number;
+    shipped: number;
+    tuned: number;
+    zFloor: number;
+    ratio: number;
+  };
+}
+
+function retrainingCheck(series: TrainingSeries[]): DetectorEvaluation['retraining'] {
+  const heldOut = series.filter((s) => isHeldOutFile(s.name));
+  const training = series.filter((s) => !isHeldOutFile(s.name));
+  if (heldOut.length === 0 || training.length === 0) return undefined;
+  const { params } = tuneDetector(training, STANDARD_PROFILE);
+  return {
+    trainingFiles: training.length,
+    heldOutFiles: heldOut.length,
+    shipped: scoreDetector(DEFAULT_DETECTOR_PARAMS, heldOut),
+    tuned: scoreDetector(params, heldOut),
+    zFloor: params.zFloor,
+    ratio: params.ratio,
+  };
 }
 
 /** Runs the detector over every labelled file of a NAB-style folder and scores it. */
@@ -27,7 +61,8 @@ export function evaluateDetector(
   const byCorpus = new Map<string, SeriesScore[]>();
   let points = 0;
   let detectorNs = 0n;
-  for (const series of readLabelledFolder(datasetDir)) {
+  const labelled = readLabelledFolder(datasetDir);
+  for (const series of labelled) {
     const { values, timestamps } = series;
     const detections = new Array<boolean>(values.length);
     const detector = new StreamingDetector(params, { pointsPerDay: series.pointsPerDay });
@@ -56,6 +91,7 @@ export function evaluateDetector(
     overall: normalisedScore(all),
     points,
     pointsPerSecond: points / (Number(detectorNs) / 1e9),
+    ...(params === DEFAULT_DETECTOR_PARAMS ? { retraining: retrainingCheck(labelled) } : {}),
   };
 }
 
@@ -75,5 +111,10 @@ export function formatEvaluation(e: DetectorEvaluation): string {
   lines.push(
     `throughput: ${Math.round(e.pointsPerSecond).toLocaleString('en-US')} points/s on one core (${e.points} points)`,
   );
+  const r = e.retraining;
+  if (r)
+    lines.push(
+      `retraining check (as \`medic model retrain --model detector\` on this folder): tuned on ${r.trainingFiles} files (zFloor ${r.zFloor}, ratio ${r.ratio}), held-out ${r.heldOutFiles} files: tuned ${r.tuned.toFixed(1)} vs shipped ${r.shipped.toFixed(1)}`,
+    );
   return lines.join('\n');
 }

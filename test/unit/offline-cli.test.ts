@@ -2,6 +2,9 @@ import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../cli/main';
+import { generateLabelledSet, isHeldOutFile } from '../../domain/anomaly/labelled-series';
+import { seededRandom } from '../../domain/random';
+import { writeLabelledFolder } from '../support/labelled-folder';
 
 /**
  * Commands that need no server: `medic detect` and `medic eval` on small inputs made here (the real
@@ -67,6 +70,21 @@ describe('medic offline commands', () => {
     expect(result.corpora[0]?.tp).toBe(1);
     expect(result.overall).toBeGreaterThan(50);
     expect(result.pointsPerSecond).toBeGreaterThan(0);
+  });
+
+  test("eval detector also runs the retraining's split on a folder with files to hold out", async () => {
+    const dataset = join(dir, 'labelled');
+    const series = generateLabelledSet(seededRandom(5), 8);
+    writeLabelledFolder(dataset, series);
+    const heldOut = series.filter((s) => isHeldOutFile(`synthetic/${s.name}.csv`)).length;
+    expect(await main(['eval', 'detector', '--dataset', dataset, '--json'])).toBe(0);
+    const { retraining } = JSON.parse(output[0] ?? '{}') as {
+      retraining?: { trainingFiles: number; heldOutFiles: number; tuned: number; shipped: number };
+    };
+    expect(retraining).toMatchObject({ trainingFiles: 8 - heldOut, heldOutFiles: heldOut });
+    expect(heldOut).toBeGreaterThan(0);
+    expect(Number.isFinite(retraining?.tuned)).toBe(true);
+    expect(Number.isFinite(retraining?.shipped)).toBe(true);
   });
 
   test('eval rootcause prints every ranking per noise profile, and the same figures as JSON', async () => {
