@@ -63,7 +63,7 @@ const USAGE = `usage: medic <command>
   tokens revoke --id ID
   chat "what is open right now?" [--json]   (plain language: list, show, approve, decline, explain)
   audit [--incident ID] [--actor NAME] [--action ACTION] [--limit N] [--json]
-  model retrain --model NAME [--examples N] [--json]   (NAME: rootcause, remediation-policy)
+  model retrain --model NAME [--examples N] [--json]   (NAME: detector, rootcause, remediation-policy)
   model list|rollback --model NAME [--json]
   model monitor [--floors remediation-policy=0.8,detector=0.6] [--min-samples 10] [--window 24h] [--json]
   schedule create retrain --model NAME --every 24h [--examples N]
@@ -359,7 +359,15 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`medic: ${err.message}\n\n${USAGE}`);
       return 2;
     }
-    console.error(`medic: ${(err as Error).message}`);
+    console.error(`medic: ${failureChain(err)}`);
     return 1;
   }
+}
+
+/** A Temporal failure's message with its causes ("Workflow execution failed: … : what went wrong"). */
+export function failureChain(err: unknown): string {
+  const messages: string[] = [];
+  for (let e = err; e instanceof Error && messages.length < 6; e = e.cause)
+    if (e.message && !messages.includes(e.message)) messages.push(e.message);
+  return messages.join(': ') || String(err);
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../cli/main';
+import { failureChain, main } from '../../cli/main';
 import { generateLabelledSet, isHeldOutFile } from '../../domain/anomaly/labelled-series';
 import { seededRandom } from '../../domain/random';
 import { writeLabelledFolder } from '../support/labelled-folder';
@@ -70,6 +70,16 @@ describe('medic offline commands', () => {
     expect(result.corpora[0]?.tp).toBe(1);
     expect(result.overall).toBeGreaterThan(50);
     expect(result.pointsPerSecond).toBeGreaterThan(0);
+  });
+
+  test('a failed workflow is reported with the causes that say what to do', () => {
+    const inner = new Error('set MEDIC_DETECTOR_DATASET to a NAB-style folder');
+    const activity = new Error('Activity task failed', { cause: inner });
+    const workflow = new Error('Workflow execution failed', { cause: activity });
+    expect(failureChain(workflow)).toBe(
+      'Workflow execution failed: Activity task failed: set MEDIC_DETECTOR_DATASET to a NAB-style folder',
+    );
+    expect(failureChain('plain')).toBe('plain');
   });
 
   test("eval detector also runs the retraining's split on a folder with files to hold out", async () => {
