@@ -107,7 +107,8 @@ const ACTIVE_DETECTOR_TTL_MS = 60_000;
 
 /**
  * The active detector version's parameters, read at most once a minute: the detection loop scans
- * every few seconds and a promotion may take a minute to reach it.
+ * every few seconds and a promotion may take a minute to reach it. A registry it cannot read does
+ * not stop detection: the last version seen (or the shipped detector) keeps judging.
  */
 export function activeDetectorOf(
   store: ModelStore,
@@ -116,7 +117,15 @@ export function activeDetectorOf(
   let cached: { at: number; value: { params: DetectorParams; version: string } | undefined } | undefined;
   return async () => {
     if (cached && now() - cached.at < ACTIVE_DETECTOR_TTL_MS) return cached.value;
-    const active = await activeVersion(store, 'detector');
+    let active: ModelVersion | undefined;
+    try {
+      active = await activeVersion(store, 'detector');
+    } catch (err) {
+      console.warn(
+        `model registry unreadable, detecting with the last detector seen: ${(err as Error).message}`,
+      );
+      return cached?.value;
+    }
     const params = active ? detectorParamsFrom(active.parameters) : undefined;
     const value = active && params ? { params, version: active.version } : undefined;
     cached = { at: now(), value };
