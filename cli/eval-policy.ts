@@ -7,6 +7,7 @@ import {
   runbook,
   symptomBayesCeiling,
   trainBandit,
+  TRAINING_EXPLORATION,
   type PolicyFigures,
 } from '../domain/policy/evaluate';
 import { REMEDIATIONS, type Remediation } from '../domain/policy/incident-simulator';
@@ -23,6 +24,38 @@ export interface PolicyEvaluation {
     estimatedFirstActionSuccess: number;
     actualFirstActionSuccess: number;
   };
+  /**
+   * The same training size from other seeds, judged on the same held-out incidents: one seed's
+   * figure moves by a point or two with the luck of its training incidents.
+   */
+  acrossSeeds: { seeds: number; mean: number; min: number; max: number; meanMinutesToRecover: number };
+}
+
+/** Training seeds behind the spread line of `medic eval policy`. */
+const SPREAD_SEEDS = 10;
+
+function acrossSeeds(
+  seed: number,
+  trainingIncidents: number,
+  evalSeed: number,
+  evaluationIncidents: number,
+): PolicyEvaluation['acrossSeeds'] {
+  const runs = Array.from({ length: SPREAD_SEEDS }, (_, i) =>
+    measure(
+      'seed',
+      greedy(trainBandit(seed * 7919 + i + 1, trainingIncidents)),
+      evalSeed,
+      evaluationIncidents,
+    ),
+  );
+  const success = runs.map((r) => r.firstActionSuccess);
+  return {
+    seeds: SPREAD_SEEDS,
+    mean: success.reduce((a, b) => a + b, 0) / runs.length,
+    min: Math.min(...success),
+    max: Math.max(...success),
+    meanMinutesToRecover: runs.reduce((a, r) => a + r.meanMinutesToRecover, 0) / runs.length,
+  };
 }
 
 /** Trains the bandit on simulated incidents and compares it with the fixed runbook on held-out ones. */
@@ -37,7 +70,7 @@ export function evaluatePolicy(
   let model = trainBandit(seed, 0);
   let trained = 0;
   for (const n of checkpoints) {
-    model = trainBandit(seed + n, n - trained, 0.5, model);
+    model = trainBandit(seed + n, n - trained, TRAINING_EXPLORATION, model);
     trained = n;
     rows.push(measure(`bandit after ${n}`, greedy(model), evalSeed, evaluationIncidents));
   }
@@ -54,6 +87,7 @@ export function evaluatePolicy(
       estimatedFirstActionSuccess: inversePropensityEstimate(logs, candidate),
       actualFirstActionSuccess: rows[rows.length - 1]?.firstActionSuccess ?? 0,
     },
+    acrossSeeds: acrossSeeds(seed, trainingIncidents, evalSeed, evaluationIncidents),
   };
 }
 
@@ -66,6 +100,7 @@ export function formatPolicy(e: PolicyEvaluation): string {
         `${r.policy.padEnd(20)} ${pct(r.firstActionSuccess).padStart(21)} ${r.meanMinutesToRecover.toFixed(2).padStart(15)} ${r.regretMinutes.toFixed(2).padStart(13)}`,
     ),
     `held-out incidents: ${e.evaluationIncidents}; seed ${e.seed}`,
+    `bandit after ${e.trainingIncidents} from ${e.acrossSeeds.seeds} other training seeds, same held-out incidents: first-action success ${pct(e.acrossSeeds.mean)} mean (${pct(e.acrossSeeds.min)}–${pct(e.acrossSeeds.max)}), mean TTR ${e.acrossSeeds.meanMinutesToRecover.toFixed(2)} min`,
     `backtest before enabling (inverse propensity scoring over ${e.backtest.loggedIncidents} incidents logged by an ε-random runbook): estimated first-action success ${pct(e.backtest.estimatedFirstActionSuccess)}, measured ${pct(e.backtest.actualFirstActionSuccess)}`,
   ];
   return lines.join('\n');

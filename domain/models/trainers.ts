@@ -1,4 +1,4 @@
-import { greedy, measure, trainBandit } from '../policy/evaluate';
+import { greedy, measure, trainBandit, TRAINING_EXPLORATION } from '../policy/evaluate';
 import { learn, type BanditState } from '../policy/bandit';
 import type { Experience } from '../policy/experience';
 import { byModel, rootCauseAccuracy } from '../rootcause/training';
@@ -61,7 +61,7 @@ const remediationPolicy: Trainer<BanditState> = {
     let model: BanditState | undefined;
     for (let chunk = 0; chunk < CHUNKS; chunk++) {
       const size = Math.floor(((chunk + 1) * examples) / CHUNKS) - Math.floor((chunk * examples) / CHUNKS);
-      model = trainBandit(seed + chunk, size, 0.5, model);
+      model = trainBandit(seed + chunk, size, TRAINING_EXPLORATION, model);
       progress((chunk + 1) / CHUNKS);
     }
     const trained = model ?? trainBandit(seed, 0);

@@ -73,8 +73,22 @@ export function measure(name: string, choose: Chooser, seed: number, count: numb
   };
 }
 
+/**
+ * How boldly training explores (the UCB bonus). Pre-training runs on simulated incidents, where a
+ * wrong first try costs nothing real, so it explores widely: the greedy policy it leaves behind is
+ * better. Over 40 training seeds (200 incidents each, not the eval's seeds) first-action success was
+ * 92.9 % at 0.5, 93.9–94.1 % from 4 to 8, 93.7 % at 12, with a shorter time to recover; 5 sits in
+ * the middle of that plateau. Live choices stay greedy (explore 0).
+ */
+export const TRAINING_EXPLORATION = 5;
+
 /** Learns online from `count` simulated incidents, exploring by upper confidence bound. */
-export function trainBandit(seed: number, count: number, explore = 0.5, state?: BanditState): BanditState {
+export function trainBandit(
+  seed: number,
+  count: number,
+  explore = TRAINING_EXPLORATION,
+  state?: BanditState,
+): BanditState {
   const model = state ?? newBandit([...REMEDIATIONS], CONTEXT_DIMENSION);
   const draw = seededRandom(seed);
   for (let i = 0; i < count; i++) {
