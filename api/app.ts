@@ -27,6 +27,7 @@ import { openApiDocument } from './openapi';
 import { ApiError, errorHandler, notFoundRoute, validationError } from './errors';
 import type { IncidentDetail, IncidentService } from './incident-service';
 import { agentOf, ratingsByAgent, type FeedbackStore } from '../activities/feedback-store';
+import type { ModelOverview } from './models';
 import { isTerminal, type IncidentStatus } from '../domain/incident';
 import {
   auditQuerySchema,
@@ -75,6 +76,8 @@ export interface AppDeps {
   rephrase?: (message: string) => Promise<string | undefined>;
   /** The dashboard's figures (GET /stats); without it the route is not served. */
   stats?: () => Promise<DashboardFigures>;
+  /** The model registry's models and active versions (GET /models); without it the route is not served. */
+  models?: () => Promise<ModelOverview[]>;
   /** The metric around an incident (GET /incidents/:id/evidence); without it the route is not served. */
   evidence?: (incident: IncidentDetail) => Promise<Evidence | undefined>;
   /** How often live views re-read Temporal (default 1 s). */
@@ -213,6 +216,16 @@ export function createApp(deps: AppDeps): express.Express {
       ...guard('GET /api/v1/stats'),
       route(async (_req, res) => {
         res.json(await stats());
+      }),
+    );
+
+  const models = deps.models;
+  if (models)
+    api.get(
+      '/models',
+      ...guard('GET /api/v1/models'),
+      route(async (_req, res) => {
+        res.json({ models: await models() });
       }),
     );
 

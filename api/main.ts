@@ -12,6 +12,7 @@ import { IncidentService } from './incident-service';
 import { cachedCertificates, confirmByVisiting } from './sns';
 import { createFeedbackStore, ratingsByAgent } from '../activities/feedback-store';
 import { dashboardStats } from './stats';
+import { modelOverview } from './models';
 import { evidenceReader } from './evidence';
 import { temporalChatActions } from './chat-actions';
 import { llmRephraser } from './llm-rephraser';
@@ -63,6 +64,7 @@ async function run(): Promise<void> {
       },
     }),
     evidence: evidenceReader(aws.cloudwatch, config.metricPeriodSeconds),
+    models: modelOverview(createModelStore(aws.s3, config.modelBucket)),
     chatActions: temporalChatActions(temporal, aws.ec2, aws.autoscaling),
     ...(config.llm ? { rephrase: llmRephraser(config.llm) } : {}),
     consoleDir: join(__dirname, '..', 'console'),

@@ -161,6 +161,13 @@ export function openApiDocument() {
           responses: { '200': { description: 'the figures' } },
         },
       },
+      '/models': {
+        get: {
+          summary:
+            'The model registry: each model (detector, rootcause, remediation-policy) with the metric its versions are compared on and, once one is promoted, its active version: since when and why, its held-out metrics and training data range, and the earlier versions a rollback returns to',
+          responses: { '200': { description: '{models}' } },
+        },
+      },
       '/catalogue': {
         get: {
           summary:

@@ -13,6 +13,7 @@ export const ROUTE_PERMISSIONS = {
   'GET /api/v1/stream/incidents': 'read',
   'GET /api/v1/stream/incidents/:id': 'read',
   'GET /api/v1/stats': 'read',
+  'GET /api/v1/models': 'read',
   'GET /api/v1/me': 'read',
   'GET /api/v1/catalogue': 'read',
   'POST /api/v1/incidents/:id/decision': 'decide',

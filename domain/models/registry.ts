@@ -29,6 +29,25 @@ export interface ActivePointer {
   reason: string;
 }
 
+/** One registry model as `GET /api/v1/models` shows it: what is active, how it scored, what it replaced. */
+export interface ModelOverview {
+  model: string;
+  /** The held-out measure its versions are compared on (higher is better). */
+  metric: string;
+  /** Absent when no version has been promoted: the shipped model decides. */
+  active?: {
+    version: string;
+    since: string;
+    reason: string;
+    /** Earlier active versions, newest first: what `medic model rollback` goes back to. */
+    previous: string[];
+    metrics: ModelVersion['metrics'];
+    training: ModelVersion['training'];
+    parentVersion?: string;
+    createdAt: string;
+  };
+}
+
 export function promote(
   current: ActivePointer | undefined,
   model: string,

@@ -153,6 +153,11 @@ describe('web console', () => {
     expect(await page.textContent('[data-testid=agents]')).toMatch(
       /self-healing\s*1\s*1\s*100 %\s*4\.0 \/ 5 \(1\)/,
     );
+    // The registry's models, none promoted on this fresh stack: the shipped ones decide.
+    await page.waitForSelector('[data-testid=models]');
+    const models = await page.textContent('[data-testid=models]');
+    for (const model of ['detector', 'rootcause', 'remediation-policy']) expect(models).toContain(model);
+    expect(models).toMatch(/detector\s*shipped\s*nabScore –/);
     await shot(page, 'dashboard');
 
     await page.click('.chat-toggle');

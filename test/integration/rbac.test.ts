@@ -39,6 +39,7 @@ beforeAll(async () => {
     feedback: { put: async () => {}, list: async () => [] },
     tasks: new TaskService(env.client, memoryTaskStore()),
     stats: async () => dashboardFigures([], [], new Date()),
+    models: async () => [],
     evidence: async () => undefined,
     // Every route is called without a token: more failures than the production limit allows.
     authFailureLimit: { maxFailures: 1000, windowMs: 60_000 },

@@ -5,6 +5,10 @@ import { activeDetectorOf, createModelStore, type ModelStore } from '../../activ
 import { generateLabelledSet } from '../../domain/anomaly/labelled-series';
 import { seededRandom } from '../../domain/random';
 import { writeLabelledFolder } from '../support/labelled-folder';
+import { serveOnLoopback } from '../support/http';
+import { createApp } from '../../api/app';
+import { IncidentService } from '../../api/incident-service';
+import { modelOverview, type ModelOverview } from '../../api/models';
 import { TASK_QUEUES } from '../../domain/config';
 import { retrainScheduleId } from '../../domain/ids';
 import { modelCommand, scheduleCommand } from '../../cli/models';
@@ -138,5 +142,40 @@ describe('model registry and retraining', () => {
     await expect(
       scheduleCommand('create', ['retrain', '--model', 'gpt', '--every', '24h'], withClient),
     ).rejects.toThrow(/--model must be one of detector, rootcause, remediation-policy/);
+  });
+
+  test('GET /api/v1/models shows each model with its active version, metrics and rollback history', async () => {
+    const token = 'medic_models_test_token_0123456789abcd';
+    const app = createApp({
+      incidents: new IncidentService(h.env.client, 'http://127.0.0.1:8233'),
+      adminToken: token,
+      health: { temporal: async () => true, aws: async () => true },
+      models: modelOverview(store),
+    });
+    const served = await serveOnLoopback(app);
+    try {
+      const url = `${served.origin}/api/v1/models`;
+      expect((await fetch(url)).status).toBe(401);
+      const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+      expect(res.status).toBe(200);
+      const { models } = (await res.json()) as { models: ModelOverview[] };
+      expect(models.map((m) => m.model)).toEqual(['detector', 'rootcause', 'remediation-policy']);
+      for (const m of models) {
+        const pointer = await store.getActive(m.model);
+        expect(m.active?.version).toBe(pointer?.version);
+        expect(m.active?.previous).toEqual(pointer?.history);
+        expect(m.active?.metrics[m.metric]).toBeGreaterThan(0);
+      }
+      expect(models.find((m) => m.model === 'detector')?.active?.training.dataset).toBe(detectorDataset);
+    } finally {
+      served.close();
+    }
+    // A registry that was never written: every model listed, none active.
+    const empty = await modelOverview(createModelStore(h.aws.s3, `medic-models-empty-${process.pid}`))();
+    expect(empty).toEqual([
+      { model: 'detector', metric: 'nabScore' },
+      { model: 'rootcause', metric: 'top1' },
+      { model: 'remediation-policy', metric: 'firstActionSuccess' },
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 import type { IncidentState, IncidentSummary } from '../../../domain/incident';
 export type { DashboardFigures } from '../../../domain/dashboard';
+export type { ModelOverview } from '../../../domain/models/registry';
 export type { IncidentReport, StepRecord, TimelineEntry } from '../../../domain/incident';
 
 export type { IncidentSummary };

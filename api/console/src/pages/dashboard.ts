@@ -2,7 +2,7 @@ import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
 import { ChartView, PALETTE } from '../charts';
-import type { DashboardFigures } from '../types';
+import type { DashboardFigures, ModelOverview } from '../types';
 
 const percent = (v: number | null) => (v === null ? '–' : `${Math.round(v * 100)} %`);
 const duration = (s: number | null) =>
@@ -19,6 +19,49 @@ function Tile({ label, value, note }: { label: string; value: string; note?: str
     <div class="value">${value}</div>
     <div class="label">${label}</div>
     ${note && html`<div class="sub">${note}</div>`}
+  </div>`;
+}
+
+const metricValue = (m: ModelOverview) => {
+  const value = m.active?.metrics[m.metric];
+  if (value === undefined) return '–';
+  return value <= 1 ? `${(100 * value).toFixed(1)} %` : value.toFixed(1);
+};
+
+/** The registry's models: which version decides now, how it scored, when and why it was promoted. */
+function ModelsCard() {
+  const [models, setModels] = useState<ModelOverview[] | undefined>(undefined);
+  useEffect(() => {
+    // A role without access, or an API without a registry, just shows no card.
+    api<{ models: ModelOverview[] }>('GET', '/models').then(
+      (r) => setModels(r.models),
+      () => setModels(undefined),
+    );
+  }, []);
+  if (!models) return null;
+  return html`<div class="card">
+    <h2>Models</h2>
+    <table class="agents" data-testid="models">
+      <thead>
+        <tr>
+          <th>Model</th>
+          <th>Active version</th>
+          <th>Held-out</th>
+          <th>Since</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${models.map(
+          (m) =>
+            html`<tr title=${m.active?.reason ?? 'no version promoted: the shipped model decides'}>
+              <td>${m.model}</td>
+              <td>${m.active?.version ?? 'shipped'}</td>
+              <td>${m.metric} ${metricValue(m)}</td>
+              <td>${m.active ? new Date(m.active.since).toLocaleString() : '–'}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>
   </div>`;
 }
 
@@ -180,6 +223,7 @@ export function DashboardPage() {
           </tbody>
         </table>
       </div>
+      <${ModelsCard} />
     </div>
   </section>`;
 }
