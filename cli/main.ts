@@ -367,7 +367,12 @@ export async function main(argv: string[]): Promise<number> {
 /** A Temporal failure's message with its causes ("Workflow execution failed: … : what went wrong"). */
 export function failureChain(err: unknown): string {
   const messages: string[] = [];
-  for (let e = err; e instanceof Error && messages.length < 6; e = e.cause)
+  // Duck-typed, not `instanceof Error`: errors from another realm (fetch's, under jest) are not.
+  for (let e = err; isMessageBearing(e) && messages.length < 6; e = e.cause)
     if (e.message && !messages.includes(e.message)) messages.push(e.message);
   return messages.join(': ') || String(err);
+}
+
+function isMessageBearing(e: unknown): e is { message: string; cause?: unknown } {
+  return typeof e === 'object' && e !== null && typeof (e as { message?: unknown }).message === 'string';
 }

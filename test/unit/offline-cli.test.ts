@@ -80,6 +80,9 @@ describe('medic offline commands', () => {
       'Workflow execution failed: Activity task failed: set MEDIC_DETECTOR_DATASET to a NAB-style folder',
     );
     expect(failureChain('plain')).toBe('plain');
+    // An error from another realm (undici's fetch under jest) is not `instanceof Error` here.
+    const foreign = { name: 'TypeError', message: 'fetch failed', cause: { message: 'bad port' } };
+    expect(failureChain(foreign)).toBe('fetch failed: bad port');
   });
 
   test("eval detector also runs the retraining's split on a folder with files to hold out", async () => {
