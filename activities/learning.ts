@@ -99,7 +99,7 @@ export function createLearningActivities(
         parameters,
         training: {
           seed: input.seed,
-          examples: input.examples,
+          examples: trainer.trainingSize?.(input.examples, fleet) ?? input.examples,
           heldOutSeed: input.heldOutSeed,
           ...(input.model === 'remediation-policy' ? { realAttempts: real.length } : {}),
           ...(fleet.detectorPrecision !== undefined ? { detectorPrecision: fleet.detectorPrecision } : {}),

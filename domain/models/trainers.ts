@@ -19,6 +19,8 @@ export interface Trainer<P> {
   train(seed: number, examples: number, progress: (fraction: number) => void, fleet: FleetEvidence): P;
   /** Candidate and active version are scored with the same `fleet` evidence, on the same held-out data. */
   evaluate(parameters: P, heldOutSeed: number, fleet: FleetEvidence): number;
+  /** How many examples training really used, when not the `examples` asked for (real traces). */
+  trainingSize?(examples: number, fleet: FleetEvidence): number;
 }
 
 /** What the fleet's real incidents say, for the trainers that use it. */
@@ -76,14 +78,18 @@ const remediationPolicy: Trainer<BanditState> = {
 /** Generated held-out series the detector is judged on without real traces (about 0.2 s per setting). */
 const DETECTOR_HELD_OUT_SERIES = 300;
 
+const realTrainingFiles = (labelled: TrainingSeries[]) => labelled.filter((s) => !isHeldOutFile(s.name));
+
 const detector: Trainer<DetectorParams> = {
   metric: 'nabScore',
   train(seed, examples, progress, { detectorPrecision, labelledSeries }) {
     const series = labelledSeries?.length
-      ? labelledSeries.filter((s) => !isHeldOutFile(s.name))
+      ? realTrainingFiles(labelledSeries)
       : generateLabelledSet(seededRandom(seed), examples);
     return tuneDetector(series, profileForPrecision(detectorPrecision), progress).params;
   },
+  trainingSize: (examples, { labelledSeries }) =>
+    labelledSeries?.length ? realTrainingFiles(labelledSeries).length : examples,
   evaluate(params, heldOutSeed, { detectorPrecision, labelledSeries }) {
     const series = labelledSeries?.length
       ? labelledSeries.filter((s) => isHeldOutFile(s.name))

@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { activeDetectorOf, createModelStore, type ModelStore } from '../../activities/model-store';
-import { generateLabelledSet } from '../../domain/anomaly/labelled-series';
+import { generateLabelledSet, isHeldOutFile } from '../../domain/anomaly/labelled-series';
 import { seededRandom } from '../../domain/random';
 import { writeLabelledFolder } from '../support/labelled-folder';
 import { serveOnLoopback } from '../support/http';
@@ -126,6 +126,12 @@ describe('model registry and retraining', () => {
     expect(first.promoted).toBe(true);
     const artifact = await store.getVersion('detector', first.candidate.version);
     expect(artifact?.training.dataset).toBe(detectorDataset);
+    // The training files actually used (the folder's non-held-out two thirds), not `examples`.
+    const files = Object.keys(
+      JSON.parse(readFileSync(join(detectorDataset, 'windows.json'), 'utf8')) as object,
+    );
+    const heldOut = files.filter((f) => isHeldOutFile(f)).length;
+    expect(artifact?.training.examples).toBe(45 - heldOut);
     expect(artifact?.metrics.nabScore).toBeCloseTo(first.candidate.score, 10);
     expect(first.candidate.score).toBeGreaterThan(20);
     // What the detection loop reads: the active version's knobs over the shipped detector.
