@@ -91,15 +91,27 @@ export function createModelStore(s3: S3Client, bucket: string): ModelStore {
   };
 }
 
-/** The active version of a model, or undefined when none is promoted (or the registry is not made yet). */
-export async function activeVersion(store: ModelStore, model: string): Promise<ModelVersion | undefined> {
+/**
+ * A model's active pointer and the version it names, or undefined when none is promoted (or the
+ * registry is not made yet).
+ */
+export async function activeModel(
+  store: ModelStore,
+  model: string,
+): Promise<{ pointer: ActivePointer; version: ModelVersion } | undefined> {
   try {
-    const active = await store.getActive(model);
-    return active ? await store.getVersion(model, active.version) : undefined;
+    const pointer = await store.getActive(model);
+    const version = pointer ? await store.getVersion(model, pointer.version) : undefined;
+    return pointer && version ? { pointer, version } : undefined;
   } catch (err) {
     if ((err as { name?: string }).name === 'NoSuchBucket') return undefined;
     throw err;
   }
+}
+
+/** The active version of a model, or undefined when none is promoted (or the registry is not made yet). */
+export async function activeVersion(store: ModelStore, model: string): Promise<ModelVersion | undefined> {
+  return (await activeModel(store, model))?.version;
 }
 
 /** How long the detection loop trusts its last look at the registry's active detector. */

@@ -1,4 +1,4 @@
-import type { ModelStore } from '../activities/model-store';
+import { activeModel, type ModelStore } from '../activities/model-store';
 import type { ModelOverview } from '../domain/models/registry';
 import { TRAINERS } from '../domain/models/trainers';
 
@@ -9,12 +9,9 @@ export function modelOverview(store: ModelStore): () => Promise<ModelOverview[]>
   return () =>
     Promise.all(
       Object.entries(TRAINERS).map(async ([model, trainer]): Promise<ModelOverview> => {
-        const pointer = await store.getActive(model).catch((err: { name?: string }) => {
-          if (err.name === 'NoSuchBucket') return undefined;
-          throw err;
-        });
-        const version = pointer ? await store.getVersion(model, pointer.version) : undefined;
-        if (!pointer || !version) return { model, metric: trainer.metric };
+        const active = await activeModel(store, model);
+        if (!active) return { model, metric: trainer.metric };
+        const { pointer, version } = active;
         return {
           model,
           metric: trainer.metric,

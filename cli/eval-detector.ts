@@ -1,14 +1,9 @@
 import { silentProgress, type Progress } from './progress';
 import { DEFAULT_DETECTOR_PARAMS, StreamingDetector, type DetectorParams } from '../domain/anomaly/detector';
 import { readLabelledFolder } from '../domain/anomaly/labelled-folder';
-import { isHeldOutFile, type TrainingSeries } from '../domain/anomaly/labelled-series';
-import {
-  normalisedScore,
-  scoreSeries,
-  STANDARD_PROFILE,
-  type SeriesScore,
-} from '../domain/anomaly/nab-score';
-import { scoreDetector, tuneDetector } from '../domain/anomaly/tuning';
+import type { TrainingSeries } from '../domain/anomaly/labelled-series';
+import { normalisedScore, scoreSeries, type SeriesScore } from '../domain/anomaly/nab-score';
+import { detectorTrainer } from '../domain/models/trainers';
 
 export interface DetectorEvaluation {
   corpora: {
@@ -37,16 +32,18 @@ export interface DetectorEvaluation {
   };
 }
 
+/** `medic model retrain --model detector` on this folder, by the registry's own trainer. */
 function retrainingCheck(series: TrainingSeries[]): DetectorEvaluation['retraining'] {
-  const heldOut = series.filter((s) => isHeldOutFile(s.name));
-  const training = series.filter((s) => !isHeldOutFile(s.name));
-  if (heldOut.length === 0 || training.length === 0) return undefined;
-  const { params } = tuneDetector(training, STANDARD_PROFILE);
+  const fleet = { labelledSeries: series };
+  const trainingFiles = detectorTrainer.trainingSize(0, fleet);
+  const heldOutFiles = series.length - trainingFiles;
+  if (heldOutFiles === 0 || trainingFiles === 0) return undefined;
+  const params = detectorTrainer.train(0, 0, () => undefined, fleet);
   return {
-    trainingFiles: training.length,
-    heldOutFiles: heldOut.length,
-    shipped: scoreDetector(DEFAULT_DETECTOR_PARAMS, heldOut),
-    tuned: scoreDetector(params, heldOut),
+    trainingFiles,
+    heldOutFiles,
+    shipped: detectorTrainer.evaluate(DEFAULT_DETECTOR_PARAMS, 0, fleet),
+    tuned: detectorTrainer.evaluate(params, 0, fleet),
     zFloor: params.zFloor,
     ratio: params.ratio,
   };

@@ -1,6 +1,7 @@
 import { log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { createLearningActivities, ScoredVersion } from '../activities/learning';
 import { shouldPromote } from '../domain/models/registry';
+import { stableHash } from '../domain/random';
 
 const { trainCandidate, scoreActive, promoteVersion } = proxyActivities<
   ReturnType<typeof createLearningActivities>
@@ -28,9 +29,7 @@ export interface RetrainResult {
 
 /** A stable number from the run id: each run trains on its own data, the same on replay. */
 function seedFrom(text: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
-  return (h >>> 0) % 1_000_000_007;
+  return stableHash(text) % 1_000_000_007;
 }
 
 /** Train → evaluate on held-out data → compare with the active version → promote only if better. */

@@ -10,10 +10,7 @@ import { parseNabTimestamp } from './nab-score';
  * anomaly windows) as training series, files in name order. Reads files: for the CLI and
  * activities, never for workflow code.
  */
-export function readLabelledFolder(
-  dir: string,
-  onFile: (file: string) => void = () => undefined,
-): TrainingSeries[] {
+export function readLabelledFolder(dir: string): TrainingSeries[] {
   const windows = JSON.parse(readFileSync(join(dir, 'windows.json'), 'utf8')) as Record<
     string,
     [string, string][]
@@ -24,7 +21,6 @@ export function readLabelledFolder(
       const points = parsePointsCsv(readFileSync(join(dir, 'data', file), 'utf8'), file);
       const timestamps = points.map((p) => parseNabTimestamp(p.timestamp));
       const pointsPerDay = pointsPerDayFrom(timestamps);
-      onFile(file);
       return {
         name: file,
         values: points.map((p) => p.value),

@@ -1,4 +1,4 @@
-import { normal } from '../random';
+import { normal, stableHash } from '../random';
 
 /**
  * Labelled CPU series shaped like what the detection loop reads (one point a minute, half a day):
@@ -24,9 +24,7 @@ export interface TrainingSeries {
  * version are judged on the same files, none of which any of them was fitted on.
  */
 export function isHeldOutFile(name: string): boolean {
-  let h = 2166136261;
-  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 16777619);
-  return (h >>> 0) % 3 === 0;
+  return stableHash(name) % 3 === 0;
 }
 
 export const SERIES_POINTS = 720;

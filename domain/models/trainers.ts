@@ -80,7 +80,8 @@ const DETECTOR_HELD_OUT_SERIES = 300;
 
 const realTrainingFiles = (labelled: TrainingSeries[]) => labelled.filter((s) => !isHeldOutFile(s.name));
 
-const detector: Trainer<DetectorParams> = {
+export const detectorTrainer: Trainer<DetectorParams> &
+  Required<Pick<Trainer<DetectorParams>, 'trainingSize'>> = {
   metric: 'nabScore',
   train(seed, examples, progress, { detectorPrecision, labelledSeries }) {
     const series = labelledSeries?.length
@@ -99,7 +100,7 @@ const detector: Trainer<DetectorParams> = {
 };
 
 export const TRAINERS = {
-  detector,
+  detector: detectorTrainer,
   rootcause: rootCause,
   'remediation-policy': remediationPolicy,
 } as const;
