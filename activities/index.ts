@@ -11,7 +11,7 @@ import { createIncidentMetrics, type IncidentMetrics } from './incident-metrics'
 import { createBudgetActivities } from './budget-starter';
 import { createIncidentHistoryActivities } from './incident-history';
 import { createPolicyActivities } from './policy';
-import { createLearningActivities, detectorTrainingData } from './learning';
+import { createLearningActivities, detectorTrainingData, retrainingBlocker } from './learning';
 import { activeDetectorOf, createModelStore } from './model-store';
 import { createSecurityActivities } from './security';
 import { createAutonomyActivities } from './autonomy';
@@ -119,6 +119,8 @@ export function createActivities(deps: ActivityDeps) {
         ? fleetEvidenceFor(model, await listClosedIncidents(deps.temporal, feedback, 24 * 30))
         : {}),
     })),
+    retrainingBlocker: async ({ model }: { model: string }) =>
+      retrainingBlocker(model, deps.config.detectorDataset),
     ...createRootCauseActivities(deps.aws.ec2, deps.temporal, models),
     ...createPolicyAdviceActivities(models),
   };

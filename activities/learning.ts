@@ -183,3 +183,17 @@ export function detectorTrainingData(
     );
   }
 }
+
+/**
+ * Why this worker cannot retrain `model` now, or undefined when it can: the detector needs its
+ * labelled traces. The model monitor asks before it starts a retraining run that would fail at once.
+ */
+export function retrainingBlocker(model: string, detectorDataset: string | undefined): string | undefined {
+  if (model !== 'detector') return undefined;
+  try {
+    detectorTrainingData(detectorDataset);
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}

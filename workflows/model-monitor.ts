@@ -1,4 +1,4 @@
-import { ParentClosePolicy, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
+import { ParentClosePolicy, patched, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
 import type { MedicActivities } from '../activities';
 import { TASK_QUEUES } from '../domain/config';
 import { belowFloor, type ModelQuality } from '../domain/models/monitoring';
@@ -22,7 +22,7 @@ export interface ModelMonitorResult {
   quality: ModelQuality[];
   /** Retraining runs started early because a model fell below its floor. */
   retraining: { model: string; workflowId: string; value: number; floor: number }[];
-  /** Models below their floor that have no trainer (told, not retrained). */
+  /** Models below their floor that have no trainer, or whose training data is not set up (told, not retrained). */
   notes: string[];
 }
 
@@ -41,6 +41,17 @@ export async function modelMonitorWorkflow(input: ModelMonitorInput): Promise<Mo
         `${low.model} ${low.measure} ${(low.value ?? 0).toFixed(2)} is below ${low.floor} over ${low.samples} incidents; it has no trainer, so a person must look.`,
       );
       continue;
+    }
+    // Asked first so that a worker without the detector's labelled traces writes a note each time,
+    // rather than starting a retraining run that fails at once.
+    if (patched('monitor-asks-before-retraining')) {
+      const blocker = await monitor.retrainingBlocker({ model: low.model });
+      if (blocker) {
+        notes.push(
+          `${low.model} ${low.measure} ${(low.value ?? 0).toFixed(2)} is below ${low.floor} over ${low.samples} incidents; not retrained: ${blocker}`,
+        );
+        continue;
+      }
     }
     const workflowId = `retrain-${low.model}-quality-${workflowInfo().runId.slice(0, 8)}`;
     await startChild(retrainModelWorkflow, {

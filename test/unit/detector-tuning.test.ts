@@ -2,7 +2,7 @@ import { DEFAULT_DETECTOR_PARAMS } from '../../domain/anomaly/detector';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { detectorTrainingData } from '../../activities/learning';
+import { detectorTrainingData, retrainingBlocker } from '../../activities/learning';
 import { generateLabelledSet, isHeldOutFile, SERIES_POINTS } from '../../domain/anomaly/labelled-series';
 import { writeLabelledFolder } from '../support/labelled-folder';
 import { STANDARD_PROFILE } from '../../domain/anomaly/nab-score';
@@ -126,5 +126,13 @@ describe("the detector's training data", () => {
     expect(() => detectorTrainingData(undefined)).toThrow(/set MEDIC_DETECTOR_DATASET/);
     expect(() => detectorTrainingData(join(dir, 'missing'))).toThrow(/is not a labelled folder/);
     expect(detectorTrainingData('synthetic')).toEqual({ dataset: 'synthetic' });
+  });
+
+  test('the model monitor hears why the detector cannot be retrained here; other models are never blocked', () => {
+    expect(retrainingBlocker('detector', undefined)).toMatch(/set MEDIC_DETECTOR_DATASET/);
+    expect(retrainingBlocker('detector', join(dir, 'missing'))).toMatch(/is not a labelled folder/);
+    expect(retrainingBlocker('detector', 'synthetic')).toBeUndefined();
+    expect(retrainingBlocker('detector', dir)).toBeUndefined();
+    expect(retrainingBlocker('remediation-policy', undefined)).toBeUndefined();
   });
 });

@@ -4,6 +4,7 @@ import { TASK_QUEUES } from '../../domain/config';
 import type { ModelMonitorResult } from '../../workflows/model-monitor';
 import type { RetrainResult } from '../../workflows/retrain';
 import { startHarness, type MedicHarness } from '../support/harness';
+import { decisionUpdate } from '../../workflows/messages';
 
 /** Instances whose reboot does not take: the runbook's first action fails there. */
 const rebootFails = new Set<string>();
@@ -64,5 +65,28 @@ describe('model monitoring', () => {
     expect(text).toMatch(
       /medic_model_quality_samples\{model="remediation-policy",measure="first_action_success"\} 3\b/,
     );
+  }, 180_000);
+
+  test('a detector below its floor on a worker without labelled traces is a note, not a retraining run that fails at once', async () => {
+    // Three detector alarms that the on-call person declines: each counts against its precision.
+    const instanceId = await h.newInstance('manual');
+    for (let i = 0; i < 3; i++) {
+      const handle = await h.open({
+        resourceId: instanceId,
+        kind: 'cpu-high',
+        source: 'detector:monitor-test',
+      });
+      await h.stateWhen(handle, 'awaiting_approval');
+      await handle.executeUpdate(decisionUpdate, { args: [{ decision: 'decline', by: 'on-call' }] });
+      await handle.result();
+    }
+    const result = await monitor({ detector: 0.6 }, 'detector');
+    expect(result.quality.find((q) => q.model === 'detector')).toMatchObject({ value: 0, samples: 3 });
+    expect(result.retraining).toEqual([]);
+    expect(result.notes).toEqual([
+      expect.stringMatching(
+        /^detector precision 0\.00 is below 0\.6 over 3 incidents; not retrained: .*MEDIC_DETECTOR_DATASET/,
+      ),
+    ]);
   }, 180_000);
 });
