@@ -72,7 +72,8 @@ const USAGE = `usage: medic <command>
   schedule list [--json]
   schedule pause|unpause|trigger|delete --id ID
   scale watch --group NAME [--target 60] [--min 1] [--max 10] [--cooldown 300] [--interval 60]
-              [--predictive [--boot 300]]   (a daily demand forecast scales out ahead of demand)
+              [--predictive [--boot 300] [--refit-above PCT]]   (a daily demand forecast scales out ahead
+              of demand; refitted daily, and early when its live one-step error passes PCT %)
   scale stop --group NAME
   detect --input FILE.csv|DIR --output OUT.csv|DIR
   eval detector [--dataset DIR] [--json]
@@ -225,6 +226,7 @@ async function scaleCommand(sub: string | undefined, args: string[], config: Med
     interval: { type: 'string' },
     predictive: { type: 'boolean' },
     boot: { type: 'string' },
+    'refit-above': { type: 'string' },
   });
   const group = requireFlag(flags.group, 'group');
   if (!/^[\w.:/-]{1,255}$/.test(group))
@@ -244,11 +246,16 @@ async function scaleCommand(sub: string | undefined, args: string[], config: Med
     cooldownSeconds: intFlag(flags.cooldown, 'cooldown', 300, 0, 86_400),
   };
   const intervalSeconds = intFlag(flags.interval, 'interval', 60, 1, 3600);
-  if (flags.boot !== undefined && !flags.predictive) throw new UsageError('--boot needs --predictive');
+  for (const flag of ['boot', 'refit-above'] as const)
+    if (flags[flag] !== undefined && !flags.predictive) throw new UsageError(`--${flag} needs --predictive`);
+  const refitAbove = flags['refit-above'];
   const predictive = flags.predictive
     ? {
         ...DEFAULT_PREDICTIVE,
         bootSeconds: intFlag(flags.boot, 'boot', DEFAULT_PREDICTIVE.bootSeconds, 0, 3600),
+        ...(typeof refitAbove === 'string'
+          ? { refitAboveMape: intFlag(refitAbove, 'refit-above', 30, 1, 1000) / 100 }
+          : {}),
       }
     : undefined;
   await withTemporal(config, (client) =>

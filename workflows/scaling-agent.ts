@@ -12,7 +12,9 @@ import type { MedicActivities } from '../activities';
 import { decideCapacity, type ReactiveScalingPolicy } from '../domain/scaling/reactive';
 import {
   decideWithForecast,
+  forecastDrift,
   forecastNeed,
+  keepDriftedForecast,
   observeDemand,
   refitDue,
   seedDemandForecast,
@@ -50,6 +52,8 @@ export interface ForecastView extends Partial<ForecastNeed> {
   fit?: SmoothingFit;
   /** When history last seeded (or refitted) the forecaster. */
   seededAt?: string;
+  /** Why that refit came early (the live error had drifted above its level). */
+  refitReason?: string;
 }
 
 export interface ScalingAction {
@@ -94,9 +98,17 @@ export async function scalingAgentWorkflow(input: ScalingAgentInput): Promise<{ 
   let forecast = input.forecast;
   let view: ForecastView | undefined;
   // Seeded when the agent starts, and refitted on the latest history at the first run after
-  // `refitHours` (continue-as-new comes every few hours), so the smoothing follows the group's demand.
+  // `refitHours` (continue-as-new comes every few hours), so the smoothing follows the group's demand;
+  // sooner when its live error shows the demand has drifted (a run ends early for that).
+  const drift =
+    settings && forecast && patched('refit-on-forecast-drift')
+      ? forecastDrift(forecast, settings)
+      : undefined;
   const refit =
-    settings && forecast && patched('refit-demand-forecast') && refitDue(forecast, settings, nowMs());
+    settings &&
+    forecast &&
+    patched('refit-demand-forecast') &&
+    (refitDue(forecast, settings, nowMs()) || drift !== undefined);
   if (settings && (!forecast || refit)) {
     const history = await agent.demandHistory({
       name: input.group,
@@ -104,9 +116,13 @@ export async function scalingAgentWorkflow(input: ScalingAgentInput): Promise<{ 
       stepSeconds: settings.stepSeconds,
     });
     const seededAt = patched('refit-demand-forecast') ? nowMs() : undefined;
-    forecast = history
-      ? seedDemandForecast(settings, history, seededAt)
-      : (forecast ?? newDemandForecast(settings));
+    if (history)
+      forecast = {
+        ...seedDemandForecast(settings, history, seededAt),
+        ...(drift ? { refitReason: drift } : {}),
+      };
+    else if (forecast && drift) forecast = keepDriftedForecast(forecast, drift);
+    else forecast ??= newDemandForecast(settings);
   }
   setHandler(scalingStateQuery, () => ({ group: input.group, actions, last, forecast: view }));
   setHandler(stopScalingSignal, () => {
@@ -138,6 +154,8 @@ export async function scalingAgentWorkflow(input: ScalingAgentInput): Promise<{ 
           mape: forecast.mape,
           steps: forecast.measured,
         });
+      // Drifted: end this run now, so the next one starts with a refit.
+      if (patched('refit-on-forecast-drift') && forecastDrift(forecast, settings)) break;
       need = forecastNeed(forecast, settings, policy.targetCpuPercent);
       view = {
         ready: need !== undefined,
@@ -146,6 +164,7 @@ export async function scalingAgentWorkflow(input: ScalingAgentInput): Promise<{ 
         measuredSteps: forecast.measured,
         ...(forecast.fit ? { fit: forecast.fit } : {}),
         ...(forecast.seededAt ? { seededAt: new Date(forecast.seededAt).toISOString() } : {}),
+        ...(forecast.refitReason ? { refitReason: forecast.refitReason } : {}),
       };
     }
     if (group.averageCpu !== undefined) {

@@ -17,6 +17,11 @@ export interface PredictiveSettings {
   errorMargin: number;
   /** Hours between refits on the group's latest history (default 24): demand patterns move. */
   refitHours?: number;
+  /**
+   * Live one-step error (MAPE, a share) above which the forecaster is refitted early. Default: twice
+   * the error its smoothing was chosen with on the group's own last day, and at least 0.1.
+   */
+  refitAboveMape?: number;
 }
 
 export const DEFAULT_REFIT_HOURS = 24;
@@ -41,11 +46,51 @@ export interface DemandForecast {
   fit?: SmoothingFit;
   /** When (epoch ms) history last seeded the forecaster: the refit clock. */
   seededAt?: number;
+  /** Why the latest refit happened, when it was early (the forecast had drifted). */
+  refitReason?: string;
 }
 
 /** Whether the forecaster is due to be refitted on fresh history (one seeded before refits existed is). */
 export function refitDue(state: DemandForecast, settings: PredictiveSettings, nowMs: number): boolean {
   return nowMs - (state.seededAt ?? 0) >= (settings.refitHours ?? DEFAULT_REFIT_HOURS) * 3_600_000;
+}
+
+/** Steps measured since seeding before the live error can call for a refit: hours, not one bad step. */
+export const MIN_STEPS_FOR_EARLY_REFIT = 36;
+/** Without a recorded fit, the error the forecaster was seeded with is taken to be this. */
+const ASSUMED_SEEDED_MAPE = 0.15;
+
+/** The live error above which `forecastDrift` calls for a refit. */
+export function driftLevel(state: DemandForecast, settings: PredictiveSettings): number {
+  return settings.refitAboveMape ?? Math.max(0.1, 2 * (state.fit?.heldOutMape ?? ASSUMED_SEEDED_MAPE));
+}
+
+/**
+ * Why the forecaster should be refitted before its time, or undefined: over enough steps since it
+ * was seeded, its live one-step error is above the level (`driftLevel`) — the group's demand no
+ * longer looks like the history it was fitted on. Model monitoring for the forecaster.
+ */
+export function forecastDrift(state: DemandForecast, settings: PredictiveSettings): string | undefined {
+  const level = driftLevel(state, settings);
+  if (state.seededAt === undefined || state.measured < MIN_STEPS_FOR_EARLY_REFIT || state.mape === undefined)
+    return undefined;
+  if (state.mape <= level) return undefined;
+  const pct = (x: number) => `${(100 * x).toFixed(0)} %`;
+  return `live one-step error ${pct(state.mape)} over ${state.measured} steps is above ${pct(level)}`;
+}
+
+/**
+ * A drifted forecaster with no history to refit on is kept, its live error measured afresh:
+ * otherwise every run would end at once to ask for the refit again.
+ */
+export function keepDriftedForecast(state: DemandForecast, drift: string): DemandForecast {
+  const kept: DemandForecast = {
+    ...state,
+    measured: 0,
+    refitReason: `${drift}; no history to refit on, kept as it was`,
+  };
+  delete kept.mape;
+  return kept;
 }
 
 export interface Smoothing {

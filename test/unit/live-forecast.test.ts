@@ -3,8 +3,12 @@ import { HoltWinters } from '../../domain/scaling/forecaster';
 import {
   decideWithForecast,
   DEFAULT_PREDICTIVE,
+  driftLevel,
   fitSmoothing,
+  forecastDrift,
   forecastNeed,
+  keepDriftedForecast,
+  MIN_STEPS_FOR_EARLY_REFIT,
   newDemandForecast,
   observeDemand,
   refitDue,
@@ -143,5 +147,58 @@ describe('refitting the live forecaster', () => {
     // Never seeded from history, or seeded by an agent from before refits: due at once.
     expect(refitDue(newDemandForecast(settings), settings, Date.UTC(2026, 10, 26))).toBe(true);
     expect(seedDemandForecast(settings, { start: 0, values: [10] }).seededAt).toBeUndefined();
+  });
+});
+
+describe('refitting early when the forecast drifts', () => {
+  const seededAt = DAY0 + 3 * perDay * 300_000;
+  const seeded = () =>
+    seedDemandForecast(
+      settings,
+      { start: DAY0, values: Array.from({ length: 3 * perDay }, (_, i) => demandAt(i) + ((i * 7) % 13)) },
+      seededAt,
+    );
+  /** Feeds `steps` live steps of `demand(step)` after the seeded history, one observation per step. */
+  const live = (demand: (step: number) => number, steps: number) => {
+    let state = seeded();
+    for (let i = 0; i <= steps; i++)
+      state = observeDemand(state, seededAt + i * 300_000 + 1_000, demand(3 * perDay + i), settings);
+    return state;
+  };
+
+  test('demand that keeps its daily shape is no drift; demand that turned erratic is, after enough steps', () => {
+    expect(forecastDrift(live(demandAt, 120), settings)).toBeUndefined();
+    // A new workload arrives in bursts: each step is 60 % to 140 % of the usual demand.
+    const random = mulberry(8);
+    const bursty = (step: number) => demandAt(step) * (0.6 + 0.8 * random());
+    expect(forecastDrift(live(bursty, MIN_STEPS_FOR_EARLY_REFIT - 2), settings)).toBeUndefined();
+    const drifted = live(bursty, 120);
+    expect(drifted.mape).toBeGreaterThan(driftLevel(drifted, settings));
+    expect(forecastDrift(drifted, settings)).toMatch(
+      /^live one-step error \d+ % over \d+ steps is above \d+ %$/,
+    );
+  });
+
+  test('the level is twice the error the smoothing was chosen with, at least 10 %, unless configured', () => {
+    const state = seeded();
+    expect(driftLevel({ ...state, fit: undefined }, settings)).toBeCloseTo(0.3);
+    const fit = { smoothing: { alpha: 0.5, beta: 0, gamma: 0.3 }, defaultMape: 0.2 };
+    expect(driftLevel({ ...state, fit: { ...fit, heldOutMape: 0.02 } }, settings)).toBeCloseTo(0.1);
+    expect(driftLevel({ ...state, fit: { ...fit, heldOutMape: 0.12 } }, settings)).toBeCloseTo(0.24);
+    expect(driftLevel(state, { ...settings, refitAboveMape: 0.5 })).toBe(0.5);
+    const noisy = { ...state, measured: MIN_STEPS_FOR_EARLY_REFIT, mape: 0.4 };
+    expect(forecastDrift(noisy, { ...settings, refitAboveMape: 0.5 })).toBeUndefined();
+    expect(forecastDrift(noisy, { ...settings, refitAboveMape: 0.35 })).toBeDefined();
+    // Never seeded from history: the scheduled refit handles it.
+    expect(forecastDrift({ ...noisy, seededAt: undefined }, settings)).toBeUndefined();
+  });
+
+  test('a drifted forecaster with no history to refit on is kept and measured afresh', () => {
+    const drifted = { ...seeded(), measured: 50, mape: 0.9 };
+    const kept = keepDriftedForecast(drifted, 'live one-step error 90 %');
+    expect(kept).toMatchObject({ measured: 0, forecaster: drifted.forecaster, seededAt });
+    expect(kept.mape).toBeUndefined();
+    expect(kept.refitReason).toMatch(/no history to refit on/);
+    expect(forecastDrift(kept, settings)).toBeUndefined();
   });
 });

@@ -116,11 +116,17 @@ describe('medic offline commands', () => {
     expect(await main(['eval', 'rootcause', '--cascades', 'many'])).toBe(2);
   });
 
-  test('scale watch: --boot without --predictive, or a boot time out of range, is a usage error naming the flag', async () => {
+  test('scale watch: --boot or --refit-above without --predictive, or out of range, is a usage error naming the flag', async () => {
     expect(await main(['scale', 'watch', '--group', 'web', '--boot', '300'])).toBe(2);
     expect(output.join('\n')).toContain('--boot needs --predictive');
     output = [];
     expect(await main(['scale', 'watch', '--group', 'web', '--predictive', '--boot', '99999'])).toBe(2);
     expect(output.join('\n')).toContain('--boot');
+    output = [];
+    expect(await main(['scale', 'watch', '--group', 'web', '--refit-above', '30'])).toBe(2);
+    expect(output.join('\n')).toContain('--refit-above needs --predictive');
+    output = [];
+    expect(await main(['scale', 'watch', '--group', 'web', '--predictive', '--refit-above', '0.3'])).toBe(2);
+    expect(output.join('\n')).toContain('--refit-above');
   });
 });

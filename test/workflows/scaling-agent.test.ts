@@ -9,6 +9,7 @@ import {
   type ScalingAgentInput,
 } from '../../workflows/scaling-agent';
 import { eventually } from '../support/env';
+import { newDemandForecast } from '../../domain/scaling/live-forecast';
 import { startHarness, type MedicHarness } from '../support/harness';
 
 let h: MedicHarness;
@@ -147,6 +148,36 @@ describe('scaling agent', () => {
     );
     expect(refitted.forecast?.peak).toBeGreaterThan(150);
     expect(((await desiredOf(group)) ?? 0) >= 3).toBe(true);
+    await handle.signal(stopScalingSignal);
+    await handle.result();
+  });
+
+  test('predictive: a forecast whose live error drifted above its level is refitted at the next run, not a day later', async () => {
+    const group = await createFleetGroup(h.aws, `drift-${process.pid}`, { min: 1, max: 8, desired: 2 });
+    const current = Math.floor(Date.now() / STEP_MS) * STEP_MS;
+    await publishDailyHistory(group, (current + STEP_MS) % DAY_MS, current);
+    await publishCpu(group, 30);
+    const predictive = { stepSeconds: 300, bootSeconds: 300, errorMargin: 1 };
+    // As a previous run left it: seeded an hour ago (the daily refit is far off), then 40 steps 90 % off.
+    const seededAt = Date.now() - 3_600_000;
+    const handle = await startAgent(group, {
+      policy: { targetCpuPercent: 60, minSize: 1, maxSize: 8, cooldownSeconds: 60 },
+      predictive,
+      forecast: { ...newDemandForecast(predictive), seededAt, measured: 40, mape: 0.9 },
+      pollsPerRun: 3,
+    });
+    const state = await eventually(
+      async () => {
+        const s = await handle.query(scalingStateQuery);
+        return s.forecast?.refitReason ? s : undefined;
+      },
+      30_000,
+      'a refit because the forecast drifted',
+    );
+    expect(state.forecast?.refitReason).toBe('live one-step error 90 % over 40 steps is above 30 %');
+    expect(Date.parse(state.forecast?.seededAt ?? '')).toBeGreaterThan(seededAt);
+    // Refitted on the group's three days, it sees the daily peak coming.
+    expect(state.forecast?.peak).toBeGreaterThan(150);
     await handle.signal(stopScalingSignal);
     await handle.result();
   });
