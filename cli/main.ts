@@ -8,10 +8,7 @@ import { dataConverterFromConfig } from '../codec';
 import { createChaos, trafficFlood } from '../activities/chaos';
 import { createFleet, fleetMember, listFleetInstances } from '../activities/fleet';
 import { ConfigError, loadConfig, type MedicConfig } from '../domain/config';
-import { scalingAgentWorkflowId } from '../domain/ids';
-import { DEFAULT_PREDICTIVE } from '../domain/scaling/live-forecast';
 import { startMonitor, stopMonitor } from '../activities/monitor-starter';
-import { stopScalingSignal } from '../workflows/scaling-agent';
 import { TASK_QUEUES } from '../domain/config';
 import { fleetFlag, instanceIdFlag, intFlag, parseFlags, requireFlag, UsageError } from './args';
 import { detectPath } from './detect';
@@ -25,6 +22,7 @@ import { modelCommand, scheduleCommand } from './models';
 import { complianceCommand } from './compliance';
 import { deployCommand } from './deploy';
 import { codeCommand } from './code';
+import { scaleCommand } from './scale';
 import { temporalConnectionOptions } from '../workers/temporal-connection';
 
 const USAGE = `usage: medic <command>
@@ -74,6 +72,7 @@ const USAGE = `usage: medic <command>
   scale watch --group NAME [--target 60] [--min 1] [--max 10] [--cooldown 300] [--interval 60]
               [--predictive [--boot 300] [--refit-above PCT]]   (a daily demand forecast scales out ahead
               of demand; refitted daily, and early when its live one-step error passes PCT %)
+  scale status --group NAME [--json]   (the agent's last decision, forecast, live error, recent changes)
   scale stop --group NAME
   detect --input FILE.csv|DIR --output OUT.csv|DIR
   eval detector [--dataset DIR] [--json]
@@ -215,62 +214,6 @@ async function monitorCommand(sub: string | undefined, args: string[], config: M
   throw new UsageError(`unknown monitor command "${sub ?? ''}"`);
 }
 
-/** `medic scale watch|stop --group NAME …`: the scaling agent for one Auto Scaling group. */
-async function scaleCommand(sub: string | undefined, args: string[], config: MedicConfig): Promise<void> {
-  const flags = parseFlags(args, {
-    group: { type: 'string' },
-    target: { type: 'string' },
-    min: { type: 'string' },
-    max: { type: 'string' },
-    cooldown: { type: 'string' },
-    interval: { type: 'string' },
-    predictive: { type: 'boolean' },
-    boot: { type: 'string' },
-    'refit-above': { type: 'string' },
-  });
-  const group = requireFlag(flags.group, 'group');
-  if (!/^[\w.:/-]{1,255}$/.test(group))
-    throw new UsageError(`--group is not an Auto Scaling group name: "${group}"`);
-  const workflowId = scalingAgentWorkflowId(group);
-  if (sub === 'stop') {
-    await withTemporal(config, (client) => client.workflow.getHandle(workflowId).signal(stopScalingSignal));
-    console.log(`stopping the scaling agent of ${group}`);
-    return;
-  }
-  if (sub !== 'watch') throw new UsageError(`unknown scale command "${sub ?? ''}"; one of watch, stop`);
-  const minSize = intFlag(flags.min, 'min', 1, 0, 10_000);
-  const policy = {
-    targetCpuPercent: intFlag(flags.target, 'target', 60, 1, 100),
-    minSize,
-    maxSize: intFlag(flags.max, 'max', 10, Math.max(1, minSize), 10_000),
-    cooldownSeconds: intFlag(flags.cooldown, 'cooldown', 300, 0, 86_400),
-  };
-  const intervalSeconds = intFlag(flags.interval, 'interval', 60, 1, 3600);
-  for (const flag of ['boot', 'refit-above'] as const)
-    if (flags[flag] !== undefined && !flags.predictive) throw new UsageError(`--${flag} needs --predictive`);
-  const refitAbove = flags['refit-above'];
-  const predictive = flags.predictive
-    ? {
-        ...DEFAULT_PREDICTIVE,
-        bootSeconds: intFlag(flags.boot, 'boot', DEFAULT_PREDICTIVE.bootSeconds, 0, 3600),
-        ...(typeof refitAbove === 'string'
-          ? { refitAboveMape: intFlag(refitAbove, 'refit-above', 30, 1, 1000) / 100 }
-          : {}),
-      }
-    : undefined;
-  await withTemporal(config, (client) =>
-    client.workflow.start('scalingAgentWorkflow', {
-      workflowId,
-      taskQueue: TASK_QUEUES.scaling,
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      args: [{ group, policy, intervalSeconds, ...(predictive ? { predictive } : {}) }],
-    }),
-  );
-  console.log(
-    `scaling agent ${workflowId}: target ${policy.targetCpuPercent}% CPU, ${policy.minSize}-${policy.maxSize}, cool-down ${policy.cooldownSeconds}s${predictive ? `, predictive (boot ${predictive.bootSeconds}s; forecasting once it has two days of demand)` : ''}`,
-  );
-}
-
 async function costCommand(sub: string | undefined, args: string[], config: MedicConfig): Promise<void> {
   const flags = parseFlags(args, {
     fleet: { type: 'string' },
@@ -338,7 +281,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (command === 'audit') await auditCommand(sub ? [sub, ...rest] : rest, config);
     else if (command === 'chat') await chatCommand(sub ? [sub, ...rest] : rest, config);
     else if (command === 'detect') await detectCommand(argv.slice(1));
-    else if (command === 'scale') await scaleCommand(sub, rest, config);
+    else if (command === 'scale') await scaleCommand(sub, rest, (fn) => withTemporal(config, fn));
     else if (command === 'cost') await costCommand(sub, rest, config);
     else if (command === 'eval') evalCommand(sub, rest);
     else if (command === 'model') await modelCommand(sub, rest, config, (fn) => withTemporal(config, fn));

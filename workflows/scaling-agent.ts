@@ -63,12 +63,15 @@ export interface ScalingAction {
   reason: string;
 }
 
-export const scalingStateQuery = defineQuery<{
+export interface ScalingState {
   group: string;
   actions: ScalingAction[];
+  /** The last decision's reason. */
   last?: string;
   forecast?: ForecastView;
-}>('scalingState');
+}
+
+export const scalingStateQuery = defineQuery<ScalingState>('scalingState');
 export const stopScalingSignal = defineSignal('stopScaling');
 
 const agent = proxyActivities<MedicActivities>({

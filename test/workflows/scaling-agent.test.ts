@@ -10,6 +10,7 @@ import {
 } from '../../workflows/scaling-agent';
 import { eventually } from '../support/env';
 import { newDemandForecast } from '../../domain/scaling/live-forecast';
+import { formatScalingState, scalingState } from '../../cli/scale';
 import { startHarness, type MedicHarness } from '../support/harness';
 
 let h: MedicHarness;
@@ -178,6 +179,10 @@ describe('scaling agent', () => {
     expect(Date.parse(state.forecast?.seededAt ?? '')).toBeGreaterThan(seededAt);
     // Refitted on the group's three days, it sees the daily peak coming.
     expect(state.forecast?.peak).toBeGreaterThan(150);
+    // What `medic scale status` prints of it.
+    expect(formatScalingState(await scalingState(h.env.client, group))).toMatch(
+      /^fitted on history at .* \(early: live one-step error 90 % over 40 steps is above 30 %\)$/m,
+    );
     await handle.signal(stopScalingSignal);
     await handle.result();
   });
