@@ -305,6 +305,11 @@ export async function main(argv: string[]): Promise<number> {
             ? EXIT.usage
             : EXIT.failure;
     }
+    // By name, not instanceof: the same error class can come from another copy of the SDK.
+    if (err instanceof Error && err.name === 'WorkflowNotFoundError') {
+      console.error(`medic: ${err.message}`);
+      return EXIT.notFound;
+    }
     if (err instanceof UsageError || err instanceof ConfigError) {
       console.error(`medic: ${err.message}\n\n${USAGE}`);
       return 2;

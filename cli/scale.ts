@@ -1,4 +1,4 @@
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { TASK_QUEUES } from '../domain/config';
 import { scalingAgentWorkflowId } from '../domain/ids';
 import { DEFAULT_PREDICTIVE } from '../domain/scaling/live-forecast';
@@ -32,8 +32,19 @@ export function formatScalingState(state: ScalingState): string {
 }
 
 /** The running agent's state (its `scalingState` query). */
-export const scalingState = (client: Client, group: string): Promise<ScalingState> =>
-  client.workflow.getHandle(scalingAgentWorkflowId(group)).query(scalingStateQuery);
+export async function scalingState(client: Client, group: string): Promise<ScalingState> {
+  try {
+    return await client.workflow.getHandle(scalingAgentWorkflowId(group)).query(scalingStateQuery);
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError)
+      throw new WorkflowNotFoundError(
+        `no scaling agent runs for ${group}; start one with medic scale watch --group ${group}`,
+        err.workflowId,
+        err.runId,
+      );
+    throw err;
+  }
+}
 
 /** `medic scale watch|status|stop --group NAME …`: the scaling agent for one Auto Scaling group. */
 export async function scaleCommand(

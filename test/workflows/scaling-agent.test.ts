@@ -179,7 +179,10 @@ describe('scaling agent', () => {
     expect(Date.parse(state.forecast?.seededAt ?? '')).toBeGreaterThan(seededAt);
     // Refitted on the group's three days, it sees the daily peak coming.
     expect(state.forecast?.peak).toBeGreaterThan(150);
-    // What `medic scale status` prints of it.
+    // What `medic scale status` prints of it; of a group with no agent, what to run.
+    await expect(scalingState(h.env.client, 'no-such-group')).rejects.toThrow(
+      'no scaling agent runs for no-such-group; start one with medic scale watch --group no-such-group',
+    );
     expect(formatScalingState(await scalingState(h.env.client, group))).toMatch(
       /^fitted on history at .* \(early: live one-step error 90 % over 40 steps is above 30 %\)$/m,
     );
