@@ -17,6 +17,11 @@
  * explains the series best: a daily ramp is then no longer an anomaly, and a quiet Monday that looks
  * like a Sunday is one. The ring buffers of one day and one week are fixed per series, so memory
  * stays constant.
+ *
+ * Level transitions: the value's place in the range seen so far (four levels; the range slowly
+ * forgets its extremes) and how often each level has followed the two before it. A transition that
+ * almost never followed a context seen many times is anomalous even when the surprise is small: a
+ * jump to a level the series has not visited, while past spikes have inflated its variance.
  */
 
 export interface DetectorParams {
@@ -54,7 +59,7 @@ export interface SeriesShape {
  * is judged on traces that are not in that folder.
  */
 /** Named in incident reports: bump it whenever DEFAULT_DETECTOR_PARAMS or the scoring change. */
-export const DETECTOR_VERSION = 'streaming-detector-3';
+export const DETECTOR_VERSION = 'streaming-detector-4';
 
 export const DEFAULT_DETECTOR_PARAMS: DetectorParams = {
   horizon: 2000,
@@ -89,6 +94,17 @@ export interface DetectorSnapshot {
   recentMax: number;
   index: number;
   quietUntil: number;
+  /** Absent in snapshots from before streaming-detector-4: the transitions then start afresh. */
+  levels?: LevelTransitionsSnapshot;
+}
+
+export interface LevelTransitionsSnapshot {
+  low: number;
+  high: number;
+  context: number;
+  seen: number;
+  /** Per context (the last two levels), how often each level followed it. */
+  counts: number[];
 }
 
 /** A week of points above this (finer than 30-second data) is not kept: the daily view remains. */
@@ -148,6 +164,90 @@ class Season {
   }
 }
 
+const LEVELS = 4;
+const CONTEXTS = LEVELS * LEVELS;
+/** Per point, the share of the range by which its extremes move back towards each other. */
+const RANGE_FORGETTING = 1e-4;
+/** A context followed this few times says nothing yet. */
+const MIN_CONTEXT_COUNT = 200;
+/** A context followed more often than this has its counts halved. */
+const MAX_CONTEXT_COUNT = 10_000;
+/** The chance of a transition at which its novelty scores 0.5 (the shipped threshold). */
+const NOVEL_TRANSITION = 5e-4;
+const LOG_NOVEL = -Math.log(NOVEL_TRANSITION);
+
+/** How often each of four range levels followed the two before it (see the file's comment). */
+class LevelTransitions {
+  private low = 0;
+  private high = 0;
+  private context = 0;
+  private seen = 0;
+  private readonly counts = new Float64Array(CONTEXTS * LEVELS);
+  private readonly totals = new Float64Array(CONTEXTS);
+
+  save(): LevelTransitionsSnapshot {
+    return {
+      low: this.low,
+      high: this.high,
+      context: this.context,
+      seen: this.seen,
+      counts: [...this.counts],
+    };
+  }
+
+  load(snapshot: LevelTransitionsSnapshot): void {
+    this.low = snapshot.low;
+    this.high = snapshot.high;
+    this.context = snapshot.context;
+    this.seen = snapshot.seen;
+    for (let i = 0; i < this.counts.length; i++) this.counts[i] = snapshot.counts[i] ?? 0;
+    for (let c = 0; c < CONTEXTS; c++) {
+      let total = 0;
+      for (let l = 0; l < LEVELS; l++) total += this.counts[c * LEVELS + l] ?? 0;
+      this.totals[c] = total;
+    }
+  }
+
+  /** Old transitions fade: counts stay bounded, and a series that changed its habits is judged by the new ones. */
+  private halve(context: number): void {
+    let total = 0;
+    for (let l = 0; l < LEVELS; l++) {
+      const cell = context * LEVELS + l;
+      this.counts[cell] = Math.floor((this.counts[cell] ?? 0) / 2);
+      total += this.counts[cell] ?? 0;
+    }
+    this.totals[context] = total;
+  }
+
+  /** The novelty of this point's transition as a score in [0, 1); 0.5 at `NOVEL_TRANSITION`. */
+  observe(x: number): number {
+    if (this.seen === 0) this.low = this.high = x;
+    const width = this.high - this.low;
+    this.high = Math.max(x, this.high - width * RANGE_FORGETTING);
+    this.low = Math.min(x, this.low + width * RANGE_FORGETTING);
+    const span = this.high - this.low;
+    const level = span > 0 ? Math.min(LEVELS - 1, Math.floor(((x - this.low) / span) * LEVELS)) : 0;
+    let novelty = 0;
+    if (this.seen >= 2) {
+      const cell = this.context * LEVELS + level;
+      const total = this.totals[this.context] ?? 0;
+      if (total >= MIN_CONTEXT_COUNT) {
+        const chance = ((this.counts[cell] ?? 0) + 0.01) / (total + 0.01 * LEVELS);
+        // Steep: an ordinary transition scores near 0, whereas the surprise's z / (z + reference)
+        // would give every merely uncommon one a third.
+        const ratio = (-Math.log(chance) / LOG_NOVEL) ** 4;
+        novelty = ratio / (1 + ratio);
+      }
+      this.counts[cell] = (this.counts[cell] ?? 0) + 1;
+      this.totals[this.context] = total + 1;
+      if (total + 1 > MAX_CONTEXT_COUNT) this.halve(this.context);
+    }
+    this.context = (this.context * LEVELS + level) % CONTEXTS;
+    this.seen++;
+    return novelty;
+  }
+}
+
 export class StreamingDetector {
   private readonly values: Ewm;
   private readonly changes: Ewm;
@@ -157,6 +257,7 @@ export class StreamingDetector {
   private quietUntil = 0;
   private readonly seasons: Season[];
   private readonly refractory: number;
+  private readonly levels = new LevelTransitions();
 
   constructor(
     private readonly params: DetectorParams = DEFAULT_DETECTOR_PARAMS,
@@ -182,6 +283,7 @@ export class StreamingDetector {
       recentMax: this.recentMax,
       index: this.index,
       quietUntil: this.quietUntil,
+      levels: this.levels.save(),
     };
   }
 
@@ -196,6 +298,7 @@ export class StreamingDetector {
     detector.recentMax = snapshot.recentMax;
     detector.index = snapshot.index;
     detector.quietUntil = snapshot.quietUntil;
+    if (snapshot.levels) detector.levels.load(snapshot.levels);
     return detector;
   }
 
@@ -216,9 +319,10 @@ export class StreamingDetector {
     this.previous = x;
     this.index++;
 
+    const novelty = this.levels.observe(x);
     const reference = Math.max(this.params.zFloor, this.params.ratio * this.recentMax);
     this.recentMax = Math.max(z, this.recentMax * this.params.decay);
-    const score = z / (z + reference);
+    const score = Math.max(z / (z + reference), novelty);
     let isAnomaly = false;
     if (this.index > this.params.warmup && this.index >= this.quietUntil && score >= this.params.threshold) {
       isAnomaly = true;

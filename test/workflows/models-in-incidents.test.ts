@@ -1,3 +1,4 @@
+import { DETECTOR_VERSION } from '../../domain/anomaly/detector';
 import { createFleet } from '../../activities/fleet';
 import { createModelStore } from '../../activities/model-store';
 import { SHIPPED_ROOT_CAUSE_MODEL } from '../../domain/rootcause/ranking';
@@ -62,7 +63,7 @@ describe('root-cause ranking in the incident', () => {
     expect(last.rootCause?.top).toHaveLength(3);
     expect(last.rootCause?.modelVersion).toBe('rootcause-promoted-7');
     expect(last.models).toMatchObject({
-      detector: 'streaming-detector-3',
+      detector: DETECTOR_VERSION,
       rootcause: last.rootCause?.modelVersion,
     });
     expect(

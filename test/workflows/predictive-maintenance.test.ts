@@ -1,3 +1,4 @@
+import { DETECTOR_VERSION } from '../../domain/anomaly/detector';
 import { DescribeInstancesCommand, DescribeVolumesCommand } from '@aws-sdk/client-ec2';
 import { createChaos } from '../../activities/chaos';
 import { createDetectionActivities } from '../../activities/detection';
@@ -80,7 +81,7 @@ describe('predictive maintenance', () => {
       ['reboot-instance', 'succeeded'],
     ]);
     expect(state.models).toMatchObject({
-      detector: 'streaming-detector-3',
+      detector: DETECTOR_VERSION,
       'trend-forecast': 'theil-sen-trend-1',
     });
   });
