@@ -139,6 +139,13 @@ export interface DetectionResult {
   detectors?: DetectorStates;
 }
 
+/**
+ * Past this many instances in one monitor its detectors keep no level-transition counts: the
+ * snapshots travel in every scan's input and output, and 480 bytes each would near Temporal's 2 MiB
+ * payload limit at about 4 000 instances (205 bytes without them: about 10 000).
+ */
+export const MAX_INSTANCES_WITH_LEVELS = 2000;
+
 /** Feeds the instance's new CPU datapoints to its detector; returns the anomalous ones. */
 function feedCpuDetector(
   instanceId: string,
@@ -157,7 +164,13 @@ function feedCpuDetector(
       anomalies.push({ point, score: result.score });
   }
   const fedUpTo = fresh.at(-1)?.at ?? saved?.fedUpTo;
-  if (fedUpTo !== undefined) detectors[instanceId] = { snapshot: detector.snapshot(), fedUpTo };
+  if (fedUpTo !== undefined) {
+    const instances = Object.keys(detectors).length + (saved ? 0 : 1);
+    detectors[instanceId] = {
+      snapshot: detector.snapshot({ withLevels: instances <= MAX_INSTANCES_WITH_LEVELS }),
+      fedUpTo,
+    };
+  }
   return anomalies;
 }
 

@@ -274,8 +274,12 @@ export class StreamingDetector {
       : [];
   }
 
-  /** Without the seasonal views (they need days of values), which the detection loop does not use. */
-  snapshot(): DetectorSnapshot {
+  /**
+   * Without the seasonal views (they need days of values), which the detection loop does not use;
+   * `withLevels: false` also leaves out the transition counts (most of its size), which then start
+   * afresh on restore.
+   */
+  snapshot({ withLevels = true }: { withLevels?: boolean } = {}): DetectorSnapshot {
     return {
       values: this.values.save(),
       changes: this.changes.save(),
@@ -283,7 +287,7 @@ export class StreamingDetector {
       recentMax: this.recentMax,
       index: this.index,
       quietUntil: this.quietUntil,
-      levels: this.levels.save(),
+      ...(withLevels ? { levels: this.levels.save() } : {}),
     };
   }
 

@@ -1,9 +1,11 @@
 import {
   DEFAULT_DETECTOR_PARAMS,
   DETECTOR_VERSION,
+  StreamingDetector,
   type DetectorParams,
+  type DetectorSnapshot,
 } from '../../domain/anomaly/detector';
-import { detectFaults, type InstanceObservation } from '../../domain/detection';
+import { detectFaults, MAX_INSTANCES_WITH_LEVELS, type InstanceObservation } from '../../domain/detection';
 
 const thresholds = { cpuHighPercent: 90, cpuWindowPoints: 3 };
 const NOW = '2026-01-01T12:00:00.000Z';
@@ -182,6 +184,24 @@ describe('detectFaults with the streaming detector', () => {
       state = { watermarks: r.watermarks, detectors: r.detectors ?? {} };
     }
     expect(state.detectors).toEqual(whole.detectors);
+  });
+
+  test('a monitor of very many instances keeps no transition counts, so its scans stay under the payload limit', () => {
+    const scan = (detectors: Record<string, { snapshot: DetectorSnapshot; fedUpTo: string }>) =>
+      detectFaults([obs({ cpuUtilization: series(0, calm(300)) })], {}, new Set(), thresholds, NOW, {
+        detectors,
+        floorPercent: 50,
+      }).detectors ?? {};
+    const own = (detectors: Record<string, { snapshot: DetectorSnapshot }>) =>
+      Object.values(detectors).find((d) => d.snapshot.index === 300)?.snapshot;
+    expect(own(scan({}))?.levels?.counts).toHaveLength(64);
+    const idle = { snapshot: new StreamingDetector().snapshot({ withLevels: false }), fedUpTo: '' };
+    const crowd = Object.fromEntries(
+      Array.from({ length: MAX_INSTANCES_WITH_LEVELS }, (_, i) => [`i-other-${i}`, idle]),
+    );
+    const crowded = own(scan(crowd));
+    expect(crowded?.index).toBe(300);
+    expect(crowded?.levels).toBeUndefined();
   });
 });
 
