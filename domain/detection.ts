@@ -152,6 +152,7 @@ function feedCpuDetector(
   points: MetricPoint[],
   anomaly: AnomalySettings,
   detectors: DetectorStates,
+  withLevels: boolean,
 ): { point: MetricPoint; score: number }[] {
   const saved = detectors[instanceId];
   const params = anomaly.model?.params;
@@ -164,13 +165,7 @@ function feedCpuDetector(
       anomalies.push({ point, score: result.score });
   }
   const fedUpTo = fresh.at(-1)?.at ?? saved?.fedUpTo;
-  if (fedUpTo !== undefined) {
-    const instances = Object.keys(detectors).length + (saved ? 0 : 1);
-    detectors[instanceId] = {
-      snapshot: detector.snapshot({ withLevels: instances <= MAX_INSTANCES_WITH_LEVELS }),
-      fedUpTo,
-    };
-  }
+  if (fedUpTo !== undefined) detectors[instanceId] = { snapshot: detector.snapshot({ withLevels }), fedUpTo };
   return anomalies;
 }
 
@@ -215,6 +210,11 @@ export function detectFaults(
   const watermarks: Watermarks = { ...previous };
   const findings: Finding[] = [];
   const detectors: DetectorStates | undefined = anomaly ? { ...anomaly.detectors } : undefined;
+  // Decided once per scan, for the monitor as a whole: the instances it carries and those it sees now.
+  const monitored = detectors
+    ? new Set([...Object.keys(detectors), ...observations.map((o) => o.instanceId)]).size
+    : 0;
+  const withLevels = monitored <= MAX_INSTANCES_WITH_LEVELS;
 
   for (const obs of observations) {
     const stoppedKey = key(obs.instanceId, 'instance-stopped');
@@ -268,7 +268,9 @@ export function detectFaults(
     // The streaming detector judges each instance against its own normal range; the fixed
     // threshold below stays as the backstop (and covers the detector's warm-up).
     const anomalies =
-      anomaly && detectors ? feedCpuDetector(obs.instanceId, obs.cpuUtilization, anomaly, detectors) : [];
+      anomaly && detectors
+        ? feedCpuDetector(obs.instanceId, obs.cpuUtilization, anomaly, detectors, withLevels)
+        : [];
     const unseen = anomalies.filter((a) => a.point.at > (watermarks[cpuKey] ?? ''));
     const strongest = unseen.sort((a, b) => b.score - a.score)[0];
     if (strongest) {
