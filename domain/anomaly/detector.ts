@@ -73,11 +73,24 @@ export const DEFAULT_DETECTOR_PARAMS: DetectorParams = {
   weeklyStrength: 0.1,
 };
 
-/** Points per day from the first two timestamps (epoch ms); undefined when that is not sensible. */
+/** Intervals read to judge the sampling: enough to outvote a few gaps or bursts at the start. */
+const SAMPLING_INTERVALS = 64;
+
+/**
+ * Points per day from the typical (median) interval between the first timestamps (epoch ms), so a
+ * gap or a duplicate row at the start does not set a wrong day for the seasonal views; undefined
+ * when that is not sensible. Only the start is read: the detector must not depend on what comes later.
+ */
 export function pointsPerDayFrom(timestamps: number[]): number | undefined {
-  const [a, b] = timestamps;
-  if (a === undefined || b === undefined || !(b > a)) return undefined;
-  const perDay = Math.round(86_400_000 / (b - a));
+  const intervals: number[] = [];
+  for (let i = 1; i < timestamps.length && intervals.length < SAMPLING_INTERVALS; i++) {
+    const interval = (timestamps[i] ?? 0) - (timestamps[i - 1] ?? 0);
+    if (interval > 0) intervals.push(interval);
+  }
+  if (intervals.length === 0) return undefined;
+  intervals.sort((a, b) => a - b);
+  const typical = intervals[Math.floor((intervals.length - 1) / 2)] ?? 0;
+  const perDay = Math.round(86_400_000 / typical);
   return perDay >= 2 && perDay <= 100_000 ? perDay : undefined;
 }
 

@@ -145,11 +145,28 @@ describe('StreamingDetector with a daily season', () => {
     expect(alarms(hourly).filter((i) => i === 348)).toEqual([]);
   });
 
-  test('points per day come from the first two timestamps', () => {
+  test('points per day come from the typical interval at the start of the series', () => {
     expect(pointsPerDayFrom([0, 300_000])).toBe(288);
     expect(pointsPerDayFrom([0, 3_600_000])).toBe(24);
     expect(pointsPerDayFrom([5, 5])).toBeUndefined();
     expect(pointsPerDayFrom([0])).toBeUndefined();
+    const fiveMinutes = Array.from({ length: 200 }, (_, i) => i * 300_000);
+    // A missing point and a repeated row at the start, then a gap of hours later on.
+    const gappy = [
+      0,
+      600_000,
+      600_000,
+      ...fiveMinutes.slice(3, 100),
+      ...fiveMinutes.slice(100).map((t) => t + 6 * 3_600_000),
+    ];
+    expect(pointsPerDayFrom(gappy)).toBe(288);
+    // Only the start is read: what the series does afterwards cannot change the day.
+    expect(
+      pointsPerDayFrom([
+        ...fiveMinutes.slice(0, 65),
+        ...Array.from({ length: 500 }, (_, i) => 1e9 + i * 3_600_000),
+      ]),
+    ).toBe(288);
   });
 });
 
