@@ -81,6 +81,14 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
   const memoryLeak = (instanceId: string, from = 70, ratePerMinute = 1) =>
     climbing(instanceId, 'mem_used_percent', from, ratePerMinute, (i) => ((i * 3) % 4) * 0.05);
   /**
+   * An instance too small for its work: memory nearly full and the system swapping, as the
+   * CloudWatch agent reports them (what the policy's `memory_high` and `swap_high` are read from).
+   */
+  const memoryPressure = async (instanceId: string) => {
+    await publish(instanceId, 'mem_used_percent', [94, 96, 97]);
+    await publish(instanceId, 'swap_used_percent', [35, 41, 44]);
+  };
+  /**
    * A slowly degrading process (leaked connections, a pool running dry): the share of failing
    * requests drifting up, noisy as error rates are.
    */
@@ -158,6 +166,7 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
     openPortToWorld,
     diskFill,
     memoryLeak,
+    memoryPressure,
     errorDrift,
   };
 }

@@ -31,10 +31,7 @@ import type { ReleaseEvidence } from '../domain/deploy';
 import { waitForState, type Heartbeat } from './ec2-remediation';
 import { readEc2Metrics } from './metrics';
 import { describeGroup } from './scaling';
-import { FLEET_TAG } from './tags';
-
-/** Instances a deploy launched carry its id, so a retried step finds them instead of launching more. */
-export const DEPLOY_TAG = 'medic:deploy';
+import { DEPLOY_TAG, FLEET_TAG } from './tags';
 
 export interface GroupRelease {
   group: string;

@@ -1,13 +1,14 @@
 import { forecastTimeToFailure } from '../domain/maintenance';
 import { isQuarantined } from './quarantine';
 import { rootVolumeGrown } from './volume';
-import { DescribeInstanceStatusCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeInstanceStatusCommand, type EC2Client, type Instance } from '@aws-sdk/client-ec2';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { Diagnosis, IncidentKind } from '../domain/incident';
 import { parseModeTag } from '../domain/mode';
 import { findInstance, stateOf, tagValue } from './instances';
 import { readEc2Metrics } from './metrics';
-import { MODE_TAG, PROTECT_TAG } from './tags';
+import { DEPLOY_TAG, MODE_TAG, PROTECT_TAG } from './tags';
+import type { MetricPoint } from '../domain/detection';
 
 export interface DiagnosisSettings {
   metricPeriodSeconds: number;
@@ -40,6 +41,16 @@ async function statusChecks(
   return { system: status?.SystemStatus?.Status, instance: status?.InstanceStatus?.Status };
 }
 
+const peak = (points: MetricPoint[]) => (points.length ? Math.max(...points.map((p) => p.value)) : undefined);
+
+/** The deploy that launched this instance, from the tag the deploy workflow puts on what it launches. */
+function deployOf(instance: Instance): Diagnosis['deploy'] {
+  const tag = tagValue(instance, DEPLOY_TAG);
+  if (!tag || !instance.LaunchTime) return undefined;
+  const minutesAgo = Math.max(0, Math.round((Date.now() - instance.LaunchTime.getTime()) / 60_000));
+  return { id: tag.split('/')[0] ?? tag, minutesAgo };
+}
+
 export function createDiagnosisActivities(
   ec2: EC2Client,
   cloudwatch: CloudWatchClient,
@@ -53,6 +64,8 @@ export function createDiagnosisActivities(
         { instanceId, metric: 'CPUUtilization' },
         { instanceId, metric: 'LatencyP99' },
         { instanceId, metric: 'ErrorRate' },
+        { instanceId, metric: 'mem_used_percent' },
+        { instanceId, metric: 'swap_used_percent' },
       ],
       since,
       new Date(Date.now() + 60_000),
@@ -64,6 +77,8 @@ export function createDiagnosisActivities(
       cpu: metrics.get(`${instanceId}/CPUUtilization`) ?? [],
       latency: metrics.get(`${instanceId}/LatencyP99`) ?? [],
       errorRate: metrics.get(`${instanceId}/ErrorRate`) ?? [],
+      memory: metrics.get(`${instanceId}/mem_used_percent`) ?? [],
+      swap: metrics.get(`${instanceId}/swap_used_percent`) ?? [],
     };
   }
 
@@ -87,12 +102,18 @@ export function createDiagnosisActivities(
       new Date(Date.now() - input.lookbackMinutes * 60_000),
     );
     const failures = metrics.statusCheckFailed.filter((p) => p.value >= 1).length;
-    const maxCpu = metrics.cpu.length ? Math.max(...metrics.cpu.map((p) => p.value)) : undefined;
+    const maxCpu = peak(metrics.cpu);
+    const maxMemory = peak(metrics.memory);
+    const maxSwap = peak(metrics.swap);
+    const deploy = deployOf(instance);
     const findings = [
       `State ${state} (${instance.InstanceType ?? 'unknown type'}).`,
       `Status checks: system ${checks.system ?? 'unknown'}, instance ${checks.instance ?? 'unknown'}.`,
       `${failures} failing StatusCheckFailed datapoint(s) in the last ${input.lookbackMinutes} min.`,
       maxCpu === undefined ? 'No CPU datapoints.' : `Peak CPU ${maxCpu.toFixed(1)}%.`,
+      ...(maxMemory === undefined ? [] : [`Peak memory ${maxMemory.toFixed(1)}%.`]),
+      ...(maxSwap === undefined ? [] : [`Peak swap ${maxSwap.toFixed(1)}%.`]),
+      ...(deploy ? [`Launched by deploy ${deploy.id} ${deploy.minutesAgo} min ago.`] : []),
     ];
     return {
       exists: true,
@@ -107,6 +128,9 @@ export function createDiagnosisActivities(
         : {}),
       recentStatusCheckFailures: failures,
       recentMaxCpu: maxCpu,
+      ...(maxMemory === undefined ? {} : { recentMaxMemory: maxMemory }),
+      ...(maxSwap === undefined ? {} : { recentMaxSwap: maxSwap }),
+      ...(deploy ? { deploy } : {}),
       findings,
     };
   }

@@ -13,11 +13,12 @@ export type Ec2Metric =
   | 'LatencyP99'
   | 'disk_used_percent'
   | 'mem_used_percent'
+  | 'swap_used_percent'
   | 'ErrorRate';
 
 /**
  * EC2's own metrics, the application's p99 latency as its agent publishes it per instance, and the
- * root disk's and memory's usage as the CloudWatch agent publishes them, and the share of the
+ * root disk's, memory's and swap's usage as the CloudWatch agent publishes them, and the share of the
  * application's requests failing (`ErrorRate`, percent) beside its latency.
  */
 const NAMESPACE: Partial<Record<Ec2Metric, string>> = {
@@ -25,6 +26,7 @@ const NAMESPACE: Partial<Record<Ec2Metric, string>> = {
   ErrorRate: 'CloudMedic/App',
   disk_used_percent: 'CWAgent',
   mem_used_percent: 'CWAgent',
+  swap_used_percent: 'CWAgent',
 };
 
 /** The CloudWatch namespace a metric is published in. */
@@ -45,6 +47,7 @@ const STAT: Record<Ec2Metric, string> = {
   LatencyP99: 'Maximum',
   disk_used_percent: 'Maximum',
   mem_used_percent: 'Maximum',
+  swap_used_percent: 'Maximum',
   ErrorRate: 'Average',
 };
 

@@ -5,3 +5,8 @@ export const PROTECT_TAG = 'medic:protect';
 export const LAUNCH_TEMPLATE_TAG = 'medic:launch-template-id';
 export const IDEMPOTENCY_TAG = 'medic:idempotency-key';
 export const REPLACES_TAG = 'medic:replaces';
+/**
+ * On instances a deploy launched, `<deploy id>/<step>`: a retried step finds them instead of launching
+ * more, and diagnosis tells an incident on a freshly deployed instance.
+ */
+export const DEPLOY_TAG = 'medic:deploy';

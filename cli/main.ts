@@ -37,6 +37,7 @@ const USAGE = `usage: medic <command>
   chaos idle --instance ID                           (near-zero CPU and traffic: the cost agent's case)
   chaos disk-fill --instance ID                      (root disk usage climbing: predictive maintenance's case)
   chaos memory-leak --instance ID                    (memory use climbing toward exhaustion)
+  chaos memory-pressure --instance ID                (memory nearly full and swapping: one size up is offered)
   chaos error-drift --instance ID                    (the application's error rate drifting up toward failure)
   cost watch [--fleet NAME] [--window 24h] [--interval 300] [--mode manual|auto]
   cost stop [--fleet NAME]
@@ -159,6 +160,7 @@ async function chaosCommand(sub: string | undefined, args: string[], config: Med
     idle: (id) => chaos.idle(id),
     'disk-fill': (id) => chaos.diskFill(id),
     'memory-leak': (id) => chaos.memoryLeak(id),
+    'memory-pressure': (id) => chaos.memoryPressure(id),
     'error-drift': (id) => chaos.errorDrift(id),
   };
   if (sub === 'traffic-flood') {

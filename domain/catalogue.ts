@@ -99,7 +99,8 @@ export const CATALOGUE: CatalogueEntry[] = [
     action: 'resize-instance',
     agent: 'self-healing',
     activity: 'resizeInstance',
-    preconditions: 'CPU ran hot again after a healed cpu-high, and a larger size exists in the family.',
+    preconditions:
+      'CPU ran hot again after a healed cpu-high, or memory peaked at 90 % or more (cpu-high, latency-high), and a larger size exists in the family.',
     awsCalls: [
       'ec2:DescribeInstances',
       'ec2:CreateTags',

@@ -176,6 +176,11 @@ export interface Diagnosis {
   autoScalingGroup?: string;
   recentStatusCheckFailures: number;
   recentMaxCpu?: number;
+  /** Peak memory and swap use (percent) as the CloudWatch agent reports them; absent without the agent. */
+  recentMaxMemory?: number;
+  recentMaxSwap?: number;
+  /** The deploy that launched the instance (its tag) and how long before this diagnosis: what changed. */
+  deploy?: { id: string; minutesAgo: number };
   findings: string[];
 }
 

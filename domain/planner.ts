@@ -1,5 +1,5 @@
 import type { Diagnosis, IncidentKind, RemediationStep } from './incident';
-import { nextInstanceSize, previousInstanceSize } from './sizing';
+import { MEMORY_HIGH_PERCENT, nextInstanceSize, previousInstanceSize, SWAP_HIGH_PERCENT } from './sizing';
 import { OVERSIZED_CPU_BELOW_PERCENT } from './cost';
 
 /** What the planner knows of the resource's recent past. */
@@ -78,6 +78,26 @@ const REPLACE: RemediationStep = {
 };
 
 /**
+ * One size up when the diagnosis shows the instance short of memory (the CloudWatch agent's
+ * figures): a restart frees memory only until the work fills it again. Offered after the restart,
+ * not before it: the runbook stays least disruptive first, and the learned policy, which has seen
+ * what memory-starved instances need, may put it first.
+ */
+function resizeForMemory(diagnosis: Diagnosis): RemediationStep[] {
+  const bigger = nextInstanceSize(diagnosis.instanceType);
+  const memory = diagnosis.recentMaxMemory ?? 0;
+  if (!bigger || memory < MEMORY_HIGH_PERCENT) return [];
+  const swap = diagnosis.recentMaxSwap ?? 0;
+  const swapping = swap >= SWAP_HIGH_PERCENT ? ` and ${swap.toFixed(0)}% of swap in use` : '';
+  return [
+    {
+      action: 'resize-instance',
+      reason: `Memory peaked at ${memory.toFixed(0)}%${swapping}: the instance is short of memory for its work, so ${diagnosis.instanceType} becomes ${bigger} (stop, change type, start; disks and address kept).`,
+    },
+  ];
+}
+
+/**
  * The ordered remediation plan for an incident: cheapest, least disruptive step first, each with
  * the reason it was chosen. Later steps run only when verification of the earlier one fails.
  */
@@ -113,7 +133,7 @@ export function planRemediation(
           },
           REPLACE,
         ];
-      return [REBOOT, REPLACE];
+      return [REBOOT, ...resizeForMemory(diagnosis), REPLACE];
     }
     case 'instance-oversized': {
       const smaller = previousInstanceSize(diagnosis.instanceType);
@@ -142,13 +162,14 @@ export function planRemediation(
       return diagnosis.autoScalingGroup
         ? [
             RESTART_SLOW,
+            ...resizeForMemory(diagnosis),
             {
               action: 'scale-out-group',
               reason: `Still slow after a restart: ${diagnosis.autoScalingGroup} gets one more instance (within its maximum) so the load spreads, then latency is checked again.`,
             },
             REPLACE,
           ]
-        : [RESTART_SLOW, REPLACE];
+        : [RESTART_SLOW, ...resizeForMemory(diagnosis), REPLACE];
     case 'instance-compromised':
       // Isolate and keep the evidence; termination is never planned, a person decides that.
       return [QUARANTINE];

@@ -26,6 +26,31 @@ describe('learning from real incidents', () => {
     expect(symptomsOf('cpu-high', diagnosis({ state: 'stopped' }))).toEqual(['unreachable', 'cpu_high']);
   });
 
+  test('memory, swap and a recent deploy in the diagnosis are symptoms the policy was trained on', () => {
+    expect(
+      symptomsOf('cpu-high', diagnosis({ recentMaxCpu: 97, recentMaxMemory: 96, recentMaxSwap: 44 })),
+    ).toEqual(['cpu_high', 'memory_high', 'swap_high']);
+    // Busy memory without swapping is memory_high alone; ordinary use is nothing.
+    expect(symptomsOf('latency-high', diagnosis({ recentMaxMemory: 90, recentMaxSwap: 19.9 }))).toEqual([
+      'memory_high',
+      'latency_high',
+    ]);
+    expect(symptomsOf('latency-high', diagnosis({ recentMaxMemory: 89.9 }))).toEqual(['latency_high']);
+    expect(
+      symptomsOf(
+        'status-check-failed',
+        diagnosis({ instanceStatus: 'impaired', deploy: { id: 'd-7', minutesAgo: 40 } }),
+      ),
+    ).toEqual(['instance_check_failed', 'recent_deploy']);
+    // A day after its deploy an instance is judged on its own symptoms.
+    expect(
+      symptomsOf(
+        'status-check-failed',
+        diagnosis({ instanceStatus: 'impaired', deploy: { id: 'd-7', minutesAgo: 1440 } }),
+      ),
+    ).toEqual(['instance_check_failed']);
+  });
+
   test('each policy action of an incident is an attempt; recovery time and feedback set its reward', () => {
     const experience = experienceFrom({
       id: 'incident-1',

@@ -109,4 +109,38 @@ describe('reallocation', () => {
     expect(nextInstanceSize('m5.16xlarge')).toBeUndefined();
     expect(nextInstanceSize('m5.large')).toBe('m5.xlarge');
   });
+  test('an instance short of memory is offered one size up after the restart, never before it', () => {
+    const starved = { ...running, recentMaxMemory: 96.4, recentMaxSwap: 41 };
+    const cpu = planRemediation('cpu-high', starved);
+    expect(cpu.map((s) => s.action)).toEqual(['reboot-instance', 'resize-instance', 'replace-instance']);
+    expect(cpu[1]?.reason).toMatch(
+      /Memory peaked at 96% and 41% of swap in use.*t3\.micro becomes t3\.small/,
+    );
+    expect(
+      planRemediation('latency-high', { ...starved, autoScalingGroup: 'web' }).map((s) => s.action),
+    ).toEqual(['reboot-instance', 'resize-instance', 'scale-out-group', 'replace-instance']);
+    expect(planRemediation('latency-high', { ...starved, recentMaxSwap: 0 }).map((s) => s.action)).toEqual([
+      'reboot-instance',
+      'resize-instance',
+      'replace-instance',
+    ]);
+    // Busy but not short, no larger size, or a kind memory does not explain: the plan is as before.
+    expect(planRemediation('cpu-high', { ...starved, recentMaxMemory: 89 }).map((s) => s.action)).toEqual([
+      'reboot-instance',
+      'replace-instance',
+    ]);
+    expect(
+      planRemediation('cpu-high', { ...starved, instanceType: 'm5.16xlarge' }).map((s) => s.action),
+    ).toEqual(['reboot-instance', 'replace-instance']);
+    expect(planRemediation('status-check-failed', starved).map((s) => s.action)).toEqual([
+      'reboot-instance',
+      'stop-start-instance',
+      'replace-instance',
+    ]);
+    // A repeat is already a resize: it is not offered twice.
+    expect(planRemediation('cpu-high', starved, { recentSameKind: 1 }).map((s) => s.action)).toEqual([
+      'resize-instance',
+      'replace-instance',
+    ]);
+  });
 });

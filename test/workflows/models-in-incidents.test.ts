@@ -1,5 +1,10 @@
 import { DETECTOR_VERSION } from '../../domain/anomaly/detector';
+import { CreateTagsCommand } from '@aws-sdk/client-ec2';
+import { createChaos } from '../../activities/chaos';
+import { createDiagnosisActivities } from '../../activities/diagnosis';
 import { createFleet } from '../../activities/fleet';
+import { DEPLOY_TAG } from '../../activities/tags';
+import { symptomsOf } from '../../domain/policy/experience';
 import { createModelStore } from '../../activities/model-store';
 import { SHIPPED_ROOT_CAUSE_MODEL } from '../../domain/rootcause/ranking';
 import type { IncidentReport } from '../../domain/incident';
@@ -113,5 +118,60 @@ describe('the learned remediation policy in the incident', () => {
     await handle.executeUpdate(decisionUpdate, { args: [{ decision: 'decline', by: 'ops' }] });
     const report = (await handle.result()) as IncidentReport;
     expect(report.models?.['remediation-policy']).toBe('remediation-policy-learnt-3');
+  });
+});
+
+describe('what the policy sees of a live incident', () => {
+  test('diagnosis reads memory and swap from the CloudWatch agent and the deploy that launched the instance', async () => {
+    const { instances } = await createFleet(h.aws, { fleet: `diag-${process.pid}`, size: 2, manualCount: 0 });
+    const [starved, deployed] = instances.map((i) => i.instanceId);
+    await createChaos(h.aws.ec2, h.aws.cloudwatch).memoryPressure(starved);
+    await h.aws.ec2.send(
+      new CreateTagsCommand({ Resources: [deployed], Tags: [{ Key: DEPLOY_TAG, Value: 'deploy-web-42/1' }] }),
+    );
+    const { diagnoseInstance } = createDiagnosisActivities(h.aws.ec2, h.aws.cloudwatch, {
+      metricPeriodSeconds: 10,
+      cpuHighPercent: 90,
+      latencyHighMs: 1000,
+    });
+
+    const short = await diagnoseInstance({ instanceId: starved, lookbackMinutes: 15 });
+    expect([short.recentMaxMemory, short.recentMaxSwap, short.deploy]).toEqual([97, 44, undefined]);
+    expect(short.findings).toEqual(expect.arrayContaining(['Peak memory 97.0%.', 'Peak swap 44.0%.']));
+    expect(symptomsOf('cpu-high', short)).toEqual(['cpu_high', 'memory_high', 'swap_high']);
+
+    const fresh = await diagnoseInstance({ instanceId: deployed, lookbackMinutes: 15 });
+    // No agent on it: no memory figures rather than zeros.
+    expect([fresh.recentMaxMemory, fresh.recentMaxSwap]).toEqual([undefined, undefined]);
+    expect(fresh.deploy?.id).toBe('deploy-web-42');
+    expect(fresh.deploy?.minutesAgo).toBeLessThan(10);
+    expect(symptomsOf('status-check-failed', fresh)).toContain('recent_deploy');
+  });
+
+  test('a cpu-high on an instance short of memory: the policy trained on the simulator puts the resize first', async () => {
+    await promoteForTest('remediation-policy', 'remediation-policy-simulated-11', trainBandit(11, 400), {
+      firstActionSuccess: 0.93,
+    });
+    const { instances } = await createFleet(h.aws, { fleet: `mem-${process.pid}`, size: 1, manualCount: 1 });
+    const instanceId = instances[0]?.instanceId ?? '';
+    const chaos = createChaos(h.aws.ec2, h.aws.cloudwatch);
+    await chaos.memoryPressure(instanceId);
+    await chaos.cpuSpike(instanceId);
+    const handle = await h.open({ resourceId: instanceId, kind: 'cpu-high' });
+    const state = await h.stateWhen(handle, 'awaiting_approval');
+    expect(state.diagnosis?.recentMaxMemory).toBe(97);
+    // The planner offers the resize after the reboot; the policy, which learnt that memory-starved
+    // instances need more memory, moves it first, and a person approves that order in MANUAL mode.
+    expect(state.plan.map((s) => s.action)).toEqual([
+      'resize-instance',
+      'reboot-instance',
+      'replace-instance',
+    ]);
+    expect(state.plan[0]?.reason).toMatch(
+      /^Chosen first by the remediation policy remediation-policy-simulated-11/,
+    );
+    expect(state.plan[0]?.reason).toMatch(/Memory peaked at 97% and 44% of swap in use/);
+    await handle.executeUpdate(decisionUpdate, { args: [{ decision: 'decline', by: 'ops' }] });
+    await handle.result();
   });
 });
