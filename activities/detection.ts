@@ -21,6 +21,8 @@ export interface DetectionSettings extends DetectionThresholds {
   metricPeriodSeconds: number;
   lookbackMinutes: number;
   cpuAnomalyFloorPercent: number;
+  /** Latency anomalies below this p99 (ms) open nothing; absent, latency is judged by its threshold alone. */
+  latencyAnomalyFloorMs?: number;
   /** How far back creeping metrics' trends are read (default 60 minutes; `eval maintenance` uses the same). */
   trendLookbackMinutes?: number;
   /** The registry's active detector, when one is promoted. */
@@ -30,7 +32,7 @@ export interface DetectionSettings extends DetectionThresholds {
 export interface ScanInput {
   fleet: string;
   watermarks: Watermarks;
-  /** Per-instance streaming detector state; absent = threshold rules only (older monitors). */
+  /** Streaming detector state per instance and metric; absent = threshold rules only (older monitors). */
   detectors?: DetectorStates;
 }
 
@@ -107,6 +109,9 @@ export function createDetectionActivities(
       ? {
           detectors: input.detectors,
           floorPercent: settings.cpuAnomalyFloorPercent,
+          ...(settings.latencyAnomalyFloorMs !== undefined
+            ? { latencyFloorMs: settings.latencyAnomalyFloorMs }
+            : {}),
           ...(model ? { model } : {}),
         }
       : undefined;

@@ -74,6 +74,7 @@ export function createActivities(deps: ActivityDeps) {
       cpuWindowPoints: 3,
       latencyHighMs: deps.config.latencyHighMs,
       cpuAnomalyFloorPercent: deps.config.cpuAnomalyFloorPercent,
+      latencyAnomalyFloorMs: deps.config.latencyAnomalyFloorMs,
       diskFullPercent: deps.config.diskFullPercent,
       forecastHorizonMinutes: deps.config.forecastHorizonMinutes,
       memoryFullPercent: deps.config.memoryFullPercent,

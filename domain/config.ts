@@ -48,6 +48,8 @@ export interface MedicConfig {
   forecastHorizonMinutes: number;
   /** CPU anomalies (streaming detector) below this level do not open incidents. */
   cpuAnomalyFloorPercent: number;
+  /** p99 latency anomalies (streaming detector) below this many ms do not open incidents; half of latencyHighMs by default. */
+  latencyAnomalyFloorMs: number;
   /** CloudWatch period for detection and verification; 10 s locally, 60 s for standard AWS metrics. */
   metricPeriodSeconds: number;
   /** Incidents closed on one resource within the window that open its circuit breaker. */
@@ -300,6 +302,7 @@ export function loadConfig(env: Record<string, string | undefined>): MedicConfig
   const apiPort = positiveNumber(env, 'MEDIC_API_PORT', 8080);
   if (!Number.isInteger(apiPort) || apiPort > 65535)
     throw new ConfigError(`MEDIC_API_PORT must be a port number`);
+  const latencyHighMs = positiveNumber(env, 'MEDIC_LATENCY_HIGH_MS', 1000);
   return {
     temporalAddress: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
     temporalNamespace: env.TEMPORAL_NAMESPACE ?? 'default',
@@ -320,8 +323,9 @@ export function loadConfig(env: Record<string, string | undefined>): MedicConfig
     verifyIntervalSeconds: positiveNumber(env, 'MEDIC_VERIFY_INTERVAL_SECONDS', 5),
     detectionIntervalSeconds: positiveNumber(env, 'MEDIC_DETECTION_INTERVAL_SECONDS', 10),
     cpuHighPercent: positiveNumber(env, 'MEDIC_CPU_HIGH_PERCENT', 90),
-    latencyHighMs: positiveNumber(env, 'MEDIC_LATENCY_HIGH_MS', 1000),
+    latencyHighMs,
     cpuAnomalyFloorPercent: positiveNumber(env, 'MEDIC_CPU_ANOMALY_FLOOR_PERCENT', 50),
+    latencyAnomalyFloorMs: positiveNumber(env, 'MEDIC_LATENCY_ANOMALY_FLOOR_MS', latencyHighMs / 2),
     metricPeriodSeconds: positiveNumber(env, 'MEDIC_METRIC_PERIOD_SECONDS', 60),
     circuitBreakerThreshold: positiveNumber(env, 'MEDIC_CIRCUIT_BREAKER_THRESHOLD', 3),
     circuitBreakerWindowMinutes: positiveNumber(env, 'MEDIC_CIRCUIT_BREAKER_WINDOW_MINUTES', 60),

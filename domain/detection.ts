@@ -128,6 +128,11 @@ export interface AnomalySettings {
   detectors: DetectorStates;
   /** An anomaly below this CPU level is not an incident (a jump from 2 % to 9 % is news, not trouble). */
   floorPercent: number;
+  /**
+   * The same for p99 latency, in ms; absent, latency is judged by its fixed threshold alone. Each
+   * instance that publishes latency then has a second detector, keyed `<instance>/LatencyP99`.
+   */
+  latencyFloorMs?: number;
   /** The model registry's active detector; the shipped parameters when none is promoted. */
   model?: { params: DetectorParams; version: string };
 }
@@ -140,34 +145,48 @@ export interface DetectionResult {
 }
 
 /**
- * Past this many instances in one monitor its detectors keep no level-transition counts: the
- * snapshots travel in every scan's input and output, and 480 bytes each would near Temporal's 2 MiB
- * payload limit at about 4 000 instances (205 bytes without them: about 10 000).
+ * Past this many detectors in one monitor (one per instance for CPU, one more per instance that
+ * publishes latency) they keep no level-transition counts: the snapshots travel in every scan's
+ * input and output, and 480 bytes each would near Temporal's 2 MiB payload limit at about 4 000
+ * detectors (205 bytes without them: about 10 000).
  */
-export const MAX_INSTANCES_WITH_LEVELS = 2000;
+export const MAX_DETECTORS_WITH_LEVELS = 2000;
 
-/** Feeds the instance's new CPU datapoints to its detector; returns the anomalous ones. */
-function feedCpuDetector(
-  instanceId: string,
+/** CPU's detector keeps the instance id as its key, as before latency had one: carried states still fit. */
+const cpuDetectorKey = (instanceId: string) => instanceId;
+const latencyDetectorKey = (instanceId: string) => `${instanceId}/LatencyP99`;
+
+/**
+ * Feeds a series' new datapoints to its detector; returns the anomalous rises at or above `floor`
+ * (a metric falling back from a peak is not a fault of the kinds detection opens).
+ */
+function feedDetector(
+  detectorKey: string,
   points: MetricPoint[],
+  floor: number,
   anomaly: AnomalySettings,
   detectors: DetectorStates,
   withLevels: boolean,
 ): { point: MetricPoint; score: number }[] {
-  const saved = detectors[instanceId];
+  const saved = detectors[detectorKey];
   const params = anomaly.model?.params;
   const detector = saved ? StreamingDetector.restore(saved.snapshot, params) : new StreamingDetector(params);
   const fresh = points.filter((p) => p.at > (saved?.fedUpTo ?? '')).sort((a, b) => a.at.localeCompare(b.at));
   const anomalies: { point: MetricPoint; score: number }[] = [];
   for (const point of fresh) {
     const result = detector.update(point.value);
-    if (result.isAnomaly && point.value >= anomaly.floorPercent)
+    if (result.isAnomaly && result.above && point.value >= floor)
       anomalies.push({ point, score: result.score });
   }
   const fedUpTo = fresh.at(-1)?.at ?? saved?.fedUpTo;
-  if (fedUpTo !== undefined) detectors[instanceId] = { snapshot: detector.snapshot({ withLevels }), fedUpTo };
+  if (fedUpTo !== undefined)
+    detectors[detectorKey] = { snapshot: detector.snapshot({ withLevels }), fedUpTo };
   return anomalies;
 }
+
+/** The unseen anomaly with the highest score, if any. */
+const strongestAfter = (anomalies: { point: MetricPoint; score: number }[], watermark: string | undefined) =>
+  anomalies.filter((a) => a.point.at > (watermark ?? '')).sort((a, b) => b.score - a.score)[0];
 
 const key = (resourceId: string, kind: IncidentKind): string => `${resourceId}/${kind}`;
 
@@ -195,8 +214,9 @@ function newest(points: MetricPoint[]): string | undefined {
 }
 
 /**
- * Detection over one polling snapshot: state and status-check rules, CPU judged by each instance's
- * streaming detector (when its state is passed) with a fixed threshold as the backstop. Resources with an incident already open are
+ * Detection over one polling snapshot: state and status-check rules, CPU and p99 latency judged by
+ * each instance's streaming detectors (when their state is passed) with fixed thresholds as the
+ * backstop. Resources with an incident already open are
  * skipped: a remediation that stops an instance on purpose must not open a second incident.
  */
 export function detectFaults(
@@ -210,11 +230,18 @@ export function detectFaults(
   const watermarks: Watermarks = { ...previous };
   const findings: Finding[] = [];
   const detectors: DetectorStates | undefined = anomaly ? { ...anomaly.detectors } : undefined;
-  // Decided once per scan, for the monitor as a whole: the instances it carries and those it sees now.
+  const judgesLatency = anomaly?.latencyFloorMs !== undefined;
+  // Decided once per scan, for the monitor as a whole: the detectors it carries and those it feeds now.
   const monitored = detectors
-    ? new Set([...Object.keys(detectors), ...observations.map((o) => o.instanceId)]).size
+    ? new Set([
+        ...Object.keys(detectors),
+        ...observations.map((o) => cpuDetectorKey(o.instanceId)),
+        ...observations
+          .filter((o) => judgesLatency && (o.latencyP99?.length ?? 0) > 0)
+          .map((o) => latencyDetectorKey(o.instanceId)),
+      ]).size
     : 0;
-  const withLevels = monitored <= MAX_INSTANCES_WITH_LEVELS;
+  const withLevels = monitored <= MAX_DETECTORS_WITH_LEVELS;
 
   for (const obs of observations) {
     const stoppedKey = key(obs.instanceId, 'instance-stopped');
@@ -269,10 +296,29 @@ export function detectFaults(
     // threshold below stays as the backstop (and covers the detector's warm-up).
     const anomalies =
       anomaly && detectors
-        ? feedCpuDetector(obs.instanceId, obs.cpuUtilization, anomaly, detectors, withLevels)
+        ? feedDetector(
+            cpuDetectorKey(obs.instanceId),
+            obs.cpuUtilization,
+            anomaly.floorPercent,
+            anomaly,
+            detectors,
+            withLevels,
+          )
         : [];
-    const unseen = anomalies.filter((a) => a.point.at > (watermarks[cpuKey] ?? ''));
-    const strongest = unseen.sort((a, b) => b.score - a.score)[0];
+    const latencyKey = key(obs.instanceId, 'latency-high');
+    // Fed every scan, whatever else is found, so the detector's view of normal has no holes.
+    const latencyAnomalies =
+      anomaly?.latencyFloorMs !== undefined && detectors && obs.latencyP99?.length
+        ? feedDetector(
+            latencyDetectorKey(obs.instanceId),
+            obs.latencyP99,
+            anomaly.latencyFloorMs,
+            anomaly,
+            detectors,
+            withLevels,
+          )
+        : [];
+    const strongest = strongestAfter(anomalies, watermarks[cpuKey]);
     if (strongest) {
       watermarks[cpuKey] = strongest.point.at;
       findings.push({
@@ -289,19 +335,32 @@ export function detectFaults(
       thresholds.latencyHighMs !== undefined
         ? sustainedAbove(
             obs.latencyP99 ?? [],
-            watermarks[key(obs.instanceId, 'latency-high')],
+            watermarks[latencyKey],
             thresholds.cpuWindowPoints,
             thresholds.latencyHighMs,
           )
         : undefined;
     if (slow) {
-      watermarks[key(obs.instanceId, 'latency-high')] = slow.at;
+      watermarks[latencyKey] = slow.at;
       findings.push({
         resourceId: obs.instanceId,
         kind: 'latency-high',
         severity: 'high',
         summary: `Instance ${obs.instanceId} p99 latency averaged ${slow.mean.toFixed(0)} ms over its last ${thresholds.cpuWindowPoints} datapoints (threshold ${thresholds.latencyHighMs} ms).`,
         evidenceAt: slow.at,
+      });
+      continue;
+    }
+    const unusual = strongestAfter(latencyAnomalies, watermarks[latencyKey]);
+    if (unusual) {
+      watermarks[latencyKey] = unusual.point.at;
+      findings.push({
+        resourceId: obs.instanceId,
+        kind: 'latency-high',
+        severity: 'medium',
+        summary: `Instance ${obs.instanceId} p99 latency at ${unusual.point.value.toFixed(0)} ms is outside its normal range (anomaly score ${unusual.score.toFixed(2)}, streaming detector).`,
+        evidenceAt: unusual.point.at,
+        detectorVersion: anomaly?.model?.version ?? DETECTOR_VERSION,
       });
       continue;
     }

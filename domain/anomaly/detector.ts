@@ -97,6 +97,8 @@ export function pointsPerDayFrom(timestamps: number[]): number | undefined {
 export interface DetectorResult {
   score: number;
   isAnomaly: boolean;
+  /** The point is above the series' running mean: a rise, where a caller cares only about rises. */
+  above: boolean;
 }
 
 /** A detector's whole state as plain data, so a detection loop can carry it between polls. */
@@ -331,6 +333,7 @@ export class StreamingDetector {
     }
     if (best) z = best.z;
     z = Math.min(50, z);
+    const above = x > this.values.mean;
     this.values.update(x);
     this.changes.update(change);
     this.previous = x;
@@ -345,6 +348,6 @@ export class StreamingDetector {
       isAnomaly = true;
       this.quietUntil = this.index + this.refractory;
     }
-    return { score, isAnomaly };
+    return { score, isAnomaly, above };
   }
 }

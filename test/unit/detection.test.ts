@@ -5,7 +5,7 @@ import {
   type DetectorParams,
   type DetectorSnapshot,
 } from '../../domain/anomaly/detector';
-import { detectFaults, MAX_INSTANCES_WITH_LEVELS, type InstanceObservation } from '../../domain/detection';
+import { detectFaults, MAX_DETECTORS_WITH_LEVELS, type InstanceObservation } from '../../domain/detection';
 
 const thresholds = { cpuHighPercent: 90, cpuWindowPoints: 3 };
 const NOW = '2026-01-01T12:00:00.000Z';
@@ -197,11 +197,93 @@ describe('detectFaults with the streaming detector', () => {
     expect(own(scan({}))?.levels?.counts).toHaveLength(64);
     const idle = { snapshot: new StreamingDetector().snapshot({ withLevels: false }), fedUpTo: '' };
     const crowd = Object.fromEntries(
-      Array.from({ length: MAX_INSTANCES_WITH_LEVELS }, (_, i) => [`i-other-${i}`, idle]),
+      Array.from({ length: MAX_DETECTORS_WITH_LEVELS }, (_, i) => [`i-other-${i}`, idle]),
     );
     const crowded = own(scan(crowd));
     expect(crowded?.index).toBe(300);
     expect(crowded?.levels).toBeUndefined();
+  });
+});
+
+describe('latency judged by its own streaming detector', () => {
+  /** Ten-second p99 points from `start` (an index) around 120 ms with seeded noise. */
+  const series = (start: number, values: number[]) =>
+    values.map((value, i) => ({
+      at: new Date(Date.UTC(2026, 0, 1) + (start + i) * 10_000).toISOString(),
+      value,
+    }));
+  const usual = (n: number, seed = 3) => {
+    let s = seed;
+    return Array.from({ length: n }, () => {
+      s = (s * 1103515245 + 12345) % 2 ** 31;
+      return 120 + ((s / 2 ** 31) * 20 - 10);
+    });
+  };
+  const thresholds = { cpuHighPercent: 90, cpuWindowPoints: 3, latencyHighMs: 1000 };
+  const cpu = series(
+    0,
+    Array.from({ length: 300 }, () => 20),
+  );
+  const scan = (
+    latency: ReturnType<typeof series>,
+    state: {
+      watermarks: Record<string, string>;
+      detectors: Record<string, { snapshot: DetectorSnapshot; fedUpTo: string }>;
+    },
+    latencyFloorMs?: number,
+  ) =>
+    detectFaults(
+      [obs({ cpuUtilization: cpu, latencyP99: latency })],
+      state.watermarks,
+      new Set(),
+      thresholds,
+      NOW,
+      {
+        detectors: state.detectors,
+        floorPercent: 50,
+        ...(latencyFloorMs !== undefined ? { latencyFloorMs } : {}),
+      },
+    );
+  const learnt = (latencyFloorMs?: number) => {
+    const r = scan(series(0, usual(300)), { watermarks: {}, detectors: {} }, latencyFloorMs);
+    return { watermarks: r.watermarks, detectors: r.detectors ?? {} };
+  };
+
+  test("p99 far outside the instance's normal range opens latency-high below the fixed threshold, once", () => {
+    const before = learnt(500);
+    expect(Object.keys(before.detectors).sort()).toEqual(['i-1', 'i-1/LatencyP99']);
+    const slow = scan(series(300, [640, 660, 650]), before, 500);
+    expect(slow.findings.map((f) => [f.kind, f.severity])).toEqual([['latency-high', 'medium']]);
+    expect(slow.findings[0]?.summary).toMatch(/p99 latency at 6\d0 ms is outside its normal range/);
+    expect(slow.findings[0]?.detectorVersion).toBe(DETECTOR_VERSION);
+    // The same datapoints again: already reported.
+    expect(
+      scan(series(300, [640, 660, 650]), { watermarks: slow.watermarks, detectors: before.detectors }, 500)
+        .findings,
+    ).toEqual([]);
+    // Without a latency floor only the 1 000 ms threshold judges latency, and 650 ms is under it.
+    expect(scan(series(300, [640, 660, 650]), learnt(), undefined).findings).toEqual([]);
+  });
+
+  test('an unusual p99 under the floor, or one falling, is not an incident', () => {
+    expect(scan(series(300, [300, 310, 305]), learnt(500), 500).findings).toEqual([]);
+    // Slow for a long while (the threshold reported it), then much faster but still over the floor:
+    // the fall is as unusual as a rise, and no fault.
+    const slow = scan(
+      series(
+        0,
+        usual(300).map((v) => v + 1400),
+      ),
+      { watermarks: {}, detectors: {} },
+      500,
+    );
+    const recovering = scan(
+      series(300, [700, 690, 710]),
+      { watermarks: slow.watermarks, detectors: slow.detectors ?? {} },
+      500,
+    );
+    expect(recovering.findings).toEqual([]);
+    expect(recovering.detectors?.['i-1/LatencyP99']?.snapshot.index).toBe(303);
   });
 });
 

@@ -1,6 +1,8 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { AwsClients } from '../../activities';
+import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { createChaos } from '../../activities/chaos';
+import { createDetectionActivities } from '../../activities/detection';
 import { createFleet } from '../../activities/fleet';
 import { TASK_QUEUES } from '../../domain/config';
 import { fleetMonitorWorkflowId, incidentWorkflowId } from '../../domain/ids';
@@ -50,5 +52,53 @@ describe('fleet monitor (the detection loop)', () => {
     await env.client.workflow.getHandle(monitor.workflowId).signal(stopMonitoringSignal);
     const result = await env.client.workflow.getHandle(monitor.workflowId).result();
     expect(result).toEqual({ incidentsOpened: 1 });
+  });
+});
+
+describe('latency judged against its own normal range', () => {
+  test("a p99 far above the instance's usual one, read from CloudWatch, opens latency-high under the threshold", async () => {
+    const fleet = `lat-${process.pid}`;
+    const { instances } = await createFleet(aws, { fleet, size: 2, manualCount: 0 });
+    const [slowing, steady] = instances.map((i) => i.instanceId);
+    // Half an hour of p99 around 120 ms every ten seconds, as the application's agent publishes it;
+    // on one instance the last three datapoints are near 650 ms, below the 1 000 ms threshold.
+    const now = Date.now();
+    for (const instanceId of [slowing, steady]) {
+      const values = Array.from({ length: 180 }, (_, i) => 120 + ((i * 7) % 11) - 5);
+      if (instanceId === slowing) values.push(640, 660, 650);
+      else values.push(118, 121, 119);
+      for (let from = 0; from < values.length; from += 100)
+        await aws.cloudwatch.send(
+          new PutMetricDataCommand({
+            Namespace: 'CloudMedic/App',
+            MetricData: values.slice(from, from + 100).map((value, i) => ({
+              MetricName: 'LatencyP99',
+              Dimensions: [{ Name: 'InstanceId', Value: instanceId }],
+              Timestamp: new Date(now - (values.length - 1 - (from + i)) * 10_000),
+              Value: value,
+              Unit: 'Milliseconds',
+            })),
+          }),
+        );
+    }
+    const scan = (latencyAnomalyFloorMs?: number) =>
+      createDetectionActivities(aws.ec2, aws.cloudwatch, env.client, {
+        metricPeriodSeconds: 10,
+        lookbackMinutes: 40,
+        cpuHighPercent: 90,
+        cpuWindowPoints: 3,
+        latencyHighMs: 1000,
+        cpuAnomalyFloorPercent: 50,
+        ...(latencyAnomalyFloorMs !== undefined ? { latencyAnomalyFloorMs } : {}),
+      }).scanFleet({ fleet, watermarks: {}, detectors: {} });
+
+    const judged = await scan(500);
+    expect(judged.findings.map((f) => [f.resourceId, f.kind, f.severity])).toEqual([
+      [slowing, 'latency-high', 'medium'],
+    ]);
+    expect(judged.findings[0]?.summary).toMatch(/p99 latency at 6\d0 ms is outside its normal range/);
+    expect(judged.detectors?.[`${steady}/LatencyP99`]?.snapshot.index).toBe(183);
+    // The threshold alone says nothing about 650 ms.
+    expect((await scan()).findings).toEqual([]);
   });
 });
