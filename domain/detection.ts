@@ -184,6 +184,24 @@ function feedDetector(
   return anomalies;
 }
 
+/** A streaming detector's finding: medium, since only the metric's own history says it is wrong. */
+function anomalyFinding(
+  instanceId: string,
+  kind: IncidentKind,
+  reading: string,
+  found: { point: MetricPoint; score: number },
+  detectorVersion: string,
+): Finding {
+  return {
+    resourceId: instanceId,
+    kind,
+    severity: 'medium',
+    summary: `Instance ${instanceId} ${reading} is outside its normal range (anomaly score ${found.score.toFixed(2)}, streaming detector).`,
+    evidenceAt: found.point.at,
+    detectorVersion,
+  };
+}
+
 /** The unseen anomaly with the highest score, if any. */
 const strongestAfter = (anomalies: { point: MetricPoint; score: number }[], watermark: string | undefined) =>
   anomalies.filter((a) => a.point.at > (watermark ?? '')).sort((a, b) => b.score - a.score)[0];
@@ -318,17 +336,12 @@ export function detectFaults(
             withLevels,
           )
         : [];
+    const detectorVersion = anomaly?.model?.version ?? DETECTOR_VERSION;
     const strongest = strongestAfter(anomalies, watermarks[cpuKey]);
     if (strongest) {
       watermarks[cpuKey] = strongest.point.at;
-      findings.push({
-        resourceId: obs.instanceId,
-        kind: 'cpu-high',
-        severity: 'medium',
-        summary: `Instance ${obs.instanceId} CPU at ${strongest.point.value.toFixed(1)}% is outside its normal range (anomaly score ${strongest.score.toFixed(2)}, streaming detector).`,
-        evidenceAt: strongest.point.at,
-        detectorVersion: anomaly?.model?.version ?? DETECTOR_VERSION,
-      });
+      const reading = `CPU at ${strongest.point.value.toFixed(1)}%`;
+      findings.push(anomalyFinding(obs.instanceId, 'cpu-high', reading, strongest, detectorVersion));
       continue;
     }
     const slow =
@@ -354,14 +367,8 @@ export function detectFaults(
     const unusual = strongestAfter(latencyAnomalies, watermarks[latencyKey]);
     if (unusual) {
       watermarks[latencyKey] = unusual.point.at;
-      findings.push({
-        resourceId: obs.instanceId,
-        kind: 'latency-high',
-        severity: 'medium',
-        summary: `Instance ${obs.instanceId} p99 latency at ${unusual.point.value.toFixed(0)} ms is outside its normal range (anomaly score ${unusual.score.toFixed(2)}, streaming detector).`,
-        evidenceAt: unusual.point.at,
-        detectorVersion: anomaly?.model?.version ?? DETECTOR_VERSION,
-      });
+      const reading = `p99 latency at ${unusual.point.value.toFixed(0)} ms`;
+      findings.push(anomalyFinding(obs.instanceId, 'latency-high', reading, unusual, detectorVersion));
       continue;
     }
     const creeping = firstCreepingFailure(obs, thresholds, watermarks);
