@@ -1,5 +1,6 @@
 import type { Diagnosis, IncidentKind, RemediationStep } from './incident';
-import { MEMORY_HIGH_PERCENT, nextInstanceSize, previousInstanceSize, SWAP_HIGH_PERCENT } from './sizing';
+import { nextInstanceSize, previousInstanceSize } from './sizing';
+import { isShortOfMemory, isSwapping } from './diagnosis-signals';
 import { OVERSIZED_CPU_BELOW_PERCENT } from './cost';
 
 /** What the planner knows of the resource's recent past. */
@@ -85,10 +86,11 @@ const REPLACE: RemediationStep = {
  */
 function resizeForMemory(diagnosis: Diagnosis): RemediationStep[] {
   const bigger = nextInstanceSize(diagnosis.instanceType);
+  if (!bigger || !isShortOfMemory(diagnosis)) return [];
   const memory = diagnosis.recentMaxMemory ?? 0;
-  if (!bigger || memory < MEMORY_HIGH_PERCENT) return [];
-  const swap = diagnosis.recentMaxSwap ?? 0;
-  const swapping = swap >= SWAP_HIGH_PERCENT ? ` and ${swap.toFixed(0)}% of swap in use` : '';
+  const swapping = isSwapping(diagnosis)
+    ? ` and ${(diagnosis.recentMaxSwap ?? 0).toFixed(0)}% of swap in use`
+    : '';
   return [
     {
       action: 'resize-instance',

@@ -27,8 +27,3 @@ export function nextInstanceSize(instanceType: string | undefined): string | und
   if (!family || index < 0 || index === SIZES.length - 1) return undefined;
   return `${family}.${SIZES[index + 1]}`;
 }
-
-/** Peak memory use (percent) at which an instance counts as short of memory. */
-export const MEMORY_HIGH_PERCENT = 90;
-/** Swap in use (percent) at which the system counts as swapping. */
-export const SWAP_HIGH_PERCENT = 20;

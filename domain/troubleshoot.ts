@@ -1,4 +1,5 @@
 import type { Diagnosis } from './incident';
+import { isShortOfMemory, isSwapping, recentDeploy } from './diagnosis-signals';
 
 /** What the troubleshoot workflow gathered about one resource. */
 export interface ResourceEvidence {
@@ -119,6 +120,10 @@ export function troubleshoot(topic: string, evidence: ResourceEvidence[]): Troub
       problems.push(`had ${d.recentStatusCheckFailures} failing status check datapoint(s) recently`);
     if (d.recentMaxCpu !== undefined && d.recentMaxCpu >= 90)
       problems.push(`peaked at ${d.recentMaxCpu.toFixed(0)}% CPU`);
+    if (isShortOfMemory(d))
+      problems.push(
+        `peaked at ${(d.recentMaxMemory ?? 0).toFixed(0)}% memory${isSwapping(d) ? ` with ${(d.recentMaxSwap ?? 0).toFixed(0)}% of swap in use` : ''} (too small for its work? one size up helps where a restart only frees it for a while)`,
+      );
     for (const alarm of r.alarms)
       problems.push(`has alarm ${alarm.name} firing${alarm.reason ? ` (${alarm.reason})` : ''}`);
     const open = r.incidents.filter((i) => OPEN.has(i.status ?? ''));
@@ -126,13 +131,18 @@ export function troubleshoot(topic: string, evidence: ResourceEvidence[]): Troub
     const closed = r.incidents.length - open.length;
     if (closed >= 3) problems.push(`had ${closed} incidents in the last day (flapping?)`);
 
+    // "What changed?": a fresh deploy is no problem by itself, but the first suspect beside one.
+    const deploy = recentDeploy(d);
+    const changed = deploy ? ` It was launched by deploy ${deploy.id} ${deploy.minutesAgo} min ago` : '';
     if (problems.length === 0) {
       findings.push(
-        `${label} looks healthy: running, status checks ${d.instanceStatus ?? 'ok'}, peak CPU ${d.recentMaxCpu?.toFixed(0) ?? '?'}%.`,
+        `${label} looks healthy: running, status checks ${d.instanceStatus ?? 'ok'}, peak CPU ${d.recentMaxCpu?.toFixed(0) ?? '?'}%.${changed ? `${changed}.` : ''}`,
       );
       continue;
     }
-    findings.push(`${label} ${problems.join('; ')}.`);
+    findings.push(
+      `${label} ${problems.join('; ')}.${changed ? `${changed}: the release is the first suspect.` : ''}`,
+    );
     const waiting = open.find((i) => i.status === 'awaiting_approval');
     if (waiting) suggestions.push(`approve ${waiting.id}`);
     else if (

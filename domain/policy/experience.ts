@@ -1,7 +1,7 @@
 import type { Diagnosis, StepRecord } from '../incident';
 import { contextOf, type Remediation, type Symptom } from './incident-simulator';
 import { reward } from './reward';
-import { MEMORY_HIGH_PERCENT, SWAP_HIGH_PERCENT } from '../sizing';
+import { isShortOfMemory, isSwapping, recentDeploy } from '../diagnosis-signals';
 
 /** One remediation attempt of a real incident, as the policy learns from it. */
 export interface Experience {
@@ -26,12 +26,6 @@ export const POLICY_ACTION: Readonly<Record<string, Remediation>> = {
   'scale-out-group': 'scale-out',
 };
 
-/**
- * An instance a deploy launched this recently counts as `recent_deploy`: a bad release shows within
- * hours, while an instance that has served for a day since is judged on its own symptoms.
- */
-export const RECENT_DEPLOY_MINUTES = 6 * 60;
-
 /** What the policy sees of a real incident: the simulator's symptoms, read from kind and diagnosis. */
 export function symptomsOf(kind: string, diagnosis: Diagnosis | undefined): Symptom[] {
   const symptoms = new Set<Symptom>();
@@ -45,13 +39,12 @@ export function symptomsOf(kind: string, diagnosis: Diagnosis | undefined): Symp
   if (diagnosis?.instanceStatus === 'impaired') symptoms.add('instance_check_failed');
   if (diagnosis && diagnosis.state !== 'running') symptoms.add('unreachable');
   if (kind === 'cpu-high' || (diagnosis?.recentMaxCpu ?? 0) >= 90) symptoms.add('cpu_high');
-  if ((diagnosis?.recentMaxMemory ?? 0) >= MEMORY_HIGH_PERCENT) symptoms.add('memory_high');
-  if ((diagnosis?.recentMaxSwap ?? 0) >= SWAP_HIGH_PERCENT) symptoms.add('swap_high');
+  if (isShortOfMemory(diagnosis)) symptoms.add('memory_high');
+  if (isSwapping(diagnosis)) symptoms.add('swap_high');
   if (kind === 'latency-high') symptoms.add('latency_high');
   if (kind === 'latency-high' && diagnosis?.autoScalingGroup) symptoms.add('group_wide_load');
   if (kind === 'data-corrupted') symptoms.add('disk_errors');
-  if (diagnosis?.deploy && diagnosis.deploy.minutesAgo <= RECENT_DEPLOY_MINUTES)
-    symptoms.add('recent_deploy');
+  if (recentDeploy(diagnosis)) symptoms.add('recent_deploy');
   return [...symptoms];
 }
 

@@ -58,6 +58,33 @@ describe('troubleshoot', () => {
   });
 });
 
+describe('troubleshoot: memory and what changed', () => {
+  test('memory pressure is a problem; a recent deploy is named beside problems as the first suspect', () => {
+    const starved = troubleshoot('upload', [
+      evidence({
+        diagnosis: {
+          recentMaxMemory: 97,
+          recentMaxSwap: 44,
+          deploy: { id: 'deploy-web-42', minutesAgo: 12 },
+        },
+      }),
+    ]);
+    expect(starved.findings).toEqual([
+      'upload-1 (i-1) peaked at 97% memory with 44% of swap in use (too small for its work? one size up helps where a restart only frees it for a while). It was launched by deploy deploy-web-42 12 min ago: the release is the first suspect.',
+    ]);
+    // A fresh deploy on a healthy instance is news, not a problem; an old one is not mentioned.
+    const fresh = troubleshoot('upload', [
+      evidence({ diagnosis: { deploy: { id: 'deploy-web-42', minutesAgo: 12 } } }),
+    ]);
+    expect(fresh.findings[0]).toMatch(/looks healthy.*It was launched by deploy deploy-web-42 12 min ago\.$/);
+    expect(fresh.suggestions[0]).toMatch(/cause may be elsewhere/);
+    const old = troubleshoot('upload', [
+      evidence({ diagnosis: { deploy: { id: 'deploy-web-41', minutesAgo: 3000 } } }),
+    ]);
+    expect(old.findings[0]).not.toMatch(/deploy/);
+  });
+});
+
 describe('requested capacity', () => {
   const group = { name: 'web', desired: 2, minSize: 1, maxSize: 5 };
   test('absolute and relative changes, kept within the bounds with a reason', () => {
