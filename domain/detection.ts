@@ -324,7 +324,7 @@ export function detectFaults(
           )
         : [];
     const latencyKey = key(obs.instanceId, 'latency-high');
-    // Fed every scan, whatever else is found, so the detector's view of normal has no holes.
+    // Fed before the CPU verdict, so a CPU finding does not leave a gap in latency's history.
     const latencyAnomalies =
       anomaly?.latencyFloorMs !== undefined && detectors && obs.latencyP99?.length
         ? feedDetector(

@@ -78,13 +78,19 @@ const REPLACE: RemediationStep = {
     'Last resort: launch a fresh instance from the launch template, move the tags, then terminate the broken one.',
 };
 
+/** Planner behaviours a running workflow switches on with `patched()`, so its replays plan as it did. */
+export interface PlanOptions {
+  /** Offer one size up to an instance short of memory (decision 0040); on unless false. */
+  memoryResize?: boolean;
+}
+
 /**
  * One size up when the diagnosis shows the instance short of memory (the CloudWatch agent's
  * figures): a restart frees memory only until the work fills it again. Offered after the restart,
  * not before it: the runbook stays least disruptive first, and the learned policy, which has seen
  * what memory-starved instances need, may put it first.
  */
-function resizeForMemory(diagnosis: Diagnosis): RemediationStep[] {
+function memoryResizeStep(diagnosis: Diagnosis): RemediationStep[] {
   const bigger = nextInstanceSize(diagnosis.instanceType);
   if (!bigger || !isShortOfMemory(diagnosis)) return [];
   const memory = diagnosis.recentMaxMemory ?? 0;
@@ -107,7 +113,9 @@ export function planRemediation(
   kind: IncidentKind,
   diagnosis: Diagnosis,
   history: PlanHistory = {},
+  options: PlanOptions = {},
 ): RemediationStep[] {
+  const resizeForMemory = (d: Diagnosis) => (options.memoryResize === false ? [] : memoryResizeStep(d));
   if (kind === 'instance-terminated')
     return diagnosis.exists && (diagnosis.state === 'terminated' || diagnosis.state === 'shutting-down')
       ? [RELAUNCH]

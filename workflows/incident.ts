@@ -34,7 +34,7 @@ import { parseDuration } from '../domain/duration';
 import { chainFor } from '../domain/escalation';
 import { forcedManualReason, resolveMode } from '../domain/mode';
 import { resolveModeWithAutonomy } from '../domain/autonomy';
-import { explainEmptyPlan, planRemediation, type PlanHistory } from '../domain/planner';
+import { explainEmptyPlan, planRemediation, type PlanHistory, type PlanOptions } from '../domain/planner';
 import { buildReport, closingNotification } from '../domain/report';
 import {
   alertSignal,
@@ -241,6 +241,8 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
   // Reallocation (decision 0029): a cpu-high that came back after an earlier one was healed is
   // planned as a resize, so the planner needs the resource's recent cpu-high count.
   const history: PlanHistory = {};
+  // Decision 0040: a diagnosis showing memory pressure adds a resize to the plan.
+  const planOptions: PlanOptions = { memoryResize: patched('memory-resize-in-plan') };
   if (request.kind === 'cpu-high' && patched('reallocate'))
     history.recentSameKind = await observation.countRecentIncidents({
       resourceId: request.resourceId,
@@ -256,7 +258,7 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
   const useAutonomy = patched('progressive-autonomy');
   if (useAutonomy && !forcedManual && request.mode === undefined && diagnosis.modeTag !== 'manual')
     autonomyMode = await observation.autonomyModeFor({
-      actions: planRemediation(request.kind, diagnosis, history).map((s) => s.action),
+      actions: planRemediation(request.kind, diagnosis, history, planOptions).map((s) => s.action),
     });
   state.mode = forcedManual
     ? 'manual'
@@ -349,7 +351,7 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
     }
   };
 
-  state.plan = await guided(planRemediation(request.kind, diagnosis, history), diagnosis);
+  state.plan = await guided(planRemediation(request.kind, diagnosis, history, planOptions), diagnosis);
   if (state.plan.length === 0) {
     transition('planned', 'No safe remediation applies.');
     const stillBroken =
@@ -478,7 +480,7 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
         instanceId: request.resourceId,
         lookbackMinutes: 15,
       });
-      const freshPlan = await guided(planRemediation(request.kind, fresh, history), fresh);
+      const freshPlan = await guided(planRemediation(request.kind, fresh, history, planOptions), fresh);
       if (planHash(request.resourceId, request.kind, freshPlan) === state.planHash) break;
       state.diagnosis = fresh;
       if (freshPlan.length === 0) return finish('resolved', explainEmptyPlan(request.kind, fresh), []);

@@ -137,6 +137,11 @@ describe('reallocation', () => {
       'stop-start-instance',
       'replace-instance',
     ]);
+    // A workflow that planned before the resize existed replays without it.
+    expect(planRemediation('cpu-high', starved, {}, { memoryResize: false }).map((s) => s.action)).toEqual([
+      'reboot-instance',
+      'replace-instance',
+    ]);
     // A repeat is already a resize: it is not offered twice.
     expect(planRemediation('cpu-high', starved, { recentSameKind: 1 }).map((s) => s.action)).toEqual([
       'resize-instance',
