@@ -1,4 +1,10 @@
 import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { dataConverterFromConfig } from '../codec';
+import { activeVersion, createModelStore } from '../activities/model-store';
+import { TASK_QUEUES } from '../domain/config';
+import type { RetrainResult } from '../workflows/retrain';
+import { temporalConnectionOptions } from '../workers/temporal-connection';
 import { createAwsClients } from '../activities/aws-clients';
 import { createChaos } from '../activities/chaos';
 import { ruleKey } from '../domain/security';
@@ -10,8 +16,9 @@ import { loadConfig } from '../domain/config';
 import type { IncidentReport, TimelineEntry } from '../domain/incident';
 
 /**
- * `make demo`: break an emulated fleet three ways and watch cloud-medic handle each — one AUTO
- * heal, one MANUAL incident approved over the HTTP API, one MANUAL incident declined.
+ * `make demo`: break an emulated fleet four ways and watch cloud-medic handle each — one AUTO heal,
+ * one AUTO heal whose first step the learned remediation policy chose, one MANUAL incident approved
+ * over the HTTP API, one MANUAL incident declined — and the security agent close an open port.
  */
 const config = loadConfig(process.env);
 const api = createApiClient(config);
@@ -36,7 +43,7 @@ interface Scenario {
   label: string;
   /** The instance, or for the security agent the exposed rule's key (known once injected). */
   resourceId: string;
-  fault: 'status-check-failed' | 'stop-instance' | 'cpu-spike' | 'open-ssh';
+  fault: 'status-check-failed' | 'stop-instance' | 'cpu-spike' | 'memory-pressure' | 'open-ssh';
   kind: string;
   decision?: 'approve' | 'decline';
   injectedAt?: number;
@@ -108,27 +115,70 @@ function printReport(s: Scenario): void {
   for (const [name, value] of Object.entries(s.figures)) console.log(`  ${name}: ${value}`);
 }
 
+/**
+ * The remediation policy the incidents consult: the registry's active version, or a first one
+ * trained and promoted by the retraining workflow, as `medic model retrain --model remediation-policy` does.
+ */
+async function ensureRemediationPolicy(aws: ReturnType<typeof createAwsClients>): Promise<void> {
+  const store = createModelStore(aws.s3, config.modelBucket);
+  await store.ensureBucket();
+  const active = await activeVersion(store, 'remediation-policy');
+  if (active) {
+    say(`remediation policy ${bold(active.version)} is active in the model registry`);
+    return;
+  }
+  const connection = await Connection.connect(temporalConnectionOptions(config));
+  try {
+    const client = new Client({
+      connection,
+      namespace: config.temporalNamespace,
+      dataConverter: dataConverterFromConfig(config),
+    });
+    say('training a first remediation policy on 400 simulated incidents (retrainModelWorkflow)…');
+    const run = await client.workflow.start('retrainModelWorkflow', {
+      taskQueue: TASK_QUEUES.learning,
+      workflowId: `retrain-remediation-policy-demo-${Date.now()}`,
+      args: [{ model: 'remediation-policy', examples: 400 }],
+    });
+    const result = (await run.result()) as RetrainResult;
+    say(`remediation policy ${bold(result.candidate.version)}: ${result.reason}`);
+  } finally {
+    await connection.close();
+  }
+}
+
 async function main(): Promise<void> {
   const aws = createAwsClients({ region: config.awsRegion, endpoint: config.awsEndpoint });
   console.log(
-    bold('cloud-medic demo: an emulated fleet of 3, one fault each, and SSH opened to the world\n'),
+    bold('cloud-medic demo: an emulated fleet of 4, one fault each, and SSH opened to the world\n'),
   );
+  await ensureRemediationPolicy(aws);
   // A fresh fleet per run: re-running the demo must not trip the circuit breaker of the last run's instances.
   const fleetName = `demo-${Date.now().toString(36)}`;
-  const fleet = await createFleet(aws, { fleet: fleetName, size: 3, manualCount: 2 }, (m) => say(m));
+  const fleet = await createFleet(aws, { fleet: fleetName, size: 4, manualCount: 2 }, (m) => say(m));
   await startMonitorFromConfig(config, fleetName, { stopEarlier: 'demo-' });
   say(`fleet ${fleetName}: its detection loop polls every ${config.detectionIntervalSeconds}s`);
 
-  const auto = fleet.instances.find((i) => i.mode === 'auto' && i.state === 'running');
+  const auto = fleet.instances.filter((i) => i.mode === 'auto' && i.state === 'running');
   const manual = fleet.instances.filter((i) => i.mode === 'manual' && i.state === 'running');
-  if (!auto || manual.length < 2)
-    throw new Error(`fleet ${fleetName} did not come up with 1 AUTO and 2 MANUAL running instances`);
+  if (auto.length < 2 || manual.length < 2)
+    throw new Error(`fleet ${fleetName} did not come up with 2 AUTO and 2 MANUAL running instances`);
   const scenarios: Scenario[] = [
     {
       label: 'AUTO   ',
-      resourceId: auto.instanceId,
+      resourceId: auto[0].instanceId,
       fault: 'status-check-failed',
       kind: 'status-check-failed',
+      seen: 0,
+      figures: {},
+    },
+    {
+      // Memory nearly full and swapping, CPU pinned: the plan offers one size up after the reboot,
+      // and the policy, which learnt what memory-starved instances need, moves it first.
+      label: 'LEARNED',
+      resourceId: auto[1].instanceId,
+      fault: 'memory-pressure',
+      kind: 'cpu-high',
       seen: 0,
       figures: {},
     },
@@ -164,6 +214,7 @@ async function main(): Promise<void> {
     'status-check-failed': async (id) => (await chaos.statusCheckFailed(id), id),
     'stop-instance': async (id) => (await chaos.stopInstance(id), id),
     'cpu-spike': async (id) => (await chaos.cpuSpike(id), id),
+    'memory-pressure': async (id) => (await chaos.memoryPressure(id), await chaos.cpuSpike(id), id),
     // SSH open to the world on the fleet's security group: the security agent's incident.
     'open-ssh': async () =>
       ruleKey({
