@@ -1,14 +1,13 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { parsePointsCsv } from '../domain/anomaly/csv';
-import { pointsPerDayFrom, StreamingDetector } from '../domain/anomaly/detector';
-import { parseNabTimestamp } from '../domain/anomaly/nab-score';
+import { parsePointsCsv, parseTimestampMs } from '../domain/anomaly/csv';
+import { pointsPerDayFrom, SAMPLING_INTERVALS, StreamingDetector } from '../domain/anomaly/detector';
 import { UsageError } from './args';
 
-/** Epoch ms of the first two rows, when they parse; other timestamp formats just skip the daily view. */
+/** Epoch ms of the rows the sampling is judged from, when they parse; other formats just skip the daily view. */
 function timestampsOf(points: { timestamp: string }[]): number[] {
   try {
-    return points.slice(0, 2).map((p) => parseNabTimestamp(p.timestamp));
+    return points.slice(0, SAMPLING_INTERVALS + 1).map((p) => parseTimestampMs(p.timestamp));
   } catch {
     return [];
   }
@@ -16,14 +15,21 @@ function timestampsOf(points: { timestamp: string }[]): number[] {
 
 /** Scores one `timestamp,value` file into `timestamp,value,anomaly_score,is_anomaly`. */
 export function detectFile(input: string, output: string): { points: number; anomalies: number } {
-  const points = parsePointsCsv(readFileSync(input, 'utf8'), input);
+  const points = parsePointsCsv(readFileSync(input, 'utf8'), input, { allowMissing: true });
   const detector = new StreamingDetector(undefined, { pointsPerDay: pointsPerDayFrom(timestampsOf(points)) });
   const lines = ['timestamp,value,anomaly_score,is_anomaly'];
   let anomalies = 0;
   for (const p of points) {
+    // A missing datapoint still takes its place in the series (the detector carries the last value,
+    // so the daily and weekly views stay aligned) but is never itself an anomaly.
     const r = detector.update(p.value);
+    const missing = Number.isNaN(p.value);
     if (r.isAnomaly) anomalies++;
-    lines.push(`${p.timestamp},${p.value},${r.score.toFixed(6)},${r.isAnomaly ? 1 : 0}`);
+    lines.push(
+      missing
+        ? `${p.timestamp},,0.000000,0`
+        : `${p.timestamp},${p.value},${r.score.toFixed(6)},${r.isAnomaly ? 1 : 0}`,
+    );
   }
   writeFileSync(output, `${lines.join('\n')}\n`);
   return { points: points.length, anomalies };

@@ -74,7 +74,7 @@ export const DEFAULT_DETECTOR_PARAMS: DetectorParams = {
 };
 
 /** Intervals read to judge the sampling: enough to outvote a few gaps or bursts at the start. */
-const SAMPLING_INTERVALS = 64;
+export const SAMPLING_INTERVALS = 64;
 
 /**
  * Points per day from the typical (median) interval between the first timestamps (epoch ms), so a
@@ -344,7 +344,13 @@ export class StreamingDetector {
     this.recentMax = Math.max(z, this.recentMax * this.params.decay);
     const score = Math.max(z / (z + reference), novelty);
     let isAnomaly = false;
-    if (this.index > this.params.warmup && this.index >= this.quietUntil && score >= this.params.threshold) {
+    // A missing datapoint (carried as the last value, to keep the seasons aligned) is never an anomaly.
+    if (
+      Number.isFinite(value) &&
+      this.index > this.params.warmup &&
+      this.index >= this.quietUntil &&
+      score >= this.params.threshold
+    ) {
       isAnomaly = true;
       this.quietUntil = this.index + this.refractory;
     }

@@ -1,5 +1,5 @@
-import { parsePointsCsv } from '../../domain/anomaly/csv';
-import { pointsPerDayFrom, StreamingDetector } from '../../domain/anomaly/detector';
+import { parsePointsCsv, parseTimestampMs } from '../../domain/anomaly/csv';
+import { DEFAULT_DETECTOR_PARAMS, pointsPerDayFrom, StreamingDetector } from '../../domain/anomaly/detector';
 
 /** A seeded generator, so the noise is the same on every run. */
 function lcg(seed: number): () => number {
@@ -176,6 +176,39 @@ describe('parsePointsCsv', () => {
       { timestamp: '2014-01-01 00:00:00', value: 1.5 },
     ]);
     expect(parsePointsCsv('2014-01-01 00:00:00,2')).toHaveLength(1);
+  });
+
+  test('missing values are errors unless the reader allows them; then they are NaN', () => {
+    const text = 'timestamp,value\n2014-01-01,1\n2014-01-02,\n2014-01-03,NaN\n2014-01-04,null\n';
+    expect(() => parsePointsCsv(text, 'cpu.csv')).toThrow('cpu.csv:3');
+    expect(parsePointsCsv(text, 'cpu.csv', { allowMissing: true }).map((p) => p.value)).toEqual([
+      1,
+      NaN,
+      NaN,
+      NaN,
+    ]);
+  });
+
+  test('timestamps: NAB form as UTC, ISO with its zone, epoch seconds and milliseconds', () => {
+    const noon = Date.UTC(2024, 0, 1, 12);
+    expect(parseTimestampMs('2024-01-01 12:00:00')).toBe(noon);
+    expect(parseTimestampMs('2024-01-01T12:00:00Z')).toBe(noon);
+    expect(parseTimestampMs('2024-01-01T14:00:00+02:00')).toBe(noon);
+    expect(parseTimestampMs(String(noon / 1000))).toBe(noon);
+    expect(parseTimestampMs(String(noon))).toBe(noon);
+    expect(() => parseTimestampMs('yesterday')).toThrow('not a timestamp');
+  });
+
+  test('a missing point is never an anomaly, even where the value it carries would have been one', () => {
+    const detector = new StreamingDetector();
+    // A one-point burst every ten points, always followed by the usual level: learnt as normal.
+    const beat = (i: number) => (i % 10 === 9 ? 100 : 20);
+    for (let i = 0; i < 2999; i++) detector.update(beat(i));
+    expect(detector.update(beat(2999)).isAnomaly).toBe(false);
+    // The gap right after a burst carries the burst's value: a burst twice in a row was never seen.
+    const gap = detector.update(Number.NaN);
+    expect(gap.score).toBeGreaterThanOrEqual(DEFAULT_DETECTOR_PARAMS.threshold);
+    expect(gap.isAnomaly).toBe(false);
   });
 
   test('a bad row is an error naming its line', () => {

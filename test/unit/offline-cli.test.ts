@@ -35,6 +35,29 @@ describe('medic offline commands', () => {
     expect(flagged).toContain(450);
   });
 
+  test('an export with gaps and epoch timestamps: missing values stay as empty rows and are never anomalies', async () => {
+    const gappy = rows.map((row, i) => {
+      const [at, value] = row.split(',');
+      const epoch = Date.parse(`${at?.replace(' ', 'T')}Z`) / 1000;
+      return `${epoch},${i % 50 === 7 ? (i % 100 === 7 ? '' : 'NaN') : value}`;
+    });
+    writeFileSync(join(dir, 'gappy.csv'), `timestamp,value\n${gappy.join('\n')}\n`);
+    expect(
+      await main(['detect', '--input', join(dir, 'gappy.csv'), '--output', join(dir, 'gappy-out.csv')]),
+    ).toBe(0);
+    const lines = readFileSync(join(dir, 'gappy-out.csv'), 'utf8').trim().split('\n').slice(1);
+    expect(lines).toHaveLength(600);
+    expect(lines[7]).toBe(`${gappy[7]?.split(',')[0]},,0.000000,0`);
+    expect(lines[57]).toBe(`${gappy[57]?.split(',')[0]},,0.000000,0`);
+    expect(lines.flatMap((l, i) => (l.endsWith(',1') ? [i] : []))).toContain(450);
+    // A value that is neither a number nor a missing marker is still an error naming its line.
+    writeFileSync(join(dir, 'bad.csv'), `timestamp,value\n${gappy.slice(0, 3).join('\n')}\n1704067200,abc\n`);
+    expect(
+      await main(['detect', '--input', join(dir, 'bad.csv'), '--output', join(dir, 'bad-out.csv')]),
+    ).toBe(1);
+    expect(output.join('\n')).toContain('bad.csv:5: expected "timestamp,value", got "1704067200,abc"');
+  });
+
   test('a folder is scored into a folder', async () => {
     const input = join(dir, 'in');
     mkdirSync(input, { recursive: true });
