@@ -1,5 +1,5 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parsePointsCsv, parseTimestampMs } from '../domain/anomaly/csv';
 import { pointsPerDayFrom, SAMPLING_INTERVALS, StreamingDetector } from '../domain/anomaly/detector';
 import { UsageError } from './args';
@@ -35,7 +35,18 @@ export function detectFile(input: string, output: string): { points: number; ano
   return { points: points.length, anomalies };
 }
 
-/** A file to a file, or every .csv of a folder into another folder. */
+/** The .csv files under a folder, as paths relative to it, in name order; the output folder is left out. */
+function csvFilesUnder(root: string, skip: string, relative = ''): string[] {
+  return readdirSync(join(root, relative), { withFileTypes: true })
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .flatMap((entry) => {
+      const path = join(relative, entry.name);
+      if (entry.isDirectory()) return resolve(root, path) === skip ? [] : csvFilesUnder(root, skip, path);
+      return entry.name.endsWith('.csv') ? [path] : [];
+    });
+}
+
+/** A file to a file, or every .csv under a folder (NAB's corpus sub-folders too) into the same tree under another folder. */
 export function detectPath(
   input: string,
   output: string,
@@ -48,8 +59,8 @@ export function detectPath(
   }
   if (!stat.isDirectory()) return [{ file: input, ...detectFile(input, output) }];
   mkdirSync(output, { recursive: true });
-  return readdirSync(input)
-    .filter((f) => f.endsWith('.csv'))
-    .sort()
-    .map((f) => ({ file: f, ...detectFile(join(input, f), join(output, basename(f))) }));
+  return csvFilesUnder(input, resolve(output)).map((file) => {
+    mkdirSync(dirname(join(output, file)), { recursive: true });
+    return { file, ...detectFile(join(input, file), join(output, file)) };
+  });
 }

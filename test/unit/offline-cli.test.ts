@@ -67,6 +67,25 @@ describe('medic offline commands', () => {
     expect(readFileSync(join(dir, 'outdir', 'b.csv'), 'utf8')).toContain('anomaly_score');
   });
 
+  test('a NAB-style tree keeps its corpus folders, and an output folder inside the input is not read', async () => {
+    const tree = join(dir, 'tree');
+    mkdirSync(join(tree, 'realAWSCloudwatch'), { recursive: true });
+    mkdirSync(join(tree, 'realTraffic'), { recursive: true });
+    writeFileSync(join(tree, 'realAWSCloudwatch', 'cpu.csv'), csv);
+    writeFileSync(join(tree, 'realTraffic', 'speed.csv'), csv);
+    writeFileSync(join(tree, 'README.md'), 'not a trace');
+    const out = join(tree, 'scored');
+    expect(await main(['detect', '--input', tree, '--output', out])).toBe(0);
+    expect(output.join('\n')).toMatch(/realAWSCloudwatch\/cpu\.csv/);
+    expect(readFileSync(join(out, 'realTraffic', 'speed.csv'), 'utf8').split('\n')[0]).toBe(
+      'timestamp,value,anomaly_score,is_anomaly',
+    );
+    // Again, now that the output folder sits inside the input: the scored files are not scored anew.
+    output = [];
+    expect(await main(['detect', '--input', tree, '--output', out])).toBe(0);
+    expect(output.join('\n')).not.toMatch(/scored/);
+  });
+
   test('missing flags and files are usage errors that name them', async () => {
     expect(await main(['detect', '--input', join(dir, 'nope.csv'), '--output', join(dir, 'x.csv')])).toBe(2);
     expect(output.join('\n')).toContain('nope.csv does not exist');
