@@ -207,6 +207,24 @@ const strongestAfter = (anomalies: { point: MetricPoint; score: number }[], wate
   anomalies.filter((a) => a.point.at > (watermark ?? '')).sort((a, b) => b.score - a.score)[0];
 
 const key = (resourceId: string, kind: IncidentKind): string => `${resourceId}/${kind}`;
+/** The instance a watermark or detector key belongs to (both start `<instance>`). */
+const instanceOfKey = (k: string): string => k.split('/', 1)[0] ?? k;
+
+/**
+ * Instances no longer listed in the fleet take their watermarks and detectors with them: in a group
+ * that replaces instances every day the carried state would otherwise grow until it passed the
+ * payload limit. An empty listing forgets nothing (a fleet does not vanish between two polls).
+ */
+function forgetDeparted(
+  observations: InstanceObservation[],
+  watermarks: Watermarks,
+  detectors: DetectorStates | undefined,
+): void {
+  if (observations.length === 0) return;
+  const listed = new Set(observations.map((o) => o.instanceId));
+  for (const k of Object.keys(watermarks)) if (!listed.has(instanceOfKey(k))) delete watermarks[k];
+  for (const k of Object.keys(detectors ?? {})) if (!listed.has(instanceOfKey(k))) delete detectors?.[k];
+}
 
 /** The newest `window` points after the watermark, when there are that many and every one is at or above `limit`. */
 function sustainedAbove(
@@ -248,6 +266,7 @@ export function detectFaults(
   const watermarks: Watermarks = { ...previous };
   const findings: Finding[] = [];
   const detectors: DetectorStates | undefined = anomaly ? { ...anomaly.detectors } : undefined;
+  forgetDeparted(observations, watermarks, detectors);
   const judgesLatency = anomaly?.latencyFloorMs !== undefined;
   // Decided once per scan, for the monitor as a whole: the detectors it carries and those it feeds now.
   const monitored = detectors

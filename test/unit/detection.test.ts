@@ -187,19 +187,25 @@ describe('detectFaults with the streaming detector', () => {
   });
 
   test('a monitor of very many instances keeps no transition counts, so its scans stay under the payload limit', () => {
-    const scan = (detectors: Record<string, { snapshot: DetectorSnapshot; fedUpTo: string }>) =>
-      detectFaults([obs({ cpuUtilization: series(0, calm(300)) })], {}, new Set(), thresholds, NOW, {
-        detectors,
-        floorPercent: 50,
-      }).detectors ?? {};
+    const others = Array.from({ length: MAX_DETECTORS_WITH_LEVELS }, (_, i) => `i-other-${i}`);
+    const scan = (
+      listed: string[],
+      detectors: Record<string, { snapshot: DetectorSnapshot; fedUpTo: string }>,
+    ) =>
+      detectFaults(
+        [obs({ cpuUtilization: series(0, calm(300)) }), ...listed.map((instanceId) => obs({ instanceId }))],
+        {},
+        new Set(),
+        thresholds,
+        NOW,
+        { detectors, floorPercent: 50 },
+      ).detectors ?? {};
     const own = (detectors: Record<string, { snapshot: DetectorSnapshot }>) =>
       Object.values(detectors).find((d) => d.snapshot.index === 300)?.snapshot;
-    expect(own(scan({}))?.levels?.counts).toHaveLength(64);
+    expect(own(scan([], {}))?.levels?.counts).toHaveLength(64);
     const idle = { snapshot: new StreamingDetector().snapshot({ withLevels: false }), fedUpTo: '' };
-    const crowd = Object.fromEntries(
-      Array.from({ length: MAX_DETECTORS_WITH_LEVELS }, (_, i) => [`i-other-${i}`, idle]),
-    );
-    const crowded = own(scan(crowd));
+    const crowd = Object.fromEntries(others.map((id) => [id, idle]));
+    const crowded = own(scan(others, crowd));
     expect(crowded?.index).toBe(300);
     expect(crowded?.levels).toBeUndefined();
   });
@@ -324,5 +330,30 @@ describe('unexpected termination', () => {
     expect(
       detectFaults([gone], first.watermarks, new Set(), thresholds, '2026-11-26T10:01:00.000Z').findings,
     ).toEqual([]);
+  });
+});
+
+describe('carried state', () => {
+  test('an instance gone from the fleet listing takes its watermarks and detectors with it', () => {
+    const snapshot = new StreamingDetector().snapshot();
+    const carried = {
+      'i-gone': { snapshot, fedUpTo: NOW },
+      'i-gone/LatencyP99': { snapshot, fedUpTo: NOW },
+      'i-1': { snapshot, fedUpTo: NOW },
+    };
+    const marks = { 'i-gone/status-check-failed': NOW, 'i-1/cpu-high': NOW };
+    const scan = detectFaults([obs()], marks, new Set(), thresholds, NOW, {
+      detectors: carried,
+      floorPercent: 50,
+    });
+    expect(Object.keys(scan.detectors ?? {})).toEqual(['i-1']);
+    expect(scan.watermarks).toEqual({ 'i-1/cpu-high': NOW });
+    // An empty listing (a glitch, or a fleet being rebuilt) forgets nothing.
+    const empty = detectFaults([], marks, new Set(), thresholds, NOW, {
+      detectors: carried,
+      floorPercent: 50,
+    });
+    expect(Object.keys(empty.detectors ?? {}).sort()).toEqual(['i-1', 'i-gone', 'i-gone/LatencyP99']);
+    expect(empty.watermarks).toEqual(marks);
   });
 });
