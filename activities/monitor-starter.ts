@@ -1,10 +1,9 @@
-import { Client, Connection } from '@temporalio/client';
-import { dataConverterFromConfig } from '../codec';
+import type { Client } from '@temporalio/client';
 import { TASK_QUEUES, type MedicConfig } from '../domain/config';
 import { fleetMonitorWorkflowId } from '../domain/ids';
 import type { fleetMonitorWorkflow } from '../workflows/fleet-monitor';
 import { stopMonitoringSignal } from '../workflows/messages';
-import { temporalConnectionOptions } from '../workers/temporal-connection';
+import { withTemporal } from '../workers/temporal-client';
 
 /** Starts the detection loop of a fleet, or leaves the running one alone: one loop per fleet. */
 export async function startMonitor(client: Client, fleet: string, intervalSeconds: number): Promise<string> {
@@ -26,19 +25,11 @@ export async function startMonitorFromConfig(
   fleet: string,
   options: { stopEarlier?: string } = {},
 ): Promise<string> {
-  const connection = await Connection.connect(temporalConnectionOptions(config));
-  try {
-    const client = new Client({
-      connection,
-      namespace: config.temporalNamespace,
-      dataConverter: dataConverterFromConfig(config),
-    });
+  return withTemporal(config, async (client) => {
     const id = await startMonitor(client, fleet, config.detectionIntervalSeconds);
     if (options.stopEarlier) await stopEarlierMonitors(client, options.stopEarlier, fleet);
     return id;
-  } finally {
-    await connection.close();
-  }
+  });
 }
 
 /** Asks a fleet's loop to finish its current poll and stop. */

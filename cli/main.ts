@@ -2,9 +2,7 @@ import { progressBar, silentProgress } from './progress';
 import { costAgentWorkflowId } from '../workflows/cost-agent';
 import { stopMonitoringSignal } from '../workflows/messages';
 import { parseDuration } from '../domain/duration';
-import { Client, Connection } from '@temporalio/client';
 import { createAwsClients } from '../activities/aws-clients';
-import { dataConverterFromConfig } from '../codec';
 import { createChaos, trafficFlood } from '../activities/chaos';
 import { createFleet, fleetMember, listFleetInstances } from '../activities/fleet';
 import { ConfigError, loadConfig, type MedicConfig } from '../domain/config';
@@ -23,7 +21,7 @@ import { complianceCommand } from './compliance';
 import { deployCommand } from './deploy';
 import { codeCommand } from './code';
 import { scaleCommand } from './scale';
-import { temporalConnectionOptions } from '../workers/temporal-connection';
+import { withTemporal } from '../workers/temporal-client';
 
 const USAGE = `usage: medic <command>
 
@@ -85,21 +83,6 @@ const USAGE = `usage: medic <command>
 Exit codes: 0 done, 1 failure, 2 bad usage or input, 3 not found, 4 not in a state that allows it.
 Environment: AWS_ENDPOINT_URL (the local emulator; unset for real AWS), AWS_REGION, TEMPORAL_ADDRESS,
 MEDIC_API_URL and MEDIC_API_TOKEN (default: the local API and .data/admin-token).`;
-
-async function withTemporal<T>(config: MedicConfig, fn: (client: Client) => Promise<T>): Promise<T> {
-  const connection = await Connection.connect(temporalConnectionOptions(config));
-  try {
-    return await fn(
-      new Client({
-        connection,
-        namespace: config.temporalNamespace,
-        dataConverter: dataConverterFromConfig(config),
-      }),
-    );
-  } finally {
-    await connection.close();
-  }
-}
 
 async function fleetCommand(sub: string | undefined, args: string[], config: MedicConfig): Promise<void> {
   const aws = createAwsClients({ region: config.awsRegion, endpoint: config.awsEndpoint });

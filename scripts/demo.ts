@@ -1,10 +1,8 @@
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { dataConverterFromConfig } from '../codec';
 import { activeVersion, createModelStore } from '../activities/model-store';
 import { TASK_QUEUES } from '../domain/config';
 import type { RetrainResult } from '../workflows/retrain';
-import { temporalConnectionOptions } from '../workers/temporal-connection';
+import { withTemporal } from '../workers/temporal-client';
 import { createAwsClients } from '../activities/aws-clients';
 import { createChaos } from '../activities/chaos';
 import { ruleKey } from '../domain/security';
@@ -127,13 +125,7 @@ async function ensureRemediationPolicy(aws: ReturnType<typeof createAwsClients>)
     say(`remediation policy ${bold(active.version)} is active in the model registry`);
     return;
   }
-  const connection = await Connection.connect(temporalConnectionOptions(config));
-  try {
-    const client = new Client({
-      connection,
-      namespace: config.temporalNamespace,
-      dataConverter: dataConverterFromConfig(config),
-    });
+  await withTemporal(config, async (client) => {
     say('training a first remediation policy on 400 simulated incidents (retrainModelWorkflow)…');
     const run = await client.workflow.start('retrainModelWorkflow', {
       taskQueue: TASK_QUEUES.learning,
@@ -142,9 +134,7 @@ async function ensureRemediationPolicy(aws: ReturnType<typeof createAwsClients>)
     });
     const result = (await run.result()) as RetrainResult;
     say(`remediation policy ${bold(result.candidate.version)}: ${result.reason}`);
-  } finally {
-    await connection.close();
-  }
+  });
 }
 
 async function main(): Promise<void> {
