@@ -90,9 +90,9 @@ export interface PlanOptions {
  * not before it: the runbook stays least disruptive first, and the learned policy, which has seen
  * what memory-starved instances need, may put it first.
  */
-function memoryResizeStep(diagnosis: Diagnosis): RemediationStep[] {
+function resizeForMemory(diagnosis: Diagnosis, options: PlanOptions): RemediationStep[] {
   const bigger = nextInstanceSize(diagnosis.instanceType);
-  if (!bigger || !isShortOfMemory(diagnosis)) return [];
+  if (options.memoryResize === false || !bigger || !isShortOfMemory(diagnosis)) return [];
   const memory = diagnosis.recentMaxMemory ?? 0;
   const swapping = isSwapping(diagnosis)
     ? ` and ${(diagnosis.recentMaxSwap ?? 0).toFixed(0)}% of swap in use`
@@ -115,7 +115,6 @@ export function planRemediation(
   history: PlanHistory = {},
   options: PlanOptions = {},
 ): RemediationStep[] {
-  const resizeForMemory = (d: Diagnosis) => (options.memoryResize === false ? [] : memoryResizeStep(d));
   if (kind === 'instance-terminated')
     return diagnosis.exists && (diagnosis.state === 'terminated' || diagnosis.state === 'shutting-down')
       ? [RELAUNCH]
@@ -143,7 +142,7 @@ export function planRemediation(
           },
           REPLACE,
         ];
-      return [REBOOT, ...resizeForMemory(diagnosis), REPLACE];
+      return [REBOOT, ...resizeForMemory(diagnosis, options), REPLACE];
     }
     case 'instance-oversized': {
       const smaller = previousInstanceSize(diagnosis.instanceType);
@@ -172,14 +171,14 @@ export function planRemediation(
       return diagnosis.autoScalingGroup
         ? [
             RESTART_SLOW,
-            ...resizeForMemory(diagnosis),
+            ...resizeForMemory(diagnosis, options),
             {
               action: 'scale-out-group',
               reason: `Still slow after a restart: ${diagnosis.autoScalingGroup} gets one more instance (within its maximum) so the load spreads, then latency is checked again.`,
             },
             REPLACE,
           ]
-        : [RESTART_SLOW, ...resizeForMemory(diagnosis), REPLACE];
+        : [RESTART_SLOW, ...resizeForMemory(diagnosis, options), REPLACE];
     case 'instance-compromised':
       // Isolate and keep the evidence; termination is never planned, a person decides that.
       return [QUARANTINE];

@@ -25,13 +25,11 @@ export function parsePointsCsv(
     const comma = line.lastIndexOf(',');
     const timestamp = line.slice(0, comma).trim();
     const raw = line.slice(comma + 1).trim();
-    if (
-      i === 0 &&
-      (comma < 0 || (raw !== '' && Number.isNaN(Number(raw)) && !MISSING.has(raw.toLowerCase())))
-    )
-      return;
+    const missing = MISSING.has(raw.toLowerCase());
+    // A first line whose value is neither a number nor a missing marker is the header.
+    if (i === 0 && (comma < 0 || (Number.isNaN(Number(raw)) && !missing))) return;
     const value = Number(raw);
-    if (comma >= 0 && allowMissing && MISSING.has(raw.toLowerCase())) {
+    if (comma >= 0 && allowMissing && missing) {
       points.push({ timestamp, value: Number.NaN });
       return;
     }
