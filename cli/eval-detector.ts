@@ -2,7 +2,13 @@ import { silentProgress, type Progress } from './progress';
 import { DEFAULT_DETECTOR_PARAMS, StreamingDetector, type DetectorParams } from '../domain/anomaly/detector';
 import { readLabelledFolder } from '../domain/anomaly/labelled-folder';
 import type { TrainingSeries } from '../domain/anomaly/labelled-series';
-import { normalisedScore, scoreSeries, type SeriesScore } from '../domain/anomaly/nab-score';
+import {
+  bestThreshold,
+  normalisedScore,
+  scoreSeries,
+  type ScoredSeries,
+  type SeriesScore,
+} from '../domain/anomaly/nab-score';
 import { detectorTrainer } from '../domain/models/trainers';
 
 export interface DetectorEvaluation {
@@ -16,6 +22,11 @@ export interface DetectorEvaluation {
     fn: number;
   }[];
   overall: number;
+  /**
+   * What NAB's own tools make of `medic detect`'s score column: its optimiser's best threshold on the
+   * scores and the overall score there (the decisions above use the shipped threshold).
+   */
+  scoreColumn: { threshold: number; overall: number };
   points: number;
   pointsPerSecond: number;
   /**
@@ -59,13 +70,20 @@ export function evaluateDetector(
   let points = 0;
   let detectorNs = 0n;
   const labelled = readLabelledFolder(datasetDir);
+  const scored: ScoredSeries[] = [];
   for (const series of labelled) {
     const { values, timestamps } = series;
     const detections = new Array<boolean>(values.length);
+    const scores = new Array<number>(values.length);
     const detector = new StreamingDetector(params, { pointsPerDay: series.pointsPerDay });
     const started = process.hrtime.bigint();
-    for (let i = 0; i < values.length; i++) detections[i] = detector.update(values[i] ?? 0).isAnomaly;
+    for (let i = 0; i < values.length; i++) {
+      const result = detector.update(values[i] ?? 0);
+      detections[i] = result.isAnomaly;
+      scores[i] = result.score;
+    }
     detectorNs += process.hrtime.bigint() - started;
+    scored.push({ name: series.name, timestamps, scores, windows: series.windows });
     points += values.length;
     const score = scoreSeries({ name: series.name, timestamps, detections, windows: series.windows });
     const corpus = series.name.split('/')[0] ?? series.name;
@@ -74,6 +92,7 @@ export function evaluateDetector(
   }
   progress.done();
   const all = [...byCorpus.values()].flat();
+  const column = bestThreshold(scored);
   const sum = (xs: SeriesScore[], f: (s: SeriesScore) => number) => xs.reduce((a, s) => a + f(s), 0);
   return {
     corpora: [...byCorpus.entries()].map(([corpus, scores]) => ({
@@ -86,6 +105,7 @@ export function evaluateDetector(
       fn: sum(scores, (s) => s.falseNegatives),
     })),
     overall: normalisedScore(all),
+    scoreColumn: { threshold: column.threshold, overall: column.score },
     points,
     pointsPerSecond: points / (Number(detectorNs) / 1e9),
     ...(params === DEFAULT_DETECTOR_PARAMS ? { retraining: retrainingCheck(labelled) } : {}),
@@ -104,6 +124,9 @@ export function formatEvaluation(e: DetectorEvaluation): string {
   }
   lines.push(
     `${'overall'.padEnd(24)} ${''.padStart(5)} ${''.padStart(7)} ${''.padStart(4)} ${''.padStart(4)} ${''.padStart(4)} ${e.overall.toFixed(1).padStart(8)}`,
+  );
+  lines.push(
+    `score column as NAB's optimiser reads it (best threshold on the scores): ${e.scoreColumn.overall.toFixed(1)} at ${e.scoreColumn.threshold.toFixed(3)}`,
   );
   lines.push(
     `throughput: ${Math.round(e.pointsPerSecond).toLocaleString('en-US')} points/s on one core (${e.points} points)`,

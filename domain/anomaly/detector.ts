@@ -8,8 +8,9 @@
  * large fraction of the largest surprise seen recently (a slowly decaying maximum). A noisy series
  * thereby raises its own bar, a calm one keeps it low, with no per-series tuning.
  * score = z / (z + reference), so the shipped threshold 0.5 means "z reached the reference".
- * After an alarm the detector stays quiet for a refractory period: one incident, one alarm. The
- * period is at most a day of points, so hourly data is not deaf for a week after each alarm.
+ * After an alarm the detector stays quiet (score 0) for a refractory period: one incident, one
+ * alarm. The period is at most a day of points, so hourly data is not deaf for a week after each
+ * alarm.
  *
  * Seasonality: given the number of points in a day, the detector also tracks the change from the
  * same time yesterday and from the same time last week. Once a series proves seasonal (that change
@@ -95,7 +96,14 @@ export function pointsPerDayFrom(timestamps: number[]): number | undefined {
 }
 
 export interface DetectorResult {
+  /**
+   * The anomaly score as reported: 0 while the detector cannot alarm (warming up, quiet after an
+   * alarm, or a missing point). A tool that thresholds the score column (NAB's optimiser does)
+   * then sees one alarm per incident, as the decisions do, not one per point of a lasting anomaly.
+   */
   score: number;
+  /** The score before that: how surprising the point is, alarm or not. */
+  rawScore: number;
   isAnomaly: boolean;
   /** The point is above the series' running mean: a rise, where a caller cares only about rises. */
   above: boolean;
@@ -342,18 +350,13 @@ export class StreamingDetector {
     const novelty = this.levels.observe(x);
     const reference = Math.max(this.params.zFloor, this.params.ratio * this.recentMax);
     this.recentMax = Math.max(z, this.recentMax * this.params.decay);
-    const score = Math.max(z / (z + reference), novelty);
-    let isAnomaly = false;
+    const rawScore = Math.max(z / (z + reference), novelty);
     // A missing datapoint (carried as the last value, to keep the seasons aligned) is never an anomaly.
-    if (
-      Number.isFinite(value) &&
-      this.index > this.params.warmup &&
-      this.index >= this.quietUntil &&
-      score >= this.params.threshold
-    ) {
-      isAnomaly = true;
-      this.quietUntil = this.index + this.refractory;
-    }
-    return { score, isAnomaly, above };
+    const canAlarm =
+      Number.isFinite(value) && this.index > this.params.warmup && this.index >= this.quietUntil;
+    const score = canAlarm ? rawScore : 0;
+    const isAnomaly = canAlarm && score >= this.params.threshold;
+    if (isAnomaly) this.quietUntil = this.index + this.refractory;
+    return { score, rawScore, isAnomaly, above };
   }
 }

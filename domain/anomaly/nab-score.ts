@@ -1,7 +1,8 @@
 /**
- * The Numenta Anomaly Benchmark's scoring rules, for one fixed threshold: labelled windows, the
- * scaled sigmoid reward (early detections in a window earn most), a probationary first 15 % that is
- * not scored, and normalisation so that detecting nothing scores 0 and perfect detection 100.
+ * The Numenta Anomaly Benchmark's scoring rules, for fixed decisions or for NAB's best threshold on a
+ * score column: labelled windows, the scaled sigmoid reward (early detections in a window earn
+ * most), a probationary first 15 % that is not scored, and normalisation so that detecting nothing
+ * scores 0 and perfect detection 100.
  */
 
 export interface CostProfile {
@@ -50,10 +51,20 @@ export function scaledSigmoid(relativePosition: number): number {
 
 const MAX_TP = scaledSigmoid(-1.0);
 
-export function scoreSeries(series: LabelledSeries, profile: CostProfile = STANDARD_PROFILE): SeriesScore {
-  const { timestamps, detections } = series;
+interface RowOutcomes {
+  windows: number;
+  /** Per row: the index of the window it lies in, or -1 outside every window or in probation. */
+  window: Int32Array;
+  /** Per row: what a detection there is worth (the true positive's reward, or the false positive's cost). */
+  value: Float64Array;
+  /** Per row: true when a detection there is scored at all (past the probationary rows). */
+  scored: Uint8Array;
+}
+
+/** What a detection on each row would be worth, before "only the first detection in a window counts". */
+function rowOutcomes(timestamps: number[], labelled: [number, number][], profile: CostProfile): RowOutcomes {
   const probation = probationLength(timestamps.length);
-  const windows = series.windows
+  const spans = labelled
     .map(([start, end]) => {
       let first = -1;
       let last = -1;
@@ -66,38 +77,106 @@ export function scoreSeries(series: LabelledSeries, profile: CostProfile = STAND
       return { first, last, width: last - first + 1 };
     })
     .filter((w) => w.first >= 0);
-
-  let raw = 0;
-  let truePositives = 0;
-  let falsePositives = 0;
-  const detected = new Set<number>();
+  const window = new Int32Array(timestamps.length).fill(-1);
+  const value = new Float64Array(timestamps.length);
+  const scored = new Uint8Array(timestamps.length);
   let windowIndex = 0;
   let previous: { last: number; width: number } | undefined;
-
   for (let i = 0; i < timestamps.length; i++) {
-    while (windowIndex < windows.length && i > (windows[windowIndex]?.last ?? Infinity)) {
-      previous = windows[windowIndex];
+    while (windowIndex < spans.length && i > (spans[windowIndex]?.last ?? Infinity)) {
+      previous = spans[windowIndex];
       windowIndex++;
     }
-    if (i < probation || !detections[i]) continue;
-    const window = windows[windowIndex];
-    if (window && i >= window.first && i <= window.last) {
-      if (detected.has(windowIndex)) continue;
-      detected.add(windowIndex);
-      const position = -(window.last - i + 1) / window.width;
-      raw += (scaledSigmoid(position) * profile.tp) / MAX_TP;
-      truePositives++;
+    if (i < probation) continue;
+    scored[i] = 1;
+    const span = spans[windowIndex];
+    if (span && i >= span.first && i <= span.last) {
+      window[i] = windowIndex;
+      value[i] = (scaledSigmoid(-(span.last - i + 1) / span.width) * profile.tp) / MAX_TP;
     } else {
       const unweighted = previous
         ? scaledSigmoid(Math.abs(previous.last - i) / Math.max(1, previous.width - 1))
         : -1.0;
-      raw += unweighted * profile.fp;
-      falsePositives++;
+      value[i] = unweighted * profile.fp;
     }
   }
-  const falseNegatives = windows.length - detected.size;
+  return { windows: spans.length, window, value, scored };
+}
+
+export function scoreSeries(series: LabelledSeries, profile: CostProfile = STANDARD_PROFILE): SeriesScore {
+  const rows = rowOutcomes(series.timestamps, series.windows, profile);
+  let raw = 0;
+  let truePositives = 0;
+  let falsePositives = 0;
+  const detected = new Set<number>();
+  for (let i = 0; i < series.timestamps.length; i++) {
+    if (!rows.scored[i] || !series.detections[i]) continue;
+    const window = rows.window[i] ?? -1;
+    if (window >= 0) {
+      if (detected.has(window)) continue;
+      detected.add(window);
+      truePositives++;
+    } else {
+      falsePositives++;
+    }
+    raw += rows.value[i] ?? 0;
+  }
+  const falseNegatives = rows.windows - detected.size;
   raw -= falseNegatives * profile.fn;
-  return { name: series.name, raw, windows: windows.length, truePositives, falsePositives, falseNegatives };
+  return { name: series.name, raw, windows: rows.windows, truePositives, falsePositives, falseNegatives };
+}
+
+export interface ScoredSeries {
+  name: string;
+  timestamps: number[];
+  /** The detector's anomaly score per row. */
+  scores: number[];
+  windows: [number, number][];
+}
+
+/**
+ * NAB's threshold optimisation: the threshold on the score column whose detections (score ≥ it)
+ * score best over all the series, every distinct positive score tried, as NAB's sweeper does. One
+ * pass from the highest score down, so it is O(n log n) in the rows.
+ */
+export function bestThreshold(
+  series: readonly ScoredSeries[],
+  profile: CostProfile = STANDARD_PROFILE,
+): { threshold: number; score: number } {
+  const rows: { score: number; window: number; at: number; value: number }[] = [];
+  let windows = 0;
+  for (const s of series) {
+    const outcomes = rowOutcomes(s.timestamps, s.windows, profile);
+    for (let i = 0; i < s.scores.length; i++) {
+      const score = s.scores[i] ?? 0;
+      if (!outcomes.scored[i] || !(score > 0)) continue;
+      const window = outcomes.window[i] ?? -1;
+      rows.push({ score, window: window < 0 ? -1 : windows + window, at: i, value: outcomes.value[i] ?? 0 });
+    }
+    windows += outcomes.windows;
+  }
+  rows.sort((a, b) => b.score - a.score);
+  const nullScore = -windows * profile.fn;
+  const normalise = (raw: number) =>
+    windows === 0 ? 0 : (100 * (raw - nullScore)) / (windows * profile.tp - nullScore);
+  // The earliest detection so far in each window, and what it is worth.
+  const earliest = new Map<number, { at: number; value: number }>();
+  let raw = nullScore;
+  let best = { threshold: 1, score: 0 };
+  for (let k = 0; k < rows.length; k++) {
+    const row = rows[k];
+    if (!row) continue;
+    if (row.window < 0) raw += row.value;
+    else {
+      const first = earliest.get(row.window);
+      if (!first) raw += profile.fn + row.value;
+      else if (row.at < first.at) raw += row.value - first.value;
+      if (!first || row.at < first.at) earliest.set(row.window, { at: row.at, value: row.value });
+    }
+    const lastOfItsScore = (rows[k + 1]?.score ?? -1) !== row.score;
+    if (lastOfItsScore && normalise(raw) > best.score) best = { threshold: row.score, score: normalise(raw) };
+  }
+  return best;
 }
 
 /** 100 × (raw − null) / (perfect − null): null detects nothing, perfect detects each window at its start. */

@@ -56,6 +56,20 @@ describe('StreamingDetector', () => {
     expect(results[1050]?.isAnomaly).toBe(false);
   });
 
+  test('the reported score is 0 while it cannot alarm, so a threshold on the score column counts one alarm', () => {
+    const values = noisy(2000);
+    values[100] = 400;
+    values[1000] = 400;
+    values[1050] = -400;
+    const results = run(values);
+    // Warm-up and the quiet period after an alarm: as surprising as ever, reported as 0.
+    expect(results[100]?.rawScore).toBeGreaterThanOrEqual(0.5);
+    expect(results[1050]?.rawScore).toBeGreaterThan(0.4);
+    expect(results[100]?.score).toBe(0);
+    expect(results[1050]?.score).toBe(0);
+    expect(results.map((r) => r.score >= 0.5)).toEqual(results.map((r) => r.isAnomaly));
+  });
+
   test('its state does not grow with the stream', () => {
     const detector = new StreamingDetector();
     // How many numbers it keeps (their digits may change; their count may not).
@@ -109,8 +123,8 @@ describe('StreamingDetector with a daily season', () => {
   test('the daily edges of a busy/quiet pattern stop looking surprising once the season is known', () => {
     const values = dailyWave(20);
     const edge = 15 * perDay + (8 * perDay) / 24;
-    const plain = run(values)[edge]?.score ?? 0;
-    const seasonal = run(values, perDay)[edge]?.score ?? 1;
+    const plain = run(values)[edge]?.rawScore ?? 0;
+    const seasonal = run(values, perDay)[edge]?.rawScore ?? 1;
     expect(seasonal).toBeLessThan(plain / 2);
     expect(alarms(values, perDay).filter((i) => i >= 3 * perDay)).toEqual([]);
   });
@@ -207,8 +221,9 @@ describe('parsePointsCsv', () => {
     expect(detector.update(beat(2999)).isAnomaly).toBe(false);
     // The gap right after a burst carries the burst's value: a burst twice in a row was never seen.
     const gap = detector.update(Number.NaN);
-    expect(gap.score).toBeGreaterThanOrEqual(DEFAULT_DETECTOR_PARAMS.threshold);
+    expect(gap.rawScore).toBeGreaterThanOrEqual(DEFAULT_DETECTOR_PARAMS.threshold);
     expect(gap.isAnomaly).toBe(false);
+    expect(gap.score).toBe(0);
   });
 
   test('a bad row is an error naming its line', () => {

@@ -1,4 +1,5 @@
 import {
+  bestThreshold,
   normalisedScore,
   parseNabTimestamp,
   probationLength,
@@ -70,5 +71,60 @@ describe('NAB scoring', () => {
     expect(parseNabTimestamp('2014-10-30 15:30:00.000000')).toBe(Date.UTC(2014, 9, 30, 15, 30));
     expect(parseNabTimestamp('2014-07-01 00:00:00')).toBe(Date.UTC(2014, 6, 1));
     expect(() => parseNabTimestamp('yesterday')).toThrow(/not a timestamp/);
+  });
+
+  describe("bestThreshold (NAB's optimiser over a score column)", () => {
+    const scoreAt = (entries: [number, number][]) => {
+      const scores = new Array<number>(rows).fill(0);
+      for (const [i, score] of entries) scores[i] = score;
+      return scores;
+    };
+    const scoredAt = (threshold: number, scores: number[][], windows: [number, number][][]) =>
+      normalisedScore(
+        scores.map((s, k) =>
+          scoreSeries({
+            name: `s${k}`,
+            timestamps,
+            detections: s.map((x) => x >= threshold),
+            windows: windows[k] ?? [],
+          }),
+        ),
+      );
+
+    test('keeps the alarms worth more than their false positives, and says at which threshold', () => {
+      // A strong early alarm in the window, a weaker late one, and false alarms of every strength.
+      const scores = scoreAt([
+        [300, 0.55],
+        [400, 0.65],
+        [610, 0.7],
+        [690, 0.9],
+        [800, 0.6],
+        [900, 0.95],
+      ]);
+      const best = bestThreshold([{ name: 'a', timestamps, scores, windows: [window] }]);
+      expect(best.threshold).toBe(0.7);
+      expect(best.score).toBeCloseTo(scoredAt(0.7, [scores], [[window]]), 9);
+    });
+
+    test('matches scoring every threshold one by one, over several series', () => {
+      let seed = 5;
+      const random = () => (seed = (1103515245 * seed + 12345) % 2 ** 31) / 2 ** 31;
+      const series = [0, 1, 2].map(() =>
+        scoreAt(Array.from({ length: 40 }, () => [Math.floor(random() * rows), random()])),
+      );
+      const windows: [number, number][][] = [[window], [window, [200 * MINUTE, 260 * MINUTE]], []];
+      const best = bestThreshold(
+        series.map((scores, k) => ({ name: `s${k}`, timestamps, scores, windows: windows[k] ?? [] })),
+      );
+      const brute = Math.max(
+        0,
+        ...series
+          .flat()
+          .filter((x) => x > 0)
+          .map((t) => scoredAt(t, series, windows)),
+      );
+      expect(best.score).toBeCloseTo(brute, 9);
+      expect(scoredAt(best.threshold, series, windows)).toBeCloseTo(best.score, 9);
+    });
   });
 });
