@@ -5,16 +5,18 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import type { MetricPoint } from '../domain/detection';
 
-export type Ec2Metric =
-  | 'StatusCheckFailed'
-  | 'CPUUtilization'
-  | 'NetworkIn'
-  | 'NetworkOut'
-  | 'LatencyP99'
-  | 'disk_used_percent'
-  | 'mem_used_percent'
-  | 'swap_used_percent'
-  | 'ErrorRate';
+export const EC2_METRICS = [
+  'StatusCheckFailed',
+  'CPUUtilization',
+  'NetworkIn',
+  'NetworkOut',
+  'LatencyP99',
+  'disk_used_percent',
+  'mem_used_percent',
+  'swap_used_percent',
+  'ErrorRate',
+] as const;
+export type Ec2Metric = (typeof EC2_METRICS)[number];
 
 /**
  * EC2's own metrics, the application's p99 latency as its agent publishes it per instance, and the

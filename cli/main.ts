@@ -9,7 +9,7 @@ import { ConfigError, loadConfig, type MedicConfig } from '../domain/config';
 import { startMonitor, stopMonitor } from '../activities/monitor-starter';
 import { TASK_QUEUES } from '../domain/config';
 import { fleetFlag, instanceIdFlag, intFlag, parseFlags, requireFlag, UsageError } from './args';
-import { detectPath } from './detect';
+import { detectCommand } from './detect';
 import { ApiCallError } from './api-client';
 import { EXIT, incidentsCommand } from './incidents';
 import { auditCommand, tokensCommand } from './tokens';
@@ -74,6 +74,7 @@ const USAGE = `usage: medic <command>
   scale status --group NAME [--json]   (the agent's last decision, forecast, live error, recent changes)
   scale stop --group NAME
   detect --input FILE.csv|DIR --output OUT.csv|DIR
+  detect --instance ID --metric NAME [--since 14d] [--period 300] --output OUT.csv   (a metric's history from CloudWatch)
   eval detector [--dataset DIR] [--json]
   eval policy [--seed N] [--train N] [--incidents N] [--json]
   eval rootcause [--seed N] [--train N] [--cascades N] [--json]
@@ -246,13 +247,6 @@ async function costCommand(sub: string | undefined, args: string[], config: Medi
   );
 }
 
-async function detectCommand(args: string[]): Promise<void> {
-  const flags = parseFlags(args, { input: { type: 'string' }, output: { type: 'string' } });
-  const results = detectPath(requireFlag(flags.input, 'input'), requireFlag(flags.output, 'output'));
-  for (const r of results)
-    console.log(`${r.file}: ${r.points} points, ${r.anomalies} anomal${r.anomalies === 1 ? 'y' : 'ies'}`);
-}
-
 export async function main(argv: string[]): Promise<number> {
   const [command, sub, ...rest] = argv;
   try {
@@ -265,7 +259,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (command === 'tasks') await tasksCommand(sub, rest, config);
     else if (command === 'audit') await auditCommand(sub ? [sub, ...rest] : rest, config);
     else if (command === 'chat') await chatCommand(sub ? [sub, ...rest] : rest, config);
-    else if (command === 'detect') await detectCommand(argv.slice(1));
+    else if (command === 'detect') await detectCommand(argv.slice(1), config);
     else if (command === 'scale') await scaleCommand(sub, rest, (fn) => withTemporal(config, fn));
     else if (command === 'cost') await costCommand(sub, rest, config);
     else if (command === 'eval') evalCommand(sub, rest);
