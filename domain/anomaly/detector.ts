@@ -60,7 +60,7 @@ export interface SeriesShape {
  * is judged on traces that are not in that folder.
  */
 /** Named in incident reports: bump it whenever DEFAULT_DETECTOR_PARAMS or the scoring change. */
-export const DETECTOR_VERSION = 'streaming-detector-4';
+export const DETECTOR_VERSION = 'streaming-detector-5';
 
 export const DEFAULT_DETECTOR_PARAMS: DetectorParams = {
   horizon: 2000,
@@ -160,10 +160,14 @@ class Ewm {
   }
 }
 
+/** A proven season's change may vary this many times the variance that proved it (its spread doubles). */
+const SEASON_DISPROOF_FACTOR = 4;
+
 /** One season's view: the change from the same slot one season ago, and how much it varies. */
 class Season {
   private readonly ago: Float64Array;
   private readonly residual: Ewm;
+  private proven = false;
   constructor(
     private readonly length: number,
     horizon: number,
@@ -178,8 +182,14 @@ class Season {
     let seen: { z: number; variance: number } | undefined;
     if (index >= this.length) {
       const change = x - (this.ago[slot] ?? x);
-      if (index >= 2 * this.length && this.residual.variance < qualifying)
-        seen = { z: this.residual.z(change), variance: this.residual.variance };
+      if (index >= 2 * this.length) {
+        // Hysteresis: proven below the bar, disproven only once the spread has doubled past it. An
+        // anomaly lasting hours inflates the spread for days; without it the season lost its proof
+        // and each ordinary daily ramp after the anomaly alarmed on the plain view.
+        const bar = this.proven ? SEASON_DISPROOF_FACTOR * qualifying : qualifying;
+        this.proven = this.residual.variance < bar;
+      }
+      if (this.proven) seen = { z: this.residual.z(change), variance: this.residual.variance };
       this.residual.update(change);
     }
     this.ago[slot] = x;

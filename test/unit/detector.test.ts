@@ -135,6 +135,21 @@ describe('StreamingDetector with a daily season', () => {
     expect(alarms(values, perDay)).toContain(15 * perDay + 30);
   });
 
+  test("an odd day is one alarm, not another at the next day's edges: the season keeps its proof", () => {
+    const fiveMinutes = 288;
+    const random = lcg(11);
+    // Busy 8 to 18 h (noisier when busy), quiet otherwise; day 12 is busy at half the usual rise.
+    const values = Array.from({ length: 20 * fiveMinutes }, (_, i) => {
+      const hour = ((i % fiveMinutes) * 24) / fiveMinutes;
+      const busy = hour >= 8 && hour < 18;
+      const odd = busy && Math.floor(i / fiveMinutes) === 12;
+      return busy ? (odd ? 40 : 80) + 10 * (random() - 0.5) : 20 + 2 * (random() - 0.5);
+    });
+    const start = 12 * fiveMinutes + (8 * fiveMinutes) / 24;
+    const found = alarms(values, fiveMinutes).filter((i) => i >= start && i < start + 2 * fiveMinutes);
+    expect(found).toEqual([start]);
+  });
+
   test('with a weekly pattern, a weekday that goes as quiet as a Sunday is an anomaly, and weekends are not', () => {
     const random = lcg(5);
     // Busy 8 to 18 h on weekdays; the weekend stays quiet all day.
