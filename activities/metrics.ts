@@ -112,3 +112,60 @@ export async function readEc2Metrics(
   }
   return result;
 }
+
+/** The statistic the fleet's own metrics are read with (a sum for traffic, a peak for latency...). */
+export const statOf = (metric: Ec2Metric): string => STAT[metric];
+
+/** Any CloudWatch metric: its namespace, name, dimensions and the statistic to read. */
+export interface MetricQuery {
+  namespace: string;
+  metric: string;
+  dimensions: { name: string; value: string }[];
+  stat: string;
+}
+
+/** One metric's datapoints, oldest first, over as many pages as CloudWatch returns them in. */
+export async function readMetricSeries(
+  cloudwatch: CloudWatchClient,
+  query: MetricQuery,
+  since: Date,
+  until: Date,
+  periodSeconds: number,
+): Promise<MetricPoint[]> {
+  const points: MetricPoint[] = [];
+  // Buckets start at StartTime: aligned to the period, they fall on the clock's marks (:00, :05, …).
+  const periodMs = periodSeconds * 1000;
+  const start = new Date(Math.floor(since.getTime() / periodMs) * periodMs);
+  let nextToken: string | undefined;
+  do {
+    const out = await cloudwatch.send(
+      new GetMetricDataCommand({
+        StartTime: start,
+        EndTime: until,
+        ScanBy: 'TimestampAscending',
+        NextToken: nextToken,
+        MetricDataQueries: [
+          {
+            Id: 'q0',
+            MetricStat: {
+              Metric: {
+                Namespace: query.namespace,
+                MetricName: query.metric,
+                Dimensions: query.dimensions.map((d) => ({ Name: d.name, Value: d.value })),
+              },
+              Period: periodSeconds,
+              Stat: query.stat,
+            },
+          },
+        ],
+      }),
+    );
+    for (const series of out.MetricDataResults ?? [])
+      (series.Timestamps ?? []).forEach((at, i) =>
+        points.push({ at: at.toISOString(), value: series.Values?.[i] ?? 0 }),
+      );
+    nextToken = out.NextToken;
+  } while (nextToken);
+  // Pages come in order, but an emulator or a retried page need not: the detector needs time order.
+  return points.sort((a, b) => a.at.localeCompare(b.at));
+}

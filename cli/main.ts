@@ -74,7 +74,8 @@ const USAGE = `usage: medic <command>
   scale status --group NAME [--json]   (the agent's last decision, forecast, live error, recent changes)
   scale stop --group NAME
   detect --input FILE.csv|DIR --output OUT.csv|DIR
-  detect --instance ID --metric NAME [--since 14d] [--period 300] --output OUT.csv   (a metric's history from CloudWatch)
+  detect --metric NAME (--instance ID | --namespace NS [--dimension Name=Value]...) [--stat Average] [--since 14d]
+         [--period 300] --output OUT.csv   (a metric's history from CloudWatch, scored the same way)
   eval detector [--dataset DIR] [--json]
   eval policy [--seed N] [--train N] [--incidents N] [--json]
   eval rootcause [--seed N] [--train N] [--cascades N] [--json]

@@ -62,10 +62,52 @@ describe('medic detect on a CloudWatch metric', () => {
     expect(output.join('\n')).toContain(`600 points, 1 anomaly at ${at(burst).toISOString()}`);
   });
 
-  test('a metric it does not know, or two sources at once, is a usage error naming the flag', async () => {
+  test("any metric, by namespace and dimensions: a load balancer's request count", async () => {
+    const loadBalancer = `app/web-${instanceId.slice(2, 8)}/0123456789abcdef`;
+    await aws.cloudwatch.send(
+      new PutMetricDataCommand({
+        Namespace: 'AWS/ApplicationELB',
+        MetricData: Array.from({ length: 400 }, (_, i) => ({
+          MetricName: 'RequestCount',
+          Dimensions: [{ Name: 'LoadBalancer', Value: loadBalancer }],
+          Timestamp: at(200 + i),
+          Value: i === 300 ? 0 : 1200 + 10 * (i % 3),
+        })),
+      }),
+    );
+    const file = join(dir, 'requests.csv');
+    const args = ['detect', '--metric', 'RequestCount', '--namespace', 'AWS/ApplicationELB'];
+    const where = ['--dimension', `LoadBalancer=${loadBalancer}`, '--stat', 'Sum', '--since', '3d'];
+    expect(await main([...args, ...where, '--output', file])).toBe(0);
+    const rows = readFileSync(file, 'utf8').trim().split('\n').slice(1);
+    expect(rows).toHaveLength(400);
+    // The drop to zero requests is the anomaly: a detector that judges rises only would miss it.
+    expect(rows.flatMap((row) => (row.endsWith(',1') ? [row.split(',')[0]] : []))).toEqual([
+      at(500).toISOString(),
+    ]);
+    expect(output.join('\n')).toContain(
+      `AWS/ApplicationELB RequestCount {LoadBalancer=${loadBalancer}} (Sum, 300 s)`,
+    );
+  });
+
+  test('a metric without its namespace, or two sources at once, is a usage error naming the flag', async () => {
     const out = join(dir, 'x.csv');
     expect(await main(['detect', '--instance', instanceId, '--metric', 'Bogus', '--output', out])).toBe(2);
-    expect(output.join('\n')).toContain('--metric must be one of StatusCheckFailed, CPUUtilization');
+    expect(output.join('\n')).toContain('--namespace is required for Bogus');
+    expect(
+      await main([
+        'detect',
+        '--metric',
+        'RequestCount',
+        '--namespace',
+        'AWS/ELB',
+        '--dimension',
+        'x',
+        '--output',
+        out,
+      ]),
+    ).toBe(2);
+    expect(output.join('\n')).toContain('--dimension must be Name=Value, got "x"');
     expect(
       await main([
         'detect',
