@@ -1,7 +1,9 @@
 import {
   GetMetricDataCommand,
   type CloudWatchClient,
+  type GetMetricDataCommandInput,
   type MetricDataQuery,
+  type MetricDataResult,
 } from '@aws-sdk/client-cloudwatch';
 import type { MetricPoint } from '../domain/detection';
 
@@ -53,6 +55,22 @@ const STAT: Record<Ec2Metric, string> = {
   ErrorRate: 'Average',
 };
 
+/** Every result of a GetMetricData request, over as many pages as CloudWatch returns. */
+async function* metricDataResults(
+  cloudwatch: CloudWatchClient,
+  input: Omit<GetMetricDataCommandInput, 'NextToken'>,
+): AsyncGenerator<MetricDataResult> {
+  let nextToken: string | undefined;
+  do {
+    const out = await cloudwatch.send(new GetMetricDataCommand({ ...input, NextToken: nextToken }));
+    yield* out.MetricDataResults ?? [];
+    nextToken = out.NextToken;
+  } while (nextToken);
+}
+
+const pointsOf = (series: MetricDataResult): MetricPoint[] =>
+  (series.Timestamps ?? []).map((at, i) => ({ at: at.toISOString(), value: series.Values?.[i] ?? 0 }));
+
 /**
  * Reads EC2 metrics for many instances in as few GetMetricData calls as the API allows (500
  * queries each). The result is keyed `instanceId/metric`.
@@ -87,28 +105,18 @@ export async function readEc2Metrics(
         Stat: STAT[r.metric],
       },
     }));
-    let nextToken: string | undefined;
-    do {
-      const out = await cloudwatch.send(
-        new GetMetricDataCommand({
-          StartTime: start,
-          EndTime: until,
-          MetricDataQueries: queries,
-          NextToken: nextToken,
-        }),
-      );
-      for (const series of out.MetricDataResults ?? []) {
-        const request = batch[Number(series.Id?.slice(1))];
-        if (!request) continue;
-        const key = `${request.instanceId}/${request.metric}`;
-        const points = result.get(key) ?? [];
-        (series.Timestamps ?? []).forEach((at, i) =>
-          points.push({ at: at.toISOString(), value: series.Values?.[i] ?? 0 }),
-        );
-        result.set(key, points);
-      }
-      nextToken = out.NextToken;
-    } while (nextToken);
+    for await (const series of metricDataResults(cloudwatch, {
+      StartTime: start,
+      EndTime: until,
+      MetricDataQueries: queries,
+    })) {
+      const request = batch[Number(series.Id?.slice(1))];
+      if (!request) continue;
+      const key = `${request.instanceId}/${request.metric}`;
+      const points = result.get(key) ?? [];
+      for (const point of pointsOf(series)) points.push(point);
+      result.set(key, points);
+    }
   }
   return result;
 }
@@ -132,40 +140,25 @@ export async function readMetricSeries(
   until: Date,
   periodSeconds: number,
 ): Promise<MetricPoint[]> {
-  const points: MetricPoint[] = [];
   // Buckets start at StartTime: aligned to the period, they fall on the clock's marks (:00, :05, …).
   const periodMs = periodSeconds * 1000;
   const start = new Date(Math.floor(since.getTime() / periodMs) * periodMs);
-  let nextToken: string | undefined;
-  do {
-    const out = await cloudwatch.send(
-      new GetMetricDataCommand({
-        StartTime: start,
-        EndTime: until,
-        ScanBy: 'TimestampAscending',
-        NextToken: nextToken,
-        MetricDataQueries: [
-          {
-            Id: 'q0',
-            MetricStat: {
-              Metric: {
-                Namespace: query.namespace,
-                MetricName: query.metric,
-                Dimensions: query.dimensions.map((d) => ({ Name: d.name, Value: d.value })),
-              },
-              Period: periodSeconds,
-              Stat: query.stat,
-            },
-          },
-        ],
-      }),
-    );
-    for (const series of out.MetricDataResults ?? [])
-      (series.Timestamps ?? []).forEach((at, i) =>
-        points.push({ at: at.toISOString(), value: series.Values?.[i] ?? 0 }),
-      );
-    nextToken = out.NextToken;
-  } while (nextToken);
+  const metric = {
+    Namespace: query.namespace,
+    MetricName: query.metric,
+    Dimensions: query.dimensions.map((d) => ({ Name: d.name, Value: d.value })),
+  };
+  const points: MetricPoint[] = [];
+  const input = {
+    StartTime: start,
+    EndTime: until,
+    ScanBy: 'TimestampAscending' as const,
+    MetricDataQueries: [
+      { Id: 'q0', MetricStat: { Metric: metric, Period: periodSeconds, Stat: query.stat } },
+    ],
+  };
+  for await (const series of metricDataResults(cloudwatch, input))
+    for (const point of pointsOf(series)) points.push(point);
   // Pages come in order, but an emulator or a retried page need not: the detector needs time order.
   return points.sort((a, b) => a.at.localeCompare(b.at));
 }
