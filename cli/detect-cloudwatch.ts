@@ -13,7 +13,7 @@ import {
 import type { MedicConfig } from '../domain/config';
 import { parseDuration } from '../domain/duration';
 import { instanceIdFlag, intFlag, requireFlag, UsageError } from './args';
-import { scoreRows } from './score-rows';
+import { scoreRows, tally } from './score-rows';
 
 /** `medic detect`'s flags for reading a metric from CloudWatch instead of a CSV file. */
 export const CLOUDWATCH_FLAGS = {
@@ -103,7 +103,7 @@ export async function detectCloudWatchCommand(
   const where = query.dimensions.map((d) => `${d.name}=${d.value}`).join(',');
   const shown = anomalies.slice(0, 10).join(', ') + (anomalies.length > 10 ? ', …' : '');
   console.log(
-    `${query.namespace} ${query.metric}${where ? ` {${where}}` : ''} (${query.stat}, ${periodSeconds} s): ${points} points, ` +
-      `${anomalies.length} anomal${anomalies.length === 1 ? 'y' : 'ies'}${shown ? ` at ${shown}` : ''}; scores in ${output}`,
+    `${query.namespace} ${query.metric}${where ? ` {${where}}` : ''} (${query.stat}, ${periodSeconds} s): ` +
+      `${tally(points, anomalies.length)}${shown ? ` at ${shown}` : ''}; scores in ${output}`,
   );
 }

@@ -4,7 +4,7 @@ import { parsePointsCsv } from '../domain/anomaly/csv';
 import type { MedicConfig } from '../domain/config';
 import { parseFlags, requireFlag, UsageError } from './args';
 import { CLOUDWATCH_FLAGS, detectCloudWatchCommand } from './detect-cloudwatch';
-import { scoreRows } from './score-rows';
+import { scoreRows, tally } from './score-rows';
 
 /** Scores one `timestamp,value` file into `timestamp,value,anomaly_score,is_anomaly`. */
 export function detectFile(input: string, output: string): { points: number; anomalies: number } {
@@ -54,7 +54,7 @@ export async function detectCommand(args: string[], config: MedicConfig): Promis
   const output = requireFlag(flags.output, 'output');
   if (flags.metric === undefined) {
     for (const r of detectPath(requireFlag(flags.input, 'input'), output))
-      console.log(`${r.file}: ${r.points} points, ${r.anomalies} anomal${r.anomalies === 1 ? 'y' : 'ies'}`);
+      console.log(`${r.file}: ${tally(r.points, r.anomalies)}`);
     return;
   }
   if (flags.input !== undefined)

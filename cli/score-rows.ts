@@ -33,3 +33,7 @@ export function scoreRows(points: { timestamp: string; value: number }[]): {
   }
   return { csv: `${lines.join('\n')}\n`, anomalies };
 }
+
+/** "1 point, 2 anomalies": what a scored series holds, for the command's one-line summary. */
+export const tally = (points: number, anomalies: number): string =>
+  `${points} point${points === 1 ? '' : 's'}, ${anomalies} anomal${anomalies === 1 ? 'y' : 'ies'}`;
