@@ -53,12 +53,12 @@ const MAX_TP = scaledSigmoid(-1.0);
 
 interface RowOutcomes {
   windows: number;
+  /** Rows before this are probationary: a detection there is not scored. */
+  probation: number;
   /** Per row: the index of the window it lies in, or -1 outside every window or in probation. */
   window: Int32Array;
   /** Per row: what a detection there is worth (the true positive's reward, or the false positive's cost). */
   value: Float64Array;
-  /** Per row: true when a detection there is scored at all (past the probationary rows). */
-  scored: Uint8Array;
 }
 
 /** What a detection on each row would be worth, before "only the first detection in a window counts". */
@@ -79,7 +79,6 @@ function rowOutcomes(timestamps: number[], labelled: [number, number][], profile
     .filter((w) => w.first >= 0);
   const window = new Int32Array(timestamps.length).fill(-1);
   const value = new Float64Array(timestamps.length);
-  const scored = new Uint8Array(timestamps.length);
   let windowIndex = 0;
   let previous: { last: number; width: number } | undefined;
   for (let i = 0; i < timestamps.length; i++) {
@@ -88,7 +87,6 @@ function rowOutcomes(timestamps: number[], labelled: [number, number][], profile
       windowIndex++;
     }
     if (i < probation) continue;
-    scored[i] = 1;
     const span = spans[windowIndex];
     if (span && i >= span.first && i <= span.last) {
       window[i] = windowIndex;
@@ -100,7 +98,7 @@ function rowOutcomes(timestamps: number[], labelled: [number, number][], profile
       value[i] = unweighted * profile.fp;
     }
   }
-  return { windows: spans.length, window, value, scored };
+  return { windows: spans.length, probation, window, value };
 }
 
 export function scoreSeries(series: LabelledSeries, profile: CostProfile = STANDARD_PROFILE): SeriesScore {
@@ -109,8 +107,8 @@ export function scoreSeries(series: LabelledSeries, profile: CostProfile = STAND
   let truePositives = 0;
   let falsePositives = 0;
   const detected = new Set<number>();
-  for (let i = 0; i < series.timestamps.length; i++) {
-    if (!rows.scored[i] || !series.detections[i]) continue;
+  for (let i = rows.probation; i < series.timestamps.length; i++) {
+    if (!series.detections[i]) continue;
     const window = rows.window[i] ?? -1;
     if (window >= 0) {
       if (detected.has(window)) continue;
@@ -147,21 +145,19 @@ export function bestThreshold(
   let windows = 0;
   for (const s of series) {
     const outcomes = rowOutcomes(s.timestamps, s.windows, profile);
-    for (let i = 0; i < s.scores.length; i++) {
+    for (let i = outcomes.probation; i < s.scores.length; i++) {
       const score = s.scores[i] ?? 0;
-      if (!outcomes.scored[i] || !(score > 0)) continue;
+      if (!(score > 0)) continue;
       const window = outcomes.window[i] ?? -1;
       rows.push({ score, window: window < 0 ? -1 : windows + window, at: i, value: outcomes.value[i] ?? 0 });
     }
     windows += outcomes.windows;
   }
   rows.sort((a, b) => b.score - a.score);
-  const nullScore = -windows * profile.fn;
-  const normalise = (raw: number) =>
-    windows === 0 ? 0 : (100 * (raw - nullScore)) / (windows * profile.tp - nullScore);
+  const normalise = (raw: number) => normalise100(raw, windows, profile);
   // The earliest detection so far in each window, and what it is worth.
   const earliest = new Map<number, { at: number; value: number }>();
-  let raw = nullScore;
+  let raw = -windows * profile.fn; // nothing detected yet: every window missed
   let best = { threshold: 1, score: 0 };
   for (let k = 0; k < rows.length; k++) {
     const row = rows[k];
@@ -180,10 +176,15 @@ export function bestThreshold(
 }
 
 /** 100 × (raw − null) / (perfect − null): null detects nothing, perfect detects each window at its start. */
-export function normalisedScore(scores: SeriesScore[], profile: CostProfile = STANDARD_PROFILE): number {
-  const raw = scores.reduce((s, x) => s + x.raw, 0);
-  const windows = scores.reduce((s, x) => s + x.windows, 0);
+function normalise100(raw: number, windows: number, profile: CostProfile): number {
   const nullScore = -windows * profile.fn;
   const perfect = windows * profile.tp;
   return perfect === nullScore ? 0 : (100 * (raw - nullScore)) / (perfect - nullScore);
+}
+
+/** The series' raw scores together, normalised (see `normalise100`). */
+export function normalisedScore(scores: SeriesScore[], profile: CostProfile = STANDARD_PROFILE): number {
+  const raw = scores.reduce((s, x) => s + x.raw, 0);
+  const windows = scores.reduce((s, x) => s + x.windows, 0);
+  return normalise100(raw, windows, profile);
 }

@@ -92,49 +92,21 @@ describe('medic detect on a CloudWatch metric', () => {
 
   test('a metric without its namespace, or two sources at once, is a usage error naming the flag', async () => {
     const out = join(dir, 'x.csv');
-    expect(await main(['detect', '--instance', instanceId, '--metric', 'Bogus', '--output', out])).toBe(2);
-    expect(output.join('\n')).toContain('--namespace is required for Bogus');
-    expect(
-      await main([
-        'detect',
-        '--metric',
-        'RequestCount',
-        '--namespace',
-        'AWS/ELB',
-        '--dimension',
-        'x',
-        '--output',
-        out,
-      ]),
-    ).toBe(2);
-    expect(output.join('\n')).toContain('--dimension must be Name=Value, got "x"');
-    expect(
-      await main([
-        'detect',
-        '--instance',
-        instanceId,
-        '--input',
-        'a.csv',
-        '--metric',
-        'NetworkIn',
-        '--output',
-        out,
-      ]),
-    ).toBe(2);
-    expect(output.join('\n')).toContain('not both');
-    expect(
-      await main([
-        'detect',
-        '--instance',
-        instanceId,
-        '--metric',
-        'NetworkIn',
-        '--period',
-        '90',
-        '--output',
-        out,
-      ]),
-    ).toBe(2);
-    expect(output.join('\n')).toContain('--period must be a multiple of 60 seconds');
+    /** Exits 2 (bad usage) and says what is wrong. */
+    const refused = async (args: string[], message: string) => {
+      output = [];
+      expect(await main(['detect', ...args, '--output', out])).toBe(2);
+      expect(output.join('\n')).toContain(message);
+    };
+    await refused(['--instance', instanceId, '--metric', 'Bogus'], '--namespace is required for Bogus');
+    await refused(
+      ['--metric', 'RequestCount', '--namespace', 'AWS/ELB', '--dimension', 'x'],
+      '--dimension must be Name=Value, got "x"',
+    );
+    await refused(['--instance', instanceId, '--input', 'a.csv', '--metric', 'NetworkIn'], 'not both');
+    await refused(
+      ['--instance', instanceId, '--metric', 'NetworkIn', '--period', '90'],
+      '--period must be a multiple of 60 seconds',
+    );
   });
 });
