@@ -20,6 +20,8 @@ export async function waitForHttp(url: string, timeoutMs: number): Promise<void>
   for (;;) {
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      // An unread body holds its keep-alive socket open until the server goes away.
+      await res.body?.cancel();
       if (res.ok) return;
     } catch {
       // not up yet
