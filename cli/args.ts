@@ -57,11 +57,26 @@ export function fleetFlag(value: string | undefined): string {
   return fleet;
 }
 
+/**
+ * A duration flag's value (`90s`, `30m`, `24h`, `14d`) in milliseconds; malformed, or shorter than
+ * `minimum` (itself a duration), it is a UsageError naming the flag with an example that would do.
+ */
+export function durationFlag(
+  text: string,
+  flag: string,
+  { example, minimum }: { example: string; minimum?: string },
+): number {
+  const ms = parseDuration(text);
+  const floor = minimum === undefined ? 0 : parseDuration(minimum);
+  if (floor === undefined) throw new Error(`minimum ${minimum} of --${flag} is not a duration`);
+  if (ms === undefined || ms < floor) {
+    const bound = minimum === undefined ? '' : ` of ${minimum} or more`;
+    throw new UsageError(`--${flag} must be a duration${bound} like ${example}, got "${text}"`);
+  }
+  return ms;
+}
+
 /** A schedule's `--every`: a duration of a minute or more, in milliseconds. */
 export function everyFlag(value: string | undefined): number {
-  const every = requireFlag(value, 'every');
-  const ms = parseDuration(every);
-  if (ms === undefined || ms < 60_000)
-    throw new UsageError(`--every must be a duration of 1m or more like 24h, got "${every}"`);
-  return ms;
+  return durationFlag(requireFlag(value, 'every'), 'every', { example: '24h', minimum: '1m' });
 }

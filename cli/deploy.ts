@@ -6,9 +6,8 @@ import {
   type DeployRequest,
   type DeployStrategy,
 } from '../domain/deploy';
-import { parseDuration } from '../domain/duration';
 import { deployDecisionUpdate, deployStateQuery, type DeployState } from '../workflows/deploy';
-import { parseFlags, requireFlag, UsageError } from './args';
+import { durationFlag, parseFlags, requireFlag, UsageError } from './args';
 
 type WithTemporal = <T>(fn: (client: Client) => Promise<T>) => Promise<T>;
 
@@ -37,8 +36,7 @@ export function deployRequestFrom(args: string[]): DeployRequest {
       `--strategy must be one of ${DEPLOY_STRATEGIES.join(', ')}, got "${flags.strategy}"`,
     );
   const bake = flags.bake ?? '5m';
-  if (parseDuration(bake) === undefined)
-    throw new UsageError(`--bake must be a duration like 5m, got "${bake}"`);
+  durationFlag(bake, 'bake', { example: '5m' });
   const mode = flags.mode ?? 'auto';
   if (mode !== 'auto' && mode !== 'manual')
     throw new UsageError(`--mode must be auto or manual, got "${mode}"`);
@@ -46,8 +44,7 @@ export function deployRequestFrom(args: string[]): DeployRequest {
   for (const step of steps)
     if (!/^(\d+|\d{1,3}%)$/.test(step))
       throw new UsageError(`--steps entries must be counts or shares like 1,25%,100%, got "${step}"`);
-  if (flags.timeout !== undefined && parseDuration(flags.timeout) === undefined)
-    throw new UsageError(`--timeout must be a duration like 1h, got "${flags.timeout}"`);
+  if (flags.timeout !== undefined) durationFlag(flags.timeout, 'timeout', { example: '1h' });
   return {
     group,
     version,

@@ -11,8 +11,7 @@ import {
   type MetricQuery,
 } from '../activities/metrics';
 import type { MedicConfig } from '../domain/config';
-import { parseDuration } from '../domain/duration';
-import { instanceIdFlag, intFlag, requireFlag, UsageError } from './args';
+import { durationFlag, instanceIdFlag, intFlag, requireFlag, UsageError } from './args';
 import { scoreRows, tally } from './score-rows';
 
 /** `medic detect`'s flags for reading a metric from CloudWatch instead of a CSV file. */
@@ -88,9 +87,7 @@ export async function detectCloudWatchCommand(
   config: MedicConfig,
 ): Promise<void> {
   const query = metricQueryFrom(flags);
-  const sinceMs = parseDuration(flags.since ?? '14d');
-  if (sinceMs === undefined)
-    throw new UsageError(`--since must be a duration like 14d or 36h, got "${flags.since}"`);
+  const sinceMs = durationFlag(flags.since ?? '14d', 'since', { example: '14d' });
   const periodSeconds = intFlag(flags.period, 'period', 300, 60, 86_400);
   if (periodSeconds % 60 !== 0)
     throw new UsageError(`--period must be a multiple of 60 seconds, got "${flags.period}"`);

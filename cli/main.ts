@@ -1,14 +1,21 @@
 import { progressBar, silentProgress } from './progress';
 import { costAgentWorkflowId } from '../workflows/cost-agent';
 import { stopMonitoringSignal } from '../workflows/messages';
-import { parseDuration } from '../domain/duration';
 import { createAwsClients } from '../activities/aws-clients';
 import { createChaos, trafficFlood } from '../activities/chaos';
 import { createFleet, fleetMember, listFleetInstances } from '../activities/fleet';
 import { ConfigError, loadConfig, type MedicConfig } from '../domain/config';
 import { startMonitor, stopMonitor } from '../activities/monitor-starter';
 import { TASK_QUEUES } from '../domain/config';
-import { fleetFlag, instanceIdFlag, intFlag, parseFlags, requireFlag, UsageError } from './args';
+import {
+  durationFlag,
+  fleetFlag,
+  instanceIdFlag,
+  intFlag,
+  parseFlags,
+  requireFlag,
+  UsageError,
+} from './args';
 import { detectCommand } from './detect';
 import { ApiCallError } from './api-client';
 import { EXIT, incidentsCommand } from './incidents';
@@ -218,11 +225,7 @@ async function costCommand(sub: string | undefined, args: string[], config: Medi
     return;
   }
   if (sub !== 'watch') throw new UsageError(`unknown cost command "${sub ?? ''}"; one of watch, stop`);
-  const windowMs = parseDuration(flags.window ?? '24h');
-  if (windowMs === undefined || windowMs < 60_000)
-    throw new UsageError(
-      `--window must be a duration of a minute or more (90s, 6h, 24h), got "${flags.window}"`,
-    );
+  const windowMs = durationFlag(flags.window ?? '24h', 'window', { example: '24h', minimum: '1m' });
   const mode = flags.mode ?? 'manual';
   if (mode !== 'manual' && mode !== 'auto')
     throw new UsageError(`--mode must be manual or auto, got "${mode}"`);

@@ -3,14 +3,13 @@ import type { Client, ScheduleOptions } from '@temporalio/client';
 import { createAwsClients } from '../activities/aws-clients';
 import { createModelStore } from '../activities/model-store';
 import { TASK_QUEUES, type MedicConfig } from '../domain/config';
-import { parseDuration } from '../domain/duration';
 import { retrainScheduleId } from '../domain/ids';
 import { parseQualityFloors } from '../domain/models/monitoring';
 import { rollback } from '../domain/models/registry';
 import type { ModelMonitorInput, ModelMonitorResult } from '../workflows/model-monitor';
 import { isModelName, TRAINERS } from '../domain/models/trainers';
 import type { RetrainResult } from '../workflows/retrain';
-import { intFlag, parseFlags, requireFlag, UsageError, everyFlag } from './args';
+import { durationFlag, intFlag, parseFlags, requireFlag, UsageError, everyFlag } from './args';
 import { complianceScheduleOptions } from './compliance';
 
 type WithTemporal = <T>(fn: (client: Client) => Promise<T>) => Promise<T>;
@@ -213,10 +212,7 @@ export function modelMonitorInput(args: string[]): ModelMonitorInput & { every?:
   } catch (err) {
     throw new UsageError(`--floors: ${(err as Error).message}`);
   }
-  const window = flags.window ?? '24h';
-  const windowMs = parseDuration(window);
-  if (windowMs === undefined || windowMs < 3_600_000)
-    throw new UsageError(`--window must be a duration of 1h or more like 24h, got "${window}"`);
+  const windowMs = durationFlag(flags.window ?? '24h', 'window', { example: '24h', minimum: '1h' });
   return {
     floors,
     minSamples: intFlag(flags['min-samples'], 'min-samples', 10, 1, 100_000),
