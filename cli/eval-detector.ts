@@ -78,7 +78,7 @@ export function evaluateDetector(
     const detector = new StreamingDetector(params, { pointsPerDay: series.pointsPerDay });
     const started = process.hrtime.bigint();
     for (let i = 0; i < values.length; i++) {
-      const result = detector.update(values[i] ?? 0);
+      const result = detector.updateAt(values[i] ?? 0, timestamps[i]);
       detections[i] = result.isAnomaly;
       scores[i] = result.score;
     }

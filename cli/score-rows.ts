@@ -1,12 +1,12 @@
 import { parseTimestampMs } from '../domain/anomaly/csv';
 import { pointsPerDayFrom, SAMPLING_INTERVALS, StreamingDetector } from '../domain/anomaly/detector';
 
-/** Epoch ms of the rows the sampling is judged from, when they parse; other formats just skip the daily view. */
-function timestampsOf(points: { timestamp: string }[]): number[] {
+/** Epoch ms of a row's timestamp; undefined for a format the reader does not know (no seasons then). */
+function timeOf(timestamp: string): number | undefined {
   try {
-    return points.slice(0, SAMPLING_INTERVALS + 1).map((p) => parseTimestampMs(p.timestamp));
+    return parseTimestampMs(timestamp);
   } catch {
-    return [];
+    return undefined;
   }
 }
 
@@ -17,20 +17,23 @@ export function scoreRows(points: { timestamp: string; value: number }[]): {
   csv: string;
   anomalies: string[];
 } {
-  const detector = new StreamingDetector(undefined, { pointsPerDay: pointsPerDayFrom(timestampsOf(points)) });
+  const times = points.map((p) => timeOf(p.timestamp));
+  const sampling = times.slice(0, SAMPLING_INTERVALS + 1);
+  const pointsPerDay = sampling.every((t) => t !== undefined) ? pointsPerDayFrom(sampling) : undefined;
+  const detector = new StreamingDetector(undefined, { pointsPerDay });
   const lines = [HEADER];
   const anomalies: string[] = [];
-  for (const p of points) {
-    // A missing datapoint still takes its place in the series (the detector carries the last value,
-    // so the daily and weekly views stay aligned) but is never itself an anomaly.
-    const r = detector.update(p.value);
+  points.forEach((p, i) => {
+    // A missing datapoint, written as an empty value or left out of the export, is time that passes
+    // (the daily and weekly views stay aligned); it is never itself an anomaly.
+    const r = detector.updateAt(p.value, times[i]);
     if (r.isAnomaly) anomalies.push(p.timestamp);
     lines.push(
       Number.isNaN(p.value)
         ? `${p.timestamp},,0.000000,0`
         : `${p.timestamp},${p.value},${r.score.toFixed(6)},${r.isAnomaly ? 1 : 0}`,
     );
-  }
+  });
   return { csv: `${lines.join('\n')}\n`, anomalies };
 }
 

@@ -18,6 +18,9 @@
  * explains the series best: a daily ramp is then no longer an anomaly, and a quiet Monday that looks
  * like a Sunday is one. The ring buffers of one day and one week are fixed per series, so memory
  * stays constant.
+ * Given each point's time (`updateAt`), points the series skipped advance the detector's clock without
+ * teaching it anything, so after a gap the seasons still compare a point with the same time of day
+ * and the quiet period after an alarm lasts its time; a missing value (NaN) is one skipped point.
  *
  * Level transitions: the value's place in the range seen so far (four levels; the range slowly
  * forgets its extremes) and how often each level has followed the two before it. A transition that
@@ -60,7 +63,7 @@ export interface SeriesShape {
  * is judged on traces that are not in that folder.
  */
 /** Named in incident reports: bump it whenever DEFAULT_DETECTOR_PARAMS or the scoring change. */
-export const DETECTOR_VERSION = 'streaming-detector-5';
+export const DETECTOR_VERSION = 'streaming-detector-6';
 
 export const DEFAULT_DETECTOR_PARAMS: DetectorParams = {
   horizon: 2000,
@@ -130,6 +133,14 @@ export interface LevelTransitionsSnapshot {
   counts: number[];
 }
 
+/**
+ * Points missing between two timestamps `intervalMs` apart in the sampling (a gap of 3 intervals
+ * misses 2); 0 for the next point, a duplicate or a row out of order.
+ */
+export function missingBetween(previousMs: number, atMs: number, intervalMs: number): number {
+  return Math.max(0, Math.round((atMs - previousMs) / intervalMs) - 1);
+}
+
 /** A week of points above this (finer than 30-second data) is not kept: the daily view remains. */
 const MAX_WEEK_POINTS = 20_160;
 
@@ -163,7 +174,11 @@ class Ewm {
 /** A proven season's change may vary this many times the variance that proved it (its spread doubles). */
 const SEASON_DISPROOF_FACTOR = 4;
 
-/** One season's view: the change from the same slot one season ago, and how much it varies. */
+/**
+ * One season's view: the change from the same slot one season ago, and how much it varies. A slot
+ * never filled (the first season, or times the series skipped) holds NaN and judges nothing; a slot
+ * last filled two seasons ago still has the right phase, so it serves.
+ */
 class Season {
   private readonly ago: Float64Array;
   private readonly residual: Ewm;
@@ -172,7 +187,7 @@ class Season {
     private readonly length: number,
     horizon: number,
   ) {
-    this.ago = new Float64Array(length);
+    this.ago = new Float64Array(length).fill(Number.NaN);
     this.residual = new Ewm(horizon);
   }
 
@@ -180,9 +195,10 @@ class Season {
   observe(x: number, index: number, qualifying: number): { z: number; variance: number } | undefined {
     const slot = index % this.length;
     let seen: { z: number; variance: number } | undefined;
-    if (index >= this.length) {
-      const change = x - (this.ago[slot] ?? x);
-      if (index >= 2 * this.length) {
+    const before = this.ago[slot] ?? Number.NaN;
+    if (!Number.isNaN(before)) {
+      const change = x - before;
+      if (this.residual.count >= this.length) {
         // Hysteresis: proven below the bar, disproven only once the spread has doubled past it. An
         // anomaly lasting hours inflates the spread for days; without it the season lost its proof
         // and each ordinary daily ramp after the anomaly alarmed on the plain view.
@@ -291,6 +307,9 @@ export class StreamingDetector {
   private readonly seasons: Season[];
   private readonly refractory: number;
   private readonly levels = new LevelTransitions();
+  /** Milliseconds between points when the sampling is known; 0 when it is not. */
+  private readonly intervalMs: number;
+  private lastAt: number | undefined;
 
   constructor(
     private readonly params: DetectorParams = DEFAULT_DETECTOR_PARAMS,
@@ -299,6 +318,7 @@ export class StreamingDetector {
     this.values = new Ewm(params.horizon);
     this.changes = new Ewm(params.horizon);
     const day = shape.pointsPerDay ?? 0;
+    this.intervalMs = day ? 86_400_000 / day : 0;
     this.refractory = day ? Math.max(1, Math.min(params.refractory, day)) : params.refractory;
     this.seasons = day
       ? [day, ...(7 * day <= MAX_WEEK_POINTS ? [7 * day] : [])].map(
@@ -339,8 +359,36 @@ export class StreamingDetector {
     return detector;
   }
 
+  /**
+   * `update` for a point with its time (epoch ms): points the series skipped since the last one (an
+   * agent down, an instance stopped) first advance the detector's clock, so the seasons compare each
+   * point with the same time of day, and the quiet period after an alarm lasts its time, not its
+   * count of points. Without a known sampling, or a time, it is `update`.
+   */
+  updateAt(value: number, atMs: number | undefined): DetectorResult {
+    if (this.intervalMs > 0 && atMs !== undefined && Number.isFinite(atMs)) {
+      if (this.lastAt !== undefined) this.skip(missingBetween(this.lastAt, atMs, this.intervalMs));
+      this.lastAt = Math.max(atMs, this.lastAt ?? atMs);
+    }
+    return this.update(value);
+  }
+
+  /**
+   * Points the series does not have: time passes, nothing is learnt, nothing can alarm. The recent
+   * maximum surprise does not decay over them: a gap is no evidence that the series calmed down.
+   */
+  skip(points: number): void {
+    this.index += points;
+  }
+
   update(value: number): DetectorResult {
-    const x = Number.isFinite(value) ? value : (this.previous ?? 0);
+    if (!Number.isFinite(value)) {
+      // A missing datapoint is a skipped one: carrying the last value in its place would teach the
+      // detector a flat line and make the next ordinary change look surprising.
+      this.skip(1);
+      return { score: 0, rawScore: 0, isAnomaly: false, above: false };
+    }
+    const x = value;
     const change = this.previous === undefined ? 0 : x - this.previous;
     let z = Math.max(this.values.z(x), this.changes.z(change));
     let best: { z: number; variance: number } | undefined;
@@ -361,9 +409,8 @@ export class StreamingDetector {
     const reference = Math.max(this.params.zFloor, this.params.ratio * this.recentMax);
     this.recentMax = Math.max(z, this.recentMax * this.params.decay);
     const rawScore = Math.max(z / (z + reference), novelty);
-    // A missing datapoint (carried as the last value, to keep the seasons aligned) is never an anomaly.
-    const canAlarm =
-      Number.isFinite(value) && this.index > this.params.warmup && this.index >= this.quietUntil;
+    // Warm-up counts the points learnt from; the quiet period counts time (skipped points too).
+    const canAlarm = this.values.count > this.params.warmup && this.index >= this.quietUntil;
     const score = canAlarm ? rawScore : 0;
     const isAnomaly = canAlarm && score >= this.params.threshold;
     if (isAnomaly) this.quietUntil = this.index + this.refractory;

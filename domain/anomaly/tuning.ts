@@ -47,7 +47,7 @@ export function scoreDetector(
 ): number {
   const scores = series.map((s) => {
     const detector = new StreamingDetector(params, s.pointsPerDay ? { pointsPerDay: s.pointsPerDay } : {});
-    const detections = s.values.map((v) => detector.update(v).isAnomaly);
+    const detections = s.values.map((v, i) => detector.updateAt(v, s.timestamps[i]).isAnomaly);
     return scoreSeries({ name: s.name, timestamps: s.timestamps, detections, windows: s.windows }, profile);
   });
   return normalisedScore(scores, profile);

@@ -1,5 +1,5 @@
 import { parsePointsCsv, parseTimestampMs } from '../../domain/anomaly/csv';
-import { DEFAULT_DETECTOR_PARAMS, pointsPerDayFrom, StreamingDetector } from '../../domain/anomaly/detector';
+import { pointsPerDayFrom, StreamingDetector, type DetectorResult } from '../../domain/anomaly/detector';
 
 /** A seeded generator, so the noise is the same on every run. */
 function lcg(seed: number): () => number {
@@ -174,6 +174,55 @@ describe('StreamingDetector with a daily season', () => {
     expect(alarms(hourly).filter((i) => i === 348)).toEqual([]);
   });
 
+  describe('a gap in the series (an agent down, an instance stopped)', () => {
+    const fiveMinutes = 288;
+    const minutes5 = 300_000;
+    /** Ten days of a daily square wave at 5-minute sampling, with 8 h 20 min of rows left out on day 5. */
+    const gappy = () => {
+      const random = lcg(13);
+      const rows = Array.from({ length: 10 * fiveMinutes }, (_, i) => {
+        const hour = ((i % fiveMinutes) * 24) / fiveMinutes;
+        return { at: i * minutes5, value: (hour >= 8 && hour < 18 ? 80 : 20) + (random() - 0.5) };
+      });
+      const cut = 5 * fiveMinutes + 50;
+      return rows.filter((_, i) => i < cut || i >= cut + 100);
+    };
+    const alarmsAfter = (feed: (d: StreamingDetector, row: { at: number; value: number }) => boolean) => {
+      const detector = new StreamingDetector(undefined, { pointsPerDay: fiveMinutes });
+      return gappy()
+        .filter((row) => feed(detector, row))
+        .map((row) => row.at / minutes5);
+    };
+
+    test('keeps the season aligned to the clock: no alarm at each later day edge', () => {
+      expect(alarmsAfter((d, row) => d.updateAt(row.value, row.at).isAnomaly)).toEqual([]);
+      // Counting rows instead of time shifts every later day by the gap: its edges then alarm.
+      expect(alarmsAfter((d, row) => d.update(row.value).isAnomaly).length).toBeGreaterThan(2);
+    });
+
+    test('the quiet period after an alarm is time: a spike after a gap longer than it is flagged', () => {
+      // Hourly: quiet for a day (24 points) after an alarm; 29 hours of rows are missing after it.
+      const hours = Array.from({ length: 400 }, (_, i) => i).filter((i) => i < 301 || i >= 330);
+      const flagged = (feed: (d: StreamingDetector, value: number, at: number) => DetectorResult) => {
+        const random = lcg(3);
+        const detector = new StreamingDetector(undefined, { pointsPerDay: 24 });
+        return hours.filter((i) => {
+          const value = i === 300 ? 100 : i === 330 ? 400 : 10 + 10 * random();
+          return feed(detector, value, i * 3_600_000).isAnomaly;
+        });
+      };
+      expect(flagged((d, value, at) => d.updateAt(value, at))).toEqual([300, 330]);
+      // Counted in rows, 330 would be only the second point after the alarm.
+      expect(flagged((d, value) => d.update(value))).toEqual([300]);
+    });
+
+    test('without a known sampling, times change nothing', () => {
+      const timed = new StreamingDetector();
+      const plain = new StreamingDetector();
+      for (const row of gappy()) expect(timed.updateAt(row.value, row.at)).toEqual(plain.update(row.value));
+    });
+  });
+
   test('points per day come from the typical interval at the start of the series', () => {
     expect(pointsPerDayFrom([0, 300_000])).toBe(288);
     expect(pointsPerDayFrom([0, 3_600_000])).toBe(24);
@@ -228,17 +277,20 @@ describe('parsePointsCsv', () => {
     expect(() => parseTimestampMs('yesterday')).toThrow('not a timestamp');
   });
 
-  test('a missing point is never an anomaly, even where the value it carries would have been one', () => {
-    const detector = new StreamingDetector();
-    // A one-point burst every ten points, always followed by the usual level: learnt as normal.
-    const beat = (i: number) => (i % 10 === 9 ? 100 : 20);
-    for (let i = 0; i < 2999; i++) detector.update(beat(i));
-    expect(detector.update(beat(2999)).isAnomaly).toBe(false);
-    // The gap right after a burst carries the burst's value: a burst twice in a row was never seen.
-    const gap = detector.update(Number.NaN);
-    expect(gap.rawScore).toBeGreaterThanOrEqual(DEFAULT_DETECTOR_PARAMS.threshold);
-    expect(gap.isAnomaly).toBe(false);
-    expect(gap.score).toBe(0);
+  test('a missing point is never an anomaly and teaches nothing: the detector goes on as if it had skipped it', () => {
+    const values = noisy(3000);
+    const withGap = new StreamingDetector();
+    const skipped = new StreamingDetector();
+    values.forEach((v, i) => {
+      if (i >= 2000 && i < 2400) {
+        const gap = withGap.update(Number.NaN);
+        expect(gap).toEqual({ score: 0, rawScore: 0, isAnomaly: false, above: false });
+        skipped.skip(1);
+        return;
+      }
+      expect(withGap.update(v)).toEqual(skipped.update(v));
+    });
+    expect(withGap.snapshot()).toEqual(skipped.snapshot());
   });
 
   test('a bad row is an error naming its line', () => {

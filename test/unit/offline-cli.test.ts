@@ -62,6 +62,32 @@ describe('medic offline commands', () => {
     expect(output.join('\n')).toContain('bad.csv:5: expected "timestamp,value", got "1704067200,abc"');
   });
 
+  test('a gap written as empty rows and the same gap left out of the export score every other row alike', async () => {
+    // Three days of a daily wave at 5-minute sampling with the afternoon of day 2 missing.
+    const wave = Array.from({ length: 3 * 288 }, (_, i) => {
+      const at = new Date(Date.UTC(2024, 0, 1) + i * 300_000).toISOString();
+      const hour = (i % 288) / 12;
+      return { at, value: (hour >= 8 && hour < 18 ? 80 : 20) + (i % 5) / 10, missing: i >= 400 && i < 480 };
+    });
+    const asCsv = (lines: string[]) => `timestamp,value\n${lines.join('\n')}\n`;
+    writeFileSync(join(dir, 'empty-rows.csv'), asCsv(wave.map((p) => `${p.at},${p.missing ? '' : p.value}`)));
+    writeFileSync(
+      join(dir, 'left-out.csv'),
+      asCsv(wave.filter((p) => !p.missing).map((p) => `${p.at},${p.value}`)),
+    );
+    for (const name of ['empty-rows', 'left-out'])
+      expect(
+        await main(['detect', '--input', join(dir, `${name}.csv`), '--output', join(dir, `${name}-out.csv`)]),
+      ).toBe(0);
+    const scored = (name: string) =>
+      readFileSync(join(dir, `${name}-out.csv`), 'utf8')
+        .trim()
+        .split('\n')
+        .filter((line) => !line.includes(',,'));
+    expect(scored('empty-rows')).toHaveLength(3 * 288 - 80 + 1);
+    expect(scored('empty-rows')).toEqual(scored('left-out'));
+  });
+
   test('a folder is scored into a folder', async () => {
     const input = join(dir, 'in');
     mkdirSync(input, { recursive: true });
