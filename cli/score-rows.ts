@@ -12,29 +12,37 @@ function timeOf(timestamp: string): number | undefined {
 
 const HEADER = 'timestamp,value,anomaly_score,is_anomaly';
 
-/** Scores points in order into the output CSV, and the timestamps of the anomalies. */
+/**
+ * Scores points in time order into the output CSV (rows stay in the file's order), and the
+ * timestamps of the anomalies in time order. Exports are not always sorted (`aws cloudwatch
+ * get-metric-statistics` is not); a file whose timestamps do not all parse is scored as written.
+ */
 export function scoreRows(points: { timestamp: string; value: number }[]): {
   csv: string;
   anomalies: string[];
 } {
   const times = points.map((p) => timeOf(p.timestamp));
-  const sampling = times.slice(0, SAMPLING_INTERVALS + 1);
-  const pointsPerDay = sampling.every((t) => t !== undefined) ? pointsPerDayFrom(sampling) : undefined;
-  const detector = new StreamingDetector(undefined, { pointsPerDay });
-  const lines = [HEADER];
+  const timed = times.every((t) => t !== undefined);
+  const order = points.map((_, i) => i);
+  if (timed) order.sort((a, b) => (times[a] ?? 0) - (times[b] ?? 0));
+  const sampling = order.slice(0, SAMPLING_INTERVALS + 1).map((i) => times[i] ?? 0);
+  const detector = new StreamingDetector(undefined, {
+    pointsPerDay: timed ? pointsPerDayFrom(sampling) : undefined,
+  });
+  const rows = new Array<string>(points.length);
   const anomalies: string[] = [];
-  points.forEach((p, i) => {
+  for (const i of order) {
+    const p = points[i];
+    if (!p) continue;
     // A missing datapoint, written as an empty value or left out of the export, is time that passes
     // (the daily and weekly views stay aligned); it is never itself an anomaly.
     const r = detector.updateAt(p.value, times[i]);
     if (r.isAnomaly) anomalies.push(p.timestamp);
-    lines.push(
-      Number.isNaN(p.value)
-        ? `${p.timestamp},,0.000000,0`
-        : `${p.timestamp},${p.value},${r.score.toFixed(6)},${r.isAnomaly ? 1 : 0}`,
-    );
-  });
-  return { csv: `${lines.join('\n')}\n`, anomalies };
+    rows[i] = Number.isNaN(p.value)
+      ? `${p.timestamp},,0.000000,0`
+      : `${p.timestamp},${p.value},${r.score.toFixed(6)},${r.isAnomaly ? 1 : 0}`;
+  }
+  return { csv: `${[HEADER, ...rows].join('\n')}\n`, anomalies };
 }
 
 /** "1 point, 2 anomalies": what a scored series holds, for the command's one-line summary. */

@@ -88,6 +88,28 @@ describe('medic offline commands', () => {
     expect(scored('empty-rows')).toEqual(scored('left-out'));
   });
 
+  test('rows out of time order are scored in time order and written in the order of the file', async () => {
+    const shuffled = rows
+      .map((row, i) => ({ row, key: (i * 7919) % rows.length }))
+      .sort((a, b) => a.key - b.key);
+    writeFileSync(join(dir, 'shuffled.csv'), `timestamp,value\n${shuffled.map((r) => r.row).join('\n')}\n`);
+    writeFileSync(join(dir, 'sorted.csv'), csv);
+    for (const name of ['shuffled', 'sorted'])
+      expect(
+        await main(['detect', '--input', join(dir, `${name}.csv`), '--output', join(dir, `${name}-out.csv`)]),
+      ).toBe(0);
+    const lines = (name: string) =>
+      readFileSync(join(dir, `${name}-out.csv`), 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1);
+    expect(lines('shuffled').map((l) => l.split(',')[0])).toEqual(shuffled.map((r) => r.row.split(',')[0]));
+    expect([...lines('shuffled')].sort()).toEqual([...lines('sorted')].sort());
+    expect(lines('sorted').filter((l) => l.endsWith(',1'))).toEqual([
+      expect.stringContaining(rows[450] ?? '?'),
+    ]);
+  });
+
   test('a folder is scored into a folder', async () => {
     const input = join(dir, 'in');
     mkdirSync(input, { recursive: true });
