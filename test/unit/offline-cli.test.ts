@@ -161,12 +161,16 @@ describe('medic offline commands', () => {
       scoreColumn: { threshold: number; overall: number };
       corpora: { tp: number }[];
       pointsPerSecond: number;
+      gaps: { share: number; draws: number[]; mean: number };
     };
     expect(result.corpora[0]?.tp).toBe(1);
     expect(result.overall).toBeGreaterThan(50);
     // NAB's optimiser can always pick the shipped threshold, so it finds at least the decisions' score.
     expect(result.scoreColumn.overall).toBeGreaterThanOrEqual(result.overall - 1e-9);
     expect(result.pointsPerSecond).toBeGreaterThan(0);
+    expect(result.gaps.share).toBe(0.1);
+    expect(result.gaps.draws).toHaveLength(3);
+    expect(result.gaps.mean).toBeCloseTo(result.gaps.draws.reduce((a, b) => a + b, 0) / 3, 9);
   });
 
   test('a failed workflow is reported with the causes that say what to do', () => {
