@@ -21,7 +21,7 @@ export interface ScoredVersion {
   score: number;
   metric: string;
   /** The policy's backtest on recorded incidents (inverse propensity scoring), before it is enabled. */
-  backtest?: { estimate: number; matched: number; incidents: number };
+  backtest?: { estimate: number; amongMatched?: number; matched: number; incidents: number };
 }
 
 function backtestOf(metrics: Record<string, number>): Pick<ScoredVersion, 'backtest'> {
@@ -29,6 +29,10 @@ function backtestOf(metrics: Record<string, number>): Pick<ScoredVersion, 'backt
     ? {
         backtest: {
           estimate: metrics.backtestFirstActionSuccess ?? 0,
+          // Versions backtested before it was recorded have none.
+          ...(metrics.backtestAmongMatched !== undefined
+            ? { amongMatched: metrics.backtestAmongMatched }
+            : {}),
           matched: metrics.backtestMatched ?? 0,
           incidents: metrics.backtestIncidents,
         },
@@ -110,6 +114,7 @@ export function createLearningActivities(
           ...(tested
             ? {
                 backtestFirstActionSuccess: tested.estimate,
+                backtestAmongMatched: tested.amongMatched,
                 backtestMatched: tested.matched,
                 backtestIncidents: tested.incidents,
               }

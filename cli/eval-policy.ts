@@ -1,7 +1,7 @@
 import { rankActions } from '../domain/policy/bandit';
 import {
   greedy,
-  inversePropensityEstimate,
+  offPolicyEstimate,
   logRunbookWithExploration,
   measure,
   runbook,
@@ -21,7 +21,12 @@ export interface PolicyEvaluation {
   ceiling: PolicyFigures;
   backtest: {
     loggedIncidents: number;
+    /** Inverse propensity scoring. */
     estimatedFirstActionSuccess: number;
+    /** Self-normalised inverse propensity scoring, the steadier estimate. */
+    selfNormalisedFirstActionSuccess: number;
+    /** What the estimate is worth in equally weighted incidents. */
+    effectiveIncidents: number;
     actualFirstActionSuccess: number;
   };
   /**
@@ -76,6 +81,7 @@ export function evaluatePolicy(
   }
   const logs = logRunbookWithExploration(seed + 2_000_003, 5000, 0.3);
   const candidate = (context: number[]) => rankActions(model, context, [...REMEDIATIONS])[0] as Remediation;
+  const estimate = offPolicyEstimate(logs, candidate);
   return {
     seed,
     trainingIncidents,
@@ -84,7 +90,9 @@ export function evaluatePolicy(
     ceiling: measure('symptom Bayes ceiling', symptomBayesCeiling, evalSeed, evaluationIncidents),
     backtest: {
       loggedIncidents: logs.length,
-      estimatedFirstActionSuccess: inversePropensityEstimate(logs, candidate),
+      estimatedFirstActionSuccess: estimate.inversePropensity,
+      selfNormalisedFirstActionSuccess: estimate.selfNormalised,
+      effectiveIncidents: estimate.effectiveIncidents,
       actualFirstActionSuccess: rows[rows.length - 1]?.firstActionSuccess ?? 0,
     },
     acrossSeeds: acrossSeeds(seed, trainingIncidents, evalSeed, evaluationIncidents),
@@ -101,7 +109,7 @@ export function formatPolicy(e: PolicyEvaluation): string {
     ),
     `held-out incidents: ${e.evaluationIncidents}; seed ${e.seed}`,
     `bandit after ${e.trainingIncidents} from ${e.acrossSeeds.seeds} other training seeds, same held-out incidents: first-action success ${pct(e.acrossSeeds.mean)} mean (${pct(e.acrossSeeds.min)}–${pct(e.acrossSeeds.max)}), mean TTR ${e.acrossSeeds.meanMinutesToRecover.toFixed(2)} min`,
-    `backtest before enabling (inverse propensity scoring over ${e.backtest.loggedIncidents} incidents logged by an ε-random runbook): estimated first-action success ${pct(e.backtest.estimatedFirstActionSuccess)}, measured ${pct(e.backtest.actualFirstActionSuccess)}`,
+    `backtest before enabling (${e.backtest.loggedIncidents} incidents logged by an ε-random runbook, worth ${Math.round(e.backtest.effectiveIncidents)} equally weighted ones): estimated first-action success ${pct(e.backtest.selfNormalisedFirstActionSuccess)} self-normalised, ${pct(e.backtest.estimatedFirstActionSuccess)} by plain inverse propensity scoring; measured ${pct(e.backtest.actualFirstActionSuccess)}`,
   ];
   return lines.join('\n');
 }

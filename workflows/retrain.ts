@@ -48,7 +48,7 @@ export async function retrainModelWorkflow(input: RetrainInput): Promise<Retrain
   const gain = input.minimumGain ?? 0.005;
   const promoted = shouldPromote(candidate.score, active?.score, gain);
   const tested = candidate.backtest
-    ? `; backtest on ${candidate.backtest.incidents} recorded incidents: estimated first-action success ${candidate.backtest.estimate.toFixed(3)}, same first choice as was tried in ${(100 * candidate.backtest.matched).toFixed(0)} %`
+    ? `; backtest on ${candidate.backtest.incidents} recorded incidents: estimated first-action success ${candidate.backtest.estimate.toFixed(3)}, same first choice as was tried in ${(100 * candidate.backtest.matched).toFixed(0)} %${candidate.backtest.amongMatched === undefined || candidate.backtest.matched === 0 ? '' : ` (${candidate.backtest.amongMatched.toFixed(3)} of those recovered)`}`
     : '';
   const reason = active
     ? `${candidate.metric} ${candidate.score.toFixed(4)} vs active ${active.version} ${active.score.toFixed(4)} (needs +${gain})${tested}`

@@ -106,20 +106,42 @@ export const greedy =
 
 export const runbook: Chooser = () => RUNBOOK_ORDER;
 
+/** An off-policy estimate of a candidate's first-action success, two ways, and what it rests on. */
+export interface OffPolicyEstimate {
+  /** Inverse propensity scoring: unbiased, but each rare agreement weighs 1/propensity incidents. */
+  inversePropensity: number;
+  /**
+   * The same weights normalised by their own sum (self-normalised IPS): slightly biased, far steadier
+   * when the candidate often picks what the logging policy rarely tried.
+   */
+  selfNormalised: number;
+  /** How many equally weighted incidents the estimate is worth: (Σw)² / Σw² over the agreements. */
+  effectiveIncidents: number;
+}
+
 /**
  * Off-policy estimate of a candidate's first-action success from incidents handled by another
- * (logging) policy: inverse propensity scoring over what was logged.
+ * (logging) policy, from the incidents where the candidate would have done what was logged.
  */
-export function inversePropensityEstimate(
+export function offPolicyEstimate(
   logged: { context: number[]; action: Remediation; propensity: number; recovered: boolean }[],
   candidate: (context: number[]) => Remediation,
-): number {
-  if (logged.length === 0) return 0;
-  const total = logged.reduce(
-    (s, l) => s + (candidate(l.context) === l.action && l.recovered ? 1 / l.propensity : 0),
-    0,
-  );
-  return total / logged.length;
+): OffPolicyEstimate {
+  let weights = 0;
+  let squares = 0;
+  let recovered = 0;
+  for (const l of logged) {
+    if (candidate(l.context) !== l.action) continue;
+    const weight = 1 / l.propensity;
+    weights += weight;
+    squares += weight * weight;
+    if (l.recovered) recovered += weight;
+  }
+  return {
+    inversePropensity: logged.length === 0 ? 0 : recovered / logged.length,
+    selfNormalised: weights === 0 ? 0 : recovered / weights,
+    effectiveIncidents: squares === 0 ? 0 : (weights * weights) / squares,
+  };
 }
 
 /** Logs of the runbook with ε-random first actions, the way a cautious rollout would collect them. */

@@ -1,6 +1,7 @@
 import type { Diagnosis, StepRecord } from '../incident';
 import { contextOf, type Remediation, type Symptom } from './incident-simulator';
 import { reward } from './reward';
+import { offPolicyEstimate } from './evaluate';
 import { isShortOfMemory, isSwapping, recentDeploy } from '../diagnosis-signals';
 
 /** One remediation attempt of a real incident, as the policy learns from it. */
@@ -84,17 +85,24 @@ export function experienceFrom(incident: {
 }
 
 /**
- * The backtest before a candidate is enabled: its estimated first-action success on the recorded
- * incidents (inverse propensity scoring over the runbook's logged first attempts), and the share of
- * them where it would have chosen what was tried — the estimate rests only on those.
+ * The backtest before a candidate is enabled, on the recorded incidents' first attempts: its
+ * estimated first-action success by inverse propensity scoring (the runbook is deterministic, so an
+ * incident where the candidate would have chosen otherwise counts as a failure: a lower bound), the
+ * success where it would have chosen what was tried (self-normalised: the estimate if those incidents
+ * are typical), and the share of incidents those are.
  */
 export function backtest(
   experience: Experience[],
   firstChoice: (context: number[]) => Remediation,
-): { estimate: number; matched: number; incidents: number } {
+): { estimate: number; amongMatched: number; matched: number; incidents: number } {
   const firsts = experience.filter((e) => e.first);
-  if (firsts.length === 0) return { estimate: 0, matched: 0, incidents: 0 };
+  if (firsts.length === 0) return { estimate: 0, amongMatched: 0, matched: 0, incidents: 0 };
   const agree = firsts.filter((e) => firstChoice(e.context) === e.action);
-  const estimate = agree.reduce((s, e) => s + (e.recovered ? 1 / e.propensity : 0), 0) / firsts.length;
-  return { estimate, matched: agree.length / firsts.length, incidents: firsts.length };
+  const { inversePropensity, selfNormalised } = offPolicyEstimate(firsts, firstChoice);
+  return {
+    estimate: inversePropensity,
+    amongMatched: selfNormalised,
+    matched: agree.length / firsts.length,
+    incidents: firsts.length,
+  };
 }

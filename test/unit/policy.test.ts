@@ -1,7 +1,7 @@
 import { learn, newBandit, rankActions } from '../../domain/policy/bandit';
 import {
   greedy,
-  inversePropensityEstimate,
+  offPolicyEstimate,
   logRunbookWithExploration,
   measure,
   runbook,
@@ -9,7 +9,12 @@ import {
   trainBandit,
   TRAINING_EXPLORATION,
 } from '../../domain/policy/evaluate';
-import { attempt, simulateIncident } from '../../domain/policy/incident-simulator';
+import {
+  attempt,
+  REMEDIATIONS,
+  simulateIncident,
+  type Remediation,
+} from '../../domain/policy/incident-simulator';
 import { reward } from '../../domain/policy/reward';
 import { seededRandom } from '../../domain/random';
 
@@ -92,13 +97,47 @@ describe('learned policy on simulated incidents', () => {
     expect(trainBandit(5, 60)).toEqual(trainBandit(5, 60));
   });
 
-  test('inverse propensity scoring estimates a policy from logs of another one', () => {
+  test('inverse propensity scoring, plain and self-normalised, estimates a policy from logs of another one', () => {
     const logs = logRunbookWithExploration(3, 20_000, 0.5);
-    const estimate = inversePropensityEstimate(logs, () => 'stop-start');
+    const estimate = offPolicyEstimate(logs, () => 'stop-start');
     const random = seededRandom(4);
     let recovered = 0;
     for (let i = 0; i < 20_000; i++)
       if (attempt(simulateIncident(random), 'stop-start', random).recovered) recovered++;
-    expect(Math.abs(estimate - recovered / 20_000)).toBeLessThan(0.05);
+    expect(Math.abs(estimate.inversePropensity - recovered / 20_000)).toBeLessThan(0.05);
+    expect(Math.abs(estimate.selfNormalised - recovered / 20_000)).toBeLessThan(0.05);
+    // An action the runbook never leads with is logged only when exploring, all with one weight: the
+    // estimate is worth the 20 000 × ε / K incidents where it was tried.
+    const tried = 20_000 * (0.5 / REMEDIATIONS.length);
+    expect(estimate.effectiveIncidents).toBeGreaterThan(0.9 * tried);
+    expect(estimate.effectiveIncidents).toBeLessThan(1.1 * tried);
+  });
+
+  test('self-normalised is the steadier estimate when the candidate picks what the runbook rarely tried', () => {
+    const model = trainBandit(1, 200);
+    const candidate = (context: number[]) => rankActions(model, context, [...REMEDIATIONS])[0] as Remediation;
+    const estimates = [11, 12, 13, 14, 15, 16].map((seed) =>
+      offPolicyEstimate(logRunbookWithExploration(seed, 3000, 0.3), candidate),
+    );
+    const spread = (xs: number[]) => Math.max(...xs) - Math.min(...xs);
+    expect(spread(estimates.map((e) => e.selfNormalised))).toBeLessThan(
+      spread(estimates.map((e) => e.inversePropensity)) / 2,
+    );
+    // Weights on the agreements alone: identical weights give exactly the share recovered among them.
+    const logged = [
+      { context: [1], action: 'reboot' as const, propensity: 0.5, recovered: true },
+      { context: [1], action: 'reboot' as const, propensity: 0.5, recovered: false },
+      { context: [1], action: 'replace' as const, propensity: 0.5, recovered: true },
+    ];
+    expect(offPolicyEstimate(logged, () => 'reboot')).toEqual({
+      inversePropensity: 2 / 3,
+      selfNormalised: 0.5,
+      effectiveIncidents: 2,
+    });
+    expect(offPolicyEstimate([], () => 'reboot')).toEqual({
+      inversePropensity: 0,
+      selfNormalised: 0,
+      effectiveIncidents: 0,
+    });
   });
 });

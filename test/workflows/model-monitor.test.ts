@@ -58,6 +58,11 @@ describe('model monitoring', () => {
     // It learnt from the three incidents too, and was backtested on them before any promotion.
     expect(retrained.candidate.backtest?.incidents).toBe(3);
     expect(retrained.reason).toMatch(/backtest on 3 recorded incidents/);
+    const { amongMatched, matched } = retrained.candidate.backtest ?? {};
+    expect(amongMatched).toBeGreaterThanOrEqual(0);
+    // A share "of those" is claimed only when the candidate agreed with what was tried at least once.
+    if (matched) expect(retrained.reason).toMatch(/\(\d\.\d{3} of those recovered\)/);
+    else expect(retrained.reason).not.toMatch(/of those/);
     const text = await h.metrics.registry.metrics();
     expect(text).toMatch(
       /medic_model_quality\{model="remediation-policy",measure="first_action_success"\} 0\b/,
