@@ -71,14 +71,14 @@ export async function detectCloudWatch(
   query: MetricQuery,
   range: { since: Date; until: Date; periodSeconds: number },
   output: string,
-): Promise<{ points: number; anomalies: string[] }> {
+): Promise<{ points: number; anomalies: string[]; missing: number }> {
   const points = (
     await readMetricSeries(cloudwatch, query, range.since, range.until, range.periodSeconds)
   ).map((p) => ({ timestamp: p.at, value: p.value }));
   const scored = scoreRows(points);
   mkdirSync(dirname(resolve(output)), { recursive: true });
   writeFileSync(output, scored.csv);
-  return { points: points.length, anomalies: scored.anomalies };
+  return { points: points.length, anomalies: scored.anomalies, missing: scored.missing };
 }
 
 export async function detectCloudWatchCommand(
@@ -94,13 +94,13 @@ export async function detectCloudWatchCommand(
   const cloudwatch = createAwsClients({ region: config.awsRegion, endpoint: config.awsEndpoint }).cloudwatch;
   const until = new Date();
   const range = { since: new Date(until.getTime() - sinceMs), until, periodSeconds };
-  const { points, anomalies } = await detectCloudWatch(cloudwatch, query, range, output).finally(() =>
-    cloudwatch.destroy(),
+  const { points, anomalies, missing } = await detectCloudWatch(cloudwatch, query, range, output).finally(
+    () => cloudwatch.destroy(),
   );
   const where = query.dimensions.map((d) => `${d.name}=${d.value}`).join(',');
   const shown = anomalies.slice(0, 10).join(', ') + (anomalies.length > 10 ? ', …' : '');
   console.log(
     `${query.namespace} ${query.metric}${where ? ` {${where}}` : ''} (${query.stat}, ${periodSeconds} s): ` +
-      `${tally(points, anomalies.length)}${shown ? ` at ${shown}` : ''}; scores in ${output}`,
+      `${tally(points, anomalies.length, missing)}${shown ? ` at ${shown}` : ''}; scores in ${output}`,
   );
 }

@@ -7,11 +7,14 @@ import { CLOUDWATCH_FLAGS, detectCloudWatchCommand } from './detect-cloudwatch';
 import { scoreRows, tally } from './score-rows';
 
 /** Scores one `timestamp,value` file into `timestamp,value,anomaly_score,is_anomaly`. */
-export function detectFile(input: string, output: string): { points: number; anomalies: number } {
+export function detectFile(
+  input: string,
+  output: string,
+): { points: number; anomalies: number; missing: number } {
   const points = parsePointsCsv(readFileSync(input, 'utf8'), input, { allowMissing: true });
   const scored = scoreRows(points);
   writeFileSync(output, scored.csv);
-  return { points: points.length, anomalies: scored.anomalies.length };
+  return { points: points.length, anomalies: scored.anomalies.length, missing: scored.missing };
 }
 
 /** The .csv files under a folder, as paths relative to it, in name order; the output folder is left out. */
@@ -29,7 +32,7 @@ function csvFilesUnder(root: string, skip: string, relative = ''): string[] {
 export function detectPath(
   input: string,
   output: string,
-): { file: string; points: number; anomalies: number }[] {
+): { file: string; points: number; anomalies: number; missing: number }[] {
   let stat;
   try {
     stat = statSync(input);
@@ -54,7 +57,7 @@ export async function detectCommand(args: string[], config: MedicConfig): Promis
   const output = requireFlag(flags.output, 'output');
   if (flags.metric === undefined) {
     for (const r of detectPath(requireFlag(flags.input, 'input'), output))
-      console.log(`${r.file}: ${tally(r.points, r.anomalies)}`);
+      console.log(`${r.file}: ${tally(r.points, r.anomalies, r.missing)}`);
     return;
   }
   if (flags.input !== undefined)

@@ -86,6 +86,9 @@ describe('medic offline commands', () => {
         .filter((line) => !line.includes(',,'));
     expect(scored('empty-rows')).toHaveLength(3 * 288 - 80 + 1);
     expect(scored('empty-rows')).toEqual(scored('left-out'));
+    // The summary says how much of the series was not there, however the export wrote it.
+    expect(output.join('\n')).toMatch(/empty-rows\.csv: 864 points \(80 missing\), \d+ anomal/);
+    expect(output.join('\n')).toMatch(/left-out\.csv: 784 points \(80 missing\), \d+ anomal/);
   });
 
   test('rows out of time order are scored in time order and written in the order of the file', async () => {
