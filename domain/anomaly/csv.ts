@@ -6,11 +6,20 @@ export interface Point {
   value: number;
 }
 
+/** A field as written, without the double quotes some exports (Grafana's, spreadsheets') put round it. */
+function unquoted(field: string): string {
+  const trimmed = field.trim();
+  return trimmed.length >= 2 && trimmed.startsWith('"') && trimmed.endsWith('"')
+    ? trimmed.slice(1, -1).trim()
+    : trimmed;
+}
+
 /** What a metric export writes where a datapoint is missing. */
 const MISSING = new Set(['', 'nan', 'null', 'none', 'na', 'n/a']);
 
 /**
- * Reads `timestamp,value` CSV (a header line is optional); a bad row is an error naming its line.
+ * Reads `timestamp,value` CSV (a header line is optional, fields may be double-quoted); a bad row is
+ * an error naming its line.
  * With `allowMissing`, an empty value or `NaN`/`null` is a missing datapoint (value NaN) rather than
  * an error: exports of real metrics have gaps.
  */
@@ -23,8 +32,8 @@ export function parsePointsCsv(
   text.split(/\r?\n/).forEach((line, i) => {
     if (line.trim() === '') return;
     const comma = line.lastIndexOf(',');
-    const timestamp = line.slice(0, comma).trim();
-    const raw = line.slice(comma + 1).trim();
+    const timestamp = unquoted(line.slice(0, comma));
+    const raw = unquoted(line.slice(comma + 1));
     const missing = MISSING.has(raw.toLowerCase());
     // A first line whose value is neither a number nor a missing marker is the header.
     if (i === 0 && (comma < 0 || (Number.isNaN(Number(raw)) && !missing))) return;

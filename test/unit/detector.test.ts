@@ -256,6 +256,16 @@ describe('parsePointsCsv', () => {
     expect(parsePointsCsv('2014-01-01 00:00:00,2')).toHaveLength(1);
   });
 
+  test('double-quoted fields, as Grafana and spreadsheets export them, read as the plain ones', () => {
+    const quoted = '"Time","Value"\n"2024-01-01 00:00:00","12.5"\n"2024-01-01 00:05:00", "13"\n';
+    expect(parsePointsCsv(quoted)).toEqual(
+      parsePointsCsv('2024-01-01 00:00:00,12.5\n2024-01-01 00:05:00,13\n'),
+    );
+    expect(() => parsePointsCsv('"2024-01-01 00:00:00","twelve"\n"2024-01-01 00:05:00","x"\n')).toThrow(
+      /:2:/,
+    );
+  });
+
   test('missing values are errors unless the reader allows them; then they are NaN', () => {
     const text = 'timestamp,value\n2014-01-01,1\n2014-01-02,\n2014-01-03,NaN\n2014-01-04,null\n';
     expect(() => parsePointsCsv(text, 'cpu.csv')).toThrow('cpu.csv:3');
