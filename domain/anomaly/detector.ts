@@ -328,8 +328,8 @@ export class StreamingDetector {
   }
 
   /**
-   * Without the seasonal views (they need days of values), which the detection loop does not use;
-   * `withLevels: false` also leaves out the transition counts (most of its size), which then start
+   * Without the seasonal views (they need days of values) or the time of the last point (`updateAt`
+   * keeps it for them), which the detection loop does not use; `withLevels: false` also leaves out the transition counts (most of its size), which then start
    * afresh on restore.
    */
   snapshot({ withLevels = true }: { withLevels?: boolean } = {}): DetectorSnapshot {
