@@ -28,6 +28,9 @@
  * jump to a level the series has not visited, while past spikes have inflated its variance.
  */
 
+import { Ewm, stillProven } from './ewm';
+import { DailyProfile, type DailyProfileSnapshot } from './daily-profile';
+
 export interface DetectorParams {
   /** Horizon, in points, of the mean and variance. */
   horizon: number;
@@ -63,7 +66,7 @@ export interface SeriesShape {
  * is judged on traces that are not in that folder.
  */
 /** Named in incident reports: bump it whenever DEFAULT_DETECTOR_PARAMS or the scoring change. */
-export const DETECTOR_VERSION = 'streaming-detector-6';
+export const DETECTOR_VERSION = 'streaming-detector-7';
 
 export const DEFAULT_DETECTOR_PARAMS: DetectorParams = {
   horizon: 2000,
@@ -122,6 +125,8 @@ export interface DetectorSnapshot {
   quietUntil: number;
   /** Absent in snapshots from before streaming-detector-4: the transitions then start afresh. */
   levels?: LevelTransitionsSnapshot;
+  /** The daily profile of a detector fed with times and no ring-buffer seasons (streaming-detector-7). */
+  profile?: DailyProfileSnapshot;
 }
 
 export interface LevelTransitionsSnapshot {
@@ -143,36 +148,6 @@ export function missingBetween(previousMs: number, atMs: number, intervalMs: num
 
 /** A week of points above this (finer than 30-second data) is not kept: the daily view remains. */
 const MAX_WEEK_POINTS = 20_160;
-
-class Ewm {
-  mean = 0;
-  variance = 0;
-  count = 0;
-  constructor(private readonly horizon: number) {}
-  save(): [number, number, number] {
-    return [this.mean, this.variance, this.count];
-  }
-  load([mean, variance, count]: [number, number, number]): void {
-    this.mean = mean;
-    this.variance = variance;
-    this.count = count;
-  }
-  update(x: number): void {
-    this.count++;
-    const alpha = Math.max(1 / this.count, 1 / this.horizon);
-    const delta = x - this.mean;
-    this.mean += alpha * delta;
-    this.variance = (1 - alpha) * (this.variance + alpha * delta * delta);
-  }
-  z(x: number): number {
-    const sd = Math.sqrt(this.variance);
-    if (sd > 1e-9 * Math.max(1, Math.abs(this.mean))) return Math.abs(x - this.mean) / sd;
-    return x === this.mean || this.count < 2 ? 0 : 50;
-  }
-}
-
-/** A proven season's change may vary this many times the variance that proved it (its spread doubles). */
-const SEASON_DISPROOF_FACTOR = 4;
 
 /**
  * One season's view: the change from the same slot one season ago, and how much it varies. A slot
@@ -198,13 +173,8 @@ class Season {
     const before = this.ago[slot] ?? Number.NaN;
     if (!Number.isNaN(before)) {
       const change = x - before;
-      if (this.residual.count >= this.length) {
-        // Hysteresis: proven below the bar, disproven only once the spread has doubled past it. An
-        // anomaly lasting hours inflates the spread for days; without it the season lost its proof
-        // and each ordinary daily ramp after the anomaly alarmed on the plain view.
-        const bar = this.proven ? SEASON_DISPROOF_FACTOR * qualifying : qualifying;
-        this.proven = this.residual.variance < bar;
-      }
+      if (this.residual.count >= this.length)
+        this.proven = stillProven(this.proven, this.residual.variance, qualifying);
       if (this.proven) seen = { z: this.residual.z(change), variance: this.residual.variance };
       this.residual.update(change);
     }
@@ -307,6 +277,8 @@ export class StreamingDetector {
   private readonly seasons: Season[];
   private readonly refractory: number;
   private readonly levels = new LevelTransitions();
+  /** The seasonal view from the points' times, for a series without ring-buffer seasons. */
+  private profile: DailyProfile | undefined;
   /** Milliseconds between points when the sampling is known; 0 when it is not. */
   private readonly intervalMs: number;
   private lastAt: number | undefined;
@@ -332,7 +304,10 @@ export class StreamingDetector {
    * keeps it for them), which the detection loop does not use; `withLevels: false` also leaves out the transition counts (most of its size), which then start
    * afresh on restore.
    */
-  snapshot({ withLevels = true }: { withLevels?: boolean } = {}): DetectorSnapshot {
+  snapshot({
+    withLevels = true,
+    withProfile = true,
+  }: { withLevels?: boolean; withProfile?: boolean } = {}): DetectorSnapshot {
     return {
       values: this.values.save(),
       changes: this.changes.save(),
@@ -341,6 +316,7 @@ export class StreamingDetector {
       index: this.index,
       quietUntil: this.quietUntil,
       ...(withLevels ? { levels: this.levels.save() } : {}),
+      ...(withProfile && this.profile ? { profile: this.profile.save() } : {}),
     };
   }
 
@@ -356,6 +332,7 @@ export class StreamingDetector {
     detector.index = snapshot.index;
     detector.quietUntil = snapshot.quietUntil;
     if (snapshot.levels) detector.levels.load(snapshot.levels);
+    if (snapshot.profile) detector.profile = DailyProfile.load(snapshot.profile, params.horizon);
     return detector;
   }
 
@@ -363,14 +340,19 @@ export class StreamingDetector {
    * `update` for a point with its time (epoch ms): points the series skipped since the last one (an
    * agent down, an instance stopped) first advance the detector's clock, so the seasons compare each
    * point with the same time of day, and the quiet period after an alarm lasts its time, not its
-   * count of points. Without a known sampling, or a time, it is `update`.
+   * count of points. Without a known sampling the time still places the point in the day for the
+   * daily profile, the seasonal view of a series whose day of points is unknown or too long to keep.
+   * Without a time it is `update`.
    */
   updateAt(value: number, atMs: number | undefined): DetectorResult {
-    if (this.intervalMs > 0 && atMs !== undefined && Number.isFinite(atMs)) {
+    if (atMs === undefined || !Number.isFinite(atMs)) return this.update(value);
+    if (this.intervalMs > 0) {
       if (this.lastAt !== undefined) this.skip(missingBetween(this.lastAt, atMs, this.intervalMs));
       this.lastAt = Math.max(atMs, this.lastAt ?? atMs);
+    } else {
+      this.profile ??= new DailyProfile(this.params.horizon);
     }
-    return this.update(value);
+    return this.judge(value, atMs);
   }
 
   /**
@@ -382,6 +364,10 @@ export class StreamingDetector {
   }
 
   update(value: number): DetectorResult {
+    return this.judge(value, undefined);
+  }
+
+  private judge(value: number, atMs: number | undefined): DetectorResult {
     if (!Number.isFinite(value)) {
       // A missing datapoint is a skipped one: carrying the last value in its place would teach the
       // detector a flat line and make the next ordinary change look surprising.
@@ -397,6 +383,8 @@ export class StreamingDetector {
       const seen = this.seasons[i]?.observe(x, this.index, strength * 2 * this.values.variance);
       if (seen && (!best || seen.variance < best.variance)) best = seen;
     }
+    if (this.profile && atMs !== undefined)
+      best = this.profile.observe(x, atMs, this.params.seasonalStrength * 2 * this.values.variance);
     if (best) z = best.z;
     z = Math.min(50, z);
     const above = x > this.values.mean;

@@ -5,7 +5,12 @@ import {
   type DetectorParams,
   type DetectorSnapshot,
 } from '../../domain/anomaly/detector';
-import { detectFaults, MAX_DETECTORS_WITH_LEVELS, type InstanceObservation } from '../../domain/detection';
+import {
+  detectFaults,
+  MAX_DETECTORS_WITH_LEVELS,
+  MAX_DETECTORS_WITH_PROFILES,
+  type InstanceObservation,
+} from '../../domain/detection';
 
 const thresholds = { cpuHighPercent: 90, cpuWindowPoints: 3 };
 const NOW = '2026-01-01T12:00:00.000Z';
@@ -203,11 +208,30 @@ describe('detectFaults with the streaming detector', () => {
     const own = (detectors: Record<string, { snapshot: DetectorSnapshot }>) =>
       Object.values(detectors).find((d) => d.snapshot.index === 300)?.snapshot;
     expect(own(scan([], {}))?.levels?.counts).toHaveLength(64);
+    expect(own(scan([], {}))?.profile?.means).toHaveLength(96);
     const idle = { snapshot: new StreamingDetector().snapshot({ withLevels: false }), fedUpTo: '' };
     const crowd = Object.fromEntries(others.map((id) => [id, idle]));
     const crowded = own(scan(others, crowd));
     expect(crowded?.index).toBe(300);
     expect(crowded?.levels).toBeUndefined();
+    expect(crowded?.profile).toBeUndefined();
+    // Between the two limits the transition counts stay and the daily profiles go.
+    const some = others.slice(0, MAX_DETECTORS_WITH_PROFILES);
+    const busy = own(scan(some, Object.fromEntries(some.map((id) => [id, idle]))));
+    expect(busy?.levels?.counts).toHaveLength(64);
+    expect(busy?.profile).toBeUndefined();
+  });
+
+  test('a full daily profile keeps a monitor at its profile limit under the 2 MiB payload limit', () => {
+    const detector = new StreamingDetector();
+    const start = Date.UTC(2024, 0, 1);
+    // Two weeks of one-minute CPU with working hours: every slot of the profile filled.
+    for (let i = 0; i < 14 * 1440; i++)
+      detector.updateAt((i % 1440 >= 540 && i % 1440 < 1020 ? 70 : 20) + (i % 7) / 3, start + i * 60_000);
+    const state = { snapshot: detector.snapshot(), fedUpTo: new Date(start).toISOString() };
+    expect(state.snapshot.profile?.means.every((m) => m !== null)).toBe(true);
+    const carried = JSON.stringify({ [`i-${'0'.repeat(17)}/LatencyP99`]: state }).length;
+    expect(carried * MAX_DETECTORS_WITH_PROFILES).toBeLessThan(0.8 * 2 * 1024 * 1024);
   });
 });
 

@@ -216,10 +216,66 @@ describe('StreamingDetector with a daily season', () => {
       expect(flagged((d, value) => d.update(value))).toEqual([300]);
     });
 
-    test('without a known sampling, times change nothing', () => {
+    test('without a known sampling, a series with no daily habit is judged as without times', () => {
       const timed = new StreamingDetector();
       const plain = new StreamingDetector();
-      for (const row of gappy()) expect(timed.updateAt(row.value, row.at)).toEqual(plain.update(row.value));
+      noisy(5000).forEach((value, i) => {
+        expect(timed.updateAt(value, Date.UTC(2024, 0, 1) + i * 60_000)).toEqual(plain.update(value));
+      });
+    });
+  });
+
+  describe('a daily profile from the points’ times, when the sampling is unknown (the detection loop)', () => {
+    const minute = 60_000;
+    const start = Date.UTC(2024, 0, 1);
+    /** Two weeks of one-minute CPU: 20 % at night, 70 % from 09:05 to 17:00 (a step, not a ramp). */
+    const workingHours = (
+      odd: (day: number, minuteOfDay: number) => number | undefined = () => undefined,
+    ) => {
+      const random = lcg(5);
+      return Array.from({ length: 14 * 1440 }, (_, i) => {
+        const day = Math.floor(i / 1440);
+        const m = i % 1440;
+        const usual = (m >= 545 && m < 1020 ? 70 : 20) + 4 * (random() - 0.5);
+        return odd(day, m) ?? usual;
+      });
+    };
+    const alarmDays = (
+      values: number[],
+      feed: (d: StreamingDetector, v: number, at: number) => DetectorResult,
+    ) => {
+      const detector = new StreamingDetector();
+      return values.flatMap((v, i) => (feed(detector, v, start + i * minute).isAnomaly ? [i / 1440] : []));
+    };
+
+    test('a step that comes every morning stops being an anomaly once two days are known', () => {
+      const plain = alarmDays(workingHours(), (d, v) => d.update(v));
+      const profiled = alarmDays(workingHours(), (d, v, at) => d.updateAt(v, at));
+      // Counting points alone, the morning step alarms nearly every day.
+      expect(plain.filter((day) => day >= 3).length).toBeGreaterThanOrEqual(8);
+      expect(profiled.filter((day) => day >= 3)).toEqual([]);
+    });
+
+    test('what is odd for the time of day is still an anomaly: a pegged afternoon, a surge at night', () => {
+      const values = workingHours((day, m) =>
+        day === 10 && m >= 840 && m < 900 ? 95 : day === 12 && m >= 180 && m < 240 ? 60 : undefined,
+      );
+      const found = alarmDays(values, (d, v, at) => d.updateAt(v, at)).filter((day) => day >= 3);
+      expect(found.map((day) => Math.round(day * 1440))).toEqual([10 * 1440 + 840, 12 * 1440 + 180]);
+    });
+
+    test('carried between polls it judges as in one pass, in under 2 kB of JSON', () => {
+      const values = workingHours();
+      const whole = new StreamingDetector();
+      let polled = new StreamingDetector();
+      values.slice(0, 5 * 1440).forEach((v, i) => {
+        const at = start + i * minute;
+        if (i % 97 === 0) polled = StreamingDetector.restore(JSON.parse(JSON.stringify(polled.snapshot())));
+        expect(polled.updateAt(v, at)).toEqual(whole.updateAt(v, at));
+      });
+      expect(JSON.stringify(whole.snapshot()).length).toBeLessThan(2048);
+      expect(whole.snapshot().profile).toBeDefined();
+      expect(whole.snapshot({ withProfile: false }).profile).toBeUndefined();
     });
   });
 
