@@ -21,6 +21,8 @@
  * Given each point's time (`updateAt`), points the series skipped advance the detector's clock without
  * teaching it anything, so after a gap the seasons still compare a point with the same time of day
  * and the quiet period after an alarm lasts its time; a missing value (NaN) is one skipped point.
+ * Where the sampling is unknown (the detection loop), the times still teach a daily profile
+ * (`daily-profile.ts`): what each quarter of an hour usually looks like, about two hundred numbers.
  *
  * Level transitions: the value's place in the range seen so far (four levels; the range slowly
  * forgets its extremes) and how often each level has followed the two before it. A transition that
@@ -300,9 +302,10 @@ export class StreamingDetector {
   }
 
   /**
-   * Without the seasonal views (they need days of values) or the time of the last point (`updateAt`
-   * keeps it for them), which the detection loop does not use; `withLevels: false` also leaves out the transition counts (most of its size), which then start
-   * afresh on restore.
+   * The daily profile travels with it; the ring-buffer seasons (days of values) and the last point's
+   * time do not: the detection loop, which carries snapshots, does not know its sampling.
+   * `withLevels: false` and `withProfile: false` leave out the transition counts and the profile
+   * (most of its size), which then start afresh on restore.
    */
   snapshot({
     withLevels = true,
