@@ -1,7 +1,14 @@
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-const DURATION = /^(\d+)(ms|s|m|h|d)$/;
+const UNIT_MS: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
+const DURATION = /^(\d+)(ms|s|m|h|d|w)$/;
 
-/** A short duration such as `90s`, `30m` or `2h`, in milliseconds; undefined when malformed. */
+/** A duration such as `90s`, `30m`, `2h`, `14d` or `2w`, in milliseconds; undefined when malformed. */
 export function parseDuration(text: string): number | undefined {
   const match = DURATION.exec(text.trim());
   if (!match) return undefined;

@@ -45,7 +45,7 @@ describe('duration flags', () => {
           '--instance',
           'i-0123456789abcdef0',
           '--since',
-          '2w',
+          'a fortnight',
           '--output',
           'x.csv',
         ]),
@@ -54,6 +54,6 @@ describe('duration flags', () => {
       jest.restoreAllMocks();
     }
     expect(output.join('\n')).toContain('--window must be a duration of 1m or more like 24h, got "30s"');
-    expect(output.join('\n')).toContain('--since must be a duration like 14d, got "2w"');
+    expect(output.join('\n')).toContain('--since must be a duration like 14d, got "a fortnight"');
   });
 });

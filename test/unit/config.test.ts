@@ -55,6 +55,8 @@ describe('parseDuration', () => {
     ['30m', 1_800_000],
     ['2h', 7_200_000],
     ['250ms', 250],
+    ['14d', 1_209_600_000],
+    ['2w', 1_209_600_000],
   ])('%s is %d ms', (text, ms) => expect(parseDuration(text)).toBe(ms));
 
   test.each(['', '0s', '5', 'm30', '1.5h', '-3s'])('%p is rejected', (text) =>
