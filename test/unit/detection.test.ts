@@ -191,6 +191,38 @@ describe('detectFaults with the streaming detector', () => {
     expect(state.detectors).toEqual(whole.detectors);
   });
 
+  test('polled hourly for a week, a working-hours load opens cpu-high in the first mornings only', () => {
+    // One-minute CPU: 20 % at night, 75 % from 09:05 to 17:00 (a step), the monitor's state carried
+    // between hourly polls as the workflow carries it (through JSON).
+    const day = 1440;
+    const values = calm(7 * day, 5).map((v, i) => (i % day >= 545 && i % day < 1020 ? v + 55 : v));
+    let state: { watermarks: Record<string, string>; detectors: Record<string, unknown> } = {
+      watermarks: {},
+      detectors: {},
+    };
+    const opened: number[] = [];
+    for (let start = 0; start < values.length; start += 60) {
+      const r = detectFaults(
+        [obs({ cpuUtilization: series(start, values.slice(start, start + 60)) })],
+        state.watermarks,
+        new Set(),
+        { cpuHighPercent: 90, cpuWindowPoints: 3 },
+        NOW,
+        JSON.parse(JSON.stringify({ detectors: state.detectors, floorPercent: 50 })) as {
+          detectors: Record<string, { snapshot: DetectorSnapshot; fedUpTo: string }>;
+          floorPercent: number;
+        },
+      );
+      for (const f of r.findings)
+        if (f.kind === 'cpu-high')
+          opened.push(Math.floor((Date.parse(f.evidenceAt ?? '') - Date.UTC(2026, 0, 1)) / 86_400_000));
+      state = { watermarks: r.watermarks, detectors: r.detectors ?? {} };
+    }
+    // Before the profile may judge (three days seen), the morning step is outside the normal range.
+    expect(opened.filter((d) => d < 3).length).toBeGreaterThan(0);
+    expect(opened.filter((d) => d >= 3)).toEqual([]);
+  });
+
   test('a monitor of very many instances keeps no transition counts, so its scans stay under the payload limit', () => {
     const others = Array.from({ length: MAX_DETECTORS_WITH_LEVELS }, (_, i) => `i-other-${i}`);
     const scan = (
