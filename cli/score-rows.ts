@@ -1,10 +1,5 @@
 import { parseTimestampMs } from '../domain/anomaly/csv';
-import {
-  missingBetween,
-  pointsPerDayFrom,
-  SAMPLING_INTERVALS,
-  StreamingDetector,
-} from '../domain/anomaly/detector';
+import { pointsPerDayFrom, SAMPLING_INTERVALS, StreamingDetector } from '../domain/anomaly/detector';
 
 /** Epoch ms of a row's timestamp; undefined for a format the reader does not know (no seasons then). */
 function timeOf(timestamp: string): number | undefined {
@@ -35,9 +30,6 @@ export function scoreRows(points: { timestamp: string; value: number }[]): {
   const sampling = order.slice(0, SAMPLING_INTERVALS + 1).map((i) => times[i] ?? 0);
   const pointsPerDay = timed ? pointsPerDayFrom(sampling) : undefined;
   const detector = new StreamingDetector(undefined, { pointsPerDay });
-  const intervalMs = pointsPerDay ? 86_400_000 / pointsPerDay : 0;
-  let missing = 0;
-  let previousAt: number | undefined;
   const rows = new Array<string>(points.length);
   const anomalies: string[] = [];
   for (const i of order) {
@@ -46,17 +38,12 @@ export function scoreRows(points: { timestamp: string; value: number }[]): {
     // A missing datapoint, written as an empty value or left out of the export, is time that passes
     // (the daily and weekly views stay aligned); it is never itself an anomaly.
     const r = detector.updateAt(p.value, times[i]);
-    const at = times[i];
-    if (Number.isNaN(p.value)) missing++;
-    if (intervalMs && at !== undefined && previousAt !== undefined)
-      missing += missingBetween(previousAt, at, intervalMs);
-    previousAt = at;
     if (r.isAnomaly) anomalies.push(p.timestamp);
     rows[i] = Number.isNaN(p.value)
       ? `${p.timestamp},,0.000000,0`
       : `${p.timestamp},${p.value},${r.score.toFixed(6)},${r.isAnomaly ? 1 : 0}`;
   }
-  return { csv: `${[HEADER, ...rows].join('\n')}\n`, anomalies, missing };
+  return { csv: `${[HEADER, ...rows].join('\n')}\n`, anomalies, missing: detector.missed };
 }
 
 /** "1 point (3 missing), 2 anomalies": what a scored series holds, for the command's one-line summary. */

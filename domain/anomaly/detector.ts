@@ -284,6 +284,7 @@ export class StreamingDetector {
   /** Milliseconds between points when the sampling is known; 0 when it is not. */
   private readonly intervalMs: number;
   private lastAt: number | undefined;
+  private skipped = 0;
 
   constructor(
     private readonly params: DetectorParams = DEFAULT_DETECTOR_PARAMS,
@@ -364,6 +365,12 @@ export class StreamingDetector {
    */
   skip(points: number): void {
     this.index += points;
+    this.skipped += points;
+  }
+
+  /** Points the series missed since this detector was made or restored: missing values and gaps. */
+  get missed(): number {
+    return this.skipped;
   }
 
   update(value: number): DetectorResult {

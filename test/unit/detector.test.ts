@@ -357,6 +357,8 @@ describe('parsePointsCsv', () => {
       expect(withGap.update(v)).toEqual(skipped.update(v));
     });
     expect(withGap.snapshot()).toEqual(skipped.snapshot());
+    expect(withGap.missed).toBe(400);
+    expect(skipped.missed).toBe(400);
   });
 
   test('a bad row is an error naming its line', () => {
