@@ -117,6 +117,8 @@ export interface OffPolicyEstimate {
   selfNormalised: number;
   /** How many equally weighted incidents the estimate is worth: (Σw)² / Σw² over the agreements. */
   effectiveIncidents: number;
+  /** The logged incidents where the candidate would have done what was done: all the estimate rests on. */
+  agreed: number;
 }
 
 /**
@@ -130,8 +132,10 @@ export function offPolicyEstimate(
   let weights = 0;
   let squares = 0;
   let recovered = 0;
+  let agreed = 0;
   for (const l of logged) {
     if (candidate(l.context) !== l.action) continue;
+    agreed++;
     const weight = 1 / l.propensity;
     weights += weight;
     squares += weight * weight;
@@ -141,6 +145,7 @@ export function offPolicyEstimate(
     inversePropensity: logged.length === 0 ? 0 : recovered / logged.length,
     selfNormalised: weights === 0 ? 0 : recovered / weights,
     effectiveIncidents: squares === 0 ? 0 : (weights * weights) / squares,
+    agreed,
   };
 }
 

@@ -97,12 +97,11 @@ export function backtest(
 ): { estimate: number; amongMatched: number; matched: number; incidents: number } {
   const firsts = experience.filter((e) => e.first);
   if (firsts.length === 0) return { estimate: 0, amongMatched: 0, matched: 0, incidents: 0 };
-  const agree = firsts.filter((e) => firstChoice(e.context) === e.action);
-  const { inversePropensity, selfNormalised } = offPolicyEstimate(firsts, firstChoice);
+  const { inversePropensity, selfNormalised, agreed } = offPolicyEstimate(firsts, firstChoice);
   return {
     estimate: inversePropensity,
     amongMatched: selfNormalised,
-    matched: agree.length / firsts.length,
+    matched: agreed / firsts.length,
     incidents: firsts.length,
   };
 }

@@ -133,11 +133,13 @@ describe('learned policy on simulated incidents', () => {
       inversePropensity: 2 / 3,
       selfNormalised: 0.5,
       effectiveIncidents: 2,
+      agreed: 2,
     });
     expect(offPolicyEstimate([], () => 'reboot')).toEqual({
       inversePropensity: 0,
       selfNormalised: 0,
       effectiveIncidents: 0,
+      agreed: 0,
     });
   });
 });
