@@ -1,4 +1,5 @@
 import { Ewm, stillProven } from './ewm';
+import { WEEK_DAYS, WeekDays, type WeekDaysSnapshot } from './week-days';
 
 /** Slots in a day: a quarter of an hour each, fine enough that a step on the hour stays in its slot. */
 export const PROFILE_SLOTS = 96;
@@ -8,10 +9,24 @@ const SLOT_MS = DAY_MS / PROFILE_SLOTS;
 const DAY_WEIGHT = 0.3;
 /** Distinct days seen before the profile may judge: two whole days behind the one being judged. */
 const DAYS_TO_PROVE = 3;
-/** Stored figures keep this many significant digits, so a carried snapshot stays small. */
-const DIGITS = 3;
+/**
+ * Stored figures keep this many significant digits, so a carried snapshot stays small: a slot's mean
+ * three, its spread (a variance, whose root is the bar) two.
+ */
+const MEAN_DIGITS = 3;
+const SPREAD_DIGITS = 2;
+/** A point this many spreads from its slot's usual value is unlike the profile. */
+const FAR_SPREADS = 4;
+/**
+ * A day with this many slots (an hour and a half) mostly unlike the profile is a different kind of day
+ * (a weekend of a working-hours service, a holiday): longer than an ordinary incident's hour, shorter
+ * than any working day's difference from a rest day.
+ */
+const UNLIKE_SLOTS = 6;
+/** A day whose first point is this far into it is not seen whole: its mean is no level (the monitor's first day). */
+const WHOLE_DAY_SLOTS = 4;
 
-const rounded = (x: number) => Number(x.toPrecision(DIGITS));
+const rounded = (x: number, digits: number) => Number(x.toPrecision(digits));
 
 /** A daily profile as plain data; a slot never seen is null (JSON has no NaN). */
 export interface DailyProfileSnapshot {
@@ -26,6 +41,13 @@ export interface DailyProfileSnapshot {
   count: number;
   judged: number;
   proven: boolean;
+  /** Which weekdays are the profile's kind (absent in a snapshot from before rest days). */
+  weekDays?: WeekDaysSnapshot;
+  /**
+   * Today: unlike slots, the current slot's unlike and judged points, 1 if it rests, the sum and count
+   * of its values, 1 if it was seen from its start.
+   */
+  today?: [number, number, number, number, number, number, number];
 }
 
 /**
@@ -35,6 +57,13 @@ export interface DailyProfileSnapshot {
  * one-minute CPU): about two hundred numbers, whatever the sampling. A slot's spread is its own
  * bar as well as the whole day's, so the minute a daily job starts, inside its slot, is not a
  * surprise every morning.
+ *
+ * A day of the week whose last occurrence was unlike the profile for an hour and a half or more (the
+ * weekend of a service that works weekdays) rests: the profile neither judges nor learns from it and
+ * the detector's plain view judges it, so weekends do not blur the working day's profile and Monday
+ * morning is as familiar as Tuesday's. A resting day is still measured, so it rejoins once it looks
+ * like the others again; a day that turns unlike while it runs (the first weekend, a holiday) rests
+ * from then on.
  */
 export class DailyProfile {
   private readonly means = new Float64Array(PROFILE_SLOTS).fill(Number.NaN);
@@ -49,6 +78,16 @@ export class DailyProfile {
   private count = 0;
   private judged = 0;
   private proven = false;
+  private readonly weekDays = new WeekDays();
+  /** Today's slots whose points were mostly unlike the profile, and the current slot's tally. */
+  private unlikeSlots = 0;
+  private slotFar = 0;
+  private slotSeen = 0;
+  private resting = false;
+  /** Today's values, for its level, whether or not it rests. */
+  private daySum = 0;
+  private dayCount = 0;
+  private dayWhole = false;
 
   constructor(horizon: number) {
     this.residual = new Ewm(horizon);
@@ -59,38 +98,107 @@ export class DailyProfile {
     const day = Math.floor(atMs / DAY_MS);
     const slot = Math.floor((atMs - day * DAY_MS) / SLOT_MS);
     if (slot !== this.slot || day !== this.day) this.fold();
+    if (day !== this.day) this.startDay(day, slot);
     this.slot = slot;
-    if (day !== this.day) this.days++;
-    this.day = day;
-    let seen: { z: number; variance: number } | undefined;
+    // Rounded as it goes so that a profile carried between polls adds up exactly as one fed in a pass.
+    this.daySum = Number((this.daySum + x).toPrecision(9));
+    this.dayCount++;
     const typical = this.means[slot] ?? Number.NaN;
-    if (!Number.isNaN(typical)) {
-      const change = x - typical;
-      if (this.days >= DAYS_TO_PROVE)
-        this.proven = stillProven(this.proven, this.residual.variance, qualifying);
-      if (this.proven) {
-        const variance = Math.max(this.residual.variance, this.spreads[slot] ?? 0);
-        const deviation = Math.abs(change - this.residual.mean);
-        seen = { z: variance > 0 ? deviation / Math.sqrt(variance) : 50, variance: this.residual.variance };
-      }
-      this.residual.update(change);
-      this.squares += change * change;
-      this.judged++;
+    const learning = !this.resting && this.weekDays.learnsOn(day % WEEK_DAYS);
+    if (Number.isNaN(typical)) {
+      if (learning) this.learn(x, 0, false);
+      return undefined;
     }
-    this.sum += x;
-    this.count++;
+    const change = x - typical;
+    const slotSpread = this.spreads[slot] ?? 0;
+    const far = slotSpread > 0 ? FAR_SPREADS * Math.sqrt(slotSpread) : Number.POSITIVE_INFINITY;
+    if (this.days >= DAYS_TO_PROVE) {
+      this.slotSeen++;
+      if (Math.abs(change) > far) this.slotFar++;
+    }
+    if (this.resting) return undefined;
+    if (this.days >= DAYS_TO_PROVE)
+      this.proven = stillProven(this.proven, this.residual.variance, qualifying);
+    const variance = Math.max(this.residual.variance, slotSpread);
+    const deviation = Math.abs(change - this.residual.mean);
+    const seen = this.proven
+      ? { z: variance > 0 ? deviation / Math.sqrt(variance) : 50, variance: this.residual.variance }
+      : undefined;
+    if (!learning) return seen;
+    // Learnt clipped to the slot's bar: a rest day's first hours, before it is known to rest, or an
+    // incident's hour move the profile a little instead of blurring it for days.
+    const learnt = Math.max(-far, Math.min(far, change));
+    this.residual.update(learnt);
+    this.learn(typical + learnt, learnt, true);
     return seen;
   }
 
+  private learn(x: number, change: number, judged: boolean): void {
+    this.sum += x;
+    this.count++;
+    if (!judged) return;
+    this.squares += change * change;
+    this.judged++;
+  }
+
+  /** Closes the day that ended (was it unlike? its level) and decides whether the new one rests. */
+  private startDay(day: number, slot: number): void {
+    if (this.day >= 0) {
+      const measured = this.days >= DAYS_TO_PROVE;
+      // A day the young profile learnt from before it could judge is like it by construction.
+      const unlike = measured ? this.unlikeSlots >= UNLIKE_SLOTS : this.resting ? undefined : false;
+      const level = this.dayWhole && this.dayCount > 0 ? this.daySum / this.dayCount : undefined;
+      if (this.weekDays.close(this.day % WEEK_DAYS, unlike, level, this.swing()) === 'start-again')
+        this.startAgain();
+    }
+    this.day = day;
+    this.unlikeSlots = this.daySum = this.dayCount = 0;
+    this.dayWhole = slot < WHOLE_DAY_SLOTS;
+    this.resting = this.weekDays.rests(day % WEEK_DAYS);
+    if (!this.resting && this.weekDays.learnsOn(day % WEEK_DAYS)) this.days++;
+  }
+
+  /** The highest slot mean less the lowest: the scale that tells a weekend's level from a weekday's. */
+  private swing(): number {
+    let low = Number.POSITIVE_INFINITY;
+    let high = Number.NEGATIVE_INFINITY;
+    for (const m of this.means) {
+      if (Number.isNaN(m)) continue;
+      low = Math.min(low, m);
+      high = Math.max(high, m);
+    }
+    return high - low;
+  }
+
+  /**
+   * Most days unlike the profile, or it learnt from the odd kind of day (a monitor started on a
+   * Sunday): it starts again from the days that are alike; the plain view judges meanwhile.
+   */
+  private startAgain(): void {
+    this.means.fill(Number.NaN);
+    this.spreads.fill(0);
+    this.residual.load([0, 0, 0]);
+    this.days = 0;
+    this.proven = false;
+  }
+
   private fold(): void {
+    if (this.slotFar * 2 > this.slotSeen && ++this.unlikeSlots >= UNLIKE_SLOTS) this.resting = true;
+    this.slotFar = this.slotSeen = 0;
     if (this.slot < 0 || this.count === 0) return;
     const mean = this.sum / this.count;
     const before = this.means[this.slot] ?? Number.NaN;
-    this.means[this.slot] = rounded(Number.isNaN(before) ? mean : before + DAY_WEIGHT * (mean - before));
+    this.means[this.slot] = rounded(
+      Number.isNaN(before) ? mean : before + DAY_WEIGHT * (mean - before),
+      MEAN_DIGITS,
+    );
     if (this.judged > 0) {
       const spread = this.squares / this.judged;
       const old = this.spreads[this.slot] ?? 0;
-      this.spreads[this.slot] = rounded(old === 0 ? spread : old + DAY_WEIGHT * (spread - old));
+      this.spreads[this.slot] = rounded(
+        old === 0 ? spread : old + DAY_WEIGHT * (spread - old),
+        SPREAD_DIGITS,
+      );
     }
     this.sum = this.squares = this.count = this.judged = 0;
   }
@@ -108,6 +216,16 @@ export class DailyProfile {
       count: this.count,
       judged: this.judged,
       proven: this.proven,
+      weekDays: this.weekDays.save(),
+      today: [
+        this.unlikeSlots,
+        this.slotFar,
+        this.slotSeen,
+        this.resting ? 1 : 0,
+        this.daySum,
+        this.dayCount,
+        this.dayWhole ? 1 : 0,
+      ],
     };
   }
 
@@ -124,6 +242,16 @@ export class DailyProfile {
     profile.count = snapshot.count;
     profile.judged = snapshot.judged;
     profile.proven = snapshot.proven;
+    profile.weekDays.load(snapshot.weekDays);
+    const [unlikeSlots = 0, slotFar = 0, slotSeen = 0, resting = 0, daySum = 0, dayCount = 0, whole = 0] =
+      snapshot.today ?? [];
+    profile.unlikeSlots = unlikeSlots;
+    profile.slotFar = slotFar;
+    profile.slotSeen = slotSeen;
+    profile.resting = resting === 1;
+    profile.daySum = daySum;
+    profile.dayCount = dayCount;
+    profile.dayWhole = whole === 1;
     return profile;
   }
 }

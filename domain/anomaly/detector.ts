@@ -68,7 +68,7 @@ export interface SeriesShape {
  * is judged on traces that are not in that folder.
  */
 /** Named in incident reports: bump it whenever DEFAULT_DETECTOR_PARAMS or the scoring change. */
-export const DETECTOR_VERSION = 'streaming-detector-7';
+export const DETECTOR_VERSION = 'streaming-detector-8';
 
 export const DEFAULT_DETECTOR_PARAMS: DetectorParams = {
   horizon: 2000,
@@ -393,8 +393,11 @@ export class StreamingDetector {
       const seen = this.seasons[i]?.observe(x, this.index, strength * 2 * this.values.variance);
       if (seen && (!best || seen.variance < best.variance)) best = seen;
     }
-    if (this.profile && atMs !== undefined)
+    let byProfile = false;
+    if (this.profile && atMs !== undefined) {
       best = this.profile.observe(x, atMs, this.params.seasonalStrength * 2 * this.values.variance);
+      byProfile = best !== undefined;
+    }
     if (best) z = best.z;
     z = Math.min(50, z);
     const above = x > this.values.mean;
@@ -403,7 +406,9 @@ export class StreamingDetector {
     this.previous = x;
     this.index++;
 
-    const novelty = this.levels.observe(x);
+    // A proven daily profile knows which transitions belong to this time of day; counted among all
+    // of the day's transitions, the morning's one step up is always rare.
+    const novelty = this.levels.observe(x) * (byProfile ? 0 : 1);
     const reference = Math.max(this.params.zFloor, this.params.ratio * this.recentMax);
     this.recentMax = Math.max(z, this.recentMax * this.params.decay);
     const rawScore = Math.max(z / (z + reference), novelty);

@@ -228,24 +228,41 @@ describe('StreamingDetector with a daily season', () => {
   describe('a daily profile from the points’ times, when the sampling is unknown (the detection loop)', () => {
     const minute = 60_000;
     const start = Date.UTC(2024, 0, 1);
-    /** Two weeks of one-minute CPU: 20 % at night, 70 % from 09:05 to 17:00 (a step, not a ramp). */
+    /**
+     * One-minute CPU from a Monday: 20 % at night, `busy` % from 09:05 to 17:00 (a step, not a ramp)
+     * on working days; two weeks of every day working unless told otherwise.
+     */
     const workingHours = (
       odd: (day: number, minuteOfDay: number) => number | undefined = () => undefined,
+      {
+        days = 14,
+        works = () => true,
+        busy = () => 70,
+      }: { days?: number; works?: (day: number) => boolean; busy?: (day: number) => number } = {},
     ) => {
       const random = lcg(5);
-      return Array.from({ length: 14 * 1440 }, (_, i) => {
+      return Array.from({ length: days * 1440 }, (_, i) => {
         const day = Math.floor(i / 1440);
         const m = i % 1440;
-        const usual = (m >= 545 && m < 1020 ? 70 : 20) + 4 * (random() - 0.5);
+        const usual = (works(day) && m >= 545 && m < 1020 ? busy(day) : 20) + 4 * (random() - 0.5);
         return odd(day, m) ?? usual;
       });
     };
+    const weekdays = (day: number) => day % 7 < 5;
     const alarmDays = (
       values: number[],
       feed: (d: StreamingDetector, v: number, at: number) => DetectorResult,
     ) => {
       const detector = new StreamingDetector();
       return values.flatMap((v, i) => (feed(detector, v, start + i * minute).isAnomaly ? [i / 1440] : []));
+    };
+    /** What opens an incident in the detection loop: anomalous rises (a missing morning step is a fall). */
+    const riseDays = (values: number[]) => {
+      const detector = new StreamingDetector();
+      return values.flatMap((v, i) => {
+        const result = detector.updateAt(v, start + i * minute);
+        return result.isAnomaly && result.above ? [i / 1440] : [];
+      });
     };
 
     test('a step that comes every morning stops being an anomaly once two days are known', () => {
@@ -264,11 +281,91 @@ describe('StreamingDetector with a daily season', () => {
       expect(found.map((day) => Math.round(day * 1440))).toEqual([10 * 1440 + 840, 12 * 1440 + 180]);
     });
 
+    test('weekends of a service that works weekdays rest: Monday morning is as familiar as Tuesday’s', () => {
+      const values = workingHours(undefined, { days: 28, works: weekdays });
+      const plain = alarmDays(values, (d, v) => d.update(v));
+      expect(plain.filter((day) => day >= 3).length).toBeGreaterThanOrEqual(15);
+      expect(riseDays(values).filter((day) => day >= 3)).toEqual([]);
+    });
+
+    test('a rest day is judged by the plain view: a weekday’s load on a Sunday is an anomaly', () => {
+      const values = workingHours(
+        (day, m) =>
+          day === 17 && m >= 840 && m < 900 ? 95 : day === 20 && m >= 600 && m < 660 ? 70 : undefined,
+        { days: 28, works: weekdays },
+      );
+      const found = riseDays(values).filter((day) => day >= 3);
+      expect(found.map((day) => Math.round(day * 1440))).toEqual([17 * 1440 + 840, 20 * 1440 + 600]);
+    });
+
+    test('a holiday rests from the hour it turns unlike; the next Wednesday is judged, not learnt, then rejoins', () => {
+      const holiday = 16; // the third Wednesday
+      const values = workingHours(undefined, { days: 35, works: (day) => weekdays(day) && day !== holiday });
+      expect(riseDays(values).filter((day) => day >= 3)).toEqual([]);
+      const detector = new StreamingDetector();
+      const wednesday = (day: number) => (Math.floor(start / 86_400_000) + day) % 7;
+      // Through the first point of the Thursday after the next Wednesday, which closes that Wednesday.
+      values.slice(0, (holiday + 8) * 1440 + 1).forEach((v, i) => detector.updateAt(v, start + i * minute));
+      expect(detector.snapshot().profile?.weekDays?.week[wednesday(holiday)]).toBe('0');
+    });
+
+    test('whichever day and hour the monitor starts, the weekend is known for the odd kind within two weeks', () => {
+      const startsAt = [0, 3, 4, 5, 6].flatMap((day) => [day * 1440, day * 1440 + 720]);
+      const lateRises = startsAt.map((offset) => {
+        const detector = new StreamingDetector();
+        const random = lcg(5);
+        let rises = 0;
+        for (let i = 0; i < 28 * 1440; i++) {
+          const t = offset + i;
+          const m = t % 1440;
+          const busy = weekdays(Math.floor(t / 1440)) && m >= 545 && m < 1020;
+          const result = detector.updateAt((busy ? 70 : 20) + 4 * (random() - 0.5), start + t * minute);
+          if (i >= 14 * 1440 && result.isAnomaly && result.above) rises++;
+        }
+        return rises;
+      });
+      expect(lateRises).toEqual(startsAt.map(() => 0));
+    });
+
+    test('a Friday that ends at one is judged by the profile where it is alike, and not learnt from', () => {
+      const values = workingHours((day, m) => (day % 7 === 4 && m >= 780 && m < 1020 ? 20 : undefined), {
+        days: 35,
+        works: weekdays,
+      });
+      expect(riseDays(values).filter((day) => day >= 3)).toEqual([]);
+    });
+
+    test('a habit that changes on every working day is learnt again, not rested from', () => {
+      const values = workingHours(undefined, {
+        days: 35,
+        works: weekdays,
+        busy: (day) => (day >= 14 ? 90 : 70),
+      });
+      expect(riseDays(values).filter((day) => day >= 21)).toEqual([]);
+    });
+
+    test('a profile carried from before rest days (no weekdays, no day tally) goes on judging', () => {
+      const values = workingHours(undefined, { days: 8 });
+      const whole = new StreamingDetector();
+      values.slice(0, 6 * 1440).forEach((v, i) => whole.updateAt(v, start + i * minute));
+      const snapshot = whole.snapshot();
+      if (snapshot.profile) {
+        delete snapshot.profile.weekDays;
+        delete snapshot.profile.today;
+      }
+      const carried = StreamingDetector.restore(JSON.parse(JSON.stringify(snapshot)));
+      const rises = values
+        .slice(6 * 1440)
+        .filter((v, i) => carried.updateAt(v, start + (6 * 1440 + i) * minute).isAnomaly);
+      expect(rises).toEqual([]);
+      expect(carried.snapshot().profile?.weekDays?.week).toHaveLength(7);
+    });
+
     test('carried between polls it judges as in one pass, in under 2 kB of JSON', () => {
-      const values = workingHours();
+      const values = workingHours(undefined, { days: 16, works: weekdays });
       const whole = new StreamingDetector();
       let polled = new StreamingDetector();
-      values.slice(0, 5 * 1440).forEach((v, i) => {
+      values.forEach((v, i) => {
         const at = start + i * minute;
         if (i % 97 === 0) polled = StreamingDetector.restore(JSON.parse(JSON.stringify(polled.snapshot())));
         expect(polled.updateAt(v, at)).toEqual(whole.updateAt(v, at));

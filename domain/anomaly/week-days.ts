@@ -1,0 +1,107 @@
+/** Days in a week: UTC days of the week, the profile's days are UTC days too. */
+export const WEEK_DAYS = 7;
+/** How far each occurrence moves a weekday's level: a holiday is forgotten after a week or two. */
+const LEVEL_WEIGHT = 0.5;
+/**
+ * A weekday whose level (its mean) is this share of the profile's daily swing away from the middle
+ * weekday's is a different kind of day: a weekend (a third of the swing for a nine-to-five service) or
+ * a holiday, not a busier Friday (a tenth).
+ */
+const ODD_LEVEL_SHARE = 0.2;
+/** Rest days a week may have (a weekend and a holiday); more, and the profile is out of date. */
+const MAX_RESTING_DAYS = 3;
+const DIGITS = 3;
+
+const rounded = (x: number) => Number(x.toPrecision(DIGITS));
+const flags = (days: readonly (boolean | null)[]) =>
+  days.map((d) => (d === null ? '-' : d ? '1' : '0')).join('');
+const fromFlags = (text: string) => [...text].map((c) => (c === '-' ? null : c === '1'));
+
+export interface WeekDaysSnapshot {
+  /** Per weekday, was its last occurrence unlike the profile's slots: 1, 0, or - (not measured). */
+  week: string;
+  /** Per weekday, the mean of its values, day-weighted; null until one was seen whole. */
+  levels: (number | null)[];
+  /** Per weekday, is its level odd among the others' (1/0); absent until every weekday has a level. */
+  odd?: string;
+}
+
+/** What the profile must do after a day: go on, or start again from the days that are like each other. */
+export type AfterDay = 'go-on' | 'start-again';
+
+/**
+ * Which days of the week are the profile's kind and which rest (the weekend of a service that works
+ * weekdays): from each day's slots while it runs, and from its level once every weekday has one.
+ * The level is what tells the kinds apart from any start: a profile that began on a Sunday has learnt
+ * a quiet day and finds the working days unlike it, but among seven levels the odd ones are the
+ * weekend's.
+ */
+export class WeekDays {
+  private readonly unlike: (boolean | null)[] = new Array<boolean | null>(WEEK_DAYS).fill(null);
+  private readonly levels: (number | null)[] = new Array<number | null>(WEEK_DAYS).fill(null);
+  private odd: boolean[] | undefined;
+
+  /**
+   * Whether the profile leaves this weekday to the plain view from its start: an odd level once the
+   * levels are known (a weekday's load on a Sunday is then an anomaly), before that a last occurrence
+   * unlike the profile. Any other day rests only if it turns unlike while it runs.
+   */
+  rests(weekday: number): boolean {
+    return this.odd ? this.odd[weekday] === true : this.unlike[weekday] === true;
+  }
+
+  /**
+   * Whether the profile learns from this weekday: not when its last occurrence was unlike it. Such a
+   * day (a Friday that ends at one, the weekday after a holiday) is still judged by the profile where
+   * it is alike, and measured, so it rejoins once it is like the others again.
+   */
+  learnsOn(weekday: number): boolean {
+    return this.unlike[weekday] !== true && !this.rests(weekday);
+  }
+
+  /**
+   * The day that ended: `unlike` when its slots were measured, `level` when it was seen whole, and
+   * the profile's daily swing (its highest slot mean less its lowest) to judge levels by.
+   */
+  close(weekday: number, unlike: boolean | undefined, level: number | undefined, swing: number): AfterDay {
+    if (unlike !== undefined) this.unlike[weekday] = unlike;
+    if (level !== undefined) {
+      const before = this.levels[weekday];
+      this.levels[weekday] = rounded(before == null ? level : before + LEVEL_WEIGHT * (level - before));
+    }
+    const known = this.levels.filter((l): l is number => l !== null);
+    if (known.length < WEEK_DAYS || !(swing > 0)) return this.outOfDate() ? this.forgetUnlike() : 'go-on';
+    const middle = [...known].sort((a, b) => a - b)[WEEK_DAYS >> 1] ?? 0;
+    const first = this.odd === undefined;
+    this.odd = known.map((l) => Math.abs(l - middle) > ODD_LEVEL_SHARE * swing);
+    // The first time the kinds are known, a profile that learnt from the odd ones (found them like it)
+    // starts again.
+    const learntOdd = this.odd.some((odd, day) => odd && this.unlike[day] === false);
+    if ((first && learntOdd) || this.outOfDate()) return this.forgetUnlike();
+    return 'go-on';
+  }
+
+  private outOfDate(): boolean {
+    return this.unlike.filter((u) => u === true).length > MAX_RESTING_DAYS;
+  }
+
+  private forgetUnlike(): AfterDay {
+    this.unlike.fill(null);
+    return 'start-again';
+  }
+
+  save(): WeekDaysSnapshot {
+    return {
+      week: flags(this.unlike),
+      levels: [...this.levels],
+      ...(this.odd ? { odd: flags(this.odd) } : {}),
+    };
+  }
+
+  load(snapshot: WeekDaysSnapshot | undefined): void {
+    if (!snapshot) return;
+    fromFlags(snapshot.week).forEach((u, i) => (this.unlike[i] = u));
+    snapshot.levels.forEach((l, i) => (this.levels[i] = l));
+    this.odd = snapshot.odd === undefined ? undefined : fromFlags(snapshot.odd).map((o) => o === true);
+  }
+}
