@@ -100,8 +100,7 @@ export class DailyProfile {
     if (slot !== this.slot || day !== this.day) this.fold();
     if (day !== this.day) this.startDay(day, slot);
     this.slot = slot;
-    // Rounded as it goes so that a profile carried between polls adds up exactly as one fed in a pass.
-    this.daySum = Number((this.daySum + x).toPrecision(9));
+    this.daySum += x;
     this.dayCount++;
     const typical = this.means[slot] ?? Number.NaN;
     const learning = !this.resting && this.weekDays.learnsOn(day % WEEK_DAYS);
