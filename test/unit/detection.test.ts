@@ -191,11 +191,8 @@ describe('detectFaults with the streaming detector', () => {
     expect(state.detectors).toEqual(whole.detectors);
   });
 
-  test('polled hourly for a week, a working-hours load opens cpu-high in the first mornings only', () => {
-    // One-minute CPU: 20 % at night, 75 % from 09:05 to 17:00 (a step), the monitor's state carried
-    // between hourly polls as the workflow carries it (through JSON).
-    const day = 1440;
-    const values = calm(7 * day, 5).map((v, i) => (i % day >= 545 && i % day < 1020 ? v + 55 : v));
+  /** Days (from 2026-01-01, a Thursday) on which one-minute CPU polled hourly opened cpu-high. */
+  const cpuHighDaysPolledHourly = (values: number[]) => {
     let state: { watermarks: Record<string, string>; detectors: Record<string, unknown> } = {
       watermarks: {},
       detectors: {},
@@ -208,6 +205,7 @@ describe('detectFaults with the streaming detector', () => {
         new Set(),
         { cpuHighPercent: 90, cpuWindowPoints: 3 },
         NOW,
+        // Carried between polls as the workflow carries it: through JSON.
         JSON.parse(JSON.stringify({ detectors: state.detectors, floorPercent: 50 })) as {
           detectors: Record<string, { snapshot: DetectorSnapshot; fedUpTo: string }>;
           floorPercent: number;
@@ -218,9 +216,27 @@ describe('detectFaults with the streaming detector', () => {
           opened.push(Math.floor((Date.parse(f.evidenceAt ?? '') - Date.UTC(2026, 0, 1)) / 86_400_000));
       state = { watermarks: r.watermarks, detectors: r.detectors ?? {} };
     }
+    return opened;
+  };
+  const day = 1440;
+  /** One-minute CPU: 20 % at night, 75 % from 09:05 to 17:00 (a step) on the days that work. */
+  const workingHours = (days: number, works: (day: number) => boolean) =>
+    calm(days * day, 5).map((v, i) =>
+      works(Math.floor(i / day)) && i % day >= 545 && i % day < 1020 ? v + 55 : v,
+    );
+
+  test('polled hourly for a week, a working-hours load opens cpu-high in the first mornings only', () => {
+    const opened = cpuHighDaysPolledHourly(workingHours(7, () => true));
     // Before the profile may judge (three days seen), the morning step is outside the normal range.
     expect(opened.filter((d) => d < 3).length).toBeGreaterThan(0);
     expect(opened.filter((d) => d >= 3)).toEqual([]);
+  });
+
+  test('polled hourly for three weeks, a weekday service with quiet weekends opens nothing after its first week', () => {
+    // 2026-01-01 is a Thursday: days 2 and 3 of each week are the weekend.
+    const weekday = (d: number) => ![2, 3].includes(d % 7);
+    const opened = cpuHighDaysPolledHourly(workingHours(21, weekday));
+    expect(opened.filter((d) => d >= 7)).toEqual([]);
   });
 
   test('a monitor of very many instances keeps no transition counts, so its scans stay under the payload limit', () => {
