@@ -23,6 +23,11 @@ const FAR_SPREADS = 4;
  * than any working day's difference from a rest day.
  */
 const UNLIKE_SLOTS = 6;
+/**
+ * The profile is also read an hour earlier and later (in slots): a clock change moves a local working
+ * day by an hour in UTC, and a load an hour off its usual time is no incident.
+ */
+const CLOCK_SHIFTS = [0, -4, 4] as const;
 /** A day whose first point is this far into it is not seen whole: its mean is no level (the monitor's first day). */
 const WHOLE_DAY_SLOTS = 4;
 
@@ -45,9 +50,10 @@ export interface DailyProfileSnapshot {
   weekDays?: WeekDaysSnapshot;
   /**
    * Today: unlike slots, the current slot's unlike and judged points, 1 if it rests, the sum and count
-   * of its values, 1 if it was seen from its start.
+   * of its values, 1 if it was seen from its start; then unlike slots and the current slot's unlike
+   * points against the profile an hour earlier and an hour later.
    */
-  today?: [number, number, number, number, number, number, number];
+  today?: number[];
 }
 
 /**
@@ -79,9 +85,12 @@ export class DailyProfile {
   private judged = 0;
   private proven = false;
   private readonly weekDays = new WeekDays();
-  /** Today's slots whose points were mostly unlike the profile, and the current slot's tally. */
-  private unlikeSlots = 0;
-  private slotFar = 0;
+  /**
+   * Today's slots whose points were mostly unlike the profile, and the current slot's tally; each
+   * against the profile as it is and shifted by each of `CLOCK_SHIFTS`.
+   */
+  private readonly unlikeSlots = CLOCK_SHIFTS.map(() => 0);
+  private readonly slotFar = CLOCK_SHIFTS.map(() => 0);
   private slotSeen = 0;
   private resting = false;
   /** Today's values, for its level, whether or not it rests. */
@@ -111,18 +120,25 @@ export class DailyProfile {
     const change = x - typical;
     const slotSpread = this.spreads[slot] ?? 0;
     const far = slotSpread > 0 ? FAR_SPREADS * Math.sqrt(slotSpread) : Number.POSITIVE_INFINITY;
-    if (this.days >= DAYS_TO_PROVE) {
-      this.slotSeen++;
-      if (Math.abs(change) > far) this.slotFar++;
-    }
+    const measuring = this.days >= DAYS_TO_PROVE;
+    if (measuring) this.slotSeen++;
+    let z = Number.POSITIVE_INFINITY;
+    CLOCK_SHIFTS.forEach((shift, i) => {
+      const at = (slot + shift + PROFILE_SLOTS) % PROFILE_SLOTS;
+      const mean = this.means[at] ?? Number.NaN;
+      const spread = this.spreads[at] ?? 0;
+      const off = x - mean;
+      // A slot with no spread yet says nothing against the day, and nothing for shifting the profile.
+      const unlike = spread > 0 ? Math.abs(off) > FAR_SPREADS * Math.sqrt(spread) : shift !== 0;
+      if (measuring && unlike) this.slotFar[i] = (this.slotFar[i] ?? 0) + 1;
+      if (Number.isNaN(mean)) return;
+      const variance = Math.max(this.residual.variance, spread);
+      const deviation = Math.abs(off - this.residual.mean);
+      z = Math.min(z, variance > 0 ? deviation / Math.sqrt(variance) : 50);
+    });
     if (this.resting) return undefined;
-    if (this.days >= DAYS_TO_PROVE)
-      this.proven = stillProven(this.proven, this.residual.variance, qualifying);
-    const variance = Math.max(this.residual.variance, slotSpread);
-    const deviation = Math.abs(change - this.residual.mean);
-    const seen = this.proven
-      ? { z: variance > 0 ? deviation / Math.sqrt(variance) : 50, variance: this.residual.variance }
-      : undefined;
+    if (measuring) this.proven = stillProven(this.proven, this.residual.variance, qualifying);
+    const seen = this.proven ? { z, variance: this.residual.variance } : undefined;
     if (!learning) return seen;
     // Learnt clipped to the slot's bar: a rest day's first hours, before it is known to rest, or an
     // incident's hour move the profile a little instead of blurring it for days.
@@ -144,14 +160,25 @@ export class DailyProfile {
   private startDay(day: number, slot: number): void {
     if (this.day >= 0) {
       const measured = this.days >= DAYS_TO_PROVE;
-      // A day the young profile learnt from before it could judge is like it by construction.
-      const unlike = measured ? this.unlikeSlots >= UNLIKE_SLOTS : this.resting ? undefined : false;
+      const shift = measured ? this.shiftedBy() : undefined;
+      if (shift !== undefined) this.shift(shift);
+      // A day the young profile learnt from before it could judge is like it by construction; so is
+      // one the profile moved to.
+      const unlike =
+        shift !== undefined
+          ? false
+          : measured
+            ? (this.unlikeSlots[0] ?? 0) >= UNLIKE_SLOTS
+            : this.resting
+              ? undefined
+              : false;
       const level = this.dayWhole && this.dayCount > 0 ? this.daySum / this.dayCount : undefined;
       if (this.weekDays.close(this.day % WEEK_DAYS, unlike, level, this.swing()) === 'start-again')
         this.startAgain();
     }
     this.day = day;
-    this.unlikeSlots = this.daySum = this.dayCount = 0;
+    this.unlikeSlots.fill(0);
+    this.daySum = this.dayCount = 0;
     this.dayWhole = slot < WHOLE_DAY_SLOTS;
     this.resting = this.weekDays.rests(day % WEEK_DAYS);
     if (!this.resting && this.weekDays.learnsOn(day % WEEK_DAYS)) this.days++;
@@ -182,8 +209,38 @@ export class DailyProfile {
   }
 
   private fold(): void {
-    if (this.slotFar * 2 > this.slotSeen && ++this.unlikeSlots >= UNLIKE_SLOTS) this.resting = true;
-    this.slotFar = this.slotSeen = 0;
+    this.slotFar.forEach((far, i) => {
+      if (far * 2 > this.slotSeen) this.unlikeSlots[i] = (this.unlikeSlots[i] ?? 0) + 1;
+    });
+    this.slotFar.fill(0);
+    this.slotSeen = 0;
+    this.foldSlot();
+    if ((this.unlikeSlots[0] ?? 0) >= UNLIKE_SLOTS) this.resting = true;
+  }
+
+  /**
+   * The day that ended was unlike the profile as it is and like it an hour off (one odd slot
+   * allowed): the clocks changed, or the working day moved, so the profile moves by that hour. The
+   * day judged with the hour's tolerance meanwhile, so its own mornings did not alarm.
+   */
+  private shiftedBy(): number | undefined {
+    const unlike = this.unlikeSlots[0] ?? 0;
+    if (unlike < UNLIKE_SLOTS || !this.weekDays.learnsOn(this.day % WEEK_DAYS)) return undefined;
+    const like = this.unlikeSlots.findIndex((shifted, i) => i > 0 && shifted <= 1);
+    return like > 0 ? CLOCK_SHIFTS[like] : undefined;
+  }
+
+  private shift(slots: number): void {
+    const means = [...this.means];
+    const spreads = [...this.spreads];
+    for (let s = 0; s < PROFILE_SLOTS; s++) {
+      const from = (s + slots + PROFILE_SLOTS) % PROFILE_SLOTS;
+      this.means[s] = means[from] ?? Number.NaN;
+      this.spreads[s] = spreads[from] ?? 0;
+    }
+  }
+
+  private foldSlot(): void {
     if (this.slot < 0 || this.count === 0) return;
     const mean = this.sum / this.count;
     const before = this.means[this.slot] ?? Number.NaN;
@@ -217,13 +274,15 @@ export class DailyProfile {
       proven: this.proven,
       weekDays: this.weekDays.save(),
       today: [
-        this.unlikeSlots,
-        this.slotFar,
+        this.unlikeSlots[0] ?? 0,
+        this.slotFar[0] ?? 0,
         this.slotSeen,
         this.resting ? 1 : 0,
         this.daySum,
         this.dayCount,
         this.dayWhole ? 1 : 0,
+        ...this.unlikeSlots.slice(1),
+        ...this.slotFar.slice(1),
       ],
     };
   }
@@ -244,8 +303,16 @@ export class DailyProfile {
     profile.weekDays.load(snapshot.weekDays);
     const [unlikeSlots = 0, slotFar = 0, slotSeen = 0, resting = 0, daySum = 0, dayCount = 0, whole = 0] =
       snapshot.today ?? [];
-    profile.unlikeSlots = unlikeSlots;
-    profile.slotFar = slotFar;
+    const shifts = CLOCK_SHIFTS.length - 1;
+    profile.unlikeSlots.splice(
+      0,
+      CLOCK_SHIFTS.length,
+      unlikeSlots,
+      ...(snapshot.today?.slice(7, 7 + shifts) ?? []),
+    );
+    profile.slotFar.splice(0, CLOCK_SHIFTS.length, slotFar, ...(snapshot.today?.slice(7 + shifts) ?? []));
+    while (profile.unlikeSlots.length < CLOCK_SHIFTS.length) profile.unlikeSlots.push(0);
+    while (profile.slotFar.length < CLOCK_SHIFTS.length) profile.slotFar.push(0);
     profile.slotSeen = slotSeen;
     profile.resting = resting === 1;
     profile.daySum = daySum;

@@ -335,6 +335,46 @@ describe('StreamingDetector with a daily season', () => {
       expect(riseDays(values).filter((day) => day >= 3)).toEqual([]);
     });
 
+    test('a local nine-to-five through a clock change: no incident, the profile moves by the hour', () => {
+      // From day 21 the working day starts and ends an hour earlier in UTC (or later, in autumn).
+      for (const hour of [-60, 60]) {
+        const values = workingHours(
+          (day, m) => {
+            if (day < 21 || !weekdays(day)) return undefined;
+            const busy = m >= 545 + hour && m < 1020 + hour;
+            return busy ? 70 + (m % 7) / 7 : 20 + (m % 5) / 5;
+          },
+          { days: 35, works: weekdays },
+        );
+        expect(riseDays(values).filter((day) => day >= 3)).toEqual([]);
+        // Moved by the hour at the first changed day's end, not dragged there a day at a time: a week
+        // on, the profile's residual spread is what it was before the change.
+        const detector = new StreamingDetector();
+        let fed = 0;
+        const residualAt = (day: number) => {
+          for (; fed <= day * 1440; fed++) detector.updateAt(values[fed] ?? 0, start + fed * minute);
+          return detector.snapshot().profile?.residual[1] ?? Number.NaN;
+        };
+        const before = residualAt(21);
+        expect(residualAt(28)).toBeLessThan(1.5 * before);
+        expect(detector.snapshot().profile?.proven).toBe(true);
+      }
+    });
+
+    test('load two hours before its usual time is still an anomaly; an hour is within the tolerance', () => {
+      const early = (minutes: number) =>
+        workingHours(
+          (day, m) => (day === 23 ? (m >= 545 - minutes && m < 1020 - minutes ? 70 : 20) : undefined),
+          { days: 28, works: weekdays },
+        );
+      expect(
+        riseDays(early(120))
+          .filter((day) => day >= 3)
+          .map((day) => Math.floor(day)),
+      ).toEqual([23]);
+      expect(riseDays(early(60)).filter((day) => day >= 3)).toEqual([]);
+    });
+
     test('a habit that changes on every working day is learnt again, not rested from', () => {
       const values = workingHours(undefined, {
         days: 35,
