@@ -49,9 +49,9 @@ export interface DailyProfileSnapshot {
   /** Which weekdays are the profile's kind (absent in a snapshot from before rest days). */
   weekDays?: WeekDaysSnapshot;
   /**
-   * Today: unlike slots, the current slot's unlike and judged points, 1 if it rests, the sum and count
-   * of its values, 1 if it was seen from its start; then unlike slots and the current slot's unlike
-   * points against the profile an hour earlier and an hour later.
+   * Today: the current slot's judged points, 1 if it rests, the sum and count of its values, 1 if it
+   * was seen from its start; then per `CLOCK_SHIFTS` its unlike slots, then the current slot's unlike
+   * points.
    */
   today?: number[];
 }
@@ -64,12 +64,12 @@ export interface DailyProfileSnapshot {
  * bar as well as the whole day's, so the minute a daily job starts, inside its slot, is not a
  * surprise every morning.
  *
- * A day of the week whose last occurrence was unlike the profile for an hour and a half or more (the
- * weekend of a service that works weekdays) rests: the profile neither judges nor learns from it and
- * the detector's plain view judges it, so weekends do not blur the working day's profile and Monday
- * morning is as familiar as Tuesday's. A resting day is still measured, so it rejoins once it looks
- * like the others again; a day that turns unlike while it runs (the first weekend, a holiday) rests
- * from then on.
+ * Not every day is a working day. A day whose slots turn unlike the profile for an hour and a half
+ * rests for the rest of it (the detector's plain view judges, the profile learns nothing), and
+ * `WeekDays` remembers per weekday what it was like: a weekend of a service that works weekdays rests
+ * from its start, so Monday morning is as familiar as Tuesday's and a weekday's load on a Sunday is
+ * still an anomaly. The profile is read with an hour's tolerance, and moves by an hour when a whole
+ * day fits it so (a clock change).
  */
 export class DailyProfile {
   private readonly means = new Float64Array(PROFILE_SLOTS).fill(Number.NaN);
@@ -274,15 +274,13 @@ export class DailyProfile {
       proven: this.proven,
       weekDays: this.weekDays.save(),
       today: [
-        this.unlikeSlots[0] ?? 0,
-        this.slotFar[0] ?? 0,
         this.slotSeen,
         this.resting ? 1 : 0,
         this.daySum,
         this.dayCount,
         this.dayWhole ? 1 : 0,
-        ...this.unlikeSlots.slice(1),
-        ...this.slotFar.slice(1),
+        ...this.unlikeSlots,
+        ...this.slotFar,
       ],
     };
   }
@@ -301,18 +299,11 @@ export class DailyProfile {
     profile.judged = snapshot.judged;
     profile.proven = snapshot.proven;
     profile.weekDays.load(snapshot.weekDays);
-    const [unlikeSlots = 0, slotFar = 0, slotSeen = 0, resting = 0, daySum = 0, dayCount = 0, whole = 0] =
-      snapshot.today ?? [];
-    const shifts = CLOCK_SHIFTS.length - 1;
-    profile.unlikeSlots.splice(
-      0,
-      CLOCK_SHIFTS.length,
-      unlikeSlots,
-      ...(snapshot.today?.slice(7, 7 + shifts) ?? []),
-    );
-    profile.slotFar.splice(0, CLOCK_SHIFTS.length, slotFar, ...(snapshot.today?.slice(7 + shifts) ?? []));
-    while (profile.unlikeSlots.length < CLOCK_SHIFTS.length) profile.unlikeSlots.push(0);
-    while (profile.slotFar.length < CLOCK_SHIFTS.length) profile.slotFar.push(0);
+    const [slotSeen = 0, resting = 0, daySum = 0, dayCount = 0, whole = 0, ...tallies] = snapshot.today ?? [];
+    CLOCK_SHIFTS.forEach((_, i) => {
+      profile.unlikeSlots[i] = tallies[i] ?? 0;
+      profile.slotFar[i] = tallies[CLOCK_SHIFTS.length + i] ?? 0;
+    });
     profile.slotSeen = slotSeen;
     profile.resting = resting === 1;
     profile.daySum = daySum;
