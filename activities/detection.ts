@@ -29,6 +29,20 @@ export interface DetectionSettings extends DetectionThresholds {
   activeDetector?: () => Promise<AnomalySettings['model']>;
 }
 
+/**
+ * A detector this monitor has not started yet first learns this many days before the scan's window:
+ * a week and a day, so its daily profile knows every weekday before it judges one.
+ */
+export const DETECTOR_HISTORY_DAYS = 8;
+/**
+ * Instances whose history one scan reads (two series of 11 520 one-minute points each); the others
+ * wait for the next scans, judged by the fixed thresholds meanwhile, so a scan stays well inside its
+ * minute however large the fleet that a new monitor starts on.
+ */
+export const HISTORY_READS_PER_SCAN = 25;
+/** CloudWatch keeps sub-minute datapoints for three hours only: no week of history at that period. */
+const HISTORY_MIN_PERIOD_SECONDS = 60;
+
 export interface ScanInput {
   fleet: string;
   watermarks: Watermarks;
@@ -93,7 +107,41 @@ export function createDetectionActivities(
           settings.metricPeriodSeconds,
         )
       : new Map<string, MetricPoint[]>();
+    const newcomers = input.detectors
+      ? instances
+          .filter((i) => stateOf(i) === 'running' && !((i.InstanceId as string) in (input.detectors ?? {})))
+          .map((i) => i.InstanceId as string)
+      : [];
+    const historyRead =
+      settings.metricPeriodSeconds >= HISTORY_MIN_PERIOD_SECONDS
+        ? newcomers.slice(0, HISTORY_READS_PER_SCAN)
+        : [];
+    const waitingForHistory = new Set(historyRead.length ? newcomers.slice(HISTORY_READS_PER_SCAN) : []);
+    const windowStart = now.getTime() - settings.lookbackMinutes * 60_000;
+    const history = historyRead.length
+      ? await readEc2Metrics(
+          cloudwatch,
+          historyRead.flatMap((instanceId) => [
+            { instanceId, metric: 'CPUUtilization' as const },
+            ...(settings.latencyAnomalyFloorMs !== undefined
+              ? [{ instanceId, metric: 'LatencyP99' as const }]
+              : []),
+          ]),
+          new Date(windowStart - DETECTOR_HISTORY_DAYS * 86_400_000),
+          new Date(windowStart),
+          settings.metricPeriodSeconds,
+        )
+      : new Map<string, MetricPoint[]>();
     const busy = await resourcesUnderRemediation(temporal);
+    const historyOf = (instanceId: string) =>
+      historyRead.includes(instanceId)
+        ? {
+            history: {
+              cpuUtilization: history.get(`${instanceId}/CPUUtilization`) ?? [],
+              latencyP99: history.get(`${instanceId}/LatencyP99`) ?? [],
+            },
+          }
+        : {};
     const observations = all.map((i) => ({
       instanceId: i.InstanceId as string,
       state: stateOf(i),
@@ -103,6 +151,7 @@ export function createDetectionActivities(
       diskUsedPercent: creeping.get(`${i.InstanceId}/disk_used_percent`) ?? [],
       memUsedPercent: creeping.get(`${i.InstanceId}/mem_used_percent`) ?? [],
       errorRate: creeping.get(`${i.InstanceId}/ErrorRate`) ?? [],
+      ...historyOf(i.InstanceId as string),
     }));
     const model = input.detectors ? await settings.activeDetector?.() : undefined;
     const anomaly: AnomalySettings | undefined = input.detectors
@@ -113,6 +162,7 @@ export function createDetectionActivities(
             ? { latencyFloorMs: settings.latencyAnomalyFloorMs }
             : {}),
           ...(model ? { model } : {}),
+          ...(waitingForHistory.size ? { waitingForHistory } : {}),
         }
       : undefined;
     const result = detectFaults(observations, input.watermarks, busy, settings, now.toISOString(), anomaly);

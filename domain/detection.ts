@@ -25,6 +25,12 @@ export interface InstanceObservation {
   memUsedPercent?: MetricPoint[];
   /** Percent of the application's requests failing on this instance (CloudMedic/App ErrorRate), when published. */
   errorRate?: MetricPoint[];
+  /**
+   * The days before the scan's window, read for a detector this monitor has not started yet: it learns
+   * them before it judges, so a new monitor knows each instance's working day and week from its first
+   * scan. Never reported.
+   */
+  history?: { cpuUtilization?: MetricPoint[]; latencyP99?: MetricPoint[] };
 }
 
 export interface DetectionThresholds {
@@ -135,6 +141,11 @@ export interface AnomalySettings {
   latencyFloorMs?: number;
   /** The model registry's active detector; the shipped parameters when none is promoted. */
   model?: { params: DetectorParams; version: string };
+  /**
+   * Instances whose detectors wait for a later scan to start from their history (a scan reads the
+   * history of only so many): judged by the fixed thresholds meanwhile.
+   */
+  waitingForHistory?: ReadonlySet<string>;
 }
 
 export interface DetectionResult {
@@ -159,6 +170,8 @@ export const MAX_DETECTORS_WITH_LEVELS = 2000;
  */
 export const MAX_DETECTORS_WITH_PROFILES = 1000;
 
+const byTime = (a: MetricPoint, b: MetricPoint) => a.at.localeCompare(b.at);
+
 /** CPU's detector keeps the instance id as its key, as before latency had one: carried states still fit. */
 const cpuDetectorKey = (instanceId: string) => instanceId;
 const latencyDetectorKey = (instanceId: string) => `${instanceId}/LatencyP99`;
@@ -174,11 +187,15 @@ function feedDetector(
   anomaly: AnomalySettings,
   detectors: DetectorStates,
   carried: { withLevels: boolean; withProfile: boolean },
+  history: MetricPoint[] = [],
 ): { point: MetricPoint; score: number }[] {
   const saved = detectors[detectorKey];
   const params = anomaly.model?.params;
   const detector = saved ? StreamingDetector.restore(saved.snapshot, params) : new StreamingDetector(params);
-  const fresh = points.filter((p) => p.at > (saved?.fedUpTo ?? '')).sort((a, b) => a.at.localeCompare(b.at));
+  const past = saved ? [] : [...history].sort(byTime);
+  for (const point of past) detector.updateAt(point.value, Date.parse(point.at));
+  const since = saved?.fedUpTo ?? past.at(-1)?.at ?? '';
+  const fresh = points.filter((p) => p.at > since).sort(byTime);
   const anomalies: { point: MetricPoint; score: number }[] = [];
   for (const point of fresh) {
     // The point's time places it in the day: the detector's daily profile learns each instance's
@@ -187,7 +204,7 @@ function feedDetector(
     if (result.isAnomaly && result.above && point.value >= floor)
       anomalies.push({ point, score: result.score });
   }
-  const fedUpTo = fresh.at(-1)?.at ?? saved?.fedUpTo;
+  const fedUpTo = fresh.at(-1)?.at ?? (since || undefined);
   if (fedUpTo !== undefined) detectors[detectorKey] = { snapshot: detector.snapshot(carried), fedUpTo };
   return anomalies;
 }
@@ -342,21 +359,22 @@ export function detectFaults(
     const cpuKey = key(obs.instanceId, 'cpu-high');
     // The streaming detector judges each instance against its own normal range; the fixed
     // threshold below stays as the backstop (and covers the detector's warm-up).
-    const anomalies =
-      anomaly && detectors
-        ? feedDetector(
-            cpuDetectorKey(obs.instanceId),
-            obs.cpuUtilization,
-            anomaly.floorPercent,
-            anomaly,
-            detectors,
-            carried,
-          )
-        : [];
+    const judged = anomaly && detectors && !anomaly.waitingForHistory?.has(obs.instanceId);
+    const anomalies = judged
+      ? feedDetector(
+          cpuDetectorKey(obs.instanceId),
+          obs.cpuUtilization,
+          anomaly.floorPercent,
+          anomaly,
+          detectors,
+          carried,
+          obs.history?.cpuUtilization,
+        )
+      : [];
     const latencyKey = key(obs.instanceId, 'latency-high');
     // Fed before the CPU verdict, so a CPU finding does not leave a gap in latency's history.
     const latencyAnomalies =
-      anomaly?.latencyFloorMs !== undefined && detectors && obs.latencyP99?.length
+      judged && anomaly.latencyFloorMs !== undefined && obs.latencyP99?.length
         ? feedDetector(
             latencyDetectorKey(obs.instanceId),
             obs.latencyP99,
@@ -364,6 +382,7 @@ export function detectFaults(
             anomaly,
             detectors,
             carried,
+            obs.history?.latencyP99,
           )
         : [];
     const detectorVersion = anomaly?.model?.version ?? DETECTOR_VERSION;

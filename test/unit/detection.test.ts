@@ -191,16 +191,22 @@ describe('detectFaults with the streaming detector', () => {
     expect(state.detectors).toEqual(whole.detectors);
   });
 
-  /** Days (from 2026-01-01, a Thursday) on which one-minute CPU polled hourly opened cpu-high. */
-  const cpuHighDaysPolledHourly = (values: number[]) => {
+  /**
+   * Days (from 2026-01-01, a Thursday) on which one-minute CPU polled hourly opened cpu-high, the
+   * monitor starting on day `from`; with `history`, its first scan has the days before as history.
+   */
+  const cpuHighDaysPolledHourly = (values: number[], { from = 0, history: withHistory = false } = {}) => {
     let state: { watermarks: Record<string, string>; detectors: Record<string, unknown> } = {
       watermarks: {},
       detectors: {},
     };
     const opened: number[] = [];
-    for (let start = 0; start < values.length; start += 60) {
+    const first = from * day;
+    for (let start = first; start < values.length; start += 60) {
+      const history =
+        withHistory && start === first ? { cpuUtilization: series(0, values.slice(0, first)) } : {};
       const r = detectFaults(
-        [obs({ cpuUtilization: series(start, values.slice(start, start + 60)) })],
+        [obs({ cpuUtilization: series(start, values.slice(start, start + 60)), history })],
         state.watermarks,
         new Set(),
         { cpuHighPercent: 90, cpuWindowPoints: 3 },
@@ -230,6 +236,27 @@ describe('detectFaults with the streaming detector', () => {
     // Before the profile may judge (three days seen), the morning step is outside the normal range.
     expect(opened.filter((d) => d < 3).length).toBeGreaterThan(0);
     expect(opened.filter((d) => d >= 3)).toEqual([]);
+  });
+
+  test("a new monitor starts each detector from the instance's history: no cpu-high on its first mornings", () => {
+    const weekday = (d: number) => ![2, 3].includes(d % 7);
+    const values = workingHours(14, weekday);
+    // Without history the first mornings are outside the normal range; with 8 days of it, none is.
+    expect(cpuHighDaysPolledHourly(values, { from: 8 }).length).toBeGreaterThan(0);
+    expect(cpuHighDaysPolledHourly(values, { from: 8, history: true })).toEqual([]);
+  });
+
+  test('an instance waiting for its history starts no detector and is judged by the thresholds', () => {
+    const r = detectFaults(
+      [obs({ cpuUtilization: series(0, [...calm(30), 97, 98, 99]) })],
+      {},
+      new Set(),
+      thresholds,
+      NOW,
+      { detectors: {}, floorPercent: 50, waitingForHistory: new Set(['i-1']) },
+    );
+    expect(r.detectors).toEqual({});
+    expect(r.findings.map((f) => f.kind)).toEqual(['cpu-high']);
   });
 
   test('polled hourly for three weeks, a weekday service with quiet weekends opens nothing after its first week', () => {

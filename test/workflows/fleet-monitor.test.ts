@@ -102,3 +102,50 @@ describe('latency judged against its own normal range', () => {
     expect((await scan()).findings).toEqual([]);
   });
 });
+
+describe("a new monitor starts from the instances' history", () => {
+  test('its first scan reads each running instance’s past week and a day, and the detector has learnt it', async () => {
+    const fleet = `hist-${process.pid}`;
+    const { instances } = await createFleet(aws, { fleet, size: 1, manualCount: 0 });
+    const instanceId = instances[0].instanceId;
+    // Four days of one-minute CPU before the scan's window: 20 % at night, 70 % from 09:05 to 17:00.
+    const minute = 60_000;
+    const end = Math.floor(Date.now() / minute) * minute - 20 * minute;
+    const points = Array.from({ length: 4 * 1440 }, (_, i) => {
+      const at = end - (4 * 1440 - i) * minute;
+      const m = Math.floor((at % 86_400_000) / minute);
+      return { at, value: (m >= 545 && m < 1020 ? 70 : 20) + (i % 5) };
+    });
+    for (let from = 0; from < points.length; from += 1000)
+      await aws.cloudwatch.send(
+        new PutMetricDataCommand({
+          Namespace: 'AWS/EC2',
+          MetricData: points.slice(from, from + 1000).map((p) => ({
+            MetricName: 'CPUUtilization',
+            Dimensions: [{ Name: 'InstanceId', Value: instanceId }],
+            Timestamp: new Date(p.at),
+            Value: p.value,
+            Unit: 'Percent',
+          })),
+        }),
+      );
+    const scan = createDetectionActivities(aws.ec2, aws.cloudwatch, env.client, {
+      metricPeriodSeconds: 60,
+      lookbackMinutes: 10,
+      cpuHighPercent: 90,
+      cpuWindowPoints: 3,
+      cpuAnomalyFloorPercent: 50,
+    }).scanFleet;
+
+    const first = await scan({ fleet, watermarks: {}, detectors: {} });
+    expect(first.findings).toEqual([]);
+    const learnt = first.detectors?.[instanceId]?.snapshot;
+    // The history, then whatever the emulated instance published in the scan's window.
+    expect(learnt?.index).toBeGreaterThanOrEqual(points.length);
+    expect(learnt?.index).toBeLessThan(points.length + 30);
+    expect(learnt?.profile?.proven).toBe(true);
+    // A detector the monitor carries is not given its history again.
+    const second = await scan({ fleet, watermarks: first.watermarks, detectors: first.detectors ?? {} });
+    expect((second.detectors?.[instanceId]?.snapshot.index ?? 0) - (learnt?.index ?? 0)).toBeLessThan(30);
+  }, 60_000);
+});
