@@ -107,10 +107,13 @@ export function createDetectionActivities(
           settings.metricPeriodSeconds,
         )
       : new Map<string, MetricPoint[]>();
+    // Running instances with CPU in the window and no detector yet: an instance that publishes nothing
+    // would take a reading's place in every scan.
     const newcomers = input.detectors
       ? instances
-          .filter((i) => stateOf(i) === 'running' && !((i.InstanceId as string) in (input.detectors ?? {})))
+          .filter((i) => stateOf(i) === 'running')
           .map((i) => i.InstanceId as string)
+          .filter((id) => !(id in (input.detectors ?? {})) && metrics.get(`${id}/CPUUtilization`)?.length)
       : [];
     const historyRead =
       settings.metricPeriodSeconds >= HISTORY_MIN_PERIOD_SECONDS

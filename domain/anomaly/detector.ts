@@ -406,9 +406,10 @@ export class StreamingDetector {
     this.previous = x;
     this.index++;
 
+    const transitionNovelty = this.levels.observe(x);
     // A proven daily profile knows which transitions belong to this time of day; counted among all
     // of the day's transitions, the morning's one step up is always rare.
-    const novelty = this.levels.observe(x) * (byProfile ? 0 : 1);
+    const novelty = byProfile ? 0 : transitionNovelty;
     const reference = Math.max(this.params.zFloor, this.params.ratio * this.recentMax);
     this.recentMax = Math.max(z, this.recentMax * this.params.decay);
     const rawScore = Math.max(z / (z + reference), novelty);
