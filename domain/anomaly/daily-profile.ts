@@ -122,6 +122,9 @@ export class DailyProfile {
     const far = slotSpread > 0 ? FAR_SPREADS * Math.sqrt(slotSpread) : Number.POSITIVE_INFINITY;
     const measuring = this.days >= DAYS_TO_PROVE;
     if (measuring) this.slotSeen++;
+    // The hour's tolerance needs points finer than the hour: at one an hour (an hourly export) the
+    // neighbouring hour is the neighbouring point, and a spike beside the usual peak would pass for it.
+    const tolerant = this.dayCount > slot;
     let z = Number.POSITIVE_INFINITY;
     CLOCK_SHIFTS.forEach((shift, i) => {
       const at = (slot + shift + PROFILE_SLOTS) % PROFILE_SLOTS;
@@ -131,7 +134,7 @@ export class DailyProfile {
       // A slot with no spread yet says nothing against the day, and nothing for shifting the profile.
       const unlike = spread > 0 ? Math.abs(off) > FAR_SPREADS * Math.sqrt(spread) : shift !== 0;
       if (measuring && unlike) this.slotFar[i] = (this.slotFar[i] ?? 0) + 1;
-      if (Number.isNaN(mean)) return;
+      if (Number.isNaN(mean) || (shift !== 0 && !tolerant)) return;
       const variance = Math.max(this.residual.variance, spread);
       const deviation = Math.abs(off - this.residual.mean);
       z = Math.min(z, variance > 0 ? deviation / Math.sqrt(variance) : 50);

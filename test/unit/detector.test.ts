@@ -375,6 +375,19 @@ describe('StreamingDetector with a daily season', () => {
       expect(riseDays(early(60)).filter((day) => day >= 3)).toEqual([]);
     });
 
+    test('hourly points get no hour of tolerance: the usual noon peak repeated at one is an anomaly', () => {
+      const hour = 3_600_000;
+      const random = lcg(3);
+      const detector = new StreamingDetector();
+      const found = Array.from({ length: 20 * 24 }, (_, i) => {
+        const h = i % 24;
+        const odd = i === 15 * 24 + 13;
+        const value = (h === 12 || odd ? 100 : 20) + 2 * random();
+        return detector.updateAt(value, start + i * hour).isAnomaly ? [i] : [];
+      }).flat();
+      expect(found.filter((i) => i >= 5 * 24)).toEqual([15 * 24 + 13]);
+    });
+
     test('a habit that changes on every working day is learnt again, not rested from', () => {
       const values = workingHours(undefined, {
         days: 35,
