@@ -165,6 +165,7 @@ describe('medic offline commands', () => {
       corpora: { tp: number }[];
       pointsPerSecond: number;
       gaps: { share: number; draws: number[]; mean: number };
+      liveLoop: number;
     };
     expect(result.corpora[0]?.tp).toBe(1);
     expect(result.overall).toBeGreaterThan(50);
@@ -174,6 +175,8 @@ describe('medic offline commands', () => {
     expect(result.gaps.share).toBe(0.1);
     expect(result.gaps.draws).toHaveLength(3);
     expect(result.gaps.mean).toBeCloseTo(result.gaps.draws.reduce((a, b) => a + b, 0) / 3, 9);
+    // Two days of five-minute points: fed without their sampling the spike is still found.
+    expect(result.liveLoop).toBeGreaterThan(50);
   });
 
   test('a failed workflow is reported with the causes that say what to do', () => {
