@@ -1,5 +1,5 @@
 import { Ewm, stillProven } from './ewm';
-import { WEEK_DAYS, WeekDays, type WeekDaysSnapshot } from './week-days';
+import { WEEK_DAYS, WeekDays, type DayVerdict, type WeekDaysSnapshot } from './week-days';
 
 /** Slots in a day: a quarter of an hour each, fine enough that a step on the hour stays in its slot. */
 export const PROFILE_SLOTS = 96;
@@ -51,7 +51,7 @@ export interface DailyProfileSnapshot {
   /**
    * Today: the current slot's judged points, 1 if it rests, the sum and count of its values, 1 if it
    * was seen from its start; then per `CLOCK_SHIFTS` its unlike slots, then the current slot's unlike
-   * points.
+   * points; then the unlike slots and the current slot's unlike points above the profile.
    */
   today?: number[];
 }
@@ -92,6 +92,9 @@ export class DailyProfile {
   private readonly unlikeSlots = CLOCK_SHIFTS.map(() => 0);
   private readonly slotFar = CLOCK_SHIFTS.map(() => 0);
   private slotSeen = 0;
+  /** Of today's unlike slots (and the current slot's unlike points), those above the profile. */
+  private unlikeAbove = 0;
+  private slotAbove = 0;
   private resting = false;
   /** Today's values, for its level, whether or not it rests. */
   private daySum = 0;
@@ -109,7 +112,8 @@ export class DailyProfile {
     if (slot !== this.slot || day !== this.day) this.fold();
     if (day !== this.day) this.startDay(day, slot);
     this.slot = slot;
-    this.daySum += x;
+    // To a thousandth as it goes: a carried snapshot stays small and adds up exactly as one pass.
+    this.daySum = Math.round((this.daySum + x) * 1000) / 1000;
     this.dayCount++;
     const typical = this.means[slot] ?? Number.NaN;
     const learning = !this.resting && this.weekDays.learnsOn(day % WEEK_DAYS);
@@ -134,6 +138,7 @@ export class DailyProfile {
       // A slot with no spread yet says nothing against the day, and nothing for shifting the profile.
       const unlike = spread > 0 ? Math.abs(off) > FAR_SPREADS * Math.sqrt(spread) : shift !== 0;
       if (measuring && unlike) this.slotFar[i] = (this.slotFar[i] ?? 0) + 1;
+      if (measuring && unlike && shift === 0 && off > 0) this.slotAbove++;
       if (Number.isNaN(mean) || (shift !== 0 && !tolerant)) return;
       const variance = Math.max(this.residual.variance, spread);
       const deviation = Math.abs(off - this.residual.mean);
@@ -167,20 +172,24 @@ export class DailyProfile {
       if (shift !== undefined) this.shift(shift);
       // A day the young profile learnt from before it could judge is like it by construction; so is
       // one the profile moved to.
-      const unlike =
-        shift !== undefined
-          ? false
-          : measured
-            ? (this.unlikeSlots[0] ?? 0) >= UNLIKE_SLOTS
-            : this.resting
-              ? undefined
-              : false;
+      const unlikeSlots = this.unlikeSlots[0] ?? 0;
+      const verdict: DayVerdict | undefined =
+        shift !== undefined || (!measured && !this.resting)
+          ? 'like'
+          : !measured
+            ? undefined
+            : unlikeSlots < UNLIKE_SLOTS
+              ? 'like'
+              : this.unlikeAbove * 2 > unlikeSlots
+                ? 'busier'
+                : 'quieter';
       const level = this.dayWhole && this.dayCount > 0 ? this.daySum / this.dayCount : undefined;
-      if (this.weekDays.close(this.day % WEEK_DAYS, unlike, level, this.swing()) === 'start-again')
+      if (this.weekDays.close(this.day % WEEK_DAYS, verdict, level, this.swing()) === 'start-again')
         this.startAgain();
     }
     this.day = day;
     this.unlikeSlots.fill(0);
+    this.unlikeAbove = 0;
     this.daySum = this.dayCount = 0;
     this.dayWhole = slot < WHOLE_DAY_SLOTS;
     this.resting = this.weekDays.rests(day % WEEK_DAYS);
@@ -215,8 +224,10 @@ export class DailyProfile {
     this.slotFar.forEach((far, i) => {
       if (far * 2 > this.slotSeen) this.unlikeSlots[i] = (this.unlikeSlots[i] ?? 0) + 1;
     });
+    const far = this.slotFar[0] ?? 0;
+    if (far * 2 > this.slotSeen && this.slotAbove * 2 > far) this.unlikeAbove++;
     this.slotFar.fill(0);
-    this.slotSeen = 0;
+    this.slotSeen = this.slotAbove = 0;
     this.foldSlot();
     if ((this.unlikeSlots[0] ?? 0) >= UNLIKE_SLOTS) this.resting = true;
   }
@@ -284,6 +295,8 @@ export class DailyProfile {
         this.dayWhole ? 1 : 0,
         ...this.unlikeSlots,
         ...this.slotFar,
+        this.unlikeAbove,
+        this.slotAbove,
       ],
     };
   }
@@ -307,6 +320,8 @@ export class DailyProfile {
       profile.unlikeSlots[i] = tallies[i] ?? 0;
       profile.slotFar[i] = tallies[CLOCK_SHIFTS.length + i] ?? 0;
     });
+    profile.unlikeAbove = tallies[2 * CLOCK_SHIFTS.length] ?? 0;
+    profile.slotAbove = tallies[2 * CLOCK_SHIFTS.length + 1] ?? 0;
     profile.slotSeen = slotSeen;
     profile.resting = resting === 1;
     profile.daySum = daySum;

@@ -15,10 +15,16 @@ const DIGITS = 3;
 const rounded = (x: number) => Number(x.toPrecision(DIGITS));
 const flags = (days: readonly (boolean | null)[]) =>
   days.map((d) => (d === null ? '-' : d ? '1' : '0')).join('');
-const fromFlags = (text: string) => [...text].map((c) => (c === '-' ? null : c === '1'));
+const fromFlags = (text: string) => [...text].map((c) => (c === '-' ? null : c !== '0'));
+
+/** How a day went against the profile's slots: like it, or unlike it and mostly below or above it. */
+export type DayVerdict = 'like' | 'quieter' | 'busier';
 
 export interface WeekDaysSnapshot {
-  /** Per weekday, was its last occurrence unlike the profile's slots: 1, 0, or - (not measured). */
+  /**
+   * Per weekday, how its last occurrence went against the profile's slots: 0 like, 1 unlike and
+   * quieter, 2 unlike and busier, - not measured.
+   */
   week: string;
   /** Per weekday, the mean of its values, day-weighted; null until one was seen whole. */
   levels: (number | null)[];
@@ -38,6 +44,8 @@ export type AfterDay = 'go-on' | 'start-again';
  */
 export class WeekDays {
   private readonly unlike: (boolean | null)[] = new Array<boolean | null>(WEEK_DAYS).fill(null);
+  /** Of the unlike ones, whether mostly above the profile (a busier day, not a quieter one). */
+  private readonly busier: boolean[] = new Array<boolean>(WEEK_DAYS).fill(false);
   private readonly levels: (number | null)[] = new Array<number | null>(WEEK_DAYS).fill(null);
   private odd: boolean[] | undefined;
 
@@ -51,20 +59,30 @@ export class WeekDays {
   }
 
   /**
-   * Whether the profile learns from this weekday: not when its last occurrence was unlike it. Such a
-   * day (a Friday that ends at one, the weekday after a holiday) is still judged by the profile where
-   * it is alike, and measured, so it rejoins once it is like the others again.
+   * Whether the profile learns from this weekday: not when its last occurrence was unlike it and
+   * quieter. Such a day (a Friday that ends at one, the weekday after a holiday) is still judged by
+   * the profile where it is alike, and measured, so it rejoins once it is like the others again;
+   * keeping it out keeps a quiet holiday next week an anomaly. A busier one is learnt (clipped), so a
+   * weekend evening that is always busier than the weekdays' becomes familiar.
    */
   learnsOn(weekday: number): boolean {
-    return this.unlike[weekday] !== true && !this.rests(weekday);
+    return (this.unlike[weekday] !== true || this.busier[weekday] === true) && !this.rests(weekday);
   }
 
   /**
    * The day that ended: `unlike` when its slots were measured, `level` when it was seen whole, and
    * the profile's daily swing (its highest slot mean less its lowest) to judge levels by.
    */
-  close(weekday: number, unlike: boolean | undefined, level: number | undefined, swing: number): AfterDay {
-    if (unlike !== undefined) this.unlike[weekday] = unlike;
+  close(
+    weekday: number,
+    verdict: DayVerdict | undefined,
+    level: number | undefined,
+    swing: number,
+  ): AfterDay {
+    if (verdict !== undefined) {
+      this.unlike[weekday] = verdict !== 'like';
+      this.busier[weekday] = verdict === 'busier';
+    }
     if (level !== undefined) {
       const before = this.levels[weekday];
       this.levels[weekday] = rounded(before == null ? level : before + LEVEL_WEIGHT * (level - before));
@@ -87,12 +105,16 @@ export class WeekDays {
 
   private forgetUnlike(): AfterDay {
     this.unlike.fill(null);
+    this.busier.fill(false);
     return 'start-again';
   }
 
   save(): WeekDaysSnapshot {
     return {
-      week: flags(this.unlike),
+      week: flags(this.unlike)
+        .split('')
+        .map((flag, day) => (flag === '1' && this.busier[day] ? '2' : flag))
+        .join(''),
       levels: [...this.levels],
       ...(this.odd ? { odd: flags(this.odd) } : {}),
     };
@@ -101,6 +123,7 @@ export class WeekDays {
   load(snapshot: WeekDaysSnapshot | undefined): void {
     if (!snapshot) return;
     fromFlags(snapshot.week).forEach((u, i) => (this.unlike[i] = u));
+    [...snapshot.week].forEach((flag, i) => (this.busier[i] = flag === '2'));
     snapshot.levels.forEach((l, i) => (this.levels[i] = l));
     this.odd = snapshot.odd === undefined ? undefined : fromFlags(snapshot.odd).map((o) => o === true);
   }

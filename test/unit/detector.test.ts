@@ -327,6 +327,11 @@ describe('StreamingDetector with a daily season', () => {
       expect(lateRises).toEqual(startsAt.map(() => 0));
     });
 
+    test('a weekend that is busier than the working days (same hours, more load) becomes familiar', () => {
+      const values = workingHours(undefined, { days: 35, busy: (day) => (weekdays(day) ? 70 : 85) });
+      expect(riseDays(values).filter((day) => day >= 14)).toEqual([]);
+    });
+
     test('a Friday that ends at one is judged by the profile where it is alike, and not learnt from', () => {
       const values = workingHours((day, m) => (day % 7 === 4 && m >= 780 && m < 1020 ? 20 : undefined), {
         days: 35,
