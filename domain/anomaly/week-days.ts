@@ -70,8 +70,8 @@ export class WeekDays {
   }
 
   /**
-   * The day that ended: `unlike` when its slots were measured, `level` when it was seen whole, and
-   * the profile's daily swing (its highest slot mean less its lowest) to judge levels by.
+   * The day that ended: its `verdict` when its slots were measured, its `level` when it was seen
+   * whole, and the profile's daily swing (its highest slot mean less its lowest) to judge levels by.
    */
   close(
     weekday: number,
