@@ -13,12 +13,14 @@ const MAX_RESTING_DAYS = 3;
 const DIGITS = 3;
 
 const rounded = (x: number) => Number(x.toPrecision(DIGITS));
-const flags = (days: readonly (boolean | null)[]) =>
-  days.map((d) => (d === null ? '-' : d ? '1' : '0')).join('');
-const fromFlags = (text: string) => [...text].map((c) => (c === '-' ? null : c !== '0'));
 
 /** How a day went against the profile's slots: like it, or unlike it and mostly below or above it. */
 export type DayVerdict = 'like' | 'quieter' | 'busier';
+/** A verdict's character in a snapshot's `week`; `-` is a weekday not measured yet. */
+const VERDICT_FLAGS: Record<DayVerdict, string> = { like: '0', quieter: '1', busier: '2' };
+const verdictOf = (flag: string) =>
+  (Object.keys(VERDICT_FLAGS) as DayVerdict[]).find((v) => VERDICT_FLAGS[v] === flag) ?? null;
+const isUnlike = (verdict: DayVerdict | null) => verdict === 'quieter' || verdict === 'busier';
 
 export interface WeekDaysSnapshot {
   /**
@@ -43,9 +45,8 @@ export type AfterDay = 'go-on' | 'start-again';
  * weekend's.
  */
 export class WeekDays {
-  private readonly unlike: (boolean | null)[] = new Array<boolean | null>(WEEK_DAYS).fill(null);
-  /** Of the unlike ones, whether mostly above the profile (a busier day, not a quieter one). */
-  private readonly busier: boolean[] = new Array<boolean>(WEEK_DAYS).fill(false);
+  /** Per weekday, how its last occurrence went against the profile; null until measured. */
+  private readonly verdicts: (DayVerdict | null)[] = new Array<DayVerdict | null>(WEEK_DAYS).fill(null);
   private readonly levels: (number | null)[] = new Array<number | null>(WEEK_DAYS).fill(null);
   private odd: boolean[] | undefined;
 
@@ -55,7 +56,7 @@ export class WeekDays {
    * unlike the profile. Any other day rests only if it turns unlike while it runs.
    */
   rests(weekday: number): boolean {
-    return this.odd ? this.odd[weekday] === true : this.unlike[weekday] === true;
+    return this.odd ? this.odd[weekday] === true : isUnlike(this.verdicts[weekday] ?? null);
   }
 
   /**
@@ -66,7 +67,7 @@ export class WeekDays {
    * weekend evening that is always busier than the weekdays' becomes familiar.
    */
   learnsOn(weekday: number): boolean {
-    return (this.unlike[weekday] !== true || this.busier[weekday] === true) && !this.rests(weekday);
+    return this.verdicts[weekday] !== 'quieter' && !this.rests(weekday);
   }
 
   /**
@@ -79,10 +80,7 @@ export class WeekDays {
     level: number | undefined,
     swing: number,
   ): AfterDay {
-    if (verdict !== undefined) {
-      this.unlike[weekday] = verdict !== 'like';
-      this.busier[weekday] = verdict === 'busier';
-    }
+    if (verdict !== undefined) this.verdicts[weekday] = verdict;
     if (level !== undefined) {
       const before = this.levels[weekday];
       this.levels[weekday] = rounded(before == null ? level : before + LEVEL_WEIGHT * (level - before));
@@ -94,37 +92,32 @@ export class WeekDays {
     this.odd = known.map((l) => Math.abs(l - middle) > ODD_LEVEL_SHARE * swing);
     // The first time the kinds are known, a profile that learnt from the odd ones (found them like it)
     // starts again.
-    const learntOdd = this.odd.some((odd, day) => odd && this.unlike[day] === false);
+    const learntOdd = this.odd.some((odd, day) => odd && this.verdicts[day] === 'like');
     if ((first && learntOdd) || this.outOfDate()) return this.forgetUnlike();
     return 'go-on';
   }
 
   private outOfDate(): boolean {
-    return this.unlike.filter((u) => u === true).length > MAX_RESTING_DAYS;
+    return this.verdicts.filter(isUnlike).length > MAX_RESTING_DAYS;
   }
 
   private forgetUnlike(): AfterDay {
-    this.unlike.fill(null);
-    this.busier.fill(false);
+    this.verdicts.fill(null);
     return 'start-again';
   }
 
   save(): WeekDaysSnapshot {
     return {
-      week: flags(this.unlike)
-        .split('')
-        .map((flag, day) => (flag === '1' && this.busier[day] ? '2' : flag))
-        .join(''),
+      week: this.verdicts.map((v) => (v === null ? '-' : VERDICT_FLAGS[v])).join(''),
       levels: [...this.levels],
-      ...(this.odd ? { odd: flags(this.odd) } : {}),
+      ...(this.odd ? { odd: this.odd.map((o) => (o ? '1' : '0')).join('') } : {}),
     };
   }
 
   load(snapshot: WeekDaysSnapshot | undefined): void {
     if (!snapshot) return;
-    fromFlags(snapshot.week).forEach((u, i) => (this.unlike[i] = u));
-    [...snapshot.week].forEach((flag, i) => (this.busier[i] = flag === '2'));
+    [...snapshot.week].forEach((flag, i) => (this.verdicts[i] = verdictOf(flag)));
     snapshot.levels.forEach((l, i) => (this.levels[i] = l));
-    this.odd = snapshot.odd === undefined ? undefined : fromFlags(snapshot.odd).map((o) => o === true);
+    this.odd = snapshot.odd === undefined ? undefined : [...snapshot.odd].map((o) => o === '1');
   }
 }
