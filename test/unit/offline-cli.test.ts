@@ -24,6 +24,17 @@ describe('medic offline commands', () => {
     jest.spyOn(console, 'error').mockImplementation((m: string) => void output.push(m));
   });
   afterEach(() => jest.restoreAllMocks());
+  /** `medic detect` on `<name>.csv` in the test folder, into `<name>-out.csv`, for each name. */
+  const detectEach = async (names: string[]) => {
+    for (const name of names)
+      expect(
+        await main(['detect', '--input', join(dir, `${name}.csv`), '--output', join(dir, `${name}-out.csv`)]),
+      ).toBe(0);
+  };
+  const scoredLines = (name: string) =>
+    readFileSync(join(dir, `${name}-out.csv`), 'utf8')
+      .trim()
+      .split('\n');
 
   test('a file is scored row by row with the shipped threshold', async () => {
     writeFileSync(join(dir, 'cpu.csv'), csv);
@@ -75,15 +86,8 @@ describe('medic offline commands', () => {
       join(dir, 'left-out.csv'),
       asCsv(wave.filter((p) => !p.missing).map((p) => `${p.at},${p.value}`)),
     );
-    for (const name of ['empty-rows', 'left-out'])
-      expect(
-        await main(['detect', '--input', join(dir, `${name}.csv`), '--output', join(dir, `${name}-out.csv`)]),
-      ).toBe(0);
-    const scored = (name: string) =>
-      readFileSync(join(dir, `${name}-out.csv`), 'utf8')
-        .trim()
-        .split('\n')
-        .filter((line) => !line.includes(',,'));
+    await detectEach(['empty-rows', 'left-out']);
+    const scored = (name: string) => scoredLines(name).filter((line) => !line.includes(',,'));
     expect(scored('empty-rows')).toHaveLength(3 * 288 - 80 + 1);
     expect(scored('empty-rows')).toEqual(scored('left-out'));
     // The summary says how much of the series was not there, however the export wrote it.
@@ -97,15 +101,8 @@ describe('medic offline commands', () => {
       .sort((a, b) => a.key - b.key);
     writeFileSync(join(dir, 'shuffled.csv'), `timestamp,value\n${shuffled.map((r) => r.row).join('\n')}\n`);
     writeFileSync(join(dir, 'sorted.csv'), csv);
-    for (const name of ['shuffled', 'sorted'])
-      expect(
-        await main(['detect', '--input', join(dir, `${name}.csv`), '--output', join(dir, `${name}-out.csv`)]),
-      ).toBe(0);
-    const lines = (name: string) =>
-      readFileSync(join(dir, `${name}-out.csv`), 'utf8')
-        .trim()
-        .split('\n')
-        .slice(1);
+    await detectEach(['shuffled', 'sorted']);
+    const lines = (name: string) => scoredLines(name).slice(1);
     expect(lines('shuffled').map((l) => l.split(',')[0])).toEqual(shuffled.map((r) => r.row.split(',')[0]));
     expect([...lines('shuffled')].sort()).toEqual([...lines('sorted')].sort());
     expect(lines('sorted').filter((l) => l.endsWith(',1'))).toEqual([
