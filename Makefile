@@ -65,6 +65,8 @@ eval: build
 	@echo
 	node bin/medic.js eval maintenance
 	@echo
+	node bin/medic.js eval live
+	@echo
 	node bin/medic.js eval intents
 	@echo "held-out set 1 (written after tuning on the set above; the parser was then tuned on its misses):"
 	node bin/medic.js eval intents --set test/fixtures/intents-holdout.tsv

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { evaluateIntents, parseLabelledSet, type IntentEvaluation } from '../domain/intents/evaluate';
 import { evaluateMaintenance, formatMaintenance } from '../domain/maintenance-eval';
+import { evaluateLiveScenarios, formatLiveScenarios } from '../domain/anomaly/live-scenarios';
 import { join } from 'node:path';
 import { intFlag, parseFlags, UsageError } from './args';
 import { evaluateDetector, formatEvaluation } from './eval-detector';
@@ -78,6 +79,7 @@ function seededEval<T extends object>(
 const policy = seededEval('incidents', { train: 200, size: 2000 }, evaluatePolicy, formatPolicy);
 const rootcause = seededEval('cascades', { train: 3000, size: 2000 }, evaluateRootCause, formatRootCause);
 const maintenance = seededEval('disks', { train: 0, size: 400 }, evaluateMaintenance, formatMaintenance);
+const live = seededEval('days', { train: 0, size: 35 }, evaluateLiveScenarios, formatLiveScenarios);
 
 const INTENT_SET = join(__dirname, '..', '..', 'test', 'fixtures', 'intents.tsv');
 
@@ -123,6 +125,7 @@ const EVALS: Record<string, (args: string[]) => void> = {
   policy,
   rootcause,
   maintenance,
+  live,
   intents,
 };
 

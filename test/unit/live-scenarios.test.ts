@@ -1,0 +1,30 @@
+import { main } from '../../cli/main';
+import type { LiveScenarioFigures } from '../../domain/anomaly/live-scenarios';
+
+describe('medic eval live: the detection loop on habits real services have', () => {
+  let output: string[] = [];
+  beforeEach(() => {
+    output = [];
+    jest.spyOn(console, 'log').mockImplementation((m: string) => void output.push(m));
+    jest.spyOn(console, 'error').mockImplementation((m: string) => void output.push(m));
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  test('after two weeks the working week raises nothing, and injected faults are found at their first minute', async () => {
+    expect(await main(['eval', 'live', '--json', '--days', '28'])).toBe(0);
+    const figures = JSON.parse(output[0] ?? '{}') as LiveScenarioFigures;
+    const after = (name: string) => figures.scenarios.find((s) => s.scenario === name)?.risesAfterTwoWeeks;
+    expect(after('weekdays only')).toBe(0);
+    expect(after('a Wednesday holiday in week 3')).toBe(0);
+    expect(after('Fridays end at 13:00')).toBe(0);
+    expect(after('a daily 18:00 step, weekends 30 % busier')).toBe(0);
+    expect(after('clock change: an hour earlier in UTC from day 21')).toBe(0);
+    expect(figures.injected).toEqual({ faults: 3, foundAtFirstMinute: 3 });
+    expect(figures.startTimes.risesAfterTwoWeeks).toBe(0);
+  });
+
+  test('a bad --days is a usage error naming the flag', async () => {
+    expect(await main(['eval', 'live', '--days', '0'])).toBe(2);
+    expect(output.join('\n')).toContain('--days');
+  });
+});
