@@ -1,4 +1,5 @@
 import { Ewm, stillProven } from './ewm';
+import { decodeFigures, encodeFigures, MEAN_FIGURES, SPREAD_FIGURES } from './figure-codes';
 import { WEEK_DAYS, WeekDays, type DayVerdict, type WeekDaysSnapshot } from './week-days';
 
 /** Slots in a day: a quarter of an hour each, fine enough that a step on the hour stays in its slot. */
@@ -13,8 +14,8 @@ const DAYS_TO_PROVE = 3;
  * Stored figures keep this many significant digits, so a carried snapshot stays small: a slot's mean
  * three, its spread (a variance, whose root is the bar) two.
  */
-const MEAN_DIGITS = 3;
-const SPREAD_DIGITS = 2;
+const MEAN_DIGITS = MEAN_FIGURES.digits;
+const SPREAD_DIGITS = SPREAD_FIGURES.digits;
 /** A point this many spreads from its slot's usual value is unlike the profile. */
 const FAR_SPREADS = 4;
 /**
@@ -35,8 +36,14 @@ const rounded = (x: number, digits: number) => Number(x.toPrecision(digits));
 
 /** A daily profile as plain data; a slot never seen is null (JSON has no NaN). */
 export interface DailyProfileSnapshot {
+  /**
+   * The slots' means and spreads as numbers: empty when `meanFigures` and `spreadFigures` carry them
+   * (a third of the size), and then an older reader starts a fresh profile instead of failing.
+   */
   means: (number | null)[];
   spreads: number[];
+  meanFigures?: string;
+  spreadFigures?: string;
   residual: [number, number, number];
   slot: number;
   day: number;
@@ -274,9 +281,13 @@ export class DailyProfile {
   }
 
   save(): DailyProfileSnapshot {
+    const meanFigures = encodeFigures(this.means, MEAN_FIGURES);
+    const spreadFigures = encodeFigures(this.spreads, SPREAD_FIGURES);
+    const figures = meanFigures !== undefined && spreadFigures !== undefined;
     return {
-      means: [...this.means].map((m) => (Number.isNaN(m) ? null : m)),
-      spreads: [...this.spreads],
+      ...(figures
+        ? { means: [], spreads: [], meanFigures, spreadFigures }
+        : { means: [...this.means].map((m) => (Number.isNaN(m) ? null : m)), spreads: [...this.spreads] }),
       residual: this.residual.save(),
       slot: this.slot,
       day: this.day,
@@ -303,8 +314,12 @@ export class DailyProfile {
 
   static load(snapshot: DailyProfileSnapshot, horizon: number): DailyProfile {
     const profile = new DailyProfile(horizon);
-    snapshot.means.forEach((m, i) => (profile.means[i] = m ?? Number.NaN));
-    snapshot.spreads.forEach((s, i) => (profile.spreads[i] = s));
+    const { meanFigures, spreadFigures } = snapshot;
+    const means = meanFigures === undefined ? snapshot.means : decodeFigures(meanFigures, MEAN_FIGURES);
+    const spreads =
+      spreadFigures === undefined ? snapshot.spreads : decodeFigures(spreadFigures, SPREAD_FIGURES);
+    means.forEach((m, i) => (profile.means[i] = m ?? Number.NaN));
+    spreads.forEach((s, i) => (profile.spreads[i] = s));
     profile.residual.load(snapshot.residual);
     profile.slot = snapshot.slot;
     profile.day = snapshot.day;

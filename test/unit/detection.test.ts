@@ -5,6 +5,7 @@ import {
   type DetectorParams,
   type DetectorSnapshot,
 } from '../../domain/anomaly/detector';
+import { decodeFigures, MEAN_FIGURES } from '../../domain/anomaly/figure-codes';
 import {
   detectFaults,
   MAX_DETECTORS_WITH_LEVELS,
@@ -283,7 +284,7 @@ describe('detectFaults with the streaming detector', () => {
     const own = (detectors: Record<string, { snapshot: DetectorSnapshot }>) =>
       Object.values(detectors).find((d) => d.snapshot.index === 300)?.snapshot;
     expect(own(scan([], {}))?.levels?.counts).toHaveLength(64);
-    expect(own(scan([], {}))?.profile?.means).toHaveLength(96);
+    expect(own(scan([], {}))?.profile?.meanFigures).toHaveLength(3 * 96);
     const idle = { snapshot: new StreamingDetector().snapshot({ withLevels: false }), fedUpTo: '' };
     const crowd = Object.fromEntries(others.map((id) => [id, idle]));
     const crowded = own(scan(others, crowd));
@@ -304,7 +305,8 @@ describe('detectFaults with the streaming detector', () => {
     for (let i = 0; i < 14 * 1440; i++)
       detector.updateAt((i % 1440 >= 540 && i % 1440 < 1020 ? 70 : 20) + (i % 7) / 3, start + i * 60_000);
     const state = { snapshot: detector.snapshot(), fedUpTo: new Date(start).toISOString() };
-    expect(state.snapshot.profile?.means.every((m) => m !== null)).toBe(true);
+    const means = decodeFigures(state.snapshot.profile?.meanFigures ?? '', MEAN_FIGURES);
+    expect(means.filter((m) => !Number.isNaN(m))).toHaveLength(96);
     const carried = JSON.stringify({ [`i-${'0'.repeat(17)}/LatencyP99`]: state }).length;
     expect(carried * MAX_DETECTORS_WITH_PROFILES).toBeLessThan(0.8 * 2 * 1024 * 1024);
   });

@@ -1,5 +1,6 @@
 import { parsePointsCsv, parseTimestampMs } from '../../domain/anomaly/csv';
 import { pointsPerDayFrom, StreamingDetector, type DetectorResult } from '../../domain/anomaly/detector';
+import { decodeFigures, MEAN_FIGURES, SPREAD_FIGURES } from '../../domain/anomaly/figure-codes';
 
 /** A seeded generator, so the noise is the same on every run. */
 function lcg(seed: number): () => number {
@@ -417,6 +418,32 @@ describe('StreamingDetector with a daily season', () => {
         .filter((v, i) => carried.updateAt(v, start + (6 * 1440 + i) * minute).isAnomaly);
       expect(rises).toEqual([]);
       expect(carried.snapshot().profile?.weekDays?.week).toHaveLength(7);
+    });
+
+    test('a profile carried as numbers (before figures) judges as one carried as figures', () => {
+      const values = workingHours(undefined, { days: 9, works: weekdays });
+      const whole = new StreamingDetector();
+      values.slice(0, 7 * 1440).forEach((v, i) => whole.updateAt(v, start + i * minute));
+      const snapshot = JSON.parse(JSON.stringify(whole.snapshot())) as ReturnType<typeof whole.snapshot>;
+      const profile = snapshot.profile;
+      expect(profile?.meanFigures).toHaveLength(3 * 96);
+      expect(profile?.spreadFigures).toHaveLength(2 * 96);
+      const legacy = JSON.parse(JSON.stringify(snapshot)) as typeof snapshot;
+      if (profile && legacy.profile) {
+        legacy.profile.means = decodeFigures(profile.meanFigures ?? '', MEAN_FIGURES).map((m) =>
+          Number.isNaN(m) ? null : m,
+        );
+        legacy.profile.spreads = decodeFigures(profile.spreadFigures ?? '', SPREAD_FIGURES);
+        delete legacy.profile.meanFigures;
+        delete legacy.profile.spreadFigures;
+      }
+      const fromFigures = StreamingDetector.restore(snapshot);
+      const fromNumbers = StreamingDetector.restore(legacy);
+      expect(fromNumbers.snapshot()).toEqual(fromFigures.snapshot());
+      values.slice(7 * 1440).forEach((v, i) => {
+        const at = start + (7 * 1440 + i) * minute;
+        expect(fromNumbers.updateAt(v, at)).toEqual(fromFigures.updateAt(v, at));
+      });
     });
 
     test('carried between polls it judges as in one pass, in under 2 kB of JSON', () => {
