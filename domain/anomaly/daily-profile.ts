@@ -4,8 +4,15 @@ import { WEEK_DAYS, WeekDays, type DayVerdict, type WeekDaysSnapshot } from './w
 
 /** Slots in a day: a quarter of an hour each, fine enough that a step on the hour stays in its slot. */
 export const PROFILE_SLOTS = 96;
+/**
+ * Slots in the odd days' profile (a working-hours service's weekend, a weekend service's): an hour
+ * each, so it travels in a quarter of the room; what is learnt of those days is their routine (a
+ * night's backup, a weekend's opening hours), and an hour's resolution tells that from an incident.
+ */
+export const ODD_DAY_SLOTS = 24;
 const DAY_MS = 86_400_000;
-const SLOT_MS = DAY_MS / PROFILE_SLOTS;
+const HOUR_MS = 3_600_000;
+const QUARTER_MS = HOUR_MS / 4;
 /** How far each new day moves a slot's typical value and spread: a changed habit is learnt in days. */
 const DAY_WEIGHT = 0.3;
 /** Distinct days seen before the profile may judge: two whole days behind the one being judged. */
@@ -19,18 +26,18 @@ const SPREAD_DIGITS = SPREAD_FIGURES.digits;
 /** A point this many spreads from its slot's usual value is unlike the profile. */
 const FAR_SPREADS = 4;
 /**
- * A day with this many slots (an hour and a half) mostly unlike the profile is a different kind of day
- * (a weekend of a working-hours service, a holiday): longer than an ordinary incident's hour, shorter
+ * A day this long (an hour and a half) mostly unlike the profile is a different kind of day (a
+ * weekend of a working-hours service, a holiday): longer than an ordinary incident's hour, shorter
  * than any working day's difference from a rest day.
  */
-const UNLIKE_SLOTS = 6;
+const UNLIKE_MS = 1.5 * HOUR_MS;
 /**
- * The profile is also read an hour earlier and later (in slots): a clock change moves a local working
- * day by an hour in UTC, and a load an hour off its usual time is no incident.
+ * The profile is also read an hour earlier and later: a clock change moves a local working day by an
+ * hour in UTC, and a load an hour off its usual time is no incident. The first shift is none.
  */
-const CLOCK_SHIFTS = [0, -4, 4] as const;
+const CLOCK_SHIFTS_MS = [0, -HOUR_MS, HOUR_MS] as const;
 /** A day whose first point is this far into it is not seen whole: its mean is no level (the monitor's first day). */
-const WHOLE_DAY_SLOTS = 4;
+const WHOLE_DAY_MS = HOUR_MS;
 
 const rounded = (x: number, digits: number) => Number(x.toPrecision(digits));
 
@@ -38,10 +45,11 @@ const rounded = (x: number, digits: number) => Number(x.toPrecision(digits));
 export interface DailyProfileSnapshot {
   /**
    * The slots' means and spreads as numbers: empty when `meanFigures` and `spreadFigures` carry them
-   * (a third of the size), and then an older reader starts a fresh profile instead of failing.
+   * (a third of the size), and then an older reader starts a fresh profile instead of failing; absent
+   * in `oddDays`, which no older reader knows.
    */
-  means: (number | null)[];
-  spreads: number[];
+  means?: (number | null)[];
+  spreads?: number[];
   meanFigures?: string;
   spreadFigures?: string;
   residual: [number, number, number];
@@ -61,6 +69,8 @@ export interface DailyProfileSnapshot {
    * points; then the unlike slots and the current slot's unlike points above the profile.
    */
   today?: number[];
+  /** The odd days' own profile, of `ODD_DAY_SLOTS` slots (absent until a day was odd). */
+  oddDays?: DailyProfileSnapshot;
 }
 
 /**
@@ -77,10 +87,19 @@ export interface DailyProfileSnapshot {
  * from its start, so Monday morning is as familiar as Tuesday's and a weekday's load on a Sunday is
  * still an anomaly. The profile is read with an hour's tolerance, and moves by an hour when a whole
  * day fits it so (a clock change).
+ *
+ * The odd days (a weekend whose level is far from the working days') have a profile of their own, of
+ * hours, which judges them once it has proved itself: a weekend's routine (a night's backup, a weekend
+ * service's opening hours) is then no incident, and what is unusual for a Sunday still is.
  */
 export class DailyProfile {
-  private readonly means = new Float64Array(PROFILE_SLOTS).fill(Number.NaN);
-  private readonly spreads = new Float64Array(PROFILE_SLOTS);
+  private readonly slots: number;
+  private readonly slotMs: number;
+  /** `CLOCK_SHIFTS_MS` in slots. */
+  private readonly shifts: number[];
+  private readonly unlikeDaySlots: number;
+  private readonly means: Float64Array;
+  private readonly spreads: Float64Array;
   private readonly residual: Ewm;
   private slot = -1;
   private day = -1;
@@ -91,13 +110,14 @@ export class DailyProfile {
   private count = 0;
   private judged = 0;
   private proven = false;
-  private readonly weekDays = new WeekDays();
+  /** Which weekdays are this profile's kind; none for the odd days' profile, whose days all are. */
+  private readonly weekDays: WeekDays | undefined;
   /**
    * Today's slots whose points were mostly unlike the profile, and the current slot's tally; each
-   * against the profile as it is and shifted by each of `CLOCK_SHIFTS`.
+   * against the profile as it is and shifted by each of `CLOCK_SHIFTS_MS`.
    */
-  private readonly unlikeSlots = CLOCK_SHIFTS.map(() => 0);
-  private readonly slotFar = CLOCK_SHIFTS.map(() => 0);
+  private readonly unlikeSlots = CLOCK_SHIFTS_MS.map(() => 0);
+  private readonly slotFar = CLOCK_SHIFTS_MS.map(() => 0);
   private slotSeen = 0;
   /** Of today's unlike slots (and the current slot's unlike points), those above the profile. */
   private unlikeAbove = 0;
@@ -107,15 +127,67 @@ export class DailyProfile {
   private daySum = 0;
   private dayCount = 0;
   private dayWhole = false;
+  /** Whether today is one of the week's odd days, judged by `oddDays`. */
+  private oddDay = false;
+  private oddDays: DailyProfile | undefined;
 
-  constructor(horizon: number) {
+  /** `slots` a day; `weekly`: tells the week's kinds of days apart (the odd days' profile does not). */
+  constructor(
+    private readonly horizon: number,
+    slots = PROFILE_SLOTS,
+    weekly = true,
+  ) {
+    this.slots = slots;
+    this.slotMs = DAY_MS / slots;
+    this.shifts = CLOCK_SHIFTS_MS.map((ms) => ms / this.slotMs);
+    this.unlikeDaySlots = Math.ceil(UNLIKE_MS / this.slotMs);
+    this.means = new Float64Array(slots).fill(Number.NaN);
+    this.spreads = new Float64Array(slots);
+    this.weekDays = weekly ? new WeekDays() : undefined;
     this.residual = new Ewm(horizon);
   }
 
-  /** The point's surprise against its slot, when the series has proved daily (as `Season.observe`). */
-  observe(x: number, atMs: number, qualifying: number): { z: number; variance: number } | undefined {
+  /**
+   * The point's surprise against its slot, when the series has proved daily (as `Season.observe`):
+   * a profile proves itself when its residual varies less than `share` of what the values do (the
+   * plain view's `variance`). On the week's odd days the odd days' profile answers.
+   */
+  observe(
+    x: number,
+    atMs: number,
+    share: number,
+    variance: number,
+  ): { z: number; variance: number } | undefined {
+    const seen = this.judge(x, atMs, share * variance);
+    if (!this.oddDay) return seen;
+    this.oddDays ??= new DailyProfile(this.horizon, ODD_DAY_SLOTS, false);
+    // The plain view's variance is the other days' (a weekend judged by a working week's): the odd
+    // days' profile proves itself against the variance of its own days' values.
+    return this.oddDays.observe(x, atMs, share, this.oddDays.valueVariance());
+  }
+
+  /**
+   * The variance of the values this profile's days have, from its slots: the mean of the slots'
+   * spreads and the variance of their means.
+   */
+  private valueVariance(): number {
+    let n = 0;
+    let sum = 0;
+    let squares = 0;
+    let spreads = 0;
+    this.means.forEach((m, i) => {
+      if (Number.isNaN(m)) return;
+      n++;
+      sum += m;
+      squares += m * m;
+      spreads += this.spreads[i] ?? 0;
+    });
+    return n === 0 ? 0 : spreads / n + Math.max(0, squares / n - (sum / n) ** 2);
+  }
+
+  private judge(x: number, atMs: number, qualifying: number): { z: number; variance: number } | undefined {
     const day = Math.floor(atMs / DAY_MS);
-    const slot = Math.floor((atMs - day * DAY_MS) / SLOT_MS);
+    const slot = Math.floor((atMs - day * DAY_MS) / this.slotMs);
     if (slot !== this.slot || day !== this.day) this.fold();
     if (day !== this.day) this.startDay(day, slot);
     this.slot = slot;
@@ -123,7 +195,7 @@ export class DailyProfile {
     this.daySum = Math.round((this.daySum + x) * 1000) / 1000;
     this.dayCount++;
     const typical = this.means[slot] ?? Number.NaN;
-    const learning = !this.resting && this.weekDays.learnsOn(day % WEEK_DAYS);
+    const learning = !this.resting && this.learnsOn(day);
     if (Number.isNaN(typical)) {
       if (learning) this.learn(x, 0, false);
       return undefined;
@@ -135,10 +207,11 @@ export class DailyProfile {
     if (measuring) this.slotSeen++;
     // The hour's tolerance needs points finer than the hour: at one an hour (an hourly export) the
     // neighbouring hour is the neighbouring point, and a spike beside the usual peak would pass for it.
-    const tolerant = this.dayCount > slot;
+    // (More points today than quarters of an hour gone.)
+    const tolerant = this.dayCount > Math.floor((atMs - day * DAY_MS) / QUARTER_MS);
     let z = Number.POSITIVE_INFINITY;
-    CLOCK_SHIFTS.forEach((shift, i) => {
-      const at = (slot + shift + PROFILE_SLOTS) % PROFILE_SLOTS;
+    this.shifts.forEach((shift, i) => {
+      const at = (slot + shift + this.slots) % this.slots;
       const mean = this.means[at] ?? Number.NaN;
       const spread = this.spreads[at] ?? 0;
       const off = x - mean;
@@ -163,6 +236,10 @@ export class DailyProfile {
     return seen;
   }
 
+  private learnsOn(day: number): boolean {
+    return this.weekDays?.learnsOn(day % WEEK_DAYS) ?? true;
+  }
+
   private learn(x: number, change: number, judged: boolean): void {
     this.sum += x;
     this.count++;
@@ -185,22 +262,26 @@ export class DailyProfile {
           ? 'like'
           : !measured
             ? undefined
-            : unlikeSlots < UNLIKE_SLOTS
+            : unlikeSlots < this.unlikeDaySlots
               ? 'like'
               : this.unlikeAbove * 2 > unlikeSlots
                 ? 'busier'
                 : 'quieter';
       const level = this.dayWhole && this.dayCount > 0 ? this.daySum / this.dayCount : undefined;
-      if (this.weekDays.close(this.day % WEEK_DAYS, verdict, level, this.swing()) === 'start-again')
+      const oddBefore = this.weekDays?.oddFlags();
+      if (this.weekDays?.close(this.day % WEEK_DAYS, verdict, level, this.swing()) === 'start-again')
         this.startAgain();
+      // Other days odd now: what the odd days' profile learnt was of another kind of day.
+      if (this.weekDays?.oddFlags() !== oddBefore) this.oddDays = undefined;
     }
     this.day = day;
     this.unlikeSlots.fill(0);
     this.unlikeAbove = 0;
     this.daySum = this.dayCount = 0;
-    this.dayWhole = slot < WHOLE_DAY_SLOTS;
-    this.resting = this.weekDays.rests(day % WEEK_DAYS);
-    if (!this.resting && this.weekDays.learnsOn(day % WEEK_DAYS)) this.days++;
+    this.dayWhole = slot * this.slotMs < WHOLE_DAY_MS;
+    this.resting = this.weekDays?.rests(day % WEEK_DAYS) ?? false;
+    this.oddDay = this.weekDays?.isOdd(day % WEEK_DAYS) ?? false;
+    if (!this.resting && this.learnsOn(day)) this.days++;
   }
 
   /** The highest slot mean less the lowest: the scale that tells a weekend's level from a weekday's. */
@@ -236,7 +317,7 @@ export class DailyProfile {
     this.slotFar.fill(0);
     this.slotSeen = this.slotAbove = 0;
     this.foldSlot();
-    if ((this.unlikeSlots[0] ?? 0) >= UNLIKE_SLOTS) this.resting = true;
+    if ((this.unlikeSlots[0] ?? 0) >= this.unlikeDaySlots) this.resting = true;
   }
 
   /**
@@ -246,16 +327,16 @@ export class DailyProfile {
    */
   private shiftedBy(): number | undefined {
     const unlike = this.unlikeSlots[0] ?? 0;
-    if (unlike < UNLIKE_SLOTS || !this.weekDays.learnsOn(this.day % WEEK_DAYS)) return undefined;
+    if (unlike < this.unlikeDaySlots || !this.learnsOn(this.day)) return undefined;
     const like = this.unlikeSlots.findIndex((shifted, i) => i > 0 && shifted <= 1);
-    return like > 0 ? CLOCK_SHIFTS[like] : undefined;
+    return like > 0 ? this.shifts[like] : undefined;
   }
 
   private shift(slots: number): void {
     const means = [...this.means];
     const spreads = [...this.spreads];
-    for (let s = 0; s < PROFILE_SLOTS; s++) {
-      const from = (s + slots + PROFILE_SLOTS) % PROFILE_SLOTS;
+    for (let s = 0; s < this.slots; s++) {
+      const from = (s + slots + this.slots) % this.slots;
       this.means[s] = means[from] ?? Number.NaN;
       this.spreads[s] = spreads[from] ?? 0;
     }
@@ -284,9 +365,10 @@ export class DailyProfile {
     const meanFigures = encodeFigures(this.means, MEAN_FIGURES);
     const spreadFigures = encodeFigures(this.spreads, SPREAD_FIGURES);
     const figures = meanFigures !== undefined && spreadFigures !== undefined;
+    const olderReaders = this.weekDays ? { means: [], spreads: [] } : {};
     return {
       ...(figures
-        ? { means: [], spreads: [], meanFigures, spreadFigures }
+        ? { ...olderReaders, meanFigures, spreadFigures }
         : { means: [...this.means].map((m) => (Number.isNaN(m) ? null : m)), spreads: [...this.spreads] }),
       residual: this.residual.save(),
       slot: this.slot,
@@ -297,7 +379,7 @@ export class DailyProfile {
       count: this.count,
       judged: this.judged,
       proven: this.proven,
-      weekDays: this.weekDays.save(),
+      ...(this.weekDays ? { weekDays: this.weekDays.save() } : {}),
       today: [
         this.slotSeen,
         this.resting ? 1 : 0,
@@ -309,15 +391,22 @@ export class DailyProfile {
         this.unlikeAbove,
         this.slotAbove,
       ],
+      ...(this.oddDays ? { oddDays: this.oddDays.save() } : {}),
     };
   }
 
-  static load(snapshot: DailyProfileSnapshot, horizon: number): DailyProfile {
-    const profile = new DailyProfile(horizon);
+  static load(
+    snapshot: DailyProfileSnapshot,
+    horizon: number,
+    slots = PROFILE_SLOTS,
+    weekly = true,
+  ): DailyProfile {
+    const profile = new DailyProfile(horizon, slots, weekly);
     const { meanFigures, spreadFigures } = snapshot;
-    const means = meanFigures === undefined ? snapshot.means : decodeFigures(meanFigures, MEAN_FIGURES);
+    const means =
+      meanFigures === undefined ? (snapshot.means ?? []) : decodeFigures(meanFigures, MEAN_FIGURES);
     const spreads =
-      spreadFigures === undefined ? snapshot.spreads : decodeFigures(spreadFigures, SPREAD_FIGURES);
+      spreadFigures === undefined ? (snapshot.spreads ?? []) : decodeFigures(spreadFigures, SPREAD_FIGURES);
     means.forEach((m, i) => (profile.means[i] = m ?? Number.NaN));
     spreads.forEach((s, i) => (profile.spreads[i] = s));
     profile.residual.load(snapshot.residual);
@@ -329,19 +418,24 @@ export class DailyProfile {
     profile.count = snapshot.count;
     profile.judged = snapshot.judged;
     profile.proven = snapshot.proven;
-    profile.weekDays.load(snapshot.weekDays);
+    profile.weekDays?.load(snapshot.weekDays);
     const [slotSeen = 0, resting = 0, daySum = 0, dayCount = 0, whole = 0, ...tallies] = snapshot.today ?? [];
-    CLOCK_SHIFTS.forEach((_, i) => {
+    const shifts = CLOCK_SHIFTS_MS.length;
+    CLOCK_SHIFTS_MS.forEach((_, i) => {
       profile.unlikeSlots[i] = tallies[i] ?? 0;
-      profile.slotFar[i] = tallies[CLOCK_SHIFTS.length + i] ?? 0;
+      profile.slotFar[i] = tallies[shifts + i] ?? 0;
     });
-    profile.unlikeAbove = tallies[2 * CLOCK_SHIFTS.length] ?? 0;
-    profile.slotAbove = tallies[2 * CLOCK_SHIFTS.length + 1] ?? 0;
+    profile.unlikeAbove = tallies[2 * shifts] ?? 0;
+    profile.slotAbove = tallies[2 * shifts + 1] ?? 0;
     profile.slotSeen = slotSeen;
     profile.resting = resting === 1;
     profile.daySum = daySum;
     profile.dayCount = dayCount;
     profile.dayWhole = whole === 1;
+    // Decided when the day started, from the odd days as they were then, which they still are.
+    profile.oddDay = profile.day >= 0 && (profile.weekDays?.isOdd(profile.day % WEEK_DAYS) ?? false);
+    if (snapshot.oddDays)
+      profile.oddDays = DailyProfile.load(snapshot.oddDays, horizon, ODD_DAY_SLOTS, false);
     return profile;
   }
 }

@@ -32,6 +32,7 @@
 
 import { Ewm, stillProven } from './ewm';
 import { DailyProfile, type DailyProfileSnapshot } from './daily-profile';
+import { decodeCounts, encodeCounts } from './figure-codes';
 
 export interface DetectorParams {
   /** Horizon, in points, of the mean and variance. */
@@ -68,7 +69,7 @@ export interface SeriesShape {
  * is judged on traces that are not in that folder.
  */
 /** Named in incident reports: bump it whenever DEFAULT_DETECTOR_PARAMS or the scoring change. */
-export const DETECTOR_VERSION = 'streaming-detector-8';
+export const DETECTOR_VERSION = 'streaming-detector-9';
 
 export const DEFAULT_DETECTOR_PARAMS: DetectorParams = {
   horizon: 2000,
@@ -136,8 +137,12 @@ export interface LevelTransitionsSnapshot {
   high: number;
   context: number;
   seen: number;
-  /** Per context (the last two levels), how often each level followed it. */
+  /**
+   * Per context (the last two levels), how often each level followed it: empty when `countFigures`
+   * carries them (`encodeCounts`, a third of the size), so an older reader starts fresh counts.
+   */
   counts: number[];
+  countFigures?: string;
 }
 
 /**
@@ -212,8 +217,13 @@ class LevelTransitions {
       high: this.high,
       context: this.context,
       seen: this.seen,
-      counts: [...this.counts],
+      ...this.savedCounts(),
     };
+  }
+
+  private savedCounts(): Pick<LevelTransitionsSnapshot, 'counts' | 'countFigures'> {
+    const countFigures = encodeCounts(this.counts);
+    return countFigures === undefined ? { counts: [...this.counts] } : { counts: [], countFigures };
   }
 
   load(snapshot: LevelTransitionsSnapshot): void {
@@ -221,7 +231,9 @@ class LevelTransitions {
     this.high = snapshot.high;
     this.context = snapshot.context;
     this.seen = snapshot.seen;
-    for (let i = 0; i < this.counts.length; i++) this.counts[i] = snapshot.counts[i] ?? 0;
+    const counts =
+      snapshot.countFigures === undefined ? snapshot.counts : decodeCounts(snapshot.countFigures);
+    for (let i = 0; i < this.counts.length; i++) this.counts[i] = counts[i] ?? 0;
     for (let c = 0; c < CONTEXTS; c++) {
       let total = 0;
       for (let l = 0; l < LEVELS; l++) total += this.counts[c * LEVELS + l] ?? 0;
@@ -395,7 +407,7 @@ export class StreamingDetector {
     }
     let byProfile = false;
     if (this.profile && atMs !== undefined) {
-      best = this.profile.observe(x, atMs, this.params.seasonalStrength * 2 * this.values.variance);
+      best = this.profile.observe(x, atMs, this.params.seasonalStrength * 2, this.values.variance);
       byProfile = best !== undefined;
     }
     if (best) z = best.z;

@@ -56,6 +56,10 @@ const SCENARIOS: [string, Load][] = [
     (d, m) => (m >= 1080 && m < 1380 ? (weekday(d) ? 60 : 72) : 20),
   ],
   ['busy only at weekends', step((d) => !weekday(d))],
+  [
+    'weekdays, a 02:00-03:00 backup at 85 % on weekends',
+    (d, m) => (weekday(d) ? step(weekday)(d, m) : m >= 120 && m < 180 ? 85 : 20),
+  ],
 ];
 
 /** Rises the loop would open incidents for, by the minute since the start. */

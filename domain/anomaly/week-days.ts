@@ -56,7 +56,17 @@ export class WeekDays {
    * unlike the profile. Any other day rests only if it turns unlike while it runs.
    */
   rests(weekday: number): boolean {
-    return this.odd ? this.odd[weekday] === true : isUnlike(this.verdicts[weekday] ?? null);
+    return this.odd ? this.isOdd(weekday) : isUnlike(this.verdicts[weekday] ?? null);
+  }
+
+  /** Which weekdays are odd, as in a snapshot's `odd`; undefined until every weekday has a level. */
+  oddFlags(): string | undefined {
+    return this.odd?.map((o) => (o ? '1' : '0')).join('');
+  }
+
+  /** Whether this weekday's level is odd among the others' (once every weekday has one). */
+  isOdd(weekday: number): boolean {
+    return this.odd?.[weekday] === true;
   }
 
   /**
@@ -110,7 +120,7 @@ export class WeekDays {
     return {
       week: this.verdicts.map((v) => (v === null ? '-' : VERDICT_FLAGS[v])).join(''),
       levels: [...this.levels],
-      ...(this.odd ? { odd: this.odd.map((o) => (o ? '1' : '0')).join('') } : {}),
+      ...(this.odd ? { odd: this.oddFlags() } : {}),
     };
   }
 

@@ -5,7 +5,7 @@ import {
   type DetectorParams,
   type DetectorSnapshot,
 } from '../../domain/anomaly/detector';
-import { decodeFigures, MEAN_FIGURES } from '../../domain/anomaly/figure-codes';
+import { decodeCounts, decodeFigures, MEAN_FIGURES } from '../../domain/anomaly/figure-codes';
 import {
   detectFaults,
   MAX_DETECTORS_WITH_LEVELS,
@@ -283,8 +283,8 @@ describe('detectFaults with the streaming detector', () => {
       ).detectors ?? {};
     const own = (detectors: Record<string, { snapshot: DetectorSnapshot }>) =>
       Object.values(detectors).find((d) => d.snapshot.index === 300)?.snapshot;
-    expect(own(scan([], {}))?.levels?.counts).toHaveLength(64);
-    expect(own(scan([], {}))?.profile?.meanFigures).toHaveLength(3 * 96);
+    expect(decodeCounts(own(scan([], {}))?.levels?.countFigures ?? '')).toHaveLength(64);
+    expect(decodeFigures(own(scan([], {}))?.profile?.meanFigures ?? '', MEAN_FIGURES)).toHaveLength(96);
     const idle = { snapshot: new StreamingDetector().snapshot({ withLevels: false }), fedUpTo: '' };
     const crowd = Object.fromEntries(others.map((id) => [id, idle]));
     const crowded = own(scan(others, crowd));
@@ -294,19 +294,32 @@ describe('detectFaults with the streaming detector', () => {
     // Between the two limits the transition counts stay and the daily profiles go.
     const some = others.slice(0, MAX_DETECTORS_WITH_PROFILES);
     const busy = own(scan(some, Object.fromEntries(some.map((id) => [id, idle]))));
-    expect(busy?.levels?.counts).toHaveLength(64);
+    expect(decodeCounts(busy?.levels?.countFigures ?? '')).toHaveLength(64);
     expect(busy?.profile).toBeUndefined();
   });
 
-  test('a full daily profile keeps a monitor at its profile limit under the 2 MiB payload limit', () => {
+  test('full daily profiles keep a monitor at its profile limit under the 2 MiB payload limit', () => {
     const detector = new StreamingDetector();
     const start = Date.UTC(2024, 0, 1);
-    // Two weeks of one-minute CPU with working hours: every slot of the profile filled.
-    for (let i = 0; i < 14 * 1440; i++)
-      detector.updateAt((i % 1440 >= 540 && i % 1440 < 1020 ? 70 : 20) + (i % 7) / 3, start + i * 60_000);
+    let seed = 7;
+    const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    // Each quarter-hour its own level (1-41 %, so neighbouring figures differ, some by a decade).
+    const level = Array.from({ length: 96 }, () => 1 + 40 * random() ** 2);
+    // Three weeks of noisy one-minute CPU working weekdays 09:00-17:00, quieter weekends: every slot
+    // of the profile and of the odd days' profile filled.
+    for (let i = 0; i < 21 * 1440; i++) {
+      const [day, minute] = [Math.floor(i / 1440) % 7, i % 1440];
+      const working = day < 5 && minute >= 540 && minute < 1020;
+      const usual = level[Math.floor(minute / 15)] ?? 0;
+      detector.updateAt(
+        (working ? 50 : 0) + (day < 5 ? usual : usual / 4) + 6 * random(),
+        start + i * 60_000,
+      );
+    }
     const state = { snapshot: detector.snapshot(), fedUpTo: new Date(start).toISOString() };
-    const means = decodeFigures(state.snapshot.profile?.meanFigures ?? '', MEAN_FIGURES);
-    expect(means.filter((m) => !Number.isNaN(m))).toHaveLength(96);
+    const filled = (figures = '') => decodeFigures(figures, MEAN_FIGURES).filter((m) => !Number.isNaN(m));
+    expect(filled(state.snapshot.profile?.meanFigures)).toHaveLength(96);
+    expect(filled(state.snapshot.profile?.oddDays?.meanFigures)).toHaveLength(24);
     const carried = JSON.stringify({ [`i-${'0'.repeat(17)}/LatencyP99`]: state }).length;
     expect(carried * MAX_DETECTORS_WITH_PROFILES).toBeLessThan(0.8 * 2 * 1024 * 1024);
   });

@@ -19,6 +19,8 @@ describe('medic eval live: the detection loop on habits real services have', () 
     expect(after('Fridays end at 13:00')).toBe(0);
     expect(after('a daily 18:00 step, weekends 30 % busier')).toBe(0);
     expect(after('clock change: an hour earlier in UTC from day 21')).toBe(0);
+    expect(after('busy only at weekends')).toBe(0);
+    expect(after('weekdays, a 02:00-03:00 backup at 85 % on weekends')).toBe(0);
     expect(figures.injected).toEqual({ faults: 3, foundAtFirstMinute: 3 });
     expect(figures.startTimes.risesAfterTwoWeeks).toBe(0);
   });
