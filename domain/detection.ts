@@ -4,6 +4,7 @@ import {
   type DetectorParams,
   type DetectorSnapshot,
 } from './anomaly/detector';
+import { describeUsual, type Usual } from './anomaly/usual';
 import type { IncidentKind, Severity } from './incident';
 import { describeMinutes, forecastTimeToFailure, proactiveSeverity } from './maintenance';
 
@@ -188,7 +189,7 @@ function feedDetector(
   detectors: DetectorStates,
   carried: { withLevels: boolean; withProfile: boolean },
   history: MetricPoint[] = [],
-): { point: MetricPoint; score: number }[] {
+): DetectedRise[] {
   const saved = detectors[detectorKey];
   const params = anomaly.model?.params;
   const detector = saved ? StreamingDetector.restore(saved.snapshot, params) : new StreamingDetector(params);
@@ -196,39 +197,51 @@ function feedDetector(
   for (const point of past) detector.updateAt(point.value, Date.parse(point.at));
   const since = saved?.fedUpTo ?? past.at(-1)?.at ?? '';
   const fresh = points.filter((p) => p.at > since).sort(byTime);
-  const anomalies: { point: MetricPoint; score: number }[] = [];
+  const anomalies: DetectedRise[] = [];
   for (const point of fresh) {
     // The point's time places it in the day: the detector's daily profile learns each instance's
     // working hours, so a load that comes every morning stops looking like an anomaly.
     const result = detector.updateAt(point.value, Date.parse(point.at));
     if (result.isAnomaly && result.above && point.value >= floor)
-      anomalies.push({ point, score: result.score });
+      anomalies.push({ point, score: result.score, ...(result.usual ? { usual: result.usual } : {}) });
   }
   const fedUpTo = fresh.at(-1)?.at ?? (since || undefined);
   if (fedUpTo !== undefined) detectors[detectorKey] = { snapshot: detector.snapshot(carried), fedUpTo };
   return anomalies;
 }
 
+/** A rise the streaming detector found, and what it took for usual there. */
+interface DetectedRise {
+  point: MetricPoint;
+  score: number;
+  usual?: Usual;
+}
+
+const percent = (value: number) => `${value.toFixed(1)}%`;
+const milliseconds = (value: number) => `${value.toFixed(0)} ms`;
+
 /** A streaming detector's finding: medium, since only the metric's own history says it is wrong. */
 function anomalyFinding(
   instanceId: string,
   kind: IncidentKind,
   reading: string,
-  found: { point: MetricPoint; score: number },
+  found: DetectedRise,
   detectorVersion: string,
+  format: (value: number) => string,
 ): Finding {
+  const usual = found.usual ? `: ${describeUsual(found.usual, format)}` : '';
   return {
     resourceId: instanceId,
     kind,
     severity: 'medium',
-    summary: `Instance ${instanceId} ${reading} is outside its normal range (anomaly score ${found.score.toFixed(2)}, streaming detector).`,
+    summary: `Instance ${instanceId} ${reading} is outside its normal range${usual} (anomaly score ${found.score.toFixed(2)}, streaming detector).`,
     evidenceAt: found.point.at,
     detectorVersion,
   };
 }
 
 /** The unseen anomaly with the highest score, if any. */
-const strongestAfter = (anomalies: { point: MetricPoint; score: number }[], watermark: string | undefined) =>
+const strongestAfter = (anomalies: DetectedRise[], watermark: string | undefined) =>
   anomalies.filter((a) => a.point.at > (watermark ?? '')).sort((a, b) => b.score - a.score)[0];
 
 const key = (resourceId: string, kind: IncidentKind): string => `${resourceId}/${kind}`;
@@ -390,7 +403,7 @@ export function detectFaults(
     if (strongest) {
       watermarks[cpuKey] = strongest.point.at;
       const reading = `CPU at ${strongest.point.value.toFixed(1)}%`;
-      findings.push(anomalyFinding(obs.instanceId, 'cpu-high', reading, strongest, detectorVersion));
+      findings.push(anomalyFinding(obs.instanceId, 'cpu-high', reading, strongest, detectorVersion, percent));
       continue;
     }
     const slow =
@@ -417,7 +430,9 @@ export function detectFaults(
     if (unusual) {
       watermarks[latencyKey] = unusual.point.at;
       const reading = `p99 latency at ${unusual.point.value.toFixed(0)} ms`;
-      findings.push(anomalyFinding(obs.instanceId, 'latency-high', reading, unusual, detectorVersion));
+      findings.push(
+        anomalyFinding(obs.instanceId, 'latency-high', reading, unusual, detectorVersion, milliseconds),
+      );
       continue;
     }
     const creeping = firstCreepingFailure(obs, thresholds, watermarks);

@@ -1,4 +1,5 @@
 import { Ewm, stillProven } from './ewm';
+import type { SeasonalJudgement, UsualBasis } from './usual';
 import { decodeFigures, encodeFigures, MEAN_FIGURES, SPREAD_FIGURES } from './figure-codes';
 import { WEEK_DAYS, WeekDays, type DayVerdict, type WeekDaysSnapshot } from './week-days';
 
@@ -152,12 +153,7 @@ export class DailyProfile {
    * a profile proves itself when its residual varies less than `share` of what the values do (the
    * plain view's `variance`). On the week's odd days the odd days' profile answers.
    */
-  observe(
-    x: number,
-    atMs: number,
-    share: number,
-    variance: number,
-  ): { z: number; variance: number } | undefined {
+  observe(x: number, atMs: number, share: number, variance: number): SeasonalJudgement | undefined {
     const seen = this.judge(x, atMs, share * variance);
     if (!this.oddDay) return seen;
     this.oddDays ??= new DailyProfile(this.horizon, ODD_DAY_SLOTS, false);
@@ -185,7 +181,7 @@ export class DailyProfile {
     return n === 0 ? 0 : spreads / n + Math.max(0, squares / n - (sum / n) ** 2);
   }
 
-  private judge(x: number, atMs: number, qualifying: number): { z: number; variance: number } | undefined {
+  private judge(x: number, atMs: number, qualifying: number): SeasonalJudgement | undefined {
     const day = Math.floor(atMs / DAY_MS);
     const slot = Math.floor((atMs - day * DAY_MS) / this.slotMs);
     if (slot !== this.slot || day !== this.day) this.fold();
@@ -210,6 +206,8 @@ export class DailyProfile {
     // (More points today than quarters of an hour gone.)
     const tolerant = this.dayCount > Math.floor((atMs - day * DAY_MS) / QUARTER_MS);
     let z = Number.POSITIVE_INFINITY;
+    let expected = typical;
+    let bar = 0;
     this.shifts.forEach((shift, i) => {
       const at = (slot + shift + this.slots) % this.slots;
       const mean = this.means[at] ?? Number.NaN;
@@ -222,11 +220,16 @@ export class DailyProfile {
       if (Number.isNaN(mean) || (shift !== 0 && !tolerant)) return;
       const variance = Math.max(this.residual.variance, spread);
       const deviation = Math.abs(off - this.residual.mean);
-      z = Math.min(z, variance > 0 ? deviation / Math.sqrt(variance) : 50);
+      const surprise = variance > 0 ? deviation / Math.sqrt(variance) : 50;
+      if (surprise >= z) return;
+      z = surprise;
+      expected = mean + this.residual.mean;
+      bar = variance;
     });
     if (this.resting) return undefined;
     if (measuring) this.proven = stillProven(this.proven, this.residual.variance, qualifying);
-    const seen = this.proven ? { z, variance: this.residual.variance } : undefined;
+    const basis: UsualBasis = this.weekDays ? 'time of day' : 'hour of its odd days';
+    const seen = this.proven ? { z, variance: this.residual.variance, expected, bar, basis } : undefined;
     if (!learning) return seen;
     // Learnt clipped to the slot's bar: a rest day's first hours, before it is known to rest, or an
     // incident's hour move the profile a little instead of blurring it for days.

@@ -32,6 +32,7 @@
 
 import { Ewm, stillProven } from './ewm';
 import { DailyProfile, type DailyProfileSnapshot } from './daily-profile';
+import type { SeasonalJudgement, Usual } from './usual';
 import { decodeCounts, encodeCounts } from './figure-codes';
 
 export interface DetectorParams {
@@ -116,6 +117,8 @@ export interface DetectorResult {
   isAnomaly: boolean;
   /** The point is above the series' running mean: a rise, where a caller cares only about rises. */
   above: boolean;
+  /** On an anomaly, what the view that judged it took for usual there: what an operator is told. */
+  usual?: Usual;
 }
 
 /** A detector's whole state as plain data, so a detection loop can carry it between polls. */
@@ -174,15 +177,24 @@ class Season {
   }
 
   /** The change's surprise, when the series has proved this seasonal (its change varies less than `qualifying`). */
-  observe(x: number, index: number, qualifying: number): { z: number; variance: number } | undefined {
+  observe(x: number, index: number, qualifying: number): SeasonalJudgement | undefined {
     const slot = index % this.length;
-    let seen: { z: number; variance: number } | undefined;
+    let seen: SeasonalJudgement | undefined;
     const before = this.ago[slot] ?? Number.NaN;
     if (!Number.isNaN(before)) {
       const change = x - before;
       if (this.residual.count >= this.length)
         this.proven = stillProven(this.proven, this.residual.variance, qualifying);
-      if (this.proven) seen = { z: this.residual.z(change), variance: this.residual.variance };
+      if (this.proven) {
+        const { mean, variance } = this.residual;
+        seen = {
+          z: this.residual.z(change),
+          variance,
+          expected: before + mean,
+          bar: variance,
+          basis: 'season',
+        };
+      }
       this.residual.update(change);
     }
     this.ago[slot] = x;
@@ -399,7 +411,7 @@ export class StreamingDetector {
     const x = value;
     const change = this.previous === undefined ? 0 : x - this.previous;
     let z = Math.max(this.values.z(x), this.changes.z(change));
-    let best: { z: number; variance: number } | undefined;
+    let best: SeasonalJudgement | undefined;
     for (let i = 0; i < this.seasons.length; i++) {
       const strength = i === 0 ? this.params.seasonalStrength : this.params.weeklyStrength;
       const seen = this.seasons[i]?.observe(x, this.index, strength * 2 * this.values.variance);
@@ -412,7 +424,9 @@ export class StreamingDetector {
     }
     if (best) z = best.z;
     z = Math.min(50, z);
-    const above = x > this.values.mean;
+    const plainMean = this.values.mean;
+    const plainVariance = this.values.variance;
+    const above = x > plainMean;
     this.values.update(x);
     this.changes.update(change);
     this.previous = x;
@@ -429,7 +443,16 @@ export class StreamingDetector {
     const canAlarm = this.values.count > this.params.warmup && this.index >= this.quietUntil;
     const score = canAlarm ? rawScore : 0;
     const isAnomaly = canAlarm && score >= this.params.threshold;
-    if (isAnomaly) this.quietUntil = this.index + this.refractory;
-    return { score, rawScore, isAnomaly, above };
+    if (!isAnomaly) return { score, rawScore, isAnomaly, above };
+    this.quietUntil = this.index + this.refractory;
+    const usual: Usual =
+      novelty > z / (z + reference) || !best
+        ? {
+            basis: novelty > z / (z + reference) ? 'level transitions' : 'recent values',
+            value: plainMean,
+            spread: Math.sqrt(plainVariance),
+          }
+        : { basis: best.basis, value: best.expected, spread: Math.sqrt(best.bar) };
+    return { score, rawScore, isAnomaly, above, usual };
   }
 }

@@ -1,6 +1,7 @@
 import { parsePointsCsv, parseTimestampMs } from '../../domain/anomaly/csv';
 import { pointsPerDayFrom, StreamingDetector, type DetectorResult } from '../../domain/anomaly/detector';
 import { decodeCounts, decodeFigures, MEAN_FIGURES, SPREAD_FIGURES } from '../../domain/anomaly/figure-codes';
+import type { Usual } from '../../domain/anomaly/usual';
 
 /** A seeded generator, so the noise is the same on every run. */
 function lcg(seed: number): () => number {
@@ -283,8 +284,18 @@ describe('StreamingDetector with a daily season', () => {
       const values = workingHours((day, m) =>
         day === 10 && m >= 840 && m < 900 ? 95 : day === 12 && m >= 180 && m < 240 ? 60 : undefined,
       );
-      const found = alarmDays(values, (d, v, at) => d.updateAt(v, at)).filter((day) => day >= 3);
+      const usual: Usual[] = [];
+      const found = alarmDays(values, (d, v, at) => {
+        const result = d.updateAt(v, at);
+        if (result.usual && at >= start + 3 * 1440 * minute) usual.push(result.usual);
+        return result;
+      }).filter((day) => day >= 3);
       expect(found.map((day) => Math.round(day * 1440))).toEqual([10 * 1440 + 840, 12 * 1440 + 180]);
+      // What each was unusual against: the afternoon's 70 % and the night's 20 %, by the time of day.
+      expect(usual.map((u) => [u.basis, Math.round(u.value / 10) * 10])).toEqual([
+        ['time of day', 70],
+        ['time of day', 20],
+      ]);
     });
 
     test('weekends of a service that works weekdays rest: Monday morning is as familiar as Tuesday’s', () => {
@@ -354,8 +365,15 @@ describe('StreamingDetector with a daily season', () => {
               : undefined,
         { days: 35, works: weekdays },
       );
-      const found = riseDays(values).filter((day) => day >= 14);
-      expect(found.map((day) => Math.round(day * 1440))).toEqual([sundaySurge]);
+      const detector = new StreamingDetector();
+      const rises = values.flatMap((v, i) => {
+        const result = detector.updateAt(v, start + i * minute);
+        return result.isAnomaly && result.above && i >= 14 * 1440 ? [{ at: i, usual: result.usual }] : [];
+      });
+      expect(rises.map((r) => r.at)).toEqual([sundaySurge]);
+      // What the operator is told: a Sunday afternoon is usually at the night's 20 %.
+      expect(rises[0]?.usual?.basis).toBe('hour of its odd days');
+      expect(Math.abs((rises[0]?.usual?.value ?? 0) - 20)).toBeLessThan(3);
     });
 
     test('a Friday that ends at one is judged by the profile where it is alike, and not learnt from', () => {

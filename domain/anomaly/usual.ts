@@ -1,0 +1,37 @@
+/** What a detector's views took for usual at a point: what an operator is told beside an anomaly. */
+
+/** Which view judged a point: what "usual" meant for it. */
+export type UsualBasis =
+  'time of day' | 'hour of its odd days' | 'season' | 'recent values' | 'level transitions';
+
+export interface Usual {
+  basis: UsualBasis;
+  /** The value expected there. */
+  value: number;
+  /** How far from it values usually are (one standard deviation). */
+  spread: number;
+}
+
+/** A seasonal view's judgement of a point: its surprise and what it expected. */
+export interface SeasonalJudgement {
+  z: number;
+  /** The view's residual variance: the lower, the better it explains the series. */
+  variance: number;
+  expected: number;
+  /** The variance the surprise was measured against. */
+  bar: number;
+  basis: UsualBasis;
+}
+
+const WHERE: Record<UsualBasis, string> = {
+  'time of day': 'is usual at this time of day',
+  'hour of its odd days': 'is usual at this hour on its odd days (such as a weekend)',
+  season: 'is usual at this point of its cycle',
+  'recent values': 'is its recent level',
+  'level transitions': 'is its recent level, and it seldom moves to this level from where it was',
+};
+
+/** "about 21.0% (± 2.9%) is usual at this time of day", figures written by `format`. */
+export function describeUsual(usual: Usual, format: (value: number) => string): string {
+  return `about ${format(usual.value)} (± ${format(usual.spread)}) ${WHERE[usual.basis]}`;
+}
