@@ -2,6 +2,8 @@ import { parseDuration } from '../domain/duration';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 export class UsageError extends Error {}
+/** What was asked for does not exist (exit code 3). */
+export class NotFoundError extends Error {}
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 

@@ -12,6 +12,7 @@ import {
   fleetFlag,
   instanceIdFlag,
   intFlag,
+  NotFoundError,
   parseFlags,
   requireFlag,
   UsageError,
@@ -28,6 +29,7 @@ import { complianceCommand } from './compliance';
 import { deployCommand } from './deploy';
 import { codeCommand } from './code';
 import { scaleCommand } from './scale';
+import { formatMonitoredDetector, monitoredDetector } from './monitor-show';
 import { withTemporal } from '../workers/temporal-client';
 
 const USAGE = `usage: medic <command>
@@ -55,6 +57,7 @@ const USAGE = `usage: medic <command>
   compliance scan [--fleet NAME] [--mode manual|auto] [--json]   (encryption, public buckets, logging, open ports)
   monitor start [--fleet NAME] [--interval SECONDS]
   monitor stop [--fleet NAME]
+  monitor show --instance ID [--fleet NAME] [--latency] [--json]   what the monitor takes for usual, hour by hour
   incidents list [--status S] [--resource ID] [--mode auto|manual] [--json]
   incidents show --id ID [--json]
   incidents approve|decline|manual --id ID [--by NAME] [--reason TEXT] [--json]
@@ -192,6 +195,7 @@ async function chaosCommand(sub: string | undefined, args: string[], config: Med
 }
 
 async function monitorCommand(sub: string | undefined, args: string[], config: MedicConfig): Promise<void> {
+  if (sub === 'show') return monitorShow(args, config);
   const flags = parseFlags(args, { fleet: { type: 'string' }, interval: { type: 'string' } });
   const fleet = fleetFlag(flags.fleet);
   if (sub === 'start') {
@@ -205,7 +209,24 @@ async function monitorCommand(sub: string | undefined, args: string[], config: M
     console.log(`stopping the monitor of fleet ${fleet}`);
     return;
   }
-  throw new UsageError(`unknown monitor command "${sub ?? ''}"`);
+  throw new UsageError(`unknown monitor command "${sub ?? ''}"; one of start, stop, show`);
+}
+
+/** `medic monitor show --instance ID`: what the fleet monitor takes for usual for one instance. */
+async function monitorShow(args: string[], config: MedicConfig): Promise<void> {
+  const flags = parseFlags(args, {
+    fleet: { type: 'string' },
+    instance: { type: 'string' },
+    latency: { type: 'boolean' },
+    json: { type: 'boolean' },
+  });
+  const fleet = fleetFlag(flags.fleet);
+  const instanceId = instanceIdFlag(flags.instance);
+  const metric = flags.latency ? 'latency' : 'cpu';
+  const detector = await withTemporal(config, (client) =>
+    monitoredDetector(client, fleet, instanceId, metric),
+  );
+  console.log(flags.json ? JSON.stringify(detector) : formatMonitoredDetector(detector));
 }
 
 async function costCommand(sub: string | undefined, args: string[], config: MedicConfig): Promise<void> {
@@ -289,7 +310,7 @@ export async function main(argv: string[]): Promise<number> {
             : EXIT.failure;
     }
     // By name, not instanceof: the same error class can come from another copy of the SDK.
-    if (err instanceof Error && err.name === 'WorkflowNotFoundError') {
+    if ((err instanceof Error && err.name === 'WorkflowNotFoundError') || err instanceof NotFoundError) {
       console.error(`medic: ${err.message}`);
       return EXIT.notFound;
     }

@@ -123,13 +123,13 @@ export interface Finding {
  */
 export type Watermarks = Record<string, string>;
 
-/** Per-instance CPU detector state, carried by the detection loop between polls. */
-export interface CpuDetectorState {
+/** One detector's state (an instance's CPU or p99 latency), carried by the detection loop between polls. */
+export interface DetectorState {
   snapshot: DetectorSnapshot;
   /** The newest datapoint the detector has been fed. */
   fedUpTo: string;
 }
-export type DetectorStates = Record<string, CpuDetectorState>;
+export type DetectorStates = Record<string, DetectorState>;
 
 export interface AnomalySettings {
   detectors: DetectorStates;
@@ -174,8 +174,8 @@ export const MAX_DETECTORS_WITH_PROFILES = 1000;
 const byTime = (a: MetricPoint, b: MetricPoint) => a.at.localeCompare(b.at);
 
 /** CPU's detector keeps the instance id as its key, as before latency had one: carried states still fit. */
-const cpuDetectorKey = (instanceId: string) => instanceId;
-const latencyDetectorKey = (instanceId: string) => `${instanceId}/LatencyP99`;
+export const cpuDetectorKey = (instanceId: string) => instanceId;
+export const latencyDetectorKey = (instanceId: string) => `${instanceId}/LatencyP99`;
 
 /**
  * Feeds a series' new datapoints to its detector; returns the anomalous rises at or above `floor`

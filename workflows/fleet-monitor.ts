@@ -2,6 +2,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  defineQuery,
   log,
   patched,
   proxyActivities,
@@ -9,7 +10,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { MedicActivities } from '../activities';
-import type { DetectorStates, Watermarks } from '../domain/detection';
+import type { DetectorState, DetectorStates, Watermarks } from '../domain/detection';
 import { stopMonitoringSignal } from './messages';
 import { delegateIncident } from './delegate';
 
@@ -27,6 +28,9 @@ export interface FleetMonitorInput {
   /** The last flow-log object read, carried so a delivery is scanned once. */
   flowLogsRead?: string;
 }
+
+/** One carried detector by its key (`<instance>` for CPU, `<instance>/LatencyP99`); null if none. */
+export const detectorStateQuery = defineQuery<DetectorState | null, [string]>('detectorState');
 
 const detection = proxyActivities<MedicActivities>({
   startToCloseTimeout: '1 minute',
@@ -49,6 +53,7 @@ export async function fleetMonitorWorkflow(input: FleetMonitorInput): Promise<{ 
   setHandler(stopMonitoringSignal, () => {
     stopping = true;
   });
+  setHandler(detectorStateQuery, (key) => detectors?.[key] ?? null);
 
   for (let poll = 0; poll < (input.pollsPerRun ?? POLLS_PER_RUN) && !stopping; poll++) {
     if (patched('streaming-detector')) detectors ??= {};

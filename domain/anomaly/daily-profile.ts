@@ -1,5 +1,5 @@
 import { Ewm, stillProven } from './ewm';
-import type { SeasonalJudgement, UsualBasis } from './usual';
+import type { ProfileView, SeasonalJudgement, UsualBasis } from './usual';
 import { decodeFigures, encodeFigures, MEAN_FIGURES, SPREAD_FIGURES } from './figure-codes';
 import { WEEK_DAYS, WeekDays, type DayVerdict, type WeekDaysSnapshot } from './week-days';
 
@@ -362,6 +362,30 @@ export class DailyProfile {
       );
     }
     this.sum = this.squares = this.count = this.judged = 0;
+  }
+
+  /** Per hour, the mean of its slots' means and the root of their mean spread (with the residual's). */
+  describe(): ProfileView {
+    const perHour = this.slots / 24;
+    const hours = Array.from({ length: 24 }, (_, hour) => {
+      const slots = Array.from({ length: perHour }, (_, i) => hour * perHour + i).filter(
+        (slot) => !Number.isNaN(this.means[slot] ?? Number.NaN),
+      );
+      if (slots.length === 0) return null;
+      const average = (f: (slot: number) => number) =>
+        slots.reduce((sum, slot) => sum + f(slot), 0) / slots.length;
+      return {
+        value: average((slot) => this.means[slot] ?? 0),
+        spread: Math.sqrt(average((slot) => Math.max(this.residual.variance, this.spreads[slot] ?? 0))),
+      };
+    });
+    return {
+      proven: this.proven,
+      days: this.days,
+      hours,
+      ...(this.weekDays ? { weekdays: this.weekDays.describe() } : {}),
+      ...(this.oddDays ? { oddDays: this.oddDays.describe() } : {}),
+    };
   }
 
   save(): DailyProfileSnapshot {

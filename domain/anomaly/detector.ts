@@ -32,7 +32,7 @@
 
 import { Ewm, stillProven } from './ewm';
 import { DailyProfile, type DailyProfileSnapshot } from './daily-profile';
-import type { SeasonalJudgement, Usual } from './usual';
+import type { DetectorView, SeasonalJudgement, Usual } from './usual';
 import { decodeCounts, encodeCounts } from './figure-codes';
 
 export interface DetectorParams {
@@ -345,6 +345,15 @@ export class StreamingDetector {
       quietUntil: this.quietUntil,
       ...(withLevels ? { levels: this.levels.save() } : {}),
       ...(withProfile && this.profile ? { profile: this.profile.save() } : {}),
+    };
+  }
+
+  /** What it takes for usual: its recent level and, fed with times, its daily profiles. */
+  describe(): DetectorView {
+    return {
+      points: this.index,
+      recent: { value: this.values.mean, spread: Math.sqrt(this.values.variance) },
+      ...(this.profile ? { profile: this.profile.describe() } : {}),
     };
   }
 

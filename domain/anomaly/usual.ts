@@ -35,3 +35,36 @@ const WHERE: Record<UsualBasis, string> = {
 export function describeUsual(usual: Usual, format: (value: number) => string): string {
   return `about ${format(usual.value)} (± ${format(usual.spread)}) ${WHERE[usual.basis]}`;
 }
+
+/** What a daily profile takes for usual, per hour of the day (UTC), as an operator reads it. */
+export interface ProfileView {
+  /** Whether it judges yet (proven against the plain view, after three days). */
+  proven: boolean;
+  /** Distinct days it learnt from. */
+  days: number;
+  /** Per hour: the usual value and its spread; null for an hour not seen yet. */
+  hours: ({ value: number; spread: number } | null)[];
+  /** Per weekday (UTC) from Monday, for the profile that tells the week's kinds of days apart. */
+  weekdays?: WeekdayView[];
+  /** The odd days' own profile (decision 0047). */
+  oddDays?: ProfileView;
+}
+
+export interface WeekdayView {
+  day: string;
+  /** How its last occurrence went against the profile; null if not measured yet. */
+  verdict: 'like' | 'quieter' | 'busier' | null;
+  /** Its day-weighted mean; null until seen whole. */
+  level: number | null;
+  /** Its level is far from the others': it rests, judged by the odd days' profile. */
+  odd: boolean;
+}
+
+/** What a carried detector takes for usual, as `medic monitor show` prints it. */
+export interface DetectorView {
+  /** Points learnt. */
+  points: number;
+  /** The plain view: recent values' level and spread. */
+  recent: { value: number; spread: number };
+  profile?: ProfileView;
+}

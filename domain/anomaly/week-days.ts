@@ -1,5 +1,9 @@
+import type { WeekdayView } from './usual';
+
 /** Days in a week: UTC days of the week, the profile's days are UTC days too. */
 export const WEEK_DAYS = 7;
+/** By `day % WEEK_DAYS` of days since the epoch, a Thursday. */
+const WEEKDAY_NAMES = ['Thu', 'Fri', 'Sat', 'Sun', 'Mon', 'Tue', 'Wed'];
 /** How far each occurrence moves a weekday's level: a holiday is forgotten after a week or two. */
 const LEVEL_WEIGHT = 0.5;
 /**
@@ -114,6 +118,16 @@ export class WeekDays {
   private forgetUnlike(): AfterDay {
     this.verdicts.fill(null);
     return 'start-again';
+  }
+
+  /** Per weekday from Monday (the epoch's day 0 was a Thursday, index 0 here). */
+  describe(): WeekdayView[] {
+    return [4, 5, 6, 0, 1, 2, 3].map((i) => ({
+      day: WEEKDAY_NAMES[i] ?? '',
+      verdict: this.verdicts[i] ?? null,
+      level: this.levels[i] ?? null,
+      odd: this.isOdd(i),
+    }));
   }
 
   save(): WeekDaysSnapshot {

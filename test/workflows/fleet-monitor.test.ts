@@ -4,6 +4,8 @@ import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { createChaos } from '../../activities/chaos';
 import { createDetectionActivities } from '../../activities/detection';
 import { createFleet } from '../../activities/fleet';
+import { formatMonitoredDetector, monitoredDetector } from '../../cli/monitor-show';
+import { StreamingDetector } from '../../domain/anomaly/detector';
 import { TASK_QUEUES } from '../../domain/config';
 import { fleetMonitorWorkflowId, incidentWorkflowId } from '../../domain/ids';
 import type { fleetMonitorWorkflow } from '../../workflows/fleet-monitor';
@@ -147,5 +149,46 @@ describe("a new monitor starts from the instances' history", () => {
     // A detector the monitor carries is not given its history again.
     const second = await scan({ fleet, watermarks: first.watermarks, detectors: first.detectors ?? {} });
     expect((second.detectors?.[instanceId]?.snapshot.index ?? 0) - (learnt?.index ?? 0)).toBeLessThan(30);
+  }, 60_000);
+
+  test('medic monitor show reads what the running monitor takes for usual, hour by hour', async () => {
+    const fleet = `show-${process.pid}`;
+    const { instances } = await createFleet(aws, { fleet, size: 1, manualCount: 0 });
+    const instanceId = instances[0].instanceId;
+    // A carried detector that learnt four days of working hours, as the monitor would carry it.
+    const detector = new StreamingDetector();
+    const start = Date.UTC(2024, 0, 1);
+    for (let i = 0; i < 4 * 1440; i++)
+      detector.updateAt((i % 1440 >= 545 && i % 1440 < 1020 ? 70 : 20) + (i % 5), start + i * 60_000);
+    const carried = {
+      [instanceId]: {
+        snapshot: detector.snapshot(),
+        fedUpTo: new Date(start + 4 * 86_400_000).toISOString(),
+      },
+    };
+    const monitor = await env.client.workflow.start<typeof fleetMonitorWorkflow>('fleetMonitorWorkflow', {
+      workflowId: fleetMonitorWorkflowId(fleet),
+      taskQueue: TASK_QUEUES.monitoring,
+      args: [{ fleet, intervalSeconds: 3600, detectors: carried }],
+    });
+    try {
+      const shown = await monitoredDetector(env.client, fleet, instanceId, 'cpu');
+      expect(shown.profile?.proven).toBe(true);
+      expect(shown.profile?.hours[12]?.value).toBeCloseTo(72, 0);
+      expect(shown.profile?.hours[3]?.value).toBeCloseTo(22, 0);
+      expect(formatMonitoredDetector(shown)).toContain(
+        `${instanceId} CPU as the monitor of fleet ${fleet} knows it`,
+      );
+      // No latency detector: nothing published it.
+      await expect(monitoredDetector(env.client, fleet, instanceId, 'latency')).rejects.toThrow(
+        `the monitor of fleet ${fleet} has no p99 latency detector for ${instanceId}`,
+      );
+      await expect(monitoredDetector(env.client, `${fleet}-none`, instanceId, 'cpu')).rejects.toMatchObject({
+        name: 'WorkflowNotFoundError',
+      });
+    } finally {
+      await monitor.signal(stopMonitoringSignal);
+      await monitor.result();
+    }
   }, 60_000);
 });

@@ -1,0 +1,79 @@
+import { formatMonitoredDetector, type MonitoredDetector } from '../../cli/monitor-show';
+import { main } from '../../cli/main';
+import { StreamingDetector } from '../../domain/anomaly/detector';
+
+/** Three weeks of one-minute CPU: 70 % from 09:05 to 17:00 on weekdays, a 02:00 backup at weekends. */
+function weekdayServiceWithWeekendBackups(): StreamingDetector {
+  const detector = new StreamingDetector();
+  const monday = Date.UTC(2024, 0, 1);
+  let seed = 3;
+  const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+  for (let i = 0; i < 21 * 1440; i++) {
+    const [day, minute] = [Math.floor(i / 1440) % 7, i % 1440];
+    const usual =
+      day < 5 ? (minute >= 545 && minute < 1020 ? 70 : 20) : minute >= 120 && minute < 180 ? 85 : 20;
+    detector.updateAt(usual + 4 * (random() - 0.5), monday + i * 60_000);
+  }
+  return detector;
+}
+
+describe('medic monitor show: what the fleet monitor takes for usual', () => {
+  const view: MonitoredDetector = {
+    fleet: 'shop',
+    instanceId: 'i-0abc1234def567890',
+    metric: 'cpu',
+    fedUpTo: '2024-01-22T00:00:00.000Z',
+    ...weekdayServiceWithWeekendBackups().describe(),
+  };
+
+  test('the working days by the hour, the weekend as odd days with a profile of their own', () => {
+    const profile = view.profile;
+    expect(profile?.proven).toBe(true);
+    expect(profile?.hours[10]?.value).toBeCloseTo(70, -0.5);
+    expect(profile?.hours[3]?.value).toBeCloseTo(20, -0.5);
+    expect(profile?.weekdays?.map((w) => [w.day, w.odd])).toEqual([
+      ['Mon', false],
+      ['Tue', false],
+      ['Wed', false],
+      ['Thu', false],
+      ['Fri', false],
+      ['Sat', true],
+      ['Sun', true],
+    ]);
+    expect(profile?.oddDays?.proven).toBe(true);
+    expect(profile?.oddDays?.hours[2]?.value).toBeGreaterThan(60);
+    expect(profile?.oddDays?.hours[10]?.value).toBeCloseTo(20, -0.5);
+  });
+
+  test('printed as a table of hours, the odd days in a column of their own', () => {
+    const lines = formatMonitoredDetector(view).split('\n');
+    expect(lines[0]).toBe(
+      `i-0abc1234def567890 CPU as the monitor of fleet shop knows it: ${21 * 1440} points, the last at 2024-01-22T00:00:00.000Z`,
+    );
+    expect(lines).toContain('odd days (Sat, Sun): judges (learnt from 4 days)');
+    expect(lines.find((l) => l.startsWith('days: '))).toMatch(
+      /^days: Mon like \(\d+\.\d%\), .* Sat odd \(\d+\.\d%\), Sun odd/,
+    );
+    expect(lines.find((l) => l.startsWith('hour'))).toMatch(/^hour\s+usual\s+on Sat, Sun$/);
+    expect(lines.find((l) => l.startsWith('10:00'))).toMatch(
+      /^10:00\s+7\d\.\d% ± \d+\.\d%\s+(19|20|21)\.\d% ± /,
+    );
+    expect(lines.filter((l) => /^\d\d:00 /.test(l))).toHaveLength(24);
+  });
+
+  test('a detector without a daily profile says what judges it', () => {
+    const plain: MonitoredDetector = { ...view, profile: undefined };
+    delete plain.profile;
+    expect(formatMonitoredDetector(plain).split('\n').at(-1)).toMatch(
+      /no daily profile .*judged by the recent level/,
+    );
+  });
+
+  test('an instance id that is not one is a usage error naming the flag, before any server is asked', async () => {
+    const errors: string[] = [];
+    jest.spyOn(console, 'error').mockImplementation((m: string) => void errors.push(m));
+    expect(await main(['monitor', 'show', '--instance', 'web-1'])).toBe(2);
+    expect(errors.join('\n')).toContain('--instance must be an EC2 instance id');
+    jest.restoreAllMocks();
+  });
+});
