@@ -234,9 +234,22 @@ export class DailyProfile {
     // Learnt clipped to the slot's bar: a rest day's first hours, before it is known to rest, or an
     // incident's hour move the profile a little instead of blurring it for days.
     const learnt = Math.max(-far, Math.min(far, change));
-    this.residual.update(learnt);
+    this.residual.update(this.clippedToResidual(learnt));
     this.learn(typical + learnt, learnt, true);
     return seen;
+  }
+
+  /**
+   * The whole day's residual learns a point only up to `FAR_SPREADS` of its own spreads: it is every
+   * slot's floor and the profile's proof, and one slot's hour (a weekly job on Mondays at three, an
+   * incident) clipped only to that slot's wide bar multiplied it fivefold; the profile lost its proof
+   * and the next mornings alarmed against the plain view, or kept it and was blind all day.
+   */
+  private clippedToResidual(change: number): number {
+    const bound = FAR_SPREADS * Math.sqrt(this.residual.variance);
+    if (!(bound > 0)) return change;
+    const mean = this.residual.mean;
+    return Math.max(mean - bound, Math.min(mean + bound, change));
   }
 
   private learnsOn(day: number): boolean {

@@ -60,6 +60,10 @@ const SCENARIOS: [string, Load][] = [
     'weekdays, a 02:00-03:00 backup at 85 % on weekends',
     (d, m) => (weekday(d) ? step(weekday)(d, m) : m >= 120 && m < 180 ? 85 : 20),
   ],
+  [
+    'weekdays, a Monday 03:00-04:00 job at 85 %',
+    (d, m) => (d % 7 === 0 && m >= 180 && m < 240 ? 85 : step(weekday)(d, m)),
+  ],
 ];
 
 /** Rises the loop would open incidents for, by the minute since the start. */

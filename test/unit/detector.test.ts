@@ -376,6 +376,23 @@ describe('StreamingDetector with a daily season', () => {
       expect(Math.abs((rises[0]?.usual?.value ?? 0) - 20)).toBeLessThan(3);
     });
 
+    test('a weekly job (Mondays 03:00-04:00) neither disproves the profile nor blinds it to a pegged afternoon', () => {
+      const pegged = 23 * 1440 + 840; // a Wednesday, 14:00
+      const values = workingHours(
+        (day, m) =>
+          day * 1440 + m >= pegged && day * 1440 + m < pegged + 60
+            ? 95
+            : day % 7 === 0 && m >= 180 && m < 240
+              ? 85
+              : undefined,
+        { days: 35, works: weekdays },
+      );
+      // Before, the job's hour multiplied the day's residual: the profile lost its proof and the next
+      // two mornings alarmed every week (or, kept, it missed the afternoon).
+      const found = riseDays(values).filter((day) => day >= 14);
+      expect(found.map((day) => Math.round(day * 1440))).toEqual([pegged]);
+    });
+
     test('a Friday that ends at one is judged by the profile where it is alike, and not learnt from', () => {
       const values = workingHours((day, m) => (day % 7 === 4 && m >= 780 && m < 1020 ? 20 : undefined), {
         days: 35,

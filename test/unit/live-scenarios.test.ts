@@ -21,6 +21,7 @@ describe('medic eval live: the detection loop on habits real services have', () 
     expect(after('clock change: an hour earlier in UTC from day 21')).toBe(0);
     expect(after('busy only at weekends')).toBe(0);
     expect(after('weekdays, a 02:00-03:00 backup at 85 % on weekends')).toBe(0);
+    expect(after('weekdays, a Monday 03:00-04:00 job at 85 %')).toBe(0);
     expect(figures.injected).toEqual({ faults: 3, foundAtFirstMinute: 3 });
     expect(figures.startTimes.risesAfterTwoWeeks).toBe(0);
   });
