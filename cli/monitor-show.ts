@@ -72,6 +72,10 @@ export function formatMonitoredDetector(d: MonitoredDetector): string {
         .join(', ')}`,
     );
   if (profile.oddDays) lines.push(profileLine(`odd days (${odd.join(', ')})`, profile.oddDays));
+  if (d.weeklyRoutines?.length)
+    lines.push(
+      `weekly routines (surprised the two weeks before, not alarmed): ${d.weeklyRoutines.join(', ')}`,
+    );
   const oddDays = profile.oddDays;
   const header = ['hour', 'usual', ...(oddDays ? [`on ${odd.join(', ')}`] : [])];
   const rows = profile.hours.map((usual, hour) => [

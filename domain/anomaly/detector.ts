@@ -33,6 +33,7 @@
 import { Ewm, stillProven } from './ewm';
 import { DailyProfile, type DailyProfileSnapshot } from './daily-profile';
 import type { DetectorView, SeasonalJudgement, Usual } from './usual';
+import { WeeklyRoutine, type WeeklyRoutineSnapshot } from './weekly-routine';
 import { decodeCounts, encodeCounts } from './figure-codes';
 
 export interface DetectorParams {
@@ -133,6 +134,8 @@ export interface DetectorSnapshot {
   levels?: LevelTransitionsSnapshot;
   /** The daily profile of a detector fed with times and no ring-buffer seasons (streaming-detector-7). */
   profile?: DailyProfileSnapshot;
+  /** Which hours of the week surprised it last week, beside the profile (streaming-detector-9). */
+  weekly?: WeeklyRoutineSnapshot;
 }
 
 export interface LevelTransitionsSnapshot {
@@ -305,6 +308,7 @@ export class StreamingDetector {
   private readonly levels = new LevelTransitions();
   /** The seasonal view from the points' times, for a series without ring-buffer seasons. */
   private profile: DailyProfile | undefined;
+  private weekly: WeeklyRoutine | undefined;
   /** Milliseconds between points when the sampling is known; 0 when it is not. */
   private readonly intervalMs: number;
   private lastAt: number | undefined;
@@ -345,6 +349,7 @@ export class StreamingDetector {
       quietUntil: this.quietUntil,
       ...(withLevels ? { levels: this.levels.save() } : {}),
       ...(withProfile && this.profile ? { profile: this.profile.save() } : {}),
+      ...(withProfile && this.weekly ? { weekly: this.weekly.save() } : {}),
     };
   }
 
@@ -354,6 +359,7 @@ export class StreamingDetector {
       points: this.index,
       recent: { value: this.values.mean, spread: Math.sqrt(this.values.variance) },
       ...(this.profile ? { profile: this.profile.describe() } : {}),
+      ...(this.weekly ? { weeklyRoutines: this.weekly.routines() } : {}),
     };
   }
 
@@ -370,6 +376,7 @@ export class StreamingDetector {
     detector.quietUntil = snapshot.quietUntil;
     if (snapshot.levels) detector.levels.load(snapshot.levels);
     if (snapshot.profile) detector.profile = DailyProfile.load(snapshot.profile, params.horizon);
+    if (snapshot.weekly) detector.weekly = WeeklyRoutine.load(snapshot.weekly);
     return detector;
   }
 
@@ -388,6 +395,7 @@ export class StreamingDetector {
       this.lastAt = Math.max(atMs, this.lastAt ?? atMs);
     } else {
       this.profile ??= new DailyProfile(this.params.horizon);
+      this.weekly ??= new WeeklyRoutine();
     }
     return this.judge(value, atMs);
   }
@@ -448,8 +456,14 @@ export class StreamingDetector {
     const reference = Math.max(this.params.zFloor, this.params.ratio * this.recentMax);
     this.recentMax = Math.max(z, this.recentMax * this.params.decay);
     const rawScore = Math.max(z / (z + reference), novelty);
+    // A surprise at the hour of the week that surprised it a week ago is a weekly job (only for the
+    // daily profile's series: a known sampling keeps a week of values instead).
+    const weekly =
+      atMs !== undefined && this.weekly
+        ? this.weekly.repeats(atMs, rawScore >= this.params.threshold)
+        : false;
     // Warm-up counts the points learnt from; the quiet period counts time (skipped points too).
-    const canAlarm = this.values.count > this.params.warmup && this.index >= this.quietUntil;
+    const canAlarm = this.values.count > this.params.warmup && this.index >= this.quietUntil && !weekly;
     const score = canAlarm ? rawScore : 0;
     const isAnomaly = canAlarm && score >= this.params.threshold;
     if (!isAnomaly) return { score, rawScore, isAnomaly, above };

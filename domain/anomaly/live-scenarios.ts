@@ -64,6 +64,10 @@ const SCENARIOS: [string, Load][] = [
     'weekdays, a Monday 03:00-04:00 job at 85 %',
     (d, m) => (d % 7 === 0 && m >= 180 && m < 240 ? 85 : step(weekday)(d, m)),
   ],
+  [
+    'weekdays, a Friday 18:00-19:00 report at 90 %',
+    (d, m) => (d % 7 === 4 && m >= 1080 && m < 1140 ? 90 : step(weekday)(d, m)),
+  ],
 ];
 
 /** Rises the loop would open incidents for, by the minute since the start. */

@@ -67,4 +67,6 @@ export interface DetectorView {
   /** The plain view: recent values' level and spread. */
   recent: { value: number; spread: number };
   profile?: ProfileView;
+  /** Hours of the week whose surprises came back the two weeks before: weekly routines, not alarmed. */
+  weeklyRoutines?: string[];
 }

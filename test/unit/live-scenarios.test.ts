@@ -22,6 +22,7 @@ describe('medic eval live: the detection loop on habits real services have', () 
     expect(after('busy only at weekends')).toBe(0);
     expect(after('weekdays, a 02:00-03:00 backup at 85 % on weekends')).toBe(0);
     expect(after('weekdays, a Monday 03:00-04:00 job at 85 %')).toBe(0);
+    expect(after('weekdays, a Friday 18:00-19:00 report at 90 %')).toBe(0);
     expect(figures.injected).toEqual({ faults: 3, foundAtFirstMinute: 3 });
     expect(figures.startTimes.risesAfterTwoWeeks).toBe(0);
   });

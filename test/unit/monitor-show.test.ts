@@ -61,6 +61,15 @@ describe('medic monitor show: what the fleet monitor takes for usual', () => {
     expect(lines.filter((l) => /^\d\d:00 /.test(l))).toHaveLength(24);
   });
 
+  test('weekly routines are listed by their hour of the week', () => {
+    const lines = formatMonitoredDetector({ ...view, weeklyRoutines: ['Fri 18:00', 'Sat 02:00'] }).split(
+      '\n',
+    );
+    expect(lines).toContain(
+      'weekly routines (surprised the two weeks before, not alarmed): Fri 18:00, Sat 02:00',
+    );
+  });
+
   test('a detector without a daily profile says what judges it', () => {
     const plain: MonitoredDetector = { ...view, profile: undefined };
     delete plain.profile;
