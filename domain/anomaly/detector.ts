@@ -134,7 +134,7 @@ export interface DetectorSnapshot {
   levels?: LevelTransitionsSnapshot;
   /** The daily profile of a detector fed with times and no ring-buffer seasons (streaming-detector-7). */
   profile?: DailyProfileSnapshot;
-  /** Which hours of the week surprised it last week, beside the profile (streaming-detector-9). */
+  /** Which hours of the week surprised it on their last two occurrences (streaming-detector-9). */
   weekly?: WeeklyRoutineSnapshot;
 }
 
@@ -456,8 +456,8 @@ export class StreamingDetector {
     const reference = Math.max(this.params.zFloor, this.params.ratio * this.recentMax);
     this.recentMax = Math.max(z, this.recentMax * this.params.decay);
     const rawScore = Math.max(z / (z + reference), novelty);
-    // A surprise at the hour of the week that surprised it a week ago is a weekly job (only for the
-    // daily profile's series: a known sampling keeps a week of values instead).
+    // A surprise at the hour of the week that surprised it the two weeks before is a weekly job (only
+    // for the daily profile's series: a known sampling keeps a week of values instead).
     const weekly =
       atMs !== undefined && this.weekly
         ? this.weekly.repeats(atMs, rawScore >= this.params.threshold)

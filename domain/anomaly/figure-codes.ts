@@ -9,7 +9,7 @@
  * character of a number from the first half of a 64-character alphabet that needs no JSON escaping.
  */
 
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+export const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 /** Of each character, the low half of the alphabet ends a number, the high half goes on. */
 const DIGIT = ALPHABET.length / 2;
 

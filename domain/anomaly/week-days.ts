@@ -3,7 +3,7 @@ import type { WeekdayView } from './usual';
 /** Days in a week: UTC days of the week, the profile's days are UTC days too. */
 export const WEEK_DAYS = 7;
 /** By `day % WEEK_DAYS` of days since the epoch, a Thursday. */
-const WEEKDAY_NAMES = ['Thu', 'Fri', 'Sat', 'Sun', 'Mon', 'Tue', 'Wed'];
+export const WEEKDAY_NAMES = ['Thu', 'Fri', 'Sat', 'Sun', 'Mon', 'Tue', 'Wed'];
 /** How far each occurrence moves a weekday's level: a holiday is forgotten after a week or two. */
 const LEVEL_WEIGHT = 0.5;
 /**

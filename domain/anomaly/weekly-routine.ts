@@ -8,9 +8,11 @@
  * week's memory silenced three labelled anomalies). A routine that stops is forgotten in a week.
  */
 
+import { ALPHABET } from './figure-codes';
+import { WEEKDAY_NAMES } from './week-days';
+
 const HOUR_MS = 3_600_000;
 export const WEEK_HOURS = 168;
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 /** Per hour of the week, two bits (last week, the week before): three hours a character. */
 const HOURS_PER_CHARACTER = 3;
 
@@ -55,12 +57,11 @@ export class WeeklyRoutine {
 
   /** The hours of the week that surprised it both weeks before ("Fri 18:00"), in UTC from Monday. */
   routines(): string[] {
-    const names = ['Thu', 'Fri', 'Sat', 'Sun', 'Mon', 'Tue', 'Wed'];
     const mondayFirst = (at: number) => (at + WEEK_HOURS - 4 * 24) % WEEK_HOURS;
     return [...this.weeks.keys()]
       .filter((at) => this.weeks[at] === BOTH_WEEKS)
       .sort((a, b) => mondayFirst(a) - mondayFirst(b))
-      .map((at) => `${names[Math.floor(at / 24)] ?? ''} ${String(at % 24).padStart(2, '0')}:00`);
+      .map((at) => `${WEEKDAY_NAMES[Math.floor(at / 24)] ?? ''} ${String(at % 24).padStart(2, '0')}:00`);
   }
 
   save(): WeeklyRoutineSnapshot {
