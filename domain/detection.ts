@@ -165,9 +165,10 @@ export interface DetectionResult {
 export const MAX_DETECTORS_WITH_LEVELS = 2000;
 
 /**
- * Past this many detectors in one monitor they keep no daily profile (about 1 kB of each 1.3-1.5 kB
- * snapshot with the odd days' profile; 1.5 MiB each way at this many), and judge by the plain view. The capacity plan's monitor
- * of 500 instances that all publish latency is exactly this many.
+ * Past this many detectors in one monitor they keep no daily profile (about 1.1 kB of each 1.4-1.6 kB
+ * snapshot, with the odd days' profile and the weekly routines; 1.6 MiB each way at this many), and
+ * judge by the plain view. The capacity plan's monitor of 500 instances that all publish latency is
+ * exactly this many.
  */
 export const MAX_DETECTORS_WITH_PROFILES = 1000;
 
