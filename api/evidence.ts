@@ -1,5 +1,6 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { readEc2Metrics, type Ec2Metric } from '../activities/metrics';
+import { usualAt, type ProfileView } from '../domain/anomaly/usual';
 import type { IncidentDetail } from './incident-service';
 
 export interface Evidence {
@@ -11,7 +12,15 @@ export interface Evidence {
   openedAt: string;
   closedAt?: string;
   points: { at: string; value: number }[];
+  /**
+   * Per point, what the fleet monitor's detector takes for usual at that time of day (value and
+   * spread), null where its profile does not judge; present for an incident the detector opened.
+   */
+  usual?: ({ value: number; spread: number } | null)[];
 }
+
+/** The daily profile of the detector that opened this incident, if the fleet monitor has one. */
+export type UsualProfileOf = (incident: IncidentDetail) => Promise<ProfileView | undefined>;
 
 const METRIC_OF: Record<string, Ec2Metric> = {
   'cpu-high': 'CPUUtilization',
@@ -19,11 +28,21 @@ const METRIC_OF: Record<string, Ec2Metric> = {
   'instance-stopped': 'CPUUtilization',
 };
 
+/** The fleet named by the detector alert that opened the incident (`detector:<fleet>`). */
+export function detectingFleet(incident: IncidentDetail): string | undefined {
+  const source = incident.alerts?.find((a) => a.source.startsWith('detector:'))?.source;
+  return source?.slice('detector:'.length) || undefined;
+}
+
 /**
  * The metric around an incident, for the console's sparkline: from 15 minutes before it opened to
  * 10 minutes after it closed (or now), read from CloudWatch like the detector and verifier read it.
  */
-export function evidenceReader(cloudwatch: CloudWatchClient, periodSeconds: number) {
+export function evidenceReader(
+  cloudwatch: CloudWatchClient,
+  periodSeconds: number,
+  usualProfileOf?: UsualProfileOf,
+) {
   return async (incident: IncidentDetail): Promise<Evidence | undefined> => {
     const metric = METRIC_OF[incident.kind ?? ''];
     if (!metric || !incident.resourceId?.startsWith('i-')) return undefined;
@@ -38,6 +57,14 @@ export function evidenceReader(cloudwatch: CloudWatchClient, periodSeconds: numb
       to,
       periodSeconds,
     );
+    // CloudWatch answers newest first; a chart reads left to right.
+    const points = [...(series.get(`${incident.resourceId}/${metric}`) ?? [])].sort((a, b) =>
+      a.at.localeCompare(b.at),
+    );
+    // The chart is drawn without the band rather than not at all when the monitor cannot be asked.
+    const profile =
+      incident.kind === 'cpu-high' ? await usualProfileOf?.(incident).catch(() => undefined) : undefined;
+    const usual = profile ? points.map((p) => usualAt(profile, Date.parse(p.at)) ?? null) : [];
     return {
       resourceId: incident.resourceId,
       metric,
@@ -46,10 +73,8 @@ export function evidenceReader(cloudwatch: CloudWatchClient, periodSeconds: numb
       to: to.toISOString(),
       openedAt: incident.openedAt,
       ...(incident.closedAt ? { closedAt: incident.closedAt } : {}),
-      // CloudWatch answers newest first; a chart reads left to right.
-      points: [...(series.get(`${incident.resourceId}/${metric}`) ?? [])].sort((a, b) =>
-        a.at.localeCompare(b.at),
-      ),
+      points,
+      ...(usual.some((u) => u !== null) ? { usual } : {}),
     };
   };
 }

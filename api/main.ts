@@ -13,7 +13,8 @@ import { cachedCertificates, confirmByVisiting } from './sns';
 import { createFeedbackStore, ratingsByAgent } from '../activities/feedback-store';
 import { dashboardStats } from './stats';
 import { modelOverview } from './models';
-import { evidenceReader } from './evidence';
+import { detectingFleet, evidenceReader } from './evidence';
+import { monitoredDetector } from '../activities/monitor-starter';
 import { temporalChatActions } from './chat-actions';
 import { llmRephraser } from './llm-rephraser';
 import { createModelStore } from '../activities/model-store';
@@ -63,7 +64,11 @@ async function run(): Promise<void> {
         maxDestructivePerHour: config.maxDestructivePerHour,
       },
     }),
-    evidence: evidenceReader(aws.cloudwatch, config.metricPeriodSeconds),
+    evidence: evidenceReader(aws.cloudwatch, config.metricPeriodSeconds, async (incident) => {
+      const fleet = detectingFleet(incident);
+      if (!fleet || !incident.resourceId) return undefined;
+      return (await monitoredDetector(temporal, fleet, incident.resourceId, 'cpu'))?.profile;
+    }),
     models: modelOverview(createModelStore(aws.s3, config.modelBucket)),
     chatActions: temporalChatActions(temporal, aws.ec2, aws.autoscaling),
     ...(config.llm ? { rephrase: llmRephraser(config.llm) } : {}),

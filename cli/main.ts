@@ -29,7 +29,7 @@ import { complianceCommand } from './compliance';
 import { deployCommand } from './deploy';
 import { codeCommand } from './code';
 import { scaleCommand } from './scale';
-import { formatMonitoredDetector, monitoredDetector } from './monitor-show';
+import { formatMonitoredDetector, shownDetector } from './monitor-show';
 import { withTemporal } from '../workers/temporal-client';
 
 const USAGE = `usage: medic <command>
@@ -223,9 +223,7 @@ async function monitorShow(args: string[], config: MedicConfig): Promise<void> {
   const fleet = fleetFlag(flags.fleet);
   const instanceId = instanceIdFlag(flags.instance);
   const metric = flags.latency ? 'latency' : 'cpu';
-  const detector = await withTemporal(config, (client) =>
-    monitoredDetector(client, fleet, instanceId, metric),
-  );
+  const detector = await withTemporal(config, (client) => shownDetector(client, fleet, instanceId, metric));
   console.log(flags.json ? JSON.stringify(detector) : formatMonitoredDetector(detector));
 }
 

@@ -1,37 +1,27 @@
 import type { Client } from '@temporalio/client';
-import { StreamingDetector } from '../domain/anomaly/detector';
-import type { DetectorView, ProfileView } from '../domain/anomaly/usual';
-import { cpuDetectorKey, latencyDetectorKey, type DetectorState } from '../domain/detection';
-import { fleetMonitorWorkflowId } from '../domain/ids';
-import { detectorStateQuery } from '../workflows/fleet-monitor';
+import {
+  monitoredDetector,
+  type MonitoredDetector,
+  type MonitoredMetric,
+} from '../activities/monitor-starter';
+import type { ProfileView } from '../domain/anomaly/usual';
 import { NotFoundError } from './args';
 
-export type MonitoredMetric = 'cpu' | 'latency';
+export type { MonitoredDetector };
 
-/** What `medic monitor show` reports: one detector of a running fleet monitor, read. */
-export interface MonitoredDetector extends DetectorView {
-  fleet: string;
-  instanceId: string;
-  metric: MonitoredMetric;
-  fedUpTo: string;
-}
-
-/** The fleet monitor's detector for one instance's metric, as it takes the usual to be. */
-export async function monitoredDetector(
+/** The fleet monitor's detector for one instance's metric; not found is exit 3 with a sentence. */
+export async function shownDetector(
   client: Client,
   fleet: string,
   instanceId: string,
   metric: MonitoredMetric,
 ): Promise<MonitoredDetector> {
-  const key = metric === 'cpu' ? cpuDetectorKey(instanceId) : latencyDetectorKey(instanceId);
-  const handle = client.workflow.getHandle(fleetMonitorWorkflowId(fleet));
-  const state: DetectorState | null = await handle.query(detectorStateQuery, key);
-  if (!state)
+  const detector = await monitoredDetector(client, fleet, instanceId, metric);
+  if (!detector)
     throw new NotFoundError(
       `the monitor of fleet ${fleet} has no ${metric === 'cpu' ? 'CPU' : 'p99 latency'} detector for ${instanceId} (not in the fleet, or no datapoints yet)`,
     );
-  const view = StreamingDetector.restore(state.snapshot).describe();
-  return { fleet, instanceId, metric, fedUpTo: state.fedUpTo, ...view };
+  return detector;
 }
 
 const hourLabel = (hour: number) => `${String(hour).padStart(2, '0')}:00`;

@@ -1,5 +1,10 @@
 /** What a detector's views took for usual at a point: what an operator is told beside an anomaly. */
 
+import { WEEKDAY_NAMES } from './week-days';
+
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+
 /** Which view judged a point: what "usual" meant for it. */
 export type UsualBasis =
   'time of day' | 'hour of its odd days' | 'season' | 'recent values' | 'level transitions';
@@ -69,4 +74,16 @@ export interface DetectorView {
   profile?: ProfileView;
   /** Hours of the week whose surprises came back the two weeks before: weekly routines, not alarmed. */
   weeklyRoutines?: string[];
+}
+
+/**
+ * What a described profile takes for usual at this time (UTC): the odd days' profile on an odd day,
+ * the profile otherwise; undefined where neither judges (not proven, or an hour not seen).
+ */
+export function usualAt(profile: ProfileView, atMs: number): { value: number; spread: number } | undefined {
+  const day = WEEKDAY_NAMES[Math.floor(atMs / DAY_MS) % WEEKDAY_NAMES.length];
+  const odd = profile.weekdays?.find((w) => w.day === day)?.odd ?? false;
+  const judging = odd ? profile.oddDays : profile;
+  if (!judging?.proven) return undefined;
+  return judging.hours[Math.floor((atMs % DAY_MS) / HOUR_MS)] ?? undefined;
 }

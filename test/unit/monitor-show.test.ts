@@ -1,6 +1,9 @@
 import { formatMonitoredDetector, type MonitoredDetector } from '../../cli/monitor-show';
 import { main } from '../../cli/main';
+import { detectingFleet } from '../../api/evidence';
+import type { IncidentDetail } from '../../api/incident-service';
 import { StreamingDetector } from '../../domain/anomaly/detector';
+import { usualAt } from '../../domain/anomaly/usual';
 
 /** Three weeks of one-minute CPU: 70 % from 09:05 to 17:00 on weekdays, a 02:00 backup at weekends. */
 function weekdayServiceWithWeekendBackups(): StreamingDetector {
@@ -76,6 +79,30 @@ describe('medic monitor show: what the fleet monitor takes for usual', () => {
     expect(formatMonitoredDetector(plain).split('\n').at(-1)).toMatch(
       /no daily profile .*judged by the recent level/,
     );
+  });
+
+  test('what is usual at a time: the working day on weekdays, the odd days’ own profile at weekends', () => {
+    const profile = view.profile;
+    if (!profile) throw new Error('no profile');
+    const monday = Date.UTC(2024, 0, 22);
+    const at = (day: number, hour: number) =>
+      usualAt(profile, monday + day * 86_400_000 + hour * 3_600_000 + 1_800_000);
+    expect(at(0, 10)?.value).toBeCloseTo(70, -0.5);
+    expect(at(0, 2)?.value).toBeCloseTo(20, -0.5);
+    // Saturday 02:30: the weekend's backup, from the odd days' profile; Saturday noon: quiet.
+    expect(at(5, 2)?.value).toBeGreaterThan(60);
+    expect(at(5, 12)?.value).toBeCloseTo(20, -0.5);
+    // A profile that does not judge yet says nothing.
+    expect(usualAt({ ...profile, proven: false }, monday + 10 * 3_600_000)).toBeUndefined();
+  });
+
+  test('the fleet of an incident the detector opened comes from its alert', () => {
+    const incident = (sources: string[]) =>
+      ({ alerts: sources.map((source) => ({ source, summary: '', at: '' })) }) as unknown as IncidentDetail;
+    expect(detectingFleet(incident(['detector:shop']))).toBe('shop');
+    expect(detectingFleet(incident(['api', 'detector:web-eu']))).toBe('web-eu');
+    expect(detectingFleet(incident(['api']))).toBeUndefined();
+    expect(detectingFleet(incident(['detector:']))).toBeUndefined();
   });
 
   test('an instance id that is not one is a usage error naming the flag, before any server is asked', async () => {

@@ -4,7 +4,9 @@ import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { createChaos } from '../../activities/chaos';
 import { createDetectionActivities } from '../../activities/detection';
 import { createFleet } from '../../activities/fleet';
-import { formatMonitoredDetector, monitoredDetector } from '../../cli/monitor-show';
+import { evidenceReader } from '../../api/evidence';
+import type { IncidentDetail } from '../../api/incident-service';
+import { formatMonitoredDetector, shownDetector } from '../../cli/monitor-show';
 import { StreamingDetector } from '../../domain/anomaly/detector';
 import { TASK_QUEUES } from '../../domain/config';
 import { fleetMonitorWorkflowId, incidentWorkflowId } from '../../domain/ids';
@@ -146,6 +148,30 @@ describe("a new monitor starts from the instances' history", () => {
     expect(learnt?.index).toBeGreaterThanOrEqual(points.length);
     expect(learnt?.index).toBeLessThan(points.length + 30);
     expect(learnt?.profile?.proven).toBe(true);
+    // The console's chart of a cpu-high incident opened 30 minutes ago draws, beside the metric, what
+    // this detector takes for usual at each point's time: 22 % at night, 72 % in working hours.
+    const profile = StreamingDetector.restore(learnt ?? new StreamingDetector().snapshot()).describe()
+      .profile;
+    const openedAt = new Date(Date.now() - 30 * minute).toISOString();
+    const evidence = await evidenceReader(
+      aws.cloudwatch,
+      60,
+      async () => profile,
+    )({
+      id: `incident-${instanceId}-cpu-high`,
+      kind: 'cpu-high',
+      resourceId: instanceId,
+      openedAt,
+      alerts: [{ source: `detector:${fleet}`, summary: 'CPU', at: openedAt }],
+    } as unknown as IncidentDetail);
+    expect(evidence?.points.length).toBeGreaterThan(0);
+    expect(evidence?.usual).toHaveLength(evidence?.points.length ?? -1);
+    evidence?.points.forEach((p, i) => {
+      const hour = new Date(p.at).getUTCHours();
+      const usual = evidence.usual?.[i]?.value;
+      if (hour < 9 || hour >= 17) expect(Math.abs((usual ?? 0) - 22)).toBeLessThan(2);
+      if (hour >= 10 && hour < 17) expect(Math.abs((usual ?? 0) - 72)).toBeLessThan(2);
+    });
     // A detector the monitor carries is not given its history again.
     const second = await scan({ fleet, watermarks: first.watermarks, detectors: first.detectors ?? {} });
     expect((second.detectors?.[instanceId]?.snapshot.index ?? 0) - (learnt?.index ?? 0)).toBeLessThan(30);
@@ -172,7 +198,7 @@ describe("a new monitor starts from the instances' history", () => {
       args: [{ fleet, intervalSeconds: 3600, detectors: carried }],
     });
     try {
-      const shown = await monitoredDetector(env.client, fleet, instanceId, 'cpu');
+      const shown = await shownDetector(env.client, fleet, instanceId, 'cpu');
       expect(shown.profile?.proven).toBe(true);
       expect(shown.profile?.hours[12]?.value).toBeCloseTo(72, 0);
       expect(shown.profile?.hours[3]?.value).toBeCloseTo(22, 0);
@@ -180,10 +206,10 @@ describe("a new monitor starts from the instances' history", () => {
         `${instanceId} CPU as the monitor of fleet ${fleet} knows it`,
       );
       // No latency detector: nothing published it.
-      await expect(monitoredDetector(env.client, fleet, instanceId, 'latency')).rejects.toThrow(
+      await expect(shownDetector(env.client, fleet, instanceId, 'latency')).rejects.toThrow(
         `the monitor of fleet ${fleet} has no p99 latency detector for ${instanceId}`,
       );
-      await expect(monitoredDetector(env.client, `${fleet}-none`, instanceId, 'cpu')).rejects.toMatchObject({
+      await expect(shownDetector(env.client, `${fleet}-none`, instanceId, 'cpu')).rejects.toMatchObject({
         name: 'WorkflowNotFoundError',
       });
     } finally {

@@ -19,6 +19,8 @@ export interface Evidence {
   openedAt: string;
   closedAt?: string;
   points: { at: string; value: number }[];
+  /** Per point, what the fleet monitor's detector takes for usual then; null where it does not judge. */
+  usual?: ({ value: number; spread: number } | null)[];
 }
 
 export interface ChatAnswer {

@@ -7,6 +7,29 @@ import { LiveIndicator, StatusBadge } from './incidents';
 
 const time = (iso: string) => new Date(iso).toLocaleTimeString();
 
+/**
+ * What the detector takes for usual at each point's time of day, up to two spreads above it: a dashed
+ * band beside the metric, so the reader sees what the anomaly was measured against.
+ */
+function usualBand(evidence: Evidence) {
+  const usual = evidence.usual;
+  if (!usual) return [];
+  const line = (label: string, value: (u: { value: number; spread: number }) => number, dash: number[]) => ({
+    label,
+    data: usual.map((u) => (u ? value(u) : null)),
+    borderColor: PALETTE.muted,
+    borderDash: dash,
+    borderWidth: 1,
+    pointRadius: 0,
+    fill: false,
+    spanGaps: false,
+  });
+  return [
+    line('usual at this time of day', (u) => u.value, [6, 4]),
+    line('usual + 2 spreads', (u) => u.value + 2 * u.spread, [2, 3]),
+  ];
+}
+
 /** The metric around the alert: the sparkline an operator checks before approving anything. */
 function EvidenceChart({ id, closed }: { id: string; closed: boolean }) {
   const [evidence, setEvidence] = useState<Evidence | null | undefined>(undefined);
@@ -36,6 +59,7 @@ function EvidenceChart({ id, closed }: { id: string; closed: boolean }) {
             pointRadius: evidence.points.map((p) => (Math.abs(Date.parse(p.at) - opened) < 60_000 ? 5 : 0)),
             pointBackgroundColor: PALETTE.critical,
           },
+          ...usualBand(evidence),
         ],
       },
       options: { plugins: { legend: { display: true } }, scales: { y: { beginAtZero: true } } },
