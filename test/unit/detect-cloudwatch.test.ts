@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { main } from '../../cli/main';
 import { awsEndpoint, destroyAws, testAws } from '../support/env';
+import { consoleOutput } from '../support/console-output';
 
 /**
  * `medic detect --instance --metric`: a metric's history read from the emulator's CloudWatch and
@@ -19,7 +20,7 @@ describe('medic detect on a CloudWatch metric', () => {
   const start = Math.floor(Date.now() / periodMs) * periodMs - 600 * periodMs;
   const at = (i: number) => new Date(start + i * periodMs);
   const burst = 450;
-  let output: string[] = [];
+  const output = consoleOutput();
   const savedEndpoint = process.env.AWS_ENDPOINT_URL;
 
   beforeAll(async () => {
@@ -37,12 +38,6 @@ describe('medic detect on a CloudWatch metric', () => {
         }),
       );
   });
-  beforeEach(() => {
-    output = [];
-    jest.spyOn(console, 'log').mockImplementation((m: string) => void output.push(m));
-    jest.spyOn(console, 'error').mockImplementation((m: string) => void output.push(m));
-  });
-  afterEach(() => jest.restoreAllMocks());
   afterAll(() => {
     if (savedEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL;
     else process.env.AWS_ENDPOINT_URL = savedEndpoint;
@@ -94,7 +89,7 @@ describe('medic detect on a CloudWatch metric', () => {
     const out = join(dir, 'x.csv');
     /** Exits 2 (bad usage) and says what is wrong. */
     const refused = async (args: string[], message: string) => {
-      output = [];
+      output.length = 0;
       expect(await main(['detect', ...args, '--output', out])).toBe(2);
       expect(output.join('\n')).toContain(message);
     };

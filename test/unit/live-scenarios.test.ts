@@ -1,14 +1,9 @@
 import { main } from '../../cli/main';
 import type { LiveScenarioFigures } from '../../domain/anomaly/live-scenarios';
+import { consoleOutput } from '../support/console-output';
 
 describe('medic eval live: the detection loop on habits real services have', () => {
-  let output: string[] = [];
-  beforeEach(() => {
-    output = [];
-    jest.spyOn(console, 'log').mockImplementation((m: string) => void output.push(m));
-    jest.spyOn(console, 'error').mockImplementation((m: string) => void output.push(m));
-  });
-  afterEach(() => jest.restoreAllMocks());
+  const output = consoleOutput();
 
   test('after two weeks the working week raises nothing, and injected faults are found at their first minute', async () => {
     expect(await main(['eval', 'live', '--json', '--days', '28'])).toBe(0);

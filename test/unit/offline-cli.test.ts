@@ -5,6 +5,7 @@ import { failureChain, main } from '../../cli/main';
 import { generateLabelledSet, isHeldOutFile } from '../../domain/anomaly/labelled-series';
 import { seededRandom } from '../../domain/random';
 import { writeLabelledFolder } from '../support/labelled-folder';
+import { consoleOutput } from '../support/console-output';
 
 /**
  * Commands that need no server: `medic detect` and `medic eval` on small inputs made here (the real
@@ -17,13 +18,7 @@ describe('medic offline commands', () => {
     return `${at},${i === 450 ? 500 : 20 + (i % 7)}`;
   });
   const csv = `timestamp,value\n${rows.join('\n')}\n`;
-  let output: string[] = [];
-  beforeEach(() => {
-    output = [];
-    jest.spyOn(console, 'log').mockImplementation((m: string) => void output.push(m));
-    jest.spyOn(console, 'error').mockImplementation((m: string) => void output.push(m));
-  });
-  afterEach(() => jest.restoreAllMocks());
+  const output = consoleOutput();
   /** `medic detect` on `<name>.csv` in the test folder, into `<name>-out.csv`, for each name. */
   const detectEach = async (names: string[]) => {
     for (const name of names)
@@ -133,7 +128,7 @@ describe('medic offline commands', () => {
       'timestamp,value,anomaly_score,is_anomaly',
     );
     // Again, now that the output folder sits inside the input: the scored files are not scored anew.
-    output = [];
+    output.length = 0;
     expect(await main(['detect', '--input', tree, '--output', out])).toBe(0);
     expect(output.join('\n')).not.toMatch(/scored/);
   });
@@ -223,13 +218,13 @@ describe('medic offline commands', () => {
   test('scale watch: --boot or --refit-above without --predictive, or out of range, is a usage error naming the flag', async () => {
     expect(await main(['scale', 'watch', '--group', 'web', '--boot', '300'])).toBe(2);
     expect(output.join('\n')).toContain('--boot needs --predictive');
-    output = [];
+    output.length = 0;
     expect(await main(['scale', 'watch', '--group', 'web', '--predictive', '--boot', '99999'])).toBe(2);
     expect(output.join('\n')).toContain('--boot');
-    output = [];
+    output.length = 0;
     expect(await main(['scale', 'watch', '--group', 'web', '--refit-above', '30'])).toBe(2);
     expect(output.join('\n')).toContain('--refit-above needs --predictive');
-    output = [];
+    output.length = 0;
     expect(await main(['scale', 'watch', '--group', 'web', '--predictive', '--refit-above', '0.3'])).toBe(2);
     expect(output.join('\n')).toContain('--refit-above');
   });
