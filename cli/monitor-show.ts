@@ -4,7 +4,7 @@ import {
   type MonitoredDetector,
   type MonitoredMetric,
 } from '../activities/monitor-starter';
-import type { ProfileView } from '../domain/anomaly/usual';
+import { milliseconds, percent, type ProfileView } from '../domain/anomaly/usual';
 import { NotFoundError } from './args';
 
 export type { MonitoredDetector };
@@ -33,10 +33,9 @@ function profileLine(name: string, profile: ProfileView): string {
 
 /** The detector as an operator reads it: what is usual at each hour, on which days. */
 export function formatMonitoredDetector(d: MonitoredDetector): string {
-  const unit = d.metric === 'cpu' ? '%' : ' ms';
-  const digits = d.metric === 'cpu' ? 1 : 0;
+  const format = d.metric === 'cpu' ? percent : milliseconds;
   const figure = (usual: { value: number; spread: number } | null | undefined) =>
-    usual ? `${usual.value.toFixed(digits)}${unit} ± ${usual.spread.toFixed(digits)}${unit}` : '-';
+    usual ? `${format(usual.value)} ± ${format(usual.spread)}` : '-';
   const metric = d.metric === 'cpu' ? 'CPU' : 'p99 latency';
   const lines = [
     `${d.instanceId} ${metric} as the monitor of fleet ${d.fleet} knows it: ${d.points} points, the last at ${d.fedUpTo}`,
@@ -57,7 +56,7 @@ export function formatMonitoredDetector(d: MonitoredDetector): string {
       `days: ${weekdays
         .map(
           (w) =>
-            `${w.day} ${w.odd ? 'odd' : (w.verdict ?? 'not seen')}${w.level === null ? '' : ` (${w.level.toFixed(digits)}${unit})`}`,
+            `${w.day} ${w.odd ? 'odd' : (w.verdict ?? 'not seen')}${w.level === null ? '' : ` (${format(w.level)})`}`,
         )
         .join(', ')}`,
     );

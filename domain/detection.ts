@@ -4,7 +4,7 @@ import {
   type DetectorParams,
   type DetectorSnapshot,
 } from './anomaly/detector';
-import { describeUsual, type Usual } from './anomaly/usual';
+import { describeUsual, milliseconds, percent, type Usual } from './anomaly/usual';
 import type { IncidentKind, Severity } from './incident';
 import { describeMinutes, forecastTimeToFailure, proactiveSeverity } from './maintenance';
 
@@ -218,9 +218,6 @@ interface DetectedRise {
   usual?: Usual;
 }
 
-const percent = (value: number) => `${value.toFixed(1)}%`;
-const milliseconds = (value: number) => `${value.toFixed(0)} ms`;
-
 /** A streaming detector's finding: medium, since only the metric's own history says it is wrong. */
 function anomalyFinding(
   instanceId: string,
@@ -403,7 +400,7 @@ export function detectFaults(
     const strongest = strongestAfter(anomalies, watermarks[cpuKey]);
     if (strongest) {
       watermarks[cpuKey] = strongest.point.at;
-      const reading = `CPU at ${strongest.point.value.toFixed(1)}%`;
+      const reading = `CPU at ${percent(strongest.point.value)}`;
       findings.push(anomalyFinding(obs.instanceId, 'cpu-high', reading, strongest, detectorVersion, percent));
       continue;
     }
@@ -430,7 +427,7 @@ export function detectFaults(
     const unusual = strongestAfter(latencyAnomalies, watermarks[latencyKey]);
     if (unusual) {
       watermarks[latencyKey] = unusual.point.at;
-      const reading = `p99 latency at ${unusual.point.value.toFixed(0)} ms`;
+      const reading = `p99 latency at ${milliseconds(unusual.point.value)}`;
       findings.push(
         anomalyFinding(obs.instanceId, 'latency-high', reading, unusual, detectorVersion, milliseconds),
       );

@@ -36,6 +36,11 @@ const WHERE: Record<UsualBasis, string> = {
   'level transitions': 'is its recent level, and it seldom moves to this level from where it was',
 };
 
+/** A CPU figure as findings and `monitor show` write it: "21.0%". */
+export const percent = (value: number) => `${value.toFixed(1)}%`;
+/** A latency figure: "120 ms". */
+export const milliseconds = (value: number) => `${value.toFixed(0)} ms`;
+
 /** "about 21.0% (± 2.9%) is usual at this time of day", figures written by `format`. */
 export function describeUsual(usual: Usual, format: (value: number) => string): string {
   return `about ${format(usual.value)} (± ${format(usual.spread)}) ${WHERE[usual.basis]}`;
