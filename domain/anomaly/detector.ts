@@ -455,7 +455,9 @@ export class StreamingDetector {
     const novelty = byProfile ? 0 : transitionNovelty;
     const reference = Math.max(this.params.zFloor, this.params.ratio * this.recentMax);
     this.recentMax = Math.max(z, this.recentMax * this.params.decay);
-    const rawScore = Math.max(z / (z + reference), novelty);
+    const surprise = z / (z + reference);
+    const byTransition = novelty > surprise;
+    const rawScore = Math.max(surprise, novelty);
     // A surprise at the hour of the week that surprised it the two weeks before is a weekly job (only
     // for the daily profile's series: a known sampling keeps a week of values instead).
     const weekly =
@@ -469,9 +471,9 @@ export class StreamingDetector {
     if (!isAnomaly) return { score, rawScore, isAnomaly, above };
     this.quietUntil = this.index + this.refractory;
     const usual: Usual =
-      novelty > z / (z + reference) || !best
+      byTransition || !best
         ? {
-            basis: novelty > z / (z + reference) ? 'level transitions' : 'recent values',
+            basis: byTransition ? 'level transitions' : 'recent values',
             value: plainMean,
             spread: Math.sqrt(plainVariance),
           }
