@@ -4,6 +4,8 @@ import type { WeekdayView } from './usual';
 export const WEEK_DAYS = 7;
 /** By `day % WEEK_DAYS` of days since the epoch, a Thursday. */
 export const WEEKDAY_NAMES = ['Thu', 'Fri', 'Sat', 'Sun', 'Mon', 'Tue', 'Wed'];
+/** Monday's index in `WEEKDAY_NAMES`: where a week printed for people starts. */
+export const MONDAY = WEEKDAY_NAMES.indexOf('Mon');
 /** How far each occurrence moves a weekday's level: a holiday is forgotten after a week or two. */
 const LEVEL_WEIGHT = 0.5;
 /**
@@ -122,7 +124,7 @@ export class WeekDays {
 
   /** Per weekday from Monday (the epoch's day 0 was a Thursday, index 0 here). */
   describe(): WeekdayView[] {
-    return [4, 5, 6, 0, 1, 2, 3].map((i) => ({
+    return WEEKDAY_NAMES.map((_, n) => (MONDAY + n) % WEEK_DAYS).map((i) => ({
       day: WEEKDAY_NAMES[i] ?? '',
       verdict: this.verdicts[i] ?? null,
       level: this.levels[i] ?? null,

@@ -9,7 +9,7 @@
  */
 
 import { ALPHABET } from './figure-codes';
-import { WEEKDAY_NAMES } from './week-days';
+import { MONDAY, WEEKDAY_NAMES } from './week-days';
 
 const HOUR_MS = 3_600_000;
 export const WEEK_HOURS = 168;
@@ -57,7 +57,7 @@ export class WeeklyRoutine {
 
   /** The hours of the week that surprised it both weeks before ("Fri 18:00"), in UTC from Monday. */
   routines(): string[] {
-    const mondayFirst = (at: number) => (at + WEEK_HOURS - 4 * 24) % WEEK_HOURS;
+    const mondayFirst = (at: number) => (at + WEEK_HOURS - MONDAY * 24) % WEEK_HOURS;
     return [...this.weeks.keys()]
       .filter((at) => this.weeks[at] === BOTH_WEEKS)
       .sort((a, b) => mondayFirst(a) - mondayFirst(b))
