@@ -1,10 +1,7 @@
 import type { Client } from '@temporalio/client';
-import { StreamingDetector } from '../domain/anomaly/detector';
-import type { DetectorView } from '../domain/anomaly/usual';
 import { TASK_QUEUES, type MedicConfig } from '../domain/config';
-import { cpuDetectorKey, latencyDetectorKey, type DetectorState } from '../domain/detection';
 import { fleetMonitorWorkflowId } from '../domain/ids';
-import { detectorStateQuery, type fleetMonitorWorkflow } from '../workflows/fleet-monitor';
+import type { fleetMonitorWorkflow } from '../workflows/fleet-monitor';
 import { stopMonitoringSignal } from '../workflows/messages';
 import { withTemporal } from '../workers/temporal-client';
 
@@ -54,29 +51,4 @@ export async function stopEarlierMonitors(client: Client, prefix: string, keep?:
     stopped.push(fleet);
   }
   return stopped;
-}
-
-export type MonitoredMetric = 'cpu' | 'latency';
-
-/** What `medic monitor show` reports: one detector of a running fleet monitor, read. */
-export interface MonitoredDetector extends DetectorView {
-  fleet: string;
-  instanceId: string;
-  metric: MonitoredMetric;
-  fedUpTo: string;
-}
-
-/** The fleet monitor's detector for one instance's metric, as it takes the usual to be; none if it has none. */
-export async function monitoredDetector(
-  client: Client,
-  fleet: string,
-  instanceId: string,
-  metric: MonitoredMetric,
-): Promise<MonitoredDetector | undefined> {
-  const key = metric === 'cpu' ? cpuDetectorKey(instanceId) : latencyDetectorKey(instanceId);
-  const handle = client.workflow.getHandle(fleetMonitorWorkflowId(fleet));
-  const state: DetectorState | null = await handle.query(detectorStateQuery, key);
-  if (!state) return undefined;
-  const view = StreamingDetector.restore(state.snapshot).describe();
-  return { fleet, instanceId, metric, fedUpTo: state.fedUpTo, ...view };
 }

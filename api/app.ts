@@ -28,6 +28,7 @@ import { ApiError, errorHandler, notFoundRoute, validationError } from './errors
 import type { IncidentDetail, IncidentService } from './incident-service';
 import { agentOf, ratingsByAgent, type FeedbackStore } from '../activities/feedback-store';
 import type { ModelOverview } from './models';
+import type { MonitorReader } from './monitors';
 import { isTerminal, type IncidentStatus } from '../domain/incident';
 import {
   auditQuerySchema,
@@ -39,6 +40,8 @@ import {
   createIncidentSchema,
   createTokenSchema,
   decisionSchema,
+  detectorPathSchema,
+  detectorQuerySchema,
   feedbackSchema,
   incidentIdSchema,
   listIncidentsQuerySchema,
@@ -80,6 +83,8 @@ export interface AppDeps {
   models?: () => Promise<ModelOverview[]>;
   /** The metric around an incident (GET /incidents/:id/evidence); without it the route is not served. */
   evidence?: (incident: IncidentDetail) => Promise<Evidence | undefined>;
+  /** The running fleet monitors and what their detectors take for usual (GET /monitors…); without it not served. */
+  monitors?: MonitorReader;
   /** How often live views re-read Temporal (default 1 s). */
   liveIntervalMs?: number;
   /** The built web console (dist/console); served at / when present. */
@@ -242,6 +247,26 @@ export function createApp(deps: AppDeps): express.Express {
         res.json(found);
       }),
     );
+
+  const monitors = deps.monitors;
+  if (monitors) {
+    api.get(
+      '/monitors',
+      ...guard('GET /api/v1/monitors'),
+      route(async (_req, res) => {
+        res.json({ monitors: await monitors.list() });
+      }),
+    );
+    api.get(
+      '/monitors/:fleet/detectors/:instanceId',
+      ...guard('GET /api/v1/monitors/:fleet/detectors/:instanceId'),
+      route(async (req, res) => {
+        const { fleet, instanceId } = parse(detectorPathSchema, req.params);
+        const { metric } = parse(detectorQuerySchema, req.query);
+        res.json(await monitors.detector(fleet, instanceId, metric));
+      }),
+    );
+  }
 
   api.get(
     '/incidents/:id',

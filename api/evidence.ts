@@ -1,6 +1,7 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { readEc2Metrics, type Ec2Metric } from '../activities/metrics';
 import { usualAt, type ProfileView } from '../domain/anomaly/usual';
+import { detectingFleet } from '../domain/monitor-view';
 import type { IncidentDetail } from './incident-service';
 
 export interface Evidence {
@@ -28,11 +29,7 @@ const METRIC_OF: Record<string, Ec2Metric> = {
   'instance-stopped': 'CPUUtilization',
 };
 
-/** The fleet named by the detector alert that opened the incident (`detector:<fleet>`). */
-export function detectingFleet(incident: IncidentDetail): string | undefined {
-  const source = incident.alerts?.find((a) => a.source.startsWith('detector:'))?.source;
-  return source?.slice('detector:'.length) || undefined;
-}
+export { detectingFleet };
 
 /**
  * The metric around an incident, for the console's sparkline: from 15 minutes before it opened to

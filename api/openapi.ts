@@ -7,6 +7,7 @@ import {
   chatSchema,
   createTokenSchema,
   decisionSchema,
+  detectorQuerySchema,
   defineTaskSchema,
   runTaskSchema,
   feedbackSchema,
@@ -166,6 +167,34 @@ export function openApiDocument() {
           summary:
             'The model registry: each model (detector, rootcause, remediation-policy) with the metric its versions are compared on and, once one is promoted, its active version: since when and why, its held-out metrics and training data range, and the earlier versions a rollback returns to',
           responses: { '200': { description: '{models}' } },
+        },
+      },
+      '/monitors': {
+        get: {
+          summary:
+            'The running fleet monitors (Temporal visibility), each with the series it keeps a detector for: instance, metric (cpu or latency), points learnt from, fed up to; series is null when the monitor did not answer',
+          responses: { '200': { description: '{monitors: [{fleet, startedAt, series}]}' } },
+        },
+      },
+      '/monitors/{fleet}/detectors/{instanceId}': {
+        get: {
+          summary:
+            "What one fleet monitor's detector takes for usual, as `medic monitor show` prints it: the recent level, the daily profile's hours (value and spread, UTC), the odd days' profile, each weekday's kind and level, and the weekly routines",
+          parameters: [
+            { name: 'fleet', in: 'path', required: true, schema: { type: 'string' } },
+            { name: 'instanceId', in: 'path', required: true, schema: { type: 'string' } },
+            {
+              name: 'metric',
+              in: 'query',
+              required: false,
+              schema: z.toJSONSchema(detectorQuerySchema, { io: 'input' }).properties?.metric ?? {},
+            },
+          ],
+          responses: {
+            '200': { description: 'the detector' },
+            '400': errorResponse('a fleet name, instance id or metric that is not valid'),
+            '404': errorResponse('no monitor for the fleet, or no detector for the instance and metric'),
+          },
         },
       },
       '/catalogue': {

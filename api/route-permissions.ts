@@ -14,6 +14,8 @@ export const ROUTE_PERMISSIONS = {
   'GET /api/v1/stream/incidents/:id': 'read',
   'GET /api/v1/stats': 'read',
   'GET /api/v1/models': 'read',
+  'GET /api/v1/monitors': 'read',
+  'GET /api/v1/monitors/:fleet/detectors/:instanceId': 'read',
   'GET /api/v1/me': 'read',
   'GET /api/v1/catalogue': 'read',
   'POST /api/v1/incidents/:id/decision': 'decide',

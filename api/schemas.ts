@@ -111,3 +111,19 @@ export const runTaskSchema = z.strictObject({
 export const taskRunIdSchema = z
   .string()
   .regex(/^task-[a-z0-9-]{1,63}-[A-Za-z0-9_-]{1,64}$/, 'a task run id');
+
+/** Fleet names are the CLI's `--fleet`: they end up in workflow ids. */
+export const fleetNameSchema = z
+  .string()
+  .regex(/^[a-z0-9-]{1,32}$/, '1-32 lowercase letters, digits or dashes');
+
+export const ec2InstanceIdSchema = z
+  .string()
+  .regex(/^i-[0-9a-f]{8,17}$/, 'an EC2 instance id like i-0abc1234def567890');
+
+/** The path of one monitor's detector, parsed whole so each issue names its part. */
+export const detectorPathSchema = z.object({ fleet: fleetNameSchema, instanceId: ec2InstanceIdSchema });
+
+export const detectorQuerySchema = z.strictObject({
+  metric: z.enum(['cpu', 'latency']).default('cpu'),
+});

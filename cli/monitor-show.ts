@@ -1,10 +1,18 @@
 import type { Client } from '@temporalio/client';
 import {
   monitoredDetector,
+  noDetectorReason,
   type MonitoredDetector,
   type MonitoredMetric,
-} from '../activities/monitor-starter';
-import { milliseconds, percent, type ProfileView } from '../domain/anomaly/usual';
+} from '../activities/monitor-reader';
+import {
+  describeWeekdays,
+  formatterOf,
+  metricName,
+  oddDayNames,
+  profileState,
+  usualFigure,
+} from '../domain/monitor-view';
 import { NotFoundError } from './args';
 
 export type { MonitoredDetector };
@@ -17,28 +25,18 @@ export async function shownDetector(
   metric: MonitoredMetric,
 ): Promise<MonitoredDetector> {
   const detector = await monitoredDetector(client, fleet, instanceId, metric);
-  if (!detector)
-    throw new NotFoundError(
-      `the monitor of fleet ${fleet} has no ${metric === 'cpu' ? 'CPU' : 'p99 latency'} detector for ${instanceId} (not in the fleet, or no datapoints yet)`,
-    );
+  if (!detector) throw new NotFoundError(noDetectorReason(fleet, instanceId, metric));
   return detector;
 }
 
 const hourLabel = (hour: number) => `${String(hour).padStart(2, '0')}:00`;
 
-function profileLine(name: string, profile: ProfileView): string {
-  const state = profile.proven ? 'judges' : 'learning, not judging yet';
-  return `${name}: ${state} (learnt from ${profile.days} day${profile.days === 1 ? '' : 's'})`;
-}
-
 /** The detector as an operator reads it: what is usual at each hour, on which days. */
 export function formatMonitoredDetector(d: MonitoredDetector): string {
-  const format = d.metric === 'cpu' ? percent : milliseconds;
-  const figure = (usual: { value: number; spread: number } | null | undefined) =>
-    usual ? `${format(usual.value)} ± ${format(usual.spread)}` : '-';
-  const metric = d.metric === 'cpu' ? 'CPU' : 'p99 latency';
+  const format = formatterOf(d.metric);
+  const figure = (usual: { value: number; spread: number } | null | undefined) => usualFigure(usual, format);
   const lines = [
-    `${d.instanceId} ${metric} as the monitor of fleet ${d.fleet} knows it: ${d.points} points, the last at ${d.fedUpTo}`,
+    `${d.instanceId} ${metricName(d.metric)} as the monitor of fleet ${d.fleet} knows it: ${d.points} points, the last at ${d.fedUpTo}`,
     `recent level: ${figure(d.recent)}`,
   ];
   const profile = d.profile;
@@ -48,19 +46,11 @@ export function formatMonitoredDetector(d: MonitoredDetector): string {
     );
     return lines.join('\n');
   }
-  lines.push(profileLine('time of day (UTC)', profile));
+  lines.push(`time of day (UTC): ${profileState(profile)}`);
   const weekdays = profile.weekdays ?? [];
-  const odd = weekdays.filter((w) => w.odd).map((w) => w.day);
-  if (weekdays.some((w) => w.level !== null))
-    lines.push(
-      `days: ${weekdays
-        .map(
-          (w) =>
-            `${w.day} ${w.odd ? 'odd' : (w.verdict ?? 'not seen')}${w.level === null ? '' : ` (${format(w.level)})`}`,
-        )
-        .join(', ')}`,
-    );
-  if (profile.oddDays) lines.push(profileLine(`odd days (${odd.join(', ')})`, profile.oddDays));
+  const odd = oddDayNames(profile);
+  if (weekdays.some((w) => w.level !== null)) lines.push(`days: ${describeWeekdays(weekdays, format)}`);
+  if (profile.oddDays) lines.push(`odd days (${odd.join(', ')}): ${profileState(profile.oddDays)}`);
   if (d.weeklyRoutines?.length)
     lines.push(
       `weekly routines (surprised the two weeks before, not alarmed): ${d.weeklyRoutines.join(', ')}`,

@@ -6,6 +6,7 @@ import {
 } from './anomaly/detector';
 import { describeUsual, milliseconds, percent, type Usual } from './anomaly/usual';
 import type { IncidentKind, Severity } from './incident';
+import type { MonitoredMetric } from './monitor-view';
 import { describeMinutes, forecastTimeToFailure, proactiveSeverity } from './maintenance';
 
 export interface MetricPoint {
@@ -177,6 +178,29 @@ const byTime = (a: MetricPoint, b: MetricPoint) => a.at.localeCompare(b.at);
 /** CPU's detector keeps the instance id as its key, as before latency had one: carried states still fit. */
 export const cpuDetectorKey = (instanceId: string) => instanceId;
 export const latencyDetectorKey = (instanceId: string) => `${instanceId}/LatencyP99`;
+
+export const detectorKeyOf = (instanceId: string, metric: MonitoredMetric) =>
+  metric === 'cpu' ? cpuDetectorKey(instanceId) : latencyDetectorKey(instanceId);
+
+/** Which instance and metric a carried detector's key names (the inverse of the two above). */
+export function detectorKeyParts(key: string): { instanceId: string; metric: MonitoredMetric } {
+  const latency = latencyDetectorKey('');
+  return key.endsWith(latency)
+    ? { instanceId: key.slice(0, -latency.length), metric: 'latency' }
+    : { instanceId: key, metric: 'cpu' };
+}
+
+/** One carried detector as a list of them shows it: whose, how much it has seen, and until when. */
+export interface CarriedDetector {
+  key: string;
+  points: number;
+  fedUpTo: string;
+}
+
+export const carriedDetectors = (detectors: DetectorStates | undefined): CarriedDetector[] =>
+  Object.entries(detectors ?? {})
+    .map(([key, state]) => ({ key, points: state.snapshot.index, fedUpTo: state.fedUpTo }))
+    .sort((a, b) => a.key.localeCompare(b.key));
 
 /**
  * Feeds a series' new datapoints to its detector; returns the anomalous rises at or above `floor`

@@ -230,8 +230,9 @@ async function main(): Promise<void> {
     `Web console: ${config.consoleUrl}/ (log in with the token in ${join(config.dataDir, 'admin-token')})`,
   );
   console.log(`API: ${api.base} (token in ${join(config.dataDir, 'admin-token')})`);
+  const shown = manual[1]?.instanceId ?? 'i-…';
   console.log(
-    `What the monitor takes for usual on an instance: npx medic monitor show --fleet ${fleetName} --instance ${manual[1]?.instanceId ?? 'i-…'} (after source scripts/env.sh)`,
+    `What the monitor takes for usual on an instance: ${config.consoleUrl}/#/monitors/${fleetName}/${shown}, or npx medic monitor show --fleet ${fleetName} --instance ${shown} (after source scripts/env.sh)`,
   );
   console.log(`The stack keeps running; stop it with ${bold('make down')}.`);
 }

@@ -10,7 +10,13 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { MedicActivities } from '../activities';
-import type { DetectorState, DetectorStates, Watermarks } from '../domain/detection';
+import {
+  carriedDetectors,
+  type CarriedDetector,
+  type DetectorState,
+  type DetectorStates,
+  type Watermarks,
+} from '../domain/detection';
 import { stopMonitoringSignal } from './messages';
 import { delegateIncident } from './delegate';
 
@@ -31,6 +37,8 @@ export interface FleetMonitorInput {
 
 /** One carried detector by its key (`<instance>` for CPU, `<instance>/LatencyP99`); null if none. */
 export const detectorStateQuery = defineQuery<DetectorState | null, [string]>('detectorState');
+/** Every carried detector in brief, for a list to choose one from. */
+export const carriedDetectorsQuery = defineQuery<CarriedDetector[]>('carriedDetectors');
 
 const detection = proxyActivities<MedicActivities>({
   startToCloseTimeout: '1 minute',
@@ -54,6 +62,7 @@ export async function fleetMonitorWorkflow(input: FleetMonitorInput): Promise<{ 
     stopping = true;
   });
   setHandler(detectorStateQuery, (key) => detectors?.[key] ?? null);
+  setHandler(carriedDetectorsQuery, () => carriedDetectors(detectors));
 
   for (let poll = 0; poll < (input.pollsPerRun ?? POLLS_PER_RUN) && !stopping; poll++) {
     if (patched('streaming-detector')) detectors ??= {};

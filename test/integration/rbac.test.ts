@@ -5,6 +5,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createApp } from '../../api/app';
 import { AuditLog } from '../../api/audit-log';
 import { IncidentService } from '../../api/incident-service';
+import { temporalMonitorReader } from '../../api/monitors';
 import { openApiDocument } from '../../api/openapi';
 import { ROUTE_PERMISSIONS, type RouteKey } from '../../api/route-permissions';
 import { TokenStore } from '../../api/token-store';
@@ -41,6 +42,7 @@ beforeAll(async () => {
     stats: async () => dashboardFigures([], [], new Date()),
     models: async () => [],
     evidence: async () => undefined,
+    monitors: temporalMonitorReader(env.client),
     // Every route is called without a token: more failures than the production limit allows.
     authFailureLimit: { maxFailures: 1000, windowMs: 60_000 },
     sns: {
@@ -77,6 +79,8 @@ function requestFor(key: RouteKey): { path: string; body?: unknown } {
   const [, template] = key.split(' ') as [string, string];
   const path = template
     .replace(':name', 'no-such-task')
+    .replace(':fleet', 'no-such-fleet')
+    .replace(':instanceId', 'i-0123456789abcdef0')
     .replace(
       ':id',
       key.includes('tokens')

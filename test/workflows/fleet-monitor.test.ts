@@ -7,6 +7,11 @@ import { createFleet } from '../../activities/fleet';
 import { evidenceReader } from '../../api/evidence';
 import type { IncidentDetail } from '../../api/incident-service';
 import { formatMonitoredDetector, shownDetector } from '../../cli/monitor-show';
+import { runningMonitors, type MonitoredDetector } from '../../activities/monitor-reader';
+import { createApp } from '../../api/app';
+import { IncidentService } from '../../api/incident-service';
+import { temporalMonitorReader } from '../../api/monitors';
+import { serveOnLoopback } from '../support/http';
 import { StreamingDetector } from '../../domain/anomaly/detector';
 import { TASK_QUEUES } from '../../domain/config';
 import { fleetMonitorWorkflowId, incidentWorkflowId } from '../../domain/ids';
@@ -15,6 +20,7 @@ import { decisionUpdate, stopMonitoringSignal } from '../../workflows/messages';
 import { eventually } from '../support/env';
 import { startHarness, type MedicHarness } from '../support/harness';
 
+const ADMIN_TOKEN = 'medic_fleet_monitor_test_admin_token_0123';
 let h: MedicHarness;
 let env: TestWorkflowEnvironment;
 let aws: AwsClients;
@@ -212,6 +218,69 @@ describe("a new monitor starts from the instances' history", () => {
       await expect(shownDetector(env.client, `${fleet}-none`, instanceId, 'cpu')).rejects.toMatchObject({
         name: 'WorkflowNotFoundError',
       });
+
+      // The console's list of monitors names this one and the series it carries (visibility lags a little).
+      const listed = await eventually(
+        async () => (await runningMonitors(env.client)).find((m) => m.fleet === fleet),
+        20_000,
+        'the monitor in the list',
+      );
+      expect(listed.series).toContainEqual({
+        instanceId,
+        metric: 'cpu',
+        points: expect.any(Number) as number,
+        fedUpTo: expect.any(String) as string,
+      });
+      expect(listed.series?.find((s) => s.instanceId === instanceId)?.points).toBeGreaterThanOrEqual(
+        4 * 1440,
+      );
+
+      // The same detector over HTTP, and each bad part of the request named.
+      const served = await serveOnLoopback(
+        createApp({
+          incidents: new IncidentService(env.client, 'http://127.0.0.1:8233'),
+          adminToken: ADMIN_TOKEN,
+          monitors: temporalMonitorReader(env.client),
+          health: { temporal: async () => true, aws: async () => true },
+        }),
+      );
+      const get = async (path: string) => {
+        const res = await fetch(`${served.origin}/api/v1${path}`, {
+          headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+        });
+        return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+      };
+      try {
+        const detectorPath = `/monitors/${fleet}/detectors/${instanceId}`;
+        const ok = await get(detectorPath);
+        expect(ok.status).toBe(200);
+        expect((ok.body as unknown as MonitoredDetector).profile?.hours[12]?.value).toBeCloseTo(72, 0);
+        expect(await get(`${detectorPath}?metric=latency`)).toMatchObject({
+          status: 404,
+          body: { error: { message: expect.stringContaining('has no p99 latency detector') as string } },
+        });
+        expect(await get(`/monitors/${fleet}-none/detectors/${instanceId}`)).toMatchObject({
+          status: 404,
+          body: {
+            error: {
+              message: `No monitor for fleet ${fleet}-none (medic monitor start --fleet ${fleet}-none)`,
+            },
+          },
+        });
+        const refused = await Promise.all([
+          get(`${detectorPath}?metric=disk`),
+          get(`/monitors/${fleet}/detectors/i-NOTANID`),
+          get(`/monitors/Bad_Fleet/detectors/${instanceId}`),
+        ]);
+        expect(refused.map((r) => r.status)).toEqual([400, 400, 400]);
+        expect(
+          refused.map((r) => (r.body.error as { details: { path: string }[] }).details[0]?.path),
+        ).toEqual(['metric', 'instanceId', 'fleet']);
+        const list = await get('/monitors');
+        expect((list.body.monitors as { fleet: string }[]).map((m) => m.fleet)).toContain(fleet);
+      } finally {
+        served.close();
+      }
     } finally {
       await monitor.signal(stopMonitoringSignal);
       await monitor.result();

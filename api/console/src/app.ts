@@ -6,6 +6,7 @@ import { DashboardPage } from './pages/dashboard';
 import { IncidentPage } from './pages/incident';
 import { IncidentsPage } from './pages/incidents';
 import { LoginPage } from './pages/login';
+import { DetectorPage, MonitorsPage } from './pages/monitors';
 import type { Me } from './types';
 
 /** The route is the URL's hash (#/incidents/<id>), so the API serves one page and links still work. */
@@ -36,11 +37,20 @@ export function App() {
     setMe(null);
   };
   const incident = /^\/incidents\/(.+)$/.exec(route);
+  const detector = /^\/monitors\/([^/]+)\/([^/]+)(\/latency)?$/.exec(route);
   const page = incident
     ? html`<${IncidentPage} id=${decodeURIComponent(incident[1])} me=${me} />`
-    : route === '/dashboard'
-      ? html`<${DashboardPage} />`
-      : html`<${IncidentsPage} />`;
+    : detector
+      ? html`<${DetectorPage}
+          fleet=${decodeURIComponent(detector[1])}
+          instanceId=${decodeURIComponent(detector[2])}
+          metric=${detector[3] ? 'latency' : 'cpu'}
+        />`
+      : route === '/monitors'
+        ? html`<${MonitorsPage} />`
+        : route === '/dashboard'
+          ? html`<${DashboardPage} />`
+          : html`<${IncidentsPage} />`;
   const tab = (href: string, label: string, active: boolean) =>
     html`<a href=${href} class=${active ? 'active' : ''}>${label}</a>`;
   return html`
@@ -48,6 +58,7 @@ export function App() {
       <strong class="brand">cloud-medic</strong>
       <nav>
         ${tab('#/incidents', 'Incidents', route.startsWith('/incidents'))}
+        ${tab('#/monitors', 'Monitors', route.startsWith('/monitors'))}
         ${tab('#/dashboard', 'Dashboard', route === '/dashboard')}
       </nav>
       <span class="who" data-testid="who">${me.name} · ${me.role}</span>

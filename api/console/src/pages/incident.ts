@@ -4,6 +4,8 @@ import { api, ApiFailure, follow, type StreamState } from '../api';
 import { ChartView, PALETTE } from '../charts';
 import { TERMINAL, type Evidence, type IncidentDetail, type Me } from '../types';
 import { LiveIndicator, StatusBadge } from './incidents';
+import { detectorRoute } from './monitors';
+import { detectingFleet, metricOfKind } from '../../../../domain/monitor-view';
 
 const time = (iso: string) => new Date(iso).toLocaleTimeString();
 
@@ -185,6 +187,8 @@ export function IncidentPage({ id, me }: { id: string; me: Me }) {
   const closed = TERMINAL.includes(incident.status ?? '');
   const canDecide = me.permissions.includes('decide');
   const report = incident.report;
+  const fleet = detectingFleet(incident);
+  const metric = metricOfKind(incident.kind);
   return html`<section class="incident">
     <div class="toolbar">
       <h1>${incident.summary ?? incident.kind}</h1>
@@ -225,6 +229,16 @@ export function IncidentPage({ id, me }: { id: string; me: Me }) {
         }
         <h2>Evidence</h2>
         <${EvidenceChart} id=${id} closed=${closed} />
+        ${
+          fleet &&
+          metric &&
+          incident.resourceId &&
+          html`<p class="why">
+            <a href=${detectorRoute(fleet, incident.resourceId, metric)} data-testid="detector-link"
+              >What the monitor of fleet ${fleet} takes for usual on this instance</a
+            >
+          </p>`
+        }
         ${
           incident.diagnosis?.findings?.length
             ? html`<ul class="findings">

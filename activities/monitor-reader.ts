@@ -1,0 +1,74 @@
+import type { Client } from '@temporalio/client';
+import { StreamingDetector } from '../domain/anomaly/detector';
+import { detectorKeyOf, detectorKeyParts, type DetectorState } from '../domain/detection';
+import {
+  metricName,
+  type MonitoredDetector,
+  type MonitoredMetric,
+  type RunningMonitor,
+  type WatchedSeries,
+} from '../domain/monitor-view';
+import { fleetMonitorWorkflowId } from '../domain/ids';
+import { carriedDetectorsQuery, detectorStateQuery } from '../workflows/fleet-monitor';
+
+export type { MonitoredDetector, MonitoredMetric, RunningMonitor, WatchedSeries };
+
+/** The fleet monitor's detector for one instance's metric, as it takes the usual to be; none if it has none. */
+export async function monitoredDetector(
+  client: Client,
+  fleet: string,
+  instanceId: string,
+  metric: MonitoredMetric,
+): Promise<MonitoredDetector | undefined> {
+  const handle = client.workflow.getHandle(fleetMonitorWorkflowId(fleet));
+  const state: DetectorState | null = await handle.query(
+    detectorStateQuery,
+    detectorKeyOf(instanceId, metric),
+  );
+  if (!state) return undefined;
+  const view = StreamingDetector.restore(state.snapshot).describe();
+  return { fleet, instanceId, metric, fedUpTo: state.fedUpTo, ...view };
+}
+
+/** Why there is no detector to show: the same sentence in the CLI and the API. */
+export const noDetectorReason = (fleet: string, instanceId: string, metric: MonitoredMetric) =>
+  `the monitor of fleet ${fleet} has no ${metricName(metric)} detector for ${instanceId} (not in the fleet, or no datapoints yet)`;
+
+/** More running monitors than this on one Temporal namespace is not a console's list any more. */
+export const MAX_LISTED_MONITORS = 100;
+/** A monitor whose worker is down would hold the query until Temporal's own deadline. */
+const QUERY_TIMEOUT_MS = 5000;
+
+const withinTimeout = <T>(promise: Promise<T>): Promise<T> =>
+  Promise.race([
+    promise,
+    new Promise<T>((_, reject) =>
+      setTimeout(() => reject(new Error('the monitor did not answer')), QUERY_TIMEOUT_MS).unref(),
+    ),
+  ]);
+
+/** The running fleet monitors (from Temporal visibility), each with the series it watches, by fleet name. */
+export async function runningMonitors(client: Client): Promise<RunningMonitor[]> {
+  const query = `WorkflowType = 'fleetMonitorWorkflow' AND ExecutionStatus = 'Running'`;
+  const found: { fleet: string; startedAt: string }[] = [];
+  for await (const info of client.workflow.list({ query })) {
+    found.push({
+      fleet: info.workflowId.slice(fleetMonitorWorkflowId('').length),
+      startedAt: info.startTime.toISOString(),
+    });
+    if (found.length >= MAX_LISTED_MONITORS) break;
+  }
+  const monitors = await Promise.all(
+    found.map(async ({ fleet, startedAt }): Promise<RunningMonitor> => {
+      const handle = client.workflow.getHandle(fleetMonitorWorkflowId(fleet));
+      const carried = await withinTimeout(handle.query(carriedDetectorsQuery)).catch(() => null);
+      const series = carried?.map(({ key, points, fedUpTo }) => ({
+        ...detectorKeyParts(key),
+        points,
+        fedUpTo,
+      }));
+      return { fleet, startedAt, series: series ?? null };
+    }),
+  );
+  return monitors.sort((a, b) => a.fleet.localeCompare(b.fleet));
+}

@@ -1,0 +1,73 @@
+import {
+  milliseconds,
+  percent,
+  type DetectorView,
+  type ProfileView,
+  type WeekdayView,
+} from './anomaly/usual';
+
+/** The metrics a fleet monitor keeps a detector for. */
+export type MonitoredMetric = 'cpu' | 'latency';
+
+/** One detector of a running fleet monitor, read: what `medic monitor show` and the console show. */
+export interface MonitoredDetector extends DetectorView {
+  fleet: string;
+  instanceId: string;
+  metric: MonitoredMetric;
+  fedUpTo: string;
+}
+
+/** A series a fleet monitor keeps a detector for. */
+export interface WatchedSeries {
+  instanceId: string;
+  metric: MonitoredMetric;
+  /** Points its detector has learnt from. */
+  points: number;
+  fedUpTo: string;
+}
+
+/** A running fleet monitor and the series it keeps a detector for. */
+export interface RunningMonitor {
+  fleet: string;
+  startedAt: string;
+  /** Null when the monitor did not answer (its worker is down or busy, or an older release runs it). */
+  series: WatchedSeries[] | null;
+}
+
+export const metricName = (metric: MonitoredMetric) => (metric === 'cpu' ? 'CPU' : 'p99 latency');
+
+/** How the metric's figures are written: "21.0%", "120 ms". */
+export const formatterOf = (metric: MonitoredMetric) => (metric === 'cpu' ? percent : milliseconds);
+
+/** "21.0% ± 2.9%", or a dash for an hour not seen. */
+export const usualFigure = (
+  usual: { value: number; spread: number } | null | undefined,
+  format: (value: number) => string,
+) => (usual ? `${format(usual.value)} ± ${format(usual.spread)}` : '-');
+
+/** "judges (learnt from 5 days)" */
+export const profileState = (profile: ProfileView) =>
+  `${profile.proven ? 'judges' : 'learning, not judging yet'} (learnt from ${profile.days} day${profile.days === 1 ? '' : 's'})`;
+
+/** "Mon like (70.2%), …, Sat odd (20.1%)": each weekday's kind and level. */
+export const describeWeekdays = (weekdays: readonly WeekdayView[], format: (value: number) => string) =>
+  weekdays
+    .map(
+      (w) =>
+        `${w.day} ${w.odd ? 'odd' : (w.verdict ?? 'not seen')}${w.level === null ? '' : ` (${format(w.level)})`}`,
+    )
+    .join(', ');
+
+/** The odd days' names, for the column and the line that speak of them. */
+export const oddDayNames = (profile: ProfileView | undefined) =>
+  (profile?.weekdays ?? []).filter((w) => w.odd).map((w) => w.day);
+
+/** The fleet named by the detector alert that opened an incident (`detector:<fleet>`), if one did. */
+export function detectingFleet(incident: { alerts?: readonly { source: string }[] }): string | undefined {
+  const source = incident.alerts?.find((a) => a.source.startsWith('detector:'))?.source;
+  return source?.slice('detector:'.length) || undefined;
+}
+
+/** Which of an instance's detectors opens incidents of this kind, if one does. */
+export const metricOfKind = (kind: string | undefined): MonitoredMetric | undefined =>
+  kind === 'cpu-high' ? 'cpu' : kind === 'latency-high' ? 'latency' : undefined;
