@@ -1,7 +1,8 @@
 import { formatMonitoredDetector, type MonitoredDetector } from '../../cli/monitor-show';
 import { main } from '../../cli/main';
-import { detectingFleet } from '../../api/evidence';
 import type { IncidentDetail } from '../../api/incident-service';
+import { carriedDetectors, detectorKeyOf, detectorKeyParts } from '../../domain/detection';
+import { detectingFleet, metricOfKind } from '../../domain/monitor-view';
 import { StreamingDetector } from '../../domain/anomaly/detector';
 import { usualAt } from '../../domain/anomaly/usual';
 
@@ -103,6 +104,35 @@ describe('medic monitor show: what the fleet monitor takes for usual', () => {
     expect(detectingFleet(incident(['api', 'detector:web-eu']))).toBe('web-eu');
     expect(detectingFleet(incident(['api']))).toBeUndefined();
     expect(detectingFleet(incident(['detector:']))).toBeUndefined();
+  });
+
+  test("a carried detector's key names its instance and metric, both ways, and the list is in key order", () => {
+    for (const metric of ['cpu', 'latency'] as const)
+      expect(detectorKeyParts(detectorKeyOf('i-0abc1234def567890', metric))).toEqual({
+        instanceId: 'i-0abc1234def567890',
+        metric,
+      });
+    const state = (points: number) => {
+      const detector = new StreamingDetector();
+      for (let i = 0; i < points; i++) detector.update(20 + (i % 3));
+      return { snapshot: detector.snapshot(), fedUpTo: `2024-01-01T00:0${points}:00.000Z` };
+    };
+    expect(
+      carriedDetectors({ 'i-0b/LatencyP99': state(2), 'i-0b': state(3), 'i-0a': state(4) }).map((c) => [
+        c.key,
+        c.points,
+      ]),
+    ).toEqual([
+      ['i-0a', 4],
+      ['i-0b', 3],
+      ['i-0b/LatencyP99', 2],
+    ]);
+    expect(carriedDetectors(undefined)).toEqual([]);
+    expect([
+      metricOfKind('cpu-high'),
+      metricOfKind('latency-high'),
+      metricOfKind('instance-stopped'),
+    ]).toEqual(['cpu', 'latency', undefined]);
   });
 
   test('an instance id that is not one is a usage error naming the flag, before any server is asked', async () => {
