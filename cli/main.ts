@@ -29,7 +29,8 @@ import { complianceCommand } from './compliance';
 import { deployCommand } from './deploy';
 import { codeCommand } from './code';
 import { scaleCommand } from './scale';
-import { formatMonitoredDetector, shownDetector } from './monitor-show';
+import { formatMonitoredDetector, formatRunningMonitors, shownDetector } from './monitor-show';
+import { runningMonitors } from '../activities/monitor-reader';
 import { withTemporal } from '../workers/temporal-client';
 
 const USAGE = `usage: medic <command>
@@ -57,6 +58,7 @@ const USAGE = `usage: medic <command>
   compliance scan [--fleet NAME] [--mode manual|auto] [--json]   (encryption, public buckets, logging, open ports)
   monitor start [--fleet NAME] [--interval SECONDS]
   monitor stop [--fleet NAME]
+  monitor list [--json]                                            the running monitors and the instances each watches
   monitor show --instance ID [--fleet NAME] [--latency] [--json]   what the monitor takes for usual, hour by hour
   incidents list [--status S] [--resource ID] [--mode auto|manual] [--json]
   incidents show --id ID [--json]
@@ -196,6 +198,7 @@ async function chaosCommand(sub: string | undefined, args: string[], config: Med
 
 async function monitorCommand(sub: string | undefined, args: string[], config: MedicConfig): Promise<void> {
   if (sub === 'show') return monitorShow(args, config);
+  if (sub === 'list') return monitorList(args, config);
   const flags = parseFlags(args, { fleet: { type: 'string' }, interval: { type: 'string' } });
   const fleet = fleetFlag(flags.fleet);
   if (sub === 'start') {
@@ -209,7 +212,14 @@ async function monitorCommand(sub: string | undefined, args: string[], config: M
     console.log(`stopping the monitor of fleet ${fleet}`);
     return;
   }
-  throw new UsageError(`unknown monitor command "${sub ?? ''}"; one of start, stop, show`);
+  throw new UsageError(`unknown monitor command "${sub ?? ''}"; one of start, stop, list, show`);
+}
+
+/** `medic monitor list`: the running fleet monitors and the series each keeps a detector for. */
+async function monitorList(args: string[], config: MedicConfig): Promise<void> {
+  const flags = parseFlags(args, { json: { type: 'boolean' } });
+  const monitors = await withTemporal(config, (client) => runningMonitors(client));
+  console.log(flags.json ? JSON.stringify({ monitors }) : formatRunningMonitors(monitors));
 }
 
 /** `medic monitor show --instance ID`: what the fleet monitor takes for usual for one instance. */

@@ -4,6 +4,7 @@ import {
   noDetectorReason,
   type MonitoredDetector,
   type MonitoredMetric,
+  type RunningMonitor,
 } from '../activities/monitor-reader';
 import {
   describeWeekdays,
@@ -71,4 +72,21 @@ export function formatMonitoredDetector(d: MonitoredDetector): string {
         .trimEnd(),
     );
   return lines.join('\n');
+}
+
+/** One block per running monitor: its fleet, since when, and each watched series. */
+export function formatRunningMonitors(monitors: readonly RunningMonitor[]): string {
+  if (monitors.length === 0) return 'no fleet monitor is running (medic monitor start --fleet NAME)';
+  return monitors
+    .map((m) => {
+      const head = `fleet ${m.fleet}: watching since ${m.startedAt}`;
+      if (m.series === null) return `${head}; the monitor did not answer (its worker may be down)`;
+      if (m.series.length === 0) return `${head}; no detector yet (no datapoints read)`;
+      const rows = m.series.map(
+        (s) =>
+          `  ${s.instanceId}  ${metricName(s.metric).padEnd(11)}  ${String(s.points).padStart(7)} points, the last at ${s.fedUpTo}`,
+      );
+      return [head, ...rows].join('\n');
+    })
+    .join('\n');
 }

@@ -1,4 +1,8 @@
-import { formatMonitoredDetector, type MonitoredDetector } from '../../cli/monitor-show';
+import {
+  formatMonitoredDetector,
+  formatRunningMonitors,
+  type MonitoredDetector,
+} from '../../cli/monitor-show';
 import { main } from '../../cli/main';
 import type { IncidentDetail } from '../../api/incident-service';
 import { carriedDetectors, detectorKeyOf, detectorKeyParts } from '../../domain/detection';
@@ -133,6 +137,39 @@ describe('medic monitor show: what the fleet monitor takes for usual', () => {
       metricOfKind('latency-high'),
       metricOfKind('instance-stopped'),
     ]).toEqual(['cpu', 'latency', undefined]);
+  });
+
+  test('medic monitor list: each monitor with its series, one that did not answer, none running', () => {
+    const text = formatRunningMonitors([
+      {
+        fleet: 'shop',
+        startedAt: '2024-01-01T00:00:00.000Z',
+        series: [
+          {
+            instanceId: 'i-0abc1234def567890',
+            metric: 'cpu',
+            points: 11520,
+            fedUpTo: '2024-01-09T00:00:00.000Z',
+          },
+          {
+            instanceId: 'i-0abc1234def567890',
+            metric: 'latency',
+            points: 40,
+            fedUpTo: '2024-01-09T00:00:00.000Z',
+          },
+        ],
+      },
+      { fleet: 'web', startedAt: '2024-01-02T00:00:00.000Z', series: null },
+      { fleet: 'new', startedAt: '2024-01-03T00:00:00.000Z', series: [] },
+    ]).split('\n');
+    expect(text).toEqual([
+      'fleet shop: watching since 2024-01-01T00:00:00.000Z',
+      '  i-0abc1234def567890  CPU            11520 points, the last at 2024-01-09T00:00:00.000Z',
+      '  i-0abc1234def567890  p99 latency       40 points, the last at 2024-01-09T00:00:00.000Z',
+      'fleet web: watching since 2024-01-02T00:00:00.000Z; the monitor did not answer (its worker may be down)',
+      'fleet new: watching since 2024-01-03T00:00:00.000Z; no detector yet (no datapoints read)',
+    ]);
+    expect(formatRunningMonitors([])).toBe('no fleet monitor is running (medic monitor start --fleet NAME)');
   });
 
   test('an instance id that is not one is a usage error naming the flag, before any server is asked', async () => {

@@ -6,7 +6,7 @@ import { createDetectionActivities } from '../../activities/detection';
 import { createFleet } from '../../activities/fleet';
 import { evidenceReader } from '../../api/evidence';
 import type { IncidentDetail } from '../../api/incident-service';
-import { formatMonitoredDetector, shownDetector } from '../../cli/monitor-show';
+import { formatMonitoredDetector, formatRunningMonitors, shownDetector } from '../../cli/monitor-show';
 import { runningMonitors, type MonitoredDetector } from '../../activities/monitor-reader';
 import { createApp } from '../../api/app';
 import { IncidentService } from '../../api/incident-service';
@@ -233,6 +233,9 @@ describe("a new monitor starts from the instances' history", () => {
       });
       expect(listed.series?.find((s) => s.instanceId === instanceId)?.points).toBeGreaterThanOrEqual(
         4 * 1440,
+      );
+      expect(formatRunningMonitors([listed])).toMatch(
+        new RegExp(`^fleet ${fleet}: watching since .*\\n  ${instanceId}  CPU +\\d+ points, the last at `),
       );
 
       // The same detector over HTTP, and each bad part of the request named.
