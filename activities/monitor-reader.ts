@@ -50,16 +50,16 @@ const withinTimeout = <T>(promise: Promise<T>): Promise<T> =>
 /** The running fleet monitors (from Temporal visibility), each with the series it watches, by fleet name. */
 export async function runningMonitors(client: Client): Promise<RunningMonitor[]> {
   const query = `WorkflowType = 'fleetMonitorWorkflow' AND ExecutionStatus = 'Running'`;
-  const found: { fleet: string; startedAt: string }[] = [];
+  const found: { fleet: string; runStartedAt: string }[] = [];
   for await (const info of client.workflow.list({ query })) {
     found.push({
       fleet: info.workflowId.slice(fleetMonitorWorkflowId('').length),
-      startedAt: info.startTime.toISOString(),
+      runStartedAt: info.startTime.toISOString(),
     });
     if (found.length >= MAX_LISTED_MONITORS) break;
   }
   const monitors = await Promise.all(
-    found.map(async ({ fleet, startedAt }): Promise<RunningMonitor> => {
+    found.map(async ({ fleet, runStartedAt }): Promise<RunningMonitor> => {
       const handle = client.workflow.getHandle(fleetMonitorWorkflowId(fleet));
       const carried = await withinTimeout(handle.query(carriedDetectorsQuery)).catch(() => null);
       const series = carried?.map(({ key, points, fedUpTo }) => ({
@@ -67,7 +67,7 @@ export async function runningMonitors(client: Client): Promise<RunningMonitor[]>
         points,
         fedUpTo,
       }));
-      return { fleet, startedAt, series: series ?? null };
+      return { fleet, runStartedAt, series: series ?? null };
     }),
   );
   return monitors.sort((a, b) => a.fleet.localeCompare(b.fleet));

@@ -173,7 +173,7 @@ export function openApiDocument() {
         get: {
           summary:
             'The running fleet monitors (Temporal visibility), each with the series it keeps a detector for: instance, metric (cpu or latency), points learnt from, fed up to; series is null when the monitor did not answer',
-          responses: { '200': { description: '{monitors: [{fleet, startedAt, series}]}' } },
+          responses: { '200': { description: '{monitors: [{fleet, runStartedAt, series}]}' } },
         },
       },
       '/monitors/{fleet}/detectors/{instanceId}': {

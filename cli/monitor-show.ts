@@ -79,7 +79,7 @@ export function formatRunningMonitors(monitors: readonly RunningMonitor[]): stri
   if (monitors.length === 0) return 'no fleet monitor is running (medic monitor start --fleet NAME)';
   return monitors
     .map((m) => {
-      const head = `fleet ${m.fleet}: watching since ${m.startedAt}`;
+      const head = `fleet ${m.fleet} (its current run started at ${m.runStartedAt})`;
       if (m.series === null) return `${head}; the monitor did not answer (its worker may be down)`;
       if (m.series.length === 0) return `${head}; no detector yet (no datapoints read)`;
       const rows = m.series.map(

@@ -29,7 +29,8 @@ export interface WatchedSeries {
 /** A running fleet monitor and the series it keeps a detector for. */
 export interface RunningMonitor {
   fleet: string;
-  startedAt: string;
+  /** When its current run started: it continues as new every so many polls, carrying its detectors. */
+  runStartedAt: string;
   /** Null when the monitor did not answer (its worker is down or busy, or an older release runs it). */
   series: WatchedSeries[] | null;
 }

@@ -143,7 +143,7 @@ describe('medic monitor show: what the fleet monitor takes for usual', () => {
     const text = formatRunningMonitors([
       {
         fleet: 'shop',
-        startedAt: '2024-01-01T00:00:00.000Z',
+        runStartedAt: '2024-01-01T00:00:00.000Z',
         series: [
           {
             instanceId: 'i-0abc1234def567890',
@@ -159,15 +159,15 @@ describe('medic monitor show: what the fleet monitor takes for usual', () => {
           },
         ],
       },
-      { fleet: 'web', startedAt: '2024-01-02T00:00:00.000Z', series: null },
-      { fleet: 'new', startedAt: '2024-01-03T00:00:00.000Z', series: [] },
+      { fleet: 'web', runStartedAt: '2024-01-02T00:00:00.000Z', series: null },
+      { fleet: 'new', runStartedAt: '2024-01-03T00:00:00.000Z', series: [] },
     ]).split('\n');
     expect(text).toEqual([
-      'fleet shop: watching since 2024-01-01T00:00:00.000Z',
+      'fleet shop (its current run started at 2024-01-01T00:00:00.000Z)',
       '  i-0abc1234def567890  CPU            11520 points, the last at 2024-01-09T00:00:00.000Z',
       '  i-0abc1234def567890  p99 latency       40 points, the last at 2024-01-09T00:00:00.000Z',
-      'fleet web: watching since 2024-01-02T00:00:00.000Z; the monitor did not answer (its worker may be down)',
-      'fleet new: watching since 2024-01-03T00:00:00.000Z; no detector yet (no datapoints read)',
+      'fleet web (its current run started at 2024-01-02T00:00:00.000Z); the monitor did not answer (its worker may be down)',
+      'fleet new (its current run started at 2024-01-03T00:00:00.000Z); no detector yet (no datapoints read)',
     ]);
     expect(formatRunningMonitors([])).toBe('no fleet monitor is running (medic monitor start --fleet NAME)');
   });

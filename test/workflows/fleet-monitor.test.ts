@@ -235,7 +235,9 @@ describe("a new monitor starts from the instances' history", () => {
         4 * 1440,
       );
       expect(formatRunningMonitors([listed])).toMatch(
-        new RegExp(`^fleet ${fleet}: watching since .*\\n  ${instanceId}  CPU +\\d+ points, the last at `),
+        new RegExp(
+          `^fleet ${fleet} \\(its current run started at .*\\)\\n  ${instanceId}  CPU +\\d+ points, the last at `,
+        ),
       );
 
       // The same detector over HTTP, and each bad part of the request named.

@@ -46,7 +46,7 @@ export function MonitorsPage() {
     ${data.monitors.map(
       (m) => html`<div class="card" data-fleet=${m.fleet}>
         <h2>Fleet ${m.fleet}</h2>
-        <p class="why">Watching since ${when(m.startedAt)}</p>
+        <p class="why">Its current run started at ${when(m.runStartedAt)} (a monitor continues as new every 200 polls, carrying its detectors)</p>
         ${
           m.series === null
             ? html`<p class="error">The monitor did not answer (its worker may be down).</p>`
