@@ -197,9 +197,21 @@ describe('web console', () => {
     expect(Math.abs(usualAt(3) - 20)).toBeLessThan(3);
     expect(Math.abs(usualAt(12) - 70)).toBeLessThan(3);
     await page.waitForSelector('canvas[aria-label="usual by hour of the day"]');
+    await expectText(page, '.empty', 'No incidents on this instance.');
     await shot(page, 'detector', true);
     expect(pageErrors).toEqual([]);
 
+    // The MANUAL instance stopped in the test above: its page lists that incident, linked.
+    const manual = instances.find((i) => i.mode === 'manual')!.instanceId;
+    await page.goto(`${local.api}/#/monitors/web/${manual}`);
+    await page.click(
+      `[data-testid=instance-incidents] a[href="#/incidents/incident-${manual}-instance-stopped"]`,
+    );
+    await page.waitForSelector('.facts .status-resolved');
+    expect(pageErrors).toEqual([]);
+
+    await page.goto(`${local.api}/#/monitors/shop/${shop}`);
+    await page.waitForSelector('[data-testid=detector]');
     // No latency detector: nothing publishes it; the page says so instead of drawing nothing (the
     // browser logs the API's 404 as a console error: that one is expected).
     await page.click('text=p99 latency instead');

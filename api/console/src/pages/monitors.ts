@@ -2,6 +2,8 @@ import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiFailure } from '../api';
 import { ChartView, PALETTE } from '../charts';
+import type { IncidentSummary } from '../types';
+import { StatusBadge } from './incidents';
 import type { ProfileView } from '../../../../domain/anomaly/usual';
 import {
   describeWeekdays,
@@ -126,6 +128,25 @@ function ProfileChart({ profile, format }: { profile: ProfileView; format: (v: n
   />`;
 }
 
+/** The instance's latest incidents beside what was usual: why it paged, next to what it expects. */
+function InstanceIncidents({ instanceId }: { instanceId: string }) {
+  const { data, error } = useResource<{ incidents: IncidentSummary[] }>(
+    `/incidents?resourceId=${encodeURIComponent(instanceId)}&limit=10`,
+  );
+  if (error) return html`<p class="error">Cannot list its incidents: ${error}</p>`;
+  if (!data) return html`<p class="loading">Loading its incidents…</p>`;
+  if (data.incidents.length === 0) return html`<p class="empty">No incidents on this instance.</p>`;
+  return html`<ul class="instance-incidents" data-testid="instance-incidents">
+    ${data.incidents.map(
+      (i) => html`<li>
+        <${StatusBadge} status=${i.status} />
+        <a href=${`#/incidents/${encodeURIComponent(i.id)}`}>${i.kind ?? i.id}</a>
+        <span class="why"> opened ${when(i.openedAt)}</span>
+      </li>`,
+    )}
+  </ul>`;
+}
+
 /** What one fleet monitor's detector takes for usual: the console's `medic monitor show`. */
 export function DetectorPage({
   fleet,
@@ -172,6 +193,10 @@ export function DetectorPage({
           <dd>${d.weeklyRoutines.join(', ')} (surprised the two weeks before: not alarmed)</dd>`
       }
     </dl>
+    <div class="card">
+      <h2>Its latest incidents</h2>
+      <${InstanceIncidents} instanceId=${instanceId} />
+    </div>
     ${
       profile &&
       html`<div class="card">
