@@ -13,6 +13,29 @@ import { carriedDetectorsQuery, detectorStateQuery } from '../workflows/fleet-mo
 
 export type { MonitoredDetector, MonitoredMetric, RunningMonitor, WatchedSeries };
 
+/** More running monitors than this on one Temporal namespace is not a console's list any more. */
+export const MAX_LISTED_MONITORS = 100;
+/** A monitor whose worker is down would hold a query until Temporal's own deadline. */
+export const MONITOR_QUERY_TIMEOUT_MS = 5000;
+
+/** The monitor's workflow did not answer a query in time: its worker is down or stuck. */
+export class MonitorUnresponsiveError extends Error {
+  override readonly name = 'MonitorUnresponsiveError';
+  constructor(readonly fleet: string) {
+    super(
+      `the monitor of fleet ${fleet} did not answer in ${MONITOR_QUERY_TIMEOUT_MS / 1000} s (is its worker running?)`,
+    );
+  }
+}
+
+function answered<T>(fleet: string, query: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new MonitorUnresponsiveError(fleet)), MONITOR_QUERY_TIMEOUT_MS);
+  });
+  return Promise.race([query, late]).finally(() => clearTimeout(timer));
+}
+
 /** The fleet monitor's detector for one instance's metric, as it takes the usual to be; none if it has none. */
 export async function monitoredDetector(
   client: Client,
@@ -21,9 +44,9 @@ export async function monitoredDetector(
   metric: MonitoredMetric,
 ): Promise<MonitoredDetector | undefined> {
   const handle = client.workflow.getHandle(fleetMonitorWorkflowId(fleet));
-  const state: DetectorState | null = await handle.query(
-    detectorStateQuery,
-    detectorKeyOf(instanceId, metric),
+  const state: DetectorState | null = await answered(
+    fleet,
+    handle.query(detectorStateQuery, detectorKeyOf(instanceId, metric)),
   );
   if (!state) return undefined;
   const view = StreamingDetector.restore(state.snapshot).describe();
@@ -33,19 +56,6 @@ export async function monitoredDetector(
 /** Why there is no detector to show: the same sentence in the CLI and the API. */
 export const noDetectorReason = (fleet: string, instanceId: string, metric: MonitoredMetric) =>
   `the monitor of fleet ${fleet} has no ${metricName(metric)} detector for ${instanceId} (not in the fleet, or no datapoints yet)`;
-
-/** More running monitors than this on one Temporal namespace is not a console's list any more. */
-export const MAX_LISTED_MONITORS = 100;
-/** A monitor whose worker is down would hold the query until Temporal's own deadline. */
-const QUERY_TIMEOUT_MS = 5000;
-
-const withinTimeout = <T>(promise: Promise<T>): Promise<T> =>
-  Promise.race([
-    promise,
-    new Promise<T>((_, reject) =>
-      setTimeout(() => reject(new Error('the monitor did not answer')), QUERY_TIMEOUT_MS).unref(),
-    ),
-  ]);
 
 /** The running fleet monitors (from Temporal visibility), each with the series it watches, by fleet name. */
 export async function runningMonitors(client: Client): Promise<RunningMonitor[]> {
@@ -61,7 +71,7 @@ export async function runningMonitors(client: Client): Promise<RunningMonitor[]>
   const monitors = await Promise.all(
     found.map(async ({ fleet, runStartedAt }): Promise<RunningMonitor> => {
       const handle = client.workflow.getHandle(fleetMonitorWorkflowId(fleet));
-      const carried = await withinTimeout(handle.query(carriedDetectorsQuery)).catch(() => null);
+      const carried = await answered(fleet, handle.query(carriedDetectorsQuery)).catch(() => null);
       const series = carried?.map(({ key, points, fedUpTo }) => ({
         ...detectorKeyParts(key),
         points,

@@ -1,6 +1,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import {
   monitoredDetector,
+  MonitorUnresponsiveError,
   noDetectorReason,
   runningMonitors,
   type MonitoredDetector,
@@ -19,7 +20,10 @@ export interface MonitorReader {
   detector(fleet: string, instanceId: string, metric: MonitoredMetric): Promise<MonitoredDetector>;
 }
 
-/** Reads the fleet monitors' workflows on Temporal; a missing monitor or detector is a 404 with a sentence. */
+/**
+ * Reads the fleet monitors' workflows on Temporal; a missing monitor or detector is a 404 with a
+ * sentence, a monitor that does not answer a 503.
+ */
 export function temporalMonitorReader(client: Client): MonitorReader {
   return {
     list: () => runningMonitors(client),
@@ -30,6 +34,8 @@ export function temporalMonitorReader(client: Client): MonitorReader {
             'not_found',
             `No monitor for fleet ${fleet} (medic monitor start --fleet ${fleet})`,
           );
+        if (err instanceof MonitorUnresponsiveError)
+          throw new ApiError('unavailable', capitalised(err.message));
         throw err;
       });
       if (!found) throw new ApiError('not_found', capitalised(noDetectorReason(fleet, instanceId, metric)));

@@ -283,6 +283,32 @@ describe("a new monitor starts from the instances' history", () => {
         ).toEqual(['metric', 'instanceId', 'fleet']);
         const list = await get('/monitors');
         expect((list.body.monitors as { fleet: string }[]).map((m) => m.fleet)).toContain(fleet);
+
+        // A monitor whose worker is down (here: a task queue no worker polls) is a 503 in 5 s, and
+        // listed with no series rather than holding up the list.
+        const stuck = await env.client.workflow.start<typeof fleetMonitorWorkflow>('fleetMonitorWorkflow', {
+          workflowId: fleetMonitorWorkflowId(`${fleet}-stuck`),
+          taskQueue: `nobody-polls-${process.pid}`,
+          args: [{ fleet: `${fleet}-stuck`, intervalSeconds: 3600 }],
+        });
+        try {
+          expect(await get(`/monitors/${fleet}-stuck/detectors/${instanceId}`)).toMatchObject({
+            status: 503,
+            body: {
+              error: {
+                message: `The monitor of fleet ${fleet}-stuck did not answer in 5 s (is its worker running?)`,
+              },
+            },
+          });
+          const listedStuck = await eventually(
+            async () => (await runningMonitors(env.client)).find((m) => m.fleet === `${fleet}-stuck`),
+            20_000,
+            'the stuck monitor in the list',
+          );
+          expect(listedStuck.series).toBeNull();
+        } finally {
+          await stuck.terminate('test over');
+        }
       } finally {
         served.close();
       }
