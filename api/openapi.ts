@@ -194,6 +194,7 @@ export function openApiDocument() {
             '200': { description: 'the detector' },
             '400': errorResponse('a fleet name, instance id or metric that is not valid'),
             '404': errorResponse('no monitor for the fleet, or no detector for the instance and metric'),
+            '503': errorResponse('the monitor did not answer in 5 s (its worker is down or stuck)'),
           },
         },
       },
