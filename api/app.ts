@@ -28,7 +28,7 @@ import { ApiError, errorHandler, notFoundRoute, validationError } from './errors
 import type { IncidentDetail, IncidentService } from './incident-service';
 import { agentOf, ratingsByAgent, type FeedbackStore } from '../activities/feedback-store';
 import type { ModelOverview } from './models';
-import type { MonitorReader } from './monitors';
+import type { Monitors } from './monitors';
 import { isTerminal, type IncidentStatus } from '../domain/incident';
 import {
   auditQuerySchema,
@@ -40,6 +40,7 @@ import {
   createIncidentSchema,
   createTokenSchema,
   decisionSchema,
+  detectionVerdictSchema,
   detectorPathSchema,
   detectorQuerySchema,
   feedbackSchema,
@@ -84,7 +85,7 @@ export interface AppDeps {
   /** The metric around an incident (GET /incidents/:id/evidence); without it the route is not served. */
   evidence?: (incident: IncidentDetail) => Promise<Evidence | undefined>;
   /** The running fleet monitors and what their detectors take for usual (GET /monitors…); without it not served. */
-  monitors?: MonitorReader;
+  monitors?: Monitors;
   /** How often live views re-read Temporal (default 1 s). */
   liveIntervalMs?: number;
   /** The built web console (dist/console); served at / when present. */
@@ -264,6 +265,18 @@ export function createApp(deps: AppDeps): express.Express {
         const { fleet, instanceId } = parse(detectorPathSchema, req.params);
         const { metric } = parse(detectorQuerySchema, req.query);
         res.json(await monitors.detector(fleet, instanceId, metric));
+      }),
+    );
+    api.post(
+      '/incidents/:id/detection',
+      ...guard('POST /api/v1/incidents/:id/detection', 'incident.detection-verdict'),
+      route(async (req, res) => {
+        const id = parse(incidentIdSchema, req.params.id);
+        const { expected } = parse(detectionVerdictSchema, req.body);
+        res.locals.incidentId = id;
+        const told = await monitors.judge(await deps.incidents.get(id), expected ? 'expected' : 'fault');
+        res.locals.auditDetail = { verdict: told.verdict, fleet: told.fleet, hourOfWeek: told.hourOfWeek };
+        res.status(202).json(told);
       }),
     );
   }

@@ -15,7 +15,7 @@ import { dashboardStats } from './stats';
 import { modelOverview } from './models';
 import { detectingFleet, evidenceReader } from './evidence';
 import { monitoredDetector } from '../activities/monitor-reader';
-import { temporalMonitorReader } from './monitors';
+import { temporalMonitors } from './monitors';
 import { temporalChatActions } from './chat-actions';
 import { llmRephraser } from './llm-rephraser';
 import { createModelStore } from '../activities/model-store';
@@ -70,7 +70,7 @@ async function run(): Promise<void> {
       if (!fleet || !incident.resourceId) return undefined;
       return (await monitoredDetector(temporal, fleet, incident.resourceId, 'cpu'))?.profile;
     }),
-    monitors: temporalMonitorReader(temporal),
+    monitors: temporalMonitors(temporal),
     models: modelOverview(createModelStore(aws.s3, config.modelBucket)),
     chatActions: temporalChatActions(temporal, aws.ec2, aws.autoscaling),
     ...(config.llm ? { rephrase: llmRephraser(config.llm) } : {}),

@@ -8,38 +8,89 @@ import {
   type MonitoredMetric,
   type RunningMonitor,
 } from '../activities/monitor-reader';
+import { hourOfWeek, type DetectionVerdict } from '../domain/anomaly/weekly-routine';
+import { detectorKeyOf } from '../domain/detection';
+import { fleetMonitorWorkflowId } from '../domain/ids';
+import { detectingFleet, metricName, metricOfKind } from '../domain/monitor-view';
+import { detectionVerdictSignal } from '../workflows/fleet-monitor';
 import { ApiError } from './errors';
+import type { IncidentDetail } from './incident-service';
 
 export type { MonitoredDetector, RunningMonitor };
 
 const capitalised = (sentence: string) => sentence.charAt(0).toUpperCase() + sentence.slice(1);
 
-/** What the monitor routes read: the running fleet monitors and one detector of one of them. */
-export interface MonitorReader {
+/** What the monitor is told about one of its detections, and what it will do with it. */
+export interface DetectionVerdictResult {
+  fleet: string;
+  instanceId: string;
+  metric: MonitoredMetric;
+  verdict: DetectionVerdict;
+  /** The hour of the week (UTC) the verdict is about: "Fri 18:00". */
+  hourOfWeek: string;
+  explanation: string;
+}
+
+/** The running fleet monitors: read what their detectors take for usual, and tell them about a detection. */
+export interface Monitors {
   list(): Promise<RunningMonitor[]>;
   detector(fleet: string, instanceId: string, metric: MonitoredMetric): Promise<MonitoredDetector>;
+  /** A person's word on an incident a detector opened: expected at that hour of the week, or a fault. */
+  judge(incident: IncidentDetail, verdict: DetectionVerdict): Promise<DetectionVerdictResult>;
+}
+
+function explanation(r: Omit<DetectionVerdictResult, 'explanation'>): string {
+  const series = `${r.instanceId} ${metricName(r.metric)}`;
+  return r.verdict === 'expected'
+    ? `${r.hourOfWeek} UTC is a weekly routine of ${series} from now on: the monitor of fleet ${r.fleet} does not alarm at that hour (or the next) while it keeps coming back; a week without it forgets it`
+    : `The surprise at ${r.hourOfWeek} UTC counts for no weekly routine of ${series}: the monitor of fleet ${r.fleet} alarms again if it comes back`;
 }
 
 /**
- * Reads the fleet monitors' workflows on Temporal; a missing monitor or detector is a 404 with a
- * sentence, a monitor that does not answer a 503.
+ * The fleet monitors' workflows on Temporal; a missing monitor or detector is a 404 with a sentence,
+ * a monitor that does not answer a 503.
  */
-export function temporalMonitorReader(client: Client): MonitorReader {
+export function temporalMonitors(client: Client): Monitors {
+  const detector = async (fleet: string, instanceId: string, metric: MonitoredMetric) => {
+    const found = await monitoredDetector(client, fleet, instanceId, metric).catch((err: unknown) => {
+      if (err instanceof WorkflowNotFoundError)
+        throw new ApiError(
+          'not_found',
+          `No monitor for fleet ${fleet} (medic monitor start --fleet ${fleet})`,
+        );
+      if (err instanceof MonitorUnresponsiveError)
+        throw new ApiError('unavailable', capitalised(err.message));
+      throw err;
+    });
+    if (!found) throw new ApiError('not_found', capitalised(noDetectorReason(fleet, instanceId, metric)));
+    return found;
+  };
   return {
     list: () => runningMonitors(client),
-    detector: async (fleet, instanceId, metric) => {
-      const found = await monitoredDetector(client, fleet, instanceId, metric).catch((err: unknown) => {
-        if (err instanceof WorkflowNotFoundError)
-          throw new ApiError(
-            'not_found',
-            `No monitor for fleet ${fleet} (medic monitor start --fleet ${fleet})`,
-          );
-        if (err instanceof MonitorUnresponsiveError)
-          throw new ApiError('unavailable', capitalised(err.message));
-        throw err;
+    detector,
+    judge: async (incident, verdict) => {
+      const fleet = detectingFleet(incident);
+      const metric = metricOfKind(incident.kind);
+      const instanceId = incident.resourceId;
+      if (!fleet || !metric || !instanceId)
+        throw new ApiError(
+          'conflict',
+          `Incident ${incident.id} was not opened by a fleet monitor's CPU or latency detector: there is no detection to judge`,
+        );
+      await detector(fleet, instanceId, metric);
+      await client.workflow.getHandle(fleetMonitorWorkflowId(fleet)).signal(detectionVerdictSignal, {
+        key: detectorKeyOf(instanceId, metric),
+        at: incident.openedAt,
+        verdict,
       });
-      if (!found) throw new ApiError('not_found', capitalised(noDetectorReason(fleet, instanceId, metric)));
-      return found;
+      const told = {
+        fleet,
+        instanceId,
+        metric,
+        verdict,
+        hourOfWeek: hourOfWeek(Date.parse(incident.openedAt)),
+      };
+      return { ...told, explanation: explanation(told) };
     },
   };
 }

@@ -20,6 +20,7 @@ export const ROUTE_PERMISSIONS = {
   'GET /api/v1/catalogue': 'read',
   'POST /api/v1/incidents/:id/decision': 'decide',
   'POST /api/v1/incidents/:id/feedback': 'operate',
+  'POST /api/v1/incidents/:id/detection': 'operate',
   'POST /api/v1/chat': 'read',
   'GET /api/v1/autonomy': 'read',
   'GET /api/v1/tasks': 'read',

@@ -127,3 +127,8 @@ export const detectorPathSchema = z.object({ fleet: fleetNameSchema, instanceId:
 export const detectorQuerySchema = z.strictObject({
   metric: z.enum(['cpu', 'latency']).default('cpu'),
 });
+
+/** "Was this alarm expected at this hour?" about an incident a fleet monitor's detector opened. */
+export const detectionVerdictSchema = z.strictObject({
+  expected: z.boolean(),
+});

@@ -7,6 +7,7 @@ import {
 import { describeUsual, milliseconds, percent, type Usual } from './anomaly/usual';
 import type { IncidentKind, Severity } from './incident';
 import type { MonitoredMetric } from './monitor-view';
+import { WeeklyRoutine, type DetectionVerdict } from './anomaly/weekly-routine';
 import { describeMinutes, forecastTimeToFailure, proactiveSeverity } from './maintenance';
 
 export interface MetricPoint {
@@ -188,6 +189,22 @@ export function detectorKeyParts(key: string): { instanceId: string; metric: Mon
   return key.endsWith(latency)
     ? { instanceId: key.slice(0, -latency.length), metric: 'latency' }
     : { instanceId: key, metric: 'cpu' };
+}
+
+/**
+ * A carried detector told what a person said about one of its detections (decision 0051): only its
+ * weekly routine changes; a detector without one (no profile carried) is returned as it was.
+ */
+export function withDetectionVerdict(
+  state: DetectorState,
+  atMs: number,
+  verdict: DetectionVerdict,
+): DetectorState {
+  const weekly = state.snapshot.weekly;
+  if (!weekly) return state;
+  const routine = WeeklyRoutine.load(weekly);
+  routine.judge(atMs, verdict);
+  return { ...state, snapshot: { ...state.snapshot, weekly: routine.save() } };
 }
 
 /** One carried detector as a list of them shows it: whose, how much it has seen, and until when. */

@@ -3,6 +3,7 @@ import {
   condition,
   continueAsNew,
   defineQuery,
+  defineSignal,
   log,
   patched,
   proxyActivities,
@@ -12,11 +13,13 @@ import {
 import type { MedicActivities } from '../activities';
 import {
   carriedDetectors,
+  withDetectionVerdict,
   type CarriedDetector,
   type DetectorState,
   type DetectorStates,
   type Watermarks,
 } from '../domain/detection';
+import type { DetectionVerdict } from '../domain/anomaly/weekly-routine';
 import { stopMonitoringSignal } from './messages';
 import { delegateIncident } from './delegate';
 
@@ -37,6 +40,16 @@ export interface FleetMonitorInput {
 
 /** One carried detector by its key (`<instance>` for CPU, `<instance>/LatencyP99`); null if none. */
 export const detectorStateQuery = defineQuery<DetectorState | null, [string]>('detectorState');
+/** What a person said about one detection (an incident the detector opened), for its weekly routine. */
+export interface DetectionVerdictInput {
+  /** The detector's key: `<instance>` for CPU, `<instance>/LatencyP99`. */
+  key: string;
+  /** When the incident opened (ISO): at most a scan after the surprise. */
+  at: string;
+  verdict: DetectionVerdict;
+}
+export const detectionVerdictSignal = defineSignal<[DetectionVerdictInput]>('detectionVerdict');
+
 /** Every carried detector in brief, for a list to choose one from. */
 export const carriedDetectorsQuery = defineQuery<CarriedDetector[]>('carriedDetectors');
 
@@ -63,9 +76,23 @@ export async function fleetMonitorWorkflow(input: FleetMonitorInput): Promise<{ 
   });
   setHandler(detectorStateQuery, (key) => detectors?.[key] ?? null);
   setHandler(carriedDetectorsQuery, () => carriedDetectors(detectors));
+  // Verdicts that arrive while a scan runs are applied again to the detectors it returns; applying
+  // one twice changes nothing more. One for a detector the monitor does not carry changes nothing.
+  let verdictsDuringScan: DetectionVerdictInput[] = [];
+  const applyVerdict = ({ key, at, verdict }: DetectionVerdictInput) => {
+    const state = detectors?.[key];
+    const atMs = Date.parse(at);
+    if (detectors && state && Number.isFinite(atMs))
+      detectors = { ...detectors, [key]: withDetectionVerdict(state, atMs, verdict) };
+  };
+  setHandler(detectionVerdictSignal, (input) => {
+    verdictsDuringScan.push(input);
+    applyVerdict(input);
+  });
 
   for (let poll = 0; poll < (input.pollsPerRun ?? POLLS_PER_RUN) && !stopping; poll++) {
     if (patched('streaming-detector')) detectors ??= {};
+    verdictsDuringScan = [];
     const scan = await detection.scanFleet({
       fleet: input.fleet,
       watermarks,
@@ -73,6 +100,7 @@ export async function fleetMonitorWorkflow(input: FleetMonitorInput): Promise<{ 
     });
     watermarks = scan.watermarks;
     if (scan.detectors) detectors = scan.detectors;
+    verdictsDuringScan.forEach(applyVerdict);
     // The coordinator delegates each finding to the healing agent as a child workflow.
     const delegateByChild = patched('delegate-by-child');
     for (const finding of scan.findings) {

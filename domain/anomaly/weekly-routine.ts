@@ -24,6 +24,16 @@ export type WeeklyRoutineSnapshot = [number, number, number, string];
 
 const BOTH_WEEKS = 0b11;
 
+/** What a person said about a detection: the service's habit, or a fault. */
+export type DetectionVerdict = 'expected' | 'fault';
+
+/** "Fri 18:00" for an hour of the week (0 is the epoch's Thursday 00:00 UTC). */
+const hourOfWeekLabel = (at: number) =>
+  `${WEEKDAY_NAMES[Math.floor(at / 24)] ?? ''} ${String(at % 24).padStart(2, '0')}:00`;
+
+/** The hour of the week a time falls in, as the routines name it ("Fri 18:00", UTC). */
+export const hourOfWeek = (atMs: number) => hourOfWeekLabel(Math.floor(atMs / HOUR_MS) % WEEK_HOURS);
+
 export class WeeklyRoutine {
   /** Per hour of the week: bit 0 its last occurrence surprised, bit 1 the one before did. */
   private readonly weeks = new Uint8Array(WEEK_HOURS);
@@ -55,13 +65,32 @@ export class WeeklyRoutine {
     this.surprisedThisHour = false;
   }
 
+  /**
+   * A person's word on a surprise the detector alarmed at (`atMs`, the incident's opening: at most a
+   * scan after the surprise). `expected`: its hour of the week is a routine from now on, without the
+   * two weeks of alarms. `fault`: the surprise counts for no routine, at its hour or the one before,
+   * so a fault that recurs every week at the same hour goes on alarming while people confirm it.
+   */
+  judge(atMs: number, verdict: DetectionVerdict): void {
+    const hour = Math.floor(atMs / HOUR_MS);
+    if (verdict === 'expected') {
+      this.weeks[hour % WEEK_HOURS] = BOTH_WEEKS;
+      return;
+    }
+    for (const h of [hour, hour - 1]) {
+      this.weeks[h % WEEK_HOURS] = 0;
+      if (h === this.hour) this.surprisedThisHour = false;
+      if (h === this.hour - 1) this.previousHourWeeks = 0;
+    }
+  }
+
   /** The hours of the week that surprised it both weeks before ("Fri 18:00"), in UTC from Monday. */
   routines(): string[] {
     const mondayFirst = (at: number) => (at + WEEK_HOURS - MONDAY * 24) % WEEK_HOURS;
     return [...this.weeks.keys()]
       .filter((at) => this.weeks[at] === BOTH_WEEKS)
       .sort((a, b) => mondayFirst(a) - mondayFirst(b))
-      .map((at) => `${WEEKDAY_NAMES[Math.floor(at / 24)] ?? ''} ${String(at % 24).padStart(2, '0')}:00`);
+      .map(hourOfWeekLabel);
   }
 
   save(): WeeklyRoutineSnapshot {

@@ -5,7 +5,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createApp } from '../../api/app';
 import { AuditLog } from '../../api/audit-log';
 import { IncidentService } from '../../api/incident-service';
-import { temporalMonitorReader } from '../../api/monitors';
+import { temporalMonitors } from '../../api/monitors';
 import { openApiDocument } from '../../api/openapi';
 import { ROUTE_PERMISSIONS, type RouteKey } from '../../api/route-permissions';
 import { TokenStore } from '../../api/token-store';
@@ -42,7 +42,7 @@ beforeAll(async () => {
     stats: async () => dashboardFigures([], [], new Date()),
     models: async () => [],
     evidence: async () => undefined,
-    monitors: temporalMonitorReader(env.client),
+    monitors: temporalMonitors(env.client),
     // Every route is called without a token: more failures than the production limit allows.
     authFailureLimit: { maxFailures: 1000, windowMs: 60_000 },
     sns: {
@@ -94,6 +94,7 @@ function requestFor(key: RouteKey): { path: string; body?: unknown } {
     'POST /api/v1/incidents': { resourceId: UNKNOWN_INSTANCE, kind: 'instance-stopped', mode: 'manual' },
     'POST /api/v1/incidents/:id/decision': { decision: 'decline' },
     'POST /api/v1/incidents/:id/feedback': { resolved: true, rating: 5 },
+    'POST /api/v1/incidents/:id/detection': { expected: true },
     'POST /api/v1/tokens': { name: 'made-in-rbac-test', role: 'viewer' },
     'POST /api/v1/chat': { message: 'what is open right now?' },
     'POST /api/v1/tasks': { source: 'name: rbac-task\nsteps:\n  - action: wait\n    seconds: 1\n' },

@@ -51,6 +51,41 @@ describe('weekly routine: surprises that come back at the same hour of the week'
     expect(feed(routine, again - HOUR, 3 * 60, inReport(again))).toEqual([]);
   });
 
+  test("a person's 'expected' makes the hour a routine at once; their 'fault' keeps a weekly fault alarming", () => {
+    const fridays = [0, 1, 2, 3].map((week) => friday + week * WEEK);
+    // Told 'expected' ten minutes into the first report (its incident opened then): the rest of that
+    // report and every later one are the routine; only its first ten minutes alarmed.
+    const told = new WeeklyRoutine();
+    const toldRepeats = fridays.map((start, week) => {
+      const before = feed(told, start - HOUR, 70, inReport(start)).length;
+      if (week === 0) told.judge(start + 10 * 60_000, 'expected');
+      return [before, feed(told, start + 10 * 60_000, 110, inReport(start)).length];
+    });
+    expect(toldRepeats).toEqual([
+      [0, 50],
+      [10, 50],
+      [10, 50],
+      [10, 50],
+    ]);
+    expect(told.routines()).toEqual(['Fri 18:00']);
+
+    // A fault at 18:50 every Friday, confirmed each time after the hour ended (opened 19:05): never a routine.
+    const inFault = (start: number) => (at: number) => at >= start + 50 * 60_000 && at < start + 70 * 60_000;
+    const confirmed = new WeeklyRoutine();
+    const alarmedEachWeek = fridays.map((start) => {
+      const repeated = feed(confirmed, start - HOUR, 3 * 60, inFault(start)).length > 0;
+      confirmed.judge(start + 65 * 60_000, 'fault');
+      return repeated;
+    });
+    expect(alarmedEachWeek).toEqual([false, false, false, false]);
+    expect(confirmed.routines()).toEqual([]);
+    // Unconfirmed, the same fault is taken for a routine from its third week.
+    const unconfirmed = new WeeklyRoutine();
+    expect(
+      fridays.map((start) => feed(unconfirmed, start - HOUR, 3 * 60, inFault(start)).length > 0),
+    ).toEqual([false, false, true, true]);
+  });
+
   test('carried mid-hour through its snapshot it answers as one that never stopped', () => {
     const whole = new WeeklyRoutine();
     let carried = new WeeklyRoutine();

@@ -10,7 +10,7 @@ import { formatMonitoredDetector, formatRunningMonitors, shownDetector } from '.
 import { runningMonitors, type MonitoredDetector } from '../../activities/monitor-reader';
 import { createApp } from '../../api/app';
 import { IncidentService } from '../../api/incident-service';
-import { temporalMonitorReader } from '../../api/monitors';
+import { temporalMonitors } from '../../api/monitors';
 import { serveOnLoopback } from '../support/http';
 import { StreamingDetector } from '../../domain/anomaly/detector';
 import { TASK_QUEUES } from '../../domain/config';
@@ -219,6 +219,44 @@ describe("a new monitor starts from the instances' history", () => {
         name: 'WorkflowNotFoundError',
       });
 
+      // A person's word on a detection reaches the running monitor's detector: 'expected' makes the
+      // incident's hour of the week a routine at once, 'fault' takes it back.
+      const monitors = temporalMonitors(env.client);
+      const detected = {
+        id: `incident-${instanceId}-cpu-high`,
+        kind: 'cpu-high',
+        resourceId: instanceId,
+        openedAt: '2024-01-05T18:10:00.000Z',
+        alerts: [{ source: `detector:${fleet}`, summary: 'CPU', at: '2024-01-05T18:10:00.000Z' }],
+      } as unknown as IncidentDetail;
+      const routinesNow = async () =>
+        (await shownDetector(env.client, fleet, instanceId, 'cpu')).weeklyRoutines;
+      expect(await routinesNow()).toEqual([]);
+      expect(await monitors.judge(detected, 'expected')).toMatchObject({
+        fleet,
+        instanceId,
+        metric: 'cpu',
+        hourOfWeek: 'Fri 18:00',
+        explanation: expect.stringContaining('Fri 18:00 UTC is a weekly routine') as string,
+      });
+      await eventually(
+        async () => ((await routinesNow())?.includes('Fri 18:00') ? true : undefined),
+        10_000,
+        'the routine',
+      );
+      await monitors.judge(detected, 'fault');
+      await eventually(
+        async () => ((await routinesNow())?.length === 0 ? true : undefined),
+        10_000,
+        'no routine',
+      );
+      await expect(monitors.judge({ ...detected, alerts: [] }, 'expected')).rejects.toMatchObject({
+        code: 'conflict',
+      });
+      await expect(monitors.judge({ ...detected, kind: 'latency-high' }, 'expected')).rejects.toMatchObject({
+        code: 'not_found',
+      });
+
       // The console's list of monitors names this one and the series it carries (visibility lags a little).
       const listed = await eventually(
         async () => (await runningMonitors(env.client)).find((m) => m.fleet === fleet),
@@ -245,7 +283,7 @@ describe("a new monitor starts from the instances' history", () => {
         createApp({
           incidents: new IncidentService(env.client, 'http://127.0.0.1:8233'),
           adminToken: ADMIN_TOKEN,
-          monitors: temporalMonitorReader(env.client),
+          monitors: temporalMonitors(env.client),
           health: { temporal: async () => true, aws: async () => true },
         }),
       );
