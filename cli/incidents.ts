@@ -109,7 +109,18 @@ export async function incidentsCommand(
     console.log(flags.json ? JSON.stringify(ack) : `${id}: ${sub} accepted, now ${ack.status}`);
     return;
   }
+  if (sub === 'expected' || sub === 'fault') {
+    const flags = parseFlags(args, { id: { type: 'string' }, json: { type: 'boolean' } });
+    const id = requireFlag(flags.id, 'id');
+    const told = await api().request<{ explanation: string }>(
+      'POST',
+      `/incidents/${encodeURIComponent(id)}/detection`,
+      { expected: sub === 'expected' },
+    );
+    console.log(flags.json ? JSON.stringify(told) : `${id}: ${told.explanation}`);
+    return;
+  }
   throw new UsageError(
-    `unknown incidents command "${sub ?? ''}"; one of list, show, approve, decline, manual`,
+    `unknown incidents command "${sub ?? ''}"; one of list, show, approve, decline, manual, expected, fault`,
   );
 }

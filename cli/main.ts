@@ -63,6 +63,7 @@ const USAGE = `usage: medic <command>
   incidents list [--status S] [--resource ID] [--mode auto|manual] [--json]
   incidents show --id ID [--json]
   incidents approve|decline|manual --id ID [--by NAME] [--reason TEXT] [--json]
+  incidents expected|fault --id ID [--json]        was a detector's alarm the service's weekly habit, or a fault? (teaches its monitor)
   tasks add --file TASK.yaml|TASK.json
   tasks list|show --name NAME [--json]
   tasks run --name NAME [--param k=v]... [--key IDEMPOTENCY_KEY] [--json]

@@ -12,6 +12,7 @@ import {
   metricName,
   oddDayNames,
   profileState,
+  ROUTINES_NOTE,
   usualFigure,
 } from '../domain/monitor-view';
 import { NotFoundError } from './args';
@@ -53,9 +54,7 @@ export function formatMonitoredDetector(d: MonitoredDetector): string {
   if (weekdays.some((w) => w.level !== null)) lines.push(`days: ${describeWeekdays(weekdays, format)}`);
   if (profile.oddDays) lines.push(`odd days (${odd.join(', ')}): ${profileState(profile.oddDays)}`);
   if (d.weeklyRoutines?.length)
-    lines.push(
-      `weekly routines (surprised the two weeks before, not alarmed): ${d.weeklyRoutines.join(', ')}`,
-    );
+    lines.push(`weekly routines (${ROUTINES_NOTE}): ${d.weeklyRoutines.join(', ')}`);
   const oddDays = profile.oddDays;
   const header = ['hour', 'usual', ...(oddDays ? [`on ${odd.join(', ')}`] : [])];
   const rows = profile.hours.map((usual, hour) => [

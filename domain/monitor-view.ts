@@ -72,3 +72,7 @@ export function detectingFleet(incident: { alerts?: readonly { source: string }[
 /** Which of an instance's detectors opens incidents of this kind, if one does. */
 export const metricOfKind = (kind: string | undefined): MonitoredMetric | undefined =>
   kind === 'cpu-high' ? 'cpu' : kind === 'latency-high' ? 'latency' : undefined;
+
+/** Why the weekly routines are not alarmed, after them in `monitor show` and the console. */
+export const ROUTINES_NOTE =
+  'not alarmed: each surprised the two weeks before, or a person said it is expected';

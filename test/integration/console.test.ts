@@ -4,7 +4,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { StreamingDetector } from '../../domain/anomaly/detector';
 import { loadConfig, TASK_QUEUES } from '../../domain/config';
 import type { DetectorState } from '../../domain/detection';
-import { fleetMonitorWorkflowId } from '../../domain/ids';
+import { fleetMonitorWorkflowId, incidentWorkflowId } from '../../domain/ids';
+import { hourOfWeek } from '../../domain/anomaly/weekly-routine';
 import type { RunningMonitor } from '../../domain/monitor-view';
 import { withTemporal } from '../../workers/temporal-client';
 import type { fleetMonitorWorkflow } from '../../workflows/fleet-monitor';
@@ -26,6 +27,8 @@ describe('web console', () => {
   let approverToken: string;
   let viewerToken: string;
   let instances: { instanceId: string; mode: string }[];
+  /** The instance of the fleet whose monitor carries a learnt detector (the monitors test makes it). */
+  let shop: string;
   const pageErrors: string[] = [];
 
   const openConsole = async (token: string): Promise<Page> => {
@@ -154,7 +157,7 @@ describe('web console', () => {
   test("the monitors page lists each fleet's watched instances and shows what one's detector takes for usual", async () => {
     // A fleet whose monitor carries a detector that learnt eight days of working hours (the stack
     // samples every 10 s, too fine to start from CloudWatch's history, decision 0045).
-    const shop = (
+    shop = (
       JSON.parse(
         await local.medic('fleet', 'create', '--size', '1', '--fleet', 'shop', '--no-monitor', '--json'),
       ) as { instances: { instanceId: string }[] }
@@ -261,6 +264,49 @@ describe('web console', () => {
     await voice.close();
     expect(pageErrors).toEqual([]);
   });
+
+  test("a person says a detector's alarm was the service's weekly habit, then a fault: its monitor learns both", async () => {
+    await local.medic('chaos', 'cpu-spike', '--instance', shop);
+    const id = incidentWorkflowId(shop, 'cpu-high');
+    const opened = await eventually(
+      async () => {
+        const { status, body } = await local.call('GET', `/api/v1/incidents/${id}`);
+        return status === 200 ? (body.openedAt as string) : undefined;
+      },
+      90_000,
+      'the cpu-high incident the shop monitor opens',
+    );
+    const hour = hourOfWeek(Date.parse(opened));
+    const page = await openConsole(local.token);
+    await page.goto(`${local.api}/#/incidents/${id}`);
+    await page.click('button.expected');
+    await expectText(
+      page,
+      '[data-testid=detection-verdict]',
+      `${hour} UTC is a weekly routine of ${shop} CPU`,
+    );
+    await page.click('[data-testid=detector-link]');
+    await expectText(
+      page,
+      '[data-testid=detector] dd',
+      `${hour} (not alarmed: each surprised the two weeks before, or a person said it is expected)`,
+    );
+
+    // Said otherwise from the CLI: a fault, so the hour is no routine any more.
+    expect(await local.medic('incidents', 'fault', '--id', id)).toContain(
+      `${id}: The surprise at ${hour} UTC counts for no weekly routine of ${shop} CPU`,
+    );
+    await eventually(
+      async () => {
+        const { body } = await local.call('GET', `/api/v1/monitors/shop/detectors/${shop}`);
+        return (body.weeklyRoutines as string[]).length === 0 ? true : undefined;
+      },
+      10_000,
+      'the routine taken back',
+    );
+    await page.close();
+    expect(pageErrors).toEqual([]);
+  }, 150_000);
 });
 
 /**

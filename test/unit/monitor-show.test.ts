@@ -74,7 +74,7 @@ describe('medic monitor show: what the fleet monitor takes for usual', () => {
       '\n',
     );
     expect(lines).toContain(
-      'weekly routines (surprised the two weeks before, not alarmed): Fri 18:00, Sat 02:00',
+      'weekly routines (not alarmed: each surprised the two weeks before, or a person said it is expected): Fri 18:00, Sat 02:00',
     );
   });
 

@@ -166,6 +166,35 @@ function FeedbackForm({ id }: { id: string }) {
   </form>`;
 }
 
+/**
+ * "Was this alarm expected at this hour?" for an incident a fleet monitor's detector opened: the
+ * answer goes to that monitor (a weekly routine at once, or a fault that keeps alarming).
+ */
+function DetectionVerdictForm({ id }: { id: string }) {
+  const [told, setTold] = useState('');
+  const [error, setError] = useState('');
+  const tell = async (expected: boolean) => {
+    setError('');
+    try {
+      const answer = await api<{ explanation: string }>(
+        'POST',
+        `/incidents/${encodeURIComponent(id)}/detection`,
+        { expected },
+      );
+      setTold(answer.explanation);
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+  if (told) return html`<p class="note" data-testid="detection-verdict">${told}.</p>`;
+  return html`<div class="detection-verdict">
+    <span>Was this alarm expected at this hour of the week?</span>
+    <button class="link expected" onClick=${() => tell(true)}>Yes, a weekly routine: stop alarming</button>
+    <button class="link fault" onClick=${() => tell(false)}>No, a fault: keep alarming</button>
+    ${error && html`<p class="error" role="alert">${error}</p>`}
+  </div>`;
+}
+
 /** One incident, live: plan and reasons, evidence, decision, each step as it happens, the report. */
 export function IncidentPage({ id, me }: { id: string; me: Me }) {
   const [incident, setIncident] = useState<IncidentDetail | undefined>(undefined);
@@ -234,10 +263,11 @@ export function IncidentPage({ id, me }: { id: string; me: Me }) {
           metric &&
           incident.resourceId &&
           html`<p class="why">
-            <a href=${detectorRoute(fleet, incident.resourceId, metric)} data-testid="detector-link"
-              >What the monitor of fleet ${fleet} takes for usual on this instance</a
-            >
-          </p>`
+              <a href=${detectorRoute(fleet, incident.resourceId, metric)} data-testid="detector-link"
+                >What the monitor of fleet ${fleet} takes for usual on this instance</a
+              >
+            </p>
+            ${me.permissions.includes('operate') && html`<${DetectionVerdictForm} id=${id} />`}`
         }
         ${
           incident.diagnosis?.findings?.length

@@ -11,6 +11,7 @@ import {
   metricName,
   oddDayNames,
   profileState,
+  ROUTINES_NOTE,
   usualFigure,
   type MonitoredDetector,
   type MonitoredMetric,
@@ -190,7 +191,7 @@ export function DetectorPage({
       ${
         !!d.weeklyRoutines?.length &&
         html`<dt>Weekly routines</dt>
-          <dd>${d.weeklyRoutines.join(', ')} (surprised the two weeks before: not alarmed)</dd>`
+          <dd>${d.weeklyRoutines.join(', ')} (${ROUTINES_NOTE})</dd>`
       }
     </dl>
     <div class="card">
