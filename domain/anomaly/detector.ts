@@ -33,7 +33,7 @@
 import { Ewm, stillProven } from './ewm';
 import { DailyProfile, type DailyProfileSnapshot } from './daily-profile';
 import type { DetectorView, SeasonalJudgement, Usual } from './usual';
-import { WeeklyRoutine, type WeeklyRoutineSnapshot } from './weekly-routine';
+import { WeeklyRoutine, type DetectionVerdict, type WeeklyRoutineSnapshot } from './weekly-routine';
 import { decodeCounts, encodeCounts } from './figure-codes';
 
 export interface DetectorParams {
@@ -351,6 +351,11 @@ export class StreamingDetector {
       ...(withProfile && this.profile ? { profile: this.profile.save() } : {}),
       ...(withProfile && this.weekly ? { weekly: this.weekly.save() } : {}),
     };
+  }
+
+  /** A person's word on one of its detections (decision 0051): only the weekly routine learns it. */
+  judgeDetection(atMs: number, verdict: DetectionVerdict): void {
+    this.weekly?.judge(atMs, verdict);
   }
 
   /** What it takes for usual: its recent level and, fed with times, its daily profiles. */

@@ -1,4 +1,5 @@
 import { StreamingDetector } from './detector';
+import type { DetectionVerdict } from './weekly-routine';
 import { seededRandom } from '../random';
 
 /**
@@ -70,16 +71,46 @@ const SCENARIOS: [string, Load][] = [
   ],
 ];
 
-/** Rises the loop would open incidents for, by the minute since the start. */
-function rises(load: Load, days: number, seed: number, startMinute = 0): number[] {
+/** What a person answers about the incident a rise opens, by its day and minute; undefined: no answer. */
+type Answer = (day: number, minute: number) => DetectionVerdict | undefined;
+
+const inHour = (weekdayIndex: number, hour: number) => (d: number, m: number) =>
+  d % 7 === weekdayIndex && m >= hour * 60 && m < (hour + 1) * 60;
+const FRIDAY = 4;
+
+/** A person's answers (decision 0051): the same loads, with "expected" or "fault" said of their rises. */
+const ANSWERED: [string, Load, Answer][] = [
+  [
+    'Friday 18:00 report, its alarms answered "expected"',
+    (d, m) => (inHour(FRIDAY, 18)(d, m) ? 90 : step(weekday)(d, m)),
+    (d, m) => (inHour(FRIDAY, 18)(d, m) ? 'expected' : undefined),
+  ],
+  [
+    'a fault every Friday 14:00-15:00 at 95 %, unanswered',
+    (d, m) => (inHour(FRIDAY, 14)(d, m) ? 95 : step(weekday)(d, m)),
+    () => undefined,
+  ],
+  [
+    'the same fault, its alarms answered "fault"',
+    (d, m) => (inHour(FRIDAY, 14)(d, m) ? 95 : step(weekday)(d, m)),
+    (d, m) => (inHour(FRIDAY, 14)(d, m) ? 'fault' : undefined),
+  ],
+];
+
+/** Rises the loop would open incidents for, by the minute since the start; `answer` is said of each at once. */
+function rises(load: Load, days: number, seed: number, startMinute = 0, answer?: Answer): number[] {
   const random = seededRandom(seed);
   const detector = new StreamingDetector();
   const found: number[] = [];
   for (let i = 0; i < days * DAY; i++) {
     const t = startMinute + i;
-    const value = load(Math.floor(t / DAY), t % DAY) + 8 * (random() - 0.5);
+    const [day, minute] = [Math.floor(t / DAY), t % DAY];
+    const value = load(day, minute) + 8 * (random() - 0.5);
     const result = detector.updateAt(value, MONDAY + t * 60_000);
-    if (result.isAnomaly && result.above && value >= FLOOR) found.push(i);
+    if (!(result.isAnomaly && result.above && value >= FLOOR)) continue;
+    found.push(i);
+    const verdict = answer?.(day, minute);
+    if (verdict) detector.judgeDetection(MONDAY + t * 60_000, verdict);
   }
   return found;
 }
@@ -87,8 +118,11 @@ function rises(load: Load, days: number, seed: number, startMinute = 0): number[
 const afterTwoWeeks = (minutes: number[]) => minutes.filter((m) => m >= 14 * DAY).length;
 
 export function evaluateLiveScenarios(seed: number, _train: number, days: number): LiveScenarioFigures {
-  const scenarios = SCENARIOS.map(([scenario, load]) => {
-    const found = rises(load, days, seed);
+  const scenarios = [
+    ...SCENARIOS.map(([scenario, load]): [string, Load, Answer?] => [scenario, load]),
+    ...ANSWERED,
+  ].map(([scenario, load, answer]) => {
+    const found = rises(load, days, seed, 0, answer);
     return { scenario, rises: found.length, risesAfterTwoWeeks: afterTwoWeeks(found) };
   });
   // Thursday of week 3 pegged 14:00-15:00, Saturday 03:00 surge to 60 %, Sunday 10:00 at weekday load.
