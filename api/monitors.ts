@@ -43,7 +43,7 @@ function explanation(r: Omit<DetectionVerdictResult, 'explanation'>): string {
   const series = `${r.instanceId} ${metricName(r.metric)}`;
   return r.verdict === 'expected'
     ? `${r.hourOfWeek} UTC is a weekly routine of ${series} from now on: the monitor of fleet ${r.fleet} does not alarm within an hour of it while it keeps coming back; a week without it forgets it`
-    : `The surprise at ${r.hourOfWeek} UTC counts for no weekly routine of ${series}: the monitor of fleet ${r.fleet} alarms again if it comes back`;
+    : `The surprise at ${r.hourOfWeek} UTC counts for no weekly routine of ${series}, and its daily profile does not learn the hour from the incident's opening: the monitor of fleet ${r.fleet} alarms again if it comes back`;
 }
 
 /**

@@ -7,7 +7,7 @@ import {
 import { describeUsual, milliseconds, percent, type Usual } from './anomaly/usual';
 import type { IncidentKind, Severity } from './incident';
 import type { MonitoredMetric } from './monitor-view';
-import { WeeklyRoutine, type DetectionVerdict } from './anomaly/weekly-routine';
+import type { DetectionVerdict } from './anomaly/weekly-routine';
 import { describeMinutes, forecastTimeToFailure, proactiveSeverity } from './maintenance';
 
 export interface MetricPoint {
@@ -192,19 +192,15 @@ export function detectorKeyParts(key: string): { instanceId: string; metric: Mon
 }
 
 /**
- * A carried detector told what a person said about one of its detections (decision 0051): only its
- * weekly routine changes; a detector without one (no profile carried) is returned as it was.
+ * A carried detector told what a person said about one of its detections (decision 0051): its weekly
+ * routine learns the verdict, and a fault holds its daily profile's learning for an hour.
  */
 export function withDetectionVerdict(
   state: DetectorState,
   atMs: number,
   verdict: DetectionVerdict,
 ): DetectorState {
-  const weekly = state.snapshot.weekly;
-  if (!weekly) return state;
-  const routine = WeeklyRoutine.load(weekly);
-  routine.judge(atMs, verdict);
-  return { ...state, snapshot: { ...state.snapshot, weekly: routine.save() } };
+  return { ...state, snapshot: StreamingDetector.judgedSnapshot(state.snapshot, atMs, verdict) };
 }
 
 /** One carried detector as a list of them shows it: whose, how much it has seen, and until when. */

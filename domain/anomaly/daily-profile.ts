@@ -153,13 +153,19 @@ export class DailyProfile {
    * a profile proves itself when its residual varies less than `share` of what the values do (the
    * plain view's `variance`). On the week's odd days the odd days' profile answers.
    */
-  observe(x: number, atMs: number, share: number, variance: number): SeasonalJudgement | undefined {
-    const seen = this.judge(x, atMs, share * variance);
+  observe(
+    x: number,
+    atMs: number,
+    share: number,
+    variance: number,
+    learns = true,
+  ): SeasonalJudgement | undefined {
+    const seen = this.judge(x, atMs, share * variance, learns);
     if (!this.oddDay) return seen;
     this.oddDays ??= new DailyProfile(this.horizon, ODD_DAY_SLOTS, false);
     // The plain view's variance is the other days' (a weekend judged by a working week's): the odd
     // days' profile proves itself against the variance of its own days' values.
-    return this.oddDays.observe(x, atMs, share, this.oddDays.valueVariance());
+    return this.oddDays.observe(x, atMs, share, this.oddDays.valueVariance(), learns);
   }
 
   /**
@@ -181,7 +187,8 @@ export class DailyProfile {
     return n === 0 ? 0 : spreads / n + Math.max(0, squares / n - (sum / n) ** 2);
   }
 
-  private judge(x: number, atMs: number, qualifying: number): SeasonalJudgement | undefined {
+  /** `learns` false: judged, and counted in the day's level, but not learnt (a confirmed fault's point). */
+  private judge(x: number, atMs: number, qualifying: number, learns: boolean): SeasonalJudgement | undefined {
     const day = Math.floor(atMs / DAY_MS);
     const slot = Math.floor((atMs - day * DAY_MS) / this.slotMs);
     if (slot !== this.slot || day !== this.day) this.fold();
@@ -191,7 +198,7 @@ export class DailyProfile {
     this.daySum = Math.round((this.daySum + x) * 1000) / 1000;
     this.dayCount++;
     const typical = this.means[slot] ?? Number.NaN;
-    const learning = !this.resting && this.learnsOn(day);
+    const learning = learns && !this.resting && this.learnsOn(day);
     if (Number.isNaN(typical)) {
       if (learning) this.learn(x, 0, false);
       return undefined;

@@ -136,6 +136,8 @@ export interface DetectorSnapshot {
   profile?: DailyProfileSnapshot;
   /** Which hours of the week surprised it on their last two occurrences (streaming-detector-9). */
   weekly?: WeeklyRoutineSnapshot;
+  /** While a person's confirmed fault holds the daily profile's learning (epoch ms; decision 0051). */
+  faultHeldUntil?: number;
 }
 
 export interface LevelTransitionsSnapshot {
@@ -296,6 +298,13 @@ class LevelTransitions {
   }
 }
 
+/**
+ * How long after a detection a person called a fault the daily profile does not learn the series: a
+ * fault that comes back at the same hour every week would otherwise widen that hour's spread until it
+ * no longer surprises (decision 0051).
+ */
+export const FAULT_HOLD_MS = 3_600_000;
+
 export class StreamingDetector {
   private readonly values: Ewm;
   private readonly changes: Ewm;
@@ -313,6 +322,8 @@ export class StreamingDetector {
   private readonly intervalMs: number;
   private lastAt: number | undefined;
   private skipped = 0;
+  /** Until then the daily profile does not learn: a person confirmed the surprise there was a fault. */
+  private faultHeldUntil: number | undefined;
 
   constructor(
     private readonly params: DetectorParams = DEFAULT_DETECTOR_PARAMS,
@@ -350,12 +361,31 @@ export class StreamingDetector {
       ...(withLevels ? { levels: this.levels.save() } : {}),
       ...(withProfile && this.profile ? { profile: this.profile.save() } : {}),
       ...(withProfile && this.weekly ? { weekly: this.weekly.save() } : {}),
+      ...(this.faultHeldUntil !== undefined ? { faultHeldUntil: this.faultHeldUntil } : {}),
     };
+  }
+
+  /**
+   * A carried snapshot told a person's word on one of its detections, as `judgeDetection` would have
+   * told the detector; what it carried (levels, profile) it carries still.
+   */
+  static judgedSnapshot(
+    snapshot: DetectorSnapshot,
+    atMs: number,
+    verdict: DetectionVerdict,
+  ): DetectorSnapshot {
+    const detector = StreamingDetector.restore(snapshot);
+    detector.judgeDetection(atMs, verdict);
+    return detector.snapshot({
+      withLevels: snapshot.levels !== undefined,
+      withProfile: snapshot.profile !== undefined,
+    });
   }
 
   /** A person's word on one of its detections (decision 0051): only the weekly routine learns it. */
   judgeDetection(atMs: number, verdict: DetectionVerdict): void {
     this.weekly?.judge(atMs, verdict);
+    if (verdict === 'fault') this.faultHeldUntil = atMs + FAULT_HOLD_MS;
   }
 
   /** What it takes for usual: its recent level and, fed with times, its daily profiles. */
@@ -382,6 +412,7 @@ export class StreamingDetector {
     if (snapshot.levels) detector.levels.load(snapshot.levels);
     if (snapshot.profile) detector.profile = DailyProfile.load(snapshot.profile, params.horizon);
     if (snapshot.weekly) detector.weekly = WeeklyRoutine.load(snapshot.weekly);
+    detector.faultHeldUntil = snapshot.faultHeldUntil;
     return detector;
   }
 
@@ -441,7 +472,9 @@ export class StreamingDetector {
     }
     let byProfile = false;
     if (this.profile && atMs !== undefined) {
-      best = this.profile.observe(x, atMs, this.params.seasonalStrength * 2, this.values.variance);
+      if (this.faultHeldUntil !== undefined && atMs >= this.faultHeldUntil) this.faultHeldUntil = undefined;
+      const held = this.faultHeldUntil !== undefined;
+      best = this.profile.observe(x, atMs, this.params.seasonalStrength * 2, this.values.variance, !held);
       byProfile = best !== undefined;
     }
     if (best) z = best.z;

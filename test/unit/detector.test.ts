@@ -506,6 +506,59 @@ describe('StreamingDetector with a daily season', () => {
       });
     });
 
+    test("a person's 'fault' holds the daily profile's learning for an hour, carried in the snapshot", () => {
+      const values = workingHours(undefined, { days: 8 });
+      const twins = [new StreamingDetector(), new StreamingDetector()];
+      for (const d of twins) values.forEach((v, i) => d.updateAt(v, start + i * minute));
+      // Day 8, 14:00-15:00 pegged at 95 %; the second twin is told at once that it is a fault.
+      const fault = start + 8 * 1440 * minute + 14 * 60 * minute;
+      twins[1]?.judgeDetection(fault, 'fault');
+      expect(twins[1]?.snapshot().faultHeldUntil).toBe(fault + 60 * minute);
+      let carried = twins[1] ?? new StreamingDetector();
+      for (let m = 0; m < 90; m++) {
+        twins[0]?.updateAt(m < 60 ? 95 : 70, fault + m * minute);
+        carried = StreamingDetector.restore(JSON.parse(JSON.stringify(carried.snapshot())));
+        carried.updateAt(m < 60 ? 95 : 70, fault + m * minute);
+      }
+      const usualAt14 = (d: StreamingDetector | undefined) => d?.describe().profile?.hours[14]?.value ?? NaN;
+      const before = new StreamingDetector();
+      values.forEach((v, i) => before.updateAt(v, start + i * minute));
+      // Unheld, the pegged hour moved the profile's 14:00; held, it is as it was before the fault.
+      expect(usualAt14(twins[0])).toBeGreaterThan(usualAt14(before) + 1);
+      expect(usualAt14(carried)).toBeCloseTo(usualAt14(before), 6);
+      // The hold ends with its hour: nothing of it is carried after.
+      expect(carried.snapshot().faultHeldUntil).toBeUndefined();
+    });
+
+    test('a verdict on a carried snapshot changes its weekly routine and hold, and nothing else', () => {
+      const values = workingHours(undefined, { days: 8 });
+      const detector = new StreamingDetector();
+      values.forEach((v, i) => detector.updateAt(v, start + i * minute));
+      const snapshot = JSON.parse(JSON.stringify(detector.snapshot({ withLevels: false }))) as ReturnType<
+        typeof detector.snapshot
+      >;
+      const at = start + 7 * 1440 * minute + 18 * 60 * minute;
+      const expected = StreamingDetector.judgedSnapshot(snapshot, at, 'expected');
+      const { weekly, ...rest } = expected;
+      expect(rest).toEqual({ ...snapshot, weekly: undefined, levels: undefined } as unknown as typeof rest);
+      expect(StreamingDetector.restore(expected).describe().weeklyRoutines).toEqual(['Mon 18:00']);
+      expect(weekly).not.toEqual(snapshot.weekly);
+      const {
+        weekly: clearedWeekly,
+        faultHeldUntil,
+        ...faultRest
+      } = StreamingDetector.judgedSnapshot(expected, at, 'fault');
+      expect(faultRest).toEqual(rest);
+      expect(faultHeldUntil).toBe(at + 60 * minute);
+      expect(clearedWeekly).toBeDefined();
+      expect(
+        StreamingDetector.restore({
+          ...snapshot,
+          ...(clearedWeekly ? { weekly: clearedWeekly } : {}),
+        }).describe().weeklyRoutines,
+      ).toEqual([]);
+    });
+
     test('carried between polls it judges as in one pass, in under 2 kB of JSON', () => {
       const values = workingHours(undefined, { days: 16, works: weekdays });
       const whole = new StreamingDetector();

@@ -18,14 +18,17 @@ describe('medic eval live: the detection loop on habits real services have', () 
     expect(after('weekdays, a 02:00-03:00 backup at 85 % on weekends')).toBe(0);
     expect(after('weekdays, a Monday 03:00-04:00 job at 85 %')).toBe(0);
     expect(after('weekdays, a Friday 18:00-19:00 report at 90 %')).toBe(0);
-    // A person's word (decision 0051): "expected" spares the report's second alarm; "fault" keeps the
-    // third week's Friday fault alarming where, unanswered, it had become a routine.
+    // A person's word (decision 0051): "expected" spares the report's second alarm; "fault" keeps a
+    // weekly fault alarming every Friday (four in 28 days) where, unanswered, its third was a routine.
     const rises = (name: string) => figures.scenarios.find((s) => s.scenario === name)?.rises ?? NaN;
     expect(rises('Friday 18:00 report, its alarms answered "expected"')).toBe(
       rises('weekdays, a Friday 18:00-19:00 report at 90 %') - 1,
     );
     expect(after('a fault every Friday 14:00-15:00 at 95 %, unanswered')).toBe(0);
-    expect(after('the same fault, its alarms answered "fault"')).toBe(1);
+    expect(rises('the same fault, its alarms answered "fault"')).toBe(
+      rises('a fault every Friday 14:00-15:00 at 95 %, unanswered') + 2,
+    );
+    expect(after('the same fault, its alarms answered "fault"')).toBe(2);
     expect(figures.injected).toEqual({ faults: 3, foundAtFirstMinute: 3 });
     expect(figures.startTimes.risesAfterTwoWeeks).toBe(0);
   });
