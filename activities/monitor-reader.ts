@@ -28,12 +28,21 @@ export class MonitorUnresponsiveError extends Error {
   }
 }
 
-function answered<T>(fleet: string, query: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new MonitorUnresponsiveError(fleet)), MONITOR_QUERY_TIMEOUT_MS);
-  });
-  return Promise.race([query, late]).finally(() => clearTimeout(timer));
+/**
+ * Runs a query to a monitor, abandoned after `MONITOR_QUERY_TIMEOUT_MS`: aborted, not just raced, so
+ * the client's own retries of an unanswered query do not go on after the caller has given up.
+ */
+async function answered<T>(client: Client, fleet: string, query: () => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), MONITOR_QUERY_TIMEOUT_MS);
+  try {
+    return await client.withAbortSignal(controller.signal, query);
+  } catch (err) {
+    if (controller.signal.aborted) throw new MonitorUnresponsiveError(fleet);
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The fleet monitor's detector for one instance's metric, as it takes the usual to be; none if it has none. */
@@ -44,8 +53,7 @@ export async function monitoredDetector(
   metric: MonitoredMetric,
 ): Promise<MonitoredDetector | undefined> {
   const handle = client.workflow.getHandle(fleetMonitorWorkflowId(fleet));
-  const state: DetectorState | null = await answered(
-    fleet,
+  const state: DetectorState | null = await answered(client, fleet, () =>
     handle.query(detectorStateQuery, detectorKeyOf(instanceId, metric)),
   );
   if (!state) return undefined;
@@ -71,7 +79,9 @@ export async function runningMonitors(client: Client): Promise<RunningMonitor[]>
   const monitors = await Promise.all(
     found.map(async ({ fleet, runStartedAt }): Promise<RunningMonitor> => {
       const handle = client.workflow.getHandle(fleetMonitorWorkflowId(fleet));
-      const carried = await answered(fleet, handle.query(carriedDetectorsQuery)).catch(() => null);
+      const carried = await answered(client, fleet, () => handle.query(carriedDetectorsQuery)).catch(
+        () => null,
+      );
       const series = carried?.map(({ key, points, fedUpTo }) => ({
         ...detectorKeyParts(key),
         points,
