@@ -40,7 +40,7 @@ export interface FleetMonitorInput {
 
 /** One carried detector by its key (`<instance>` for CPU, `<instance>/LatencyP99`); null if none. */
 export const detectorStateQuery = defineQuery<DetectorState | null, [string]>('detectorState');
-/** What a person said about one detection (an incident the detector opened), for its weekly routine. */
+/** What a person said about one detection (an incident the detector opened), for that detector. */
 export interface DetectionVerdictInput {
   /** The detector's key: `<instance>` for CPU, `<instance>/LatencyP99`. */
   key: string;

@@ -382,7 +382,10 @@ export class StreamingDetector {
     });
   }
 
-  /** A person's word on one of its detections (decision 0051): only the weekly routine learns it. */
+  /**
+   * A person's word on one of its detections (decision 0051): the weekly routine learns it, and a
+   * fault holds the daily profile's learning for `FAULT_HOLD_MS` from `atMs`.
+   */
   judgeDetection(atMs: number, verdict: DetectionVerdict): void {
     this.weekly?.judge(atMs, verdict);
     if (verdict === 'fault') this.faultHeldUntil = atMs + FAULT_HOLD_MS;
