@@ -16,8 +16,10 @@ import { StreamingDetector } from '../../domain/anomaly/detector';
 import { TASK_QUEUES } from '../../domain/config';
 import { fleetMonitorWorkflowId, incidentWorkflowId } from '../../domain/ids';
 import type { fleetMonitorWorkflow } from '../../workflows/fleet-monitor';
+import { Worker } from '@temporalio/worker';
 import { decisionUpdate, stopMonitoringSignal } from '../../workflows/messages';
-import { eventually } from '../support/env';
+import { detectionVerdictSignal } from '../../workflows/fleet-monitor';
+import { eventually, workflowBundle } from '../support/env';
 import { startHarness, type MedicHarness } from '../support/harness';
 
 const ADMIN_TOKEN = 'medic_fleet_monitor_test_admin_token_0123';
@@ -354,5 +356,66 @@ describe("a new monitor starts from the instances' history", () => {
       await monitor.signal(stopMonitoringSignal);
       await monitor.result();
     }
+  }, 60_000);
+});
+
+describe('fleet monitor: a verdict that arrives while a scan runs', () => {
+  test('is applied again to the detectors the scan returns, not lost under them', async () => {
+    const fleet = `race-${process.pid}`;
+    const instanceId = 'i-0abc1234def567890';
+    const detector = new StreamingDetector();
+    const start = Date.UTC(2024, 0, 1);
+    for (let i = 0; i < 4 * 1440; i++) detector.updateAt(20 + (i % 5), start + i * 60_000);
+    const carried = {
+      [instanceId]: { snapshot: detector.snapshot(), fedUpTo: new Date(start).toISOString() },
+    };
+    // The real workflow; a scan that takes as long as the test says and returns what it was given,
+    // as a scan that read nothing new would (the detectors as they were when it started).
+    let release: () => void = () => {};
+    const released = new Promise<void>((r) => (release = r));
+    let scans = 0;
+    const queue = `race-${process.pid}`;
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: queue,
+      workflowBundle: await workflowBundle(),
+      activities: {
+        scanFleet: async (input: { watermarks: object; detectors?: object }) => {
+          if (++scans === 1) await released;
+          return { findings: [], watermarks: input.watermarks, detectors: input.detectors };
+        },
+        scanSecurityGroups: async () => ({ exposed: 0, opened: 0 }),
+        scanFlowLogs: async () => ({ floods: [] }),
+      },
+    });
+    await worker.runUntil(async () => {
+      const monitor = await env.client.workflow.start<typeof fleetMonitorWorkflow>('fleetMonitorWorkflow', {
+        workflowId: fleetMonitorWorkflowId(fleet),
+        taskQueue: queue,
+        args: [{ fleet, intervalSeconds: 1, detectors: carried }],
+      });
+      await eventually(async () => (scans === 1 ? true : undefined), 10_000, 'the first scan running');
+      await monitor.signal(detectionVerdictSignal, {
+        key: instanceId,
+        at: '2024-01-05T18:10:00.000Z',
+        verdict: 'expected',
+      });
+      // The handler has run (the carried detectors have the routine) while the scan still holds the
+      // detectors of before it; then the scan returns those, and the next scan starts after them.
+      const routinesNow = async () =>
+        (await shownDetector(env.client, fleet, instanceId, 'cpu')).weeklyRoutines;
+      await eventually(
+        async () => ((await routinesNow())?.length ? true : undefined),
+        10_000,
+        'the handler run',
+      );
+      expect(scans).toBe(1);
+      release();
+      await eventually(async () => (scans >= 2 ? true : undefined), 10_000, 'a second scan');
+      const routines = await routinesNow();
+      expect(routines).toEqual(['Fri 18:00']);
+      await monitor.signal(stopMonitoringSignal);
+      await monitor.result();
+    });
   }, 60_000);
 });
