@@ -274,7 +274,11 @@ export function createApp(deps: AppDeps): express.Express {
         const id = parse(incidentIdSchema, req.params.id);
         const { expected } = parse(detectionVerdictSchema, req.body);
         res.locals.incidentId = id;
-        const told = await monitors.judge(await deps.incidents.get(id), expected ? 'expected' : 'fault');
+        const told = await monitors.judge(
+          await deps.incidents.get(id),
+          expected ? 'expected' : 'fault',
+          principalOf(res).name,
+        );
         res.locals.auditDetail = { verdict: told.verdict, fleet: told.fleet, hourOfWeek: told.hourOfWeek };
         res.status(202).json(told);
       }),

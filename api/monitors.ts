@@ -13,6 +13,7 @@ import { detectorKeyOf } from '../domain/detection';
 import { fleetMonitorWorkflowId } from '../domain/ids';
 import { detectingFleet, metricName, metricOfKind } from '../domain/monitor-view';
 import { detectionVerdictSignal } from '../workflows/fleet-monitor';
+import { timelineNoteSignal } from '../workflows/messages';
 import { ApiError } from './errors';
 import type { IncidentDetail } from './incident-service';
 
@@ -36,7 +37,7 @@ export interface Monitors {
   list(): Promise<RunningMonitor[]>;
   detector(fleet: string, instanceId: string, metric: MonitoredMetric): Promise<MonitoredDetector>;
   /** A person's word on an incident a detector opened: expected at that hour of the week, or a fault. */
-  judge(incident: IncidentDetail, verdict: DetectionVerdict): Promise<DetectionVerdictResult>;
+  judge(incident: IncidentDetail, verdict: DetectionVerdict, by: string): Promise<DetectionVerdictResult>;
 }
 
 function explanation(r: Omit<DetectionVerdictResult, 'explanation'>): string {
@@ -68,7 +69,7 @@ export function temporalMonitors(client: Client): Monitors {
   return {
     list: () => runningMonitors(client),
     detector,
-    judge: async (incident, verdict) => {
+    judge: async (incident, verdict, by) => {
       const fleet = detectingFleet(incident);
       const metric = metricOfKind(incident.kind);
       const instanceId = incident.resourceId;
@@ -90,7 +91,14 @@ export function temporalMonitors(client: Client): Monitors {
         verdict,
         hourOfWeek: hourOfWeek(Date.parse(incident.openedAt)),
       };
-      return { ...told, explanation: explanation(told) };
+      const result = { ...told, explanation: explanation(told) };
+      // On the incident's timeline too, while its workflow runs (it stays for a cool-down after closing).
+      const said = verdict === 'expected' ? 'expected' : 'a fault';
+      await client.workflow
+        .getHandle(incident.id)
+        .signal(timelineNoteSignal, `${by} said this alarm was ${said}: ${result.explanation}`)
+        .catch(() => undefined);
+      return result;
     },
   };
 }

@@ -42,7 +42,9 @@ import {
   incidentStateQuery,
   DECISION_REFUSED,
   INVALID_DECISION,
+  MAX_TIMELINE_NOTE,
   NOT_AWAITING_DECISION,
+  timelineNoteSignal,
   type DecisionAck,
 } from './messages';
 import { leaseClient } from './lease';
@@ -164,6 +166,9 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
         ? `The source reports the alert resolved: ${alert.summary}`
         : `Repeat alert joined this incident (${alertsReceived} in all): ${alert.summary}`;
     record(message, { outcome: 'info' });
+  });
+  setHandler(timelineNoteSignal, (note) => {
+    record(String(note).slice(0, MAX_TIMELINE_NOTE), { outcome: 'info' });
   });
   // Quorum approvals bound to the plan hash; with one approver needed (the default) a single
   // approve decides, as before.

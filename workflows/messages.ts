@@ -17,6 +17,11 @@ export const decisionUpdate = defineUpdate<DecisionAck, [Decision]>('decide');
 
 export const incidentStateQuery = defineQuery<IncidentState>('incidentState');
 
+/** A line for the incident's timeline from outside it: a person's word on the detection that opened it. */
+export const timelineNoteSignal = defineSignal<[string]>('timelineNote');
+/** Longer notes are cut: the timeline is read in a list. */
+export const MAX_TIMELINE_NOTE = 500;
+
 export const stopMonitoringSignal = defineSignal('stopMonitoring');
 
 export const NOT_AWAITING_DECISION = 'NotAwaitingDecision';

@@ -285,6 +285,12 @@ describe('web console', () => {
       '[data-testid=detection-verdict]',
       `${hour} UTC is a weekly routine of ${shop} CPU`,
     );
+    // The incident's own timeline says who answered what.
+    await expectText(
+      page,
+      '[data-testid=timeline]',
+      `admin said this alarm was expected: ${hour} UTC is a weekly routine`,
+    );
     await page.click('[data-testid=detector-link]');
     await expectText(
       page,

@@ -234,7 +234,7 @@ describe("a new monitor starts from the instances' history", () => {
       const routinesNow = async () =>
         (await shownDetector(env.client, fleet, instanceId, 'cpu')).weeklyRoutines;
       expect(await routinesNow()).toEqual([]);
-      expect(await monitors.judge(detected, 'expected')).toMatchObject({
+      expect(await monitors.judge(detected, 'expected', 'test')).toMatchObject({
         fleet,
         instanceId,
         metric: 'cpu',
@@ -246,16 +246,18 @@ describe("a new monitor starts from the instances' history", () => {
         10_000,
         'the routine',
       );
-      await monitors.judge(detected, 'fault');
+      await monitors.judge(detected, 'fault', 'test');
       await eventually(
         async () => ((await routinesNow())?.length === 0 ? true : undefined),
         10_000,
         'no routine',
       );
-      await expect(monitors.judge({ ...detected, alerts: [] }, 'expected')).rejects.toMatchObject({
+      await expect(monitors.judge({ ...detected, alerts: [] }, 'expected', 'test')).rejects.toMatchObject({
         code: 'conflict',
       });
-      await expect(monitors.judge({ ...detected, kind: 'latency-high' }, 'expected')).rejects.toMatchObject({
+      await expect(
+        monitors.judge({ ...detected, kind: 'latency-high' }, 'expected', 'test'),
+      ).rejects.toMatchObject({
         code: 'not_found',
       });
 
