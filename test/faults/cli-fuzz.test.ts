@@ -15,6 +15,8 @@ const SUBCOMMANDS = [
   'approve',
   'decline',
   'manual',
+  'expected',
+  'fault',
   'revoke',
   'stop-instance',
   'cpu-spike',

@@ -323,6 +323,15 @@ describe("a new monitor starts from the instances' history", () => {
         expect(
           refused.map((r) => (r.body.error as { details: { path: string }[] }).details[0]?.path),
         ).toEqual(['metric', 'instanceId', 'fleet']);
+        const badVerdict = await fetch(`${served.origin}/api/v1/incidents/incident-x/detection`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ expected: 'yes' }),
+        });
+        expect(badVerdict.status).toBe(400);
+        expect(
+          ((await badVerdict.json()) as { error: { details: { path: string }[] } }).error.details[0]?.path,
+        ).toBe('expected');
         const list = await get('/monitors');
         expect((list.body.monitors as { fleet: string }[]).map((m) => m.fleet)).toContain(fleet);
 
