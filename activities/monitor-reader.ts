@@ -65,15 +65,23 @@ export async function monitoredDetector(
 export const noDetectorReason = (fleet: string, instanceId: string, metric: MonitoredMetric) =>
   `the monitor of fleet ${fleet} has no ${metricName(metric)} detector for ${instanceId} (not in the fleet, or no datapoints yet)`;
 
-/** The running fleet monitors (from Temporal visibility), each with the series it watches, by fleet name. */
-export async function runningMonitors(client: Client): Promise<RunningMonitor[]> {
+/** The fleet monitors Temporal's visibility lists as running: each one's fleet and its run's start. */
+export async function* runningMonitorRuns(
+  client: Client,
+): AsyncGenerator<{ fleet: string; runStartedAt: string }> {
   const query = `WorkflowType = 'fleetMonitorWorkflow' AND ExecutionStatus = 'Running'`;
-  const found: { fleet: string; runStartedAt: string }[] = [];
-  for await (const info of client.workflow.list({ query })) {
-    found.push({
+  for await (const info of client.workflow.list({ query }))
+    yield {
       fleet: info.workflowId.slice(fleetMonitorWorkflowId('').length),
       runStartedAt: info.startTime.toISOString(),
-    });
+    };
+}
+
+/** The running fleet monitors (from Temporal visibility), each with the series it watches, by fleet name. */
+export async function runningMonitors(client: Client): Promise<RunningMonitor[]> {
+  const found: { fleet: string; runStartedAt: string }[] = [];
+  for await (const run of runningMonitorRuns(client)) {
+    found.push(run);
     if (found.length >= MAX_LISTED_MONITORS) break;
   }
   const monitors = await Promise.all(

@@ -3,6 +3,7 @@ import { TASK_QUEUES, type MedicConfig } from '../domain/config';
 import { fleetMonitorWorkflowId } from '../domain/ids';
 import type { fleetMonitorWorkflow } from '../workflows/fleet-monitor';
 import { stopMonitoringSignal } from '../workflows/messages';
+import { runningMonitorRuns } from './monitor-reader';
 import { withTemporal } from '../workers/temporal-client';
 
 /** Starts the detection loop of a fleet, or leaves the running one alone: one loop per fleet. */
@@ -43,9 +44,7 @@ export async function stopMonitor(client: Client, fleet: string): Promise<void> 
  */
 export async function stopEarlierMonitors(client: Client, prefix: string, keep?: string): Promise<string[]> {
   const stopped: string[] = [];
-  const query = `WorkflowType = 'fleetMonitorWorkflow' AND ExecutionStatus = 'Running'`;
-  for await (const info of client.workflow.list({ query })) {
-    const fleet = info.workflowId.slice(fleetMonitorWorkflowId('').length);
+  for await (const { fleet } of runningMonitorRuns(client)) {
     if (!fleet.startsWith(prefix) || fleet === keep) continue;
     await stopMonitor(client, fleet);
     stopped.push(fleet);
