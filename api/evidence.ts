@@ -1,7 +1,6 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { readEc2Metrics, type Ec2Metric } from '../activities/metrics';
 import { usualAt, type ProfileView } from '../domain/anomaly/usual';
-import { detectingFleet } from '../domain/monitor-view';
 import type { IncidentDetail } from './incident-service';
 
 export interface Evidence {
@@ -28,8 +27,6 @@ const METRIC_OF: Record<string, Ec2Metric> = {
   'status-check-failed': 'StatusCheckFailed',
   'instance-stopped': 'CPUUtilization',
 };
-
-export { detectingFleet };
 
 /**
  * The metric around an incident, for the console's sparkline: from 15 minutes before it opened to

@@ -13,8 +13,7 @@ import { cachedCertificates, confirmByVisiting } from './sns';
 import { createFeedbackStore, ratingsByAgent } from '../activities/feedback-store';
 import { dashboardStats } from './stats';
 import { modelOverview } from './models';
-import { detectingFleet, evidenceReader } from './evidence';
-import { monitoredDetector } from '../activities/monitor-reader';
+import { evidenceReader } from './evidence';
 import { temporalMonitors } from './monitors';
 import { temporalChatActions } from './chat-actions';
 import { llmRephraser } from './llm-rephraser';
@@ -52,6 +51,7 @@ async function run(): Promise<void> {
     return bucketReady;
   };
   const incidents = new IncidentService(temporal, config.temporalUiUrl, logger);
+  const monitors = temporalMonitors(temporal);
   registerOpenIncidentGauges((status, severity) => incidents.countOpen(status, severity), SEVERITIES);
   const feedback = createFeedbackStore(aws.s3, config.modelBucket, ensureModelBucket);
   const app = createApp({
@@ -65,12 +65,13 @@ async function run(): Promise<void> {
         maxDestructivePerHour: config.maxDestructivePerHour,
       },
     }),
-    evidence: evidenceReader(aws.cloudwatch, config.metricPeriodSeconds, async (incident) => {
-      const fleet = detectingFleet(incident);
-      if (!fleet || !incident.resourceId) return undefined;
-      return (await monitoredDetector(temporal, fleet, incident.resourceId, 'cpu'))?.profile;
-    }),
-    monitors: temporalMonitors(temporal),
+    // Any failure (not a detector's incident, no monitor, no answer) only leaves the chart's band out.
+    evidence: evidenceReader(
+      aws.cloudwatch,
+      config.metricPeriodSeconds,
+      async (incident) => (await monitors.incidentDetector(incident)).profile,
+    ),
+    monitors,
     models: modelOverview(createModelStore(aws.s3, config.modelBucket)),
     chatActions: temporalChatActions(temporal, aws.ec2, aws.autoscaling),
     ...(config.llm ? { rephrase: llmRephraser(config.llm) } : {}),

@@ -36,6 +36,8 @@ export interface DetectionVerdictResult {
 export interface Monitors {
   list(): Promise<RunningMonitor[]>;
   detector(fleet: string, instanceId: string, metric: MonitoredMetric): Promise<MonitoredDetector>;
+  /** The detector that opened this incident (409 if none did). */
+  incidentDetector(incident: IncidentDetail): Promise<MonitoredDetector>;
   /** A person's word on an incident a detector opened: expected at that hour of the week, or a fault. */
   judge(incident: IncidentDetail, verdict: DetectionVerdict, by: string): Promise<DetectionVerdictResult>;
 }
@@ -66,19 +68,23 @@ export function temporalMonitors(client: Client): Monitors {
     if (!found) throw new ApiError('not_found', capitalised(noDetectorReason(fleet, instanceId, metric)));
     return found;
   };
+  const incidentDetector = async (incident: IncidentDetail) => {
+    const fleet = detectingFleet(incident);
+    const metric = metricOfKind(incident.kind);
+    const instanceId = incident.resourceId;
+    if (!fleet || !metric || !instanceId)
+      throw new ApiError(
+        'conflict',
+        `Incident ${incident.id} was not opened by a fleet monitor's CPU or latency detector: there is no detection to judge`,
+      );
+    return detector(fleet, instanceId, metric);
+  };
   return {
     list: () => runningMonitors(client),
     detector,
+    incidentDetector,
     judge: async (incident, verdict, by) => {
-      const fleet = detectingFleet(incident);
-      const metric = metricOfKind(incident.kind);
-      const instanceId = incident.resourceId;
-      if (!fleet || !metric || !instanceId)
-        throw new ApiError(
-          'conflict',
-          `Incident ${incident.id} was not opened by a fleet monitor's CPU or latency detector: there is no detection to judge`,
-        );
-      await detector(fleet, instanceId, metric);
+      const { fleet, instanceId, metric } = await incidentDetector(incident);
       await client.workflow.getHandle(fleetMonitorWorkflowId(fleet)).signal(detectionVerdictSignal, {
         key: detectorKeyOf(instanceId, metric),
         at: incident.openedAt,

@@ -234,6 +234,8 @@ describe("a new monitor starts from the instances' history", () => {
       const routinesNow = async () =>
         (await shownDetector(env.client, fleet, instanceId, 'cpu')).weeklyRoutines;
       expect(await routinesNow()).toEqual([]);
+      // The incident's own detector, as the evidence chart's band asks for it.
+      expect((await monitors.incidentDetector(detected)).profile?.hours[12]?.value).toBeCloseTo(72, 0);
       expect(await monitors.judge(detected, 'expected', 'test')).toMatchObject({
         fleet,
         instanceId,
