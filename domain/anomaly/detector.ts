@@ -9,8 +9,8 @@
  * thereby raises its own bar, a calm one keeps it low, with no per-series tuning.
  * score = z / (z + reference), so the shipped threshold 0.5 means "z reached the reference".
  * After an alarm the detector stays quiet (score 0) for a refractory period: one incident, one
- * alarm. The period is at most a day of points, so hourly data is not deaf for a week after each
- * alarm.
+ * alarm. The period is at most a day, so hourly data is not deaf for a week after each alarm: a day
+ * of points when the sampling is known, a day of the points' times when it is not.
  *
  * Seasonality: given the number of points in a day, the detector also tracks the change from the
  * same time yesterday and from the same time last week. Once a series proves seasonal (that change
@@ -71,7 +71,7 @@ export interface SeriesShape {
  * is judged on traces that are not in that folder.
  */
 /** Named in incident reports: bump it whenever DEFAULT_DETECTOR_PARAMS or the scoring change. */
-export const DETECTOR_VERSION = 'streaming-detector-9';
+export const DETECTOR_VERSION = 'streaming-detector-10';
 
 export const DEFAULT_DETECTOR_PARAMS: DetectorParams = {
   horizon: 2000,
@@ -130,6 +130,12 @@ export interface DetectorSnapshot {
   recentMax: number;
   index: number;
   quietUntil: number;
+  /**
+   * While the quiet period lasts, when it ends by the clock (epoch ms): a detector fed with times and
+   * no known sampling is quiet for its refractory points or a day, whichever ends first
+   * (streaming-detector-10). Absent in older snapshots and once the points have run out.
+   */
+  quietUntilMs?: number;
   /** Absent in snapshots from before streaming-detector-4: the transitions then start afresh. */
   levels?: LevelTransitionsSnapshot;
   /** The daily profile of a detector fed with times and no ring-buffer seasons (streaming-detector-7). */
@@ -305,6 +311,9 @@ class LevelTransitions {
  */
 export const FAULT_HOLD_MS = 3_600_000;
 
+/** The longest quiet period after an alarm, as with a known sampling: hourly points are not deaf for a week. */
+export const MAX_QUIET_MS = 86_400_000;
+
 export class StreamingDetector {
   private readonly values: Ewm;
   private readonly changes: Ewm;
@@ -312,6 +321,8 @@ export class StreamingDetector {
   private recentMax = 0;
   private index = 0;
   private quietUntil = 0;
+  /** When the quiet period ends by the clock, for a detector fed with times and no known sampling. */
+  private quietUntilMs: number | undefined;
   private readonly seasons: Season[];
   private readonly refractory: number;
   private readonly levels = new LevelTransitions();
@@ -358,6 +369,9 @@ export class StreamingDetector {
       recentMax: this.recentMax,
       index: this.index,
       quietUntil: this.quietUntil,
+      ...(this.quietUntilMs !== undefined && this.index < this.quietUntil
+        ? { quietUntilMs: this.quietUntilMs }
+        : {}),
       ...(withLevels ? { levels: this.levels.save() } : {}),
       ...(withProfile && this.profile ? { profile: this.profile.save() } : {}),
       ...(withProfile && this.weekly ? { weekly: this.weekly.save() } : {}),
@@ -412,6 +426,7 @@ export class StreamingDetector {
     detector.recentMax = snapshot.recentMax;
     detector.index = snapshot.index;
     detector.quietUntil = snapshot.quietUntil;
+    detector.quietUntilMs = snapshot.quietUntilMs;
     if (snapshot.levels) detector.levels.load(snapshot.levels);
     if (snapshot.profile) detector.profile = DailyProfile.load(snapshot.profile, params.horizon);
     if (snapshot.weekly) detector.weekly = WeeklyRoutine.load(snapshot.weekly);
@@ -506,11 +521,16 @@ export class StreamingDetector {
         ? this.weekly.repeats(atMs, rawScore >= this.params.threshold)
         : false;
     // Warm-up counts the points learnt from; the quiet period counts time (skipped points too).
-    const canAlarm = this.values.count > this.params.warmup && this.index >= this.quietUntil && !weekly;
+    const quietOver =
+      this.index >= this.quietUntil ||
+      (this.quietUntilMs !== undefined && atMs !== undefined && atMs >= this.quietUntilMs);
+    const canAlarm = this.values.count > this.params.warmup && quietOver && !weekly;
     const score = canAlarm ? rawScore : 0;
     const isAnomaly = canAlarm && score >= this.params.threshold;
     if (!isAnomaly) return { score, rawScore, isAnomaly, above };
     this.quietUntil = this.index + this.refractory;
+    // Without a known sampling the points do not say how long they last; their times do.
+    this.quietUntilMs = this.intervalMs === 0 && atMs !== undefined ? atMs + MAX_QUIET_MS : undefined;
     const usual: Usual =
       byTransition || !best
         ? {

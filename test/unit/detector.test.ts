@@ -223,6 +223,36 @@ describe('StreamingDetector with a daily season', () => {
       expect(flagged((d, value) => d.update(value))).toEqual([300]);
     });
 
+    test('without a known sampling, the quiet period still ends a day after the alarm, carried or not', () => {
+      const hour = 3_600_000;
+      const value = (i: number, random: () => number) =>
+        i === 300 ? 100 : i === 330 ? 400 : 10 + 10 * random();
+      const flagged = (feed: (d: StreamingDetector, value: number, i: number) => DetectorResult) => {
+        const random = lcg(3);
+        let detector = new StreamingDetector();
+        return Array.from({ length: 400 }, (_, i) => i).filter((i) => {
+          // Carried across a poll in the middle of the quiet period, as the detection loop does.
+          if (i === 310) detector = StreamingDetector.restore(detector.snapshot());
+          return feed(detector, value(i, random), i).isAnomaly;
+        });
+      };
+      expect(flagged((d, v, i) => d.updateAt(v, i * hour))).toEqual([300, 330]);
+      // Counted in points alone, 330 is 30 of the 150 after the alarm.
+      expect(flagged((d, v) => d.update(v))).toEqual([300]);
+    });
+
+    test('a snapshot carries the clock end of the quiet period only while the period lasts', () => {
+      const detector = new StreamingDetector();
+      const random = lcg(3);
+      const feedTo = (end: number, from: number) => {
+        for (let i = from; i < end; i++) detector.updateAt(i === 300 ? 100 : 10 + 10 * random(), i * 60_000);
+      };
+      feedTo(301, 0);
+      expect(detector.snapshot().quietUntilMs).toBe(300 * 60_000 + 86_400_000);
+      feedTo(451, 301);
+      expect(detector.snapshot().quietUntilMs).toBeUndefined();
+    });
+
     test('without a known sampling, a series with no daily habit is judged as without times', () => {
       const timed = new StreamingDetector();
       const plain = new StreamingDetector();
