@@ -1,5 +1,7 @@
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { readJsonObjects } from './s3-json';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { DetectionVerdict } from '../domain/anomaly/weekly-routine';
+import type { MonitoredMetric } from '../domain/monitor-view';
+import { readJsonObjectIfAny, readJsonObjects, writeJsonObject } from './s3-json';
 
 /** "Was your issue resolved?": one answer per incident run, kept beside the models it trains. */
 export interface Feedback {
@@ -14,6 +16,24 @@ export interface Feedback {
   at: string;
 }
 
+/**
+ * "Was this alarm expected at this hour?" (decision 0051): a person's word on a detection, one per
+ * incident run. The fleet monitor learns it at once; it is kept here so model monitoring counts it
+ * (decision 0052) and the incident shows it after its workflow has ended.
+ */
+export interface DetectionVerdictRecord {
+  incidentId: string;
+  runId: string;
+  verdict: DetectionVerdict;
+  fleet: string;
+  instanceId: string;
+  metric: MonitoredMetric;
+  /** The hour of the week (UTC) it is about: "Fri 18:00". */
+  hourOfWeek: string;
+  by: string;
+  at: string;
+}
+
 export interface AgentRating {
   agent: string;
   answers: number;
@@ -25,30 +45,42 @@ export interface FeedbackStore {
   /** Idempotent per incident run: answering again replaces the earlier answer. */
   put(feedback: Feedback): Promise<void>;
   list(): Promise<Feedback[]>;
+  /** Idempotent per incident run: the latest word replaces the earlier one, as it does in the monitor. */
+  putVerdict(verdict: DetectionVerdictRecord): Promise<void>;
+  getVerdict(incidentId: string, runId: string): Promise<DetectionVerdictRecord | undefined>;
+  listVerdicts(): Promise<DetectionVerdictRecord[]>;
 }
+
+const FEEDBACK = 'feedback/';
+const VERDICTS = 'detection-verdicts/';
 
 export function createFeedbackStore(
   s3: S3Client,
   bucket: string,
   ensureBucket: () => Promise<void>,
 ): FeedbackStore {
-  const key = (f: Pick<Feedback, 'incidentId' | 'runId'>) =>
-    `feedback/${encodeURIComponent(f.incidentId)}/${f.runId}.json`;
+  const key = (prefix: string, incidentId: string, runId: string) =>
+    `${prefix}${encodeURIComponent(incidentId)}/${encodeURIComponent(runId)}.json`;
   return {
     async put(feedback) {
       await ensureBucket();
-      await s3.send(
-        new PutObjectCommand({
-          Bucket: bucket,
-          Key: key(feedback),
-          Body: JSON.stringify(feedback),
-          ContentType: 'application/json',
-        }),
-      );
+      await writeJsonObject(s3, bucket, key(FEEDBACK, feedback.incidentId, feedback.runId), feedback);
     },
     async list() {
       await ensureBucket();
-      return readJsonObjects<Feedback>(s3, bucket, 'feedback/');
+      return readJsonObjects<Feedback>(s3, bucket, FEEDBACK);
+    },
+    async putVerdict(verdict) {
+      await ensureBucket();
+      await writeJsonObject(s3, bucket, key(VERDICTS, verdict.incidentId, verdict.runId), verdict);
+    },
+    async getVerdict(incidentId, runId) {
+      await ensureBucket();
+      return readJsonObjectIfAny<DetectionVerdictRecord>(s3, bucket, key(VERDICTS, incidentId, runId));
+    },
+    async listVerdicts() {
+      await ensureBucket();
+      return readJsonObjects<DetectionVerdictRecord>(s3, bucket, VERDICTS);
     },
   };
 }

@@ -3,7 +3,7 @@ import { CLOSED_STATUS_CLAUSE, INCIDENT_TYPES_CLAUSE } from '../domain/ids';
 import type { IncidentState } from '../domain/incident';
 import { measureModelQuality, type ClosedIncident, type ModelQuality } from '../domain/models/monitoring';
 import { incidentStateQuery } from '../workflows/messages';
-import type { Feedback, FeedbackStore } from './feedback-store';
+import type { DetectionVerdictRecord, Feedback, FeedbackStore } from './feedback-store';
 import type { IncidentMetrics } from './incident-metrics';
 
 /** Most incidents read per measurement: the newest ones, which say most about today's models. */
@@ -11,8 +11,8 @@ const MAX_INCIDENTS = 500;
 
 /**
  * The incidents that ended in the last `windowHours` (their state, by query: kind, source,
- * diagnosis, steps) joined with the "Was your issue resolved?" answers: what model monitoring
- * judges by and what the remediation policy learns from.
+ * diagnosis, steps) joined with the "Was your issue resolved?" answers and the "Was this alarm
+ * expected?" ones: what model monitoring judges by and what the remediation policy learns from.
  */
 export async function listClosedIncidents(
   temporal: Client,
@@ -20,11 +20,17 @@ export async function listClosedIncidents(
   windowHours: number,
 ): Promise<ClosedIncident[]> {
   const since = new Date(Date.now() - windowHours * 3_600_000).toISOString();
-  const answers = await feedback.list().catch((err: { name?: string }) => {
-    if (err.name === 'NoSuchBucket') return [] as Feedback[];
+  // Nothing answered yet: the bucket is made by the first answer or model.
+  const noBucketYet = <T>(err: unknown): T[] => {
+    if ((err as { name?: string }).name === 'NoSuchBucket') return [];
     throw err;
-  });
+  };
+  const [answers, verdicts] = await Promise.all([
+    feedback.list().catch(noBucketYet<Feedback>),
+    feedback.listVerdicts().catch(noBucketYet<DetectionVerdictRecord>),
+  ]);
   const answerOf = new Map(answers.map((f) => [`${f.incidentId}/${f.runId}`, f]));
+  const verdictOf = new Map(verdicts.map((v) => [`${v.incidentId}/${v.runId}`, v.verdict]));
   const closed: ClosedIncident[] = [];
   for await (const execution of temporal.workflow.list({
     query: `${INCIDENT_TYPES_CLAUSE} AND StartTime >= '${since}' AND ${CLOSED_STATUS_CLAUSE}`,
@@ -37,7 +43,9 @@ export async function listClosedIncidents(
       .query(incidentStateQuery)
       .catch(() => undefined);
     if (!state) continue;
-    const answer = answerOf.get(`${execution.workflowId}/${execution.runId}`);
+    const run = `${execution.workflowId}/${execution.runId}`;
+    const answer = answerOf.get(run);
+    const verdict = verdictOf.get(run);
     closed.push({
       id: execution.workflowId,
       kind: state.kind,
@@ -46,6 +54,7 @@ export async function listClosedIncidents(
       steps: state.report?.resolutionProcess ?? [],
       ...(state.diagnosis ? { diagnosis: state.diagnosis } : {}),
       ...(answer ? { feedback: { resolved: answer.resolved, rating: answer.rating } } : {}),
+      ...(verdict ? { detectionVerdict: verdict } : {}),
     });
   }
   return closed;

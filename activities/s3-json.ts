@@ -1,9 +1,46 @@
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  ListObjectsV2Command,
+  NoSuchKey,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 
 /** Reads one JSON object. */
 export async function readJsonObject<T>(s3: S3Client, bucket: string, key: string): Promise<T> {
   const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   return JSON.parse((await out.Body?.transformToString()) ?? '{}') as T;
+}
+
+/** Reads one JSON object; undefined when there is none at the key. */
+export async function readJsonObjectIfAny<T>(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+): Promise<T | undefined> {
+  try {
+    return await readJsonObject<T>(s3, bucket, key);
+  } catch (err) {
+    if (err instanceof NoSuchKey) return undefined;
+    throw err;
+  }
+}
+
+/** Writes one JSON object, replacing any at the key. */
+export async function writeJsonObject(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  value: unknown,
+): Promise<void> {
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: key,
+      Body: JSON.stringify(value),
+      ContentType: 'application/json',
+    }),
+  );
 }
 
 /** Every JSON object under a prefix, following the listing's pages. */

@@ -1,5 +1,5 @@
-import { NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { readJsonObject, readJsonObjects } from './s3-json';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { readJsonObjectIfAny, readJsonObjects, writeJsonObject } from './s3-json';
 import type { TaskDefinition } from '../domain/tasks/definition';
 
 /** A custom task as stored: the validated definition and the text it came from. */
@@ -23,23 +23,11 @@ export function createTaskStore(s3: S3Client, bucket: string, ensureBucket: () =
   return {
     async put(task) {
       await ensureBucket();
-      await s3.send(
-        new PutObjectCommand({
-          Bucket: bucket,
-          Key: key(task.definition.name),
-          Body: JSON.stringify(task),
-          ContentType: 'application/json',
-        }),
-      );
+      await writeJsonObject(s3, bucket, key(task.definition.name), task);
     },
     async get(name) {
       await ensureBucket();
-      try {
-        return await readJsonObject<StoredTask>(s3, bucket, key(name));
-      } catch (err) {
-        if (err instanceof NoSuchKey) return undefined;
-        throw err;
-      }
+      return readJsonObjectIfAny<StoredTask>(s3, bucket, key(name));
     },
     async list() {
       await ensureBucket();

@@ -274,12 +274,22 @@ export function createApp(deps: AppDeps): express.Express {
         const id = parse(incidentIdSchema, req.params.id);
         const { expected } = parse(detectionVerdictSchema, req.body);
         res.locals.incidentId = id;
-        const told = await monitors.judge(
-          await deps.incidents.get(id),
-          expected ? 'expected' : 'fault',
-          principalOf(res).name,
-        );
+        const incident = await deps.incidents.get(id);
+        const by = principalOf(res).name;
+        const told = await monitors.judge(incident, expected ? 'expected' : 'fault', by);
         res.locals.auditDetail = { verdict: told.verdict, fleet: told.fleet, hourOfWeek: told.hourOfWeek };
+        // After the monitor learnt it: both are idempotent, so a failure here is mended by saying it again.
+        await deps.feedback?.putVerdict({
+          incidentId: id,
+          runId: incident.runId,
+          verdict: told.verdict,
+          fleet: told.fleet,
+          instanceId: told.instanceId,
+          metric: told.metric,
+          hourOfWeek: told.hourOfWeek,
+          by,
+          at: new Date().toISOString(),
+        });
         res.status(202).json(told);
       }),
     );
@@ -358,6 +368,16 @@ export function createApp(deps: AppDeps): express.Express {
         };
         await feedback.put(record);
         res.status(201).json(record);
+      }),
+    );
+    api.get(
+      '/incidents/:id/detection',
+      ...guard('GET /api/v1/incidents/:id/detection'),
+      route(async (req, res) => {
+        const id = parse(incidentIdSchema, req.params.id);
+        const incident = await deps.incidents.get(id);
+        // null, not a 404, when no one has answered: the incident exists, the question is open.
+        res.json({ answer: (await feedback.getVerdict(id, incident.runId)) ?? null });
       }),
     );
     api.get(

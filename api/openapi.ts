@@ -184,6 +184,18 @@ export function openApiDocument() {
             '503': errorResponse('the monitor did not answer in 5 s'),
           },
         },
+        get: {
+          summary:
+            'The last answer to "was this alarm expected?" for the incident\'s run, kept after its workflow ends: model monitoring counts it for the detector\'s precision (decision 0052)',
+          parameters: [idParameter],
+          responses: {
+            '200': {
+              description:
+                '{answer: {incidentId, runId, verdict, fleet, instanceId, metric, hourOfWeek, by, at} or null when no one has answered}',
+            },
+            '404': errorResponse('unknown incident'),
+          },
+        },
       },
       '/monitors': {
         get: {

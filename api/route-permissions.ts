@@ -21,6 +21,7 @@ export const ROUTE_PERMISSIONS = {
   'POST /api/v1/incidents/:id/decision': 'decide',
   'POST /api/v1/incidents/:id/feedback': 'operate',
   'POST /api/v1/incidents/:id/detection': 'operate',
+  'GET /api/v1/incidents/:id/detection': 'read',
   'POST /api/v1/chat': 'read',
   'GET /api/v1/autonomy': 'read',
   'GET /api/v1/tasks': 'read',

@@ -1,5 +1,6 @@
 import type { MedicConfig } from '../domain/config';
 import type { IncidentReport, TimelineEntry } from '../domain/incident';
+import { detectingFleet, metricOfKind } from '../domain/monitor-view';
 import { createApiClient, type ApiClient } from './api-client';
 import { parseFlags, requireFlag, UsageError } from './args';
 
@@ -17,7 +18,21 @@ interface IncidentRow {
   webUiUrl: string;
   timeline?: TimelineEntry[];
   report?: IncidentReport;
+  alerts?: { source: string }[];
 }
+
+/** The kept answer to "was this alarm expected?" (GET /incidents/:id/detection). */
+interface DetectionAnswer {
+  verdict: 'expected' | 'fault';
+  by: string;
+  at: string;
+  hourOfWeek: string;
+}
+
+const answerLine = (id: string, a: DetectionAnswer | null) =>
+  a
+    ? `Was this alarm expected? ${a.by} said ${a.verdict === 'expected' ? 'yes' : 'no, a fault'} at ${a.at} (${a.hourOfWeek} UTC)`
+    : `Was this alarm expected? No one has answered (medic incidents expected|fault --id ${id})`;
 
 const table = (rows: IncidentRow[]) =>
   [
@@ -81,11 +96,27 @@ export async function incidentsCommand(
   }
   if (sub === 'show') {
     const flags = parseFlags(args, { id: { type: 'string' }, json: { type: 'boolean' } });
-    const incident = await api().request<IncidentRow>(
-      'GET',
-      `/incidents/${encodeURIComponent(requireFlag(flags.id, 'id'))}`,
-    );
-    console.log(flags.json ? JSON.stringify(incident) : describeIncident(incident));
+    const id = requireFlag(flags.id, 'id');
+    const incident = await api().request<IncidentRow>('GET', `/incidents/${encodeURIComponent(id)}`);
+    // Only a detector's incident has the question; an API without the answer store leaves it out.
+    const answer =
+      detectingFleet(incident) && metricOfKind(incident.kind)
+        ? await api()
+            .request<{ answer: DetectionAnswer | null }>(
+              'GET',
+              `/incidents/${encodeURIComponent(id)}/detection`,
+            )
+            .then((r) => r.answer)
+            .catch(() => undefined)
+        : undefined;
+    if (flags.json)
+      console.log(JSON.stringify(answer === undefined ? incident : { ...incident, detectionAnswer: answer }));
+    else
+      console.log(
+        [describeIncident(incident), ...(answer === undefined ? [] : ['', answerLine(id, answer)])].join(
+          '\n',
+        ),
+      );
     return;
   }
   if (sub === 'approve' || sub === 'decline' || sub === 'manual') {

@@ -1,3 +1,4 @@
+import type { DetectionVerdict } from '../anomaly/weekly-routine';
 import type { Diagnosis, IncidentStatus, StepRecord } from '../incident';
 
 /** One closed incident as model monitoring reads it. */
@@ -11,6 +12,8 @@ export interface ClosedIncident {
   diagnosis?: Diagnosis;
   /** "Was your issue resolved?", when someone answered. */
   feedback?: { resolved: boolean; rating: number };
+  /** "Was this alarm expected at this hour?", when someone answered (decision 0051). */
+  detectionVerdict?: DetectionVerdict;
 }
 
 export interface ModelQuality {
@@ -25,19 +28,21 @@ const negative = (f: ClosedIncident['feedback']) => f !== undefined && (!f.resol
 
 /**
  * Live quality of the models that shape incidents, from how incidents actually ended:
- * - `detector` precision: of the incidents the detection loop opened, the share that were real —
- *   a step was taken and verified, or a person approved; nothing to fix on diagnosis, a decline or
+ * - `detector` precision: of the incidents the detection loop opened, the share that were real. A
+ *   person's answer to "was this alarm expected?" decides (decision 0052); without one, a step taken
+ *   and verified or a person's approval counts for it, and nothing to fix on diagnosis, a decline or
  *   feedback saying it was not a problem count against it.
  * - `remediation-policy` first-action success: of the incidents that acted, the share whose first
  *   action was verified and whose feedback (if any) is not negative.
  */
 export function measureModelQuality(incidents: ClosedIncident[]): ModelQuality[] {
   const detected = incidents.filter((i) => i.source.startsWith('detector:') && i.status !== 'dry_run');
-  const real = detected.filter(
-    (i) =>
-      !negative(i.feedback) &&
-      i.status !== 'declined' &&
-      (i.steps.some((s) => s.outcome === 'succeeded') || i.status === 'manual'),
+  const real = detected.filter((i) =>
+    i.detectionVerdict
+      ? i.detectionVerdict === 'fault'
+      : !negative(i.feedback) &&
+        i.status !== 'declined' &&
+        (i.steps.some((s) => s.outcome === 'succeeded') || i.status === 'manual'),
   );
   const acted = incidents.filter((i) => i.steps.some((s) => s.outcome !== 'dry-run'));
   const firstWorked = acted.filter((i) => i.steps[0]?.outcome === 'succeeded' && !negative(i.feedback));

@@ -277,6 +277,10 @@ describe('web console', () => {
       'the cpu-high incident the shop monitor opens',
     );
     const hour = hourOfWeek(Date.parse(opened));
+    expect(await local.call('GET', `/api/v1/incidents/${id}/detection`)).toEqual({
+      status: 200,
+      body: { answer: null },
+    });
     const page = await openConsole(local.token);
     await page.goto(`${local.api}/#/incidents/${id}`);
     await page.click('button.expected');
@@ -309,6 +313,20 @@ describe('web console', () => {
       },
       10_000,
       'the routine taken back',
+    );
+    // The last answer is kept beside the feedback (model monitoring counts it) and shown on the incident.
+    expect(await local.call('GET', `/api/v1/incidents/${id}/detection`)).toMatchObject({
+      status: 200,
+      body: { answer: { verdict: 'fault', by: 'admin', hourOfWeek: hour, instanceId: shop, metric: 'cpu' } },
+    });
+    expect(await local.medic('incidents', 'show', '--id', id)).toContain(
+      `Was this alarm expected? admin said no, a fault at`,
+    );
+    await page.goto(`${local.api}/#/incidents/${id}`);
+    await expectText(
+      page,
+      '[data-testid=detection-verdict-recorded]',
+      `that this alarm was a fault (${hour} UTC)`,
     );
     await page.close();
     expect(pageErrors).toEqual([]);

@@ -23,6 +23,8 @@ export interface MedicHarness {
   aws: AwsClients;
   /** The incident figures the activities count (what the worker process serves at /metrics). */
   metrics: IncidentMetrics;
+  /** This harness's own model bucket (registry, feedback, detection verdicts). */
+  modelBucket: string;
   /** A fresh one-instance fleet of its own, so tests never share a resource. */
   newInstance(mode?: 'auto' | 'manual'): Promise<string>;
   instance(instanceId: string): Promise<Instance | undefined>;
@@ -45,6 +47,7 @@ export async function startHarness(
   const aws = testAws();
   const env = await startLocalTemporal();
   const metrics = createIncidentMetrics();
+  const modelBucket = `medic-models-${name.toLowerCase().replace(/[^a-z0-9-]/g, '-')}-${process.pid}`;
   const workers = await createMedicWorkers({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
@@ -55,7 +58,7 @@ export async function startHarness(
         // Each harness has its own model registry: a model one suite promotes (retraining, model
         // monitoring) must not steer another suite's incidents. Flow logs stay where tests write them.
         config: testConfig({
-          MEDIC_MODEL_BUCKET: `medic-models-${name.toLowerCase().replace(/[^a-z0-9-]/g, '-')}-${process.pid}`,
+          MEDIC_MODEL_BUCKET: modelBucket,
           MEDIC_FLOW_LOG_BUCKET: testConfig().flowLogBucket,
           ...configOverrides,
         }),
@@ -70,6 +73,7 @@ export async function startHarness(
     env,
     aws,
     metrics,
+    modelBucket,
     async newInstance(mode = 'auto') {
       const fleet = `${name}-${process.pid}-${++fleets}`;
       const { instances } = await createFleet(aws, {

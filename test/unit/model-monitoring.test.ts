@@ -31,6 +31,19 @@ describe('live model quality', () => {
     });
   });
 
+  test('a person\'s "was this alarm expected?" decides the detector\'s precision over how the incident ended', () => {
+    const quality = measureModelQuality([
+      // Rebooted and verified during a weekly peak, then called expected: a false alarm.
+      incident({ detectionVerdict: 'expected' }),
+      // Declined (nothing to do by hand) but called a fault: the detector was right.
+      incident({ status: 'declined', steps: [], detectionVerdict: 'fault' }),
+      // "Not resolved" says nothing against a detection someone confirmed.
+      incident({ feedback: { resolved: false, rating: 1 }, detectionVerdict: 'fault' }),
+      incident({ status: 'declined', steps: [] }),
+    ]);
+    expect(quality.find((q) => q.model === 'detector')).toMatchObject({ value: 0.5, samples: 4 });
+  });
+
   test('first-action success: the first step verified and no negative feedback, over incidents that acted', () => {
     const quality = measureModelQuality([
       incident({}),

@@ -1,5 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { createChaos } from '../../activities/chaos';
+import { createFeedbackStore } from '../../activities/feedback-store';
+import { createModelStore } from '../../activities/model-store';
 import { TASK_QUEUES } from '../../domain/config';
 import type { ModelMonitorResult } from '../../workflows/model-monitor';
 import type { RetrainResult } from '../../workflows/retrain';
@@ -75,6 +77,7 @@ describe('model monitoring', () => {
   test('a detector below its floor on a worker without labelled traces is a note, not a retraining run that fails at once', async () => {
     // Three detector alarms that the on-call person declines: each counts against its precision.
     const instanceId = await h.newInstance('manual');
+    const runs: { incidentId: string; runId: string }[] = [];
     for (let i = 0; i < 3; i++) {
       const handle = await h.open({
         resourceId: instanceId,
@@ -84,6 +87,7 @@ describe('model monitoring', () => {
       await h.stateWhen(handle, 'awaiting_approval');
       await handle.executeUpdate(decisionUpdate, { args: [{ decision: 'decline', by: 'on-call' }] });
       await handle.result();
+      runs.push({ incidentId: handle.workflowId, runId: (await handle.describe()).runId });
     }
     const result = await monitor({ detector: 0.6 }, 'detector');
     expect(result.quality.find((q) => q.model === 'detector')).toMatchObject({ value: 0, samples: 3 });
@@ -93,5 +97,25 @@ describe('model monitoring', () => {
         /^detector precision 0\.00 is below 0\.6 over 3 incidents; not retrained: .*MEDIC_DETECTOR_DATASET/,
       ),
     ]);
+
+    // Two of the declined alarms were faults after all (declined because someone fixed it by hand):
+    // a person's answer, kept in the model bucket, outweighs the decline.
+    const answers = createFeedbackStore(h.aws.s3, h.modelBucket, () =>
+      createModelStore(h.aws.s3, h.modelBucket).ensureBucket(),
+    );
+    for (const run of runs.slice(0, 2))
+      await answers.putVerdict({
+        ...run,
+        verdict: 'fault',
+        fleet: 'monitor-test',
+        instanceId,
+        metric: 'cpu',
+        hourOfWeek: 'Fri 09:00',
+        by: 'on-call',
+        at: new Date().toISOString(),
+      });
+    const answered = await monitor({ detector: 0.6 }, 'detector-answered');
+    expect(answered.quality.find((q) => q.model === 'detector')).toMatchObject({ value: 2 / 3, samples: 3 });
+    expect(answered.notes).toEqual([]);
   }, 180_000);
 });

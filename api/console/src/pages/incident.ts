@@ -170,17 +170,35 @@ function FeedbackForm({ id }: { id: string }) {
  * "Was this alarm expected at this hour?" for an incident a fleet monitor's detector opened: the
  * answer goes to that monitor (a weekly routine at once, or a fault that keeps alarming).
  */
+/** What the API keeps of the last answer (GET /incidents/:id/detection). */
+interface RecordedVerdict {
+  verdict: 'expected' | 'fault';
+  by: string;
+  at: string;
+  hourOfWeek: string;
+}
+
+const saidLine = (r: RecordedVerdict) =>
+  `${r.by} said on ${new Date(r.at).toLocaleString()} that this alarm was ${
+    r.verdict === 'expected' ? 'expected' : 'a fault'
+  } (${r.hourOfWeek} UTC)`;
+
 function DetectionVerdictForm({ id }: { id: string }) {
+  const [recorded, setRecorded] = useState<RecordedVerdict | undefined>(undefined);
   const [told, setTold] = useState('');
   const [error, setError] = useState('');
+  const path = `/incidents/${encodeURIComponent(id)}/detection`;
+  // No answer yet, or an API started without the store: the question alone.
+  useEffect(() => {
+    api<{ answer: RecordedVerdict | null }>('GET', path).then(
+      (r) => setRecorded(r.answer ?? undefined),
+      () => setRecorded(undefined),
+    );
+  }, [path, told]);
   const tell = async (expected: boolean) => {
     setError('');
     try {
-      const answer = await api<{ explanation: string }>(
-        'POST',
-        `/incidents/${encodeURIComponent(id)}/detection`,
-        { expected },
-      );
+      const answer = await api<{ explanation: string }>('POST', path, { expected });
       setTold(answer.explanation);
     } catch (err) {
       setError((err as Error).message);
@@ -188,6 +206,7 @@ function DetectionVerdictForm({ id }: { id: string }) {
   };
   if (told) return html`<p class="note" data-testid="detection-verdict">${told}.</p>`;
   return html`<div class="detection-verdict">
+    ${recorded && html`<p class="note" data-testid="detection-verdict-recorded">${saidLine(recorded)}.</p>`}
     <span>Was this alarm expected at this hour of the week?</span>
     <button class="link expected" onClick=${() => tell(true)}>Yes, a weekly routine: stop alarming</button>
     <button class="link fault" onClick=${() => tell(false)}>No, a fault: keep alarming</button>
