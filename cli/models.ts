@@ -4,6 +4,7 @@ import { createAwsClients } from '../activities/aws-clients';
 import { createModelStore } from '../activities/model-store';
 import { TASK_QUEUES, type MedicConfig } from '../domain/config';
 import { retrainScheduleId } from '../domain/ids';
+import { formatDuration } from '../domain/duration';
 import { parseQualityFloors } from '../domain/models/monitoring';
 import { rollback } from '../domain/models/registry';
 import type { ModelMonitorInput, ModelMonitorResult } from '../workflows/model-monitor';
@@ -88,6 +89,8 @@ export async function modelCommand(
     const sorted = rows.flatMap((r) => (r ? [r] : [])).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     if (flags.json)
       return console.log(JSON.stringify({ active, versions: sorted.map(({ parameters: _, ...v }) => v) }));
+    if (sorted.length === 0)
+      return console.log(`No versions of ${model} yet (medic model retrain --model ${model})`);
     for (const v of sorted)
       console.log(
         `${v.version === active?.version ? '*' : ' '} ${v.version.padEnd(32)} ${v.createdAt}  ${JSON.stringify(v.metrics)}  parent=${v.parentVersion ?? '-'}`,
@@ -169,16 +172,18 @@ export async function scheduleCommand(
         rows.push({
           id: s.scheduleId,
           paused: d.state.paused,
-          every: d.spec.intervals?.map((i) => i.every).join(',') ?? '',
+          every: d.spec.intervals?.map((i) => formatDuration(Number(i.every))).join(',') ?? '',
           nextRun: d.info.nextActionTimes[0]?.toISOString(),
           recentRuns: d.info.recentActions.length,
         });
       }
       if (flags.json) console.log(JSON.stringify(rows));
+      else if (rows.length === 0)
+        console.log('No schedules (medic schedule create retrain --model NAME --every 24h)');
       else
         for (const r of rows)
           console.log(
-            `${r.id.padEnd(32)} ${r.paused ? 'paused ' : 'active '} every ${r.every}ms  next ${r.nextRun ?? '-'}  runs ${r.recentRuns}`,
+            `${r.id.padEnd(32)} ${r.paused ? 'paused ' : 'active '} every ${r.every}  next ${r.nextRun ?? '-'}  runs ${r.recentRuns}`,
           );
     });
   }

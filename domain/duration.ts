@@ -15,3 +15,10 @@ export function parseDuration(text: string): number | undefined {
   const ms = Number(match[1]) * (UNIT_MS[match[2]] ?? 0);
   return ms > 0 ? ms : undefined;
 }
+
+/** The inverse of `parseDuration`: the largest unit that divides `ms` exactly (86 400 000 → `1d`). */
+export function formatDuration(ms: number): string {
+  const units = Object.entries(UNIT_MS).sort((a, b) => b[1] - a[1]);
+  const [unit, size] = units.find(([, size]) => ms > 0 && ms % size === 0) ?? ['ms', 1];
+  return `${ms / size}${unit}`;
+}

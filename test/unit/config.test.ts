@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from '../../domain/config';
-import { parseDuration } from '../../domain/duration';
+import { formatDuration, parseDuration } from '../../domain/duration';
 
 describe('loadConfig', () => {
   test('defaults describe the local stack and AUTO mode', () => {
@@ -62,4 +62,15 @@ describe('parseDuration', () => {
   test.each(['', '0s', '5', 'm30', '1.5h', '-3s'])('%p is rejected', (text) =>
     expect(parseDuration(text)).toBeUndefined(),
   );
+
+  test.each([
+    [86_400_000, '1d'],
+    [90_000, '90s'],
+    [7_200_000, '2h'],
+    [1_209_600_000, '2w'],
+    [1_500, '1500ms'],
+  ])('%d ms is written %s, which reads back the same', (ms, text) => {
+    expect(formatDuration(ms)).toBe(text);
+    expect(parseDuration(text)).toBe(ms);
+  });
 });

@@ -101,6 +101,9 @@ describe('model registry and retraining', () => {
       const id = retrainScheduleId('rootcause');
       const description = await h.env.client.schedule.getHandle(id).describe();
       expect(description.spec.intervals?.[0]?.every).toBe(24 * 3600 * 1000);
+      log.mockClear();
+      await scheduleCommand('list', [], withClient);
+      expect(log.mock.calls.flat().join('\n')).toMatch(new RegExp(`^${id} +active +every 1d  next `, 'm'));
       const before = (await store.getActive('rootcause'))?.version;
       await scheduleCommand('trigger', ['--id', id], withClient);
       const run = await eventually(
@@ -116,6 +119,9 @@ describe('model registry and retraining', () => {
       await scheduleCommand('pause', ['--id', id], withClient);
       expect((await h.env.client.schedule.getHandle(id).describe()).state.paused).toBe(true);
       await scheduleCommand('delete', ['--id', id], withClient);
+      log.mockClear();
+      await scheduleCommand('list', [], withClient);
+      expect(log.mock.calls.flat().join('\n')).not.toContain(id);
     } finally {
       log.mockRestore();
     }
