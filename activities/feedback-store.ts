@@ -28,6 +28,8 @@ export interface DetectionVerdictRecord {
   fleet: string;
   instanceId: string;
   metric: MonitoredMetric;
+  /** When the incident opened: the detection the answer is about. */
+  openedAt: string;
   /** The hour of the week (UTC) it is about: "Fri 18:00". */
   hourOfWeek: string;
   by: string;

@@ -30,6 +30,7 @@ import { createCodegenActivities } from './codegen';
 import { createVolumeActivities } from './volume';
 import { createModelMonitorActivities, listClosedIncidents } from './model-monitor';
 import { createFeedbackStore } from './feedback-store';
+import { answeredSeriesReader } from './answered-series';
 import { fleetEvidenceFor, LEARNS_FROM_FLEET } from '../domain/models/fleet-evidence';
 import { createRootCauseActivities } from './root-cause';
 import { createPolicyAdviceActivities } from './policy-advice';
@@ -59,6 +60,7 @@ export function createActivities(deps: ActivityDeps) {
   const models = createModelStore(deps.aws.s3, deps.config.modelBucket);
   // Answers to "Was your issue resolved?" are read, never written, by the worker.
   const feedback = createFeedbackStore(deps.aws.s3, deps.config.modelBucket, async () => undefined);
+  const answeredSeries = answeredSeriesReader(deps.aws.cloudwatch, feedback, metricPeriodSeconds);
   return {
     ...createEc2Remediations(deps.aws.ec2, activityHeartbeat),
     ...createDiagnosisActivities(deps.aws.ec2, deps.aws.cloudwatch, {
@@ -115,13 +117,15 @@ export function createActivities(deps: ActivityDeps) {
       activityHeartbeat,
     ),
     ...createLearningActivities(models, activityHeartbeat, async (model) => ({
-      ...(model === 'detector' ? detectorTrainingData(deps.config.detectorDataset) : {}),
+      ...(model === 'detector'
+        ? await detectorTrainingData(deps.config.detectorDataset, () => answeredSeries())
+        : {}),
       ...(LEARNS_FROM_FLEET.includes(model)
         ? fleetEvidenceFor(model, await listClosedIncidents(deps.temporal, feedback, 24 * 30))
         : {}),
     })),
     retrainingBlocker: async ({ model }: { model: string }) =>
-      retrainingBlocker(model, deps.config.detectorDataset),
+      retrainingBlocker(model, deps.config.detectorDataset, () => answeredSeries(false)),
     ...createRootCauseActivities(deps.aws.ec2, deps.temporal, models),
     ...createPolicyAdviceActivities(models),
   };

@@ -5,6 +5,8 @@ import type { ModelStore } from './model-store';
 import { rankActions, type BanditState } from '../domain/policy/bandit';
 import { backtest } from '../domain/policy/experience';
 import { readLabelledFolder } from '../domain/anomaly/labelled-folder';
+import { FLEET_DATASET, heldOutFleetSeries } from '../domain/anomaly/fleet-labels';
+import type { TrainingSeries } from '../domain/anomaly/labelled-series';
 import { REMEDIATIONS, type Remediation } from '../domain/policy/incident-simulator';
 
 export interface TrainCandidateInput {
@@ -166,19 +168,34 @@ export function createLearningActivities(
 }
 
 /**
- * The detector's training series: a NAB-style labelled folder, or generated CPU series when the
- * setting says `synthetic` (the trainer generates them). Tuned on generated series alone the
- * detector does not generalise to real traces, so there is no silent default.
+ * The detector's training series: a NAB-style labelled folder, the fleet's own answered detections
+ * (`fleet`, read by `readFleet`; decision 0053), or generated CPU series when the setting says
+ * `synthetic` (the trainer generates them). Tuned on generated series alone the detector does not
+ * generalise to real traces, so there is no silent default.
  */
-export function detectorTrainingData(
+export async function detectorTrainingData(
   dataset: string | undefined,
-): Pick<FleetEvidence, 'labelledSeries' | 'dataset'> {
+  readFleet: () => Promise<TrainingSeries[]> = async () => [],
+): Promise<Pick<FleetEvidence, 'labelledSeries' | 'dataset'>> {
   if (!dataset)
     throw ApplicationFailure.nonRetryable(
-      'the detector is retrained on labelled traces: set MEDIC_DETECTOR_DATASET to a NAB-style folder (windows.json and data/), or to "synthetic" for generated CPU series',
+      'the detector is retrained on labelled traces: set MEDIC_DETECTOR_DATASET to a NAB-style folder (windows.json and data/), to "fleet" for the fleet\'s own answered detections, or to "synthetic" for generated CPU series',
       'NoDetectorTrainingData',
     );
   if (dataset === 'synthetic') return { dataset };
+  if (dataset === FLEET_DATASET) {
+    const series = heldOutFleetSeries(await readFleet());
+    if (!Array.isArray(series))
+      throw ApplicationFailure.nonRetryable(
+        `MEDIC_DETECTOR_DATASET=fleet: ${series.reason}`,
+        'TooFewAnswers',
+      );
+    const faults = series.reduce((n, s) => n + s.windows.length, 0);
+    return {
+      dataset: `fleet (${series.length} answered series, ${faults} confirmed faults)`,
+      labelledSeries: series,
+    };
+  }
   try {
     return { dataset, labelledSeries: readLabelledFolder(dataset) };
   } catch (err) {
@@ -193,10 +210,14 @@ export function detectorTrainingData(
  * Why this worker cannot retrain `model` now, or undefined when it can: the detector needs its
  * labelled traces. The model monitor asks before it starts a retraining run that would fail at once.
  */
-export function retrainingBlocker(model: string, detectorDataset: string | undefined): string | undefined {
+export async function retrainingBlocker(
+  model: string,
+  detectorDataset: string | undefined,
+  readFleet?: () => Promise<TrainingSeries[]>,
+): Promise<string | undefined> {
   if (model !== 'detector') return undefined;
   try {
-    detectorTrainingData(detectorDataset);
+    await detectorTrainingData(detectorDataset, readFleet);
     return undefined;
   } catch (err) {
     return (err as Error).message;

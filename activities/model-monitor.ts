@@ -4,6 +4,7 @@ import type { IncidentState } from '../domain/incident';
 import { measureModelQuality, type ClosedIncident, type ModelQuality } from '../domain/models/monitoring';
 import { incidentStateQuery } from '../workflows/messages';
 import type { DetectionVerdictRecord, Feedback, FeedbackStore } from './feedback-store';
+import { noBucketYet } from './s3-json';
 import type { IncidentMetrics } from './incident-metrics';
 
 /** Most incidents read per measurement: the newest ones, which say most about today's models. */
@@ -20,11 +21,6 @@ export async function listClosedIncidents(
   windowHours: number,
 ): Promise<ClosedIncident[]> {
   const since = new Date(Date.now() - windowHours * 3_600_000).toISOString();
-  // Nothing answered yet: the bucket is made by the first answer or model.
-  const noBucketYet = <T>(err: unknown): T[] => {
-    if ((err as { name?: string }).name === 'NoSuchBucket') return [];
-    throw err;
-  };
   const [answers, verdicts] = await Promise.all([
     feedback.list().catch(noBucketYet<Feedback>),
     feedback.listVerdicts().catch(noBucketYet<DetectionVerdictRecord>),

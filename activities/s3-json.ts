@@ -56,3 +56,9 @@ export async function readJsonObjects<T>(s3: S3Client, bucket: string, prefix: s
   } while (token);
   return Promise.all(keys.map((k) => readJsonObject<T>(s3, bucket, k)));
 }
+
+/** For a listing's `catch`: no bucket yet means nothing written yet (the first write makes it). */
+export function noBucketYet<T>(err: unknown): T[] {
+  if ((err as { name?: string }).name === 'NoSuchBucket') return [];
+  throw err;
+}

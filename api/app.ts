@@ -286,6 +286,7 @@ export function createApp(deps: AppDeps): express.Express {
           fleet: told.fleet,
           instanceId: told.instanceId,
           metric: told.metric,
+          openedAt: incident.openedAt,
           hourOfWeek: told.hourOfWeek,
           by,
           at: new Date().toISOString(),

@@ -17,7 +17,11 @@ export interface TrainingSeries {
   windows: [number, number][];
   /** For real traces: the sampling, so the detector's daily and weekly views apply. */
   pointsPerDay?: number;
+  /** Judged on, never tuned on; when absent, a folder's fixed third by name (`isHeldOutFile`). */
+  heldOut?: boolean;
 }
+
+export const isHeldOut = (s: TrainingSeries): boolean => s.heldOut ?? isHeldOutFile(s.name);
 
 /**
  * A fixed third of a labelled folder's files, by name, is held out: every candidate and the active

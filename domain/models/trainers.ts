@@ -5,7 +5,7 @@ import { byModel, rootCauseAccuracy } from '../rootcause/training';
 import { trainPropagationModel } from '../rootcause/propagation-training';
 import type { RootCauseModel } from '../rootcause/ranking';
 import type { DetectorParams } from '../anomaly/detector';
-import { generateLabelledSet, isHeldOutFile, type TrainingSeries } from '../anomaly/labelled-series';
+import { generateLabelledSet, isHeldOut, type TrainingSeries } from '../anomaly/labelled-series';
 import { profileForPrecision, scoreDetector, tuneDetector } from '../anomaly/tuning';
 import { seededRandom } from '../random';
 
@@ -33,8 +33,9 @@ export interface FleetEvidence {
    */
   detectorPrecision?: number;
   /**
-   * Real labelled traces for the detector (`MEDIC_DETECTOR_DATASET`): when given, it is fitted on
-   * two thirds of the files and judged on the fixed other third instead of on generated series.
+   * Real labelled traces for the detector (`MEDIC_DETECTOR_DATASET`: a folder, or the fleet's own
+   * answered detections): when given, it is fitted on two thirds of them and judged on the held-out
+   * third (`isHeldOut`) instead of on generated series.
    */
   labelledSeries?: TrainingSeries[];
   /** Where the detector's training series came from (a folder, or `synthetic`), for the record. */
@@ -78,7 +79,7 @@ const remediationPolicy: Trainer<BanditState> = {
 /** Generated held-out series the detector is judged on without real traces (about 0.2 s per setting). */
 const DETECTOR_HELD_OUT_SERIES = 300;
 
-const realTrainingFiles = (labelled: TrainingSeries[]) => labelled.filter((s) => !isHeldOutFile(s.name));
+const realTrainingFiles = (labelled: TrainingSeries[]) => labelled.filter((s) => !isHeldOut(s));
 
 export const detectorTrainer: Trainer<DetectorParams> &
   Required<Pick<Trainer<DetectorParams>, 'trainingSize'>> = {
@@ -93,7 +94,7 @@ export const detectorTrainer: Trainer<DetectorParams> &
     labelledSeries?.length ? realTrainingFiles(labelledSeries).length : examples,
   evaluate(params, heldOutSeed, { detectorPrecision, labelledSeries }) {
     const series = labelledSeries?.length
-      ? labelledSeries.filter((s) => isHeldOutFile(s.name))
+      ? labelledSeries.filter(isHeldOut)
       : generateLabelledSet(seededRandom(heldOutSeed), DETECTOR_HELD_OUT_SERIES);
     return scoreDetector(params, series, profileForPrecision(detectorPrecision));
   },

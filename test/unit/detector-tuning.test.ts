@@ -104,10 +104,10 @@ describe("the detector's training data", () => {
   const dir = mkdtempSync(join(tmpdir(), 'medic-labelled-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  test('a labelled folder reads back as the series written, a third of the files held out', () => {
+  test('a labelled folder reads back as the series written, a third of the files held out', async () => {
     const written = generateLabelledSet(seededRandom(3), 30);
     writeLabelledFolder(dir, written);
-    const { labelledSeries, dataset } = detectorTrainingData(dir);
+    const { labelledSeries, dataset } = await detectorTrainingData(dir);
     expect(dataset).toBe(dir);
     expect(labelledSeries).toHaveLength(30);
     const byName = new Map(written.map((s) => [`synthetic/${s.name}.csv`, s]));
@@ -122,17 +122,20 @@ describe("the detector's training data", () => {
     expect(heldOut).toBeLessThan(20);
   });
 
-  test('no setting, or a folder that is not labelled, is an error that says what to set', () => {
-    expect(() => detectorTrainingData(undefined)).toThrow(/set MEDIC_DETECTOR_DATASET/);
-    expect(() => detectorTrainingData(join(dir, 'missing'))).toThrow(/is not a labelled folder/);
-    expect(detectorTrainingData('synthetic')).toEqual({ dataset: 'synthetic' });
+  test('no setting, or a folder that is not labelled, is an error that says what to set', async () => {
+    await expect(detectorTrainingData(undefined)).rejects.toThrow(/set MEDIC_DETECTOR_DATASET/);
+    await expect(detectorTrainingData(join(dir, 'missing'))).rejects.toThrow(/is not a labelled folder/);
+    expect(await detectorTrainingData('synthetic')).toEqual({ dataset: 'synthetic' });
   });
 
-  test('the model monitor hears why the detector cannot be retrained here; other models are never blocked', () => {
-    expect(retrainingBlocker('detector', undefined)).toMatch(/set MEDIC_DETECTOR_DATASET/);
-    expect(retrainingBlocker('detector', join(dir, 'missing'))).toMatch(/is not a labelled folder/);
-    expect(retrainingBlocker('detector', 'synthetic')).toBeUndefined();
-    expect(retrainingBlocker('detector', dir)).toBeUndefined();
-    expect(retrainingBlocker('remediation-policy', undefined)).toBeUndefined();
+  test('the model monitor hears why the detector cannot be retrained here; other models are never blocked', async () => {
+    expect(await retrainingBlocker('detector', undefined)).toMatch(/set MEDIC_DETECTOR_DATASET/);
+    expect(await retrainingBlocker('detector', join(dir, 'missing'))).toMatch(/is not a labelled folder/);
+    expect(await retrainingBlocker('detector', 'synthetic')).toBeUndefined();
+    expect(await retrainingBlocker('detector', dir)).toBeUndefined();
+    expect(await retrainingBlocker('detector', 'fleet', async () => [])).toMatch(
+      /^MEDIC_DETECTOR_DATASET=fleet: the fleet has 0 answered series \(0 confirmed faults\)/,
+    );
+    expect(await retrainingBlocker('remediation-policy', undefined)).toBeUndefined();
   });
 });

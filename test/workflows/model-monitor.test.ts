@@ -110,6 +110,7 @@ describe('model monitoring', () => {
         fleet: 'monitor-test',
         instanceId,
         metric: 'cpu',
+        openedAt: new Date().toISOString(),
         hourOfWeek: 'Fri 09:00',
         by: 'on-call',
         at: new Date().toISOString(),

@@ -1,0 +1,56 @@
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import {
+  fleetSeriesSpans,
+  labelledFleetSeries,
+  type AnsweredDetection,
+} from '../domain/anomaly/fleet-labels';
+import type { TrainingSeries } from '../domain/anomaly/labelled-series';
+import type { MonitoredMetric } from '../domain/monitor-view';
+import type { DetectionVerdictRecord, FeedbackStore } from './feedback-store';
+import { readEc2Metrics, type Ec2Metric } from './metrics';
+import { noBucketYet } from './s3-json';
+
+const METRIC: Record<MonitoredMetric, Ec2Metric> = { cpu: 'CPUUtilization', latency: 'LatencyP99' };
+/** CloudWatch keeps sub-minute datapoints for three hours only: the days before an answer are minutes. */
+const HISTORY_PERIOD_SECONDS = 60;
+
+/**
+ * The fleet's answered detections as labelled training series (decision 0053): each answered
+ * series' history from CloudWatch, one `GetMetricData` read per series, with a window around each
+ * confirmed fault.
+ */
+export function answeredSeriesReader(
+  cloudwatch: CloudWatchClient,
+  feedback: FeedbackStore,
+  metricPeriodSeconds: number,
+  now: () => number = Date.now,
+): (withHistory?: boolean) => Promise<TrainingSeries[]> {
+  // Without history (what the model monitor asks before a retraining) the series carry their labels only.
+  return async (withHistory = true) => {
+    const verdicts = await feedback.listVerdicts().catch(noBucketYet<DetectionVerdictRecord>);
+    const answers: AnsweredDetection[] = verdicts.map((v) => ({
+      instanceId: v.instanceId,
+      metric: v.metric,
+      openedAt: v.openedAt,
+      verdict: v.verdict,
+    }));
+    const period = Math.max(HISTORY_PERIOD_SECONDS, metricPeriodSeconds);
+    const series: TrainingSeries[] = [];
+    for (const span of fleetSeriesSpans(answers, now())) {
+      if (!withHistory) {
+        series.push(labelledFleetSeries(span, []));
+        continue;
+      }
+      const metric = METRIC[span.metric];
+      const points = await readEc2Metrics(
+        cloudwatch,
+        [{ instanceId: span.instanceId, metric }],
+        new Date(span.fromMs),
+        new Date(span.toMs),
+        period,
+      );
+      series.push(labelledFleetSeries(span, points.get(`${span.instanceId}/${metric}`) ?? []));
+    }
+    return series;
+  };
+}
