@@ -234,6 +234,11 @@ async function main(): Promise<void> {
   console.log(
     `What the monitor takes for usual on an instance: ${config.consoleUrl}/#/monitors/${fleetName}/${shown}, or npx medic monitor show --fleet ${fleetName} --instance ${shown} (after source scripts/env.sh)`,
   );
+  const declined = scenarios.find((s) => s.decision === 'decline')?.incidentId;
+  if (declined)
+    console.log(
+      `Was the declined CPU alarm expected at that hour? npx medic incidents expected --id ${declined} (or fault): its detector learns the answer, and model monitoring counts it for the detector's precision`,
+    );
   console.log(`The stack keeps running; stop it with ${bold('make down')}.`);
 }
 

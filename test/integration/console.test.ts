@@ -329,6 +329,12 @@ describe('web console', () => {
       `that this alarm was a fault (${hour} UTC)`,
     );
     await page.close();
+    // A viewer reads the answer but is not asked the question.
+    const viewing = await openConsole(viewerToken);
+    await viewing.goto(`${local.api}/#/incidents/${id}`);
+    await expectText(viewing, '[data-testid=detection-verdict-recorded]', 'admin said on');
+    expect(await viewing.locator('button.expected').count()).toBe(0);
+    await viewing.close();
     expect(pageErrors).toEqual([]);
   }, 150_000);
 });

@@ -183,7 +183,8 @@ const saidLine = (r: RecordedVerdict) =>
     r.verdict === 'expected' ? 'expected' : 'a fault'
   } (${r.hourOfWeek} UTC)`;
 
-function DetectionVerdictForm({ id }: { id: string }) {
+/** The kept answer, for every reader; the question, for those who may answer it (permission operate). */
+function DetectionVerdictForm({ id, canAnswer }: { id: string; canAnswer: boolean }) {
   const [recorded, setRecorded] = useState<RecordedVerdict | undefined>(undefined);
   const [told, setTold] = useState('');
   const [error, setError] = useState('');
@@ -205,8 +206,11 @@ function DetectionVerdictForm({ id }: { id: string }) {
     }
   };
   if (told) return html`<p class="note" data-testid="detection-verdict">${told}.</p>`;
+  const kept =
+    recorded && html`<p class="note" data-testid="detection-verdict-recorded">${saidLine(recorded)}.</p>`;
+  if (!canAnswer) return kept || '';
   return html`<div class="detection-verdict">
-    ${recorded && html`<p class="note" data-testid="detection-verdict-recorded">${saidLine(recorded)}.</p>`}
+    ${kept}
     <span>Was this alarm expected at this hour of the week?</span>
     <button class="link expected" onClick=${() => tell(true)}>Yes, a weekly routine: stop alarming</button>
     <button class="link fault" onClick=${() => tell(false)}>No, a fault: keep alarming</button>
@@ -286,7 +290,7 @@ export function IncidentPage({ id, me }: { id: string; me: Me }) {
                 >What the monitor of fleet ${fleet} takes for usual on this instance</a
               >
             </p>
-            ${me.permissions.includes('operate') && html`<${DetectionVerdictForm} id=${id} />`}`
+            <${DetectionVerdictForm} id=${id} canAnswer=${me.permissions.includes('operate')} />`
         }
         ${
           incident.diagnosis?.findings?.length
