@@ -13,6 +13,7 @@ import { detectorTrainer } from '../domain/models/trainers';
 import { withGaps } from '../domain/anomaly/gaps';
 import { scoreDetector } from '../domain/anomaly/tuning';
 import { seededRandom } from '../domain/random';
+import { rehearseAnsweredRetraining, type AnsweredRetraining } from '../domain/anomaly/answered-retraining';
 
 export interface DetectorEvaluation {
   corpora: {
@@ -55,7 +56,15 @@ export interface DetectorEvaluation {
     zFloor: number;
     ratio: number;
   };
+  /**
+   * `MEDIC_DETECTOR_DATASET=fleet` rehearsed on this folder: a too-sensitive setting's alarms answered
+   * by an operator who knows the windows, the detector retrained on the answers (decision 0053).
+   */
+  answeredRetraining?: AnsweredRetraining;
 }
+
+/** The setting whose alarms the rehearsal's operator answers: more sensitive than the shipped one. */
+export const OVER_SENSITIVE: Pick<DetectorParams, 'zFloor' | 'ratio'> = { zFloor: 3, ratio: 0.5 };
 
 /** Share of rows removed, and seeded draws, for the gaps figure. */
 const GAP_SHARE = 0.1;
@@ -87,6 +96,11 @@ function retrainingCheck(series: TrainingSeries[]): DetectorEvaluation['retraini
     zFloor: params.zFloor,
     ratio: params.ratio,
   };
+}
+
+function answeredRetraining(labelled: TrainingSeries[]): Pick<DetectorEvaluation, 'answeredRetraining'> {
+  const rehearsed = rehearseAnsweredRetraining(labelled, { ...DEFAULT_DETECTOR_PARAMS, ...OVER_SENSITIVE });
+  return 'reason' in rehearsed ? {} : { answeredRetraining: rehearsed };
 }
 
 /** Runs the detector over every labelled file of a NAB-style folder and scores it. */
@@ -143,6 +157,7 @@ export function evaluateDetector(
       labelled.map(({ pointsPerDay: _sampling, ...fedAsTheLoopFeedsIt }) => fedAsTheLoopFeedsIt),
     ),
     ...(params === DEFAULT_DETECTOR_PARAMS ? { retraining: retrainingCheck(labelled) } : {}),
+    ...(params === DEFAULT_DETECTOR_PARAMS ? answeredRetraining(labelled) : {}),
   };
 }
 
@@ -176,6 +191,11 @@ export function formatEvaluation(e: DetectorEvaluation): string {
   if (r)
     lines.push(
       `retraining check (as \`medic model retrain --model detector\` on this folder): tuned on ${r.trainingFiles} files (zFloor ${r.zFloor}, ratio ${r.ratio}), held-out ${r.heldOutFiles} files: tuned ${r.tuned.toFixed(1)} vs shipped ${r.shipped.toFixed(1)}`,
+    );
+  const a = e.answeredRetraining;
+  if (a)
+    lines.push(
+      `retrained on answered alarms (MEDIC_DETECTOR_DATASET=fleet rehearsed: zFloor ${a.answering.zFloor}, ratio ${a.answering.ratio} fed as the loop feeds it, each alarm answered, ${a.answered.fault} fault / ${a.answered.expected} expected on ${a.series} files): tuned zFloor ${a.tuned.zFloor}, ratio ${a.tuned.ratio}; held-out ${a.heldOut} files by the answers ${a.byAnswers.answering.toFixed(1)} -> ${a.byAnswers.tuned.toFixed(1)}, by the true windows ${a.byTruth.answering.toFixed(1)} -> ${a.byTruth.tuned.toFixed(1)}`,
     );
   return lines.join('\n');
 }

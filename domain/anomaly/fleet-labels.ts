@@ -11,16 +11,20 @@ import type { TrainingSeries } from './labelled-series';
 
 export const FLEET_DATASET = 'fleet';
 
-/** Half the labelled window around a confirmed fault: the detection loop opens within minutes. */
-export const FAULT_HALF_WINDOW_MS = 3_600_000;
+/**
+ * Half the labelled window around a confirmed fault. Wide, as NAB's are, because the answer dates the
+ * answering detector's alarm, not the fault's extent: with ±1 hour a retraining could only pick the
+ * setting that fired at those very minutes again (decision 0053's simulation).
+ */
+export const FAULT_HALF_WINDOW_MS = 12 * 3_600_000;
 /** History read before a series' first answer, as a new monitor reads it (decision 0045). */
 export const LEARNING_DAYS_BEFORE = 8;
 /** CloudWatch keeps one-minute datapoints for 15 days: no series starts earlier. */
 export const MINUTES_KEPT_MS = 15 * 86_400_000;
 /** An answer needs a day of minutes before it to be learnt from: older answers are left out. */
 const OLDEST_ANSWER_MS = MINUTES_KEPT_MS - 86_400_000;
-/** Read after a series' last answer: the rest of the incident, so an early alarm is also seen. */
-const AFTER_LAST_ANSWER_MS = 2 * FAULT_HALF_WINDOW_MS;
+/** Read after a series' last answer: to the end of its window, where another setting may fire. */
+const AFTER_LAST_ANSWER_MS = FAULT_HALF_WINDOW_MS;
 /** Series read for one retraining (one CloudWatch read each): those answered most recently. */
 export const MAX_FLEET_SERIES = 100;
 
@@ -44,7 +48,7 @@ export interface FleetSeriesSpan {
 
 /**
  * Which history to read: one span per instance and metric, from eight days before its first answer
- * (no earlier than CloudWatch keeps minutes) to two hours after its last, no later than `nowMs`;
+ * (no earlier than CloudWatch keeps minutes) to the end of its last window, no later than `nowMs`;
  * answers without a day of minutes before them are left out. The `MAX_FLEET_SERIES` answered most
  * recently, sorted by name, so the held-out split is stable.
  */
@@ -77,7 +81,7 @@ export function fleetSeriesSpans(answers: readonly AnsweredDetection[], nowMs: n
 }
 
 /**
- * The span's points as a training series: a window around each fault. The sampling stays unknown,
+ * The span's points as a training series: a window around each fault (`faultWindows`). The sampling stays unknown,
  * as in the detection loop, so the detector is tuned the way it runs there.
  */
 export function labelledFleetSeries(
@@ -92,13 +96,23 @@ export function labelledFleetSeries(
     name: span.name,
     timestamps: rows.map((r) => r.at),
     values: rows.map((r) => r.value),
-    windows: span.answers
-      .filter((a) => a.verdict === 'fault')
-      .map((a) => {
-        const opened = Date.parse(a.openedAt);
-        return [opened - FAULT_HALF_WINDOW_MS, opened + FAULT_HALF_WINDOW_MS] as [number, number];
-      }),
+    windows: faultWindows(span.answers),
   };
+}
+
+/** A window around each confirmed fault; windows that overlap are one episode, so one window. */
+function faultWindows(answers: readonly AnsweredDetection[]): [number, number][] {
+  const windows: [number, number][] = [];
+  const faults = answers
+    .filter((a) => a.verdict === 'fault')
+    .map((a) => Date.parse(a.openedAt))
+    .sort((a, b) => a - b);
+  for (const opened of faults) {
+    const last = windows[windows.length - 1];
+    if (last && opened - FAULT_HALF_WINDOW_MS <= last[1]) last[1] = opened + FAULT_HALF_WINDOW_MS;
+    else windows.push([opened - FAULT_HALF_WINDOW_MS, opened + FAULT_HALF_WINDOW_MS]);
+  }
+  return windows;
 }
 
 /**

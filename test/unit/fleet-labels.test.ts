@@ -21,19 +21,19 @@ const answer = (over: Partial<AnsweredDetection>): AnsweredDetection => ({
 });
 
 describe("the fleet's answered detections as labelled series", () => {
-  test('one span per instance and metric: eight days before its first answer to two hours after its last', () => {
+  test('one span per instance and metric: eight days before its first answer to the end of its last window', () => {
     const spans = fleetSeriesSpans(
       [
         answer({ openedAt: at(now - 3 * day) }),
-        answer({ openedAt: at(now - 5 * hour), verdict: 'expected' }),
+        answer({ openedAt: at(now - 20 * hour), verdict: 'expected' }),
         answer({ metric: 'latency', openedAt: at(now - 30 * 60_000) }),
-        answer({ instanceId: 'i-0aaaaaaaaaaaaaaa0' }),
+        answer({ instanceId: 'i-0aaaaaaaaaaaaaaa0', openedAt: at(now - 2 * day) }),
       ],
       now,
     );
     expect(spans.map((s) => [s.name, s.fromMs, s.toMs, s.answers.length])).toEqual([
-      ['i-0aaaaaaaaaaaaaaa0/cpu', now - 5 * hour - 8 * day, now - 3 * hour, 1],
-      ['i-0aaaaaaaaaaaaaaa1/cpu', now - 3 * day - 8 * day, now - 3 * hour, 2],
+      ['i-0aaaaaaaaaaaaaaa0/cpu', now - 2 * day - 8 * day, now - 2 * day + FAULT_HALF_WINDOW_MS, 1],
+      ['i-0aaaaaaaaaaaaaaa1/cpu', now - 3 * day - 8 * day, now - 20 * hour + FAULT_HALF_WINDOW_MS, 2],
       // No later than now: the incident may still be going on.
       ['i-0aaaaaaaaaaaaaaa1/latency', now - 30 * 60_000 - 8 * day, now, 1],
     ]);
@@ -49,7 +49,7 @@ describe("the fleet's answered detections as labelled series", () => {
       now,
     );
     expect(span?.fromMs).toBe(now - 15 * day);
-    expect(span?.toMs).toBe(now - 2 * day + 2 * hour);
+    expect(span?.toMs).toBe(now - 2 * day + FAULT_HALF_WINDOW_MS);
     expect(span?.answers.map((a) => a.openedAt)).toEqual([at(now - 10 * day), at(now - 2 * day)]);
   });
 
@@ -67,22 +67,39 @@ describe("the fleet's answered detections as labelled series", () => {
   });
 
   test('a fault is a window around the opening; an expected alarm is none; points outside the span go', () => {
-    const opened = now - 5 * hour;
+    const opened = now - 2 * day;
     const [span] = fleetSeriesSpans(
-      [answer({ openedAt: at(opened) }), answer({ openedAt: at(now - 9 * hour), verdict: 'expected' })],
+      [answer({ openedAt: at(opened) }), answer({ openedAt: at(now - 5 * day), verdict: 'expected' })],
       now,
     );
     if (!span) throw new Error('no span');
     const series = labelledFleetSeries(span, [
-      { at: at(now - 4 * hour), value: 2 },
-      { at: at(now - 6 * hour), value: 1 },
-      { at: at(now + hour), value: 9 },
+      { at: at(opened + hour), value: 2 },
+      { at: at(opened - hour), value: 1 },
+      { at: at(now - hour), value: 9 },
       { at: 'not a time', value: 9 },
     ]);
     expect(series.windows).toEqual([[opened - FAULT_HALF_WINDOW_MS, opened + FAULT_HALF_WINDOW_MS]]);
     expect(series.values).toEqual([1, 2]);
-    expect(series.timestamps).toEqual([now - 6 * hour, now - 4 * hour]);
+    expect(series.timestamps).toEqual([opened - hour, opened + hour]);
     expect(series.pointsPerDay).toBeUndefined();
+  });
+
+  test('faults whose windows overlap are one episode: one window, so one detection finds it', () => {
+    const first = now - 3 * day;
+    const [span] = fleetSeriesSpans(
+      [
+        answer({ openedAt: at(first) }),
+        answer({ openedAt: at(first + 10 * hour) }),
+        answer({ openedAt: at(first + 2 * day) }),
+      ],
+      now,
+    );
+    if (!span) throw new Error('no span');
+    expect(labelledFleetSeries(span, []).windows).toEqual([
+      [first - FAULT_HALF_WINDOW_MS, first + 10 * hour + FAULT_HALF_WINDOW_MS],
+      [first + 2 * day - FAULT_HALF_WINDOW_MS, first + 2 * day + FAULT_HALF_WINDOW_MS],
+    ]);
   });
 
   test('every third series is held out, and both sides need a confirmed fault', () => {
