@@ -24,9 +24,9 @@ export function answeredSeriesReader(
   feedback: FeedbackStore,
   metricPeriodSeconds: number,
   now: () => number = Date.now,
-): (withHistory?: boolean) => Promise<TrainingSeries[]> {
+): (withHistory?: boolean, progress?: (detail: string) => void) => Promise<TrainingSeries[]> {
   // Without history (what the model monitor asks before a retraining) the series carry their labels only.
-  return async (withHistory = true) => {
+  return async (withHistory = true, progress = () => undefined) => {
     const verdicts = await feedback.listVerdicts().catch(noBucketYet<DetectionVerdictRecord>);
     const answers: AnsweredDetection[] = verdicts.map((v) => ({
       instanceId: v.instanceId,
@@ -36,11 +36,13 @@ export function answeredSeriesReader(
     }));
     const period = Math.max(HISTORY_PERIOD_SECONDS, metricPeriodSeconds);
     const series: TrainingSeries[] = [];
-    for (const span of fleetSeriesSpans(answers, now())) {
+    const spans = fleetSeriesSpans(answers, now());
+    for (const [i, span] of spans.entries()) {
       if (!withHistory) {
         series.push(labelledFleetSeries(span, []));
         continue;
       }
+      progress(`reading answered series ${i + 1} of ${spans.length}: ${span.name}`);
       const metric = METRIC[span.metric];
       const points = await readEc2Metrics(
         cloudwatch,

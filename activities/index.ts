@@ -116,9 +116,9 @@ export function createActivities(deps: ActivityDeps) {
       { repo: deps.config.infraRepo, stack: deps.config.infraStack, baseRef: deps.config.infraBaseRef },
       activityHeartbeat,
     ),
-    ...createLearningActivities(models, activityHeartbeat, async (model) => ({
+    ...createLearningActivities(models, activityHeartbeat, async (model, progress) => ({
       ...(model === 'detector'
-        ? await detectorTrainingData(deps.config.detectorDataset, () => answeredSeries())
+        ? await detectorTrainingData(deps.config.detectorDataset, () => answeredSeries(true, progress))
         : {}),
       ...(LEARNS_FROM_FLEET.includes(model)
         ? fleetEvidenceFor(model, await listClosedIncidents(deps.temporal, feedback, 24 * 30))

@@ -51,16 +51,26 @@ function trainerOrFail(model: string): ModelName {
 export function createLearningActivities(
   store: ModelStore,
   heartbeat: () => (detail: string) => void,
-  /** What the fleet's closed incidents say about `model` (the policy's experience, the detector's precision). */
-  fleetEvidence: (model: ModelName) => Promise<FleetEvidence> = async () => ({}),
+  /**
+   * What the fleet's closed incidents say about `model` (the policy's experience, the detector's
+   * precision and answered series); reading it reports progress, which the activity heartbeats.
+   */
+  fleetEvidence: (
+    model: ModelName,
+    progress: (detail: string) => void,
+  ) => Promise<FleetEvidence> = async () => ({}),
 ) {
   // The evidence a candidate was trained and judged with, by held-out seed: the active version is
   // judged with the same, even if an incident closes between the two activities.
   const evidenceByRun = new Map<number, FleetEvidence>();
-  async function evidenceFor(model: ModelName, heldOutSeed: number): Promise<FleetEvidence> {
+  async function evidenceFor(
+    model: ModelName,
+    heldOutSeed: number,
+    progress: (detail: string) => void,
+  ): Promise<FleetEvidence> {
     const known = evidenceByRun.get(heldOutSeed);
     if (known) return known;
-    const fresh = await fleetEvidence(model);
+    const fresh = await fleetEvidence(model, progress);
     evidenceByRun.set(heldOutSeed, fresh);
     if (evidenceByRun.size > 4) evidenceByRun.delete(evidenceByRun.keys().next().value as number);
     return fresh;
@@ -80,7 +90,7 @@ export function createLearningActivities(
           ...backtestOf(existing.metrics),
         };
       const beat = heartbeat();
-      const fleet = await evidenceFor(name, input.heldOutSeed);
+      const fleet = await evidenceFor(name, input.heldOutSeed, beat);
       const real = fleet.experience ?? [];
       const parameters = trainer.train(
         input.seed,
@@ -152,7 +162,7 @@ export function createLearningActivities(
         score: trainer.evaluate(
           active.parameters,
           input.heldOutSeed,
-          await evidenceFor(name, input.heldOutSeed),
+          await evidenceFor(name, input.heldOutSeed, heartbeat()),
         ),
         metric: trainer.metric,
       };
