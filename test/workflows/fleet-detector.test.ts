@@ -1,8 +1,8 @@
-import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { createFeedbackStore, type FeedbackStore } from '../../activities/feedback-store';
 import { activeDetectorOf, createModelStore } from '../../activities/model-store';
 import { TASK_QUEUES } from '../../domain/config';
 import { retrainModelWorkflow, type RetrainResult } from '../../workflows/retrain';
+import { publishCpuHistory } from '../support/cpu-history';
 import { startHarness, type MedicHarness } from '../support/harness';
 
 /**
@@ -45,19 +45,7 @@ async function publishHistory(instanceId: string, faultAt: number, end: number):
     const faulty = at >= faultAt && at < faultAt + 30 * minute;
     return { at, value: faulty ? 85 : 30 + ((i * 7) % 5) };
   });
-  for (let from = 0; from < points.length; from += 1000)
-    await h.aws.cloudwatch.send(
-      new PutMetricDataCommand({
-        Namespace: 'AWS/EC2',
-        MetricData: points.slice(from, from + 1000).map((p) => ({
-          MetricName: 'CPUUtilization',
-          Dimensions: [{ Name: 'InstanceId', Value: instanceId }],
-          Timestamp: new Date(p.at),
-          Value: p.value,
-          Unit: 'Percent',
-        })),
-      }),
-    );
+  await publishCpuHistory(h.aws.cloudwatch, instanceId, points);
 }
 
 async function answer(instanceId: string, openedAt: number, verdict: 'fault' | 'expected'): Promise<void> {

@@ -20,6 +20,7 @@ import { Worker } from '@temporalio/worker';
 import { decisionUpdate, stopMonitoringSignal } from '../../workflows/messages';
 import { detectionVerdictSignal } from '../../workflows/fleet-monitor';
 import { eventually, workflowBundle } from '../support/env';
+import { publishCpuHistory } from '../support/cpu-history';
 import { startHarness, type MedicHarness } from '../support/harness';
 
 const ADMIN_TOKEN = 'medic_fleet_monitor_test_admin_token_0123';
@@ -128,19 +129,7 @@ describe("a new monitor starts from the instances' history", () => {
       const m = Math.floor((at % 86_400_000) / minute);
       return { at, value: (m >= 545 && m < 1020 ? 70 : 20) + (i % 5) };
     });
-    for (let from = 0; from < points.length; from += 1000)
-      await aws.cloudwatch.send(
-        new PutMetricDataCommand({
-          Namespace: 'AWS/EC2',
-          MetricData: points.slice(from, from + 1000).map((p) => ({
-            MetricName: 'CPUUtilization',
-            Dimensions: [{ Name: 'InstanceId', Value: instanceId }],
-            Timestamp: new Date(p.at),
-            Value: p.value,
-            Unit: 'Percent',
-          })),
-        }),
-      );
+    await publishCpuHistory(aws.cloudwatch, instanceId, points);
     const scan = createDetectionActivities(aws.ec2, aws.cloudwatch, env.client, {
       metricPeriodSeconds: 60,
       lookbackMinutes: 10,
