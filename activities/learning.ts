@@ -22,6 +22,8 @@ export interface ScoredVersion {
   version: string;
   score: number;
   metric: string;
+  /** The smallest gain on `metric` worth a promotion (absent from results recorded before it). */
+  minimumGain?: number;
   /** The policy's backtest on recorded incidents (inverse propensity scoring), before it is enabled. */
   backtest?: { estimate: number; amongMatched?: number; matched: number; incidents: number };
 }
@@ -87,6 +89,7 @@ export function createLearningActivities(
           version: existing.version,
           score: existing.metrics[trainer.metric] ?? 0,
           metric: trainer.metric,
+          minimumGain: trainer.minimumGain,
           ...backtestOf(existing.metrics),
         };
       const beat = heartbeat();
@@ -140,6 +143,7 @@ export function createLearningActivities(
         version: stored.version,
         score: stored.metrics[trainer.metric] ?? score,
         metric: trainer.metric,
+        minimumGain: trainer.minimumGain,
         ...backtestOf(stored.metrics),
       };
     },

@@ -15,7 +15,10 @@ export interface RetrainInput {
   model: string;
   /** Training examples (simulated incidents or cascades). */
   examples?: number;
-  /** A candidate must beat the active version by more than this on the same held-out data. */
+  /**
+   * A candidate must beat the active version by more than this on the same held-out data; by default
+   * the trainer's margin for its metric (0.5 NAB points for the detector, 0.005 for the shares).
+   */
   minimumGain?: number;
 }
 
@@ -45,7 +48,8 @@ export async function retrainModelWorkflow(input: RetrainInput): Promise<Retrain
     heldOutSeed,
   });
   const active = await scoreActive({ model: input.model, heldOutSeed });
-  const gain = input.minimumGain ?? 0.005;
+  // A candidate recorded before trainers named their margin carries none: half a percent, as then.
+  const gain = input.minimumGain ?? candidate.minimumGain ?? 0.005;
   const promoted = shouldPromote(candidate.score, active?.score, gain);
   const tested = candidate.backtest
     ? `; backtest on ${candidate.backtest.incidents} recorded incidents: estimated first-action success ${candidate.backtest.estimate.toFixed(3)}, same first choice as was tried in ${(100 * candidate.backtest.matched).toFixed(0)} %${candidate.backtest.amongMatched === undefined || candidate.backtest.matched === 0 ? '' : ` (${candidate.backtest.amongMatched.toFixed(3)} of those recovered)`}`

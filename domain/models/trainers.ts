@@ -15,6 +15,8 @@ import { seededRandom } from '../random';
  */
 export interface Trainer<P> {
   metric: string;
+  /** The smallest gain on `metric`'s own scale worth a promotion: less is noise between runs. */
+  minimumGain: number;
   /** Trains in chunks, reporting the fraction done so long runs can heartbeat. */
   train(seed: number, examples: number, progress: (fraction: number) => void, fleet: FleetEvidence): P;
   /** Candidate and active version are scored with the same `fleet` evidence, on the same held-out data. */
@@ -48,6 +50,7 @@ const REAL_WEIGHT = 5;
 
 const rootCause: Trainer<RootCauseModel> = {
   metric: 'top1',
+  minimumGain: 0.005,
   train(seed, examples, progress) {
     // The root-cause model trains in one counting pass; report start and end.
     progress(0);
@@ -60,6 +63,7 @@ const rootCause: Trainer<RootCauseModel> = {
 
 const remediationPolicy: Trainer<BanditState> = {
   metric: 'firstActionSuccess',
+  minimumGain: 0.005,
   train(seed, examples, progress, { experience }) {
     let model: BanditState | undefined;
     for (let chunk = 0; chunk < CHUNKS; chunk++) {
@@ -84,6 +88,8 @@ const realTrainingFiles = (labelled: TrainingSeries[]) => labelled.filter((s) =>
 export const detectorTrainer: Trainer<DetectorParams> &
   Required<Pick<Trainer<DetectorParams>, 'trainingSize'>> = {
   metric: 'nabScore',
+  // The NAB score runs from 0 to 100: half a point, the others' half a percent.
+  minimumGain: 0.5,
   train(seed, examples, progress, { detectorPrecision, labelledSeries }) {
     const series = labelledSeries?.length
       ? realTrainingFiles(labelledSeries)

@@ -147,6 +147,9 @@ describe('model registry and retraining', () => {
     const again = await retrain('detector');
     expect(again.candidate.score).toBeCloseTo(first.candidate.score, 10);
     expect(again.promoted).toBe(false);
+    // Its margin is on the NAB score's own scale, 0 to 100: half a point, not half a percent.
+    expect(again.candidate.minimumGain).toBe(0.5);
+    expect(again.reason).toMatch(/\(needs \+0\.5\)/);
     expect((await store.getActive('detector'))?.version).toBe(first.candidate.version);
   });
 
