@@ -81,8 +81,8 @@ export function fleetSeriesSpans(answers: readonly AnsweredDetection[], nowMs: n
 }
 
 /**
- * The span's points as a training series: a window around each fault (`faultWindows`). The sampling stays unknown,
- * as in the detection loop, so the detector is tuned the way it runs there.
+ * The span's points as a training series, a window around each fault (`faultWindows`). The sampling
+ * stays unknown, as in the detection loop, so the detector is tuned the way it runs there.
  */
 export function labelledFleetSeries(
   span: FleetSeriesSpan,
