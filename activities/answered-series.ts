@@ -1,9 +1,5 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import {
-  fleetSeriesSpans,
-  labelledFleetSeries,
-  type AnsweredDetection,
-} from '../domain/anomaly/fleet-labels';
+import { fleetSeriesSpans, labelledFleetSeries } from '../domain/anomaly/fleet-labels';
 import type { TrainingSeries } from '../domain/anomaly/labelled-series';
 import type { MonitoredMetric } from '../domain/monitor-view';
 import type { DetectionVerdictRecord, FeedbackStore } from './feedback-store';
@@ -27,13 +23,8 @@ export function answeredSeriesReader(
 ): (withHistory?: boolean, progress?: (detail: string) => void) => Promise<TrainingSeries[]> {
   // Without history (what the model monitor asks before a retraining) the series carry their labels only.
   return async (withHistory = true, progress = () => undefined) => {
-    const verdicts = await feedback.listVerdicts().catch(noBucketYet<DetectionVerdictRecord>);
-    const answers: AnsweredDetection[] = verdicts.map((v) => ({
-      instanceId: v.instanceId,
-      metric: v.metric,
-      openedAt: v.openedAt,
-      verdict: v.verdict,
-    }));
+    // A kept answer carries what labels a detection (instance, metric, opening, verdict) and more.
+    const answers = await feedback.listVerdicts().catch(noBucketYet<DetectionVerdictRecord>);
     const period = Math.max(HISTORY_PERIOD_SECONDS, metricPeriodSeconds);
     const series: TrainingSeries[] = [];
     const spans = fleetSeriesSpans(answers, now());

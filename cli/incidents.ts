@@ -1,3 +1,4 @@
+import type { DetectionVerdictRecord } from '../activities/feedback-store';
 import type { MedicConfig } from '../domain/config';
 import type { IncidentReport, TimelineEntry } from '../domain/incident';
 import { detectingFleet, metricOfKind } from '../domain/monitor-view';
@@ -21,13 +22,8 @@ interface IncidentRow {
   alerts?: { source: string }[];
 }
 
-/** The kept answer to "was this alarm expected?" (GET /incidents/:id/detection). */
-interface DetectionAnswer {
-  verdict: 'expected' | 'fault';
-  by: string;
-  at: string;
-  hourOfWeek: string;
-}
+/** The kept answer to "was this alarm expected?" (GET /incidents/:id/detection), as far as it is printed. */
+type DetectionAnswer = Pick<DetectionVerdictRecord, 'verdict' | 'by' | 'at' | 'hourOfWeek'>;
 
 const answerLine = (id: string, a: DetectionAnswer | null) =>
   a

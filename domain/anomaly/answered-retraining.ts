@@ -1,5 +1,5 @@
 import { StreamingDetector, type DetectorParams } from './detector';
-import { heldOutFleetSeries, labelledFleetSeries, type AnsweredDetection } from './fleet-labels';
+import { faultWindows, heldOutFleetSeries, type AnsweredDetection } from './fleet-labels';
 import type { TrainingSeries } from './labelled-series';
 import { scoreDetector, tuneDetector } from './tuning';
 import { STANDARD_PROFILE } from './nab-score';
@@ -43,11 +43,9 @@ function answeredBy(series: TrainingSeries, params: DetectorParams): Labelled | 
     });
   });
   if (answers.length === 0) return undefined;
-  const span = { name: series.name, instanceId: series.name, metric: 'cpu' as const, answers };
-  const { windows } = labelledFleetSeries({ ...span, fromMs: -Infinity, toMs: Infinity }, []);
   // No sampling: fed as the detection loop feeds its metrics.
   const { name, values, timestamps } = series;
-  return { name, values, timestamps, windows, truth: series.windows, answers };
+  return { name, values, timestamps, windows: faultWindows(answers), truth: series.windows, answers };
 }
 
 export function rehearseAnsweredRetraining(

@@ -101,7 +101,7 @@ export function labelledFleetSeries(
 }
 
 /** A window around each confirmed fault; windows that overlap are one episode, so one window. */
-function faultWindows(answers: readonly AnsweredDetection[]): [number, number][] {
+export function faultWindows(answers: readonly AnsweredDetection[]): [number, number][] {
   const windows: [number, number][] = [];
   const faults = answers
     .filter((a) => a.verdict === 'fault')
