@@ -14,6 +14,7 @@ import { withGaps } from '../domain/anomaly/gaps';
 import { scoreDetector } from '../domain/anomaly/tuning';
 import { seededRandom } from '../domain/random';
 import { rehearseAnsweredRetraining, type AnsweredRetraining } from '../domain/anomaly/answered-retraining';
+import { leaveOneCorpusOut, type CorpusGeneralisation } from '../domain/anomaly/generalisation';
 
 export interface DetectorEvaluation {
   corpora: {
@@ -61,6 +62,11 @@ export interface DetectorEvaluation {
    * by an operator who knows the windows, the detector retrained on the answers (decision 0053).
    */
   answeredRetraining?: AnsweredRetraining;
+  /**
+   * Each corpus with windows set aside in turn, the knobs tuned on the rest and judged on it: the
+   * nearest stand-in this folder has for the real traces outside it (with two or more such corpora).
+   */
+  generalisation?: CorpusGeneralisation;
 }
 
 /** The setting whose alarms the rehearsal's operator answers: more sensitive than the shipped one. */
@@ -101,6 +107,11 @@ function retrainingCheck(series: TrainingSeries[]): DetectorEvaluation['retraini
 function answeredRetraining(labelled: TrainingSeries[]): Pick<DetectorEvaluation, 'answeredRetraining'> {
   const rehearsed = rehearseAnsweredRetraining(labelled, { ...DEFAULT_DETECTOR_PARAMS, ...OVER_SENSITIVE });
   return 'reason' in rehearsed ? {} : { answeredRetraining: rehearsed };
+}
+
+function generalisation(labelled: TrainingSeries[]): Pick<DetectorEvaluation, 'generalisation'> {
+  const found = leaveOneCorpusOut(labelled);
+  return found ? { generalisation: found } : {};
 }
 
 /** Runs the detector over every labelled file of a NAB-style folder and scores it. */
@@ -158,6 +169,7 @@ export function evaluateDetector(
     ),
     ...(params === DEFAULT_DETECTOR_PARAMS ? { retraining: retrainingCheck(labelled) } : {}),
     ...(params === DEFAULT_DETECTOR_PARAMS ? answeredRetraining(labelled) : {}),
+    ...(params === DEFAULT_DETECTOR_PARAMS ? generalisation(labelled) : {}),
   };
 }
 
@@ -197,5 +209,19 @@ export function formatEvaluation(e: DetectorEvaluation): string {
     lines.push(
       `retrained on answered alarms (MEDIC_DETECTOR_DATASET=fleet rehearsed: zFloor ${a.answering.zFloor}, ratio ${a.answering.ratio} fed as the loop feeds it, each alarm answered, ${a.answered.fault} fault / ${a.answered.expected} expected on ${a.series} files): tuned zFloor ${a.tuned.zFloor}, ratio ${a.tuned.ratio}; held-out ${a.heldOut} files by the answers ${a.byAnswers.answering.toFixed(1)} -> ${a.byAnswers.tuned.toFixed(1)}, by the true windows ${a.byTruth.answering.toFixed(1)} -> ${a.byTruth.tuned.toFixed(1)}`,
     );
+  if (e.generalisation) lines.push(...formatGeneralisation(e.generalisation));
   return lines.join('\n');
+}
+
+function formatGeneralisation(g: CorpusGeneralisation): string[] {
+  const knobs = (k: { zFloor: number; ratio: number }) => `${k.zFloor} / ${k.ratio}`;
+  return [
+    'each corpus set aside, zFloor / ratio tuned on the others (a stand-in for traces outside this folder):',
+    `  ${'corpus set aside'.padEnd(24)} ${'tuned on the rest'.padStart(17)} ${'set aside'.padStart(9)} ${'shipped'.padStart(8)}  best on it alone`,
+    ...g.corpora.map(
+      (c) =>
+        `  ${c.corpus.padEnd(24)} ${knobs(c.tuned).padStart(17)} ${c.heldOut.toFixed(1).padStart(9)} ${c.shipped.toFixed(1).padStart(8)}  ${c.ownBest.score.toFixed(1)} at ${knobs(c.ownBest)}`,
+    ),
+    `  ${'pooled'.padEnd(24)} ${''.padStart(17)} ${g.pooled.toFixed(1).padStart(9)} ${g.shippedPooled.toFixed(1).padStart(8)}  ${g.ownBestPooled.toFixed(1)} (each its own)`,
+  ];
 }

@@ -1,6 +1,12 @@
 import { DEFAULT_DETECTOR_PARAMS, StreamingDetector, type DetectorParams } from './detector';
 import type { TrainingSeries } from './labelled-series';
-import { normalisedScore, scoreSeries, STANDARD_PROFILE, type CostProfile } from './nab-score';
+import {
+  normalisedScore,
+  scoreSeries,
+  STANDARD_PROFILE,
+  type CostProfile,
+  type SeriesScore,
+} from './nab-score';
 
 /**
  * Fitting the detector's decision knobs to labelled series: the NAB score of every setting on a
@@ -39,18 +45,26 @@ export function profileForPrecision(precision: number | undefined): CostProfile 
   return { ...STANDARD_PROFILE, fp: STANDARD_PROFILE.fp / p };
 }
 
+/** Each series' NAB score under `params`: what a score over several groups of files pools. */
+export function scoreFiles(
+  params: DetectorParams,
+  series: readonly TrainingSeries[],
+  profile: CostProfile = STANDARD_PROFILE,
+): SeriesScore[] {
+  return series.map((s) => {
+    const detector = new StreamingDetector(params, s.pointsPerDay ? { pointsPerDay: s.pointsPerDay } : {});
+    const detections = s.values.map((v, i) => detector.updateAt(v, s.timestamps[i]).isAnomaly);
+    return scoreSeries({ name: s.name, timestamps: s.timestamps, detections, windows: s.windows }, profile);
+  });
+}
+
 /** The NAB normalised score (0 detects nothing, 100 perfect) of `params` on the series. */
 export function scoreDetector(
   params: DetectorParams,
   series: readonly TrainingSeries[],
   profile: CostProfile = STANDARD_PROFILE,
 ): number {
-  const scores = series.map((s) => {
-    const detector = new StreamingDetector(params, s.pointsPerDay ? { pointsPerDay: s.pointsPerDay } : {});
-    const detections = s.values.map((v, i) => detector.updateAt(v, s.timestamps[i]).isAnomaly);
-    return scoreSeries({ name: s.name, timestamps: s.timestamps, detections, windows: s.windows }, profile);
-  });
-  return normalisedScore(scores, profile);
+  return normalisedScore(scoreFiles(params, series, profile), profile);
 }
 
 /** The grid's best setting on the series (ties go to the earlier, more sensitive, setting). */
