@@ -199,6 +199,19 @@ describe('medic offline commands', () => {
     expect(Number.isFinite(retraining?.shipped)).toBe(true);
   });
 
+  test('eval detector sets each corpus aside in turn when the folder has two with windows', async () => {
+    const dataset = join(dir, 'two-corpora');
+    const series = generateLabelledSet(seededRandom(9), 12);
+    writeLabelledFolder(dataset, series.slice(0, 6), 'spiky');
+    writeLabelledFolder(dataset, series.slice(6), 'steady');
+    expect(await main(['eval', 'detector', '--dataset', dataset])).toBe(0);
+    const table = output.join('\n');
+    expect(table).toContain('each corpus set aside, zFloor / ratio tuned on the others');
+    expect(table).toMatch(/^ {2}spiky +\d \/ [\d.]+ +-?\d+\.\d +-?\d+\.\d {2}-?\d+\.\d at \d \/ [\d.]+$/m);
+    expect(table).toMatch(/^ {2}steady /m);
+    expect(table).toMatch(/^ {2}pooled +-?\d+\.\d +-?\d+\.\d {2}-?\d+\.\d \(each its own\)$/m);
+  });
+
   test('eval rootcause prints every ranking per noise profile, and the same figures as JSON', async () => {
     expect(await main(['eval', 'rootcause', '--train', '300', '--cascades', '300'])).toBe(0);
     const table = output.join('\n');
