@@ -1,7 +1,8 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { DetectionVerdict } from '../domain/anomaly/weekly-routine';
-import type { MonitoredMetric } from '../domain/monitor-view';
+import type { DetectionVerdictRecord } from '../domain/detection-verdict';
 import { readJsonObjectIfAny, readJsonObjects, writeJsonObject } from './s3-json';
+
+export type { DetectionVerdictRecord };
 
 /** "Was your issue resolved?": one answer per incident run, kept beside the models it trains. */
 export interface Feedback {
@@ -13,26 +14,6 @@ export interface Feedback {
   resolved: boolean;
   rating: number;
   comment?: string;
-  at: string;
-}
-
-/**
- * "Was this alarm expected at this hour?" (decision 0051): a person's word on a detection, one per
- * incident run. The fleet monitor learns it at once; it is kept here so model monitoring counts it
- * (decision 0052) and the incident shows it after its workflow has ended.
- */
-export interface DetectionVerdictRecord {
-  incidentId: string;
-  runId: string;
-  verdict: DetectionVerdict;
-  fleet: string;
-  instanceId: string;
-  metric: MonitoredMetric;
-  /** When the incident opened: the detection the answer is about. */
-  openedAt: string;
-  /** The hour of the week (UTC) it is about: "Fri 18:00". */
-  hourOfWeek: string;
-  by: string;
   at: string;
 }
 

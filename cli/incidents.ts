@@ -1,4 +1,4 @@
-import type { DetectionVerdictRecord } from '../activities/feedback-store';
+import type { DetectionAnswer } from '../domain/detection-verdict';
 import type { MedicConfig } from '../domain/config';
 import type { IncidentReport, TimelineEntry } from '../domain/incident';
 import { detectingFleet, metricOfKind } from '../domain/monitor-view';
@@ -22,9 +22,7 @@ interface IncidentRow {
   alerts?: { source: string }[];
 }
 
-/** The kept answer to "was this alarm expected?" (GET /incidents/:id/detection), as far as it is printed. */
-type DetectionAnswer = Pick<DetectionVerdictRecord, 'verdict' | 'by' | 'at' | 'hourOfWeek'>;
-
+/** The kept answer to "was this alarm expected?" (GET /incidents/:id/detection), as one line. */
 const answerLine = (id: string, a: DetectionAnswer | null) =>
   a
     ? `Was this alarm expected? ${a.by} said ${a.verdict === 'expected' ? 'yes' : 'no, a fault'} at ${a.at} (${a.hourOfWeek} UTC)`

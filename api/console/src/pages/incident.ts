@@ -2,7 +2,7 @@ import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiFailure, follow, type StreamState } from '../api';
 import { ChartView, PALETTE } from '../charts';
-import { TERMINAL, type Evidence, type IncidentDetail, type Me } from '../types';
+import { TERMINAL, type DetectionAnswer, type Evidence, type IncidentDetail, type Me } from '../types';
 import { LiveIndicator, StatusBadge } from './incidents';
 import { detectorRoute } from './monitors';
 import { detectingFleet, metricOfKind } from '../../../../domain/monitor-view';
@@ -166,32 +166,25 @@ function FeedbackForm({ id }: { id: string }) {
   </form>`;
 }
 
-/**
- * "Was this alarm expected at this hour?" for an incident a fleet monitor's detector opened: the
- * answer goes to that monitor (a weekly routine at once, or a fault that keeps alarming).
- */
-/** What the API keeps of the last answer (GET /incidents/:id/detection). */
-interface RecordedVerdict {
-  verdict: 'expected' | 'fault';
-  by: string;
-  at: string;
-  hourOfWeek: string;
-}
-
-const saidLine = (r: RecordedVerdict) =>
+/** A kept answer, as the page says it. */
+const saidLine = (r: DetectionAnswer) =>
   `${r.by} said on ${new Date(r.at).toLocaleString()} that this alarm was ${
     r.verdict === 'expected' ? 'expected' : 'a fault'
   } (${r.hourOfWeek} UTC)`;
 
-/** The kept answer, for every reader; the question, for those who may answer it (permission operate). */
+/**
+ * "Was this alarm expected at this hour?" for an incident a fleet monitor's detector opened: the
+ * answer goes to that monitor (a weekly routine at once, or a fault that keeps alarming). The kept
+ * answer is shown to every reader; the question, to those who may answer it (permission operate).
+ */
 function DetectionVerdictForm({ id, canAnswer }: { id: string; canAnswer: boolean }) {
-  const [recorded, setRecorded] = useState<RecordedVerdict | undefined>(undefined);
+  const [recorded, setRecorded] = useState<DetectionAnswer | undefined>(undefined);
   const [told, setTold] = useState('');
   const [error, setError] = useState('');
   const path = `/incidents/${encodeURIComponent(id)}/detection`;
   // No answer yet, or an API started without the store: the question alone.
   useEffect(() => {
-    api<{ answer: RecordedVerdict | null }>('GET', path).then(
+    api<{ answer: DetectionAnswer | null }>('GET', path).then(
       (r) => setRecorded(r.answer ?? undefined),
       () => setRecorded(undefined),
     );
