@@ -9,7 +9,8 @@ import {
 } from '@aws-sdk/client-s3';
 import type { DetectorParams } from '../domain/anomaly/detector';
 import { detectorParamsFrom } from '../domain/anomaly/tuning';
-import type { ActivePointer, ModelVersion } from '../domain/models/registry';
+import type { ActivePointer, ModelOverview, ModelVersion } from '../domain/models/registry';
+import { TRAINERS } from '../domain/models/trainers';
 
 /**
  * The model registry in S3: `models/<name>/versions/<version>.json` (written once, never changed)
@@ -107,6 +108,32 @@ export async function activeModel(
     if ((err as { name?: string }).name === 'NoSuchBucket') return undefined;
     throw err;
   }
+}
+
+/** Every model the registry can retrain, with its active version: the console's card, `medic model list`. */
+export function modelOverview(store: ModelStore): () => Promise<ModelOverview[]> {
+  return () =>
+    Promise.all(
+      Object.entries(TRAINERS).map(async ([model, trainer]): Promise<ModelOverview> => {
+        const active = await activeModel(store, model);
+        if (!active) return { model, metric: trainer.metric };
+        const { pointer, version } = active;
+        return {
+          model,
+          metric: trainer.metric,
+          active: {
+            version: version.version,
+            since: pointer.changedAt,
+            reason: pointer.reason,
+            previous: pointer.history,
+            metrics: version.metrics,
+            training: version.training,
+            ...(version.parentVersion ? { parentVersion: version.parentVersion } : {}),
+            createdAt: version.createdAt,
+          },
+        };
+      }),
+    );
 }
 
 /** The active version of a model, or undefined when none is promoted (or the registry is not made yet). */

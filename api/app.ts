@@ -27,7 +27,7 @@ import { openApiDocument } from './openapi';
 import { ApiError, errorHandler, notFoundRoute, validationError } from './errors';
 import type { IncidentDetail, IncidentService } from './incident-service';
 import { agentOf, ratingsByAgent, type FeedbackStore } from '../activities/feedback-store';
-import type { ModelOverview } from './models';
+import type { ModelOverview } from '../domain/models/registry';
 import type { Monitors } from './monitors';
 import { isTerminal, type IncidentStatus } from '../domain/incident';
 import {

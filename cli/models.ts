@@ -1,12 +1,17 @@
 import { progressBar, silentProgress } from './progress';
 import type { Client, ScheduleOptions } from '@temporalio/client';
 import { createAwsClients } from '../activities/aws-clients';
-import { createModelStore } from '../activities/model-store';
+import { createModelStore, modelOverview } from '../activities/model-store';
 import { TASK_QUEUES, type MedicConfig } from '../domain/config';
 import { retrainScheduleId } from '../domain/ids';
 import { formatDuration } from '../domain/duration';
 import { parseQualityFloors } from '../domain/models/monitoring';
-import { rollback } from '../domain/models/registry';
+import {
+  formatModelFigure,
+  formatModelMetrics,
+  rollback,
+  type ModelOverview,
+} from '../domain/models/registry';
 import type { ModelMonitorInput, ModelMonitorResult } from '../workflows/model-monitor';
 import { isModelName, TRAINERS } from '../domain/models/trainers';
 import type { RetrainResult } from '../workflows/retrain';
@@ -60,6 +65,20 @@ async function retrain(client: Client, model: string, examples: number, json: bo
     );
 }
 
+/** Every model on a line: what decides now (a promoted version, or the shipped model), its figure, since when. */
+function formatOverview(models: ModelOverview[]): string {
+  const lines = [`${'model'.padEnd(20)} ${'active version'.padEnd(58)} ${'held-out'.padEnd(28)} since`];
+  for (const m of models) {
+    const value = m.active?.metrics[m.metric];
+    const figure = value === undefined ? '' : `${m.metric} ${formatModelFigure(m.metric, value)}`;
+    lines.push(
+      `${m.model.padEnd(20)} ${(m.active?.version ?? 'shipped (none promoted)').padEnd(58)} ${figure.padEnd(28)} ${m.active?.since ?? ''}`.trimEnd(),
+    );
+  }
+  lines.push('versions of one model: medic model list --model NAME');
+  return lines.join('\n');
+}
+
 export async function modelCommand(
   sub: string | undefined,
   args: string[],
@@ -81,6 +100,10 @@ export async function modelCommand(
     const examples = intFlag(flags.examples, 'examples', 400, 1, 100_000);
     return withTemporal((client) => retrain(client, model, examples, Boolean(flags.json)));
   }
+  if (sub === 'list' && flags.model === undefined) {
+    const models = await modelOverview(store)();
+    return console.log(flags.json ? JSON.stringify({ models }) : formatOverview(models));
+  }
   const model = modelFlag(flags.model);
   await store.ensureBucket();
   if (sub === 'list') {
@@ -93,7 +116,7 @@ export async function modelCommand(
       return console.log(`No versions of ${model} yet (medic model retrain --model ${model})`);
     for (const v of sorted)
       console.log(
-        `${v.version === active?.version ? '*' : ' '} ${v.version.padEnd(32)} ${v.createdAt}  ${JSON.stringify(v.metrics)}  parent=${v.parentVersion ?? '-'}`,
+        `${v.version === active?.version ? '*' : ' '} ${v.version.padEnd(32)} ${v.createdAt}  ${formatModelMetrics(v.metrics)}  parent=${v.parentVersion ?? '-'}`,
       );
     if (active) console.log(`active: ${active.version} (${active.reason})`);
     return;

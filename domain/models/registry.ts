@@ -82,3 +82,20 @@ export function rollback(current: ActivePointer, at: string): ActivePointer {
 export function shouldPromote(candidate: number, active: number | undefined, minimumGain: number): boolean {
   return active === undefined || candidate > active + minimumGain;
 }
+
+/**
+ * A figure a version records, as people read it: the detector's NAB score is on NAB's 0–100 scale,
+ * counts of incidents are counts, every other figure is a share of 1 (a percentage). By name, not by
+ * size: a NAB score of 0.8 is not 80 %.
+ */
+export function formatModelFigure(metric: string, value: number): string {
+  if (metric === 'nabScore') return value.toFixed(1);
+  if (/Incidents$/.test(metric)) return String(value);
+  return `${(100 * value).toFixed(1)} %`;
+}
+
+/** A version's figures on one line: "firstActionSuccess 83.6 %, backtestIncidents 28". */
+export const formatModelMetrics = (metrics: Record<string, number>): string =>
+  Object.entries(metrics)
+    .map(([metric, value]) => `${metric} ${formatModelFigure(metric, value)}`)
+    .join(', ');

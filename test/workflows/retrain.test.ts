@@ -1,14 +1,19 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { activeDetectorOf, createModelStore, type ModelStore } from '../../activities/model-store';
+import {
+  activeDetectorOf,
+  createModelStore,
+  modelOverview,
+  type ModelStore,
+} from '../../activities/model-store';
 import { generateLabelledSet, isHeldOutFile } from '../../domain/anomaly/labelled-series';
 import { seededRandom } from '../../domain/random';
 import { writeLabelledFolder } from '../support/labelled-folder';
 import { serveOnLoopback } from '../support/http';
 import { createApp } from '../../api/app';
 import { IncidentService } from '../../api/incident-service';
-import { modelOverview, type ModelOverview } from '../../api/models';
+import type { ModelOverview } from '../../domain/models/registry';
 import { TASK_QUEUES } from '../../domain/config';
 import { retrainScheduleId } from '../../domain/ids';
 import { modelCommand, scheduleCommand } from '../../cli/models';
@@ -184,6 +189,36 @@ describe('model registry and retraining', () => {
       expect(models.find((m) => m.model === 'detector')?.active?.training.dataset).toBe(detectorDataset);
     } finally {
       served.close();
+    }
+    // The CLI's overview reads the same: each model's active version and its figure on its own scale.
+    const config = testConfig({ MEDIC_MODEL_BUCKET: bucket });
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      await modelCommand('list', [], config, withClient);
+      const table = log.mock.calls.flat().join('\n');
+      for (const model of ['detector', 'rootcause', 'remediation-policy']) {
+        const active = await store.getActive(model);
+        expect(table).toMatch(new RegExp(`^${model} +${active?.version ?? 'missing'} `, 'm'));
+      }
+      // The NAB score is on 0-100, not a share; shares read as percentages.
+      expect(table).toMatch(/ nabScore \d+\.\d +20\d\d-/);
+      expect(table).toMatch(/ top1 \d+\.\d % +20\d\d-/);
+      expect(table).toMatch(/ firstActionSuccess \d+\.\d % +20\d\d-/);
+      log.mockClear();
+      await modelCommand('list', ['--model', 'remediation-policy'], config, withClient);
+      const versions = log.mock.calls.flat().join('\n');
+      expect(versions).toMatch(/backtestIncidents \d+ {2}parent=/);
+      expect(versions).not.toContain('{"');
+      log.mockClear();
+      await modelCommand(
+        'list',
+        [],
+        testConfig({ MEDIC_MODEL_BUCKET: `medic-models-none-${process.pid}` }),
+        withClient,
+      );
+      expect(log.mock.calls.flat().join('\n')).toMatch(/^rootcause +shipped \(none promoted\)$/m);
+    } finally {
+      log.mockRestore();
     }
     // A registry that was never written: every model listed, none active.
     const empty = await modelOverview(createModelStore(h.aws.s3, `medic-models-empty-${process.pid}`))();

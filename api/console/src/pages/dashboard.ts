@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
 import { ChartView, PALETTE } from '../charts';
 import type { DashboardFigures, ModelOverview } from '../types';
+import { formatModelFigure } from '../../../../domain/models/registry';
 
 const percent = (v: number | null) => (v === null ? '–' : `${Math.round(v * 100)} %`);
 const duration = (s: number | null) =>
@@ -24,8 +25,7 @@ function Tile({ label, value, note }: { label: string; value: string; note?: str
 
 const metricValue = (m: ModelOverview) => {
   const value = m.active?.metrics[m.metric];
-  if (value === undefined) return '–';
-  return value <= 1 ? `${(100 * value).toFixed(1)} %` : value.toFixed(1);
+  return value === undefined ? '–' : formatModelFigure(m.metric, value);
 };
 
 /** The registry's models: which version decides now, how it scored, when and why it was promoted. */
