@@ -28,19 +28,22 @@ const answerLine = (id: string, a: DetectionAnswer | null) =>
     ? `Was this alarm expected? ${a.by} said ${a.verdict === 'expected' ? 'yes' : 'no, a fault'} at ${a.at} (${a.hourOfWeek} UTC)`
     : `Was this alarm expected? No one has answered (medic incidents expected|fault --id ${id})`;
 
-const table = (rows: IncidentRow[]) =>
-  [
-    ['ID', 'STATUS', 'MODE', 'SEVERITY', 'OPENED'].join('  '),
-    ...rows.map((r) =>
-      [
-        r.id.padEnd(50),
-        (r.status ?? '').padEnd(17),
-        (r.mode ?? '').padEnd(6),
-        (r.severity ?? '').padEnd(8),
-        r.openedAt,
-      ].join('  '),
-    ),
-  ].join('\n');
+/** One incident a line, each column as wide as its widest value so the header stands over it. */
+function table(rows: IncidentRow[]): string {
+  const cells = [
+    ['ID', 'STATUS', 'MODE', 'SEVERITY', 'OPENED'],
+    ...rows.map((r) => [r.id, r.status ?? '', r.mode ?? '', r.severity ?? '', r.openedAt ?? '']),
+  ];
+  const widths = (cells[0] ?? []).map((_, c) => Math.max(...cells.map((row) => (row[c] ?? '').length)));
+  return cells
+    .map((row) =>
+      row
+        .map((cell, c) => (c === row.length - 1 ? cell : cell.padEnd(widths[c] ?? 0)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
 
 function describeIncident(i: IncidentRow): string {
   const lines = [

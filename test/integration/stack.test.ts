@@ -154,6 +154,12 @@ describe('the local stack end to end', () => {
       status: string;
     }[];
     expect(listed.length).toBeGreaterThan(0);
+    // The table's header stands over its columns, however long the ids.
+    const [header = '', ...rows] = (await medic('incidents', 'list', '--resource', target))
+      .trimEnd()
+      .split('\n');
+    const row = rows.find((r) => r.startsWith(`${listed[0].id} `)) ?? '';
+    expect(row.slice(header.indexOf('STATUS')).startsWith(`${listed[0].status} `)).toBe(true);
     const shown = await medic('incidents', 'show', '--id', listed[0].id);
     expect(shown).toContain('Timeline:');
     expect(shown).toContain('Issue Detected:');
