@@ -88,7 +88,9 @@ export function DashboardPage() {
   return html`<section class="dashboard">
     <div class="toolbar">
       <h1>Dashboard</h1>
-      <span class="sub">last ${figures.windowHours} h · ${figures.incidents} incidents</span>
+      <span class="sub"
+        >last ${figures.windowHours} h · ${figures.incidents} ${figures.incidents === 1 ? 'incident' : 'incidents'}</span
+      >
     </div>
     <div class="tiles">
       <${Tile} label="Open incidents" value=${String(open)} />
