@@ -212,6 +212,73 @@ describe('medic offline commands', () => {
     expect(table).toMatch(/^ {2}pooled +-?\d+\.\d +-?\d+\.\d {2}-?\d+\.\d \(each its own\)$/m);
   });
 
+  test('eval policy on a small run: the learned policy beats the runbook, under the ceiling, the same figures as JSON', async () => {
+    expect(await main(['eval', 'policy', '--train', '100', '--incidents', '300'])).toBe(0);
+    const table = output.join('\n');
+    expect(table).toMatch(/^fixed runbook +\d+\.\d % /m);
+    expect(table).toMatch(/^bandit after 100 +\d+\.\d % /m);
+    expect(table).toMatch(/^symptom Bayes ceiling +\d+\.\d % /m);
+    expect(table).toContain('held-out incidents: 300; seed 1');
+    output.length = 0;
+    expect(await main(['eval', 'policy', '--train', '100', '--incidents', '300', '--json'])).toBe(0);
+    const result = JSON.parse(output[0] ?? '{}') as {
+      rows: { policy: string; firstActionSuccess: number; meanMinutesToRecover: number }[];
+      ceiling: { firstActionSuccess: number };
+      backtest: { selfNormalisedFirstActionSuccess: number; effectiveIncidents: number };
+      acrossSeeds: { mean: number; min: number; max: number };
+    };
+    const row = (name: string) => result.rows.find((r) => r.policy === name);
+    const learned = row('bandit after 100');
+    expect(learned?.firstActionSuccess).toBeGreaterThan(
+      (row('fixed runbook')?.firstActionSuccess ?? 1) + 0.3,
+    );
+    expect(learned?.meanMinutesToRecover).toBeLessThan(row('fixed runbook')?.meanMinutesToRecover ?? 0);
+    // Bayes' rule with the true profiles is the best first choice there is, up to 300 incidents' luck.
+    expect(result.ceiling.firstActionSuccess).toBeGreaterThan((learned?.firstActionSuccess ?? 1) - 0.03);
+    expect(table).toContain(`${(100 * (learned?.firstActionSuccess ?? 0)).toFixed(1)} %`);
+    expect(result.acrossSeeds.min).toBeLessThanOrEqual(result.acrossSeeds.mean);
+    expect(result.acrossSeeds.mean).toBeLessThanOrEqual(result.acrossSeeds.max);
+    expect(result.backtest.selfNormalisedFirstActionSuccess).toBeGreaterThan(0.5);
+    expect(result.backtest.effectiveIncidents).toBeGreaterThan(10);
+    expect(await main(['eval', 'policy', '--incidents', '0'])).toBe(2);
+  });
+
+  test('eval scaling on a small daily trace: both policies replayed, the totals are the rows summed', async () => {
+    // Four days of five-minute demand with a steep morning ramp: what the forecast is for.
+    const trace = Array.from({ length: 4 * 288 }, (_, i) => {
+      const hour = (i % 288) / 12;
+      const at = new Date(Date.UTC(2024, 0, 1) + i * 300_000).toISOString().replace('T', ' ').slice(0, 19);
+      return `${at},${(hour >= 8 && hour < 20 ? 1000 : 100) + 20 * Math.sin(i)}`;
+    });
+    const file = join(dir, 'demand.csv');
+    writeFileSync(file, `timestamp,value\n${trace.join('\n')}\n`);
+    expect(await main(['eval', 'scaling', '--trace', file, '--json'])).toBe(0);
+    const result = JSON.parse(output[0] ?? '{}') as {
+      traces: {
+        trace: string;
+        reactive: { policy: string; violationMinutes: number; instanceHours: number };
+        predictive: { policy: string; violationMinutes: number; instanceHours: number };
+      }[];
+      totals: { reactive: { violationMinutes: number }; predictive: { violationMinutes: number } };
+    };
+    const [demand] = result.traces;
+    expect(demand?.trace).toBe('demand');
+    expect(result.totals.reactive.violationMinutes).toBe(demand?.reactive.violationMinutes);
+    expect(result.totals.predictive.violationMinutes).toBe(demand?.predictive.violationMinutes);
+    // Five-minute boots behind a ramp from a tenth to all of the peak: target tracking is late.
+    expect(demand?.reactive.violationMinutes).toBeGreaterThan(0);
+    expect(demand?.predictive.violationMinutes).toBeLessThan(demand?.reactive.violationMinutes ?? 0);
+    expect(demand?.predictive.instanceHours).toBeGreaterThan(0);
+    output.length = 0;
+    expect(await main(['eval', 'scaling', '--trace', file])).toBe(0);
+    expect(output.join('\n')).toMatch(
+      /^demand +target tracking +\d+ +\d+ +\d+\n +predictive +\d+ +\d+ +\d+$/m,
+    );
+    expect(output.join('\n')).toMatch(/^total: SLO-violation minutes \d+ → \d+ /m);
+    expect(await main(['eval', 'scaling', '--trace', join(dir, 'absent.csv')])).toBe(2);
+    expect(await main(['eval', 'scaling', '--trace', file, '--capacity', '-1'])).toBe(2);
+  });
+
   test('eval rootcause prints every ranking per noise profile, and the same figures as JSON', async () => {
     expect(await main(['eval', 'rootcause', '--train', '300', '--cascades', '300'])).toBe(0);
     const table = output.join('\n');
