@@ -100,6 +100,23 @@ Exit codes: 0 done, 1 failure, 2 bad usage or input, 3 not found, 4 not in a sta
 Environment: AWS_ENDPOINT_URL (the local emulator; unset for real AWS), AWS_REGION, TEMPORAL_ADDRESS,
 MEDIC_API_URL and MEDIC_API_TOKEN (default: the local API and .data/admin-token).`;
 
+/**
+ * The usage entries of one command (`medic model …`), with their continuation lines: what a usage
+ * error about that command prints, so the error stays on the screen above a few lines rather than
+ * above the whole list. Empty for a command the usage does not know.
+ */
+export function usageOf(command: string | undefined): string {
+  const entries: string[][] = [];
+  for (const line of USAGE.split('\n')) {
+    if (/^ {2}\S/.test(line)) entries.push([line]);
+    else if (/^ {3,}\S/.test(line)) entries.at(-1)?.push(line);
+  }
+  return entries
+    .filter(([first]) => command !== undefined && first?.trim().split(' ')[0] === command)
+    .flat()
+    .join('\n');
+}
+
 async function fleetCommand(sub: string | undefined, args: string[], config: MedicConfig): Promise<void> {
   const aws = createAwsClients({ region: config.awsRegion, endpoint: config.awsEndpoint });
   if (sub === 'create') {
@@ -324,7 +341,16 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`medic: ${err.message}`);
       return EXIT.notFound;
     }
-    if (err instanceof UsageError || err instanceof ConfigError) {
+    if (err instanceof UsageError) {
+      const own = usageOf(command);
+      console.error(
+        own
+          ? `medic: ${err.message}\n\nusage:\n${own}\n\nEvery command: medic help`
+          : `medic: ${err.message}\n\n${USAGE}`,
+      );
+      return 2;
+    }
+    if (err instanceof ConfigError) {
       console.error(`medic: ${err.message}\n\n${USAGE}`);
       return 2;
     }

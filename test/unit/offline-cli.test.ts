@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { failureChain, main } from '../../cli/main';
+import { failureChain, main, usageOf } from '../../cli/main';
 import { generateLabelledSet, isHeldOutFile } from '../../domain/anomaly/labelled-series';
 import { seededRandom } from '../../domain/random';
 import { writeLabelledFolder } from '../support/labelled-folder';
@@ -210,6 +210,27 @@ describe('medic offline commands', () => {
     expect(table).toMatch(/^ {2}spiky +\d \/ [\d.]+ +-?\d+\.\d +-?\d+\.\d {2}-?\d+\.\d at \d \/ [\d.]+$/m);
     expect(table).toMatch(/^ {2}steady /m);
     expect(table).toMatch(/^ {2}pooled +-?\d+\.\d +-?\d+\.\d {2}-?\d+\.\d \(each its own\)$/m);
+  });
+
+  test("a usage error shows that command's usage, so the error stays on screen; an unknown command, all of it", async () => {
+    expect(await main(['eval', 'policy', '--incidents', 'many'])).toBe(2);
+    const [printed = ''] = output;
+    expect(printed).toMatch(/^medic: --incidents must be a whole number/);
+    expect(printed).toContain('\n  eval policy [--seed N]');
+    expect(printed).not.toContain('fleet create');
+    expect(printed).toMatch(/Every command: medic help$/);
+    // Continuation lines stay with their entry; only the command's own entries.
+    expect(usageOf('scale')).toMatch(/^ {2}scale watch .*\n {3,}\[--predictive/);
+    expect(
+      usageOf('scale')
+        .split('\n')
+        .filter((l) => /^ {2}\S/.test(l))
+        .every((l) => l.startsWith('  scale ')),
+    ).toBe(true);
+    expect(usageOf('nope')).toBe('');
+    output.length = 0;
+    expect(await main(['nope'])).toBe(2);
+    expect(output[0]).toContain('fleet create');
   });
 
   test('eval policy on a small run: the learned policy beats the runbook, under the ceiling, the same figures as JSON', async () => {
