@@ -328,6 +328,7 @@ export function createApp(deps: AppDeps): express.Express {
         tasks: deps.tasks,
         actions: deps.chatActions,
         rephrase: deps.rephrase,
+        models: deps.models,
       });
       if (reply.incidentId) res.locals.incidentId = reply.incidentId;
       res.locals.auditDetail = { intent: reply.intent, executed: reply.executed };

@@ -5,6 +5,7 @@ import { ApiError } from './errors';
 import type { IncidentService, IncidentSummary } from './incident-service';
 import type { ChatActions } from './chat-actions';
 import { blockableSource } from '../domain/network-block';
+import { formatModelFigure, type ModelOverview } from '../domain/models/registry';
 import type { TaskService } from './task-service';
 
 export interface ChatAnswer extends ParsedIntent {
@@ -25,6 +26,8 @@ export interface ChatAnswer extends ParsedIntent {
   code?: { source: string; test: string; checks: string };
   /** Set when the optional language model rewrote the request: what it was read as. */
   understoodAs?: string;
+  /** For "which models are active?": the registry's models as `GET /models` gives them. */
+  models?: ModelOverview[];
 }
 
 /** What chat may start besides incidents; each absent one is answered as unavailable. */
@@ -33,6 +36,8 @@ export interface ChatServices {
   actions?: ChatActions;
   /** Optional (MEDIC_LLM_URL): rewrites what the offline parser did not understand into one of its forms. */
   rephrase?: (message: string) => Promise<string | undefined>;
+  /** The model registry's overview (`GET /models`). */
+  models?: () => Promise<ModelOverview[]>;
 }
 
 /** What each intent needs the caller to be allowed to do; the route itself needs only `read`. */
@@ -45,6 +50,7 @@ const INTENT_PERMISSION: Record<Intent, Permission> = {
   block_ip: 'operate',
   explain: 'read',
   list_open: 'read',
+  model_status: 'read',
   approve: 'decide',
   decline: 'decide',
   show_incident: 'read',
@@ -57,10 +63,19 @@ const INTENT_PERMISSION: Record<Intent, Permission> = {
 const HELP =
   'Try: "what is open right now?", "show incident-…", "approve incident-…", "why was i-0abc… rebooted?", ' +
   '"troubleshoot the upload issue", "scale web-asg to 6", "restart i-0abc…", "block 203.0.113.7", ' +
-  '"write a function that uploads a file to S3".';
+  '"write a function that uploads a file to S3", "which models are active?".';
 
 /** How long a block asked for in chat holds before its workflow lifts it. */
 const BLOCK_DURATION = '1h';
+
+/** "rootcause: rootcause-… decides since …, top1 91.4 % on held-out data" or the shipped model. */
+function modelLine(m: ModelOverview): string {
+  if (!m.active) return `${m.model}: the shipped model decides (no version promoted)`;
+  const value = m.active.metrics[m.metric];
+  const figure =
+    value === undefined ? '' : `, ${m.metric} ${formatModelFigure(m.metric, value)} on held-out data`;
+  return `${m.model}: ${m.active.version} decides since ${m.active.since}${figure}`;
+}
 
 const resourceOf = (e: Entities) => e.instanceId ?? e.resource ?? e.group ?? e.ip;
 
@@ -115,6 +130,11 @@ export async function answerChat(
           : 'Nothing is open right now.',
         { executed: true, incidents: open },
       );
+    }
+    case 'model_status': {
+      if (!services.models) return answer('This API has no model registry to read.');
+      const models = await services.models();
+      return answer(models.map(modelLine).join('; '), { executed: true, models });
     }
     case 'show_incident': {
       const incident = await incidents.get(e.incidentId!);

@@ -14,6 +14,7 @@ export const INTENTS = [
   'block_ip',
   'explain',
   'list_open',
+  'model_status',
   'approve',
   'decline',
   'show_incident',
@@ -68,6 +69,12 @@ const NUMBER_WORDS: Record<string, number> = {
 };
 
 const VOCABULARY = new Set([
+  'model',
+  'models',
+  'detector',
+  'forecaster',
+  'accurate',
+  'retrained',
   'run',
   'machines',
   'attacker',
@@ -370,6 +377,13 @@ function classify(ws: string[], text: string, e: Entities): Intent {
     if (has(ws, 'up', 'out', 'increase', 'more', 'add', 'grow', 'extra', 'beef', 'boost') || scaling)
       return 'scale_up';
   }
+  // "which models are active?", "how good is the detector?": the learning models, not incidents.
+  if (
+    has(ws, 'model', 'models') ||
+    (has(ws, 'detector', 'forecaster') &&
+      has(ws, 'good', 'accurate', 'precision', 'quality', 'version', 'retrained', 'active', 'doing', 'score'))
+  )
+    return 'model_status';
   if (
     has(
       ws,

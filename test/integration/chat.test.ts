@@ -18,6 +18,8 @@ import { createFleetGroup, desiredCapacity } from '../support/groups';
 import { eventually } from '../support/env';
 import { memoryTaskStore } from '../support/memory-task-store';
 import { serveOnLoopback } from '../support/http';
+import { createModelStore, modelOverview, type ModelStore } from '../../activities/model-store';
+import { promote } from '../../domain/models/registry';
 
 /** The chat route against real workers and the emulator: it lists, decides and explains, as its caller. */
 let h: MedicHarness;
@@ -28,10 +30,12 @@ const viewer = tokens.create('vic', 'viewer', 'test').token;
 const operator = tokens.create('otto', 'operator', 'test').token;
 
 let tasks: TaskService;
+let models: ModelStore;
 
 beforeAll(async () => {
   h = await startHarness('chat');
   tasks = new TaskService(h.env.client, memoryTaskStore());
+  models = createModelStore(h.aws.s3, `medic-chat-models-${process.pid}`);
   served = await serveOnLoopback(
     createApp({
       incidents: new IncidentService(h.env.client, 'http://127.0.0.1:8233'),
@@ -40,6 +44,7 @@ beforeAll(async () => {
       tasks,
       chatActions: temporalChatActions(h.env.client, h.aws.ec2, h.aws.autoscaling),
       health: { temporal: async () => true, aws: async () => true },
+      models: modelOverview(models),
     }),
   );
 }, 120_000);
@@ -103,6 +108,50 @@ test('an empty message is a 400 with the zod issue; nonsense gets the help text'
   const nonsense = await chat(viewer, 'order me a pizza');
   expect(nonsense.body).toMatchObject({ intent: 'unknown', executed: false });
   expect(nonsense.body.reply).toMatch(/what is open right now/);
+});
+
+test('"which models are active?" reads the registry: a promoted version with its figure, the shipped ones as such', async () => {
+  await models.ensureBucket();
+  const version = 'rootcause-chat-test-1';
+  await models.putVersion({
+    model: 'rootcause',
+    version,
+    parameters: {},
+    training: { seed: 1, examples: 100, heldOutSeed: 2 },
+    metrics: { top1: 0.914 },
+    createdAt: new Date().toISOString(),
+  });
+  await models.setActive(promote(undefined, 'rootcause', version, '2026-11-27T10:00:00.000Z', 'test'));
+  for (const question of ['which models are active?', 'how good is the detecter?', 'model status']) {
+    const asked = await chat(viewer, question);
+    expect(asked.body).toMatchObject({ intent: 'model_status', executed: true });
+    expect(asked.body.reply).toContain(
+      `rootcause: ${version} decides since 2026-11-27T10:00:00.000Z, top1 91.4 % on held-out data`,
+    );
+    expect(asked.body.reply).toContain('detector: the shipped model decides (no version promoted)');
+  }
+  // "active" alone still asks about incidents.
+  expect((await chat(viewer, 'what is active right now?')).body.intent).toBe('list_open');
+  const bare = await serveOnLoopback(
+    createApp({
+      incidents: new IncidentService(h.env.client, 'http://127.0.0.1:8233'),
+      adminToken: 'medic_chat_test_admin_token_0123456789abcdef',
+      health: { temporal: async () => true, aws: async () => true },
+    }),
+  );
+  try {
+    const res = await fetch(`${bare.origin}/api/v1/chat`, {
+      method: 'POST',
+      headers: {
+        authorization: 'Bearer medic_chat_test_admin_token_0123456789abcdef',
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ message: 'which models are active?' }),
+    });
+    expect(((await res.json()) as Answer).reply).toBe('This API has no model registry to read.');
+  } finally {
+    bare.close();
+  }
 });
 
 describe('chat carries out requests, as its caller, through workflows', () => {
