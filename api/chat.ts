@@ -77,6 +77,9 @@ function modelLine(m: ModelOverview): string {
   return `${m.model}: ${m.active.version} decides since ${m.active.since}${figure}`;
 }
 
+/** Ends with a full stop unless it already ends a sentence ("…restarted?", "…network)."). */
+const sentence = (text: string) => (/[.?!]$/.test(text) ? text : `${text}.`);
+
 const resourceOf = (e: Entities) => e.instanceId ?? e.resource ?? e.group ?? e.ip;
 
 /**
@@ -189,7 +192,7 @@ export async function answerChat(
         principal.name,
       );
       return answer(
-        `${report.findings.join(' ')}${report.suggestions.length ? ` Suggested: ${report.suggestions.join('; ')}.` : ''}`,
+        `${report.findings.join(' ')}${report.suggestions.length ? ` Suggested: ${sentence(report.suggestions.join('; '))}` : ''}`,
         {
           executed: true,
           findings: report.findings,

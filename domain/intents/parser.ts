@@ -380,8 +380,23 @@ function classify(ws: string[], text: string, e: Entities): Intent {
   // "which models are active?", "how good is the detector?": the learning models, not incidents.
   if (
     has(ws, 'model', 'models') ||
-    (has(ws, 'detector', 'forecaster') &&
-      has(ws, 'good', 'accurate', 'precision', 'quality', 'version', 'retrained', 'active', 'doing', 'score'))
+    (has(ws, 'detector', 'forecaster', 'policy') &&
+      has(
+        ws,
+        'good',
+        'accurate',
+        'precision',
+        'quality',
+        'version',
+        'retrained',
+        'trained',
+        'learn',
+        'learned',
+        'learnt',
+        'active',
+        'doing',
+        'score',
+      ))
   )
     return 'model_status';
   if (

@@ -183,6 +183,8 @@ describe('chat carries out requests, as its caller, through workflows', () => {
     expect(answer.body.suggestions).toContain(`restart ${broken}`);
     const nothing = await chat(viewer, 'troubleshoot the zzqx issue');
     expect(nothing.body.findings).toEqual(['No instance matches "zzqx" by name or tag.']);
+    // A suggestion that is a sentence already ends the reply once: no "…upload).." nor "…?.".
+    expect(nothing.body.reply).toMatch(/Suggested: .*\(Service=upload\)\.$/);
   }, 60_000);
 
   test('code: "write a function that uploads a file to S3" answers with code whose test passed on the emulator', async () => {
