@@ -148,12 +148,12 @@ export async function scheduleCommand(
     if (what === 'model-monitor') {
       const options = modelMonitorScheduleOptions(rest);
       await withTemporal((client) => client.schedule.create(options));
-      return console.log(`schedule ${options.scheduleId}: model monitoring on every interval`);
+      return console.log(`schedule ${options.scheduleId}: model monitoring every ${intervalOf(options)}`);
     }
     if (what === 'compliance') {
       const options = complianceScheduleOptions(rest);
       await withTemporal((client) => client.schedule.create(options));
-      return console.log(`schedule ${options.scheduleId}: a compliance scan on every interval`);
+      return console.log(`schedule ${options.scheduleId}: a compliance scan every ${intervalOf(options)}`);
     }
     if (what !== 'retrain')
       throw new UsageError(
@@ -216,6 +216,12 @@ export async function scheduleCommand(
     trigger: (h) => h.trigger(),
     delete: (h) => h.delete(),
   };
+  const done: Record<string, string> = {
+    pause: 'paused',
+    unpause: 'running again',
+    trigger: 'triggered, a run starts now',
+    delete: 'deleted',
+  };
   const act = sub ? actions[sub] : undefined;
   if (!act)
     throw new UsageError(
@@ -223,8 +229,12 @@ export async function scheduleCommand(
     );
   const id = requireFlag(flags.id, 'id');
   await withTemporal((client) => act(client.schedule.getHandle(id)));
-  console.log(`schedule ${id}: ${sub}`);
+  console.log(`schedule ${id}: ${done[sub ?? ''] ?? sub}`);
 }
+
+/** A schedule's interval as `schedule list` writes it ("1h", "1d"). */
+const intervalOf = (options: ScheduleOptions) =>
+  formatDuration(Number(options.spec.intervals?.[0]?.every ?? 0));
 
 /** `--floors remediation-policy=0.8,detector=0.6 --min-samples 10 --window 24h`, as the monitor takes them. */
 export function modelMonitorInput(args: string[]): ModelMonitorInput & { every?: string } {
