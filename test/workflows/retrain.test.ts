@@ -110,7 +110,9 @@ describe('model registry and retraining', () => {
       await scheduleCommand('list', [], withClient);
       expect(log.mock.calls.flat().join('\n')).toMatch(new RegExp(`^${id} +active +every 1d  next `, 'm'));
       const before = (await store.getActive('rootcause'))?.version;
+      log.mockClear();
       await scheduleCommand('trigger', ['--id', id], withClient);
+      expect(log.mock.calls.flat()).toEqual([`schedule ${id}: triggered, a run starts now`]);
       const run = await eventually(
         async () => (await h.env.client.schedule.getHandle(id).describe()).info.recentActions[0]?.action,
         30_000,
