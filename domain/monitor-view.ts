@@ -50,12 +50,15 @@ export const usualFigure = (
 export const profileState = (profile: ProfileView) =>
   `${profile.proven ? 'judges' : 'learning, not judging yet'} (learnt from ${profile.days} day${profile.days === 1 ? '' : 's'})`;
 
-/** "Mon like (70.2%), …, Sat odd (20.1%)": each weekday's kind and level. */
+/**
+ * "Mon as usual (70.2%), …, Fri quieter (55.0%), Sat odd (20.1%)": how each weekday's last one went
+ * against the usual hours (an odd day is judged by the odd days' own hours), and its level.
+ */
 export const describeWeekdays = (weekdays: readonly WeekdayView[], format: (value: number) => string) =>
   weekdays
     .map(
       (w) =>
-        `${w.day} ${w.odd ? 'odd' : (w.verdict ?? 'not seen')}${w.level === null ? '' : ` (${format(w.level)})`}`,
+        `${w.day} ${w.odd ? 'odd' : w.verdict === 'like' ? 'as usual' : (w.verdict ?? 'not seen')}${w.level === null ? '' : ` (${format(w.level)})`}`,
     )
     .join(', ');
 

@@ -60,7 +60,7 @@ describe('medic monitor show: what the fleet monitor takes for usual', () => {
     );
     expect(lines).toContain('odd days (Sat, Sun): judges (learnt from 4 days)');
     expect(lines.find((l) => l.startsWith('days: '))).toMatch(
-      /^days: Mon like \(\d+\.\d%\), .* Sat odd \(\d+\.\d%\), Sun odd/,
+      /^days: Mon as usual \(\d+\.\d%\), .* Sat odd \(\d+\.\d%\), Sun odd/,
     );
     expect(lines.find((l) => l.startsWith('hour'))).toMatch(/^hour\s+usual\s+on Sat, Sun$/);
     expect(lines.find((l) => l.startsWith('10:00'))).toMatch(
