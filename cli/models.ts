@@ -210,17 +210,13 @@ export async function scheduleCommand(
           );
     });
   }
-  const actions: Record<string, (h: ReturnType<Client['schedule']['getHandle']>) => Promise<void>> = {
-    pause: (h) => h.pause('paused from the medic CLI'),
-    unpause: (h) => h.unpause('unpaused from the medic CLI'),
-    trigger: (h) => h.trigger(),
-    delete: (h) => h.delete(),
-  };
-  const done: Record<string, string> = {
-    pause: 'paused',
-    unpause: 'running again',
-    trigger: 'triggered, a run starts now',
-    delete: 'deleted',
+  type ScheduleHandle = ReturnType<Client['schedule']['getHandle']>;
+  /** Each action on one schedule, and what the CLI says once it is done. */
+  const actions: Record<string, { run: (h: ScheduleHandle) => Promise<void>; done: string }> = {
+    pause: { run: (h) => h.pause('paused from the medic CLI'), done: 'paused' },
+    unpause: { run: (h) => h.unpause('unpaused from the medic CLI'), done: 'running again' },
+    trigger: { run: (h) => h.trigger(), done: 'triggered, a run starts now' },
+    delete: { run: (h) => h.delete(), done: 'deleted' },
   };
   const act = sub ? actions[sub] : undefined;
   if (!act)
@@ -228,8 +224,8 @@ export async function scheduleCommand(
       `unknown schedule command "${sub ?? ''}"; one of create, list, ${Object.keys(actions).join(', ')}`,
     );
   const id = requireFlag(flags.id, 'id');
-  await withTemporal((client) => act(client.schedule.getHandle(id)));
-  console.log(`schedule ${id}: ${done[sub ?? ''] ?? sub}`);
+  await withTemporal((client) => act.run(client.schedule.getHandle(id)));
+  console.log(`schedule ${id}: ${act.done}`);
 }
 
 /** A schedule's interval as `schedule list` writes it ("1h", "1d"). */
