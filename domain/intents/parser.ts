@@ -71,6 +71,7 @@ const NUMBER_WORDS: Record<string, number> = {
 const VOCABULARY = new Set([
   'model',
   'models',
+  'policy',
   'detector',
   'forecaster',
   'accurate',
@@ -314,6 +315,9 @@ const PAST_ACTIONS: Record<string, string> = {
   revoked: 'revoke',
 };
 
+/** A question rather than a request: "what…", "how…", "why…", "is…", "explain…" (not "can you…"). */
+const QUESTION = /^\s*(what|whats|how|why|when|where|who|which|is|are|does|do|did|explain|describe|tell)\b/;
+
 function classify(ws: string[], text: string, e: Entities): Intent {
   const lower = text.toLowerCase();
   if (has(ws, 'help') && ws.length <= 4) return 'help';
@@ -364,7 +368,12 @@ function classify(ws: string[], text: string, e: Entities): Intent {
   )
     return 'restart';
   const scaling = has(ws, 'scale', 'scaling', 'resize', 'capacity') || e.group !== undefined;
-  if (scaling || has(ws, 'instances', 'servers', 'resources', 'nodes', 'replicas')) {
+  // "what is the scaling policy?", "why did it scale?", "disable scaling": talk about scaling, not a
+  // request to change a group's size, which chat would carry out at once.
+  const aboutScaling =
+    QUESTION.test(lower) ||
+    has(ws, 'policy', 'policies', 'settings', 'setting', 'config', 'configuration', 'disable', 'enabled');
+  if (!aboutScaling && (scaling || has(ws, 'instances', 'servers', 'resources', 'nodes', 'replicas'))) {
     if (has(ws, 'down', 'in', 'reduce', 'decrease', 'fewer', 'less', 'shrink', 'remove')) return 'scale_down';
     const toNumber = /\bto\s+(\d{1,4}|[a-z]+)\b/i.exec(text);
     const targetGiven =
@@ -510,7 +519,8 @@ export function parseIntent(text: string): ParsedIntent {
     result.clarify =
       missing.includes('count') && need && missing.length === 1 ? 'To how many instances?' : need?.question;
   if (intent === 'unknown')
-    result.clarify =
-      'I did not understand that. I can scale a group, restart an instance, troubleshoot an issue, block an IP, explain an action, list open incidents, approve or decline one, or run a task.';
+    result.clarify = has(ws, 'scale', 'scaling', 'autoscaling', 'capacity')
+      ? 'I change a group\'s size only when asked to ("scale web-asg to 6", "scale up web-asg"). What the scaling agent decided and why: medic scale status --group NAME.'
+      : 'I did not understand that. I can scale a group, restart an instance, troubleshoot an issue, block an IP, explain an action, list open incidents, approve or decline one, or run a task.';
   return result;
 }

@@ -211,6 +211,19 @@ describe('chat carries out requests, as its caller, through workflows', () => {
     expect(await desired()).toBe(5);
     const again = await chat(operator, `scale ${group} to 5`);
     expect(again.body.reply).toBe(`${group} already has 5; nothing changed.`);
+    // Talk about scaling is not a request to scale: nothing changes, the reply says what would.
+    await chat(operator, `scale down ${group}`);
+    expect(await desired()).toBe(4);
+    for (const question of [
+      `why did ${group} scale up?`,
+      'what is the scaling policy',
+      `disable scaling on ${group}`,
+    ]) {
+      const asked = await chat(operator, question);
+      expect(asked.body).toMatchObject({ intent: 'unknown', executed: false });
+      expect(asked.body.reply).toContain('medic scale status --group NAME');
+    }
+    expect(await desired()).toBe(4);
   }, 60_000);
 
   test("run a task: the instance named in the sentence fills the task's instance parameter", async () => {
