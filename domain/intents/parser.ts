@@ -315,11 +315,34 @@ const PAST_ACTIONS: Record<string, string> = {
   revoked: 'revoke',
 };
 
-/** A question rather than a request: "what…", "how…", "why…", "is…", "explain…" (not "can you…"). */
-const QUESTION = /^\s*(what|whats|how|why|when|where|who|which|is|are|does|do|did|explain|describe|tell)\b/;
+/** The same actions in the present tense, as a question names them: "why did web-1 restart?" */
+const ACTION_VERBS: Record<string, string> = {
+  restart: 'reboot',
+  reboot: 'reboot',
+  bounce: 'reboot',
+  stop: 'stop',
+  replace: 'replace',
+  terminate: 'terminate',
+  scale: 'scale',
+  block: 'block',
+};
+
+/** The action a sentence speaks of, past or present ("rebooted", "restart"). */
+const actionNamed = (ws: string[]) =>
+  ws.map((w) => PAST_ACTIONS[w] ?? ACTION_VERBS[w]).find((a) => a !== undefined);
+
+/**
+ * A question rather than a request: "what…", "how…", "why…", "is…", "should…", "explain…" — but
+ * "can you…", "please…" and "do not proceed" are requests. Chat carries a request out at once, so a
+ * question about an action must never read as the action.
+ */
+const QUESTION =
+  /^\s*(what|whats|how|why|when|where|who|which|is|are|does|do|did|should|shall|explain|describe|tell)\b/;
+const isQuestion = (lower: string) => QUESTION.test(lower) && !/^\s*(do not|dont|don't)\b/.test(lower);
 
 function classify(ws: string[], text: string, e: Entities): Intent {
   const lower = text.toLowerCase();
+  const asking = isQuestion(lower);
   if (has(ws, 'help') && ws.length <= 4) return 'help';
   // "write a function that uploads a file to S3": code, not an action on the fleet.
   if (
@@ -329,27 +352,38 @@ function classify(ws: string[], text: string, e: Entities): Intent {
     !e.incidentId
   )
     return 'generate_code';
-  if (/\bturn it off and on\b|\bpower cycle\b/.test(lower)) return 'restart';
+  if (/\bturn it off and on\b|\bpower cycle\b/.test(lower) && !asking) return 'restart';
   if (/\bwhat (can you do|commands)\b|\bhow (do|can|should) i use you\b/.test(lower)) return 'help';
-  if (has(ws, 'why') || phrase(ws, 'what caused') || phrase(ws, 'how come'))
-    if (Object.keys(PAST_ACTIONS).some((a) => ws.includes(a))) return 'explain';
+  // "why was web-1 rebooted?", "why did web-1 restart?", "when was it last rebooted?", "did it reboot?"
+  if (
+    has(ws, 'why') ||
+    phrase(ws, 'what caused') ||
+    phrase(ws, 'how come') ||
+    (asking && /^\s*(did|when)\b/.test(lower))
+  )
+    if (actionNamed(ws) !== undefined) return 'explain';
   if (
     has(ws, 'block', 'ban', 'blacklist', 'blocklist', 'deny', 'firewall') &&
-    (IPV4.test(text) || has(ws, 'ip', 'address', 'traffic', 'attack', 'source'))
+    (IPV4.test(text) || has(ws, 'ip', 'address', 'traffic', 'attack', 'source')) &&
+    !asking
   )
     return 'block_ip';
   // "stop all traffic from 203.0.113.7", "203.0.113.7 is attacking us"
-  if (IPV4.test(text) && has(ws, 'traffic', 'attack', 'drop') && !has(ws, 'why')) return 'block_ip';
+  if (IPV4.test(text) && has(ws, 'traffic', 'attack', 'drop') && !has(ws, 'why') && !asking)
+    return 'block_ip';
+  // "should I approve incident-…?" asks about the incident; it decides nothing.
+  const decidesOrShows = (decision: Intent): Intent =>
+    !asking ? decision : e.incidentId ? 'show_incident' : 'unknown';
   if (has(ws, 'approve', 'accept', 'greenlight') || phrase(ws, 'go ahead') || phrase(ws, 'ok to proceed'))
-    return 'approve';
+    return decidesOrShows('approve');
   if (
     has(ws, 'decline', 'reject', 'refuse', 'veto') ||
     (e.incidentId !== undefined && /^\s*no\b/i.test(text)) ||
     phrase(ws, 'do not proceed') ||
     phrase(ws, 'dont proceed')
   )
-    return 'decline';
-  if (has(ws, 'run', 'execute', 'launch', 'trigger') && has(ws, 'task', 'runbook', 'playbook'))
+    return decidesOrShows('decline');
+  if (has(ws, 'run', 'execute', 'launch', 'trigger') && has(ws, 'task', 'runbook', 'playbook') && !asking)
     return 'run_task';
   if (
     has(ws, 'troubleshoot', 'debug', 'investigate', 'diagnose') ||
@@ -362,16 +396,17 @@ function classify(ws: string[], text: string, e: Entities): Intent {
   )
     return 'troubleshoot';
   if (
-    has(ws, 'restart', 'reboot', 'bounce', 'restarted', 'rebooted') ||
-    phrase(ws, 'power cycle') ||
-    /\bturn it off and on\b/.test(lower)
+    (has(ws, 'restart', 'reboot', 'bounce', 'restarted', 'rebooted') ||
+      phrase(ws, 'power cycle') ||
+      /\bturn it off and on\b/.test(lower)) &&
+    !asking
   )
     return 'restart';
   const scaling = has(ws, 'scale', 'scaling', 'resize', 'capacity') || e.group !== undefined;
   // "what is the scaling policy?", "why did it scale?", "disable scaling": talk about scaling, not a
   // request to change a group's size, which chat would carry out at once.
   const aboutScaling =
-    QUESTION.test(lower) ||
+    asking ||
     has(ws, 'policy', 'policies', 'settings', 'setting', 'config', 'configuration', 'disable', 'enabled');
   if (!aboutScaling && (scaling || has(ws, 'instances', 'servers', 'resources', 'nodes', 'replicas'))) {
     if (has(ws, 'down', 'in', 'reduce', 'decrease', 'fewer', 'less', 'shrink', 'remove')) return 'scale_down';
@@ -481,7 +516,7 @@ export function parseIntent(text: string): ParsedIntent {
     if (topic) entities.topic = topic;
   }
   if (intent === 'explain') {
-    const action = ws.map((w) => PAST_ACTIONS[w]).find((a) => a !== undefined);
+    const action = actionNamed(ws);
     if (action) entities.action = action;
   }
   if (intent === 'run_task') {
@@ -521,6 +556,9 @@ export function parseIntent(text: string): ParsedIntent {
   if (intent === 'unknown')
     result.clarify = has(ws, 'scale', 'scaling', 'autoscaling', 'capacity')
       ? 'I change a group\'s size only when asked to ("scale web-asg to 6", "scale up web-asg"). What the scaling agent decided and why: medic scale status --group NAME.'
-      : 'I did not understand that. I can scale a group, restart an instance, troubleshoot an issue, block an IP, explain an action, list open incidents, approve or decline one, or run a task.';
+      : isQuestion(clipped.toLowerCase()) &&
+          (actionNamed(ws) !== undefined || has(ws, 'approve', 'decline', 'run', 'task'))
+        ? 'I do what I am asked to, not what I am asked about: "restart web-1", "block 203.0.113.7" or "approve incident-…" does it; "why was web-1 rebooted?" tells what cloud-medic did and why.'
+        : 'I did not understand that. I can scale a group, restart an instance, troubleshoot an issue, block an IP, explain an action, list open incidents, approve or decline one, or run a task.';
   return result;
 }

@@ -157,6 +157,15 @@ test('"which models are active?" reads the registry: a promoted version with its
 describe('chat carries out requests, as its caller, through workflows', () => {
   test('restart: an operator opens a restart-requested incident that reboots and verifies; a viewer cannot', async () => {
     const instanceId = await h.newInstance('auto');
+    // Questions about a restart restart nothing, whoever asks them.
+    for (const question of [`should we restart ${instanceId}?`, `is it safe to reboot ${instanceId}`]) {
+      const pondered = await chat(operator, question);
+      expect(pondered.body).toMatchObject({ intent: 'unknown', executed: false });
+      expect(pondered.body.reply).toContain('not what I am asked about');
+    }
+    const why = await chat(operator, `why did ${instanceId} restart?`);
+    expect(why.body).toMatchObject({ intent: 'explain', executed: true });
+    expect(why.body.reply).toBe(`I found no incident on ${instanceId}, so cloud-medic did not act on it.`);
     expect((await chat(viewer, `restart ${instanceId}`)).status).toBe(403);
     const asked = await chat(operator, `restart ${instanceId}`);
     expect(asked.body).toMatchObject({ intent: 'restart', executed: true });
@@ -214,15 +223,13 @@ describe('chat carries out requests, as its caller, through workflows', () => {
     // Talk about scaling is not a request to scale: nothing changes, the reply says what would.
     await chat(operator, `scale down ${group}`);
     expect(await desired()).toBe(4);
-    for (const question of [
-      `why did ${group} scale up?`,
-      'what is the scaling policy',
-      `disable scaling on ${group}`,
-    ]) {
+    for (const question of ['what is the scaling policy', `disable scaling on ${group}`]) {
       const asked = await chat(operator, question);
       expect(asked.body).toMatchObject({ intent: 'unknown', executed: false });
       expect(asked.body.reply).toContain('medic scale status --group NAME');
     }
+    // A why-question about it is answered from its incidents.
+    expect((await chat(operator, `why did ${group} scale up?`)).body.intent).toBe('explain');
     expect(await desired()).toBe(4);
   }, 60_000);
 
