@@ -377,7 +377,8 @@ export function createApp(deps: AppDeps): express.Express {
       ...guard('GET /api/v1/incidents/:id/detection'),
       route(async (req, res) => {
         const id = parse(incidentIdSchema, req.params.id);
-        const incident = await deps.incidents.get(id);
+        // The run is all it needs: no query of the incident's workflow.
+        const incident = await deps.incidents.summary(id);
         // null, not a 404, when no one has answered: the incident exists, the question is open.
         res.json({ answer: (await feedback.getVerdict(id, incident.runId)) ?? null });
       }),

@@ -154,6 +154,15 @@ export class IncidentService {
     }
   }
 
+  /**
+   * What the visibility record says of one incident (id, run, kind, status, opening), without asking
+   * its workflow: a closed incident's query replays its history on a worker, which a route that needs
+   * only the run should not wait for. A 404 for an unknown id, as `get`.
+   */
+  async summary(id: string): Promise<IncidentSummary> {
+    return this.summarise(await this.describe(id));
+  }
+
   async get(id: string): Promise<IncidentDetail> {
     const info = await this.describe(id);
     const summary = this.summarise(info);
