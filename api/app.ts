@@ -210,7 +210,8 @@ export function createApp(deps: AppDeps): express.Express {
     ...guard('GET /api/v1/stream/incidents/:id'),
     route(async (req, res) => {
       const id = parse(incidentIdSchema, req.params.id);
-      await deps.incidents.get(id); // 404 before the stream starts, not inside it
+      // 404 before the stream starts, not inside it; the stream's own first read queries the workflow.
+      await deps.incidents.summary(id);
       streamEvents(req, res, live, `incident:${id}`, 'incident', () => deps.incidents.get(id));
     }),
   );
