@@ -1,3 +1,4 @@
+import { ApiFailure } from './api-failure';
 import { EventStreamParser } from './sse';
 
 const TOKEN_KEY = 'medic-token';
@@ -8,15 +9,7 @@ export const session = {
   clear: () => sessionStorage.removeItem(TOKEN_KEY),
 };
 
-export class ApiFailure extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-  }
-}
+export { ApiFailure, readWithRetries } from './api-failure';
 
 /** One API call with the session's token; errors carry the API's message (and zod issues). */
 export async function api<T>(

@@ -1,6 +1,6 @@
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiFailure, follow, type StreamState } from '../api';
+import { api, ApiFailure, follow, readWithRetries, type StreamState } from '../api';
 import { ChartView, PALETTE } from '../charts';
 import { TERMINAL, type DetectionAnswer, type Evidence, type IncidentDetail, type Me } from '../types';
 import { LiveIndicator, StatusBadge } from './incidents';
@@ -181,13 +181,24 @@ function DetectionVerdictForm({ id, canAnswer }: { id: string; canAnswer: boolea
   const [recorded, setRecorded] = useState<DetectionAnswer | undefined>(undefined);
   const [told, setTold] = useState('');
   const [error, setError] = useState('');
+  const [unread, setUnread] = useState('');
   const path = `/incidents/${encodeURIComponent(id)}/detection`;
-  // No answer yet, or an API started without the store: the question alone.
+  // No answer yet, or an API started without the store (404): the question alone. A read that keeps
+  // failing says so, so nobody answers again believing no one has.
   useEffect(() => {
-    api<{ answer: DetectionAnswer | null }>('GET', path).then(
-      (r) => setRecorded(r.answer ?? undefined),
-      () => setRecorded(undefined),
+    let current = true;
+    readWithRetries(() => api<{ answer: DetectionAnswer | null }>('GET', path)).then(
+      (r) => current && (setUnread(''), setRecorded(r.answer ?? undefined)),
+      (err: unknown) => {
+        if (!current) return;
+        setRecorded(undefined);
+        if (!(err instanceof ApiFailure && err.status < 500))
+          setUnread(`The kept answer could not be read (${(err as Error).message}); reload to try again`);
+      },
     );
+    return () => {
+      current = false;
+    };
   }, [path, told]);
   const tell = async (expected: boolean) => {
     setError('');
@@ -200,7 +211,8 @@ function DetectionVerdictForm({ id, canAnswer }: { id: string; canAnswer: boolea
   };
   if (told) return html`<p class="note" data-testid="detection-verdict">${told}.</p>`;
   const kept =
-    recorded && html`<p class="note" data-testid="detection-verdict-recorded">${saidLine(recorded)}.</p>`;
+    (recorded && html`<p class="note" data-testid="detection-verdict-recorded">${saidLine(recorded)}.</p>`) ||
+    (unread && html`<p class="error" data-testid="detection-verdict-unread">${unread}.</p>`);
   if (!canAnswer) return kept || '';
   return html`<div class="detection-verdict">
     ${kept}
