@@ -11,6 +11,7 @@ import {
 import { ApplicationFailure } from '@temporalio/common';
 import { openOrJoinIncident, recordAlertResolved, type OpenedIncident } from '../activities/incident-starter';
 import {
+  byAttention,
   type Decision,
   type IncidentRequest,
   type IncidentState,
@@ -114,19 +115,25 @@ export class IncidentService {
     return (await this.temporal.workflow.count(clauses.join(' AND '))).count;
   }
 
-  /** Every incident opened since `since`, newest first, up to `limit`. */
+  /** Every incident opened since `since`, up to `limit`, in `listWhere`'s order. */
   async recent(since: Date, limit: number): Promise<IncidentSummary[]> {
     return this.listWhere(`${INCIDENT_TYPES_CLAUSE} AND StartTime > '${since.toISOString()}'`, limit);
   }
 
-  /** Incidents matching a visibility query, newest first, up to `limit`. */
+  /**
+   * Incidents matching a visibility query, up to `limit`: those still being worked on first, then the
+   * rest, each newest opened first. The index (SQL visibility takes no ORDER BY) gives running
+   * workflows first, then by closing time, and a resolved incident's workflow runs on through its
+   * flap cool-down: in its order a resolved incident sat above one awaiting a decision, and the
+   * OPENED column zig-zagged. It still chooses which `limit` incidents are shown.
+   */
   private async listWhere(query: string, limit: number): Promise<IncidentSummary[]> {
     const incidents: IncidentSummary[] = [];
     for await (const info of this.temporal.workflow.list({ query, pageSize: Math.min(limit, 1000) })) {
       incidents.push(this.summarise(info));
       if (incidents.length >= limit) break;
     }
-    return incidents;
+    return incidents.sort(byAttention);
   }
 
   async list(filter: ListIncidentsQuery): Promise<IncidentSummary[]> {

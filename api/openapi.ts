@@ -101,7 +101,8 @@ export function openApiDocument() {
           },
         },
         get: {
-          summary: 'List incidents from Temporal visibility',
+          summary:
+            'List incidents from Temporal visibility: those still being worked on first, then the closed ones, each newest opened first',
           parameters: queryParameters(),
           responses: { '200': { description: '{incidents: [...]}' }, '400': errorResponse('invalid filter') },
         },

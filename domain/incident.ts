@@ -275,6 +275,19 @@ export function isTerminal(status: IncidentStatus): boolean {
   return (TERMINAL_STATUSES as readonly IncidentStatus[]).includes(status);
 }
 
+/**
+ * How incident lists read: those still being worked on first, then the closed ones, each newest
+ * opened first (a comparator for `sort`).
+ */
+export function byAttention(
+  a: { status?: string; openedAt: string },
+  b: { status?: string; openedAt: string },
+): number {
+  const closed = (i: { status?: string }) =>
+    (TERMINAL_STATUSES as readonly string[]).includes(i.status ?? '');
+  return Number(closed(a)) - Number(closed(b)) || b.openedAt.localeCompare(a.openedAt);
+}
+
 const DEFAULT_SEVERITY: Record<IncidentKind, Severity> = {
   'status-check-failed': 'critical',
   'instance-stopped': 'high',
