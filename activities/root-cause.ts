@@ -4,7 +4,7 @@ import { INCIDENT_TYPES_CLAUSE, OPEN_STATUS_CLAUSE, resourcesClause } from '../d
 import { SEVERITIES, type Severity } from '../domain/incident';
 import { fleetGraph, rankLiveIncidents, type RootCauseRanking } from '../domain/rootcause/live';
 import { SHIPPED_ROOT_CAUSE_MODEL, type RootCauseModel } from '../domain/rootcause/ranking';
-import { MEDIC_RESOURCE, MEDIC_SEVERITY } from '../workflows/search-attributes';
+import { MEDIC_KIND, MEDIC_RESOURCE, MEDIC_SEVERITY } from '../workflows/search-attributes';
 import { findInstance, tagValue } from './instances';
 import { activeVersion, type ModelStore } from './model-store';
 import { FLEET_TAG } from './tags';
@@ -46,7 +46,7 @@ export function createRootCauseActivities(ec2: EC2Client, temporal: Client, stor
       );
       // Only this fleet's open incidents are evidence: the query names its resources, so the cost
       // is bounded by the fleet, not by every incident open anywhere (a storm elsewhere).
-      const open: { resourceId: string; severity: Severity }[] = [];
+      const open: { resourceId: string; severity: Severity; kind?: string }[] = [];
       const resources = graph.nodes.map((n) => n.id);
       for (let i = 0; i < resources.length; i += RESOURCES_PER_QUERY) {
         const chunk = resources.slice(i, i + RESOURCES_PER_QUERY);
@@ -57,6 +57,7 @@ export function createRootCauseActivities(ec2: EC2Client, temporal: Client, stor
           open.push({
             resourceId: String(execution.typedSearchAttributes.get(MEDIC_RESOURCE) ?? ''),
             severity: severity && SEVERITIES.includes(severity) ? severity : 'medium',
+            kind: execution.typedSearchAttributes.get(MEDIC_KIND),
           });
         }
       }

@@ -16,6 +16,9 @@ export function modelsBehind(
   return models;
 }
 
+/** How many of the alarming resources a timeline line names; a storm's are counted, not listed. */
+const ALARMING_NAMED = 5;
+
 /** One timeline line: the ranking, and whether this incident's resource is the likely cause. */
 export function describeRanking(ranking: RootCauseRanking, resourceId: string): string {
   const list = ranking.top.map((c, i) => `${i + 1}. ${c.resource} (${c.score.toFixed(2)})`).join(', ');
@@ -24,5 +27,8 @@ export function describeRanking(ranking: RootCauseRanking, resourceId: string): 
     first === resourceId
       ? `${resourceId} itself is the likeliest cause.`
       : `The likeliest cause is ${first}, not ${resourceId}: healing ${resourceId} alone may not last.`;
-  return `Root-cause ranking (${ranking.modelVersion}) over ${ranking.alarming.length} resources alarming together: ${list}. ${verdict}`;
+  const shown = ranking.alarming.slice(0, ALARMING_NAMED);
+  const more = ranking.alarming.length - shown.length;
+  const alarming = `${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+  return `Root-cause ranking (${ranking.modelVersion}) of ${ranking.alarming.length} resources alarming together (${alarming}), likeliest cause first: ${list}. ${verdict}`;
 }

@@ -10,6 +10,13 @@ import { trainPropagationModel } from '../../domain/rootcause/propagation-traini
 import { BINS } from '../../domain/rootcause/propagation';
 import { SHIPPED_PROPAGATION_MODEL } from '../../domain/rootcause/shipped-propagation';
 import { DEFAULT_CASCADE_NOISE } from '../../domain/rootcause/cascade-simulator';
+import {
+  fleetGraph,
+  isFaultEvidence,
+  rankLiveIncidents,
+  type RootCauseRanking,
+} from '../../domain/rootcause/live';
+import { describeRanking } from '../../domain/rootcause/report';
 
 const graph: ResourceGraph = {
   nodes: [
@@ -82,6 +89,68 @@ describe('learning the ranking', () => {
   test('the shipped propagation model is what its training code makes', () => {
     expect({ ...trainPropagationModel(1, 3000), version: SHIPPED_PROPAGATION_MODEL.version }).toEqual(
       SHIPPED_PROPAGATION_MODEL,
+    );
+  });
+});
+
+describe('ranking a live fleet', () => {
+  // Two instances behind one security group and subnet, as EC2 describes the demo's fleet.
+  const fleet = fleetGraph(
+    ['i-a', 'i-b', 'i-c'].map((instanceId) => ({
+      instanceId,
+      volumeIds: [`vol-${instanceId}`],
+      securityGroupIds: ['sg-web'],
+      subnetId: 'subnet-1',
+    })),
+  );
+
+  test("a security group open to the world is not evidence of a sibling's fault: nothing to rank", () => {
+    const ranking = rankLiveIncidents(
+      fleet,
+      [
+        { resourceId: 'i-a', severity: 'medium', kind: 'cpu-high' },
+        { resourceId: 'sg-web', severity: 'critical', kind: 'security-group-open' },
+        { resourceId: 'i-b', severity: 'high', kind: 'instance-stopped' },
+        { resourceId: 'i-c', severity: 'medium', kind: 'restart-requested' },
+      ],
+      SHIPPED_ROOT_CAUSE_MODEL,
+    );
+    expect(ranking).toBeUndefined();
+  });
+
+  test('faults on the instances behind one group are ranked, and only they count as alarming', () => {
+    const ranking = rankLiveIncidents(
+      fleet,
+      [
+        { resourceId: 'i-a', severity: 'critical', kind: 'status-check-failed' },
+        { resourceId: 'i-b', severity: 'critical', kind: 'status-check-failed' },
+        { resourceId: 'i-c', severity: 'medium', kind: 'cpu-high' },
+        { resourceId: 'sg-web', severity: 'critical', kind: 'security-group-open' },
+        { resourceId: 'i-x', severity: 'critical', kind: 'cpu-high' },
+      ],
+      SHIPPED_ROOT_CAUSE_MODEL,
+    );
+    expect(ranking?.alarming).toEqual(['i-a', 'i-b', 'i-c']);
+    // Every instance alarming at once points at what they share, not at one of them.
+    expect(['sg-web', 'subnet-1']).toContain(ranking?.top[0]?.resource);
+    expect(isFaultEvidence('traffic-flood')).toBe(true);
+    expect(isFaultEvidence(undefined)).toBe(false);
+  });
+
+  test('the timeline line names what alarms, then the ranking, then what it means for this incident', () => {
+    const ranking: RootCauseRanking = {
+      modelVersion: 'rootcause-x',
+      alarming: ['i-1', 'i-2', 'i-3', 'i-4', 'i-5', 'i-6', 'i-7'],
+      top: [
+        { resource: 'subnet-1', score: 6.1 },
+        { resource: 'i-1', score: 1.2 },
+      ],
+    };
+    const line = describeRanking(ranking, 'i-1');
+    expect(line).toBe(
+      'Root-cause ranking (rootcause-x) of 7 resources alarming together (i-1, i-2, i-3, i-4, i-5 and 2 more), ' +
+        'likeliest cause first: 1. subnet-1 (6.10), 2. i-1 (1.20). ' +
+        'The likeliest cause is subnet-1, not i-1: healing i-1 alone may not last.',
     );
   });
 });

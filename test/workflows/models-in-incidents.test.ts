@@ -55,7 +55,7 @@ describe('root-cause ranking in the incident', () => {
     for (const instanceId of ids) {
       const handle = await h.open({
         resourceId: instanceId,
-        kind: 'restart-requested',
+        kind: 'cpu-high',
         source: 'detector:rc',
       });
       handles.push(await h.stateWhen(handle, 'awaiting_approval').then(() => handle));
