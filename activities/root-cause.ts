@@ -61,7 +61,7 @@ export function createRootCauseActivities(ec2: EC2Client, temporal: Client, stor
           });
         }
       }
-      return rankLiveIncidents(graph, open, await activeModel());
+      return rankLiveIncidents(graph, open, await activeModel(), input.resourceId);
     },
   };
 }

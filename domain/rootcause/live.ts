@@ -1,5 +1,5 @@
 import type { AnyIncidentKind, Severity } from '../incident';
-import type { ResourceGraph, ResourceKind } from './graph';
+import { blastRadius, dependentsOf, type ResourceGraph, type ResourceKind } from './graph';
 import { rankRootCauses, type RankedCause, type RootCauseModel } from './ranking';
 
 /** How strongly an open incident says its resource is anomalous. */
@@ -25,6 +25,21 @@ const FAULT_EVIDENCE_KINDS: ReadonlySet<AnyIncidentKind> = new Set<AnyIncidentKi
 /** Whether an open incident of this kind is evidence for the root-cause ranking; an unknown kind is not. */
 export const isFaultEvidence = (kind: string | undefined): boolean =>
   kind !== undefined && FAULT_EVIDENCE_KINDS.has(kind as AnyIncidentKind);
+
+/**
+ * What a failing dependency of each kind can make its dependents report. A security group or a
+ * subnet does not run anyone's CPU hot; a volume does not open a port. A candidate that can cause
+ * none of the symptoms alarming within its reach is not offered as a cause, however central it sits
+ * in the graph (the model ranks by where alarms are, not by what they say). Instances are their own
+ * causes for every kind.
+ */
+const DEPENDENCY_CAN_CAUSE: Record<Exclude<ResourceKind, 'instance'>, ReadonlySet<AnyIncidentKind>> = {
+  volume: new Set(['status-check-failed', 'latency-high', 'error-rate-rising', 'data-corrupted']),
+  'security-group': new Set(['latency-high', 'error-rate-rising', 'traffic-flood', 'instance-compromised']),
+  subnet: new Set(['status-check-failed', 'latency-high', 'error-rate-rising', 'traffic-flood']),
+  database: new Set(['latency-high', 'error-rate-rising', 'data-corrupted']),
+  'load-balancer': new Set(['latency-high', 'error-rate-rising']),
+};
 
 export interface LiveInstance {
   instanceId: string;
@@ -54,6 +69,11 @@ export interface RootCauseRanking {
   /** Resources alarming together (open incidents on them whose kind is fault evidence). */
   alarming: string[];
   top: RankedCause[];
+  /**
+   * The best-ranked cause of the incident's own resource: itself or something it depends on; null
+   * when nothing ranked is. Absent in rankings recorded before it was kept.
+   */
+  causeOfResource?: string | null;
 }
 
 /**
@@ -64,16 +84,35 @@ export function rankLiveIncidents(
   graph: ResourceGraph,
   openIncidents: { resourceId: string; severity: Severity; kind?: string }[],
   model: RootCauseModel,
+  resourceId?: string,
 ): RootCauseRanking | undefined {
-  const inGraph = new Set(graph.nodes.map((n) => n.id));
+  const kindOf = new Map(graph.nodes.map((n) => [n.id, n.kind]));
   const evidence: Record<string, number> = {};
-  for (const incident of openIncidents)
-    if (inGraph.has(incident.resourceId) && isFaultEvidence(incident.kind))
-      evidence[incident.resourceId] = Math.max(
-        evidence[incident.resourceId] ?? 0,
-        EVIDENCE_BY_SEVERITY[incident.severity],
-      );
+  const symptoms = new Map<string, AnyIncidentKind[]>();
+  for (const incident of openIncidents) {
+    if (!kindOf.has(incident.resourceId) || !isFaultEvidence(incident.kind)) continue;
+    evidence[incident.resourceId] = Math.max(
+      evidence[incident.resourceId] ?? 0,
+      EVIDENCE_BY_SEVERITY[incident.severity],
+    );
+    symptoms.set(incident.resourceId, [
+      ...(symptoms.get(incident.resourceId) ?? []),
+      incident.kind as AnyIncidentKind,
+    ]);
+  }
   const alarming = Object.keys(evidence).sort();
   if (alarming.length < 2) return undefined;
-  return { modelVersion: model.version, alarming, top: rankRootCauses(graph, evidence, model).slice(0, 3) };
+  const dependents = dependentsOf(graph);
+  const reach = (id: string) => new Set([id, ...blastRadius(id, dependents)]);
+  const plausible = (id: string) => {
+    const kind = kindOf.get(id);
+    if (kind === 'instance') return symptoms.has(id);
+    const causes = kind ? DEPENDENCY_CAN_CAUSE[kind] : undefined;
+    return [...reach(id)].some((r) => (symptoms.get(r) ?? []).some((k) => causes?.has(k)));
+  };
+  const ranked = rankRootCauses(graph, evidence, model).filter((c) => plausible(c.resource));
+  const top = ranked.slice(0, 3);
+  if (resourceId === undefined) return { modelVersion: model.version, alarming, top };
+  const causeOfResource = ranked.find((c) => reach(c.resource).has(resourceId))?.resource ?? null;
+  return { modelVersion: model.version, alarming, top, causeOfResource };
 }

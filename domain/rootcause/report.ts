@@ -19,14 +19,22 @@ export function modelsBehind(
 /** How many of the alarming resources a timeline line names; a storm's are counted, not listed. */
 const ALARMING_NAMED = 5;
 
+/**
+ * Whether this incident's resource is its own likeliest cause. A ranking recorded before
+ * `causeOfResource` was kept reads the fleet's first-ranked resource, as it did then.
+ */
+function verdictFor(ranking: RootCauseRanking, resourceId: string): string {
+  const cause = ranking.causeOfResource === undefined ? ranking.top[0]?.resource : ranking.causeOfResource;
+  if (cause === resourceId) return `${resourceId} itself is the likeliest cause.`;
+  if (cause)
+    return `The likeliest cause is ${cause}, not ${resourceId}: healing ${resourceId} alone may not last.`;
+  return `None of the likely causes is ${resourceId} or something it depends on.`;
+}
+
 /** One timeline line: the ranking, and whether this incident's resource is the likely cause. */
 export function describeRanking(ranking: RootCauseRanking, resourceId: string): string {
   const list = ranking.top.map((c, i) => `${i + 1}. ${c.resource} (${c.score.toFixed(2)})`).join(', ');
-  const first = ranking.top[0]?.resource;
-  const verdict =
-    first === resourceId
-      ? `${resourceId} itself is the likeliest cause.`
-      : `The likeliest cause is ${first}, not ${resourceId}: healing ${resourceId} alone may not last.`;
+  const verdict = verdictFor(ranking, resourceId);
   const shown = ranking.alarming.slice(0, ALARMING_NAMED);
   const more = ranking.alarming.length - shown.length;
   const alarming = `${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;

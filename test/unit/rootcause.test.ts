@@ -131,10 +131,51 @@ describe('ranking a live fleet', () => {
       SHIPPED_ROOT_CAUSE_MODEL,
     );
     expect(ranking?.alarming).toEqual(['i-a', 'i-b', 'i-c']);
-    // Every instance alarming at once points at what they share, not at one of them.
-    expect(['sg-web', 'subnet-1']).toContain(ranking?.top[0]?.resource);
+    // Every instance alarming at once points at what they share and what can fail their status
+    // checks: the subnet, not the security group.
+    expect(ranking?.top[0]?.resource).toBe('subnet-1');
+    expect(ranking?.top.map((c) => c.resource)).not.toContain('sg-web');
     expect(isFaultEvidence('traffic-flood')).toBe(true);
     expect(isFaultEvidence(undefined)).toBe(false);
+  });
+
+  test('two instances running hot together are each their own cause: a group or a subnet does not run CPU hot', () => {
+    const open = [
+      { resourceId: 'i-a', severity: 'medium' as const, kind: 'cpu-high' },
+      { resourceId: 'i-b', severity: 'medium' as const, kind: 'cpu-high' },
+      { resourceId: 'sg-web', severity: 'critical' as const, kind: 'security-group-open' },
+    ];
+    const ranking = rankLiveIncidents(fleet, open, SHIPPED_ROOT_CAUSE_MODEL, 'i-b');
+    expect(ranking?.top.map((c) => c.resource).sort()).toEqual(['i-a', 'i-b']);
+    expect(ranking?.causeOfResource).toBe('i-b');
+    expect(describeRanking(ranking!, 'i-b')).toMatch(/i-b itself is the likeliest cause\.$/);
+    // A restart someone asked for on a third instance: none of the causes is its own.
+    const forC = rankLiveIncidents(fleet, open, SHIPPED_ROOT_CAUSE_MODEL, 'i-c');
+    expect(forC?.causeOfResource).toBeNull();
+    expect(describeRanking(forC!, 'i-c')).toMatch(
+      /None of the likely causes is i-c or something it depends on\.$/,
+    );
+  });
+
+  test('a latency rise on every instance behind one group can be the group', () => {
+    const open = ['i-a', 'i-b', 'i-c'].map((resourceId) => ({
+      resourceId,
+      severity: 'high' as const,
+      kind: 'latency-high',
+    }));
+    const ranking = rankLiveIncidents(fleet, open, SHIPPED_ROOT_CAUSE_MODEL, 'i-a');
+    expect(['sg-web', 'subnet-1']).toContain(ranking?.top[0]?.resource);
+    expect(ranking?.causeOfResource).toBe(ranking?.top[0]?.resource);
+    expect(describeRanking(ranking!, 'i-a')).toContain('healing i-a alone may not last');
+  });
+
+  test('a ranking recorded before the cause of the resource was kept reads as it did then', () => {
+    const recorded: RootCauseRanking = {
+      modelVersion: 'rootcause-propagation-1',
+      alarming: ['i-a', 'i-b'],
+      top: [{ resource: 'sg-web', score: 6.12 }],
+    };
+    expect(describeRanking(recorded, 'i-a')).toContain('The likeliest cause is sg-web, not i-a');
   });
 
   test('the timeline line names what alarms, then the ranking, then what it means for this incident', () => {
