@@ -70,15 +70,16 @@ export interface RootCauseRanking {
   alarming: string[];
   top: RankedCause[];
   /**
-   * The best-ranked cause of the incident's own resource: itself or something it depends on; null
-   * when nothing ranked is. Absent in rankings recorded before it was kept.
+   * The best-ranked cause of the incident's own resource: itself or something it depends on. Absent
+   * in rankings recorded before it was kept (and when no resource was named).
    */
-  causeOfResource?: string | null;
+  causeOfResource?: string;
 }
 
 /**
  * Ranks the likely root cause when several resources of a fleet alarm together with faults
- * (`isFaultEvidence`); undefined when fewer than two do (nothing to rank).
+ * (`isFaultEvidence`); undefined when fewer than two do (nothing to rank), or when `resourceId` is
+ * named and neither it nor anything it depends on is among the causes.
  */
 export function rankLiveIncidents(
   graph: ResourceGraph,
@@ -113,6 +114,7 @@ export function rankLiveIncidents(
   const ranked = rankRootCauses(graph, evidence, model).filter((c) => plausible(c.resource));
   const top = ranked.slice(0, 3);
   if (resourceId === undefined) return { modelVersion: model.version, alarming, top };
-  const causeOfResource = ranked.find((c) => reach(c.resource).has(resourceId))?.resource ?? null;
-  return { modelVersion: model.version, alarming, top, causeOfResource };
+  // A ranking with no cause of this resource in it is about other incidents: not this one's to show.
+  const causeOfResource = ranked.find((c) => reach(c.resource).has(resourceId))?.resource;
+  return causeOfResource ? { modelVersion: model.version, alarming, top, causeOfResource } : undefined;
 }

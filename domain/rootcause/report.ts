@@ -24,11 +24,10 @@ const ALARMING_NAMED = 5;
  * `causeOfResource` was kept reads the fleet's first-ranked resource, as it did then.
  */
 function verdictFor(ranking: RootCauseRanking, resourceId: string): string {
-  const cause = ranking.causeOfResource === undefined ? ranking.top[0]?.resource : ranking.causeOfResource;
-  if (cause === resourceId) return `${resourceId} itself is the likeliest cause.`;
-  if (cause)
-    return `The likeliest cause is ${cause}, not ${resourceId}: healing ${resourceId} alone may not last.`;
-  return `None of the likely causes is ${resourceId} or something it depends on.`;
+  const cause = ranking.causeOfResource ?? ranking.top[0]?.resource;
+  return cause === resourceId
+    ? `${resourceId} itself is the likeliest cause.`
+    : `The likeliest cause is ${cause}, not ${resourceId}: healing ${resourceId} alone may not last.`;
 }
 
 /** One timeline line: the ranking, and whether this incident's resource is the likely cause. */
