@@ -1,7 +1,10 @@
 import type { IncidentReport, IncidentState, StepRecord } from './incident';
 
-function describeSteps(steps: StepRecord[]): string {
-  if (steps.length === 0) return 'No change was made to the resource.';
+/** How a conclusion already says the resource was left alone ("nothing was changed", "…without touching…"). */
+const SAYS_UNCHANGED = /nothing was|changed nothing|without touching|unchanged|left in place/i;
+
+function describeSteps(steps: StepRecord[], conclusion: string): string {
+  if (steps.length === 0) return SAYS_UNCHANGED.test(conclusion) ? '' : 'No change was made to the resource.';
   return steps.map((s) => `step ${s.step}: ${s.action} ${s.outcome} (${s.detail})`).join('; ');
 }
 
@@ -25,14 +28,24 @@ export function buildReport(state: IncidentState, steps: StepRecord[], conclusio
     state.decision?.decision === 'approve' && approvers.length > 1
       ? `${approvers.join(', ')} (${approvers.length} of ${state.approvalsRequired ?? approvers.length}, plan ${state.planHash?.slice(0, 12) ?? '?'})`
       : state.decision?.by;
-  const decided = state.decision
-    ? ` Decision: ${state.decision.decision} by ${decidedBy}${state.decision.reason ? ` (${state.decision.reason})` : ''}.`
-    : '';
+  // A decline or a "by hand" usually ends in a conclusion that names who and why already.
+  const decision = state.decision;
+  const alreadySaid =
+    decision !== undefined &&
+    decidedBy !== undefined &&
+    conclusion.includes(decidedBy) &&
+    (!decision.reason || conclusion.includes(decision.reason));
+  const decided =
+    decision && !alreadySaid
+      ? `Decision: ${decision.decision} by ${decidedBy}${decision.reason ? ` (${decision.reason})` : ''}.`
+      : '';
   return {
     issueDetected,
     resolutionProcess: steps,
     reason,
-    actionTaken: `${conclusion} ${describeSteps(steps)}${decided}`.trim(),
+    actionTaken: [conclusion, describeSteps(steps, conclusion), decided]
+      .filter((part) => part !== '')
+      .join(' '),
     outcome: state.status,
     ...(state.decision ? { decision: state.decision } : {}),
     ...(succeeded ? { finalResourceId: succeeded.resourceId } : {}),

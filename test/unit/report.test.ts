@@ -1,0 +1,71 @@
+import type { IncidentState, StepRecord } from '../../domain/incident';
+import { buildReport } from '../../domain/report';
+
+/** An incident as the workflow keeps it at its end: only what the report reads is filled in. */
+function stateWith(fields: Partial<IncidentState>): IncidentState {
+  return {
+    summary: 'Instance i-1 CPU averaged 97.7% (threshold 90%).',
+    plan: [{ action: 'reboot-instance', reason: 'a reboot clears runaway load' }],
+    status: 'declined',
+    ...fields,
+  } as IncidentState;
+}
+
+const rebooted: StepRecord = {
+  step: 1,
+  action: 'reboot-instance',
+  resourceId: 'i-1',
+  reason: 'a reboot clears runaway load',
+  startedAt: '2026-11-27T10:00:00Z',
+  outcome: 'succeeded',
+  detail: 'rebooted; i-1 running',
+};
+
+describe('the report says how it ended once', () => {
+  test('a decline: who, why and that nothing changed, each said once', () => {
+    const decision = {
+      decision: 'decline' as const,
+      by: 'ana',
+      reason: 'leave it for the owning team',
+      at: 'x',
+    };
+    const report = buildReport(
+      stateWith({ decision }),
+      [],
+      'Declined by ana: leave it for the owning team; nothing was changed.',
+    );
+    expect(report.actionTaken).toBe('Declined by ana: leave it for the owning team; nothing was changed.');
+    expect(report.decision).toEqual(decision);
+  });
+
+  test('a decline whose conclusion leaves out the reason still gives it', () => {
+    const report = buildReport(
+      stateWith({ decision: { decision: 'decline', by: 'ana', reason: 'change freeze', at: 'x' } }),
+      [],
+      'Declined by ana; the rule was left in place.',
+    );
+    expect(report.actionTaken).toBe(
+      'Declined by ana; the rule was left in place. Decision: decline by ana (change freeze).',
+    );
+  });
+
+  test('an approval: the steps, then who approved and why', () => {
+    const report = buildReport(
+      stateWith({
+        status: 'resolved',
+        decision: { decision: 'approve', by: 'bo', reason: 'safe now', at: 'x' },
+      }),
+      [rebooted],
+      'Healed by reboot-instance (step 1 of 2).',
+    );
+    expect(report.actionTaken).toBe(
+      'Healed by reboot-instance (step 1 of 2). step 1: reboot-instance succeeded (rebooted; i-1 running) ' +
+        'Decision: approve by bo (safe now).',
+    );
+  });
+
+  test('an end without steps that does not say so is told nothing changed', () => {
+    const report = buildReport(stateWith({ status: 'escalated' }), [], 'No remediation slot within 6s.');
+    expect(report.actionTaken).toBe('No remediation slot within 6s. No change was made to the resource.');
+  });
+});
