@@ -105,6 +105,8 @@ describe('web console', () => {
     await page.fill('textarea[name=reason]', 'stopped by the chaos test; start it');
     await page.click('button.approve');
     await page.waitForSelector('.facts .status-resolved', { timeout: 90_000 });
+    // The decision's note ("approve accepted: remediating") does not outlive the remediation.
+    expect(await page.$('p.note[role=status]')).toBeNull();
     const report = await page.textContent('[data-testid=report]');
     expect(report).toContain('Issue Detected');
     expect(report).toContain('Resolution Process');

@@ -69,7 +69,13 @@ function EvidenceChart({ id, closed }: { id: string; closed: boolean }) {
   />`;
 }
 
-function DecisionForm({ incident, onDone }: { incident: IncidentDetail; onDone: (m: string) => void }) {
+function DecisionForm({
+  incident,
+  onDone,
+}: {
+  incident: IncidentDetail;
+  onDone: (note: { text: string; status: string }) => void;
+}) {
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
@@ -86,7 +92,7 @@ function DecisionForm({ incident, onDone }: { incident: IncidentDetail; onDone: 
           ...(incident.planHash ? { planHash: incident.planHash } : {}),
         },
       );
-      onDone(`${decision} accepted: ${ack.status.replace('_', ' ')}`);
+      onDone({ text: `${decision} accepted: ${ack.status.replace('_', ' ')}`, status: ack.status });
     } catch (err) {
       setError(err instanceof ApiFailure ? err.message : String(err));
     } finally {
@@ -227,7 +233,7 @@ function DetectionVerdictForm({ id, canAnswer }: { id: string; canAnswer: boolea
 export function IncidentPage({ id, me }: { id: string; me: Me }) {
   const [incident, setIncident] = useState<IncidentDetail | undefined>(undefined);
   const [stream, setStream] = useState<{ state: StreamState; detail?: string }>({ state: 'connecting' });
-  const [note, setNote] = useState('');
+  const [note, setNote] = useState<{ text: string; status: string } | undefined>(undefined);
   useEffect(
     () =>
       follow(
@@ -261,7 +267,12 @@ export function IncidentPage({ id, me }: { id: string; me: Me }) {
         >Open in Temporal Web UI ↗</a
       >
     </p>
-    ${note && html`<p class="note" role="status">${note}</p>`}
+    ${
+      // "approve accepted: remediating" is stale once the incident has closed; a decline's is not.
+      note &&
+      !(closed && !TERMINAL.includes(note.status)) &&
+      html`<p class="note" role="status">${note.text}</p>`
+    }
     ${
       incident.status === 'awaiting_approval' &&
       (canDecide
