@@ -1,4 +1,3 @@
-import { DETECTOR_VERSION } from '../anomaly/detector';
 import type { IncidentRequest } from '../incident';
 import type { RootCauseRanking } from './live';
 
@@ -6,12 +5,16 @@ import type { RootCauseRanking } from './live';
 export const TREND_FORECAST_VERSION = 'theil-sen-trend-1';
 const FORECAST_KINDS: readonly string[] = ['disk-filling', 'memory-exhaustion', 'error-rate-rising'];
 
-/** The models that shaped how this incident was opened, before any ranking. */
+/**
+ * The models that shaped how this incident was opened, before any ranking. The streaming detector
+ * only when it judged (its findings carry its version): the detection loop also opens incidents by
+ * fixed rules (a stopped instance, failing status checks, the CPU backstop) and by trend forecasts.
+ */
 export function modelsBehind(
   request: Pick<IncidentRequest, 'source' | 'kind' | 'detectorVersion'>,
 ): Record<string, string> {
   const models: Record<string, string> = {};
-  if (request.source?.startsWith('detector:')) models.detector = request.detectorVersion ?? DETECTOR_VERSION;
+  if (request.detectorVersion) models.detector = request.detectorVersion;
   if (FORECAST_KINDS.includes(request.kind)) models['trend-forecast'] = TREND_FORECAST_VERSION;
   return models;
 }

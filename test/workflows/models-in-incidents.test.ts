@@ -57,6 +57,7 @@ describe('root-cause ranking in the incident', () => {
         resourceId: instanceId,
         kind: 'cpu-high',
         source: 'detector:rc',
+        detectorVersion: DETECTOR_VERSION,
       });
       handles.push(await h.stateWhen(handle, 'awaiting_approval').then(() => handle));
     }
