@@ -4,6 +4,8 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 export class UsageError extends Error {}
 /** What was asked for does not exist (exit code 3). */
 export class NotFoundError extends Error {}
+/** What was asked for exists but is not in a state that allows it (exit code 4): no usage to show. */
+export class ConflictError extends Error {}
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 

@@ -12,6 +12,7 @@ import {
   fleetFlag,
   instanceIdFlag,
   intFlag,
+  ConflictError,
   NotFoundError,
   parseFlags,
   requireFlag,
@@ -340,6 +341,10 @@ export async function main(argv: string[]): Promise<number> {
     if ((err instanceof Error && err.name === 'WorkflowNotFoundError') || err instanceof NotFoundError) {
       console.error(`medic: ${err.message}`);
       return EXIT.notFound;
+    }
+    if (err instanceof ConflictError) {
+      console.error(`medic: ${err.message}`);
+      return EXIT.conflict;
     }
     if (err instanceof UsageError) {
       const own = usageOf(command);

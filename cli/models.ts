@@ -15,7 +15,7 @@ import {
 import type { ModelMonitorInput, ModelMonitorResult } from '../workflows/model-monitor';
 import { isModelName, TRAINERS } from '../domain/models/trainers';
 import type { RetrainResult } from '../workflows/retrain';
-import { durationFlag, intFlag, parseFlags, requireFlag, UsageError, everyFlag } from './args';
+import { ConflictError, durationFlag, intFlag, parseFlags, requireFlag, UsageError, everyFlag } from './args';
 import { complianceScheduleOptions } from './compliance';
 
 type WithTemporal = <T>(fn: (client: Client) => Promise<T>) => Promise<T>;
@@ -118,17 +118,20 @@ export async function modelCommand(
       console.log(
         `${v.version === active?.version ? '*' : ' '} ${v.version.padEnd(32)} ${v.createdAt}  ${formatModelMetrics(v.metrics)}  parent=${v.parentVersion ?? '-'}`,
       );
-    if (active) console.log(`active: ${active.version} (${active.reason})`);
+    if (active) console.log(`active: ${active.version} since ${active.changedAt} (why: ${active.reason})`);
     return;
   }
   if (sub === 'rollback') {
     const active = await store.getActive(model);
-    if (!active) throw new UsageError(`model ${model} has no active version`);
+    if (!active)
+      throw new ConflictError(
+        `model ${model} has no active version: the shipped one decides, nothing to roll back`,
+      );
     let next;
     try {
       next = rollback(active, new Date().toISOString());
     } catch (err) {
-      throw new UsageError((err as Error).message);
+      throw new ConflictError((err as Error).message);
     }
     await store.setActive(next);
     return console.log(

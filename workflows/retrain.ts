@@ -55,7 +55,7 @@ export async function retrainModelWorkflow(input: RetrainInput): Promise<Retrain
     ? `; backtest on ${candidate.backtest.incidents} recorded incidents: estimated first-action success ${candidate.backtest.estimate.toFixed(3)}, same first choice as was tried in ${(100 * candidate.backtest.matched).toFixed(0)} %${candidate.backtest.amongMatched === undefined || candidate.backtest.matched === 0 ? '' : ` (${candidate.backtest.amongMatched.toFixed(3)} of those recovered)`}`
     : '';
   const reason = active
-    ? `${candidate.metric} ${candidate.score.toFixed(4)} vs active ${active.version} ${active.score.toFixed(4)} (needs +${gain})${tested}`
+    ? `${candidate.metric} ${candidate.score.toFixed(4)} vs ${active.score.toFixed(4)} for the active ${active.version} on the same held-out data (needs +${gain})${tested}`
     : `${candidate.metric} ${candidate.score.toFixed(4)}; no active version yet${tested}`;
   if (promoted) await promoteVersion({ model: input.model, version: candidate.version, reason });
   log.info('retraining finished', { model: input.model, promoted, reason });

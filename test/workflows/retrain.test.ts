@@ -17,6 +17,7 @@ import type { ModelOverview } from '../../domain/models/registry';
 import { TASK_QUEUES } from '../../domain/config';
 import { retrainScheduleId } from '../../domain/ids';
 import { modelCommand, scheduleCommand } from '../../cli/models';
+import { ConflictError } from '../../cli/args';
 import { retrainModelWorkflow, type RetrainResult } from '../../workflows/retrain';
 import { eventually, testConfig } from '../support/env';
 import { startHarness, type MedicHarness } from '../support/harness';
@@ -78,9 +79,10 @@ describe('model registry and retraining', () => {
     const config = testConfig({ MEDIC_MODEL_BUCKET: bucket });
     const first = await retrain('remediation-policy');
     expect(first.promoted).toBe(true);
-    await expect(
-      modelCommand('rollback', ['--model', 'remediation-policy'], config, withClient),
-    ).rejects.toThrow(/no earlier version/);
+    // Not a usage error (exit 2 with the usage): the command was right, the registry has nothing earlier (exit 4).
+    const refused = modelCommand('rollback', ['--model', 'remediation-policy'], config, withClient);
+    await expect(refused).rejects.toThrow(/no earlier version/);
+    await expect(refused).rejects.toBeInstanceOf(ConflictError);
     const second = await retrain('remediation-policy', -1);
     expect(second.promoted).toBe(true);
     expect((await store.getActive('remediation-policy'))?.history).toEqual([first.candidate.version]);
