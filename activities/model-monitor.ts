@@ -46,6 +46,7 @@ export async function listClosedIncidents(
       id: execution.workflowId,
       kind: state.kind,
       source: state.alerts[0]?.source ?? 'unknown',
+      ...(state.models?.detector ? { detectorVersion: state.models.detector } : {}),
       status: state.status,
       steps: state.report?.resolutionProcess ?? [],
       ...(state.diagnosis ? { diagnosis: state.diagnosis } : {}),

@@ -237,7 +237,7 @@ async function main(): Promise<void> {
   const declined = scenarios.find((s) => s.decision === 'decline')?.incidentId;
   if (declined)
     console.log(
-      `Was the declined CPU alarm expected at that hour? npx medic incidents expected --id ${declined} (or fault): its detector learns the answer, and model monitoring counts it for the detector's precision`,
+      `Was the declined CPU alarm expected at that hour? npx medic incidents expected --id ${declined} (or fault): its detector's weekly routine learns the answer`,
     );
   console.log(`The stack keeps running; stop it with ${bold('make down')}.`);
 }

@@ -7,6 +7,8 @@ export interface ClosedIncident {
   kind: string;
   /** Where it came from: `detector:<fleet>` for the detection loop, else the API, an alert, chat. */
   source: string;
+  /** The streaming detector's version, when it judged the alarm (the report's `models.detector`). */
+  detectorVersion?: string;
   status: IncidentStatus;
   steps: (Pick<StepRecord, 'action' | 'outcome'> & { startedAt?: string; finishedAt?: string })[];
   diagnosis?: Diagnosis;
@@ -24,11 +26,22 @@ export interface ModelQuality {
   samples: number;
 }
 
+/** What the streaming detector opens; the loop's other findings are fixed rules and trend forecasts. */
+const DETECTOR_KINDS: readonly string[] = ['cpu-high', 'latency-high'];
+
+/**
+ * Whether the streaming detector judged this incident's alarm, so its outcome says something about
+ * the detector: not a stopped instance or failing status checks the loop saw by rule, not the CPU
+ * backstop (no detector version), not a forecast. Retraining the detector cannot change those.
+ */
+export const judgedByDetector = (i: ClosedIncident): boolean =>
+  i.source.startsWith('detector:') && i.detectorVersion !== undefined && DETECTOR_KINDS.includes(i.kind);
+
 const negative = (f: ClosedIncident['feedback']) => f !== undefined && (!f.resolved || f.rating <= 2);
 
 /**
  * Live quality of the models that shape incidents, from how incidents actually ended:
- * - `detector` precision: of the incidents the detection loop opened, the share that were real. A
+ * - `detector` precision: of the incidents the streaming detector opened (`judgedByDetector`), the share that were real. A
  *   person's answer to "was this alarm expected?" decides (decision 0052); without one, a step taken
  *   and verified or a person's approval counts for it, and nothing to fix on diagnosis, a decline or
  *   feedback saying it was not a problem count against it.
@@ -36,7 +49,7 @@ const negative = (f: ClosedIncident['feedback']) => f !== undefined && (!f.resol
  *   action was verified and whose feedback (if any) is not negative.
  */
 export function measureModelQuality(incidents: ClosedIncident[]): ModelQuality[] {
-  const detected = incidents.filter((i) => i.source.startsWith('detector:') && i.status !== 'dry_run');
+  const detected = incidents.filter((i) => judgedByDetector(i) && i.status !== 'dry_run');
   const real = detected.filter((i) =>
     i.detectionVerdict
       ? i.detectionVerdict === 'fault'

@@ -87,6 +87,7 @@ describe('what the fleet tells retraining', () => {
     id: `inc-${i}`,
     kind: 'cpu-high',
     source: 'detector:web',
+    detectorVersion: 'streaming-detector-10',
     status: real ? 'resolved' : 'declined',
     steps: real ? [{ action: 'reboot-instance', outcome: 'succeeded' }] : [],
   });

@@ -9,6 +9,7 @@ const incident = (over: Partial<ClosedIncident>): ClosedIncident => ({
   id: 'incident-x',
   kind: 'cpu-high',
   source: 'detector:web',
+  detectorVersion: 'streaming-detector-10',
   status: 'resolved',
   steps: [{ action: 'reboot-instance', outcome: 'succeeded' }],
   ...over,
@@ -29,6 +30,21 @@ describe('live model quality', () => {
       value: 0.25,
       samples: 4,
     });
+  });
+
+  test("only the streaming detector's own alarms judge it: not the loop's rules, its CPU backstop or forecasts", () => {
+    const quality = measureModelQuality([
+      incident({}),
+      // Declined, but nothing the detector judged: a stopped instance and failing status checks are
+      // seen by rule, the backstop (CPU over its fixed threshold) carries no detector version, and a
+      // disk filling is a trend forecast.
+      incident({ kind: 'instance-stopped', status: 'declined', steps: [] }),
+      incident({ kind: 'status-check-failed', status: 'declined', steps: [] }),
+      incident({ detectorVersion: undefined, status: 'declined', steps: [] }),
+      incident({ kind: 'disk-filling', status: 'declined', steps: [] }),
+      incident({ kind: 'latency-high', status: 'declined', steps: [] }),
+    ]);
+    expect(quality.find((q) => q.model === 'detector')).toMatchObject({ value: 0.5, samples: 2 });
   });
 
   test('a person\'s "was this alarm expected?" decides the detector\'s precision over how the incident ended', () => {

@@ -1,3 +1,4 @@
+import { DETECTOR_VERSION } from '../../domain/anomaly/detector';
 import { ApplicationFailure } from '@temporalio/common';
 import { createChaos } from '../../activities/chaos';
 import { createFeedbackStore } from '../../activities/feedback-store';
@@ -83,6 +84,7 @@ describe('model monitoring', () => {
         resourceId: instanceId,
         kind: 'cpu-high',
         source: 'detector:monitor-test',
+        detectorVersion: DETECTOR_VERSION,
       });
       await h.stateWhen(handle, 'awaiting_approval');
       await handle.executeUpdate(decisionUpdate, { args: [{ decision: 'decline', by: 'on-call' }] });
