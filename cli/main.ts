@@ -19,6 +19,9 @@ import {
   UsageError,
 } from './args';
 import { detectCommand } from './detect';
+import { failureChain } from './failure-chain';
+
+export { failureChain };
 import { ApiCallError } from './api-client';
 import { EXIT, incidentsCommand } from './incidents';
 import { auditCommand, tokensCommand } from './tokens';
@@ -362,17 +365,4 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`medic: ${failureChain(err)}`);
     return 1;
   }
-}
-
-/** A Temporal failure's message with its causes ("Workflow execution failed: … : what went wrong"). */
-export function failureChain(err: unknown): string {
-  const messages: string[] = [];
-  // Duck-typed, not `instanceof Error`: errors from another realm (fetch's, under jest) are not.
-  for (let e = err; isMessageBearing(e) && messages.length < 6; e = e.cause)
-    if (e.message && !messages.includes(e.message)) messages.push(e.message);
-  return messages.join(': ') || String(err);
-}
-
-function isMessageBearing(e: unknown): e is { message: string; cause?: unknown } {
-  return typeof e === 'object' && e !== null && typeof (e as { message?: unknown }).message === 'string';
 }

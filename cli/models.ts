@@ -1,5 +1,5 @@
 import { progressBar, silentProgress } from './progress';
-import type { Client, ScheduleOptions } from '@temporalio/client';
+import type { Client, ScheduleDescription, ScheduleOptions } from '@temporalio/client';
 import { createAwsClients } from '../activities/aws-clients';
 import { createModelStore, modelOverview } from '../activities/model-store';
 import { TASK_QUEUES, type MedicConfig } from '../domain/config';
@@ -17,6 +17,7 @@ import { isModelName, TRAINERS } from '../domain/models/trainers';
 import type { RetrainResult } from '../workflows/retrain';
 import { ConflictError, durationFlag, intFlag, parseFlags, requireFlag, UsageError, everyFlag } from './args';
 import { complianceScheduleOptions } from './compliance';
+import { rootCauseMessage } from './failure-chain';
 
 type WithTemporal = <T>(fn: (client: Client) => Promise<T>) => Promise<T>;
 
@@ -195,22 +196,26 @@ export async function scheduleCommand(
       const rows = [];
       for await (const s of client.schedule.list()) {
         const d = await client.schedule.getHandle(s.scheduleId).describe();
+        const lastRun = await lastRunOf(client, d);
         rows.push({
           id: s.scheduleId,
           paused: d.state.paused,
           every: d.spec.intervals?.map((i) => formatDuration(Number(i.every))).join(',') ?? '',
           nextRun: d.info.nextActionTimes[0]?.toISOString(),
           recentRuns: d.info.recentActions.length,
+          ...(lastRun ? { lastRun } : {}),
         });
       }
       if (flags.json) console.log(JSON.stringify(rows));
       else if (rows.length === 0)
         console.log('No schedules (medic schedule create retrain --model NAME --every 24h)');
       else
-        for (const r of rows)
+        for (const r of rows) {
           console.log(
             `${r.id.padEnd(32)} ${r.paused ? 'paused ' : 'active '} every ${r.every}  next ${r.nextRun ?? '-'}  runs ${r.recentRuns}`,
           );
+          if (r.lastRun) console.log(`  last run ${r.lastRun.at}: ${r.lastRun.outcome}`);
+        }
     });
   }
   type ScheduleHandle = ReturnType<Client['schedule']['getHandle']>;
@@ -230,6 +235,44 @@ export async function scheduleCommand(
   await withTemporal((client) => act.run(client.schedule.getHandle(id)));
   console.log(`schedule ${id}: ${act.done}`);
 }
+
+/**
+ * How a schedule's latest run went, so a schedule that fails every time (a detector retraining on a
+ * worker without MEDIC_DETECTOR_DATASET) says so where its schedule is listed: running, promoted or
+ * kept (a retraining), completed, or failed with what went wrong.
+ */
+async function lastRunOf(
+  client: Client,
+  schedule: ScheduleDescription,
+): Promise<{ at: string; outcome: string } | undefined> {
+  const last = schedule.info.recentActions.at(-1);
+  if (!last || last.action.type !== 'startWorkflow') return undefined;
+  const at = last.takenAt.toISOString();
+  const { workflowId, firstExecutionRunId } = last.action.workflow;
+  const handle = client.workflow.getHandle(workflowId, firstExecutionRunId);
+  try {
+    if ((await handle.describe()).status.name === 'RUNNING') return { at, outcome: 'running' };
+  } catch {
+    return { at, outcome: 'unknown (its history is no longer kept)' };
+  }
+  try {
+    const result: unknown = await handle.result();
+    return {
+      at,
+      outcome: isRetrainResult(result)
+        ? `${result.promoted ? 'promoted' : 'kept the active version'}: ${result.reason}`
+        : 'completed',
+    };
+  } catch (err) {
+    return { at, outcome: `failed: ${rootCauseMessage(err)}` };
+  }
+}
+
+const isRetrainResult = (r: unknown): r is Pick<RetrainResult, 'promoted' | 'reason'> =>
+  typeof r === 'object' &&
+  r !== null &&
+  typeof (r as { promoted?: unknown }).promoted === 'boolean' &&
+  typeof (r as { reason?: unknown }).reason === 'string';
 
 /** A schedule's interval as `schedule list` writes it ("1h", "1d"). */
 const intervalOf = (options: ScheduleOptions) =>

@@ -125,6 +125,12 @@ describe('model registry and retraining', () => {
         .result()) as RetrainResult;
       expect(result.active?.version).toBe(before);
       expect(result.candidate.version).not.toBe(before);
+      // The list says how the latest run went, in the run's own words.
+      log.mockClear();
+      await scheduleCommand('list', [], withClient);
+      expect(log.mock.calls.flat()).toContain(
+        `  last run ${(await h.env.client.schedule.getHandle(id).describe()).info.recentActions[0]?.takenAt.toISOString()}: ${result.promoted ? 'promoted' : 'kept the active version'}: ${result.reason}`,
+      );
       await scheduleCommand('pause', ['--id', id], withClient);
       expect((await h.env.client.schedule.getHandle(id).describe()).state.paused).toBe(true);
       await scheduleCommand('delete', ['--id', id], withClient);
