@@ -6,6 +6,7 @@ import type { IncidentService, IncidentSummary } from './incident-service';
 import type { ChatActions } from './chat-actions';
 import { blockableSource } from '../domain/network-block';
 import { formatModelFigure, type ModelOverview } from '../domain/models/registry';
+import { describeRanking } from '../domain/rootcause/report';
 import type { TaskService } from './task-service';
 
 export interface ChatAnswer extends ParsedIntent {
@@ -50,6 +51,7 @@ const INTENT_PERMISSION: Record<Intent, Permission> = {
   block_ip: 'operate',
   explain: 'read',
   list_open: 'read',
+  list_recent: 'read',
   model_status: 'read',
   approve: 'decide',
   decline: 'decide',
@@ -64,6 +66,9 @@ const HELP =
   'Try: "what is open right now?", "show incident-…", "approve incident-…", "why was i-0abc… rebooted?", ' +
   '"troubleshoot the upload issue", "scale web-asg to 6", "restart i-0abc…", "block 203.0.113.7", ' +
   '"write a function that uploads a file to S3", "which models are active?".';
+
+/** "What happened overnight?" looks back this far. */
+const RECENT_HOURS = 24;
 
 /** How long a block asked for in chat holds before its workflow lifts it. */
 const BLOCK_DURATION = '1h';
@@ -134,18 +139,51 @@ export async function answerChat(
         { executed: true, incidents: open },
       );
     }
+    case 'list_recent': {
+      const since = new Date(Date.now() - RECENT_HOURS * 3_600_000);
+      const recent = await incidents.recent(since, 200);
+      if (!recent.length)
+        return answer(`No incident opened in the last ${RECENT_HOURS} hours.`, {
+          executed: true,
+          incidents: [],
+        });
+      const byStatus = new Map<string, number>();
+      for (const i of recent) byStatus.set(i.status ?? 'open', (byStatus.get(i.status ?? 'open') ?? 0) + 1);
+      const counts = [...byStatus].map(([status, n]) => `${n} ${status.replace('_', ' ')}`).join(', ');
+      const lines = recent.slice(0, 10).map((i) => `${i.id} (${i.status ?? 'open'}, opened ${i.openedAt})`);
+      return answer(
+        `${recent.length} incident${recent.length === 1 ? '' : 's'} in the last ${RECENT_HOURS} hours (${counts}): ${lines.join('; ')}${recent.length > 10 ? '; …' : ''}`,
+        { executed: true, incidents: recent },
+      );
+    }
     case 'model_status': {
-      if (!services.models) return answer('This API has no model registry to read.');
+      // Retraining and rollback change what decides incidents: the CLI does them, named and audited.
+      const how = /\b(retrain|rollback|roll back)\b/i.test(message)
+        ? 'I do not retrain or roll back models from chat: `medic model retrain --model NAME` trains a candidate and promotes it only if it beats the active version on held-out data; `medic model rollback --model NAME` restores the previous one. Now: '
+        : '';
+      if (!services.models) return answer(`${how}This API has no model registry to read.`);
       const models = await services.models();
-      return answer(models.map(modelLine).join('; '), { executed: true, models });
+      return answer(`${how}${models.map(modelLine).join('; ')}`, { executed: true, models });
     }
     case 'show_incident': {
       const incident = await incidents.get(e.incidentId!);
       const last = incident.timeline?.[incident.timeline.length - 1];
-      return answer(
-        `${incident.id} is ${incident.status ?? 'open'}${last ? `: ${last.message}` : ''}${incident.report ? ` Action taken: ${incident.report.actionTaken}` : ''}`,
-        { executed: true, incidentId: incident.id, webUiUrl: incident.webUiUrl },
-      );
+      const how = incident.report
+        ? ` ${incident.report.issueDetected} Action taken: ${incident.report.actionTaken}`
+        : last
+          ? `: ${last.message}`
+          : '';
+      const ranking = incident.report?.rootCause ?? undefined;
+      const cause = ranking
+        ? ` ${describeRanking(ranking, incident.resourceId ?? '')}`
+        : /\bcause/i.test(message)
+          ? ' It has no root-cause ranking: when it opened, fewer than two resources of its fleet were alarming with faults (or it belongs to no fleet), so its own fault is the likeliest cause.'
+          : '';
+      return answer(`${incident.id} is ${incident.status ?? 'open'}.${how}${cause}`, {
+        executed: true,
+        incidentId: incident.id,
+        webUiUrl: incident.webUiUrl,
+      });
     }
     case 'approve':
     case 'decline': {

@@ -17,7 +17,9 @@ export function buildReport(state: IncidentState, steps: StepRecord[], conclusio
   const flapping = state.repeatsAfterClose
     ? ` The alert came back ${state.repeatsAfterClose} time(s) within the cool-down after closing (flapping); those repeats were recorded here, not opened as new incidents.`
     : '';
-  const issueDetected = `${state.summary}${evidence}${flapping}`;
+  // A summary the caller wrote may not end a sentence ("instance-stopped on i-…"); the diagnosis follows it.
+  const summary = evidence && !/[.?!]$/.test(state.summary) ? `${state.summary}.` : state.summary;
+  const issueDetected = `${summary}${evidence}${flapping}`;
   const reason = succeeded
     ? succeeded.reason
     : state.plan.length > 0

@@ -14,6 +14,7 @@ export const INTENTS = [
   'block_ip',
   'explain',
   'list_open',
+  'list_recent',
   'model_status',
   'approve',
   'decline',
@@ -69,6 +70,20 @@ const NUMBER_WORDS: Record<string, number> = {
 };
 
 const VOCABULARY = new Set([
+  'started',
+  'resized',
+  'restored',
+  'expanded',
+  'quarantined',
+  'isolated',
+  'retrain',
+  'rollback',
+  'overnight',
+  'recent',
+  'recently',
+  'latest',
+  'happened',
+  'broken',
   'model',
   'models',
   'policy',
@@ -313,6 +328,12 @@ const PAST_ACTIONS: Record<string, string> = {
   scaled: 'scale',
   blocked: 'block',
   revoked: 'revoke',
+  resized: 'resize',
+  started: 'start',
+  restored: 'restore',
+  expanded: 'expand',
+  quarantined: 'quarantine',
+  isolated: 'quarantine',
 };
 
 /** The same actions in the present tense, as a question names them: "why did web-1 restart?" */
@@ -325,6 +346,7 @@ const ACTION_VERBS: Record<string, string> = {
   terminate: 'terminate',
   scale: 'scale',
   block: 'block',
+  resize: 'resize',
 };
 
 /** The action a sentence speaks of, past or present ("rebooted", "restart"). */
@@ -337,7 +359,7 @@ const actionNamed = (ws: string[]) =>
  * question about an action must never read as the action.
  */
 const QUESTION =
-  /^\s*(what|whats|how|why|when|where|who|which|is|are|does|do|did|should|shall|explain|describe|tell)\b/;
+  /^\s*(what|whats|how|why|when|where|who|which|is|are|was|were|has|have|does|do|did|should|shall|explain|describe|tell)\b/;
 const isQuestion = (lower: string) => QUESTION.test(lower) && !/^\s*(do not|dont|don't)\b/.test(lower);
 
 function classify(ws: string[], text: string, e: Entities): Intent {
@@ -354,12 +376,13 @@ function classify(ws: string[], text: string, e: Entities): Intent {
     return 'generate_code';
   if (/\bturn it off and on\b|\bpower cycle\b/.test(lower) && !asking) return 'restart';
   if (/\bwhat (can you do|commands)\b|\bhow (do|can|should) i use you\b/.test(lower)) return 'help';
-  // "why was web-1 rebooted?", "why did web-1 restart?", "when was it last rebooted?", "did it reboot?"
+  // "why was web-1 rebooted?", "why did web-1 restart?", "when was it last rebooted?", "did it reboot?",
+  // "was web-1 restarted?"
   if (
     has(ws, 'why') ||
     phrase(ws, 'what caused') ||
     phrase(ws, 'how come') ||
-    (asking && /^\s*(did|when)\b/.test(lower))
+    (asking && /^\s*(did|when|was|were|has|have)\b/.test(lower))
   )
     if (actionNamed(ws) !== undefined) return 'explain';
   if (
@@ -421,9 +444,12 @@ function classify(ws: string[], text: string, e: Entities): Intent {
     if (has(ws, 'up', 'out', 'increase', 'more', 'add', 'grow', 'extra', 'beef', 'boost') || scaling)
       return 'scale_up';
   }
-  // "which models are active?", "how good is the detector?": the learning models, not incidents.
+  // "which models are active?", "how good is the detector?", "retrain the detector": the learning
+  // models, not incidents (chat answers how to retrain or roll back; it does neither).
   if (
     has(ws, 'model', 'models') ||
+    (has(ws, 'detector', 'forecaster', 'policy') &&
+      (has(ws, 'retrain', 'rollback') || phrase(ws, 'roll back'))) ||
     (has(ws, 'detector', 'forecaster', 'policy') &&
       has(
         ws,
@@ -443,6 +469,17 @@ function classify(ws: string[], text: string, e: Entities): Intent {
       ))
   )
     return 'model_status';
+  // "what happened overnight?", "show me the last incidents": lately, open or closed.
+  if (
+    !e.incidentId &&
+    (phrase(ws, 'what happened') ||
+      (has(ws, 'incidents', 'incident', 'alerts') &&
+        has(ws, 'recent', 'recently', 'latest', 'last', 'overnight', 'yesterday', 'today', 'history')))
+  )
+    return 'list_recent';
+  // "is anything broken?", "is something down?"
+  if (asking && has(ws, 'anything', 'something') && has(ws, 'broken', 'down', 'failing', 'wrong', 'failed'))
+    return 'list_open';
   if (
     has(
       ws,

@@ -101,6 +101,29 @@ test('list, approve (only as an approver), then explain what was done', async ()
   expect(why.body).toMatchObject({ intent: 'explain', executed: true });
   expect(why.body.reply).toContain(handle.workflowId);
   expect(why.body.reply).toMatch(/start/i);
+  // "was it started?" is a question about what was done: explained, not done again.
+  for (const question of [`was ${instanceId} started?`, `was ${instanceId} restarted?`]) {
+    const was = await chat(approver, question);
+    expect(was.body).toMatchObject({ intent: 'explain', executed: true, incidentId: handle.workflowId });
+  }
+
+  // Lately, closed ones included: the resolved incident is among them, with its status.
+  const overnight = await chat(viewer, 'what happened overnight?');
+  expect(overnight.body).toMatchObject({ intent: 'list_recent', executed: true });
+  expect(overnight.body.incidents?.map((i) => i.id)).toContain(handle.workflowId);
+  expect(overnight.body.reply).toMatch(/^\d+ incidents? in the last 24 hours \(.*\d+ resolved/);
+  expect(overnight.body.reply).toContain(`${handle.workflowId} (resolved, opened `);
+
+  // Shown with what it was and what was done; asked for its cause without a ranking, says why there is none.
+  const cause = await chat(viewer, `what is the root cause of ${handle.workflowId}?`);
+  expect(cause.body).toMatchObject({ intent: 'show_incident', executed: true });
+  expect(cause.body.reply).toMatch(
+    new RegExp(
+      `^${handle.workflowId} is resolved\\. instance-stopped on ${instanceId}\\. Diagnosis: State stopped`,
+    ),
+  );
+  expect(cause.body.reply).toContain('Action taken: Healed by start-instance');
+  expect(cause.body.reply).toContain('It has no root-cause ranking');
 }, 90_000);
 
 test('an empty message is a 400 with the zod issue; nonsense gets the help text', async () => {
@@ -132,6 +155,14 @@ test('"which models are active?" reads the registry: a promoted version with its
   }
   // "active" alone still asks about incidents.
   expect((await chat(viewer, 'what is active right now?')).body.intent).toBe('list_open');
+  // Asked to retrain or roll back, chat says how (the CLI, audited) and what decides now; it does neither.
+  for (const request of ['retrain the detector', 'roll back the policy']) {
+    const asked = await chat(approver, request);
+    expect(asked.body).toMatchObject({ intent: 'model_status', executed: true });
+    expect(asked.body.reply).toMatch(/^I do not retrain or roll back models from chat: `medic model retrain/);
+    expect(asked.body.reply).toContain(`rootcause: ${version} decides`);
+  }
+  expect((await models.getActive('rootcause'))?.version).toBe(version);
   const bare = await serveOnLoopback(
     createApp({
       incidents: new IncidentService(h.env.client, 'http://127.0.0.1:8233'),

@@ -69,3 +69,16 @@ describe('the report says how it ended once', () => {
     expect(report.actionTaken).toBe('No remediation slot within 6s. No change was made to the resource.');
   });
 });
+
+test("a caller's summary that does not end a sentence is ended before the diagnosis", () => {
+  const diagnosis = { findings: ['State stopped (t3.micro).'] } as IncidentState['diagnosis'];
+  const report = buildReport(
+    stateWith({ summary: 'instance-stopped on i-1', diagnosis, status: 'resolved' }),
+    [rebooted],
+    'Healed.',
+  );
+  expect(report.issueDetected).toBe('instance-stopped on i-1. Diagnosis: State stopped (t3.micro).');
+  expect(buildReport(stateWith({ summary: 'Stopped.', diagnosis }), [], 'x').issueDetected).toBe(
+    'Stopped. Diagnosis: State stopped (t3.micro).',
+  );
+});
