@@ -63,7 +63,7 @@ const INTENT_PERMISSION: Record<Intent, Permission> = {
 };
 
 const HELP =
-  'Try: "what is open right now?", "show incident-…", "approve incident-…", "why was i-0abc… rebooted?", ' +
+  'Try: "what is open right now?", "what happened overnight?", "show incident-…", "approve incident-…", "why was i-0abc… rebooted?", ' +
   '"troubleshoot the upload issue", "scale web-asg to 6", "restart i-0abc…", "block 203.0.113.7", ' +
   '"write a function that uploads a file to S3", "which models are active?".';
 
