@@ -23,11 +23,15 @@ export function modelsBehind(
 const ALARMING_NAMED = 5;
 
 /**
- * Whether this incident's resource is its own likeliest cause. A ranking recorded before
- * `causeOfResource` was kept reads the fleet's first-ranked resource, as it did then.
+ * The likeliest cause of the incident's own resource. A ranking recorded before `causeOfResource`
+ * was kept reads the fleet's first-ranked resource, as it did then.
  */
+export const likelyCauseOf = (ranking: RootCauseRanking): string | undefined =>
+  ranking.causeOfResource ?? ranking.top[0]?.resource;
+
+/** Whether this incident's resource is its own likeliest cause. */
 function verdictFor(ranking: RootCauseRanking, resourceId: string): string {
-  const cause = ranking.causeOfResource ?? ranking.top[0]?.resource;
+  const cause = likelyCauseOf(ranking);
   return cause === resourceId
     ? `${resourceId} itself is the likeliest cause.`
     : `The likeliest cause is ${cause}, not ${resourceId}: healing ${resourceId} alone may not last.`;

@@ -16,7 +16,7 @@ import {
   rankLiveIncidents,
   type RootCauseRanking,
 } from '../../domain/rootcause/live';
-import { describeRanking } from '../../domain/rootcause/report';
+import { describeRanking, likelyCauseOf } from '../../domain/rootcause/report';
 
 const graph: ResourceGraph = {
   nodes: [
@@ -164,6 +164,17 @@ describe('ranking a live fleet', () => {
     expect(['sg-web', 'subnet-1']).toContain(ranking?.top[0]?.resource);
     expect(ranking?.causeOfResource).toBe(ranking?.top[0]?.resource);
     expect(describeRanking(ranking!, 'i-a')).toContain('healing i-a alone may not last');
+  });
+
+  test('the likely cause of the resource is the one kept for it, else (recorded before) the first ranked', () => {
+    const top = [
+      { resource: 'i-b', score: 6.7 },
+      { resource: 'i-a', score: 6.7 },
+    ];
+    expect(likelyCauseOf({ modelVersion: 'v', alarming: ['i-a', 'i-b'], top, causeOfResource: 'i-a' })).toBe(
+      'i-a',
+    );
+    expect(likelyCauseOf({ modelVersion: 'v', alarming: ['i-a', 'i-b'], top })).toBe('i-b');
   });
 
   test('a ranking recorded before the cause of the resource was kept reads as it did then', () => {

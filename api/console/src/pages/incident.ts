@@ -6,6 +6,7 @@ import { TERMINAL, type DetectionAnswer, type Evidence, type IncidentDetail, typ
 import { LiveIndicator, StatusBadge } from './incidents';
 import { detectorRoute } from './monitors';
 import { detectingFleet, metricOfKind } from '../../../../domain/monitor-view';
+import { likelyCauseOf } from '../../../../domain/rootcause/report';
 
 const time = (iso: string) => new Date(iso).toLocaleTimeString();
 
@@ -349,7 +350,23 @@ export function IncidentPage({ id, me }: { id: string; me: Me }) {
           <dd>${report.reason}</dd>
           <dt>Action Taken</dt>
           <dd>${report.actionTaken}</dd>
-          ${report.rootCause && html`<dt>Likely root cause</dt><dd data-testid="root-cause">${report.rootCause.top.map((c) => `${c.resource} (${c.score.toFixed(2)})`).join(', ')}</dd>`}
+          ${
+            report.rootCause &&
+            html`<dt>Likely root cause</dt>
+              <dd data-testid="root-cause">
+                ${
+                  likelyCauseOf(report.rootCause) === incident.resourceId
+                    ? `${incident.resourceId} itself`
+                    : report.rootCause.causeOfResource
+                      ? `${report.rootCause.causeOfResource}, which ${incident.resourceId} depends on`
+                      : likelyCauseOf(report.rootCause)
+                }
+                <div class="sub">
+                  ranked among ${report.rootCause.alarming.length} resources alarming together:
+                  ${report.rootCause.top.map((c) => `${c.resource} (${c.score.toFixed(2)})`).join(', ')}
+                </div>
+              </dd>`
+          }
           ${
             report.models &&
             html`<dt>Models</dt><dd>${Object.entries(report.models)
