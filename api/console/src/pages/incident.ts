@@ -362,8 +362,9 @@ export function IncidentPage({ id, me }: { id: string; me: Me }) {
                       : likelyCauseOf(report.rootCause)
                 }
                 <div class="sub">
-                  ranked among ${report.rootCause.alarming.length} resources alarming together:
-                  ${report.rootCause.top.map((c) => `${c.resource} (${c.score.toFixed(2)})`).join(', ')}
+                  ${`ranked among ${report.rootCause.alarming.length} resources alarming together: ${report.rootCause.top
+                    .map((c) => `${c.resource} (${c.score.toFixed(2)})`)
+                    .join(', ')}`}
                 </div>
               </dd>`
           }
