@@ -56,6 +56,7 @@ export type IncidentDetail = IncidentSummary &
       | 'alertCount'
       | 'closedAt'
       | 'repeatsAfterClose'
+      | 'models'
     >
   >;
 
@@ -176,7 +177,8 @@ export class IncidentService {
     try {
       const state = await this.temporal.workflow.getHandle(id, info.runId).query(incidentStateQuery);
       const { plan, timeline, report, diagnosis, summary: text, alerts, decision } = state;
-      const { planHash, approvals, approvalsRequired, alertCount, closedAt, repeatsAfterClose } = state;
+      const { planHash, approvals, approvalsRequired, alertCount, closedAt, repeatsAfterClose, models } =
+        state;
       return {
         ...summary,
         status: summary.status === 'failed' ? 'failed' : state.status,
@@ -195,6 +197,7 @@ export class IncidentService {
         alertCount,
         closedAt,
         repeatsAfterClose,
+        models,
       };
     } catch (err) {
       // Without a worker the state cannot be queried; the index still says where it stands.

@@ -42,10 +42,18 @@ export interface Monitors {
   judge(incident: IncidentDetail, verdict: DetectionVerdict, by: string): Promise<DetectionVerdictResult>;
 }
 
-function explanation(r: Omit<DetectionVerdictResult, 'explanation'>): string {
+export function verdictExplanation(
+  r: Omit<DetectionVerdictResult, 'explanation'>,
+  byThreshold: boolean,
+): string {
   const series = `${r.instanceId} ${metricName(r.metric)}`;
+  // A weekly routine quiets the streaming detector; the fixed threshold behind it is a backstop it
+  // does not silence, and saying otherwise would promise a quiet Friday that will not come.
+  const backstop = byThreshold
+    ? `. This alarm was the fixed threshold's (the detector had not judged it), which a routine does not silence: ${metricName(r.metric)} above it at that hour still opens an incident`
+    : '';
   return r.verdict === 'expected'
-    ? `${r.hourOfWeek} UTC is a weekly routine of ${series} from now on: the monitor of fleet ${r.fleet} does not alarm within an hour of it while it keeps coming back; a week without it forgets it`
+    ? `${r.hourOfWeek} UTC is a weekly routine of ${series} from now on: the monitor of fleet ${r.fleet} does not alarm within an hour of it while it keeps coming back; a week without it forgets it${backstop}`
     : `The surprise at ${r.hourOfWeek} UTC counts for no weekly routine of ${series}, and its daily profile does not learn the hour from the incident's opening: the monitor of fleet ${r.fleet} alarms again if it comes back`;
 }
 
@@ -97,7 +105,9 @@ export function temporalMonitors(client: Client): Monitors {
         verdict,
         hourOfWeek: hourOfWeek(Date.parse(incident.openedAt)),
       };
-      const result = { ...told, explanation: explanation(told) };
+      // Incidents recorded before `models.detector` named only the detector's own alarms carry it always.
+      const byThreshold = incident.models !== undefined && incident.models.detector === undefined;
+      const result = { ...told, explanation: verdictExplanation(told, byThreshold) };
       // On the incident's timeline too, while its workflow runs (it stays for a cool-down after closing).
       const said = verdict === 'expected' ? 'expected' : 'a fault';
       await client.workflow
