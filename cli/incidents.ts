@@ -3,7 +3,7 @@ import type { MedicConfig } from '../domain/config';
 import type { IncidentReport, TimelineEntry } from '../domain/incident';
 import { detectingFleet, metricOfKind } from '../domain/monitor-view';
 import { createApiClient, type ApiClient } from './api-client';
-import { parseFlags, requireFlag, UsageError } from './args';
+import { intFlag, parseFlags, requireFlag, UsageError } from './args';
 
 /** Exit codes of `medic incidents`: scripts can tell "not found" and "not awaiting" apart. */
 export const EXIT = { ok: 0, failure: 1, usage: 2, notFound: 3, conflict: 4 } as const;
@@ -27,6 +27,25 @@ const answerLine = (id: string, a: DetectionAnswer | null) =>
   a
     ? `Was this alarm expected? ${a.by} said ${a.verdict === 'expected' ? 'yes' : 'no, a fault'} at ${a.at} (${a.hourOfWeek} UTC)`
     : `Was this alarm expected? No one has answered (medic incidents expected|fault --id ${id})`;
+
+/** An agent's standing from "Was your issue resolved?" (GET /feedback/agents). */
+interface AgentRatingRow {
+  agent: string;
+  answers: number;
+  meanRating: number;
+  resolvedShare: number;
+}
+
+const ratingLine = (a: AgentRatingRow) =>
+  `${a.meanRating.toFixed(1)} / 5 over ${a.answers} answer${a.answers === 1 ? '' : 's'}, ${Math.round(100 * a.resolvedShare)} % resolved`;
+
+/** `--resolved yes|no` (true/false too). */
+function yesOrNo(text: string): boolean {
+  const t = text.trim().toLowerCase();
+  if (['yes', 'y', 'true'].includes(t)) return true;
+  if (['no', 'n', 'false'].includes(t)) return false;
+  throw new UsageError(`--resolved must be yes or no, got "${text}"`);
+}
 
 /** One incident a line, each column as wide as its widest value so the header stands over it. */
 function table(rows: IncidentRow[]): string {
@@ -148,7 +167,43 @@ export async function incidentsCommand(
     console.log(flags.json ? JSON.stringify(told) : `${id}: ${told.explanation}`);
     return;
   }
+  if (sub === 'feedback') {
+    const flags = parseFlags(args, {
+      id: { type: 'string' },
+      resolved: { type: 'string' },
+      rating: { type: 'string' },
+      comment: { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    const id = requireFlag(flags.id, 'id');
+    const resolved = yesOrNo(requireFlag(flags.resolved, 'resolved'));
+    const rating = intFlag(requireFlag(flags.rating, 'rating'), 'rating', 0, 1, 5);
+    const recorded = await api().request<{ agent: string }>(
+      'POST',
+      `/incidents/${encodeURIComponent(id)}/feedback`,
+      { resolved, rating, ...(flags.comment ? { comment: flags.comment } : {}) },
+    );
+    const { agents } = await api().request<{ agents: AgentRatingRow[] }>('GET', '/feedback/agents');
+    const standing = agents.find((a) => a.agent === recorded.agent);
+    if (flags.json) return console.log(JSON.stringify({ ...recorded, agentRating: standing }));
+    console.log(
+      `${id}: recorded (resolved ${resolved ? 'yes' : 'no'}, ${rating}/5); it feeds the remediation policy's reward.` +
+        (standing ? ` The ${recorded.agent} agent: ${ratingLine(standing)}` : ''),
+    );
+    return;
+  }
+  if (sub === 'ratings') {
+    const flags = parseFlags(args, { json: { type: 'boolean' } });
+    const { agents } = await api().request<{ agents: AgentRatingRow[] }>('GET', '/feedback/agents');
+    if (flags.json) return console.log(JSON.stringify(agents));
+    console.log(
+      agents.length
+        ? agents.map((a) => `${a.agent.padEnd(14)} ${ratingLine(a)}`).join('\n')
+        : 'No answers to "Was your issue resolved?" yet (medic incidents feedback --id ID --resolved yes --rating 5)',
+    );
+    return;
+  }
   throw new UsageError(
-    `unknown incidents command "${sub ?? ''}"; one of list, show, approve, decline, manual, expected, fault`,
+    `unknown incidents command "${sub ?? ''}"; one of list, show, approve, decline, manual, expected, fault, feedback, ratings`,
   );
 }

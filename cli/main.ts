@@ -68,6 +68,8 @@ const USAGE = `usage: medic <command>
   incidents show --id ID [--json]
   incidents approve|decline|manual --id ID [--by NAME] [--reason TEXT] [--json]
   incidents expected|fault --id ID [--json]        was a detector's alarm the service's weekly habit, or a fault? (teaches its monitor)
+  incidents feedback --id ID --resolved yes|no --rating 1-5 [--comment TEXT] [--json]   "Was your issue resolved?" (feeds the policy's reward)
+  incidents ratings [--json]                       each agent's rating from those answers
   tasks add --file TASK.yaml|TASK.json
   tasks list|show --name NAME [--json]
   tasks run --name NAME [--param k=v]... [--key IDEMPOTENCY_KEY] [--json]

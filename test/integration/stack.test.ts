@@ -184,6 +184,29 @@ describe('the local stack end to end', () => {
     );
     expect(out).toContain('manual accepted');
     await waitForIncident(target, 'cpu-high', 'manual');
+
+    // "Was your issue resolved?" from the terminal: recorded for the closed incident, the agent's
+    // standing printed; a word the flag does not take is a usage error that names it, an open
+    // incident a conflict.
+    const answered = await medic(
+      'incidents',
+      'feedback',
+      '--id',
+      String(opened.body.id),
+      '--resolved',
+      'yes',
+      '--rating',
+      '4',
+    );
+    expect(answered).toMatch(
+      /: recorded \(resolved yes, 4\/5\); it feeds the remediation policy's reward\. The self-healing agent: \d\.\d \/ 5 over \d+ answers?/,
+    );
+    expect(await medic('incidents', 'ratings')).toMatch(
+      /^self-healing +\d\.\d \/ 5 over \d+ answers?, \d+ % resolved$/m,
+    );
+    await expect(
+      medic('incidents', 'feedback', '--id', String(opened.body.id), '--resolved', 'maybe', '--rating', '4'),
+    ).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--resolved must be yes or no') });
   }, 60_000);
 
   test('a real Prometheus Alertmanager opens an incident through the webhook and reports it resolved', async () => {
