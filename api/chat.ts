@@ -55,6 +55,7 @@ const INTENT_PERMISSION: Record<Intent, Permission> = {
   model_status: 'read',
   approve: 'decide',
   decline: 'decide',
+  handle_manually: 'decide',
   show_incident: 'read',
   run_task: 'operate',
   generate_code: 'read',
@@ -199,6 +200,17 @@ export async function answerChat(
           executed: true,
           incidentId: e.incidentId,
         },
+      );
+    }
+    case 'handle_manually': {
+      const ack = await incidents.decide(e.incidentId!, {
+        decision: 'manual',
+        by: principal.name,
+        reason: `via chat: "${message.slice(0, 200)}"`,
+      });
+      return answer(
+        `${e.incidentId} is yours to handle by hand; cloud-medic changes nothing on it (now ${ack.status}).`,
+        { executed: true, incidentId: e.incidentId },
       );
     }
     case 'generate_code': {

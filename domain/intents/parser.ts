@@ -18,6 +18,7 @@ export const INTENTS = [
   'model_status',
   'approve',
   'decline',
+  'handle_manually',
   'show_incident',
   'run_task',
   'generate_code',
@@ -70,6 +71,9 @@ const NUMBER_WORDS: Record<string, number> = {
 };
 
 const VOCABULARY = new Set([
+  'manually',
+  'hand',
+  'handle',
   'started',
   'resized',
   'restored',
@@ -394,6 +398,16 @@ function classify(ws: string[], text: string, e: Entities): Intent {
   // "stop all traffic from 203.0.113.7", "203.0.113.7 is attacking us"
   if (IPV4.test(text) && has(ws, 'traffic', 'attack', 'drop') && !has(ws, 'why') && !asking)
     return 'block_ip';
+  // "I'll do incident-… by hand", "we handle it manually": the third answer a MANUAL incident
+  // waits for, besides approve and decline. Not when the sentence names an action or a decision
+  // ("restart web-1 manually" asks for a restart, "manually approve …" approves).
+  if (
+    (phrase(ws, 'by hand') || has(ws, 'manually') || phrase(ws, 'take over') || phrase(ws, 'taking over')) &&
+    actionNamed(ws) === undefined &&
+    !has(ws, 'approve', 'accept', 'decline', 'reject') &&
+    !asking
+  )
+    return 'handle_manually';
   // "should I approve incident-…?" asks about the incident; it decides nothing.
   const decidesOrShows = (decision: Intent): Intent =>
     !asking ? decision : e.incidentId ? 'show_incident' : 'unknown';
@@ -520,6 +534,10 @@ const NEEDS: Partial<
   block_ip: { entity: 'ip', question: 'Which IP address (or CIDR block) should I block?' },
   approve: { entity: 'incidentId', question: 'Which incident should I approve? Give its id (incident-…).' },
   decline: { entity: 'incidentId', question: 'Which incident should I decline? Give its id (incident-…).' },
+  handle_manually: {
+    entity: 'incidentId',
+    question: 'Which incident will you handle by hand? Give its id (incident-…).',
+  },
   explain: {
     entity: 'instanceId',
     alternatives: ['resource', 'group', 'ip'],

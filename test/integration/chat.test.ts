@@ -126,6 +126,26 @@ test('list, approve (only as an approver), then explain what was done', async ()
   expect(cause.body.reply).toContain('It has no root-cause ranking');
 }, 90_000);
 
+test('"I will do it by hand": the third answer a MANUAL incident waits for, as an approver only', async () => {
+  const instanceId = await h.newInstance('manual');
+  await createChaos(h.aws.ec2, h.aws.cloudwatch).stopInstance(instanceId);
+  const handle = await h.open({ resourceId: instanceId, kind: 'instance-stopped', source: 'test' });
+  await h.stateWhen(handle, 'awaiting_approval');
+  expect((await chat(operator, `I will do ${handle.workflowId} by hand`)).status).toBe(403);
+  const asked = await chat(approver, 'i will handle it manually');
+  expect(asked.body).toMatchObject({ intent: 'handle_manually', executed: false });
+  expect(asked.body.clarify).toMatch(/Which incident will you handle by hand/);
+  const taken = await chat(approver, `I will do ${handle.workflowId} by hand`);
+  expect(taken.body).toMatchObject({
+    intent: 'handle_manually',
+    executed: true,
+    incidentId: handle.workflowId,
+  });
+  const state = await h.stateWhen(handle, 'manual');
+  expect(state.decision).toMatchObject({ decision: 'manual', by: 'dana' });
+  expect(state.report?.resolutionProcess).toEqual([]);
+}, 60_000);
+
 test('an empty message is a 400 with the zod issue; nonsense gets the help text', async () => {
   expect((await chat(viewer, '   ')).status).toBe(400);
   const nonsense = await chat(viewer, 'order me a pizza');
