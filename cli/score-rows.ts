@@ -1,5 +1,10 @@
 import { parseTimestampMs } from '../domain/anomaly/csv';
-import { pointsPerDayFrom, SAMPLING_INTERVALS, StreamingDetector } from '../domain/anomaly/detector';
+import {
+  DEFAULT_DETECTOR_PARAMS,
+  pointsPerDayFrom,
+  SAMPLING_INTERVALS,
+  StreamingDetector,
+} from '../domain/anomaly/detector';
 
 /** Epoch ms of a row's timestamp; undefined for a format the reader does not know (no seasons then). */
 function timeOf(timestamp: string): number | undefined {
@@ -46,6 +51,13 @@ export function scoreRows(points: { timestamp: string; value: number }[]): {
   return { csv: `${[HEADER, ...rows].join('\n')}\n`, anomalies, missing: detector.missed };
 }
 
-/** "1 point (3 missing), 2 anomalies": what a scored series holds, for the command's one-line summary. */
+/**
+ * "1 point (3 missing), 2 anomalies": what a scored series holds, for the command's one-line summary.
+ * A series no longer than the detector's warm-up says so: its "0 anomalies" means nothing was judged,
+ * not that nothing was unusual (a 32-minute CPU read with a spike in it).
+ */
 export const tally = (points: number, anomalies: number, missing = 0): string =>
-  `${points} point${points === 1 ? '' : 's'}${missing ? ` (${missing} missing)` : ''}, ${anomalies} anomal${anomalies === 1 ? 'y' : 'ies'}`;
+  `${points} point${points === 1 ? '' : 's'}${missing ? ` (${missing} missing)` : ''}, ${anomalies} anomal${anomalies === 1 ? 'y' : 'ies'}` +
+  (points - missing <= DEFAULT_DETECTOR_PARAMS.warmup
+    ? ` (the detector learns its first ${DEFAULT_DETECTOR_PARAMS.warmup} points before it judges: nothing here was judged)`
+    : '');

@@ -105,6 +105,27 @@ describe('medic offline commands', () => {
     ]);
   });
 
+  test("a series no longer than the detector's warm-up says nothing was judged, not that nothing was unusual", async () => {
+    const short = [
+      'timestamp,value',
+      ...Array.from({ length: 40 }, (_, i) => `${1_700_000_000 + 60 * i},${i === 30 ? 99 : 20}`),
+    ];
+    writeFileSync(join(dir, 'short.csv'), short.join('\n'));
+    output.length = 0;
+    expect(
+      await main(['detect', '--input', join(dir, 'short.csv'), '--output', join(dir, 'short-out.csv')]),
+    ).toBe(0);
+    expect(output.join('\n')).toMatch(
+      /short\.csv: 40 points, 0 anomalies \(the detector learns its first 150 points before it judges: nothing here was judged\)/,
+    );
+    output.length = 0;
+    writeFileSync(join(dir, 'long.csv'), csv);
+    expect(
+      await main(['detect', '--input', join(dir, 'long.csv'), '--output', join(dir, 'long-out.csv')]),
+    ).toBe(0);
+    expect(output.join('\n')).not.toContain('nothing here was judged');
+  });
+
   test('a folder is scored into a folder', async () => {
     const input = join(dir, 'in');
     mkdirSync(input, { recursive: true });
