@@ -33,7 +33,12 @@ import { complianceCommand } from './compliance';
 import { deployCommand } from './deploy';
 import { codeCommand } from './code';
 import { scaleCommand } from './scale';
-import { formatMonitoredDetector, formatRunningMonitors, shownDetector } from './monitor-show';
+import {
+  formatMonitoredDetector,
+  formatRunningMonitors,
+  monitorFleetOf,
+  shownDetector,
+} from './monitor-show';
 import { runningMonitors } from '../activities/monitor-reader';
 import { withTemporal } from '../workers/temporal-client';
 
@@ -63,7 +68,7 @@ const USAGE = `usage: medic <command>
   monitor start [--fleet NAME] [--interval SECONDS]
   monitor stop [--fleet NAME]
   monitor list [--json]                                            the running monitors and the instances each watches
-  monitor show --instance ID [--fleet NAME] [--latency] [--json]   what the monitor takes for usual, hour by hour
+  monitor show --instance ID [--fleet NAME] [--latency] [--json]   what the monitor takes for usual, hour by hour (--fleet: when more than one watches it)
   incidents list [--status S] [--resource ID] [--mode auto|manual] [--json]
   incidents show --id ID [--json]
   incidents approve|decline|manual --id ID [--by NAME] [--reason TEXT] [--json]
@@ -255,10 +260,13 @@ async function monitorShow(args: string[], config: MedicConfig): Promise<void> {
     latency: { type: 'boolean' },
     json: { type: 'boolean' },
   });
-  const fleet = fleetFlag(flags.fleet);
   const instanceId = instanceIdFlag(flags.instance);
   const metric = flags.latency ? 'latency' : 'cpu';
-  const detector = await withTemporal(config, (client) => shownDetector(client, fleet, instanceId, metric));
+  const detector = await withTemporal(config, async (client) => {
+    const fleet =
+      flags.fleet === undefined ? await monitorFleetOf(client, instanceId) : fleetFlag(flags.fleet);
+    return shownDetector(client, fleet, instanceId, metric);
+  });
   console.log(flags.json ? JSON.stringify(detector) : formatMonitoredDetector(detector));
 }
 

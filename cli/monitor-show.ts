@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import {
   monitoredDetector,
   noDetectorReason,
+  runningMonitors,
   type MonitoredDetector,
   type MonitoredMetric,
   type RunningMonitor,
@@ -15,7 +16,7 @@ import {
   ROUTINES_NOTE,
   usualFigure,
 } from '../domain/monitor-view';
-import { NotFoundError } from './args';
+import { NotFoundError, UsageError } from './args';
 
 export type { MonitoredDetector };
 
@@ -26,9 +27,31 @@ export async function shownDetector(
   instanceId: string,
   metric: MonitoredMetric,
 ): Promise<MonitoredDetector> {
-  const detector = await monitoredDetector(client, fleet, instanceId, metric);
+  const detector = await monitoredDetector(client, fleet, instanceId, metric).catch((err: unknown) => {
+    if (err instanceof Error && err.name === 'WorkflowNotFoundError')
+      throw new NotFoundError(`No monitor for fleet ${fleet} (medic monitor list shows the running ones)`);
+    throw err;
+  });
   if (!detector) throw new NotFoundError(noDetectorReason(fleet, instanceId, metric));
   return detector;
+}
+
+/**
+ * The fleet whose running monitor keeps a detector for this instance, for `monitor show` without
+ * `--fleet`: the operator knows the instance, not always which fleet watches it.
+ */
+export async function monitorFleetOf(client: Client, instanceId: string): Promise<string> {
+  const watching = (await runningMonitors(client))
+    .filter((m) => m.series?.some((s) => s.instanceId === instanceId))
+    .map((m) => m.fleet);
+  if (watching.length === 1 && watching[0]) return watching[0];
+  if (watching.length === 0)
+    throw new NotFoundError(
+      `No running monitor keeps a detector for ${instanceId} (medic monitor list shows what each watches)`,
+    );
+  throw new UsageError(
+    `${instanceId} is watched by the monitors of fleets ${watching.join(', ')}: name one with --fleet`,
+  );
 }
 
 const hourLabel = (hour: number) => `${String(hour).padStart(2, '0')}:00`;

@@ -6,7 +6,12 @@ import { createDetectionActivities } from '../../activities/detection';
 import { createFleet } from '../../activities/fleet';
 import { evidenceReader } from '../../api/evidence';
 import type { IncidentDetail } from '../../api/incident-service';
-import { formatMonitoredDetector, formatRunningMonitors, shownDetector } from '../../cli/monitor-show';
+import {
+  formatMonitoredDetector,
+  formatRunningMonitors,
+  monitorFleetOf,
+  shownDetector,
+} from '../../cli/monitor-show';
 import { runningMonitors, type MonitoredDetector } from '../../activities/monitor-reader';
 import { createApp } from '../../api/app';
 import { IncidentService } from '../../api/incident-service';
@@ -206,9 +211,14 @@ describe("a new monitor starts from the instances' history", () => {
       await expect(shownDetector(env.client, fleet, instanceId, 'latency')).rejects.toThrow(
         `the monitor of fleet ${fleet} has no p99 latency detector for ${instanceId}`,
       );
-      await expect(shownDetector(env.client, `${fleet}-none`, instanceId, 'cpu')).rejects.toMatchObject({
-        name: 'WorkflowNotFoundError',
-      });
+      await expect(shownDetector(env.client, `${fleet}-none`, instanceId, 'cpu')).rejects.toThrow(
+        `No monitor for fleet ${fleet}-none (medic monitor list shows the running ones)`,
+      );
+      // Without --fleet, the running monitor that watches the instance is found.
+      expect(await monitorFleetOf(env.client, instanceId)).toBe(fleet);
+      await expect(monitorFleetOf(env.client, 'i-0000000000000000f')).rejects.toThrow(
+        'No running monitor keeps a detector for i-0000000000000000f',
+      );
 
       // A person's word on a detection reaches the running monitor's detector: 'expected' makes the
       // incident's hour of the week a routine at once, 'fault' takes it back.
