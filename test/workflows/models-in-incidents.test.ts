@@ -1,5 +1,6 @@
 import { DETECTOR_VERSION } from '../../domain/anomaly/detector';
 import { CreateTagsCommand } from '@aws-sdk/client-ec2';
+import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { createChaos } from '../../activities/chaos';
 import { createDiagnosisActivities } from '../../activities/diagnosis';
 import { createFleet } from '../../activities/fleet';
@@ -147,6 +148,43 @@ describe('what the policy sees of a live incident', () => {
     expect(fresh.deploy?.id).toBe('deploy-web-42');
     expect(fresh.deploy?.minutesAgo).toBeLessThan(10);
     expect(symptomsOf('status-check-failed', fresh)).toContain('recent_deploy');
+  });
+
+  test("a cpu-high's verification says what it read of the CPU after the action, or that it read none", async () => {
+    const { instances } = await createFleet(h.aws, {
+      fleet: `verify-${process.pid}`,
+      size: 2,
+      manualCount: 0,
+    });
+    const [calm, silent] = instances.map((i) => i.instanceId);
+    const { checkHealth } = createDiagnosisActivities(h.aws.ec2, h.aws.cloudwatch, {
+      metricPeriodSeconds: 10,
+      cpuHighPercent: 90,
+      latencyHighMs: 1000,
+    });
+    const since = new Date(Date.now() - 120_000).toISOString();
+    await h.aws.cloudwatch.send(
+      new PutMetricDataCommand({
+        Namespace: 'AWS/EC2',
+        MetricData: [30, 34].map((value, i) => ({
+          MetricName: 'CPUUtilization',
+          Dimensions: [{ Name: 'InstanceId', Value: calm }],
+          Timestamp: new Date(Date.now() - 60_000 + i * 10_000),
+          Value: value,
+          Unit: 'Percent',
+        })),
+      }),
+    );
+    const read = await checkHealth({ instanceId: calm, kind: 'cpu-high', since });
+    expect(read).toEqual({
+      healthy: true,
+      detail: `${calm} running, CPU averaged 32.0% over 2 datapoint(s) since the action (under 90%)`,
+    });
+    const none = await checkHealth({ instanceId: silent, kind: 'cpu-high', since });
+    expect(none.healthy).toBe(true);
+    expect(none.detail).toMatch(
+      /no CPU datapoint since the action yet, so the CPU itself is not confirmed down$/,
+    );
   });
 
   test('a cpu-high on an instance short of memory: the policy trained on the simulator puts the resize first', async () => {
