@@ -108,7 +108,7 @@ export function createDiagnosisActivities(
     const deploy = deployOf(instance);
     const findings = [
       `State ${state} (${instance.InstanceType ?? 'unknown type'}).`,
-      `Status checks: system ${checks.system ?? 'unknown'}, instance ${checks.instance ?? 'unknown'}.`,
+      `Status checks now: system ${checks.system ?? 'unknown'}, instance ${checks.instance ?? 'unknown'}.`,
       `${failures} failing StatusCheckFailed datapoint(s) in the last ${input.lookbackMinutes} min.`,
       maxCpu === undefined ? 'No CPU datapoints.' : `Peak CPU ${maxCpu.toFixed(1)}%.`,
       ...(maxMemory === undefined ? [] : [`Peak memory ${maxMemory.toFixed(1)}%.`]),
