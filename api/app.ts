@@ -325,11 +325,13 @@ export function createApp(deps: AppDeps): express.Express {
     ...guard('POST /api/v1/chat', 'chat'),
     route(async (req, res) => {
       const { message } = parse(chatSchema, req.body);
+      const answers = deps.feedback;
       const reply = await answerChat(message, principalOf(res), deps.incidents, {
         tasks: deps.tasks,
         actions: deps.chatActions,
         rephrase: deps.rephrase,
         models: deps.models,
+        ...(answers ? { ratings: async () => ratingsByAgent(await answers.list()) } : {}),
       });
       if (reply.incidentId) res.locals.incidentId = reply.incidentId;
       res.locals.auditDetail = { intent: reply.intent, executed: reply.executed };

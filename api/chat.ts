@@ -7,7 +7,9 @@ import type { ChatActions } from './chat-actions';
 import { blockableSource } from '../domain/network-block';
 import { formatModelFigure, type ModelOverview } from '../domain/models/registry';
 import { describeRanking } from '../domain/rootcause/report';
+import { stepIsAction } from '../domain/intents/actions-asked';
 import type { TaskService } from './task-service';
+import type { AgentRating } from '../activities/feedback-store';
 
 export interface ChatAnswer extends ParsedIntent {
   reply: string;
@@ -39,6 +41,8 @@ export interface ChatServices {
   rephrase?: (message: string) => Promise<string | undefined>;
   /** The model registry's overview (`GET /models`). */
   models?: () => Promise<ModelOverview[]>;
+  /** Each agent's standing from "Was your issue resolved?" (`GET /feedback/agents`). */
+  ratings?: () => Promise<AgentRating[]>;
 }
 
 /** What each intent needs the caller to be allowed to do; the route itself needs only `read`. */
@@ -52,6 +56,7 @@ const INTENT_PERMISSION: Record<Intent, Permission> = {
   explain: 'read',
   list_open: 'read',
   list_recent: 'read',
+  agent_ratings: 'read',
   model_status: 'read',
   approve: 'decide',
   decline: 'decide',
@@ -155,6 +160,21 @@ export async function answerChat(
       return answer(
         `${recent.length} incident${recent.length === 1 ? '' : 's'} in the last ${RECENT_HOURS} hours (${counts}): ${lines.join('; ')}${recent.length > 10 ? '; …' : ''}`,
         { executed: true, incidents: recent },
+      );
+    }
+    case 'agent_ratings': {
+      if (!services.ratings) return answer('This API keeps no answers to "Was your issue resolved?".');
+      const ratings = await services.ratings();
+      return answer(
+        ratings.length
+          ? ratings
+              .map(
+                (r) =>
+                  `${r.agent}: ${r.meanRating.toFixed(1)} / 5 over ${r.answers} answer${r.answers === 1 ? '' : 's'}, ${Math.round(100 * r.resolvedShare)} % resolved`,
+              )
+              .join('; ')
+          : 'No one has answered "Was your issue resolved?" yet.',
+        { executed: true },
       );
     }
     case 'model_status': {
@@ -261,11 +281,26 @@ export async function answerChat(
             : 'Name the resource (i-0abc…, web-1) and I will tell you what cloud-medic did to it and why.',
           { executed: Boolean(resource), incidents: [] },
         );
-      const latest = await incidents.get(related[0].id);
+      // "why was web-1 resized?" about an instance cloud-medic never resized says so first, then
+      // tells its latest incident, instead of explaining that one as if it were the resize.
+      const details = await Promise.all(related.map((r) => incidents.get(r.id)));
+      const verb = e.action;
+      const acted = verb
+        ? details.find((d) =>
+            d.report?.resolutionProcess.some(
+              (s) => s.outcome === 'succeeded' && stepIsAction(verb, s.action),
+            ),
+          )
+        : undefined;
+      const latest = acted ?? details[0] ?? (await incidents.get(related[0].id));
+      const didNot =
+        verb && !acted
+          ? `cloud-medic did not ${verb} ${resource} in its last ${details.length} incident${details.length === 1 ? '' : 's'}. The latest, `
+          : '';
       const why = latest.report
         ? `${latest.report.issueDetected} ${latest.report.reason} ${latest.report.actionTaken}`
         : `${latest.summary ?? latest.kind}: ${latest.status}`;
-      return answer(`${latest.id}: ${why}`, {
+      return answer(`${didNot}${latest.id}: ${why}`, {
         executed: true,
         incidents: related,
         incidentId: latest.id,

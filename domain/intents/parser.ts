@@ -15,6 +15,7 @@ export const INTENTS = [
   'explain',
   'list_open',
   'list_recent',
+  'agent_ratings',
   'model_status',
   'approve',
   'decline',
@@ -71,6 +72,12 @@ const NUMBER_WORDS: Record<string, number> = {
 };
 
 const VOCABULARY = new Set([
+  'rated',
+  'ratings',
+  'rating',
+  'feedback',
+  'agents',
+  'agent',
   'manually',
   'hand',
   'handle',
@@ -458,6 +465,13 @@ function classify(ws: string[], text: string, e: Entities): Intent {
     if (has(ws, 'up', 'out', 'increase', 'more', 'add', 'grow', 'extra', 'beef', 'boost') || scaling)
       return 'scale_up';
   }
+  // "how are the agents rated?", "what feedback did we get?": the answers to "Was your issue resolved?".
+  if (
+    has(ws, 'rating', 'ratings', 'rated', 'feedback', 'satisfaction', 'satisfied') &&
+    (has(ws, 'agent', 'agents') || asking) &&
+    !e.incidentId
+  )
+    return 'agent_ratings';
   // "which models are active?", "how good is the detector?", "retrain the detector": the learning
   // models, not incidents (chat answers how to retrain or roll back; it does neither).
   if (

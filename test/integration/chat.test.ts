@@ -106,6 +106,15 @@ test('list, approve (only as an approver), then explain what was done', async ()
     const was = await chat(approver, question);
     expect(was.body).toMatchObject({ intent: 'explain', executed: true, incidentId: handle.workflowId });
   }
+  // What was done is told as done; what was not is said first, not explained as if it had been.
+  expect((await chat(viewer, `why was ${instanceId} started?`)).body.reply).toMatch(
+    new RegExp(`^${handle.workflowId}: .*Healed by start-instance`),
+  );
+  expect((await chat(viewer, `why was ${instanceId} resized?`)).body.reply).toMatch(
+    new RegExp(
+      `^cloud-medic did not resize ${instanceId} in its last 1 incident\\. The latest, ${handle.workflowId}: `,
+    ),
+  );
 
   // Lately, closed ones included: the resolved incident is among them, with its status.
   const overnight = await chat(viewer, 'what happened overnight?');

@@ -66,6 +66,13 @@ describe('"Was your issue resolved?" feedback', () => {
     expect((await call('GET', '/feedback/agents')).body).toEqual({
       agents: [{ agent: 'self-healing', answers: 1, meanRating: 5, resolvedShare: 1 }],
     });
+    // The same standing, asked in plain language.
+    const asked = await call('POST', '/chat', { message: 'how are the agents rated?' });
+    expect(asked.body).toMatchObject({
+      intent: 'agent_ratings',
+      executed: true,
+      reply: 'self-healing: 5.0 / 5 over 1 answer, 100 % resolved',
+    });
   });
 
   test('an open incident cannot be rated yet', async () => {
