@@ -1,4 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { AgentRating } from '../domain/agents';
 import type { DetectionVerdictRecord } from '../domain/detection-verdict';
 import { readJsonObjectIfAny, readJsonObjects, writeJsonObject } from './s3-json';
 
@@ -15,13 +16,6 @@ export interface Feedback {
   rating: number;
   comment?: string;
   at: string;
-}
-
-export interface AgentRating {
-  agent: string;
-  answers: number;
-  meanRating: number;
-  resolvedShare: number;
 }
 
 export interface FeedbackStore {

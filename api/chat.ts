@@ -7,9 +7,10 @@ import type { ChatActions } from './chat-actions';
 import { blockableSource } from '../domain/network-block';
 import { formatModelFigure, type ModelOverview } from '../domain/models/registry';
 import { describeRanking } from '../domain/rootcause/report';
+import { asSentence } from '../domain/report';
 import { stepIsAction } from '../domain/intents/actions-asked';
 import type { TaskService } from './task-service';
-import type { AgentRating } from '../activities/feedback-store';
+import { describeAgentRating, type AgentRating } from '../domain/agents';
 
 export interface ChatAnswer extends ParsedIntent {
   reply: string;
@@ -88,9 +89,6 @@ function modelLine(m: ModelOverview): string {
   return `${m.model}: ${m.active.version} decides since ${m.active.since}${figure}`;
 }
 
-/** Ends with a full stop unless it already ends a sentence ("…restarted?", "…network)."). */
-const sentence = (text: string) => (/[.?!]$/.test(text) ? text : `${text}.`);
-
 const resourceOf = (e: Entities) => e.instanceId ?? e.resource ?? e.group ?? e.ip;
 
 /**
@@ -167,12 +165,7 @@ export async function answerChat(
       const ratings = await services.ratings();
       return answer(
         ratings.length
-          ? ratings
-              .map(
-                (r) =>
-                  `${r.agent}: ${r.meanRating.toFixed(1)} / 5 over ${r.answers} answer${r.answers === 1 ? '' : 's'}, ${Math.round(100 * r.resolvedShare)} % resolved`,
-              )
-              .join('; ')
+          ? ratings.map((r) => `${r.agent}: ${describeAgentRating(r)}`).join('; ')
           : 'No one has answered "Was your issue resolved?" yet.',
         { executed: true },
       );
@@ -194,7 +187,7 @@ export async function answerChat(
         : last
           ? `: ${last.message}`
           : '';
-      const ranking = incident.report?.rootCause ?? undefined;
+      const ranking = incident.report?.rootCause;
       const cause = ranking
         ? ` ${describeRanking(ranking, incident.resourceId ?? '')}`
         : /\bcause/i.test(message)
@@ -262,7 +255,7 @@ export async function answerChat(
         principal.name,
       );
       return answer(
-        `${report.findings.join(' ')}${report.suggestions.length ? ` Suggested: ${sentence(report.suggestions.join('; '))}` : ''}`,
+        `${report.findings.join(' ')}${report.suggestions.length ? ` Suggested: ${asSentence(report.suggestions.join('; '))}` : ''}`,
         {
           executed: true,
           findings: report.findings,
@@ -282,20 +275,26 @@ export async function answerChat(
           { executed: Boolean(resource), incidents: [] },
         );
       // "why was web-1 resized?" about an instance cloud-medic never resized says so first, then
-      // tells its latest incident, instead of explaining that one as if it were the resize.
-      const details = await Promise.all(related.map((r) => incidents.get(r.id)));
+      // tells its latest incident, instead of explaining that one as if it were the resize. Each
+      // read queries an incident's workflow (a replay when it is closed): newest first, and no
+      // further than the one where it was done.
       const verb = e.action;
-      const acted = verb
-        ? details.find((d) =>
-            d.report?.resolutionProcess.some(
-              (s) => s.outcome === 'succeeded' && stepIsAction(verb, s.action),
-            ),
-          )
-        : undefined;
-      const latest = acted ?? details[0] ?? (await incidents.get(related[0].id));
+      const newest = await incidents.get(related[0].id);
+      const did = (d: typeof newest) =>
+        verb !== undefined &&
+        (d.report?.resolutionProcess ?? []).some(
+          (s) => s.outcome === 'succeeded' && stepIsAction(verb, s.action),
+        );
+      let acted = did(newest) ? newest : undefined;
+      for (const r of verb === undefined ? [] : related.slice(1)) {
+        if (acted) break;
+        const older = await incidents.get(r.id);
+        if (did(older)) acted = older;
+      }
+      const latest = acted ?? newest;
       const didNot =
         verb && !acted
-          ? `cloud-medic did not ${verb} ${resource} in its last ${details.length} incident${details.length === 1 ? '' : 's'}. The latest, `
+          ? `cloud-medic did not ${verb} ${resource} in its last ${related.length} incident${related.length === 1 ? '' : 's'}. The latest, `
           : '';
       const why = latest.report
         ? `${latest.report.issueDetected} ${latest.report.reason} ${latest.report.actionTaken}`

@@ -1,4 +1,5 @@
 import type { DetectionAnswer } from '../domain/detection-verdict';
+import { describeAgentRating, type AgentRating } from '../domain/agents';
 import type { MedicConfig } from '../domain/config';
 import type { IncidentReport, TimelineEntry } from '../domain/incident';
 import { detectingFleet, metricOfKind } from '../domain/monitor-view';
@@ -27,17 +28,6 @@ const answerLine = (id: string, a: DetectionAnswer | null) =>
   a
     ? `Was this alarm expected? ${a.by} said ${a.verdict === 'expected' ? 'yes' : 'no, a fault'} at ${a.at} (${a.hourOfWeek} UTC)`
     : `Was this alarm expected? No one has answered (medic incidents expected|fault --id ${id})`;
-
-/** An agent's standing from "Was your issue resolved?" (GET /feedback/agents). */
-interface AgentRatingRow {
-  agent: string;
-  answers: number;
-  meanRating: number;
-  resolvedShare: number;
-}
-
-const ratingLine = (a: AgentRatingRow) =>
-  `${a.meanRating.toFixed(1)} / 5 over ${a.answers} answer${a.answers === 1 ? '' : 's'}, ${Math.round(100 * a.resolvedShare)} % resolved`;
 
 /** `--resolved yes|no` (true/false too). */
 function yesOrNo(text: string): boolean {
@@ -183,22 +173,22 @@ export async function incidentsCommand(
       `/incidents/${encodeURIComponent(id)}/feedback`,
       { resolved, rating, ...(flags.comment ? { comment: flags.comment } : {}) },
     );
-    const { agents } = await api().request<{ agents: AgentRatingRow[] }>('GET', '/feedback/agents');
+    const { agents } = await api().request<{ agents: AgentRating[] }>('GET', '/feedback/agents');
     const standing = agents.find((a) => a.agent === recorded.agent);
     if (flags.json) return console.log(JSON.stringify({ ...recorded, agentRating: standing }));
     console.log(
       `${id}: recorded (resolved ${resolved ? 'yes' : 'no'}, ${rating}/5); it feeds the remediation policy's reward.` +
-        (standing ? ` The ${recorded.agent} agent: ${ratingLine(standing)}` : ''),
+        (standing ? ` The ${recorded.agent} agent: ${describeAgentRating(standing)}` : ''),
     );
     return;
   }
   if (sub === 'ratings') {
     const flags = parseFlags(args, { json: { type: 'boolean' } });
-    const { agents } = await api().request<{ agents: AgentRatingRow[] }>('GET', '/feedback/agents');
+    const { agents } = await api().request<{ agents: AgentRating[] }>('GET', '/feedback/agents');
     if (flags.json) return console.log(JSON.stringify(agents));
     console.log(
       agents.length
-        ? agents.map((a) => `${a.agent.padEnd(14)} ${ratingLine(a)}`).join('\n')
+        ? agents.map((a) => `${a.agent.padEnd(14)} ${describeAgentRating(a)}`).join('\n')
         : 'No answers to "Was your issue resolved?" yet (medic incidents feedback --id ID --resolved yes --rating 5)',
     );
     return;

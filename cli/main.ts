@@ -20,8 +20,6 @@ import {
 } from './args';
 import { detectCommand } from './detect';
 import { failureChain } from './failure-chain';
-
-export { failureChain };
 import { ApiCallError } from './api-client';
 import { EXIT, incidentsCommand } from './incidents';
 import { auditCommand, tokensCommand } from './tokens';

@@ -14,3 +14,15 @@ export function agentOf(kind: string | undefined): Agent {
   if (kind === 'instance-idle' || kind === 'instance-oversized') return 'cost';
   return (SECURITY_INCIDENT_KINDS as readonly string[]).includes(kind ?? '') ? 'security' : 'self-healing';
 }
+
+/** An agent's standing from the answers to "Was your issue resolved?" (`GET /feedback/agents`). */
+export interface AgentRating {
+  agent: string;
+  answers: number;
+  meanRating: number;
+  resolvedShare: number;
+}
+
+/** "4.0 / 5 over 3 answers, 67 % resolved": an agent's standing as the CLI and chat say it. */
+export const describeAgentRating = (r: AgentRating): string =>
+  `${r.meanRating.toFixed(1)} / 5 over ${r.answers} answer${r.answers === 1 ? '' : 's'}, ${Math.round(100 * r.resolvedShare)} % resolved`;

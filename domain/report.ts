@@ -1,5 +1,8 @@
 import type { IncidentReport, IncidentState, StepRecord } from './incident';
 
+/** Ends with a full stop unless it already ends a sentence ("…restarted?", "…network)."). */
+export const asSentence = (text: string) => (/[.?!]$/.test(text) ? text : `${text}.`);
+
 /** How a conclusion already says the resource was left alone ("nothing was changed", "…without touching…"). */
 const SAYS_UNCHANGED = /nothing was|changed nothing|without touching|unchanged|left in place/i;
 
@@ -18,7 +21,7 @@ export function buildReport(state: IncidentState, steps: StepRecord[], conclusio
     ? ` The alert came back ${state.repeatsAfterClose} time(s) within the cool-down after closing (flapping); those repeats were recorded here, not opened as new incidents.`
     : '';
   // A summary the caller wrote may not end a sentence ("instance-stopped on i-…"); the diagnosis follows it.
-  const summary = evidence && !/[.?!]$/.test(state.summary) ? `${state.summary}.` : state.summary;
+  const summary = evidence ? asSentence(state.summary) : state.summary;
   const issueDetected = `${summary}${evidence}${flapping}`;
   const reason = succeeded
     ? succeeded.reason

@@ -477,24 +477,25 @@ function classify(ws: string[], text: string, e: Entities): Intent {
   if (
     has(ws, 'model', 'models') ||
     (has(ws, 'detector', 'forecaster', 'policy') &&
-      (has(ws, 'retrain', 'rollback') || phrase(ws, 'roll back'))) ||
-    (has(ws, 'detector', 'forecaster', 'policy') &&
-      has(
-        ws,
-        'good',
-        'accurate',
-        'precision',
-        'quality',
-        'version',
-        'retrained',
-        'trained',
-        'learn',
-        'learned',
-        'learnt',
-        'active',
-        'doing',
-        'score',
-      ))
+      (phrase(ws, 'roll back') ||
+        has(
+          ws,
+          'retrain',
+          'rollback',
+          'good',
+          'accurate',
+          'precision',
+          'quality',
+          'version',
+          'retrained',
+          'trained',
+          'learn',
+          'learned',
+          'learnt',
+          'active',
+          'doing',
+          'score',
+        )))
   )
     return 'model_status';
   // "what happened overnight?", "show me the last incidents": lately, open or closed.

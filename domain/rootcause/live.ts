@@ -104,7 +104,13 @@ export function rankLiveIncidents(
   const alarming = Object.keys(evidence).sort();
   if (alarming.length < 2) return undefined;
   const dependents = dependentsOf(graph);
-  const reach = (id: string) => new Set([id, ...blastRadius(id, dependents)]);
+  // Each candidate's reach is read twice (is it plausible, does it reach this resource): once computed.
+  const reaches = new Map<string, Set<string>>();
+  const reach = (id: string) => {
+    let found = reaches.get(id);
+    if (!found) reaches.set(id, (found = new Set([id, ...blastRadius(id, dependents)])));
+    return found;
+  };
   const plausible = (id: string) => {
     const kind = kindOf.get(id);
     if (kind === 'instance') return symptoms.has(id);

@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { failureChain, main, usageOf } from '../../cli/main';
+import { main, usageOf } from '../../cli/main';
+import { failureChain } from '../../cli/failure-chain';
 import { generateLabelledSet, isHeldOutFile } from '../../domain/anomaly/labelled-series';
 import { seededRandom } from '../../domain/random';
 import { writeLabelledFolder } from '../support/labelled-folder';
