@@ -120,14 +120,17 @@ describe('web console', () => {
     );
     await shot(page, 'incident-resolved', true);
 
-    // An approver may not operate, so the feedback form is for operators: check it as admin.
-    const admin = await openConsole(local.token);
-    await admin.goto(`${local.api}/#/incidents/incident-${manual}-instance-stopped`);
-    await admin.check('input[name=resolved] >> nth=0');
-    await admin.selectOption('select[name=rating]', '4');
-    await admin.click('.feedback button[type=submit]');
-    await expectText(admin, '[data-testid=feedback-result]', 'Thank you');
-    await admin.close();
+    // The approver who watched the fix land answers "Was your issue resolved?" on the same page.
+    await page.check('input[name=resolved] >> nth=0');
+    await page.selectOption('select[name=rating]', '4');
+    await page.click('.feedback button[type=submit]');
+    await expectText(page, '[data-testid=feedback-result]', 'Thank you');
+    // A viewer reads the closed incident without the question.
+    const reader = await openConsole(viewerToken);
+    await reader.goto(`${local.api}/#/incidents/incident-${manual}-instance-stopped`);
+    await reader.waitForSelector('.facts .status-resolved');
+    expect(await reader.$('.feedback')).toBeNull();
+    await reader.close();
     await page.close();
     expect(pageErrors).toEqual([]);
   }, 180_000);

@@ -144,10 +144,13 @@ test('the roles as the issue defines them: two people per change', () => {
   const granted = Object.fromEntries(ROLES.map((r) => [r, [...ROLE_PERMISSIONS[r]].sort()]));
   expect(granted).toEqual({
     viewer: ['read'],
-    operator: ['operate', 'read'],
-    approver: ['decide', 'read'],
-    admin: ['admin', 'alerts', 'decide', 'operate', 'read'],
+    operator: ['answer', 'operate', 'read'],
+    approver: ['answer', 'decide', 'read'],
+    admin: ['admin', 'alerts', 'answer', 'decide', 'operate', 'read'],
   });
+  // Whoever handled an incident may say how it went, the approver of the fix included.
+  expect(ROUTE_PERMISSIONS['POST /api/v1/incidents/:id/feedback']).toBe('answer');
+  expect(ROUTE_PERMISSIONS['POST /api/v1/incidents/:id/detection']).toBe('answer');
   expect(ROUTE_PERMISSIONS['POST /api/v1/incidents/:id/decision']).toBe('decide');
   expect(ROUTE_PERMISSIONS['POST /api/v1/tokens']).toBe('admin');
 });
