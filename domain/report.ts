@@ -8,7 +8,20 @@ const SAYS_UNCHANGED = /nothing was|changed nothing|without touching|unchanged|l
 
 function describeSteps(steps: StepRecord[], conclusion: string): string {
   if (steps.length === 0) return SAYS_UNCHANGED.test(conclusion) ? '' : 'No change was made to the resource.';
-  return steps.map((s) => `step ${s.step}: ${s.action} ${s.outcome} (${s.detail})`).join('; ');
+  const taken = steps.map((s) => `${s.step}. ${s.action} ${s.outcome} (${s.detail})`).join('; ');
+  return asSentence(`${steps.length === 1 ? 'Step' : 'Steps'} taken: ${taken}`);
+}
+
+/**
+ * How a plan ended in health, said so that "step 1 of 3" does not read as two steps still to come:
+ * the steps after the one that healed were not run.
+ */
+export function healedBy(action: string, step: number, planned: number): string {
+  if (planned <= 1) return `Healed by ${action}.`;
+  if (step === 1)
+    return `Healed by ${action}, the first of ${planned} planned steps; the rest were not needed.`;
+  const rest = step < planned ? '; the rest were not needed' : '';
+  return `Healed by ${action}, step ${step} of ${planned} planned, after the earlier steps did not heal it${rest}.`;
 }
 
 /** The final report in the four parts an operator reads, plus the outcome. */

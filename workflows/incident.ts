@@ -35,7 +35,7 @@ import { chainFor } from '../domain/escalation';
 import { forcedManualReason, resolveMode } from '../domain/mode';
 import { resolveModeWithAutonomy } from '../domain/autonomy';
 import { explainEmptyPlan, planRemediation, type PlanHistory, type PlanOptions } from '../domain/planner';
-import { buildReport, closingNotification } from '../domain/report';
+import { buildReport, closingNotification, healedBy } from '../domain/report';
 import {
   alertSignal,
   decisionUpdate,
@@ -601,11 +601,7 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
       const drift = driftSourceOf(planned.action, target);
       if (drift && policy.infraRepoConfigured && patched('infra-drift'))
         await proposeInfraChange(state, drift, (message) => record(message, { outcome: 'info' }));
-      return finish(
-        'resolved',
-        `Healed by ${planned.action} (step ${number} of ${state.plan.length}).`,
-        steps,
-      );
+      return finish('resolved', healedBy(planned.action, number, state.plan.length), steps);
     }
   }
   // The saga: what the catalogue says can be undone is undone, newest first, and a person takes over.

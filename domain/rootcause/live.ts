@@ -74,6 +74,11 @@ export interface RootCauseRanking {
    * in rankings recorded before it was kept (and when no resource was named).
    */
   causeOfResource?: string;
+  /**
+   * True when no candidate reaches more than one alarming resource: the alarms share nothing that can
+   * cause them, so each is its own cause and the scores rank coincidences, not suspects.
+   */
+  independent?: true;
 }
 
 /**
@@ -119,8 +124,10 @@ export function rankLiveIncidents(
   };
   const ranked = rankRootCauses(graph, evidence, model).filter((c) => plausible(c.resource));
   const top = ranked.slice(0, 3);
-  if (resourceId === undefined) return { modelVersion: model.version, alarming, top };
+  const independent = ranked.every((c) => alarming.filter((a) => reach(c.resource).has(a)).length <= 1);
+  const ranking = { modelVersion: model.version, alarming, top, ...(independent ? { independent } : {}) };
+  if (resourceId === undefined) return ranking;
   // A ranking with no cause of this resource in it is about other incidents: not this one's to show.
   const causeOfResource = ranked.find((c) => reach(c.resource).has(resourceId))?.resource;
-  return causeOfResource ? { modelVersion: model.version, alarming, top, causeOfResource } : undefined;
+  return causeOfResource ? { ...ranking, causeOfResource } : undefined;
 }

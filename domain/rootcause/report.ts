@@ -44,5 +44,7 @@ export function describeRanking(ranking: RootCauseRanking, resourceId: string): 
   const shown = ranking.alarming.slice(0, ALARMING_NAMED);
   const more = ranking.alarming.length - shown.length;
   const alarming = `${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+  if (ranking.independent && likelyCauseOf(ranking) === resourceId)
+    return `Root-cause ranking (${ranking.modelVersion}): ${ranking.alarming.length} resources alarm together (${alarming}), but nothing they share can cause their symptoms and none depends on another, so each alarm is its own cause. ${verdict}`;
   return `Root-cause ranking (${ranking.modelVersion}) of ${ranking.alarming.length} resources alarming together (${alarming}), likeliest cause first: ${list}. ${verdict}`;
 }

@@ -1,5 +1,5 @@
 import type { IncidentState, StepRecord } from '../../domain/incident';
-import { buildReport } from '../../domain/report';
+import { buildReport, healedBy } from '../../domain/report';
 
 /** An incident as the workflow keeps it at its end: only what the report reads is filled in. */
 function stateWith(fields: Partial<IncidentState>): IncidentState {
@@ -56,11 +56,31 @@ describe('the report says how it ended once', () => {
         decision: { decision: 'approve', by: 'bo', reason: 'safe now', at: 'x' },
       }),
       [rebooted],
-      'Healed by reboot-instance (step 1 of 2).',
+      healedBy('reboot-instance', 1, 2),
     );
     expect(report.actionTaken).toBe(
-      'Healed by reboot-instance (step 1 of 2). step 1: reboot-instance succeeded (rebooted; i-1 running) ' +
+      'Healed by reboot-instance, the first of 2 planned steps; the rest were not needed. ' +
+        'Step taken: 1. reboot-instance succeeded (rebooted; i-1 running). ' +
         'Decision: approve by bo (safe now).',
+    );
+  });
+
+  test('the steps taken read as sentences, each with its outcome', () => {
+    const failed: StepRecord = { ...rebooted, outcome: 'failed', detail: 'still impaired' };
+    const replaced: StepRecord = {
+      ...rebooted,
+      step: 2,
+      action: 'replace-instance',
+      detail: 'replaced by i-2',
+    };
+    const report = buildReport(
+      stateWith({ status: 'resolved' }),
+      [failed, replaced],
+      healedBy('replace-instance', 2, 2),
+    );
+    expect(report.actionTaken).toBe(
+      'Healed by replace-instance, step 2 of 2 planned, after the earlier steps did not heal it. ' +
+        'Steps taken: 1. reboot-instance failed (still impaired); 2. replace-instance succeeded (replaced by i-2).',
     );
   });
 
@@ -80,5 +100,15 @@ test("a caller's summary that does not end a sentence is ended before the diagno
   expect(report.issueDetected).toBe('instance-stopped on i-1. Diagnosis: State stopped (t3.micro).');
   expect(buildReport(stateWith({ summary: 'Stopped.', diagnosis }), [], 'x').issueDetected).toBe(
     'Stopped. Diagnosis: State stopped (t3.micro).',
+  );
+});
+
+test('a healed plan says which step healed it and that the rest were not run', () => {
+  expect(healedBy('start-instance', 1, 1)).toBe('Healed by start-instance.');
+  expect(healedBy('reboot-instance', 1, 3)).toBe(
+    'Healed by reboot-instance, the first of 3 planned steps; the rest were not needed.',
+  );
+  expect(healedBy('reboot-instance', 2, 3)).toBe(
+    'Healed by reboot-instance, step 2 of 3 planned, after the earlier steps did not heal it; the rest were not needed.',
   );
 });

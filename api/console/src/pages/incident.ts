@@ -307,7 +307,7 @@ export function IncidentPage({ id, me }: { id: string; me: Me }) {
                 >What the monitor of fleet ${fleet} takes for usual on this instance</a
               >
             </p>
-            <${DetectionVerdictForm} id=${id} canAnswer=${me.permissions.includes('operate')} />`
+            <${DetectionVerdictForm} id=${id} canAnswer=${me.permissions.includes('answer')} />`
         }
         ${
           incident.diagnosis?.findings?.length
@@ -362,9 +362,13 @@ export function IncidentPage({ id, me }: { id: string; me: Me }) {
                       : likelyCauseOf(report.rootCause)
                 }
                 <div class="sub">
-                  ${`ranked among ${report.rootCause.alarming.length} resources alarming together: ${report.rootCause.top
-                    .map((c) => `${c.resource} (${c.score.toFixed(2)})`)
-                    .join(', ')}`}
+                  ${
+                    report.rootCause.independent
+                      ? `${report.rootCause.alarming.length} resources alarm together (${report.rootCause.alarming.join(', ')}); nothing they share can cause their symptoms, so each alarm is its own cause`
+                      : `ranked among ${report.rootCause.alarming.length} resources alarming together: ${report.rootCause.top
+                          .map((c) => `${c.resource} (${c.score.toFixed(2)})`)
+                          .join(', ')}`
+                  }
                 </div>
               </dd>`
           }
@@ -388,6 +392,6 @@ export function IncidentPage({ id, me }: { id: string; me: Me }) {
         ${incident.infraProposal.diff && html`<pre class="diff">${incident.infraProposal.diff}</pre>`}
       </div>`
     }
-    ${closed && me.permissions.includes('operate') && html`<${FeedbackForm} id=${id} />`}
+    ${closed && me.permissions.includes('answer') && html`<${FeedbackForm} id=${id} />`}
   </section>`;
 }
