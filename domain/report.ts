@@ -33,8 +33,8 @@ export function buildReport(state: IncidentState, steps: StepRecord[], conclusio
   const flapping = state.repeatsAfterClose
     ? ` The alert came back ${state.repeatsAfterClose} time(s) within the cool-down after closing (flapping); those repeats were recorded here, not opened as new incidents.`
     : '';
-  // A summary the caller wrote may not end a sentence ("instance-stopped on i-…"); the diagnosis follows it.
-  const summary = evidence ? asSentence(state.summary) : state.summary;
+  // A summary the caller wrote may not end a sentence ("instance-stopped on i-…", a finding's title).
+  const summary = asSentence(state.summary);
   const issueDetected = `${summary}${evidence}${flapping}`;
   const reason = succeeded
     ? succeeded.reason

@@ -90,7 +90,7 @@ describe('the report says how it ended once', () => {
   });
 });
 
-test("a caller's summary that does not end a sentence is ended before the diagnosis", () => {
+test("a caller's summary that does not end a sentence is ended, with or without a diagnosis after it", () => {
   const diagnosis = { findings: ['State stopped (t3.micro).'] } as IncidentState['diagnosis'];
   const report = buildReport(
     stateWith({ summary: 'instance-stopped on i-1', diagnosis, status: 'resolved' }),
@@ -98,6 +98,9 @@ test("a caller's summary that does not end a sentence is ended before the diagno
     'Healed.',
   );
   expect(report.issueDetected).toBe('instance-stopped on i-1. Diagnosis: State stopped (t3.micro).');
+  expect(
+    buildReport(stateWith({ summary: 'Port 22 open to 0.0.0.0/0 on sg-1' }), [], 'x').issueDetected,
+  ).toBe('Port 22 open to 0.0.0.0/0 on sg-1.');
   expect(buildReport(stateWith({ summary: 'Stopped.', diagnosis }), [], 'x').issueDetected).toBe(
     'Stopped. Diagnosis: State stopped (t3.micro).',
   );
