@@ -11,8 +11,13 @@ import { createIncidentMetrics, type IncidentMetrics } from './incident-metrics'
 import { createBudgetActivities } from './budget-starter';
 import { createIncidentHistoryActivities } from './incident-history';
 import { createPolicyActivities } from './policy';
-import { createLearningActivities, detectorTrainingData, retrainingBlocker } from './learning';
-import { activeDetectorOf, createModelStore } from './model-store';
+import {
+  createLearningActivities,
+  demandTrainingData,
+  detectorTrainingData,
+  retrainingBlocker,
+} from './learning';
+import { activeDemandForecastOf, activeDetectorOf, createModelStore } from './model-store';
 import { createSecurityActivities } from './security';
 import { createAutonomyActivities } from './autonomy';
 import { createScalingActivities } from './scaling';
@@ -120,6 +125,7 @@ export function createActivities(deps: ActivityDeps) {
       ...(model === 'detector'
         ? await detectorTrainingData(deps.config.detectorDataset, () => answeredSeries(true, progress))
         : {}),
+      ...(model === 'demand-forecast' ? demandTrainingData(deps.config.demandDataset) : {}),
       ...(LEARNS_FROM_FLEET.includes(model)
         ? fleetEvidenceFor(model, await listClosedIncidents(deps.temporal, feedback, 24 * 30))
         : {}),
@@ -127,6 +133,7 @@ export function createActivities(deps: ActivityDeps) {
     retrainingBlocker: async ({ model }: { model: string }) =>
       retrainingBlocker(model, deps.config.detectorDataset, () => answeredSeries(false)),
     ...createRootCauseActivities(deps.aws.ec2, deps.temporal, models),
+    activeDemandForecast: activeDemandForecastOf(models),
     ...createPolicyAdviceActivities(models),
   };
 }

@@ -5,6 +5,7 @@ import type { ModelStore } from './model-store';
 import { rankActions, type BanditState } from '../domain/policy/bandit';
 import { backtest } from '../domain/policy/experience';
 import { readLabelledFolder } from '../domain/anomaly/labelled-folder';
+import { readDemandTraces } from '../domain/scaling/demand-folder';
 import { FLEET_DATASET, heldOutFleetSeries } from '../domain/anomaly/fleet-labels';
 import type { TrainingSeries } from '../domain/anomaly/labelled-series';
 import { REMEDIATIONS, type Remediation } from '../domain/policy/incident-simulator';
@@ -216,6 +217,24 @@ export async function detectorTrainingData(
     throw ApplicationFailure.nonRetryable(
       `MEDIC_DETECTOR_DATASET ${dataset} is not a labelled folder: ${(err as Error).message}`,
       'BadDetectorDataset',
+    );
+  }
+}
+
+/**
+ * The demand forecaster's real traces, when `MEDIC_DEMAND_DATASET` names them (files or folders of
+ * `timestamp,value` CSVs, comma-separated); generated demand otherwise.
+ */
+export function demandTrainingData(dataset: string | undefined): FleetEvidence {
+  if (!dataset) return { dataset: 'synthetic' };
+  try {
+    const demandTraces = dataset.split(',').flatMap((path) => readDemandTraces(path.trim()));
+    if (demandTraces.length === 0) throw new Error('no .csv file in it');
+    return { dataset, demandTraces };
+  } catch (err) {
+    throw ApplicationFailure.nonRetryable(
+      `MEDIC_DEMAND_DATASET ${dataset} is not a demand trace or a folder of them: ${(err as Error).message}`,
+      'BadDemandDataset',
     );
   }
 }

@@ -1,3 +1,5 @@
+import { smoothingFrom } from '../domain/scaling/smoothing-training';
+import type { SmoothingBaseline } from '../domain/scaling/live-forecast';
 import {
   CreateBucketCommand,
   GetObjectCommand,
@@ -169,5 +171,25 @@ export function activeDetectorOf(
     const value = active && params ? { params, version: active.version } : undefined;
     cached = { at: now(), value };
     return value;
+  };
+}
+
+/**
+ * The registry's active demand-forecast smoothing, the baseline a scaling agent's own fit must beat;
+ * undefined when none is promoted. An unreadable registry is not a reason to stop scaling: the shipped
+ * smoothing stands in, and the warning says why.
+ */
+export function activeDemandForecastOf(store: ModelStore): () => Promise<SmoothingBaseline | undefined> {
+  return async () => {
+    try {
+      const active = await activeVersion(store, 'demand-forecast');
+      const smoothing = active ? smoothingFrom(active.parameters) : undefined;
+      return active && smoothing ? { smoothing, version: active.version } : undefined;
+    } catch (err) {
+      console.warn(
+        `model registry unreadable, forecasting demand with the shipped smoothing: ${(err as Error).message}`,
+      );
+      return undefined;
+    }
   };
 }

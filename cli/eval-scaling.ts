@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { parsePointsCsv } from '../domain/anomaly/csv';
 import { parseNabTimestamp } from '../domain/anomaly/nab-score';
 import {
@@ -77,15 +77,6 @@ export function evaluateScaling(
       new PredictiveScaling(model, { stepSeconds, ...PREDICTIVE_DEFAULTS }, PREDICTIVE_FLOOR),
     ),
   };
-}
-
-/** A file, or every .csv of a folder. */
-export function traceFiles(path: string): string[] {
-  if (!statSync(path).isDirectory()) return [path];
-  return readdirSync(path)
-    .filter((f) => f.endsWith('.csv'))
-    .sort()
-    .map((f) => join(path, f));
 }
 
 export function evaluateScalingFiles(files: string[], options: ScalingEvalOptions): ScalingEvaluation[] {

@@ -8,7 +8,8 @@ import { evaluateDetector, formatEvaluation } from './eval-detector';
 import { progressBar, silentProgress } from './progress';
 import { evaluatePolicy, formatPolicy } from './eval-policy';
 import { evaluateRootCause, formatRootCause } from './eval-rootcause';
-import { evaluateScalingFiles, formatScaling, scalingTotals, traceFiles } from './eval-scaling';
+import { evaluateScalingFiles, formatScaling, scalingTotals } from './eval-scaling';
+import { traceFiles } from '../domain/scaling/demand-folder';
 
 const DATASETS = join(__dirname, '..', '..', '..', 'shared', 'datasets', 'nab-dev');
 

@@ -82,7 +82,7 @@ const USAGE = `usage: medic <command>
   tokens revoke --id ID
   chat "what is open right now?" [--json]   (plain language: list, show, approve, decline, explain)
   audit [--incident ID] [--actor NAME] [--action ACTION] [--limit N] [--json]
-  model retrain --model NAME [--examples N] [--json]   (NAME: detector, rootcause, remediation-policy)
+  model retrain --model NAME [--examples N] [--json]   (NAME: detector, rootcause, remediation-policy, demand-forecast)
   model list [--model NAME] [--json]                   (every model's active version; one model's versions)
   model rollback --model NAME [--json]
   model monitor [--floors remediation-policy=0.8,detector=0.6] [--min-samples 10] [--window 24h] [--json]

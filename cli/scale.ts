@@ -20,7 +20,7 @@ export function formatScalingState(state: ScalingState): string {
       f.ready
         ? `forecast: peak ${Math.round(f.peak ?? 0)} instance-% over the boot time (upper ${Math.round(f.upper ?? 0)}), needs ${f.need ?? '-'} instances`
         : 'forecast: not ready (it needs two days of demand)',
-      `live one-step error ${pct(f.mape)} over ${f.measuredSteps} steps${f.fit ? `; smoothing chosen at ${pct(f.fit.heldOutMape)} on the last day (default ${pct(f.fit.defaultMape)})` : ''}`,
+      `live one-step error ${pct(f.mape)} over ${f.measuredSteps} steps${f.fit ? `; smoothing chosen at ${pct(f.fit.heldOutMape)} on the last day (${f.fit.baselineVersion ?? 'shipped default'} ${pct(f.fit.defaultMape)})` : ''}`,
     );
     if (f.seededAt)
       lines.push(`fitted on history at ${f.seededAt}${f.refitReason ? ` (early: ${f.refitReason})` : ''}`);

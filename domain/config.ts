@@ -96,6 +96,11 @@ export interface MedicConfig {
    * CPU series; unset, detector retraining fails with a message saying so.
    */
   detectorDataset?: string;
+  /**
+   * Real demand traces (`timestamp,value` CSVs: files or folders, comma-separated) the demand forecaster's smoothing
+   * is retrained on; unset, it trains on generated weeks of demand.
+   */
+  demandDataset?: string;
   /** Where the fleet's VPC flow logs are delivered (`flow-logs/<fleet>/`); the model bucket by default. */
   flowLogBucket: string;
   /**
@@ -346,6 +351,7 @@ export function loadConfig(env: Record<string, string | undefined>): MedicConfig
     alertToken: alertToken(env),
     modelBucket: env.MEDIC_MODEL_BUCKET || 'cloud-medic-models',
     detectorDataset: env.MEDIC_DETECTOR_DATASET || undefined,
+    demandDataset: env.MEDIC_DEMAND_DATASET || undefined,
     flowLogBucket: env.MEDIC_FLOW_LOG_BUCKET || env.MEDIC_MODEL_BUCKET || 'cloud-medic-models',
     snsTopicArns: (env.MEDIC_SNS_TOPIC_ARNS ?? '')
       .split(',')

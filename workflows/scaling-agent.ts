@@ -118,14 +118,16 @@ export async function scalingAgentWorkflow(input: ScalingAgentInput): Promise<{ 
       days: HISTORY_DAYS,
       stepSeconds: settings.stepSeconds,
     });
+    // The registry's smoothing (decision 0054) is what the group's own fit must beat.
+    const baseline = patched('registry-demand-forecast') ? await agent.activeDemandForecast() : undefined;
     const seededAt = patched('refit-demand-forecast') ? nowMs() : undefined;
     if (history)
       forecast = {
-        ...seedDemandForecast(settings, history, seededAt),
+        ...seedDemandForecast(settings, history, seededAt, baseline),
         ...(drift ? { refitReason: drift } : {}),
       };
     else if (forecast && drift) forecast = keepDriftedForecast(forecast, drift);
-    else forecast ??= newDemandForecast(settings);
+    else forecast ??= newDemandForecast(settings, baseline?.smoothing);
   }
   setHandler(scalingStateQuery, () => ({ group: input.group, actions, last, forecast: view }));
   setHandler(stopScalingSignal, () => {

@@ -8,6 +8,9 @@ import type { DetectorParams } from '../anomaly/detector';
 import { generateLabelledSet, isHeldOut, type TrainingSeries } from '../anomaly/labelled-series';
 import { profileForPrecision, scoreDetector, tuneDetector } from '../anomaly/tuning';
 import { seededRandom } from '../random';
+import { generateDemandTraces, type DemandTrace } from '../scaling/demand-traces';
+import { forecastAccuracy, trainSmoothing } from '../scaling/smoothing-training';
+import type { Smoothing } from '../scaling/live-forecast';
 
 /**
  * The models the registry can retrain: how to train one from a seed, and how to score any version
@@ -40,8 +43,10 @@ export interface FleetEvidence {
    * third (`isHeldOut`) instead of on generated series.
    */
   labelledSeries?: TrainingSeries[];
-  /** Where the detector's training series came from (a folder, or `synthetic`), for the record. */
+  /** Where the training series came from (a folder, `synthetic`, the fleet's answers), for the record. */
   dataset?: string;
+  /** Real demand traces for the forecaster's smoothing (`MEDIC_DEMAND_DATASET`). */
+  demandTraces?: DemandTrace[];
 }
 
 const CHUNKS = 10;
@@ -106,10 +111,41 @@ export const detectorTrainer: Trainer<DetectorParams> &
   },
 };
 
+/** A week of generated demand per trace: weekends and lasting shifts need more than a few days. */
+const DEMAND_TRACE_DAYS = 7;
+/** Generated weeks of demand the smoothing is judged on (about 60 000 steps). */
+const DEMAND_HELD_OUT_TRACES = 30;
+
+/**
+ * The demand forecaster's smoothing. With real demand traces (`MEDIC_DEMAND_DATASET`) it trains on
+ * each trace's first two thirds and is judged on the last third; without them `examples` are days of
+ * generated demand, judged on a fresh draw.
+ */
+const demandForecast: Trainer<Smoothing> = {
+  metric: 'forecastAccuracy',
+  // One minus a relative error: a fifth of a point is what a different trace draw moves it.
+  minimumGain: 0.002,
+  train(seed, examples, progress, { demandTraces }) {
+    if (demandTraces?.length) return trainSmoothing(demandTraces, progress, 'earlier');
+    const traces = Math.max(1, Math.ceil(examples / DEMAND_TRACE_DAYS));
+    return trainSmoothing(generateDemandTraces(seededRandom(seed), traces, DEMAND_TRACE_DAYS), progress);
+  },
+  trainingSize: (examples, { demandTraces }) =>
+    demandTraces?.length ?? Math.max(1, Math.ceil(examples / DEMAND_TRACE_DAYS)) * DEMAND_TRACE_DAYS,
+  evaluate: (smoothing, heldOutSeed, { demandTraces }) =>
+    demandTraces?.length
+      ? forecastAccuracy(smoothing, demandTraces, 'later')
+      : forecastAccuracy(
+          smoothing,
+          generateDemandTraces(seededRandom(heldOutSeed), DEMAND_HELD_OUT_TRACES, DEMAND_TRACE_DAYS),
+        ),
+};
+
 export const TRAINERS = {
   detector: detectorTrainer,
   rootcause: rootCause,
   'remediation-policy': remediationPolicy,
+  'demand-forecast': demandForecast,
 } as const;
 
 export type ModelName = keyof typeof TRAINERS;

@@ -103,8 +103,16 @@ export interface SmoothingFit {
   smoothing: Smoothing;
   /** One-step MAPE on the history's last day, trained on the days before it. */
   heldOutMape: number;
-  /** The default smoothing's on the same day: the fit is used only when it beats this. */
+  /** The baseline smoothing's on the same day: the fit is used only when it beats this. */
   defaultMape: number;
+  /** The registry's demand-forecast version that was the baseline; absent: the shipped smoothing. */
+  baselineVersion?: string;
+}
+
+/** The smoothing a group starts from before its own history is fitted: the registry's, else shipped. */
+export interface SmoothingBaseline {
+  smoothing: Smoothing;
+  version: string;
 }
 
 /** Level and season responsiveness tried on a group's own history (trend stays slow). */
@@ -112,37 +120,57 @@ const SMOOTHING_GRID: Smoothing[] = [0.1, 0.3, 0.6].flatMap((alpha) =>
   [0.05, 0.2, 0.4].map((gamma) => ({ alpha, beta: DEFAULT_SMOOTHING.beta, gamma })),
 );
 
-function heldOutMape(values: number[], seasonLength: number, smoothing: Smoothing): number {
+/**
+ * Mean one-step relative error of a forecaster with `smoothing` fed every one of `values`, counted on
+ * the indices `judged` names once the forecaster is ready (two seasons), each error at most
+ * `maxError`: the measure every smoothing is chosen by.
+ */
+export function oneStepMape(
+  values: number[],
+  seasonLength: number,
+  smoothing: Smoothing,
+  judged: { from: number; to?: number; maxError?: number },
+): { mape: number; measured: number } {
   const forecaster = new HoltWinters({ seasonLength, ...smoothing });
-  const heldOutFrom = values.length - seasonLength;
+  const to = judged.to ?? values.length;
   let error = 0;
   let measured = 0;
   values.forEach((value, i) => {
-    if (i >= heldOutFrom && forecaster.ready) {
-      error += relativeError(value, forecaster.forecast(1));
+    if (i >= judged.from && i < to && forecaster.ready) {
+      error += Math.min(judged.maxError ?? Infinity, relativeError(value, forecaster.forecast(1)));
       measured++;
     }
     forecaster.observe(value);
   });
-  return measured ? error / measured : Infinity;
+  return { mape: measured ? error / measured : Infinity, measured };
 }
+
+const heldOutMape = (values: number[], seasonLength: number, smoothing: Smoothing) =>
+  oneStepMape(values, seasonLength, smoothing, { from: values.length - seasonLength }).mape;
 
 /**
  * Chooses the forecaster's smoothing on the group's own demand: every setting of a small grid is
  * trained on all but the last day and judged on that day (one-step MAPE); the best replaces the
- * default only if it is better there. Undefined with less than three days (two seed, one judges).
+ * baseline (the registry's active demand-forecast, else the shipped smoothing) only if it is better
+ * there. Undefined with less than three days (two seed, one judges).
  */
-export function fitSmoothing(values: number[], settings: PredictiveSettings): SmoothingFit | undefined {
+export function fitSmoothing(
+  values: number[],
+  settings: PredictiveSettings,
+  baseline?: SmoothingBaseline,
+): SmoothingFit | undefined {
   const seasonLength = dailySeasonLength(settings.stepSeconds);
   if (values.length < 3 * seasonLength) return undefined;
-  const defaultMape = heldOutMape(values, seasonLength, DEFAULT_SMOOTHING);
+  const start = baseline?.smoothing ?? DEFAULT_SMOOTHING;
+  const defaultMape = heldOutMape(values, seasonLength, start);
   const best = SMOOTHING_GRID.map((smoothing) => ({
     smoothing,
     heldOutMape: heldOutMape(values, seasonLength, smoothing),
   })).reduce((a, b) => (b.heldOutMape < a.heldOutMape ? b : a));
+  const version = baseline ? { baselineVersion: baseline.version } : {};
   return best.heldOutMape < defaultMape
-    ? { ...best, defaultMape }
-    : { smoothing: { ...DEFAULT_SMOOTHING }, heldOutMape: defaultMape, defaultMape };
+    ? { ...best, defaultMape, ...version }
+    : { smoothing: { ...start }, heldOutMape: defaultMape, defaultMape, ...version };
 }
 
 /** A gap longer than this is not filled: the forecaster restarts from history rather than invent a day. */
@@ -186,9 +214,13 @@ export function seedDemandForecast(
   settings: PredictiveSettings,
   history: { start: number; values: number[] },
   seededAt?: number,
+  baseline?: SmoothingBaseline,
 ): DemandForecast {
-  const fit = fitSmoothing(history.values, settings);
-  const state = { ...newDemandForecast(settings, fit?.smoothing), ...(fit ? { fit } : {}) };
+  const fit = fitSmoothing(history.values, settings, baseline);
+  const state = {
+    ...newDemandForecast(settings, fit?.smoothing ?? baseline?.smoothing),
+    ...(fit ? { fit } : {}),
+  };
   const forecaster = HoltWinters.restore(state.forecaster);
   for (const value of history.values) completeStep(state, forecaster, value);
   state.forecaster = forecaster.snapshot();

@@ -242,7 +242,8 @@ describe('web console', () => {
     // The registry's models, none promoted on this fresh stack: the shipped ones decide.
     await page.waitForSelector('[data-testid=models]');
     const models = await page.textContent('[data-testid=models]');
-    for (const model of ['detector', 'rootcause', 'remediation-policy']) expect(models).toContain(model);
+    for (const model of ['detector', 'rootcause', 'remediation-policy', 'demand-forecast'])
+      expect(models).toContain(model);
     expect(models).toMatch(/detector\s*shipped\s*nabScore –/);
     await shot(page, 'dashboard');
 

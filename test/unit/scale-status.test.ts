@@ -28,7 +28,7 @@ describe('medic scale status', () => {
     expect(text[0]).toBe('group web-asg: scaling ahead of demand: forecast peak 180 instance-%');
     expect(text[1]).toBe('forecast: peak 180 instance-% over the boot time (upper 202), needs 4 instances');
     expect(text[2]).toBe(
-      'live one-step error 12.3 % over 40 steps; smoothing chosen at 5.0 % on the last day (default 8.0 %)',
+      'live one-step error 12.3 % over 40 steps; smoothing chosen at 5.0 % on the last day (shipped default 8.0 %)',
     );
     expect(text[3]).toBe(
       'fitted on history at 2026-11-26T10:00:00.000Z (early: live one-step error 90 % over 40 steps is above 30 %)',
@@ -37,6 +37,15 @@ describe('medic scale status', () => {
     expect(text.slice(5)).toHaveLength(5);
     expect(text[5]).toContain('3 → 4  change 2');
     expect(text[9]).toContain('7 → 8  change 6');
+    // A group whose baseline came from the registry names the version its fit was compared with.
+    const fromRegistry = formatScalingState({
+      ...state,
+      forecast: {
+        ...state.forecast!,
+        fit: { ...state.forecast!.fit!, baselineVersion: 'demand-forecast-7' },
+      },
+    });
+    expect(fromRegistry).toContain('on the last day (demand-forecast-7 8.0 %)');
   });
 
   test('a reactive agent that has not decided yet says so rather than print blanks', () => {

@@ -1,7 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_SMOOTHING } from '../../domain/scaling/forecaster';
+import { forecastAccuracy, smoothingFrom } from '../../domain/scaling/smoothing-training';
 import {
+  activeDemandForecastOf,
   activeDetectorOf,
   createModelStore,
   modelOverview,
@@ -28,15 +31,39 @@ const detectorDataset = mkdtempSync(join(tmpdir(), 'medic-detector-data-'));
 let h: MedicHarness;
 let store: ModelStore;
 
+/** Demand traces for the forecaster: a week each at five minutes, a daily shape on a level that keeps moving. */
+const demandDataset = mkdtempSync(join(tmpdir(), 'medic-demand-data-'));
+const demandTraces = [1, 2, 3].map((seed) => {
+  const random = seededRandom(seed);
+  let level = 200;
+  const values = Array.from({ length: 7 * 288 }, (_, i) => {
+    if (i % 36 === 0) level = Math.max(40, level * (0.7 + 0.6 * random()));
+    return level * (1 + 0.4 * Math.sin((2 * Math.PI * i) / 288)) * (1 + 0.03 * (random() - 0.5));
+  });
+  return { stepSeconds: 300, values };
+});
+
 beforeAll(async () => {
   writeLabelledFolder(detectorDataset, generateLabelledSet(seededRandom(11), 45));
-  h = await startHarness('retrain', { MEDIC_MODEL_BUCKET: bucket, MEDIC_DETECTOR_DATASET: detectorDataset });
+  demandTraces.forEach((trace, n) => {
+    const start = Date.UTC(2026, 10, 1);
+    const rows = trace.values.map(
+      (v, i) => `${new Date(start + i * 300_000).toISOString().replace('T', ' ').slice(0, 19)},${v}`,
+    );
+    writeFileSync(join(demandDataset, `demand-${n}.csv`), ['timestamp,value', ...rows].join('\n'));
+  });
+  h = await startHarness('retrain', {
+    MEDIC_MODEL_BUCKET: bucket,
+    MEDIC_DETECTOR_DATASET: detectorDataset,
+    MEDIC_DEMAND_DATASET: demandDataset,
+  });
   store = createModelStore(h.aws.s3, bucket);
 }, 120_000);
 
 afterAll(async () => {
   await h?.teardown();
   rmSync(detectorDataset, { recursive: true, force: true });
+  rmSync(demandDataset, { recursive: true, force: true });
 });
 
 async function retrain(model: string, minimumGain?: number): Promise<RetrainResult> {
@@ -168,6 +195,26 @@ describe('model registry and retraining', () => {
     expect((await store.getActive('detector'))?.version).toBe(first.candidate.version);
   });
 
+  test("the demand forecaster's smoothing is trained on the demand folder's earlier two thirds and judged on the later third", async () => {
+    const first = await retrain('demand-forecast');
+    expect(first.promoted).toBe(true);
+    const artifact = await store.getVersion('demand-forecast', first.candidate.version);
+    expect(artifact?.training.dataset).toBe(demandDataset);
+    expect(artifact?.training.examples).toBe(demandTraces.length);
+    // The demand moves its level every few hours: the trained setting follows it faster than shipped.
+    const smoothing = smoothingFrom(artifact?.parameters);
+    expect(smoothing?.alpha).toBeGreaterThan(DEFAULT_SMOOTHING.alpha);
+    const judged = forecastAccuracy(smoothing!, demandTraces, 'later');
+    expect(artifact?.metrics.forecastAccuracy).toBeCloseTo(judged, 10);
+    expect(judged).toBeGreaterThan(forecastAccuracy(DEFAULT_SMOOTHING, demandTraces, 'later') + 0.002);
+    // What a scaling agent starts from.
+    expect(await activeDemandForecastOf(store)()).toEqual({ version: first.candidate.version, smoothing });
+    // The same traces give the same setting: not better, so the active version stays.
+    const again = await retrain('demand-forecast');
+    expect(again.promoted).toBe(false);
+    expect(again.reason).toMatch(/^forecastAccuracy 0\.\d{4} vs 0\.\d{4} for the active demand-forecast-/);
+  });
+
   test('an unknown model is refused before anything starts', async () => {
     await expect(
       scheduleCommand('create', ['retrain', '--model', 'gpt', '--every', '24h'], withClient),
@@ -189,7 +236,12 @@ describe('model registry and retraining', () => {
       const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
       expect(res.status).toBe(200);
       const { models } = (await res.json()) as { models: ModelOverview[] };
-      expect(models.map((m) => m.model)).toEqual(['detector', 'rootcause', 'remediation-policy']);
+      expect(models.map((m) => m.model)).toEqual([
+        'detector',
+        'rootcause',
+        'remediation-policy',
+        'demand-forecast',
+      ]);
       for (const m of models) {
         const pointer = await store.getActive(m.model);
         expect(m.active?.version).toBe(pointer?.version);
@@ -206,7 +258,7 @@ describe('model registry and retraining', () => {
     try {
       await modelCommand('list', [], config, withClient);
       const table = log.mock.calls.flat().join('\n');
-      for (const model of ['detector', 'rootcause', 'remediation-policy']) {
+      for (const model of ['detector', 'rootcause', 'remediation-policy', 'demand-forecast']) {
         const active = await store.getActive(model);
         expect(table).toMatch(new RegExp(`^${model} +${active?.version ?? 'missing'} `, 'm'));
       }
@@ -214,6 +266,7 @@ describe('model registry and retraining', () => {
       expect(table).toMatch(/ nabScore \d+\.\d +20\d\d-/);
       expect(table).toMatch(/ top1 \d+\.\d % +20\d\d-/);
       expect(table).toMatch(/ firstActionSuccess \d+\.\d % +20\d\d-/);
+      expect(table).toMatch(/ forecastAccuracy \d+\.\d % +20\d\d-/);
       log.mockClear();
       await modelCommand('list', ['--model', 'remediation-policy'], config, withClient);
       const versions = log.mock.calls.flat().join('\n');
@@ -236,6 +289,7 @@ describe('model registry and retraining', () => {
       { model: 'detector', metric: 'nabScore' },
       { model: 'rootcause', metric: 'top1' },
       { model: 'remediation-policy', metric: 'firstActionSuccess' },
+      { model: 'demand-forecast', metric: 'forecastAccuracy' },
     ]);
   });
 });

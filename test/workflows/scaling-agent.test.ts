@@ -12,6 +12,8 @@ import { eventually } from '../support/env';
 import { newDemandForecast } from '../../domain/scaling/live-forecast';
 import { formatScalingState, scalingState } from '../../cli/scale';
 import { startHarness, type MedicHarness } from '../support/harness';
+import { createModelStore } from '../../activities/model-store';
+import { promote } from '../../domain/models/registry';
 
 let h: MedicHarness;
 
@@ -131,6 +133,8 @@ describe('scaling agent', () => {
     expect(state.forecast?.peak).toBeGreaterThan(150);
     // Its smoothing was chosen on this group's own three days, judged on the last one.
     expect(state.forecast?.fit?.heldOutMape).toBeLessThanOrEqual(state.forecast?.fit?.defaultMape ?? -1);
+    // No demand-forecast promoted in this harness's registry: the shipped smoothing was the baseline.
+    expect(state.forecast?.fit?.baselineVersion).toBeUndefined();
     expect(state.actions[0]?.from).toBe(2);
     expect(state.actions[0]?.reason).toMatch(/^scaling ahead of demand: forecast peak \d+ instance-%/);
     // A later run refits on the latest history, and still sees the peak coming.
@@ -186,6 +190,47 @@ describe('scaling agent', () => {
     expect(formatScalingState(await scalingState(h.env.client, group))).toMatch(
       /^fitted on history at .* \(early: live one-step error 90 % over 40 steps is above 30 %\)$/m,
     );
+    await handle.signal(stopScalingSignal);
+    await handle.result();
+  });
+
+  test("predictive: the registry's active demand-forecast is the baseline a group's own fit must beat", async () => {
+    const store = createModelStore(h.aws.s3, h.modelBucket);
+    await store.ensureBucket();
+    const version = `demand-forecast-test-${process.pid}`;
+    // A smoothing no group's own grid has, so the forecaster's can only have come from the registry.
+    const sluggish = { alpha: 0.01, beta: 0, gamma: 0.01 };
+    await store.putVersion({
+      model: 'demand-forecast',
+      version,
+      parameters: sluggish,
+      training: { seed: 1, examples: 7, heldOutSeed: 2, dataset: 'synthetic' },
+      metrics: { forecastAccuracy: 0.9 },
+      createdAt: new Date().toISOString(),
+    });
+    await store.setActive(promote(undefined, 'demand-forecast', version, new Date().toISOString(), 'test'));
+    const group = await createFleetGroup(h.aws, `baseline-${process.pid}`, { min: 1, max: 8, desired: 2 });
+    const current = Math.floor(Date.now() / STEP_MS) * STEP_MS;
+    await publishDailyHistory(group, (current + STEP_MS) % DAY_MS, current);
+    await publishCpu(group, 30);
+    const handle = await startAgent(group, {
+      policy: { targetCpuPercent: 60, minSize: 1, maxSize: 8, cooldownSeconds: 60 },
+      predictive: { stepSeconds: 300, bootSeconds: 300, errorMargin: 1 },
+    });
+    const state = await eventually(
+      async () => {
+        const s = await handle.query(scalingStateQuery);
+        return s.forecast?.fit ? s : undefined;
+      },
+      30_000,
+      'a forecast fitted on history',
+    );
+    const fit = state.forecast!.fit!;
+    expect(fit.baselineVersion).toBe(version);
+    // The history repeats exactly, so no setting forecasts its last day better: the baseline stays.
+    expect(fit.heldOutMape).toBe(fit.defaultMape);
+    expect(fit.smoothing).toEqual(sluggish);
+    expect(formatScalingState(state)).toContain(`on the last day (${version} `);
     await handle.signal(stopScalingSignal);
     await handle.result();
   });
