@@ -75,8 +75,9 @@ export interface RootCauseRanking {
    */
   causeOfResource?: string;
   /**
-   * True when no candidate reaches more than one alarming resource: the alarms share nothing that can
-   * cause them, so each is its own cause and the scores rank coincidences, not suspects.
+   * True when no candidate can cause the symptoms of more than one alarming resource: the alarms share nothing that can
+   * cause them, and for a resource that is its own likeliest cause the scores rank coincidences, not
+   * suspects (a failing volume can still be the cause of the one instance on it).
    */
   independent?: true;
 }
@@ -116,15 +117,16 @@ export function rankLiveIncidents(
     if (!found) reaches.set(id, (found = new Set([id, ...blastRadius(id, dependents)])));
     return found;
   };
-  const plausible = (id: string) => {
+  /** The alarming resources whose symptoms `id` can cause: an instance its own, a dependency those its kind can. */
+  const explained = (id: string) => {
     const kind = kindOf.get(id);
-    if (kind === 'instance') return symptoms.has(id);
+    if (kind === 'instance') return symptoms.has(id) ? [id] : [];
     const causes = kind ? DEPENDENCY_CAN_CAUSE[kind] : undefined;
-    return [...reach(id)].some((r) => (symptoms.get(r) ?? []).some((k) => causes?.has(k)));
+    return [...reach(id)].filter((r) => (symptoms.get(r) ?? []).some((k) => causes?.has(k)));
   };
-  const ranked = rankRootCauses(graph, evidence, model).filter((c) => plausible(c.resource));
+  const ranked = rankRootCauses(graph, evidence, model).filter((c) => explained(c.resource).length > 0);
   const top = ranked.slice(0, 3);
-  const independent = ranked.every((c) => alarming.filter((a) => reach(c.resource).has(a)).length <= 1);
+  const independent = ranked.every((c) => explained(c.resource).length <= 1);
   const ranking = { modelVersion: model.version, alarming, top, ...(independent ? { independent } : {}) };
   if (resourceId === undefined) return ranking;
   // A ranking with no cause of this resource in it is about other incidents: not this one's to show.

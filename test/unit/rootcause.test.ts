@@ -160,6 +160,25 @@ describe('ranking a live fleet', () => {
     expect(rankLiveIncidents(fleet, open, SHIPPED_ROOT_CAUSE_MODEL, 'i-c')).toBeUndefined();
   });
 
+  test("alarms that share no cause still name a dependency that is one instance's own cause", () => {
+    const open = [
+      { resourceId: 'i-a', severity: 'critical' as const, kind: 'status-check-failed' },
+      { resourceId: 'i-b', severity: 'medium' as const, kind: 'cpu-high' },
+    ];
+    const ranking = rankLiveIncidents(fleet, open, SHIPPED_ROOT_CAUSE_MODEL, 'i-a')!;
+    expect(ranking.independent).toBe(true);
+    const line = describeRanking(ranking, 'i-a');
+    if (ranking.causeOfResource === 'i-a') expect(line).toContain('each alarm is its own cause');
+    else {
+      // A dependency that can fail i-a's status checks but not run i-b hot: a cause of i-a alone, shown
+      // as a ranking, not as coincidences.
+      const cause = ranking.causeOfResource ?? '';
+      expect(['vol-i-a', 'subnet-1']).toContain(cause);
+      expect(line).toContain(`The likeliest cause is ${cause}, not i-a`);
+      expect(line).not.toContain('each alarm is its own cause');
+    }
+  });
+
   test('a latency rise on every instance behind one group can be the group', () => {
     const open = ['i-a', 'i-b', 'i-c'].map((resourceId) => ({
       resourceId,

@@ -363,7 +363,7 @@ export function IncidentPage({ id, me }: { id: string; me: Me }) {
                 }
                 <div class="sub">
                   ${
-                    report.rootCause.independent
+                    report.rootCause.independent && likelyCauseOf(report.rootCause) === incident.resourceId
                       ? `${report.rootCause.alarming.length} resources alarm together (${report.rootCause.alarming.join(', ')}); nothing they share can cause their symptoms, so each alarm is its own cause`
                       : `ranked among ${report.rootCause.alarming.length} resources alarming together: ${report.rootCause.top
                           .map((c) => `${c.resource} (${c.score.toFixed(2)})`)
