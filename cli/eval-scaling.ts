@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parsePointsCsv } from '../domain/anomaly/csv';
 import { parseNabTimestamp } from '../domain/anomaly/nab-score';
+import type { Smoothing } from '../domain/scaling/live-forecast';
 import {
   PredictiveScaling,
   simulate,
@@ -29,6 +30,8 @@ export interface ScalingEvaluation {
 
 export interface ScalingEvalOptions {
   bootDelayMinutes: number;
+  /** The forecaster's smoothing (a `demand-forecast` version's); the shipped one when absent. */
+  smoothing?: Smoothing;
   /** Demand one instance serves; by default the trace's 99th percentile / 20, so peaks need ~20 instances. */
   capacityPerInstance?: number;
 }
@@ -74,7 +77,15 @@ export function evaluateScaling(
     predictive: simulate(
       trace,
       model,
-      new PredictiveScaling(model, { stepSeconds, ...PREDICTIVE_DEFAULTS }, PREDICTIVE_FLOOR),
+      new PredictiveScaling(
+        model,
+        {
+          stepSeconds,
+          ...PREDICTIVE_DEFAULTS,
+          ...(options.smoothing ? { smoothing: options.smoothing } : {}),
+        },
+        PREDICTIVE_FLOOR,
+      ),
     ),
   };
 }
@@ -115,4 +126,21 @@ export function formatScaling(rows: ScalingEvaluation[]): string {
     `total: SLO-violation minutes ${t.reactive.violationMinutes} → ${t.predictive.violationMinutes} (${(100 * t.violationReduction).toFixed(1)} % fewer), instance-hours ×${t.instanceHoursRatio.toFixed(3)}`,
   );
   return lines.join('\n');
+}
+
+/** `--smoothing 0.3,0,0.1` (α, β, γ, each in [0, 1]) → a smoothing; the message names the flag. */
+export function parseSmoothing(spec: string): Smoothing {
+  const parts = spec.split(',').map((p) => Number(p.trim()));
+  const [alpha, beta, gamma] = parts;
+  if (
+    parts.length !== 3 ||
+    alpha === undefined ||
+    beta === undefined ||
+    gamma === undefined ||
+    parts.some((x) => !(x >= 0 && x <= 1))
+  )
+    throw new Error(
+      `--smoothing must be alpha,beta,gamma, each between 0 and 1 (e.g. 0.3,0,0.1), got "${spec}"`,
+    );
+  return { alpha, beta, gamma };
 }

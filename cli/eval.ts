@@ -8,7 +8,8 @@ import { evaluateDetector, formatEvaluation } from './eval-detector';
 import { progressBar, silentProgress } from './progress';
 import { evaluatePolicy, formatPolicy } from './eval-policy';
 import { evaluateRootCause, formatRootCause } from './eval-rootcause';
-import { evaluateScalingFiles, formatScaling, scalingTotals } from './eval-scaling';
+import { evaluateScalingFiles, formatScaling, parseSmoothing, scalingTotals } from './eval-scaling';
+import type { Smoothing } from '../domain/scaling/live-forecast';
 import { traceFiles } from '../domain/scaling/demand-folder';
 
 const DATASETS = join(__dirname, '..', '..', '..', 'shared', 'datasets', 'nab-dev');
@@ -36,6 +37,7 @@ function scaling(args: string[]): void {
     trace: { type: 'string', multiple: true },
     'boot-delay': { type: 'string' },
     capacity: { type: 'string' },
+    smoothing: { type: 'string' },
     json: { type: 'boolean' },
   });
   const paths = flags.trace ?? [
@@ -46,9 +48,16 @@ function scaling(args: string[]): void {
   const capacity = flags.capacity === undefined ? undefined : Number(flags.capacity);
   if (capacity !== undefined && !(capacity > 0))
     throw new UsageError(`--capacity must be a positive number, got "${flags.capacity}"`);
+  let smoothing: Smoothing | undefined;
+  try {
+    smoothing = flags.smoothing === undefined ? undefined : parseSmoothing(flags.smoothing);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
   const rows = evaluateScalingFiles(paths.flatMap(traceFiles), {
     bootDelayMinutes: intFlag(flags['boot-delay'], 'boot-delay', 5, 0, 120),
     capacityPerInstance: capacity,
+    ...(smoothing ? { smoothing } : {}),
   });
   print(flags.json, { traces: rows, totals: scalingTotals(rows) }, formatScaling(rows));
 }

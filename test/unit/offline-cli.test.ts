@@ -320,6 +320,15 @@ describe('medic offline commands', () => {
     expect(output.join('\n')).toMatch(/^total: SLO-violation minutes \d+ → \d+ /m);
     expect(await main(['eval', 'scaling', '--trace', join(dir, 'absent.csv')])).toBe(2);
     expect(await main(['eval', 'scaling', '--trace', file, '--capacity', '-1'])).toBe(2);
+    // A demand-forecast version's smoothing replayed instead of the shipped one: a sluggish level
+    // changes what the forecast asks for, and the flag is checked.
+    output.length = 0;
+    expect(await main(['eval', 'scaling', '--trace', file, '--smoothing', '0.01,0,0.01', '--json'])).toBe(0);
+    const sluggish = JSON.parse(output[0] ?? '{}') as typeof result;
+    expect(sluggish.traces[0]?.reactive).toEqual(demand?.reactive);
+    expect(sluggish.traces[0]?.predictive).not.toEqual(demand?.predictive);
+    expect(await main(['eval', 'scaling', '--trace', file, '--smoothing', '0.3,0'])).toBe(2);
+    expect(await main(['eval', 'scaling', '--trace', file, '--smoothing', '0.3,0,1.5'])).toBe(2);
   });
 
   test('eval rootcause prints every ranking per noise profile, and the same figures as JSON', async () => {
