@@ -17,6 +17,7 @@ import {
   detectorTrainingData,
   retrainingBlocker,
 } from './learning';
+import { fleetDemandTraces } from './fleet-demand';
 import { activeDemandForecastOf, activeDetectorOf, createModelStore } from './model-store';
 import { createSecurityActivities } from './security';
 import { createAutonomyActivities } from './autonomy';
@@ -125,7 +126,11 @@ export function createActivities(deps: ActivityDeps) {
       ...(model === 'detector'
         ? await detectorTrainingData(deps.config.detectorDataset, () => answeredSeries(true, progress))
         : {}),
-      ...(model === 'demand-forecast' ? demandTrainingData(deps.config.demandDataset) : {}),
+      ...(model === 'demand-forecast'
+        ? await demandTrainingData(deps.config.demandDataset, () =>
+            fleetDemandTraces(deps.temporal, deps.aws.autoscaling, deps.aws.cloudwatch, progress),
+          )
+        : {}),
       ...(LEARNS_FROM_FLEET.includes(model)
         ? fleetEvidenceFor(model, await listClosedIncidents(deps.temporal, feedback, 24 * 30))
         : {}),

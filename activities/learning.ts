@@ -6,6 +6,7 @@ import { rankActions, type BanditState } from '../domain/policy/bandit';
 import { backtest } from '../domain/policy/experience';
 import { readLabelledFolder } from '../domain/anomaly/labelled-folder';
 import { readDemandTraces } from '../domain/scaling/demand-folder';
+import { FLEET_DEMAND, MIN_DEMAND_DAYS, type FleetDemand } from './fleet-demand';
 import { FLEET_DATASET, heldOutFleetSeries } from '../domain/anomaly/fleet-labels';
 import type { TrainingSeries } from '../domain/anomaly/labelled-series';
 import { REMEDIATIONS, type Remediation } from '../domain/policy/incident-simulator';
@@ -222,11 +223,25 @@ export async function detectorTrainingData(
 }
 
 /**
- * The demand forecaster's real traces, when `MEDIC_DEMAND_DATASET` names them (files or folders of
- * `timestamp,value` CSVs, comma-separated); generated demand otherwise.
+ * The demand forecaster's real traces: files or folders of `timestamp,value` CSVs (comma-separated), or
+ * `fleet` — the groups the scaling agents run for, from CloudWatch; generated demand when unset.
  */
-export function demandTrainingData(dataset: string | undefined): FleetEvidence {
+export async function demandTrainingData(
+  dataset: string | undefined,
+  readFleet: () => Promise<FleetDemand>,
+): Promise<FleetEvidence> {
   if (!dataset) return { dataset: 'synthetic' };
+  if (dataset === FLEET_DEMAND) {
+    const fleet = await readFleet();
+    if (fleet.demandTraces.length === 0) {
+      const short = fleet.tooShort.map((g) => `${g.group} ${g.days.toFixed(1)} days`).join(', ');
+      throw ApplicationFailure.nonRetryable(
+        `MEDIC_DEMAND_DATASET=fleet: no scaling agent's group has ${MIN_DEMAND_DAYS} days of demand in CloudWatch${short ? ` (${short})` : ' (no scaling agent is running: medic scale watch --group NAME --predictive)'}`,
+        'TooLittleDemand',
+      );
+    }
+    return { dataset: fleet.dataset, demandTraces: fleet.demandTraces };
+  }
   try {
     const demandTraces = dataset.split(',').flatMap((path) => readDemandTraces(path.trim()));
     if (demandTraces.length === 0) throw new Error('no .csv file in it');

@@ -74,6 +74,64 @@ function groupAverage(id: string, group: string, namespace: string, name: string
 const inServiceCount = (group: AutoScalingGroup) =>
   (group.Instances ?? []).filter((i) => i.LifecycleState === 'InService').length;
 
+/**
+ * The group's demand over the last `days`, one value per step: average CPU × instances in
+ * service (AWS/AutoScaling GroupInServiceInstances when group metrics are enabled, else today's
+ * count). Steps without data repeat the previous one; undefined when there is too little.
+ */
+export async function readDemandHistory(
+  autoscaling: AutoScalingClient,
+  cloudwatch: CloudWatchClient,
+  input: { name: string; days: number; stepSeconds: number },
+): Promise<DemandHistory | undefined> {
+  const group = await describeGroup(autoscaling, input.name);
+  const stepMs = input.stepSeconds * 1000;
+  const end = stepStartOf(Date.now(), input.stepSeconds);
+  const start = end - input.days * 86_400_000;
+  const cpu = new Map<number, number>();
+  const inService = new Map<number, number>();
+  let token: string | undefined;
+  do {
+    const out = await cloudwatch.send(
+      new GetMetricDataCommand({
+        StartTime: new Date(start),
+        EndTime: new Date(end),
+        MetricDataQueries: [
+          groupAverage('cpu', input.name, 'AWS/EC2', 'CPUUtilization', input.stepSeconds),
+          groupAverage(
+            'inservice',
+            input.name,
+            'AWS/AutoScaling',
+            'GroupInServiceInstances',
+            input.stepSeconds,
+          ),
+        ],
+        NextToken: token,
+      }),
+    );
+    for (const result of out.MetricDataResults ?? []) {
+      const into = result.Id === 'cpu' ? cpu : inService;
+      (result.Timestamps ?? []).forEach((t, i) =>
+        into.set(stepStartOf(t.getTime(), input.stepSeconds), result.Values?.[i] ?? 0),
+      );
+    }
+    token = out.NextToken;
+  } while (token);
+  if (cpu.size < 2) return undefined;
+  const current = inServiceCount(group);
+  // The series starts at the first step with data: a group younger than `days` has a shorter one.
+  const first = Math.min(...cpu.keys());
+  const values: number[] = [];
+  let previous: number | undefined;
+  for (let t = first; t < end; t += stepMs) {
+    const c = cpu.get(t);
+    const demand = c === undefined ? previous : c * (inService.get(t) ?? current);
+    values.push(demand ?? 0);
+    if (demand !== undefined) previous = demand;
+  }
+  return { start: first, values };
+}
+
 /** The scaling agent's side effects: read a group and its CPU, set its desired capacity. */
 export function createScalingActivities(
   autoscaling: AutoScalingClient,
@@ -112,63 +170,8 @@ export function createScalingActivities(
         inService: inServiceCount(group),
       };
     },
-    /**
-     * The group's demand over the last `days`, one value per step: average CPU × instances in
-     * service (AWS/AutoScaling GroupInServiceInstances when group metrics are enabled, else today's
-     * count). Steps without data repeat the previous one; undefined when there is too little.
-     */
-    async demandHistory(input: {
-      name: string;
-      days: number;
-      stepSeconds: number;
-    }): Promise<DemandHistory | undefined> {
-      const group = await describe(input.name);
-      const stepMs = input.stepSeconds * 1000;
-      const end = stepStartOf(Date.now(), input.stepSeconds);
-      const start = end - input.days * 86_400_000;
-      const cpu = new Map<number, number>();
-      const inService = new Map<number, number>();
-      let token: string | undefined;
-      do {
-        const out = await cloudwatch.send(
-          new GetMetricDataCommand({
-            StartTime: new Date(start),
-            EndTime: new Date(end),
-            MetricDataQueries: [
-              groupAverage('cpu', input.name, 'AWS/EC2', 'CPUUtilization', input.stepSeconds),
-              groupAverage(
-                'inservice',
-                input.name,
-                'AWS/AutoScaling',
-                'GroupInServiceInstances',
-                input.stepSeconds,
-              ),
-            ],
-            NextToken: token,
-          }),
-        );
-        for (const result of out.MetricDataResults ?? []) {
-          const into = result.Id === 'cpu' ? cpu : inService;
-          (result.Timestamps ?? []).forEach((t, i) =>
-            into.set(stepStartOf(t.getTime(), input.stepSeconds), result.Values?.[i] ?? 0),
-          );
-        }
-        token = out.NextToken;
-      } while (token);
-      if (cpu.size < 2) return undefined;
-      const current = inServiceCount(group);
-      // The series starts at the first step with data: a group younger than `days` has a shorter one.
-      const first = Math.min(...cpu.keys());
-      const values: number[] = [];
-      let previous: number | undefined;
-      for (let t = first; t < end; t += stepMs) {
-        const c = cpu.get(t);
-        const demand = c === undefined ? previous : c * (inService.get(t) ?? current);
-        values.push(demand ?? 0);
-        if (demand !== undefined) previous = demand;
-      }
-      return { start: first, values };
-    },
+    demandHistory: (input: { name: string; days: number; stepSeconds: number }) =>
+      readDemandHistory(autoscaling, cloudwatch, input),
     /** Idempotent: an absolute capacity, and no call when the group already has it. */
     async setGroupCapacity(input: {
       name: string;

@@ -97,8 +97,9 @@ export interface MedicConfig {
    */
   detectorDataset?: string;
   /**
-   * Real demand traces (`timestamp,value` CSVs: files or folders, comma-separated) the demand forecaster's smoothing
-   * is retrained on; unset, it trains on generated weeks of demand.
+   * What the demand forecaster's smoothing is retrained on: `timestamp,value` CSVs (files or folders,
+   * comma-separated), or `fleet` — the groups the running scaling agents scale, from CloudWatch; unset,
+   * generated weeks of demand.
    */
   demandDataset?: string;
   /** Where the fleet's VPC flow logs are delivered (`flow-logs/<fleet>/`); the model bucket by default. */

@@ -9,6 +9,8 @@ import {
 } from '../../domain/scaling/smoothing-training';
 import { TRAINERS } from '../../domain/models/trainers';
 import { seededRandom } from '../../domain/random';
+import { demandTrainingData } from '../../activities/learning';
+import type { FleetDemand } from '../../activities/fleet-demand';
 
 const PER_DAY = 288;
 const settings = { stepSeconds: 300, bootSeconds: 300, errorMargin: 1 };
@@ -130,5 +132,27 @@ describe("a group's own fit against the registry's baseline", () => {
     const kept = seedDemandForecast(settings, { start: 0, values: repeating }, undefined, baseline);
     expect(kept.fit?.smoothing).toEqual(baseline.smoothing);
     expect(kept.forecaster.params).toMatchObject(baseline.smoothing);
+  });
+});
+
+describe('where the demand forecaster learns from', () => {
+  const fleet =
+    (demandTraces: FleetDemand['demandTraces'], tooShort: FleetDemand['tooShort'] = []) =>
+    async (): Promise<FleetDemand> => ({ dataset: 'fleet (…)', demandTraces, tooShort });
+
+  test('unset: generated demand; fleet: the groups with enough history; too little says which and how much', async () => {
+    expect(await demandTrainingData(undefined, fleet([]))).toEqual({ dataset: 'synthetic' });
+    const trace = { name: 'web-asg', ...jumpyTrace(1, 5) };
+    expect(await demandTrainingData('fleet', fleet([trace]))).toEqual({
+      dataset: 'fleet (…)',
+      demandTraces: [trace],
+    });
+    await expect(demandTrainingData('fleet', fleet([], [{ group: 'web-asg', days: 2.5 }]))).rejects.toThrow(
+      "MEDIC_DEMAND_DATASET=fleet: no scaling agent's group has 4 days of demand in CloudWatch (web-asg 2.5 days)",
+    );
+    await expect(demandTrainingData('fleet', fleet([]))).rejects.toThrow(/no scaling agent is running/);
+    await expect(demandTrainingData('/no/such/folder', fleet([]))).rejects.toThrow(
+      /^MEDIC_DEMAND_DATASET \/no\/such\/folder is not a demand trace or a folder of them/,
+    );
   });
 });

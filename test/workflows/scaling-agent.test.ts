@@ -14,11 +14,15 @@ import { formatScalingState, scalingState } from '../../cli/scale';
 import { startHarness, type MedicHarness } from '../support/harness';
 import { createModelStore } from '../../activities/model-store';
 import { promote } from '../../domain/models/registry';
+import { seededRandom } from '../../domain/random';
+import { smoothingFrom } from '../../domain/scaling/smoothing-training';
+import { retrainModelWorkflow } from '../../workflows/retrain';
 
 let h: MedicHarness;
 
 beforeAll(async () => {
-  h = await startHarness('scaling');
+  // The demand forecaster retrains on the groups these tests scale (`MEDIC_DEMAND_DATASET=fleet`).
+  h = await startHarness('scaling', { MEDIC_DEMAND_DATASET: 'fleet' });
 }, 120_000);
 
 afterAll(async () => h?.teardown());
@@ -194,7 +198,7 @@ describe('scaling agent', () => {
     await handle.result();
   });
 
-  test("predictive: the registry's active demand-forecast is the baseline a group's own fit must beat", async () => {
+  test("predictive: the registry's active demand-forecast is the baseline a group's own fit must beat, and it retrains on the demand of the groups the agents scale", async () => {
     const store = createModelStore(h.aws.s3, h.modelBucket);
     await store.ensureBucket();
     const version = `demand-forecast-test-${process.pid}`;
@@ -233,5 +237,45 @@ describe('scaling agent', () => {
     expect(formatScalingState(state)).toContain(`on the last day (${version} `);
     await handle.signal(stopScalingSignal);
     await handle.result();
+
+    // MEDIC_DEMAND_DATASET=fleet: the forecaster retrains on the demand of the groups agents scale.
+    // Five days whose level moves every three hours: the sluggish version loses to what they train.
+    const fleetGroup = await createFleetGroup(h.aws, `fleet-demand-${process.pid}`, {
+      min: 1,
+      max: 8,
+      desired: 2,
+    });
+    const random = seededRandom(5);
+    let level = 40;
+    const steps = Array.from(
+      { length: (5 * DAY_MS) / STEP_MS },
+      (_, i) => current - 5 * DAY_MS + i * STEP_MS,
+    );
+    const cpu = steps.map((t, i) => {
+      if (i % 36 === 0) level = Math.min(90, Math.max(10, level * (0.7 + 0.6 * random())));
+      return { at: t + 1000, value: level * (1 + 0.3 * Math.sin((2 * Math.PI * i) / 288)) };
+    });
+    await putGroupMetric(fleetGroup, { namespace: 'AWS/EC2', name: 'CPUUtilization', unit: 'Percent' }, cpu);
+    await putGroupMetric(
+      fleetGroup,
+      { namespace: 'AWS/AutoScaling', name: 'GroupInServiceInstances', unit: 'None' },
+      steps.map((t) => ({ at: t + 1000, value: 2 })),
+    );
+    const watching = await startAgent(fleetGroup, {
+      policy: { targetCpuPercent: 60, minSize: 1, maxSize: 8, cooldownSeconds: 600 },
+    });
+    const result = await h.env.client.workflow.execute(retrainModelWorkflow, {
+      taskQueue: TASK_QUEUES.learning,
+      workflowId: `retrain-demand-forecast-fleet-${process.pid}`,
+      args: [{ model: 'demand-forecast' }],
+    });
+    expect(result.active?.version).toBe(version);
+    expect(result.promoted).toBe(true);
+    const trained = await store.getVersion('demand-forecast', result.candidate.version);
+    expect(trained?.training.dataset).toMatch(/^fleet \(1 group, 5\.0 days of demand\)$/);
+    expect(trained?.training.examples).toBe(1);
+    expect(smoothingFrom(trained?.parameters)?.alpha).toBeGreaterThan(sluggish.alpha);
+    await watching.signal(stopScalingSignal);
+    await watching.result();
   });
 });
