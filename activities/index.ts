@@ -67,6 +67,8 @@ export function createActivities(deps: ActivityDeps) {
   // Answers to "Was your issue resolved?" are read, never written, by the worker.
   const feedback = createFeedbackStore(deps.aws.s3, deps.config.modelBucket, async () => undefined);
   const answeredSeries = answeredSeriesReader(deps.aws.cloudwatch, feedback, metricPeriodSeconds);
+  const fleetDemand = (progress?: (detail: string) => void) =>
+    fleetDemandTraces(deps.temporal, deps.aws.autoscaling, deps.aws.cloudwatch, progress);
   return {
     ...createEc2Remediations(deps.aws.ec2, activityHeartbeat),
     ...createDiagnosisActivities(deps.aws.ec2, deps.aws.cloudwatch, {
@@ -127,16 +129,17 @@ export function createActivities(deps: ActivityDeps) {
         ? await detectorTrainingData(deps.config.detectorDataset, () => answeredSeries(true, progress))
         : {}),
       ...(model === 'demand-forecast'
-        ? await demandTrainingData(deps.config.demandDataset, () =>
-            fleetDemandTraces(deps.temporal, deps.aws.autoscaling, deps.aws.cloudwatch, progress),
-          )
+        ? await demandTrainingData(deps.config.demandDataset, () => fleetDemand(progress))
         : {}),
       ...(LEARNS_FROM_FLEET.includes(model)
         ? fleetEvidenceFor(model, await listClosedIncidents(deps.temporal, feedback, 24 * 30))
         : {}),
     })),
     retrainingBlocker: async ({ model }: { model: string }) =>
-      retrainingBlocker(model, deps.config.detectorDataset, () => answeredSeries(false)),
+      retrainingBlocker(model, deps.config.detectorDataset, () => answeredSeries(false), {
+        dataset: deps.config.demandDataset,
+        readFleet: () => fleetDemand(),
+      }),
     ...createRootCauseActivities(deps.aws.ec2, deps.temporal, models),
     activeDemandForecast: activeDemandForecastOf(models),
     ...createPolicyAdviceActivities(models),

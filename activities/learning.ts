@@ -256,16 +256,17 @@ export async function demandTrainingData(
 
 /**
  * Why this worker cannot retrain `model` now, or undefined when it can: the detector needs its
- * labelled traces. The model monitor asks before it starts a retraining run that would fail at once.
+ * labelled traces, the demand forecaster on `fleet` enough days of the scaled groups' demand. The model monitor asks before it starts a retraining run that would fail at once.
  */
 export async function retrainingBlocker(
   model: string,
   detectorDataset: string | undefined,
   readFleet?: () => Promise<TrainingSeries[]>,
+  demand?: { dataset: string | undefined; readFleet: () => Promise<FleetDemand> },
 ): Promise<string | undefined> {
-  if (model !== 'detector') return undefined;
   try {
-    await detectorTrainingData(detectorDataset, readFleet);
+    if (model === 'detector') await detectorTrainingData(detectorDataset, readFleet);
+    if (model === 'demand-forecast' && demand) await demandTrainingData(demand.dataset, demand.readFleet);
     return undefined;
   } catch (err) {
     return (err as Error).message;

@@ -1,7 +1,14 @@
 import type { Client } from '@temporalio/client';
 import { CLOSED_STATUS_CLAUSE, INCIDENT_TYPES_CLAUSE } from '../domain/ids';
 import type { IncidentState } from '../domain/incident';
-import { measureModelQuality, type ClosedIncident, type ModelQuality } from '../domain/models/monitoring';
+import {
+  forecastQuality,
+  measureModelQuality,
+  type ClosedIncident,
+  type LiveForecast,
+  type ModelQuality,
+} from '../domain/models/monitoring';
+import { scalingStateQuery } from '../workflows/scaling-agent';
 import { incidentStateQuery } from '../workflows/messages';
 import type { DetectionVerdictRecord, Feedback, FeedbackStore } from './feedback-store';
 import { noBucketYet } from './s3-json';
@@ -57,6 +64,21 @@ export async function listClosedIncidents(
   return closed;
 }
 
+/** The live forecasts of the running predictive scaling agents (their state query). */
+async function liveForecasts(temporal: Client): Promise<LiveForecast[]> {
+  const forecasts: LiveForecast[] = [];
+  for await (const execution of temporal.workflow.list({
+    query: `WorkflowType = 'scalingAgentWorkflow' AND ExecutionStatus = 'Running'`,
+  })) {
+    const state = await temporal.workflow
+      .getHandle(execution.workflowId, execution.runId)
+      .query(scalingStateQuery)
+      .catch(() => undefined);
+    if (state?.forecast) forecasts.push(state.forecast);
+  }
+  return forecasts;
+}
+
 /** Model monitoring's measurement, published as `medic_model_quality` on the worker's metrics. */
 export function createModelMonitorActivities(
   temporal: Client,
@@ -65,7 +87,10 @@ export function createModelMonitorActivities(
 ) {
   return {
     async measureLiveModelQuality(input: { windowHours: number }): Promise<ModelQuality[]> {
-      const quality = measureModelQuality(await listClosedIncidents(temporal, feedback, input.windowHours));
+      const quality = [
+        ...measureModelQuality(await listClosedIncidents(temporal, feedback, input.windowHours)),
+        forecastQuality(await liveForecasts(temporal)),
+      ];
       for (const q of quality) metrics?.modelQuality(q.model, q.measure, q.value, q.samples);
       return quality;
     },

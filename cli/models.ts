@@ -5,7 +5,7 @@ import { createModelStore, modelOverview } from '../activities/model-store';
 import { TASK_QUEUES, type MedicConfig } from '../domain/config';
 import { retrainScheduleId } from '../domain/ids';
 import { formatDuration } from '../domain/duration';
-import { parseQualityFloors } from '../domain/models/monitoring';
+import { describeSamples, parseQualityFloors } from '../domain/models/monitoring';
 import {
   formatModelFigure,
   formatModelMetrics,
@@ -331,7 +331,7 @@ async function modelMonitorCommand(args: string[], withTemporal: WithTemporal): 
   if (args.includes('--json')) return console.log(JSON.stringify(result));
   for (const q of result.quality)
     console.log(
-      `${q.model.padEnd(20)} ${q.measure.padEnd(22)} ${q.value === undefined ? '   -  ' : q.value.toFixed(3)}  over ${q.samples} incidents  (floor ${input.floors[q.model] ?? '-'})`,
+      `${q.model.padEnd(20)} ${q.measure.padEnd(22)} ${q.value === undefined ? '   -  ' : q.value.toFixed(3)}  over ${describeSamples(q)}  (floor ${input.floors[q.model] ?? '-'})`,
     );
   for (const r of result.retraining)
     console.log(`retraining ${r.model} now (${r.value.toFixed(3)} < ${r.floor}): ${r.workflowId}`);

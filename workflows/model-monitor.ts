@@ -1,7 +1,7 @@
 import { ParentClosePolicy, patched, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
 import type { MedicActivities } from '../activities';
 import { TASK_QUEUES } from '../domain/config';
-import { belowFloor, type ModelQuality } from '../domain/models/monitoring';
+import { belowFloor, describeSamples, type ModelQuality } from '../domain/models/monitoring';
 import { isModelName } from '../domain/models/trainers';
 import { retrainModelWorkflow } from './retrain';
 
@@ -38,7 +38,7 @@ export async function modelMonitorWorkflow(input: ModelMonitorInput): Promise<Mo
   for (const low of belowFloor(quality, input.floors, input.minSamples ?? 10)) {
     if (!isModelName(low.model)) {
       notes.push(
-        `${low.model} ${low.measure} ${(low.value ?? 0).toFixed(2)} is below ${low.floor} over ${low.samples} incidents; it has no trainer, so a person must look.`,
+        `${low.model} ${low.measure} ${(low.value ?? 0).toFixed(2)} is below ${low.floor} over ${describeSamples(low)}; it has no trainer, so a person must look.`,
       );
       continue;
     }
@@ -48,7 +48,7 @@ export async function modelMonitorWorkflow(input: ModelMonitorInput): Promise<Mo
       const blocker = await monitor.retrainingBlocker({ model: low.model });
       if (blocker) {
         notes.push(
-          `${low.model} ${low.measure} ${(low.value ?? 0).toFixed(2)} is below ${low.floor} over ${low.samples} incidents; not retrained: ${blocker}`,
+          `${low.model} ${low.measure} ${(low.value ?? 0).toFixed(2)} is below ${low.floor} over ${describeSamples(low)}; not retrained: ${blocker}`,
         );
         continue;
       }

@@ -24,6 +24,36 @@ export interface ModelQuality {
   /** 0..1; undefined without samples. */
   value?: number;
   samples: number;
+  /** What a sample is: a closed incident, or one completed step of a live demand forecast. */
+  sampleUnit?: 'forecast steps';
+}
+
+/** "12 incidents", "300 forecast steps": what a figure was measured over. */
+export const describeSamples = (q: Pick<ModelQuality, 'samples' | 'sampleUnit'>) =>
+  `${q.samples} ${q.sampleUnit ?? 'incidents'}`;
+
+/** A running scaling agent's live forecast, as its state query reports it. */
+export interface LiveForecast {
+  /** Exponentially weighted one-step relative error; undefined before a step was measured. */
+  mape?: number;
+  measuredSteps: number;
+}
+
+/**
+ * The demand forecaster's live accuracy: one minus the scaling agents' one-step error, weighted by the
+ * steps each measured, each agent's error capped at 1 as the registry's `forecastAccuracy` caps a step's.
+ */
+export function forecastQuality(agents: LiveForecast[]): ModelQuality {
+  const measured = agents.filter((a) => a.mape !== undefined && a.measuredSteps > 0);
+  const steps = measured.reduce((n, a) => n + a.measuredSteps, 0);
+  const error = measured.reduce((sum, a) => sum + Math.min(1, a.mape ?? 0) * a.measuredSteps, 0);
+  return {
+    model: 'demand-forecast',
+    measure: 'forecast_accuracy',
+    ...(steps > 0 ? { value: 1 - error / steps } : {}),
+    samples: steps,
+    sampleUnit: 'forecast steps',
+  };
 }
 
 /** What the streaming detector opens; the loop's other findings are fixed rules and trend forecasts. */

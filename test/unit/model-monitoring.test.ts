@@ -1,5 +1,7 @@
 import {
   belowFloor,
+  describeSamples,
+  forecastQuality,
   measureModelQuality,
   parseQualityFloors,
   type ClosedIncident,
@@ -73,6 +75,19 @@ describe('live model quality', () => {
       incident({ steps: [] }),
     ]);
     expect(quality.find((q) => q.model === 'remediation-policy')).toMatchObject({ value: 1 / 3, samples: 3 });
+  });
+
+  test("the demand forecaster's live accuracy weighs each scaling agent by the steps it measured, each error capped at 1", () => {
+    const quality = forecastQuality([
+      { mape: 0.1, measuredSteps: 30 },
+      { mape: 3, measuredSteps: 10 },
+      { measuredSteps: 0 },
+    ]);
+    expect(quality).toMatchObject({ model: 'demand-forecast', measure: 'forecast_accuracy', samples: 40 });
+    expect(quality.value).toBeCloseTo(1 - (0.1 * 30 + 1 * 10) / 40, 10);
+    expect(describeSamples(quality)).toBe('40 forecast steps');
+    expect(forecastQuality([]).value).toBeUndefined();
+    expect(describeSamples({ samples: 3 })).toBe('3 incidents');
   });
 
   test('no samples, no figure', () => {

@@ -8,6 +8,11 @@ import type { ModelMonitorResult } from '../../workflows/model-monitor';
 import type { RetrainResult } from '../../workflows/retrain';
 import { startHarness, type MedicHarness } from '../support/harness';
 import { decisionUpdate } from '../../workflows/messages';
+import { createFleetGroup } from '../support/groups';
+import { eventually } from '../support/env';
+import { scalingAgentWorkflowId } from '../../domain/ids';
+import { newDemandForecast } from '../../domain/scaling/live-forecast';
+import { scalingAgentWorkflow, scalingStateQuery, stopScalingSignal } from '../../workflows/scaling-agent';
 
 /** Instances whose reboot does not take: the runbook's first action fails there. */
 const rebootFails = new Set<string>();
@@ -120,5 +125,51 @@ describe('model monitoring', () => {
     const answered = await monitor({ detector: 0.6 }, 'detector-answered');
     expect(answered.quality.find((q) => q.model === 'detector')).toMatchObject({ value: 2 / 3, samples: 3 });
     expect(answered.notes).toEqual([]);
+  }, 180_000);
+
+  test('a scaling agent whose live forecast misses puts the demand forecaster below its floor and starts its retraining', async () => {
+    const group = await createFleetGroup(h.aws, `monitor-${process.pid}`, { min: 1, max: 4, desired: 1 });
+    const predictive = { stepSeconds: 300, bootSeconds: 300, errorMargin: 1 };
+    // As a run left it: seeded a minute ago, 40 steps measured at a 25 % one-step error (under the
+    // 30 % that would refit it at once).
+    const agent = await h.env.client.workflow.start(scalingAgentWorkflow, {
+      workflowId: scalingAgentWorkflowId(group),
+      taskQueue: TASK_QUEUES.scaling,
+      args: [
+        {
+          group,
+          intervalSeconds: 2,
+          policy: { targetCpuPercent: 60, minSize: 1, maxSize: 4, cooldownSeconds: 600 },
+          predictive,
+          forecast: {
+            ...newDemandForecast(predictive),
+            seededAt: Date.now() - 60_000,
+            measured: 40,
+            mape: 0.25,
+          },
+        },
+      ],
+    });
+    await eventually(
+      async () => ((await agent.query(scalingStateQuery)).forecast?.measuredSteps === 40 ? true : undefined),
+      30_000,
+      "the agent's first poll",
+    );
+    const result = await monitor({ 'demand-forecast': 0.8 }, 'forecast');
+    expect(result.quality.find((q) => q.model === 'demand-forecast')).toMatchObject({
+      value: 0.75,
+      samples: 40,
+      sampleUnit: 'forecast steps',
+    });
+    expect(result.retraining).toMatchObject([{ model: 'demand-forecast', value: 0.75, floor: 0.8 }]);
+    const retrained = (await h.env.client.workflow
+      .getHandle(result.retraining[0].workflowId)
+      .result()) as RetrainResult;
+    expect(retrained.candidate.metric).toBe('forecastAccuracy');
+    expect(await h.metrics.registry.metrics()).toMatch(
+      /medic_model_quality\{model="demand-forecast",measure="forecast_accuracy"\} 0\.75\b/,
+    );
+    await agent.signal(stopScalingSignal);
+    await agent.result();
   }, 180_000);
 });
