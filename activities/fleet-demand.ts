@@ -1,7 +1,7 @@
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { Client } from '@temporalio/client';
-import { scalingAgentWorkflowId } from '../domain/ids';
+import { RUNNING_SCALING_AGENTS, scalingAgentWorkflowId } from '../domain/ids';
 import type { DemandTrace } from '../domain/scaling/demand-traces';
 import { readDemandHistory } from './scaling';
 
@@ -38,7 +38,7 @@ export async function fleetDemandTraces(
   const prefix = scalingAgentWorkflowId('');
   const groups: string[] = [];
   for await (const execution of temporal.workflow.list({
-    query: `WorkflowType = 'scalingAgentWorkflow' AND ExecutionStatus = 'Running'`,
+    query: RUNNING_SCALING_AGENTS,
   }))
     if (execution.workflowId.startsWith(prefix)) groups.push(execution.workflowId.slice(prefix.length));
   const perDay = 86_400 / STEP_SECONDS;

@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { CLOSED_STATUS_CLAUSE, INCIDENT_TYPES_CLAUSE } from '../domain/ids';
+import { CLOSED_STATUS_CLAUSE, INCIDENT_TYPES_CLAUSE, RUNNING_SCALING_AGENTS } from '../domain/ids';
 import type { IncidentState } from '../domain/incident';
 import {
   forecastQuality,
@@ -68,7 +68,7 @@ export async function listClosedIncidents(
 async function liveForecasts(temporal: Client): Promise<LiveForecast[]> {
   const forecasts: LiveForecast[] = [];
   for await (const execution of temporal.workflow.list({
-    query: `WorkflowType = 'scalingAgentWorkflow' AND ExecutionStatus = 'Running'`,
+    query: RUNNING_SCALING_AGENTS,
   })) {
     const state = await temporal.workflow
       .getHandle(execution.workflowId, execution.runId)

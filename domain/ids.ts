@@ -39,6 +39,9 @@ export function scalingAgentWorkflowId(group: string): string {
   return `scaling-agent-${group}`;
 }
 
+/** Visibility: the scaling agents running now (model monitoring and the forecaster's `fleet` data read them). */
+export const RUNNING_SCALING_AGENTS = `WorkflowType = 'scalingAgentWorkflow' AND ExecutionStatus = 'Running'`;
+
 /** One run of a custom task per idempotency key: a retried request finds the same run. */
 export function taskRunWorkflowId(task: string, idempotencyKey: string): string {
   return `task-${task}-${idempotencyKey}`;
