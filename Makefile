@@ -59,6 +59,8 @@ eval: build
 	@echo
 	node bin/medic.js eval scaling
 	@echo
+	node bin/medic.js eval forecast
+	@echo
 	node bin/medic.js eval policy
 	@echo
 	node bin/medic.js eval rootcause

@@ -10,9 +10,16 @@ import { evaluatePolicy, formatPolicy } from './eval-policy';
 import { evaluateRootCause, formatRootCause } from './eval-rootcause';
 import { evaluateScalingFiles, formatScaling, parseSmoothing, scalingTotals } from './eval-scaling';
 import type { Smoothing } from '../domain/scaling/live-forecast';
-import { traceFiles } from '../domain/scaling/demand-folder';
+import { readDemandTraces, traceFiles } from '../domain/scaling/demand-folder';
+import { evaluateForecast, formatForecast } from './eval-forecast';
 
 const DATASETS = join(__dirname, '..', '..', '..', 'shared', 'datasets', 'nab-dev');
+
+/** The dev folder's demand traces, the issue's for predictive scaling: taxi rides and tweet volumes. */
+const DEMAND_TRACES = [
+  join(DATASETS, 'data', 'realKnownCause', 'nyc_taxi.csv'),
+  join(DATASETS, 'data', 'realTweets'),
+];
 
 function print(json: boolean | undefined, figures: object, table: string): void {
   console.log(json ? JSON.stringify(figures) : table);
@@ -40,10 +47,7 @@ function scaling(args: string[]): void {
     smoothing: { type: 'string' },
     json: { type: 'boolean' },
   });
-  const paths = flags.trace ?? [
-    join(DATASETS, 'data', 'realKnownCause', 'nyc_taxi.csv'),
-    join(DATASETS, 'data', 'realTweets'),
-  ];
+  const paths = flags.trace ?? DEMAND_TRACES;
   for (const p of paths) if (!existsSync(p)) throw new UsageError(`--trace ${p} does not exist`);
   const capacity = flags.capacity === undefined ? undefined : Number(flags.capacity);
   if (capacity !== undefined && !(capacity > 0))
@@ -129,9 +133,18 @@ function formatIntents(e: IntentEvaluation): string {
   ].join('\n');
 }
 
+function forecast(args: string[]): void {
+  const flags = parseFlags(args, { trace: { type: 'string', multiple: true }, json: { type: 'boolean' } });
+  const paths = flags.trace ?? DEMAND_TRACES;
+  for (const p of paths) if (!existsSync(p)) throw new UsageError(`--trace ${p} does not exist`);
+  const evaluation = evaluateForecast(paths.flatMap(readDemandTraces));
+  print(flags.json, evaluation, formatForecast(evaluation));
+}
+
 const EVALS: Record<string, (args: string[]) => void> = {
   detector,
   scaling,
+  forecast,
   policy,
   rootcause,
   maintenance,

@@ -104,6 +104,7 @@ const USAGE = `usage: medic <command>
   eval rootcause [--seed N] [--train N] [--cascades N] [--json]
   eval intents [--set FILE.tsv] [--json]
   eval scaling [--trace FILE.csv|DIR]... [--boot-delay MINUTES] [--capacity N] [--smoothing A,B,G] [--json]
+  eval forecast [--trace FILE.csv|DIR]... [--json]   (demand-forecast: shipped vs trained smoothing, one-step accuracy)
 
 Exit codes: 0 done, 1 failure, 2 bad usage or input, 3 not found, 4 not in a state that allows it.
 Environment: AWS_ENDPOINT_URL (the local emulator; unset for real AWS), AWS_REGION, TEMPORAL_ADDRESS,

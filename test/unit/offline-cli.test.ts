@@ -331,6 +331,36 @@ describe('medic offline commands', () => {
     expect(await main(['eval', 'scaling', '--trace', file, '--smoothing', '0.3,0,1.5'])).toBe(2);
   });
 
+  test("eval forecast: the smoothing trained on the traces' first two thirds, each trace judged on its last third", async () => {
+    // Six days whose level moves every three hours: the trained level follows faster than shipped.
+    let level = 200;
+    const rows = Array.from({ length: 6 * 288 }, (_, i) => {
+      if (i % 36 === 0) level = Math.max(40, level * (i % 72 === 0 ? 1.3 : 0.8));
+      const at = new Date(Date.UTC(2024, 0, 1) + i * 300_000).toISOString().replace('T', ' ').slice(0, 19);
+      return `${at},${level * (1 + 0.4 * Math.sin((2 * Math.PI * i) / 288))}`;
+    });
+    const file = join(dir, 'moving.csv');
+    writeFileSync(file, `timestamp,value\n${rows.join('\n')}\n`);
+    expect(await main(['eval', 'forecast', '--trace', file, '--json'])).toBe(0);
+    const result = JSON.parse(output[0] ?? '{}') as {
+      trained: { alpha: number };
+      traces: { trace: string; stepSeconds: number; shipped: number; trained: number }[];
+      total: { shipped: number; trained: number };
+    };
+    expect(result.traces).toHaveLength(1);
+    expect(result.traces[0]).toMatchObject({ trace: 'moving', stepSeconds: 300 });
+    expect(result.trained.alpha).toBeGreaterThan(0.3);
+    expect(result.total.trained).toBeGreaterThan(result.total.shipped);
+    expect(result.total.trained).toBe(result.traces[0]?.trained);
+    output.length = 0;
+    expect(await main(['eval', 'forecast', '--trace', file])).toBe(0);
+    expect(output.join('\n')).toMatch(/^moving +5m +\d+\.\d % +\d+\.\d %$/m);
+    expect(output.join('\n')).toMatch(
+      /^total \(each trace's last third\): shipped α 0\.3, β 0\.002, γ 0\.2 /m,
+    );
+    expect(await main(['eval', 'forecast', '--trace', join(dir, 'absent.csv')])).toBe(2);
+  });
+
   test('eval rootcause prints every ranking per noise profile, and the same figures as JSON', async () => {
     expect(await main(['eval', 'rootcause', '--train', '300', '--cascades', '300'])).toBe(0);
     const table = output.join('\n');
