@@ -2,6 +2,7 @@ import { createChaos } from '../../activities/chaos';
 import type { IncidentReport, IncidentRequest, IncidentState } from '../../domain/incident';
 import { incidentStateQuery } from '../../workflows/messages';
 import { startHarness, type MedicHarness } from '../support/harness';
+import { eventually } from '../support/env';
 
 let h: MedicHarness;
 
@@ -30,7 +31,15 @@ describe('flapping suppression', () => {
     const runOf = async (handle: typeof first) => (await handle.describe()).runId;
     const firstRun = await runOf(first);
     expect(await runOf(again)).toBe(firstRun);
-    const state: IncidentState = await again.query(incidentStateQuery);
+    // The repeat reaches the closed run as a signal: a query right after it may be answered first.
+    const state: IncidentState = await eventually(
+      async () => {
+        const seen = await again.query(incidentStateQuery);
+        return seen.repeatsAfterClose ? seen : undefined;
+      },
+      15_000,
+      'the repeat recorded on the closed incident',
+    );
     expect(state.status).toBe('resolved');
     expect(state.repeatsAfterClose).toBe(1);
     expect(state.timeline.at(-1)?.message).toMatch(/came back within the cool-down .* not opened anew/);
