@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { parsePointsCsv } from '../domain/anomaly/csv';
-import { parseNabTimestamp } from '../domain/anomaly/nab-score';
+import { medianStepSeconds, readTrace } from '../domain/scaling/demand-folder';
 import type { Smoothing } from '../domain/scaling/live-forecast';
+import { smoothingFrom } from '../domain/scaling/smoothing-training';
 import {
   PredictiveScaling,
   simulate,
@@ -41,20 +40,12 @@ function percentile(values: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 }
 
-export function readTrace(file: string): TracePoint[] {
-  return parsePointsCsv(readFileSync(file, 'utf8'), file).map((p) => ({
-    time: parseNabTimestamp(p.timestamp) / 1000,
-    value: p.value,
-  }));
-}
-
 export function evaluateScaling(
   name: string,
   trace: TracePoint[],
   options: ScalingEvalOptions,
 ): ScalingEvaluation {
-  const gaps = trace.slice(1).map((p, i) => p.time - (trace[i]?.time ?? p.time));
-  const stepSeconds = Math.max(60, percentile(gaps, 0.5));
+  const stepSeconds = medianStepSeconds(trace.map((p) => p.time));
   const capacityPerInstance =
     options.capacityPerInstance ??
     Math.max(
@@ -132,15 +123,10 @@ export function formatScaling(rows: ScalingEvaluation[]): string {
 export function parseSmoothing(spec: string): Smoothing {
   const parts = spec.split(',').map((p) => Number(p.trim()));
   const [alpha, beta, gamma] = parts;
-  if (
-    parts.length !== 3 ||
-    alpha === undefined ||
-    beta === undefined ||
-    gamma === undefined ||
-    parts.some((x) => !(x >= 0 && x <= 1))
-  )
+  const smoothing = parts.length === 3 ? smoothingFrom({ alpha, beta, gamma }) : undefined;
+  if (!smoothing)
     throw new Error(
       `--smoothing must be alpha,beta,gamma, each between 0 and 1 (e.g. 0.3,0,0.1), got "${spec}"`,
     );
-  return { alpha, beta, gamma };
+  return smoothing;
 }

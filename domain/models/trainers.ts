@@ -113,6 +113,8 @@ export const detectorTrainer: Trainer<DetectorParams> &
 
 /** A week of generated demand per trace: weekends and lasting shifts need more than a few days. */
 const DEMAND_TRACE_DAYS = 7;
+/** How many generated weeks `examples` days of demand take (at least one). */
+const generatedDemandWeeks = (examples: number) => Math.max(1, Math.ceil(examples / DEMAND_TRACE_DAYS));
 /** Generated weeks of demand the smoothing is judged on (about 60 000 steps). */
 const DEMAND_HELD_OUT_TRACES = 30;
 
@@ -127,11 +129,11 @@ const demandForecast: Trainer<Smoothing> = {
   minimumGain: 0.002,
   train(seed, examples, progress, { demandTraces }) {
     if (demandTraces?.length) return trainSmoothing(demandTraces, progress, 'earlier');
-    const traces = Math.max(1, Math.ceil(examples / DEMAND_TRACE_DAYS));
+    const traces = generatedDemandWeeks(examples);
     return trainSmoothing(generateDemandTraces(seededRandom(seed), traces, DEMAND_TRACE_DAYS), progress);
   },
   trainingSize: (examples, { demandTraces }) =>
-    demandTraces?.length ?? Math.max(1, Math.ceil(examples / DEMAND_TRACE_DAYS)) * DEMAND_TRACE_DAYS,
+    demandTraces?.length ?? generatedDemandWeeks(examples) * DEMAND_TRACE_DAYS,
   evaluate: (smoothing, heldOutSeed, { demandTraces }) =>
     demandTraces?.length
       ? forecastAccuracy(smoothing, demandTraces, 'later')

@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 import { parsePointsCsv } from '../anomaly/csv';
 import { parseNabTimestamp } from '../anomaly/nab-score';
 import type { DemandTrace } from './demand-traces';
+import type { TracePoint } from './simulator';
 
 /** A file, or every .csv of a folder, in name order. */
 export function traceFiles(path: string): string[] {
@@ -13,23 +14,31 @@ export function traceFiles(path: string): string[] {
     .map((f) => join(path, f));
 }
 
-/** The median of the gaps between timestamps (ms), in seconds: a trace's sampling despite its holes. */
-function medianStepSeconds(times: number[]): number {
+/** One `timestamp,value` file as the scaling simulator replays it (times in epoch seconds). */
+export function readTrace(file: string): TracePoint[] {
+  return parsePointsCsv(readFileSync(file, 'utf8'), file).map((p) => ({
+    time: parseNabTimestamp(p.timestamp) / 1000,
+    value: p.value,
+  }));
+}
+
+/** The median gap between times (seconds), at least a minute: a trace's sampling despite its holes. */
+export function medianStepSeconds(times: number[]): number {
   const gaps = times
     .slice(1)
     .map((t, i) => t - (times[i] ?? t))
     .sort((a, b) => a - b);
-  return Math.max(60, Math.round((gaps[Math.floor(gaps.length / 2)] ?? 300_000) / 1000));
+  return Math.max(60, gaps[Math.floor(gaps.length / 2)] ?? 0);
 }
 
 /** `timestamp,value` demand traces (a file or a folder of them) as the forecaster's training reads them. */
 export function readDemandTraces(path: string): (DemandTrace & { name: string })[] {
   return traceFiles(path).map((file) => {
-    const points = parsePointsCsv(readFileSync(file, 'utf8'), file);
+    const trace = readTrace(file);
     return {
       name: basename(file, '.csv'),
-      stepSeconds: medianStepSeconds(points.map((p) => parseNabTimestamp(p.timestamp))),
-      values: points.map((p) => p.value),
+      stepSeconds: medianStepSeconds(trace.map((p) => p.time)),
+      values: trace.map((p) => p.value),
     };
   });
 }
