@@ -3,10 +3,14 @@ import { fleetSeriesSpans, labelledFleetSeries } from '../domain/anomaly/fleet-l
 import type { TrainingSeries } from '../domain/anomaly/labelled-series';
 import type { MonitoredMetric } from '../domain/monitor-view';
 import type { DetectionVerdictRecord, FeedbackStore } from './feedback-store';
-import { readEc2Metrics, type Ec2Metric } from './metrics';
+import { perSecond, readEc2Metrics, type Ec2Metric } from './metrics';
 import { noBucketYet } from './s3-json';
 
-const METRIC: Record<MonitoredMetric, Ec2Metric> = { cpu: 'CPUUtilization', latency: 'LatencyP99' };
+const METRIC: Record<MonitoredMetric, Ec2Metric> = {
+  cpu: 'CPUUtilization',
+  latency: 'LatencyP99',
+  network: 'NetworkIn',
+};
 /** CloudWatch keeps sub-minute datapoints for three hours only: the days before an answer are minutes. */
 const HISTORY_PERIOD_SECONDS = 60;
 
@@ -42,7 +46,9 @@ export function answeredSeriesReader(
         new Date(span.toMs),
         period,
       );
-      series.push(labelledFleetSeries(span, points.get(`${span.instanceId}/${metric}`) ?? []));
+      const read = points.get(`${span.instanceId}/${metric}`) ?? [];
+      // The live detector judges inbound traffic as a rate (activities/detection.ts); it learns it so too.
+      series.push(labelledFleetSeries(span, span.metric === 'network' ? perSecond(read, period) : read));
     }
     return series;
   };

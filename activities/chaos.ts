@@ -13,6 +13,9 @@ import { createModelStore } from './model-store';
 import { requireInstance } from './instances';
 import { FLEET_TAG } from './tags';
 
+/** Datapoints per PutMetricData call (CloudWatch's limit is higher; the emulator's request size is not). */
+const PUT_METRIC_DATA_BATCH = 100;
+
 /** Fault injection against the emulated (or a disposable real) fleet. */
 export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
   async function stopInstance(instanceId: string): Promise<void> {
@@ -28,16 +31,28 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
   ): Promise<void> {
     await requireInstance(ec2, instanceId);
     const now = at.getTime();
+    // PutMetricData takes so many datapoints a call.
+    for (let from = 0; from < values.length; from += PUT_METRIC_DATA_BATCH)
+      await publishBatch(instanceId, metric, values, from, now);
+  }
+
+  async function publishBatch(
+    instanceId: string,
+    metric: Ec2Metric,
+    values: number[],
+    from: number,
+    now: number,
+  ): Promise<void> {
     await cloudwatch.send(
       new PutMetricDataCommand({
         // Where each agent publishes it, as detection reads it.
         Namespace: namespaceOf(metric),
-        MetricData: values.map((value, i) => ({
+        MetricData: values.slice(from, from + PUT_METRIC_DATA_BATCH).map((value, j) => ({
           MetricName: metric,
           Dimensions: [{ Name: 'InstanceId', Value: instanceId }],
           // Newest last, ten seconds apart (the local metric period), so the window reads as a
           // sustained fault rather than one sample.
-          Timestamp: new Date(now - (values.length - 1 - i) * 10_000),
+          Timestamp: new Date(now - (values.length - 1 - (from + j)) * 10_000),
           Value: value,
           Unit:
             metric === 'CPUUtilization' || metric === 'ErrorRate' || metric.endsWith('_percent')
@@ -56,6 +71,18 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
   const statusCheckFailed = (instanceId: string, at?: Date) =>
     publish(instanceId, 'StatusCheckFailed', [1, 1, 1], at);
   const cpuSpike = (instanceId: string) => publish(instanceId, 'CPUUtilization', [96, 98, 99]);
+  /**
+   * Inbound traffic surging on one instance: half an hour of its usual 300 kB/s (what a new network
+   * detector learns first: its warm-up is 150 points), then about 10 MB/s for the last three
+   * datapoints. Values are bytes per ten-second datapoint, as EC2's NetworkIn sums them.
+   */
+  const trafficSurge = (instanceId: string) =>
+    publish(instanceId, 'NetworkIn', [
+      ...Array.from({ length: 180 }, (_, i) => 3_000_000 + ((i * 7) % 11) * 40_000),
+      100_000_000,
+      110_000_000,
+      105_000_000,
+    ]);
   /** The application on the instance answers slowly: p99 latency well above the threshold. */
   const latency = (instanceId: string) => publish(instanceId, 'LatencyP99', [1800, 2200, 2600]);
   /**
@@ -161,6 +188,7 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
     statusCheckFailed,
     cpuSpike,
     latency,
+    trafficSurge,
     idle,
     lightLoad,
     openPortToWorld,

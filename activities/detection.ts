@@ -3,6 +3,7 @@ import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { Client } from '@temporalio/client';
 import {
   detectFaults,
+  detectorKeyOf,
   type AnomalySettings,
   type MetricPoint,
   type DetectionResult,
@@ -14,7 +15,8 @@ import type { IncidentRequest } from '../domain/incident';
 import { openOrJoinIncident, type OpenedIncident } from './incident-starter';
 import { listFleetInstances } from './fleet';
 import { stateOf } from './instances';
-import { readEc2Metrics, type MetricRequest } from './metrics';
+import { perSecond, readEc2Metrics, type Ec2Metric, type MetricRequest } from './metrics';
+import type { MonitoredMetric } from '../domain/monitor-view';
 import { MEDIC_RESOURCE } from '../workflows/search-attributes';
 
 export interface DetectionSettings extends DetectionThresholds {
@@ -23,6 +25,8 @@ export interface DetectionSettings extends DetectionThresholds {
   cpuAnomalyFloorPercent: number;
   /** Latency anomalies below this p99 (ms) open nothing; absent, latency is judged by its threshold alone. */
   latencyAnomalyFloorMs?: number;
+  /** Inbound traffic anomalies below this many bytes per second open nothing; absent, traffic is not judged. */
+  networkAnomalyFloorBytesPerSecond?: number;
   /** How far back creeping metrics' trends are read (default 60 minutes; `eval maintenance` uses the same). */
   trendLookbackMinutes?: number;
   /** The registry's active detector, when one is promoted. */
@@ -35,13 +39,24 @@ export interface DetectionSettings extends DetectionThresholds {
  */
 export const DETECTOR_HISTORY_DAYS = 8;
 /**
- * Instances whose history one scan reads (two series of 11 520 one-minute points each); the others
- * wait for the next scans, judged by the fixed thresholds meanwhile, so a scan stays well inside its
- * minute however large the fleet that a new monitor starts on.
+ * Series whose history one scan reads (11 520 one-minute points each); the others wait for the next
+ * scans, judged by the fixed thresholds meanwhile, so a scan stays well inside its minute however
+ * large the fleet that a new monitor starts on.
  */
-export const HISTORY_READS_PER_SCAN = 25;
-/** CloudWatch keeps sub-minute datapoints for three hours only: no week of history at that period. */
+export const HISTORY_READS_PER_SCAN = 50;
+/**
+ * CloudWatch keeps sub-minute datapoints for three hours only: at such a period a new detector learns
+ * those hours (enough to pass its warm-up), not a week.
+ */
+const SUB_MINUTE_HISTORY_MS = 3 * 3_600_000;
 const HISTORY_MIN_PERIOD_SECONDS = 60;
+
+/** The series a detector judges, by the CloudWatch metric it is read from. */
+const JUDGED_METRIC: Record<MonitoredMetric, 'CPUUtilization' | 'LatencyP99' | 'NetworkIn'> = {
+  cpu: 'CPUUtilization',
+  latency: 'LatencyP99',
+  network: 'NetworkIn',
+};
 
 export interface ScanInput {
   fleet: string;
@@ -81,6 +96,7 @@ export function createDetectionActivities(
       { instanceId, metric: 'StatusCheckFailed' as const },
       { instanceId, metric: 'CPUUtilization' as const },
       { instanceId, metric: 'LatencyP99' as const },
+      { instanceId, metric: 'NetworkIn' as const },
     ]);
     const now = new Date();
     const metrics = requests.length
@@ -107,50 +123,63 @@ export function createDetectionActivities(
           settings.metricPeriodSeconds,
         )
       : new Map<string, MetricPoint[]>();
-    // Running instances with CPU in the window and no detector yet: an instance that publishes nothing
-    // would take a reading's place in every scan.
+    const judged: MonitoredMetric[] = [
+      'cpu',
+      ...(settings.latencyAnomalyFloorMs !== undefined ? (['latency'] as const) : []),
+      ...(settings.networkAnomalyFloorBytesPerSecond !== undefined ? (['network'] as const) : []),
+    ];
+    // Series of running instances with points in the window and no detector yet: an instance that
+    // publishes nothing would take a reading's place in every scan.
     const newcomers = input.detectors
       ? instances
           .filter((i) => stateOf(i) === 'running')
-          .map((i) => i.InstanceId as string)
-          .filter((id) => !(id in (input.detectors ?? {})) && metrics.get(`${id}/CPUUtilization`)?.length)
+          .flatMap((i) => judged.map((metric) => ({ instanceId: i.InstanceId as string, metric })))
+          .filter(
+            ({ instanceId, metric }) =>
+              !(detectorKeyOf(instanceId, metric) in (input.detectors ?? {})) &&
+              metrics.get(`${instanceId}/${JUDGED_METRIC[metric]}`)?.length,
+          )
       : [];
-    const historyRead =
-      settings.metricPeriodSeconds >= HISTORY_MIN_PERIOD_SECONDS
-        ? newcomers.slice(0, HISTORY_READS_PER_SCAN)
-        : [];
-    const waitingForHistory = new Set(historyRead.length ? newcomers.slice(HISTORY_READS_PER_SCAN) : []);
+    const historyRead = newcomers.slice(0, HISTORY_READS_PER_SCAN);
+    const waitingForHistory = new Set(
+      newcomers.slice(HISTORY_READS_PER_SCAN).map((s) => detectorKeyOf(s.instanceId, s.metric)),
+    );
     const windowStart = now.getTime() - settings.lookbackMinutes * 60_000;
+    const historyMs =
+      settings.metricPeriodSeconds >= HISTORY_MIN_PERIOD_SECONDS
+        ? DETECTOR_HISTORY_DAYS * 86_400_000
+        : SUB_MINUTE_HISTORY_MS;
     const history = historyRead.length
       ? await readEc2Metrics(
           cloudwatch,
-          historyRead.flatMap((instanceId) => [
-            { instanceId, metric: 'CPUUtilization' as const },
-            ...(settings.latencyAnomalyFloorMs !== undefined
-              ? [{ instanceId, metric: 'LatencyP99' as const }]
-              : []),
-          ]),
-          new Date(windowStart - DETECTOR_HISTORY_DAYS * 86_400_000),
+          historyRead.map((s) => ({ instanceId: s.instanceId, metric: JUDGED_METRIC[s.metric] })),
+          new Date(windowStart - historyMs),
           new Date(windowStart),
           settings.metricPeriodSeconds,
         )
       : new Map<string, MetricPoint[]>();
     const busy = await resourcesUnderRemediation(temporal);
-    const historyOf = (instanceId: string) =>
-      historyRead.includes(instanceId)
+    // Only the series read: a detector that already runs ignores history, and an absent one is learnt fresh.
+    const historyOf = (instanceId: string) => {
+      const read = (metric: Ec2Metric) => history.get(`${instanceId}/${metric}`);
+      const network = read('NetworkIn');
+      return historyRead.some((s) => s.instanceId === instanceId)
         ? {
             history: {
-              cpuUtilization: history.get(`${instanceId}/CPUUtilization`) ?? [],
-              latencyP99: history.get(`${instanceId}/LatencyP99`) ?? [],
+              cpuUtilization: read('CPUUtilization') ?? [],
+              latencyP99: read('LatencyP99') ?? [],
+              ...(network ? { networkIn: perSecond(network, settings.metricPeriodSeconds) } : {}),
             },
           }
         : {};
+    };
     const observations = all.map((i) => ({
       instanceId: i.InstanceId as string,
       state: stateOf(i),
       statusCheckFailed: metrics.get(`${i.InstanceId}/StatusCheckFailed`) ?? [],
       cpuUtilization: metrics.get(`${i.InstanceId}/CPUUtilization`) ?? [],
       latencyP99: metrics.get(`${i.InstanceId}/LatencyP99`) ?? [],
+      networkIn: perSecond(metrics.get(`${i.InstanceId}/NetworkIn`), settings.metricPeriodSeconds),
       diskUsedPercent: creeping.get(`${i.InstanceId}/disk_used_percent`) ?? [],
       memUsedPercent: creeping.get(`${i.InstanceId}/mem_used_percent`) ?? [],
       errorRate: creeping.get(`${i.InstanceId}/ErrorRate`) ?? [],
@@ -163,6 +192,9 @@ export function createDetectionActivities(
           floorPercent: settings.cpuAnomalyFloorPercent,
           ...(settings.latencyAnomalyFloorMs !== undefined
             ? { latencyFloorMs: settings.latencyAnomalyFloorMs }
+            : {}),
+          ...(settings.networkAnomalyFloorBytesPerSecond !== undefined
+            ? { networkFloorBytesPerSecond: settings.networkAnomalyFloorBytesPerSecond }
             : {}),
           ...(model ? { model } : {}),
           ...(waitingForHistory.size ? { waitingForHistory } : {}),

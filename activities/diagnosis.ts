@@ -6,7 +6,8 @@ import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { Diagnosis, IncidentKind } from '../domain/incident';
 import { parseModeTag } from '../domain/mode';
 import { findInstance, stateOf, tagValue } from './instances';
-import { readEc2Metrics } from './metrics';
+import { perSecond, readEc2Metrics } from './metrics';
+import { bytesPerSecond } from '../domain/anomaly/usual';
 import { DEPLOY_TAG, MODE_TAG, PROTECT_TAG } from './tags';
 import type { MetricPoint } from '../domain/detection';
 
@@ -66,6 +67,7 @@ export function createDiagnosisActivities(
         { instanceId, metric: 'ErrorRate' },
         { instanceId, metric: 'mem_used_percent' },
         { instanceId, metric: 'swap_used_percent' },
+        { instanceId, metric: 'NetworkIn' },
       ],
       since,
       new Date(Date.now() + 60_000),
@@ -79,6 +81,7 @@ export function createDiagnosisActivities(
       errorRate: metrics.get(`${instanceId}/ErrorRate`) ?? [],
       memory: metrics.get(`${instanceId}/mem_used_percent`) ?? [],
       swap: metrics.get(`${instanceId}/swap_used_percent`) ?? [],
+      networkIn: perSecond(metrics.get(`${instanceId}/NetworkIn`), settings.metricPeriodSeconds),
     };
   }
 
@@ -105,6 +108,7 @@ export function createDiagnosisActivities(
     const maxCpu = peak(metrics.cpu);
     const maxMemory = peak(metrics.memory);
     const maxSwap = peak(metrics.swap);
+    const maxTraffic = peak(metrics.networkIn);
     const deploy = deployOf(instance);
     const findings = [
       `State ${state} (${instance.InstanceType ?? 'unknown type'}).`,
@@ -113,6 +117,7 @@ export function createDiagnosisActivities(
       maxCpu === undefined ? 'No CPU datapoints.' : `Peak CPU ${maxCpu.toFixed(1)}%.`,
       ...(maxMemory === undefined ? [] : [`Peak memory ${maxMemory.toFixed(1)}%.`]),
       ...(maxSwap === undefined ? [] : [`Peak swap ${maxSwap.toFixed(1)}%.`]),
+      ...(maxTraffic === undefined ? [] : [`Peak inbound traffic ${bytesPerSecond(maxTraffic)}.`]),
       ...(deploy ? [`Launched by deploy ${deploy.id} ${deploy.minutesAgo} min ago.`] : []),
     ];
     return {

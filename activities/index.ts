@@ -85,6 +85,7 @@ export function createActivities(deps: ActivityDeps) {
       latencyHighMs: deps.config.latencyHighMs,
       cpuAnomalyFloorPercent: deps.config.cpuAnomalyFloorPercent,
       latencyAnomalyFloorMs: deps.config.latencyAnomalyFloorMs,
+      networkAnomalyFloorBytesPerSecond: deps.config.networkAnomalyFloorBytesPerSecond,
       diskFullPercent: deps.config.diskFullPercent,
       forecastHorizonMinutes: deps.config.forecastHorizonMinutes,
       memoryFullPercent: deps.config.memoryFullPercent,

@@ -68,6 +68,13 @@ async function* metricDataResults(
   } while (nextToken);
 }
 
+/**
+ * A per-period total (NetworkIn's Sum) as a rate: the floor and the findings then read the same
+ * whatever period the series was read at.
+ */
+export const perSecond = (points: MetricPoint[] | undefined, periodSeconds: number): MetricPoint[] =>
+  (points ?? []).map((p) => ({ at: p.at, value: p.value / periodSeconds }));
+
 const pointsOf = (series: MetricDataResult): MetricPoint[] =>
   (series.Timestamps ?? []).map((at, i) => ({ at: at.toISOString(), value: series.Values?.[i] ?? 0 }));
 

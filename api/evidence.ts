@@ -1,6 +1,7 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { readEc2Metrics, type Ec2Metric } from '../activities/metrics';
+import { perSecond, readEc2Metrics, type Ec2Metric } from '../activities/metrics';
 import { usualAt, type ProfileView } from '../domain/anomaly/usual';
+import { metricOfKind } from '../domain/monitor-view';
 import type { IncidentDetail } from './incident-service';
 
 export interface Evidence {
@@ -24,8 +25,16 @@ export type UsualProfileOf = (incident: IncidentDetail) => Promise<ProfileView |
 
 const METRIC_OF: Record<string, Ec2Metric> = {
   'cpu-high': 'CPUUtilization',
+  'latency-high': 'LatencyP99',
+  'traffic-surge': 'NetworkIn',
   'status-check-failed': 'StatusCheckFailed',
   'instance-stopped': 'CPUUtilization',
+};
+
+const UNIT_OF: Partial<Record<Ec2Metric, string>> = {
+  CPUUtilization: 'Percent',
+  LatencyP99: 'Milliseconds',
+  NetworkIn: 'Bytes/Second',
 };
 
 /**
@@ -51,18 +60,20 @@ export function evidenceReader(
       to,
       periodSeconds,
     );
-    // CloudWatch answers newest first; a chart reads left to right.
-    const points = [...(series.get(`${incident.resourceId}/${metric}`) ?? [])].sort((a, b) =>
+    const read = series.get(`${incident.resourceId}/${metric}`) ?? [];
+    // CloudWatch answers newest first; a chart reads left to right. Traffic is drawn as its detector judged it.
+    const points = [...(metric === 'NetworkIn' ? perSecond(read, periodSeconds) : read)].sort((a, b) =>
       a.at.localeCompare(b.at),
     );
     // The chart is drawn without the band rather than not at all when the monitor cannot be asked.
-    const profile =
-      incident.kind === 'cpu-high' ? await usualProfileOf?.(incident).catch(() => undefined) : undefined;
+    const profile = metricOfKind(incident.kind)
+      ? await usualProfileOf?.(incident).catch(() => undefined)
+      : undefined;
     const usual = profile ? points.map((p) => usualAt(profile, Date.parse(p.at)) ?? null) : [];
     return {
       resourceId: incident.resourceId,
       metric,
-      unit: metric === 'CPUUtilization' ? 'Percent' : 'Count',
+      unit: UNIT_OF[metric] ?? 'Count',
       from: from.toISOString(),
       to: to.toISOString(),
       openedAt: incident.openedAt,

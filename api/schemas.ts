@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ROLES } from '../domain/rbac';
 import { AGENTS } from '../domain/agents';
 import { parseDuration } from '../domain/duration';
+import { MONITORED_METRICS } from '../domain/monitor-view';
 import {
   ALL_INCIDENT_KINDS,
   DECISIONS,
@@ -125,7 +126,7 @@ export const ec2InstanceIdSchema = z
 export const detectorPathSchema = z.object({ fleet: fleetNameSchema, instanceId: ec2InstanceIdSchema });
 
 export const detectorQuerySchema = z.strictObject({
-  metric: z.enum(['cpu', 'latency']).default('cpu'),
+  metric: z.enum(MONITORED_METRICS).default('cpu'),
 });
 
 /** "Was this alarm expected at this hour?" about an incident a fleet monitor's detector opened. */

@@ -11,6 +11,7 @@ import {
   describeWeekdays,
   formatterOf,
   metricName,
+  MONITORED_METRICS,
   oddDayNames,
   profileState,
   ROUTINES_NOTE,
@@ -54,6 +55,8 @@ export async function monitorFleetOf(client: Client, instanceId: string): Promis
   );
 }
 
+/** The widest metric name ("inbound traffic"), so the series line up. */
+const METRIC_COLUMN = Math.max(...MONITORED_METRICS.map((m) => metricName(m).length));
 const hourLabel = (hour: number) => `${String(hour).padStart(2, '0')}:00`;
 
 /** The detector as an operator reads it: what is usual at each hour, on which days. */
@@ -106,7 +109,7 @@ export function formatRunningMonitors(monitors: readonly RunningMonitor[]): stri
       if (m.series.length === 0) return `${head}; no detector yet (no datapoints read)`;
       const rows = m.series.map(
         (s) =>
-          `  ${s.instanceId}  ${metricName(s.metric).padEnd(11)}  ${String(s.points).padStart(7)} points, the last at ${s.fedUpTo}`,
+          `  ${s.instanceId}  ${metricName(s.metric).padEnd(METRIC_COLUMN)}  ${String(s.points).padStart(7)} points, the last at ${s.fedUpTo}`,
       );
       return [head, ...rows].join('\n');
     })

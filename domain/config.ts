@@ -8,6 +8,12 @@ import { parseEventSinks, type EventSink } from './lifecycle-events';
 
 /** `slack`: Slack-compatible text + blocks; `json`: the notification as plain JSON fields. */
 export const WEBHOOK_FORMATS = ['slack', 'json'] as const;
+
+/**
+ * 1 MB/s: an instance of a quiet service that jumps from 20 kB/s to 200 kB/s is news, not an incident;
+ * a web server's inbound traffic at several times its usual megabytes a second is.
+ */
+export const DEFAULT_NETWORK_ANOMALY_FLOOR_BYTES_PER_SECOND = 1_000_000;
 export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
 
 /** Everything a process reads from its environment, parsed in one place with clear errors. */
@@ -50,6 +56,8 @@ export interface MedicConfig {
   cpuAnomalyFloorPercent: number;
   /** p99 latency anomalies (streaming detector) below this many ms do not open incidents; half of latencyHighMs by default. */
   latencyAnomalyFloorMs: number;
+  /** Inbound traffic anomalies (streaming detector on NetworkIn) below this many bytes per second do not open incidents. */
+  networkAnomalyFloorBytesPerSecond: number;
   /** CloudWatch period for detection and verification; 10 s locally, 60 s for standard AWS metrics. */
   metricPeriodSeconds: number;
   /** Incidents closed on one resource within the window that open its circuit breaker. */
@@ -332,6 +340,11 @@ export function loadConfig(env: Record<string, string | undefined>): MedicConfig
     latencyHighMs,
     cpuAnomalyFloorPercent: positiveNumber(env, 'MEDIC_CPU_ANOMALY_FLOOR_PERCENT', 50),
     latencyAnomalyFloorMs: positiveNumber(env, 'MEDIC_LATENCY_ANOMALY_FLOOR_MS', latencyHighMs / 2),
+    networkAnomalyFloorBytesPerSecond: positiveNumber(
+      env,
+      'MEDIC_NETWORK_ANOMALY_FLOOR_BYTES_PER_SECOND',
+      DEFAULT_NETWORK_ANOMALY_FLOOR_BYTES_PER_SECOND,
+    ),
     metricPeriodSeconds: positiveNumber(env, 'MEDIC_METRIC_PERIOD_SECONDS', 60),
     circuitBreakerThreshold: positiveNumber(env, 'MEDIC_CIRCUIT_BREAKER_THRESHOLD', 3),
     circuitBreakerWindowMinutes: positiveNumber(env, 'MEDIC_CIRCUIT_BREAKER_WINDOW_MINUTES', 60),

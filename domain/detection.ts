@@ -4,7 +4,7 @@ import {
   type DetectorParams,
   type DetectorSnapshot,
 } from './anomaly/detector';
-import { describeUsual, milliseconds, percent, type Usual } from './anomaly/usual';
+import { bytesPerSecond, describeUsual, milliseconds, percent, type Usual } from './anomaly/usual';
 import type { IncidentKind, Severity } from './incident';
 import type { MonitoredMetric } from './monitor-view';
 import type { DetectionVerdict } from './anomaly/weekly-routine';
@@ -22,6 +22,8 @@ export interface InstanceObservation {
   cpuUtilization: MetricPoint[];
   /** The application's p99 latency (ms) on this instance, when its agent publishes it. */
   latencyP99?: MetricPoint[];
+  /** Inbound traffic in bytes per second (EC2 NetworkIn per period, divided by the period). */
+  networkIn?: MetricPoint[];
   /** The root disk's used share (CloudWatch agent `disk_used_percent`), when published. */
   diskUsedPercent?: MetricPoint[];
   /** Memory in use (CloudWatch agent `mem_used_percent`), when published. */
@@ -33,7 +35,7 @@ export interface InstanceObservation {
    * them before it judges, so a new monitor knows each instance's working day and week from its first
    * scan. Never reported.
    */
-  history?: { cpuUtilization?: MetricPoint[]; latencyP99?: MetricPoint[] };
+  history?: { cpuUtilization?: MetricPoint[]; latencyP99?: MetricPoint[]; networkIn?: MetricPoint[] };
 }
 
 export interface DetectionThresholds {
@@ -125,7 +127,7 @@ export interface Finding {
  */
 export type Watermarks = Record<string, string>;
 
-/** One detector's state (an instance's CPU or p99 latency), carried by the detection loop between polls. */
+/** One detector's state (an instance's CPU, p99 latency or inbound traffic), carried by the detection loop between polls. */
 export interface DetectorState {
   snapshot: DetectorSnapshot;
   /** The newest datapoint the detector has been fed. */
@@ -142,11 +144,16 @@ export interface AnomalySettings {
    * instance that publishes latency then has a second detector, keyed `<instance>/LatencyP99`.
    */
   latencyFloorMs?: number;
+  /**
+   * The same for inbound traffic, in bytes per second; absent, traffic volume is not judged. Each
+   * instance that reports NetworkIn then has a third detector, keyed `<instance>/NetworkIn`.
+   */
+  networkFloorBytesPerSecond?: number;
   /** The model registry's active detector; the shipped parameters when none is promoted. */
   model?: { params: DetectorParams; version: string };
   /**
-   * Instances whose detectors wait for a later scan to start from their history (a scan reads the
-   * history of only so many): judged by the fixed thresholds meanwhile.
+   * Detectors (by key) that wait for a later scan to start from their history (a scan reads the
+   * history of only so many series): not started; the fixed thresholds judge meanwhile.
    */
   waitingForHistory?: ReadonlySet<string>;
 }
@@ -169,26 +176,37 @@ export const MAX_DETECTORS_WITH_LEVELS = 2000;
 /**
  * Past this many detectors in one monitor they keep no daily profile (about 1.1 kB of each 1.4-1.6 kB
  * snapshot, with the odd days' profile and the weekly routines; 1.6 MiB each way at this many), and
- * judge by the plain view. The capacity plan's monitor of 500 instances that all publish latency is
+ * judge by the plain view. The capacity plan's monitor of ≈ 333 instances that all publish latency (and,
+ * as every EC2 instance does, inbound traffic) is
  * exactly this many.
  */
 export const MAX_DETECTORS_WITH_PROFILES = 1000;
 
 const byTime = (a: MetricPoint, b: MetricPoint) => a.at.localeCompare(b.at);
 
-/** CPU's detector keeps the instance id as its key, as before latency had one: carried states still fit. */
-export const cpuDetectorKey = (instanceId: string) => instanceId;
-export const latencyDetectorKey = (instanceId: string) => `${instanceId}/LatencyP99`;
+/**
+ * What follows the instance id in a carried detector's key. CPU's is empty: its detector keeps the
+ * instance id as its key, as before latency had one, so carried states still fit.
+ */
+const KEY_SUFFIX: Record<MonitoredMetric, string> = {
+  cpu: '',
+  latency: '/LatencyP99',
+  network: '/NetworkIn',
+};
 
 export const detectorKeyOf = (instanceId: string, metric: MonitoredMetric) =>
-  metric === 'cpu' ? cpuDetectorKey(instanceId) : latencyDetectorKey(instanceId);
+  `${instanceId}${KEY_SUFFIX[metric]}`;
+export const cpuDetectorKey = (instanceId: string) => detectorKeyOf(instanceId, 'cpu');
+export const latencyDetectorKey = (instanceId: string) => detectorKeyOf(instanceId, 'latency');
+export const networkDetectorKey = (instanceId: string) => detectorKeyOf(instanceId, 'network');
 
-/** Which instance and metric a carried detector's key names (the inverse of the two above). */
+/** Which instance and metric a carried detector's key names (the inverse of `detectorKeyOf`). */
 export function detectorKeyParts(key: string): { instanceId: string; metric: MonitoredMetric } {
-  const latency = latencyDetectorKey('');
-  return key.endsWith(latency)
-    ? { instanceId: key.slice(0, -latency.length), metric: 'latency' }
-    : { instanceId: key, metric: 'cpu' };
+  for (const metric of ['latency', 'network'] as const) {
+    const suffix = KEY_SUFFIX[metric];
+    if (key.endsWith(suffix)) return { instanceId: key.slice(0, -suffix.length), metric };
+  }
+  return { instanceId: key, metric: 'cpu' };
 }
 
 /**
@@ -323,9 +341,9 @@ function newest(points: MetricPoint[]): string | undefined {
 }
 
 /**
- * Detection over one polling snapshot: state and status-check rules, CPU and p99 latency judged by
- * each instance's streaming detectors (when their state is passed) with fixed thresholds as the
- * backstop. Resources with an incident already open are
+ * Detection over one polling snapshot: state and status-check rules, CPU, p99 latency and inbound
+ * traffic judged by each instance's streaming detectors (when their state is passed) with fixed
+ * thresholds as the backstop for the first two. Resources with an incident already open are
  * skipped: a remediation that stops an instance on purpose must not open a second incident.
  */
 export function detectFaults(
@@ -341,6 +359,7 @@ export function detectFaults(
   const detectors: DetectorStates | undefined = anomaly ? { ...anomaly.detectors } : undefined;
   forgetDeparted(observations, watermarks, detectors);
   const judgesLatency = anomaly?.latencyFloorMs !== undefined;
+  const judgesNetwork = anomaly?.networkFloorBytesPerSecond !== undefined;
   // Decided once per scan, for the monitor as a whole: the detectors it carries and those it feeds now.
   const monitored = detectors
     ? new Set([
@@ -349,6 +368,9 @@ export function detectFaults(
         ...observations
           .filter((o) => judgesLatency && (o.latencyP99?.length ?? 0) > 0)
           .map((o) => latencyDetectorKey(o.instanceId)),
+        ...observations
+          .filter((o) => judgesNetwork && (o.networkIn?.length ?? 0) > 0)
+          .map((o) => networkDetectorKey(o.instanceId)),
       ]).size
     : 0;
   const carried = {
@@ -405,34 +427,35 @@ export function detectFaults(
     }
 
     const cpuKey = key(obs.instanceId, 'cpu-high');
-    // The streaming detector judges each instance against its own normal range; the fixed
-    // threshold below stays as the backstop (and covers the detector's warm-up).
-    const judged = anomaly && detectors && !anomaly.waitingForHistory?.has(obs.instanceId);
-    const anomalies = judged
-      ? feedDetector(
-          cpuDetectorKey(obs.instanceId),
-          obs.cpuUtilization,
-          anomaly.floorPercent,
-          anomaly,
-          detectors,
-          carried,
-          obs.history?.cpuUtilization,
-        )
-      : [];
     const latencyKey = key(obs.instanceId, 'latency-high');
-    // Fed before the CPU verdict, so a CPU finding does not leave a gap in latency's history.
-    const latencyAnomalies =
-      judged && anomaly.latencyFloorMs !== undefined && obs.latencyP99?.length
-        ? feedDetector(
-            latencyDetectorKey(obs.instanceId),
-            obs.latencyP99,
-            anomaly.latencyFloorMs,
-            anomaly,
-            detectors,
-            carried,
-            obs.history?.latencyP99,
-          )
-        : [];
+    const surgeKey = key(obs.instanceId, 'traffic-surge');
+    // The streaming detectors judge each instance against its own normal range; the fixed thresholds
+    // below stay as the backstop (and cover the warm-up). All are fed before any verdict, so a
+    // finding on one metric leaves no gap in another's history.
+    const feed = (
+      metric: MonitoredMetric,
+      points: MetricPoint[] | undefined,
+      floor: number | undefined,
+      history: MetricPoint[] | undefined,
+    ): DetectedRise[] => {
+      const detectorKey = detectorKeyOf(obs.instanceId, metric);
+      if (!anomaly || !detectors || floor === undefined || !points?.length) return [];
+      if (anomaly.waitingForHistory?.has(detectorKey)) return [];
+      return feedDetector(detectorKey, points, floor, anomaly, detectors, carried, history);
+    };
+    const anomalies = feed('cpu', obs.cpuUtilization, anomaly?.floorPercent, obs.history?.cpuUtilization);
+    const latencyAnomalies = feed(
+      'latency',
+      obs.latencyP99,
+      anomaly?.latencyFloorMs,
+      obs.history?.latencyP99,
+    );
+    const trafficAnomalies = feed(
+      'network',
+      obs.networkIn,
+      anomaly?.networkFloorBytesPerSecond,
+      obs.history?.networkIn,
+    );
     const detectorVersion = anomaly?.model?.version ?? DETECTOR_VERSION;
     const strongest = strongestAfter(anomalies, watermarks[cpuKey]);
     if (strongest) {
@@ -467,6 +490,15 @@ export function detectFaults(
       const reading = `p99 latency at ${milliseconds(unusual.point.value)}`;
       findings.push(
         anomalyFinding(obs.instanceId, 'latency-high', reading, unusual, detectorVersion, milliseconds),
+      );
+      continue;
+    }
+    const surge = strongestAfter(trafficAnomalies, watermarks[surgeKey]);
+    if (surge) {
+      watermarks[surgeKey] = surge.point.at;
+      const reading = `inbound traffic at ${bytesPerSecond(surge.point.value)}`;
+      findings.push(
+        anomalyFinding(obs.instanceId, 'traffic-surge', reading, surge, detectorVersion, bytesPerSecond),
       );
       continue;
     }

@@ -27,6 +27,8 @@ export const INCIDENT_KINDS = [
   'memory-exhaustion',
   /** Proactive: the application's error rate on an instance drifts up toward its failure level. */
   'error-rate-rising',
+  /** Inbound traffic on the instance outside its normal range (its streaming detector on NetworkIn). */
+  'traffic-surge',
 ] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
@@ -302,6 +304,7 @@ const DEFAULT_SEVERITY: Record<IncidentKind, Severity> = {
   'disk-filling': 'high',
   'memory-exhaustion': 'high',
   'error-rate-rising': 'high',
+  'traffic-surge': 'medium',
 };
 
 export function defaultSeverity(kind: IncidentKind): Severity {

@@ -1,4 +1,5 @@
 import {
+  bytesPerSecond,
   milliseconds,
   percent,
   type DetectorView,
@@ -7,7 +8,23 @@ import {
 } from './anomaly/usual';
 
 /** The metrics a fleet monitor keeps a detector for. */
-export type MonitoredMetric = 'cpu' | 'latency';
+export const MONITORED_METRICS = ['cpu', 'latency', 'network'] as const;
+export type MonitoredMetric = (typeof MONITORED_METRICS)[number];
+
+interface MetricTraits {
+  /** How reports, the CLI and the console name it. */
+  name: string;
+  /** How its figures are written: "21.0%", "120 ms", "4.2 MB/s". */
+  format: (value: number) => string;
+  /** The incident kind its detector opens. */
+  kind: 'cpu-high' | 'latency-high' | 'traffic-surge';
+}
+
+const TRAITS: Record<MonitoredMetric, MetricTraits> = {
+  cpu: { name: 'CPU', format: percent, kind: 'cpu-high' },
+  latency: { name: 'p99 latency', format: milliseconds, kind: 'latency-high' },
+  network: { name: 'inbound traffic', format: bytesPerSecond, kind: 'traffic-surge' },
+};
 
 /** One detector of a running fleet monitor, read: what `medic monitor show` and the console show. */
 export interface MonitoredDetector extends DetectorView {
@@ -35,10 +52,13 @@ export interface RunningMonitor {
   series: WatchedSeries[] | null;
 }
 
-export const metricName = (metric: MonitoredMetric) => (metric === 'cpu' ? 'CPU' : 'p99 latency');
+export const metricName = (metric: MonitoredMetric) => TRAITS[metric].name;
 
-/** How the metric's figures are written: "21.0%", "120 ms". */
-export const formatterOf = (metric: MonitoredMetric) => (metric === 'cpu' ? percent : milliseconds);
+/** How the metric's figures are written: "21.0%", "120 ms", "4.2 MB/s". */
+export const formatterOf = (metric: MonitoredMetric) => TRAITS[metric].format;
+
+export const isMonitoredMetric = (value: string): value is MonitoredMetric =>
+  (MONITORED_METRICS as readonly string[]).includes(value);
 
 /** "21.0% ± 2.9%", or a dash for an hour not seen. */
 export const usualFigure = (
@@ -74,7 +94,7 @@ export function detectingFleet(incident: { alerts?: readonly { source: string }[
 
 /** Which of an instance's detectors opens incidents of this kind, if one does. */
 export const metricOfKind = (kind: string | undefined): MonitoredMetric | undefined =>
-  kind === 'cpu-high' ? 'cpu' : kind === 'latency-high' ? 'latency' : undefined;
+  MONITORED_METRICS.find((metric) => TRAITS[metric].kind === kind);
 
 /** Why the weekly routines are not alarmed, after them in `monitor show` and the console. */
 export const ROUTINES_NOTE =

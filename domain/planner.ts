@@ -179,6 +179,17 @@ export function planRemediation(
             REPLACE,
           ]
         : [RESTART_SLOW, ...resizeForMemory(diagnosis, options), REPLACE];
+    case 'traffic-surge':
+      // Demand or one address flooding, more instances absorb it while the cause is found (a flood is
+      // blocked by the flow-log check, its own incident); capacity is the group's, within its maximum.
+      return diagnosis.state === 'running' && diagnosis.autoScalingGroup
+        ? [
+            {
+              action: 'scale-out-group',
+              reason: `Inbound traffic is far above its usual level: ${diagnosis.autoScalingGroup} gets one more instance (within its maximum) to absorb it while the cause is found; if one address sends most of it, the flow-log check blocks that address as its own incident.`,
+            },
+          ]
+        : [];
     case 'instance-compromised':
       // Isolate and keep the evidence; termination is never planned, a person decides that.
       return [QUARANTINE];
@@ -199,5 +210,7 @@ export function explainEmptyPlan(kind: IncidentKind, diagnosis: Diagnosis): stri
   if (diagnosis.state === 'terminated' || diagnosis.state === 'shutting-down') {
     return `The instance is ${diagnosis.state}; it cannot be healed in place and replacing it needs a person.`;
   }
+  if (kind === 'traffic-surge' && diagnosis.state === 'running')
+    return 'The instance is not in an Auto Scaling group, so there is no capacity cloud-medic may add: a person decides whether the traffic is welcome (a bigger instance, a load balancer) or not (a block). If one address sends most of it, the flow-log check blocks that address as its own incident.';
   return `The instance is ${diagnosis.state} and shows no sign of the ${kind} fault any more.`;
 }

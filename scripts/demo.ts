@@ -14,9 +14,10 @@ import { loadConfig } from '../domain/config';
 import type { IncidentReport, TimelineEntry } from '../domain/incident';
 
 /**
- * `make demo`: break an emulated fleet four ways and watch cloud-medic handle each — one AUTO heal,
+ * `make demo`: break an emulated fleet five ways and watch cloud-medic handle each — one AUTO heal,
  * one AUTO heal whose first step the learned remediation policy chose, one MANUAL incident approved
- * over the HTTP API, one MANUAL incident declined — and the security agent close an open port.
+ * over the HTTP API, one MANUAL incident declined, a traffic surge on an instance outside any group
+ * (handed to a person: there is no capacity to add) — and the security agent close an open port.
  */
 const config = loadConfig(process.env);
 const api = createApiClient(config);
@@ -41,7 +42,8 @@ interface Scenario {
   label: string;
   /** The instance, or for the security agent the exposed rule's key (known once injected). */
   resourceId: string;
-  fault: 'status-check-failed' | 'stop-instance' | 'cpu-spike' | 'memory-pressure' | 'open-ssh';
+  fault:
+    'status-check-failed' | 'stop-instance' | 'cpu-spike' | 'memory-pressure' | 'traffic-surge' | 'open-ssh';
   kind: string;
   decision?: 'approve' | 'decline';
   injectedAt?: number;
@@ -140,19 +142,19 @@ async function ensureRemediationPolicy(aws: ReturnType<typeof createAwsClients>)
 async function main(): Promise<void> {
   const aws = createAwsClients({ region: config.awsRegion, endpoint: config.awsEndpoint });
   console.log(
-    bold('cloud-medic demo: an emulated fleet of 4, one fault each, and SSH opened to the world\n'),
+    bold('cloud-medic demo: an emulated fleet of 5, one fault each, and SSH opened to the world\n'),
   );
   await ensureRemediationPolicy(aws);
   // A fresh fleet per run: re-running the demo must not trip the circuit breaker of the last run's instances.
   const fleetName = `demo-${Date.now().toString(36)}`;
-  const fleet = await createFleet(aws, { fleet: fleetName, size: 4, manualCount: 2 }, (m) => say(m));
+  const fleet = await createFleet(aws, { fleet: fleetName, size: 5, manualCount: 2 }, (m) => say(m));
   await startMonitorFromConfig(config, fleetName, { stopEarlier: 'demo-' });
   say(`fleet ${fleetName}: its detection loop polls every ${config.detectionIntervalSeconds}s`);
 
   const auto = fleet.instances.filter((i) => i.mode === 'auto' && i.state === 'running');
   const manual = fleet.instances.filter((i) => i.mode === 'manual' && i.state === 'running');
-  if (auto.length < 2 || manual.length < 2)
-    throw new Error(`fleet ${fleetName} did not come up with 2 AUTO and 2 MANUAL running instances`);
+  if (auto.length < 3 || manual.length < 2)
+    throw new Error(`fleet ${fleetName} did not come up with 3 AUTO and 2 MANUAL running instances`);
   const scenarios: Scenario[] = [
     {
       label: 'AUTO   ',
@@ -191,6 +193,16 @@ async function main(): Promise<void> {
       figures: {},
     },
     {
+      // Half an hour of usual traffic, then thirty times it: the monitor's new network detector learns
+      // the half hour from CloudWatch, then judges. Outside any group nothing may be added: a person decides.
+      label: 'SURGE  ',
+      resourceId: auto[2].instanceId,
+      fault: 'traffic-surge',
+      kind: 'traffic-surge',
+      seen: 0,
+      figures: {},
+    },
+    {
       label: 'SECURE ',
       resourceId: '',
       fault: 'open-ssh',
@@ -205,6 +217,7 @@ async function main(): Promise<void> {
     'stop-instance': async (id) => (await chaos.stopInstance(id), id),
     'cpu-spike': async (id) => (await chaos.cpuSpike(id), id),
     'memory-pressure': async (id) => (await chaos.memoryPressure(id), await chaos.cpuSpike(id), id),
+    'traffic-surge': async (id) => (await chaos.trafficSurge(id), id),
     // SSH open to the world on the fleet's security group: the security agent's incident.
     'open-ssh': async () =>
       ruleKey({

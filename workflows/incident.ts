@@ -361,7 +361,11 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
     transition('planned', 'No safe remediation applies.');
     const stillBroken =
       !diagnosis.exists || diagnosis.state === 'terminated' || diagnosis.state === 'shutting-down';
-    return finish(stillBroken ? 'failed' : 'resolved', explainEmptyPlan(request.kind, diagnosis), []);
+    // A surge with no capacity to add is not over: a person decides. (A kind newer than every recorded
+    // history, so no replay takes this branch differently: no patch.)
+    const forAPerson = request.kind === 'traffic-surge' && diagnosis.state === 'running';
+    const outcome = stillBroken ? 'failed' : forAPerson ? 'escalated' : 'resolved';
+    return finish(outcome, explainEmptyPlan(request.kind, diagnosis), []);
   }
   transition('planned', `Plan: ${state.plan.map((s, i) => `${i + 1}. ${s.action} — ${s.reason}`).join(' ')}`);
 

@@ -41,6 +41,18 @@ export const percent = (value: number) => `${value.toFixed(1)}%`;
 /** A latency figure: "120 ms". */
 export const milliseconds = (value: number) => `${value.toFixed(0)} ms`;
 
+const BYTE_UNITS = ['B/s', 'kB/s', 'MB/s', 'GB/s'] as const;
+/** "512 B/s", "4.2 MB/s": decimal units, as network throughput is quoted. */
+export function bytesPerSecond(value: number): string {
+  let scaled = value;
+  let unit = 0;
+  while (Math.abs(scaled) >= 1000 && unit < BYTE_UNITS.length - 1) {
+    scaled /= 1000;
+    unit++;
+  }
+  return `${unit === 0 ? scaled.toFixed(0) : scaled.toFixed(1)} ${BYTE_UNITS[unit]}`;
+}
+
 /** "about 21.0% (± 2.9%) is usual at this time of day", figures written by `format`. */
 export function describeUsual(usual: Usual, format: (value: number) => string): string {
   return `about ${format(usual.value)} (± ${format(usual.spread)}) ${WHERE[usual.basis]}`;

@@ -57,7 +57,7 @@ export function forecastQuality(agents: LiveForecast[]): ModelQuality {
 }
 
 /** What the streaming detector opens; the loop's other findings are fixed rules and trend forecasts. */
-const DETECTOR_KINDS: readonly string[] = ['cpu-high', 'latency-high'];
+const DETECTOR_KINDS: readonly string[] = ['cpu-high', 'latency-high', 'traffic-surge'];
 
 /**
  * Whether the streaming detector judged this incident's alarm, so its outcome says something about

@@ -16,6 +16,7 @@ const FAULT_EVIDENCE_KINDS: ReadonlySet<AnyIncidentKind> = new Set<AnyIncidentKi
   'status-check-failed',
   'cpu-high',
   'latency-high',
+  'traffic-surge',
   'error-rate-rising',
   'data-corrupted',
   'instance-compromised',
@@ -38,7 +39,8 @@ const DEPENDENCY_CAN_CAUSE: Record<Exclude<ResourceKind, 'instance'>, ReadonlySe
   'security-group': new Set(['latency-high', 'error-rate-rising', 'traffic-flood', 'instance-compromised']),
   subnet: new Set(['status-check-failed', 'latency-high', 'error-rate-rising', 'traffic-flood']),
   database: new Set(['latency-high', 'error-rate-rising', 'data-corrupted']),
-  'load-balancer': new Set(['latency-high', 'error-rate-rising']),
+  // A load balancer that stops spreading requests sends one instance the traffic of several.
+  'load-balancer': new Set(['latency-high', 'error-rate-rising', 'traffic-surge']),
 };
 
 export interface LiveInstance {

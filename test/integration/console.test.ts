@@ -222,7 +222,7 @@ describe('web console', () => {
     await page.waitForSelector('[data-testid=detector]');
     // No latency detector: nothing publishes it; the page says so instead of drawing nothing (the
     // browser logs the API's 404 as a console error: that one is expected).
-    await page.click('text=p99 latency instead');
+    await page.click('.why a:has-text("p99 latency")');
     await expectText(page, '[role=alert]', `has no p99 latency detector for ${shop}`);
     await page.close();
     expect(pageErrors.splice(0)).toEqual([

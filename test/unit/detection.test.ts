@@ -410,6 +410,83 @@ describe('latency judged by its own streaming detector', () => {
   });
 });
 
+describe('inbound traffic judged by its own streaming detector', () => {
+  /** Ten-second points of bytes per second from `start` (an index). */
+  const series = (start: number, values: number[]) =>
+    values.map((value, i) => ({
+      at: new Date(Date.UTC(2026, 0, 1) + (start + i) * 10_000).toISOString(),
+      value,
+    }));
+  /** About 300 kB/s with seeded noise: a web server's usual inbound traffic. */
+  const usual = (n: number, seed = 5) => {
+    let s = seed;
+    return Array.from({ length: n }, () => {
+      s = (s * 1103515245 + 12345) % 2 ** 31;
+      return 300_000 + ((s / 2 ** 31) * 60_000 - 30_000);
+    });
+  };
+  const cpu = series(
+    0,
+    Array.from({ length: 300 }, () => 20),
+  );
+  const scan = (
+    networkIn: ReturnType<typeof series>,
+    state: {
+      watermarks: Record<string, string>;
+      detectors: Record<string, { snapshot: DetectorSnapshot; fedUpTo: string }>;
+    },
+    networkFloorBytesPerSecond?: number,
+    waitingForHistory?: Set<string>,
+  ) =>
+    detectFaults([obs({ cpuUtilization: cpu, networkIn })], state.watermarks, new Set(), thresholds, NOW, {
+      detectors: state.detectors,
+      floorPercent: 50,
+      ...(networkFloorBytesPerSecond !== undefined ? { networkFloorBytesPerSecond } : {}),
+      ...(waitingForHistory ? { waitingForHistory } : {}),
+    });
+  const learnt = (floor?: number) => {
+    const r = scan(series(0, usual(300)), { watermarks: {}, detectors: {} }, floor);
+    return { watermarks: r.watermarks, detectors: r.detectors ?? {} };
+  };
+
+  test("traffic far above the instance's usual opens traffic-surge, once, with the rate and the usual level", () => {
+    const before = learnt(1_000_000);
+    expect(Object.keys(before.detectors).sort()).toEqual(['i-1', 'i-1/NetworkIn']);
+    const surge = scan(series(300, [8_000_000, 9_500_000, 9_000_000]), before, 1_000_000);
+    expect(surge.findings.map((f) => [f.kind, f.severity])).toEqual([['traffic-surge', 'medium']]);
+    expect(surge.findings[0]?.summary).toMatch(
+      /inbound traffic at (8\.0|9\.5|9\.0) MB\/s is outside its normal range/,
+    );
+    expect(surge.findings[0]?.summary).toMatch(/kB\/s/);
+    expect(surge.findings[0]?.detectorVersion).toBe(DETECTOR_VERSION);
+    // Already reported: the same datapoints open nothing more.
+    const again = { watermarks: surge.watermarks, detectors: before.detectors };
+    expect(scan(series(300, [8_000_000, 9_500_000, 9_000_000]), again, 1_000_000).findings).toEqual([]);
+    // Without a floor traffic is not judged at all, and no detector is kept for it.
+    const unjudged = learnt();
+    expect(Object.keys(unjudged.detectors)).toEqual(['i-1']);
+    expect(scan(series(300, [8_000_000, 9_500_000, 9_000_000]), unjudged).findings).toEqual([]);
+  });
+
+  test('a surge under the floor, a fall, or a detector waiting for its history opens nothing', () => {
+    // Ten times the usual, but 3 MB/s is under a 5 MB/s floor.
+    expect(
+      scan(series(300, [3_000_000, 3_100_000, 3_050_000]), learnt(5_000_000), 5_000_000).findings,
+    ).toEqual([]);
+    // Traffic dropping to a trickle is as unusual as a surge, and no surge.
+    expect(scan(series(300, [5_000, 4_000, 6_000]), learnt(1_000), 1_000).findings).toEqual([]);
+    // The network detector waits for its history; CPU's runs on.
+    const waiting = scan(
+      series(0, [...usual(300), 9_000_000]),
+      { watermarks: {}, detectors: {} },
+      1_000_000,
+      new Set(['i-1/NetworkIn']),
+    );
+    expect(waiting.findings).toEqual([]);
+    expect(Object.keys(waiting.detectors ?? {})).toEqual(['i-1']);
+  });
+});
+
 describe('latency', () => {
   const at = (s: number) => `2026-11-26T10:00:${String(s).padStart(2, '0')}.000Z`;
   const obs = (values: number[]) => ({

@@ -6,7 +6,7 @@ import {
 import { main } from '../../cli/main';
 import type { IncidentDetail } from '../../api/incident-service';
 import { carriedDetectors, detectorKeyOf, detectorKeyParts } from '../../domain/detection';
-import { detectingFleet, metricOfKind } from '../../domain/monitor-view';
+import { detectingFleet, formatterOf, metricOfKind } from '../../domain/monitor-view';
 import { StreamingDetector } from '../../domain/anomaly/detector';
 import { usualAt } from '../../domain/anomaly/usual';
 
@@ -111,7 +111,7 @@ describe('medic monitor show: what the fleet monitor takes for usual', () => {
   });
 
   test("a carried detector's key names its instance and metric, both ways, and the list is in key order", () => {
-    for (const metric of ['cpu', 'latency'] as const)
+    for (const metric of ['cpu', 'latency', 'network'] as const)
       expect(detectorKeyParts(detectorKeyOf('i-0abc1234def567890', metric))).toEqual({
         instanceId: 'i-0abc1234def567890',
         metric,
@@ -122,21 +122,38 @@ describe('medic monitor show: what the fleet monitor takes for usual', () => {
       return { snapshot: detector.snapshot(), fedUpTo: `2024-01-01T00:0${points}:00.000Z` };
     };
     expect(
-      carriedDetectors({ 'i-0b/LatencyP99': state(2), 'i-0b': state(3), 'i-0a': state(4) }).map((c) => [
-        c.key,
-        c.points,
-      ]),
+      carriedDetectors({
+        'i-0b/LatencyP99': state(2),
+        'i-0b': state(3),
+        'i-0a': state(4),
+        'i-0a/NetworkIn': state(5),
+      }).map((c) => [c.key, c.points]),
     ).toEqual([
       ['i-0a', 4],
+      ['i-0a/NetworkIn', 5],
       ['i-0b', 3],
       ['i-0b/LatencyP99', 2],
     ]);
+    expect(detectorKeyParts('i-0a/NetworkIn')).toEqual({ instanceId: 'i-0a', metric: 'network' });
     expect(carriedDetectors(undefined)).toEqual([]);
     expect([
       metricOfKind('cpu-high'),
       metricOfKind('latency-high'),
+      metricOfKind('traffic-surge'),
       metricOfKind('instance-stopped'),
-    ]).toEqual(['cpu', 'latency', undefined]);
+    ]).toEqual(['cpu', 'latency', 'network', undefined]);
+  });
+
+  test('each metric is written in its own unit; traffic in decimal rates, as it is quoted', () => {
+    expect(formatterOf('cpu')(21)).toBe('21.0%');
+    expect(formatterOf('latency')(120.4)).toBe('120 ms');
+    expect([512, 1_500, 10_000_000, 2.5e9, 5e12].map(formatterOf('network'))).toEqual([
+      '512 B/s',
+      '1.5 kB/s',
+      '10.0 MB/s',
+      '2.5 GB/s',
+      '5000.0 GB/s',
+    ]);
   });
 
   test('medic monitor list: each monitor with its series, one that did not answer, none running', () => {
@@ -157,6 +174,12 @@ describe('medic monitor show: what the fleet monitor takes for usual', () => {
             points: 40,
             fedUpTo: '2024-01-09T00:00:00.000Z',
           },
+          {
+            instanceId: 'i-0abc1234def567890',
+            metric: 'network',
+            points: 1080,
+            fedUpTo: '2024-01-09T00:00:00.000Z',
+          },
         ],
       },
       { fleet: 'web', runStartedAt: '2024-01-02T00:00:00.000Z', series: null },
@@ -164,8 +187,9 @@ describe('medic monitor show: what the fleet monitor takes for usual', () => {
     ]).split('\n');
     expect(text).toEqual([
       'fleet shop (its current run started at 2024-01-01T00:00:00.000Z)',
-      '  i-0abc1234def567890  CPU            11520 points, the last at 2024-01-09T00:00:00.000Z',
-      '  i-0abc1234def567890  p99 latency       40 points, the last at 2024-01-09T00:00:00.000Z',
+      '  i-0abc1234def567890  CPU                11520 points, the last at 2024-01-09T00:00:00.000Z',
+      '  i-0abc1234def567890  p99 latency           40 points, the last at 2024-01-09T00:00:00.000Z',
+      '  i-0abc1234def567890  inbound traffic     1080 points, the last at 2024-01-09T00:00:00.000Z',
       'fleet web (its current run started at 2024-01-02T00:00:00.000Z); the monitor did not answer (its worker may be down)',
       'fleet new (its current run started at 2024-01-03T00:00:00.000Z); no detector yet (no datapoints read)',
     ]);
@@ -177,6 +201,10 @@ describe('medic monitor show: what the fleet monitor takes for usual', () => {
     jest.spyOn(console, 'error').mockImplementation((m: string) => void errors.push(m));
     expect(await main(['monitor', 'show', '--instance', 'web-1'])).toBe(2);
     expect(errors.join('\n')).toContain('--instance must be an EC2 instance id');
+    expect(
+      await main(['monitor', 'show', '--instance', 'i-0abc1234def567890', '--latency', '--network']),
+    ).toBe(2);
+    expect(errors.join('\n')).toContain('--latency and --network: give one metric, not both');
     jest.restoreAllMocks();
   });
 });

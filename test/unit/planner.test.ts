@@ -34,6 +34,21 @@ describe('planRemediation', () => {
     ]);
   });
 
+  test('a traffic surge adds one instance to the group; outside a group, or not running, nothing is planned', () => {
+    const member = { ...healthy, autoScalingGroup: 'web-asg' };
+    const plan = planRemediation('traffic-surge', member);
+    expect(plan.map((s) => s.action)).toEqual(['scale-out-group']);
+    expect(plan[0]?.reason).toMatch(
+      /web-asg gets one more instance .* the flow-log check blocks that address/,
+    );
+    expect(actions(healthy, 'traffic-surge')).toEqual([]);
+    expect(explainEmptyPlan('traffic-surge', healthy)).toMatch(/not in an Auto Scaling group/);
+    expect(actions({ ...member, state: 'stopped' }, 'traffic-surge')).toEqual([]);
+    expect(explainEmptyPlan('traffic-surge', { ...member, state: 'stopped' })).toMatch(
+      /is stopped and shows no sign of the traffic-surge fault/,
+    );
+  });
+
   test('every step carries the reason it was chosen', () => {
     for (const step of planRemediation('status-check-failed', healthy))
       expect(step.reason.length).toBeGreaterThan(20);

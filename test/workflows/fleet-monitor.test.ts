@@ -307,6 +307,10 @@ describe("a new monitor starts from the instances' history", () => {
           status: 404,
           body: { error: { message: expect.stringContaining('has no p99 latency detector') as string } },
         });
+        expect(await get(`${detectorPath}?metric=network`)).toMatchObject({
+          status: 404,
+          body: { error: { message: expect.stringContaining('has no inbound traffic detector') as string } },
+        });
         expect(await get(`/monitors/${fleet}-none/detectors/${instanceId}`)).toMatchObject({
           status: 404,
           body: {

@@ -37,14 +37,14 @@ export function App() {
     setMe(null);
   };
   const incident = /^\/incidents\/(.+)$/.exec(route);
-  const detector = /^\/monitors\/([^/]+)\/([^/]+)(\/latency)?$/.exec(route);
+  const detector = /^\/monitors\/([^/]+)\/([^/]+)(?:\/(latency|network))?$/.exec(route);
   const page = incident
     ? html`<${IncidentPage} id=${decodeURIComponent(incident[1])} me=${me} />`
     : detector
       ? html`<${DetectorPage}
           fleet=${decodeURIComponent(detector[1])}
           instanceId=${decodeURIComponent(detector[2])}
-          metric=${detector[3] ? 'latency' : 'cpu'}
+          metric=${detector[3] ?? 'cpu'}
         />`
       : route === '/monitors'
         ? html`<${MonitorsPage} />`

@@ -9,6 +9,7 @@ import {
   describeWeekdays,
   formatterOf,
   metricName,
+  MONITORED_METRICS,
   oddDayNames,
   profileState,
   ROUTINES_NOTE,
@@ -20,9 +21,9 @@ import {
 
 const when = (iso: string) => new Date(iso).toLocaleString();
 
-/** The console route of one detector: #/monitors/<fleet>/<instance>[/latency]. */
+/** The console route of one detector: #/monitors/<fleet>/<instance>[/latency|/network]. */
 export const detectorRoute = (fleet: string, instanceId: string, metric: MonitoredMetric = 'cpu') =>
-  `#/monitors/${encodeURIComponent(fleet)}/${encodeURIComponent(instanceId)}${metric === 'cpu' ? '' : '/latency'}`;
+  `#/monitors/${encodeURIComponent(fleet)}/${encodeURIComponent(instanceId)}${metric === 'cpu' ? '' : `/${metric}`}`;
 
 /** Reads one API resource once: undefined while loading, the error's message if it failed. */
 function useResource<T>(path: string): { data?: T; error?: string } {
@@ -167,13 +168,17 @@ export function DetectorPage({
   const profile = d.profile;
   const weekdays = profile?.weekdays ?? [];
   const odd = oddDayNames(profile);
-  const other: MonitoredMetric = metric === 'cpu' ? 'latency' : 'cpu';
+  const others = MONITORED_METRICS.filter((m) => m !== metric);
   const seenHours = profile?.hours.filter((u) => u !== null).length ?? 0;
   return html`<section class="detector" data-testid="detector">
     <h1><code>${d.instanceId}</code> ${metricName(d.metric)}</h1>
     <p class="why">
       ${`As the monitor of fleet `}<a href="#/monitors">${d.fleet}</a>${` knows it: ${d.points} points, the last at ${when(d.fedUpTo)}. `}
-      <a href=${detectorRoute(fleet, instanceId, other)}>${metricName(other)} instead</a>
+      ${others.map(
+        (other, i) =>
+          html`${i > 0 ? ' or ' : ''}<a href=${detectorRoute(fleet, instanceId, other)}>${metricName(other)}</a>`,
+      )}
+      instead
     </p>
     <dl class="facts-list">
       <dt>Recent level</dt>

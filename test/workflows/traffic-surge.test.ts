@@ -1,0 +1,87 @@
+import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
+import { createChaos } from '../../activities/chaos';
+import { createFleet } from '../../activities/fleet';
+import { TASK_QUEUES } from '../../domain/config';
+import { fleetMonitorWorkflowId, incidentWorkflowId } from '../../domain/ids';
+import type { IncidentReport } from '../../domain/incident';
+import type { fleetMonitorWorkflow } from '../../workflows/fleet-monitor';
+import { stopMonitoringSignal } from '../../workflows/messages';
+import { eventually } from '../support/env';
+import { createFleetGroup, desiredCapacity } from '../support/groups';
+import { startHarness, type MedicHarness } from '../support/harness';
+
+let h: MedicHarness;
+beforeAll(async () => {
+  h = await startHarness('traffic-surge');
+}, 120_000);
+afterAll(async () => h?.teardown());
+
+async function groupMembers(group: string, count: number): Promise<string[]> {
+  return eventually(
+    async () => {
+      const out = await h.aws.autoscaling.send(
+        new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [group] }),
+      );
+      const ids = out.AutoScalingGroups?.[0]?.Instances?.map((i) => i.InstanceId ?? '') ?? [];
+      return ids.length === count ? ids : undefined;
+    },
+    20_000,
+    'the group to launch its instances',
+  );
+}
+
+describe('inbound traffic far above its usual level', () => {
+  test("the fleet's monitor learns the member's usual traffic from CloudWatch, sees the surge, and the group gets one more instance", async () => {
+    const fleet = `surge-${process.pid}`;
+    const group = await createFleetGroup(h.aws, fleet, { min: 1, max: 3, desired: 2 });
+    const [surging] = await groupMembers(group, 2);
+    // Half an hour of 300 kB/s, then 10 MB/s: the monitor's 15-minute window holds only half the
+    // usual traffic, so the detector can judge only if it first read the half hour before it.
+    await createChaos(h.aws.ec2, h.aws.cloudwatch).trafficSurge(surging);
+    const monitor = await h.env.client.workflow.start<typeof fleetMonitorWorkflow>('fleetMonitorWorkflow', {
+      workflowId: fleetMonitorWorkflowId(fleet),
+      taskQueue: TASK_QUEUES.monitoring,
+      args: [{ fleet, intervalSeconds: 1 }],
+    });
+    try {
+      const incident = h.env.client.workflow.getHandle(incidentWorkflowId(surging, 'traffic-surge'));
+      const opened = await h.stateWhen(incident, 'resolved');
+      expect(opened.severity).toBe('medium');
+      expect(opened.summary).toMatch(
+        /inbound traffic at 1\d\.\d MB\/s is outside its normal range: about 3\d\d\.\d kB\/s .* is its recent level/,
+      );
+      const report = (await incident.result()) as IncidentReport;
+      // The diagnosis reads the traffic as the detector judged it, a rate.
+      expect(report.issueDetected).toMatch(/Peak inbound traffic 1\d\.\d MB\/s\./);
+      expect(report.resolutionProcess.map((s) => [s.action, s.outcome])).toEqual([
+        ['scale-out-group', 'succeeded'],
+      ]);
+      expect(report.reason).toMatch(new RegExp(`${group} gets one more instance .*flow-log check blocks`));
+      expect(await desiredCapacity(h.aws, group)).toBe(3);
+      // The detector opened it: the report names its version, as for CPU and latency.
+      expect(report.models?.detector).toMatch(/^streaming-detector-/);
+    } finally {
+      await monitor.signal(stopMonitoringSignal);
+    }
+  }, 120_000);
+
+  test('outside any group there is no capacity to add: the incident goes to a person, saying why', async () => {
+    const { instances } = await createFleet(h.aws, {
+      fleet: `surge-solo-${process.pid}`,
+      size: 1,
+      manualCount: 0,
+    });
+    const handle = await h.open({
+      resourceId: instances[0].instanceId,
+      kind: 'traffic-surge',
+      mode: 'auto',
+      summary: 'inbound traffic at 12.0 MB/s is outside its normal range',
+    });
+    const report = (await handle.result()) as IncidentReport;
+    expect(report.outcome).toBe('escalated');
+    expect(report.resolutionProcess).toEqual([]);
+    expect(report.reason).toMatch(
+      /not in an Auto Scaling group, so there is no capacity cloud-medic may add/,
+    );
+  }, 60_000);
+});
