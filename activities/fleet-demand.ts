@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import { RUNNING_SCALING_AGENTS, scalingAgentWorkflowId } from '../domain/ids';
 import type { DemandTrace } from '../domain/scaling/demand-traces';
 import { readDemandHistory } from './scaling';
+import { scalingStateQuery } from '../workflows/scaling-agent';
 
 /** `MEDIC_DEMAND_DATASET=fleet`: the demand of the groups cloud-medic scales, from CloudWatch. */
 export const FLEET_DEMAND = 'fleet';
@@ -11,7 +12,7 @@ export const FLEET_DEMAND = 'fleet';
 /** How far back each group's demand is read: two weeks hold both kinds of day twice. */
 const FLEET_DEMAND_DAYS = 14;
 /** The step the scaling agents forecast at by default (`DEFAULT_PREDICTIVE`). */
-const STEP_SECONDS = 300;
+const DEFAULT_STEP_SECONDS = 300;
 /**
  * Two days seed the forecaster and the last third of a trace judges it: with less than four days
  * the first two thirds hold no step to train on.
@@ -27,7 +28,8 @@ export interface FleetDemand {
 
 /**
  * The demand history of every group a scaling agent runs for (its running workflows name them), each
- * read as the agent reads its own: average CPU × instances in service, one value per five minutes.
+ * read as the agent reads its own: average CPU × instances in service, one value per step of its
+ * forecaster (its state says which; five minutes for an agent without one yet).
  */
 export async function fleetDemandTraces(
   temporal: Client,
@@ -36,27 +38,38 @@ export async function fleetDemandTraces(
   progress: (detail: string) => void = () => undefined,
 ): Promise<FleetDemand> {
   const prefix = scalingAgentWorkflowId('');
-  const groups: string[] = [];
+  const groups: { group: string; stepSeconds: number }[] = [];
   for await (const execution of temporal.workflow.list({
     query: RUNNING_SCALING_AGENTS,
-  }))
-    if (execution.workflowId.startsWith(prefix)) groups.push(execution.workflowId.slice(prefix.length));
-  const perDay = 86_400 / STEP_SECONDS;
+  })) {
+    if (!execution.workflowId.startsWith(prefix)) continue;
+    // An agent that does not answer is read at the default step, as it would forecast by default.
+    const state = await temporal.workflow
+      .getHandle(execution.workflowId, execution.runId)
+      .query(scalingStateQuery)
+      .catch(() => undefined);
+    groups.push({
+      group: execution.workflowId.slice(prefix.length),
+      stepSeconds: state?.forecast?.stepSeconds ?? DEFAULT_STEP_SECONDS,
+    });
+  }
+  const daysOf = (values: number, stepSeconds: number) => (values * stepSeconds) / 86_400;
   const demandTraces: FleetDemand['demandTraces'] = [];
   const tooShort: FleetDemand['tooShort'] = [];
-  for (const [n, group] of groups.sort().entries()) {
+  groups.sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0));
+  for (const [n, { group, stepSeconds }] of groups.entries()) {
     progress(`reading ${group}'s demand (${n + 1} of ${groups.length} groups)`);
     const history = await readDemandHistory(autoscaling, cloudwatch, {
       name: group,
       days: FLEET_DEMAND_DAYS,
-      stepSeconds: STEP_SECONDS,
+      stepSeconds,
     });
-    const days = (history?.values.length ?? 0) / perDay;
+    const days = daysOf(history?.values.length ?? 0, stepSeconds);
     if (history && days >= MIN_DEMAND_DAYS)
-      demandTraces.push({ name: group, stepSeconds: STEP_SECONDS, values: history.values });
+      demandTraces.push({ name: group, stepSeconds, values: history.values });
     else tooShort.push({ group, days });
   }
-  const read = demandTraces.reduce((sum, t) => sum + t.values.length, 0) / perDay;
+  const read = demandTraces.reduce((sum, t) => sum + daysOf(t.values.length, t.stepSeconds), 0);
   return {
     dataset: `fleet (${demandTraces.length} group${demandTraces.length === 1 ? '' : 's'}, ${read.toFixed(1)} days of demand)`,
     demandTraces,

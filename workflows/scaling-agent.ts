@@ -54,6 +54,8 @@ export interface ForecastView extends Partial<ForecastNeed> {
   seededAt?: string;
   /** Why that refit came early (the live error had drifted above its level). */
   refitReason?: string;
+  /** The step the forecaster works at: its demand history is read at this step (decision 0054). */
+  stepSeconds?: number;
 }
 
 export interface ScalingAction {
@@ -170,6 +172,8 @@ export async function scalingAgentWorkflow(input: ScalingAgentInput): Promise<{ 
         ...(forecast.fit ? { fit: forecast.fit } : {}),
         ...(forecast.seededAt ? { seededAt: new Date(forecast.seededAt).toISOString() } : {}),
         ...(forecast.refitReason ? { refitReason: forecast.refitReason } : {}),
+        // Only the query's answer: nothing in the history depends on it.
+        stepSeconds: settings.stepSeconds,
       };
     }
     if (group.averageCpu !== undefined) {

@@ -17,6 +17,7 @@ import { promote } from '../../domain/models/registry';
 import { seededRandom } from '../../domain/random';
 import { smoothingFrom } from '../../domain/scaling/smoothing-training';
 import { retrainModelWorkflow } from '../../workflows/retrain';
+import { fleetDemandTraces } from '../../activities/fleet-demand';
 
 let h: MedicHarness;
 
@@ -261,9 +262,20 @@ describe('scaling agent', () => {
       { namespace: 'AWS/AutoScaling', name: 'GroupInServiceInstances', unit: 'None' },
       steps.map((t) => ({ at: t + 1000, value: 2 })),
     );
+    // Its agent forecasts at ten-minute steps: the fleet's demand is read at the step it forecasts at.
     const watching = await startAgent(fleetGroup, {
       policy: { targetCpuPercent: 60, minSize: 1, maxSize: 8, cooldownSeconds: 600 },
+      predictive: { stepSeconds: 600, bootSeconds: 300, errorMargin: 1 },
     });
+    await eventually(
+      async () => ((await watching.query(scalingStateQuery)).forecast ? true : undefined),
+      30_000,
+      'the agent forecasting',
+    );
+    const demand = await fleetDemandTraces(h.env.client, h.aws.autoscaling, h.aws.cloudwatch);
+    expect(demand.demandTraces.map((t) => [t.name, t.stepSeconds, t.values.length])).toEqual([
+      [fleetGroup, 600, (5 * DAY_MS) / 600_000],
+    ]);
     const result = await h.env.client.workflow.execute(retrainModelWorkflow, {
       taskQueue: TASK_QUEUES.learning,
       workflowId: `retrain-demand-forecast-fleet-${process.pid}`,
