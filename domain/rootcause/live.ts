@@ -39,8 +39,7 @@ const DEPENDENCY_CAN_CAUSE: Record<Exclude<ResourceKind, 'instance'>, ReadonlySe
   'security-group': new Set(['latency-high', 'error-rate-rising', 'traffic-flood', 'instance-compromised']),
   subnet: new Set(['status-check-failed', 'latency-high', 'error-rate-rising', 'traffic-flood']),
   database: new Set(['latency-high', 'error-rate-rising', 'data-corrupted']),
-  // A load balancer that stops spreading requests sends one instance the traffic of several.
-  'load-balancer': new Set(['latency-high', 'error-rate-rising', 'traffic-surge']),
+  'load-balancer': new Set(['latency-high', 'error-rate-rising']),
 };
 
 export interface LiveInstance {

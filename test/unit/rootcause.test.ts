@@ -179,6 +179,19 @@ describe('ranking a live fleet', () => {
     }
   });
 
+  test('instances surging together are each their own cause: nothing they share sends them traffic', () => {
+    const open = ['i-a', 'i-b'].map((resourceId) => ({
+      resourceId,
+      severity: 'medium' as const,
+      kind: 'traffic-surge',
+    }));
+    expect(isFaultEvidence('traffic-surge')).toBe(true);
+    const ranking = rankLiveIncidents(fleet, open, SHIPPED_ROOT_CAUSE_MODEL, 'i-a');
+    expect(ranking?.alarming).toEqual(['i-a', 'i-b']);
+    expect(ranking?.independent).toBe(true);
+    expect(ranking?.causeOfResource).toBe('i-a');
+  });
+
   test('a latency rise on every instance behind one group can be the group', () => {
     const open = ['i-a', 'i-b', 'i-c'].map((resourceId) => ({
       resourceId,
