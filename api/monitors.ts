@@ -83,7 +83,7 @@ export function temporalMonitors(client: Client): Monitors {
     if (!fleet || !metric || !instanceId)
       throw new ApiError(
         'conflict',
-        `Incident ${incident.id} was not opened by a fleet monitor's CPU or latency detector: there is no detection to judge`,
+        `Incident ${incident.id} was not opened by a fleet monitor's CPU, latency or inbound-traffic detector: there is no detection to judge`,
       );
     return detector(fleet, instanceId, metric);
   };

@@ -174,14 +174,14 @@ export function openApiDocument() {
       '/incidents/{id}/detection': {
         post: {
           summary:
-            "Was this alarm expected at this hour? For an incident a fleet monitor's CPU or latency detector opened: `expected: true` makes its hour of the week a weekly routine of that detector at once (no alarm there while it keeps coming back); `false` says it was a fault, so it counts for no routine and alarms again if it recurs (decision 0051)",
+            "Was this alarm expected at this hour? For an incident a fleet monitor's CPU, latency or inbound-traffic detector opened: `expected: true` makes its hour of the week a weekly routine of that detector at once (no alarm there while it keeps coming back); `false` says it was a fault, so it counts for no routine and alarms again if it recurs (decision 0051)",
           parameters: [idParameter],
           requestBody: body(detectionVerdictSchema),
           responses: {
             '202': { description: '{fleet, instanceId, metric, verdict, hourOfWeek, explanation}' },
             '400': errorResponse('invalid body'),
             '404': errorResponse('unknown incident, no monitor for its fleet, or no detector for it'),
-            '409': errorResponse('the incident was not opened by a CPU or latency detector'),
+            '409': errorResponse('the incident was not opened by a CPU, latency or inbound-traffic detector'),
             '503': errorResponse('the monitor did not answer in 5 s'),
           },
         },

@@ -1,5 +1,8 @@
 import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { createChaos } from '../../activities/chaos';
+import { evidenceReader } from '../../api/evidence';
+import { IncidentService } from '../../api/incident-service';
+import { temporalMonitors } from '../../api/monitors';
 import { createFleet } from '../../activities/fleet';
 import { TASK_QUEUES } from '../../domain/config';
 import { fleetMonitorWorkflowId, incidentWorkflowId } from '../../domain/ids';
@@ -60,6 +63,22 @@ describe('inbound traffic far above its usual level', () => {
       expect(await desiredCapacity(h.aws, group)).toBe(3);
       // The detector opened it: the report names its version, as for CPU and latency.
       expect(report.models?.detector).toMatch(/^streaming-detector-/);
+      // What the console shows of it: the running monitor's network detector, and the chart in the
+      // rate the detector judged (bytes a second, not CloudWatch's per-period sums).
+      const detail = await new IncidentService(h.env.client, 'http://127.0.0.1:8233').get(
+        incident.workflowId,
+      );
+      const monitors = temporalMonitors(h.env.client);
+      const detector = await monitors.incidentDetector(detail);
+      expect([detector.metric, detector.instanceId]).toEqual(['network', surging]);
+      // The half hour before the surge and the surge (183 points published), less a point the seam
+      // between the history's read and the window's may fall into.
+      expect(detector.points).toBeGreaterThanOrEqual(180);
+      const evidence = await evidenceReader(h.aws.cloudwatch, 10)(detail);
+      expect([evidence?.metric, evidence?.unit]).toEqual(['NetworkIn', 'Bytes/Second']);
+      const peak = Math.max(...(evidence?.points ?? []).map((p) => p.value));
+      expect(peak).toBeGreaterThan(10_000_000);
+      expect(peak).toBeLessThan(12_000_000);
     } finally {
       await monitor.signal(stopMonitoringSignal);
     }
