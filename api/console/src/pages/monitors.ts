@@ -177,8 +177,7 @@ export function DetectorPage({
       ${others.map(
         (other, i) =>
           html`${i > 0 ? ' or ' : ''}<a href=${detectorRoute(fleet, instanceId, other)}>${metricName(other)}</a>`,
-      )}
-      instead
+      )}${' instead'}
     </p>
     <dl class="facts-list">
       <dt>Recent level</dt>
