@@ -4,9 +4,9 @@ import {
   type DetectorParams,
   type DetectorSnapshot,
 } from './anomaly/detector';
-import { bytesPerSecond, describeUsual, milliseconds, percent, type Usual } from './anomaly/usual';
+import { describeUsual, type Usual } from './anomaly/usual';
 import type { IncidentKind, Severity } from './incident';
-import type { MonitoredMetric } from './monitor-view';
+import { formatterOf, kindOfMetric, metricName, type MonitoredMetric } from './monitor-view';
 import type { DetectionVerdict } from './anomaly/weekly-routine';
 import { describeMinutes, forecastTimeToFailure, proactiveSeverity } from './maintenance';
 
@@ -428,7 +428,6 @@ export function detectFaults(
 
     const cpuKey = key(obs.instanceId, 'cpu-high');
     const latencyKey = key(obs.instanceId, 'latency-high');
-    const surgeKey = key(obs.instanceId, 'traffic-surge');
     // The streaming detectors judge each instance against its own normal range; the fixed thresholds
     // below stay as the backstop (and cover the warm-up). All are fed before any verdict, so a
     // finding on one metric leaves no gap in another's history.
@@ -457,11 +456,19 @@ export function detectFaults(
       obs.history?.networkIn,
     );
     const detectorVersion = anomaly?.model?.version ?? DETECTOR_VERSION;
-    const strongest = strongestAfter(anomalies, watermarks[cpuKey]);
-    if (strongest) {
-      watermarks[cpuKey] = strongest.point.at;
-      const reading = `CPU at ${percent(strongest.point.value)}`;
-      findings.push(anomalyFinding(obs.instanceId, 'cpu-high', reading, strongest, detectorVersion, percent));
+    /** The strongest rise a detector found that is not reported yet, as its finding (its watermark moved). */
+    const unreportedRise = (metric: MonitoredMetric, rises: DetectedRise[]): Finding | undefined => {
+      const kind = kindOfMetric(metric);
+      const found = strongestAfter(rises, watermarks[key(obs.instanceId, kind)]);
+      if (!found) return undefined;
+      watermarks[key(obs.instanceId, kind)] = found.point.at;
+      const format = formatterOf(metric);
+      const reading = `${metricName(metric)} at ${format(found.point.value)}`;
+      return anomalyFinding(obs.instanceId, kind, reading, found, detectorVersion, format);
+    };
+    const hot = unreportedRise('cpu', anomalies);
+    if (hot) {
+      findings.push(hot);
       continue;
     }
     const slow =
@@ -484,22 +491,10 @@ export function detectFaults(
       });
       continue;
     }
-    const unusual = strongestAfter(latencyAnomalies, watermarks[latencyKey]);
+    const unusual =
+      unreportedRise('latency', latencyAnomalies) ?? unreportedRise('network', trafficAnomalies);
     if (unusual) {
-      watermarks[latencyKey] = unusual.point.at;
-      const reading = `p99 latency at ${milliseconds(unusual.point.value)}`;
-      findings.push(
-        anomalyFinding(obs.instanceId, 'latency-high', reading, unusual, detectorVersion, milliseconds),
-      );
-      continue;
-    }
-    const surge = strongestAfter(trafficAnomalies, watermarks[surgeKey]);
-    if (surge) {
-      watermarks[surgeKey] = surge.point.at;
-      const reading = `inbound traffic at ${bytesPerSecond(surge.point.value)}`;
-      findings.push(
-        anomalyFinding(obs.instanceId, 'traffic-surge', reading, surge, detectorVersion, bytesPerSecond),
-      );
+      findings.push(unusual);
       continue;
     }
     const creeping = firstCreepingFailure(obs, thresholds, watermarks);

@@ -57,6 +57,9 @@ export const metricName = (metric: MonitoredMetric) => TRAITS[metric].name;
 /** How the metric's figures are written: "21.0%", "120 ms", "4.2 MB/s". */
 export const formatterOf = (metric: MonitoredMetric) => TRAITS[metric].format;
 
+/** The incident kind a metric's detector opens. */
+export const kindOfMetric = (metric: MonitoredMetric) => TRAITS[metric].kind;
+
 /** "21.0% ± 2.9%", or a dash for an hour not seen. */
 export const usualFigure = (
   usual: { value: number; spread: number } | null | undefined,
