@@ -20,6 +20,22 @@ function obs(overrides: Partial<InstanceObservation> = {}): InstanceObservation 
   return { instanceId: 'i-1', state: 'running', statusCheckFailed: [], cpuUtilization: [], ...overrides };
 }
 
+/** Points `stepMs` apart from `start` (an index) on 2026-01-01. */
+const spaced = (stepMs: number) => (start: number, values: number[]) =>
+  values.map((value, i) => ({
+    at: new Date(Date.UTC(2026, 0, 1) + (start + i) * stepMs).toISOString(),
+    value,
+  }));
+
+/** `n` values within `halfWidth` of `centre`, from a seeded generator: a steady series with noise. */
+function noisyAround(centre: number, halfWidth: number, n: number, seed: number): number[] {
+  let s = seed;
+  return Array.from({ length: n }, () => {
+    s = (s * 1103515245 + 12345) % 2 ** 31;
+    return centre + ((s / 2 ** 31) * 2 - 1) * halfWidth;
+  });
+}
+
 describe('detectFaults', () => {
   test('a healthy fleet yields no findings', () => {
     const cpu = [10, 20, 30].map((value, i) => ({ at: `2026-01-01T11:5${i}:00.000Z`, value }));
@@ -98,18 +114,8 @@ describe('detectFaults', () => {
 
 describe('detectFaults with the streaming detector', () => {
   /** Minute-spaced CPU points from `start` (an index), around 20 % with a little seeded noise. */
-  const series = (start: number, values: number[]) =>
-    values.map((value, i) => ({
-      at: new Date(Date.UTC(2026, 0, 1) + (start + i) * 60_000).toISOString(),
-      value,
-    }));
-  const calm = (n: number, seed = 1) => {
-    let s = seed;
-    return Array.from({ length: n }, () => {
-      s = (s * 1103515245 + 12345) % 2 ** 31;
-      return 20 + ((s / 2 ** 31) * 6 - 3);
-    });
-  };
+  const series = spaced(60_000);
+  const calm = (n: number, seed = 1) => noisyAround(20, 3, n, seed);
 
   test("CPU far outside the instance's normal range opens cpu-high below the fixed threshold", () => {
     const learnt = detectFaults(
@@ -330,18 +336,8 @@ describe('detectFaults with the streaming detector', () => {
 
 describe('latency judged by its own streaming detector', () => {
   /** Ten-second p99 points from `start` (an index) around 120 ms with seeded noise. */
-  const series = (start: number, values: number[]) =>
-    values.map((value, i) => ({
-      at: new Date(Date.UTC(2026, 0, 1) + (start + i) * 10_000).toISOString(),
-      value,
-    }));
-  const usual = (n: number, seed = 3) => {
-    let s = seed;
-    return Array.from({ length: n }, () => {
-      s = (s * 1103515245 + 12345) % 2 ** 31;
-      return 120 + ((s / 2 ** 31) * 20 - 10);
-    });
-  };
+  const series = spaced(10_000);
+  const usual = (n: number, seed = 3) => noisyAround(120, 10, n, seed);
   const thresholds = { cpuHighPercent: 90, cpuWindowPoints: 3, latencyHighMs: 1000 };
   const cpu = series(
     0,
@@ -412,19 +408,9 @@ describe('latency judged by its own streaming detector', () => {
 
 describe('inbound traffic judged by its own streaming detector', () => {
   /** Ten-second points of bytes per second from `start` (an index). */
-  const series = (start: number, values: number[]) =>
-    values.map((value, i) => ({
-      at: new Date(Date.UTC(2026, 0, 1) + (start + i) * 10_000).toISOString(),
-      value,
-    }));
+  const series = spaced(10_000);
   /** About 300 kB/s with seeded noise: a web server's usual inbound traffic. */
-  const usual = (n: number, seed = 5) => {
-    let s = seed;
-    return Array.from({ length: n }, () => {
-      s = (s * 1103515245 + 12345) % 2 ** 31;
-      return 300_000 + ((s / 2 ** 31) * 60_000 - 30_000);
-    });
-  };
+  const usual = (n: number, seed = 5) => noisyAround(300_000, 30_000, n, seed);
   const cpu = series(
     0,
     Array.from({ length: 300 }, () => 20),
