@@ -69,11 +69,22 @@ async function* metricDataResults(
 }
 
 /**
- * A per-period total (NetworkIn's Sum) as a rate: the floor and the findings then read the same
- * whatever period the series was read at.
+ * A per-datapoint total (NetworkIn's Sum) as a rate, so the floor and the findings read the same
+ * whatever period the series was read at. A datapoint sums what the instance reported since the one
+ * before: over the period read at, or longer when the instance reports less often (basic monitoring
+ * puts five minutes into each datapoint, whatever period it is read at). So the divisor is the larger
+ * of the period and the series' usual spacing (the median gap: a missing datapoint does not move it).
  */
-export const perSecond = (points: MetricPoint[] | undefined, periodSeconds: number): MetricPoint[] =>
-  (points ?? []).map((p) => ({ at: p.at, value: p.value / periodSeconds }));
+export function perSecond(points: MetricPoint[] | undefined, periodSeconds: number): MetricPoint[] {
+  const list = points ?? [];
+  const times = list.map((p) => Date.parse(p.at)).sort((a, b) => a - b);
+  const gaps = times
+    .slice(1)
+    .map((t, i) => (t - (times[i] ?? t)) / 1000)
+    .sort((a, b) => a - b);
+  const spacing = Math.max(periodSeconds, gaps[Math.floor(gaps.length / 2)] ?? 0);
+  return list.map((p) => ({ at: p.at, value: p.value / spacing }));
+}
 
 const pointsOf = (series: MetricDataResult): MetricPoint[] =>
   (series.Timestamps ?? []).map((at, i) => ({ at: at.toISOString(), value: series.Values?.[i] ?? 0 }));
