@@ -6,6 +6,7 @@ import {
   type MetricDataResult,
 } from '@aws-sdk/client-cloudwatch';
 import type { MetricPoint } from '../domain/detection';
+import { medianGap } from '../domain/sampling';
 
 export const EC2_METRICS = [
   'StatusCheckFailed',
@@ -78,11 +79,7 @@ async function* metricDataResults(
 export function perSecond(points: MetricPoint[] | undefined, periodSeconds: number): MetricPoint[] {
   const list = points ?? [];
   const times = list.map((p) => Date.parse(p.at)).sort((a, b) => a - b);
-  const gaps = times
-    .slice(1)
-    .map((t, i) => (t - (times[i] ?? t)) / 1000)
-    .sort((a, b) => a - b);
-  const spacing = Math.max(periodSeconds, gaps[Math.floor(gaps.length / 2)] ?? 0);
+  const spacing = Math.max(periodSeconds, medianGap(times) / 1000);
   return list.map((p) => ({ at: p.at, value: p.value / spacing }));
 }
 

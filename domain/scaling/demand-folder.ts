@@ -4,6 +4,7 @@ import { parsePointsCsv } from '../anomaly/csv';
 import { parseNabTimestamp } from '../anomaly/nab-score';
 import type { DemandTrace } from './demand-traces';
 import type { TracePoint } from './simulator';
+import { medianGap } from '../sampling';
 
 /** A file, or every .csv of a folder, in name order. */
 export function traceFiles(path: string): string[] {
@@ -24,11 +25,7 @@ export function readTrace(file: string): TracePoint[] {
 
 /** The median gap between times (seconds), at least a minute: a trace's sampling despite its holes. */
 export function medianStepSeconds(times: number[]): number {
-  const gaps = times
-    .slice(1)
-    .map((t, i) => t - (times[i] ?? t))
-    .sort((a, b) => a - b);
-  return Math.max(60, gaps[Math.floor(gaps.length / 2)] ?? 0);
+  return Math.max(60, medianGap(times));
 }
 
 /** `timestamp,value` demand traces (a file or a folder of them) as the forecaster's training reads them. */
