@@ -1,16 +1,10 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { fleetSeriesSpans, labelledFleetSeries } from '../domain/anomaly/fleet-labels';
 import type { TrainingSeries } from '../domain/anomaly/labelled-series';
-import type { MonitoredMetric } from '../domain/monitor-view';
 import type { DetectionVerdictRecord, FeedbackStore } from './feedback-store';
-import { perSecond, readEc2Metrics, type Ec2Metric } from './metrics';
+import { asJudged, MONITORED_SERIES, readEc2Metrics } from './metrics';
 import { noBucketYet } from './s3-json';
 
-const METRIC: Record<MonitoredMetric, Ec2Metric> = {
-  cpu: 'CPUUtilization',
-  latency: 'LatencyP99',
-  network: 'NetworkIn',
-};
 /** CloudWatch keeps sub-minute datapoints for three hours only: the days before an answer are minutes. */
 const HISTORY_PERIOD_SECONDS = 60;
 
@@ -38,7 +32,7 @@ export function answeredSeriesReader(
         continue;
       }
       progress(`reading answered series ${i + 1} of ${spans.length}: ${span.name}`);
-      const metric = METRIC[span.metric];
+      const metric = MONITORED_SERIES[span.metric];
       const points = await readEc2Metrics(
         cloudwatch,
         [{ instanceId: span.instanceId, metric }],
@@ -46,9 +40,8 @@ export function answeredSeriesReader(
         new Date(span.toMs),
         period,
       );
-      const read = points.get(`${span.instanceId}/${metric}`) ?? [];
-      // The live detector judges inbound traffic as a rate (activities/detection.ts); it learns it so too.
-      series.push(labelledFleetSeries(span, span.metric === 'network' ? perSecond(read, period) : read));
+      const read = points.get(`${span.instanceId}/${metric}`);
+      series.push(labelledFleetSeries(span, asJudged(metric, read, period)));
     }
     return series;
   };

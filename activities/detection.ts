@@ -15,7 +15,7 @@ import type { IncidentRequest } from '../domain/incident';
 import { openOrJoinIncident, type OpenedIncident } from './incident-starter';
 import { listFleetInstances } from './fleet';
 import { stateOf } from './instances';
-import { perSecond, readEc2Metrics, type Ec2Metric, type MetricRequest } from './metrics';
+import { asJudged, MONITORED_SERIES, readEc2Metrics, type Ec2Metric, type MetricRequest } from './metrics';
 import type { MonitoredMetric } from '../domain/monitor-view';
 import { MEDIC_RESOURCE } from '../workflows/search-attributes';
 
@@ -50,13 +50,6 @@ export const HISTORY_READS_PER_SCAN = 50;
  */
 const SUB_MINUTE_HISTORY_MS = 3 * 3_600_000;
 const HISTORY_MIN_PERIOD_SECONDS = 60;
-
-/** The series a detector judges, by the CloudWatch metric it is read from. */
-const JUDGED_METRIC: Record<MonitoredMetric, 'CPUUtilization' | 'LatencyP99' | 'NetworkIn'> = {
-  cpu: 'CPUUtilization',
-  latency: 'LatencyP99',
-  network: 'NetworkIn',
-};
 
 export interface ScanInput {
   fleet: string;
@@ -137,7 +130,7 @@ export function createDetectionActivities(
           .filter(
             ({ instanceId, metric }) =>
               !(detectorKeyOf(instanceId, metric) in (input.detectors ?? {})) &&
-              metrics.get(`${instanceId}/${JUDGED_METRIC[metric]}`)?.length,
+              metrics.get(`${instanceId}/${MONITORED_SERIES[metric]}`)?.length,
           )
       : [];
     const historyRead = newcomers.slice(0, HISTORY_READS_PER_SCAN);
@@ -152,7 +145,7 @@ export function createDetectionActivities(
     const history = historyRead.length
       ? await readEc2Metrics(
           cloudwatch,
-          historyRead.map((s) => ({ instanceId: s.instanceId, metric: JUDGED_METRIC[s.metric] })),
+          historyRead.map((s) => ({ instanceId: s.instanceId, metric: MONITORED_SERIES[s.metric] })),
           new Date(windowStart - historyMs),
           new Date(windowStart),
           settings.metricPeriodSeconds,
@@ -160,26 +153,25 @@ export function createDetectionActivities(
       : new Map<string, MetricPoint[]>();
     const busy = await resourcesUnderRemediation(temporal);
     // Only the series read: a detector that already runs ignores history, and an absent one is learnt fresh.
-    const historyOf = (instanceId: string) => {
-      const read = (metric: Ec2Metric) => history.get(`${instanceId}/${metric}`);
-      const network = read('NetworkIn');
-      return historyRead.some((s) => s.instanceId === instanceId)
+    const judgedOf = (series: Map<string, MetricPoint[]>, instanceId: string, metric: Ec2Metric) =>
+      asJudged(metric, series.get(`${instanceId}/${metric}`), settings.metricPeriodSeconds);
+    const historyOf = (instanceId: string) =>
+      historyRead.some((s) => s.instanceId === instanceId)
         ? {
             history: {
-              cpuUtilization: read('CPUUtilization') ?? [],
-              latencyP99: read('LatencyP99') ?? [],
-              ...(network ? { networkIn: perSecond(network, settings.metricPeriodSeconds) } : {}),
+              cpuUtilization: judgedOf(history, instanceId, 'CPUUtilization'),
+              latencyP99: judgedOf(history, instanceId, 'LatencyP99'),
+              networkIn: judgedOf(history, instanceId, 'NetworkIn'),
             },
           }
         : {};
-    };
     const observations = all.map((i) => ({
       instanceId: i.InstanceId as string,
       state: stateOf(i),
       statusCheckFailed: metrics.get(`${i.InstanceId}/StatusCheckFailed`) ?? [],
       cpuUtilization: metrics.get(`${i.InstanceId}/CPUUtilization`) ?? [],
       latencyP99: metrics.get(`${i.InstanceId}/LatencyP99`) ?? [],
-      networkIn: perSecond(metrics.get(`${i.InstanceId}/NetworkIn`), settings.metricPeriodSeconds),
+      networkIn: judgedOf(metrics, i.InstanceId as string, 'NetworkIn'),
       diskUsedPercent: creeping.get(`${i.InstanceId}/disk_used_percent`) ?? [],
       memUsedPercent: creeping.get(`${i.InstanceId}/mem_used_percent`) ?? [],
       errorRate: creeping.get(`${i.InstanceId}/ErrorRate`) ?? [],

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import type { MetricPoint } from '../domain/detection';
 import { medianGap } from '../domain/sampling';
+import type { MonitoredMetric } from '../domain/monitor-view';
 
 export const EC2_METRICS = [
   'StatusCheckFailed',
@@ -82,6 +83,20 @@ export function perSecond(points: MetricPoint[] | undefined, periodSeconds: numb
   const spacing = Math.max(periodSeconds, medianGap(times) / 1000);
   return list.map((p) => ({ at: p.at, value: p.value / spacing }));
 }
+
+/** The CloudWatch metric each fleet-monitor detector judges. */
+export const MONITORED_SERIES: Record<MonitoredMetric, Ec2Metric> = {
+  cpu: 'CPUUtilization',
+  latency: 'LatencyP99',
+  network: 'NetworkIn',
+};
+
+/**
+ * A series as its detector judges it, and so as the detector learns it and the console draws it:
+ * inbound traffic as a rate (`perSecond`), the others as read.
+ */
+export const asJudged = (metric: Ec2Metric, points: MetricPoint[] | undefined, periodSeconds: number) =>
+  metric === 'NetworkIn' ? perSecond(points, periodSeconds) : (points ?? []);
 
 const pointsOf = (series: MetricDataResult): MetricPoint[] =>
   (series.Timestamps ?? []).map((at, i) => ({ at: at.toISOString(), value: series.Values?.[i] ?? 0 }));

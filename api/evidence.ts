@@ -1,5 +1,5 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { perSecond, readEc2Metrics, type Ec2Metric } from '../activities/metrics';
+import { asJudged, readEc2Metrics, type Ec2Metric } from '../activities/metrics';
 import { usualAt, type ProfileView } from '../domain/anomaly/usual';
 import { metricOfKind } from '../domain/monitor-view';
 import type { IncidentDetail } from './incident-service';
@@ -60,11 +60,9 @@ export function evidenceReader(
       to,
       periodSeconds,
     );
-    const read = series.get(`${incident.resourceId}/${metric}`) ?? [];
-    // CloudWatch answers newest first; a chart reads left to right. Traffic is drawn as its detector judged it.
-    const points = [...(metric === 'NetworkIn' ? perSecond(read, periodSeconds) : read)].sort((a, b) =>
-      a.at.localeCompare(b.at),
-    );
+    // CloudWatch answers newest first; a chart reads left to right. Drawn as the detector judged it.
+    const read = series.get(`${incident.resourceId}/${metric}`);
+    const points = [...asJudged(metric, read, periodSeconds)].sort((a, b) => a.at.localeCompare(b.at));
     // The chart is drawn without the band rather than not at all when the monitor cannot be asked.
     const profile = metricOfKind(incident.kind)
       ? await usualProfileOf?.(incident).catch(() => undefined)
