@@ -196,9 +196,6 @@ const KEY_SUFFIX: Record<MonitoredMetric, string> = {
 
 export const detectorKeyOf = (instanceId: string, metric: MonitoredMetric) =>
   `${instanceId}${KEY_SUFFIX[metric]}`;
-export const cpuDetectorKey = (instanceId: string) => detectorKeyOf(instanceId, 'cpu');
-export const latencyDetectorKey = (instanceId: string) => detectorKeyOf(instanceId, 'latency');
-export const networkDetectorKey = (instanceId: string) => detectorKeyOf(instanceId, 'network');
 
 /** Which instance and metric a carried detector's key names (the inverse of `detectorKeyOf`). */
 export function detectorKeyParts(key: string): { instanceId: string; metric: MonitoredMetric } {
@@ -364,13 +361,13 @@ export function detectFaults(
   const monitored = detectors
     ? new Set([
         ...Object.keys(detectors),
-        ...observations.map((o) => cpuDetectorKey(o.instanceId)),
+        ...observations.map((o) => detectorKeyOf(o.instanceId, 'cpu')),
         ...observations
           .filter((o) => judgesLatency && (o.latencyP99?.length ?? 0) > 0)
-          .map((o) => latencyDetectorKey(o.instanceId)),
+          .map((o) => detectorKeyOf(o.instanceId, 'latency')),
         ...observations
           .filter((o) => judgesNetwork && (o.networkIn?.length ?? 0) > 0)
-          .map((o) => networkDetectorKey(o.instanceId)),
+          .map((o) => detectorKeyOf(o.instanceId, 'network')),
       ]).size
     : 0;
   const carried = {
