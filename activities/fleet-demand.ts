@@ -1,10 +1,9 @@
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { Client } from '@temporalio/client';
-import { RUNNING_SCALING_AGENTS, scalingAgentWorkflowId } from '../domain/ids';
 import type { DemandTrace } from '../domain/scaling/demand-traces';
 import { readDemandHistory } from './scaling';
-import { scalingStateQuery } from '../workflows/scaling-agent';
+import { runningScalingAgents } from './scaling-agents';
 
 /** `MEDIC_DEMAND_DATASET=fleet`: the demand of the groups cloud-medic scales, from CloudWatch. */
 export const FLEET_DEMAND = 'fleet';
@@ -37,22 +36,11 @@ export async function fleetDemandTraces(
   cloudwatch: CloudWatchClient,
   progress: (detail: string) => void = () => undefined,
 ): Promise<FleetDemand> {
-  const prefix = scalingAgentWorkflowId('');
-  const groups: { group: string; stepSeconds: number }[] = [];
-  for await (const execution of temporal.workflow.list({
-    query: RUNNING_SCALING_AGENTS,
-  })) {
-    if (!execution.workflowId.startsWith(prefix)) continue;
-    // An agent that does not answer is read at the default step, as it would forecast by default.
-    const state = await temporal.workflow
-      .getHandle(execution.workflowId, execution.runId)
-      .query(scalingStateQuery)
-      .catch(() => undefined);
-    groups.push({
-      group: execution.workflowId.slice(prefix.length),
-      stepSeconds: state?.forecast?.stepSeconds ?? DEFAULT_STEP_SECONDS,
-    });
-  }
+  // An agent that does not answer is read at the default step, as it would forecast by default.
+  const groups = (await runningScalingAgents(temporal)).map(({ group, state }) => ({
+    group,
+    stepSeconds: state?.forecast?.stepSeconds ?? DEFAULT_STEP_SECONDS,
+  }));
   const daysOf = (values: number, stepSeconds: number) => (values * stepSeconds) / 86_400;
   const demandTraces: FleetDemand['demandTraces'] = [];
   const tooShort: FleetDemand['tooShort'] = [];

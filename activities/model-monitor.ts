@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { CLOSED_STATUS_CLAUSE, INCIDENT_TYPES_CLAUSE, RUNNING_SCALING_AGENTS } from '../domain/ids';
+import { CLOSED_STATUS_CLAUSE, INCIDENT_TYPES_CLAUSE } from '../domain/ids';
 import type { IncidentState } from '../domain/incident';
 import {
   forecastQuality,
@@ -8,7 +8,7 @@ import {
   type LiveForecast,
   type ModelQuality,
 } from '../domain/models/monitoring';
-import { scalingStateQuery } from '../workflows/scaling-agent';
+import { runningScalingAgents } from './scaling-agents';
 import { incidentStateQuery } from '../workflows/messages';
 import type { DetectionVerdictRecord, Feedback, FeedbackStore } from './feedback-store';
 import { noBucketYet } from './s3-json';
@@ -66,17 +66,9 @@ export async function listClosedIncidents(
 
 /** The live forecasts of the running predictive scaling agents (their state query). */
 async function liveForecasts(temporal: Client): Promise<LiveForecast[]> {
-  const forecasts: LiveForecast[] = [];
-  for await (const execution of temporal.workflow.list({
-    query: RUNNING_SCALING_AGENTS,
-  })) {
-    const state = await temporal.workflow
-      .getHandle(execution.workflowId, execution.runId)
-      .query(scalingStateQuery)
-      .catch(() => undefined);
-    if (state?.forecast) forecasts.push(state.forecast);
-  }
-  return forecasts;
+  return (await runningScalingAgents(temporal)).flatMap(({ state }) =>
+    state?.forecast ? [state.forecast] : [],
+  );
 }
 
 /** Model monitoring's measurement, published as `medic_model_quality` on the worker's metrics. */
