@@ -98,12 +98,25 @@ export const MONITORED_SERIES: Record<MonitoredMetric, Ec2Metric> = {
 export const asJudged = (metric: Ec2Metric, points: MetricPoint[] | undefined, periodSeconds: number) =>
   metric === 'NetworkIn' ? perSecond(points, periodSeconds) : (points ?? []);
 
+function inTimeOrderOnce(points: MetricPoint[]): MetricPoint[] {
+  const seen = new Set<string>();
+  return points.filter((p) => !seen.has(p.at) && seen.add(p.at)).sort((a, b) => a.at.localeCompare(b.at));
+}
+
 const pointsOf = (series: MetricDataResult): MetricPoint[] =>
   (series.Timestamps ?? []).map((at, i) => ({ at: at.toISOString(), value: series.Values?.[i] ?? 0 }));
 
 /**
+ * The longest time range one GetMetricData call covers. A week's history at one-minute periods is
+ * read a day at a time: the emulator buckets each call in time proportional to its buckets times
+ * every datapoint in its range (one 8-day call took over a minute once other suites had published),
+ * and CloudWatch answers eight day-long calls as readily as one.
+ */
+export const METRIC_READ_SLICE_MS = 86_400_000;
+
+/**
  * Reads EC2 metrics for many instances in as few GetMetricData calls as the API allows (500
- * queries each). The result is keyed `instanceId/metric`.
+ * queries each, a day each). The result is keyed `instanceId/metric`, oldest first.
  */
 export async function readEc2Metrics(
   cloudwatch: CloudWatchClient,
@@ -120,7 +133,12 @@ export async function readEc2Metrics(
   const periodMs = periodSeconds * 1000;
   // CloudWatch works in whole seconds, so a datapoint from the same second as `since` may predate it.
   const alignMs = alignment === 'stable-buckets' ? periodMs : 1000;
-  const start = new Date(Math.ceil(since.getTime() / alignMs) * alignMs);
+  const start = Math.ceil(since.getTime() / alignMs) * alignMs;
+  // Slices are whole periods long, so each starts on the same bucket boundaries as one long read.
+  const sliceMs = Math.max(periodMs, Math.floor(METRIC_READ_SLICE_MS / periodMs) * periodMs);
+  const slices: [Date, Date][] = [];
+  for (let from = start; from < until.getTime(); from += sliceMs)
+    slices.push([new Date(from), new Date(Math.min(from + sliceMs, until.getTime()))]);
   for (let offset = 0; offset < requests.length; offset += 500) {
     const batch = requests.slice(offset, offset + 500);
     const queries: MetricDataQuery[] = batch.map((r, i) => ({
@@ -135,19 +153,22 @@ export async function readEc2Metrics(
         Stat: STAT[r.metric],
       },
     }));
-    for await (const series of metricDataResults(cloudwatch, {
-      StartTime: start,
-      EndTime: until,
-      MetricDataQueries: queries,
-    })) {
-      const request = batch[Number(series.Id?.slice(1))];
-      if (!request) continue;
-      const key = `${request.instanceId}/${request.metric}`;
-      const points = result.get(key) ?? [];
-      for (const point of pointsOf(series)) points.push(point);
-      result.set(key, points);
-    }
+    for (const [sliceStart, sliceEnd] of slices)
+      for await (const series of metricDataResults(cloudwatch, {
+        StartTime: sliceStart,
+        EndTime: sliceEnd,
+        MetricDataQueries: queries,
+      })) {
+        const request = batch[Number(series.Id?.slice(1))];
+        if (!request) continue;
+        const key = `${request.instanceId}/${request.metric}`;
+        const points = result.get(key) ?? [];
+        for (const point of pointsOf(series)) points.push(point);
+        result.set(key, points);
+      }
   }
+  // A bucket that starts where one slice ends may come back from both calls.
+  for (const [key, points] of result) result.set(key, inTimeOrderOnce(points));
   return result;
 }
 

@@ -177,7 +177,7 @@ describe("a new monitor starts from the instances' history", () => {
     // A detector the monitor carries is not given its history again.
     const second = await scan({ fleet, watermarks: first.watermarks, detectors: first.detectors ?? {} });
     expect((second.detectors?.[instanceId]?.snapshot.index ?? 0) - (learnt?.index ?? 0)).toBeLessThan(30);
-  }, 60_000);
+  });
 
   test('medic monitor show reads what the running monitor takes for usual, hour by hour', async () => {
     const fleet = `show-${process.pid}`;
