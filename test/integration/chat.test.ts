@@ -133,7 +133,7 @@ test('list, approve (only as an approver), then explain what was done', async ()
   );
   expect(cause.body.reply).toContain('Action taken: Healed by start-instance');
   expect(cause.body.reply).toContain('It has no root-cause ranking');
-}, 90_000);
+});
 
 test('"I will do it by hand": the third answer a MANUAL incident waits for, as an approver only', async () => {
   const instanceId = await h.newInstance('manual');
@@ -153,7 +153,7 @@ test('"I will do it by hand": the third answer a MANUAL incident waits for, as a
   const state = await h.stateWhen(handle, 'manual');
   expect(state.decision).toMatchObject({ decision: 'manual', by: 'dana' });
   expect(state.report?.resolutionProcess).toEqual([]);
-}, 60_000);
+});
 
 test('an empty message is a 400 with the zod issue; nonsense gets the help text', async () => {
   expect((await chat(viewer, '   ')).status).toBe(400);
@@ -237,7 +237,7 @@ describe('chat carries out requests, as its caller, through workflows', () => {
       ['reboot-instance', 'succeeded'],
     ]);
     expect(state.summary).toMatch(/requested by otto via chat/);
-  }, 90_000);
+  });
 
   test('troubleshoot: finds the instances the topic is about, and suggests what would help', async () => {
     const broken = await h.newInstance('auto');
@@ -254,7 +254,7 @@ describe('chat carries out requests, as its caller, through workflows', () => {
     expect(nothing.body.findings).toEqual(['No instance matches "zzqx" by name or tag.']);
     // A suggestion that is a sentence already ends the reply once: no "…upload).." nor "…?.".
     expect(nothing.body.reply).toMatch(/Suggested: .*\(Service=upload\)\.$/);
-  }, 60_000);
+  });
 
   test('code: "write a function that uploads a file to S3" answers with code whose test passed on the emulator', async () => {
     const answer = await chat(viewer, 'write a function that uploads a file to S3');
@@ -263,7 +263,7 @@ describe('chat carries out requests, as its caller, through workflows', () => {
     expect(answer.body.reply).toMatch(/test passed against the local emulator/);
     expect(answer.body.code?.source).toContain('export async function uploadFileToS3');
     expect(answer.body.code?.checks).toContain('test: passed');
-  }, 60_000);
+  });
 
   test("scale: sets the size within the group's bounds, and says when it had to cut the request", async () => {
     const group = await createFleetGroup(h.aws, `chat-${process.pid}`, { min: 1, max: 5, desired: 2 });
@@ -291,7 +291,7 @@ describe('chat carries out requests, as its caller, through workflows', () => {
     // A why-question about it is answered from its incidents.
     expect((await chat(operator, `why did ${group} scale up?`)).body.intent).toBe('explain');
     expect(await desired()).toBe(4);
-  }, 60_000);
+  });
 
   test("run a task: the instance named in the sentence fills the task's instance parameter", async () => {
     await tasks.define(
@@ -313,7 +313,7 @@ describe('chat carries out requests, as its caller, through workflows', () => {
       'the task run to succeed',
     );
     expect(JSON.stringify(run)).toContain(instanceId);
-  }, 90_000);
+  });
 });
 
 describe('the optional language-model adapter', () => {
@@ -411,7 +411,7 @@ describe('block a source address', () => {
     expect(final.status).toBe('lifted');
     expect(final.detail).toMatch(/^Lifted on request/);
     expect(await denies('203.0.113.7/32')).toEqual([]);
-  }, 90_000);
+  });
 
   test('private, loopback and malformed addresses are never blocked', async () => {
     expect((await chat(operator, 'block 10.0.0.5')).body.reply).toBe(
@@ -437,5 +437,5 @@ describe('block a source address', () => {
     expect(report.outcome).toBe('resolved');
     expect(report.actionTaken).toMatch(/Expired: \d+ deny entr/);
     expect(await denies('198.51.100.9/32')).toEqual([]);
-  }, 60_000);
+  });
 });

@@ -64,7 +64,7 @@ test('a task without approval starts a stopped instance, verifies it and records
   ]);
   expect(state.steps[0]?.detail).toMatch(/verified running/);
   expect((await h.instance(instanceId))?.State?.Name).toBe('running');
-}, 90_000);
+});
 
 test('a task that needs approval waits, runs once approved, and a decline changes nothing', async () => {
   await tasks.define(taskYaml('start-approved', 'required'), 'ops');
@@ -93,7 +93,7 @@ test('a task that needs approval waits, runs once approved, and a decline change
   await tasks.decide(declined.id, { decision: 'decline', by: 'lead' });
   expect((await finished(declined.id)).status).toBe('declined');
   expect((await h.instance(declinedInstance))?.State?.Name).toBe('stopped');
-}, 90_000);
+});
 
 test('bad definitions and parameters are refused before anything runs', async () => {
   await expect(tasks.define('name: x\nsteps:\n  - action: fly\n', 'ops')).rejects.toMatchObject({

@@ -372,7 +372,7 @@ describe("a new monitor starts from the instances' history", () => {
       await monitor.signal(stopMonitoringSignal);
       await monitor.result();
     }
-  }, 60_000);
+  });
 });
 
 describe('fleet monitor: a verdict that arrives while a scan runs', () => {
@@ -433,5 +433,5 @@ describe('fleet monitor: a verdict that arrives while a scan runs', () => {
       await monitor.signal(stopMonitoringSignal);
       await monitor.result();
     });
-  }, 60_000);
+  });
 });

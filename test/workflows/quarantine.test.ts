@@ -59,5 +59,5 @@ describe('a compromised instance', () => {
     expect((await h.instance(instanceId))?.Tags?.find((t) => t.Key === QUARANTINED_FROM_TAG)?.Value).toBe(
       originalGroups.join(','),
     );
-  }, 90_000);
+  });
 });

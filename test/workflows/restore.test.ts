@@ -61,5 +61,5 @@ describe('restore from backup', () => {
     expect(report.outcome).toBe('failed');
     expect(report.resolutionProcess[0]?.detail).toMatch(/No completed snapshot of vol-/);
     expect((await h.instance(instanceId))?.State?.Name).toBe('running');
-  }, 90_000);
+  });
 });

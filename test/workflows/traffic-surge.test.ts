@@ -102,5 +102,5 @@ describe('inbound traffic far above its usual level', () => {
     expect(report.reason).toMatch(
       /not in an Auto Scaling group, so there is no capacity cloud-medic may add/,
     );
-  }, 60_000);
+  });
 });
