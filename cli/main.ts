@@ -40,6 +40,12 @@ import {
 import { runningMonitors } from '../activities/monitor-reader';
 import { withTemporal } from '../workers/temporal-client';
 
+/** The SDK's own message names no way out; the two settings a user has are. */
+const NO_AWS_CREDENTIALS = [
+  'The local stack: `source scripts/env.sh` (its emulator endpoint and placeholder credentials).',
+  'Real AWS: AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, and no AWS_ENDPOINT_URL.',
+].join('\n');
+
 const USAGE = `usage: medic <command>
 
   fleet create --size N [--fleet NAME] [--manual N] [--ami AMI_ID] [--no-monitor] [--json]
@@ -374,6 +380,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (err instanceof ConfigError) {
       console.error(`medic: ${err.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (err instanceof Error && err.name === 'CredentialsProviderError') {
+      console.error(`medic: ${err.message}\n\n${NO_AWS_CREDENTIALS}`);
       return 2;
     }
     console.error(`medic: ${failureChain(err)}`);

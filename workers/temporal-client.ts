@@ -8,7 +8,13 @@ import { temporalConnectionOptions } from './temporal-connection';
  * codec), then disconnects: for the CLI, the demo and other short-lived callers.
  */
 export async function withTemporal<T>(config: MedicConfig, fn: (client: Client) => Promise<T>): Promise<T> {
-  const connection = await Connection.connect(temporalConnectionOptions(config));
+  // The SDK says only "Failed to connect before the deadline"; the reader needs to know where.
+  const connection = await Connection.connect(temporalConnectionOptions(config)).catch((err: unknown) => {
+    throw new Error(
+      `cannot reach Temporal at ${config.temporalAddress} (TEMPORAL_ADDRESS; the local stack: make up)`,
+      { cause: err },
+    );
+  });
   try {
     return await fn(
       new Client({

@@ -7,6 +7,7 @@ import { generateLabelledSet, isHeldOutFile } from '../../domain/anomaly/labelle
 import { seededRandom } from '../../domain/random';
 import { writeLabelledFolder } from '../support/labelled-folder';
 import { consoleOutput } from '../support/console-output';
+import { freePort } from '../support/ports';
 
 /**
  * Commands that need no server: `medic detect` and `medic eval` on small inputs made here (the real
@@ -389,5 +390,37 @@ describe('medic offline commands', () => {
     output.length = 0;
     expect(await main(['scale', 'watch', '--group', 'web', '--predictive', '--refit-above', '0.3'])).toBe(2);
     expect(output.join('\n')).toContain('--refit-above');
+  });
+});
+
+describe('medic when what it talks to is missing', () => {
+  const output = consoleOutput();
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+
+  test('no AWS credentials: names the two ways to give them, beside the SDK message', async () => {
+    for (const name of ['AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE'])
+      delete process.env[name];
+    // Nothing to find on disk, and never the instance metadata service: this test sends no request.
+    process.env.AWS_SHARED_CREDENTIALS_FILE = join(tmpdir(), 'medic-no-such-credentials');
+    process.env.AWS_CONFIG_FILE = join(tmpdir(), 'medic-no-such-config');
+    process.env.AWS_EC2_METADATA_DISABLED = 'true';
+    expect(await main(['model', 'list'])).toBe(2);
+    const said = output.join('\n');
+    expect(said).toMatch(/^medic: Could not load credentials/);
+    expect(said).toContain('source scripts/env.sh');
+    expect(said).toContain('AWS_PROFILE');
+  });
+
+  test('a Temporal server that is not there is named by its address', async () => {
+    process.env.TEMPORAL_ADDRESS = `127.0.0.1:${await freePort()}`;
+    expect(await main(['schedule', 'list'])).toBe(1);
+    expect(output.join('\n')).toMatch(
+      new RegExp(
+        `^medic: cannot reach Temporal at ${process.env.TEMPORAL_ADDRESS} \\(TEMPORAL_ADDRESS; the local stack: make up\\): `,
+      ),
+    );
   });
 });
