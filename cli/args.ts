@@ -28,6 +28,18 @@ export function parseFlagsAndWords<O extends Options>(args: string[], options: O
   }
 }
 
+/**
+ * A command's one subject, as `--flag VALUE` or as its only word (`medic model rollback detector`,
+ * as people type it): both at once must agree, and a second word is a mistake, not ignored.
+ */
+export function flagOrWord(value: string | undefined, words: string[], flag: string): string | undefined {
+  if (words.length > 1) throw new UsageError(`unexpected "${words.slice(1).join(' ')}" after "${words[0]}"`);
+  const word = words[0];
+  if (word !== undefined && value !== undefined && word !== value)
+    throw new UsageError(`"${word}" and --${flag} ${value} disagree; give one`);
+  return value ?? word;
+}
+
 export function requireFlag(value: string | undefined, flag: string): string {
   if (value === undefined || value.trim() === '') throw new UsageError(`--${flag} is required`);
   return value;

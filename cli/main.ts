@@ -89,15 +89,16 @@ const USAGE = `usage: medic <command>
   tokens revoke --id ID
   chat "what is open right now?" [--json]   (plain language: list, show, approve, decline, explain)
   audit [--incident ID] [--actor NAME] [--action ACTION] [--limit N] [--json]
-  model retrain --model NAME [--examples N] [--json]   (NAME: detector, rootcause, remediation-policy, demand-forecast)
-  model list [--model NAME] [--json]                   (every model's active version; one model's versions)
-  model rollback --model NAME [--json]
+  model retrain NAME [--examples N] [--json]           (NAME: detector, rootcause, remediation-policy, demand-forecast;
+                                                       --model NAME also works, here and below)
+  model list [NAME] [--json]                           (every model's active version; one model's versions)
+  model rollback NAME [--json]
   model monitor [--floors remediation-policy=0.8,detector=0.6] [--min-samples 10] [--window 24h] [--json]
   schedule create retrain --model NAME --every 24h [--examples N]
   schedule create model-monitor --every 1h [--floors remediation-policy=0.8,detector=0.6] [--min-samples 10] [--window 24h]
   schedule create compliance --fleet NAME --every 24h [--mode manual|auto]
   schedule list [--json]
-  schedule pause|unpause|trigger|delete --id ID
+  schedule pause|unpause|trigger|delete ID          (or --id ID)
   scale watch --group NAME [--target 60] [--min 1] [--max 10] [--cooldown 300] [--interval 60]
               [--predictive [--boot 300] [--refit-above PCT]]   (a daily demand forecast scales out ahead
               of demand; refitted daily, and early when its live one-step error passes PCT %)

@@ -15,7 +15,17 @@ import {
 import type { ModelMonitorInput, ModelMonitorResult } from '../workflows/model-monitor';
 import { isModelName, TRAINERS } from '../domain/models/trainers';
 import type { RetrainResult } from '../workflows/retrain';
-import { ConflictError, durationFlag, intFlag, parseFlags, requireFlag, UsageError, everyFlag } from './args';
+import {
+  ConflictError,
+  durationFlag,
+  everyFlag,
+  flagOrWord,
+  intFlag,
+  parseFlags,
+  parseFlagsAndWords,
+  requireFlag,
+  UsageError,
+} from './args';
 import { complianceScheduleOptions } from './compliance';
 import { rootCauseMessage } from './failure-chain';
 
@@ -87,11 +97,12 @@ export async function modelCommand(
   withTemporal: WithTemporal,
 ): Promise<void> {
   if (sub === 'monitor') return modelMonitorCommand(args, withTemporal);
-  const flags = parseFlags(args, {
+  const parsed = parseFlagsAndWords(args, {
     model: { type: 'string' },
     examples: { type: 'string' },
     json: { type: 'boolean' },
   });
+  const flags = { ...parsed.flags, model: flagOrWord(parsed.flags.model, parsed.words, 'model') };
   const store = createModelStore(
     createAwsClients({ region: config.awsRegion, endpoint: config.awsEndpoint }).s3,
     config.modelBucket,
@@ -190,8 +201,10 @@ export async function scheduleCommand(
     );
     return console.log(`schedule ${id}: retrain ${model} every ${every}`);
   }
-  const flags = parseFlags(args, { id: { type: 'string' }, json: { type: 'boolean' } });
+  const parsed = parseFlagsAndWords(args, { id: { type: 'string' }, json: { type: 'boolean' } });
+  const flags = { ...parsed.flags, id: flagOrWord(parsed.flags.id, parsed.words, 'id') };
   if (sub === 'list') {
+    if (parsed.words.length) throw new UsageError(`schedule list takes no "${parsed.words.join(' ')}"`);
     return withTemporal(async (client) => {
       const rows = [];
       for await (const s of client.schedule.list()) {

@@ -393,6 +393,20 @@ describe('medic offline commands', () => {
   });
 });
 
+describe('a command’s one subject, as a flag or as its word', () => {
+  const output = consoleOutput();
+  test.each([
+    [['model', 'rollback', 'detector', 'rootcause'], /unexpected "rootcause" after "detector"/],
+    [['model', 'rollback', 'detector', '--model', 'rootcause'], /"detector" and --model rootcause disagree/],
+    [['model', 'rollback', 'gpt'], /model/],
+    [['schedule', 'pause', 'retrain-detector', 'now'], /unexpected "now" after "retrain-detector"/],
+    [['schedule', 'list', 'retrain-detector'], /schedule list takes no "retrain-detector"/],
+  ])('%j is a usage error before anything is asked of AWS or Temporal', async (argv, message) => {
+    expect(await main(argv)).toBe(2);
+    expect(output[0]).toMatch(message);
+  });
+});
+
 describe('medic when what it talks to is missing', () => {
   const output = consoleOutput();
   const saved = { ...process.env };

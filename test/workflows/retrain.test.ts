@@ -115,7 +115,8 @@ describe('model registry and retraining', () => {
     expect((await store.getActive('remediation-policy'))?.history).toEqual([first.candidate.version]);
     const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
     try {
-      await modelCommand('rollback', ['--model', 'remediation-policy'], config, withClient);
+      // As the issue writes it: `medic model rollback NAME`.
+      await modelCommand('rollback', ['remediation-policy'], config, withClient);
     } finally {
       log.mockRestore();
     }
@@ -158,7 +159,7 @@ describe('model registry and retraining', () => {
       expect(log.mock.calls.flat()).toContain(
         `  last run ${(await h.env.client.schedule.getHandle(id).describe()).info.recentActions[0]?.takenAt.toISOString()}: ${result.promoted ? 'promoted' : 'kept the active version'}: ${result.reason}`,
       );
-      await scheduleCommand('pause', ['--id', id], withClient);
+      await scheduleCommand('pause', [id], withClient);
       expect((await h.env.client.schedule.getHandle(id).describe()).state.paused).toBe(true);
       await scheduleCommand('delete', ['--id', id], withClient);
       log.mockClear();
