@@ -98,8 +98,9 @@ export function scalingTotals(rows: ScalingEvaluation[]) {
   return {
     reactive,
     predictive,
+    // No share of nothing: with no violation minutes under target tracking there is no reduction to give.
     violationReduction:
-      reactive.violationMinutes === 0 ? 0 : 1 - predictive.violationMinutes / reactive.violationMinutes,
+      reactive.violationMinutes === 0 ? null : 1 - predictive.violationMinutes / reactive.violationMinutes,
     instanceHoursRatio: reactive.instanceHours === 0 ? 1 : predictive.instanceHours / reactive.instanceHours,
   };
 }
@@ -114,9 +115,17 @@ export function formatScaling(rows: ScalingEvaluation[]): string {
       );
   const t = scalingTotals(rows);
   lines.push(
-    `total: SLO-violation minutes ${t.reactive.violationMinutes} → ${t.predictive.violationMinutes} (${(100 * t.violationReduction).toFixed(1)} % fewer), instance-hours ×${t.instanceHoursRatio.toFixed(3)}`,
+    `total: SLO-violation minutes ${t.reactive.violationMinutes} → ${t.predictive.violationMinutes} (${violationChange(t)}), instance-hours ×${t.instanceHoursRatio.toFixed(3)}`,
   );
   return lines.join('\n');
+}
+
+/** "52.4 % fewer", "12.0 % more", or in minutes when target tracking had none to compare with. */
+function violationChange(t: ReturnType<typeof scalingTotals>): string {
+  if (t.violationReduction === null)
+    return t.predictive.violationMinutes === 0 ? 'none either way' : 'target tracking had none';
+  const percent = (100 * Math.abs(t.violationReduction)).toFixed(1);
+  return t.violationReduction >= 0 ? `${percent} % fewer` : `${percent} % more`;
 }
 
 /** `--smoothing 0.3,0,0.1` (α, β, γ, each in [0, 1]) → a smoothing; the message names the flag. */
