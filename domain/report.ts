@@ -24,8 +24,26 @@ export function healedBy(action: string, step: number, planned: number): string 
   return `Healed by ${action}, step ${step} of ${planned} planned, after the earlier steps did not heal it${rest}.`;
 }
 
-/** The final report in the four parts an operator reads, plus the outcome. */
-export function buildReport(state: IncidentState, steps: StepRecord[], conclusion: string): IncidentReport {
+/**
+ * What was done when nothing could be planned: the why is the report's reason already, so the
+ * action taken says only how the incident ended, not the same sentences again.
+ */
+export function planlessAction(status: IncidentState['status']): string {
+  if (status === 'escalated') return 'Left for a person to decide; no change was made to the resource.';
+  if (status === 'failed') return 'Nothing could be done here; no change was made to the resource.';
+  return 'Closed without acting; no change was made to the resource.';
+}
+
+/**
+ * The final report in the four parts an operator reads, plus the outcome. `actionTaken`, when
+ * given, replaces the conclusion in that part (the conclusion is then the reason, as with no plan).
+ */
+export function buildReport(
+  state: IncidentState,
+  steps: StepRecord[],
+  conclusion: string,
+  actionTaken?: string,
+): IncidentReport {
   const succeeded = steps.find((s) => s.outcome === 'succeeded');
   const evidence = state.diagnosis?.findings.length
     ? ` Diagnosis: ${state.diagnosis.findings.join(' ')}`
@@ -61,7 +79,10 @@ export function buildReport(state: IncidentState, steps: StepRecord[], conclusio
     issueDetected,
     resolutionProcess: steps,
     reason,
-    actionTaken: [conclusion, describeSteps(steps, conclusion), decided]
+    actionTaken: (actionTaken !== undefined
+      ? [actionTaken, decided]
+      : [conclusion, describeSteps(steps, conclusion), decided]
+    )
       .filter((part) => part !== '')
       .join(' '),
     outcome: state.status,

@@ -35,7 +35,7 @@ import { chainFor } from '../domain/escalation';
 import { forcedManualReason, resolveMode } from '../domain/mode';
 import { resolveModeWithAutonomy } from '../domain/autonomy';
 import { explainEmptyPlan, planRemediation, type PlanHistory, type PlanOptions } from '../domain/planner';
-import { buildReport, closingNotification, healedBy } from '../domain/report';
+import { buildReport, closingNotification, healedBy, planlessAction } from '../domain/report';
 import {
   alertSignal,
   decisionUpdate,
@@ -300,9 +300,10 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
     status: IncidentStatus,
     conclusion: string,
     steps: StepRecord[],
+    actionTaken?: string,
   ): Promise<IncidentReport> => {
     transition(status, conclusion);
-    state.report = buildReport(state, steps, conclusion);
+    state.report = buildReport(state, steps, conclusion, actionTaken);
     emit('incident.closed', { outcome: status, conclusion, steps: steps.length });
     if (useAutonomy) {
       const approvedByPerson = decision?.decision === 'approve' && decision.by !== 'escalation-policy';
@@ -326,7 +327,7 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
       // incident instead of starting a new one.
       const cooldownMs = parseDuration(policy.flapCooldown ?? '0') ?? 0;
       if (cooldownMs > 0) await sleep(cooldownMs);
-      state.report = buildReport(state, steps, conclusion);
+      state.report = buildReport(state, steps, conclusion, actionTaken);
     }
     await condition(allHandlersFinished);
     return state.report;
@@ -365,7 +366,7 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
     // history, so no replay takes this branch differently: no patch.)
     const forAPerson = request.kind === 'traffic-surge' && diagnosis.state === 'running';
     const outcome = stillBroken ? 'failed' : forAPerson ? 'escalated' : 'resolved';
-    return finish(outcome, explainEmptyPlan(request.kind, diagnosis), []);
+    return finish(outcome, explainEmptyPlan(request.kind, diagnosis), [], planlessAction(outcome));
   }
   transition('planned', `Plan: ${state.plan.map((s, i) => `${i + 1}. ${s.action} — ${s.reason}`).join(' ')}`);
 

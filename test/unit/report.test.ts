@@ -1,5 +1,5 @@
 import type { IncidentState, StepRecord } from '../../domain/incident';
-import { buildReport, healedBy } from '../../domain/report';
+import { buildReport, healedBy, planlessAction } from '../../domain/report';
 
 /** An incident as the workflow keeps it at its end: only what the report reads is filled in. */
 function stateWith(fields: Partial<IncidentState>): IncidentState {
@@ -22,6 +22,19 @@ const rebooted: StepRecord = {
 };
 
 describe('the report says how it ended once', () => {
+  test('nothing could be planned: the why is the reason, and the action taken does not repeat it', () => {
+    const why = 'The instance is not in an Auto Scaling group, so there is no capacity cloud-medic may add.';
+    const report = buildReport(
+      stateWith({ plan: [], status: 'escalated' }),
+      [],
+      why,
+      planlessAction('escalated'),
+    );
+    expect(report.reason).toBe(why);
+    expect(report.actionTaken).toBe('Left for a person to decide; no change was made to the resource.');
+    expect(planlessAction('failed')).not.toBe(planlessAction('resolved'));
+  });
+
   test('a decline: who, why and that nothing changed, each said once', () => {
     const decision = {
       decision: 'decline' as const,

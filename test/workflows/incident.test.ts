@@ -133,7 +133,9 @@ describe('incident workflow, AUTO mode', () => {
       await open({ resourceId: 'i-0000000000000dead', kind: 'instance-stopped' })
     ).result();
     expect(report.outcome).toBe('failed');
-    expect(report.actionTaken).toMatch(/does not exist/);
+    expect(report.reason).toMatch(/does not exist/);
+    // The why is said once, in the reason; the action taken is how it ended.
+    expect(report.actionTaken).toBe('Nothing could be done here; no change was made to the resource.');
     expect(report.resolutionProcess).toEqual([]);
   });
 });

@@ -102,5 +102,6 @@ describe('inbound traffic far above its usual level', () => {
     expect(report.reason).toMatch(
       /not in an Auto Scaling group, so there is no capacity cloud-medic may add/,
     );
+    expect(report.actionTaken).toBe('Left for a person to decide; no change was made to the resource.');
   });
 });
