@@ -6,7 +6,13 @@ import {
 } from './anomaly/detector';
 import { describeUsual, type Usual } from './anomaly/usual';
 import type { IncidentKind, Severity } from './incident';
-import { formatterOf, kindOfMetric, metricName, type MonitoredMetric } from './monitor-view';
+import {
+  formatterOf,
+  kindOfMetric,
+  metricName,
+  MONITORED_METRICS,
+  type MonitoredMetric,
+} from './monitor-view';
 import type { DetectionVerdict } from './anomaly/weekly-routine';
 import { describeMinutes, forecastTimeToFailure, proactiveSeverity } from './maintenance';
 
@@ -176,13 +182,38 @@ export const MAX_DETECTORS_WITH_LEVELS = 2000;
 /**
  * Past this many detectors in one monitor they keep no daily profile (about 1.1 kB of each 1.4-1.6 kB
  * snapshot, with the odd days' profile and the weekly routines; 1.6 MiB each way at this many), and
- * judge by the plain view. The capacity plan's monitor of ≈ 333 instances that all publish latency (and,
- * as every EC2 instance does, inbound traffic) is
- * exactly this many.
+ * judge by the plain view. The capacity plan's monitor of ≈ 333 instances that all publish latency
+ * (and, as every EC2 instance does, inbound traffic) is exactly this many.
  */
 export const MAX_DETECTORS_WITH_PROFILES = 1000;
 
 const byTime = (a: MetricPoint, b: MetricPoint) => a.at.localeCompare(b.at);
+
+/** Where each judged metric sits in an observation, its history, and the settings (its floor). */
+const JUDGED: Record<
+  MonitoredMetric,
+  {
+    series: (o: InstanceObservation) => MetricPoint[] | undefined;
+    history: (o: InstanceObservation) => MetricPoint[] | undefined;
+    floor: (a: AnomalySettings | undefined) => number | undefined;
+  }
+> = {
+  cpu: {
+    series: (o) => o.cpuUtilization,
+    history: (o) => o.history?.cpuUtilization,
+    floor: (a) => a?.floorPercent,
+  },
+  latency: {
+    series: (o) => o.latencyP99,
+    history: (o) => o.history?.latencyP99,
+    floor: (a) => a?.latencyFloorMs,
+  },
+  network: {
+    series: (o) => o.networkIn,
+    history: (o) => o.history?.networkIn,
+    floor: (a) => a?.networkFloorBytesPerSecond,
+  },
+};
 
 /**
  * What follows the instance id in a carried detector's key. CPU's is empty: its detector keeps the
@@ -355,19 +386,15 @@ export function detectFaults(
   const findings: Finding[] = [];
   const detectors: DetectorStates | undefined = anomaly ? { ...anomaly.detectors } : undefined;
   forgetDeparted(observations, watermarks, detectors);
-  const judgesLatency = anomaly?.latencyFloorMs !== undefined;
-  const judgesNetwork = anomaly?.networkFloorBytesPerSecond !== undefined;
   // Decided once per scan, for the monitor as a whole: the detectors it carries and those it feeds now.
   const monitored = detectors
     ? new Set([
         ...Object.keys(detectors),
-        ...observations.map((o) => detectorKeyOf(o.instanceId, 'cpu')),
-        ...observations
-          .filter((o) => judgesLatency && (o.latencyP99?.length ?? 0) > 0)
-          .map((o) => detectorKeyOf(o.instanceId, 'latency')),
-        ...observations
-          .filter((o) => judgesNetwork && (o.networkIn?.length ?? 0) > 0)
-          .map((o) => detectorKeyOf(o.instanceId, 'network')),
+        ...MONITORED_METRICS.filter((m) => JUDGED[m].floor(anomaly) !== undefined).flatMap((m) =>
+          observations
+            .filter((o) => (JUDGED[m].series(o)?.length ?? 0) > 0)
+            .map((o) => detectorKeyOf(o.instanceId, m)),
+        ),
       ]).size
     : 0;
   const carried = {
@@ -428,29 +455,24 @@ export function detectFaults(
     // The streaming detectors judge each instance against its own normal range; the fixed thresholds
     // below stay as the backstop (and cover the warm-up). All are fed before any verdict, so a
     // finding on one metric leaves no gap in another's history.
-    const feed = (
-      metric: MonitoredMetric,
-      points: MetricPoint[] | undefined,
-      floor: number | undefined,
-      history: MetricPoint[] | undefined,
-    ): DetectedRise[] => {
+    const feed = (metric: MonitoredMetric): DetectedRise[] => {
       const detectorKey = detectorKeyOf(obs.instanceId, metric);
+      const points = JUDGED[metric].series(obs);
+      const floor = JUDGED[metric].floor(anomaly);
       if (!anomaly || !detectors || floor === undefined || !points?.length) return [];
       if (anomaly.waitingForHistory?.has(detectorKey)) return [];
-      return feedDetector(detectorKey, points, floor, anomaly, detectors, carried, history);
+      return feedDetector(
+        detectorKey,
+        points,
+        floor,
+        anomaly,
+        detectors,
+        carried,
+        JUDGED[metric].history(obs),
+      );
     };
-    const anomalies = feed('cpu', obs.cpuUtilization, anomaly?.floorPercent, obs.history?.cpuUtilization);
-    const latencyAnomalies = feed(
-      'latency',
-      obs.latencyP99,
-      anomaly?.latencyFloorMs,
-      obs.history?.latencyP99,
-    );
-    const trafficAnomalies = feed(
-      'network',
-      obs.networkIn,
-      anomaly?.networkFloorBytesPerSecond,
-      obs.history?.networkIn,
+    const [anomalies, latencyAnomalies, trafficAnomalies] = (['cpu', 'latency', 'network'] as const).map(
+      feed,
     );
     const detectorVersion = anomaly?.model?.version ?? DETECTOR_VERSION;
     /** The strongest rise a detector found that is not reported yet, as its finding (its watermark moved). */
