@@ -164,6 +164,11 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
     return groupId;
   }
 
+  /**
+   * What the instance's agent reports once a fault is gone, dated now: CPU at a usual 20 %. The
+   * emulator runs no workload, so whoever plays the fault (the demo) plays its recovery too.
+   */
+  const settledCpu = (instanceId: string) => publish(instanceId, 'CPUUtilization', [21]);
   /** Light but steady use: about 10 % CPU and real traffic (busy, not idle; one size smaller would do). */
   const lightLoad = async (instanceId: string, seconds = 120) => {
     const points = Math.ceil(seconds / 10) + 1;
@@ -187,6 +192,7 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
     stopInstance,
     statusCheckFailed,
     cpuSpike,
+    settledCpu,
     latency,
     trafficSurge,
     idle,

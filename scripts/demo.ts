@@ -46,6 +46,14 @@ interface Scenario {
     'status-check-failed' | 'stop-instance' | 'cpu-spike' | 'memory-pressure' | 'traffic-surge' | 'open-ssh';
   kind: string;
   decision?: 'approve' | 'decline';
+  /**
+   * The action that clears the injected fault, and the load the instance then reports: verification
+   * judges the metric after the action, as it would on a real instance, instead of finding no data.
+   */
+  recovery?: { by: string; report: (instanceId: string) => Promise<void> };
+  /** The step being taken, from the timeline's "Step N: ACTION on …". */
+  acting?: string;
+  recovered?: boolean;
   injectedAt?: number;
   incidentId?: string;
   seen: number;
@@ -70,8 +78,17 @@ async function follow(s: Scenario): Promise<void> {
       }
     } else {
       const detail = await call<IncidentView>('GET', `/incidents/${s.incidentId}`);
-      for (const entry of (detail.timeline ?? []).slice(s.seen))
+      for (const entry of (detail.timeline ?? []).slice(s.seen)) {
         say(`${s.label}: [${entry.status}] ${entry.message}`);
+        if (entry.status === 'remediating') s.acting = /^Step \d+: (\S+) on /.exec(entry.message)?.[1];
+        if (entry.status === 'verifying' && s.recovery && s.acting === s.recovery.by && !s.recovered) {
+          s.recovered = true;
+          say(`${s.label}: the instance's agent reports CPU back to 21 % after ${s.acting}`);
+        }
+      }
+      // Reported on every poll, as an agent keeps reporting: verification reads only datapoints from
+      // the whole second after the action on, so one sent the instant the step ended may not count.
+      if (s.recovered && !detail.report) await s.recovery?.report(s.resourceId);
       s.seen = detail.timeline?.length ?? s.seen;
       if (detail.status === 'awaiting_approval' && s.decision && !s.decidedAt) {
         s.decidedAt = Date.now();
@@ -155,6 +172,7 @@ async function main(): Promise<void> {
   const manual = fleet.instances.filter((i) => i.mode === 'manual' && i.state === 'running');
   if (auto.length < 3 || manual.length < 2)
     throw new Error(`fleet ${fleetName} did not come up with 3 AUTO and 2 MANUAL running instances`);
+  const chaos = createChaos(aws.ec2, aws.cloudwatch);
   const scenarios: Scenario[] = [
     {
       label: 'AUTO   ',
@@ -171,6 +189,8 @@ async function main(): Promise<void> {
       resourceId: auto[1].instanceId,
       fault: 'memory-pressure',
       kind: 'cpu-high',
+      // More memory is what clears it; a reboot alone would not, so only a resize brings the load down.
+      recovery: { by: 'resize-instance', report: chaos.settledCpu },
       seen: 0,
       figures: {},
     },
@@ -211,7 +231,6 @@ async function main(): Promise<void> {
       figures: {},
     },
   ];
-  const chaos = createChaos(aws.ec2, aws.cloudwatch);
   const inject: Record<Scenario['fault'], (resource: string) => Promise<string>> = {
     'status-check-failed': async (id) => (await chaos.statusCheckFailed(id), id),
     'stop-instance': async (id) => (await chaos.stopInstance(id), id),
