@@ -21,6 +21,7 @@ import {
   everyFlag,
   flagOrWord,
   intFlag,
+  NotFoundError,
   parseFlags,
   parseFlagsAndWords,
   requireFlag,
@@ -153,6 +154,17 @@ export async function modelCommand(
   throw new UsageError(`unknown model command "${sub ?? ''}"; one of retrain, list, rollback, monitor`);
 }
 
+/** Creates a schedule; one of that id already there is a conflict that names the way to replace it. */
+async function createSchedule(client: Client, options: ScheduleOptions): Promise<void> {
+  await client.schedule.create(options).catch((err: unknown) => {
+    if (err instanceof Error && err.name === 'ScheduleAlreadyRunning')
+      throw new ConflictError(
+        `schedule ${options.scheduleId} exists already; to change it: medic schedule delete ${options.scheduleId}, then create it again`,
+      );
+    throw err;
+  });
+}
+
 export async function scheduleCommand(
   sub: string | undefined,
   args: string[],
@@ -162,12 +174,12 @@ export async function scheduleCommand(
     const [what, ...rest] = args;
     if (what === 'model-monitor') {
       const options = modelMonitorScheduleOptions(rest);
-      await withTemporal((client) => client.schedule.create(options));
+      await withTemporal((client) => createSchedule(client, options));
       return console.log(`schedule ${options.scheduleId}: model monitoring every ${intervalOf(options)}`);
     }
     if (what === 'compliance') {
       const options = complianceScheduleOptions(rest);
-      await withTemporal((client) => client.schedule.create(options));
+      await withTemporal((client) => createSchedule(client, options));
       return console.log(`schedule ${options.scheduleId}: a compliance scan every ${intervalOf(options)}`);
     }
     if (what !== 'retrain')
@@ -185,7 +197,7 @@ export async function scheduleCommand(
     const examples = intFlag(flags.examples, 'examples', 400, 1, 100_000);
     const id = retrainScheduleId(model);
     await withTemporal((client) =>
-      client.schedule.create({
+      createSchedule(client, {
         scheduleId: id,
         spec: { intervals: [{ every: ms }] },
         action: {
@@ -245,7 +257,14 @@ export async function scheduleCommand(
       `unknown schedule command "${sub ?? ''}"; one of create, list, ${Object.keys(actions).join(', ')}`,
     );
   const id = requireFlag(flags.id, 'id');
-  await withTemporal((client) => act.run(client.schedule.getHandle(id)));
+  await withTemporal((client) =>
+    act.run(client.schedule.getHandle(id)).catch((err: unknown) => {
+      // By name, not instanceof: the same error class can come from another copy of the SDK.
+      if (err instanceof Error && err.name === 'ScheduleNotFoundError')
+        throw new NotFoundError(`no schedule "${id}" (medic schedule list shows them)`);
+      throw err;
+    }),
+  );
   console.log(`schedule ${id}: ${act.done}`);
 }
 

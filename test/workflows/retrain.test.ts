@@ -20,7 +20,7 @@ import type { ModelOverview } from '../../domain/models/registry';
 import { TASK_QUEUES } from '../../domain/config';
 import { retrainScheduleId } from '../../domain/ids';
 import { modelCommand, scheduleCommand } from '../../cli/models';
-import { ConflictError } from '../../cli/args';
+import { ConflictError, NotFoundError } from '../../cli/args';
 import { retrainModelWorkflow, type RetrainResult } from '../../workflows/retrain';
 import { eventually, testConfig } from '../support/env';
 import { startHarness, type MedicHarness } from '../support/harness';
@@ -136,6 +136,14 @@ describe('model registry and retraining', () => {
       const id = retrainScheduleId('rootcause');
       const description = await h.env.client.schedule.getHandle(id).describe();
       expect(description.spec.intervals?.[0]?.every).toBe(24 * 3600 * 1000);
+      // A second create keeps the first and says how to replace it (exit 4, not a bare SDK error).
+      const again = scheduleCommand(
+        'create',
+        ['retrain', '--model', 'rootcause', '--every', '1h'],
+        withClient,
+      );
+      await expect(again).rejects.toBeInstanceOf(ConflictError);
+      await expect(again).rejects.toThrow(`medic schedule delete ${id}, then create it again`);
       log.mockClear();
       await scheduleCommand('list', [], withClient);
       expect(log.mock.calls.flat().join('\n')).toMatch(new RegExp(`^${id} +active +every 1d  next `, 'm'));
@@ -165,6 +173,9 @@ describe('model registry and retraining', () => {
       log.mockClear();
       await scheduleCommand('list', [], withClient);
       expect(log.mock.calls.flat().join('\n')).not.toContain(id);
+      const gone = scheduleCommand('trigger', [id], withClient);
+      await expect(gone).rejects.toBeInstanceOf(NotFoundError);
+      await expect(gone).rejects.toThrow(`no schedule "${id}"`);
     } finally {
       log.mockRestore();
     }
