@@ -22,7 +22,7 @@ import { TaskService } from './task-service';
 import { createLogger } from '../telemetry/logger';
 import { registerOpenIncidentGauges } from './metrics';
 import { SEVERITIES } from '../domain/incident';
-import { temporalConnectionOptions } from '../workers/temporal-connection';
+import { connectTemporal } from '../workers/temporal-connection';
 
 const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> =>
   Promise.race([
@@ -34,7 +34,7 @@ const logger = createLogger('api');
 
 async function run(): Promise<void> {
   const config = loadConfig(process.env);
-  const connection = await Connection.connect(temporalConnectionOptions(config));
+  const connection = await connectTemporal(config, (options) => Connection.connect(options));
   const dataConverter = dataConverterFromConfig(config);
   const temporal = new Client({ connection, namespace: config.temporalNamespace, dataConverter });
   const aws = createAwsClients({ region: config.awsRegion, endpoint: config.awsEndpoint });

@@ -7,7 +7,7 @@ import { createMedicWorkers, runUntilShutdown } from './create-workers';
 import { dataConverterFromConfig } from '../codec';
 import { createLogger, temporalLogger } from '../telemetry/logger';
 import { serveMetrics } from '../telemetry/metrics-server';
-import { temporalConnectionOptions } from './temporal-connection';
+import { connectTemporal } from './temporal-connection';
 
 const logger = createLogger('worker');
 
@@ -43,8 +43,8 @@ async function run(): Promise<void> {
     config.workerMetricsPort > 0
       ? await serveMetrics(metrics.registry, config.workerMetricsPort, config.workerMetricsHost)
       : undefined;
-  const connection = await NativeConnection.connect(temporalConnectionOptions(config));
-  const clientConnection = await Connection.connect(temporalConnectionOptions(config));
+  const connection = await connectTemporal(config, (options) => NativeConnection.connect(options));
+  const clientConnection = await connectTemporal(config, (options) => Connection.connect(options));
   const dataConverter = dataConverterFromConfig(config);
   const temporal = new Client({
     connection: clientConnection,

@@ -28,3 +28,19 @@ export function temporalConnectionOptions(
     ...(config.temporalApiKey ? { apiKey: config.temporalApiKey } : {}),
   };
 }
+
+/**
+ * Connects (a client `Connection` or the worker's `NativeConnection`) with the options above. A
+ * failure names the address: the SDK says only "Failed to connect before the deadline".
+ */
+export async function connectTemporal<C>(
+  config: Pick<MedicConfig, 'temporalAddress' | 'temporalTls' | 'temporalApiKey'>,
+  connect: (options: ReturnType<typeof temporalConnectionOptions>) => Promise<C>,
+): Promise<C> {
+  return connect(temporalConnectionOptions(config)).catch((err: unknown) => {
+    throw new Error(
+      `cannot reach Temporal at ${config.temporalAddress} (TEMPORAL_ADDRESS; the local stack: make up)`,
+      { cause: err },
+    );
+  });
+}
