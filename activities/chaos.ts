@@ -165,7 +165,7 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
   }
 
   /**
-   * What the instance's agent reports once a fault is gone, dated now: CPU at a usual 20 %. The
+   * What the instance's agent reports once a fault is gone, dated now: CPU at 21 %, a usual level. The
    * emulator runs no workload, so whoever plays the fault (the demo) plays its recovery too.
    */
   const settledCpu = (instanceId: string) => publish(instanceId, 'CPUUtilization', [21]);

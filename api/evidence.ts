@@ -60,9 +60,8 @@ export function evidenceReader(
       to,
       periodSeconds,
     );
-    // CloudWatch answers newest first; a chart reads left to right. Drawn as the detector judged it.
-    const read = series.get(`${incident.resourceId}/${metric}`);
-    const points = [...asJudged(metric, read, periodSeconds)].sort((a, b) => a.at.localeCompare(b.at));
+    // Oldest first, as readEc2Metrics returns them and a chart reads. Drawn as the detector judged it.
+    const points = asJudged(metric, series.get(`${incident.resourceId}/${metric}`), periodSeconds);
     // The chart is drawn without the band rather than not at all when the monitor cannot be asked.
     const profile = metricOfKind(incident.kind)
       ? await usualProfileOf?.(incident).catch(() => undefined)
