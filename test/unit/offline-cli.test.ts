@@ -398,7 +398,7 @@ describe('a command’s one subject, as a flag or as its word', () => {
   test.each([
     [['model', 'rollback', 'detector', 'rootcause'], /unexpected "rootcause" after "detector"/],
     [['model', 'rollback', 'detector', '--model', 'rootcause'], /"detector" and --model rootcause disagree/],
-    [['model', 'rollback', 'gpt'], /model/],
+    [['model', 'rollback', 'gpt'], /--model must be one of detector, .* got "gpt"/],
     [['schedule', 'pause', 'retrain-detector', 'now'], /unexpected "now" after "retrain-detector"/],
     [['schedule', 'list', 'retrain-detector'], /schedule list takes no "retrain-detector"/],
   ])('%j is a usage error before anything is asked of AWS or Temporal', async (argv, message) => {
