@@ -210,6 +210,7 @@ export async function readMetricSeries(
   };
   for await (const series of metricDataResults(cloudwatch, input))
     for (const point of pointsOf(series)) points.push(point);
-  // Pages come in order, but an emulator or a retried page need not: the detector needs time order.
-  return points.sort((a, b) => a.at.localeCompare(b.at));
+  // Pages come in order, but an emulator or a retried page need not: the detector needs time order,
+  // and a page answered twice must not feed its datapoints twice.
+  return inTimeOrderOnce(points);
 }
