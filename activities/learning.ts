@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { promote, type ModelVersion } from '../domain/models/registry';
+import { promote, SHIPPED_VERSION, type ModelVersion } from '../domain/models/registry';
 import { isModelName, trainerFor, type FleetEvidence, type ModelName } from '../domain/models/trainers';
 import type { ModelStore } from './model-store';
 import { rankActions, type BanditState } from '../domain/policy/bandit';
@@ -26,6 +26,8 @@ export interface ScoredVersion {
   metric: string;
   /** The smallest gain on `metric` worth a promotion (absent from results recorded before it). */
   minimumGain?: number;
+  /** When `version` is `SHIPPED_VERSION`: what that is ("the shipped ranking"), for the reason. */
+  shipped?: string;
   /** The policy's backtest on recorded incidents (inverse propensity scoring), before it is enabled. */
   backtest?: { estimate: number; amongMatched?: number; matched: number; incidents: number };
 }
@@ -137,7 +139,7 @@ export function createLearningActivities(
               }
             : {}),
         },
-        parentVersion: active?.version,
+        ...(active && active.version !== SHIPPED_VERSION ? { parentVersion: active.version } : {}),
         createdAt: new Date().toISOString(),
       };
       const stored = await store.putVersion(artifact);
@@ -150,13 +152,23 @@ export function createLearningActivities(
       };
     },
 
-    /** The active version's score on the candidate's held-out data; undefined when none is active. */
-    async scoreActive(input: { model: string; heldOutSeed: number }): Promise<ScoredVersion | undefined> {
+    /**
+     * The active version's score on the candidate's held-out data; while none is promoted (or a
+     * rollback returned to it), the shipped model's, which is what decides then.
+     */
+    async scoreActive(input: { model: string; heldOutSeed: number }): Promise<ScoredVersion> {
       const name = trainerOrFail(input.model);
       const trainer = trainerFor(name);
       await store.ensureBucket();
       const pointer = await store.getActive(input.model);
-      if (!pointer) return undefined;
+      const evidence = () => evidenceFor(name, input.heldOutSeed, heartbeat());
+      if (!pointer || pointer.version === SHIPPED_VERSION)
+        return {
+          version: SHIPPED_VERSION,
+          score: trainer.shipped.evaluate(input.heldOutSeed, await evidence()),
+          metric: trainer.metric,
+          shipped: trainer.shipped.describe,
+        };
       const active = await store.getVersion(input.model, pointer.version);
       if (!active)
         throw ApplicationFailure.nonRetryable(
@@ -165,11 +177,7 @@ export function createLearningActivities(
         );
       return {
         version: active.version,
-        score: trainer.evaluate(
-          active.parameters,
-          input.heldOutSeed,
-          await evidenceFor(name, input.heldOutSeed, heartbeat()),
-        ),
+        score: trainer.evaluate(active.parameters, input.heldOutSeed, await evidence()),
         metric: trainer.metric,
       };
     },

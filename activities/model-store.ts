@@ -11,7 +11,12 @@ import {
 } from '@aws-sdk/client-s3';
 import type { DetectorParams } from '../domain/anomaly/detector';
 import { detectorParamsFrom } from '../domain/anomaly/tuning';
-import type { ActivePointer, ModelOverview, ModelVersion } from '../domain/models/registry';
+import {
+  SHIPPED_VERSION,
+  type ActivePointer,
+  type ModelOverview,
+  type ModelVersion,
+} from '../domain/models/registry';
 import { TRAINERS } from '../domain/models/trainers';
 
 /**
@@ -94,22 +99,28 @@ export function createModelStore(s3: S3Client, bucket: string): ModelStore {
   };
 }
 
+/** A model's active pointer; undefined when none was ever written (or the registry is not made yet). */
+async function pointerOf(store: ModelStore, model: string): Promise<ActivePointer | undefined> {
+  try {
+    return await store.getActive(model);
+  } catch (err) {
+    if ((err as { name?: string }).name === 'NoSuchBucket') return undefined;
+    throw err;
+  }
+}
+
 /**
- * A model's active pointer and the version it names, or undefined when none is promoted (or the
- * registry is not made yet).
+ * A model's active pointer and the version it names, or undefined when the shipped model decides:
+ * none promoted, a rollback returned to it, or the registry is not made yet.
  */
 export async function activeModel(
   store: ModelStore,
   model: string,
 ): Promise<{ pointer: ActivePointer; version: ModelVersion } | undefined> {
-  try {
-    const pointer = await store.getActive(model);
-    const version = pointer ? await store.getVersion(model, pointer.version) : undefined;
-    return pointer && version ? { pointer, version } : undefined;
-  } catch (err) {
-    if ((err as { name?: string }).name === 'NoSuchBucket') return undefined;
-    throw err;
-  }
+  const pointer = await pointerOf(store, model);
+  if (!pointer || pointer.version === SHIPPED_VERSION) return undefined;
+  const version = await store.getVersion(model, pointer.version);
+  return version ? { pointer, version } : undefined;
 }
 
 /** Every model the registry can retrain, with its active version: the console's card, `medic model list`. */
@@ -117,9 +128,15 @@ export function modelOverview(store: ModelStore): () => Promise<ModelOverview[]>
   return () =>
     Promise.all(
       Object.entries(TRAINERS).map(async ([model, trainer]): Promise<ModelOverview> => {
-        const active = await activeModel(store, model);
-        if (!active) return { model, metric: trainer.metric };
-        const { pointer, version } = active;
+        const pointer = await pointerOf(store, model);
+        if (pointer?.version === SHIPPED_VERSION)
+          return {
+            model,
+            metric: trainer.metric,
+            shipped: { since: pointer.changedAt, reason: pointer.reason },
+          };
+        const version = pointer ? await store.getVersion(model, pointer.version) : undefined;
+        if (!pointer || !version) return { model, metric: trainer.metric };
         return {
           model,
           metric: trainer.metric,

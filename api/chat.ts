@@ -82,6 +82,7 @@ const BLOCK_DURATION = '1h';
 
 /** "rootcause: rootcause-… decides since …, top1 91.4 % on held-out data" or the shipped model. */
 function modelLine(m: ModelOverview): string {
+  if (m.shipped) return `${m.model}: the shipped model decides (${m.shipped.reason})`;
   if (!m.active) return `${m.model}: the shipped model decides (no version promoted)`;
   const value = m.active.metrics[m.metric];
   const figure =

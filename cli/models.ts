@@ -10,10 +10,11 @@ import {
   formatModelFigure,
   formatModelMetrics,
   rollback,
+  SHIPPED_VERSION,
   type ModelOverview,
 } from '../domain/models/registry';
 import type { ModelMonitorInput, ModelMonitorResult } from '../workflows/model-monitor';
-import { isModelName, TRAINERS } from '../domain/models/trainers';
+import { isModelName, TRAINERS, type ModelName } from '../domain/models/trainers';
 import type { RetrainResult } from '../workflows/retrain';
 import {
   ConflictError,
@@ -32,7 +33,7 @@ import { rootCauseMessage } from './failure-chain';
 
 type WithTemporal = <T>(fn: (client: Client) => Promise<T>) => Promise<T>;
 
-function modelFlag(value: string | undefined): string {
+function modelFlag(value: string | undefined): ModelName {
   const model = requireFlag(value, 'model');
   if (!isModelName(model))
     throw new UsageError(`--model must be one of ${Object.keys(TRAINERS).join(', ')}, got "${model}"`);
@@ -84,7 +85,7 @@ function formatOverview(models: ModelOverview[]): string {
     const value = m.active?.metrics[m.metric];
     const figure = value === undefined ? '' : `${m.metric} ${formatModelFigure(m.metric, value)}`;
     lines.push(
-      `${m.model.padEnd(20)} ${(m.active?.version ?? 'shipped (none promoted)').padEnd(58)} ${figure.padEnd(28)} ${m.active?.since ?? ''}`.trimEnd(),
+      `${m.model.padEnd(20)} ${(m.active?.version ?? (m.shipped ? `shipped (${m.shipped.reason})` : 'shipped (none promoted)')).padEnd(58)} ${figure.padEnd(28)} ${m.active?.since ?? m.shipped?.since ?? ''}`.trimEnd(),
     );
   }
   lines.push('versions of one model: medic model list --model NAME');
@@ -131,7 +132,10 @@ export async function modelCommand(
       console.log(
         `${v.version === active?.version ? '*' : ' '} ${v.version.padEnd(32)} ${v.createdAt}  ${formatModelMetrics(v.metrics)}  parent=${v.parentVersion ?? '-'}`,
       );
-    if (active) console.log(`active: ${active.version} since ${active.changedAt} (why: ${active.reason})`);
+    if (active?.version === SHIPPED_VERSION)
+      console.log(`active: the shipped model since ${active.changedAt} (${active.reason})`);
+    else if (active)
+      console.log(`active: ${active.version} since ${active.changedAt} (why: ${active.reason})`);
     return;
   }
   if (sub === 'rollback') {
@@ -147,8 +151,12 @@ export async function modelCommand(
       throw new ConflictError((err as Error).message);
     }
     await store.setActive(next);
+    const now =
+      next.version === SHIPPED_VERSION
+        ? `the shipped ${model} (${TRAINERS[model].shipped.describe})`
+        : next.version;
     return console.log(
-      flags.json ? JSON.stringify(next) : `model ${model}: active ${active.version} → ${next.version}`,
+      flags.json ? JSON.stringify(next) : `model ${model}: active ${active.version} → ${now}`,
     );
   }
   throw new UsageError(`unknown model command "${sub ?? ''}"; one of retrain, list, rollback, monitor`);

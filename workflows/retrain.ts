@@ -35,7 +35,10 @@ function seedFrom(text: string): number {
   return stableHash(text) % 1_000_000_007;
 }
 
-/** Train → evaluate on held-out data → compare with the active version → promote only if better. */
+/**
+ * Train → evaluate on held-out data → compare with the active version (the shipped model while none is
+ * promoted) → promote only if better.
+ */
 export async function retrainModelWorkflow(input: RetrainInput): Promise<RetrainResult> {
   const { runId } = workflowInfo();
   const seed = seedFrom(runId);
@@ -54,8 +57,12 @@ export async function retrainModelWorkflow(input: RetrainInput): Promise<Retrain
   const tested = candidate.backtest
     ? `; backtest on ${candidate.backtest.incidents} recorded incidents: estimated first-action success ${candidate.backtest.estimate.toFixed(3)}, same first choice as was tried in ${(100 * candidate.backtest.matched).toFixed(0)} %${candidate.backtest.amongMatched === undefined || candidate.backtest.matched === 0 ? '' : ` (${candidate.backtest.amongMatched.toFixed(3)} of those recovered)`}`
     : '';
+  // Runs recorded before scoreActive judged the shipped model have no `active` when none was promoted.
+  const against = active?.shipped
+    ? `${active.shipped}, which decides while none is promoted,`
+    : `the active ${active?.version ?? ''}`;
   const reason = active
-    ? `${candidate.metric} ${candidate.score.toFixed(4)} vs ${active.score.toFixed(4)} for the active ${active.version} on the same held-out data (needs +${gain})${tested}`
+    ? `${candidate.metric} ${candidate.score.toFixed(4)} vs ${active.score.toFixed(4)} for ${against} on the same held-out data (needs +${gain})${tested}`
     : `${candidate.metric} ${candidate.score.toFixed(4)}; no active version yet${tested}`;
   if (promoted) await promoteVersion({ model: input.model, version: candidate.version, reason });
   log.info('retraining finished', { model: input.model, promoted, reason });

@@ -20,8 +20,16 @@ export interface ModelVersion {
   createdAt: string;
 }
 
+/**
+ * What an active pointer names when the code's own model decides (the shipped detector, ranking and
+ * smoothing; for the policy, the fixed runbook): where a rollback past the first promoted version
+ * lands. Never a stored version: those are `<model>-<run id>`.
+ */
+export const SHIPPED_VERSION = 'shipped';
+
 export interface ActivePointer {
   model: string;
+  /** A stored version, or `SHIPPED_VERSION` after a rollback past the first promotion. */
   version: string;
   /** Earlier active versions, newest first: what `medic model rollback` goes back to. */
   history: string[];
@@ -34,7 +42,7 @@ export interface ModelOverview {
   model: string;
   /** The held-out measure its versions are compared on (higher is better). */
   metric: string;
-  /** Absent when no version has been promoted: the shipped model decides. */
+  /** Absent when no version has been promoted, or a rollback returned to it: the shipped model decides. */
   active?: {
     version: string;
     since: string;
@@ -46,6 +54,8 @@ export interface ModelOverview {
     parentVersion?: string;
     createdAt: string;
   };
+  /** When a rollback returned the model to the shipped one: since when, and from which version. */
+  shipped?: { since: string; reason: string };
 }
 
 export function promote(
@@ -56,19 +66,27 @@ export function promote(
   reason: string,
 ): ActivePointer {
   if (current?.version === version) return current;
+  // The shipped model is where every history ends, so it is never listed in one.
+  const replaced = current && current.version !== SHIPPED_VERSION ? [current.version] : [];
   return {
     model,
     version,
-    history: current ? [current.version, ...current.history].slice(0, 20) : [],
+    history: [...replaced, ...(current?.history ?? [])].slice(0, 20),
     changedAt: at,
     reason,
   };
 }
 
+/**
+ * The previous active version, or the shipped model once the history is used up: the first promoted
+ * version replaced the shipped one, so that is what rolling it back restores.
+ */
 export function rollback(current: ActivePointer, at: string): ActivePointer {
-  const [previous, ...rest] = current.history;
-  if (previous === undefined)
-    throw new Error(`model ${current.model} has no earlier version to roll back to`);
+  if (current.version === SHIPPED_VERSION)
+    throw new Error(
+      `model ${current.model} is back to the shipped one already: nothing earlier to roll back to`,
+    );
+  const [previous = SHIPPED_VERSION, ...rest] = current.history;
   return {
     model: current.model,
     version: previous,

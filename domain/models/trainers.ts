@@ -1,16 +1,17 @@
-import { greedy, measure, trainBandit, TRAINING_EXPLORATION } from '../policy/evaluate';
+import { greedy, measure, runbook, trainBandit, TRAINING_EXPLORATION } from '../policy/evaluate';
 import { learn, type BanditState } from '../policy/bandit';
 import type { Experience } from '../policy/experience';
 import { byModel, rootCauseAccuracy } from '../rootcause/training';
 import { trainPropagationModel } from '../rootcause/propagation-training';
-import type { RootCauseModel } from '../rootcause/ranking';
-import type { DetectorParams } from '../anomaly/detector';
+import { SHIPPED_ROOT_CAUSE_MODEL, type RootCauseModel } from '../rootcause/ranking';
+import { DEFAULT_DETECTOR_PARAMS, DETECTOR_VERSION, type DetectorParams } from '../anomaly/detector';
 import { generateLabelledSet, isHeldOut, type TrainingSeries } from '../anomaly/labelled-series';
 import { profileForPrecision, scoreDetector, tuneDetector } from '../anomaly/tuning';
 import { seededRandom } from '../random';
 import { generateDemandTraces, type DemandTrace } from '../scaling/demand-traces';
 import { forecastAccuracy, trainSmoothing } from '../scaling/smoothing-training';
 import type { Smoothing } from '../scaling/live-forecast';
+import { DEFAULT_SMOOTHING } from '../scaling/forecaster';
 
 /**
  * The models the registry can retrain: how to train one from a seed, and how to score any version
@@ -26,6 +27,11 @@ export interface Trainer<P> {
   evaluate(parameters: P, heldOutSeed: number, fleet: FleetEvidence): number;
   /** How many examples training really used, when not the `examples` asked for (real traces). */
   trainingSize?(examples: number, fleet: FleetEvidence): number;
+  /**
+   * What decides while no version is promoted (or a rollback returned to it), judged like a version:
+   * the first candidate must beat it as any later one must beat the active version.
+   */
+  shipped: { describe: string; evaluate(heldOutSeed: number, fleet: FleetEvidence): number };
 }
 
 /** What the fleet's real incidents say, for the trainers that use it. */
@@ -64,6 +70,10 @@ const rootCause: Trainer<RootCauseModel> = {
     return model;
   },
   evaluate: (model, heldOutSeed) => rootCauseAccuracy('candidate', byModel(model), heldOutSeed, 500).top1,
+  shipped: {
+    describe: 'the shipped ranking',
+    evaluate: (heldOutSeed, fleet) => rootCause.evaluate(SHIPPED_ROOT_CAUSE_MODEL, heldOutSeed, fleet),
+  },
 };
 
 const remediationPolicy: Trainer<BanditState> = {
@@ -83,6 +93,11 @@ const remediationPolicy: Trainer<BanditState> = {
     return trained;
   },
   evaluate: (model, heldOutSeed) => measure('candidate', greedy(model), heldOutSeed, 500).firstActionSuccess,
+  // Without a promoted policy the plan keeps the catalogue's own order (activities/policy-advice.ts).
+  shipped: {
+    describe: 'the fixed runbook order (no policy)',
+    evaluate: (heldOutSeed) => measure('runbook', runbook, heldOutSeed, 500).firstActionSuccess,
+  },
 };
 
 /** Generated held-out series the detector is judged on without real traces (about 0.2 s per setting). */
@@ -108,6 +123,10 @@ export const detectorTrainer: Trainer<DetectorParams> &
       ? labelledSeries.filter(isHeldOut)
       : generateLabelledSet(seededRandom(heldOutSeed), DETECTOR_HELD_OUT_SERIES);
     return scoreDetector(params, series, profileForPrecision(detectorPrecision));
+  },
+  shipped: {
+    describe: `the shipped detector (${DETECTOR_VERSION})`,
+    evaluate: (heldOutSeed, fleet) => detectorTrainer.evaluate(DEFAULT_DETECTOR_PARAMS, heldOutSeed, fleet),
   },
 };
 
@@ -141,6 +160,10 @@ const demandForecast: Trainer<Smoothing> = {
           smoothing,
           generateDemandTraces(seededRandom(heldOutSeed), DEMAND_HELD_OUT_TRACES, DEMAND_TRACE_DAYS),
         ),
+  shipped: {
+    describe: `the shipped smoothing (α ${DEFAULT_SMOOTHING.alpha}, β ${DEFAULT_SMOOTHING.beta}, γ ${DEFAULT_SMOOTHING.gamma})`,
+    evaluate: (heldOutSeed, fleet) => demandForecast.evaluate(DEFAULT_SMOOTHING, heldOutSeed, fleet),
+  },
 };
 
 export const TRAINERS = {

@@ -53,11 +53,18 @@ function ModelsCard() {
       <tbody>
         ${models.map(
           (m) =>
-            html`<tr title=${m.active?.reason ?? 'no version promoted: the shipped model decides'}>
+            html`<tr
+              title=${
+                m.active?.reason ??
+                (m.shipped
+                  ? `the shipped model decides: ${m.shipped.reason}`
+                  : 'no version promoted: the shipped model decides')
+              }
+            >
               <td>${m.model}</td>
               <td>${m.active?.version ?? 'shipped'}</td>
               <td>${m.metric} ${metricValue(m)}</td>
-              <td>${m.active ? new Date(m.active.since).toLocaleString() : '–'}</td>
+              <td>${m.active ? new Date(m.active.since).toLocaleString() : m.shipped ? new Date(m.shipped.since).toLocaleString() : '–'}</td>
             </tr>`,
         )}
       </tbody>
