@@ -40,6 +40,10 @@ function modelFlag(value: string | undefined): ModelName {
   return model;
 }
 
+/** What decides after a run that promoted nothing: the active version, or the shipped model. */
+const keptModel = (r: Pick<RetrainResult, 'active'>) =>
+  r.active === undefined || r.active.version === SHIPPED_VERSION ? 'the shipped model' : 'the active version';
+
 /** Starts a retraining run and shows its heartbeat progress until it ends. */
 async function retrain(client: Client, model: string, examples: number, json: boolean): Promise<void> {
   const handle = await client.workflow.start('retrainModelWorkflow', {
@@ -74,7 +78,7 @@ async function retrain(client: Client, model: string, examples: number, json: bo
   if (json) console.log(JSON.stringify(r));
   else
     console.log(
-      `${r.promoted ? 'promoted' : 'kept the active version'}: ${r.candidate.version} — ${r.reason}`,
+      `${r.promoted ? 'promoted' : `not promoted (${keptModel(r)} stays)`}: ${r.candidate.version} — ${r.reason}`,
     );
 }
 
@@ -300,7 +304,7 @@ async function lastRunOf(
     return {
       at,
       outcome: isRetrainResult(result)
-        ? `${result.promoted ? 'promoted' : 'kept the active version'}: ${result.reason}`
+        ? `${result.promoted ? 'promoted' : `kept ${keptModel(result)}`}: ${result.reason}`
         : 'completed',
     };
   } catch (err) {
@@ -308,7 +312,7 @@ async function lastRunOf(
   }
 }
 
-const isRetrainResult = (r: unknown): r is Pick<RetrainResult, 'promoted' | 'reason'> =>
+const isRetrainResult = (r: unknown): r is Pick<RetrainResult, 'promoted' | 'reason' | 'active'> =>
   typeof r === 'object' &&
   r !== null &&
   typeof (r as { promoted?: unknown }).promoted === 'boolean' &&

@@ -250,6 +250,18 @@ describe('model registry and retraining', () => {
     expect(again.candidate.minimumGain).toBe(0.5);
     expect(again.reason).toMatch(/\(needs \+0\.5\)/);
     expect((await store.getActive('detector'))?.version).toBe(first.candidate.version);
+    // The same through the CLI: it says which model goes on deciding.
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      await modelCommand('retrain', ['detector'], testConfig({ MEDIC_MODEL_BUCKET: bucket }), withClient);
+      expect(log).toHaveBeenLastCalledWith(
+        expect.stringMatching(
+          /^not promoted \(the active version stays\): detector-\S+ — nabScore \d+\.\d{4} vs \d+\.\d{4} for the active detector-/,
+        ),
+      );
+    } finally {
+      log.mockRestore();
+    }
   });
 
   test("the demand forecaster's smoothing is trained on the demand folder's earlier two thirds and judged on the later third", async () => {
