@@ -20,6 +20,9 @@ export interface TrainCandidateInput {
   heldOutSeed: number;
 }
 
+/** Whether the candidate became active; when not, which version had become active meanwhile. */
+export type PromotionOutcome = { promoted: true } | { promoted: false; activeNow: string };
+
 export interface ScoredVersion {
   version: string;
   score: number;
@@ -182,11 +185,28 @@ export function createLearningActivities(
       };
     },
 
-    /** Idempotent: promoting the version that is already active changes nothing. */
-    async promoteVersion(input: { model: string; version: string; reason: string }): Promise<void> {
-      const current = await store.getActive(input.model);
+    /**
+     * Makes the candidate active, but only over the version the run compared it with
+     * (`expectedActive`, `SHIPPED_VERSION` for none): a rollback or another run's promotion since then
+     * wins, and this run reports it instead of replacing a version it never judged. Idempotent: a
+     * retry after its own write landed finds the candidate active.
+     */
+    async promoteVersion(input: {
+      model: string;
+      version: string;
+      reason: string;
+      expectedActive?: string;
+    }): Promise<PromotionOutcome> {
+      const read = await store.readActive(input.model);
+      const current = read?.pointer;
+      if (current?.version === input.version) return { promoted: true };
+      const activeNow = current?.version ?? SHIPPED_VERSION;
+      if (input.expectedActive !== undefined && activeNow !== input.expectedActive)
+        return { promoted: false, activeNow };
       const next = promote(current, input.model, input.version, new Date().toISOString(), input.reason);
-      if (next !== current) await store.setActive(next);
+      // Lost to a write since the read: the retry reads again and reports whoever won.
+      await store.setActive(next, read ?? 'none');
+      return { promoted: true };
     },
   };
 }

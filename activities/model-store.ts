@@ -29,29 +29,56 @@ export interface ModelStore {
   getVersion(model: string, version: string): Promise<ModelVersion | undefined>;
   listVersions(model: string): Promise<string[]>;
   getActive(model: string): Promise<ActivePointer | undefined>;
-  setActive(pointer: ActivePointer): Promise<void>;
+  /** The pointer with its S3 ETag, for a write that must not overwrite a change made since. */
+  readActive(model: string): Promise<PointerRead | undefined>;
+  /**
+   * Writes the pointer. With `replacing`, only over what was read then (its ETag; `'none'`: no
+   * pointer yet), else `ActivePointerChanged`: two runs, or a run and a rollback, cannot both win.
+   */
+  setActive(pointer: ActivePointer, replacing?: PointerRead | 'none'): Promise<void>;
 }
+
+export interface PointerRead {
+  pointer: ActivePointer;
+  etag: string;
+}
+
+/** Someone else moved a model's active pointer between our read and our write. */
+export class ActivePointerChanged extends Error {
+  override readonly name = 'ActivePointerChanged';
+}
+
+/**
+ * S3's answers to a conditional write that lost: 412 when the object changed (or appeared), 409 when
+ * another conditional write to it was in flight.
+ */
+const LOST_CONDITIONAL_WRITE = new Set(['PreconditionFailed', 'ConditionalRequestConflict']);
 
 const versionKey = (model: string, version: string) => `models/${model}/versions/${version}.json`;
 const activeKey = (model: string) => `models/${model}/active.json`;
 
 export function createModelStore(s3: S3Client, bucket: string): ModelStore {
-  async function getJson<T>(key: string): Promise<T | undefined> {
+  async function readJson<T>(key: string): Promise<{ value: T; etag: string } | undefined> {
     try {
       const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-      return JSON.parse((await out.Body?.transformToString()) ?? 'null') as T;
+      return {
+        value: JSON.parse((await out.Body?.transformToString()) ?? 'null') as T,
+        etag: out.ETag ?? '',
+      };
     } catch (err) {
       if (err instanceof NoSuchKey || (err as { name?: string }).name === 'NoSuchKey') return undefined;
       throw err;
     }
   }
-  const putJson = (key: string, value: unknown) =>
+  const getJson = async <T>(key: string): Promise<T | undefined> => (await readJson<T>(key))?.value;
+  const putJson = (key: string, value: unknown, condition: { IfMatch?: string; IfNoneMatch?: string } = {}) =>
     s3.send(
       new PutObjectCommand({
         Bucket: bucket,
         Key: key,
         Body: JSON.stringify(value),
         ContentType: 'application/json',
+        ...condition,
       }),
     );
 
@@ -93,8 +120,24 @@ export function createModelStore(s3: S3Client, bucket: string): ModelStore {
       return versions;
     },
     getActive: (model) => getJson<ActivePointer>(activeKey(model)),
-    async setActive(pointer) {
-      await putJson(activeKey(pointer.model), pointer);
+    async readActive(model) {
+      const read = await readJson<ActivePointer>(activeKey(model));
+      return read && { pointer: read.value, etag: read.etag };
+    },
+    async setActive(pointer, replacing) {
+      const condition =
+        replacing === undefined
+          ? {}
+          : replacing === 'none'
+            ? { IfNoneMatch: '*' }
+            : { IfMatch: replacing.etag };
+      try {
+        await putJson(activeKey(pointer.model), pointer, condition);
+      } catch (err) {
+        if (LOST_CONDITIONAL_WRITE.has((err as { name?: string }).name ?? ''))
+          throw new ActivePointerChanged(`the active version of ${pointer.model} changed meanwhile`);
+        throw err;
+      }
     },
   };
 }

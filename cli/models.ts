@@ -1,7 +1,7 @@
 import { progressBar, silentProgress } from './progress';
 import type { Client, ScheduleDescription, ScheduleOptions } from '@temporalio/client';
 import { createAwsClients } from '../activities/aws-clients';
-import { createModelStore, modelOverview } from '../activities/model-store';
+import { ActivePointerChanged, createModelStore, modelOverview } from '../activities/model-store';
 import { TASK_QUEUES, type MedicConfig } from '../domain/config';
 import { retrainScheduleId } from '../domain/ids';
 import { formatDuration } from '../domain/duration';
@@ -143,8 +143,9 @@ export async function modelCommand(
     return;
   }
   if (sub === 'rollback') {
-    const active = await store.getActive(model);
-    if (!active)
+    const read = await store.readActive(model);
+    const active = read?.pointer;
+    if (!read || !active)
       throw new ConflictError(
         `model ${model} has no active version: the shipped one decides, nothing to roll back`,
       );
@@ -154,7 +155,14 @@ export async function modelCommand(
     } catch (err) {
       throw new ConflictError((err as Error).message);
     }
-    await store.setActive(next);
+    // Over the pointer just read only: a promotion landing meanwhile is not silently undone.
+    await store.setActive(next, read).catch((err: unknown) => {
+      if (err instanceof ActivePointerChanged)
+        throw new ConflictError(
+          `the active version of ${model} changed while rolling back ${active.version} (a retraining promoted one?); nothing was changed: see medic model list ${model}, then roll back again`,
+        );
+      throw err;
+    });
     const now =
       next.version === SHIPPED_VERSION
         ? `the shipped ${model} (${TRAINERS[model].shipped.describe})`

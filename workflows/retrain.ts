@@ -53,7 +53,7 @@ export async function retrainModelWorkflow(input: RetrainInput): Promise<Retrain
   const active = await scoreActive({ model: input.model, heldOutSeed });
   // A candidate recorded before trainers named their margin carries none: half a percent, as then.
   const gain = input.minimumGain ?? candidate.minimumGain ?? 0.005;
-  const promoted = shouldPromote(candidate.score, active?.score, gain);
+  let promoted = shouldPromote(candidate.score, active?.score, gain);
   const tested = candidate.backtest
     ? `; backtest on ${candidate.backtest.incidents} recorded incidents: estimated first-action success ${candidate.backtest.estimate.toFixed(3)}, same first choice as was tried in ${(100 * candidate.backtest.matched).toFixed(0)} %${candidate.backtest.amongMatched === undefined || candidate.backtest.matched === 0 ? '' : ` (${candidate.backtest.amongMatched.toFixed(3)} of those recovered)`}`
     : '';
@@ -61,10 +61,22 @@ export async function retrainModelWorkflow(input: RetrainInput): Promise<Retrain
   const against = active?.shipped
     ? `${active.shipped}, which decides while none is promoted,`
     : `the active ${active?.version ?? ''}`;
-  const reason = active
+  let reason = active
     ? `${candidate.metric} ${candidate.score.toFixed(4)} vs ${active.score.toFixed(4)} for ${against} on the same held-out data (needs +${gain})${tested}`
     : `${candidate.metric} ${candidate.score.toFixed(4)}; no active version yet${tested}`;
-  if (promoted) await promoteVersion({ model: input.model, version: candidate.version, reason });
+  if (promoted) {
+    const outcome = await promoteVersion({
+      model: input.model,
+      version: candidate.version,
+      reason,
+      ...(active ? { expectedActive: active.version } : {}),
+    });
+    // Runs recorded before promotions were conditional have no outcome: they promoted.
+    if (outcome && !outcome.promoted) {
+      promoted = false;
+      reason = `${reason}; but ${outcome.activeNow} became active while this run judged ${active?.version ?? 'it'} (a rollback or another run), so nothing was changed: retrain to compare with it`;
+    }
+  }
   log.info('retraining finished', { model: input.model, promoted, reason });
   return { model: input.model, candidate, active, promoted, reason };
 }

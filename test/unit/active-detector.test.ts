@@ -17,6 +17,7 @@ function memoryStore() {
     getVersion: async (_model, version) => (guard(), versions.get(version)),
     listVersions: async () => [...versions.keys()],
     getActive: async () => (guard(), active),
+    readActive: async () => (guard(), active && { pointer: active, etag: 'memory' }),
     setActive: async (p) => void (active = p),
   };
   const promoteVersion = async (version: string, parameters: unknown) => {

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_SMOOTHING } from '../../domain/scaling/forecaster';
 import { forecastAccuracy, smoothingFrom } from '../../domain/scaling/smoothing-training';
+import { createLearningActivities } from '../../activities/learning';
 import {
+  ActivePointerChanged,
   activeDemandForecastOf,
   activeDetectorOf,
   activeVersion,
@@ -283,6 +285,53 @@ describe('model registry and retraining', () => {
     const again = await retrain('demand-forecast');
     expect(again.promoted).toBe(false);
     expect(again.reason).toMatch(/^forecastAccuracy 0\.\d{4} vs 0\.\d{4} for the active demand-forecast-/);
+  });
+
+  test('the active pointer is written only over what was read: a run that judged another version, or a stale rollback, changes nothing', async () => {
+    const model = 'rootcause';
+    const learning = createLearningActivities(store, () => () => undefined);
+    const read = await store.readActive(model);
+    const judged = read?.pointer.version ?? SHIPPED_VERSION;
+    // Another run promotes over the same read first ...
+    await learning.promoteVersion({
+      model,
+      version: 'rootcause-race-a',
+      reason: 'a',
+      expectedActive: judged,
+    });
+    // ... so one that judged the version before it changes nothing and says who won.
+    expect(
+      await learning.promoteVersion({
+        model,
+        version: 'rootcause-race-b',
+        reason: 'b',
+        expectedActive: judged,
+      }),
+    ).toEqual({ promoted: false, activeNow: 'rootcause-race-a' });
+    // A retry of a promotion that landed is done, not refused.
+    expect(
+      await learning.promoteVersion({
+        model,
+        version: 'rootcause-race-a',
+        reason: 'a',
+        expectedActive: judged,
+      }),
+    ).toEqual({ promoted: true });
+    const now = await store.readActive(model);
+    expect(now?.pointer).toMatchObject({ version: 'rootcause-race-a', history: read ? [judged] : [] });
+    // S3 itself refuses a write over a pointer read before the last change, and a "first" write over one.
+    if (read) await expect(store.setActive(now!.pointer, read)).rejects.toBeInstanceOf(ActivePointerChanged);
+    await expect(store.setActive(now!.pointer, 'none')).rejects.toBeInstanceOf(ActivePointerChanged);
+    await store.setActive(now!.pointer, now);
+    expect((await store.getActive(model))?.version).toBe('rootcause-race-a');
+    // Back to what the other tests left.
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      await modelCommand('rollback', [model], testConfig({ MEDIC_MODEL_BUCKET: bucket }), withClient);
+    } finally {
+      log.mockRestore();
+    }
+    expect((await store.getActive(model))?.version).toBe(judged);
   });
 
   test('an unknown model is refused before anything starts', async () => {
