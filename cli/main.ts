@@ -379,6 +379,11 @@ export async function main(argv: string[]): Promise<number> {
       );
       return 2;
     }
+    // By name: the file's line says what to fix; the usage would bury it.
+    if (err instanceof Error && err.name === 'MalformedInputError') {
+      console.error(`medic: ${err.message}`);
+      return EXIT.usage;
+    }
     if (err instanceof ConfigError) {
       console.error(`medic: ${err.message}\n\n${USAGE}`);
       return 2;

@@ -6,6 +6,11 @@ export interface Point {
   value: number;
 }
 
+/** Input that is not the `timestamp,value` CSV it should be: the person's file to fix, not a failure of ours. */
+export class MalformedInputError extends Error {
+  override readonly name = 'MalformedInputError';
+}
+
 /** A field as written, without the double quotes some exports (Grafana's, spreadsheets') put round it. */
 function unquoted(field: string): string {
   const trimmed = field.trim();
@@ -43,7 +48,9 @@ export function parsePointsCsv(
       return;
     }
     if (comma < 0 || raw === '' || !Number.isFinite(value))
-      throw new Error(`${source}:${i + 1}: expected "timestamp,value", got "${line.slice(0, 80)}"`);
+      throw new MalformedInputError(
+        `${source}:${i + 1}: expected "timestamp,value", got "${line.slice(0, 80)}"`,
+      );
     points.push({ timestamp, value });
   });
   return points;

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main, usageOf } from '../../cli/main';
@@ -62,11 +62,13 @@ describe('medic offline commands', () => {
     expect(lines[7]).toBe(`${gappy[7]?.split(',')[0]},,0.000000,0`);
     expect(lines[57]).toBe(`${gappy[57]?.split(',')[0]},,0.000000,0`);
     expect(lines.flatMap((l, i) => (l.endsWith(',1') ? [i] : []))).toContain(450);
-    // A value that is neither a number nor a missing marker is still an error naming its line.
+    // A value that is neither a number nor a missing marker is still an error naming its line: bad
+    // input (exit 2), and no output file half written.
     writeFileSync(join(dir, 'bad.csv'), `timestamp,value\n${gappy.slice(0, 3).join('\n')}\n1704067200,abc\n`);
     expect(
       await main(['detect', '--input', join(dir, 'bad.csv'), '--output', join(dir, 'bad-out.csv')]),
-    ).toBe(1);
+    ).toBe(2);
+    expect(existsSync(join(dir, 'bad-out.csv'))).toBe(false);
     expect(output.join('\n')).toContain('bad.csv:5: expected "timestamp,value", got "1704067200,abc"');
   });
 
