@@ -141,7 +141,7 @@ export function createActivities(deps: ActivityDeps) {
         dataset: deps.config.demandDataset,
         readFleet: () => fleetDemand(),
       }),
-    ...createRootCauseActivities(deps.aws.ec2, deps.temporal, models),
+    ...createRootCauseActivities(deps.aws, deps.temporal, models),
     activeDemandForecast: activeDemandForecastOf(models),
     ...createPolicyAdviceActivities(models),
   };

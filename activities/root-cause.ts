@@ -1,4 +1,7 @@
-import { DescribeInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { readFleetInstances } from './fleet-graph';
 import type { Client } from '@temporalio/client';
 import { INCIDENT_TYPES_CLAUSE, OPEN_STATUS_CLAUSE, resourcesClause } from '../domain/ids';
 import { SEVERITIES, type Severity } from '../domain/incident';
@@ -14,10 +17,14 @@ const RESOURCES_PER_QUERY = 100;
 
 /**
  * Root-cause ranking for an incident: the open incidents of its fleet are the evidence, the fleet
- * as EC2 describes it the graph, and the registry's active `rootcause` version (the shipped one
+ * as EC2, its tags and ELB describe it the graph, and the registry's active `rootcause` version (the shipped one
  * when none is promoted) the model. The version is returned so the report can name it.
  */
-export function createRootCauseActivities(ec2: EC2Client, temporal: Client, store: ModelStore) {
+export function createRootCauseActivities(
+  clients: { ec2: EC2Client; autoscaling: AutoScalingClient; elbv2: ElasticLoadBalancingV2Client },
+  temporal: Client,
+  store: ModelStore,
+) {
   async function activeModel(): Promise<RootCauseModel> {
     const version = await activeVersion(store, 'rootcause');
     return version
@@ -27,23 +34,10 @@ export function createRootCauseActivities(ec2: EC2Client, temporal: Client, stor
 
   return {
     async rankRootCause(input: { resourceId: string }): Promise<RootCauseRanking | undefined> {
-      const instance = await findInstance(ec2, input.resourceId);
+      const instance = await findInstance(clients.ec2, input.resourceId);
       const fleet = instance ? tagValue(instance, FLEET_TAG) : undefined;
       if (!fleet) return undefined;
-      const out = await ec2.send(
-        new DescribeInstancesCommand({ Filters: [{ Name: `tag:${FLEET_TAG}`, Values: [fleet] }] }),
-      );
-      const graph = fleetGraph(
-        (out.Reservations ?? [])
-          .flatMap((r) => r.Instances ?? [])
-          .filter((i) => i.State?.Name !== 'terminated')
-          .map((i) => ({
-            instanceId: i.InstanceId ?? '',
-            volumeIds: (i.BlockDeviceMappings ?? []).map((m) => m.Ebs?.VolumeId ?? '').filter(Boolean),
-            securityGroupIds: (i.SecurityGroups ?? []).map((g) => g.GroupId ?? '').filter(Boolean),
-            subnetId: i.SubnetId,
-          })),
-      );
+      const graph = fleetGraph(await readFleetInstances(clients, fleet));
       // Only this fleet's open incidents are evidence: the query names its resources, so the cost
       // is bounded by the fleet, not by every incident open anywhere (a storm elsewhere).
       const open: { resourceId: string; severity: Severity; kind?: string }[] = [];

@@ -10,3 +10,8 @@ export const REPLACES_TAG = 'medic:replaces';
  * more, and diagnosis tells an incident on a freshly deployed instance.
  */
 export const DEPLOY_TAG = 'medic:deploy';
+/**
+ * On an instance, the databases it uses, comma-separated (`db-orders, cache-1`): EC2 does not know
+ * them, and the root-cause ranking needs them to tell a failing database from its instances.
+ */
+export const DATABASES_TAG = 'medic:databases';

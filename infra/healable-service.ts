@@ -1,6 +1,6 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { FLEET_TAG, MODE_TAG } from '../activities/tags';
+import { DATABASES_TAG, FLEET_TAG, MODE_TAG } from '../activities/tags';
 import { FLEET_TOPOLOGY, fleetResourceName, GROUP_ALARMS, LOAD_BALANCER_ALARMS } from '../domain/topology';
 import { WORKER_ACTIONS } from '../domain/worker-permissions';
 
@@ -35,6 +35,11 @@ export interface HealableServiceArgs {
   extraIngress?: IngressConfig[];
   /** An ACM certificate for the public HTTPS listener; without one the listener is plain HTTP on 80. */
   certificateArn?: pulumi.Input<string>;
+  /**
+   * The databases the service's instances use (stack config `databases`), tagged on each instance as
+   * `medic:databases` so the root-cause ranking has them in the fleet's graph.
+   */
+  databases?: string[];
 }
 
 /**
@@ -251,7 +256,11 @@ export class HealableService extends pulumi.ComponentResource {
         healthCheckType: 'ELB',
         healthCheckGracePeriod: 120,
         launchTemplate: { id: launchTemplate.id, version: '$Latest' },
-        tags: Object.entries({ ...this.fleetTags, Name: resourceName('web') }).map(([key, value]) => ({
+        tags: Object.entries({
+          ...this.fleetTags,
+          Name: resourceName('web'),
+          ...(args.databases?.length ? { [DATABASES_TAG]: args.databases.join(',') } : {}),
+        }).map(([key, value]) => ({
           key,
           value,
           propagateAtLaunch: true,

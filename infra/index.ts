@@ -5,7 +5,8 @@ import { HealableService, type IngressConfig } from './healable-service';
 /**
  * The stack `pulumi up` deploys: one healable service. Configuration (see Pulumi.dev.yaml):
  * `fleet`, `mode`, `minSize`, `maxSize`, `desiredCapacity`, `instanceType`, `amiId` (default:
- * the latest Amazon Linux 2023), `availabilityZones`, `certificateArn`, `extraIngress` (rules beyond the shared topology's), and the secret
+ * the latest Amazon Linux 2023), `availabilityZones`, `certificateArn`, `extraIngress` (rules beyond the shared topology's),
+ * `databases` (the ones its instances use, for the root-cause ranking), and the secret
  * `alertEndpoint` (the cloud-medic API's CloudWatch route with its credentials).
  */
 const config = new pulumi.Config();
@@ -35,6 +36,7 @@ const service = new HealableService('web', {
   alertEndpoint: config.requireSecret('alertEndpoint'),
   certificateArn: config.get('certificateArn'),
   extraIngress: config.getObject<IngressConfig[]>('extraIngress'),
+  databases: config.getObject<string[]>('databases'),
 });
 
 /** What the worker reads (fleet tags, the group, the topic, the registry bucket). */

@@ -47,19 +47,32 @@ export interface LiveInstance {
   volumeIds: string[];
   securityGroupIds: string[];
   subnetId?: string;
+  /** Databases it uses (its `medic:databases` tag): a failing one shows in every instance on it. */
+  databases?: string[];
+  /** Load balancers it serves behind (its group's target groups): they depend on it. */
+  loadBalancers?: string[];
 }
 
-/** The fleet's graph as EC2 describes it: each instance depends on its volumes, groups and subnet. */
+/**
+ * The fleet's graph as EC2, tags and ELB describe it: each instance depends on its volumes, groups,
+ * subnet and databases; a load balancer depends on the instances behind it.
+ */
 export function fleetGraph(instances: LiveInstance[]): ResourceGraph {
   const nodes = new Map<string, ResourceKind>();
   const dependsOn: Record<string, string[]> = {};
   for (const i of instances) {
     nodes.set(i.instanceId, 'instance');
-    const deps = [...i.volumeIds, ...i.securityGroupIds, ...(i.subnetId ? [i.subnetId] : [])];
+    const databases = i.databases ?? [];
+    const deps = [...i.volumeIds, ...i.securityGroupIds, ...(i.subnetId ? [i.subnetId] : []), ...databases];
     for (const id of i.volumeIds) nodes.set(id, 'volume');
     for (const id of i.securityGroupIds) nodes.set(id, 'security-group');
     if (i.subnetId) nodes.set(i.subnetId, 'subnet');
+    for (const id of databases) nodes.set(id, 'database');
     dependsOn[i.instanceId] = deps;
+    for (const lb of i.loadBalancers ?? []) {
+      nodes.set(lb, 'load-balancer');
+      (dependsOn[lb] ??= []).push(i.instanceId);
+    }
   }
   return { nodes: [...nodes.entries()].map(([id, kind]) => ({ id, kind })), dependsOn };
 }

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FLEET_TAG, MODE_TAG } from '../../activities/tags';
+import { DATABASES_TAG, FLEET_TAG, MODE_TAG } from '../../activities/tags';
 import { FLEET_TOPOLOGY, GROUP_ALARMS, LOAD_BALANCER_ALARMS } from '../../domain/topology';
 import { iamActionFor, OPERATOR_ONLY_SOURCES, WORKER_ACTIONS } from '../../domain/worker-permissions';
 import {
@@ -17,6 +17,7 @@ const resources = mockPulumi(
   {
     'cloud-medic-fleet:fleet': 'shop',
     'cloud-medic-fleet:mode': 'manual',
+    'cloud-medic-fleet:databases': '["orders-db","sessions-cache"]',
     'cloud-medic-fleet:alertEndpoint': 'https://medic:s3cret@medic.example.com/api/v1/alerts/cloudwatch',
   },
   ['cloud-medic-fleet:alertEndpoint'],
@@ -63,6 +64,12 @@ describe('the fleet program (infra/index.ts)', () => {
       expect.arrayContaining([
         expect.objectContaining({ key: FLEET_TAG, value: 'shop', propagateAtLaunch: true }),
         expect.objectContaining({ key: MODE_TAG, value: 'manual', propagateAtLaunch: true }),
+        // What the root-cause ranking reads as the databases each instance depends on.
+        expect.objectContaining({
+          key: DATABASES_TAG,
+          value: 'orders-db,sessions-cache',
+          propagateAtLaunch: true,
+        }),
       ]),
     );
     expect(program.fleetTags).toEqual({ [FLEET_TAG]: 'shop', [MODE_TAG]: 'manual' });

@@ -205,6 +205,42 @@ describe('ranking a live fleet', () => {
     expect(describeRanking(ranking!, 'i-a')).toContain('healing i-a alone may not last');
   });
 
+  test('a database two instances share, tagged on them, is the likeliest cause of latency on both; the load balancer in front never is', () => {
+    const withDatabase = fleetGraph(
+      ['i-a', 'i-b', 'i-c'].map((instanceId) => ({
+        instanceId,
+        volumeIds: [`vol-${instanceId}`],
+        securityGroupIds: ['sg-web'],
+        subnetId: 'subnet-1',
+        ...(instanceId === 'i-c' ? {} : { databases: ['db-orders'] }),
+        loadBalancers: ['web-lb'],
+      })),
+    );
+    expect(withDatabase.nodes).toEqual(
+      expect.arrayContaining([
+        { id: 'db-orders', kind: 'database' },
+        { id: 'web-lb', kind: 'load-balancer' },
+      ]),
+    );
+    expect(withDatabase.dependsOn['i-a']).toContain('db-orders');
+    expect(withDatabase.dependsOn['i-c']).not.toContain('db-orders');
+    expect(withDatabase.dependsOn['web-lb']).toEqual(['i-a', 'i-b', 'i-c']);
+    const open = ['i-a', 'i-b'].map((resourceId) => ({
+      resourceId,
+      severity: 'high' as const,
+      kind: 'latency-high',
+    }));
+    const ranking = rankLiveIncidents(withDatabase, open, SHIPPED_ROOT_CAUSE_MODEL, 'i-b');
+    // The group and the subnet reach i-c too, which is quiet; the database reaches exactly the two.
+    expect(ranking?.top[0]?.resource).toBe('db-orders');
+    expect(ranking?.causeOfResource).toBe('db-orders');
+    expect(ranking?.top.map((c) => c.resource)).not.toContain('web-lb');
+    expect(describeRanking(ranking!, 'i-b')).toContain('The likeliest cause is db-orders, not i-b');
+    // Without the tag the same alarms point elsewhere: the graph, not the model, knew the database.
+    const without = rankLiveIncidents(fleet, open, SHIPPED_ROOT_CAUSE_MODEL, 'i-b');
+    expect(without?.top.map((c) => c.resource)).not.toContain('db-orders');
+  });
+
   test('the likely cause of the resource is the one kept for it, else (recorded before) the first ranked', () => {
     const top = [
       { resource: 'i-b', score: 6.7 },

@@ -4,7 +4,11 @@ import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { createChaos } from '../../activities/chaos';
 import { createDiagnosisActivities } from '../../activities/diagnosis';
 import { createFleet } from '../../activities/fleet';
-import { DEPLOY_TAG } from '../../activities/tags';
+import { DATABASES_TAG, DEPLOY_TAG } from '../../activities/tags';
+import { readFleetInstances } from '../../activities/fleet-graph';
+import { fleetGraph } from '../../domain/rootcause/live';
+import { createReleaseGroup } from '../support/release-group';
+import { eventually } from '../support/env';
 import { symptomsOf } from '../../domain/policy/experience';
 import { createModelStore } from '../../activities/model-store';
 import { SHIPPED_ROOT_CAUSE_MODEL } from '../../domain/rootcause/ranking';
@@ -82,6 +86,50 @@ describe('root-cause ranking in the incident', () => {
     const report = (await handles[2].result()) as IncidentReport;
     expect(report.rootCause?.top[0]?.resource).toBe(last.rootCause?.top[0]?.resource);
     expect(report.models?.rootcause).toBe(last.rootCause?.modelVersion);
+  });
+});
+
+describe('the live graph beyond EC2: databases from tags, load balancers from the groups', () => {
+  test('latency on the two instances that share a tagged database ranks the database as their likely cause', async () => {
+    const fleet = `rcdb-${process.pid}`;
+    const database = `db-orders-${process.pid}`;
+    const { instances } = await createFleet(h.aws, { fleet, size: 3, manualCount: 3 });
+    const [onDb1, onDb2] = instances.map((i) => i.instanceId);
+    await h.aws.ec2.send(
+      new CreateTagsCommand({
+        Resources: [onDb1 ?? '', onDb2 ?? ''],
+        Tags: [{ Key: DATABASES_TAG, Value: ` ${database} ` }],
+      }),
+    );
+    const handles = [];
+    for (const instanceId of [onDb1, onDb2]) {
+      const handle = await h.open({ resourceId: instanceId ?? '', kind: 'latency-high', source: 'test' });
+      handles.push(await h.stateWhen(handle, 'awaiting_approval').then(() => handle));
+    }
+    const second = await h.stateWhen(handles[1], 'awaiting_approval');
+    expect(second.rootCause?.alarming).toEqual([onDb1, onDb2].sort());
+    expect(second.rootCause?.top[0]?.resource).toBe(database);
+    expect(second.rootCause?.causeOfResource).toBe(database);
+    expect(second.timeline.some((t) => t.message.includes(`The likeliest cause is ${database}`))).toBe(true);
+    for (const handle of handles)
+      await handle.executeUpdate(decisionUpdate, { args: [{ decision: 'decline', by: 'ops' }] });
+  });
+
+  test("an Auto Scaling group's instances are read with the load balancer in front of them", async () => {
+    const name = `rclb-${process.pid}`;
+    await createReleaseGroup(h.aws, name, 2);
+    const read = await eventually(
+      async () => {
+        const found = await readFleetInstances(h.aws, name);
+        return found.length === 2 ? found : undefined;
+      },
+      30_000,
+      "the group's two instances",
+    );
+    expect(read.map((i) => i.loadBalancers)).toEqual([[`${name}-lb`], [`${name}-lb`]]);
+    expect(read.every((i) => i.databases === undefined)).toBe(true);
+    const graph = fleetGraph(read);
+    expect(graph.dependsOn[`${name}-lb`]?.sort()).toEqual(read.map((i) => i.instanceId).sort());
   });
 });
 

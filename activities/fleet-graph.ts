@@ -1,0 +1,94 @@
+import { DescribeAutoScalingGroupsCommand, type AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { DescribeInstancesCommand, type EC2Client, type Instance } from '@aws-sdk/client-ec2';
+import {
+  DescribeTargetGroupsCommand,
+  type ElasticLoadBalancingV2Client,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { LiveInstance } from '../domain/rootcause/live';
+import { tagValue } from './instances';
+import { DATABASES_TAG, FLEET_TAG } from './tags';
+
+/** The tag EC2 Auto Scaling puts on the instances it launches. */
+const GROUP_TAG = 'aws:autoscaling:groupName';
+/** DescribeAutoScalingGroups takes at most this many names a call. */
+const GROUPS_PER_CALL = 50;
+/** DescribeTargetGroups takes at most this many ARNs a call. */
+const TARGET_GROUPS_PER_CALL = 20;
+
+const chunks = <T>(items: T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+
+/** `arn:…:loadbalancer/app/web-lb/50dc6c49…` → `web-lb`: how people name it. */
+export const loadBalancerName = (arn: string): string => arn.split('/')[2] ?? arn;
+
+/** `"db-orders, cache-1"` → `["db-orders", "cache-1"]`. */
+export const databasesOf = (instance: Instance): string[] =>
+  (tagValue(instance, DATABASES_TAG) ?? '')
+    .split(',')
+    .map((d) => d.trim())
+    .filter(Boolean);
+
+/**
+ * The load balancers in front of each of the fleet's Auto Scaling groups (group → its target groups →
+ * their load balancers): three calls for the fleet, however many target groups the account has.
+ * Instances registered by hand, outside a group, are not found this way.
+ */
+async function loadBalancersByGroup(
+  autoscaling: AutoScalingClient,
+  elbv2: ElasticLoadBalancingV2Client,
+  groups: string[],
+): Promise<Map<string, string[]>> {
+  const targetGroupsOf = new Map<string, string[]>();
+  for (const names of chunks(groups, GROUPS_PER_CALL)) {
+    const out = await autoscaling.send(
+      new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: names }),
+    );
+    for (const g of out.AutoScalingGroups ?? [])
+      if (g.AutoScalingGroupName) targetGroupsOf.set(g.AutoScalingGroupName, g.TargetGroupARNs ?? []);
+  }
+  const balancersOf = new Map<string, string[]>();
+  const targetGroups = [...new Set([...targetGroupsOf.values()].flat())];
+  for (const arns of chunks(targetGroups, TARGET_GROUPS_PER_CALL)) {
+    const out = await elbv2.send(new DescribeTargetGroupsCommand({ TargetGroupArns: arns }));
+    for (const tg of out.TargetGroups ?? [])
+      if (tg.TargetGroupArn)
+        balancersOf.set(tg.TargetGroupArn, (tg.LoadBalancerArns ?? []).map(loadBalancerName));
+  }
+  return new Map(
+    [...targetGroupsOf].map(([group, tgs]) => [
+      group,
+      [...new Set(tgs.flatMap((tg) => balancersOf.get(tg) ?? []))],
+    ]),
+  );
+}
+
+/** The fleet's instances (not terminated) with what each depends on and what depends on it. */
+export async function readFleetInstances(
+  clients: { ec2: EC2Client; autoscaling: AutoScalingClient; elbv2: ElasticLoadBalancingV2Client },
+  fleet: string,
+): Promise<LiveInstance[]> {
+  const out = await clients.ec2.send(
+    new DescribeInstancesCommand({ Filters: [{ Name: `tag:${FLEET_TAG}`, Values: [fleet] }] }),
+  );
+  const instances = (out.Reservations ?? [])
+    .flatMap((r) => r.Instances ?? [])
+    .filter((i) => i.State?.Name !== 'terminated');
+  const groups = [...new Set(instances.flatMap((i) => tagValue(i, GROUP_TAG) ?? []))];
+  const balancers =
+    groups.length > 0
+      ? await loadBalancersByGroup(clients.autoscaling, clients.elbv2, groups)
+      : new Map<string, string[]>();
+  return instances.map((i) => {
+    const group = tagValue(i, GROUP_TAG);
+    const loadBalancers = (group === undefined ? undefined : balancers.get(group)) ?? [];
+    const databases = databasesOf(i);
+    return {
+      instanceId: i.InstanceId ?? '',
+      volumeIds: (i.BlockDeviceMappings ?? []).map((m) => m.Ebs?.VolumeId ?? '').filter(Boolean),
+      securityGroupIds: (i.SecurityGroups ?? []).map((g) => g.GroupId ?? '').filter(Boolean),
+      subnetId: i.SubnetId,
+      ...(databases.length > 0 ? { databases } : {}),
+      ...(loadBalancers.length > 0 ? { loadBalancers } : {}),
+    };
+  });
+}
