@@ -189,7 +189,7 @@ export function createLearningActivities(
      * Makes the candidate active, but only over the version the run compared it with
      * (`expectedActive`, `SHIPPED_VERSION` for none): a rollback or another run's promotion since then
      * wins, and this run reports it instead of replacing a version it never judged. Idempotent: a
-     * retry after its own write landed finds the candidate active.
+     * retry after its own write landed finds the candidate active, or just replaced.
      */
     async promoteVersion(input: {
       model: string;
@@ -199,7 +199,9 @@ export function createLearningActivities(
     }): Promise<PromotionOutcome> {
       const read = await store.readActive(input.model);
       const current = read?.pointer;
-      if (current?.version === input.version) return { promoted: true };
+      // Its own write landed (and may since have been superseded by a later promotion).
+      if (current?.version === input.version || current?.history.includes(input.version))
+        return { promoted: true };
       const activeNow = current?.version ?? SHIPPED_VERSION;
       if (input.expectedActive !== undefined && activeNow !== input.expectedActive)
         return { promoted: false, activeNow };

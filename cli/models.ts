@@ -144,11 +144,11 @@ export async function modelCommand(
   }
   if (sub === 'rollback') {
     const read = await store.readActive(model);
-    const active = read?.pointer;
-    if (!read || !active)
+    if (!read)
       throw new ConflictError(
         `model ${model} has no active version: the shipped one decides, nothing to roll back`,
       );
+    const active = read.pointer;
     let next;
     try {
       next = rollback(active, new Date().toISOString());

@@ -324,9 +324,27 @@ describe('model registry and retraining', () => {
     await expect(store.setActive(now!.pointer, 'none')).rejects.toBeInstanceOf(ActivePointerChanged);
     await store.setActive(now!.pointer, now);
     expect((await store.getActive(model))?.version).toBe('rootcause-race-a');
+    // A retry after its promotion landed and a later one replaced it: still done, not "someone else won".
+    await learning.promoteVersion({
+      model,
+      version: 'rootcause-race-c',
+      reason: 'c',
+      expectedActive: 'rootcause-race-a',
+    });
+    expect(
+      await learning.promoteVersion({
+        model,
+        version: 'rootcause-race-a',
+        reason: 'a',
+        expectedActive: judged,
+      }),
+    ).toEqual({ promoted: true });
+    expect((await store.getActive(model))?.version).toBe('rootcause-race-c');
     // Back to what the other tests left.
     const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
     try {
+      // race-c → race-a → the version this test found.
+      await modelCommand('rollback', [model], testConfig({ MEDIC_MODEL_BUCKET: bucket }), withClient);
       await modelCommand('rollback', [model], testConfig({ MEDIC_MODEL_BUCKET: bucket }), withClient);
     } finally {
       log.mockRestore();
