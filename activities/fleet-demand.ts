@@ -54,7 +54,7 @@ export async function fleetDemandTraces(
     });
     const days = daysOf(history?.values.length ?? 0, stepSeconds);
     if (history && days >= MIN_DEMAND_DAYS)
-      demandTraces.push({ name: group, stepSeconds, values: history.values });
+      demandTraces.push({ name: group, stepSeconds, values: history.values, startMs: history.start });
     else tooShort.push({ group, days });
   }
   const read = demandTraces.reduce((sum, t) => sum + daysOf(t.values.length, t.stepSeconds), 0);

@@ -1,6 +1,12 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { promote, SHIPPED_VERSION, type ModelVersion } from '../domain/models/registry';
-import { isModelName, trainerFor, type FleetEvidence, type ModelName } from '../domain/models/trainers';
+import {
+  isModelName,
+  trainerFor,
+  type FleetEvidence,
+  type ModelName,
+  type TimeSpan,
+} from '../domain/models/trainers';
 import type { ModelStore } from './model-store';
 import { rankActions, type BanditState } from '../domain/policy/bandit';
 import { backtest } from '../domain/policy/experience';
@@ -50,6 +56,12 @@ function backtestOf(metrics: Record<string, number>): Pick<ScoredVersion, 'backt
       }
     : {};
 }
+
+/** The span as a version records it (ISO times), or nothing. */
+const dataRangeOf = (span: TimeSpan | undefined): Pick<ModelVersion['training'], 'dataRange'> =>
+  span
+    ? { dataRange: { from: new Date(span.fromMs).toISOString(), to: new Date(span.toMs).toISOString() } }
+    : {};
 
 function trainerOrFail(model: string): ModelName {
   if (!isModelName(model)) throw ApplicationFailure.nonRetryable(`unknown model "${model}"`, 'UnknownModel');
@@ -130,6 +142,7 @@ export function createLearningActivities(
           ...(input.model === 'remediation-policy' ? { realAttempts: real.length } : {}),
           ...(fleet.detectorPrecision !== undefined ? { detectorPrecision: fleet.detectorPrecision } : {}),
           ...(fleet.dataset ? { dataset: fleet.dataset } : {}),
+          ...dataRangeOf(trainer.dataRange?.(fleet)),
         },
         metrics: {
           [trainer.metric]: score,

@@ -7,6 +7,7 @@ import { retrainScheduleId } from '../domain/ids';
 import { formatDuration } from '../domain/duration';
 import { describeSamples, parseQualityFloors } from '../domain/models/monitoring';
 import {
+  describeTraining,
   formatModelFigure,
   formatModelMetrics,
   rollback,
@@ -134,7 +135,7 @@ export async function modelCommand(
       return console.log(`No versions of ${model} yet (medic model retrain --model ${model})`);
     for (const v of sorted)
       console.log(
-        `${v.version === active?.version ? '*' : ' '} ${v.version.padEnd(32)} ${v.createdAt}  ${formatModelMetrics(v.metrics)}  parent=${v.parentVersion ?? '-'}`,
+        `${v.version === active?.version ? '*' : ' '} ${v.version.padEnd(32)} ${v.createdAt}  ${formatModelMetrics(v.metrics)}  parent=${v.parentVersion ?? '-'}  ${describeTraining(v.training)}`,
       );
     if (active?.version === SHIPPED_VERSION)
       console.log(`active: the shipped model since ${active.changedAt} (${active.reason})`);

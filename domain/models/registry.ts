@@ -14,6 +14,8 @@ export interface ModelVersion {
     detectorPrecision?: number;
     /** The detector's labelled traces (a folder), or `synthetic`. */
     dataset?: string;
+    /** The time span of the real data it was fitted on (traces, the fleet's series); none for simulated data. */
+    dataRange?: { from: string; to: string };
   };
   metrics: Record<string, number>;
   parentVersion?: string;
@@ -110,6 +112,22 @@ export function formatModelFigure(metric: string, value: number): string {
   if (metric === 'nabScore') return value.toFixed(1);
   if (/Incidents$/.test(metric)) return String(value);
   return `${(100 * value).toFixed(1)} %`;
+}
+
+/**
+ * What a version learnt from, on one line: "trained on 30 of /data/nab (2014-02-14 → 2014-09-17)",
+ * "trained on 400 simulated (seed 12345) + 6 real attempts".
+ */
+export function describeTraining(training: ModelVersion['training']): string {
+  const source =
+    training.dataset && training.dataset !== 'synthetic'
+      ? `${training.examples} of ${training.dataset}`
+      : `${training.examples} simulated (seed ${training.seed})`;
+  const range = training.dataRange
+    ? ` (${training.dataRange.from.slice(0, 10)} → ${training.dataRange.to.slice(0, 10)})`
+    : '';
+  const real = training.realAttempts ? ` + ${training.realAttempts} real attempts` : '';
+  return `trained on ${source}${range}${real}`;
 }
 
 /** A version's figures on one line: "firstActionSuccess 83.6 %, backtestIncidents 28". */

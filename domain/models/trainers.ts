@@ -27,6 +27,8 @@ export interface Trainer<P> {
   evaluate(parameters: P, heldOutSeed: number, fleet: FleetEvidence): number;
   /** How many examples training really used, when not the `examples` asked for (real traces). */
   trainingSize?(examples: number, fleet: FleetEvidence): number;
+  /** The time span of the real data training fitted on (epoch ms); undefined for simulated data. */
+  dataRange?(fleet: FleetEvidence): TimeSpan | undefined;
   /**
    * What decides while no version is promoted (or a rollback returned to it), judged like a version:
    * the first candidate must beat it as any later one must beat the active version.
@@ -105,6 +107,23 @@ const DETECTOR_HELD_OUT_SERIES = 300;
 
 const realTrainingFiles = (labelled: TrainingSeries[]) => labelled.filter((s) => !isHeldOut(s));
 
+export interface TimeSpan {
+  fromMs: number;
+  toMs: number;
+}
+
+/** The first and last of some times; undefined when there are none. */
+function spanOf(times: Iterable<number>): TimeSpan | undefined {
+  let fromMs = Infinity;
+  let toMs = -Infinity;
+  for (const t of times) {
+    if (!Number.isFinite(t)) continue;
+    fromMs = Math.min(fromMs, t);
+    toMs = Math.max(toMs, t);
+  }
+  return fromMs <= toMs ? { fromMs, toMs } : undefined;
+}
+
 export const detectorTrainer: Trainer<DetectorParams> &
   Required<Pick<Trainer<DetectorParams>, 'trainingSize'>> = {
   metric: 'nabScore',
@@ -118,6 +137,12 @@ export const detectorTrainer: Trainer<DetectorParams> &
   },
   trainingSize: (examples, { labelledSeries }) =>
     labelledSeries?.length ? realTrainingFiles(labelledSeries).length : examples,
+  dataRange: ({ labelledSeries }) =>
+    spanOf(
+      realTrainingFiles(labelledSeries ?? []).flatMap((s) =>
+        s.timestamps.length ? [s.timestamps[0] ?? NaN, s.timestamps[s.timestamps.length - 1] ?? NaN] : [],
+      ),
+    ),
   evaluate(params, heldOutSeed, { detectorPrecision, labelledSeries }) {
     const series = labelledSeries?.length
       ? labelledSeries.filter(isHeldOut)
@@ -153,6 +178,18 @@ const demandForecast: Trainer<Smoothing> = {
   },
   trainingSize: (examples, { demandTraces }) =>
     demandTraces?.length ?? generatedDemandWeeks(examples) * DEMAND_TRACE_DAYS,
+  // Each trace's first two thirds are fitted on: the span up to there.
+  dataRange: ({ demandTraces }) =>
+    spanOf(
+      (demandTraces ?? []).flatMap((t) =>
+        t.startMs === undefined
+          ? []
+          : [
+              t.startMs,
+              t.startMs + Math.max(0, Math.floor((2 * t.values.length) / 3) - 1) * t.stepSeconds * 1000,
+            ],
+      ),
+    ),
   evaluate: (smoothing, heldOutSeed, { demandTraces }) =>
     demandTraces?.length
       ? forecastAccuracy(smoothing, demandTraces, 'later')

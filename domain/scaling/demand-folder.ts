@@ -36,6 +36,7 @@ export function readDemandTraces(path: string): (DemandTrace & { name: string })
       name: basename(file, '.csv'),
       stepSeconds: medianStepSeconds(trace.map((p) => p.time)),
       values: trace.map((p) => p.value),
+      ...(trace[0] ? { startMs: trace[0].time * 1000 } : {}),
     };
   });
 }

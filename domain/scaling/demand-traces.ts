@@ -9,6 +9,8 @@ import { normal } from '../random';
 export interface DemandTrace {
   stepSeconds: number;
   values: number[];
+  /** Epoch ms of the first value, for real demand (generated traces have no date). */
+  startMs?: number;
 }
 
 const DAY_SECONDS = 86_400;

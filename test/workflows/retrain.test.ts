@@ -273,6 +273,11 @@ describe('model registry and retraining', () => {
     const artifact = await store.getVersion('demand-forecast', first.candidate.version);
     expect(artifact?.training.dataset).toBe(demandDataset);
     expect(artifact?.training.examples).toBe(demandTraces.length);
+    // The span it was fitted on: each week's first two thirds (1 344 five-minute steps from 1 November).
+    expect(artifact?.training.dataRange).toEqual({
+      from: '2026-11-01T00:00:00.000Z',
+      to: '2026-11-05T15:55:00.000Z',
+    });
     // The demand moves its level every few hours: the trained setting follows it faster than shipped.
     const smoothing = smoothingFrom(artifact?.parameters);
     expect(smoothing?.alpha).toBeGreaterThan(DEFAULT_SMOOTHING.alpha);
@@ -408,6 +413,8 @@ describe('model registry and retraining', () => {
       await modelCommand('list', ['--model', 'remediation-policy'], config, withClient);
       const versions = log.mock.calls.flat().join('\n');
       expect(versions).toMatch(/backtestIncidents \d+ {2}parent=/);
+      // And what each learnt from: simulated incidents, by seed.
+      expect(versions).toMatch(/ {2}parent=\S+ {2}trained on \d+ simulated \(seed \d+\)$/m);
       expect(versions).not.toContain('{"');
       log.mockClear();
       await modelCommand(
