@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { CLOSED_STATUS_CLAUSE, INCIDENT_TYPES_CLAUSE } from '../domain/ids';
+import { CLOSED_STATUS_CLAUSE, earlyRetrainingPrefix, INCIDENT_TYPES_CLAUSE } from '../domain/ids';
 import type { IncidentState } from '../domain/incident';
 import {
   forecastQuality,
@@ -78,6 +78,33 @@ export function createModelMonitorActivities(
   metrics: IncidentMetrics | undefined,
 ) {
   return {
+    /**
+     * The latest retraining model monitoring started early for `model` within the last `windowHours`,
+     * if any: while the live figure still counts the incidents that triggered it, another one would
+     * learn from the same incidents again.
+     */
+    async lastEarlyRetraining(input: {
+      model: string;
+      windowHours: number;
+    }): Promise<{ workflowId: string; startedAt: string; until: string } | undefined> {
+      const since = new Date(Date.now() - input.windowHours * 3_600_000);
+      const prefix = earlyRetrainingPrefix(input.model);
+      let latest: { workflowId: string; start: Date } | undefined;
+      for await (const execution of temporal.workflow.list({
+        query: `WorkflowType = 'retrainModelWorkflow' AND StartTime > '${since.toISOString()}'`,
+      })) {
+        if (execution.workflowId.startsWith(prefix) && (!latest || execution.startTime > latest.start))
+          latest = { workflowId: execution.workflowId, start: execution.startTime };
+      }
+      return (
+        latest && {
+          workflowId: latest.workflowId,
+          startedAt: latest.start.toISOString(),
+          until: new Date(latest.start.getTime() + input.windowHours * 3_600_000).toISOString(),
+        }
+      );
+    },
+
     async measureLiveModelQuality(input: { windowHours: number }): Promise<ModelQuality[]> {
       const quality = [
         ...measureModelQuality(await listClosedIncidents(temporal, feedback, input.windowHours)),

@@ -12,6 +12,9 @@ export function fleetMonitorWorkflowId(fleet: string): string {
   return `fleet-monitor-${fleet}`;
 }
 
+/** The retraining runs model monitoring starts early, `<prefix><monitor run>`: one per model per monitor run. */
+export const earlyRetrainingPrefix = (model: string): string => `retrain-${model}-quality-`;
+
 /** One retraining schedule per model. */
 export function retrainScheduleId(model: string): string {
   return `retrain-${model}`;

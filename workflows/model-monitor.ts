@@ -1,6 +1,7 @@
 import { ParentClosePolicy, patched, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
 import type { MedicActivities } from '../activities';
 import { TASK_QUEUES } from '../domain/config';
+import { earlyRetrainingPrefix } from '../domain/ids';
 import { belowFloor, describeSamples, type ModelQuality } from '../domain/models/monitoring';
 import { isModelName } from '../domain/models/trainers';
 import { retrainModelWorkflow } from './retrain';
@@ -32,7 +33,8 @@ export interface ModelMonitorResult {
  * instead of waiting for the next scheduled run. The retraining still promotes only a better model.
  */
 export async function modelMonitorWorkflow(input: ModelMonitorInput): Promise<ModelMonitorResult> {
-  const quality = await monitor.measureLiveModelQuality({ windowHours: input.windowHours ?? 24 });
+  const windowHours = input.windowHours ?? 24;
+  const quality = await monitor.measureLiveModelQuality({ windowHours });
   const retraining: ModelMonitorResult['retraining'] = [];
   const notes: string[] = [];
   for (const low of belowFloor(quality, input.floors, input.minSamples ?? 10)) {
@@ -41,6 +43,17 @@ export async function modelMonitorWorkflow(input: ModelMonitorInput): Promise<Mo
         `${low.model} ${low.measure} ${(low.value ?? 0).toFixed(2)} is below ${low.floor} over ${describeSamples(low)}; it has no trainer, so a person must look.`,
       );
       continue;
+    }
+    // The figure counts the window's incidents, those that triggered an early retraining too: until
+    // they age out of it the same low figure would start the same retraining every run.
+    if (patched('one-early-retraining-per-window')) {
+      const recent = await monitor.lastEarlyRetraining({ model: low.model, windowHours });
+      if (recent) {
+        notes.push(
+          `${low.model} ${low.measure} ${(low.value ?? 0).toFixed(2)} is below ${low.floor} over ${describeSamples(low)}; retrained early at ${recent.startedAt} (${recent.workflowId}), and the figure still counts the incidents before it: not again before ${recent.until}`,
+        );
+        continue;
+      }
     }
     // Asked first so that a worker without the detector's labelled traces writes a note each time,
     // rather than starting a retraining run that fails at once.
@@ -53,7 +66,7 @@ export async function modelMonitorWorkflow(input: ModelMonitorInput): Promise<Mo
         continue;
       }
     }
-    const workflowId = `retrain-${low.model}-quality-${workflowInfo().runId.slice(0, 8)}`;
+    const workflowId = `${earlyRetrainingPrefix(low.model)}${workflowInfo().runId.slice(0, 8)}`;
     await startChild(retrainModelWorkflow, {
       workflowId,
       taskQueue: TASK_QUEUES.learning,

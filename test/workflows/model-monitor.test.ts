@@ -71,6 +71,16 @@ describe('model monitoring', () => {
     // A share "of those" is claimed only when the candidate agreed with what was tried at least once.
     if (matched) expect(retrained.reason).toMatch(/\(\d\.\d{3} of those recovered\)/);
     else expect(retrained.reason).not.toMatch(/of those/);
+    // The next run sees the same three incidents: it says so instead of retraining on them again.
+    const again = await monitor({ 'remediation-policy': 0.8 }, 'strict-again');
+    expect(again.retraining).toEqual([]);
+    expect(again.notes).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^remediation-policy first_action_success 0\\.00 is below 0\\.8 over 3 incidents; retrained early at \\S+ \\(${result.retraining[0].workflowId}\\), and the figure still counts the incidents before it: not again before \\S+$`,
+        ),
+      ),
+    ]);
     const text = await h.metrics.registry.metrics();
     expect(text).toMatch(
       /medic_model_quality\{model="remediation-policy",measure="first_action_success"\} 0\b/,
