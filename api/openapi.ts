@@ -167,7 +167,7 @@ export function openApiDocument() {
       '/models': {
         get: {
           summary:
-            'The model registry: each model (detector, rootcause, remediation-policy, demand-forecast) with the metric its versions are compared on and, once one is promoted, its active version: since when and why, its held-out metrics and training data range, and the earlier versions a rollback returns to',
+            'The model registry: each model (detector, rootcause, remediation-policy, demand-forecast) with the metric its versions are compared on and, once one is promoted, its active version: since when and why, its held-out metrics and training data range, and the earlier versions a rollback returns to (past them, the shipped model: then `shipped` says since when and from which version)',
           responses: { '200': { description: '{models}' } },
         },
       },
