@@ -8,7 +8,7 @@ import { parseModeTag } from '../domain/mode';
 import { findInstance, stateOf, tagValue } from './instances';
 import { perSecond, readEc2Metrics } from './metrics';
 import { bytesPerSecond } from '../domain/anomaly/usual';
-import { DEPLOY_TAG, MODE_TAG, PROTECT_TAG } from './tags';
+import { AUTOSCALING_GROUP_TAG, DEPLOY_TAG, MODE_TAG, PROTECT_TAG } from './tags';
 import type { MetricPoint } from '../domain/detection';
 
 export interface DiagnosisSettings {
@@ -128,8 +128,8 @@ export function createDiagnosisActivities(
       instanceStatus: checks.instance,
       modeTag: parseModeTag(tagValue(instance, MODE_TAG)),
       protected: tagValue(instance, PROTECT_TAG)?.toLowerCase() === 'true',
-      ...(tagValue(instance, 'aws:autoscaling:groupName')
-        ? { autoScalingGroup: tagValue(instance, 'aws:autoscaling:groupName') }
+      ...(tagValue(instance, AUTOSCALING_GROUP_TAG)
+        ? { autoScalingGroup: tagValue(instance, AUTOSCALING_GROUP_TAG) }
         : {}),
       recentStatusCheckFailures: failures,
       recentMaxCpu: maxCpu,

@@ -6,10 +6,8 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { LiveInstance } from '../domain/rootcause/live';
 import { tagValue } from './instances';
-import { DATABASES_TAG, FLEET_TAG } from './tags';
+import { AUTOSCALING_GROUP_TAG, DATABASES_TAG, FLEET_TAG } from './tags';
 
-/** The tag EC2 Auto Scaling puts on the instances it launches. */
-const GROUP_TAG = 'aws:autoscaling:groupName';
 /** DescribeAutoScalingGroups takes at most this many names a call. */
 const GROUPS_PER_CALL = 50;
 /** DescribeTargetGroups takes at most this many ARNs a call. */
@@ -73,13 +71,13 @@ export async function readFleetInstances(
   const instances = (out.Reservations ?? [])
     .flatMap((r) => r.Instances ?? [])
     .filter((i) => i.State?.Name !== 'terminated');
-  const groups = [...new Set(instances.flatMap((i) => tagValue(i, GROUP_TAG) ?? []))];
+  const groups = [...new Set(instances.flatMap((i) => tagValue(i, AUTOSCALING_GROUP_TAG) ?? []))];
   const balancers =
     groups.length > 0
       ? await loadBalancersByGroup(clients.autoscaling, clients.elbv2, groups)
       : new Map<string, string[]>();
   return instances.map((i) => {
-    const group = tagValue(i, GROUP_TAG);
+    const group = tagValue(i, AUTOSCALING_GROUP_TAG);
     const loadBalancers = (group === undefined ? undefined : balancers.get(group)) ?? [];
     const databases = databasesOf(i);
     return {

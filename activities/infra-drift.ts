@@ -1,3 +1,4 @@
+import { AUTOSCALING_GROUP_TAG } from './tags';
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -45,7 +46,7 @@ export function createInfraDriftActivities(
       const group =
         source.kind === 'desired-capacity'
           ? source.group
-          : tagValue(await requireInstance(clients.ec2, source.instanceId), 'aws:autoscaling:groupName');
+          : tagValue(await requireInstance(clients.ec2, source.instanceId), AUTOSCALING_GROUP_TAG);
       if (!group) throw new Error('the instance is in no Auto Scaling group');
       const found = await describeGroup(clients.autoscaling, group);
       return { kind: 'desired-capacity', group, desired: found.DesiredCapacity ?? 0 };

@@ -1,3 +1,4 @@
+import { AUTOSCALING_GROUP_TAG } from './tags';
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CreateTagsCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { ApplicationFailure } from '@temporalio/common';
@@ -15,7 +16,7 @@ const SCALED_OUT_TAG = 'medic:scaled-out';
 export function createScaleOutActivities(ec2: EC2Client, autoscaling: AutoScalingClient) {
   async function scaleOutGroup(input: RemediationInput): Promise<RemediationResult> {
     const instance = await requireInstance(ec2, input.instanceId);
-    const groupName = tagValue(instance, 'aws:autoscaling:groupName');
+    const groupName = tagValue(instance, AUTOSCALING_GROUP_TAG);
     if (!groupName)
       throw ApplicationFailure.create({
         type: 'NotInAGroup',

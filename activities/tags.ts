@@ -15,3 +15,5 @@ export const DEPLOY_TAG = 'medic:deploy';
  * them, and the root-cause ranking needs them to tell a failing database from its instances.
  */
 export const DATABASES_TAG = 'medic:databases';
+/** The tag EC2 Auto Scaling puts on the instances it launches: the group's name. */
+export const AUTOSCALING_GROUP_TAG = 'aws:autoscaling:groupName';
