@@ -1,5 +1,5 @@
 import type { RootCauseRanking } from './rootcause/live';
-import type { InfraProposal } from './drift';
+import type { InfraProposal } from './infra-change';
 import type { ApprovalRecord } from './approval';
 /** The vocabulary of an incident, shared by workflows, activities, the API and the CLI. */
 

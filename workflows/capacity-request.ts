@@ -1,7 +1,7 @@
 import { patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { MedicActivities } from '../activities';
 import { CODING_OPTIONS } from './activity-options';
-import type { InfraProposal } from '../domain/drift';
+import type { InfraProposal } from '../domain/infra-change';
 import { requestedCapacity, type CapacityChange } from '../domain/scaling/requested';
 
 const agent = proxyActivities<MedicActivities>({

@@ -11,12 +11,8 @@ import {
 import type { MedicActivities, RemediationResult } from '../activities';
 import { isDecision, type Decision } from '../domain/incident';
 import { parseDuration } from '../domain/duration';
-import {
-  isInstanceTaskAction,
-  render,
-  type TaskAction,
-  type TaskDefinition,
-} from '../domain/tasks/definition';
+import type { TaskDefinition } from '../domain/tasks/definition';
+import { isInstanceTaskAction, render, type TaskAction } from '../domain/tasks/steps';
 import { NOTIFICATION_OPTIONS, OBSERVATION_OPTIONS, REMEDIATION_OPTIONS } from './activity-options';
 import { decisionUpdate, INVALID_DECISION, NOT_AWAITING_DECISION, type DecisionAck } from './messages';
 

@@ -52,7 +52,7 @@ import { CATALOGUE } from '../domain/catalogue';
 import { approvalWaitSeconds, lifecycleEmitter } from './lifecycle-emitter';
 import { NOTIFICATION_OPTIONS, OBSERVATION_OPTIONS, REMEDIATION_OPTIONS } from './activity-options';
 import { MEDIC_MODE, MEDIC_SEVERITY, MEDIC_STATUS } from './search-attributes';
-import { driftSourceOf } from '../domain/drift';
+import { driftSourceOf } from '../domain/infra-change';
 import { proposeInfraChange } from './infra-proposal';
 import { describeRanking, modelsBehind } from '../domain/rootcause/report';
 import { guidePlan, POLICY_GUIDED_KINDS } from '../domain/policy/guided-plan';

@@ -1,7 +1,7 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { MedicActivities } from '../activities';
 import { CODING_OPTIONS } from './activity-options';
-import type { DriftSource } from '../domain/drift';
+import type { DriftSource } from '../domain/infra-change';
 import type { IncidentState } from '../domain/incident';
 
 const coding = proxyActivities<MedicActivities>(CODING_OPTIONS);

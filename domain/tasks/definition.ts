@@ -1,29 +1,13 @@
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { isInstanceTaskAction, TASK_ACTIONS, TEMPLATE } from './steps';
+
+export { isInstanceTaskAction, render, TASK_ACTIONS, type TaskAction } from './steps';
 
 /**
  * Custom tasks: operators' own runbooks, written as YAML or JSON, made only of catalogue actions.
  * Validation names the line and the field of every problem, so a file is fixed in one pass.
  */
-export const TASK_ACTIONS = [
-  'start-instance',
-  'reboot-instance',
-  'stop-start-instance',
-  'replace-instance',
-  'wait',
-  'notify',
-] as const;
-export type TaskAction = (typeof TASK_ACTIONS)[number];
-const INSTANCE_ACTIONS: readonly TaskAction[] = [
-  'start-instance',
-  'reboot-instance',
-  'stop-start-instance',
-  'replace-instance',
-];
-export const isInstanceTaskAction = (a: TaskAction) => INSTANCE_ACTIONS.includes(a);
-
-const TEMPLATE = /\{\{\s*([a-z][a-z0-9_]*)\s*\}\}/g;
-
 const parameterSchema = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'lower-case letters, digits and _ (up to 32)'),
   description: z.string().max(300).optional(),
@@ -168,7 +152,3 @@ export function checkRunParameters(task: TaskDefinition, params: Record<string, 
       problems.push({ path: `params.${name}`, message: 'not a parameter of this task' });
   return problems;
 }
-
-/** A step's text with `{{parameter}}` replaced by the run's value (validated before the run starts). */
-export const render = (text: string, params: Record<string, string>) =>
-  text.replace(TEMPLATE, (_, name: string) => params[name] ?? '');

@@ -1,4 +1,5 @@
-import { driftSourceOf, planDriftPatch } from '../../domain/drift';
+import { planDriftPatch } from '../../domain/drift';
+import { driftSourceOf } from '../../domain/infra-change';
 
 const STACK = `# The web fleet, as deployed.
 config:
