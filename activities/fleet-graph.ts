@@ -2,6 +2,8 @@ import { DescribeAutoScalingGroupsCommand, type AutoScalingClient } from '@aws-s
 import { DescribeInstancesCommand, type EC2Client, type Instance } from '@aws-sdk/client-ec2';
 import {
   DescribeTargetGroupsCommand,
+  DescribeTargetHealthCommand,
+  paginateDescribeTargetGroups,
   type ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { LiveInstance } from '../domain/rootcause/live';
@@ -12,6 +14,11 @@ import { AUTOSCALING_GROUP_TAG, DATABASES_TAG, FLEET_TAG } from './tags';
 const GROUPS_PER_CALL = 50;
 /** DescribeTargetGroups takes at most this many ARNs a call. */
 const TARGET_GROUPS_PER_CALL = 20;
+/**
+ * Target groups whose registered targets are read (one DescribeTargetHealth each) when the fleet
+ * has instances outside any Auto Scaling group: bounds the read in an account with many services.
+ */
+export const MAX_TARGET_GROUPS_SCANNED = 50;
 
 const chunks = <T>(items: T[], size: number): T[][] =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
@@ -29,7 +36,6 @@ export const databasesOf = (instance: Instance): string[] =>
 /**
  * The load balancers in front of each of the fleet's Auto Scaling groups (group → its target groups →
  * their load balancers): three calls for the fleet, however many target groups the account has.
- * Instances registered by hand, outside a group, are not found this way.
  */
 async function loadBalancersByGroup(
   autoscaling: AutoScalingClient,
@@ -60,6 +66,43 @@ async function loadBalancersByGroup(
   );
 }
 
+/**
+ * The load balancers in front of instances registered by hand, outside any group: the instance
+ * target groups in the instances' VPCs that have a load balancer, and their registered targets —
+ * one call a target group, so at most `MAX_TARGET_GROUPS_SCANNED` are read.
+ */
+async function loadBalancersByTarget(
+  elbv2: ElasticLoadBalancingV2Client,
+  instances: Instance[],
+): Promise<Map<string, string[]>> {
+  const wanted = new Set(instances.map((i) => i.InstanceId ?? ''));
+  const vpcs = new Set(instances.map((i) => i.VpcId ?? ''));
+  const candidates: { arn: string; balancers: string[] }[] = [];
+  for await (const page of paginateDescribeTargetGroups({ client: elbv2 }, {})) {
+    for (const tg of page.TargetGroups ?? [])
+      if (
+        tg.TargetGroupArn &&
+        (tg.TargetType ?? 'instance') === 'instance' &&
+        vpcs.has(tg.VpcId ?? '') &&
+        (tg.LoadBalancerArns ?? []).length > 0
+      )
+        candidates.push({
+          arn: tg.TargetGroupArn,
+          balancers: (tg.LoadBalancerArns ?? []).map(loadBalancerName),
+        });
+    if (candidates.length >= MAX_TARGET_GROUPS_SCANNED) break;
+  }
+  const balancersOf = new Map<string, string[]>();
+  for (const { arn, balancers } of candidates.slice(0, MAX_TARGET_GROUPS_SCANNED)) {
+    const out = await elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }));
+    for (const d of out.TargetHealthDescriptions ?? []) {
+      const id = d.Target?.Id ?? '';
+      if (wanted.has(id)) balancersOf.set(id, [...new Set([...(balancersOf.get(id) ?? []), ...balancers])]);
+    }
+  }
+  return balancersOf;
+}
+
 /** The fleet's instances (not terminated) with what each depends on and what depends on it. */
 export async function readFleetInstances(
   clients: { ec2: EC2Client; autoscaling: AutoScalingClient; elbv2: ElasticLoadBalancingV2Client },
@@ -76,9 +119,15 @@ export async function readFleetInstances(
     groups.length > 0
       ? await loadBalancersByGroup(clients.autoscaling, clients.elbv2, groups)
       : new Map<string, string[]>();
+  const outsideGroups = instances.filter((i) => tagValue(i, AUTOSCALING_GROUP_TAG) === undefined);
+  const registered =
+    outsideGroups.length > 0
+      ? await loadBalancersByTarget(clients.elbv2, outsideGroups)
+      : new Map<string, string[]>();
   return instances.map((i) => {
     const group = tagValue(i, AUTOSCALING_GROUP_TAG);
-    const loadBalancers = (group === undefined ? undefined : balancers.get(group)) ?? [];
+    const loadBalancers =
+      (group === undefined ? registered.get(i.InstanceId ?? '') : balancers.get(group)) ?? [];
     const databases = databasesOf(i);
     return {
       instanceId: i.InstanceId ?? '',

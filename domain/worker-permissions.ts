@@ -51,8 +51,15 @@ export const WORKER_ACTIONS = {
   ],
   /** The delivery agent's green groups; only with the fleet tag on the request. */
   autoscalingCreate: ['autoscaling:CreateAutoScalingGroup'],
-  /** The delivery agent: find the listener in front of a group, make and switch target groups. */
-  elbRead: ['elasticloadbalancing:DescribeListeners', 'elasticloadbalancing:DescribeTargetGroups'],
+  /**
+   * The delivery agent: find the listener in front of a group, make and switch target groups. Root
+   * cause: the load balancers in front of the fleet's instances, registered by a group or by hand.
+   */
+  elbRead: [
+    'elasticloadbalancing:DescribeListeners',
+    'elasticloadbalancing:DescribeTargetGroups',
+    'elasticloadbalancing:DescribeTargetHealth',
+  ],
   elbWrite: [
     'elasticloadbalancing:CreateTargetGroup',
     'elasticloadbalancing:DeleteTargetGroup',
