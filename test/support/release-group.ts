@@ -27,13 +27,13 @@ export interface ReleaseGroup {
   listenerArn: string;
 }
 
-/**
- * A service as the delivery agent finds it: an Auto Scaling group of `size` on launch template
- * version 1 (t3.micro), behind a target group and an application load balancer's listener, and a
- * version 2 (t3.small) ready to release.
- */
-export async function createReleaseGroup(aws: AwsClients, name: string, size: number): Promise<ReleaseGroup> {
-  const vpcId = (await aws.ec2.send(new CreateVpcCommand({ CidrBlock: '10.60.0.0/16' }))).Vpc?.VpcId ?? '';
+/** A VPC of `10.<octet>.0.0/16` with a subnet in each of two zones, as a load balancer needs. */
+export async function createNetwork(
+  aws: AwsClients,
+  octet: number,
+): Promise<{ vpcId: string; subnets: string[] }> {
+  const vpcId =
+    (await aws.ec2.send(new CreateVpcCommand({ CidrBlock: `10.${octet}.0.0/16` }))).Vpc?.VpcId ?? '';
   const subnets = await Promise.all(
     ['a', 'b'].map(
       async (zone, i) =>
@@ -41,13 +41,60 @@ export async function createReleaseGroup(aws: AwsClients, name: string, size: nu
           await aws.ec2.send(
             new CreateSubnetCommand({
               VpcId: vpcId,
-              CidrBlock: `10.60.${i}.0/24`,
+              CidrBlock: `10.${octet}.${i}.0/24`,
               AvailabilityZone: `us-east-1${zone}`,
             }),
           )
         ).Subnet?.SubnetId ?? '',
     ),
   );
+  return { vpcId, subnets };
+}
+
+/** An application load balancer `<name>-lb` whose HTTP listener forwards to a new target group. */
+export async function createLoadBalancedTargetGroup(
+  aws: AwsClients,
+  name: string,
+  network: { vpcId: string; subnets: string[] },
+): Promise<{ targetGroupArn: string; listenerArn: string }> {
+  const targetGroupArn =
+    (
+      await aws.elbv2.send(
+        new CreateTargetGroupCommand({
+          Name: `${name}-tg`.slice(0, 28),
+          Protocol: 'HTTP',
+          Port: 80,
+          VpcId: network.vpcId,
+        }),
+      )
+    ).TargetGroups?.[0]?.TargetGroupArn ?? '';
+  const loadBalancerArn =
+    (
+      await aws.elbv2.send(
+        new CreateLoadBalancerCommand({ Name: `${name}-lb`.slice(0, 32), Subnets: network.subnets }),
+      )
+    ).LoadBalancers?.[0]?.LoadBalancerArn ?? '';
+  const listenerArn =
+    (
+      await aws.elbv2.send(
+        new CreateListenerCommand({
+          LoadBalancerArn: loadBalancerArn,
+          Protocol: 'HTTP',
+          Port: 80,
+          DefaultActions: [{ Type: 'forward', TargetGroupArn: targetGroupArn }],
+        }),
+      )
+    ).Listeners?.[0]?.ListenerArn ?? '';
+  return { targetGroupArn, listenerArn };
+}
+
+/**
+ * A service as the delivery agent finds it: an Auto Scaling group of `size` on launch template
+ * version 1 (t3.micro), behind a target group and an application load balancer's listener, and a
+ * version 2 (t3.small) ready to release.
+ */
+export async function createReleaseGroup(aws: AwsClients, name: string, size: number): Promise<ReleaseGroup> {
+  const network = await createNetwork(aws, 60);
   const template = await aws.ec2.send(
     new CreateLaunchTemplateCommand({
       LaunchTemplateName: `${name}-lt`,
@@ -62,34 +109,7 @@ export async function createReleaseGroup(aws: AwsClients, name: string, size: nu
       LaunchTemplateData: { ImageId: 'ami-12c6146b', InstanceType: 't3.small' },
     }),
   );
-  const targetGroupArn =
-    (
-      await aws.elbv2.send(
-        new CreateTargetGroupCommand({
-          Name: `${name}-tg`.slice(0, 28),
-          Protocol: 'HTTP',
-          Port: 80,
-          VpcId: vpcId,
-        }),
-      )
-    ).TargetGroups?.[0]?.TargetGroupArn ?? '';
-  const loadBalancerArn =
-    (
-      await aws.elbv2.send(
-        new CreateLoadBalancerCommand({ Name: `${name}-lb`.slice(0, 32), Subnets: subnets }),
-      )
-    ).LoadBalancers?.[0]?.LoadBalancerArn ?? '';
-  const listenerArn =
-    (
-      await aws.elbv2.send(
-        new CreateListenerCommand({
-          LoadBalancerArn: loadBalancerArn,
-          Protocol: 'HTTP',
-          Port: 80,
-          DefaultActions: [{ Type: 'forward', TargetGroupArn: targetGroupArn }],
-        }),
-      )
-    ).Listeners?.[0]?.ListenerArn ?? '';
+  const { targetGroupArn, listenerArn } = await createLoadBalancedTargetGroup(aws, name, network);
   await aws.autoscaling.send(
     new CreateAutoScalingGroupCommand({
       AutoScalingGroupName: name,
@@ -97,7 +117,7 @@ export async function createReleaseGroup(aws: AwsClients, name: string, size: nu
       MinSize: 1,
       MaxSize: size + 2,
       DesiredCapacity: size,
-      VPCZoneIdentifier: subnets[0],
+      VPCZoneIdentifier: network.subnets[0],
       TargetGroupARNs: [targetGroupArn],
       Tags: [{ Key: FLEET_TAG, Value: name, PropagateAtLaunch: true }],
     }),

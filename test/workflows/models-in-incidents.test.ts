@@ -1,16 +1,6 @@
 import { DETECTOR_VERSION } from '../../domain/anomaly/detector';
-import {
-  CreateSubnetCommand,
-  CreateTagsCommand,
-  CreateVpcCommand,
-  RunInstancesCommand,
-} from '@aws-sdk/client-ec2';
-import {
-  CreateListenerCommand,
-  CreateLoadBalancerCommand,
-  CreateTargetGroupCommand,
-  RegisterTargetsCommand,
-} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { CreateTagsCommand, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import { RegisterTargetsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { createChaos } from '../../activities/chaos';
 import { createDiagnosisActivities } from '../../activities/diagnosis';
@@ -18,7 +8,7 @@ import { createFleet } from '../../activities/fleet';
 import { DATABASES_TAG, DEPLOY_TAG, FLEET_TAG } from '../../activities/tags';
 import { readFleetInstances } from '../../activities/fleet-graph';
 import { fleetGraph } from '../../domain/rootcause/live';
-import { createReleaseGroup } from '../support/release-group';
+import { createLoadBalancedTargetGroup, createNetwork, createReleaseGroup } from '../support/release-group';
 import { eventually } from '../support/env';
 import { symptomsOf } from '../../domain/policy/experience';
 import { createModelStore } from '../../activities/model-store';
@@ -144,55 +134,19 @@ describe('the live graph beyond EC2: databases from tags, load balancers from th
   });
   test('an instance registered by hand, outside any group, is read with the load balancer in front of it', async () => {
     const name = `rchand-${process.pid}`;
-    const vpcId =
-      (await h.aws.ec2.send(new CreateVpcCommand({ CidrBlock: '10.61.0.0/16' }))).Vpc?.VpcId ?? '';
-    const subnets = await Promise.all(
-      ['a', 'b'].map(
-        async (zone, i) =>
-          (
-            await h.aws.ec2.send(
-              new CreateSubnetCommand({
-                VpcId: vpcId,
-                CidrBlock: `10.61.${i}.0/24`,
-                AvailabilityZone: `us-east-1${zone}`,
-              }),
-            )
-          ).Subnet?.SubnetId ?? '',
-      ),
-    );
+    const network = await createNetwork(h.aws, 61);
     const run = await h.aws.ec2.send(
       new RunInstancesCommand({
         ImageId: 'ami-12c6146b',
         InstanceType: 't3.micro',
         MinCount: 2,
         MaxCount: 2,
-        SubnetId: subnets[0],
+        SubnetId: network.subnets[0],
         TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: FLEET_TAG, Value: name }] }],
       }),
     );
     const [registered, alone] = (run.Instances ?? []).map((i) => i.InstanceId ?? '');
-    const targetGroupArn =
-      (
-        await h.aws.elbv2.send(
-          new CreateTargetGroupCommand({
-            Name: `${name}-tg`.slice(0, 28),
-            Protocol: 'HTTP',
-            Port: 80,
-            VpcId: vpcId,
-          }),
-        )
-      ).TargetGroups?.[0]?.TargetGroupArn ?? '';
-    const loadBalancerArn =
-      (await h.aws.elbv2.send(new CreateLoadBalancerCommand({ Name: `${name}-lb`, Subnets: subnets })))
-        .LoadBalancers?.[0]?.LoadBalancerArn ?? '';
-    await h.aws.elbv2.send(
-      new CreateListenerCommand({
-        LoadBalancerArn: loadBalancerArn,
-        Protocol: 'HTTP',
-        Port: 80,
-        DefaultActions: [{ Type: 'forward', TargetGroupArn: targetGroupArn }],
-      }),
-    );
+    const { targetGroupArn } = await createLoadBalancedTargetGroup(h.aws, name, network);
     await h.aws.elbv2.send(
       new RegisterTargetsCommand({
         TargetGroupArn: targetGroupArn,
