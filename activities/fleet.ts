@@ -12,6 +12,7 @@ import {
   DescribeVpcsCommand,
   RunInstancesCommand,
   type EC2Client,
+  type Filter,
   type Instance,
 } from '@aws-sdk/client-ec2';
 import { PutMetricDataCommand, type CloudWatchClient, type MetricDatum } from '@aws-sdk/client-cloudwatch';
@@ -149,11 +150,24 @@ async function ensureLaunchTemplate(
 }
 
 /** Every instance of a fleet that is not terminated (or terminating), all pages. */
-export async function listFleetInstances(
+export function listFleetInstances(
   ec2: EC2Client,
   fleet: string,
   /** Terminated and shutting-down members too (AWS keeps them visible for about an hour). */
   includeTerminated = false,
+): Promise<Instance[]> {
+  return listTagged(ec2, { Name: `tag:${FLEET_TAG}`, Values: [fleet] }, includeTerminated);
+}
+
+/** Every fleet's instances that are not terminated: any instance carrying the fleet tag. */
+export function listEveryFleetsInstances(ec2: EC2Client): Promise<Instance[]> {
+  return listTagged(ec2, { Name: 'tag-key', Values: [FLEET_TAG] }, false);
+}
+
+async function listTagged(
+  ec2: EC2Client,
+  tagFilter: Filter,
+  includeTerminated: boolean,
 ): Promise<Instance[]> {
   const instances: Instance[] = [];
   let nextToken: string | undefined;
@@ -161,7 +175,7 @@ export async function listFleetInstances(
     const out = await ec2.send(
       new DescribeInstancesCommand({
         Filters: [
-          { Name: `tag:${FLEET_TAG}`, Values: [fleet] },
+          tagFilter,
           {
             Name: 'instance-state-name',
             Values: [
@@ -183,14 +197,16 @@ export async function listFleetInstances(
 }
 
 export interface FleetMember {
+  fleet: string;
   instanceId: string;
   state: string;
   mode: string;
 }
 
-/** How an operator sees one fleet instance: id, state and the mode its tag asks for. */
+/** How an operator sees one fleet instance: its fleet, id, state and the mode its tag asks for. */
 export function fleetMember(instance: Instance): FleetMember {
   return {
+    fleet: tagValue(instance, FLEET_TAG) ?? '',
     instanceId: instance.InstanceId as string,
     state: stateOf(instance),
     mode: tagValue(instance, MODE_TAG) ?? 'auto',

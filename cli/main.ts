@@ -3,7 +3,8 @@ import { costAgentWorkflowId } from '../workflows/cost-agent';
 import { stopMonitoringSignal } from '../workflows/messages';
 import { createAwsClients } from '../activities/aws-clients';
 import { createChaos, trafficFlood } from '../activities/chaos';
-import { createFleet, fleetMember, listFleetInstances } from '../activities/fleet';
+import { createFleet, fleetMember, listEveryFleetsInstances, listFleetInstances } from '../activities/fleet';
+import { fleetListing } from './fleet-listing';
 import { ConfigError, loadConfig, type MedicConfig } from '../domain/config';
 import { startMonitor, stopMonitor } from '../activities/monitor-starter';
 import { TASK_QUEUES } from '../domain/config';
@@ -49,7 +50,7 @@ const NO_AWS_CREDENTIALS = [
 const USAGE = `usage: medic <command>
 
   fleet create --size N [--fleet NAME] [--manual N] [--ami AMI_ID] [--no-monitor] [--json]
-  fleet list [--fleet NAME] [--json]
+  fleet list [--fleet NAME] [--json]                 (every fleet, or one)
   chaos stop-instance --instance ID
   chaos status-check-failed --instance ID
   chaos cpu-spike --instance ID
@@ -174,10 +175,14 @@ async function fleetCommand(sub: string | undefined, args: string[], config: Med
   }
   if (sub === 'list') {
     const flags = parseFlags(args, { fleet: { type: 'string' }, json: { type: 'boolean' } });
-    const instances = await listFleetInstances(aws.ec2, fleetFlag(flags.fleet));
+    const fleet = flags.fleet === undefined ? undefined : fleetFlag(flags.fleet);
+    const instances =
+      fleet === undefined
+        ? await listEveryFleetsInstances(aws.ec2)
+        : await listFleetInstances(aws.ec2, fleet);
     const rows = instances.map(fleetMember);
     if (flags.json) console.log(JSON.stringify(rows));
-    else for (const r of rows) console.log(`${r.instanceId}  ${r.state.padEnd(8)}  mode=${r.mode}`);
+    else for (const line of fleetListing(rows, fleet)) console.log(line);
     return;
   }
   throw new UsageError(`unknown fleet command "${sub ?? ''}"`);
