@@ -328,7 +328,7 @@ export function openApiDocument() {
       },
       '/task-runs/{id}': {
         get: {
-          summary: 'A task run: status, each step with its outcome',
+          summary: 'A task run: status, each step with its outcome (running while it runs)',
           parameters: [idParameter],
           responses: { '200': { description: 'the run' }, '404': errorResponse('unknown run') },
         },

@@ -32,7 +32,8 @@ export interface TaskStepRecord {
   target?: string;
   startedAt: string;
   finishedAt?: string;
-  outcome: 'succeeded' | 'failed' | 'skipped';
+  /** `running` until the step ends: a status read while it runs does not show it done. */
+  outcome: 'running' | 'succeeded' | 'failed' | 'skipped';
   detail: string;
 }
 
@@ -126,13 +127,13 @@ export async function customTaskWorkflow(input: TaskRunInput): Promise<TaskRunSt
       step: number,
       action: step.action,
       startedAt: now(),
-      outcome: 'succeeded',
-      detail: '',
+      outcome: 'running',
+      detail: step.action === 'wait' ? `waiting ${step.seconds ?? 1}s` : 'in progress',
     };
     state.steps.push(record);
     if (step.action === 'wait') {
       await sleep(`${step.seconds ?? 1} seconds`);
-      record.detail = `waited ${step.seconds}s`;
+      record.detail = `waited ${step.seconds ?? 1}s`;
     } else if (step.action === 'notify') {
       const sent = await notification.notify({
         incidentId: workflowId,
@@ -177,6 +178,7 @@ export async function customTaskWorkflow(input: TaskRunInput): Promise<TaskRunSt
       }
     }
     record.finishedAt = now();
+    if (record.outcome === 'running') record.outcome = 'succeeded';
     if (record.outcome === 'failed')
       return end(
         'failed',

@@ -66,6 +66,29 @@ test('a task without approval starts a stopped instance, verifies it and records
   expect((await h.instance(instanceId))?.State?.Name).toBe('running');
 });
 
+test('a step still running reads as running, not done, until it ends', async () => {
+  await tasks.define(
+    'name: notify-then-wait\napproval: none\nsteps:\n  - action: notify\n    message: draining\n  - action: wait\n    seconds: 4\n',
+    'ops',
+  );
+  const run = await tasks.run('notify-then-wait', {}, 'ops');
+  const during = await eventually(
+    async () => {
+      const state = await tasks.state(run.id);
+      return state.steps.length === 2 ? state : undefined;
+    },
+    20_000,
+    'the wait step to start',
+  );
+  expect(during.status).toBe('running');
+  expect(during.steps.map((s) => [s.action, s.outcome, s.detail])).toEqual([
+    ['notify', 'succeeded', expect.any(String)],
+    ['wait', 'running', 'waiting 4s'],
+  ]);
+  const done = await finished(run.id);
+  expect(done.steps[1]).toMatchObject({ outcome: 'succeeded', detail: 'waited 4s' });
+});
+
 test('a task that needs approval waits, runs once approved, and a decline changes nothing', async () => {
   await tasks.define(taskYaml('start-approved', 'required'), 'ops');
   const approvedInstance = await h.newInstance();
