@@ -77,8 +77,14 @@ export async function* runningMonitorRuns(
     };
 }
 
-/** The running fleet monitors (from Temporal visibility), each with the series it watches, by fleet name. */
-export async function runningMonitors(client: Client): Promise<RunningMonitor[]> {
+/**
+ * The running fleet monitors (from Temporal visibility), each with the series it watches, by fleet
+ * name; with `fleetSize`, each with how many instances its fleet lists now (left out when that read fails).
+ */
+export async function runningMonitors(
+  client: Client,
+  fleetSize?: (fleet: string) => Promise<number>,
+): Promise<RunningMonitor[]> {
   const found: { fleet: string; runStartedAt: string }[] = [];
   for await (const run of runningMonitorRuns(client)) {
     found.push(run);
@@ -95,7 +101,13 @@ export async function runningMonitors(client: Client): Promise<RunningMonitor[]>
         points,
         fedUpTo,
       }));
-      return { fleet, runStartedAt, series: series ?? null };
+      const instancesInFleet = await fleetSize?.(fleet).catch(() => undefined);
+      return {
+        fleet,
+        runStartedAt,
+        series: series ?? null,
+        ...(instancesInFleet === undefined ? {} : { instancesInFleet }),
+      };
     }),
   );
   return monitors.sort((a, b) => a.fleet.localeCompare(b.fleet));

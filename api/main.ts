@@ -1,6 +1,7 @@
 import { DescribeAvailabilityZonesCommand } from '@aws-sdk/client-ec2';
 import { Client, Connection } from '@temporalio/client';
 import { createAwsClients } from '../activities/aws-clients';
+import { listFleetInstances } from '../activities/fleet';
 import { loadConfig } from '../domain/config';
 import { dataConverterFromConfig } from '../codec';
 import { join } from 'node:path';
@@ -50,7 +51,10 @@ async function run(): Promise<void> {
     return bucketReady;
   };
   const incidents = new IncidentService(temporal, config.temporalUiUrl, logger);
-  const monitors = temporalMonitors(temporal);
+  const monitors = temporalMonitors(
+    temporal,
+    async (fleet) => (await listFleetInstances(aws.ec2, fleet)).length,
+  );
   registerOpenIncidentGauges((status, severity) => incidents.countOpen(status, severity), SEVERITIES);
   const feedback = createFeedbackStore(aws.s3, config.modelBucket, ensureModelBucket);
   const app = createApp({

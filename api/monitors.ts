@@ -61,7 +61,11 @@ export function verdictExplanation(
  * The fleet monitors' workflows on Temporal; a missing monitor or detector is a 404 with a sentence,
  * a monitor that does not answer a 503.
  */
-export function temporalMonitors(client: Client): Monitors {
+export function temporalMonitors(
+  client: Client,
+  /** How many instances a fleet lists now, so a monitor of an empty fleet can say so. */
+  fleetSize?: (fleet: string) => Promise<number>,
+): Monitors {
   const detector = async (fleet: string, instanceId: string, metric: MonitoredMetric) => {
     const found = await monitoredDetector(client, fleet, instanceId, metric).catch((err: unknown) => {
       if (err instanceof WorkflowNotFoundError)
@@ -88,7 +92,7 @@ export function temporalMonitors(client: Client): Monitors {
     return detector(fleet, instanceId, metric);
   };
   return {
-    list: () => runningMonitors(client),
+    list: () => runningMonitors(client, fleetSize),
     detector,
     incidentDetector,
     judge: async (incident, verdict, by) => {

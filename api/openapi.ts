@@ -202,7 +202,9 @@ export function openApiDocument() {
         get: {
           summary:
             'The running fleet monitors (Temporal visibility), each with the series it keeps a detector for: instance, metric (cpu, latency or network), points learnt from, fed up to; series is null when the monitor did not answer',
-          responses: { '200': { description: '{monitors: [{fleet, runStartedAt, series}]}' } },
+          responses: {
+            '200': { description: '{monitors: [{fleet, runStartedAt, series, instancesInFleet}]}' },
+          },
         },
       },
       '/monitors/{fleet}/detectors/{instanceId}': {

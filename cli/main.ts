@@ -261,7 +261,10 @@ async function monitorCommand(sub: string | undefined, args: string[], config: M
 /** `medic monitor list`: the running fleet monitors and the series each keeps a detector for. */
 async function monitorList(args: string[], config: MedicConfig): Promise<void> {
   const flags = parseFlags(args, { json: { type: 'boolean' } });
-  const monitors = await withTemporal(config, (client) => runningMonitors(client));
+  const aws = createAwsClients({ region: config.awsRegion, endpoint: config.awsEndpoint });
+  const monitors = await withTemporal(config, (client) =>
+    runningMonitors(client, async (fleet) => (await listFleetInstances(aws.ec2, fleet)).length),
+  );
   console.log(flags.json ? JSON.stringify({ monitors }) : formatRunningMonitors(monitors));
 }
 

@@ -10,6 +10,7 @@ import {
 import {
   describeWeekdays,
   formatterOf,
+  emptyFleetNote,
   metricName,
   MONITORED_METRICS,
   oddDayNames,
@@ -105,13 +106,15 @@ export function formatRunningMonitors(monitors: readonly RunningMonitor[]): stri
   return monitors
     .map((m) => {
       const head = `fleet ${m.fleet} (its current run started at ${m.runStartedAt})`;
-      if (m.series === null) return `${head}; the monitor did not answer (its worker may be down)`;
-      if (m.series.length === 0) return `${head}; no detector yet (no datapoints read)`;
+      const note = emptyFleetNote(m);
+      const noted = (lines: string[]) => [...lines, ...(note ? [`  ${note}`] : [])].join('\n');
+      if (m.series === null) return noted([`${head}; the monitor did not answer (its worker may be down)`]);
+      if (m.series.length === 0) return noted([`${head}; no detector yet (no datapoints read)`]);
       const rows = m.series.map(
         (s) =>
           `  ${s.instanceId}  ${metricName(s.metric).padEnd(METRIC_COLUMN)}  ${String(s.points).padStart(7)} points, the last at ${s.fedUpTo}`,
       );
-      return [head, ...rows].join('\n');
+      return noted([head, ...rows]);
     })
     .join('\n');
 }

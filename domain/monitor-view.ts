@@ -50,7 +50,19 @@ export interface RunningMonitor {
   runStartedAt: string;
   /** Null when the monitor did not answer (its worker is down or busy, or an older release runs it). */
   series: WatchedSeries[] | null;
+  /** The instances its fleet lists now (not terminated); absent when the fleet was not read. */
+  instancesInFleet?: number;
 }
+
+/**
+ * Why a running monitor watches nothing real: its fleet lists no instance now. It keeps its
+ * detectors through an empty listing (one bad answer must not erase what it learnt), so it says so
+ * instead — after the local emulator restarts, every earlier demo fleet's monitor is in this state.
+ */
+export const emptyFleetNote = (monitor: RunningMonitor): string | undefined =>
+  monitor.instancesInFleet === 0
+    ? `fleet ${monitor.fleet} lists no instances now (emptied, or gone with the emulator's state); its detectors are kept until it lists some again. medic monitor stop --fleet ${monitor.fleet} ends the monitor.`
+    : undefined;
 
 export const metricName = (metric: MonitoredMetric) => TRAITS[metric].name;
 

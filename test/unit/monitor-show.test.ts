@@ -196,6 +196,26 @@ describe('medic monitor show: what the fleet monitor takes for usual', () => {
     expect(formatRunningMonitors([])).toBe('no fleet monitor is running (medic monitor start --fleet NAME)');
   });
 
+  test('medic monitor list: a monitor whose fleet lists no instances says so and how to end it', () => {
+    const series = [
+      {
+        instanceId: 'i-0abc1234def567890',
+        metric: 'cpu' as const,
+        points: 29,
+        fedUpTo: '2024-01-09T00:00:00.000Z',
+      },
+    ];
+    const gone = { fleet: 'demo-old', runStartedAt: '2024-01-01T00:00:00.000Z', series };
+    expect(formatRunningMonitors([{ ...gone, instancesInFleet: 0 }]).split('\n')).toEqual([
+      'fleet demo-old (its current run started at 2024-01-01T00:00:00.000Z)',
+      '  i-0abc1234def567890  CPU                   29 points, the last at 2024-01-09T00:00:00.000Z',
+      "  fleet demo-old lists no instances now (emptied, or gone with the emulator's state); its detectors are kept until it lists some again. medic monitor stop --fleet demo-old ends the monitor.",
+    ]);
+    // Instances listed, or the fleet not read: no note.
+    expect(formatRunningMonitors([{ ...gone, instancesInFleet: 1 }])).not.toMatch(/lists no instances/);
+    expect(formatRunningMonitors([gone])).not.toMatch(/lists no instances/);
+  });
+
   test('an instance id that is not one is a usage error naming the flag, before any server is asked', async () => {
     const errors: string[] = [];
     jest.spyOn(console, 'error').mockImplementation((m: string) => void errors.push(m));

@@ -7,6 +7,7 @@ import { StatusBadge } from './incidents';
 import type { ProfileView } from '../../../../domain/anomaly/usual';
 import {
   describeWeekdays,
+  emptyFleetNote,
   formatterOf,
   metricName,
   MONITORED_METRICS,
@@ -51,6 +52,7 @@ export function MonitorsPage() {
       (m) => html`<div class="card" data-fleet=${m.fleet}>
         <h2>Fleet ${m.fleet}</h2>
         <p class="why">Its current run started at ${when(m.runStartedAt)} (a monitor continues as new every 200 polls, carrying its detectors)</p>
+        ${emptyFleetNote(m) ? html`<p class="error" data-testid="empty-fleet">${emptyFleetNote(m)}</p>` : ''}
         ${
           m.series === null
             ? html`<p class="error">The monitor did not answer (its worker may be down).</p>`
