@@ -74,12 +74,16 @@ const negative = (f: ClosedIncident['feedback']) => f !== undefined && (!f.resol
  * - `detector` precision: of the incidents the streaming detector opened (`judgedByDetector`), the share that were real. A
  *   person's answer to "was this alarm expected?" decides (decision 0052); without one, a step taken
  *   and verified or a person's approval counts for it, and nothing to fix on diagnosis, a decline or
- *   feedback saying it was not a problem count against it.
+ *   feedback saying it was not a problem count against it. An incident escalated or failed without
+ *   an answer is not counted either way: it handed the call to a person (a surge with no capacity to
+ *   add) or could not act, which says nothing about whether the alarm was right.
  * - `remediation-policy` first-action success: of the incidents that acted, the share whose first
  *   action was verified and whose feedback (if any) is not negative.
  */
 export function measureModelQuality(incidents: ClosedIncident[]): ModelQuality[] {
-  const detected = incidents.filter((i) => judgedByDetector(i) && i.status !== 'dry_run');
+  const undecided = (i: ClosedIncident) =>
+    (i.status === 'escalated' || i.status === 'failed') && !i.detectionVerdict && !i.feedback;
+  const detected = incidents.filter((i) => judgedByDetector(i) && i.status !== 'dry_run' && !undecided(i));
   const real = detected.filter((i) =>
     i.detectionVerdict
       ? i.detectionVerdict === 'fault'

@@ -34,6 +34,22 @@ describe('live model quality', () => {
     });
   });
 
+  test('an alarm escalated or failed without an answer counts neither way; with one, the answer decides', () => {
+    const surge = { kind: 'traffic-surge', steps: [] };
+    const quality = measureModelQuality([
+      incident({}),
+      // Real surges with no capacity to add: a person decides, and has not said it was a false alarm.
+      incident({ ...surge, status: 'escalated' }),
+      incident({ ...surge, status: 'escalated' }),
+      incident({ status: 'failed', steps: [{ action: 'reboot-instance', outcome: 'failed' }] }),
+      // Answered: the answer counts as it does for every other outcome.
+      incident({ ...surge, status: 'escalated', detectionVerdict: 'expected' }),
+      incident({ ...surge, status: 'escalated', detectionVerdict: 'fault' }),
+      incident({ ...surge, status: 'escalated', feedback: { resolved: false, rating: 1 } }),
+    ]);
+    expect(quality.find((q) => q.model === 'detector')).toMatchObject({ value: 2 / 4, samples: 4 });
+  });
+
   test("only the streaming detector's own alarms judge it: not the loop's rules, its CPU backstop or forecasts", () => {
     const quality = measureModelQuality([
       incident({}),
