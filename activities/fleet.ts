@@ -159,6 +159,12 @@ export function listFleetInstances(
   return listTagged(ec2, { Name: `tag:${FLEET_TAG}`, Values: [fleet] }, includeTerminated);
 }
 
+/** How many instances a fleet lists now (not terminated): what a monitor of an empty fleet is told. */
+export const fleetSizeReader =
+  (ec2: EC2Client) =>
+  async (fleet: string): Promise<number> =>
+    (await listFleetInstances(ec2, fleet)).length;
+
 /** Every fleet's instances that are not terminated: any instance carrying the fleet tag. */
 export function listEveryFleetsInstances(ec2: EC2Client): Promise<Instance[]> {
   return listTagged(ec2, { Name: 'tag-key', Values: [FLEET_TAG] }, false);

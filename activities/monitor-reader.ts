@@ -93,15 +93,16 @@ export async function runningMonitors(
   const monitors = await Promise.all(
     found.map(async ({ fleet, runStartedAt }): Promise<RunningMonitor> => {
       const handle = client.workflow.getHandle(fleetMonitorWorkflowId(fleet));
-      const carried = await answered(client, fleet, () => handle.query(carriedDetectorsQuery)).catch(
-        () => null,
-      );
+      // The monitor's answer and the fleet's listing are independent: asked together.
+      const [carried, instancesInFleet] = await Promise.all([
+        answered(client, fleet, () => handle.query(carriedDetectorsQuery)).catch(() => null),
+        fleetSize?.(fleet).catch(() => undefined),
+      ]);
       const series = carried?.map(({ key, points, fedUpTo }) => ({
         ...detectorKeyParts(key),
         points,
         fedUpTo,
       }));
-      const instancesInFleet = await fleetSize?.(fleet).catch(() => undefined);
       return {
         fleet,
         runStartedAt,

@@ -1,7 +1,7 @@
 import { DescribeAvailabilityZonesCommand } from '@aws-sdk/client-ec2';
 import { Client, Connection } from '@temporalio/client';
 import { createAwsClients } from '../activities/aws-clients';
-import { listFleetInstances } from '../activities/fleet';
+import { fleetSizeReader } from '../activities/fleet';
 import { loadConfig } from '../domain/config';
 import { dataConverterFromConfig } from '../codec';
 import { join } from 'node:path';
@@ -51,10 +51,7 @@ async function run(): Promise<void> {
     return bucketReady;
   };
   const incidents = new IncidentService(temporal, config.temporalUiUrl, logger);
-  const monitors = temporalMonitors(
-    temporal,
-    async (fleet) => (await listFleetInstances(aws.ec2, fleet)).length,
-  );
+  const monitors = temporalMonitors(temporal, fleetSizeReader(aws.ec2));
   registerOpenIncidentGauges((status, severity) => incidents.countOpen(status, severity), SEVERITIES);
   const feedback = createFeedbackStore(aws.s3, config.modelBucket, ensureModelBucket);
   const app = createApp({

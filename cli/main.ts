@@ -3,7 +3,13 @@ import { costAgentWorkflowId } from '../workflows/cost-agent';
 import { stopMonitoringSignal } from '../workflows/messages';
 import { createAwsClients } from '../activities/aws-clients';
 import { createChaos, trafficFlood } from '../activities/chaos';
-import { createFleet, fleetMember, listEveryFleetsInstances, listFleetInstances } from '../activities/fleet';
+import {
+  createFleet,
+  fleetMember,
+  fleetSizeReader,
+  listEveryFleetsInstances,
+  listFleetInstances,
+} from '../activities/fleet';
 import { fleetListing } from './fleet-listing';
 import { ConfigError, loadConfig, type MedicConfig } from '../domain/config';
 import { startMonitor, stopMonitor } from '../activities/monitor-starter';
@@ -262,9 +268,7 @@ async function monitorCommand(sub: string | undefined, args: string[], config: M
 async function monitorList(args: string[], config: MedicConfig): Promise<void> {
   const flags = parseFlags(args, { json: { type: 'boolean' } });
   const aws = createAwsClients({ region: config.awsRegion, endpoint: config.awsEndpoint });
-  const monitors = await withTemporal(config, (client) =>
-    runningMonitors(client, async (fleet) => (await listFleetInstances(aws.ec2, fleet)).length),
-  );
+  const monitors = await withTemporal(config, (client) => runningMonitors(client, fleetSizeReader(aws.ec2)));
   console.log(flags.json ? JSON.stringify({ monitors }) : formatRunningMonitors(monitors));
 }
 

@@ -3,7 +3,7 @@ import type { AwsClients } from '../../activities';
 import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { createChaos } from '../../activities/chaos';
 import { createDetectionActivities } from '../../activities/detection';
-import { createFleet, listFleetInstances } from '../../activities/fleet';
+import { createFleet, fleetSizeReader } from '../../activities/fleet';
 import { evidenceReader } from '../../api/evidence';
 import type { IncidentDetail } from '../../api/incident-service';
 import {
@@ -284,8 +284,9 @@ describe("a new monitor starts from the instances' history", () => {
       );
       // Read with the fleet's listing from EC2, as `medic monitor list` and the API do: this fleet has
       // its instances; told the fleet is empty (the emulator restarted), the monitor's entry says so.
-      const fleetSize = async (name: string) => (await listFleetInstances(aws.ec2, name)).length;
-      const sized = (await runningMonitors(env.client, fleetSize)).find((m) => m.fleet === fleet);
+      const sized = (await runningMonitors(env.client, fleetSizeReader(aws.ec2))).find(
+        (m) => m.fleet === fleet,
+      );
       expect(sized?.instancesInFleet).toBeGreaterThan(0);
       const emptied = (await runningMonitors(env.client, async () => 0)).find((m) => m.fleet === fleet);
       expect(formatRunningMonitors(emptied ? [emptied] : [])).toContain(
