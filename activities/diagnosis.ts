@@ -120,6 +120,7 @@ export function createDiagnosisActivities(
       ...(maxTraffic === undefined ? [] : [`Peak inbound traffic ${bytesPerSecond(maxTraffic)}.`]),
       ...(deploy ? [`Launched by deploy ${deploy.id} ${deploy.minutesAgo} min ago.`] : []),
     ];
+    const autoScalingGroup = tagValue(instance, AUTOSCALING_GROUP_TAG);
     return {
       exists: true,
       state,
@@ -128,9 +129,7 @@ export function createDiagnosisActivities(
       instanceStatus: checks.instance,
       modeTag: parseModeTag(tagValue(instance, MODE_TAG)),
       protected: tagValue(instance, PROTECT_TAG)?.toLowerCase() === 'true',
-      ...(tagValue(instance, AUTOSCALING_GROUP_TAG)
-        ? { autoScalingGroup: tagValue(instance, AUTOSCALING_GROUP_TAG) }
-        : {}),
+      ...(autoScalingGroup ? { autoScalingGroup } : {}),
       recentStatusCheckFailures: failures,
       recentMaxCpu: maxCpu,
       ...(maxMemory === undefined ? {} : { recentMaxMemory: maxMemory }),

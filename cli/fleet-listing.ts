@@ -11,9 +11,13 @@ export function fleetListing(members: readonly FleetMember[], fleet?: string): s
       ? ['No fleet in this account and region yet: `medic fleet create --size 3` makes one.']
       : [`Fleet ${fleet} has no instances (not terminated); \`medic fleet list\` shows every fleet.`];
   const byFleet = new Map<string, FleetMember[]>();
-  for (const m of members) byFleet.set(m.fleet, [...(byFleet.get(m.fleet) ?? []), m]);
+  for (const m of members) {
+    const rows = byFleet.get(m.fleet) ?? [];
+    rows.push(m);
+    byFleet.set(m.fleet, rows);
+  }
   return [...byFleet.keys()].sort().flatMap((name) => {
-    const rows = (byFleet.get(name) ?? []).slice().sort((a, b) => a.instanceId.localeCompare(b.instanceId));
+    const rows = (byFleet.get(name) ?? []).sort((a, b) => a.instanceId.localeCompare(b.instanceId));
     return [
       `fleet ${name}: ${rows.length} instance(s)`,
       ...rows.map((r) => `  ${r.instanceId}  ${r.state.padEnd(8)}  mode=${r.mode}`),

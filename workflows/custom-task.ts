@@ -123,17 +123,18 @@ export async function customTaskWorkflow(input: TaskRunInput): Promise<TaskRunSt
 
   for (const [index, step] of input.definition.steps.entries()) {
     const number = index + 1;
+    const waitSeconds = step.seconds ?? 1;
     const record: TaskStepRecord = {
       step: number,
       action: step.action,
       startedAt: now(),
       outcome: 'running',
-      detail: step.action === 'wait' ? `waiting ${step.seconds ?? 1}s` : 'in progress',
+      detail: step.action === 'wait' ? `waiting ${waitSeconds}s` : 'in progress',
     };
     state.steps.push(record);
     if (step.action === 'wait') {
-      await sleep(`${step.seconds ?? 1} seconds`);
-      record.detail = `waited ${step.seconds ?? 1}s`;
+      await sleep(`${waitSeconds} seconds`);
+      record.detail = `waited ${waitSeconds}s`;
     } else if (step.action === 'notify') {
       const sent = await notification.notify({
         incidentId: workflowId,
