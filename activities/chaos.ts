@@ -72,17 +72,21 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
     publish(instanceId, 'StatusCheckFailed', [1, 1, 1], at);
   const cpuSpike = (instanceId: string) => publish(instanceId, 'CPUUtilization', [96, 98, 99]);
   /**
-   * Inbound traffic surging on one instance: half an hour of its usual 300 kB/s (what a new network
-   * detector learns first: its warm-up is 150 points), then about 10 MB/s for the last three
-   * datapoints. Values are bytes per ten-second datapoint, as EC2's NetworkIn sums them.
+   * Traffic surging on one instance: half an hour at its usual level with a small repeating wobble
+   * (what a new traffic detector learns first: its warm-up is 150 points), then the surge's last
+   * datapoints. Values are bytes per ten-second datapoint, as EC2 sums NetworkIn and NetworkOut.
    */
-  const trafficSurge = (instanceId: string) =>
-    publish(instanceId, 'NetworkIn', [
-      ...Array.from({ length: 180 }, (_, i) => 3_000_000 + ((i * 7) % 11) * 40_000),
-      100_000_000,
-      110_000_000,
-      105_000_000,
+  const surge = (instanceId: string, metric: 'NetworkIn' | 'NetworkOut', usual: number, surged: number[]) =>
+    publish(instanceId, metric, [
+      ...Array.from({ length: 180 }, (_, i) => usual + ((i * 7) % 11) * (usual / 75)),
+      ...surged,
     ]);
+  /** Inbound traffic at its usual 300 kB/s, then about 10 MB/s: a scale-out in a group. */
+  const trafficSurge = (instanceId: string) =>
+    surge(instanceId, 'NetworkIn', 3_000_000, [100_000_000, 110_000_000, 105_000_000]);
+  /** Outbound traffic at its usual 200 kB/s, then about 12 MB/s: data leaving, a person's call. */
+  const egressSurge = (instanceId: string) =>
+    surge(instanceId, 'NetworkOut', 2_000_000, [120_000_000, 125_000_000, 118_000_000]);
   /** The application on the instance answers slowly: p99 latency well above the threshold. */
   const latency = (instanceId: string) => publish(instanceId, 'LatencyP99', [1800, 2200, 2600]);
   /**
@@ -195,6 +199,7 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
     settledCpu,
     latency,
     trafficSurge,
+    egressSurge,
     idle,
     lightLoad,
     openPortToWorld,

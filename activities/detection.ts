@@ -27,6 +27,8 @@ export interface DetectionSettings extends DetectionThresholds {
   latencyAnomalyFloorMs?: number;
   /** Inbound traffic anomalies below this many bytes per second open nothing; absent, traffic is not judged. */
   networkAnomalyFloorBytesPerSecond?: number;
+  /** The same for outbound traffic; absent, it is not judged. */
+  egressAnomalyFloorBytesPerSecond?: number;
   /** How far back creeping metrics' trends are read (default 60 minutes; `eval maintenance` uses the same). */
   trendLookbackMinutes?: number;
   /** The registry's active detector, when one is promoted. */
@@ -90,6 +92,7 @@ export function createDetectionActivities(
       { instanceId, metric: 'CPUUtilization' as const },
       { instanceId, metric: 'LatencyP99' as const },
       { instanceId, metric: 'NetworkIn' as const },
+      { instanceId, metric: 'NetworkOut' as const },
     ]);
     const now = new Date();
     const metrics = requests.length
@@ -120,6 +123,7 @@ export function createDetectionActivities(
       'cpu',
       ...(settings.latencyAnomalyFloorMs !== undefined ? (['latency'] as const) : []),
       ...(settings.networkAnomalyFloorBytesPerSecond !== undefined ? (['network'] as const) : []),
+      ...(settings.egressAnomalyFloorBytesPerSecond !== undefined ? (['egress'] as const) : []),
     ];
     // Series of running instances with points in the window and no detector yet: an instance that
     // publishes nothing would take a reading's place in every scan.
@@ -162,6 +166,7 @@ export function createDetectionActivities(
               cpuUtilization: judgedOf(history, instanceId, 'CPUUtilization'),
               latencyP99: judgedOf(history, instanceId, 'LatencyP99'),
               networkIn: judgedOf(history, instanceId, 'NetworkIn'),
+              networkOut: judgedOf(history, instanceId, 'NetworkOut'),
             },
           }
         : {};
@@ -172,6 +177,7 @@ export function createDetectionActivities(
       cpuUtilization: metrics.get(`${i.InstanceId}/CPUUtilization`) ?? [],
       latencyP99: metrics.get(`${i.InstanceId}/LatencyP99`) ?? [],
       networkIn: judgedOf(metrics, i.InstanceId as string, 'NetworkIn'),
+      networkOut: judgedOf(metrics, i.InstanceId as string, 'NetworkOut'),
       diskUsedPercent: creeping.get(`${i.InstanceId}/disk_used_percent`) ?? [],
       memUsedPercent: creeping.get(`${i.InstanceId}/mem_used_percent`) ?? [],
       errorRate: creeping.get(`${i.InstanceId}/ErrorRate`) ?? [],
@@ -187,6 +193,9 @@ export function createDetectionActivities(
             : {}),
           ...(settings.networkAnomalyFloorBytesPerSecond !== undefined
             ? { networkFloorBytesPerSecond: settings.networkAnomalyFloorBytesPerSecond }
+            : {}),
+          ...(settings.egressAnomalyFloorBytesPerSecond !== undefined
+            ? { egressFloorBytesPerSecond: settings.egressAnomalyFloorBytesPerSecond }
             : {}),
           ...(model ? { model } : {}),
           ...(waitingForHistory.size ? { waitingForHistory } : {}),

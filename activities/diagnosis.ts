@@ -68,6 +68,7 @@ export function createDiagnosisActivities(
         { instanceId, metric: 'mem_used_percent' },
         { instanceId, metric: 'swap_used_percent' },
         { instanceId, metric: 'NetworkIn' },
+        { instanceId, metric: 'NetworkOut' },
       ],
       since,
       new Date(Date.now() + 60_000),
@@ -82,6 +83,7 @@ export function createDiagnosisActivities(
       memory: metrics.get(`${instanceId}/mem_used_percent`) ?? [],
       swap: metrics.get(`${instanceId}/swap_used_percent`) ?? [],
       networkIn: perSecond(metrics.get(`${instanceId}/NetworkIn`), settings.metricPeriodSeconds),
+      networkOut: perSecond(metrics.get(`${instanceId}/NetworkOut`), settings.metricPeriodSeconds),
     };
   }
 
@@ -109,6 +111,7 @@ export function createDiagnosisActivities(
     const maxMemory = peak(metrics.memory);
     const maxSwap = peak(metrics.swap);
     const maxTraffic = peak(metrics.networkIn);
+    const maxEgress = peak(metrics.networkOut);
     const deploy = deployOf(instance);
     const findings = [
       `State ${state} (${instance.InstanceType ?? 'unknown type'}).`,
@@ -118,6 +121,7 @@ export function createDiagnosisActivities(
       ...(maxMemory === undefined ? [] : [`Peak memory ${maxMemory.toFixed(1)}%.`]),
       ...(maxSwap === undefined ? [] : [`Peak swap ${maxSwap.toFixed(1)}%.`]),
       ...(maxTraffic === undefined ? [] : [`Peak inbound traffic ${bytesPerSecond(maxTraffic)}.`]),
+      ...(maxEgress === undefined ? [] : [`Peak outbound traffic ${bytesPerSecond(maxEgress)}.`]),
       ...(deploy ? [`Launched by deploy ${deploy.id} ${deploy.minutesAgo} min ago.`] : []),
     ];
     const autoScalingGroup = tagValue(instance, AUTOSCALING_GROUP_TAG);
@@ -144,7 +148,7 @@ export function createDiagnosisActivities(
     if (!instance) return { healthy: false, detail: `${input.instanceId} no longer exists` };
     const state = stateOf(instance);
     // A compromised instance is contained when it can talk to nothing; running or not is beside the point.
-    if (input.kind === 'instance-compromised') {
+    if (input.kind === 'instance-compromised' || input.kind === 'egress-surge') {
       const quarantine = await isQuarantined(ec2, instance);
       return quarantine.isolated
         ? { healthy: true, detail: `${input.instanceId} is isolated in ${quarantine.groupId}` }

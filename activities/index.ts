@@ -86,6 +86,7 @@ export function createActivities(deps: ActivityDeps) {
       cpuAnomalyFloorPercent: deps.config.cpuAnomalyFloorPercent,
       latencyAnomalyFloorMs: deps.config.latencyAnomalyFloorMs,
       networkAnomalyFloorBytesPerSecond: deps.config.networkAnomalyFloorBytesPerSecond,
+      egressAnomalyFloorBytesPerSecond: deps.config.egressAnomalyFloorBytesPerSecond,
       diskFullPercent: deps.config.diskFullPercent,
       forecastHorizonMinutes: deps.config.forecastHorizonMinutes,
       memoryFullPercent: deps.config.memoryFullPercent,

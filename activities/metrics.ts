@@ -89,14 +89,15 @@ export const MONITORED_SERIES: Record<MonitoredMetric, Ec2Metric> = {
   cpu: 'CPUUtilization',
   latency: 'LatencyP99',
   network: 'NetworkIn',
+  egress: 'NetworkOut',
 };
 
 /**
  * A series as its detector judges it, and so as the detector learns it and the console draws it:
- * inbound traffic as a rate (`perSecond`), the others as read.
+ * traffic either way as a rate (`perSecond`), the others as read.
  */
 export const asJudged = (metric: Ec2Metric, points: MetricPoint[] | undefined, periodSeconds: number) =>
-  metric === 'NetworkIn' ? perSecond(points, periodSeconds) : (points ?? []);
+  metric === 'NetworkIn' || metric === 'NetworkOut' ? perSecond(points, periodSeconds) : (points ?? []);
 
 function inTimeOrderOnce(points: MetricPoint[]): MetricPoint[] {
   const seen = new Set<string>();

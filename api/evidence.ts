@@ -27,6 +27,7 @@ const METRIC_OF: Record<string, Ec2Metric> = {
   'cpu-high': 'CPUUtilization',
   'latency-high': 'LatencyP99',
   'traffic-surge': 'NetworkIn',
+  'egress-surge': 'NetworkOut',
   'status-check-failed': 'StatusCheckFailed',
   'instance-stopped': 'CPUUtilization',
 };
@@ -35,6 +36,7 @@ const UNIT_OF: Partial<Record<Ec2Metric, string>> = {
   CPUUtilization: 'Percent',
   LatencyP99: 'Milliseconds',
   NetworkIn: 'Bytes/Second',
+  NetworkOut: 'Bytes/Second',
 };
 
 /**

@@ -201,7 +201,7 @@ export function openApiDocument() {
       '/monitors': {
         get: {
           summary:
-            'The running fleet monitors (Temporal visibility), each with the series it keeps a detector for: instance, metric (cpu, latency or network), points learnt from, fed up to; series is null when the monitor did not answer',
+            'The running fleet monitors (Temporal visibility), each with the series it keeps a detector for: instance, metric (cpu, latency, network or egress), points learnt from, fed up to; series is null when the monitor did not answer',
           responses: {
             '200': { description: '{monitors: [{fleet, runStartedAt, series, instancesInFleet}]}' },
           },

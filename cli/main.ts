@@ -62,6 +62,7 @@ const USAGE = `usage: medic <command>
   chaos cpu-spike --instance ID
   chaos latency --instance ID                        (the application's p99 latency far above normal)
   chaos traffic-surge --instance ID                  (inbound traffic 30x its usual half hour: a scale-out in a group)
+  chaos egress-surge --instance ID                   (outbound traffic 60x its usual half hour: isolation, on a person's word)
   chaos traffic-flood --source IP [--fleet NAME] [--flows 1500]   (flow logs with one source flooding)
   chaos idle --instance ID                           (near-zero CPU and traffic: the cost agent's case)
   chaos disk-fill --instance ID                      (root disk usage climbing: predictive maintenance's case)
@@ -80,7 +81,7 @@ const USAGE = `usage: medic <command>
   monitor start [--fleet NAME] [--interval SECONDS]
   monitor stop [--fleet NAME]
   monitor list [--json]                                            the running monitors and the instances each watches
-  monitor show --instance ID [--fleet NAME] [--latency|--network] [--json]   what the monitor takes for usual, hour by hour (--fleet: when more than one watches it)
+  monitor show --instance ID [--fleet NAME] [--latency|--network|--egress] [--json]   what the monitor takes for usual, hour by hour (--fleet: when more than one watches it)
   incidents list [--status S] [--resource ID] [--mode auto|manual] [--json]
   incidents show --id ID [--json]
   incidents approve|decline|manual --id ID [--by NAME] [--reason TEXT] [--json]
@@ -203,6 +204,7 @@ async function chaosCommand(sub: string | undefined, args: string[], config: Med
     'cpu-spike': chaos.cpuSpike,
     latency: chaos.latency,
     'traffic-surge': chaos.trafficSurge,
+    'egress-surge': chaos.egressSurge,
     idle: (id) => chaos.idle(id),
     'disk-fill': (id) => chaos.diskFill(id),
     'memory-leak': (id) => chaos.memoryLeak(id),
@@ -279,12 +281,14 @@ async function monitorShow(args: string[], config: MedicConfig): Promise<void> {
     instance: { type: 'string' },
     latency: { type: 'boolean' },
     network: { type: 'boolean' },
+    egress: { type: 'boolean' },
     json: { type: 'boolean' },
   });
   const instanceId = instanceIdFlag(flags.instance);
-  if (flags.latency && flags.network)
-    throw new UsageError('--latency and --network: give one metric, not both');
-  const metric = flags.latency ? 'latency' : flags.network ? 'network' : 'cpu';
+  const asked = (['latency', 'network', 'egress'] as const).filter((m) => flags[m]);
+  if (asked.length > 1)
+    throw new UsageError(`${asked.map((m) => `--${m}`).join(' and ')}: give one metric, not several`);
+  const metric = asked[0] ?? 'cpu';
   const detector = await withTemporal(config, async (client) => {
     const fleet =
       flags.fleet === undefined ? await monitorFleetOf(client, instanceId) : fleetFlag(flags.fleet);

@@ -14,6 +14,11 @@ export const WEBHOOK_FORMATS = ['slack', 'json'] as const;
  * a web server's inbound traffic at several times its usual megabytes a second is.
  */
 export const DEFAULT_NETWORK_ANOMALY_FLOOR_BYTES_PER_SECOND = 1_000_000;
+/**
+ * The same megabyte a second for outbound traffic: below it a rise is a log shipper or a backup more
+ * often than a leak. A service whose data is small and precious lowers it.
+ */
+export const DEFAULT_EGRESS_ANOMALY_FLOOR_BYTES_PER_SECOND = 1_000_000;
 export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
 
 /** Everything a process reads from its environment, parsed in one place with clear errors. */
@@ -58,6 +63,8 @@ export interface MedicConfig {
   latencyAnomalyFloorMs: number;
   /** Inbound traffic anomalies (streaming detector on NetworkIn) below this many bytes per second do not open incidents. */
   networkAnomalyFloorBytesPerSecond: number;
+  /** Outbound traffic anomalies (streaming detector on NetworkOut) below this many bytes per second do not open incidents. */
+  egressAnomalyFloorBytesPerSecond: number;
   /** CloudWatch period for detection and verification; 10 s locally, 60 s for standard AWS metrics. */
   metricPeriodSeconds: number;
   /** Incidents closed on one resource within the window that open its circuit breaker. */
@@ -344,6 +351,11 @@ export function loadConfig(env: Record<string, string | undefined>): MedicConfig
       env,
       'MEDIC_NETWORK_ANOMALY_FLOOR_BYTES_PER_SECOND',
       DEFAULT_NETWORK_ANOMALY_FLOOR_BYTES_PER_SECOND,
+    ),
+    egressAnomalyFloorBytesPerSecond: positiveNumber(
+      env,
+      'MEDIC_EGRESS_ANOMALY_FLOOR_BYTES_PER_SECOND',
+      DEFAULT_EGRESS_ANOMALY_FLOOR_BYTES_PER_SECOND,
     ),
     metricPeriodSeconds: positiveNumber(env, 'MEDIC_METRIC_PERIOD_SECONDS', 60),
     circuitBreakerThreshold: positiveNumber(env, 'MEDIC_CIRCUIT_BREAKER_THRESHOLD', 3),

@@ -30,6 +30,8 @@ export interface InstanceObservation {
   latencyP99?: MetricPoint[];
   /** Inbound traffic in bytes per second (EC2 NetworkIn per period, divided by the period). */
   networkIn?: MetricPoint[];
+  /** Outbound traffic in bytes per second (EC2 NetworkOut, the same way). */
+  networkOut?: MetricPoint[];
   /** The root disk's used share (CloudWatch agent `disk_used_percent`), when published. */
   diskUsedPercent?: MetricPoint[];
   /** Memory in use (CloudWatch agent `mem_used_percent`), when published. */
@@ -41,7 +43,12 @@ export interface InstanceObservation {
    * them before it judges, so a new monitor knows each instance's working day and week from its first
    * scan. Never reported.
    */
-  history?: { cpuUtilization?: MetricPoint[]; latencyP99?: MetricPoint[]; networkIn?: MetricPoint[] };
+  history?: {
+    cpuUtilization?: MetricPoint[];
+    latencyP99?: MetricPoint[];
+    networkIn?: MetricPoint[];
+    networkOut?: MetricPoint[];
+  };
 }
 
 export interface DetectionThresholds {
@@ -155,6 +162,11 @@ export interface AnomalySettings {
    * instance that reports NetworkIn then has a third detector, keyed `<instance>/NetworkIn`.
    */
   networkFloorBytesPerSecond?: number;
+  /**
+   * The same for outbound traffic; absent, it is not judged. Each instance that reports NetworkOut then
+   * has a fourth detector, keyed `<instance>/NetworkOut`.
+   */
+  egressFloorBytesPerSecond?: number;
   /** The model registry's active detector; the shipped parameters when none is promoted. */
   model?: { params: DetectorParams; version: string };
   /**
@@ -172,8 +184,8 @@ export interface DetectionResult {
 }
 
 /**
- * Past this many detectors in one monitor (one per instance for CPU, one more per instance that
- * publishes latency) they keep no level-transition counts: the snapshots travel in every scan's
+ * Past this many detectors in one monitor (one per instance and judged metric: CPU, inbound and
+ * outbound traffic, and latency where it is published) they keep no level-transition counts: the snapshots travel in every scan's
  * input and output, and 480 bytes each would near Temporal's 2 MiB payload limit at about 4 000
  * detectors (205 bytes without them: about 10 000).
  */
@@ -182,8 +194,8 @@ export const MAX_DETECTORS_WITH_LEVELS = 2000;
 /**
  * Past this many detectors in one monitor they keep no daily profile (about 1.1 kB of each 1.4-1.6 kB
  * snapshot, with the odd days' profile and the weekly routines; 1.6 MiB each way at this many), and
- * judge by the plain view. The capacity plan's monitor of ≈ 333 instances that all publish latency
- * (and, as every EC2 instance does, inbound traffic) is exactly this many.
+ * judge by the plain view. The capacity plan's monitor of 250 instances that all publish latency
+ * (and, as every EC2 instance does, traffic both ways) is exactly this many.
  */
 export const MAX_DETECTORS_WITH_PROFILES = 1000;
 
@@ -213,6 +225,11 @@ const JUDGED: Record<
     history: (o) => o.history?.networkIn,
     floor: (a) => a?.networkFloorBytesPerSecond,
   },
+  egress: {
+    series: (o) => o.networkOut,
+    history: (o) => o.history?.networkOut,
+    floor: (a) => a?.egressFloorBytesPerSecond,
+  },
 };
 
 /**
@@ -223,6 +240,7 @@ const KEY_SUFFIX: Record<MonitoredMetric, string> = {
   cpu: '',
   latency: '/LatencyP99',
   network: '/NetworkIn',
+  egress: '/NetworkOut',
 };
 
 export const detectorKeyOf = (instanceId: string, metric: MonitoredMetric) =>
@@ -230,7 +248,7 @@ export const detectorKeyOf = (instanceId: string, metric: MonitoredMetric) =>
 
 /** Which instance and metric a carried detector's key names (the inverse of `detectorKeyOf`). */
 export function detectorKeyParts(key: string): { instanceId: string; metric: MonitoredMetric } {
-  for (const metric of ['latency', 'network'] as const) {
+  for (const metric of ['latency', 'network', 'egress'] as const) {
     const suffix = KEY_SUFFIX[metric];
     if (key.endsWith(suffix)) return { instanceId: key.slice(0, -suffix.length), metric };
   }
@@ -301,7 +319,10 @@ interface DetectedRise {
   usual?: Usual;
 }
 
-/** A streaming detector's finding: medium, since only the metric's own history says it is wrong. */
+/**
+ * A streaming detector's finding: medium, since only the metric's own history says it is wrong; an
+ * outbound surge high, since data may be leaving while it waits.
+ */
 function anomalyFinding(
   instanceId: string,
   kind: IncidentKind,
@@ -314,7 +335,7 @@ function anomalyFinding(
   return {
     resourceId: instanceId,
     kind,
-    severity: 'medium',
+    severity: kind === 'egress-surge' ? 'high' : 'medium',
     summary: `Instance ${instanceId} ${reading} is outside its normal range${usual} (anomaly score ${found.score.toFixed(2)}, streaming detector).`,
     evidenceAt: found.point.at,
     detectorVersion,
@@ -471,9 +492,9 @@ export function detectFaults(
         JUDGED[metric].history(obs),
       );
     };
-    const [anomalies, latencyAnomalies, trafficAnomalies] = (['cpu', 'latency', 'network'] as const).map(
-      feed,
-    );
+    const [anomalies, latencyAnomalies, trafficAnomalies, egressAnomalies] = (
+      ['cpu', 'latency', 'network', 'egress'] as const
+    ).map(feed);
     const detectorVersion = anomaly?.model?.version ?? DETECTOR_VERSION;
     /** The strongest rise a detector found that is not reported yet, as its finding (its watermark moved). */
     const unreportedRise = (metric: MonitoredMetric, rises: DetectedRise[]): Finding | undefined => {
@@ -485,6 +506,13 @@ export function detectFaults(
       const reading = `${metricName(metric)} at ${format(found.point.value)}`;
       return anomalyFinding(obs.instanceId, kind, reading, found, detectorVersion, format);
     };
+    // A suspicion of exfiltration goes first: a reboot planned for CPU would wipe what a person who
+    // isolates the instance needs to see.
+    const leaking = unreportedRise('egress', egressAnomalies);
+    if (leaking) {
+      findings.push(leaking);
+      continue;
+    }
     const hot = unreportedRise('cpu', anomalies);
     if (hot) {
       findings.push(hot);

@@ -29,6 +29,11 @@ export const INCIDENT_KINDS = [
   'error-rate-rising',
   /** Inbound traffic on the instance outside its normal range (its streaming detector on NetworkIn). */
   'traffic-surge',
+  /**
+   * Outbound traffic on the instance outside its normal range (its streaming detector on NetworkOut):
+   * how data leaves a compromised instance, so a suspicion a person confirms before it is isolated.
+   */
+  'egress-surge',
 ] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
@@ -305,6 +310,7 @@ const DEFAULT_SEVERITY: Record<IncidentKind, Severity> = {
   'memory-exhaustion': 'high',
   'error-rate-rising': 'high',
   'traffic-surge': 'medium',
+  'egress-surge': 'high',
 };
 
 export function defaultSeverity(kind: IncidentKind): Severity {

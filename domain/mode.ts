@@ -1,4 +1,4 @@
-import type { Mode } from './incident';
+import type { IncidentKind, Mode } from './incident';
 
 /**
  * The mode of an incident: an explicit request wins, then the resource's `medic:mode` tag (so
@@ -16,6 +16,18 @@ export function parseModeTag(value: string | undefined): Mode | undefined {
   const normalised = value?.trim().toLowerCase();
   return normalised === 'auto' || normalised === 'manual' ? normalised : undefined;
 }
+
+/**
+ * Kinds whose plan acts on a detector's suspicion rather than a finding, with why a person decides:
+ * an outbound surge may be a leak or a backup, and isolating a serving instance on a guess takes it
+ * out of service.
+ */
+const DECIDED_BY_A_PERSON: Partial<Record<IncidentKind, string>> = {
+  'egress-surge':
+    "an outbound surge is a suspicion of data leaving, not a finding; isolating a serving instance on a detector's word is a person's call",
+};
+
+export const suspicionReason = (kind: IncidentKind): string | undefined => DECIDED_BY_A_PERSON[kind];
 
 /**
  * Guardrails that override every mode source: a protected resource, or one whose circuit breaker

@@ -8,7 +8,7 @@ import {
 } from './anomaly/usual';
 
 /** The metrics a fleet monitor keeps a detector for. */
-export const MONITORED_METRICS = ['cpu', 'latency', 'network'] as const;
+export const MONITORED_METRICS = ['cpu', 'latency', 'network', 'egress'] as const;
 export type MonitoredMetric = (typeof MONITORED_METRICS)[number];
 
 interface MetricTraits {
@@ -17,13 +17,14 @@ interface MetricTraits {
   /** How its figures are written: "21.0%", "120 ms", "4.2 MB/s". */
   format: (value: number) => string;
   /** The incident kind its detector opens. */
-  kind: 'cpu-high' | 'latency-high' | 'traffic-surge';
+  kind: 'cpu-high' | 'latency-high' | 'traffic-surge' | 'egress-surge';
 }
 
 const TRAITS: Record<MonitoredMetric, MetricTraits> = {
   cpu: { name: 'CPU', format: percent, kind: 'cpu-high' },
   latency: { name: 'p99 latency', format: milliseconds, kind: 'latency-high' },
   network: { name: 'inbound traffic', format: bytesPerSecond, kind: 'traffic-surge' },
+  egress: { name: 'outbound traffic', format: bytesPerSecond, kind: 'egress-surge' },
 };
 
 /** One detector of a running fleet monitor, read: what `medic monitor show` and the console show. */

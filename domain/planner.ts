@@ -47,6 +47,11 @@ const QUARANTINE: RemediationStep = {
   reason:
     'A compromised instance must stop talking to anything at once and keep its evidence: a security group that allows nothing replaces its groups (the originals are recorded), and every volume is snapshotted for forensics. It is not terminated.',
 };
+const ISOLATE_LEAKING: RemediationStep = {
+  action: 'quarantine-instance',
+  reason:
+    'Outbound traffic far above its usual level is how data leaves a compromised instance: isolating it (a security group that allows nothing replaces its groups, the originals recorded) stops the flow at once, and every volume is snapshotted for forensics. A detector raised it, not a finding, so a person confirms before the instance is cut off; a backup or a release that sends more than usual is declined and teaches the detector.',
+};
 const STOP_IDLE: RemediationStep = {
   action: 'stop-instance',
   reason:
@@ -193,6 +198,9 @@ export function planRemediation(
     case 'instance-compromised':
       // Isolate and keep the evidence; termination is never planned, a person decides that.
       return [QUARANTINE];
+    case 'egress-surge':
+      // Data may be leaving: the same isolation, on a person's word (domain/mode.ts).
+      return diagnosis.state === 'running' ? [ISOLATE_LEAKING] : [];
     case 'instance-idle':
       // Only a running instance costs compute; anything else has nothing to save.
       return diagnosis.state === 'running' ? [STOP_IDLE] : [];

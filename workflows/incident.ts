@@ -32,7 +32,7 @@ import {
 import { approvalsRequired, checkDecision, planHash } from '../domain/approval';
 import { parseDuration } from '../domain/duration';
 import { chainFor } from '../domain/escalation';
-import { forcedManualReason, resolveMode } from '../domain/mode';
+import { forcedManualReason, resolveMode, suspicionReason } from '../domain/mode';
 import { resolveModeWithAutonomy } from '../domain/autonomy';
 import { explainEmptyPlan, planRemediation, type PlanHistory, type PlanOptions } from '../domain/planner';
 import { buildReport, closingNotification, healedBy, planlessAction } from '../domain/report';
@@ -254,10 +254,12 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
       windowMinutes: policy.circuitBreakerWindowMinutes ?? 60,
       kind: 'cpu-high',
     });
-  const forcedManual = forcedManualReason(diagnosis.protected, recentIncidents, {
-    threshold: policy.circuitBreakerThreshold ?? 3,
-    windowMinutes: policy.circuitBreakerWindowMinutes ?? 60,
-  });
+  // A kind decided by a person is newer than every recorded history: no replay sees it change.
+  const forcedManual =
+    forcedManualReason(diagnosis.protected, recentIncidents, {
+      threshold: policy.circuitBreakerThreshold ?? 3,
+      windowMinutes: policy.circuitBreakerWindowMinutes ?? 60,
+    }) ?? suspicionReason(request.kind);
   // Progressive autonomy: the plan's governed action types may decide the mode (decision 0016).
   let autonomyMode: Mode | undefined;
   const useAutonomy = patched('progressive-autonomy');

@@ -1,4 +1,5 @@
 import type { DetectionVerdict } from '../anomaly/weekly-routine';
+import { kindOfMetric, MONITORED_METRICS } from '../monitor-view';
 import type { Diagnosis, IncidentStatus, StepRecord } from '../incident';
 
 /** One closed incident as model monitoring reads it. */
@@ -57,7 +58,7 @@ export function forecastQuality(agents: LiveForecast[]): ModelQuality {
 }
 
 /** What the streaming detector opens; the loop's other findings are fixed rules and trend forecasts. */
-const DETECTOR_KINDS: readonly string[] = ['cpu-high', 'latency-high', 'traffic-surge'];
+const DETECTOR_KINDS: readonly string[] = MONITORED_METRICS.map(kindOfMetric);
 
 /**
  * Whether the streaming detector judged this incident's alarm, so its outcome says something about

@@ -17,6 +17,7 @@ const FAULT_EVIDENCE_KINDS: ReadonlySet<AnyIncidentKind> = new Set<AnyIncidentKi
   'cpu-high',
   'latency-high',
   'traffic-surge',
+  'egress-surge',
   'error-rate-rising',
   'data-corrupted',
   'instance-compromised',
@@ -36,7 +37,14 @@ export const isFaultEvidence = (kind: string | undefined): boolean =>
  */
 const DEPENDENCY_CAN_CAUSE: Record<Exclude<ResourceKind, 'instance'>, ReadonlySet<AnyIncidentKind>> = {
   volume: new Set(['status-check-failed', 'latency-high', 'error-rate-rising', 'data-corrupted']),
-  'security-group': new Set(['latency-high', 'error-rate-rising', 'traffic-flood', 'instance-compromised']),
+  // A group open to the world is how several instances get compromised and then send data out together.
+  'security-group': new Set([
+    'latency-high',
+    'error-rate-rising',
+    'traffic-flood',
+    'instance-compromised',
+    'egress-surge',
+  ]),
   subnet: new Set(['status-check-failed', 'latency-high', 'error-rate-rising', 'traffic-flood']),
   database: new Set(['latency-high', 'error-rate-rising', 'data-corrupted']),
   'load-balancer': new Set(['latency-high', 'error-rate-rising']),

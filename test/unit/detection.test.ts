@@ -8,6 +8,7 @@ import {
 import { decodeCounts, decodeFigures, MEAN_FIGURES } from '../../domain/anomaly/figure-codes';
 import {
   detectFaults,
+  detectorKeyParts,
   MAX_DETECTORS_WITH_LEVELS,
   MAX_DETECTORS_WITH_PROFILES,
   type InstanceObservation,
@@ -470,6 +471,79 @@ describe('inbound traffic judged by its own streaming detector', () => {
     );
     expect(waiting.findings).toEqual([]);
     expect(Object.keys(waiting.detectors ?? {})).toEqual(['i-1']);
+  });
+});
+
+describe('outbound traffic judged by its own streaming detector', () => {
+  const series = spaced(10_000);
+  const settings = (detectors: Record<string, { snapshot: DetectorSnapshot; fedUpTo: string }>) => ({
+    detectors,
+    floorPercent: 50,
+    egressFloorBytesPerSecond: 1_000_000,
+  });
+  /** 300 points of CPU about 20 % and outbound traffic about 200 kB/s, then `cpu` and `egress`. */
+  const scan = (
+    cpu: number[],
+    egress: number[],
+    state: {
+      watermarks: Record<string, string>;
+      detectors: Record<string, { snapshot: DetectorSnapshot; fedUpTo: string }>;
+    },
+    start = 300,
+  ) =>
+    detectFaults(
+      [obs({ cpuUtilization: series(start, cpu), networkOut: series(start, egress) })],
+      state.watermarks,
+      new Set(),
+      thresholds,
+      NOW,
+      settings(state.detectors),
+    );
+  const learnt = () => {
+    const r = scan(
+      noisyAround(20, 3, 300, 7),
+      noisyAround(200_000, 20_000, 300, 9),
+      { watermarks: {}, detectors: {} },
+      0,
+    );
+    return { watermarks: r.watermarks, detectors: r.detectors ?? {} };
+  };
+
+  test('data leaving far above its usual rate opens egress-surge, high, ahead of the CPU that rose with it', () => {
+    const before = learnt();
+    expect(Object.keys(before.detectors).sort()).toEqual(['i-1', 'i-1/NetworkOut']);
+    expect(detectorKeyParts('i-1/NetworkOut')).toEqual({ instanceId: 'i-1', metric: 'egress' });
+    // Both rise together: the suspicion of a leak is reported, not the CPU a reboot would answer.
+    const leaking = scan([95, 97, 96], [12_000_000, 12_500_000, 11_800_000], before);
+    expect(leaking.findings.map((f) => [f.kind, f.severity])).toEqual([['egress-surge', 'high']]);
+    expect(leaking.findings[0]?.summary).toMatch(
+      /outbound traffic at 1\d\.\d MB\/s is outside its normal range: about 2\d\d\.\d kB\/s/,
+    );
+    // The CPU rise is not lost: with the leak reported, the next scan of the same points reports it.
+    const next = scan([95, 97, 96], [12_000_000, 12_500_000, 11_800_000], {
+      watermarks: leaking.watermarks,
+      detectors: before.detectors,
+    });
+    expect(next.findings.map((f) => f.kind)).toEqual(['cpu-high']);
+  });
+
+  test('under the floor, or without a floor set, outbound traffic opens nothing', () => {
+    // Four times the usual, but 800 kB/s is under the 1 MB/s floor.
+    expect(scan([20, 21, 19], [800_000, 790_000, 810_000], learnt()).findings).toEqual([]);
+    const unjudged = detectFaults(
+      [
+        obs({
+          cpuUtilization: series(0, noisyAround(20, 3, 300, 7)),
+          networkOut: series(0, noisyAround(200_000, 20_000, 300, 9)),
+        }),
+      ],
+      {},
+      new Set(),
+      thresholds,
+      NOW,
+      { detectors: {}, floorPercent: 50 },
+    );
+    expect(Object.keys(unjudged.detectors ?? {})).toEqual(['i-1']);
   });
 });
 

@@ -187,9 +187,9 @@ describe('medic monitor show: what the fleet monitor takes for usual', () => {
     ]).split('\n');
     expect(text).toEqual([
       'fleet shop (its current run started at 2024-01-01T00:00:00.000Z)',
-      '  i-0abc1234def567890  CPU                11520 points, the last at 2024-01-09T00:00:00.000Z',
-      '  i-0abc1234def567890  p99 latency           40 points, the last at 2024-01-09T00:00:00.000Z',
-      '  i-0abc1234def567890  inbound traffic     1080 points, the last at 2024-01-09T00:00:00.000Z',
+      '  i-0abc1234def567890  CPU                 11520 points, the last at 2024-01-09T00:00:00.000Z',
+      '  i-0abc1234def567890  p99 latency            40 points, the last at 2024-01-09T00:00:00.000Z',
+      '  i-0abc1234def567890  inbound traffic      1080 points, the last at 2024-01-09T00:00:00.000Z',
       'fleet web (its current run started at 2024-01-02T00:00:00.000Z); the monitor did not answer (its worker may be down)',
       'fleet new (its current run started at 2024-01-03T00:00:00.000Z); no detector yet (no datapoints read)',
     ]);
@@ -208,7 +208,7 @@ describe('medic monitor show: what the fleet monitor takes for usual', () => {
     const gone = { fleet: 'demo-old', runStartedAt: '2024-01-01T00:00:00.000Z', series };
     expect(formatRunningMonitors([{ ...gone, instancesInFleet: 0 }]).split('\n')).toEqual([
       'fleet demo-old (its current run started at 2024-01-01T00:00:00.000Z)',
-      '  i-0abc1234def567890  CPU                   29 points, the last at 2024-01-09T00:00:00.000Z',
+      '  i-0abc1234def567890  CPU                    29 points, the last at 2024-01-09T00:00:00.000Z',
       "  fleet demo-old lists no instances now (emptied, or gone with the emulator's state); its detectors are kept until it lists some again. medic monitor stop --fleet demo-old ends the monitor.",
     ]);
     // Instances listed, or the fleet not read: no note.
@@ -224,7 +224,7 @@ describe('medic monitor show: what the fleet monitor takes for usual', () => {
     expect(
       await main(['monitor', 'show', '--instance', 'i-0abc1234def567890', '--latency', '--network']),
     ).toBe(2);
-    expect(errors.join('\n')).toContain('--latency and --network: give one metric, not both');
+    expect(errors.join('\n')).toContain('--latency and --network: give one metric, not several');
     jest.restoreAllMocks();
   });
 });

@@ -1,7 +1,7 @@
 import { nextInstanceSize } from '../../domain/sizing';
 import type { Diagnosis } from '../../domain/incident';
 import { explainEmptyPlan, planRemediation } from '../../domain/planner';
-import { forcedManualReason, parseModeTag, resolveMode } from '../../domain/mode';
+import { forcedManualReason, parseModeTag, resolveMode, suspicionReason } from '../../domain/mode';
 
 const healthy: Diagnosis = { exists: true, state: 'running', recentStatusCheckFailures: 0, findings: [] };
 const actions = (d: Diagnosis, kind: Parameters<typeof planRemediation>[0]) =>
@@ -47,6 +47,17 @@ describe('planRemediation', () => {
     expect(explainEmptyPlan('traffic-surge', { ...member, state: 'stopped' })).toMatch(
       /is stopped and shows no sign of the traffic-surge fault/,
     );
+  });
+
+  test('an outbound surge plans isolation of a running instance, decided by a person whatever the mode', () => {
+    const plan = planRemediation('egress-surge', healthy);
+    expect(plan.map((s) => s.action)).toEqual(['quarantine-instance']);
+    expect(plan[0]?.reason).toMatch(/how data leaves a compromised instance.*a person confirms/);
+    expect(actions({ ...healthy, state: 'stopped' }, 'egress-surge')).toEqual([]);
+    expect(suspicionReason('egress-surge')).toMatch(/suspicion of data leaving/);
+    // A finding (GuardDuty, an operator) is not a suspicion: it is isolated in AUTO mode.
+    expect(suspicionReason('instance-compromised')).toBeUndefined();
+    expect(suspicionReason('traffic-surge')).toBeUndefined();
   });
 
   test('every step carries the reason it was chosen', () => {

@@ -7,8 +7,9 @@ import { createFleet } from '../../activities/fleet';
 import { TASK_QUEUES } from '../../domain/config';
 import { fleetMonitorWorkflowId, incidentWorkflowId } from '../../domain/ids';
 import type { IncidentReport } from '../../domain/incident';
+import { QUARANTINED_FROM_TAG } from '../../activities/quarantine';
 import type { fleetMonitorWorkflow } from '../../workflows/fleet-monitor';
-import { stopMonitoringSignal } from '../../workflows/messages';
+import { decisionUpdate, stopMonitoringSignal } from '../../workflows/messages';
 import { eventually } from '../support/env';
 import { createFleetGroup, desiredCapacity } from '../support/groups';
 import { startHarness, type MedicHarness } from '../support/harness';
@@ -104,4 +105,50 @@ describe('inbound traffic far above its usual level', () => {
     );
     expect(report.actionTaken).toBe('Left for a person to decide; no change was made to the resource.');
   });
+});
+
+describe('outbound traffic far above its usual level', () => {
+  test('the monitor opens egress-surge, a person decides whatever the default mode, and approved, the instance is isolated', async () => {
+    const fleet = `egress-${process.pid}`;
+    const { instances } = await createFleet(h.aws, { fleet, size: 1, manualCount: 0 });
+    const leaking = instances[0].instanceId;
+    const groupsBefore = ((await h.instance(leaking))?.SecurityGroups ?? []).map((g) => g.GroupId);
+    // Half an hour of 200 kB/s out, then about 12 MB/s.
+    await createChaos(h.aws.ec2, h.aws.cloudwatch).egressSurge(leaking);
+    const monitor = await h.env.client.workflow.start<typeof fleetMonitorWorkflow>('fleetMonitorWorkflow', {
+      workflowId: fleetMonitorWorkflowId(fleet),
+      taskQueue: TASK_QUEUES.monitoring,
+      args: [{ fleet, intervalSeconds: 1 }],
+    });
+    try {
+      const incident = h.env.client.workflow.getHandle(incidentWorkflowId(leaking, 'egress-surge'));
+      const waiting = await h.stateWhen(incident, 'awaiting_approval');
+      // The instance is AUTO (the test config's default): a suspicion still waits for a person.
+      expect([waiting.mode, waiting.severity]).toEqual(['manual', 'high']);
+      expect(waiting.summary).toMatch(
+        /outbound traffic at 1\d\.\d MB\/s is outside its normal range: about 2\d\d\.\d kB\/s/,
+      );
+      expect(waiting.timeline.map((t) => t.message)).toContainEqual(
+        expect.stringMatching(/^MANUAL whatever was asked: an outbound surge is a suspicion of data leaving/),
+      );
+      // Nothing is isolated before the answer.
+      expect(((await h.instance(leaking))?.SecurityGroups ?? []).map((g) => g.GroupId)).toEqual(groupsBefore);
+      await incident.executeUpdate(decisionUpdate, { args: [{ decision: 'approve', by: 'sre-on-call' }] });
+      const report = (await incident.result()) as IncidentReport;
+      expect(report.outcome).toBe('resolved');
+      expect(report.issueDetected).toMatch(/Peak outbound traffic 1\d\.\d MB\/s\./);
+      expect(report.resolutionProcess.map((s) => [s.action, s.outcome])).toEqual([
+        ['quarantine-instance', 'succeeded'],
+      ]);
+      expect(report.models?.detector).toMatch(/^streaming-detector-/);
+      const after = await h.instance(leaking);
+      expect(after?.State?.Name).toBe('running');
+      expect(after?.SecurityGroups?.map((g) => g.GroupName)).toEqual([
+        expect.stringMatching(/^medic-quarantine-/),
+      ]);
+      expect(after?.Tags?.find((t) => t.Key === QUARANTINED_FROM_TAG)?.Value).toBe(groupsBefore.join(','));
+    } finally {
+      await monitor.signal(stopMonitoringSignal);
+    }
+  }, 120_000);
 });

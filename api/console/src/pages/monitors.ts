@@ -22,7 +22,7 @@ import {
 
 const when = (iso: string) => new Date(iso).toLocaleString();
 
-/** The console route of one detector: #/monitors/<fleet>/<instance>[/latency|/network]. */
+/** The console route of one detector: #/monitors/<fleet>/<instance>[/latency|/network|/egress]. */
 export const detectorRoute = (fleet: string, instanceId: string, metric: MonitoredMetric = 'cpu') =>
   `#/monitors/${encodeURIComponent(fleet)}/${encodeURIComponent(instanceId)}${metric === 'cpu' ? '' : `/${metric}`}`;
 
