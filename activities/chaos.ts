@@ -236,3 +236,38 @@ export async function trafficFlood(
   const flood = Array.from({ length: flows }, (_, i) => record(source, i));
   return writeFlowLog(s3, bucket, fleet, [...ordinary, ...flood]);
 }
+
+/**
+ * The flow logs of an outbound surge (what `egressSurge` shows in CloudWatch): the instance's usual
+ * flows to its database and a few clients, and the last half minute's 360 MB to one address nobody
+ * configured, delivered as one object of the instance's fleet. Returns that address and the key.
+ */
+export async function exfiltrationFlows(
+  ec2: EC2Client,
+  s3: S3Client,
+  bucket: string,
+  instanceId: string,
+): Promise<{ destination: string; key: string }> {
+  const instance = await requireInstance(ec2, instanceId);
+  const fleet = instance.Tags?.find((t) => t.Key === FLEET_TAG)?.Value;
+  const source = instance.PrivateIpAddress;
+  if (!fleet || !source)
+    throw new Error(`${instanceId} has no fleet tag or private address to log flows for`);
+  await createModelStore(s3, bucket).ensureBucket();
+  const start = Math.floor(Date.now() / 1000);
+  const flow = (dstaddr: string, dstport: number, bytes: number, i: number): FlowRecord => ({
+    srcaddr: source,
+    dstaddr,
+    dstport,
+    packets: Math.ceil(bytes / 1400),
+    bytes,
+    start: start - (i % 30),
+    action: 'ACCEPT',
+  });
+  const destination = '203.0.113.66';
+  const usual = Array.from({ length: 60 }, (_, i) =>
+    i % 3 === 0 ? flow('10.0.2.9', 5432, 40_000, i) : flow(`198.51.100.${(i % 40) + 1}`, 443, 25_000, i),
+  );
+  const leak = Array.from({ length: 30 }, (_, i) => flow(destination, 443, 12_000_000, i));
+  return { destination, key: await writeFlowLog(s3, bucket, fleet, [...usual, ...leak]) };
+}

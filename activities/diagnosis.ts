@@ -17,6 +17,8 @@ export interface DiagnosisSettings {
   latencyHighMs: number;
   /** The error rate (percent) that counts as failure; verification of error-rate-rising reads it. */
   errorRateFailurePercent?: number;
+  /** Where the instance sent its traffic since a time, from its fleet's flow logs (one line), when they are kept. */
+  outboundFlows?: (instance: Instance, since: Date) => Promise<string | undefined>;
 }
 
 export interface HealthCheckInput {
@@ -90,6 +92,8 @@ export function createDiagnosisActivities(
   async function diagnoseInstance(input: {
     instanceId: string;
     lookbackMinutes: number;
+    /** Read where the instance's traffic went (an outbound surge's diagnosis). */
+    outboundFlows?: boolean;
   }): Promise<Diagnosis> {
     const instance = await findInstance(ec2, input.instanceId);
     if (!instance) {
@@ -102,10 +106,17 @@ export function createDiagnosisActivities(
     }
     const state = stateOf(instance);
     const checks = await statusChecks(ec2, input.instanceId);
-    const metrics = await recentMetrics(
-      input.instanceId,
-      new Date(Date.now() - input.lookbackMinutes * 60_000),
-    );
+    const since = new Date(Date.now() - input.lookbackMinutes * 60_000);
+    const metrics = await recentMetrics(input.instanceId, since);
+    // Supplementary: unreadable flow logs are said, and do not fail the diagnosis.
+    const flows =
+      input.outboundFlows && settings.outboundFlows
+        ? await settings
+            .outboundFlows(instance, since)
+            .catch(
+              (err: unknown) => `Flow logs could not be read: ${String((err as Error)?.message ?? err)}.`,
+            )
+        : undefined;
     const failures = metrics.statusCheckFailed.filter((p) => p.value >= 1).length;
     const maxCpu = peak(metrics.cpu);
     const maxMemory = peak(metrics.memory);
@@ -122,6 +133,7 @@ export function createDiagnosisActivities(
       ...(maxSwap === undefined ? [] : [`Peak swap ${maxSwap.toFixed(1)}%.`]),
       ...(maxTraffic === undefined ? [] : [`Peak inbound traffic ${bytesPerSecond(maxTraffic)}.`]),
       ...(maxEgress === undefined ? [] : [`Peak outbound traffic ${bytesPerSecond(maxEgress)}.`]),
+      ...(flows ? [flows] : []),
       ...(deploy ? [`Launched by deploy ${deploy.id} ${deploy.minutesAgo} min ago.`] : []),
     ];
     const autoScalingGroup = tagValue(instance, AUTOSCALING_GROUP_TAG);

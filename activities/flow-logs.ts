@@ -2,7 +2,18 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client
 import type { Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { TASK_QUEUES } from '../domain/config';
-import { detectFloods, FLOW_LOG_HEADER, parseFlowLog, type Flood, type FlowRecord } from '../domain/traffic';
+import type { Instance } from '@aws-sdk/client-ec2';
+import {
+  describeOutbound,
+  detectFloods,
+  FLOW_LOG_HEADER,
+  outboundDestinations,
+  parseFlowLog,
+  type Flood,
+  type FlowRecord,
+} from '../domain/traffic';
+import { tagValue } from './instances';
+import { FLEET_TAG } from './tags';
 import { trafficFloodIncidentId } from '../domain/ids';
 import { incidentStartAttributes } from '../workflows/search-attributes';
 import { startOrJoinIncident } from './start-or-join';
@@ -37,6 +48,71 @@ export async function writeFlowLog(
 }
 
 /** The security agent's traffic watch: new flow-log objects since the last scan, floods found in them. */
+/** Records read at most in one go: a scan or a diagnosis stops paging past this many. */
+const MAX_RECORDS_READ = 1_000_000;
+
+/**
+ * The fleet's flow-log deliveries after `startAfter` (a key: keys sort by delivery time), read in
+ * order, each with its records, up to about `MAX_RECORDS_READ` records. A bucket not created yet
+ * means nothing delivered yet.
+ */
+async function* deliveriesAfter(
+  s3: S3Client,
+  bucket: string,
+  fleet: string,
+  startAfter: string | undefined,
+): AsyncGenerator<{ key: string; records: FlowRecord[] }> {
+  let token: string | undefined;
+  let read = 0;
+  try {
+    do {
+      const page = await s3.send(
+        new ListObjectsV2Command({
+          Bucket: bucket,
+          Prefix: flowLogPrefix(fleet),
+          ...(startAfter ? { StartAfter: startAfter } : {}),
+          ContinuationToken: token,
+          MaxKeys: 100,
+        }),
+      );
+      for (const object of page.Contents ?? []) {
+        if (!object.Key) continue;
+        const body = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: object.Key }));
+        const records = parseFlowLog((await body.Body?.transformToString()) ?? '');
+        read += records.length;
+        yield { key: object.Key, records };
+      }
+      token = page.NextContinuationToken;
+    } while (token && read < MAX_RECORDS_READ);
+  } catch (err) {
+    if ((err as { name?: string }).name !== 'NoSuchBucket') throw err;
+  }
+}
+
+/**
+ * Where an instance sent its traffic since `since`, from its fleet's flow logs, as one diagnosis
+ * line; undefined when the instance has no fleet or no private address to find in them.
+ */
+export function outboundFlowReader(s3: S3Client, bucket: string) {
+  return async (instance: Instance, since: Date): Promise<string | undefined> => {
+    const fleet = tagValue(instance, FLEET_TAG);
+    const source = instance.PrivateIpAddress;
+    if (!fleet || !source) return undefined;
+    const records: FlowRecord[] = [];
+    // Delivery keys start with their delivery time, so the window's first key follows this one.
+    for await (const delivery of deliveriesAfter(
+      s3,
+      bucket,
+      fleet,
+      `${flowLogPrefix(fleet)}${since.toISOString()}`,
+    ))
+      records.push(...delivery.records);
+    const minutes = Math.max(1, Math.round((Date.now() - since.getTime()) / 60_000));
+    return describeOutbound(source, minutes, outboundDestinations(records, source));
+  };
+}
+
+/** The security agent's traffic watch: new flow-log objects since the last scan, floods found in them. */
 export function createFlowLogActivities(s3: S3Client, bucket: string, temporal: Client) {
   async function scanFlowLogs(input: {
     fleet: string;
@@ -45,31 +121,9 @@ export function createFlowLogActivities(s3: S3Client, bucket: string, temporal: 
   }): Promise<{ floods: Flood[]; records: number; last?: string }> {
     const records: FlowRecord[] = [];
     let last = input.after;
-    let token: string | undefined;
-    try {
-      do {
-        const page = await s3.send(
-          new ListObjectsV2Command({
-            Bucket: bucket,
-            Prefix: flowLogPrefix(input.fleet),
-            ...(input.after ? { StartAfter: input.after } : {}),
-            ContinuationToken: token,
-            MaxKeys: 100,
-          }),
-        );
-        for (const object of page.Contents ?? []) {
-          if (!object.Key) continue;
-          const body = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: object.Key }));
-          records.push(...parseFlowLog((await body.Body?.transformToString()) ?? ''));
-          last = object.Key;
-        }
-        token = page.NextContinuationToken;
-      } while (token && records.length < 1_000_000);
-    } catch (err) {
-      // No bucket yet means no flow logs delivered yet, not a failure of the scan.
-      if ((err as { name?: string }).name === 'NoSuchBucket')
-        return { floods: [], records: 0, ...(last ? { last } : {}) };
-      throw err;
+    for await (const delivery of deliveriesAfter(s3, bucket, input.fleet, input.after)) {
+      records.push(...delivery.records);
+      last = delivery.key;
     }
     return { floods: detectFloods(records), records: records.length, ...(last ? { last } : {}) };
   }

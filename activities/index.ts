@@ -28,7 +28,7 @@ import { createCostActivities } from './cost';
 import { createQuarantineActivities } from './quarantine';
 import { createRestoreActivities } from './restore';
 import { createScaleOutActivities } from './scale-out';
-import { createFlowLogActivities } from './flow-logs';
+import { createFlowLogActivities, outboundFlowReader } from './flow-logs';
 import { createComplianceActivities } from './compliance';
 import { createDeployActivities } from './deploy';
 import { createInfraDriftActivities } from './infra-drift';
@@ -76,6 +76,7 @@ export function createActivities(deps: ActivityDeps) {
       cpuHighPercent: deps.config.cpuHighPercent,
       latencyHighMs: deps.config.latencyHighMs,
       errorRateFailurePercent: deps.config.errorRateFailurePercent,
+      outboundFlows: outboundFlowReader(deps.aws.s3, deps.config.flowLogBucket),
     }),
     ...createDetectionActivities(deps.aws.ec2, deps.aws.cloudwatch, deps.temporal, {
       metricPeriodSeconds,

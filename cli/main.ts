@@ -2,7 +2,7 @@ import { progressBar, silentProgress } from './progress';
 import { costAgentWorkflowId } from '../workflows/cost-agent';
 import { stopMonitoringSignal } from '../workflows/messages';
 import { createAwsClients } from '../activities/aws-clients';
-import { createChaos, trafficFlood } from '../activities/chaos';
+import { createChaos, exfiltrationFlows, trafficFlood } from '../activities/chaos';
 import {
   createFleet,
   fleetMember,
@@ -204,7 +204,6 @@ async function chaosCommand(sub: string | undefined, args: string[], config: Med
     'cpu-spike': chaos.cpuSpike,
     latency: chaos.latency,
     'traffic-surge': chaos.trafficSurge,
-    'egress-surge': chaos.egressSurge,
     idle: (id) => chaos.idle(id),
     'disk-fill': (id) => chaos.diskFill(id),
     'memory-leak': (id) => chaos.memoryLeak(id),
@@ -228,6 +227,15 @@ async function chaosCommand(sub: string | undefined, args: string[], config: Med
     );
     return;
   }
+  if (sub === 'egress-surge') {
+    const instanceId = instanceIdFlag(parseFlags(args, { instance: { type: 'string' } }).instance);
+    await chaos.egressSurge(instanceId);
+    const flows = await exfiltrationFlows(aws.ec2, aws.s3, config.flowLogBucket, instanceId);
+    console.log(
+      `injected egress-surge on ${instanceId}: outbound traffic about 12 MB/s, flow logs sending most of it to ${flows.destination}:443 (s3://${config.flowLogBucket}/${flows.key})`,
+    );
+    return;
+  }
   if (sub === 'open-port') {
     const flags = parseFlags(args, { fleet: { type: 'string' }, port: { type: 'string' } });
     const fleet = fleetFlag(flags.fleet);
@@ -239,7 +247,7 @@ async function chaosCommand(sub: string | undefined, args: string[], config: Med
   const inject = sub ? faults[sub] : undefined;
   if (!inject)
     throw new UsageError(
-      `unknown chaos command "${sub ?? ''}"; one of ${Object.keys(faults).join(', ')}, open-port, traffic-flood`,
+      `unknown chaos command "${sub ?? ''}"; one of ${Object.keys(faults).join(', ')}, egress-surge, open-port, traffic-flood`,
     );
   const flags = parseFlags(args, { instance: { type: 'string' } });
   const instanceId = instanceIdFlag(flags.instance);

@@ -1,4 +1,5 @@
 import { blockableSource } from './network-block';
+import { decimalBytes } from './anomaly/usual';
 
 /** One VPC flow log record (version 2, the default format). */
 export interface FlowRecord {
@@ -75,4 +76,53 @@ export function detectFloods(records: FlowRecord[], thresholds = DEFAULT_FLOOD_T
       floods.push({ source, cidr: target.cidr, flows: seen.flows, share, bytes: seen.bytes });
   }
   return floods.sort((a, b) => b.flows - a.flows);
+}
+
+/** Where an instance's outbound bytes went: one address and port, and its share of them. */
+export interface Destination {
+  address: string;
+  port: number;
+  bytes: number;
+  share: number;
+}
+
+/**
+ * The instance's outbound flows by destination, largest first: what a person deciding whether an
+ * outbound surge is a leak wants to see first (a known partner, or an address nobody recognises).
+ */
+export function outboundDestinations(
+  records: FlowRecord[],
+  source: string,
+  limit = 3,
+): { total: number; top: Destination[] } {
+  const byDestination = new Map<string, Destination>();
+  let total = 0;
+  for (const r of records) {
+    if (r.srcaddr !== source || r.action !== 'ACCEPT') continue;
+    total += r.bytes;
+    const key = `${r.dstaddr}:${r.dstport}`;
+    const seen = byDestination.get(key) ?? { address: r.dstaddr, port: r.dstport, bytes: 0, share: 0 };
+    seen.bytes += r.bytes;
+    byDestination.set(key, seen);
+  }
+  const top = [...byDestination.values()]
+    .sort((a, b) => b.bytes - a.bytes || a.address.localeCompare(b.address))
+    .slice(0, limit)
+    .map((d) => ({ ...d, share: total > 0 ? d.bytes / total : 0 }));
+  return { total, top };
+}
+
+/** "Flow logs: 1.2 GB sent from 10.0.1.5 in the last 15 min: 93 % to 203.0.113.7:443, …" */
+export function describeOutbound(
+  source: string,
+  minutes: number,
+  { total, top }: { total: number; top: Destination[] },
+): string {
+  if (total === 0) return `Flow logs: no accepted flows from ${source} delivered in the last ${minutes} min.`;
+  // A destination under 1 % is noise beside the ones that matter; the largest is always named.
+  const where = top
+    .filter((d, i) => i === 0 || d.share >= 0.01)
+    .map((d) => `${Math.round(100 * d.share)} % to ${d.address}:${d.port}`)
+    .join(', ');
+  return `Flow logs: ${decimalBytes(total)} sent from ${source} in the last ${minutes} min: ${where}.`;
 }

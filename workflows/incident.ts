@@ -234,6 +234,8 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
   const diagnosis = await observation.diagnoseInstance({
     instanceId: request.resourceId,
     lookbackMinutes: 15,
+    // Only the new kind asks: every recorded history's input stays as it was.
+    ...(request.kind === 'egress-surge' ? { outboundFlows: true } : {}),
   });
   state.diagnosis = diagnosis;
   let recentIncidents: number | undefined;
@@ -491,6 +493,7 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
       const fresh = await observation.diagnoseInstance({
         instanceId: request.resourceId,
         lookbackMinutes: 15,
+        ...(request.kind === 'egress-surge' ? { outboundFlows: true } : {}),
       });
       const freshPlan = await guided(planRemediation(request.kind, fresh, history, planOptions), fresh);
       if (planHash(request.resourceId, request.kind, freshPlan) === state.planHash) break;

@@ -41,17 +41,19 @@ export const percent = (value: number) => `${value.toFixed(1)}%`;
 /** A latency figure: "120 ms". */
 export const milliseconds = (value: number) => `${value.toFixed(0)} ms`;
 
-const BYTE_UNITS = ['B/s', 'kB/s', 'MB/s', 'GB/s'] as const;
-/** "512 B/s", "4.2 MB/s": decimal units, as network throughput is quoted. */
-export function bytesPerSecond(value: number): string {
+const BYTE_UNITS = ['B', 'kB', 'MB', 'GB'] as const;
+/** "512 B", "1.2 GB": decimal units, as network volumes are quoted; `suffix` follows the unit ("/s"). */
+export function decimalBytes(value: number, suffix = ''): string {
   let scaled = value;
   let unit = 0;
   while (Math.abs(scaled) >= 1000 && unit < BYTE_UNITS.length - 1) {
     scaled /= 1000;
     unit++;
   }
-  return `${unit === 0 ? scaled.toFixed(0) : scaled.toFixed(1)} ${BYTE_UNITS[unit]}`;
+  return `${unit === 0 ? scaled.toFixed(0) : scaled.toFixed(1)} ${BYTE_UNITS[unit]}${suffix}`;
 }
+/** "512 B/s", "4.2 MB/s": decimal units, as network throughput is quoted. */
+export const bytesPerSecond = (value: number): string => decimalBytes(value, '/s');
 
 /** "about 21.0% (± 2.9%) is usual at this time of day", figures written by `format`. */
 export function describeUsual(usual: Usual, format: (value: number) => string): string {

@@ -1,4 +1,11 @@
-import { detectFloods, FLOW_LOG_HEADER, parseFlowLog, type FlowRecord } from '../../domain/traffic';
+import {
+  describeOutbound,
+  detectFloods,
+  FLOW_LOG_HEADER,
+  outboundDestinations,
+  parseFlowLog,
+  type FlowRecord,
+} from '../../domain/traffic';
 
 const line = (src: string, bytes = 240) =>
   `2 123456789012 eni-1 ${src} 10.0.1.10 40000 80 6 4 ${bytes} 1764150000 1764150001 ACCEPT OK`;
@@ -41,5 +48,65 @@ describe('VPC flow logs', () => {
 
   test('a flood from a private address is not reported for blocking', () => {
     expect(detectFloods(records('10.0.5.5', 2000))).toEqual([]);
+  });
+});
+
+describe('where an instance sends its traffic', () => {
+  const flow = (
+    srcaddr: string,
+    dstaddr: string,
+    dstport: number,
+    bytes: number,
+    action = 'ACCEPT',
+  ): FlowRecord => ({
+    srcaddr,
+    dstaddr,
+    dstport,
+    packets: 10,
+    bytes,
+    start: 1_700_000_000,
+    action,
+  });
+
+  test("the instance's accepted outbound bytes by destination, largest first, with their shares", () => {
+    const records = [
+      flow('10.0.1.5', '203.0.113.7', 443, 900_000_000),
+      flow('10.0.1.5', '203.0.113.7', 443, 300_000_000),
+      flow('10.0.1.5', '10.0.2.9', 5432, 60_000_000),
+      flow('10.0.1.5', '198.51.100.4', 80, 40_000_000),
+      flow('10.0.1.5', '192.0.2.1', 22, 1_000),
+      // Another instance's flows, replies to this one, and a rejected attempt are not its outbound traffic.
+      flow('10.0.1.6', '203.0.113.7', 443, 5_000_000_000),
+      flow('203.0.113.7', '10.0.1.5', 40_000, 7_000_000),
+      flow('10.0.1.5', '192.0.2.99', 443, 8_000_000_000, 'REJECT'),
+    ];
+    const out = outboundDestinations(records, '10.0.1.5');
+    expect(out.total).toBe(1_300_001_000);
+    expect(out.top.map((d) => [d.address, d.port, d.bytes])).toEqual([
+      ['203.0.113.7', 443, 1_200_000_000],
+      ['10.0.2.9', 5432, 60_000_000],
+      ['198.51.100.4', 80, 40_000_000],
+    ]);
+    expect(describeOutbound('10.0.1.5', 15, out)).toBe(
+      'Flow logs: 1.3 GB sent from 10.0.1.5 in the last 15 min: 92 % to 203.0.113.7:443, 5 % to 10.0.2.9:5432, 3 % to 198.51.100.4:80.',
+    );
+  });
+
+  test('destinations under 1 % of the bytes are left out of the line, the largest never', () => {
+    const out = outboundDestinations(
+      [flow('10.0.1.5', '203.0.113.7', 443, 995_000), flow('10.0.1.5', '10.0.2.9', 5432, 5_000)],
+      '10.0.1.5',
+    );
+    expect(describeOutbound('10.0.1.5', 15, out)).toBe(
+      'Flow logs: 1.0 MB sent from 10.0.1.5 in the last 15 min: 100 % to 203.0.113.7:443.',
+    );
+  });
+
+  test('no flows from the instance says so, rather than naming nobody', () => {
+    const none = outboundDestinations([flow('10.0.1.6', '203.0.113.7', 443, 10)], '10.0.1.5');
+    expect(none).toEqual({ total: 0, top: [] });
+    expect(describeOutbound('10.0.1.5', 15, none)).toBe(
+      'Flow logs: no accepted flows from 10.0.1.5 delivered in the last 15 min.',
+    );
   });
 });

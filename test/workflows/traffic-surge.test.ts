@@ -1,5 +1,5 @@
 import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
-import { createChaos } from '../../activities/chaos';
+import { createChaos, exfiltrationFlows } from '../../activities/chaos';
 import { evidenceReader } from '../../api/evidence';
 import { IncidentService } from '../../api/incident-service';
 import { temporalMonitors } from '../../api/monitors';
@@ -10,7 +10,7 @@ import type { IncidentReport } from '../../domain/incident';
 import { QUARANTINED_FROM_TAG } from '../../activities/quarantine';
 import type { fleetMonitorWorkflow } from '../../workflows/fleet-monitor';
 import { decisionUpdate, stopMonitoringSignal } from '../../workflows/messages';
-import { eventually } from '../support/env';
+import { eventually, testConfig } from '../support/env';
 import { createFleetGroup, desiredCapacity } from '../support/groups';
 import { startHarness, type MedicHarness } from '../support/harness';
 
@@ -113,8 +113,9 @@ describe('outbound traffic far above its usual level', () => {
     const { instances } = await createFleet(h.aws, { fleet, size: 1, manualCount: 0 });
     const leaking = instances[0].instanceId;
     const groupsBefore = ((await h.instance(leaking))?.SecurityGroups ?? []).map((g) => g.GroupId);
-    // Half an hour of 200 kB/s out, then about 12 MB/s.
+    // Half an hour of 200 kB/s out, then about 12 MB/s, and the flow logs that say where it went.
     await createChaos(h.aws.ec2, h.aws.cloudwatch).egressSurge(leaking);
+    const { destination } = await exfiltrationFlows(h.aws.ec2, h.aws.s3, testConfig().flowLogBucket, leaking);
     const monitor = await h.env.client.workflow.start<typeof fleetMonitorWorkflow>('fleetMonitorWorkflow', {
       workflowId: fleetMonitorWorkflowId(fleet),
       taskQueue: TASK_QUEUES.monitoring,
@@ -137,6 +138,11 @@ describe('outbound traffic far above its usual level', () => {
       const report = (await incident.result()) as IncidentReport;
       expect(report.outcome).toBe('resolved');
       expect(report.issueDetected).toMatch(/Peak outbound traffic 1\d\.\d MB\/s\./);
+      // What the person approving read: where the traffic went, from the fleet's flow logs.
+      const privateIp = (await h.instance(leaking))?.PrivateIpAddress ?? 'no address';
+      expect(waiting.diagnosis?.findings).toContain(
+        `Flow logs: 361.8 MB sent from ${privateIp} in the last 15 min: 100 % to ${destination}:443.`,
+      );
       expect(report.resolutionProcess.map((s) => [s.action, s.outcome])).toEqual([
         ['quarantine-instance', 'succeeded'],
       ]);
