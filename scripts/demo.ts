@@ -4,7 +4,7 @@ import { TASK_QUEUES } from '../domain/config';
 import type { RetrainResult } from '../workflows/retrain';
 import { withTemporal } from '../workers/temporal-client';
 import { createAwsClients } from '../activities/aws-clients';
-import { createChaos } from '../activities/chaos';
+import { createChaos, exfiltrationFlows } from '../activities/chaos';
 import { ruleKey } from '../domain/security';
 import { INCIDENT_TYPES_CLAUSE } from '../domain/ids';
 import { createFleet } from '../activities/fleet';
@@ -14,10 +14,11 @@ import { loadConfig } from '../domain/config';
 import type { IncidentReport, TimelineEntry } from '../domain/incident';
 
 /**
- * `make demo`: break an emulated fleet five ways and watch cloud-medic handle each — one AUTO heal,
+ * `make demo`: break an emulated fleet six ways and watch cloud-medic handle each — one AUTO heal,
  * one AUTO heal whose first step the learned remediation policy chose, one MANUAL incident approved
  * over the HTTP API, one MANUAL incident declined, a traffic surge on an instance outside any group
- * (handed to a person: there is no capacity to add) — and the security agent close an open port.
+ * (handed to a person: there is no capacity to add), data leaving an AUTO instance (a person approves
+ * its isolation, whatever the mode) — and the security agent close an open port.
  */
 const config = loadConfig(process.env);
 const api = createApiClient(config);
@@ -43,9 +44,17 @@ interface Scenario {
   /** The instance, or for the security agent the exposed rule's key (known once injected). */
   resourceId: string;
   fault:
-    'status-check-failed' | 'stop-instance' | 'cpu-spike' | 'memory-pressure' | 'traffic-surge' | 'open-ssh';
+    | 'status-check-failed'
+    | 'stop-instance'
+    | 'cpu-spike'
+    | 'memory-pressure'
+    | 'traffic-surge'
+    | 'egress-surge'
+    | 'open-ssh';
   kind: string;
   decision?: 'approve' | 'decline';
+  /** What the operator says with the decision. */
+  because?: string;
   /**
    * The action that clears the injected fault, and the load the instance then reports: verification
    * judges the metric after the action, as it would on a real instance, instead of finding no data.
@@ -98,7 +107,8 @@ async function follow(s: Scenario): Promise<void> {
         await call('POST', `/incidents/${s.incidentId}/decision`, {
           decision: s.decision,
           by: 'demo-operator',
-          reason: s.decision === 'approve' ? 'safe to restart now' : 'leave it for the owning team',
+          reason:
+            s.because ?? (s.decision === 'approve' ? 'safe to restart now' : 'leave it for the owning team'),
         });
       }
       if (detail.report) {
@@ -159,19 +169,19 @@ async function ensureRemediationPolicy(aws: ReturnType<typeof createAwsClients>)
 async function main(): Promise<void> {
   const aws = createAwsClients({ region: config.awsRegion, endpoint: config.awsEndpoint });
   console.log(
-    bold('cloud-medic demo: an emulated fleet of 5, one fault each, and SSH opened to the world\n'),
+    bold('cloud-medic demo: an emulated fleet of 6, one fault each, and SSH opened to the world\n'),
   );
   await ensureRemediationPolicy(aws);
   // A fresh fleet per run: re-running the demo must not trip the circuit breaker of the last run's instances.
   const fleetName = `demo-${Date.now().toString(36)}`;
-  const fleet = await createFleet(aws, { fleet: fleetName, size: 5, manualCount: 2 }, (m) => say(m));
+  const fleet = await createFleet(aws, { fleet: fleetName, size: 6, manualCount: 2 }, (m) => say(m));
   await startMonitorFromConfig(config, fleetName, { stopEarlier: 'demo-' });
   say(`fleet ${fleetName}: its detection loop polls every ${config.detectionIntervalSeconds}s`);
 
   const auto = fleet.instances.filter((i) => i.mode === 'auto' && i.state === 'running');
   const manual = fleet.instances.filter((i) => i.mode === 'manual' && i.state === 'running');
-  if (auto.length < 3 || manual.length < 2)
-    throw new Error(`fleet ${fleetName} did not come up with 3 AUTO and 2 MANUAL running instances`);
+  if (auto.length < 4 || manual.length < 2)
+    throw new Error(`fleet ${fleetName} did not come up with 4 AUTO and 2 MANUAL running instances`);
   const chaos = createChaos(aws.ec2, aws.cloudwatch);
   const scenarios: Scenario[] = [
     {
@@ -223,6 +233,18 @@ async function main(): Promise<void> {
       figures: {},
     },
     {
+      // Outbound traffic sixty times its usual half hour, most of it to one address in the flow logs:
+      // an AUTO instance, yet a person decides (a detector's suspicion), and approves the isolation.
+      label: 'EXFIL  ',
+      resourceId: auto[3].instanceId,
+      fault: 'egress-surge',
+      kind: 'egress-surge',
+      decision: 'approve',
+      because: 'nobody here sends data to that address: isolate it',
+      seen: 0,
+      figures: {},
+    },
+    {
       label: 'SECURE ',
       resourceId: '',
       fault: 'open-ssh',
@@ -237,6 +259,11 @@ async function main(): Promise<void> {
     'cpu-spike': async (id) => (await chaos.cpuSpike(id), id),
     'memory-pressure': async (id) => (await chaos.memoryPressure(id), await chaos.cpuSpike(id), id),
     'traffic-surge': async (id) => (await chaos.trafficSurge(id), id),
+    'egress-surge': async (id) => (
+      await chaos.egressSurge(id),
+      await exfiltrationFlows(aws.ec2, aws.s3, config.flowLogBucket, id),
+      id
+    ),
     // SSH open to the world on the fleet's security group: the security agent's incident.
     'open-ssh': async () =>
       ruleKey({

@@ -37,14 +37,7 @@ export const isFaultEvidence = (kind: string | undefined): boolean =>
  */
 const DEPENDENCY_CAN_CAUSE: Record<Exclude<ResourceKind, 'instance'>, ReadonlySet<AnyIncidentKind>> = {
   volume: new Set(['status-check-failed', 'latency-high', 'error-rate-rising', 'data-corrupted']),
-  // A group open to the world is how several instances get compromised and then send data out together.
-  'security-group': new Set([
-    'latency-high',
-    'error-rate-rising',
-    'traffic-flood',
-    'instance-compromised',
-    'egress-surge',
-  ]),
+  'security-group': new Set(['latency-high', 'error-rate-rising', 'traffic-flood', 'instance-compromised']),
   subnet: new Set(['status-check-failed', 'latency-high', 'error-rate-rising', 'traffic-flood']),
   database: new Set(['latency-high', 'error-rate-rising', 'data-corrupted']),
   'load-balancer': new Set(['latency-high', 'error-rate-rising']),
@@ -151,7 +144,9 @@ export function rankLiveIncidents(
   const independent = ranked.every((c) => explained(c.resource).length <= 1);
   const ranking = { modelVersion: model.version, alarming, top, ...(independent ? { independent } : {}) };
   if (resourceId === undefined) return ranking;
-  // A ranking with no cause of this resource in it is about other incidents: not this one's to show.
-  const causeOfResource = ranked.find((c) => reach(c.resource).has(resourceId))?.resource;
+  // This resource's cause must be able to cause its own symptoms, not merely reach it: a group that
+  // can explain a compromised sibling is no cause of this instance's CPU. A ranking with no cause of
+  // this resource in it is about other incidents: not this one's to show.
+  const causeOfResource = ranked.find((c) => explained(c.resource).includes(resourceId))?.resource;
   return causeOfResource ? { ...ranking, causeOfResource } : undefined;
 }

@@ -192,6 +192,17 @@ describe('ranking a live fleet', () => {
     expect(ranking?.causeOfResource).toBe('i-a');
   });
 
+  test("a dependency that explains one instance's alarm is not named the cause of a sibling's it cannot cause", () => {
+    // The shared group can explain a compromised instance, not a CPU spike next to it.
+    const open = [
+      { resourceId: 'i-a', severity: 'critical' as const, kind: 'instance-compromised' },
+      { resourceId: 'i-b', severity: 'medium' as const, kind: 'cpu-high' },
+    ];
+    const forB = rankLiveIncidents(fleet, open, SHIPPED_ROOT_CAUSE_MODEL, 'i-b');
+    expect(forB?.causeOfResource).toBe('i-b');
+    expect(describeRanking(forB!, 'i-b')).not.toContain('may not last');
+  });
+
   test('a latency rise on every instance behind one group can be the group', () => {
     const open = ['i-a', 'i-b', 'i-c'].map((resourceId) => ({
       resourceId,
