@@ -8,6 +8,9 @@ import { openOrJoinIncident } from '../../activities/incident-starter';
 import type { IncidentRequest, IncidentState, IncidentStatus } from '../../domain/incident';
 import { createMedicWorkers } from '../../workers/create-workers';
 import { incidentStateQuery } from '../../workflows/messages';
+import type { fleetMonitorWorkflow } from '../../workflows/fleet-monitor';
+import { TASK_QUEUES } from '../../domain/config';
+import { fleetMonitorWorkflowId } from '../../domain/ids';
 import {
   destroyAws,
   eventually,
@@ -30,6 +33,8 @@ export interface MedicHarness {
   instance(instanceId: string): Promise<Instance | undefined>;
   /** Opens (or joins) an incident through the same path the API and detector use. */
   open(request: IncidentRequest): Promise<WorkflowHandle>;
+  /** Starts the fleet's monitor polling every second, as `medic monitor start` would (the test stops it). */
+  startMonitor(fleet: string): Promise<WorkflowHandle<typeof fleetMonitorWorkflow>>;
   /** The incident's state once it reaches `status` (30 s at most). */
   stateWhen(handle: WorkflowHandle, status: IncidentStatus): Promise<IncidentState>;
   teardown(): Promise<void>;
@@ -90,6 +95,13 @@ export async function startHarness(
     async open(request) {
       const opened = await openOrJoinIncident(env.client, request);
       return env.client.workflow.getHandle(opened.incidentId, opened.runId);
+    },
+    startMonitor(fleet) {
+      return env.client.workflow.start<typeof fleetMonitorWorkflow>('fleetMonitorWorkflow', {
+        workflowId: fleetMonitorWorkflowId(fleet),
+        taskQueue: TASK_QUEUES.monitoring,
+        args: [{ fleet, intervalSeconds: 1 }],
+      });
     },
     async stateWhen(handle, status) {
       return eventually(

@@ -1,9 +1,7 @@
 import { createChaos } from '../../activities/chaos';
 import { createFleet } from '../../activities/fleet';
-import { TASK_QUEUES } from '../../domain/config';
 import { fleetMonitorWorkflowId, incidentWorkflowId } from '../../domain/ids';
 import type { IncidentReport } from '../../domain/incident';
-import type { fleetMonitorWorkflow } from '../../workflows/fleet-monitor';
 import { stopMonitoringSignal } from '../../workflows/messages';
 import { startHarness, type MedicHarness } from '../support/harness';
 import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
@@ -34,11 +32,7 @@ describe('high latency on one instance', () => {
     const { instances } = await createFleet(h.aws, { fleet, size: 1, manualCount: 0 });
     const instanceId = instances[0].instanceId;
     await createChaos(h.aws.ec2, h.aws.cloudwatch).latency(instanceId);
-    const monitor = await h.env.client.workflow.start<typeof fleetMonitorWorkflow>('fleetMonitorWorkflow', {
-      workflowId: fleetMonitorWorkflowId(fleet),
-      taskQueue: TASK_QUEUES.monitoring,
-      args: [{ fleet, intervalSeconds: 1 }],
-    });
+    const monitor = await h.startMonitor(fleet);
     try {
       const incident = h.env.client.workflow.getHandle(incidentWorkflowId(instanceId, 'latency-high'));
       const opened = await h.stateWhen(incident, 'resolved');

@@ -1,10 +1,8 @@
 import { DescribeInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import { createFleet } from '../../activities/fleet';
 import { FLEET_TAG } from '../../activities/tags';
-import { TASK_QUEUES } from '../../domain/config';
-import { fleetMonitorWorkflowId, incidentWorkflowId } from '../../domain/ids';
+import { incidentWorkflowId } from '../../domain/ids';
 import type { IncidentReport } from '../../domain/incident';
-import type { fleetMonitorWorkflow } from '../../workflows/fleet-monitor';
 import { stopMonitoringSignal } from '../../workflows/messages';
 import { startHarness, type MedicHarness } from '../support/harness';
 
@@ -20,11 +18,7 @@ describe('a fleet member terminated behind our back', () => {
     const { instances } = await createFleet(h.aws, { fleet, size: 1, manualCount: 0 });
     const instanceId = instances[0].instanceId;
     await h.aws.ec2.send(new TerminateInstancesCommand({ InstanceIds: [instanceId] }));
-    const monitor = await h.env.client.workflow.start<typeof fleetMonitorWorkflow>('fleetMonitorWorkflow', {
-      workflowId: fleetMonitorWorkflowId(fleet),
-      taskQueue: TASK_QUEUES.monitoring,
-      args: [{ fleet, intervalSeconds: 1 }],
-    });
+    const monitor = await h.startMonitor(fleet);
     try {
       const incident = h.env.client.workflow.getHandle(incidentWorkflowId(instanceId, 'instance-terminated'));
       const state = await h.stateWhen(incident, 'resolved');

@@ -2,11 +2,9 @@ import { DescribeNetworkAclsCommand, DescribeSubnetsCommand } from '@aws-sdk/cli
 import { trafficFlood } from '../../activities/chaos';
 import { createFleet } from '../../activities/fleet';
 import { FLEET_TAG } from '../../activities/tags';
-import { TASK_QUEUES } from '../../domain/config';
-import { fleetMonitorWorkflowId, trafficFloodIncidentId } from '../../domain/ids';
+import { trafficFloodIncidentId } from '../../domain/ids';
 import type { IncidentReport } from '../../domain/incident';
 import { liftBlockSignal } from '../../workflows/block-source';
-import type { fleetMonitorWorkflow } from '../../workflows/fleet-monitor';
 import { incidentStateQuery, stopMonitoringSignal } from '../../workflows/messages';
 import { eventually, testConfig } from '../support/env';
 import { startHarness, type MedicHarness } from '../support/harness';
@@ -41,11 +39,7 @@ describe('traffic flood from one source', () => {
     const bucket = testConfig().flowLogBucket;
     // Ordinary traffic only: nothing happens.
     await trafficFlood(h.aws.s3, bucket, fleet, '198.51.100.7', 50);
-    const monitor = await h.env.client.workflow.start<typeof fleetMonitorWorkflow>('fleetMonitorWorkflow', {
-      workflowId: fleetMonitorWorkflowId(fleet),
-      taskQueue: TASK_QUEUES.monitoring,
-      args: [{ fleet, intervalSeconds: 1 }],
-    });
+    const monitor = await h.startMonitor(fleet);
     try {
       await trafficFlood(h.aws.s3, bucket, fleet, '203.0.113.99', 1500);
       const incident = h.env.client.workflow.getHandle(trafficFloodIncidentId('203.0.113.99/32'));

@@ -4,11 +4,9 @@ import { evidenceReader } from '../../api/evidence';
 import { IncidentService } from '../../api/incident-service';
 import { temporalMonitors } from '../../api/monitors';
 import { createFleet } from '../../activities/fleet';
-import { TASK_QUEUES } from '../../domain/config';
-import { fleetMonitorWorkflowId, incidentWorkflowId } from '../../domain/ids';
+import { incidentWorkflowId } from '../../domain/ids';
 import type { IncidentReport } from '../../domain/incident';
 import { QUARANTINED_FROM_TAG } from '../../activities/quarantine';
-import type { fleetMonitorWorkflow } from '../../workflows/fleet-monitor';
 import { decisionUpdate, stopMonitoringSignal } from '../../workflows/messages';
 import { eventually, testConfig } from '../support/env';
 import { createFleetGroup, desiredCapacity } from '../support/groups';
@@ -42,11 +40,7 @@ describe('inbound traffic far above its usual level', () => {
     // Half an hour of 300 kB/s, then 10 MB/s: the monitor's 15-minute window holds only half the
     // usual traffic, so the detector can judge only if it first read the half hour before it.
     await createChaos(h.aws.ec2, h.aws.cloudwatch).trafficSurge(surging);
-    const monitor = await h.env.client.workflow.start<typeof fleetMonitorWorkflow>('fleetMonitorWorkflow', {
-      workflowId: fleetMonitorWorkflowId(fleet),
-      taskQueue: TASK_QUEUES.monitoring,
-      args: [{ fleet, intervalSeconds: 1 }],
-    });
+    const monitor = await h.startMonitor(fleet);
     try {
       const incident = h.env.client.workflow.getHandle(incidentWorkflowId(surging, 'traffic-surge'));
       const opened = await h.stateWhen(incident, 'resolved');
@@ -116,11 +110,7 @@ describe('outbound traffic far above its usual level', () => {
     // Half an hour of 200 kB/s out, then about 12 MB/s, and the flow logs that say where it went.
     await createChaos(h.aws.ec2, h.aws.cloudwatch).egressSurge(leaking);
     const { destination } = await exfiltrationFlows(h.aws.ec2, h.aws.s3, testConfig().flowLogBucket, leaking);
-    const monitor = await h.env.client.workflow.start<typeof fleetMonitorWorkflow>('fleetMonitorWorkflow', {
-      workflowId: fleetMonitorWorkflowId(fleet),
-      taskQueue: TASK_QUEUES.monitoring,
-      args: [{ fleet, intervalSeconds: 1 }],
-    });
+    const monitor = await h.startMonitor(fleet);
     try {
       const incident = h.env.client.workflow.getHandle(incidentWorkflowId(leaking, 'egress-surge'));
       const waiting = await h.stateWhen(incident, 'awaiting_approval');
