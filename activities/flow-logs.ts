@@ -47,7 +47,6 @@ export async function writeFlowLog(
   return key;
 }
 
-/** The security agent's traffic watch: new flow-log objects since the last scan, floods found in them. */
 /** Records read at most in one go: a scan or a diagnosis stops paging past this many. */
 const MAX_RECORDS_READ = 1_000_000;
 

@@ -109,7 +109,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createTroubleshootActivities(deps.aws.ec2, deps.aws.cloudwatch, deps.temporal),
     ...createNetworkBlockActivities(deps.aws.ec2),
     ...createCostActivities(deps.aws.ec2, deps.aws.cloudwatch),
-    ...createQuarantineActivities(deps.aws.ec2),
+    ...createQuarantineActivities(deps.aws.ec2, deps.aws.autoscaling),
     ...createRestoreActivities(deps.aws.ec2, activityHeartbeat),
     ...createScaleOutActivities(deps.aws.ec2, deps.aws.autoscaling),
     ...createFlowLogActivities(deps.aws.s3, deps.config.flowLogBucket, deps.temporal),

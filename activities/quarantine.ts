@@ -9,6 +9,11 @@ import {
   type EC2Client,
   type Instance,
 } from '@aws-sdk/client-ec2';
+import {
+  DescribeAutoScalingInstancesCommand,
+  DetachInstancesCommand,
+  type AutoScalingClient,
+} from '@aws-sdk/client-auto-scaling';
 import { ApplicationFailure } from '@temporalio/common';
 import type { RemediationInput, RemediationResult } from './ec2-remediation';
 import { requireInstance, stateOf, tagValue } from './instances';
@@ -75,12 +80,39 @@ async function quarantineGroup(ec2: EC2Client, instance: Instance): Promise<stri
 }
 
 /**
- * The security agent's answer to a compromised instance: isolate it (its VPC's quarantine group,
- * which allows nothing, replaces all its groups; the originals are recorded in a tag), and snapshot
- * every volume for forensics. Never terminates. Idempotent: an isolated instance is left as it is,
- * and volumes already snapshotted for this step are not snapshotted again.
+ * Takes an isolated instance out of its Auto Scaling group, if it is in one, keeping the group's
+ * size: the group would otherwise find it unhealthy (its load balancer's checks fail once it can talk
+ * to nobody) and terminate the evidence, or pick it for a scale-in. Detaching also deregisters it
+ * from the group's target groups, and the group launches a replacement that serves meanwhile.
+ * Returns the group's name, or undefined when it was in none (or already detached: a retry).
  */
-export function createQuarantineActivities(ec2: EC2Client) {
+async function detachFromGroup(
+  autoscaling: AutoScalingClient,
+  instanceId: string,
+): Promise<string | undefined> {
+  const out = await autoscaling.send(new DescribeAutoScalingInstancesCommand({ InstanceIds: [instanceId] }));
+  const membership = out.AutoScalingInstances?.[0];
+  const group = membership?.AutoScalingGroupName;
+  if (!group || membership.LifecycleState?.startsWith('Detach')) return undefined;
+  await autoscaling.send(
+    new DetachInstancesCommand({
+      AutoScalingGroupName: group,
+      InstanceIds: [instanceId],
+      ShouldDecrementDesiredCapacity: false,
+    }),
+  );
+  return group;
+}
+
+/**
+ * The security agent's answer to a compromised instance: isolate it (its VPC's quarantine group,
+ * which allows nothing, replaces all its groups; the originals are recorded in a tag), take it out of
+ * its Auto Scaling group so the group neither terminates it nor goes short, and snapshot every
+ * volume for forensics. Never terminates. Idempotent: an isolated instance is left as it is, a
+ * detached one is not detached again, and volumes already snapshotted for this step are not
+ * snapshotted again.
+ */
+export function createQuarantineActivities(ec2: EC2Client, autoscaling?: AutoScalingClient) {
   async function quarantineInstance(input: RemediationInput): Promise<RemediationResult> {
     const instance = await requireInstance(ec2, input.instanceId);
     const state = stateOf(instance);
@@ -106,6 +138,14 @@ export function createQuarantineActivities(ec2: EC2Client) {
       );
     if (!(original.length === 1 && original[0] === groupId))
       await ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: input.instanceId, Groups: [groupId] }));
+    // Isolated already: a group that cannot be left (no permission on it) is said, not retried forever.
+    const detached = autoscaling
+      ? await detachFromGroup(autoscaling, input.instanceId).then(
+          (group) => (group ? `detached from ${group}, which launches a replacement; ` : ''),
+          (err: unknown) =>
+            `not detached from its Auto Scaling group (${String((err as Error)?.message ?? err)}): the group may replace it; `,
+        )
+      : '';
 
     const volumes = (instance.BlockDeviceMappings ?? [])
       .map((m) => m.Ebs?.VolumeId ?? '')
@@ -131,7 +171,7 @@ export function createQuarantineActivities(ec2: EC2Client) {
     }
     return {
       instanceId: input.instanceId,
-      detail: `isolated in ${groupId} (was ${original.join(', ') || 'no group'}, recorded in ${QUARANTINED_FROM_TAG}); forensic snapshots ${snapshots.join(', ') || 'none (no EBS volumes)'}; not terminated`,
+      detail: `isolated in ${groupId} (was ${original.join(', ') || 'no group'}, recorded in ${QUARANTINED_FROM_TAG}); ${detached}forensic snapshots ${snapshots.join(', ') || 'none (no EBS volumes)'}; not terminated`,
     };
   }
   return { quarantineInstance };

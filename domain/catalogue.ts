@@ -80,7 +80,8 @@ export const CATALOGUE: CatalogueEntry[] = [
     action: 'quarantine-instance',
     agent: 'security',
     activity: 'quarantineInstance',
-    preconditions: 'The instance is reported compromised and is not terminated.',
+    preconditions:
+      'The instance is reported compromised, or a person approved isolating it after an outbound surge; it is not terminated.',
     awsCalls: [
       'ec2:DescribeInstances',
       'ec2:DescribeSecurityGroups',
@@ -88,6 +89,8 @@ export const CATALOGUE: CatalogueEntry[] = [
       'ec2:RevokeSecurityGroupEgress',
       'ec2:CreateTags',
       'ec2:ModifyInstanceAttribute',
+      'autoscaling:DescribeAutoScalingInstances',
+      'autoscaling:DetachInstances',
       'ec2:DescribeSnapshots',
       'ec2:CreateSnapshot',
     ],

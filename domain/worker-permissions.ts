@@ -41,10 +41,11 @@ export const WORKER_ACTIONS = {
   ],
   cloudwatch: ['cloudwatch:DescribeAlarms', 'cloudwatch:GetMetricData'],
   /** The scaling agent; SetDesiredCapacity only on fleet-tagged groups. */
-  autoscalingRead: ['autoscaling:DescribeAutoScalingGroups'],
+  autoscalingRead: ['autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeAutoScalingInstances'],
   autoscalingWrite: [
     'autoscaling:AttachInstances',
     'autoscaling:DeleteAutoScalingGroup',
+    'autoscaling:DetachInstances',
     'autoscaling:SetDesiredCapacity',
     'autoscaling:TerminateInstanceInAutoScalingGroup',
     'autoscaling:UpdateAutoScalingGroup',

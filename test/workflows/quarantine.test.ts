@@ -2,6 +2,8 @@ import { DescribeSecurityGroupsCommand, DescribeSnapshotsCommand } from '@aws-sd
 import { createQuarantineActivities, QUARANTINED_FROM_TAG } from '../../activities/quarantine';
 import type { IncidentReport } from '../../domain/incident';
 import { startHarness, type MedicHarness } from '../support/harness';
+import { DescribeAutoScalingInstancesCommand } from '@aws-sdk/client-auto-scaling';
+import { createFleetGroup, desiredCapacity, groupMembers } from '../support/groups';
 
 let h: MedicHarness;
 beforeAll(async () => {
@@ -59,5 +61,34 @@ describe('a compromised instance', () => {
     expect((await h.instance(instanceId))?.Tags?.find((t) => t.Key === QUARANTINED_FROM_TAG)?.Value).toBe(
       originalGroups.join(','),
     );
+  });
+
+  test('in an Auto Scaling group it is also taken out of the group, which keeps its size with a replacement', async () => {
+    const group = await createFleetGroup(h.aws, `quarantine-asg-${process.pid}`, {
+      min: 1,
+      max: 3,
+      desired: 2,
+    });
+    const [member] = await groupMembers(h.aws, group, 2);
+    const handle = await h.open({
+      resourceId: member,
+      kind: 'instance-compromised',
+      mode: 'auto',
+      summary: 'GuardDuty: exfiltration to a known host',
+    });
+    const report = (await handle.result()) as IncidentReport;
+    expect(report.outcome).toBe('resolved');
+    expect(report.resolutionProcess[0]?.detail).toMatch(
+      new RegExp(`detached from ${group}, which launches a replacement; forensic snapshots`),
+    );
+    // Out of the group (which would otherwise terminate the evidence once its checks fail), still running.
+    const membership = await h.aws.autoscaling.send(
+      new DescribeAutoScalingInstancesCommand({ InstanceIds: [member] }),
+    );
+    expect(membership.AutoScalingInstances ?? []).toEqual([]);
+    expect((await h.instance(member))?.State?.Name).toBe('running');
+    expect(await desiredCapacity(h.aws, group)).toBe(2);
+    const members = await groupMembers(h.aws, group, 2);
+    expect(members).not.toContain(member);
   });
 });

@@ -1,4 +1,3 @@
-import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { createChaos, exfiltrationFlows } from '../../activities/chaos';
 import { evidenceReader } from '../../api/evidence';
 import { IncidentService } from '../../api/incident-service';
@@ -8,8 +7,8 @@ import { incidentWorkflowId } from '../../domain/ids';
 import type { IncidentReport } from '../../domain/incident';
 import { QUARANTINED_FROM_TAG } from '../../activities/quarantine';
 import { decisionUpdate, stopMonitoringSignal } from '../../workflows/messages';
-import { eventually, testConfig } from '../support/env';
-import { createFleetGroup, desiredCapacity } from '../support/groups';
+import { testConfig } from '../support/env';
+import { createFleetGroup, desiredCapacity, groupMembers } from '../support/groups';
 import { startHarness, type MedicHarness } from '../support/harness';
 
 let h: MedicHarness;
@@ -18,25 +17,11 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => h?.teardown());
 
-async function groupMembers(group: string, count: number): Promise<string[]> {
-  return eventually(
-    async () => {
-      const out = await h.aws.autoscaling.send(
-        new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [group] }),
-      );
-      const ids = out.AutoScalingGroups?.[0]?.Instances?.map((i) => i.InstanceId ?? '') ?? [];
-      return ids.length === count ? ids : undefined;
-    },
-    20_000,
-    'the group to launch its instances',
-  );
-}
-
 describe('inbound traffic far above its usual level', () => {
   test("the fleet's monitor learns the member's usual traffic from CloudWatch, sees the surge, and the group gets one more instance", async () => {
     const fleet = `surge-${process.pid}`;
     const group = await createFleetGroup(h.aws, fleet, { min: 1, max: 3, desired: 2 });
-    const [surging] = await groupMembers(group, 2);
+    const [surging] = await groupMembers(h.aws, group, 2);
     // Half an hour of 300 kB/s, then 10 MB/s: the monitor's 15-minute window holds only half the
     // usual traffic, so the detector can judge only if it first read the half hour before it.
     await createChaos(h.aws.ec2, h.aws.cloudwatch).trafficSurge(surging);
