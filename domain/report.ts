@@ -95,6 +95,22 @@ export function buildReport(
   };
 }
 
+/**
+ * What a person asked for a decision reads, in a chat message or an email: the incident, the plan,
+ * the time to answer, and for an outbound surge where the traffic went (the flow logs' line of the
+ * diagnosis): whether it is a leak turns on that destination, and the message may be all they read.
+ */
+export function decisionRequestBody(
+  state: Pick<IncidentState, 'kind' | 'summary' | 'plan' | 'diagnosis'>,
+  within: string,
+): string {
+  const destinations =
+    state.kind === 'egress-surge'
+      ? state.diagnosis?.findings.find((f) => f.startsWith('Flow logs:'))
+      : undefined;
+  return `${state.summary}\n${destinations ? `${destinations}\n` : ''}Proposed: ${state.plan.map((s) => s.action).join(', then ')}.\nApprove, decline or take it over by hand within ${within}.`;
+}
+
 /** The message that tells people how an incident ended: what, how and why, in three lines. */
 export function closingNotification(
   state: Pick<IncidentState, 'incidentId' | 'severity'>,

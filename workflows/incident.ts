@@ -35,7 +35,13 @@ import { chainFor } from '../domain/escalation';
 import { forcedManualReason, resolveMode, suspicionReason } from '../domain/mode';
 import { resolveModeWithAutonomy } from '../domain/autonomy';
 import { explainEmptyPlan, planRemediation, type PlanHistory, type PlanOptions } from '../domain/planner';
-import { buildReport, closingNotification, healedBy, planlessAction } from '../domain/report';
+import {
+  buildReport,
+  closingNotification,
+  decisionRequestBody,
+  healedBy,
+  planlessAction,
+} from '../domain/report';
 import {
   alertSignal,
   decisionUpdate,
@@ -400,7 +406,7 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
         incidentId: state.incidentId,
         severity: state.severity,
         headline: `${state.incidentId} needs a decision${needs}`,
-        body: `${state.summary}\nProposed: ${state.plan.map((s) => s.action).join(', then ')}.\nApprove, decline or take it over by hand within ${chain?.levels[0]?.after ?? approvalTimeout}.`,
+        body: decisionRequestBody(state, chain?.levels[0]?.after ?? approvalTimeout),
         // Where the person can approve: the console when it is known, else the Web UI.
         link: policy.consoleUrl
           ? `${policy.consoleUrl}/#/incidents/${encodeURIComponent(info.workflowId)}`
