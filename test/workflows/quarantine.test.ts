@@ -11,18 +11,23 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => h?.teardown());
 
+/** GuardDuty reports the instance compromised, in AUTO mode: the incident's report. */
+async function reportedCompromised(resourceId: string): Promise<IncidentReport> {
+  const handle = await h.open({
+    resourceId,
+    kind: 'instance-compromised',
+    mode: 'auto',
+    summary: 'GuardDuty: outbound traffic to a known command-and-control host',
+  });
+  return (await handle.result()) as IncidentReport;
+}
+
 describe('a compromised instance', () => {
   test('is isolated in a group that allows nothing, its volumes are snapshotted, and it is not terminated', async () => {
     const instanceId = await h.newInstance('auto');
     const before = await h.instance(instanceId);
     const originalGroups = (before?.SecurityGroups ?? []).map((g) => g.GroupId);
-    const handle = await h.open({
-      resourceId: instanceId,
-      kind: 'instance-compromised',
-      mode: 'auto',
-      summary: 'GuardDuty: outbound traffic to a known command-and-control host',
-    });
-    const report = (await handle.result()) as IncidentReport;
+    const report = await reportedCompromised(instanceId);
     expect(report.outcome).toBe('resolved');
     expect(report.resolutionProcess.map((s) => [s.action, s.outcome])).toEqual([
       ['quarantine-instance', 'succeeded'],
@@ -70,13 +75,7 @@ describe('a compromised instance', () => {
       desired: 2,
     });
     const [member] = await groupMembers(h.aws, group, 2);
-    const handle = await h.open({
-      resourceId: member,
-      kind: 'instance-compromised',
-      mode: 'auto',
-      summary: 'GuardDuty: exfiltration to a known host',
-    });
-    const report = (await handle.result()) as IncidentReport;
+    const report = await reportedCompromised(member);
     expect(report.outcome).toBe('resolved');
     expect(report.resolutionProcess[0]?.detail).toMatch(
       new RegExp(`detached from ${group}, which launches a replacement; forensic snapshots`),
