@@ -10,7 +10,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { FlowRecord } from '../domain/traffic';
 import { writeFlowLog } from './flow-logs';
 import { createModelStore } from './model-store';
-import { requireInstance } from './instances';
+import { requireInstance, tagValue } from './instances';
 import { FLEET_TAG } from './tags';
 
 /** Datapoints per PutMetricData call (CloudWatch's limit is higher; the emulator's request size is not). */
@@ -249,7 +249,7 @@ export async function exfiltrationFlows(
   instanceId: string,
 ): Promise<{ destination: string; key: string }> {
   const instance = await requireInstance(ec2, instanceId);
-  const fleet = instance.Tags?.find((t) => t.Key === FLEET_TAG)?.Value;
+  const fleet = tagValue(instance, FLEET_TAG);
   const source = instance.PrivateIpAddress;
   if (!fleet || !source)
     throw new Error(`${instanceId} has no fleet tag or private address to log flows for`);

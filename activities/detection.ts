@@ -4,6 +4,8 @@ import type { Client } from '@temporalio/client';
 import {
   detectFaults,
   detectorKeyOf,
+  judgedMetrics,
+  type AnomalyFloors,
   type AnomalySettings,
   type MetricPoint,
   type DetectionResult,
@@ -16,7 +18,6 @@ import { openOrJoinIncident, type OpenedIncident } from './incident-starter';
 import { listFleetInstances } from './fleet';
 import { stateOf } from './instances';
 import { asJudged, MONITORED_SERIES, readEc2Metrics, type Ec2Metric, type MetricRequest } from './metrics';
-import type { MonitoredMetric } from '../domain/monitor-view';
 import { MEDIC_RESOURCE } from '../workflows/search-attributes';
 
 export interface DetectionSettings extends DetectionThresholds {
@@ -119,12 +120,19 @@ export function createDetectionActivities(
           settings.metricPeriodSeconds,
         )
       : new Map<string, MetricPoint[]>();
-    const judged: MonitoredMetric[] = [
-      'cpu',
-      ...(settings.latencyAnomalyFloorMs !== undefined ? (['latency'] as const) : []),
-      ...(settings.networkAnomalyFloorBytesPerSecond !== undefined ? (['network'] as const) : []),
-      ...(settings.egressAnomalyFloorBytesPerSecond !== undefined ? (['egress'] as const) : []),
-    ];
+    const floors: AnomalyFloors = {
+      floorPercent: settings.cpuAnomalyFloorPercent,
+      ...(settings.latencyAnomalyFloorMs !== undefined
+        ? { latencyFloorMs: settings.latencyAnomalyFloorMs }
+        : {}),
+      ...(settings.networkAnomalyFloorBytesPerSecond !== undefined
+        ? { networkFloorBytesPerSecond: settings.networkAnomalyFloorBytesPerSecond }
+        : {}),
+      ...(settings.egressAnomalyFloorBytesPerSecond !== undefined
+        ? { egressFloorBytesPerSecond: settings.egressAnomalyFloorBytesPerSecond }
+        : {}),
+    };
+    const judged = judgedMetrics(floors);
     // Series of running instances with points in the window and no detector yet: an instance that
     // publishes nothing would take a reading's place in every scan.
     const newcomers = input.detectors
@@ -187,16 +195,7 @@ export function createDetectionActivities(
     const anomaly: AnomalySettings | undefined = input.detectors
       ? {
           detectors: input.detectors,
-          floorPercent: settings.cpuAnomalyFloorPercent,
-          ...(settings.latencyAnomalyFloorMs !== undefined
-            ? { latencyFloorMs: settings.latencyAnomalyFloorMs }
-            : {}),
-          ...(settings.networkAnomalyFloorBytesPerSecond !== undefined
-            ? { networkFloorBytesPerSecond: settings.networkAnomalyFloorBytesPerSecond }
-            : {}),
-          ...(settings.egressAnomalyFloorBytesPerSecond !== undefined
-            ? { egressFloorBytesPerSecond: settings.egressAnomalyFloorBytesPerSecond }
-            : {}),
+          ...floors,
           ...(model ? { model } : {}),
           ...(waitingForHistory.size ? { waitingForHistory } : {}),
         }

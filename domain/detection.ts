@@ -11,6 +11,7 @@ import {
   kindOfMetric,
   metricName,
   MONITORED_METRICS,
+  severityOfMetric,
   type MonitoredMetric,
 } from './monitor-view';
 import type { DetectionVerdict } from './anomaly/weekly-routine';
@@ -201,13 +202,19 @@ export const MAX_DETECTORS_WITH_PROFILES = 1000;
 
 const byTime = (a: MetricPoint, b: MetricPoint) => a.at.localeCompare(b.at);
 
+/** The floors of the anomaly settings: a metric is judged by its detector when its floor is set. */
+export type AnomalyFloors = Pick<
+  AnomalySettings,
+  'floorPercent' | 'latencyFloorMs' | 'networkFloorBytesPerSecond' | 'egressFloorBytesPerSecond'
+>;
+
 /** Where each judged metric sits in an observation, its history, and the settings (its floor). */
 const JUDGED: Record<
   MonitoredMetric,
   {
     series: (o: InstanceObservation) => MetricPoint[] | undefined;
     history: (o: InstanceObservation) => MetricPoint[] | undefined;
-    floor: (a: AnomalySettings | undefined) => number | undefined;
+    floor: (a: AnomalyFloors | undefined) => number | undefined;
   }
 > = {
   cpu: {
@@ -232,6 +239,10 @@ const JUDGED: Record<
   },
 };
 
+/** The metrics whose detectors judge under these floors: each whose floor is set (CPU's always is). */
+export const judgedMetrics = (floors: AnomalyFloors | undefined): MonitoredMetric[] =>
+  MONITORED_METRICS.filter((m) => JUDGED[m].floor(floors) !== undefined);
+
 /**
  * What follows the instance id in a carried detector's key. CPU's is empty: its detector keeps the
  * instance id as its key, as before latency had one, so carried states still fit.
@@ -248,9 +259,9 @@ export const detectorKeyOf = (instanceId: string, metric: MonitoredMetric) =>
 
 /** Which instance and metric a carried detector's key names (the inverse of `detectorKeyOf`). */
 export function detectorKeyParts(key: string): { instanceId: string; metric: MonitoredMetric } {
-  for (const metric of ['latency', 'network', 'egress'] as const) {
+  for (const metric of MONITORED_METRICS) {
     const suffix = KEY_SUFFIX[metric];
-    if (key.endsWith(suffix)) return { instanceId: key.slice(0, -suffix.length), metric };
+    if (suffix && key.endsWith(suffix)) return { instanceId: key.slice(0, -suffix.length), metric };
   }
   return { instanceId: key, metric: 'cpu' };
 }
@@ -319,23 +330,20 @@ interface DetectedRise {
   usual?: Usual;
 }
 
-/**
- * A streaming detector's finding: medium, since only the metric's own history says it is wrong; an
- * outbound surge high, since data may be leaving while it waits.
- */
+/** A streaming detector's finding, its kind and severity the metric's (`severityOfMetric`). */
 function anomalyFinding(
   instanceId: string,
-  kind: IncidentKind,
-  reading: string,
+  metric: MonitoredMetric,
   found: DetectedRise,
   detectorVersion: string,
-  format: (value: number) => string,
 ): Finding {
+  const format = formatterOf(metric);
+  const reading = `${metricName(metric)} at ${format(found.point.value)}`;
   const usual = found.usual ? `: ${describeUsual(found.usual, format)}` : '';
   return {
     resourceId: instanceId,
-    kind,
-    severity: kind === 'egress-surge' ? 'high' : 'medium',
+    kind: kindOfMetric(metric),
+    severity: severityOfMetric(metric),
     summary: `Instance ${instanceId} ${reading} is outside its normal range${usual} (anomaly score ${found.score.toFixed(2)}, streaming detector).`,
     evidenceAt: found.point.at,
     detectorVersion,
@@ -411,7 +419,7 @@ export function detectFaults(
   const monitored = detectors
     ? new Set([
         ...Object.keys(detectors),
-        ...MONITORED_METRICS.filter((m) => JUDGED[m].floor(anomaly) !== undefined).flatMap((m) =>
+        ...judgedMetrics(anomaly).flatMap((m) =>
           observations
             .filter((o) => (JUDGED[m].series(o)?.length ?? 0) > 0)
             .map((o) => detectorKeyOf(o.instanceId, m)),
@@ -502,9 +510,7 @@ export function detectFaults(
       const found = strongestAfter(rises, watermarks[key(obs.instanceId, kind)]);
       if (!found) return undefined;
       watermarks[key(obs.instanceId, kind)] = found.point.at;
-      const format = formatterOf(metric);
-      const reading = `${metricName(metric)} at ${format(found.point.value)}`;
-      return anomalyFinding(obs.instanceId, kind, reading, found, detectorVersion, format);
+      return anomalyFinding(obs.instanceId, metric, found, detectorVersion);
     };
     // A suspicion of exfiltration goes first: a reboot planned for CPU would wipe what a person who
     // isolates the instance needs to see.

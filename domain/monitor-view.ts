@@ -18,13 +18,18 @@ interface MetricTraits {
   format: (value: number) => string;
   /** The incident kind its detector opens. */
   kind: 'cpu-high' | 'latency-high' | 'traffic-surge' | 'egress-surge';
+  /**
+   * How severe its detector's finding is: medium, since only the metric's own history says it is
+   * wrong; outbound traffic high, since data may be leaving while the incident waits.
+   */
+  severity: 'medium' | 'high';
 }
 
 const TRAITS: Record<MonitoredMetric, MetricTraits> = {
-  cpu: { name: 'CPU', format: percent, kind: 'cpu-high' },
-  latency: { name: 'p99 latency', format: milliseconds, kind: 'latency-high' },
-  network: { name: 'inbound traffic', format: bytesPerSecond, kind: 'traffic-surge' },
-  egress: { name: 'outbound traffic', format: bytesPerSecond, kind: 'egress-surge' },
+  cpu: { name: 'CPU', format: percent, kind: 'cpu-high', severity: 'medium' },
+  latency: { name: 'p99 latency', format: milliseconds, kind: 'latency-high', severity: 'medium' },
+  network: { name: 'inbound traffic', format: bytesPerSecond, kind: 'traffic-surge', severity: 'medium' },
+  egress: { name: 'outbound traffic', format: bytesPerSecond, kind: 'egress-surge', severity: 'high' },
 };
 
 /** One detector of a running fleet monitor, read: what `medic monitor show` and the console show. */
@@ -72,6 +77,9 @@ export const formatterOf = (metric: MonitoredMetric) => TRAITS[metric].format;
 
 /** The incident kind a metric's detector opens. */
 export const kindOfMetric = (metric: MonitoredMetric) => TRAITS[metric].kind;
+
+/** How severe a finding of the metric's detector is. */
+export const severityOfMetric = (metric: MonitoredMetric) => TRAITS[metric].severity;
 
 /** "21.0% ± 2.9%", or a dash for an hour not seen. */
 export const usualFigure = (
