@@ -151,6 +151,7 @@ export function createDiagnosisActivities(
       ...(maxMemory === undefined ? {} : { recentMaxMemory: maxMemory }),
       ...(maxSwap === undefined ? {} : { recentMaxSwap: maxSwap }),
       ...(deploy ? { deploy } : {}),
+      ...(flows ? { outboundFlows: flows } : {}),
       findings,
     };
   }

@@ -188,6 +188,8 @@ export interface Diagnosis {
   recentMaxSwap?: number;
   /** The deploy that launched the instance (its tag) and how long before this diagnosis: what changed. */
   deploy?: { id: string; minutesAgo: number };
+  /** Where the instance's outbound traffic went, from the flow logs (an outbound surge's diagnosis); also among the findings. */
+  outboundFlows?: string;
   findings: string[];
 }
 

@@ -101,13 +101,10 @@ export function buildReport(
  * diagnosis): whether it is a leak turns on that destination, and the message may be all they read.
  */
 export function decisionRequestBody(
-  state: Pick<IncidentState, 'kind' | 'summary' | 'plan' | 'diagnosis'>,
+  state: Pick<IncidentState, 'summary' | 'plan' | 'diagnosis'>,
   within: string,
 ): string {
-  const destinations =
-    state.kind === 'egress-surge'
-      ? state.diagnosis?.findings.find((f) => f.startsWith('Flow logs:'))
-      : undefined;
+  const destinations = state.diagnosis?.outboundFlows;
   return `${state.summary}\n${destinations ? `${destinations}\n` : ''}Proposed: ${state.plan.map((s) => s.action).join(', then ')}.\nApprove, decline or take it over by hand within ${within}.`;
 }
 

@@ -237,12 +237,13 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
   const incidentLink = `${policy.temporalUiUrl}/namespaces/${policy.namespace}/workflows/${encodeURIComponent(info.workflowId)}/${info.runId}`;
 
   transition('diagnosing', `Reading the state, status checks and recent metrics of ${request.resourceId}`);
-  const diagnosis = await observation.diagnoseInstance({
+  const diagnosisInput = {
     instanceId: request.resourceId,
     lookbackMinutes: 15,
     // Only the new kind asks: every recorded history's input stays as it was.
     ...(request.kind === 'egress-surge' ? { outboundFlows: true } : {}),
-  });
+  };
+  const diagnosis = await observation.diagnoseInstance(diagnosisInput);
   state.diagnosis = diagnosis;
   let recentIncidents: number | undefined;
   if (patched('circuit-breaker')) {
@@ -496,11 +497,7 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
         return finish('manual', `${who} is handling it by hand; cloud-medic changed nothing.`, []);
       if (!quorumApprovals) break;
       // Approved: act only if the plan is still the one that was approved.
-      const fresh = await observation.diagnoseInstance({
-        instanceId: request.resourceId,
-        lookbackMinutes: 15,
-        ...(request.kind === 'egress-surge' ? { outboundFlows: true } : {}),
-      });
+      const fresh = await observation.diagnoseInstance(diagnosisInput);
       const freshPlan = await guided(planRemediation(request.kind, fresh, history, planOptions), fresh);
       if (planHash(request.resourceId, request.kind, freshPlan) === state.planHash) break;
       state.diagnosis = fresh;

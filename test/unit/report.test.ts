@@ -131,24 +131,25 @@ test('a healed plan says which step healed it and that the rest were not run', (
 
 describe('asking a person for a decision', () => {
   const plan = [{ action: 'quarantine-instance' as const, reason: 'data may be leaving' }];
-  const findings = [
-    'State running (t3.micro).',
-    'Peak outbound traffic 12.5 MB/s.',
-    'Flow logs: 361.8 MB sent from 10.42.1.4 in the last 15 min: 100 % to 203.0.113.66:443.',
-  ];
+  const outboundFlows =
+    'Flow logs: 361.8 MB sent from 10.42.1.4 in the last 15 min: 100 % to 203.0.113.66:443.';
+  const findings = ['State running (t3.micro).', 'Peak outbound traffic 12.5 MB/s.'];
+  // Only an outbound surge's diagnosis reads the flow logs.
+  const surgeDiagnosis = {
+    exists: true,
+    state: 'running',
+    recentStatusCheckFailures: 0,
+    findings: [...findings, outboundFlows],
+    outboundFlows,
+  };
   const diagnosis = { exists: true, state: 'running', recentStatusCheckFailures: 0, findings };
 
   test("an outbound surge's message says where the traffic went; other kinds' messages are as they were", () => {
     const summary = 'Instance i-1 outbound traffic at 12.0 MB/s is outside its normal range.';
-    expect(decisionRequestBody({ kind: 'egress-surge', summary, plan, diagnosis }, '30m')).toBe(
+    expect(decisionRequestBody({ summary, plan, diagnosis: surgeDiagnosis }, '30m')).toBe(
       `${summary}\nFlow logs: 361.8 MB sent from 10.42.1.4 in the last 15 min: 100 % to 203.0.113.66:443.\nProposed: quarantine-instance.\nApprove, decline or take it over by hand within 30m.`,
     );
-    expect(
-      decisionRequestBody(
-        { kind: 'instance-compromised', summary: 'GuardDuty: C2 traffic', plan, diagnosis },
-        '5m',
-      ),
-    ).toBe(
+    expect(decisionRequestBody({ summary: 'GuardDuty: C2 traffic', plan, diagnosis }, '5m')).toBe(
       'GuardDuty: C2 traffic\nProposed: quarantine-instance.\nApprove, decline or take it over by hand within 5m.',
     );
   });

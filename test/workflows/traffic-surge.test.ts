@@ -115,9 +115,9 @@ describe('outbound traffic far above its usual level', () => {
       expect(report.issueDetected).toMatch(/Peak outbound traffic 1\d\.\d MB\/s\./);
       // What the person approving read: where the traffic went, from the fleet's flow logs.
       const privateIp = (await h.instance(leaking))?.PrivateIpAddress ?? 'no address';
-      expect(waiting.diagnosis?.findings).toContain(
-        `Flow logs: 361.8 MB sent from ${privateIp} in the last 15 min: 100 % to ${destination}:443.`,
-      );
+      const destinations = `Flow logs: 361.8 MB sent from ${privateIp} in the last 15 min: 100 % to ${destination}:443.`;
+      expect(waiting.diagnosis?.findings).toContain(destinations);
+      expect(waiting.diagnosis?.outboundFlows).toBe(destinations);
       expect(report.resolutionProcess.map((s) => [s.action, s.outcome])).toEqual([
         ['quarantine-instance', 'succeeded'],
       ]);
