@@ -47,6 +47,14 @@ export async function writeFlowLog(
   return key;
 }
 
+/**
+ * Appends one delivery's records. Not `push(...records)`: a delivery of a few hundred thousand
+ * records passes the engine's argument limit ("Maximum call stack size exceeded").
+ */
+function appendAll(into: FlowRecord[], records: FlowRecord[]): void {
+  for (const record of records) into.push(record);
+}
+
 /** Records read at most in one go: a scan or a diagnosis stops paging past this many. */
 const MAX_RECORDS_READ = 1_000_000;
 
@@ -105,7 +113,7 @@ export function outboundFlowReader(s3: S3Client, bucket: string) {
       fleet,
       `${flowLogPrefix(fleet)}${since.toISOString()}`,
     ))
-      records.push(...delivery.records);
+      appendAll(records, delivery.records);
     const minutes = Math.max(1, Math.round((Date.now() - since.getTime()) / 60_000));
     return describeOutbound(source, minutes, outboundDestinations(records, source));
   };
@@ -121,7 +129,7 @@ export function createFlowLogActivities(s3: S3Client, bucket: string, temporal: 
     const records: FlowRecord[] = [];
     let last = input.after;
     for await (const delivery of deliveriesAfter(s3, bucket, input.fleet, input.after)) {
-      records.push(...delivery.records);
+      appendAll(records, delivery.records);
       last = delivery.key;
     }
     return { floods: detectFloods(records), records: records.length, ...(last ? { last } : {}) };
