@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { TASK_QUEUES } from '../domain/config';
 import type { Instance } from '@aws-sdk/client-ec2';
 import {
+  appendAll,
   describeOutbound,
   detectFloods,
   FLOW_LOG_HEADER,
@@ -45,14 +46,6 @@ export async function writeFlowLog(
     }),
   );
   return key;
-}
-
-/**
- * Appends one delivery's records. Not `push(...records)`: a delivery of a few hundred thousand
- * records passes the engine's argument limit ("Maximum call stack size exceeded").
- */
-function appendAll(into: FlowRecord[], records: FlowRecord[]): void {
-  for (const record of records) into.push(record);
 }
 
 /** Records read at most in one go: a scan or a diagnosis stops paging past this many. */

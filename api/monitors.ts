@@ -11,7 +11,7 @@ import {
 import { hourOfWeek, type DetectionVerdict } from '../domain/anomaly/weekly-routine';
 import { detectorKeyOf } from '../domain/detection';
 import { fleetMonitorWorkflowId } from '../domain/ids';
-import { detectingFleet, metricName, metricOfKind } from '../domain/monitor-view';
+import { detectingFleet, metricName, metricOfKind, monitoredMetricNames } from '../domain/monitor-view';
 import { detectionVerdictSignal } from '../workflows/fleet-monitor';
 import { timelineNoteSignal } from '../workflows/messages';
 import { ApiError } from './errors';
@@ -87,7 +87,7 @@ export function temporalMonitors(
     if (!fleet || !metric || !instanceId)
       throw new ApiError(
         'conflict',
-        `Incident ${incident.id} was not opened by a fleet monitor's CPU, latency or inbound-traffic detector: there is no detection to judge`,
+        `Incident ${incident.id} was not opened by a fleet monitor's detector (${monitoredMetricNames()}): there is no detection to judge`,
       );
     return detector(fleet, instanceId, metric);
   };

@@ -15,6 +15,7 @@ import {
   listIncidentsQuerySchema,
 } from './schemas';
 import { ROUTE_PERMISSIONS, type RouteKey } from './route-permissions';
+import { monitoredMetricNames } from '../domain/monitor-view';
 
 /** JSON Schema for a request body, in the dialect OpenAPI 3.1 uses, from the same zod schema that validates it. */
 const body = (schema: z.ZodType) => ({
@@ -173,15 +174,16 @@ export function openApiDocument() {
       },
       '/incidents/{id}/detection': {
         post: {
-          summary:
-            "Was this alarm expected at this hour? For an incident a fleet monitor's CPU, latency or inbound-traffic detector opened: `expected: true` makes its hour of the week a weekly routine of that detector at once (no alarm there while it keeps coming back); `false` says it was a fault, so it counts for no routine and alarms again if it recurs (decision 0051)",
+          summary: `Was this alarm expected at this hour? For an incident a fleet monitor's detector (${monitoredMetricNames()}) opened: \`expected: true\` makes its hour of the week a weekly routine of that detector at once (no alarm there while it keeps coming back); \`false\` says it was a fault, so it counts for no routine and alarms again if it recurs (decision 0051)`,
           parameters: [idParameter],
           requestBody: body(detectionVerdictSchema),
           responses: {
             '202': { description: '{fleet, instanceId, metric, verdict, hourOfWeek, explanation}' },
             '400': errorResponse('invalid body'),
             '404': errorResponse('unknown incident, no monitor for its fleet, or no detector for it'),
-            '409': errorResponse('the incident was not opened by a CPU, latency or inbound-traffic detector'),
+            '409': errorResponse(
+              `the incident was not opened by a fleet monitor's detector (${monitoredMetricNames()})`,
+            ),
             '503': errorResponse('the monitor did not answer in 5 s'),
           },
         },

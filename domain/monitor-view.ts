@@ -72,6 +72,12 @@ export const emptyFleetNote = (monitor: RunningMonitor): string | undefined =>
 
 export const metricName = (metric: MonitoredMetric) => TRAITS[metric].name;
 
+/** "CPU, p99 latency, inbound traffic or outbound traffic": the detectors a monitor runs per instance. */
+export const monitoredMetricNames = () => {
+  const names = MONITORED_METRICS.map(metricName);
+  return `${names.slice(0, -1).join(', ')} or ${names.at(-1) ?? ''}`;
+};
+
 /** How the metric's figures are written: "21.0%", "120 ms", "4.2 MB/s". */
 export const formatterOf = (metric: MonitoredMetric) => TRAITS[metric].format;
 

@@ -126,3 +126,11 @@ export function describeOutbound(
     .join(', ');
   return `Flow logs: ${decimalBytes(total)} sent from ${source} in the last ${minutes} min: ${where}.`;
 }
+
+/**
+ * Appends one delivery's records. Not `push(...records)`: a delivery of a few hundred thousand
+ * records passes the engine's argument limit ("Maximum call stack size exceeded").
+ */
+export function appendAll<T>(into: T[], records: readonly T[]): void {
+  for (const record of records) into.push(record);
+}

@@ -6,7 +6,7 @@ import {
 import { main } from '../../cli/main';
 import type { IncidentDetail } from '../../api/incident-service';
 import { carriedDetectors, detectorKeyOf, detectorKeyParts } from '../../domain/detection';
-import { detectingFleet, formatterOf, metricOfKind } from '../../domain/monitor-view';
+import { detectingFleet, formatterOf, metricOfKind, monitoredMetricNames } from '../../domain/monitor-view';
 import { StreamingDetector } from '../../domain/anomaly/detector';
 import { usualAt } from '../../domain/anomaly/usual';
 
@@ -140,8 +140,11 @@ describe('medic monitor show: what the fleet monitor takes for usual', () => {
       metricOfKind('cpu-high'),
       metricOfKind('latency-high'),
       metricOfKind('traffic-surge'),
+      metricOfKind('egress-surge'),
       metricOfKind('instance-stopped'),
-    ]).toEqual(['cpu', 'latency', 'network', undefined]);
+    ]).toEqual(['cpu', 'latency', 'network', 'egress', undefined]);
+    // A 409 for an incident no detector opened names every detector a person can answer about.
+    expect(monitoredMetricNames()).toBe('CPU, p99 latency, inbound traffic or outbound traffic');
   });
 
   test('each metric is written in its own unit; traffic in decimal rates, as it is quoted', () => {

@@ -1,4 +1,5 @@
 import {
+  appendAll,
   describeOutbound,
   detectFloods,
   FLOW_LOG_HEADER,
@@ -48,6 +49,14 @@ describe('VPC flow logs', () => {
 
   test('a flood from a private address is not reported for blocking', () => {
     expect(detectFloods(records('10.0.5.5', 2000))).toEqual([]);
+  });
+
+  test("a busy VPC's delivery of half a million records is appended whole (a spread into push overflows the stack)", () => {
+    const delivery = Array.from({ length: 500_000 }, (_, i) => i);
+    const read = [-1];
+    appendAll(read, delivery);
+    expect(read).toHaveLength(500_001);
+    expect([read[0], read[1], read[500_000]]).toEqual([-1, 0, 499_999]);
   });
 });
 
