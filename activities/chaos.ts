@@ -247,6 +247,8 @@ export async function exfiltrationFlows(
   s3: S3Client,
   bucket: string,
   instanceId: string,
+  /** Where the surge goes: an unknown address by default, a trusted one to see it closed unattended. */
+  destination = '203.0.113.66',
 ): Promise<{ destination: string; key: string }> {
   const instance = await requireInstance(ec2, instanceId);
   const fleet = tagValue(instance, FLEET_TAG);
@@ -264,7 +266,6 @@ export async function exfiltrationFlows(
     start: start - (i % 30),
     action: 'ACCEPT',
   });
-  const destination = '203.0.113.66';
   const usual = Array.from({ length: 60 }, (_, i) =>
     i % 3 === 0 ? flow('10.0.2.9', 5432, 40_000, i) : flow(`198.51.100.${(i % 40) + 1}`, 443, 25_000, i),
   );

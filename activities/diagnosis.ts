@@ -10,6 +10,7 @@ import { perSecond, readEc2Metrics } from './metrics';
 import { bytesPerSecond } from '../domain/anomaly/usual';
 import { AUTOSCALING_GROUP_TAG, DEPLOY_TAG, MODE_TAG, PROTECT_TAG } from './tags';
 import type { MetricPoint } from '../domain/detection';
+import type { OutboundFlows } from './flow-logs';
 
 export interface DiagnosisSettings {
   metricPeriodSeconds: number;
@@ -17,8 +18,8 @@ export interface DiagnosisSettings {
   latencyHighMs: number;
   /** The error rate (percent) that counts as failure; verification of error-rate-rising reads it. */
   errorRateFailurePercent?: number;
-  /** Where the instance sent its traffic since a time, from its fleet's flow logs (one line), when they are kept. */
-  outboundFlows?: (instance: Instance, since: Date) => Promise<string | undefined>;
+  /** Where the instance sent its traffic since a time, from its fleet's flow logs, when they are kept. */
+  outboundFlows?: (instance: Instance, since: Date) => Promise<OutboundFlows | undefined>;
 }
 
 export interface HealthCheckInput {
@@ -111,11 +112,9 @@ export function createDiagnosisActivities(
     // Supplementary: unreadable flow logs are said, and do not fail the diagnosis.
     const flows =
       input.outboundFlows && settings.outboundFlows
-        ? await settings
-            .outboundFlows(instance, since)
-            .catch(
-              (err: unknown) => `Flow logs could not be read: ${String((err as Error)?.message ?? err)}.`,
-            )
+        ? await settings.outboundFlows(instance, since).catch((err: unknown): OutboundFlows => ({
+            line: `Flow logs could not be read: ${String((err as Error)?.message ?? err)}.`,
+          }))
         : undefined;
     const failures = metrics.statusCheckFailed.filter((p) => p.value >= 1).length;
     const maxCpu = peak(metrics.cpu);
@@ -133,7 +132,7 @@ export function createDiagnosisActivities(
       ...(maxSwap === undefined ? [] : [`Peak swap ${maxSwap.toFixed(1)}%.`]),
       ...(maxTraffic === undefined ? [] : [`Peak inbound traffic ${bytesPerSecond(maxTraffic)}.`]),
       ...(maxEgress === undefined ? [] : [`Peak outbound traffic ${bytesPerSecond(maxEgress)}.`]),
-      ...(flows ? [flows] : []),
+      ...(flows ? [flows.line] : []),
       ...(deploy ? [`Launched by deploy ${deploy.id} ${deploy.minutesAgo} min ago.`] : []),
     ];
     const autoScalingGroup = tagValue(instance, AUTOSCALING_GROUP_TAG);
@@ -151,7 +150,8 @@ export function createDiagnosisActivities(
       ...(maxMemory === undefined ? {} : { recentMaxMemory: maxMemory }),
       ...(maxSwap === undefined ? {} : { recentMaxSwap: maxSwap }),
       ...(deploy ? { deploy } : {}),
-      ...(flows ? { outboundFlows: flows } : {}),
+      ...(flows ? { outboundFlows: flows.line } : {}),
+      ...(flows?.trustedEgress ? { trustedEgress: flows.trustedEgress } : {}),
       findings,
     };
   }

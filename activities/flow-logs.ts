@@ -14,6 +14,7 @@ import {
   type FlowRecord,
 } from '../domain/traffic';
 import { tagValue } from './instances';
+import { trustedEgressExplanation, type TrustedDestination } from '../domain/trusted-egress';
 import { FLEET_TAG } from './tags';
 import { trafficFloodIncidentId } from '../domain/ids';
 import { incidentStartAttributes } from '../workflows/search-attributes';
@@ -89,12 +90,27 @@ async function* deliveriesAfter(
   }
 }
 
+/** Where an instance sent its traffic, read for its diagnosis. */
+export interface OutboundFlows {
+  /** One line naming the largest destinations. */
+  line: string;
+  /** Why the surge needs nobody, when the flow logs show it went to trusted destinations. */
+  trustedEgress?: string;
+}
+
 /**
- * Where an instance sent its traffic since `since`, from its fleet's flow logs, as one diagnosis
- * line; undefined when the instance has no fleet or no private address to find in them.
+ * Where an instance sent its traffic since `since`, from its fleet's flow logs; undefined when the
+ * instance has no fleet or no private address to find in them.
  */
-export function outboundFlowReader(s3: S3Client, bucket: string) {
-  return async (instance: Instance, since: Date): Promise<string | undefined> => {
+export function outboundFlowReader(
+  s3: S3Client,
+  bucket: string,
+  trust: { destinations: readonly TrustedDestination[]; floorBytesPerSecond: number } = {
+    destinations: [],
+    floorBytesPerSecond: Number.POSITIVE_INFINITY,
+  },
+) {
+  return async (instance: Instance, since: Date): Promise<OutboundFlows | undefined> => {
     const fleet = tagValue(instance, FLEET_TAG);
     const source = instance.PrivateIpAddress;
     if (!fleet || !source) return undefined;
@@ -108,7 +124,12 @@ export function outboundFlowReader(s3: S3Client, bucket: string) {
     ))
       appendAll(records, delivery.records);
     const minutes = Math.max(1, Math.round((Date.now() - since.getTime()) / 60_000));
-    return describeOutbound(source, minutes, outboundDestinations(records, source));
+    const line = describeOutbound(source, minutes, outboundDestinations(records, source), trust.destinations);
+    const trustedEgress = trustedEgressExplanation(records, source, trust.destinations, {
+      minutes,
+      floorBytesPerSecond: trust.floorBytesPerSecond,
+    });
+    return { line, ...(trustedEgress ? { trustedEgress } : {}) };
   };
 }
 

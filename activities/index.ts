@@ -76,7 +76,10 @@ export function createActivities(deps: ActivityDeps) {
       cpuHighPercent: deps.config.cpuHighPercent,
       latencyHighMs: deps.config.latencyHighMs,
       errorRateFailurePercent: deps.config.errorRateFailurePercent,
-      outboundFlows: outboundFlowReader(deps.aws.s3, deps.config.flowLogBucket),
+      outboundFlows: outboundFlowReader(deps.aws.s3, deps.config.flowLogBucket, {
+        destinations: deps.config.trustedEgress,
+        floorBytesPerSecond: deps.config.egressAnomalyFloorBytesPerSecond,
+      }),
     }),
     ...createDetectionActivities(deps.aws.ec2, deps.aws.cloudwatch, deps.temporal, {
       metricPeriodSeconds,

@@ -62,7 +62,8 @@ const USAGE = `usage: medic <command>
   chaos cpu-spike --instance ID
   chaos latency --instance ID                        (the application's p99 latency far above normal)
   chaos traffic-surge --instance ID                  (inbound traffic 30x its usual half hour: a scale-out in a group)
-  chaos egress-surge --instance ID                   (outbound traffic 60x its usual half hour: isolation, on a person's word)
+  chaos egress-surge --instance ID [--to ADDRESS]    (outbound traffic 60x its usual half hour: isolation, on a person's word;
+                                                     --to a MEDIC_TRUSTED_EGRESS address: closed with nothing isolated)
   chaos traffic-flood --source IP [--fleet NAME] [--flows 1500]   (flow logs with one source flooding)
   chaos idle --instance ID                           (near-zero CPU and traffic: the cost agent's case)
   chaos disk-fill --instance ID                      (root disk usage climbing: predictive maintenance's case)
@@ -228,9 +229,12 @@ async function chaosCommand(sub: string | undefined, args: string[], config: Med
     return;
   }
   if (sub === 'egress-surge') {
-    const instanceId = instanceIdFlag(parseFlags(args, { instance: { type: 'string' } }).instance);
+    const flags = parseFlags(args, { instance: { type: 'string' }, to: { type: 'string' } });
+    const instanceId = instanceIdFlag(flags.instance);
+    if (flags.to !== undefined && !/^\d{1,3}(\.\d{1,3}){3}$/.test(flags.to))
+      throw new UsageError(`--to must be an IPv4 address, got "${flags.to}"`);
     await chaos.egressSurge(instanceId);
-    const flows = await exfiltrationFlows(aws.ec2, aws.s3, config.flowLogBucket, instanceId);
+    const flows = await exfiltrationFlows(aws.ec2, aws.s3, config.flowLogBucket, instanceId, flags.to);
     console.log(
       `injected egress-surge on ${instanceId}: outbound traffic about 12 MB/s, flow logs sending most of it to ${flows.destination}:443 (s3://${config.flowLogBucket}/${flows.key})`,
     );

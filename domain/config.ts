@@ -5,6 +5,7 @@ import { parseQuorum } from './approval';
 import { parseEscalation, type EscalationPolicy } from './escalation';
 import { parseAutonomy, type AutonomySettings } from './autonomy';
 import { parseEventSinks, type EventSink } from './lifecycle-events';
+import { parseTrustedDestinations, type TrustedDestination } from './trusted-egress';
 
 /** `slack`: Slack-compatible text + blocks; `json`: the notification as plain JSON fields. */
 export const WEBHOOK_FORMATS = ['slack', 'json'] as const;
@@ -65,6 +66,8 @@ export interface MedicConfig {
   networkAnomalyFloorBytesPerSecond: number;
   /** Outbound traffic anomalies (streaming detector on NetworkOut) below this many bytes per second do not open incidents. */
   egressAnomalyFloorBytesPerSecond: number;
+  /** Where outbound traffic may go without a person deciding (`MEDIC_TRUSTED_EGRESS`, decision 0060). */
+  trustedEgress: TrustedDestination[];
   /** CloudWatch period for detection and verification; 10 s locally, 60 s for standard AWS metrics. */
   metricPeriodSeconds: number;
   /** Incidents closed on one resource within the window that open its circuit breaker. */
@@ -252,6 +255,14 @@ function flapCooldown(env: Record<string, string | undefined>): string {
   return value;
 }
 
+function trustedEgress(env: Record<string, string | undefined>): TrustedDestination[] {
+  try {
+    return parseTrustedDestinations(env.MEDIC_TRUSTED_EGRESS ?? '');
+  } catch (err) {
+    throw new ConfigError(`MEDIC_TRUSTED_EGRESS: ${(err as Error).message}`);
+  }
+}
+
 function quorum(env: Record<string, string | undefined>): Record<string, number> {
   try {
     return parseQuorum(env.MEDIC_QUORUM ?? '');
@@ -357,6 +368,7 @@ export function loadConfig(env: Record<string, string | undefined>): MedicConfig
       'MEDIC_EGRESS_ANOMALY_FLOOR_BYTES_PER_SECOND',
       DEFAULT_EGRESS_ANOMALY_FLOOR_BYTES_PER_SECOND,
     ),
+    trustedEgress: trustedEgress(env),
     metricPeriodSeconds: positiveNumber(env, 'MEDIC_METRIC_PERIOD_SECONDS', 60),
     circuitBreakerThreshold: positiveNumber(env, 'MEDIC_CIRCUIT_BREAKER_THRESHOLD', 3),
     circuitBreakerWindowMinutes: positiveNumber(env, 'MEDIC_CIRCUIT_BREAKER_WINDOW_MINUTES', 60),

@@ -190,6 +190,11 @@ export interface Diagnosis {
   deploy?: { id: string; minutesAgo: number };
   /** Where the instance's outbound traffic went, from the flow logs (an outbound surge's diagnosis); also among the findings. */
   outboundFlows?: string;
+  /**
+   * Why an outbound surge needs nobody: the flow logs show it went to destinations the operator
+   * trusts (MEDIC_TRUSTED_EGRESS, decision 0060). Absent, a person decides.
+   */
+  trustedEgress?: string;
   findings: string[];
 }
 

@@ -199,8 +199,9 @@ export function planRemediation(
       // Isolate and keep the evidence; termination is never planned, a person decides that.
       return [QUARANTINE];
     case 'egress-surge':
-      // Data may be leaving: the same isolation, on a person's word (domain/mode.ts).
-      return diagnosis.state === 'running' ? [ISOLATE_LEAKING] : [];
+      // Data may be leaving: the same isolation, on a person's word (domain/mode.ts) — unless the
+      // flow logs show it went where the operator trusts (decision 0060).
+      return diagnosis.state === 'running' && !diagnosis.trustedEgress ? [ISOLATE_LEAKING] : [];
     case 'instance-idle':
       // Only a running instance costs compute; anything else has nothing to save.
       return diagnosis.state === 'running' ? [STOP_IDLE] : [];
@@ -218,6 +219,7 @@ export function explainEmptyPlan(kind: IncidentKind, diagnosis: Diagnosis): stri
   if (diagnosis.state === 'terminated' || diagnosis.state === 'shutting-down') {
     return `The instance is ${diagnosis.state}; it cannot be healed in place and replacing it needs a person.`;
   }
+  if (kind === 'egress-surge' && diagnosis.trustedEgress) return diagnosis.trustedEgress;
   if (kind === 'traffic-surge' && diagnosis.state === 'running')
     return 'The instance is not in an Auto Scaling group, so there is no capacity cloud-medic may add: a person decides whether the traffic is welcome (a bigger instance, a load balancer) or not (a block). If one address sends most of it, the flow-log check blocks that address as its own incident.';
   return `The instance is ${diagnosis.state} and shows no sign of the ${kind} fault any more.`;

@@ -1,5 +1,6 @@
 import { blockableSource } from './network-block';
 import { decimalBytes } from './anomaly/usual';
+import { trustedDestinationOf, type TrustedDestination } from './trusted-egress';
 
 /** One VPC flow log record (version 2, the default format). */
 export interface FlowRecord {
@@ -112,17 +113,24 @@ export function outboundDestinations(
   return { total, top };
 }
 
-/** "Flow logs: 1.2 GB sent from 10.0.1.5 in the last 15 min: 93 % to 203.0.113.7:443, …" */
+/**
+ * "Flow logs: 1.2 GB sent from 10.0.1.5 in the last 15 min: 93 % to 203.0.113.7:443, …", a trusted
+ * destination followed by its name: "(trusted: backup)".
+ */
 export function describeOutbound(
   source: string,
   minutes: number,
   { total, top }: { total: number; top: Destination[] },
+  trusted: readonly TrustedDestination[] = [],
 ): string {
   if (total === 0) return `Flow logs: no accepted flows from ${source} delivered in the last ${minutes} min.`;
   // A destination under 1 % is noise beside the ones that matter; the largest is always named.
   const where = top
     .filter((d, i) => i === 0 || d.share >= 0.01)
-    .map((d) => `${Math.round(100 * d.share)} % to ${d.address}:${d.port}`)
+    .map((d) => {
+      const known = trustedDestinationOf(d.address, trusted);
+      return `${Math.round(100 * d.share)} % to ${d.address}:${d.port}${known ? ` (trusted: ${known.name})` : ''}`;
+    })
     .join(', ');
   return `Flow logs: ${decimalBytes(total)} sent from ${source} in the last ${minutes} min: ${where}.`;
 }

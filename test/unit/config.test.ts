@@ -43,6 +43,10 @@ describe('loadConfig', () => {
     [{ MEDIC_APPROVAL_TIMEOUT: 'soon' }, /MEDIC_APPROVAL_TIMEOUT/],
     [{ MEDIC_API_PORT: '99999' }, /MEDIC_API_PORT/],
     [{ MEDIC_VERIFY_TIMEOUT_SECONDS: '-1' }, /MEDIC_VERIFY_TIMEOUT_SECONDS/],
+    [
+      { MEDIC_TRUSTED_EGRESS: 'backup=198.51.100.0/24,vault=2001:db8::/32' },
+      /MEDIC_TRUSTED_EGRESS: "vault=2001:db8::\/32"/,
+    ],
   ])('bad value %p names the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -60,6 +60,14 @@ describe('planRemediation', () => {
     expect(suspicionReason('traffic-surge')).toBeUndefined();
   });
 
+  test('an outbound surge the flow logs show going to trusted destinations plans nothing, and says why', () => {
+    const trusted = { ...healthy, trustedEgress: 'The outbound surge went to trusted destinations: backup' };
+    expect(actions(trusted, 'egress-surge')).toEqual([]);
+    expect(explainEmptyPlan('egress-surge', trusted)).toBe(trusted.trustedEgress);
+    // Only an outbound surge reads it.
+    expect(actions(trusted, 'instance-compromised')).toEqual(['quarantine-instance']);
+  });
+
   test('every step carries the reason it was chosen', () => {
     for (const step of planRemediation('status-check-failed', healthy))
       expect(step.reason.length).toBeGreaterThan(20);

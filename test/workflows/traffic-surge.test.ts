@@ -12,8 +12,10 @@ import { createFleetGroup, desiredCapacity, groupMembers } from '../support/grou
 import { startHarness, type MedicHarness } from '../support/harness';
 
 let h: MedicHarness;
+const TRUSTED_RANGE = '192.0.2.0/28';
 beforeAll(async () => {
-  h = await startHarness('traffic-surge');
+  // The operator trusts a backup range (decision 0060); the leak in the first egress test goes elsewhere.
+  h = await startHarness('traffic-surge', { MEDIC_TRUSTED_EGRESS: `backup=${TRUSTED_RANGE}` });
 }, 120_000);
 afterAll(async () => h?.teardown());
 
@@ -128,6 +130,33 @@ describe('outbound traffic far above its usual level', () => {
         expect.stringMatching(/^medic-quarantine-/),
       ]);
       expect(after?.Tags?.find((t) => t.Key === QUARANTINED_FROM_TAG)?.Value).toBe(groupsBefore.join(','));
+    } finally {
+      await monitor.signal(stopMonitoringSignal);
+    }
+  }, 120_000);
+
+  test('a surge the flow logs show going to a trusted destination is closed without a person, nothing isolated', async () => {
+    const fleet = `backup-${process.pid}`;
+    const { instances } = await createFleet(h.aws, { fleet, size: 1, manualCount: 0 });
+    const backingUp = instances[0].instanceId;
+    const groupsBefore = ((await h.instance(backingUp))?.SecurityGroups ?? []).map((g) => g.GroupId);
+    await createChaos(h.aws.ec2, h.aws.cloudwatch).egressSurge(backingUp);
+    await exfiltrationFlows(h.aws.ec2, h.aws.s3, testConfig().flowLogBucket, backingUp, '192.0.2.5');
+    const monitor = await h.startMonitor(fleet);
+    try {
+      const incident = h.env.client.workflow.getHandle(incidentWorkflowId(backingUp, 'egress-surge'));
+      const { timeline } = await h.stateWhen(incident, 'resolved');
+      expect(timeline.map((t) => t.status)).not.toContain('awaiting_approval');
+      const report = (await incident.result()) as IncidentReport;
+      expect(report.resolutionProcess).toEqual([]);
+      // 360 MB to the backup range; the instance's ordinary 1.8 MB elsewhere is under 1 % of it.
+      expect(report.reason).toMatch(
+        /^The outbound surge went to trusted destinations \(MEDIC_TRUSTED_EGRESS\): backup \(360\.0 MB\) in the last 15 min, 1\.8 MB elsewhere/,
+      );
+      expect(report.issueDetected).toMatch(/100 % to 192\.0\.2\.5:443 \(trusted: backup\)/);
+      expect(((await h.instance(backingUp))?.SecurityGroups ?? []).map((g) => g.GroupId)).toEqual(
+        groupsBefore,
+      );
     } finally {
       await monitor.signal(stopMonitoringSignal);
     }
