@@ -12,6 +12,7 @@ import type { TokenStore } from './token-store';
 import { ROUTE_PERMISSIONS, type RouteKey } from './route-permissions';
 import { codecServer } from './codec-server';
 import { cloudWatchAlertRoute, type SnsSettings } from './cloudwatch-route';
+import type { AlarmScopeSettings } from './alarm-scope';
 import { httpMetrics, registry } from './metrics';
 import pino, { type Logger } from 'pino';
 import { requestLog } from './request-log';
@@ -72,6 +73,8 @@ export interface AppDeps {
   feedback?: FeedbackStore;
   /** How SNS deliveries are verified; without it the CloudWatch route is not served. */
   sns?: SnsSettings;
+  /** Reads the members of a group or load balancer an alarm names (decision 0061). */
+  alarmScope?: AlarmScopeSettings;
   /** Where request and error lines go; the API process passes its JSON logger, tests a silent one. */
   logger?: Logger;
   /** What chat may start besides incidents (troubleshoot, scale); without it chat says so. */
@@ -507,6 +510,7 @@ export function createApp(deps: AppDeps): express.Express {
         ],
         deps.sns,
         deps.incidents,
+        deps.alarmScope,
       ),
     );
   app.use('/api/v1', api);

@@ -393,7 +393,10 @@ export function openApiDocument() {
           summary: 'CloudWatch alarms delivered by Amazon SNS over HTTP(S) (Basic or Bearer token)',
           requestBody: body(snsMessageSchema),
           responses: {
-            '200': { description: 'subscription confirmed, alarm outcome, or a redelivery acknowledged' },
+            '200': {
+              description:
+                "subscription confirmed, alarm outcome, or a redelivery acknowledged. An alarm on an Auto Scaling group or a load balancer (its dimensions name no instance) is answered from the members now: `fanned-out` with each member's incident, `scaled-out` with the group's capacity request when most members share a load (CPU, latency), or `ignored` with the reason (decision 0061)",
+            },
             '400': errorResponse('not an SNS message, or its Message is not a CloudWatch alarm'),
             '401': errorResponse('bad credentials, or the signature, certificate URL or age does not verify'),
             '403': errorResponse('the topic is not allowed to deliver here'),

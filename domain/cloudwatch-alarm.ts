@@ -1,4 +1,5 @@
 import type { AlertLabels } from './alert-mapping';
+import type { ResourceType } from './alarm-scope';
 
 /**
  * A CloudWatch alarm state change (the JSON in an SNS notification's Message) as alert labels, so
@@ -26,7 +27,13 @@ const ALERT_NAME_BY_METRIC: Record<string, string> = {
   CPUUtilization: 'HighCPU',
 };
 
-const RESOURCE_DIMENSIONS = ['InstanceId', 'AutoScalingGroupName', 'LoadBalancer', 'DBInstanceIdentifier'];
+/** The dimensions that name the alarm's resource, in the order they are looked for, and what each names. */
+const RESOURCE_DIMENSIONS: [string, ResourceType][] = [
+  ['InstanceId', 'instance'],
+  ['AutoScalingGroupName', 'group'],
+  ['LoadBalancer', 'load-balancer'],
+  ['DBInstanceIdentifier', 'database'],
+];
 
 /** `medic_kind=cpu-high medic_mode=manual severity=high` in the alarm description become labels. */
 function descriptionLabels(description: string | null | undefined): Record<string, string> {
@@ -42,12 +49,14 @@ export function alarmToAlert(alarm: CloudWatchAlarm): { state: AlarmState; alert
   const dimensions = new Map(
     (alarm.Trigger?.Dimensions ?? []).map((d) => [d.name ?? d.Name ?? '', d.value ?? d.Value ?? '']),
   );
-  const resourceDimension = RESOURCE_DIMENSIONS.find((d) => dimensions.get(d));
+  const [resourceDimension, resourceType] = RESOURCE_DIMENSIONS.find(([d]) => dimensions.get(d)) ?? [];
   const metric = alarm.Trigger?.MetricName ?? '';
   const labels: Record<string, string> = {
     alertname: ALERT_NAME_BY_METRIC[metric] ?? metric,
     alarm_name: alarm.AlarmName,
-    ...(resourceDimension ? { resource_id: dimensions.get(resourceDimension) ?? '' } : {}),
+    ...(resourceDimension && resourceType
+      ? { resource_id: dimensions.get(resourceDimension) ?? '', resource_type: resourceType }
+      : {}),
     ...descriptionLabels(alarm.AlarmDescription),
   };
   const state =

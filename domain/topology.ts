@@ -1,3 +1,5 @@
+import type { IncidentKind } from './incident';
+
 /**
  * The shape of a healable fleet, in one place: the emulated fleet (`medic fleet create`) and the
  * Pulumi program (`infra/`) are both built from it, so the two cannot drift apart.
@@ -14,6 +16,19 @@ export const FLEET_TOPOLOGY = {
   /** The service port behind the load balancer. */
   servicePort: 443,
 } as const;
+
+/** An alarm the fleet's program defines; its kind must be one the incident workflow heals. */
+interface AlarmDefinition {
+  name: string;
+  namespace: string;
+  metric: string;
+  statistic?: string;
+  extendedStatistic?: string;
+  comparison: string;
+  threshold: number;
+  periods: number;
+  incidentKind: IncidentKind;
+}
 
 /**
  * The CloudWatch alarms every instance group gets, wired to the SNS topic the cloud-medic API
@@ -40,7 +55,7 @@ export const GROUP_ALARMS = [
     periods: 3,
     incidentKind: 'cpu-high',
   },
-] as const;
+] as const satisfies readonly AlarmDefinition[];
 
 export const LOAD_BALANCER_ALARMS = [
   {
@@ -61,9 +76,10 @@ export const LOAD_BALANCER_ALARMS = [
     comparison: 'GreaterThanThreshold',
     threshold: 10,
     periods: 2,
-    incidentKind: 'errors-high',
+    // The members whose own error rate is failing get error-rate-rising incidents (decision 0061).
+    incidentKind: 'error-rate-rising',
   },
-] as const;
+] as const satisfies readonly AlarmDefinition[];
 
 export function fleetResourceName(fleet: string, part: string): string {
   return `medic-${fleet}-${part}`;

@@ -55,9 +55,11 @@ export const WORKER_ACTIONS = {
   /**
    * The delivery agent: find the listener in front of a group, make and switch target groups. Root
    * cause: the load balancers in front of the fleet's instances, registered by a group or by hand.
+   * An alarm on a load balancer: the instances behind it (decision 0061).
    */
   elbRead: [
     'elasticloadbalancing:DescribeListeners',
+    'elasticloadbalancing:DescribeLoadBalancers',
     'elasticloadbalancing:DescribeTargetGroups',
     'elasticloadbalancing:DescribeTargetHealth',
   ],

@@ -1,48 +1,22 @@
-import { execFileSync } from 'node:child_process';
-import { createSign, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createApp } from '../../api/app';
 import { IncidentService } from '../../api/incident-service';
-import { stringToSign, type SnsMessage } from '../../api/sns';
+import type { SnsMessage } from '../../api/sns';
 import { incidentWorkflowId } from '../../domain/ids';
 import { startLocalTemporal, workflowExists } from '../support/env';
+import {
+  alarmNotificationSigned,
+  localSigningCertificate,
+  signedSns,
+  SNS_CERT_URL,
+  SNS_TOPIC,
+} from '../support/sns';
 
 const TOKEN = 'medic_sns_test_token_0123456789abcdefgh';
-const TOPIC = 'arn:aws:sns:us-east-1:123456789012:medic-web-alerts';
-const CERT_URL = 'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-local-test.pem';
-
-/** A real X.509 signing certificate, made locally with openssl: the verifier sees what SNS would serve. */
-function localSigningCertificate(): { key: string; certificate: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'medic-sns-'));
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=sns.amazonaws.com',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ],
-    { stdio: 'ignore' },
-  );
-  return {
-    key: readFileSync(join(dir, 'key.pem'), 'utf8'),
-    certificate: readFileSync(join(dir, 'cert.pem'), 'utf8'),
-  };
-}
+const TOPIC = SNS_TOPIC;
 
 const signing = localSigningCertificate();
 let env: TestWorkflowEnvironment;
@@ -83,15 +57,7 @@ function signed(
   fields: Omit<SnsMessage, 'Signature' | 'SignatureVersion' | 'SigningCertURL'>,
   version: '1' | '2' = '1',
 ): SnsMessage {
-  const message = {
-    ...fields,
-    SignatureVersion: version,
-    SigningCertURL: CERT_URL,
-    Signature: '',
-  } as SnsMessage;
-  const signer = createSign(version === '2' ? 'RSA-SHA256' : 'RSA-SHA1');
-  signer.update(stringToSign(message), 'utf8');
-  return { ...message, Signature: signer.sign(signing.key, 'base64') };
+  return signedSns(signing.key, fields, version);
 }
 
 function alarmNotification(
@@ -99,27 +65,18 @@ function alarmNotification(
   state: 'ALARM' | 'OK' | 'INSUFFICIENT_DATA',
   overrides: Partial<SnsMessage> = {},
 ) {
-  return signed({
-    Type: 'Notification',
-    MessageId: randomUUID(),
-    TopicArn: TOPIC,
-    Subject: `ALARM: "web-status-check" in US East (N. Virginia)`,
-    Message: JSON.stringify({
-      AlarmName: 'web-status-check',
-      AlarmDescription: 'medic_kind=status-check-failed medic_mode=manual severity=critical',
-      NewStateValue: state,
-      NewStateReason: 'Threshold Crossed: 1 datapoint [1.0] was >= the threshold (1.0).',
-      StateChangeTime: new Date().toISOString(),
-      Region: 'US East (N. Virginia)',
-      Trigger: {
-        MetricName: 'StatusCheckFailed',
-        Namespace: 'AWS/EC2',
-        Dimensions: [{ name: 'InstanceId', value: resourceId }],
-      },
-    }),
-    Timestamp: new Date().toISOString(),
-    ...overrides,
-  });
+  return alarmNotificationSigned(
+    signing.key,
+    {
+      name: 'web-status-check',
+      description: 'medic_kind=status-check-failed medic_mode=manual severity=critical',
+      metric: 'StatusCheckFailed',
+      namespace: 'AWS/EC2',
+      dimensions: [{ name: 'InstanceId', value: resourceId }],
+      state,
+    },
+    overrides,
+  );
 }
 
 async function post(body: unknown, auth = `Bearer ${TOKEN}`) {
@@ -180,7 +137,7 @@ describe('POST /api/v1/alerts/cloudwatch (SNS)', () => {
         mode: 'manual',
         severity: 'critical',
       });
-      expect(certificateFetches.every((u) => u === CERT_URL)).toBe(true);
+      expect(certificateFetches.every((u) => u === SNS_CERT_URL)).toBe(true);
     },
   );
 
@@ -218,11 +175,7 @@ describe('POST /api/v1/alerts/cloudwatch (SNS)', () => {
     });
     test('a signature made with another key → 401', async () => {
       const other = localSigningCertificate();
-      await refused((m) => {
-        const signer = createSign('RSA-SHA1');
-        signer.update(stringToSign(m), 'utf8');
-        return { ...m, Signature: signer.sign(other.key, 'base64') };
-      }, 401);
+      await refused((m) => ({ ...m, Signature: signedSns(other.key, m).Signature }), 401);
     });
     test('a signing certificate that is not on an SNS host → 401', async () => {
       await refused((m) => ({ ...m, SigningCertURL: 'https://evil.example.com/cert.pem' }), 401);

@@ -1,0 +1,118 @@
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { AlertLabels } from '../domain/alert-mapping';
+import { mapAlert } from '../domain/alert-mapping';
+import { TASK_QUEUES } from '../domain/config';
+import { sha256Hex } from '../domain/sha256';
+import { capacityRequestWorkflow } from '../workflows/capacity-request';
+import {
+  answerAlarmScope,
+  MEMBER_SCOPES,
+  type MemberReading,
+  type ResourceType,
+  type ScopeThresholds,
+} from '../domain/alarm-scope';
+import { ingestAlert, type AlertOutcome } from './alerts';
+import type { IncidentService } from './incident-service';
+
+/** What the CloudWatch route needs to answer an alarm on a group or a load balancer (decision 0061). */
+export interface AlarmScopeSettings {
+  /** The members the scope covers, read now; throws `ScopeNotFoundError` for a scope the account lacks. */
+  members: (type: ResourceType, id: string) => Promise<MemberReading[]>;
+  thresholds: ScopeThresholds;
+  /**
+   * One more instance for the group, within its maximum (the scaling agent's capacity request).
+   * `key` is the alarm's state change: a redelivered or repeated notification of it adds nothing more.
+   */
+  scaleOut: (group: string, reason: string, key: string) => Promise<{ workflowId: string }>;
+}
+
+export interface ScopedAlarmOutcome {
+  action: 'fanned-out' | 'scaled-out' | 'resolved-recorded' | 'ignored';
+  scope: { type: ResourceType; id: string };
+  reason?: string;
+  /** Per member: what its alert did (opened, joined, resolved-recorded, …). */
+  members?: (Omit<AlertOutcome, 'fingerprint'> & { instanceId: string })[];
+  /** The capacity request's workflow, when the group got one more instance. */
+  workflowId?: string;
+}
+
+/** Whether an alert's resource is a group of instances the route answers member by member. */
+export const scopeOf = (alert: AlertLabels): { type: ResourceType; id: string } | undefined => {
+  const type = alert.labels.resource_type as ResourceType | undefined;
+  const id = alert.labels.resource_id;
+  return type && id && (MEMBER_SCOPES.includes(type) || type === 'database') ? { type, id } : undefined;
+};
+
+const asMember = (alert: AlertLabels, instanceId: string, scopeLabel: string): AlertLabels => ({
+  labels: { ...alert.labels, resource_id: instanceId, resource_type: 'instance' },
+  annotations: {
+    ...alert.annotations,
+    summary:
+      `${alert.labels.alarm_name ?? 'An alarm'} on ${scopeLabel}, shown by ${instanceId}: ${alert.annotations.summary ?? ''}`.trim(),
+  },
+});
+
+/**
+ * The group's capacity request, started once per alarm state change: the same change delivered again
+ * (SNS redelivers; the alarm re-notifies) finds the workflow already started, running or done.
+ */
+export function temporalScaleOut(client: Client): AlarmScopeSettings['scaleOut'] {
+  return async (group, reason, key) => {
+    const workflowId = `capacity-alarm-${group}-${sha256Hex(key).slice(0, 16)}`;
+    try {
+      await client.workflow.start(capacityRequestWorkflow, {
+        taskQueue: TASK_QUEUES.scaling,
+        workflowId,
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        args: [{ group, change: { by: 1 }, requestedBy: 'cloudwatch-alarm', reason }],
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+    return { workflowId };
+  };
+}
+
+/**
+ * A firing alarm on a group or load balancer: incidents for the members that show it, one more
+ * instance when most of them share a load, or nothing, said why. A resolved one is recorded on each
+ * member's open incident of its kind.
+ */
+export async function ingestScopedAlarm(
+  alert: AlertLabels,
+  status: 'firing' | 'resolved',
+  source: string,
+  scope: { type: ResourceType; id: string },
+  incidents: IncidentService,
+  settings: AlarmScopeSettings,
+  stateChangeKey: string,
+): Promise<ScopedAlarmOutcome> {
+  if (scope.type === 'database')
+    return {
+      action: 'ignored',
+      scope,
+      reason: `the alarm is on database ${scope.id}: cloud-medic heals instances, and databases are for their owners (root-cause ranking names a database behind instance incidents)`,
+    };
+  const mapped = mapAlert(alert, source);
+  if (!mapped.ok) return { action: 'ignored', scope, reason: mapped.reason };
+  const members = await settings.members(scope.type, scope.id);
+  const label = `${scope.type === 'group' ? 'group' : 'load balancer'} ${scope.id}`;
+  const forEach = async (instanceIds: string[]) =>
+    Promise.all(
+      instanceIds.map(async (instanceId) => ({
+        instanceId,
+        ...(await ingestAlert(asMember(alert, instanceId, label), status, source, incidents)),
+      })),
+    );
+  if (status === 'resolved') {
+    const outcomes = await forEach(members.map((m) => m.instanceId));
+    return { action: 'resolved-recorded', scope, members: outcomes };
+  }
+  const answer = answerAlarmScope(mapped.request.kind, label, members, settings.thresholds);
+  if (answer.action === 'none') return { action: 'ignored', scope, reason: answer.reason };
+  if (answer.action === 'scale-out') {
+    const { workflowId } = await settings.scaleOut(answer.group, answer.reason, stateChangeKey);
+    return { action: 'scaled-out', scope, reason: answer.reason, workflowId };
+  }
+  return { action: 'fanned-out', scope, reason: answer.reason, members: await forEach(answer.instanceIds) };
+}

@@ -1,0 +1,208 @@
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  DescribeLoadBalancersCommand,
+  RegisterTargetsCommand,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { alarmScopeReader } from '../../activities/alarm-scope';
+import { createChaos } from '../../activities/chaos';
+import { temporalScaleOut } from '../../api/alarm-scope';
+import { createApp } from '../../api/app';
+import { IncidentService } from '../../api/incident-service';
+import type { SnsMessage } from '../../api/sns';
+import { incidentWorkflowId } from '../../domain/ids';
+import { destroyAws, startLocalTemporal, testAws, testConfig, workflowExists } from '../support/env';
+import { createFleetGroup, groupMembers } from '../support/groups';
+import { createLoadBalancedTargetGroup, createNetwork } from '../support/release-group';
+import {
+  alarmNotificationSigned,
+  localSigningCertificate,
+  SNS_TOPIC,
+  type AlarmChange,
+} from '../support/sns';
+
+const TOKEN = 'medic_sns_scope_token_0123456789abcdefgh';
+const signing = localSigningCertificate();
+const aws = testAws();
+const chaos = createChaos(aws.ec2, aws.cloudwatch);
+let env: TestWorkflowEnvironment;
+let server: Server;
+let base: string;
+let group: string;
+let members: string[];
+
+beforeAll(async () => {
+  env = await startLocalTemporal();
+  const config = testConfig();
+  const app = createApp({
+    incidents: new IncidentService(env.client, 'http://127.0.0.1:8233'),
+    adminToken: TOKEN,
+    health: { temporal: async () => true, aws: async () => true },
+    sns: {
+      certificates: async () => signing.certificate,
+      confirmSubscription: async () => undefined,
+      allowedTopicArns: [SNS_TOPIC],
+      maxAgeMs: 60 * 60_000,
+    },
+    alarmScope: {
+      members: alarmScopeReader(aws, config.metricPeriodSeconds),
+      thresholds: {
+        cpuHighPercent: config.cpuHighPercent,
+        latencyHighMs: config.latencyHighMs,
+        errorRateFailurePercent: config.errorRateFailurePercent,
+      },
+      scaleOut: temporalScaleOut(env.client),
+    },
+  });
+  server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/alerts/cloudwatch`;
+  group = await createFleetGroup(aws, `scope-${process.pid}`, { min: 1, max: 4, desired: 3 });
+  members = await groupMembers(aws, group, 3);
+}, 120_000);
+
+afterAll(async () => {
+  server?.close();
+  await env?.teardown();
+  destroyAws(aws);
+});
+
+async function post(message: SnsMessage): Promise<Record<string, unknown>> {
+  const res = await fetch(base, {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain; charset=UTF-8', authorization: `Bearer ${TOKEN}` },
+    body: JSON.stringify(message),
+  });
+  expect(res.status).toBe(200);
+  return (await res.json()) as Record<string, unknown>;
+}
+
+/** The fleet program's alarm of this kind on the group, changing to `state`. */
+const groupAlarm = (
+  kind: string,
+  metric: string,
+  state: AlarmChange['state'] = 'ALARM',
+  stateChangeTime?: string,
+): SnsMessage =>
+  alarmNotificationSigned(signing.key, {
+    name: `${group}-${kind}`,
+    description: `medic_kind=${kind} medic_mode=manual`,
+    metric,
+    namespace: 'AWS/EC2',
+    dimensions: [{ name: 'AutoScalingGroupName', value: group }],
+    state,
+    ...(stateChangeTime ? { stateChangeTime } : {}),
+  });
+
+describe('an alarm on an Auto Scaling group or a load balancer (decision 0061)', () => {
+  test('a group status-check alarm opens an incident on the member failing its checks, and only on it', async () => {
+    const [failing, ...healthy] = members;
+    await chaos.statusCheckFailed(failing ?? '');
+    const body = await post(groupAlarm('status-check-failed', 'StatusCheckFailed'));
+    expect(body).toMatchObject({
+      action: 'fanned-out',
+      scope: { type: 'group', id: group },
+      members: [
+        {
+          instanceId: failing,
+          action: 'opened',
+          incidentId: incidentWorkflowId(failing ?? '', 'status-check-failed'),
+        },
+      ],
+    });
+    expect(body.reason).toMatch(/^1 of 3 members of group .* show failing status checks/);
+    for (const id of healthy)
+      expect(await workflowExists(env.client, incidentWorkflowId(id, 'status-check-failed'))).toBe(false);
+    // The alarm's OK reaches the member's open incident.
+    expect(await post(groupAlarm('status-check-failed', 'StatusCheckFailed', 'OK'))).toMatchObject({
+      action: 'resolved-recorded',
+      members: expect.arrayContaining([
+        expect.objectContaining({ instanceId: failing, action: 'resolved-recorded' }),
+      ]),
+    });
+  });
+
+  test('CPU high on most members asks the scaling agent for one more instance, once per alarm change', async () => {
+    for (const id of members.slice(0, 2)) await chaos.cpuSpike(id);
+    const changedAt = new Date().toISOString();
+    const body = await post(groupAlarm('cpu-high', 'CPUUtilization', 'ALARM', changedAt));
+    expect(body).toMatchObject({ action: 'scaled-out', scope: { type: 'group', id: group } });
+    expect(body.reason).toMatch(new RegExp(`^2 of 3 members .* ${group} gets one more instance`));
+    const workflowId = String(body.workflowId);
+    expect(await workflowExists(env.client, workflowId)).toBe(true);
+    // The same change delivered again (a new SNS message id) starts nothing new.
+    expect(await post(groupAlarm('cpu-high', 'CPUUtilization', 'ALARM', changedAt))).toMatchObject({
+      action: 'scaled-out',
+      workflowId,
+    });
+    const started = [];
+    for await (const w of env.client.workflow.list({ query: `WorkflowType = 'capacityRequestWorkflow'` }))
+      started.push(w.workflowId);
+    expect(started.filter((id) => id === workflowId)).toHaveLength(1);
+    for (const id of members)
+      expect(await workflowExists(env.client, incidentWorkflowId(id, 'cpu-high'))).toBe(false);
+  });
+
+  test('a load balancer latency alarm opens an incident on the slow target; nothing published is said, not guessed', async () => {
+    const network = await createNetwork(aws, 71);
+    const name = `scope${process.pid}`.slice(0, 20);
+    const { targetGroupArn } = await createLoadBalancedTargetGroup(aws, name, network);
+    await aws.elbv2.send(
+      new RegisterTargetsCommand({ TargetGroupArn: targetGroupArn, Targets: members.map((Id) => ({ Id })) }),
+    );
+    const lb = await aws.elbv2.send(new DescribeLoadBalancersCommand({ Names: [`${name}-lb`] }));
+    const dimension = (lb.LoadBalancers?.[0]?.LoadBalancerArn ?? '').split(':loadbalancer/')[1] ?? '';
+    const lbAlarm = () =>
+      alarmNotificationSigned(signing.key, {
+        name: `${name}-latency-p99`,
+        description: 'medic_kind=latency-high',
+        metric: 'TargetResponseTime',
+        namespace: 'AWS/ApplicationELB',
+        dimensions: [{ name: 'LoadBalancer', value: dimension }],
+        state: 'ALARM',
+      });
+    expect(await post(lbAlarm())).toMatchObject({
+      action: 'ignored',
+      reason: expect.stringMatching(
+        /none of the 3 members of load balancer app\/.* \(none of them publishes the metric\)/,
+      ),
+    });
+    const slow = members[2] ?? '';
+    await chaos.latency(slow);
+    expect(await post(lbAlarm())).toMatchObject({
+      action: 'fanned-out',
+      scope: { type: 'load-balancer', id: dimension },
+      members: [{ instanceId: slow, action: 'opened', incidentId: incidentWorkflowId(slow, 'latency-high') }],
+    });
+  });
+
+  test('a group the account does not have, or a database, is answered with the reason and opens nothing', async () => {
+    const missing = alarmNotificationSigned(signing.key, {
+      name: 'gone',
+      description: 'medic_kind=cpu-high',
+      metric: 'CPUUtilization',
+      namespace: 'AWS/EC2',
+      dimensions: [{ name: 'AutoScalingGroupName', value: `gone-${randomUUID().slice(0, 8)}` }],
+      state: 'ALARM',
+    });
+    expect(await post(missing)).toMatchObject({
+      action: 'ignored',
+      reason: expect.stringMatching(/does not exist/),
+    });
+    const database = alarmNotificationSigned(signing.key, {
+      name: 'orders-cpu',
+      description: 'medic_kind=cpu-high',
+      metric: 'CPUUtilization',
+      namespace: 'AWS/RDS',
+      dimensions: [{ name: 'DBInstanceIdentifier', value: 'orders' }],
+      state: 'ALARM',
+    });
+    expect(await post(database)).toMatchObject({
+      action: 'ignored',
+      scope: { type: 'database', id: 'orders' },
+    });
+    expect(await workflowExists(env.client, incidentWorkflowId('orders', 'cpu-high'))).toBe(false);
+  });
+});
