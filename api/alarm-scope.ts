@@ -1,7 +1,8 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { AlertLabels } from '../domain/alert-mapping';
 import { mapAlert } from '../domain/alert-mapping';
-import { TASK_QUEUES } from '../domain/config';
+import { TASK_QUEUES, type MedicConfig } from '../domain/config';
+import { alarmScopeReader } from '../activities/alarm-scope';
 import { sha256Hex } from '../domain/sha256';
 import { capacityRequestWorkflow } from '../workflows/capacity-request';
 import {
@@ -51,6 +52,26 @@ const asMember = (alert: AlertLabels, instanceId: string, scopeLabel: string): A
       `${alert.labels.alarm_name ?? 'An alarm'} on ${scopeLabel}, shown by ${instanceId}: ${alert.annotations.summary ?? ''}`.trim(),
   },
 });
+
+/** The route's settings from the API's AWS clients, its configuration and its Temporal client. */
+export function alarmScopeSettings(
+  aws: Parameters<typeof alarmScopeReader>[0],
+  config: Pick<
+    MedicConfig,
+    'metricPeriodSeconds' | 'cpuHighPercent' | 'latencyHighMs' | 'errorRateFailurePercent'
+  >,
+  temporal: Client,
+): AlarmScopeSettings {
+  return {
+    members: alarmScopeReader(aws, config.metricPeriodSeconds),
+    thresholds: {
+      cpuHighPercent: config.cpuHighPercent,
+      latencyHighMs: config.latencyHighMs,
+      errorRateFailurePercent: config.errorRateFailurePercent,
+    },
+    scaleOut: temporalScaleOut(temporal),
+  };
+}
 
 /**
  * The group's capacity request, started once per alarm state change: the same change delivered again

@@ -24,8 +24,7 @@ import { createLogger } from '../telemetry/logger';
 import { registerOpenIncidentGauges } from './metrics';
 import { SEVERITIES } from '../domain/incident';
 import { connectTemporal } from '../workers/temporal-connection';
-import { alarmScopeReader } from '../activities/alarm-scope';
-import { temporalScaleOut } from './alarm-scope';
+import { alarmScopeSettings } from './alarm-scope';
 
 const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> =>
   Promise.race([
@@ -85,15 +84,7 @@ async function run(): Promise<void> {
     audit: new AuditLog(join(config.dataDir, 'audit.jsonl')),
     feedback,
     tasks: new TaskService(temporal, createTaskStore(aws.s3, config.modelBucket, ensureModelBucket)),
-    alarmScope: {
-      members: alarmScopeReader(aws, config.metricPeriodSeconds),
-      thresholds: {
-        cpuHighPercent: config.cpuHighPercent,
-        latencyHighMs: config.latencyHighMs,
-        errorRateFailurePercent: config.errorRateFailurePercent,
-      },
-      scaleOut: temporalScaleOut(temporal),
-    },
+    alarmScope: alarmScopeSettings(aws, config, temporal),
     sns: {
       certificates: cachedCertificates(),
       confirmSubscription: confirmByVisiting,

@@ -6,9 +6,8 @@ import {
   RegisterTargetsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { alarmScopeReader } from '../../activities/alarm-scope';
 import { createChaos } from '../../activities/chaos';
-import { temporalScaleOut } from '../../api/alarm-scope';
+import { alarmScopeSettings } from '../../api/alarm-scope';
 import { createApp } from '../../api/app';
 import { IncidentService } from '../../api/incident-service';
 import type { SnsMessage } from '../../api/sns';
@@ -35,7 +34,6 @@ let members: string[];
 
 beforeAll(async () => {
   env = await startLocalTemporal();
-  const config = testConfig();
   const app = createApp({
     incidents: new IncidentService(env.client, 'http://127.0.0.1:8233'),
     adminToken: TOKEN,
@@ -46,15 +44,7 @@ beforeAll(async () => {
       allowedTopicArns: [SNS_TOPIC],
       maxAgeMs: 60 * 60_000,
     },
-    alarmScope: {
-      members: alarmScopeReader(aws, config.metricPeriodSeconds),
-      thresholds: {
-        cpuHighPercent: config.cpuHighPercent,
-        latencyHighMs: config.latencyHighMs,
-        errorRateFailurePercent: config.errorRateFailurePercent,
-      },
-      scaleOut: temporalScaleOut(env.client),
-    },
+    alarmScope: alarmScopeSettings(aws, testConfig(), env.client),
   });
   server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
