@@ -37,6 +37,7 @@ import { rulesOf } from './security';
 import { openSecurityIncident } from './security-starter';
 import { startOrJoinIncident } from './start-or-join';
 import { FLEET_TAG } from './tags';
+import { flowLogPrefix } from './flow-log-deliveries';
 
 /** S3 answers "not configured" with an error; those names mean the setting is off. */
 const isMissing = (err: unknown, ...names: string[]) =>
@@ -244,28 +245,37 @@ export function createComplianceActivities(
       if (finding.control === 'vpc-flow-logs') {
         if (await vpcFlowLogs(finding.resourceId))
           return { changed: false, detail: `${finding.resourceId} already has flow logs` };
-        const out = await ec2.send(
-          new CreateFlowLogsCommand({
-            ResourceIds: [finding.resourceId],
-            ResourceType: 'VPC',
-            TrafficType: 'ALL',
-            LogDestinationType: 's3',
-            LogDestination: `arn:aws:s3:::${flowLogBucket}`,
-            TagSpecifications: [
-              { ResourceType: 'vpc-flow-log', Tags: [{ Key: 'medic:incident', Value: input.incidentId }] },
-            ],
-          }),
-        );
-        const failed = out.Unsuccessful?.[0]?.Error?.Message;
+        const refusal = async (destination: string) => {
+          const out = await ec2.send(
+            new CreateFlowLogsCommand({
+              ResourceIds: [finding.resourceId],
+              ResourceType: 'VPC',
+              TrafficType: 'ALL',
+              LogDestinationType: 's3',
+              LogDestination: destination,
+              TagSpecifications: [
+                { ResourceType: 'vpc-flow-log', Tags: [{ Key: 'medic:incident', Value: input.incidentId }] },
+              ],
+            }),
+          );
+          return out.Unsuccessful?.[0]?.Error?.Message;
+        };
+        // Under the fleet's prefix, where the flood scan and egress diagnoses read (decision 0062).
+        const folder = flowLogPrefix(input.fleet);
+        let where = `s3://${flowLogBucket}/${folder}`;
+        let failed = await refusal(`arn:aws:s3:::${flowLogBucket}/${folder}`);
+        // An S3 endpoint that takes only a bucket as the destination (the local emulator reads the
+        // folder as part of the bucket's name): the bucket root, said, rather than no flow logs.
+        if (failed && /does not exist/i.test(failed)) {
+          failed = await refusal(`arn:aws:s3:::${flowLogBucket}`);
+          where = `s3://${flowLogBucket} (its root: the endpoint refused the folder ${folder}, which is where the flood scan and egress diagnoses read)`;
+        }
         if (failed)
           throw ApplicationFailure.nonRetryable(
             `flow logs for ${finding.resourceId}: ${failed}`,
             'FlowLogsRefused',
           );
-        return {
-          changed: true,
-          detail: `flow logs of all traffic to s3://${flowLogBucket} for ${finding.resourceId}`,
-        };
+        return { changed: true, detail: `flow logs of all traffic to ${where} for ${finding.resourceId}` };
       }
       throw ApplicationFailure.nonRetryable(
         `control ${finding.control} has no automatic fix`,

@@ -1,4 +1,4 @@
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { TASK_QUEUES } from '../domain/config';
@@ -9,7 +9,6 @@ import {
   detectFloods,
   FLOW_LOG_HEADER,
   outboundDestinations,
-  parseFlowLog,
   type Flood,
   type FlowRecord,
 } from '../domain/traffic';
@@ -19,9 +18,9 @@ import { FLEET_TAG } from './tags';
 import { trafficFloodIncidentId } from '../domain/ids';
 import { incidentStartAttributes } from '../workflows/search-attributes';
 import { startOrJoinIncident } from './start-or-join';
+import { deliveriesAfter, flowLogPrefix } from './flow-log-deliveries';
 
-/** Where a fleet's VPC flow logs land (as AWS delivers them to S3, one object per batch). */
-export const flowLogPrefix = (fleet: string) => `flow-logs/${fleet}/`;
+export { flowLogPrefix };
 
 /** How long a detected flood's source stays denied before the incident lifts it. */
 const FLOOD_BLOCK_DURATION = '1h';
@@ -47,47 +46,6 @@ export async function writeFlowLog(
     }),
   );
   return key;
-}
-
-/** Records read at most in one go: a scan or a diagnosis stops paging past this many. */
-const MAX_RECORDS_READ = 1_000_000;
-
-/**
- * The fleet's flow-log deliveries after `startAfter` (a key: keys sort by delivery time), read in
- * order, each with its records, up to about `MAX_RECORDS_READ` records. A bucket not created yet
- * means nothing delivered yet.
- */
-async function* deliveriesAfter(
-  s3: S3Client,
-  bucket: string,
-  fleet: string,
-  startAfter: string | undefined,
-): AsyncGenerator<{ key: string; records: FlowRecord[] }> {
-  let token: string | undefined;
-  let read = 0;
-  try {
-    do {
-      const page = await s3.send(
-        new ListObjectsV2Command({
-          Bucket: bucket,
-          Prefix: flowLogPrefix(fleet),
-          ...(startAfter ? { StartAfter: startAfter } : {}),
-          ContinuationToken: token,
-          MaxKeys: 100,
-        }),
-      );
-      for (const object of page.Contents ?? []) {
-        if (!object.Key) continue;
-        const body = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: object.Key }));
-        const records = parseFlowLog((await body.Body?.transformToString()) ?? '');
-        read += records.length;
-        yield { key: object.Key, records };
-      }
-      token = page.NextContinuationToken;
-    } while (token && read < MAX_RECORDS_READ);
-  } catch (err) {
-    if ((err as { name?: string }).name !== 'NoSuchBucket') throw err;
-  }
 }
 
 /** Where an instance sent its traffic, read for its diagnosis. */
@@ -116,13 +74,13 @@ export function outboundFlowReader(
     if (!fleet || !source) return undefined;
     const records: FlowRecord[] = [];
     // Delivery keys start with their delivery time, so the window's first key follows this one.
-    for await (const delivery of deliveriesAfter(
-      s3,
-      bucket,
-      fleet,
-      `${flowLogPrefix(fleet)}${since.toISOString()}`,
-    ))
-      appendAll(records, delivery.records);
+    // AWS's layout is listed by whole days: only the window's flows count.
+    const sinceSeconds = since.getTime() / 1000;
+    for await (const delivery of deliveriesAfter(s3, bucket, fleet, { since }))
+      appendAll(
+        records,
+        delivery.records.filter((r) => r.start >= sinceSeconds),
+      );
     const minutes = Math.max(1, Math.round((Date.now() - since.getTime()) / 60_000));
     const line = describeOutbound(source, minutes, outboundDestinations(records, source), trust.destinations);
     const trustedEgress = trustedEgressExplanation(records, source, trust.destinations, {
@@ -142,7 +100,7 @@ export function createFlowLogActivities(s3: S3Client, bucket: string, temporal: 
   }): Promise<{ floods: Flood[]; records: number; last?: string }> {
     const records: FlowRecord[] = [];
     let last = input.after;
-    for await (const delivery of deliveriesAfter(s3, bucket, input.fleet, input.after)) {
+    for await (const delivery of deliveriesAfter(s3, bucket, input.fleet, { afterKey: input.after })) {
       appendAll(records, delivery.records);
       last = delivery.key;
     }

@@ -70,6 +70,8 @@ export const WORKER_ACTIONS = {
   ],
   /** The model registry bucket only. */
   s3: ['s3:CreateBucket', 's3:GetObject', 's3:ListBucket', 's3:PutBucketVersioning', 's3:PutObject'],
+  /** The fleet's flow-log bucket, read only: the flood scan and outbound-surge diagnoses (decision 0062). */
+  flowLogs: ['s3:GetObject', 's3:ListBucket'],
   /**
    * The compliance scan reads every fleet-tagged bucket's settings (bucket-level reads cannot be
    * scoped by tag, so they are granted on all buckets) and, once approved, turns on default

@@ -3,6 +3,8 @@ import * as pulumi from '@pulumi/pulumi';
 import { DATABASES_TAG, FLEET_TAG, MODE_TAG } from '../activities/tags';
 import { FLEET_TOPOLOGY, fleetResourceName, GROUP_ALARMS, LOAD_BALANCER_ALARMS } from '../domain/topology';
 import { WORKER_ACTIONS } from '../domain/worker-permissions';
+import { fleetFlowLogs } from './flow-logs';
+import { privateBucket } from './private-bucket';
 
 /** One ingress rule of the instances' security group, as stack configuration spells it. */
 export interface IngressConfig {
@@ -53,6 +55,8 @@ export class HealableService extends pulumi.ComponentResource {
   readonly loadBalancerDnsName: pulumi.Output<string>;
   readonly alertTopicArn: pulumi.Output<string>;
   readonly modelBucketName: pulumi.Output<string>;
+  /** Where the VPC's flow logs are delivered: the worker's `MEDIC_FLOW_LOG_BUCKET`. */
+  readonly flowLogBucketName: pulumi.Output<string>;
   readonly workerRoleArn: pulumi.Output<string>;
   readonly fleetTags: Record<string, string>;
 
@@ -323,11 +327,7 @@ export class HealableService extends pulumi.ComponentResource {
       },
       parent,
     );
-    const bucket = new aws.s3.Bucket(
-      resourceName('models'),
-      { forceDestroy: false, tags: tags('models') },
-      parent,
-    );
+    const bucket = privateBucket('models', modelKey, resourceName, tags, parent);
     new aws.s3.BucketVersioning(
       resourceName('models-versioning'),
       {
@@ -336,30 +336,9 @@ export class HealableService extends pulumi.ComponentResource {
       },
       parent,
     );
-    new aws.s3.BucketServerSideEncryptionConfiguration(
-      resourceName('models-sse'),
-      {
-        bucket: bucket.id,
-        rules: [
-          {
-            applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: modelKey.arn },
-            bucketKeyEnabled: true,
-          },
-        ],
-      },
-      parent,
-    );
-    new aws.s3.BucketPublicAccessBlock(
-      resourceName('models-private'),
-      {
-        bucket: bucket.id,
-        blockPublicAcls: true,
-        blockPublicPolicy: true,
-        ignorePublicAcls: true,
-        restrictPublicBuckets: true,
-      },
-      parent,
-    );
+
+    const flowLogs = fleetFlowLogs(args.fleet, vpc.id, resourceName, tags, parent);
+    const flowLogBucket = flowLogs.bucket;
 
     // The worker's role: exactly the catalogue's actions, mutations only on this fleet's resources.
     const role = new aws.iam.Role(
@@ -384,9 +363,11 @@ export class HealableService extends pulumi.ComponentResource {
       {
         role: role.id,
         policy: pulumi
-          .all([bucket.arn, modelKey.arn])
-          .apply(([bucketArn, keyArn]) =>
-            JSON.stringify(workerPolicyDocument(args.fleet, bucketArn, keyArn)),
+          .all([bucket.arn, modelKey.arn, flowLogBucket.arn, flowLogs.key.arn])
+          .apply(([bucketArn, keyArn, flowLogArn, flowLogKeyArn]) =>
+            JSON.stringify(
+              workerPolicyDocument(args.fleet, bucketArn, keyArn, { flowLogArn, flowLogKeyArn }),
+            ),
           ),
       },
       parent,
@@ -397,6 +378,7 @@ export class HealableService extends pulumi.ComponentResource {
     this.loadBalancerDnsName = loadBalancer.dnsName;
     this.alertTopicArn = topic.arn;
     this.modelBucketName = bucket.bucket;
+    this.flowLogBucketName = flowLogBucket.bucket;
     this.workerRoleArn = role.arn;
     this.registerOutputs({
       vpcId: this.vpcId,
@@ -404,12 +386,18 @@ export class HealableService extends pulumi.ComponentResource {
       loadBalancerDnsName: this.loadBalancerDnsName,
       alertTopicArn: this.alertTopicArn,
       modelBucketName: this.modelBucketName,
+      flowLogBucketName: this.flowLogBucketName,
       workerRoleArn: this.workerRoleArn,
     });
   }
 }
 
-export function workerPolicyDocument(fleet: string, bucketArn: string, keyArn: string) {
+export function workerPolicyDocument(
+  fleet: string,
+  bucketArn: string,
+  keyArn: string,
+  { flowLogArn, flowLogKeyArn }: { flowLogArn: string; flowLogKeyArn: string },
+) {
   return {
     Version: '2012-10-17',
     Statement: [
@@ -446,6 +434,12 @@ export function workerPolicyDocument(fleet: string, bucketArn: string, keyArn: s
         Resource: [bucketArn, `${bucketArn}/*`],
       },
       {
+        Sid: 'ReadFlowLogs',
+        Effect: 'Allow',
+        Action: [...WORKER_ACTIONS.flowLogs],
+        Resource: [flowLogArn, `${flowLogArn}/*`],
+      },
+      {
         Sid: 'ComplianceScan',
         Effect: 'Allow',
         Action: [...WORKER_ACTIONS.s3Compliance],
@@ -457,6 +451,7 @@ export function workerPolicyDocument(fleet: string, bucketArn: string, keyArn: s
         Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
         Resource: keyArn,
       },
+      { Sid: 'ReadFlowLogsKey', Effect: 'Allow', Action: ['kms:Decrypt'], Resource: flowLogKeyArn },
     ],
   };
 }

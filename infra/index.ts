@@ -45,4 +45,5 @@ export const autoScalingGroupName = service.autoScalingGroupName;
 export const loadBalancerDnsName = service.loadBalancerDnsName;
 export const alertTopicArn = service.alertTopicArn;
 export const modelBucketName = service.modelBucketName;
+export const flowLogBucketName = service.flowLogBucketName;
 export const workerRoleArn = service.workerRoleArn;

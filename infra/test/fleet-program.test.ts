@@ -102,6 +102,41 @@ describe('the fleet program (infra/index.ts)', () => {
     expect(endpoint.value).toMatch(/^https:\/\/.*\/api\/v1\/alerts\/cloudwatch$/);
   });
 
+  test("delivers the VPC's flow logs where the worker reads them, private, encrypted, expiring", async () => {
+    const [flowLog] = ofType('aws:ec2/flowLog:FlowLog');
+    const bucketName = await valueOf(program.flowLogBucketName);
+    expect(flowLog?.inputs).toMatchObject({
+      trafficType: 'ALL',
+      logDestinationType: 's3',
+      logDestination: `arn:aws:s3:us-east-1:123456789012:${bucketName}/flow-logs/shop/`,
+      maxAggregationInterval: 60,
+      vpcId: `${ofType('aws:ec2/vpc:Vpc')[0]?.name ?? ''}_id`,
+    });
+    const [delivery] = ofType('aws:s3/bucketPolicy:BucketPolicy');
+    const statements = (JSON.parse(String(delivery?.inputs.policy)) as { Statement: { Resource: string }[] })
+      .Statement;
+    expect(statements[0]?.Resource).toBe(
+      `arn:aws:s3:us-east-1:123456789012:${bucketName}/flow-logs/shop/AWSLogs/123456789012/*`,
+    );
+    const expiry = ofType('aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration')[0];
+    expect(expiry?.inputs.rules).toEqual([
+      expect.objectContaining({ filter: { prefix: 'flow-logs/shop/' }, expiration: { days: 30 } }),
+    ]);
+    // The worker may read them, and only read them.
+    const policy = JSON.parse(String(ofType('aws:iam/rolePolicy:RolePolicy')[0]?.inputs.policy)) as {
+      Statement: { Sid: string; Action: string[]; Resource: string[] }[];
+    };
+    expect(policy.Statement.find((st) => st.Sid === 'ReadFlowLogs')).toEqual({
+      Sid: 'ReadFlowLogs',
+      Effect: 'Allow',
+      Action: ['s3:GetObject', 's3:ListBucket'],
+      Resource: [
+        `arn:aws:s3:us-east-1:123456789012:${bucketName}`,
+        `arn:aws:s3:us-east-1:123456789012:${bucketName}/*`,
+      ],
+    });
+  });
+
   describe('policies', () => {
     test('no sensitive port is open to the world', () =>
       expect(sensitivePortsOpenToWorld(resources)).toEqual([]));
@@ -169,12 +204,13 @@ describe('the fleet program (infra/index.ts)', () => {
             called.add(iamActionFor(service, name));
       }
     }
-    const granted = Object.values(WORKER_ACTIONS).flat();
+    // An action may be granted on more than one resource (s3:GetObject on two buckets): compare the set.
+    const granted = [...new Set(Object.values(WORKER_ACTIONS).flat())];
     expect([...called].sort()).toEqual([...granted].sort());
     const policy = ofType('aws:iam/rolePolicy:RolePolicy')[0];
     const statements = (JSON.parse(String(policy?.inputs.policy)) as { Statement: { Action: string[] }[] })
       .Statement;
-    const inPolicy = statements.flatMap((s) => s.Action).filter((a) => !a.startsWith('kms:'));
+    const inPolicy = [...new Set(statements.flatMap((s) => s.Action).filter((a) => !a.startsWith('kms:')))];
     expect(inPolicy.sort()).toEqual([...granted].sort());
   });
 });

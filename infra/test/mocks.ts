@@ -24,6 +24,8 @@ export function mockPulumi(config: Record<string, string>, secretKeys: string[])
       },
       call(args) {
         if (args.token === 'aws:ec2/getAmi:getAmi') return { id: 'ami-0123456789abcdef0' };
+        if (args.token === 'aws:index/getCallerIdentity:getCallerIdentity')
+          return { accountId: '123456789012', arn: 'arn:aws:iam::123456789012:root', userId: 'x' };
         return {};
       },
     },

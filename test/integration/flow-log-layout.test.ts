@@ -1,0 +1,91 @@
+import { gzipSync } from 'node:zlib';
+import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { deliveriesAfter, flowLogPrefix } from '../../activities/flow-log-deliveries';
+import { outboundFlowReader, writeFlowLog } from '../../activities/flow-logs';
+import { FLEET_TAG } from '../../activities/tags';
+import { FLOW_LOG_HEADER, type FlowRecord } from '../../domain/traffic';
+import { destroyAws, testAws } from '../support/env';
+
+const aws = testAws();
+const bucket = `medic-flow-layout-${process.pid}`;
+const fleet = 'web';
+const ACCOUNT = '123456789012';
+const SOURCE = '10.42.1.4';
+afterAll(() => destroyAws(aws));
+beforeAll(async () => {
+  await aws.s3.send(new CreateBucketCommand({ Bucket: bucket }));
+});
+
+const DAY = 86_400_000;
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10).replace(/-/g, '/');
+
+/** A delivery as AWS writes it with the fleet's prefix as the destination: gzipped, in its own folders. */
+async function awsDelivery(atMs: number, records: FlowRecord[], flowLog = 'fl-0a1b2c'): Promise<string> {
+  const stamp = new Date(atMs).toISOString().replace(/[-:]/g, '').slice(0, 13);
+  const key = `${flowLogPrefix(fleet)}AWSLogs/${ACCOUNT}/vpcflowlogs/us-east-1/${day(atMs)}/${ACCOUNT}_vpcflowlogs_us-east-1_${flowLog}_${stamp}Z_${atMs}.log.gz`;
+  const lines = records.map(
+    (r) =>
+      `2 ${ACCOUNT} eni-1 ${r.srcaddr} ${r.dstaddr} 40000 ${r.dstport} 6 ${r.packets} ${r.bytes} ${r.start} ${r.start + 60} ${r.action} OK`,
+  );
+  await aws.s3.send(
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: key,
+      Body: gzipSync([FLOW_LOG_HEADER, ...lines].join('\n')),
+    }),
+  );
+  return key;
+}
+
+const out = (dstaddr: string, bytes: number, atMs: number): FlowRecord => ({
+  srcaddr: SOURCE,
+  dstaddr,
+  dstport: 443,
+  packets: 10,
+  bytes,
+  start: Math.floor(atMs / 1000),
+  action: 'ACCEPT',
+});
+
+describe('flow logs as AWS delivers them (decision 0062): gzipped, under AWSLogs/<account>/vpcflowlogs/<region>/<day>/', () => {
+  const now = Date.now();
+  let first: string;
+  let ownKey: string;
+
+  beforeAll(async () => {
+    // Three days ago (not read by a first scan or a diagnosis), today, and the chaos tool's plain text.
+    await awsDelivery(now - 3 * DAY, [out('192.0.2.1', 5_000_000, now - 3 * DAY)]);
+    first = await awsDelivery(now - 60_000, [
+      out('203.0.113.66', 300_000_000, now - 120_000),
+      // Reported in this delivery, but from before the diagnosis's window.
+      out('192.0.2.9', 7_000_000, now - 40 * 60_000),
+    ]);
+    ownKey = await writeFlowLog(aws.s3, bucket, fleet, [out('198.51.100.4', 1_000_000, now - 30_000)]);
+  });
+
+  test("a first scan reads today's gzipped deliveries and the plain ones, not the days before", async () => {
+    const read = [];
+    for await (const delivery of deliveriesAfter(aws.s3, bucket, fleet, {})) read.push(delivery);
+    expect(read.map((d) => d.key)).toEqual([ownKey, first]);
+    expect(read[1]?.records.map((r) => [r.dstaddr, r.bytes])).toEqual([
+      ['203.0.113.66', 300_000_000],
+      ['192.0.2.9', 7_000_000],
+    ]);
+  });
+
+  test('the next scan reads only what AWS delivered after the last key it read', async () => {
+    const later = await awsDelivery(now, [out('203.0.113.66', 1_000, now)]);
+    const read = [];
+    for await (const delivery of deliveriesAfter(aws.s3, bucket, fleet, { afterKey: first }))
+      read.push(delivery.key);
+    expect(read).toEqual([later]);
+  });
+
+  test("an outbound surge's diagnosis counts only the window's flows, whichever layout delivered them", async () => {
+    const instance = { PrivateIpAddress: SOURCE, Tags: [{ Key: FLEET_TAG, Value: fleet }] };
+    const flows = await outboundFlowReader(aws.s3, bucket)(instance, new Date(now - 15 * 60_000));
+    expect(flows?.line).toBe(
+      `Flow logs: 301.0 MB sent from ${SOURCE} in the last 15 min: 100 % to 203.0.113.66:443.`,
+    );
+  });
+});
