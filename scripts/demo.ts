@@ -39,6 +39,9 @@ interface IncidentView {
   report?: IncidentReport;
 }
 
+/** Inside the demo's trusted range (`MEDIC_TRUSTED_EGRESS=backup=192.0.2.0/28`, scripts/env.sh). */
+const DEMO_BACKUP_ADDRESS = '192.0.2.5';
+
 interface Scenario {
   label: string;
   /** The instance, or for the security agent the exposed rule's key (known once injected). */
@@ -50,6 +53,7 @@ interface Scenario {
     | 'memory-pressure'
     | 'traffic-surge'
     | 'egress-surge'
+    | 'backup-egress'
     | 'open-ssh';
   kind: string;
   decision?: 'approve' | 'decline';
@@ -169,19 +173,19 @@ async function ensureRemediationPolicy(aws: ReturnType<typeof createAwsClients>)
 async function main(): Promise<void> {
   const aws = createAwsClients({ region: config.awsRegion, endpoint: config.awsEndpoint });
   console.log(
-    bold('cloud-medic demo: an emulated fleet of 6, one fault each, and SSH opened to the world\n'),
+    bold('cloud-medic demo: an emulated fleet of 7, one fault each, and SSH opened to the world\n'),
   );
   await ensureRemediationPolicy(aws);
   // A fresh fleet per run: re-running the demo must not trip the circuit breaker of the last run's instances.
   const fleetName = `demo-${Date.now().toString(36)}`;
-  const fleet = await createFleet(aws, { fleet: fleetName, size: 6, manualCount: 2 }, (m) => say(m));
+  const fleet = await createFleet(aws, { fleet: fleetName, size: 7, manualCount: 2 }, (m) => say(m));
   await startMonitorFromConfig(config, fleetName, { stopEarlier: 'demo-' });
   say(`fleet ${fleetName}: its detection loop polls every ${config.detectionIntervalSeconds}s`);
 
   const auto = fleet.instances.filter((i) => i.mode === 'auto' && i.state === 'running');
   const manual = fleet.instances.filter((i) => i.mode === 'manual' && i.state === 'running');
-  if (auto.length < 4 || manual.length < 2)
-    throw new Error(`fleet ${fleetName} did not come up with 4 AUTO and 2 MANUAL running instances`);
+  if (auto.length < 5 || manual.length < 2)
+    throw new Error(`fleet ${fleetName} did not come up with 5 AUTO and 2 MANUAL running instances`);
   const chaos = createChaos(aws.ec2, aws.cloudwatch);
   const scenarios: Scenario[] = [
     {
@@ -245,6 +249,16 @@ async function main(): Promise<void> {
       figures: {},
     },
     {
+      // The same surge, to the backup vault the operator trusts (MEDIC_TRUSTED_EGRESS in scripts/env.sh):
+      // the flow logs prove where it went, so it closes with nothing isolated and nobody asked.
+      label: 'BACKUP ',
+      resourceId: auto[4].instanceId,
+      fault: 'backup-egress',
+      kind: 'egress-surge',
+      seen: 0,
+      figures: {},
+    },
+    {
       label: 'SECURE ',
       resourceId: '',
       fault: 'open-ssh',
@@ -262,6 +276,11 @@ async function main(): Promise<void> {
     'egress-surge': async (id) => (
       await chaos.egressSurge(id),
       await exfiltrationFlows(aws.ec2, aws.s3, config.flowLogBucket, id),
+      id
+    ),
+    'backup-egress': async (id) => (
+      await chaos.egressSurge(id),
+      await exfiltrationFlows(aws.ec2, aws.s3, config.flowLogBucket, id, DEMO_BACKUP_ADDRESS),
       id
     ),
     // SSH open to the world on the fleet's security group: the security agent's incident.
