@@ -65,13 +65,16 @@ async function awsDayFolders(s3: S3Client, bucket: string, fleet: string, fromMs
   return folders;
 }
 
-/** Keys under `prefix` after `startAfter`, in order, a page at a time; `stopAt` ends the listing early. */
+/**
+ * Keys under `prefix` after `startAfter`, in order, a page at a time; `stopAt` ends the listing early,
+ * and an object last written before `notBefore` is passed over (it cannot hold a later flow).
+ */
 async function* keysUnder(
   s3: S3Client,
   bucket: string,
   prefix: string,
   startAfter: string | undefined,
-  stopAt?: string,
+  { stopAt, notBefore }: { stopAt?: string; notBefore?: Date } = {},
 ): AsyncGenerator<string> {
   let token: string | undefined;
   do {
@@ -87,6 +90,7 @@ async function* keysUnder(
     for (const object of page.Contents ?? []) {
       if (!object.Key) continue;
       if (stopAt && object.Key.startsWith(stopAt)) return;
+      if (notBefore && object.LastModified && object.LastModified < notBefore) continue;
       yield object.Key;
     }
     token = page.NextContinuationToken;
@@ -118,7 +122,9 @@ export async function* deliveriesAfter(
   try {
     if (!awsAfter) {
       const startAfter = from.afterKey ?? (from.since ? `${prefix}${from.since.toISOString()}` : undefined);
-      for await (const key of keysUnder(s3, bucket, prefix, startAfter, `${prefix}${AWS_LAYOUT}`)) {
+      for await (const key of keysUnder(s3, bucket, prefix, startAfter, {
+        stopAt: `${prefix}${AWS_LAYOUT}`,
+      })) {
         yield await fetch(key);
         if (read >= MAX_RECORDS_READ) return;
       }
@@ -128,7 +134,14 @@ export async function* deliveriesAfter(
     for (const folder of await awsDayFolders(s3, bucket, fleet, fromMs)) {
       const startAfter = awsAfter?.startsWith(folder) ? awsAfter : undefined;
       if (awsAfter && !startAfter && folder < awsAfter) continue;
-      for await (const key of keysUnder(s3, bucket, folder, startAfter)) {
+      // A day folder holds the whole day: a reader wanting the last minutes skips what was written before.
+      for await (const key of keysUnder(
+        s3,
+        bucket,
+        folder,
+        startAfter,
+        awsAfter ? {} : { notBefore: from.since },
+      )) {
         yield await fetch(key);
         if (read >= MAX_RECORDS_READ) return;
       }

@@ -81,6 +81,15 @@ describe('flow logs as AWS delivers them (decision 0062): gzipped, under AWSLogs
     expect(read).toEqual([later]);
   });
 
+  test('a reader wanting only what came after a moment skips objects written before it, in either layout', async () => {
+    const read = [];
+    for await (const delivery of deliveriesAfter(aws.s3, bucket, fleet, {
+      since: new Date(Date.now() + 60_000),
+    }))
+      read.push(delivery.key);
+    expect(read).toEqual([]);
+  });
+
   test("an outbound surge's diagnosis counts only the window's flows, whichever layout delivered them", async () => {
     const instance = { PrivateIpAddress: SOURCE, Tags: [{ Key: FLEET_TAG, Value: fleet }] };
     const flows = await outboundFlowReader(aws.s3, bucket)(instance, new Date(now - 15 * 60_000));
