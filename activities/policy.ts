@@ -24,6 +24,12 @@ export interface IncidentPolicy {
   escalation?: EscalationPolicy;
   /** Whether drift proposals are made; absent (no) in histories recorded before the coding agent. */
   infraRepoConfigured?: boolean;
+  /**
+   * With trusted egress destinations configured: how often an outbound surge waiting for a person
+   * reads its flow logs again, for proof that arrived late (decision 0060). Absent: no destination is
+   * trusted, or the history predates it.
+   */
+  trustedEgressRecheckSeconds?: number;
 }
 
 /**
@@ -47,6 +53,9 @@ export function createPolicyActivities(config: MedicConfig) {
       quorum: config.quorum,
       escalation: config.escalation,
       infraRepoConfigured: config.infraRepo !== undefined,
+      ...(config.trustedEgress.length > 0
+        ? { trustedEgressRecheckSeconds: config.trustedEgressRecheckSeconds }
+        : {}),
     };
   }
   return { loadIncidentPolicy };

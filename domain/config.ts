@@ -68,6 +68,8 @@ export interface MedicConfig {
   egressAnomalyFloorBytesPerSecond: number;
   /** Where outbound traffic may go without a person deciding (`MEDIC_TRUSTED_EGRESS`, decision 0060). */
   trustedEgress: TrustedDestination[];
+  /** While a person is asked about an outbound surge, how often its flow logs are read again for proof. */
+  trustedEgressRecheckSeconds: number;
   /** CloudWatch period for detection and verification; 10 s locally, 60 s for standard AWS metrics. */
   metricPeriodSeconds: number;
   /** Incidents closed on one resource within the window that open its circuit breaker. */
@@ -369,6 +371,7 @@ export function loadConfig(env: Record<string, string | undefined>): MedicConfig
       DEFAULT_EGRESS_ANOMALY_FLOOR_BYTES_PER_SECOND,
     ),
     trustedEgress: trustedEgress(env),
+    trustedEgressRecheckSeconds: positiveNumber(env, 'MEDIC_TRUSTED_EGRESS_RECHECK_SECONDS', 60),
     metricPeriodSeconds: positiveNumber(env, 'MEDIC_METRIC_PERIOD_SECONDS', 60),
     circuitBreakerThreshold: positiveNumber(env, 'MEDIC_CIRCUIT_BREAKER_THRESHOLD', 3),
     circuitBreakerWindowMinutes: positiveNumber(env, 'MEDIC_CIRCUIT_BREAKER_WINDOW_MINUTES', 60),

@@ -397,6 +397,25 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
     const useChain = patched('escalation-chain');
     const chain =
       useChain && !request.approvalTimeout ? chainFor(policy.escalation ?? {}, state.severity) : undefined;
+    // AWS delivers flow logs minutes after the traffic: an outbound surge to a trusted destination is
+    // usually proven only after the person was asked. Its flow logs are read again while it waits; the
+    // proof closes the incident as the first diagnosis would have (decision 0060).
+    let trustedProof: Diagnosis | undefined;
+    const recheckSeconds = request.kind === 'egress-surge' ? policy.trustedEgressRecheckSeconds : undefined;
+    if (recheckSeconds !== undefined && patched('trusted-egress-recheck'))
+      void (async () => {
+        while (decision === undefined && trustedProof === undefined) {
+          await sleep(recheckSeconds * 1000);
+          if (decision !== undefined) return;
+          try {
+            const fresh = await observation.diagnoseInstance(diagnosisInput);
+            if (fresh.trustedEgress) trustedProof = fresh;
+          } catch {
+            // Unreadable now: the person still decides, and the next read may succeed.
+          }
+        }
+      })();
+    const answeredOrProven = () => decision !== undefined || trustedProof !== undefined;
     // A plan that changes after approval invalidates the approvals; after this many changes the
     // incident stops asking and escalates.
     const MAX_PLAN_CHANGES = 2;
@@ -447,7 +466,7 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
             else record(escalated((await notification.notify(escalation)).detail), { outcome: 'info' });
           }
           decided = await condition(
-            () => decision !== undefined,
+            answeredOrProven,
             parseDuration(step.after) ?? DEFAULT_APPROVAL_TIMEOUT_MS,
           );
           if (decided) break;
@@ -471,9 +490,18 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
         }
       } else {
         decided = await condition(
-          () => decision !== undefined,
+          answeredOrProven,
           parseDuration(approvalTimeout) ?? DEFAULT_APPROVAL_TIMEOUT_MS,
         );
+      }
+      if (trustedProof?.trustedEgress && decision === undefined) {
+        state.diagnosis = trustedProof;
+        // The proof answers the question: the isolation planned for a suspicion no longer applies.
+        state.plan = [];
+        record(`Flow logs delivered since the question: ${trustedProof.outboundFlows ?? ''}`, {
+          outcome: 'info',
+        });
+        return finish('resolved', trustedProof.trustedEgress, [], planlessAction('resolved'));
       }
       if (!decided || !decision) {
         return finish(

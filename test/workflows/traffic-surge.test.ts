@@ -15,7 +15,10 @@ let h: MedicHarness;
 const TRUSTED_RANGE = '192.0.2.0/28';
 beforeAll(async () => {
   // The operator trusts a backup range (decision 0060); the leak in the first egress test goes elsewhere.
-  h = await startHarness('traffic-surge', { MEDIC_TRUSTED_EGRESS: `backup=${TRUSTED_RANGE}` });
+  h = await startHarness('traffic-surge', {
+    MEDIC_TRUSTED_EGRESS: `backup=${TRUSTED_RANGE}`,
+    MEDIC_TRUSTED_EGRESS_RECHECK_SECONDS: '1',
+  });
 }, 120_000);
 afterAll(async () => h?.teardown());
 
@@ -157,6 +160,33 @@ describe('outbound traffic far above its usual level', () => {
       expect(((await h.instance(backingUp))?.SecurityGroups ?? []).map((g) => g.GroupId)).toEqual(
         groupsBefore,
       );
+    } finally {
+      await monitor.signal(stopMonitoringSignal);
+    }
+  }, 120_000);
+
+  test('flow logs delivered after the person was asked still prove a trusted destination: the incident closes itself', async () => {
+    const fleet = `late-logs-${process.pid}`;
+    const { instances } = await createFleet(h.aws, { fleet, size: 1, manualCount: 0 });
+    const backingUp = instances[0].instanceId;
+    await createChaos(h.aws.ec2, h.aws.cloudwatch).egressSurge(backingUp);
+    const monitor = await h.startMonitor(fleet);
+    try {
+      const incident = h.env.client.workflow.getHandle(incidentWorkflowId(backingUp, 'egress-surge'));
+      // No deliveries yet, as on AWS minutes after the traffic: nothing is proven, a person is asked.
+      const waiting = await h.stateWhen(incident, 'awaiting_approval');
+      expect(waiting.diagnosis?.trustedEgress).toBeUndefined();
+      await exfiltrationFlows(h.aws.ec2, h.aws.s3, testConfig().flowLogBucket, backingUp, '192.0.2.6');
+      const { timeline } = await h.stateWhen(incident, 'resolved');
+      expect(timeline.map((t) => t.message)).toContainEqual(
+        expect.stringMatching(
+          /^Flow logs delivered since the question: .*100 % to 192\.0\.2\.6:443 \(trusted: backup\)/,
+        ),
+      );
+      const report = (await incident.result()) as IncidentReport;
+      expect(report.decision).toBeUndefined();
+      expect(report.resolutionProcess).toEqual([]);
+      expect(report.reason).toMatch(/^The outbound surge went to trusted destinations/);
     } finally {
       await monitor.signal(stopMonitoringSignal);
     }
