@@ -20,8 +20,6 @@ import { incidentStartAttributes } from '../workflows/search-attributes';
 import { startOrJoinIncident } from './start-or-join';
 import { deliveriesAfter, flowLogPrefix } from './flow-log-deliveries';
 
-export { flowLogPrefix };
-
 /** How long a detected flood's source stays denied before the incident lifts it. */
 const FLOOD_BLOCK_DURATION = '1h';
 
