@@ -33,7 +33,7 @@ async function groupMembers(autoscaling: AutoScalingClient, name: string): Promi
     .filter(Boolean);
 }
 
-/** `app/web-lb/50dc6c49…` (the alarm's LoadBalancer dimension) → the instances registered behind it. */
+/** `app/web-lb/50dc6c49…` (the alarm's LoadBalancer dimension) or `web-lb` → the instances registered behind it. */
 async function loadBalancerTargets(
   elbv2: ElasticLoadBalancingV2Client,
   dimension: string,
@@ -46,7 +46,10 @@ async function loadBalancerTargets(
         return undefined;
       throw err;
     });
-  const arn = found?.LoadBalancers?.find((lb) => lb.LoadBalancerArn?.endsWith(dimension))?.LoadBalancerArn;
+  // A Prometheus rule may name the balancer alone; CloudWatch's dimension also carries its id.
+  const arn = found?.LoadBalancers?.find(
+    (lb) => !dimension.includes('/') || lb.LoadBalancerArn?.endsWith(dimension),
+  )?.LoadBalancerArn;
   if (!arn) throw new ScopeNotFoundError(`load balancer ${dimension} does not exist`);
   const groups = await elbv2.send(new DescribeTargetGroupsCommand({ LoadBalancerArn: arn }));
   const targets = new Set<string>();

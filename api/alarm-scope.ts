@@ -2,7 +2,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import type { AlertLabels } from '../domain/alert-mapping';
 import { mapAlert } from '../domain/alert-mapping';
 import { TASK_QUEUES, type MedicConfig } from '../domain/config';
-import { alarmScopeReader } from '../activities/alarm-scope';
+import { alarmScopeReader, ScopeNotFoundError } from '../activities/alarm-scope';
 import { sha256Hex } from '../domain/sha256';
 import { capacityRequestWorkflow } from '../workflows/capacity-request';
 import {
@@ -12,7 +12,7 @@ import {
   type ResourceType,
   type ScopeThresholds,
 } from '../domain/alarm-scope';
-import { ingestAlert, type AlertOutcome } from './alerts';
+import { ingestAlert, type AlertOutcome, type ScopedAlertAnswer } from './alerts';
 import type { IncidentService } from './incident-service';
 
 /** What the CloudWatch route needs to answer an alarm on a group or a load balancer (decision 0061). */
@@ -49,7 +49,7 @@ const asMember = (alert: AlertLabels, instanceId: string, scopeLabel: string): A
   annotations: {
     ...alert.annotations,
     summary:
-      `${alert.labels.alarm_name ?? 'An alarm'} on ${scopeLabel}, shown by ${instanceId}: ${alert.annotations.summary ?? ''}`.trim(),
+      `${alert.labels.alarm_name ?? alert.labels.alertname ?? 'An alarm'} on ${scopeLabel}, shown by ${instanceId}: ${alert.annotations.summary ?? ''}`.trim(),
   },
 });
 
@@ -137,3 +137,41 @@ export async function ingestScopedAlarm(
   }
   return { action: 'fanned-out', scope, reason: answer.reason, members: await forEach(answer.instanceIds) };
 }
+
+/**
+ * An alert naming a group, a load balancer or a database, from either alert route: answered from
+ * its members when this API can read them, otherwise ignored with the reason. `stateChangeKey` names
+ * the firing episode, so a repeated notification of it adds no second instance.
+ */
+export async function answerScopedAlert(
+  alert: AlertLabels,
+  status: 'firing' | 'resolved',
+  source: string,
+  scope: { type: ResourceType; id: string },
+  incidents: IncidentService,
+  settings: AlarmScopeSettings | undefined,
+  stateChangeKey: string,
+): Promise<ScopedAlarmOutcome> {
+  if (!settings)
+    return {
+      action: 'ignored',
+      scope,
+      reason: `the alarm is on ${scope.type} ${scope.id}, and this API has no AWS access to read its members`,
+    };
+  try {
+    return await ingestScopedAlarm(alert, status, source, scope, incidents, settings, stateChangeKey);
+  } catch (err) {
+    if (err instanceof ScopeNotFoundError) return { action: 'ignored', scope, reason: err.message };
+    throw err;
+  }
+}
+
+/** The Alertmanager route's answer for alerts labelled with a group's or a load balancer's `resource_type`. */
+export const scopedAlertAnswer =
+  (incidents: IncidentService, settings: AlarmScopeSettings | undefined): ScopedAlertAnswer =>
+  (alert, status, source, stateChangeKey) => {
+    const scope = scopeOf(alert);
+    return scope
+      ? () => answerScopedAlert(alert, status, source, scope, incidents, settings, stateChangeKey)
+      : undefined;
+  };

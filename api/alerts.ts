@@ -6,6 +6,8 @@ import {
   type AlertMapping,
 } from '../domain/alert-mapping';
 import type { IncidentRequest } from '../domain/incident';
+import { sha256Hex } from '../domain/sha256';
+import type { ScopedAlarmOutcome } from './alarm-scope';
 import type { IncidentService } from './incident-service';
 
 const labelSet = z.record(z.string().max(256), z.string().max(4096));
@@ -65,22 +67,60 @@ export async function ingestAlert(
 }
 
 /**
+ * For an alert whose resource is a group, a load balancer or a database (decision 0061), the
+ * deferred answer from its members; undefined for an ordinary alert. `stateChangeKey` names the
+ * alert's firing episode.
+ */
+export type ScopedAlertAnswer = (
+  alert: AlertLabels,
+  status: 'firing' | 'resolved',
+  source: string,
+  stateChangeKey: string,
+) => (() => Promise<ScopedAlarmOutcome>) | undefined;
+
+export type AlertmanagerOutcome = AlertOutcome | (ScopedAlarmOutcome & { fingerprint?: string });
+
+type AlertmanagerAlert = AlertmanagerPayload['alerts'][number];
+
+/**
+ * One firing episode of an alert: Alertmanager repeats a firing alert with the same fingerprint and
+ * start until it resolves, so a repeat finds the episode's capacity request already started.
+ */
+const episodeOf = (alert: AlertmanagerAlert): string => {
+  const identity =
+    alert.fingerprint ??
+    sha256Hex(JSON.stringify(Object.entries(alert.labels).sort(([a], [b]) => a.localeCompare(b))));
+  return `alertmanager|${identity}|${alert.startsAt}`;
+};
+
+/**
  * Firing alerts open or join incidents; resolved alerts are recorded on the open incident. Alerts
  * of one payload for the same resource, kind and status are grouped: one Temporal call carries
- * their count, so a storm costs a call per incident per batch instead of one per alert.
+ * their count, so a storm costs a call per incident per batch instead of one per alert. An alert
+ * naming a group or a load balancer is answered from its members, one by one.
  */
 export async function ingestAlertmanager(
   payload: AlertmanagerPayload,
   incidents: IncidentService,
+  answerScoped?: ScopedAlertAnswer,
   mapping: AlertMapping = DEFAULT_ALERT_MAPPING,
-): Promise<AlertOutcome[]> {
-  const outcomes: AlertOutcome[] = new Array<AlertOutcome>(payload.alerts.length);
+): Promise<AlertmanagerOutcome[]> {
+  const source = `alertmanager:${payload.receiver}`;
+  const outcomes: AlertmanagerOutcome[] = new Array<AlertmanagerOutcome>(payload.alerts.length);
   const groups = new Map<
     string,
     { request: IncidentRequest; status: 'firing' | 'resolved'; indices: number[] }
   >();
+  const pending: (() => Promise<void>)[] = [];
   payload.alerts.forEach((alert, index) => {
-    const mapped = mapAlert(alert, `alertmanager:${payload.receiver}`, mapping);
+    const scoped = answerScoped?.(alert, alert.status, source, episodeOf(alert));
+    if (scoped) {
+      pending.push(async () => {
+        outcomes[index] = { fingerprint: alert.fingerprint, ...(await scoped()) };
+      });
+      return;
+    }
+    const mapped = mapAlert(alert, source, mapping);
     if (!mapped.ok) {
       outcomes[index] = { fingerprint: alert.fingerprint, action: 'ignored', reason: mapped.reason };
       return;
@@ -90,20 +130,16 @@ export async function ingestAlertmanager(
     if (group) group.indices.push(index);
     else groups.set(key, { request: mapped.request, status: alert.status, indices: [index] });
   });
-  const pending = [...groups.values()];
-  let next = 0;
-  const worker = async () => {
-    while (next < pending.length) {
-      const group = pending[next++];
-      if (!group) continue;
-      const fingerprintOf = (i: number) => payload.alerts[i]?.fingerprint;
+  const fingerprintOf = (i: number) => payload.alerts[i]?.fingerprint;
+  for (const group of groups.values())
+    pending.push(async () => {
       if (group.status === 'resolved') {
         const incidentId = await incidents.recordResolved(group.request);
         for (const i of group.indices)
           outcomes[i] = incidentId
             ? { fingerprint: fingerprintOf(i), action: 'resolved-recorded', incidentId }
             : { fingerprint: fingerprintOf(i), action: 'resolved-no-open-incident' };
-        continue;
+        return;
       }
       const opened = await incidents.open(group.request, group.indices.length);
       group.indices.forEach((i, n) => {
@@ -113,7 +149,10 @@ export async function ingestAlertmanager(
           incidentId: opened.incidentId,
         };
       });
-    }
+    });
+  let next = 0;
+  const worker = async () => {
+    while (next < pending.length) await pending[next++]?.();
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, pending.length) }, worker));
   return outcomes;

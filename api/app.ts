@@ -12,7 +12,7 @@ import type { TokenStore } from './token-store';
 import { ROUTE_PERMISSIONS, type RouteKey } from './route-permissions';
 import { codecServer } from './codec-server';
 import { cloudWatchAlertRoute, type SnsSettings } from './cloudwatch-route';
-import type { AlarmScopeSettings } from './alarm-scope';
+import { scopedAlertAnswer, type AlarmScopeSettings } from './alarm-scope';
 import { httpMetrics, registry } from './metrics';
 import pino, { type Logger } from 'pino';
 import { requestLog } from './request-log';
@@ -496,7 +496,11 @@ export function createApp(deps: AppDeps): express.Express {
     route(async (req, res) => {
       const payload = parse(alertmanagerPayloadSchema, req.body);
       res.locals.auditDetail = { alerts: payload.alerts.length, groupKey: payload.groupKey };
-      const results = await ingestAlertmanager(payload, deps.incidents);
+      const results = await ingestAlertmanager(
+        payload,
+        deps.incidents,
+        scopedAlertAnswer(deps.incidents, deps.alarmScope),
+      );
       res.json({ received: payload.alerts.length, results });
     }),
   );

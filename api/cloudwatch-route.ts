@@ -8,9 +8,7 @@ import express, {
 import { z } from 'zod';
 import { alarmToAlert } from '../domain/cloudwatch-alarm';
 import { ingestAlert } from './alerts';
-import type { AlertLabels } from '../domain/alert-mapping';
-import { ScopeNotFoundError } from '../activities/alarm-scope';
-import { ingestScopedAlarm, scopeOf, type AlarmScopeSettings, type ScopedAlarmOutcome } from './alarm-scope';
+import { answerScopedAlert, scopeOf, type AlarmScopeSettings } from './alarm-scope';
 import { ApiError, validationError } from './errors';
 import type { IncidentService } from './incident-service';
 import {
@@ -132,41 +130,20 @@ export function cloudWatchAlertRoute(
       res.json({
         type: message.Type,
         alarm: alarm.data.AlarmName,
-        ...(await answerScoped(alert, state, source, scope, alarm.data, message.MessageId)),
+        ...(await answerScopedAlert(
+          alert,
+          state,
+          source,
+          scope,
+          incidents,
+          alarmScope,
+          `${alarm.data.AlarmName}|${alarm.data.StateChangeTime ?? message.MessageId}`,
+        )),
       });
       return;
     }
     const outcome = await ingestAlert(alert, state, source, incidents);
     res.json({ type: message.Type, alarm: alarm.data.AlarmName, ...outcome });
-  }
-  async function answerScoped(
-    alert: AlertLabels,
-    state: 'firing' | 'resolved',
-    source: string,
-    scope: NonNullable<ReturnType<typeof scopeOf>>,
-    alarm: { AlarmName: string; StateChangeTime?: string },
-    messageId: string,
-  ): Promise<ScopedAlarmOutcome> {
-    if (!alarmScope)
-      return {
-        action: 'ignored',
-        scope,
-        reason: `the alarm is on ${scope.type} ${scope.id}, and this API has no AWS access to read its members`,
-      };
-    try {
-      return await ingestScopedAlarm(
-        alert,
-        state,
-        source,
-        scope,
-        incidents,
-        alarmScope,
-        `${alarm.AlarmName}|${alarm.StateChangeTime ?? messageId}`,
-      );
-    } catch (err) {
-      if (err instanceof ScopeNotFoundError) return { action: 'ignored', scope, reason: err.message };
-      throw err;
-    }
   }
   return router;
 }

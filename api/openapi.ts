@@ -383,7 +383,10 @@ export function openApiDocument() {
           summary: 'Prometheus Alertmanager webhook (version 4)',
           requestBody: body(alertmanagerPayloadSchema),
           responses: {
-            '200': { description: 'per-alert outcomes' },
+            '200': {
+              description:
+                'per-alert outcomes, in the payload order; an alert labelled resource_type group or load-balancer is answered from its members (fanned-out, scaled-out or ignored with the reason)',
+            },
             '400': errorResponse('not a version 4 payload'),
           },
         },

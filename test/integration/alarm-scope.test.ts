@@ -12,6 +12,7 @@ import { createApp } from '../../api/app';
 import { IncidentService } from '../../api/incident-service';
 import type { SnsMessage } from '../../api/sns';
 import { incidentWorkflowId } from '../../domain/ids';
+import { alertmanagerPayload } from '../support/alertmanager';
 import { destroyAws, startLocalTemporal, testAws, testConfig, workflowExists } from '../support/env';
 import { createFleetGroup, groupMembers } from '../support/groups';
 import { createLoadBalancedTargetGroup, createNetwork } from '../support/release-group';
@@ -194,5 +195,65 @@ describe('an alarm on an Auto Scaling group or a load balancer (decision 0061)',
       scope: { type: 'database', id: 'orders' },
     });
     expect(await workflowExists(env.client, incidentWorkflowId('orders', 'cpu-high'))).toBe(false);
+  });
+
+  test('Alertmanager alerts labelled with a group or a balancer are answered from their members too', async () => {
+    const startsAt = new Date().toISOString();
+    const groupCpu = {
+      labels: {
+        alertname: 'HighCpuUtilization',
+        resource_type: 'group',
+        resource_id: group,
+        severity: 'high',
+      },
+      annotations: { summary: `CPU above 80 % across ${group}` },
+    };
+    // The load balancer by its name alone, as a Prometheus rule would label it.
+    const balancerLatency = {
+      labels: {
+        alertname: 'SlowBalancer',
+        medic_kind: 'latency-high',
+        resource_type: 'load-balancer',
+        resource_id: `scope${process.pid}`.slice(0, 20) + '-lb',
+      },
+    };
+    const [failing] = members;
+    const instanceAlert = {
+      labels: { alertname: 'InstanceStatusCheckFailed', resource_id: failing ?? '' },
+    };
+    const payload = alertmanagerPayload([groupCpu, balancerLatency, instanceAlert]);
+    payload.alerts.forEach((a, i) => Object.assign(a, { startsAt, fingerprint: `fp-${process.pid}-${i}` }));
+    const send = async () => {
+      const res = await fetch(base.replace('/cloudwatch', '/alertmanager'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+        body: JSON.stringify(payload),
+      });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { results: Record<string, unknown>[] }).results;
+    };
+    const [scaled, fanned, ordinary] = await send();
+    expect(scaled).toMatchObject({
+      fingerprint: `fp-${process.pid}-0`,
+      action: 'scaled-out',
+      scope: { type: 'group', id: group },
+    });
+    expect(fanned).toMatchObject({
+      action: 'fanned-out',
+      scope: { type: 'load-balancer' },
+      members: [{ instanceId: members[2], action: expect.stringMatching(/^(opened|joined)$/) }],
+    });
+    expect(ordinary).toMatchObject({
+      action: 'joined',
+      incidentId: incidentWorkflowId(failing ?? '', 'status-check-failed'),
+    });
+    // Alertmanager repeats a firing alert until it resolves: the same episode adds nothing more.
+    const [again] = await send();
+    expect(again).toMatchObject({ action: 'scaled-out', workflowId: scaled?.workflowId });
+    const started = [];
+    for await (const w of env.client.workflow.list({ query: `WorkflowType = 'capacityRequestWorkflow'` }))
+      started.push(w.workflowId);
+    expect(started.filter((id) => id === scaled?.workflowId)).toHaveLength(1);
+    expect(await workflowExists(env.client, incidentWorkflowId(group, 'cpu-high'))).toBe(false);
   });
 });

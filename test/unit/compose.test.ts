@@ -3,6 +3,8 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { scopeOf } from '../../api/alarm-scope';
+import { mapAlert } from '../../domain/alert-mapping';
 import { ROOT } from '../support/env';
 
 interface Service {
@@ -89,6 +91,39 @@ describe('docker-compose.yml', () => {
     rmSync(dir, { recursive: true, force: true });
     for (const check of checks)
       expect([check.status, check.stdout + check.stderr]).toEqual([0, expect.any(String)]);
+  });
+
+  test("the group CPU rule's alert carries the labels the API answers per member (decision 0061)", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'medic-rules-'));
+    // 15 % idle: 85 % busy is above the group's 80 % and below the per-instance 90 %.
+    const idle = (instance: string) =>
+      `{ series: 'node_cpu_seconds_total{mode="idle",cpu="0",autoscaling_group="web-asg",resource_id="${instance}"}', values: '0+9x20' }`;
+    const expected = {
+      severity: 'high',
+      resource_type: 'group',
+      resource_id: 'web-asg',
+      autoscaling_group: 'web-asg',
+    };
+    writeFileSync(
+      join(dir, 'test.yml'),
+      [
+        `rule_files: [${join(ROOT, 'deploy/prometheus/rules.yml')}]`,
+        'evaluation_interval: 1m',
+        'tests:',
+        '  - interval: 1m',
+        `    input_series: [${idle('i-1')}, ${idle('i-2')}]`,
+        '    alert_rule_test:',
+        '      - eval_time: 10m',
+        '        alertname: HighCpuUtilization',
+        `        exp_alerts: [{ exp_labels: ${JSON.stringify(expected)}, exp_annotations: { summary: 'CPU above 80 % for 5 minutes across web-asg' } }]`,
+      ].join('\n'),
+    );
+    const run = spawnSync('promtool', ['test', 'rules', join(dir, 'test.yml')], { encoding: 'utf8' });
+    rmSync(dir, { recursive: true, force: true });
+    expect([run.status, run.stdout + run.stderr]).toEqual([0, expect.any(String)]);
+    const alert = { labels: { alertname: 'HighCpuUtilization', ...expected }, annotations: {} };
+    expect(scopeOf(alert)).toEqual({ type: 'group', id: 'web-asg' });
+    expect(mapAlert(alert, 'alertmanager:medic')).toMatchObject({ ok: true, request: { kind: 'cpu-high' } });
   });
 
   test('every service has an image or a build, and every build context has a Dockerfile', () => {
