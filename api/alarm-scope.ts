@@ -10,6 +10,7 @@ import {
   MEMBER_SCOPES,
   type MemberReading,
   type ResourceType,
+  thresholdsForAlarm,
   type ScopeThresholds,
 } from '../domain/alarm-scope';
 import { ingestAlert, type AlertOutcome, type ScopedAlertAnswer } from './alerts';
@@ -129,7 +130,9 @@ export async function ingestScopedAlarm(
     const outcomes = await forEach(members.map((m) => m.instanceId));
     return { action: 'resolved-recorded', scope, members: outcomes };
   }
-  const answer = answerAlarmScope(mapped.request.kind, label, members, settings.thresholds);
+  const { kind } = mapped.request;
+  const thresholds = thresholdsForAlarm(kind, settings.thresholds, alert.labels.alarm_threshold);
+  const answer = answerAlarmScope(kind, label, members, thresholds);
   if (answer.action === 'none') return { action: 'ignored', scope, reason: answer.reason };
   if (answer.action === 'scale-out') {
     const { workflowId } = await settings.scaleOut(answer.group, answer.reason, stateChangeKey);

@@ -42,6 +42,8 @@ const alarmSchema = z.looseObject({
         .array(z.record(z.string().max(64), z.string().max(512)))
         .max(30)
         .optional(),
+      ComparisonOperator: z.string().max(64).optional(),
+      Threshold: z.number().optional(),
     })
     .optional(),
 });

@@ -41,6 +41,8 @@ export type ScopeAnswer =
   | { action: 'none'; reason: string };
 
 interface Symptom {
+  /** The member's figure for a threshold symptom; undefined when it publishes none. */
+  figure?: (m: MemberReading) => number | undefined;
   /** Whether the member shows it. */
   shows: (m: MemberReading) => boolean;
   /** Whether any member could show it at all (it publishes the metric). */
@@ -51,6 +53,20 @@ interface Symptom {
   load: boolean;
 }
 
+/** A symptom that is a figure at or above a threshold. */
+const aboveThreshold = (
+  figure: (m: MemberReading) => number | undefined,
+  threshold: number,
+  describe: string,
+  load: boolean,
+): Symptom => ({
+  figure,
+  shows: (m) => (figure(m) ?? -Infinity) >= threshold,
+  readable: (m) => figure(m) !== undefined,
+  describe: () => describe,
+  load,
+});
+
 const SYMPTOMS: Partial<Record<IncidentKind, (t: ScopeThresholds) => Symptom>> = {
   'status-check-failed': () => ({
     shows: (m) => m.statusCheckFailed || m.state === 'stopped' || m.state === 'stopping',
@@ -58,25 +74,44 @@ const SYMPTOMS: Partial<Record<IncidentKind, (t: ScopeThresholds) => Symptom>> =
     describe: () => 'failing status checks (or stopped)',
     load: false,
   }),
-  'cpu-high': (t) => ({
-    shows: (m) => (m.cpuPercent ?? 0) >= t.cpuHighPercent,
-    readable: (m) => m.cpuPercent !== undefined,
-    describe: () => `CPU at or above ${t.cpuHighPercent}%`,
-    load: true,
-  }),
-  'latency-high': (t) => ({
-    shows: (m) => (m.latencyP99Ms ?? 0) >= t.latencyHighMs,
-    readable: (m) => m.latencyP99Ms !== undefined,
-    describe: () => `p99 latency at or above ${t.latencyHighMs} ms`,
-    load: true,
-  }),
-  'error-rate-rising': (t) => ({
-    shows: (m) => (m.errorRatePercent ?? 0) >= t.errorRateFailurePercent,
-    readable: (m) => m.errorRatePercent !== undefined,
-    describe: () => `an error rate at or above ${t.errorRateFailurePercent}%`,
-    load: false,
-  }),
+  'cpu-high': (t) =>
+    aboveThreshold((m) => m.cpuPercent, t.cpuHighPercent, `CPU at or above ${t.cpuHighPercent}%`, true),
+  'latency-high': (t) =>
+    aboveThreshold(
+      (m) => m.latencyP99Ms,
+      t.latencyHighMs,
+      `p99 latency at or above ${t.latencyHighMs} ms`,
+      true,
+    ),
+  'error-rate-rising': (t) =>
+    aboveThreshold(
+      (m) => m.errorRatePercent,
+      t.errorRateFailurePercent,
+      `an error rate at or above ${t.errorRateFailurePercent}%`,
+      false,
+    ),
 };
+
+const THRESHOLD_OF: Partial<Record<IncidentKind, keyof ScopeThresholds>> = {
+  'cpu-high': 'cpuHighPercent',
+  'latency-high': 'latencyHighMs',
+  'error-rate-rising': 'errorRateFailurePercent',
+};
+
+/**
+ * The thresholds members are judged against for a `kind` alarm: the alarm's own, in the members'
+ * unit (`alarm_threshold`), when it gives one. A person who alarms on CPU above 75 % means 75 %, not
+ * cloud-medic's 90 %, and a group at 80 % everywhere is then the group's load, not nobody's.
+ */
+export function thresholdsForAlarm(
+  kind: IncidentKind,
+  base: ScopeThresholds,
+  alarmThreshold: string | undefined,
+): ScopeThresholds {
+  const field = THRESHOLD_OF[kind];
+  const value = alarmThreshold === undefined || alarmThreshold.trim() === '' ? NaN : Number(alarmThreshold);
+  return field && Number.isFinite(value) && value > 0 ? { ...base, [field]: value } : base;
+}
 
 const LIVE = new Set(['pending', 'running', 'stopping', 'stopped']);
 
@@ -105,13 +140,12 @@ export function answerAlarmScope(
       reason: `none of the ${live.length} members of ${scope} shows ${what} now${unread}; the alarm may have passed`,
     };
   }
-  const groups = new Set(showing.map((m) => m.group));
-  const [group] = groups;
-  if (symptom.load && 2 * showing.length > live.length && groups.size === 1 && group !== undefined)
+  const load = symptom.load ? sharedLoad(symptom, scope, live, showing, thresholds, kind) : undefined;
+  if (load)
     return {
       action: 'scale-out',
-      group,
-      reason: `${showing.length} of ${live.length} members of ${scope} show ${what}: the load is the group's, not one instance's fault, so ${group} gets one more instance (within its maximum) instead of restarts that would take capacity away`,
+      group: load.group,
+      reason: `${load.why}: the load is the group's, not one instance's fault, so ${load.group} gets one more instance (within its maximum) instead of restarts that would take capacity away`,
     };
   return {
     action: 'open',
@@ -119,3 +153,42 @@ export function answerAlarmScope(
     reason: `${showing.length} of ${live.length} members of ${scope} show ${what}: each gets its own incident`,
   };
 }
+
+/**
+ * Load is the group's when a strict majority of its members show it, or when their mean does (what
+ * an alarm on the group's Average measures): two members just under the bar and one over it are a
+ * group at its limit, and restarting the one over it would take capacity away.
+ */
+function sharedLoad(
+  symptom: Symptom,
+  scope: string,
+  live: readonly MemberReading[],
+  showing: readonly MemberReading[],
+  thresholds: ScopeThresholds,
+  kind: IncidentKind,
+): { group: string; why: string } | undefined {
+  const what = symptom.describe(thresholds);
+  const showingGroups = new Set(showing.map((m) => m.group));
+  const [showingGroup] = showingGroups;
+  if (2 * showing.length > live.length && showingGroups.size === 1 && showingGroup !== undefined)
+    return {
+      group: showingGroup,
+      why: `${showing.length} of ${live.length} members of ${scope} show ${what}`,
+    };
+  // The mean speaks for one group only: a balancer in front of two says nothing about either.
+  const groups = new Set(live.map((m) => m.group));
+  const [group] = groups;
+  const field = THRESHOLD_OF[kind];
+  if (groups.size !== 1 || group === undefined || !field) return undefined;
+  const figures = live.map((m) => symptom.figure?.(m)).filter((v): v is number => v !== undefined);
+  if (figures.length * 2 <= live.length) return undefined;
+  const mean = figures.reduce((a, b) => a + b, 0) / figures.length;
+  return mean >= thresholds[field]
+    ? {
+        group,
+        why: `the ${figures.length} members of ${scope} average ${formatFigure(mean)}, at or above the bar of ${formatFigure(thresholds[field])} (${showing.length} of them over it)`,
+      }
+    : undefined;
+}
+
+const formatFigure = (value: number): string => (Number.isInteger(value) ? String(value) : value.toFixed(1));

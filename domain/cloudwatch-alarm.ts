@@ -16,6 +16,8 @@ export interface CloudWatchAlarm {
     MetricName?: string;
     Namespace?: string;
     Dimensions?: { name?: string; value?: string; Name?: string; Value?: string }[];
+    ComparisonOperator?: string;
+    Threshold?: number;
   };
 }
 
@@ -26,6 +28,28 @@ const ALERT_NAME_BY_METRIC: Record<string, string> = {
   StatusCheckFailed_System: 'StatusCheckFailed',
   CPUUtilization: 'HighCPU',
 };
+
+/**
+ * Metrics a group's members are judged on, and the factor from the alarm's unit to the member's
+ * figure: the ALB reports TargetResponseTime in seconds, members' p99 is in milliseconds. A count
+ * (5xx per period) is no rate, so it has none.
+ */
+const MEMBER_UNIT_FACTOR: Record<string, number> = {
+  CPUUtilization: 1,
+  TargetResponseTime: 1000,
+  LatencyP99: 1,
+  ErrorRate: 1,
+};
+
+/** An upward alarm's threshold in its members' unit, as the `alarm_threshold` label (decision 0061). */
+function memberThreshold(trigger: CloudWatchAlarm['Trigger']): Record<string, string> {
+  const factor = MEMBER_UNIT_FACTOR[trigger?.MetricName ?? ''];
+  const threshold = trigger?.Threshold;
+  const upward = /^GreaterThan/.test(trigger?.ComparisonOperator ?? '');
+  return factor !== undefined && upward && typeof threshold === 'number' && Number.isFinite(threshold)
+    ? { alarm_threshold: String(threshold * factor) }
+    : {};
+}
 
 /** The dimensions that name the alarm's resource, in the order they are looked for, and what each names. */
 const RESOURCE_DIMENSIONS: [string, ResourceType][] = [
@@ -57,6 +81,7 @@ export function alarmToAlert(alarm: CloudWatchAlarm): { state: AlarmState; alert
     ...(resourceDimension && resourceType
       ? { resource_id: dimensions.get(resourceDimension) ?? '', resource_type: resourceType }
       : {}),
+    ...memberThreshold(alarm.Trigger),
     ...descriptionLabels(alarm.AlarmDescription),
   };
   const state =

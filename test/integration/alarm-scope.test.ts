@@ -134,6 +134,20 @@ describe('an alarm on an Auto Scaling group or a load balancer (decision 0061)',
     expect(started.filter((id) => id === workflowId)).toHaveLength(1);
     for (const id of members)
       expect(await workflowExists(env.client, incidentWorkflowId(id, 'cpu-high'))).toBe(false);
+    // Judged by the alarm's own bar: above 99.5 %, nobody (96–99 %) shows it.
+    const strict = alarmNotificationSigned(signing.key, {
+      name: `${group}-cpu-strict`,
+      description: 'medic_kind=cpu-high',
+      metric: 'CPUUtilization',
+      namespace: 'AWS/EC2',
+      dimensions: [{ name: 'AutoScalingGroupName', value: group }],
+      state: 'ALARM',
+      threshold: { comparison: 'GreaterThanThreshold', value: 99.5 },
+    });
+    expect(await post(strict)).toMatchObject({
+      action: 'ignored',
+      reason: expect.stringMatching(/^none of the 3 members .* shows CPU at or above 99.5% now/),
+    });
   });
 
   test('a load balancer latency alarm opens an incident on the slow target; nothing published is said, not guessed', async () => {

@@ -62,6 +62,8 @@ export interface AlarmChange {
   state: 'ALARM' | 'OK' | 'INSUFFICIENT_DATA';
   /** When the alarm changed state: the same change redelivered keeps it. */
   stateChangeTime?: string;
+  /** The alarm's condition, as its Trigger carries it. */
+  threshold?: { comparison: string; value: number };
 }
 
 /** A CloudWatch alarm's state change as SNS delivers it to an HTTPS subscription, signed. */
@@ -82,7 +84,14 @@ export function alarmNotificationSigned(
       NewStateReason: 'Threshold Crossed: 1 datapoint [1.0] was >= the threshold (1.0).',
       StateChangeTime: alarm.stateChangeTime ?? new Date().toISOString(),
       Region: 'US East (N. Virginia)',
-      Trigger: { MetricName: alarm.metric, Namespace: alarm.namespace, Dimensions: alarm.dimensions },
+      Trigger: {
+        MetricName: alarm.metric,
+        Namespace: alarm.namespace,
+        Dimensions: alarm.dimensions,
+        ...(alarm.threshold
+          ? { ComparisonOperator: alarm.threshold.comparison, Threshold: alarm.threshold.value }
+          : {}),
+      },
     }),
     Timestamp: new Date().toISOString(),
     ...overrides,

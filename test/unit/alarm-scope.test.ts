@@ -1,4 +1,4 @@
-import { answerAlarmScope, type MemberReading } from '../../domain/alarm-scope';
+import { answerAlarmScope, thresholdsForAlarm, type MemberReading } from '../../domain/alarm-scope';
 import { alarmToAlert } from '../../domain/cloudwatch-alarm';
 import { GROUP_ALARMS, LOAD_BALANCER_ALARMS } from '../../domain/topology';
 import { INCIDENT_KINDS } from '../../domain/incident';
@@ -120,5 +120,66 @@ describe('an alarm on a group or load balancer is answered from its members (dec
       action: 'none',
       reason: expect.stringMatching(/judges disk-filling per instance/),
     });
+  });
+
+  test("the alarm's own threshold, in the members' unit, judges them", () => {
+    const labels = (MetricName: string, ComparisonOperator: string, Threshold: number) =>
+      alarmToAlert({
+        AlarmName: 'a',
+        NewStateValue: 'ALARM',
+        Trigger: {
+          MetricName,
+          ComparisonOperator,
+          Threshold,
+          Dimensions: [{ name: 'AutoScalingGroupName', value: 'web-asg' }],
+        },
+      }).alert.labels;
+    expect(labels('CPUUtilization', 'GreaterThanThreshold', 75).alarm_threshold).toBe('75');
+    // The balancer reports seconds; members' p99 is in milliseconds.
+    expect(labels('TargetResponseTime', 'GreaterThanOrEqualToThreshold', 1.5).alarm_threshold).toBe('1500');
+    expect(labels('CPUUtilization', 'LessThanThreshold', 5).alarm_threshold).toBeUndefined();
+    expect(labels('HTTPCode_Target_5XX_Count', 'GreaterThanThreshold', 10).alarm_threshold).toBeUndefined();
+
+    expect(thresholdsForAlarm('cpu-high', THRESHOLDS, '75')).toEqual({ ...THRESHOLDS, cpuHighPercent: 75 });
+    expect(thresholdsForAlarm('latency-high', THRESHOLDS, '1500').latencyHighMs).toBe(1500);
+    for (const bad of [undefined, '', 'high', '-3', 'Infinity'])
+      expect(thresholdsForAlarm('cpu-high', THRESHOLDS, bad)).toEqual(THRESHOLDS);
+    expect(thresholdsForAlarm('status-check-failed', THRESHOLDS, '1')).toEqual(THRESHOLDS);
+
+    // A group at 80 % everywhere: nobody by cloud-medic's 90 %, the group's load by the alarm's 75 %.
+    const warm = [80, 80, 80].map((cpuPercent, i) => member(`i-${i}`, { cpuPercent }));
+    expect(answerAlarmScope('cpu-high', 'group web-asg', warm, THRESHOLDS).action).toBe('none');
+    expect(
+      answerAlarmScope('cpu-high', 'group web-asg', warm, thresholdsForAlarm('cpu-high', THRESHOLDS, '75')),
+    ).toMatchObject({ action: 'scale-out', group: 'web-asg' });
+  });
+
+  test('a group whose mean is at the bar is at its limit, though only one member is over it', () => {
+    const cpu = (...values: number[]) => values.map((cpuPercent, i) => member(`i-${i}`, { cpuPercent }));
+    expect(answerAlarmScope('cpu-high', 'group web-asg', cpu(95, 88, 88), THRESHOLDS)).toEqual({
+      action: 'scale-out',
+      group: 'web-asg',
+      reason:
+        "the 3 members of group web-asg average 90.3, at or above the bar of 90 (1 of them over it): the load is the group's, not one instance's fault, so web-asg gets one more instance (within its maximum) instead of restarts that would take capacity away",
+    });
+    // One runaway among idle members is that member's.
+    expect(answerAlarmScope('cpu-high', 'group web-asg', cpu(99, 60, 60), THRESHOLDS)).toMatchObject({
+      action: 'open',
+      instanceIds: ['i-0'],
+    });
+    // Members that publish nothing do not make a mean: one figure of three is no group's.
+    const mostlySilent = [
+      member('i-0', { cpuPercent: 95 }),
+      ...cpu(0, 0).map((m) => ({ ...m, cpuPercent: undefined })),
+    ];
+    expect(answerAlarmScope('cpu-high', 'group web-asg', mostlySilent, THRESHOLDS).action).toBe('open');
+    // A balancer over two groups: the mean speaks for neither.
+    const twoGroups = [
+      member('i-a', { cpuPercent: 95 }),
+      member('i-b', { cpuPercent: 88, group: 'api-asg' }),
+    ];
+    expect(answerAlarmScope('cpu-high', 'load balancer app/web/50dc', twoGroups, THRESHOLDS).action).toBe(
+      'open',
+    );
   });
 });

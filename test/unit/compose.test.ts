@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { scopeOf } from '../../api/alarm-scope';
+import { thresholdsForAlarm } from '../../domain/alarm-scope';
 import { mapAlert } from '../../domain/alert-mapping';
 import { ROOT } from '../support/env';
 
@@ -103,6 +104,7 @@ describe('docker-compose.yml', () => {
       resource_type: 'group',
       resource_id: 'web-asg',
       autoscaling_group: 'web-asg',
+      alarm_threshold: '80',
     };
     writeFileSync(
       join(dir, 'test.yml'),
@@ -123,6 +125,8 @@ describe('docker-compose.yml', () => {
     expect([run.status, run.stdout + run.stderr]).toEqual([0, expect.any(String)]);
     const alert = { labels: { alertname: 'HighCpuUtilization', ...expected }, annotations: {} };
     expect(scopeOf(alert)).toEqual({ type: 'group', id: 'web-asg' });
+    const defaults = { cpuHighPercent: 90, latencyHighMs: 1000, errorRateFailurePercent: 5 };
+    expect(thresholdsForAlarm('cpu-high', defaults, alert.labels.alarm_threshold).cpuHighPercent).toBe(80);
     expect(mapAlert(alert, 'alertmanager:medic')).toMatchObject({ ok: true, request: { kind: 'cpu-high' } });
   });
 
