@@ -16,7 +16,8 @@ import {
 import type { IncidentRequest } from '../domain/incident';
 import { openOrJoinIncident, type OpenedIncident } from './incident-starter';
 import { listFleetInstances } from './fleet';
-import { stateOf } from './instances';
+import { stateOf, tagValue } from './instances';
+import { AUTOSCALING_GROUP_TAG } from './tags';
 import { asJudged, MONITORED_SERIES, readEc2Metrics, type Ec2Metric, type MetricRequest } from './metrics';
 import { MEDIC_RESOURCE } from '../workflows/search-attributes';
 
@@ -178,9 +179,14 @@ export function createDetectionActivities(
             },
           }
         : {};
+    const groupOf = (i: (typeof all)[number]) => {
+      const group = tagValue(i, AUTOSCALING_GROUP_TAG);
+      return group ? { group } : {};
+    };
     const observations = all.map((i) => ({
       instanceId: i.InstanceId as string,
       state: stateOf(i),
+      ...groupOf(i),
       statusCheckFailed: metrics.get(`${i.InstanceId}/StatusCheckFailed`) ?? [],
       cpuUtilization: metrics.get(`${i.InstanceId}/CPUUtilization`) ?? [],
       latencyP99: metrics.get(`${i.InstanceId}/LatencyP99`) ?? [],

@@ -58,7 +58,14 @@ export async function monitoredDetector(
   );
   if (!state) return undefined;
   const view = StreamingDetector.restore(state.snapshot).describe();
-  return { fleet, instanceId, metric, fedUpTo: state.fedUpTo, ...view };
+  return {
+    fleet,
+    instanceId,
+    metric,
+    fedUpTo: state.fedUpTo,
+    ...view,
+    ...(state.inherited ? { inherited: state.inherited } : {}),
+  };
 }
 
 /** Why there is no detector to show: the same sentence in the CLI and the API. */

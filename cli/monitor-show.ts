@@ -10,6 +10,7 @@ import {
 import {
   describeWeekdays,
   formatterOf,
+  inheritedNote,
   emptyFleetNote,
   metricName,
   MONITORED_METRICS,
@@ -67,6 +68,7 @@ export function formatMonitoredDetector(d: MonitoredDetector): string {
   const lines = [
     `${d.instanceId} ${metricName(d.metric)} as the monitor of fleet ${d.fleet} knows it: ${d.points} points, the last at ${d.fedUpTo}`,
     `recent level: ${figure(d.recent)}`,
+    ...[inheritedNote(d)].filter((note) => note !== undefined),
   ];
   const profile = d.profile;
   if (!profile) {

@@ -1,10 +1,18 @@
 import {
+  DEFAULT_DETECTOR_PARAMS,
   DETECTOR_VERSION,
   StreamingDetector,
   type DetectorParams,
   type DetectorSnapshot,
 } from './anomaly/detector';
 import { describeUsual, type Usual } from './anomaly/usual';
+import {
+  donorsByGroup,
+  inheritedSnapshot,
+  stillInherited,
+  type Donor,
+  type Inheritance,
+} from './detector-inheritance';
 import type { IncidentKind, Severity } from './incident';
 import {
   formatterOf,
@@ -25,6 +33,8 @@ export interface MetricPoint {
 export interface InstanceObservation {
   instanceId: string;
   state: string;
+  /** Its Auto Scaling group: a newcomer's detectors start from a sibling's normal (decision 0063). */
+  group?: string;
   statusCheckFailed: MetricPoint[];
   cpuUtilization: MetricPoint[];
   /** The application's p99 latency (ms) on this instance, when its agent publishes it. */
@@ -146,6 +156,8 @@ export interface DetectorState {
   snapshot: DetectorSnapshot;
   /** The newest datapoint the detector has been fed. */
   fedUpTo: string;
+  /** Started from a group sibling's detector, until it has a warm-up of its own points (decision 0063). */
+  inherited?: Inheritance;
 }
 export type DetectorStates = Record<string, DetectorState>;
 
@@ -215,27 +227,39 @@ const JUDGED: Record<
     series: (o: InstanceObservation) => MetricPoint[] | undefined;
     history: (o: InstanceObservation) => MetricPoint[] | undefined;
     floor: (a: AnomalyFloors | undefined) => number | undefined;
+    /**
+     * Whether a newcomer starts from a group sibling's detector (decision 0063). Only outbound
+     * traffic: it has no fixed threshold behind it, and a booting instance sends little. CPU and
+     * inbound traffic run high while an instance boots and pulls its software, which its group's
+     * steady normal would call a fault; CPU and latency have their fixed thresholds meanwhile, and
+     * floods are judged per source from the flow logs.
+     */
+    inheritable: boolean;
   }
 > = {
   cpu: {
     series: (o) => o.cpuUtilization,
     history: (o) => o.history?.cpuUtilization,
     floor: (a) => a?.floorPercent,
+    inheritable: false,
   },
   latency: {
     series: (o) => o.latencyP99,
     history: (o) => o.history?.latencyP99,
     floor: (a) => a?.latencyFloorMs,
+    inheritable: false,
   },
   network: {
     series: (o) => o.networkIn,
     history: (o) => o.history?.networkIn,
     floor: (a) => a?.networkFloorBytesPerSecond,
+    inheritable: false,
   },
   egress: {
     series: (o) => o.networkOut,
     history: (o) => o.history?.networkOut,
     floor: (a) => a?.egressFloorBytesPerSecond,
+    inheritable: true,
   },
 };
 
@@ -302,24 +326,45 @@ function feedDetector(
   detectors: DetectorStates,
   carried: { withLevels: boolean; withProfile: boolean },
   history: MetricPoint[] = [],
+  sibling?: { donor: Donor; group: string },
 ): DetectedRise[] {
   const saved = detectors[detectorKey];
   const params = anomaly.model?.params;
-  const detector = saved ? StreamingDetector.restore(saved.snapshot, params) : new StreamingDetector(params);
-  const past = saved ? [] : [...history].sort(byTime);
+  const warmup = (params ?? DEFAULT_DETECTOR_PARAMS).warmup;
+  const ownHistory = saved ? [] : [...history].sort(byTime);
+  // A newcomer with less history than a warm-up judges its points by its group's normal. Its own
+  // few points before the window are left out: learnt, they might teach it the fault it came with.
+  const inherit = !saved && sibling && ownHistory.length < warmup ? sibling : undefined;
+  const start = saved?.snapshot ?? (inherit ? inheritedSnapshot(inherit.donor.snapshot) : undefined);
+  const detector = start ? StreamingDetector.restore(start, params) : new StreamingDetector(params);
+  const inheritance: Inheritance | undefined =
+    saved?.inherited ??
+    (inherit && start
+      ? { from: inherit.donor.instanceId, group: inherit.group, atIndex: start.index }
+      : undefined);
+  const past = inherit ? [] : ownHistory;
   for (const point of past) detector.updateAt(point.value, Date.parse(point.at));
   const since = saved?.fedUpTo ?? past.at(-1)?.at ?? '';
-  const fresh = points.filter((p) => p.at > since).sort(byTime);
+  const unseen = points.filter((p) => p.at > since).sort(byTime);
   const anomalies: DetectedRise[] = [];
-  for (const point of fresh) {
+  for (const point of unseen) {
     // The point's time places it in the day: the detector's daily profile learns each instance's
     // working hours, so a load that comes every morning stops looking like an anomaly.
     const result = detector.updateAt(point.value, Date.parse(point.at));
+    const judgedBy = stillInherited(inheritance, detector.describe().points, warmup);
     if (result.isAnomaly && result.above && point.value >= floor)
-      anomalies.push({ point, score: result.score, ...(result.usual ? { usual: result.usual } : {}) });
+      anomalies.push({
+        point,
+        score: result.score,
+        ...(result.usual ? { usual: result.usual } : {}),
+        ...(judgedBy ? { inherited: judgedBy } : {}),
+      });
   }
-  const fedUpTo = fresh.at(-1)?.at ?? (since || undefined);
-  if (fedUpTo !== undefined) detectors[detectorKey] = { snapshot: detector.snapshot(carried), fedUpTo };
+  const fedUpTo = unseen.at(-1)?.at ?? (since || undefined);
+  const snapshot = detector.snapshot(carried);
+  const still = stillInherited(inheritance, snapshot.index, warmup);
+  if (fedUpTo !== undefined)
+    detectors[detectorKey] = { snapshot, fedUpTo, ...(still ? { inherited: still } : {}) };
   return anomalies;
 }
 
@@ -328,6 +373,8 @@ interface DetectedRise {
   point: MetricPoint;
   score: number;
   usual?: Usual;
+  /** The group sibling whose normal judged it, while the instance has too few points of its own. */
+  inherited?: Inheritance;
 }
 
 /** A streaming detector's finding, its kind and severity the metric's (`severityOfMetric`). */
@@ -340,11 +387,14 @@ function anomalyFinding(
   const format = formatterOf(metric);
   const reading = `${metricName(metric)} at ${format(found.point.value)}`;
   const usual = found.usual ? `: ${describeUsual(found.usual, format)}` : '';
+  const whose = found.inherited
+    ? ` (too new for a normal of its own, it is judged by group ${found.inherited.group}'s, learnt on ${found.inherited.from})`
+    : '';
   return {
     resourceId: instanceId,
     kind: kindOfMetric(metric),
     severity: severityOfMetric(metric),
-    summary: `Instance ${instanceId} ${reading} is outside its normal range${usual} (anomaly score ${found.score.toFixed(2)}, streaming detector).`,
+    summary: `Instance ${instanceId} ${reading} is outside its normal range${usual}${whose} (anomaly score ${found.score.toFixed(2)}, streaming detector).`,
     evidenceAt: found.point.at,
     detectorVersion,
   };
@@ -430,6 +480,18 @@ export function detectFaults(
     withLevels: monitored <= MAX_DETECTORS_WITH_LEVELS,
     withProfile: monitored <= MAX_DETECTORS_WITH_PROFILES,
   };
+  // From the states the scan started with, so a newcomer's start does not depend on listing order.
+  const warmup = (anomaly?.model?.params ?? DEFAULT_DETECTOR_PARAMS).warmup;
+  const donors = new Map(
+    MONITORED_METRICS.filter((m) => JUDGED[m].inheritable).map((m) => [
+      m,
+      donorsByGroup(
+        observations.filter((o) => o.state === 'running'),
+        (instanceId) => anomaly?.detectors[detectorKeyOf(instanceId, m)]?.snapshot,
+        warmup,
+      ),
+    ]),
+  );
 
   for (const obs of observations) {
     const stoppedKey = key(obs.instanceId, 'instance-stopped');
@@ -490,6 +552,7 @@ export function detectFaults(
       const floor = JUDGED[metric].floor(anomaly);
       if (!anomaly || !detectors || floor === undefined || !points?.length) return [];
       if (anomaly.waitingForHistory?.has(detectorKey)) return [];
+      const donor = obs.group === undefined ? undefined : donors.get(metric)?.get(obs.group);
       return feedDetector(
         detectorKey,
         points,
@@ -498,6 +561,9 @@ export function detectFaults(
         detectors,
         carried,
         JUDGED[metric].history(obs),
+        donor && obs.group !== undefined && donor.instanceId !== obs.instanceId
+          ? { donor, group: obs.group }
+          : undefined,
       );
     };
     const [anomalies, latencyAnomalies, trafficAnomalies, egressAnomalies] = (

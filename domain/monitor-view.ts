@@ -1,3 +1,4 @@
+import type { Inheritance } from './detector-inheritance';
 import {
   bytesPerSecond,
   milliseconds,
@@ -38,6 +39,8 @@ export interface MonitoredDetector extends DetectorView {
   instanceId: string;
   metric: MonitoredMetric;
   fedUpTo: string;
+  /** Started from a group sibling's normal, while it has too few points of its own (decision 0063). */
+  inherited?: Inheritance;
 }
 
 /** A series a fleet monitor keeps a detector for. */
@@ -126,3 +129,9 @@ export const metricOfKind = (kind: string | undefined): MonitoredMetric | undefi
 /** Why the weekly routines are not alarmed, after them in `monitor show` and the console. */
 export const ROUTINES_NOTE =
   'not alarmed: each surprised the two weeks before, or a person said it is expected';
+
+/** Whose normal a newcomer's detector started from (decision 0063): the same sentence in the CLI and the console. */
+export const inheritedNote = (d: Pick<MonitoredDetector, 'inherited'>): string | undefined =>
+  d.inherited
+    ? `started from ${d.inherited.from}'s normal (group ${d.inherited.group}) at point ${d.inherited.atIndex}: judged by it until it has a warm-up of its own points`
+    : undefined;

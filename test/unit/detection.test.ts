@@ -11,8 +11,10 @@ import {
   detectorKeyParts,
   MAX_DETECTORS_WITH_LEVELS,
   MAX_DETECTORS_WITH_PROFILES,
+  type DetectorStates,
   type InstanceObservation,
 } from '../../domain/detection';
+import { donorsByGroup, inheritedSnapshot } from '../../domain/detector-inheritance';
 
 const thresholds = { cpuHighPercent: 90, cpuWindowPoints: 3 };
 const NOW = '2026-01-01T12:00:00.000Z';
@@ -544,6 +546,134 @@ describe('outbound traffic judged by its own streaming detector', () => {
       { detectors: {}, floorPercent: 50 },
     );
     expect(Object.keys(unjudged.detectors ?? {})).toEqual(['i-1']);
+  });
+});
+
+describe("a group's newcomer starts from a sibling's outbound-traffic normal (decision 0063)", () => {
+  const series = spaced(10_000);
+  const settings = (detectors: DetectorStates) => ({
+    detectors,
+    floorPercent: 50,
+    egressFloorBytesPerSecond: 1_000_000,
+  });
+  /** i-1 of group web after 300 points about 200 kB/s out and CPU about 20 %. */
+  const veteran = () =>
+    detectFaults(
+      [
+        obs({
+          group: 'web',
+          cpuUtilization: series(0, noisyAround(20, 3, 300, 7)),
+          networkOut: series(0, noisyAround(200_000, 20_000, 300, 9)),
+        }),
+      ],
+      {},
+      new Set(),
+      thresholds,
+      NOW,
+      settings({}),
+    ).detectors ?? {};
+  const withNewcomer = (
+    detectors: DetectorStates,
+    newcomer: Partial<InstanceObservation>,
+    watermarks: Record<string, string> = {},
+  ) =>
+    detectFaults(
+      [
+        obs({
+          group: 'web',
+          cpuUtilization: series(300, noisyAround(20, 3, 3, 11)),
+          networkOut: series(300, noisyAround(200_000, 20_000, 3, 13)),
+        }),
+        obs({ instanceId: 'i-new', group: 'web', ...newcomer }),
+      ],
+      watermarks,
+      new Set(),
+      thresholds,
+      NOW,
+      settings(detectors),
+    );
+  const leak = { cpuUtilization: series(300, [30, 31, 29]), networkOut: series(300, [12e6, 12.5e6, 11.8e6]) };
+
+  test('a leak in its first minutes opens egress-surge, and says whose normal judged it', () => {
+    const scan = withNewcomer(veteran(), leak);
+    expect(scan.findings.map((f) => [f.resourceId, f.kind])).toEqual([['i-new', 'egress-surge']]);
+    expect(scan.findings[0]?.summary).toMatch(
+      /outbound traffic at 1\d\.\d MB\/s is outside its normal range.*too new for a normal of its own, it is judged by group web's, learnt on i-1/,
+    );
+    expect(scan.detectors?.['i-new/NetworkOut']?.inherited).toEqual({
+      from: 'i-1',
+      group: 'web',
+      atIndex: 300,
+    });
+    // Its CPU is its own from the start: a booting instance runs hot, which the group's normal would call a fault.
+    expect(scan.detectors?.['i-new']?.inherited).toBeUndefined();
+    expect(scan.detectors?.['i-new']?.snapshot.index).toBe(3);
+  });
+
+  test('without a group, or with no sibling past its warm-up, the same leak goes unseen (the blind spot it closes)', () => {
+    const alone = withNewcomer(veteran(), { ...leak, group: undefined });
+    expect(alone.findings).toEqual([]);
+    const young =
+      detectFaults(
+        [obs({ group: 'web', networkOut: series(0, noisyAround(200_000, 20_000, 100, 9)) })],
+        {},
+        new Set(),
+        thresholds,
+        NOW,
+        settings({}),
+      ).detectors ?? {};
+    expect(withNewcomer(young, leak).findings).toEqual([]);
+  });
+
+  test('ordinary traffic raises nothing, and after a warm-up of its own points the normal is its own', () => {
+    const quiet = withNewcomer(veteran(), { networkOut: series(300, noisyAround(210_000, 20_000, 3, 17)) });
+    expect(quiet.findings).toEqual([]);
+    const state = quiet.detectors?.['i-new/NetworkOut'];
+    expect(state?.inherited).toBeDefined();
+    const later = detectFaults(
+      [
+        obs({
+          instanceId: 'i-new',
+          group: 'web',
+          networkOut: series(303, noisyAround(210_000, 20_000, 150, 19)),
+        }),
+      ],
+      {},
+      new Set(),
+      thresholds,
+      NOW,
+      settings({ 'i-new/NetworkOut': state! }),
+    );
+    expect(later.findings).toEqual([]);
+    expect(later.detectors?.['i-new/NetworkOut']?.inherited).toBeUndefined();
+    expect(later.detectors?.['i-new/NetworkOut']?.snapshot.index).toBe(453);
+  });
+
+  test('the sibling is chosen by points seen, then by id, whatever the listing order', () => {
+    const snapshot = (index: number) => ({ ...new StreamingDetector().snapshot(), index });
+    const snapshots: Record<string, DetectorSnapshot> = {
+      'i-b': snapshot(400),
+      'i-a': snapshot(400),
+      'i-c': snapshot(900),
+      'i-d': snapshot(120),
+    };
+    const members = [
+      { instanceId: 'i-b', group: 'web' },
+      { instanceId: 'i-a', group: 'web' },
+      { instanceId: 'i-c', group: 'api' },
+      { instanceId: 'i-d', group: 'db' },
+      { instanceId: 'i-e' },
+    ];
+    for (const order of [members, [...members].reverse()]) {
+      const donors = donorsByGroup(order, (id) => snapshots[id], 150);
+      expect([...donors.entries()].map(([g, d]) => [g, d.instanceId]).sort()).toEqual([
+        ['api', 'i-c'],
+        ['web', 'i-a'],
+      ]);
+    }
+    // The sibling's own alarm aftermath stays with it.
+    const busy = { ...snapshot(400), quietUntil: 420, quietUntilMs: 1, faultHeldUntil: 2, previous: 9 };
+    expect(inheritedSnapshot(busy)).toEqual({ ...snapshot(400), quietUntil: 0 });
   });
 });
 

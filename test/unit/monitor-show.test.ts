@@ -69,6 +69,18 @@ describe('medic monitor show: what the fleet monitor takes for usual', () => {
     expect(lines.filter((l) => /^\d\d:00 /.test(l))).toHaveLength(24);
   });
 
+  test("a newcomer's detector says whose normal it started from (decision 0063)", () => {
+    const lines = formatMonitoredDetector({
+      ...view,
+      metric: 'egress',
+      inherited: { from: 'i-0sibling', group: 'web-asg', atIndex: 30240 },
+    }).split('\n');
+    expect(lines[2]).toBe(
+      "started from i-0sibling's normal (group web-asg) at point 30240: judged by it until it has a warm-up of its own points",
+    );
+    expect(formatMonitoredDetector(view)).not.toMatch(/started from/);
+  });
+
   test('weekly routines are listed by their hour of the week', () => {
     const lines = formatMonitoredDetector({ ...view, weeklyRoutines: ['Fri 18:00', 'Sat 02:00'] }).split(
       '\n',

@@ -26,6 +26,7 @@ import { decisionUpdate, stopMonitoringSignal } from '../../workflows/messages';
 import { detectionVerdictSignal } from '../../workflows/fleet-monitor';
 import { eventually, workflowBundle } from '../support/env';
 import { publishCpuHistory } from '../support/cpu-history';
+import { createFleetGroup, groupMembers } from '../support/groups';
 import { startHarness, type MedicHarness } from '../support/harness';
 
 const ADMIN_TOKEN = 'medic_fleet_monitor_test_admin_token_0123';
@@ -118,6 +119,51 @@ describe('latency judged against its own normal range', () => {
     expect(judged.detectors?.[`${steady}/LatencyP99`]?.snapshot.index).toBe(183);
     // The threshold alone says nothing about 650 ms.
     expect((await scan()).findings).toEqual([]);
+  });
+});
+
+describe("a group's newcomer is judged by a sibling's outbound normal from its first datapoints (decision 0063)", () => {
+  test("the scan reads the group from the instances, and the newcomer's leak opens egress-surge at once", async () => {
+    const fleet = `inh-${process.pid}`;
+    const group = await createFleetGroup(aws, fleet, { min: 2, max: 2, desired: 2 });
+    const [veteran, newcomer] = await groupMembers(aws, group, 2);
+    const publish = async (instanceId: string, values: number[]) => {
+      const now = Date.now();
+      for (let from = 0; from < values.length; from += 100)
+        await aws.cloudwatch.send(
+          new PutMetricDataCommand({
+            Namespace: 'AWS/EC2',
+            MetricData: values.slice(from, from + 100).map((value, i) => ({
+              MetricName: 'NetworkOut',
+              Dimensions: [{ Name: 'InstanceId', Value: instanceId }],
+              Timestamp: new Date(now - (values.length - 1 - (from + i)) * 10_000),
+              Value: value,
+              Unit: 'Bytes',
+            })),
+          }),
+        );
+    };
+    // Half an hour of about 200 kB/s out on the veteran (bytes per ten-second datapoint).
+    await publish(
+      veteran ?? '',
+      Array.from({ length: 180 }, (_, i) => 2_000_000 + ((i * 7) % 11) * 26_000),
+    );
+    const scan = createDetectionActivities(aws.ec2, aws.cloudwatch, env.client, {
+      metricPeriodSeconds: 10,
+      lookbackMinutes: 40,
+      cpuHighPercent: 90,
+      cpuWindowPoints: 3,
+      cpuAnomalyFloorPercent: 50,
+      egressAnomalyFloorBytesPerSecond: 1_000_000,
+    }).scanFleet;
+    const first = await scan({ fleet, watermarks: {}, detectors: {} });
+    expect(first.findings).toEqual([]);
+    // The newcomer's first three datapoints: 12 MB/s leaving.
+    await publish(newcomer ?? '', [120_000_000, 125_000_000, 118_000_000]);
+    const second = await scan({ fleet, watermarks: first.watermarks, detectors: first.detectors ?? {} });
+    expect(second.findings.map((f) => [f.resourceId, f.kind])).toEqual([[newcomer, 'egress-surge']]);
+    expect(second.findings[0]?.summary).toContain(`judged by group ${group}'s, learnt on ${veteran}`);
+    expect(second.detectors?.[`${newcomer}/NetworkOut`]?.inherited).toMatchObject({ from: veteran, group });
   });
 });
 

@@ -9,6 +9,7 @@ import {
   describeWeekdays,
   emptyFleetNote,
   formatterOf,
+  inheritedNote,
   metricName,
   MONITORED_METRICS,
   oddDayNames,
@@ -184,6 +185,7 @@ export function DetectorPage({
     <dl class="facts-list">
       <dt>Recent level</dt>
       <dd data-testid="recent">${figure(d.recent)}</dd>
+      ${inheritedNote(d) && html`<dt>Judged by</dt><dd data-testid="inherited">${inheritedNote(d)}</dd>`}
       <dt>Time of day (UTC)</dt>
       <dd data-testid="profile-state">
         ${profile ? profileState(profile) : 'no daily profile (the monitor watches too many instances to carry one): judged by the recent level'}
