@@ -1,6 +1,5 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { AwsClients } from '../../activities';
-import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { createChaos } from '../../activities/chaos';
 import { createDetectionActivities } from '../../activities/detection';
 import { createFleet, fleetSizeReader } from '../../activities/fleet';
@@ -25,7 +24,7 @@ import { Worker } from '@temporalio/worker';
 import { decisionUpdate, stopMonitoringSignal } from '../../workflows/messages';
 import { detectionVerdictSignal } from '../../workflows/fleet-monitor';
 import { eventually, workflowBundle } from '../support/env';
-import { publishCpuHistory } from '../support/cpu-history';
+import { publishCpuHistory, publishInstanceMetric, tenSecondsApart } from '../support/cpu-history';
 import { createFleetGroup, groupMembers } from '../support/groups';
 import { startHarness, type MedicHarness } from '../support/harness';
 
@@ -86,19 +85,12 @@ describe('latency judged against its own normal range', () => {
       const values = Array.from({ length: 180 }, (_, i) => 120 + ((i * 7) % 11) - 5);
       if (instanceId === slowing) values.push(640, 660, 650);
       else values.push(118, 121, 119);
-      for (let from = 0; from < values.length; from += 100)
-        await aws.cloudwatch.send(
-          new PutMetricDataCommand({
-            Namespace: 'CloudMedic/App',
-            MetricData: values.slice(from, from + 100).map((value, i) => ({
-              MetricName: 'LatencyP99',
-              Dimensions: [{ Name: 'InstanceId', Value: instanceId }],
-              Timestamp: new Date(now - (values.length - 1 - (from + i)) * 10_000),
-              Value: value,
-              Unit: 'Milliseconds',
-            })),
-          }),
-        );
+      await publishInstanceMetric(
+        aws.cloudwatch,
+        instanceId,
+        { namespace: 'CloudMedic/App', name: 'LatencyP99', unit: 'Milliseconds' },
+        tenSecondsApart(values, now),
+      );
     }
     const scan = (latencyAnomalyFloorMs?: number) =>
       createDetectionActivities(aws.ec2, aws.cloudwatch, env.client, {
@@ -127,22 +119,13 @@ describe("a group's newcomer is judged by a sibling's outbound normal from its f
     const fleet = `inh-${process.pid}`;
     const group = await createFleetGroup(aws, fleet, { min: 2, max: 2, desired: 2 });
     const [veteran, newcomer] = await groupMembers(aws, group, 2);
-    const publish = async (instanceId: string, values: number[]) => {
-      const now = Date.now();
-      for (let from = 0; from < values.length; from += 100)
-        await aws.cloudwatch.send(
-          new PutMetricDataCommand({
-            Namespace: 'AWS/EC2',
-            MetricData: values.slice(from, from + 100).map((value, i) => ({
-              MetricName: 'NetworkOut',
-              Dimensions: [{ Name: 'InstanceId', Value: instanceId }],
-              Timestamp: new Date(now - (values.length - 1 - (from + i)) * 10_000),
-              Value: value,
-              Unit: 'Bytes',
-            })),
-          }),
-        );
-    };
+    const publish = (instanceId: string, values: number[]) =>
+      publishInstanceMetric(
+        aws.cloudwatch,
+        instanceId,
+        { namespace: 'AWS/EC2', name: 'NetworkOut', unit: 'Bytes' },
+        tenSecondsApart(values),
+      );
     // Half an hour of about 200 kB/s out on the veteran (bytes per ten-second datapoint).
     await publish(
       veteran ?? '',
