@@ -1,7 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { AwsClients } from '../../activities';
 import { createChaos } from '../../activities/chaos';
-import { createDetectionActivities } from '../../activities/detection';
+import { createDetectionActivities, type DetectionSettings } from '../../activities/detection';
 import { createFleet, fleetSizeReader } from '../../activities/fleet';
 import { evidenceReader } from '../../api/evidence';
 import type { IncidentDetail } from '../../api/incident-service';
@@ -39,6 +39,17 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => h?.teardown());
+
+/** The detection activity with the tests' CPU thresholds, and the given period, window and floors. */
+const scanner = (
+  settings: Pick<DetectionSettings, 'metricPeriodSeconds' | 'lookbackMinutes'> & Partial<DetectionSettings>,
+) =>
+  createDetectionActivities(aws.ec2, aws.cloudwatch, env.client, {
+    cpuHighPercent: 90,
+    cpuWindowPoints: 3,
+    cpuAnomalyFloorPercent: 50,
+    ...settings,
+  });
 
 describe('fleet monitor (the detection loop)', () => {
   test('a fault that outlives its declined incident is not reported again, across continue-as-new', async () => {
@@ -93,13 +104,10 @@ describe('latency judged against its own normal range', () => {
       );
     }
     const scan = (latencyAnomalyFloorMs?: number) =>
-      createDetectionActivities(aws.ec2, aws.cloudwatch, env.client, {
+      scanner({
         metricPeriodSeconds: 10,
         lookbackMinutes: 40,
-        cpuHighPercent: 90,
-        cpuWindowPoints: 3,
         latencyHighMs: 1000,
-        cpuAnomalyFloorPercent: 50,
         ...(latencyAnomalyFloorMs !== undefined ? { latencyAnomalyFloorMs } : {}),
       }).scanFleet({ fleet, watermarks: {}, detectors: {} });
 
@@ -131,12 +139,9 @@ describe("a group's newcomer is judged by a sibling's outbound normal from its f
       veteran ?? '',
       Array.from({ length: 180 }, (_, i) => 2_000_000 + ((i * 7) % 11) * 26_000),
     );
-    const scan = createDetectionActivities(aws.ec2, aws.cloudwatch, env.client, {
+    const scan = scanner({
       metricPeriodSeconds: 10,
       lookbackMinutes: 40,
-      cpuHighPercent: 90,
-      cpuWindowPoints: 3,
-      cpuAnomalyFloorPercent: 50,
       egressAnomalyFloorBytesPerSecond: 1_000_000,
     }).scanFleet;
     const first = await scan({ fleet, watermarks: {}, detectors: {} });
@@ -164,12 +169,9 @@ describe("a new monitor starts from the instances' history", () => {
       return { at, value: (m >= 545 && m < 1020 ? 70 : 20) + (i % 5) };
     });
     await publishCpuHistory(aws.cloudwatch, instanceId, points);
-    const scan = createDetectionActivities(aws.ec2, aws.cloudwatch, env.client, {
+    const scan = scanner({
       metricPeriodSeconds: 60,
       lookbackMinutes: 10,
-      cpuHighPercent: 90,
-      cpuWindowPoints: 3,
-      cpuAnomalyFloorPercent: 50,
     }).scanFleet;
 
     const first = await scan({ fleet, watermarks: {}, detectors: {} });
