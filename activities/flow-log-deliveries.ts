@@ -1,5 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { isUnread, parseFlowLogCursor, streamFolder } from '../domain/flow-log-cursor';
 import { parseFlowLog, type FlowRecord } from '../domain/traffic';
 
 /**
@@ -12,6 +13,8 @@ export const flowLogPrefix = (fleet: string) => `flow-logs/${fleet}/`;
 
 /** Where AWS's own layout starts below the prefix; it sorts after every delivery-time name. */
 const AWS_LAYOUT = 'AWSLogs/';
+
+const DAY_MS = 86_400_000;
 
 /** Records read at most in one go: a scan or a diagnosis stops paging past this many. */
 const MAX_RECORDS_READ = 1_000_000;
@@ -32,7 +35,7 @@ export function utcDaysBetween(fromMs: number, untilMs: number): string[] {
     new Date(fromMs).getUTCMonth(),
     new Date(fromMs).getUTCDate(),
   );
-  for (let day = start; day <= untilMs && days.length < 32; day += 86_400_000) days.push(utcDay(day));
+  for (let day = start; day <= untilMs && days.length < 32; day += DAY_MS) days.push(utcDay(day));
   return days;
 }
 
@@ -55,13 +58,11 @@ async function subfolders(s3: S3Client, bucket: string, prefix: string): Promise
   return folders;
 }
 
-/** Each account's and region's day folders AWS delivered into from `fromMs` until now. */
-async function awsDayFolders(s3: S3Client, bucket: string, fleet: string, fromMs: number): Promise<string[]> {
-  const days = utcDaysBetween(fromMs, Date.now());
+/** Each account's and region's folder AWS delivers into: `…/AWSLogs/<account>/vpcflowlogs/<region>/`. */
+async function awsRegionFolders(s3: S3Client, bucket: string, fleet: string): Promise<string[]> {
   const folders: string[] = [];
   for (const account of await subfolders(s3, bucket, `${flowLogPrefix(fleet)}${AWS_LAYOUT}`))
-    for (const region of await subfolders(s3, bucket, `${account}vpcflowlogs/`))
-      for (const day of days) folders.push(`${region}${day}/`);
+    folders.push(...(await subfolders(s3, bucket, `${account}vpcflowlogs/`)));
   return folders;
 }
 
@@ -84,7 +85,7 @@ async function* keysUnder(
         Prefix: prefix,
         ...(startAfter ? { StartAfter: startAfter } : {}),
         ContinuationToken: token,
-        MaxKeys: 100,
+        MaxKeys: 1000,
       }),
     );
     for (const object of page.Contents ?? []) {
@@ -98,20 +99,22 @@ async function* keysUnder(
 }
 
 /**
- * The fleet's flow-log deliveries in key order, each with its records, up to about
- * `MAX_RECORDS_READ` records: those after `afterKey` (the last one a scan read), else those delivered
- * since `since`. In AWS's layout whole days are listed (its keys sort by day, then by flow log), so
- * a reader wanting only `since` onward filters the records by their own times. A bucket not created
+ * The fleet's flow-log deliveries, each with its records, up to about `MAX_RECORDS_READ` records:
+ * those the carried `cursor` has not read (`advanceFlowLogCursor` after each one), else those
+ * delivered since `since`, else, on a first scan, every plain delivery and today's AWS ones. Each
+ * delivery stream is read in key order (its time order), so a read cut short resumes where it
+ * stopped. In AWS's layout whole days are listed (its keys sort by day, then by flow log), so a
+ * reader wanting only `since` onward filters the records by their own times. A bucket not created
  * yet means nothing delivered yet.
  */
 export async function* deliveriesAfter(
   s3: S3Client,
   bucket: string,
   fleet: string,
-  from: { afterKey?: string; since?: Date },
+  from: { cursor?: string; since?: Date },
 ): AsyncGenerator<{ key: string; records: FlowRecord[] }> {
   const prefix = flowLogPrefix(fleet);
-  const awsAfter = from.afterKey?.startsWith(`${prefix}${AWS_LAYOUT}`) ? from.afterKey : undefined;
+  const cursor = parseFlowLogCursor(from.cursor);
   let read = 0;
   const fetch = async (key: string) => {
     const body = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
@@ -120,30 +123,28 @@ export async function* deliveriesAfter(
     return { key, records };
   };
   try {
-    if (!awsAfter) {
-      const startAfter = from.afterKey ?? (from.since ? `${prefix}${from.since.toISOString()}` : undefined);
-      for await (const key of keysUnder(s3, bucket, prefix, startAfter, {
-        stopAt: `${prefix}${AWS_LAYOUT}`,
-      })) {
-        yield await fetch(key);
-        if (read >= MAX_RECORDS_READ) return;
-      }
+    const plainStart = cursor.plain ?? (from.since ? `${prefix}${from.since.toISOString()}` : undefined);
+    for await (const key of keysUnder(s3, bucket, prefix, plainStart, { stopAt: `${prefix}${AWS_LAYOUT}` })) {
+      yield await fetch(key);
+      if (read >= MAX_RECORDS_READ) return;
     }
-    const fromMs =
-      (awsAfter === undefined ? undefined : awsKeyDayMs(awsAfter)) ?? from.since?.getTime() ?? Date.now();
-    for (const folder of await awsDayFolders(s3, bucket, fleet, fromMs)) {
-      const startAfter = awsAfter?.startsWith(folder) ? awsAfter : undefined;
-      if (awsAfter && !startAfter && folder < awsAfter) continue;
-      // A day folder holds the whole day: a reader wanting the last minutes skips what was written before.
-      for await (const key of keysUnder(
-        s3,
-        bucket,
-        folder,
-        startAfter,
-        awsAfter ? {} : { notBefore: from.since },
-      )) {
-        yield await fetch(key);
-        if (read >= MAX_RECORDS_READ) return;
+    const streams = Object.entries(cursor.streams);
+    for (const region of await awsRegionFolders(s3, bucket, fleet)) {
+      const seen = streams.filter(([stream]) => streamFolder(stream) === region);
+      // A region the cursor has not read yet starts as a first scan does: today, or `since`.
+      // A stream that stopped (a flow log deleted) must not keep every scan listing the days since: no
+      // scan goes back past yesterday, and a flood older than that is no longer one to block.
+      const fromMs = seen.length
+        ? Math.max(Math.min(...seen.map(([, key]) => awsKeyDayMs(key) ?? Date.now())), Date.now() - DAY_MS)
+        : (from.since?.getTime() ?? Date.now());
+      for (const day of utcDaysBetween(fromMs, Date.now())) {
+        // A day folder holds the whole day: a reader wanting the last minutes skips what was written before.
+        const notBefore = seen.length ? undefined : from.since;
+        for await (const key of keysUnder(s3, bucket, `${region}${day}/`, undefined, { notBefore })) {
+          if (!isUnread(cursor, key)) continue;
+          yield await fetch(key);
+          if (read >= MAX_RECORDS_READ) return;
+        }
       }
     }
   } catch (err) {

@@ -19,6 +19,7 @@ import { trafficFloodIncidentId } from '../domain/ids';
 import { incidentStartAttributes } from '../workflows/search-attributes';
 import { startOrJoinIncident } from './start-or-join';
 import { deliveriesAfter, flowLogPrefix } from './flow-log-deliveries';
+import { advanceFlowLogCursor, formatFlowLogCursor, parseFlowLogCursor } from '../domain/flow-log-cursor';
 
 /** How long a detected flood's source stays denied before the incident lifts it. */
 const FLOOD_BLOCK_DURATION = '1h';
@@ -93,15 +94,16 @@ export function outboundFlowReader(
 export function createFlowLogActivities(s3: S3Client, bucket: string, temporal: Client) {
   async function scanFlowLogs(input: {
     fleet: string;
-    /** The last object key read; keys sort by delivery time. */
+    /** Where the last scan got to (`FlowLogCursor`, as a string): each delivery is scanned once. */
     after?: string;
   }): Promise<{ floods: Flood[]; records: number; last?: string }> {
     const records: FlowRecord[] = [];
-    let last = input.after;
-    for await (const delivery of deliveriesAfter(s3, bucket, input.fleet, { afterKey: input.after })) {
+    let cursor = parseFlowLogCursor(input.after);
+    for await (const delivery of deliveriesAfter(s3, bucket, input.fleet, { cursor: input.after })) {
       appendAll(records, delivery.records);
-      last = delivery.key;
+      cursor = advanceFlowLogCursor(cursor, delivery.key);
     }
+    const last = formatFlowLogCursor(cursor);
     return { floods: detectFloods(records), records: records.length, ...(last ? { last } : {}) };
   }
 

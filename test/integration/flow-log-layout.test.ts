@@ -3,6 +3,7 @@ import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { deliveriesAfter, flowLogPrefix } from '../../activities/flow-log-deliveries';
 import { outboundFlowReader, writeFlowLog } from '../../activities/flow-logs';
 import { FLEET_TAG } from '../../activities/tags';
+import { advanceFlowLogCursor, formatFlowLogCursor, parseFlowLogCursor } from '../../domain/flow-log-cursor';
 import { FLOW_LOG_HEADER, type FlowRecord } from '../../domain/traffic';
 import { destroyAws, testAws } from '../support/env';
 
@@ -20,9 +21,14 @@ const DAY = 86_400_000;
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10).replace(/-/g, '/');
 
 /** A delivery as AWS writes it with the fleet's prefix as the destination: gzipped, in its own folders. */
-async function awsDelivery(atMs: number, records: FlowRecord[], flowLog = 'fl-0a1b2c'): Promise<string> {
+async function awsDelivery(
+  atMs: number,
+  records: FlowRecord[],
+  flowLog = 'fl-0a1b2c',
+  region = 'us-east-1',
+): Promise<string> {
   const stamp = new Date(atMs).toISOString().replace(/[-:]/g, '').slice(0, 13);
-  const key = `${flowLogPrefix(fleet)}AWSLogs/${ACCOUNT}/vpcflowlogs/us-east-1/${day(atMs)}/${ACCOUNT}_vpcflowlogs_us-east-1_${flowLog}_${stamp}Z_${atMs}.log.gz`;
+  const key = `${flowLogPrefix(fleet)}AWSLogs/${ACCOUNT}/vpcflowlogs/${region}/${day(atMs)}/${ACCOUNT}_vpcflowlogs_${region}_${flowLog}_${stamp}Z_${atMs}.log.gz`;
   const lines = records.map(
     (r) =>
       `2 ${ACCOUNT} eni-1 ${r.srcaddr} ${r.dstaddr} 40000 ${r.dstport} 6 ${r.packets} ${r.bytes} ${r.start} ${r.start + 60} ${r.action} OK`,
@@ -73,12 +79,31 @@ describe('flow logs as AWS delivers them (decision 0062): gzipped, under AWSLogs
     ]);
   });
 
-  test('the next scan reads only what AWS delivered after the last key it read', async () => {
+  test('the next scan reads only what came after, per region and flow log, and the plain deliveries too', async () => {
+    const scan = async (cursor?: string) => {
+      let at = parseFlowLogCursor(cursor);
+      const keys: string[] = [];
+      for await (const delivery of deliveriesAfter(aws.s3, bucket, fleet, cursor ? { cursor } : {})) {
+        keys.push(delivery.key);
+        at = advanceFlowLogCursor(at, delivery.key);
+      }
+      return { keys, cursor: formatFlowLogCursor(at) };
+    };
+    const firstScan = await scan();
+    expect(firstScan.keys).toEqual([ownKey, first]);
     const later = await awsDelivery(now, [out('203.0.113.66', 1_000, now)]);
-    const read = [];
-    for await (const delivery of deliveriesAfter(aws.s3, bucket, fleet, { afterKey: first }))
-      read.push(delivery.key);
-    expect(read).toEqual([later]);
+    // A second flow log and a second region: their keys sort before the last one read.
+    const otherFlowLog = await awsDelivery(now, [out('203.0.113.67', 1_000, now)], 'fl-00aaaa');
+    const otherRegion = await awsDelivery(now, [out('203.0.113.68', 1_000, now)], 'fl-0a1b2c', 'ap-south-1');
+    const plainLater = await writeFlowLog(aws.s3, bucket, fleet, [out('198.51.100.5', 1_000, now)]);
+    const next = await scan(firstScan.cursor);
+    expect(next.keys.sort()).toEqual([plainLater, otherRegion, otherFlowLog, later].sort());
+    // Nothing new: nothing read again.
+    expect((await scan(next.cursor)).keys).toEqual([]);
+    // A monitor carrying one key from before the cursor had streams reads on from it.
+    const legacy = await scan(first);
+    expect(legacy.keys).toEqual(expect.arrayContaining([later, otherFlowLog, otherRegion]));
+    expect(legacy.keys).not.toContain(first);
   });
 
   test('a reader wanting only what came after a moment skips objects written before it, in either layout', async () => {
