@@ -14,6 +14,7 @@ import {
   type Watermarks,
 } from '../domain/detection';
 import type { IncidentRequest } from '../domain/incident';
+import { coveringWindow, type MaintenanceWindow } from '../domain/maintenance-window';
 import { openOrJoinIncident, type OpenedIncident } from './incident-starter';
 import { listFleetInstances } from './fleet';
 import { stateOf, tagValue } from './instances';
@@ -35,6 +36,8 @@ export interface DetectionSettings extends DetectionThresholds {
   trendLookbackMinutes?: number;
   /** The registry's active detector, when one is promoted. */
   activeDetector?: () => Promise<AnomalySettings['model']>;
+  /** Maintenance windows not over (decision 0064); without it none is honoured. */
+  maintenance?: (now: Date) => Promise<MaintenanceWindow[]>;
 }
 
 /**
@@ -206,7 +209,21 @@ export function createDetectionActivities(
           ...(waitingForHistory.size ? { waitingForHistory } : {}),
         }
       : undefined;
-    const result = detectFaults(observations, input.watermarks, busy, settings, now.toISOString(), anomaly);
+    const windows = (await settings.maintenance?.(now)) ?? [];
+    const underMaintenance = new Set(
+      all
+        .map((i) => i.InstanceId as string)
+        .filter((resourceId) => coveringWindow(windows, { resourceId, fleet: input.fleet }, now.getTime())),
+    );
+    const result = detectFaults(
+      observations,
+      input.watermarks,
+      busy,
+      settings,
+      now.toISOString(),
+      anomaly,
+      underMaintenance,
+    );
     return { ...result, instancesSeen: instances.length };
   }
 

@@ -18,7 +18,7 @@ import {
 import { PutMetricDataCommand, type CloudWatchClient, type MetricDatum } from '@aws-sdk/client-cloudwatch';
 import { FLEET_TOPOLOGY, fleetResourceName } from '../domain/topology';
 import type { AwsClients } from './aws-clients';
-import { stateOf, tagValue } from './instances';
+import { findInstance, stateOf, tagValue } from './instances';
 import { FLEET_TAG, LAUNCH_TEMPLATE_TAG, MODE_TAG } from './tags';
 
 export interface FleetSpec {
@@ -166,6 +166,17 @@ export const fleetSizeReader =
     (await listFleetInstances(ec2, fleet)).length;
 
 /** Every fleet's instances that are not terminated: any instance carrying the fleet tag. */
+/**
+ * The fleet an instance's tag puts it in; undefined for an instance in none, or none at all. A failed
+ * read is none too: an alert then opens its incident rather than being lost to a maintenance window.
+ */
+export const instanceFleetReader =
+  (ec2: EC2Client) =>
+  async (instanceId: string): Promise<string | undefined> => {
+    const instance = await findInstance(ec2, instanceId).catch(() => undefined);
+    return instance ? tagValue(instance, FLEET_TAG) : undefined;
+  };
+
 export function listEveryFleetsInstances(ec2: EC2Client): Promise<Instance[]> {
   return listTagged(ec2, { Name: 'tag-key', Values: [FLEET_TAG] }, false);
 }

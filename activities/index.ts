@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { MedicConfig } from '../domain/config';
 import type { AwsClients } from './aws-clients';
 import { createDetectionActivities } from './detection';
+import { createMaintenanceStore } from './maintenance-store';
 import { createDiagnosisActivities } from './diagnosis';
 import { createEc2Remediations } from './ec2-remediation';
 import { createNotifier } from './notify';
@@ -66,6 +67,8 @@ export function createActivities(deps: ActivityDeps) {
   const models = createModelStore(deps.aws.s3, deps.config.modelBucket);
   // Answers to "Was your issue resolved?" are read, never written, by the worker.
   const feedback = createFeedbackStore(deps.aws.s3, deps.config.modelBucket, async () => undefined);
+  // Windows are written by the API; the worker only reads them.
+  const maintenance = createMaintenanceStore(deps.aws.s3, deps.config.modelBucket, async () => undefined);
   const answeredSeries = answeredSeriesReader(deps.aws.cloudwatch, feedback, metricPeriodSeconds);
   const fleetDemand = (progress?: (detail: string) => void) =>
     fleetDemandTraces(deps.temporal, deps.aws.autoscaling, deps.aws.cloudwatch, progress);
@@ -96,6 +99,7 @@ export function createActivities(deps: ActivityDeps) {
       memoryFullPercent: deps.config.memoryFullPercent,
       errorRateFailurePercent: deps.config.errorRateFailurePercent,
       activeDetector: activeDetectorOf(models),
+      maintenance: (now) => maintenance.current(now),
     }),
     ...createNotifier(deps.config.webhookUrl, { format: deps.config.webhookFormat }),
     ...createLifecycleEventActivities(

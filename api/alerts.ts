@@ -7,6 +7,7 @@ import {
 } from '../domain/alert-mapping';
 import type { IncidentRequest } from '../domain/incident';
 import { sha256Hex } from '../domain/sha256';
+import { maintenanceReason } from '../domain/maintenance-window';
 import type { ScopedAlarmOutcome } from './alarm-scope';
 import type { IncidentService } from './incident-service';
 
@@ -62,6 +63,8 @@ export async function ingestAlert(
     const incidentId = await incidents.recordResolved(mapped.request);
     return incidentId ? { action: 'resolved-recorded', incidentId } : { action: 'resolved-no-open-incident' };
   }
+  const held = await incidents.maintenanceOf(mapped.request.resourceId);
+  if (held) return { action: 'ignored', reason: maintenanceReason(held) };
   const opened = await incidents.open(mapped.request);
   return { action: opened.created ? 'opened' : 'joined', incidentId: opened.incidentId };
 }
@@ -139,6 +142,12 @@ export async function ingestAlertmanager(
           outcomes[i] = incidentId
             ? { fingerprint: fingerprintOf(i), action: 'resolved-recorded', incidentId }
             : { fingerprint: fingerprintOf(i), action: 'resolved-no-open-incident' };
+        return;
+      }
+      const held = await incidents.maintenanceOf(group.request.resourceId);
+      if (held) {
+        for (const i of group.indices)
+          outcomes[i] = { fingerprint: fingerprintOf(i), action: 'ignored', reason: maintenanceReason(held) };
         return;
       }
       const opened = await incidents.open(group.request, group.indices.length);

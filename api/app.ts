@@ -1,7 +1,9 @@
 import helmet from 'helmet';
-import express, { type Request, type RequestHandler, type Response, type NextFunction } from 'express';
-import type { z } from 'zod';
+import express, { type RequestHandler } from 'express';
 import { alertmanagerPayloadSchema, ingestAlertmanager } from './alerts';
+import { parse, principalOf, route } from './route-helpers';
+import { maintenanceRoutes } from './maintenance';
+import type { MaintenanceStore } from '../activities/maintenance-store';
 import type { PayloadCodec } from '@temporalio/common';
 import { authenticate, authorize, tokenResolver, type AuthFailureLimit } from './auth';
 import { answerChat } from './chat';
@@ -25,7 +27,7 @@ import { CATALOGUE } from '../domain/catalogue';
 import type { Evidence } from './evidence';
 import { ROLE_PERMISSIONS, type Principal } from '../domain/rbac';
 import { openApiDocument } from './openapi';
-import { ApiError, errorHandler, notFoundRoute, validationError } from './errors';
+import { ApiError, errorHandler, notFoundRoute } from './errors';
 import type { IncidentDetail, IncidentService } from './incident-service';
 import { agentOf, ratingsByAgent, type FeedbackStore } from '../activities/feedback-store';
 import type { ModelOverview } from '../domain/models/registry';
@@ -71,6 +73,8 @@ export interface AppDeps {
   audit?: AuditLog;
   /** Where "Was your issue resolved?" answers go; without it the feedback routes are not served. */
   feedback?: FeedbackStore;
+  /** Planned work during which alerts open nothing (decision 0064); without it the routes are not served. */
+  maintenance?: MaintenanceStore;
   /** How SNS deliveries are verified; without it the CloudWatch route is not served. */
   sns?: SnsSettings;
   /** Reads the members of a group or load balancer an alarm names (decision 0061). */
@@ -97,22 +101,9 @@ export interface AppDeps {
   codec?: { codec: PayloadCodec; uiOrigin: string };
 }
 
-function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
-  const result = schema.safeParse(value);
-  if (!result.success) throw validationError(result.error.issues);
-  return result.data;
-}
-
-type AsyncHandler = (req: Request, res: Response) => Promise<void>;
-const route = (handler: AsyncHandler) => (req: Request, res: Response, next: NextFunction) => {
-  handler(req, res).catch(next);
-};
-
 const settle = (probe: () => Promise<boolean>) => probe().catch(() => false);
 
 const silentLogger = pino({ level: 'silent' });
-
-const principalOf = (res: Response) => res.locals.principal as Principal;
 
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
@@ -465,6 +456,8 @@ export function createApp(deps: AppDeps): express.Express {
     api.get('/audit', ...guard('GET /api/v1/audit'), (req, res) => {
       res.json(audit.query(parse(auditQuerySchema, req.query)));
     });
+
+  if (deps.maintenance) maintenanceRoutes(api, guard, deps.maintenance);
 
   const tokens = deps.tokens;
   if (tokens) {

@@ -1,3 +1,4 @@
+import type { MaintenanceWindow } from '../domain/maintenance-window';
 import { AUTONOMY_POLICY_WORKFLOW_ID, autonomyStateQuery } from '../workflows/autonomy-policy';
 import { INCIDENT_TYPES_CLAUSE, INCIDENT_WORKFLOW_TYPES, OPEN_STATUS_CLAUSE } from '../domain/ids';
 import type { AutonomySettings, AutonomyState } from '../domain/autonomy';
@@ -66,7 +67,14 @@ export class IncidentService {
     private readonly temporal: Client,
     private readonly webUiBase: string,
     private readonly logger?: Pick<Logger, 'warn'>,
+    /** The window of planned work an instance is under now, if any (decision 0064). */
+    private readonly maintenance?: (resourceId: string) => Promise<MaintenanceWindow | undefined>,
   ) {}
+
+  /** The maintenance window that keeps alerts on this resource from opening incidents now, if any. */
+  async maintenanceOf(resourceId: string): Promise<MaintenanceWindow | undefined> {
+    return this.maintenance?.(resourceId);
+  }
 
   webUiUrl(id: string, runId: string): string {
     return `${this.webUiBase}/namespaces/${this.temporal.options.namespace}/workflows/${encodeURIComponent(id)}/${runId}/history`;

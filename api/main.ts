@@ -25,6 +25,9 @@ import { registerOpenIncidentGauges } from './metrics';
 import { SEVERITIES } from '../domain/incident';
 import { connectTemporal } from '../workers/temporal-connection';
 import { alarmScopeSettings } from './alarm-scope';
+import { maintenanceGate } from './maintenance';
+import { createMaintenanceStore } from '../activities/maintenance-store';
+import { instanceFleetReader } from '../activities/fleet';
 
 const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> =>
   Promise.race([
@@ -51,7 +54,13 @@ async function run(): Promise<void> {
       });
     return bucketReady;
   };
-  const incidents = new IncidentService(temporal, config.temporalUiUrl, logger);
+  const maintenance = createMaintenanceStore(aws.s3, config.modelBucket, ensureModelBucket);
+  const incidents = new IncidentService(
+    temporal,
+    config.temporalUiUrl,
+    logger,
+    maintenanceGate(maintenance, instanceFleetReader(aws.ec2)),
+  );
   const monitors = temporalMonitors(temporal, fleetSizeReader(aws.ec2));
   registerOpenIncidentGauges((status, severity) => incidents.countOpen(status, severity), SEVERITIES);
   const feedback = createFeedbackStore(aws.s3, config.modelBucket, ensureModelBucket);
@@ -83,6 +92,7 @@ async function run(): Promise<void> {
     tokens: new TokenStore(join(config.dataDir, 'tokens.json')),
     audit: new AuditLog(join(config.dataDir, 'audit.jsonl')),
     feedback,
+    maintenance,
     tasks: new TaskService(temporal, createTaskStore(aws.s3, config.modelBucket, ensureModelBucket)),
     alarmScope: alarmScopeSettings(aws, config, temporal),
     sns: {

@@ -6,6 +6,7 @@ import {
   createIncidentSchema,
   chatSchema,
   createTokenSchema,
+  maintenanceRequestSchema,
   decisionSchema,
   detectorQuerySchema,
   detectionVerdictSchema,
@@ -376,6 +377,31 @@ export function openApiDocument() {
           summary: 'Revoke a token',
           parameters: [idParameter],
           responses: { '200': { description: 'revoked' }, '404': errorResponse('unknown token') },
+        },
+      },
+      '/maintenance': {
+        get: {
+          summary: 'Maintenance windows not over yet (active and upcoming), each with `active`',
+          responses: { '200': { description: '{windows}' } },
+        },
+        post: {
+          summary:
+            'Announce planned work on instances or a fleet: while it lasts, alerts on them open nothing and the monitor neither reports nor learns what their metrics do',
+          requestBody: body(maintenanceRequestSchema),
+          responses: {
+            '201': { description: 'the window' },
+            '400': errorResponse('invalid body (no instances and no fleet, a duration over a week, …)'),
+          },
+        },
+      },
+      '/maintenance/{id}': {
+        delete: {
+          summary: 'End a maintenance window now (it is kept, ended, with who ended it)',
+          parameters: [idParameter],
+          responses: {
+            '200': { description: 'the ended window' },
+            '404': errorResponse('no current window'),
+          },
         },
       },
       '/alerts/alertmanager': {

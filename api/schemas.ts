@@ -1,3 +1,4 @@
+import { MAX_WINDOW_MINUTES } from '../domain/maintenance-window';
 import { z } from 'zod';
 import { ROLES } from '../domain/rbac';
 import { AGENTS } from '../domain/agents';
@@ -133,3 +134,20 @@ export const detectorQuerySchema = z.strictObject({
 export const detectionVerdictSchema = z.strictObject({
   expected: z.boolean(),
 });
+
+/** `POST /maintenance`: planned work on instances, during which nothing is opened or healed (decision 0064). */
+export const maintenanceRequestSchema = z
+  .object({
+    instances: z.array(ec2InstanceIdSchema).max(100).default([]),
+    fleet: fleetNameSchema.optional(),
+    /** When it starts (ISO-8601); now when absent or past. */
+    startsAt: z.iso.datetime({ offset: true }).optional(),
+    durationMinutes: z.number().int().min(1).max(MAX_WINDOW_MINUTES),
+    reason: z.string().trim().min(1).max(500),
+  })
+  .refine((r) => r.instances.length > 0 || r.fleet !== undefined, {
+    message: 'name the instances or the fleet the work is on',
+    path: ['instances'],
+  });
+
+export const maintenanceIdSchema = z.string().regex(/^mw-[0-9a-f]{12}$/, 'a maintenance window id (mw-…)');

@@ -30,6 +30,7 @@ import { failureChain } from './failure-chain';
 import { ApiCallError } from './api-client';
 import { EXIT, incidentsCommand } from './incidents';
 import { auditCommand, tokensCommand } from './tokens';
+import { maintenanceCommand } from './maintenance';
 import { chatCommand } from './chat';
 import { tasksCommand } from './tasks';
 import { evalCommand } from './eval';
@@ -96,6 +97,10 @@ const USAGE = `usage: medic <command>
   tokens create --name NAME --role viewer|operator|approver|admin [--json]
   tokens list [--json]
   tokens revoke --id ID
+  maintenance start --instances ID[,ID…] | --fleet NAME --for 2h --reason TEXT [--from ISO-TIME] [--json]
+                                                     (planned work: alerts on them open nothing, the monitor passes over them)
+  maintenance list [--json]
+  maintenance end --id ID
   chat "what is open right now?" [--json]   (plain language: list, show, approve, decline, explain)
   audit [--incident ID] [--actor NAME] [--action ACTION] [--limit N] [--json]
   model retrain NAME [--examples N] [--json]           (NAME: detector, rootcause, remediation-policy, demand-forecast;
@@ -361,6 +366,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (command === 'monitor') await monitorCommand(sub, rest, config);
     else if (command === 'incidents') await incidentsCommand(sub, rest, config);
     else if (command === 'tokens') await tokensCommand(sub, rest, config);
+    else if (command === 'maintenance') await maintenanceCommand(sub, rest, config);
     else if (command === 'tasks') await tasksCommand(sub, rest, config);
     else if (command === 'audit') await auditCommand(sub ? [sub, ...rest] : rest, config);
     else if (command === 'chat') await chatCommand(sub ? [sub, ...rest] : rest, config);

@@ -14,6 +14,7 @@ import {
   type Inheritance,
 } from './detector-inheritance';
 import type { IncidentKind, Severity } from './incident';
+import { METRIC_EVIDENCE_KINDS } from './maintenance-window';
 import {
   formatterOf,
   kindOfMetric,
@@ -400,6 +401,28 @@ function anomalyFinding(
   };
 }
 
+/**
+ * An instance under a maintenance window (decision 0064): what its metrics do now is neither reported
+ * later nor learnt. Its metric watermarks and its detectors' `fedUpTo` move to now; its state is
+ * judged again once the window ends (an instance left stopped is reported then).
+ */
+function passOverMaintenance(
+  instanceId: string,
+  watermarks: Watermarks,
+  detectors: DetectorStates | undefined,
+  now: string,
+): void {
+  for (const kind of METRIC_EVIDENCE_KINDS) {
+    const k = key(instanceId, kind);
+    if ((watermarks[k] ?? '') < now) watermarks[k] = now;
+  }
+  for (const metric of MONITORED_METRICS) {
+    const k = detectorKeyOf(instanceId, metric);
+    const state = detectors?.[k];
+    if (detectors && state && state.fedUpTo < now) detectors[k] = { ...state, fedUpTo: now };
+  }
+}
+
 /** The unseen anomaly with the highest score, if any. */
 const strongestAfter = (anomalies: DetectedRise[], watermark: string | undefined) =>
   anomalies.filter((a) => a.point.at > (watermark ?? '')).sort((a, b) => b.score - a.score)[0];
@@ -460,6 +483,7 @@ export function detectFaults(
   thresholds: DetectionThresholds,
   now: string,
   anomaly?: AnomalySettings,
+  underMaintenance?: ReadonlySet<string>,
 ): DetectionResult {
   const watermarks: Watermarks = { ...previous };
   const findings: Finding[] = [];
@@ -497,6 +521,10 @@ export function detectFaults(
     const stoppedKey = key(obs.instanceId, 'instance-stopped');
     if (obs.state === 'running' || obs.state === 'terminated') delete watermarks[stoppedKey];
     if (busyResources.has(obs.instanceId)) continue;
+    if (underMaintenance?.has(obs.instanceId)) {
+      passOverMaintenance(obs.instanceId, watermarks, detectors, now);
+      continue;
+    }
 
     const terminatedKey = key(obs.instanceId, 'instance-terminated');
     if (

@@ -70,6 +70,8 @@ export const WORKER_ACTIONS = {
   ],
   /** The model registry bucket only. */
   s3: ['s3:CreateBucket', 's3:GetObject', 's3:ListBucket', 's3:PutBucketVersioning', 's3:PutObject'],
+  /** Ending a maintenance window early (the API, decision 0064): only objects under `maintenance/`. */
+  maintenanceEnd: ['s3:DeleteObject'],
   /** The fleet's flow-log bucket, read only: the flood scan and outbound-surge diagnoses (decision 0062). */
   flowLogs: ['s3:GetObject', 's3:ListBucket'],
   /**

@@ -434,6 +434,12 @@ export function workerPolicyDocument(
         Resource: [bucketArn, `${bucketArn}/*`],
       },
       {
+        Sid: 'EndMaintenance',
+        Effect: 'Allow',
+        Action: [...WORKER_ACTIONS.maintenanceEnd],
+        Resource: `${bucketArn}/maintenance/*`,
+      },
+      {
         Sid: 'ReadFlowLogs',
         Effect: 'Allow',
         Action: [...WORKER_ACTIONS.flowLogs],

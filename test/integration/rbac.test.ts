@@ -14,7 +14,9 @@ import { memoryTaskStore } from '../support/memory-task-store';
 import { ROLE_PERMISSIONS, ROLES, type Role } from '../../domain/rbac';
 import { alertmanagerPayload } from '../support/alertmanager';
 import { dashboardFigures } from '../../domain/dashboard';
-import { startLocalTemporal } from '../support/env';
+import { destroyAws, startLocalTemporal, testAws } from '../support/env';
+import { createMaintenanceStore } from '../../activities/maintenance-store';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { serveOnLoopback } from '../support/http';
 
 const ADMIN = 'medic_bootstrap_admin_token_rbac_0123456789';
@@ -24,6 +26,7 @@ let env: TestWorkflowEnvironment;
 let served: Awaited<ReturnType<typeof serveOnLoopback>>;
 let tokens: TokenStore;
 let audit: AuditLog;
+const aws = testAws();
 const tokenOf: Partial<Record<Role | 'alert-sender', string>> = { 'alert-sender': ALERTS };
 
 beforeAll(async () => {
@@ -45,6 +48,11 @@ beforeAll(async () => {
       listVerdicts: async () => [],
     },
     tasks: new TaskService(env.client, memoryTaskStore()),
+    maintenance: createMaintenanceStore(aws.s3, `medic-rbac-${process.pid}`, async () => {
+      await aws.s3
+        .send(new CreateBucketCommand({ Bucket: `medic-rbac-${process.pid}` }))
+        .catch(() => undefined);
+    }),
     stats: async () => dashboardFigures([], [], new Date()),
     models: async () => [],
     evidence: async () => undefined,
@@ -67,6 +75,7 @@ beforeAll(async () => {
 afterAll(async () => {
   served?.close();
   await env?.teardown();
+  destroyAws(aws);
 });
 
 const call = (method: string, path: string, token: string | undefined, body?: unknown) =>
@@ -91,9 +100,11 @@ function requestFor(key: RouteKey): { path: string; body?: unknown } {
       ':id',
       key.includes('tokens')
         ? '00000000-0000-4000-8000-000000000000'
-        : key.includes('task-runs')
-          ? 'task-no-such-task-k1'
-          : 'no-such-incident',
+        : key.includes('maintenance')
+          ? 'mw-000000000000'
+          : key.includes('task-runs')
+            ? 'task-no-such-task-k1'
+            : 'no-such-incident',
     )
     .replace(/\/stream\/incidents$/, '/stream/incidents?once=true');
   const bodies: Partial<Record<RouteKey, unknown>> = {
@@ -102,6 +113,7 @@ function requestFor(key: RouteKey): { path: string; body?: unknown } {
     'POST /api/v1/incidents/:id/feedback': { resolved: true, rating: 5 },
     'POST /api/v1/incidents/:id/detection': { expected: true },
     'POST /api/v1/tokens': { name: 'made-in-rbac-test', role: 'viewer' },
+    'POST /api/v1/maintenance': { instances: ['i-0123456789abcdef0'], durationMinutes: 5, reason: 'rbac' },
     'POST /api/v1/chat': { message: 'what is open right now?' },
     'POST /api/v1/tasks': { source: 'name: rbac-task\nsteps:\n  - action: wait\n    seconds: 1\n' },
     'POST /api/v1/tasks/:name/runs': { params: {} },

@@ -209,6 +209,46 @@ describe('the local stack end to end', () => {
     ).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--resolved must be yes or no') });
   });
 
+  test('medic maintenance: alerts on an instance under planned work open nothing until it ends (decision 0064)', async () => {
+    const target = instances.find((i) => i.mode === 'manual')!.instanceId;
+    const window = JSON.parse(
+      await medic(
+        'maintenance',
+        'start',
+        '--instances',
+        target,
+        '--for',
+        '30m',
+        '--reason',
+        'kernel patch',
+        '--json',
+      ),
+    ) as { id: string; endsAt: string };
+    expect(await medic('maintenance', 'list')).toContain(
+      `${window.id}  until ${window.endsAt}  ${target}  "kernel patch"`,
+    );
+    const alert = () =>
+      call(
+        'POST',
+        '/api/v1/alerts/alertmanager',
+        alertmanagerPayload([{ labels: { alertname: 'HighCPU', resource_id: target } }], 'maintenance'),
+      );
+    expect((await alert()).body.results).toEqual([
+      { action: 'ignored', reason: expect.stringContaining(`under maintenance window ${window.id}`) },
+    ]);
+    expect(await medic('maintenance', 'end', '--id', window.id)).toMatch(
+      new RegExp(`^ended ${window.id} \\(${target}\\)`),
+    );
+    await expect(medic('maintenance', 'end', '--id', window.id)).rejects.toMatchObject({ code: 3 });
+    await expect(medic('maintenance', 'start', '--for', '2h', '--reason', 'x')).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('give --instances ID[,ID…] or --fleet NAME'),
+    });
+    expect((await alert()).body.results).toMatchObject([
+      { action: expect.stringMatching(/^(opened|joined)$/) },
+    ]);
+  });
+
   test('a real Prometheus Alertmanager opens an incident through the webhook and reports it resolved', async () => {
     const target = instances.find((i) => i.mode === 'auto')!.instanceId;
     const amPort = await freePort();

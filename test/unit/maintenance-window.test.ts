@@ -1,0 +1,169 @@
+import { detectFaults, type InstanceObservation } from '../../domain/detection';
+import {
+  coveringWindow,
+  maintenanceKey,
+  MAINTENANCE_PREFIX,
+  windowTimes,
+  type MaintenanceWindow,
+} from '../../domain/maintenance-window';
+import { maintenanceRequestSchema } from '../../api/schemas';
+
+const T0 = Date.parse('2026-11-28T10:00:00.000Z');
+const window = (over: Partial<MaintenanceWindow> = {}): MaintenanceWindow => ({
+  id: 'mw-0123456789ab',
+  resources: ['i-1'],
+  startsAt: new Date(T0).toISOString(),
+  endsAt: new Date(T0 + 2 * 3_600_000).toISOString(),
+  reason: 'kernel patch',
+  createdBy: 'alice',
+  createdAt: new Date(T0).toISOString(),
+  ...over,
+});
+
+describe('maintenance windows (decision 0064)', () => {
+  test('cover their instances, or their fleet, only between start and end', () => {
+    const byId = window();
+    const byFleet = window({ id: 'mw-ffffffffffff', resources: [], fleet: 'web' });
+    const within = T0 + 60_000;
+    expect(coveringWindow([byId], { resourceId: 'i-1' }, within)).toBe(byId);
+    expect(coveringWindow([byId], { resourceId: 'i-2' }, within)).toBeUndefined();
+    expect(coveringWindow([byId], { resourceId: 'i-1' }, T0 - 1)).toBeUndefined();
+    expect(coveringWindow([byId], { resourceId: 'i-1' }, T0 + 2 * 3_600_000)).toBeUndefined();
+    expect(coveringWindow([byFleet], { resourceId: 'i-9', fleet: 'web' }, within)).toBe(byFleet);
+    expect(coveringWindow([byFleet], { resourceId: 'i-9', fleet: 'api' }, within)).toBeUndefined();
+    expect(coveringWindow([byFleet], { resourceId: 'i-9' }, within)).toBeUndefined();
+  });
+
+  test('are kept under their end, so a listing from now finds only those not over', () => {
+    const early = maintenanceKey(window({ endsAt: '2026-11-28T11:00:00.000Z' }));
+    const late = maintenanceKey(window({ endsAt: '2026-11-28T13:00:00.000Z' }));
+    const now = `${MAINTENANCE_PREFIX}2026-11-28T12:00:00.000Z`;
+    expect([early > now, late > now]).toEqual([false, true]);
+  });
+
+  test('start now unless later, and last their duration', () => {
+    expect(windowTimes({ durationMinutes: 90 }, T0)).toEqual({
+      startsAt: '2026-11-28T10:00:00.000Z',
+      endsAt: '2026-11-28T11:30:00.000Z',
+    });
+    expect(windowTimes({ startsAt: '2026-11-28T09:00:00.000Z', durationMinutes: 30 }, T0).startsAt).toBe(
+      '2026-11-28T10:00:00.000Z',
+    );
+    expect(windowTimes({ startsAt: '2026-11-28T22:00:00+02:00', durationMinutes: 60 }, T0)).toEqual({
+      startsAt: '2026-11-28T20:00:00.000Z',
+      endsAt: '2026-11-28T21:00:00.000Z',
+    });
+  });
+
+  test('a request names instances or a fleet, a reason, and at most a week', () => {
+    const issues = (body: unknown) => {
+      const parsed = maintenanceRequestSchema.safeParse(body);
+      return parsed.success ? [] : parsed.error.issues.map((i) => i.path.join('.'));
+    };
+    expect(issues({ instances: ['i-0123456789abcdef0'], durationMinutes: 60, reason: 'patch' })).toEqual([]);
+    expect(issues({ fleet: 'web', durationMinutes: 60, reason: 'patch' })).toEqual([]);
+    expect(issues({ durationMinutes: 60, reason: 'patch' })).toEqual(['instances']);
+    expect(issues({ fleet: 'web', durationMinutes: 7 * 24 * 60 + 1, reason: ' ' }).sort()).toEqual([
+      'durationMinutes',
+      'reason',
+    ]);
+    expect(
+      issues({ instances: ['web-1'], durationMinutes: 5, reason: 'x', startsAt: 'tomorrow' }).sort(),
+    ).toEqual(['instances.0', 'startsAt']);
+  });
+});
+
+describe('the detection loop under a maintenance window', () => {
+  const thresholds = { cpuHighPercent: 90, cpuWindowPoints: 3 };
+  const at = (minute: number) => new Date(T0 + minute * 60_000).toISOString();
+  const obs = (over: Partial<InstanceObservation>): InstanceObservation => ({
+    instanceId: 'i-1',
+    state: 'running',
+    statusCheckFailed: [],
+    cpuUtilization: [],
+    ...over,
+  });
+  const hot = [1, 2, 3].map((m) => ({ at: at(m), value: 97 }));
+  const failing = [{ at: at(3), value: 1 }];
+
+  test('reports nothing during it, nor afterwards what happened during it', () => {
+    const during = detectFaults(
+      [obs({ cpuUtilization: hot, statusCheckFailed: failing })],
+      {},
+      new Set(),
+      thresholds,
+      at(4),
+      undefined,
+      new Set(['i-1']),
+    );
+    expect(during.findings).toEqual([]);
+    // The window is over; the same datapoints are still in the scan's lookback.
+    const after = detectFaults(
+      [obs({ cpuUtilization: hot, statusCheckFailed: failing })],
+      during.watermarks,
+      new Set(),
+      thresholds,
+      at(5),
+    );
+    expect(after.findings).toEqual([]);
+    // Without the window they were faults: the test can fail.
+    expect(
+      detectFaults(
+        [obs({ cpuUtilization: hot, statusCheckFailed: failing })],
+        {},
+        new Set(),
+        thresholds,
+        at(4),
+      ).findings.map((f) => f.kind),
+    ).toEqual(['status-check-failed']);
+  });
+
+  test('an instance left stopped when the work is done is reported then', () => {
+    const during = detectFaults(
+      [obs({ state: 'stopped' })],
+      {},
+      new Set(),
+      thresholds,
+      at(4),
+      undefined,
+      new Set(['i-1']),
+    );
+    expect(during.findings).toEqual([]);
+    const after = detectFaults(
+      [obs({ state: 'stopped' })],
+      during.watermarks,
+      new Set(),
+      thresholds,
+      at(130),
+    );
+    expect(after.findings.map((f) => f.kind)).toEqual(['instance-stopped']);
+  });
+
+  test('its detectors skip the window: neither judged nor learnt', () => {
+    const learnt = detectFaults(
+      [
+        obs({
+          cpuUtilization: Array.from({ length: 200 }, (_, i) => ({ at: at(-200 + i), value: 20 + (i % 3) })),
+        }),
+      ],
+      {},
+      new Set(),
+      thresholds,
+      at(0),
+      { detectors: {}, floorPercent: 50 },
+    );
+    const before = learnt.detectors?.['i-1'];
+    const during = detectFaults(
+      [obs({ cpuUtilization: [1, 2, 3].map((m) => ({ at: at(m), value: 75 })) })],
+      learnt.watermarks,
+      new Set(),
+      thresholds,
+      at(4),
+      { detectors: learnt.detectors ?? {}, floorPercent: 50 },
+      new Set(['i-1']),
+    );
+    expect(during.findings).toEqual([]);
+    expect(during.detectors?.['i-1']?.snapshot).toEqual(before?.snapshot);
+    expect(during.detectors?.['i-1']?.fedUpTo).toBe(at(4));
+  });
+});
