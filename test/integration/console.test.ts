@@ -231,6 +231,12 @@ describe('web console', () => {
   }, 180_000);
 
   test('the dashboard shows the figures with charts, and the chat answers', async () => {
+    // Planned work on an instance outside the fleets the other tests use.
+    const window = await local.call('POST', '/api/v1/maintenance', {
+      instances: ['i-0aaaaaaaaaaaaaaaa'],
+      durationMinutes: 90,
+      reason: 'kernel patch',
+    });
     const page = await openConsole(local.token);
     await page.goto(`${local.api}/#/dashboard`);
     await page.waitForSelector('[data-testid=agents]');
@@ -245,7 +251,11 @@ describe('web console', () => {
     for (const model of ['detector', 'rootcause', 'remediation-policy', 'demand-forecast'])
       expect(models).toContain(model);
     expect(models).toMatch(/detector\s*shipped\s*nabScore –/);
+    expect(await page.textContent('[data-testid=maintenance]')).toMatch(
+      /i-0aaaaaaaaaaaaaaaa\s*.+\s*kernel patch\s*admin/,
+    );
     await shot(page, 'dashboard');
+    await local.call('DELETE', `/api/v1/maintenance/${String(window.body.id)}`);
 
     await page.click('.chat-toggle');
     await page.fill('.chat input[name=message]', 'what is open right now?');

@@ -4,6 +4,7 @@ import { api } from '../api';
 import { ChartView, PALETTE } from '../charts';
 import type { DashboardFigures, ModelOverview } from '../types';
 import { formatModelFigure } from '../../../../domain/models/registry';
+import type { MaintenanceWindow } from '../../../../domain/maintenance-window';
 
 const percent = (v: number | null) => (v === null ? '–' : `${Math.round(v * 100)} %`);
 const duration = (s: number | null) =>
@@ -65,6 +66,45 @@ function ModelsCard() {
               <td>${m.active?.version ?? 'shipped'}</td>
               <td>${m.metric} ${metricValue(m)}</td>
               <td>${m.active ? new Date(m.active.since).toLocaleString() : m.shipped ? new Date(m.shipped.since).toLocaleString() : '–'}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+  </div>`;
+}
+
+type ListedWindow = MaintenanceWindow & { active: boolean };
+
+/** Planned work (decision 0064): which instances cloud-medic leaves alone, until when, and why. */
+function MaintenanceCard() {
+  const [windows, setWindows] = useState<ListedWindow[] | undefined>(undefined);
+  useEffect(() => {
+    api<{ windows: ListedWindow[] }>('GET', '/maintenance').then(
+      (r) => setWindows(r.windows),
+      () => setWindows(undefined),
+    );
+  }, []);
+  if (!windows?.length) return null;
+  return html`<div class="card">
+    <h2>Maintenance</h2>
+    <p class="sub">Alerts on these open nothing, and the monitor passes over them, until the window ends.</p>
+    <table class="agents" data-testid="maintenance">
+      <thead>
+        <tr>
+          <th>On</th>
+          <th>Until</th>
+          <th>Why</th>
+          <th>By</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${windows.map(
+          (w) =>
+            html`<tr title=${w.id}>
+              <td>${[...w.resources, ...(w.fleet ? [`fleet ${w.fleet}`] : [])].join(', ')}</td>
+              <td>${w.active ? '' : `from ${new Date(w.startsAt).toLocaleString()} `}${new Date(w.endsAt).toLocaleString()}</td>
+              <td>${w.reason}</td>
+              <td>${w.createdBy}</td>
             </tr>`,
         )}
       </tbody>
@@ -232,6 +272,7 @@ export function DashboardPage() {
           </tbody>
         </table>
       </div>
+      <${MaintenanceCard} />
       <${ModelsCard} />
     </div>
   </section>`;
