@@ -325,6 +325,7 @@ export function createApp(deps: AppDeps): express.Express {
         actions: deps.chatActions,
         rephrase: deps.rephrase,
         models: deps.models,
+        ...(deps.maintenance ? { maintenance: deps.maintenance } : {}),
         ...(answers ? { ratings: async () => ratingsByAgent(await answers.list()) } : {}),
       });
       if (reply.incidentId) res.locals.incidentId = reply.incidentId;

@@ -11,6 +11,9 @@ import { asSentence } from '../domain/report';
 import { stepIsAction } from '../domain/intents/actions-asked';
 import type { TaskService } from './task-service';
 import { describeAgentRating, type AgentRating } from '../domain/agents';
+import type { MaintenanceStore } from '../activities/maintenance-store';
+import { MAX_WINDOW_MINUTES } from '../domain/maintenance-window';
+import { startMaintenance } from './maintenance';
 
 export interface ChatAnswer extends ParsedIntent {
   reply: string;
@@ -44,6 +47,8 @@ export interface ChatServices {
   models?: () => Promise<ModelOverview[]>;
   /** Each agent's standing from "Was your issue resolved?" (`GET /feedback/agents`). */
   ratings?: () => Promise<AgentRating[]>;
+  /** Planned work (decision 0064): "I'm patching i-0abc for 2 hours, leave it alone". */
+  maintenance?: Pick<MaintenanceStore, 'put'>;
 }
 
 /** What each intent needs the caller to be allowed to do; the route itself needs only `read`. */
@@ -65,6 +70,7 @@ const INTENT_PERMISSION: Record<Intent, Permission> = {
   show_incident: 'read',
   run_task: 'operate',
   generate_code: 'read',
+  maintenance: 'operate',
   help: 'read',
   unknown: 'read',
 };
@@ -89,6 +95,9 @@ function modelLine(m: ModelOverview): string {
     value === undefined ? '' : `, ${m.metric} ${formatModelFigure(m.metric, value)} on held-out data`;
   return `${m.model}: ${m.active.version} decides since ${m.active.since}${figure}`;
 }
+
+/** Planned work asked for in chat without a duration lasts this long, and the reply says so. */
+const CHAT_MAINTENANCE_MINUTES = 60;
 
 const resourceOf = (e: Entities) => e.instanceId ?? e.resource ?? e.group ?? e.ip;
 
@@ -225,6 +234,26 @@ export async function answerChat(
       return answer(
         `${e.incidentId} is yours to handle by hand; cloud-medic changes nothing on it (now ${ack.status}).`,
         { executed: true, incidentId: e.incidentId },
+      );
+    }
+    case 'maintenance': {
+      if (!services.maintenance) return answer('Maintenance windows are not available on this API.');
+      const named = e.resource;
+      const instanceId =
+        e.instanceId ?? (named && services.actions ? await services.actions.instanceNamed(named) : undefined);
+      if (!instanceId) return answer(`I found no instance named ${named ?? 'that'}; give its id (i-…).`);
+      const minutes = Math.min(e.minutes ?? CHAT_MAINTENANCE_MINUTES, MAX_WINDOW_MINUTES);
+      const window = await startMaintenance(
+        services.maintenance,
+        { instances: [instanceId], durationMinutes: minutes, reason: message.slice(0, 500) },
+        principal.name,
+        new Date(),
+      );
+      const length =
+        e.minutes === undefined ? `for an hour (say "for 3 hours" for longer)` : `until ${window.endsAt}`;
+      return answer(
+        `Leaving ${instanceId} alone ${length}: maintenance window ${window.id}. Its alerts open nothing and the monitor passes over it meanwhile; end it early with medic maintenance end --id ${window.id}.`,
+        { executed: true },
       );
     }
     case 'generate_code': {

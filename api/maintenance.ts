@@ -31,6 +31,32 @@ export function maintenanceGate(
   };
 }
 
+/** Records a new window from a request (the route's, or chat's), as `by`. */
+export async function startMaintenance(
+  store: Pick<MaintenanceStore, 'put'>,
+  request: {
+    instances: string[];
+    fleet?: string | undefined;
+    startsAt?: string | undefined;
+    durationMinutes: number;
+    reason: string;
+  },
+  by: string,
+  at: Date,
+): Promise<MaintenanceWindow> {
+  const window: MaintenanceWindow = {
+    id: `mw-${randomBytes(6).toString('hex')}`,
+    resources: request.instances,
+    ...(request.fleet ? { fleet: request.fleet } : {}),
+    ...windowTimes(request, at.getTime()),
+    reason: request.reason,
+    createdBy: by,
+    createdAt: at.toISOString(),
+  };
+  await store.put(window);
+  return window;
+}
+
 /** `POST|GET /maintenance`, `DELETE /maintenance/:id`: planned work, announced, listed and ended early. */
 export function maintenanceRoutes(
   api: Router,
@@ -43,17 +69,7 @@ export function maintenanceRoutes(
     ...guard('POST /api/v1/maintenance', 'maintenance.start'),
     route(async (req, res) => {
       const request = parse(maintenanceRequestSchema, req.body);
-      const at = now();
-      const window: MaintenanceWindow = {
-        id: `mw-${randomBytes(6).toString('hex')}`,
-        resources: request.instances,
-        ...(request.fleet ? { fleet: request.fleet } : {}),
-        ...windowTimes(request, at.getTime()),
-        reason: request.reason,
-        createdBy: principalOf(res).name,
-        createdAt: at.toISOString(),
-      };
-      await store.put(window);
+      const window = await startMaintenance(store, request, principalOf(res).name, now());
       res.locals.auditDetail = { id: window.id, instances: window.resources, fleet: window.fleet };
       res.status(201).json(window);
     }),

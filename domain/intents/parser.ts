@@ -23,6 +23,7 @@ export const INTENTS = [
   'show_incident',
   'run_task',
   'generate_code',
+  'maintenance',
   'help',
   'unknown',
 ] as const;
@@ -40,6 +41,8 @@ export interface Entities {
   topic?: string;
   /** For "why was X rebooted?": the action asked about. */
   action?: string;
+  /** For planned work: how long ("for 2 hours"). */
+  minutes?: number;
 }
 
 export interface ParsedIntent {
@@ -72,6 +75,8 @@ const NUMBER_WORDS: Record<string, number> = {
 };
 
 const VOCABULARY = new Set([
+  'maintenance',
+  'healing',
   'rated',
   'ratings',
   'rating',
@@ -238,6 +243,17 @@ function words(text: string): string[] {
 }
 
 const has = (ws: string[], ...any: string[]) => any.some((w) => ws.includes(w));
+
+const FOR_DURATION = /\bfor\s+(?:the\s+next\s+)?(\d{1,4}|[a-z]+)\s*(minutes?|mins?|m|hours?|hrs?|h)\b/i;
+
+/** "for 2 hours", "for an hour", "for 90m": minutes; undefined when no duration is given. */
+function minutesIn(text: string): number | undefined {
+  const match = FOR_DURATION.exec(text);
+  if (!match) return undefined;
+  const amount = /^\d+$/.test(match[1]) ? Number(match[1]) : NUMBER_WORDS[match[1].toLowerCase()];
+  if (amount === undefined || amount <= 0) return undefined;
+  return match[2].toLowerCase().startsWith('h') ? amount * 60 : amount;
+}
 const phrase = (ws: string[], p: string) => ` ${ws.join(' ')} `.includes(` ${p} `);
 
 function countIn(ws: string[], text: string): number | undefined {
@@ -396,6 +412,18 @@ function classify(ws: string[], text: string, e: Entities): Intent {
     (asking && /^\s*(did|when|was|were|has|have)\b/.test(lower))
   )
     if (actionNamed(ws) !== undefined) return 'explain';
+  // "I'm patching i-0abc for 2 hours, leave it alone", "maintenance on web-1 for 30 minutes", "pause
+  // healing on i-0abc": planned work, which cloud-medic must not heal (decision 0064).
+  if (
+    !asking &&
+    (has(ws, 'maintenance') ||
+      phrase(ws, 'pause healing') ||
+      phrase(ws, 'stop healing') ||
+      /\bhands off\b/.test(lower) ||
+      /\bleave (it|them|[a-z0-9-]+) alone\b/.test(lower) ||
+      /\b(dont|do not) (touch|heal)\b/.test(lower.replace(/[’']/g, '')))
+  )
+    return 'maintenance';
   if (
     has(ws, 'block', 'ban', 'blacklist', 'blocklist', 'deny', 'firewall') &&
     (IPV4.test(text) || has(ws, 'ip', 'address', 'traffic', 'attack', 'source')) &&
@@ -564,6 +592,11 @@ const NEEDS: Partial<
     question: 'Which Auto Scaling group should I resize?',
   },
   run_task: { entity: 'task', question: 'Which task should I run? `medic tasks list` shows them.' },
+  maintenance: {
+    entity: 'instanceId',
+    alternatives: ['resource'],
+    question: 'Which instance is the work on? Give its id (i-…) or name, and for how long ("for 2 hours").',
+  },
   show_incident: { entity: 'incidentId', question: 'Which incident? Give its id (incident-…).' },
 };
 
@@ -584,6 +617,10 @@ export function parseIntent(text: string): ParsedIntent {
       'is',
     ]);
     if (topic) entities.topic = topic;
+  }
+  if (intent === 'maintenance') {
+    const minutes = minutesIn(clipped);
+    if (minutes !== undefined) entities.minutes = minutes;
   }
   if (intent === 'explain') {
     const action = actionNamed(ws);

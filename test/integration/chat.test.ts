@@ -20,6 +20,7 @@ import { memoryTaskStore } from '../support/memory-task-store';
 import { serveOnLoopback } from '../support/http';
 import { createModelStore, modelOverview, type ModelStore } from '../../activities/model-store';
 import { promote } from '../../domain/models/registry';
+import { createMaintenanceStore, type MaintenanceStore } from '../../activities/maintenance-store';
 
 /** The chat route against real workers and the emulator: it lists, decides and explains, as its caller. */
 let h: MedicHarness;
@@ -31,11 +32,15 @@ const operator = tokens.create('otto', 'operator', 'test').token;
 
 let tasks: TaskService;
 let models: ModelStore;
+let maintenance: MaintenanceStore;
 
 beforeAll(async () => {
   h = await startHarness('chat');
   tasks = new TaskService(h.env.client, memoryTaskStore());
   models = createModelStore(h.aws.s3, `medic-chat-models-${process.pid}`);
+  maintenance = createMaintenanceStore(h.aws.s3, `medic-chat-models-${process.pid}`, () =>
+    models.ensureBucket(),
+  );
   served = await serveOnLoopback(
     createApp({
       incidents: new IncidentService(h.env.client, 'http://127.0.0.1:8233'),
@@ -45,6 +50,7 @@ beforeAll(async () => {
       chatActions: temporalChatActions(h.env.client, h.aws.ec2, h.aws.autoscaling),
       health: { temporal: async () => true, aws: async () => true },
       models: modelOverview(models),
+      maintenance,
     }),
   );
 }, 120_000);
@@ -237,6 +243,23 @@ describe('chat carries out requests, as its caller, through workflows', () => {
       ['reboot-instance', 'succeeded'],
     ]);
     expect(state.summary).toMatch(/requested by otto via chat/);
+  });
+
+  test('maintenance: "I\'m patching it for 2 hours, leave it alone" opens a window as its caller; a viewer cannot', async () => {
+    const instanceId = await h.newInstance('auto');
+    const message = `I'm patching ${instanceId} for 2 hours, leave it alone`;
+    expect((await chat(viewer, message)).status).toBe(403);
+    const asked = await chat(operator, message);
+    expect(asked.body).toMatchObject({ intent: 'maintenance', executed: true });
+    const [window] = await maintenance.current(new Date());
+    expect(window).toMatchObject({ resources: [instanceId], createdBy: 'otto', reason: message });
+    expect(Date.parse(window?.endsAt ?? '') - Date.parse(window?.startsAt ?? '')).toBe(120 * 60_000);
+    expect(asked.body.reply).toBe(
+      `Leaving ${instanceId} alone until ${window?.endsAt}: maintenance window ${window?.id}. Its alerts open nothing and the monitor passes over it meanwhile; end it early with medic maintenance end --id ${window?.id}.`,
+    );
+    const unsure = await chat(operator, 'start a maintenance window');
+    expect(unsure.body).toMatchObject({ intent: 'maintenance', executed: false });
+    expect(unsure.body.reply).toMatch(/^Which instance is the work on\?/);
   });
 
   test('troubleshoot: finds the instances the topic is about, and suggests what would help', async () => {
