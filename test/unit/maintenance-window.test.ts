@@ -86,57 +86,39 @@ describe('the detection loop under a maintenance window', () => {
   const hot = [1, 2, 3].map((m) => ({ at: at(m), value: 97 }));
   const failing = [{ at: at(3), value: 1 }];
 
-  test('reports nothing during it, nor afterwards what happened during it', () => {
-    const during = detectFaults(
-      [obs({ cpuUtilization: hot, statusCheckFailed: failing })],
-      {},
+  /** One scan of instance i-1 at `minute`, under a window when `held`, from `watermarks`. */
+  const scan = (
+    o: InstanceObservation,
+    minute: number,
+    held: boolean,
+    watermarks: Record<string, string> = {},
+  ) =>
+    detectFaults(
+      [o],
+      watermarks,
       new Set(),
       thresholds,
-      at(4),
+      at(minute),
       undefined,
-      new Set(['i-1']),
+      held ? new Set(['i-1']) : undefined,
     );
+
+  test('reports nothing during it, nor afterwards what happened during it', () => {
+    const faulty = obs({ cpuUtilization: hot, statusCheckFailed: failing });
+    const during = scan(faulty, 4, true);
     expect(during.findings).toEqual([]);
     // The window is over; the same datapoints are still in the scan's lookback.
-    const after = detectFaults(
-      [obs({ cpuUtilization: hot, statusCheckFailed: failing })],
-      during.watermarks,
-      new Set(),
-      thresholds,
-      at(5),
-    );
-    expect(after.findings).toEqual([]);
+    expect(scan(faulty, 5, false, during.watermarks).findings).toEqual([]);
     // Without the window they were faults: the test can fail.
-    expect(
-      detectFaults(
-        [obs({ cpuUtilization: hot, statusCheckFailed: failing })],
-        {},
-        new Set(),
-        thresholds,
-        at(4),
-      ).findings.map((f) => f.kind),
-    ).toEqual(['status-check-failed']);
+    expect(scan(faulty, 4, false).findings.map((f) => f.kind)).toEqual(['status-check-failed']);
   });
 
   test('an instance left stopped when the work is done is reported then', () => {
-    const during = detectFaults(
-      [obs({ state: 'stopped' })],
-      {},
-      new Set(),
-      thresholds,
-      at(4),
-      undefined,
-      new Set(['i-1']),
-    );
+    const during = scan(obs({ state: 'stopped' }), 4, true);
     expect(during.findings).toEqual([]);
-    const after = detectFaults(
-      [obs({ state: 'stopped' })],
-      during.watermarks,
-      new Set(),
-      thresholds,
-      at(130),
-    );
-    expect(after.findings.map((f) => f.kind)).toEqual(['instance-stopped']);
+    expect(
+      scan(obs({ state: 'stopped' }), 130, false, during.watermarks).findings.map((f) => f.kind),
+    ).toEqual(['instance-stopped']);
   });
 
   test('its detectors skip the window: neither judged nor learnt', () => {

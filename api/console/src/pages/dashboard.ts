@@ -29,16 +29,18 @@ const metricValue = (m: ModelOverview) => {
   return value === undefined ? '–' : formatModelFigure(m.metric, value);
 };
 
+/** A card's data; undefined while loading, and for a role without access or an API that does not serve it (no card). */
+function useOptional<T>(path: string): T | undefined {
+  const [value, setValue] = useState<T | undefined>(undefined);
+  useEffect(() => {
+    api<T>('GET', path).then(setValue, () => setValue(undefined));
+  }, [path]);
+  return value;
+}
+
 /** The registry's models: which version decides now, how it scored, when and why it was promoted. */
 function ModelsCard() {
-  const [models, setModels] = useState<ModelOverview[] | undefined>(undefined);
-  useEffect(() => {
-    // A role without access, or an API without a registry, just shows no card.
-    api<{ models: ModelOverview[] }>('GET', '/models').then(
-      (r) => setModels(r.models),
-      () => setModels(undefined),
-    );
-  }, []);
+  const models = useOptional<{ models: ModelOverview[] }>('/models')?.models;
   if (!models) return null;
   return html`<div class="card">
     <h2>Models</h2>
@@ -77,13 +79,7 @@ type ListedWindow = MaintenanceWindow & { active: boolean };
 
 /** Planned work (decision 0064): which instances cloud-medic leaves alone, until when, and why. */
 function MaintenanceCard() {
-  const [windows, setWindows] = useState<ListedWindow[] | undefined>(undefined);
-  useEffect(() => {
-    api<{ windows: ListedWindow[] }>('GET', '/maintenance').then(
-      (r) => setWindows(r.windows),
-      () => setWindows(undefined),
-    );
-  }, []);
+  const windows = useOptional<{ windows: ListedWindow[] }>('/maintenance')?.windows;
   if (!windows?.length) return null;
   return html`<div class="card">
     <h2>Maintenance</h2>
