@@ -14,7 +14,6 @@ import {
   type Inheritance,
 } from './detector-inheritance';
 import type { IncidentKind, Severity } from './incident';
-import { METRIC_EVIDENCE_KINDS } from './maintenance-window';
 import {
   formatterOf,
   kindOfMetric,
@@ -120,13 +119,13 @@ const CREEPING: {
 function firstCreepingFailure(
   obs: InstanceObservation,
   thresholds: DetectionThresholds,
-  watermarks: Watermarks,
+  markOf: (kind: IncidentKind) => string | undefined,
 ) {
   for (const c of CREEPING) {
     const points = c.series(obs) ?? [];
     const full = c.full(thresholds);
     if (full === undefined) continue;
-    if (!points.some((p) => p.at > (watermarks[key(obs.instanceId, c.kind)] ?? ''))) continue;
+    if (!points.some((p) => p.at > (markOf(c.kind) ?? ''))) continue;
     const forecast = forecastTimeToFailure(points, full);
     if (forecast && forecast.minutesToFailure <= (thresholds.forecastHorizonMinutes ?? 24 * 60))
       return { ...c, points, full, forecast };
@@ -412,10 +411,10 @@ function passOverMaintenance(
   detectors: DetectorStates | undefined,
   now: string,
 ): void {
-  for (const kind of METRIC_EVIDENCE_KINDS) {
-    const k = key(instanceId, kind);
-    if ((watermarks[k] ?? '') < now) watermarks[k] = now;
-  }
+  // One key per instance, not one per kind: a window over a fleet of thousands must not multiply
+  // the carried watermarks by the kinds (decision 0046's payload budget).
+  const held = heldKey(instanceId);
+  if ((watermarks[held] ?? '') < now) watermarks[held] = now;
   for (const metric of MONITORED_METRICS) {
     const k = detectorKeyOf(instanceId, metric);
     const state = detectors?.[k];
@@ -428,6 +427,9 @@ const strongestAfter = (anomalies: DetectedRise[], watermark: string | undefined
   anomalies.filter((a) => a.point.at > (watermark ?? '')).sort((a, b) => b.score - a.score)[0];
 
 const key = (resourceId: string, kind: IncidentKind): string => `${resourceId}/${kind}`;
+/** Until when a maintenance window held the instance: metric evidence up to then is not reported. */
+const heldKey = (resourceId: string): string => `${resourceId}/maintenance`;
+const laterOf = (a: string | undefined, b: string | undefined) => ((a ?? '') > (b ?? '') ? a : b);
 /** The instance a watermark or detector key belongs to (both start `<instance>`). */
 const instanceOfKey = (k: string): string => k.split('/', 1)[0] ?? k;
 
@@ -554,8 +556,13 @@ export function detectFaults(
     }
     if (obs.state !== 'running') continue;
 
+    // A metric's evidence counts after its watermark and after any maintenance window that held it.
+    const heldUntil = watermarks[heldKey(obs.instanceId)];
+    const markOf = (kind: IncidentKind) => laterOf(watermarks[key(obs.instanceId, kind)], heldUntil);
     const statusKey = key(obs.instanceId, 'status-check-failed');
-    const failing = obs.statusCheckFailed.filter((p) => p.value >= 1 && p.at > (watermarks[statusKey] ?? ''));
+    const failing = obs.statusCheckFailed.filter(
+      (p) => p.value >= 1 && p.at > (markOf('status-check-failed') ?? ''),
+    );
     const failingAt = newest(failing);
     if (failingAt !== undefined) {
       watermarks[statusKey] = failingAt;
@@ -601,7 +608,7 @@ export function detectFaults(
     /** The strongest rise a detector found that is not reported yet, as its finding (its watermark moved). */
     const unreportedRise = (metric: MonitoredMetric, rises: DetectedRise[]): Finding | undefined => {
       const kind = kindOfMetric(metric);
-      const found = strongestAfter(rises, watermarks[key(obs.instanceId, kind)]);
+      const found = strongestAfter(rises, markOf(kind));
       if (!found) return undefined;
       watermarks[key(obs.instanceId, kind)] = found.point.at;
       return anomalyFinding(obs.instanceId, metric, found, detectorVersion);
@@ -622,7 +629,7 @@ export function detectFaults(
       thresholds.latencyHighMs !== undefined
         ? sustainedAbove(
             obs.latencyP99 ?? [],
-            watermarks[latencyKey],
+            markOf('latency-high'),
             thresholds.cpuWindowPoints,
             thresholds.latencyHighMs,
           )
@@ -644,7 +651,7 @@ export function detectFaults(
       findings.push(unusual);
       continue;
     }
-    const creeping = firstCreepingFailure(obs, thresholds, watermarks);
+    const creeping = firstCreepingFailure(obs, thresholds, markOf);
     if (creeping) {
       const { forecast } = creeping;
       const evidenceAt = newest(creeping.points) ?? now;
@@ -659,7 +666,7 @@ export function detectFaults(
       continue;
     }
     const fresh = obs.cpuUtilization
-      .filter((p) => p.at > (watermarks[cpuKey] ?? ''))
+      .filter((p) => p.at > (markOf('cpu-high') ?? ''))
       .sort((a, b) => a.at.localeCompare(b.at))
       .slice(-thresholds.cpuWindowPoints);
     const freshAt = newest(fresh);

@@ -1,5 +1,3 @@
-import type { IncidentKind } from './incident';
-
 /**
  * Planned work on instances (decision 0064): while a window covers an instance, cloud-medic neither
  * opens incidents for it nor heals it — a person patching and rebooting it must not be fought by a
@@ -48,22 +46,6 @@ export function coveringWindow(
 /** Why an alert opened nothing: the same sentence in the API and the monitor's log. */
 export const maintenanceReason = (w: MaintenanceWindow): string =>
   `under maintenance window ${w.id} until ${w.endsAt} (${w.reason}, by ${w.createdBy}): nothing is opened or healed meanwhile`;
-
-/**
- * The kinds whose evidence is a metric's datapoints. While a window covers an instance its watermarks
- * for these move to the window's present, so nothing measured during the work is reported after it;
- * a state (stopped, terminated) is judged as it is when the window ends.
- */
-export const METRIC_EVIDENCE_KINDS: readonly IncidentKind[] = [
-  'status-check-failed',
-  'cpu-high',
-  'latency-high',
-  'traffic-surge',
-  'egress-surge',
-  'disk-filling',
-  'memory-exhaustion',
-  'error-rate-rising',
-];
 
 /** A new window's times from a request: it starts now unless later, and ends after its duration. */
 export function windowTimes(
