@@ -351,14 +351,15 @@ function feedDetector(
     // The point's time places it in the day: the detector's daily profile learns each instance's
     // working hours, so a load that comes every morning stops looking like an anomaly.
     const result = detector.updateAt(point.value, Date.parse(point.at));
-    const judgedBy = stillInherited(inheritance, detector.describe().points, warmup);
-    if (result.isAnomaly && result.above && point.value >= floor)
+    if (result.isAnomaly && result.above && point.value >= floor) {
+      const judgedBy = stillInherited(inheritance, detector.pointsSeen, warmup);
       anomalies.push({
         point,
         score: result.score,
         ...(result.usual ? { usual: result.usual } : {}),
         ...(judgedBy ? { inherited: judgedBy } : {}),
       });
+    }
   }
   const fedUpTo = unseen.at(-1)?.at ?? (since || undefined);
   const snapshot = detector.snapshot(carried);

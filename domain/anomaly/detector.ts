@@ -463,6 +463,11 @@ export class StreamingDetector {
     this.skipped += points;
   }
 
+  /** Points it has counted, learnt or skipped: `describe().points` without describing the rest. */
+  get pointsSeen(): number {
+    return this.index;
+  }
+
   /** Points the series missed since this detector was made or restored: missing values and gaps. */
   get missed(): number {
     return this.skipped;
