@@ -60,3 +60,39 @@ export function createMaintenanceStore(
     },
   };
 }
+
+/**
+ * The API asks for every alert whether its instance is under a window; a storm of alerts must not
+ * be a storm of S3 listings. The windows are read at most once per `ttlMs`, and this process's own
+ * writes (the routes, chat) are seen at once.
+ */
+export function cachedMaintenanceStore(
+  store: MaintenanceStore,
+  ttlMs = 5_000,
+  clock: () => number = Date.now,
+): MaintenanceStore {
+  let cached: { readAt: number; windows: Promise<MaintenanceWindow[]> } | undefined;
+  return {
+    async put(window) {
+      await store.put(window);
+      cached = undefined;
+    },
+    async current(now) {
+      if (!cached || clock() - cached.readAt >= ttlMs) {
+        const windows = store.current(now);
+        cached = { readAt: clock(), windows };
+        // A failed read is not kept: the next alert asks again.
+        windows.catch(() => {
+          if (cached?.windows === windows) cached = undefined;
+        });
+      }
+      const iso = now.toISOString();
+      return (await cached.windows).filter((w) => w.endsAt > iso);
+    },
+    async end(id, by, now) {
+      const ended = await store.end(id, by, now);
+      cached = undefined;
+      return ended;
+    },
+  };
+}

@@ -26,7 +26,7 @@ import { SEVERITIES } from '../domain/incident';
 import { connectTemporal } from '../workers/temporal-connection';
 import { alarmScopeSettings } from './alarm-scope';
 import { maintenanceGate } from './maintenance';
-import { createMaintenanceStore } from '../activities/maintenance-store';
+import { cachedMaintenanceStore, createMaintenanceStore } from '../activities/maintenance-store';
 import { instanceFleetReader } from '../activities/fleet';
 
 const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> =>
@@ -54,7 +54,9 @@ async function run(): Promise<void> {
       });
     return bucketReady;
   };
-  const maintenance = createMaintenanceStore(aws.s3, config.modelBucket, ensureModelBucket);
+  const maintenance = cachedMaintenanceStore(
+    createMaintenanceStore(aws.s3, config.modelBucket, ensureModelBucket),
+  );
   const incidents = new IncidentService(
     temporal,
     config.temporalUiUrl,

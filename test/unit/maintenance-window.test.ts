@@ -7,6 +7,7 @@ import {
   type MaintenanceWindow,
 } from '../../domain/maintenance-window';
 import { maintenanceRequestSchema } from '../../api/schemas';
+import { cachedMaintenanceStore, type MaintenanceStore } from '../../activities/maintenance-store';
 
 const T0 = Date.parse('2026-11-28T10:00:00.000Z');
 const window = (over: Partial<MaintenanceWindow> = {}): MaintenanceWindow => ({
@@ -147,5 +148,36 @@ describe('the detection loop under a maintenance window', () => {
     expect(during.findings).toEqual([]);
     expect(during.detectors?.['i-1']?.snapshot).toEqual(before?.snapshot);
     expect(during.detectors?.['i-1']?.fedUpTo).toBe(at(4));
+  });
+});
+
+describe("the API's view of the windows (decision 0064)", () => {
+  /** A store in memory that counts its listings. */
+  const counting = () => {
+    const windows: MaintenanceWindow[] = [];
+    const calls = { current: 0 };
+    const store: MaintenanceStore = {
+      put: async (w) => void windows.push(w),
+      current: async () => (calls.current++, [...windows]),
+      end: async (id) => windows.find((w) => w.id === id),
+    };
+    return { store, calls };
+  };
+
+  test('a storm of alerts reads the windows once per few seconds, and its own writes at once', async () => {
+    let clock = T0;
+    const { store, calls } = counting();
+    const cached = cachedMaintenanceStore(store, 5_000, () => clock);
+    const at = new Date(T0 + 60_000);
+    for (let i = 0; i < 500; i++) await cached.current(at);
+    expect(calls.current).toBe(1);
+    await cached.put(window());
+    expect(await cached.current(at)).toHaveLength(1);
+    expect(calls.current).toBe(2);
+    clock += 5_000;
+    await cached.current(at);
+    expect(calls.current).toBe(3);
+    // A window that ended since the read is not returned.
+    expect(await cached.current(new Date(T0 + 3 * 3_600_000))).toEqual([]);
   });
 });
