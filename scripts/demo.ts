@@ -10,6 +10,7 @@ import { INCIDENT_TYPES_CLAUSE } from '../domain/ids';
 import { createFleet } from '../activities/fleet';
 import { startMonitorFromConfig } from '../activities/monitor-starter';
 import { createApiClient } from '../cli/api-client';
+import type { RunningMonitor } from '../domain/monitor-view';
 import { loadConfig } from '../domain/config';
 import type { IncidentReport, TimelineEntry } from '../domain/incident';
 
@@ -131,6 +132,69 @@ async function follow(s: Scenario): Promise<void> {
   }
 }
 
+/** Waits until the fleet's monitor has fed the instance's detectors up to `sinceMs` or later. */
+async function watched(fleet: string, instanceId: string, sinceMs: number): Promise<void> {
+  const started = Date.now();
+  for (;;) {
+    const { monitors } = await call<{ monitors: RunningMonitor[] }>('GET', '/monitors');
+    const series = monitors.find((m) => m.fleet === fleet)?.series ?? [];
+    if (series.some((w) => w.instanceId === instanceId && Date.parse(w.fedUpTo) >= sinceMs)) return;
+    if (Date.now() - started > 120_000)
+      throw new Error(`MAINT: the monitor of ${fleet} did not scan ${instanceId} within 2 minutes`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/**
+ * The patched instance's fault, as the monitor and an alert see it during its maintenance window:
+ * waits for a scan after the fault (the monitor moves a passed-over instance's detectors to the scan's
+ * time), then shows that no incident opened and what an alert on it is told. Ends the window.
+ */
+async function passedOver(
+  fleet: string,
+  instanceId: string,
+  faultAt: number,
+  window: { id: string; endsAt: string; reason: string },
+): Promise<string[]> {
+  await watched(fleet, instanceId, faultAt);
+  const { incidents } = await call<{ incidents: IncidentView[] }>(
+    'GET',
+    `/incidents?resourceId=${encodeURIComponent(instanceId)}`,
+  );
+  if (incidents.length > 0)
+    throw new Error(`MAINT: ${instanceId} got incident ${incidents[0]?.id} during its window`);
+  say(`MAINT  : the monitor scanned ${instanceId} after its fault and passed over it: no incident`);
+  const alert = await call<{ results: { action: string; reason?: string }[] }>(
+    'POST',
+    '/alerts/alertmanager',
+    {
+      version: '4',
+      groupKey: 'demo-maintenance',
+      status: 'firing',
+      receiver: 'demo',
+      groupLabels: {},
+      commonLabels: {},
+      commonAnnotations: {},
+      externalURL: 'http://127.0.0.1:9093',
+      alerts: [
+        {
+          status: 'firing',
+          labels: { alertname: 'InstanceStatusCheckFailed', resource_id: instanceId, severity: 'critical' },
+          annotations: {},
+          startsAt: new Date().toISOString(),
+        },
+      ],
+    },
+  );
+  await call('DELETE', `/maintenance/${window.id}`);
+  return [
+    `Reason:             ${window.reason}; the window was to last until ${window.endsAt}`,
+    `Monitor:            its failing status checks were passed over, and will not be reported after the window`,
+    `Alertmanager alert: ${alert.results[0]?.action ?? '?'}: ${alert.results[0]?.reason ?? ''}`,
+    `Window:             ended by the demo (medic maintenance end --id ${window.id})`,
+  ];
+}
+
 function printReport(s: Scenario): void {
   const d = s.done;
   if (!d?.report) return;
@@ -173,19 +237,21 @@ async function ensureRemediationPolicy(aws: ReturnType<typeof createAwsClients>)
 async function main(): Promise<void> {
   const aws = createAwsClients({ region: config.awsRegion, endpoint: config.awsEndpoint });
   console.log(
-    bold('cloud-medic demo: an emulated fleet of 7, one fault each, and SSH opened to the world\n'),
+    bold(
+      'cloud-medic demo: an emulated fleet of 8, one fault each (one under planned maintenance), and SSH opened to the world\n',
+    ),
   );
   await ensureRemediationPolicy(aws);
   // A fresh fleet per run: re-running the demo must not trip the circuit breaker of the last run's instances.
   const fleetName = `demo-${Date.now().toString(36)}`;
-  const fleet = await createFleet(aws, { fleet: fleetName, size: 7, manualCount: 2 }, (m) => say(m));
+  const fleet = await createFleet(aws, { fleet: fleetName, size: 8, manualCount: 2 }, (m) => say(m));
   await startMonitorFromConfig(config, fleetName, { stopEarlier: 'demo-' });
   say(`fleet ${fleetName}: its detection loop polls every ${config.detectionIntervalSeconds}s`);
 
   const auto = fleet.instances.filter((i) => i.mode === 'auto' && i.state === 'running');
   const manual = fleet.instances.filter((i) => i.mode === 'manual' && i.state === 'running');
-  if (auto.length < 5 || manual.length < 2)
-    throw new Error(`fleet ${fleetName} did not come up with 5 AUTO and 2 MANUAL running instances`);
+  if (auto.length < 6 || manual.length < 2)
+    throw new Error(`fleet ${fleetName} did not come up with 6 AUTO and 2 MANUAL running instances`);
   const chaos = createChaos(aws.ec2, aws.cloudwatch);
   const scenarios: Scenario[] = [
     {
@@ -293,14 +359,32 @@ async function main(): Promise<void> {
         cidr: '0.0.0.0/0',
       }),
   };
+  // An AUTO instance under planned work (decision 0064): its failing checks are left alone. The
+  // monitor learns it first: a passed-over instance shows as its detectors moved to the scan's time.
+  const patched = auto[5].instanceId;
+  await watched(fleetName, patched, 0);
+  const window = await call<{ id: string; endsAt: string; reason: string }>('POST', '/maintenance', {
+    instances: [patched],
+    durationMinutes: 30,
+    reason: 'demo: kernel patch, rebooting',
+  });
+  say(`MAINT  : maintenance window ${bold(window.id)} on ${patched} until ${window.endsAt}`);
   for (const s of scenarios) {
     s.injectedAt = Date.now();
     s.resourceId = await inject[s.fault](s.resourceId);
     say(`${s.label}: injected ${bold(s.fault)} on ${s.resourceId}`);
   }
-  await Promise.all(scenarios.map(follow));
+  const patchedAt = Date.now();
+  await chaos.statusCheckFailed(patched);
+  say(`MAINT  : injected ${bold('status-check-failed')} on ${patched}`);
+  const [maintenance] = await Promise.all([
+    passedOver(fleetName, patched, patchedAt, window),
+    ...scenarios.map(follow),
+  ]);
   console.log(`\n${bold('Final reports')}`);
   scenarios.forEach(printReport);
+  console.log(`\n${bold(`MAINT   — ${patched}: NOT HEALED, under maintenance window ${window.id}`)}`);
+  for (const line of maintenance) console.log(`  ${line}`);
   console.log(
     `\nAll incidents: ${config.temporalUiUrl}/namespaces/${config.temporalNamespace}/workflows?query=${encodeURIComponent(INCIDENT_TYPES_CLAUSE)}`,
   );
