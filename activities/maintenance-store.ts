@@ -1,6 +1,6 @@
-import { DeleteObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { MAINTENANCE_PREFIX, maintenanceKey, type MaintenanceWindow } from '../domain/maintenance-window';
-import { noBucketYet, readJsonObject, writeJsonObject } from './s3-json';
+import { noBucketYet, readJsonObjects, writeJsonObject } from './s3-json';
 
 /** Maintenance windows, kept beside the models in S3, so the API writes them and the worker reads them. */
 export interface MaintenanceStore {
@@ -17,26 +17,16 @@ export function createMaintenanceStore(
   ensureBucket: () => Promise<void>,
 ): MaintenanceStore {
   async function current(now: Date): Promise<MaintenanceWindow[]> {
-    const keys: string[] = [];
-    let token: string | undefined;
-    try {
-      do {
-        const page = await s3.send(
-          new ListObjectsV2Command({
-            Bucket: bucket,
-            Prefix: MAINTENANCE_PREFIX,
-            // Keys start with the window's end: those after now are the windows not over.
-            StartAfter: `${MAINTENANCE_PREFIX}${now.toISOString()}`,
-            ContinuationToken: token,
-          }),
-        );
-        keys.push(...(page.Contents ?? []).flatMap((o) => (o.Key ? [o.Key] : [])));
-        token = page.NextContinuationToken;
-      } while (token);
-    } catch (err) {
-      return noBucketYet<MaintenanceWindow>(err);
-    }
-    return Promise.all(keys.map((key) => readJsonObject<MaintenanceWindow>(s3, bucket, key)));
+    const iso = now.toISOString();
+    // Keys start with the window's end: those after now are the windows not over.
+    const windows = await readJsonObjects<MaintenanceWindow>(
+      s3,
+      bucket,
+      MAINTENANCE_PREFIX,
+      `${MAINTENANCE_PREFIX}${iso}`,
+    ).catch((err: unknown) => noBucketYet<MaintenanceWindow>(err));
+    // A window ending at this very instant sorts after the start key, and is over.
+    return windows.filter((w) => w.endsAt > iso);
   }
   return {
     async put(window) {

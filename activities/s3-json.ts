@@ -43,13 +43,23 @@ export async function writeJsonObject(
   );
 }
 
-/** Every JSON object under a prefix, following the listing's pages. */
-export async function readJsonObjects<T>(s3: S3Client, bucket: string, prefix: string): Promise<T[]> {
+/** Every JSON object under a prefix (after `startAfter`, when given), following the listing's pages. */
+export async function readJsonObjects<T>(
+  s3: S3Client,
+  bucket: string,
+  prefix: string,
+  startAfter?: string,
+): Promise<T[]> {
   const keys: string[] = [];
   let token: string | undefined;
   do {
     const page = await s3.send(
-      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+      new ListObjectsV2Command({
+        Bucket: bucket,
+        Prefix: prefix,
+        ...(startAfter ? { StartAfter: startAfter } : {}),
+        ContinuationToken: token,
+      }),
     );
     keys.push(...(page.Contents ?? []).flatMap((o) => (o.Key ? [o.Key] : [])));
     token = page.NextContinuationToken;

@@ -1,15 +1,12 @@
 import type { MedicConfig } from '../domain/config';
-import type { MaintenanceWindow } from '../domain/maintenance-window';
+import { windowScope, type MaintenanceWindow } from '../domain/maintenance-window';
 import { createApiClient } from './api-client';
 import { durationFlag, parseFlags, requireFlag, UsageError } from './args';
 
 type Listed = MaintenanceWindow & { active: boolean };
 
-const scopeOf = (w: MaintenanceWindow) =>
-  [...w.resources, ...(w.fleet ? [`fleet ${w.fleet}`] : [])].join(', ');
-
 export const formatWindow = (w: MaintenanceWindow & { active?: boolean }): string =>
-  `${w.id}  ${w.active === false ? 'from ' + w.startsAt + ' ' : ''}until ${w.endsAt}  ${scopeOf(w)}  "${w.reason}" by ${w.createdBy}`;
+  `${w.id}  ${w.active === false ? 'from ' + w.startsAt + ' ' : ''}until ${w.endsAt}  ${windowScope(w)}  "${w.reason}" by ${w.createdBy}`;
 
 /**
  * `medic maintenance start|list|end`: planned work on instances (decision 0064); while it lasts their
@@ -61,7 +58,7 @@ export async function maintenanceCommand(
     const id = requireFlag(flags.id, 'id');
     const ended = await api.request<MaintenanceWindow>('DELETE', `/maintenance/${encodeURIComponent(id)}`);
     console.log(
-      flags.json ? JSON.stringify(ended) : `ended ${ended.id} (${scopeOf(ended)}) at ${ended.endsAt}`,
+      flags.json ? JSON.stringify(ended) : `ended ${ended.id} (${windowScope(ended)}) at ${ended.endsAt}`,
     );
     return;
   }

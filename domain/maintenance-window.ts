@@ -43,7 +43,11 @@ export function coveringWindow(
   );
 }
 
-/** Why an alert opened nothing: the same sentence in the API and the monitor's log. */
+/** What a window covers, as the CLI and the console print it: "i-0abc, fleet web". */
+export const windowScope = (w: Pick<MaintenanceWindow, 'resources' | 'fleet'>): string =>
+  [...w.resources, ...(w.fleet ? [`fleet ${w.fleet}`] : [])].join(', ');
+
+/** Why an alert opened nothing: the answer of the alert routes (Alertmanager, CloudWatch, a group's members). */
 export const maintenanceReason = (w: MaintenanceWindow): string =>
   `under maintenance window ${w.id} until ${w.endsAt} (${w.reason}, by ${w.createdBy}): nothing is opened or healed meanwhile`;
 

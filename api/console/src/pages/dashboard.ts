@@ -4,7 +4,7 @@ import { api } from '../api';
 import { ChartView, PALETTE } from '../charts';
 import type { DashboardFigures, ModelOverview } from '../types';
 import { formatModelFigure } from '../../../../domain/models/registry';
-import type { MaintenanceWindow } from '../../../../domain/maintenance-window';
+import { windowScope, type MaintenanceWindow } from '../../../../domain/maintenance-window';
 
 const percent = (v: number | null) => (v === null ? '–' : `${Math.round(v * 100)} %`);
 const duration = (s: number | null) =>
@@ -97,7 +97,7 @@ function MaintenanceCard() {
         ${windows.map(
           (w) =>
             html`<tr title=${w.id}>
-              <td>${[...w.resources, ...(w.fleet ? [`fleet ${w.fleet}`] : [])].join(', ')}</td>
+              <td>${windowScope(w)}</td>
               <td>${w.active ? '' : `from ${new Date(w.startsAt).toLocaleString()} `}${new Date(w.endsAt).toLocaleString()}</td>
               <td>${w.reason}</td>
               <td>${w.createdBy}</td>
