@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { isUnread, parseFlowLogCursor, streamFolder } from '../domain/flow-log-cursor';
+import { AWS_LAYOUT, isUnread, streamFolder, type FlowLogCursor } from '../domain/flow-log-cursor';
 import { parseFlowLog, type FlowRecord } from '../domain/traffic';
 
 /**
@@ -10,9 +10,6 @@ import { parseFlowLog, type FlowRecord } from '../domain/traffic';
  * below it (decision 0062). Both are read.
  */
 export const flowLogPrefix = (fleet: string) => `flow-logs/${fleet}/`;
-
-/** Where AWS's own layout starts below the prefix; it sorts after every delivery-time name. */
-const AWS_LAYOUT = 'AWSLogs/';
 
 const DAY_MS = 86_400_000;
 
@@ -111,10 +108,10 @@ export async function* deliveriesAfter(
   s3: S3Client,
   bucket: string,
   fleet: string,
-  from: { cursor?: string; since?: Date },
+  from: { cursor?: FlowLogCursor; since?: Date },
 ): AsyncGenerator<{ key: string; records: FlowRecord[] }> {
   const prefix = flowLogPrefix(fleet);
-  const cursor = parseFlowLogCursor(from.cursor);
+  const cursor = from.cursor ?? { streams: {} };
   let read = 0;
   const fetch = async (key: string) => {
     const body = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));

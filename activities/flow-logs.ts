@@ -98,8 +98,9 @@ export function createFlowLogActivities(s3: S3Client, bucket: string, temporal: 
     after?: string;
   }): Promise<{ floods: Flood[]; records: number; last?: string }> {
     const records: FlowRecord[] = [];
-    let cursor = parseFlowLogCursor(input.after);
-    for await (const delivery of deliveriesAfter(s3, bucket, input.fleet, { cursor: input.after })) {
+    const start = parseFlowLogCursor(input.after);
+    let cursor = start;
+    for await (const delivery of deliveriesAfter(s3, bucket, input.fleet, { cursor: start })) {
       appendAll(records, delivery.records);
       cursor = advanceFlowLogCursor(cursor, delivery.key);
     }

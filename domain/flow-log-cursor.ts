@@ -13,9 +13,10 @@ export interface FlowLogCursor {
   streams: Record<string, string>;
 }
 
-const AWS_LAYOUT = '/AWSLogs/';
+/** The folder AWS's own layout starts with below the fleet's prefix; it sorts after every delivery-time name. */
+export const AWS_LAYOUT = 'AWSLogs/';
 
-export const isAwsLayoutKey = (key: string): boolean => key.includes(AWS_LAYOUT);
+export const isAwsLayoutKey = (key: string): boolean => key.includes(`/${AWS_LAYOUT}`);
 
 /** `…/AWSLogs/<account>/vpcflowlogs/<region>/` and the flow log's id: one stream's deliveries sort by time. */
 export function streamOf(key: string): string {

@@ -81,9 +81,10 @@ describe('flow logs as AWS delivers them (decision 0062): gzipped, under AWSLogs
 
   test('the next scan reads only what came after, per region and flow log, and the plain deliveries too', async () => {
     const scan = async (cursor?: string) => {
-      let at = parseFlowLogCursor(cursor);
+      const start = parseFlowLogCursor(cursor);
+      let at = start;
       const keys: string[] = [];
-      for await (const delivery of deliveriesAfter(aws.s3, bucket, fleet, cursor ? { cursor } : {})) {
+      for await (const delivery of deliveriesAfter(aws.s3, bucket, fleet, { cursor: start })) {
         keys.push(delivery.key);
         at = advanceFlowLogCursor(at, delivery.key);
       }
