@@ -11,6 +11,7 @@ import { createFleet } from '../activities/fleet';
 import { startMonitorFromConfig } from '../activities/monitor-starter';
 import { createApiClient } from '../cli/api-client';
 import type { RunningMonitor } from '../domain/monitor-view';
+import { alertmanagerPayload } from '../test/support/alertmanager';
 import { loadConfig } from '../domain/config';
 import type { IncidentReport, TimelineEntry } from '../domain/incident';
 
@@ -167,24 +168,10 @@ async function passedOver(
   const alert = await call<{ results: { action: string; reason?: string }[] }>(
     'POST',
     '/alerts/alertmanager',
-    {
-      version: '4',
-      groupKey: 'demo-maintenance',
-      status: 'firing',
-      receiver: 'demo',
-      groupLabels: {},
-      commonLabels: {},
-      commonAnnotations: {},
-      externalURL: 'http://127.0.0.1:9093',
-      alerts: [
-        {
-          status: 'firing',
-          labels: { alertname: 'InstanceStatusCheckFailed', resource_id: instanceId, severity: 'critical' },
-          annotations: {},
-          startsAt: new Date().toISOString(),
-        },
-      ],
-    },
+    alertmanagerPayload(
+      [{ labels: { alertname: 'InstanceStatusCheckFailed', resource_id: instanceId, severity: 'critical' } }],
+      'demo-maintenance',
+    ),
   );
   await call('DELETE', `/maintenance/${window.id}`);
   return [
