@@ -41,14 +41,14 @@ export type ScopeAnswer =
   | { action: 'none'; reason: string };
 
 interface Symptom {
-  /** The member's figure for a threshold symptom; undefined when it publishes none. */
-  figure?: (m: MemberReading) => number | undefined;
+  /** For a threshold symptom: the member's figure (undefined when it publishes none) and the bar. */
+  bar?: { figure: (m: MemberReading) => number | undefined; threshold: number };
   /** Whether the member shows it. */
   shows: (m: MemberReading) => boolean;
   /** Whether any member could show it at all (it publishes the metric). */
   readable: (m: MemberReading) => boolean;
   /** "CPU at or above 90%" */
-  describe: (t: ScopeThresholds) => string;
+  describe: string;
   /** Load spread over most members is capacity, not a fault of each. */
   load: boolean;
 }
@@ -60,10 +60,10 @@ const aboveThreshold = (
   describe: string,
   load: boolean,
 ): Symptom => ({
-  figure,
+  bar: { figure, threshold },
   shows: (m) => (figure(m) ?? -Infinity) >= threshold,
   readable: (m) => figure(m) !== undefined,
-  describe: () => describe,
+  describe,
   load,
 });
 
@@ -71,7 +71,7 @@ const SYMPTOMS: Partial<Record<IncidentKind, (t: ScopeThresholds) => Symptom>> =
   'status-check-failed': () => ({
     shows: (m) => m.statusCheckFailed || m.state === 'stopped' || m.state === 'stopping',
     readable: () => true,
-    describe: () => 'failing status checks (or stopped)',
+    describe: 'failing status checks (or stopped)',
     load: false,
   }),
   'cpu-high': (t) =>
@@ -132,7 +132,7 @@ export function answerAlarmScope(
   const live = members.filter((m) => LIVE.has(m.state));
   if (live.length === 0) return { action: 'none', reason: `${scope} has no members to look at` };
   const showing = live.filter(symptom.shows);
-  const what = symptom.describe(thresholds);
+  const what = symptom.describe;
   if (showing.length === 0) {
     const unread = live.some(symptom.readable) ? '' : ' (none of them publishes the metric)';
     return {
@@ -140,7 +140,7 @@ export function answerAlarmScope(
       reason: `none of the ${live.length} members of ${scope} shows ${what} now${unread}; the alarm may have passed`,
     };
   }
-  const load = symptom.load ? sharedLoad(symptom, scope, live, showing, thresholds, kind) : undefined;
+  const load = symptom.load ? sharedLoad(symptom, scope, live, showing) : undefined;
   if (load)
     return {
       action: 'scale-out',
@@ -164,10 +164,8 @@ function sharedLoad(
   scope: string,
   live: readonly MemberReading[],
   showing: readonly MemberReading[],
-  thresholds: ScopeThresholds,
-  kind: IncidentKind,
 ): { group: string; why: string } | undefined {
-  const what = symptom.describe(thresholds);
+  const what = symptom.describe;
   const showingGroups = new Set(showing.map((m) => m.group));
   const [showingGroup] = showingGroups;
   if (2 * showing.length > live.length && showingGroups.size === 1 && showingGroup !== undefined)
@@ -178,15 +176,15 @@ function sharedLoad(
   // The mean speaks for one group only: a balancer in front of two says nothing about either.
   const groups = new Set(live.map((m) => m.group));
   const [group] = groups;
-  const field = THRESHOLD_OF[kind];
-  if (groups.size !== 1 || group === undefined || !field) return undefined;
-  const figures = live.map((m) => symptom.figure?.(m)).filter((v): v is number => v !== undefined);
+  const bar = symptom.bar;
+  if (groups.size !== 1 || group === undefined || !bar) return undefined;
+  const figures = live.map(bar.figure).filter((v): v is number => v !== undefined);
   if (figures.length * 2 <= live.length) return undefined;
   const mean = figures.reduce((a, b) => a + b, 0) / figures.length;
-  return mean >= thresholds[field]
+  return mean >= bar.threshold
     ? {
         group,
-        why: `the ${figures.length} members of ${scope} average ${formatFigure(mean)}, at or above the bar of ${formatFigure(thresholds[field])} (${showing.length} of them over it)`,
+        why: `the ${figures.length} members of ${scope} average ${formatFigure(mean)}, at or above the bar of ${formatFigure(bar.threshold)} (${showing.length} of them over it)`,
       }
     : undefined;
 }
