@@ -74,9 +74,15 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
   /**
    * Traffic surging on one instance: half an hour at its usual level with a small repeating wobble
    * (what a new traffic detector learns first: its warm-up is 150 points), then the surge's last
-   * datapoints. Values are bytes per ten-second datapoint, as EC2 sums NetworkIn and NetworkOut.
+   * datapoints. Values are totals per ten-second datapoint, as EC2 sums NetworkIn and NetworkOut and
+   * the application's agent its requests.
    */
-  const surge = (instanceId: string, metric: 'NetworkIn' | 'NetworkOut', usual: number, surged: number[]) =>
+  const surge = (
+    instanceId: string,
+    metric: 'NetworkIn' | 'NetworkOut' | 'RequestCount',
+    usual: number,
+    surged: number[],
+  ) =>
     publish(instanceId, metric, [
       ...Array.from({ length: 180 }, (_, i) => usual + ((i * 7) % 11) * (usual / 75)),
       ...surged,
@@ -84,6 +90,9 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
   /** Inbound traffic at its usual 300 kB/s, then about 10 MB/s: a scale-out in a group. */
   const trafficSurge = (instanceId: string) =>
     surge(instanceId, 'NetworkIn', 3_000_000, [100_000_000, 110_000_000, 105_000_000]);
+  /** The application's requests at their usual 40 a second, then about 1 200 a second: demand, a scale-out in a group. */
+  const requestSurge = (instanceId: string) =>
+    surge(instanceId, 'RequestCount', 400, [12_000, 12_500, 11_800]);
   /** Outbound traffic at its usual 200 kB/s, then about 12 MB/s: data leaving, a person's call. */
   const egressSurge = (instanceId: string) =>
     surge(instanceId, 'NetworkOut', 2_000_000, [120_000_000, 125_000_000, 118_000_000]);
@@ -199,6 +208,7 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
     settledCpu,
     latency,
     trafficSurge,
+    requestSurge,
     egressSurge,
     idle,
     lightLoad,

@@ -32,6 +32,8 @@ export interface DetectionSettings extends DetectionThresholds {
   networkAnomalyFloorBytesPerSecond?: number;
   /** The same for outbound traffic; absent, it is not judged. */
   egressAnomalyFloorBytesPerSecond?: number;
+  /** Request-rate anomalies below this many a second open nothing; absent, requests are not judged. */
+  requestAnomalyFloorPerSecond?: number;
   /** How far back creeping metrics' trends are read (default 60 minutes; `eval maintenance` uses the same). */
   trendLookbackMinutes?: number;
   /** The registry's active detector, when one is promoted. */
@@ -98,6 +100,7 @@ export function createDetectionActivities(
       { instanceId, metric: 'LatencyP99' as const },
       { instanceId, metric: 'NetworkIn' as const },
       { instanceId, metric: 'NetworkOut' as const },
+      { instanceId, metric: 'RequestCount' as const },
     ]);
     const now = new Date();
     const metrics = requests.length
@@ -134,6 +137,9 @@ export function createDetectionActivities(
         : {}),
       ...(settings.egressAnomalyFloorBytesPerSecond !== undefined
         ? { egressFloorBytesPerSecond: settings.egressAnomalyFloorBytesPerSecond }
+        : {}),
+      ...(settings.requestAnomalyFloorPerSecond !== undefined
+        ? { requestFloorPerSecond: settings.requestAnomalyFloorPerSecond }
         : {}),
     };
     const judged = judgedMetrics(floors);
@@ -179,6 +185,7 @@ export function createDetectionActivities(
               latencyP99: judgedOf(history, instanceId, 'LatencyP99'),
               networkIn: judgedOf(history, instanceId, 'NetworkIn'),
               networkOut: judgedOf(history, instanceId, 'NetworkOut'),
+              requestRate: judgedOf(history, instanceId, 'RequestCount'),
             },
           }
         : {};
@@ -195,6 +202,7 @@ export function createDetectionActivities(
       latencyP99: metrics.get(`${i.InstanceId}/LatencyP99`) ?? [],
       networkIn: judgedOf(metrics, i.InstanceId as string, 'NetworkIn'),
       networkOut: judgedOf(metrics, i.InstanceId as string, 'NetworkOut'),
+      requestRate: judgedOf(metrics, i.InstanceId as string, 'RequestCount'),
       diskUsedPercent: creeping.get(`${i.InstanceId}/disk_used_percent`) ?? [],
       memUsedPercent: creeping.get(`${i.InstanceId}/mem_used_percent`) ?? [],
       errorRate: creeping.get(`${i.InstanceId}/ErrorRate`) ?? [],

@@ -7,7 +7,7 @@ import type { Diagnosis, IncidentKind } from '../domain/incident';
 import { parseModeTag } from '../domain/mode';
 import { findInstance, stateOf, tagValue } from './instances';
 import { perSecond, readEc2Metrics } from './metrics';
-import { bytesPerSecond } from '../domain/anomaly/usual';
+import { bytesPerSecond, requestsPerSecond } from '../domain/anomaly/usual';
 import { AUTOSCALING_GROUP_TAG, DEPLOY_TAG, MODE_TAG, PROTECT_TAG } from './tags';
 import type { MetricPoint } from '../domain/detection';
 import type { OutboundFlows } from './flow-logs';
@@ -72,6 +72,7 @@ export function createDiagnosisActivities(
         { instanceId, metric: 'swap_used_percent' },
         { instanceId, metric: 'NetworkIn' },
         { instanceId, metric: 'NetworkOut' },
+        { instanceId, metric: 'RequestCount' },
       ],
       since,
       new Date(Date.now() + 60_000),
@@ -87,6 +88,7 @@ export function createDiagnosisActivities(
       swap: metrics.get(`${instanceId}/swap_used_percent`) ?? [],
       networkIn: perSecond(metrics.get(`${instanceId}/NetworkIn`), settings.metricPeriodSeconds),
       networkOut: perSecond(metrics.get(`${instanceId}/NetworkOut`), settings.metricPeriodSeconds),
+      requests: perSecond(metrics.get(`${instanceId}/RequestCount`), settings.metricPeriodSeconds),
     };
   }
 
@@ -122,6 +124,7 @@ export function createDiagnosisActivities(
     const maxSwap = peak(metrics.swap);
     const maxTraffic = peak(metrics.networkIn);
     const maxEgress = peak(metrics.networkOut);
+    const maxRequests = peak(metrics.requests);
     const deploy = deployOf(instance);
     const findings = [
       `State ${state} (${instance.InstanceType ?? 'unknown type'}).`,
@@ -132,6 +135,7 @@ export function createDiagnosisActivities(
       ...(maxSwap === undefined ? [] : [`Peak swap ${maxSwap.toFixed(1)}%.`]),
       ...(maxTraffic === undefined ? [] : [`Peak inbound traffic ${bytesPerSecond(maxTraffic)}.`]),
       ...(maxEgress === undefined ? [] : [`Peak outbound traffic ${bytesPerSecond(maxEgress)}.`]),
+      ...(maxRequests === undefined ? [] : [`Peak request rate ${requestsPerSecond(maxRequests)}.`]),
       ...(flows ? [flows.line] : []),
       ...(deploy ? [`Launched by deploy ${deploy.id} ${deploy.minutesAgo} min ago.`] : []),
     ];

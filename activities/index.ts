@@ -94,6 +94,7 @@ export function createActivities(deps: ActivityDeps) {
       latencyAnomalyFloorMs: deps.config.latencyAnomalyFloorMs,
       networkAnomalyFloorBytesPerSecond: deps.config.networkAnomalyFloorBytesPerSecond,
       egressAnomalyFloorBytesPerSecond: deps.config.egressAnomalyFloorBytesPerSecond,
+      requestAnomalyFloorPerSecond: deps.config.requestAnomalyFloorPerSecond,
       diskFullPercent: deps.config.diskFullPercent,
       forecastHorizonMinutes: deps.config.forecastHorizonMinutes,
       memoryFullPercent: deps.config.memoryFullPercent,

@@ -15,6 +15,7 @@ export const EC2_METRICS = [
   'NetworkIn',
   'NetworkOut',
   'LatencyP99',
+  'RequestCount',
   'disk_used_percent',
   'mem_used_percent',
   'swap_used_percent',
@@ -23,12 +24,13 @@ export const EC2_METRICS = [
 export type Ec2Metric = (typeof EC2_METRICS)[number];
 
 /**
- * EC2's own metrics, the application's p99 latency as its agent publishes it per instance, and the
+ * EC2's own metrics, the application's p99 latency and requests served as its agent publishes them per instance, and the
  * root disk's, memory's and swap's usage as the CloudWatch agent publishes them, and the share of the
  * application's requests failing (`ErrorRate`, percent) beside its latency.
  */
 const NAMESPACE: Partial<Record<Ec2Metric, string>> = {
   LatencyP99: 'CloudMedic/App',
+  RequestCount: 'CloudMedic/App',
   ErrorRate: 'CloudMedic/App',
   disk_used_percent: 'CWAgent',
   mem_used_percent: 'CWAgent',
@@ -51,6 +53,7 @@ const STAT: Record<Ec2Metric, string> = {
   NetworkIn: 'Sum',
   NetworkOut: 'Sum',
   LatencyP99: 'Maximum',
+  RequestCount: 'Sum',
   disk_used_percent: 'Maximum',
   mem_used_percent: 'Maximum',
   swap_used_percent: 'Maximum',
@@ -90,14 +93,18 @@ export const MONITORED_SERIES: Record<MonitoredMetric, Ec2Metric> = {
   latency: 'LatencyP99',
   network: 'NetworkIn',
   egress: 'NetworkOut',
+  requests: 'RequestCount',
 };
+
+/** Totals per datapoint, judged as rates. */
+const COUNTED: readonly Ec2Metric[] = ['NetworkIn', 'NetworkOut', 'RequestCount'];
 
 /**
  * A series as its detector judges it, and so as the detector learns it and the console draws it:
- * traffic either way as a rate (`perSecond`), the others as read.
+ * traffic either way and requests as a rate (`perSecond`), the others as read.
  */
 export const asJudged = (metric: Ec2Metric, points: MetricPoint[] | undefined, periodSeconds: number) =>
-  metric === 'NetworkIn' || metric === 'NetworkOut' ? perSecond(points, periodSeconds) : (points ?? []);
+  COUNTED.includes(metric) ? perSecond(points, periodSeconds) : (points ?? []);
 
 function inTimeOrderOnce(points: MetricPoint[]): MetricPoint[] {
   const seen = new Set<string>();

@@ -27,6 +27,7 @@ const METRIC_OF: Record<string, Ec2Metric> = {
   'cpu-high': 'CPUUtilization',
   'latency-high': 'LatencyP99',
   'traffic-surge': 'NetworkIn',
+  'request-surge': 'RequestCount',
   'egress-surge': 'NetworkOut',
   'status-check-failed': 'StatusCheckFailed',
   'instance-stopped': 'CPUUtilization',
@@ -37,6 +38,7 @@ const UNIT_OF: Partial<Record<Ec2Metric, string>> = {
   LatencyP99: 'Milliseconds',
   NetworkIn: 'Bytes/Second',
   NetworkOut: 'Bytes/Second',
+  RequestCount: 'Count/Second',
 };
 
 /**

@@ -63,6 +63,7 @@ const USAGE = `usage: medic <command>
   chaos cpu-spike --instance ID
   chaos latency --instance ID                        (the application's p99 latency far above normal)
   chaos traffic-surge --instance ID                  (inbound traffic 30x its usual half hour: a scale-out in a group)
+  chaos request-surge --instance ID                  (the application's requests 30x their usual half hour: the same)
   chaos egress-surge --instance ID [--to ADDRESS]    (outbound traffic 60x its usual half hour: isolation, on a person's word;
                                                      --to a MEDIC_TRUSTED_EGRESS address: closed with nothing isolated)
   chaos traffic-flood --source IP [--fleet NAME] [--flows 1500]   (flow logs with one source flooding)
@@ -83,7 +84,7 @@ const USAGE = `usage: medic <command>
   monitor start [--fleet NAME] [--interval SECONDS]
   monitor stop [--fleet NAME]
   monitor list [--json]                                            the running monitors and the instances each watches
-  monitor show --instance ID [--fleet NAME] [--latency|--network|--egress] [--json]   what the monitor takes for usual, hour by hour (--fleet: when more than one watches it)
+  monitor show --instance ID [--fleet NAME] [--latency|--network|--egress|--requests] [--json]   what the monitor takes for usual, hour by hour (--fleet: when more than one watches it)
   incidents list [--status S] [--resource ID] [--mode auto|manual] [--json]
   incidents show --id ID [--json]
   incidents approve|decline|manual --id ID [--by NAME] [--reason TEXT] [--json]
@@ -210,6 +211,7 @@ async function chaosCommand(sub: string | undefined, args: string[], config: Med
     'cpu-spike': chaos.cpuSpike,
     latency: chaos.latency,
     'traffic-surge': chaos.trafficSurge,
+    'request-surge': chaos.requestSurge,
     idle: (id) => chaos.idle(id),
     'disk-fill': (id) => chaos.diskFill(id),
     'memory-leak': (id) => chaos.memoryLeak(id),
@@ -299,10 +301,11 @@ async function monitorShow(args: string[], config: MedicConfig): Promise<void> {
     latency: { type: 'boolean' },
     network: { type: 'boolean' },
     egress: { type: 'boolean' },
+    requests: { type: 'boolean' },
     json: { type: 'boolean' },
   });
   const instanceId = instanceIdFlag(flags.instance);
-  const asked = (['latency', 'network', 'egress'] as const).filter((m) => flags[m]);
+  const asked = (['latency', 'network', 'egress', 'requests'] as const).filter((m) => flags[m]);
   if (asked.length > 1)
     throw new UsageError(`${asked.map((m) => `--${m}`).join(' and ')}: give one metric, not several`);
   const metric = asked[0] ?? 'cpu';

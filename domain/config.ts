@@ -16,6 +16,11 @@ export const WEBHOOK_FORMATS = ['slack', 'json'] as const;
  */
 export const DEFAULT_NETWORK_ANOMALY_FLOOR_BYTES_PER_SECOND = 1_000_000;
 /**
+ * Requests a second on one instance: below it a rise is a burst one instance serves without noticing;
+ * at it, several times an instance's usual rate is demand worth capacity.
+ */
+export const DEFAULT_REQUEST_ANOMALY_FLOOR_PER_SECOND = 20;
+/**
  * The same megabyte a second for outbound traffic: below it a rise is a log shipper or a backup more
  * often than a leak. A service whose data is small and precious lowers it.
  */
@@ -66,6 +71,8 @@ export interface MedicConfig {
   networkAnomalyFloorBytesPerSecond: number;
   /** Outbound traffic anomalies (streaming detector on NetworkOut) below this many bytes per second do not open incidents. */
   egressAnomalyFloorBytesPerSecond: number;
+  /** Request-rate anomalies (streaming detector on the agent's RequestCount) below this many a second do not open incidents. */
+  requestAnomalyFloorPerSecond: number;
   /** Where outbound traffic may go without a person deciding (`MEDIC_TRUSTED_EGRESS`, decision 0060). */
   trustedEgress: TrustedDestination[];
   /** While a person is asked about an outbound surge, how often its flow logs are read again for proof. */
@@ -369,6 +376,11 @@ export function loadConfig(env: Record<string, string | undefined>): MedicConfig
       env,
       'MEDIC_EGRESS_ANOMALY_FLOOR_BYTES_PER_SECOND',
       DEFAULT_EGRESS_ANOMALY_FLOOR_BYTES_PER_SECOND,
+    ),
+    requestAnomalyFloorPerSecond: positiveNumber(
+      env,
+      'MEDIC_REQUEST_ANOMALY_FLOOR_PER_SECOND',
+      DEFAULT_REQUEST_ANOMALY_FLOOR_PER_SECOND,
     ),
     trustedEgress: trustedEgress(env),
     trustedEgressRecheckSeconds: positiveNumber(env, 'MEDIC_TRUSTED_EGRESS_RECHECK_SECONDS', 60),

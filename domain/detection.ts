@@ -43,6 +43,8 @@ export interface InstanceObservation {
   networkIn?: MetricPoint[];
   /** Outbound traffic in bytes per second (EC2 NetworkOut, the same way). */
   networkOut?: MetricPoint[];
+  /** Requests a second the application served (CloudMedic/App RequestCount, the same way), when its agent publishes it. */
+  requestRate?: MetricPoint[];
   /** The root disk's used share (CloudWatch agent `disk_used_percent`), when published. */
   diskUsedPercent?: MetricPoint[];
   /** Memory in use (CloudWatch agent `mem_used_percent`), when published. */
@@ -59,6 +61,7 @@ export interface InstanceObservation {
     latencyP99?: MetricPoint[];
     networkIn?: MetricPoint[];
     networkOut?: MetricPoint[];
+    requestRate?: MetricPoint[];
   };
 }
 
@@ -180,6 +183,11 @@ export interface AnomalySettings {
    * has a fourth detector, keyed `<instance>/NetworkOut`.
    */
   egressFloorBytesPerSecond?: number;
+  /**
+   * The same for the application's request rate, in requests a second; absent, it is not judged. Each
+   * instance whose agent publishes RequestCount then has a fifth detector, keyed `<instance>/RequestCount`.
+   */
+  requestFloorPerSecond?: number;
   /** The model registry's active detector; the shipped parameters when none is promoted. */
   model?: { params: DetectorParams; version: string };
   /**
@@ -198,7 +206,7 @@ export interface DetectionResult {
 
 /**
  * Past this many detectors in one monitor (one per instance and judged metric: CPU, inbound and
- * outbound traffic, and latency where it is published) they keep no level-transition counts: the snapshots travel in every scan's
+ * outbound traffic, and latency and the request rate where the application publishes them) they keep no level-transition counts: the snapshots travel in every scan's
  * input and output, and 480 bytes each would near Temporal's 2 MiB payload limit at about 4 000
  * detectors (205 bytes without them: about 10 000).
  */
@@ -207,8 +215,8 @@ export const MAX_DETECTORS_WITH_LEVELS = 2000;
 /**
  * Past this many detectors in one monitor they keep no daily profile (about 1.1 kB of each 1.4-1.6 kB
  * snapshot, with the odd days' profile and the weekly routines; 1.6 MiB each way at this many), and
- * judge by the plain view. The capacity plan's monitor of 250 instances that all publish latency
- * (and, as every EC2 instance does, traffic both ways) is exactly this many.
+ * judge by the plain view. The capacity plan's monitor of 200 instances that all publish latency and
+ * requests (and, as every EC2 instance does, traffic both ways) is exactly this many.
  */
 export const MAX_DETECTORS_WITH_PROFILES = 1000;
 
@@ -217,7 +225,11 @@ const byTime = (a: MetricPoint, b: MetricPoint) => a.at.localeCompare(b.at);
 /** The floors of the anomaly settings: a metric is judged by its detector when its floor is set. */
 export type AnomalyFloors = Pick<
   AnomalySettings,
-  'floorPercent' | 'latencyFloorMs' | 'networkFloorBytesPerSecond' | 'egressFloorBytesPerSecond'
+  | 'floorPercent'
+  | 'latencyFloorMs'
+  | 'networkFloorBytesPerSecond'
+  | 'egressFloorBytesPerSecond'
+  | 'requestFloorPerSecond'
 >;
 
 /** Where each judged metric sits in an observation, its history, and the settings (its floor). */
@@ -261,6 +273,12 @@ const JUDGED: Record<
     floor: (a) => a?.egressFloorBytesPerSecond,
     inheritable: true,
   },
+  requests: {
+    series: (o) => o.requestRate,
+    history: (o) => o.history?.requestRate,
+    floor: (a) => a?.requestFloorPerSecond,
+    inheritable: false,
+  },
 };
 
 /** The metrics whose detectors judge under these floors: each whose floor is set (CPU's always is). */
@@ -276,6 +294,7 @@ const KEY_SUFFIX: Record<MonitoredMetric, string> = {
   latency: '/LatencyP99',
   network: '/NetworkIn',
   egress: '/NetworkOut',
+  requests: '/RequestCount',
 };
 
 export const detectorKeyOf = (instanceId: string, metric: MonitoredMetric) =>
@@ -602,8 +621,8 @@ export function detectFaults(
           : undefined,
       );
     };
-    const [anomalies, latencyAnomalies, trafficAnomalies, egressAnomalies] = (
-      ['cpu', 'latency', 'network', 'egress'] as const
+    const [anomalies, latencyAnomalies, trafficAnomalies, egressAnomalies, requestAnomalies] = (
+      ['cpu', 'latency', 'network', 'egress', 'requests'] as const
     ).map(feed);
     const detectorVersion = anomaly?.model?.version ?? DETECTOR_VERSION;
     /** The strongest rise a detector found that is not reported yet, as its finding (its watermark moved). */
@@ -646,8 +665,25 @@ export function detectFaults(
       });
       continue;
     }
-    const unusual =
-      unreportedRise('latency', latencyAnomalies) ?? unreportedRise('network', trafficAnomalies);
+    /**
+     * Requests and the bytes they bring rise together: one surge is one incident (and one more
+     * instance), whichever detector saw it first, and its twin's rises so far are reported with it.
+     */
+    const demandSurge = (): Finding | undefined => {
+      const surge =
+        unreportedRise('requests', requestAnomalies) ?? unreportedRise('network', trafficAnomalies);
+      if (!surge) return undefined;
+      for (const [metric, rises] of [
+        ['requests', requestAnomalies],
+        ['network', trafficAnomalies],
+      ] as const) {
+        const twin = key(obs.instanceId, kindOfMetric(metric));
+        const upTo = laterOf(watermarks[twin], newest(rises.map((r) => r.point)));
+        if (upTo !== undefined) watermarks[twin] = upTo;
+      }
+      return surge;
+    };
+    const unusual = unreportedRise('latency', latencyAnomalies) ?? demandSurge();
     if (unusual) {
       findings.push(unusual);
       continue;

@@ -30,12 +30,21 @@ export const INCIDENT_KINDS = [
   /** Inbound traffic on the instance outside its normal range (its streaming detector on NetworkIn). */
   'traffic-surge',
   /**
+   * The application's request rate on the instance outside its normal range (its streaming detector on
+   * the agent's `RequestCount`): demand, answered as a traffic surge is, and one episode with it.
+   */
+  'request-surge',
+  /**
    * Outbound traffic on the instance outside its normal range (its streaming detector on NetworkOut):
    * how data leaves a compromised instance, so a suspicion a person confirms before it is isolated.
    */
   'egress-surge',
 ] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
+
+/** Kinds that mean demand beyond the instance's usual: answered with capacity, or by a person without a group. */
+const DEMAND_SURGES: readonly IncidentKind[] = ['traffic-surge', 'request-surge'];
+export const isDemandSurge = (kind: IncidentKind): boolean => DEMAND_SURGES.includes(kind);
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -317,6 +326,7 @@ const DEFAULT_SEVERITY: Record<IncidentKind, Severity> = {
   'memory-exhaustion': 'high',
   'error-rate-rising': 'high',
   'traffic-surge': 'medium',
+  'request-surge': 'medium',
   'egress-surge': 'high',
 };
 

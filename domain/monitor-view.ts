@@ -3,13 +3,14 @@ import {
   bytesPerSecond,
   milliseconds,
   percent,
+  requestsPerSecond,
   type DetectorView,
   type ProfileView,
   type WeekdayView,
 } from './anomaly/usual';
 
 /** The metrics a fleet monitor keeps a detector for. */
-export const MONITORED_METRICS = ['cpu', 'latency', 'network', 'egress'] as const;
+export const MONITORED_METRICS = ['cpu', 'latency', 'network', 'egress', 'requests'] as const;
 export type MonitoredMetric = (typeof MONITORED_METRICS)[number];
 
 interface MetricTraits {
@@ -18,7 +19,7 @@ interface MetricTraits {
   /** How its figures are written: "21.0%", "120 ms", "4.2 MB/s". */
   format: (value: number) => string;
   /** The incident kind its detector opens. */
-  kind: 'cpu-high' | 'latency-high' | 'traffic-surge' | 'egress-surge';
+  kind: 'cpu-high' | 'latency-high' | 'traffic-surge' | 'egress-surge' | 'request-surge';
   /**
    * How severe its detector's finding is: medium, since only the metric's own history says it is
    * wrong; outbound traffic high, since data may be leaving while the incident waits.
@@ -31,6 +32,7 @@ const TRAITS: Record<MonitoredMetric, MetricTraits> = {
   latency: { name: 'p99 latency', format: milliseconds, kind: 'latency-high', severity: 'medium' },
   network: { name: 'inbound traffic', format: bytesPerSecond, kind: 'traffic-surge', severity: 'medium' },
   egress: { name: 'outbound traffic', format: bytesPerSecond, kind: 'egress-surge', severity: 'high' },
+  requests: { name: 'request rate', format: requestsPerSecond, kind: 'request-surge', severity: 'medium' },
 };
 
 /** One detector of a running fleet monitor, read: what `medic monitor show` and the console show. */

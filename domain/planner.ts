@@ -1,4 +1,4 @@
-import type { Diagnosis, IncidentKind, RemediationStep } from './incident';
+import { isDemandSurge, type Diagnosis, type IncidentKind, type RemediationStep } from './incident';
 import { nextInstanceSize, previousInstanceSize } from './sizing';
 import { isShortOfMemory, isSwapping } from './diagnosis-signals';
 import { OVERSIZED_CPU_BELOW_PERCENT } from './cost';
@@ -185,13 +185,14 @@ export function planRemediation(
           ]
         : [RESTART_SLOW, ...resizeForMemory(diagnosis, options), REPLACE];
     case 'traffic-surge':
+    case 'request-surge':
       // Demand or one address flooding, more instances absorb it while the cause is found (a flood is
       // blocked by the flow-log check, its own incident); capacity is the group's, within its maximum.
       return diagnosis.state === 'running' && diagnosis.autoScalingGroup
         ? [
             {
               action: 'scale-out-group',
-              reason: `Inbound traffic is far above its usual level: ${diagnosis.autoScalingGroup} gets one more instance (within its maximum) to absorb it while the cause is found; if one address sends most of it, the flow-log check blocks that address as its own incident.`,
+              reason: `${kind === 'request-surge' ? 'The application serves far more requests than usual' : 'Inbound traffic is far above its usual level'}: ${diagnosis.autoScalingGroup} gets one more instance (within its maximum) to absorb it while the cause is found; if one address sends most of it, the flow-log check blocks that address as its own incident.`,
             },
           ]
         : [];
@@ -220,7 +221,7 @@ export function explainEmptyPlan(kind: IncidentKind, diagnosis: Diagnosis): stri
     return `The instance is ${diagnosis.state}; it cannot be healed in place and replacing it needs a person.`;
   }
   if (kind === 'egress-surge' && diagnosis.trustedEgress) return diagnosis.trustedEgress;
-  if (kind === 'traffic-surge' && diagnosis.state === 'running')
+  if (isDemandSurge(kind) && diagnosis.state === 'running')
     return 'The instance is not in an Auto Scaling group, so there is no capacity cloud-medic may add: a person decides whether the traffic is welcome (a bigger instance, a load balancer) or not (a block). If one address sends most of it, the flow-log check blocks that address as its own incident.';
   return `The instance is ${diagnosis.state} and shows no sign of the ${kind} fault any more.`;
 }

@@ -25,6 +25,7 @@ import {
   type RemediationAction,
   type InstanceAction,
   isInstanceAction,
+  isDemandSurge,
   type RemediationStep,
   type StepRecord,
   type TimelineEntry,
@@ -375,7 +376,7 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
       !diagnosis.exists || diagnosis.state === 'terminated' || diagnosis.state === 'shutting-down';
     // A surge with no capacity to add is not over: a person decides. (A kind newer than every recorded
     // history, so no replay takes this branch differently: no patch.)
-    const forAPerson = request.kind === 'traffic-surge' && diagnosis.state === 'running';
+    const forAPerson = isDemandSurge(request.kind) && diagnosis.state === 'running';
     const outcome = stillBroken ? 'failed' : forAPerson ? 'escalated' : 'resolved';
     return finish(outcome, explainEmptyPlan(request.kind, diagnosis), [], planlessAction(outcome));
   }

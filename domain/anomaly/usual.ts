@@ -54,6 +54,9 @@ export function decimalBytes(value: number, suffix = ''): string {
 }
 /** "512 B/s", "4.2 MB/s": decimal units, as network throughput is quoted. */
 export const bytesPerSecond = (value: number): string => decimalBytes(value, '/s');
+/** "12.5 requests/s", "1250 requests/s": a tenth where it still tells two rates apart. */
+export const requestsPerSecond = (value: number): string =>
+  `${Math.abs(value) >= 100 ? value.toFixed(0) : value.toFixed(1)} requests/s`;
 
 /** "about 21.0% (± 2.9%) is usual at this time of day", figures written by `format`. */
 export function describeUsual(usual: Usual, format: (value: number) => string): string {

@@ -17,6 +17,7 @@ const FAULT_EVIDENCE_KINDS: ReadonlySet<AnyIncidentKind> = new Set<AnyIncidentKi
   'cpu-high',
   'latency-high',
   'traffic-surge',
+  'request-surge',
   'egress-surge',
   'error-rate-rising',
   'data-corrupted',

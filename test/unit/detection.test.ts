@@ -549,6 +549,100 @@ describe('outbound traffic judged by its own streaming detector', () => {
   });
 });
 
+describe("the application's request rate judged by its own streaming detector", () => {
+  const series = spaced(10_000);
+  const floors = { floorPercent: 50, requestFloorPerSecond: 20, networkFloorBytesPerSecond: 1_000_000 };
+  /** 300 points of about 40 requests and 300 kB/s a second, then `requests` and `inbound`. */
+  const scan = (
+    requests: number[],
+    inbound: number[],
+    state: {
+      watermarks: Record<string, string>;
+      detectors: Record<string, { snapshot: DetectorSnapshot; fedUpTo: string }>;
+    },
+    start = 300,
+    settings: Partial<typeof floors> = floors,
+  ) =>
+    detectFaults(
+      [
+        obs({
+          cpuUtilization: series(
+            start,
+            Array.from({ length: requests.length }, () => 20),
+          ),
+          requestRate: series(start, requests),
+          networkIn: series(start, inbound),
+        }),
+      ],
+      state.watermarks,
+      new Set(),
+      thresholds,
+      NOW,
+      { detectors: state.detectors, floorPercent: 50, ...settings },
+    );
+  const learnt = (settings: Partial<typeof floors> = floors) => {
+    const r = scan(
+      noisyAround(40, 4, 300, 11),
+      noisyAround(300_000, 30_000, 300, 5),
+      { watermarks: {}, detectors: {} },
+      0,
+      settings,
+    );
+    return { watermarks: r.watermarks, detectors: r.detectors ?? {} };
+  };
+
+  test('requests far above their usual rate open request-surge, with the rate and the usual level', () => {
+    const before = learnt();
+    expect(Object.keys(before.detectors).sort()).toEqual(['i-1', 'i-1/NetworkIn', 'i-1/RequestCount']);
+    expect(detectorKeyParts('i-1/RequestCount')).toEqual({ instanceId: 'i-1', metric: 'requests' });
+    // Thirty times the usual requests; the bytes they bring stay usual (small requests, heavy work).
+    const surge = scan([1_200, 1_250, 1_180], noisyAround(300_000, 30_000, 3, 6), before);
+    expect(surge.findings.map((f) => [f.kind, f.severity])).toEqual([['request-surge', 'medium']]);
+    expect(surge.findings[0]?.summary).toMatch(
+      /request rate at 1\d{3} requests\/s is outside its normal range: about \d\d\.\d requests\/s \(± \d+\.\d requests\/s\)/,
+    );
+    expect(surge.findings[0]?.detectorVersion).toBe(DETECTOR_VERSION);
+  });
+
+  test('requests and inbound traffic surging together are one incident, whichever detector names it', () => {
+    const before = learnt();
+    const both = scan([1_200, 1_250, 1_180], [9_000_000, 9_500_000, 9_200_000], before);
+    expect(both.findings.map((f) => f.kind)).toEqual(['request-surge']);
+    // The next scan of the same points: the bytes' rises were reported with the requests', so no
+    // second incident adds a second instance for the same surge.
+    const next = scan([1_200, 1_250, 1_180], [9_000_000, 9_500_000, 9_200_000], {
+      watermarks: both.watermarks,
+      detectors: before.detectors,
+    });
+    expect(next.findings).toEqual([]);
+    // A later surge of bytes alone is news of its own.
+    const later = scan(
+      [40, 41, 39],
+      [9_000_000, 9_500_000, 9_200_000],
+      { watermarks: both.watermarks, detectors: before.detectors },
+      400,
+    );
+    expect(later.findings.map((f) => f.kind)).toEqual(['traffic-surge']);
+  });
+
+  test('under the floor, a fall, or without a floor set, requests open nothing', () => {
+    // Thirty times the usual, but 1 200 a second is under a floor of 2 000.
+    const busyService = { ...floors, requestFloorPerSecond: 2_000 };
+    expect(
+      scan([1_200, 1_250, 1_180], noisyAround(300_000, 30_000, 3, 6), learnt(busyService), 300, busyService)
+        .findings,
+    ).toEqual([]);
+    // Requests falling away are unusual, and no surge.
+    expect(scan([1, 0, 2], noisyAround(300_000, 30_000, 3, 6), learnt()).findings).toEqual([]);
+    const unjudged = learnt({ floorPercent: 50 });
+    expect(Object.keys(unjudged.detectors)).toEqual(['i-1']);
+    expect(
+      scan([1_200, 1_250, 1_180], noisyAround(300_000, 30_000, 3, 6), unjudged, 300, { floorPercent: 50 })
+        .findings,
+    ).toEqual([]);
+  });
+});
+
 describe("a group's newcomer starts from a sibling's outbound-traffic normal (decision 0063)", () => {
   const series = spaced(10_000);
   const settings = (detectors: DetectorStates) => ({

@@ -153,10 +153,14 @@ describe('medic monitor show: what the fleet monitor takes for usual', () => {
       metricOfKind('latency-high'),
       metricOfKind('traffic-surge'),
       metricOfKind('egress-surge'),
+      metricOfKind('request-surge'),
       metricOfKind('instance-stopped'),
-    ]).toEqual(['cpu', 'latency', 'network', 'egress', undefined]);
+    ]).toEqual(['cpu', 'latency', 'network', 'egress', 'requests', undefined]);
+    expect(detectorKeyParts('i-0a/RequestCount')).toEqual({ instanceId: 'i-0a', metric: 'requests' });
     // A 409 for an incident no detector opened names every detector a person can answer about.
-    expect(monitoredMetricNames()).toBe('CPU, p99 latency, inbound traffic or outbound traffic');
+    expect(monitoredMetricNames()).toBe(
+      'CPU, p99 latency, inbound traffic, outbound traffic or request rate',
+    );
   });
 
   test('each metric is written in its own unit; traffic in decimal rates, as it is quoted', () => {
@@ -168,6 +172,12 @@ describe('medic monitor show: what the fleet monitor takes for usual', () => {
       '10.0 MB/s',
       '2.5 GB/s',
       '5000.0 GB/s',
+    ]);
+    expect([0.25, 12.5, 99.94, 1_250.4].map(formatterOf('requests'))).toEqual([
+      '0.3 requests/s',
+      '12.5 requests/s',
+      '99.9 requests/s',
+      '1250 requests/s',
     ]);
   });
 

@@ -1,5 +1,5 @@
 import { nextInstanceSize } from '../../domain/sizing';
-import type { Diagnosis } from '../../domain/incident';
+import { isDemandSurge, type Diagnosis } from '../../domain/incident';
 import { explainEmptyPlan, planRemediation } from '../../domain/planner';
 import { forcedManualReason, parseModeTag, resolveMode, suspicionReason } from '../../domain/mode';
 
@@ -47,6 +47,22 @@ describe('planRemediation', () => {
     expect(explainEmptyPlan('traffic-surge', { ...member, state: 'stopped' })).toMatch(
       /is stopped and shows no sign of the traffic-surge fault/,
     );
+  });
+
+  test('a request surge is demand too: one more instance in a group, a person outside one', () => {
+    const member = { ...healthy, autoScalingGroup: 'web-asg' };
+    const plan = planRemediation('request-surge', member);
+    expect(plan.map((s) => s.action)).toEqual(['scale-out-group']);
+    expect(plan[0]?.reason).toMatch(
+      /^The application serves far more requests than usual: web-asg gets one more instance/,
+    );
+    expect(actions(healthy, 'request-surge')).toEqual([]);
+    expect(explainEmptyPlan('request-surge', healthy)).toMatch(/not in an Auto Scaling group/);
+    expect(explainEmptyPlan('request-surge', { ...member, state: 'stopped' })).toMatch(
+      /shows no sign of the request-surge fault/,
+    );
+    expect(isDemandSurge('request-surge') && isDemandSurge('traffic-surge')).toBe(true);
+    expect(isDemandSurge('egress-surge') || isDemandSurge('cpu-high')).toBe(false);
   });
 
   test('an outbound surge plans isolation of a running instance, decided by a person whatever the mode', () => {

@@ -69,6 +69,41 @@ describe('inbound traffic far above its usual level', () => {
     }
   }, 120_000);
 
+  test("the application's requests far above their usual rate: request-surge, and the group gets one more instance", async () => {
+    const fleet = `requests-${process.pid}`;
+    const group = await createFleetGroup(h.aws, fleet, { min: 1, max: 3, desired: 2 });
+    const [surging] = await groupMembers(h.aws, group, 2);
+    // Half an hour of about 40 requests a second, then about 1 200, as the application's agent counts them.
+    await createChaos(h.aws.ec2, h.aws.cloudwatch).requestSurge(surging);
+    const monitor = await h.startMonitor(fleet);
+    try {
+      const incident = h.env.client.workflow.getHandle(incidentWorkflowId(surging, 'request-surge'));
+      const opened = await h.stateWhen(incident, 'resolved');
+      expect(opened.summary).toMatch(
+        /request rate at 1\d{3} requests\/s is outside its normal range: about 4\d\.\d requests\/s .* is its recent level/,
+      );
+      const report = (await incident.result()) as IncidentReport;
+      expect(report.issueDetected).toMatch(/Peak request rate 1\d{3} requests\/s\./);
+      expect(report.resolutionProcess.map((s) => [s.action, s.outcome])).toEqual([
+        ['scale-out-group', 'succeeded'],
+      ]);
+      expect(report.reason).toMatch(
+        new RegExp(`^The application serves far more requests than usual: ${group} gets one more instance`),
+      );
+      expect(await desiredCapacity(h.aws, group)).toBe(3);
+      const detail = await new IncidentService(h.env.client, 'http://127.0.0.1:8233').get(
+        incident.workflowId,
+      );
+      const detector = await temporalMonitors(h.env.client).incidentDetector(detail);
+      expect([detector.metric, detector.instanceId]).toEqual(['requests', surging]);
+      const evidence = await evidenceReader(h.aws.cloudwatch, 10)(detail);
+      expect([evidence?.metric, evidence?.unit]).toEqual(['RequestCount', 'Count/Second']);
+      expect(Math.max(...(evidence?.points ?? []).map((p) => p.value))).toBe(1_250);
+    } finally {
+      await monitor.signal(stopMonitoringSignal);
+    }
+  }, 120_000);
+
   test('outside any group there is no capacity to add: the incident goes to a person, saying why', async () => {
     const { instances } = await createFleet(h.aws, {
       fleet: `surge-solo-${process.pid}`,

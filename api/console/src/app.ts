@@ -37,7 +37,7 @@ export function App() {
     setMe(null);
   };
   const incident = /^\/incidents\/(.+)$/.exec(route);
-  const detector = /^\/monitors\/([^/]+)\/([^/]+)(?:\/(latency|network|egress))?$/.exec(route);
+  const detector = /^\/monitors\/([^/]+)\/([^/]+)(?:\/(latency|network|egress|requests))?$/.exec(route);
   const page = incident
     ? html`<${IncidentPage} id=${decodeURIComponent(incident[1])} me=${me} />`
     : detector

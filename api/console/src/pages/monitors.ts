@@ -23,7 +23,7 @@ import {
 
 const when = (iso: string) => new Date(iso).toLocaleString();
 
-/** The console route of one detector: #/monitors/<fleet>/<instance>[/latency|/network|/egress]. */
+/** The console route of one detector: #/monitors/<fleet>/<instance>[/latency|/network|/egress|/requests]. */
 export const detectorRoute = (fleet: string, instanceId: string, metric: MonitoredMetric = 'cpu') =>
   `#/monitors/${encodeURIComponent(fleet)}/${encodeURIComponent(instanceId)}${metric === 'cpu' ? '' : `/${metric}`}`;
 
