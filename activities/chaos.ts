@@ -1,5 +1,6 @@
 import {
   AuthorizeSecurityGroupIngressCommand,
+  DescribeInstancesCommand,
   DescribeSecurityGroupsCommand,
   StopInstancesCommand,
   type EC2Client,
@@ -11,7 +12,7 @@ import type { FlowRecord } from '../domain/traffic';
 import { writeFlowLog } from './flow-logs';
 import { createModelStore } from './model-store';
 import { requireInstance, tagValue } from './instances';
-import { FLEET_TAG } from './tags';
+import { AUTOSCALING_GROUP_TAG, FLEET_TAG } from './tags';
 
 /** Datapoints per PutMetricData call (CloudWatch's limit is higher; the emulator's request size is not). */
 const PUT_METRIC_DATA_BATCH = 100;
@@ -93,6 +94,38 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
   /** The application's requests at their usual 40 a second, then about 1 200 a second: demand, a scale-out in a group. */
   const requestSurge = (instanceId: string) =>
     surge(instanceId, 'RequestCount', 400, [12_000, 12_500, 11_800]);
+  /**
+   * The application on a group member dies with its agent: every running member of its group served
+   * about 40 requests a second for half an hour; the siblings still do, and this one's series ends a
+   * minute ago. Returns the siblings.
+   */
+  async function stopServing(instanceId: string): Promise<string[]> {
+    const group = tagValue(await requireInstance(ec2, instanceId), AUTOSCALING_GROUP_TAG);
+    if (!group) throw new Error(`${instanceId} is in no Auto Scaling group: nobody serves beside it`);
+    const out = await ec2.send(
+      new DescribeInstancesCommand({
+        Filters: [
+          { Name: `tag:${AUTOSCALING_GROUP_TAG}`, Values: [group] },
+          { Name: 'instance-state-name', Values: ['running'] },
+        ],
+      }),
+    );
+    const siblings = (out.Reservations ?? [])
+      .flatMap((r) => r.Instances ?? [])
+      .map((i) => i.InstanceId as string)
+      .filter((id) => id !== instanceId);
+    const usual = (n: number) => Array.from({ length: n }, (_, i) => 400 + ((i * 7) % 11) * 6);
+    for (const sibling of siblings) await publish(sibling, 'RequestCount', usual(180));
+    await publish(instanceId, 'RequestCount', usual(174), new Date(Date.now() - 60_000));
+    return siblings;
+  }
+  /** A member serving again after its restart: its usual requests over the last `seconds`. */
+  const serving = (instanceId: string, seconds = 30) =>
+    publish(
+      instanceId,
+      'RequestCount',
+      Array.from({ length: Math.ceil(seconds / 10) }, () => 410),
+    );
   /** Outbound traffic at its usual 200 kB/s, then about 12 MB/s: data leaving, a person's call. */
   const egressSurge = (instanceId: string) =>
     surge(instanceId, 'NetworkOut', 2_000_000, [120_000_000, 125_000_000, 118_000_000]);
@@ -209,6 +242,8 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
     latency,
     trafficSurge,
     requestSurge,
+    stopServing,
+    serving,
     egressSurge,
     idle,
     lightLoad,

@@ -1,4 +1,4 @@
-import { forecastTimeToFailure } from '../domain/maintenance';
+import { describeMinutes, forecastTimeToFailure } from '../domain/maintenance';
 import { isQuarantined } from './quarantine';
 import { rootVolumeGrown } from './volume';
 import { DescribeInstanceStatusCommand, type EC2Client, type Instance } from '@aws-sdk/client-ec2';
@@ -44,6 +44,9 @@ async function statusChecks(
   const status = out.InstanceStatuses?.[0];
   return { system: status?.SystemStatus?.Status, instance: status?.InstanceStatus?.Status };
 }
+
+/** An instance younger than this that never served is a replacement waiting for its balancer. */
+const FRESH_INSTANCE_MS = 3_600_000;
 
 const peak = (points: MetricPoint[]) => (points.length ? Math.max(...points.map((p) => p.value)) : undefined);
 
@@ -160,6 +163,42 @@ export function createDiagnosisActivities(
     };
   }
 
+  /**
+   * A member that stopped serving is healed when it serves requests again. An instance launched
+   * under an hour ago that served nothing in that hour is the remediation's replacement: it is judged
+   * by its checks alone, since it serves once its balancer registers it (the member that stopped
+   * served within the monitor's window, so it is never taken for one).
+   */
+  async function servingAgain(
+    input: HealthCheckInput,
+    instance: Instance,
+    requests: MetricPoint[],
+  ): Promise<HealthCheckResult> {
+    const served = requests.filter((p) => p.value > 0);
+    if (served.length)
+      return {
+        healthy: true,
+        detail: `${input.instanceId} serves again: ${requestsPerSecond(Math.max(...served.map((p) => p.value)))} at most since the action`,
+      };
+    const launched = instance.LaunchTime?.getTime();
+    if (launched !== undefined && Date.now() - launched < FRESH_INSTANCE_MS) {
+      const lastHour = await readEc2Metrics(
+        cloudwatch,
+        [{ instanceId: input.instanceId, metric: 'RequestCount' }],
+        new Date(Date.now() - FRESH_INSTANCE_MS),
+        new Date(Date.now() + 60_000),
+        settings.metricPeriodSeconds,
+        'exact-start',
+      );
+      if (!(lastHour.get(`${input.instanceId}/RequestCount`) ?? []).some((p) => p.value > 0))
+        return {
+          healthy: true,
+          detail: `${input.instanceId} was launched ${describeMinutes((Date.now() - launched) / 60_000)} ago and has served nothing yet: running with its status checks passing, it serves once its load balancer registers it`,
+        };
+    }
+    return { healthy: false, detail: `${input.instanceId} has served no request since ${input.since}` };
+  }
+
   async function checkHealth(input: HealthCheckInput): Promise<HealthCheckResult> {
     const instance = await findInstance(ec2, input.instanceId);
     if (!instance) return { healthy: false, detail: `${input.instanceId} no longer exists` };
@@ -236,6 +275,7 @@ export function createDiagnosisActivities(
         detail: `${input.instanceId} running, error rate at most ${worst.toFixed(1)}% and no longer climbing since the action`,
       };
     }
+    if (input.kind === 'not-serving') return servingAgain(input, instance, metrics.requests);
     return {
       healthy: true,
       detail: `${input.instanceId} running, status checks ${checks.instance ?? 'ok'}, no failing datapoints since the action`,

@@ -95,6 +95,7 @@ export function createActivities(deps: ActivityDeps) {
       networkAnomalyFloorBytesPerSecond: deps.config.networkAnomalyFloorBytesPerSecond,
       egressAnomalyFloorBytesPerSecond: deps.config.egressAnomalyFloorBytesPerSecond,
       requestAnomalyFloorPerSecond: deps.config.requestAnomalyFloorPerSecond,
+      notServingSiblingMinPerSecond: deps.config.notServingSiblingMinPerSecond,
       diskFullPercent: deps.config.diskFullPercent,
       forecastHorizonMinutes: deps.config.forecastHorizonMinutes,
       memoryFullPercent: deps.config.memoryFullPercent,

@@ -64,6 +64,7 @@ const USAGE = `usage: medic <command>
   chaos latency --instance ID                        (the application's p99 latency far above normal)
   chaos traffic-surge --instance ID                  (inbound traffic 30x its usual half hour: a scale-out in a group)
   chaos request-surge --instance ID                  (the application's requests 30x their usual half hour: the same)
+  chaos not-serving --instance ID                    (a group member's application dies while its siblings serve: a reboot)
   chaos egress-surge --instance ID [--to ADDRESS]    (outbound traffic 60x its usual half hour: isolation, on a person's word;
                                                      --to a MEDIC_TRUSTED_EGRESS address: closed with nothing isolated)
   chaos traffic-flood --source IP [--fleet NAME] [--flows 1500]   (flow logs with one source flooding)
@@ -247,6 +248,14 @@ async function chaosCommand(sub: string | undefined, args: string[], config: Med
     );
     return;
   }
+  if (sub === 'not-serving') {
+    const instanceId = instanceIdFlag(parseFlags(args, { instance: { type: 'string' } }).instance);
+    const siblings = await chaos.stopServing(instanceId);
+    console.log(
+      `injected not-serving on ${instanceId}: its requests stopped a minute ago while ${siblings.length} sibling(s) serve about 40 a second (${siblings.join(', ')})`,
+    );
+    return;
+  }
   if (sub === 'open-port') {
     const flags = parseFlags(args, { fleet: { type: 'string' }, port: { type: 'string' } });
     const fleet = fleetFlag(flags.fleet);
@@ -258,7 +267,7 @@ async function chaosCommand(sub: string | undefined, args: string[], config: Med
   const inject = sub ? faults[sub] : undefined;
   if (!inject)
     throw new UsageError(
-      `unknown chaos command "${sub ?? ''}"; one of ${Object.keys(faults).join(', ')}, egress-surge, open-port, traffic-flood`,
+      `unknown chaos command "${sub ?? ''}"; one of ${Object.keys(faults).join(', ')}, egress-surge, not-serving, open-port, traffic-flood`,
     );
   const flags = parseFlags(args, { instance: { type: 'string' } });
   const instanceId = instanceIdFlag(flags.instance);

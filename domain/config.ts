@@ -73,6 +73,8 @@ export interface MedicConfig {
   egressAnomalyFloorBytesPerSecond: number;
   /** Request-rate anomalies (streaming detector on the agent's RequestCount) below this many a second do not open incidents. */
   requestAnomalyFloorPerSecond: number;
+  /** A group member serving nothing while its siblings' median is at least this many requests a second opens not-serving. */
+  notServingSiblingMinPerSecond: number;
   /** Where outbound traffic may go without a person deciding (`MEDIC_TRUSTED_EGRESS`, decision 0060). */
   trustedEgress: TrustedDestination[];
   /** While a person is asked about an outbound surge, how often its flow logs are read again for proof. */
@@ -382,6 +384,7 @@ export function loadConfig(env: Record<string, string | undefined>): MedicConfig
       'MEDIC_REQUEST_ANOMALY_FLOOR_PER_SECOND',
       DEFAULT_REQUEST_ANOMALY_FLOOR_PER_SECOND,
     ),
+    notServingSiblingMinPerSecond: positiveNumber(env, 'MEDIC_NOT_SERVING_SIBLING_MIN_PER_SECOND', 1),
     trustedEgress: trustedEgress(env),
     trustedEgressRecheckSeconds: positiveNumber(env, 'MEDIC_TRUSTED_EGRESS_RECHECK_SECONDS', 60),
     metricPeriodSeconds: positiveNumber(env, 'MEDIC_METRIC_PERIOD_SECONDS', 60),

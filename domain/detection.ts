@@ -5,7 +5,7 @@ import {
   type DetectorParams,
   type DetectorSnapshot,
 } from './anomaly/detector';
-import { describeUsual, type Usual } from './anomaly/usual';
+import { describeUsual, requestsPerSecond, type Usual } from './anomaly/usual';
 import {
   donorsByGroup,
   inheritedSnapshot,
@@ -24,6 +24,7 @@ import {
 } from './monitor-view';
 import type { DetectionVerdict } from './anomaly/weekly-routine';
 import { describeMinutes, forecastTimeToFailure, proactiveSeverity } from './maintenance';
+import { membersNotServing, NOT_SERVING_WINDOW_POINTS, type NotServing } from './serving';
 
 export interface MetricPoint {
   at: string;
@@ -78,6 +79,11 @@ export interface DetectionThresholds {
   memoryFullPercent?: number;
   /** The error rate (percent) that counts as failure, e.g. the SLO's error budget burning. */
   errorRateFailurePercent?: number;
+  /**
+   * A group member serving no requests while its siblings' median rate is at least this many a second
+   * opens `not-serving` (decision 0066); absent, nobody is judged on it.
+   */
+  notServingSiblingMinPerSecond?: number;
 }
 
 /** Resources that creep toward failure, forecast before they get there (predictive maintenance). */
@@ -442,6 +448,32 @@ function passOverMaintenance(
   }
 }
 
+/** Running group members that stopped serving while their siblings serve, by instance. */
+function notServingOf(
+  observations: InstanceObservation[],
+  thresholds: DetectionThresholds,
+): Map<string, NotServing> {
+  const minimum = thresholds.notServingSiblingMinPerSecond;
+  if (minimum === undefined) return new Map();
+  const members = observations.flatMap((o) =>
+    o.state === 'running' && o.group !== undefined
+      ? [{ instanceId: o.instanceId, group: o.group, requestRate: o.requestRate ?? [] }]
+      : [],
+  );
+  return new Map(membersNotServing(members, minimum).map((n) => [n.instanceId, n]));
+}
+
+function notServingFinding(n: NotServing): Finding {
+  const siblings = n.siblings === 1 ? 'its sibling' : `its ${n.siblings} siblings`;
+  return {
+    resourceId: n.instanceId,
+    kind: 'not-serving',
+    severity: 'high',
+    summary: `Instance ${n.instanceId} served no requests in group ${n.group}'s last ${NOT_SERVING_WINDOW_POINTS} datapoints (${n.windowFrom} to ${n.windowTo}) while ${siblings} served a median ${requestsPerSecond(n.siblingsMedian)}: its application has stopped answering, or its load balancer stopped sending to it. It last served at ${n.lastServedAt}.`,
+    evidenceAt: n.windowTo,
+  };
+}
+
 /** The unseen anomaly with the highest score, if any. */
 const strongestAfter = (anomalies: DetectedRise[], watermark: string | undefined) =>
   anomalies.filter((a) => a.point.at > (watermark ?? '')).sort((a, b) => b.score - a.score)[0];
@@ -538,6 +570,8 @@ export function detectFaults(
       ),
     ]),
   );
+
+  const silent = notServingOf(observations, thresholds);
 
   for (const obs of observations) {
     const stoppedKey = key(obs.instanceId, 'instance-stopped');
@@ -638,6 +672,14 @@ export function detectFaults(
     const leaking = unreportedRise('egress', egressAnomalies);
     if (leaking) {
       findings.push(leaking);
+      continue;
+    }
+    const unanswered = silent.get(obs.instanceId);
+    const servingKey = key(obs.instanceId, 'not-serving');
+    // One report per episode: it starts over only when the instance serves again.
+    if (unanswered && (markOf('not-serving') ?? '') < unanswered.lastServedAt) {
+      watermarks[servingKey] = unanswered.lastServedAt;
+      findings.push(notServingFinding(unanswered));
       continue;
     }
     const hot = unreportedRise('cpu', anomalies);

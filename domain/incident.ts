@@ -35,6 +35,11 @@ export const INCIDENT_KINDS = [
    */
   'request-surge',
   /**
+   * A running group member that served requests lately serves none while its siblings do: its
+   * application stopped answering, or its balancer stopped sending to it (decision 0066).
+   */
+  'not-serving',
+  /**
    * Outbound traffic on the instance outside its normal range (its streaming detector on NetworkOut):
    * how data leaves a compromised instance, so a suspicion a person confirms before it is isolated.
    */
@@ -327,6 +332,7 @@ const DEFAULT_SEVERITY: Record<IncidentKind, Severity> = {
   'error-rate-rising': 'high',
   'traffic-surge': 'medium',
   'request-surge': 'medium',
+  'not-serving': 'high',
   'egress-surge': 'high',
 };
 

@@ -77,6 +77,11 @@ const EXPAND_VOLUME: RemediationStep = {
   reason:
     "The root disk's usage trend reaches full before anyone would notice: the volume grows by half online (EBS ModifyVolume, no restart, no data moved), and the instance's agent grows the filesystem into it.",
 };
+const RESTART_UNANSWERING: RemediationStep = {
+  action: 'reboot-instance',
+  reason:
+    "The instance is up but serves nothing while its group's other members serve: a crashed or wedged application is the usual cause, and a reboot restarts it (and its agent) in about a minute; if it still serves nothing, the instance is replaced.",
+};
 const REPLACE: RemediationStep = {
   action: 'replace-instance',
   reason:
@@ -167,6 +172,8 @@ export function planRemediation(
       return diagnosis.state === 'running' ? [PLANNED_REBOOT] : [];
     case 'error-rate-rising':
       return diagnosis.state === 'running' ? [RESTART_DEGRADING, REPLACE] : [];
+    case 'not-serving':
+      return diagnosis.state === 'running' ? [RESTART_UNANSWERING, REPLACE] : [];
     case 'disk-filling':
       // Nothing has failed yet: grow the disk while the instance keeps serving.
       return diagnosis.state === 'running' || diagnosis.state === 'stopped' ? [EXPAND_VOLUME] : [];

@@ -19,6 +19,7 @@ const FAULT_EVIDENCE_KINDS: ReadonlySet<AnyIncidentKind> = new Set<AnyIncidentKi
   'traffic-surge',
   'request-surge',
   'egress-surge',
+  'not-serving',
   'error-rate-rising',
   'data-corrupted',
   'instance-compromised',
@@ -38,10 +39,16 @@ export const isFaultEvidence = (kind: string | undefined): boolean =>
  */
 const DEPENDENCY_CAN_CAUSE: Record<Exclude<ResourceKind, 'instance'>, ReadonlySet<AnyIncidentKind>> = {
   volume: new Set(['status-check-failed', 'latency-high', 'error-rate-rising', 'data-corrupted']),
-  'security-group': new Set(['latency-high', 'error-rate-rising', 'traffic-flood', 'instance-compromised']),
+  'security-group': new Set([
+    'latency-high',
+    'error-rate-rising',
+    'traffic-flood',
+    'instance-compromised',
+    'not-serving',
+  ]),
   subnet: new Set(['status-check-failed', 'latency-high', 'error-rate-rising', 'traffic-flood']),
   database: new Set(['latency-high', 'error-rate-rising', 'data-corrupted']),
-  'load-balancer': new Set(['latency-high', 'error-rate-rising']),
+  'load-balancer': new Set(['latency-high', 'error-rate-rising', 'not-serving']),
 };
 
 export interface LiveInstance {

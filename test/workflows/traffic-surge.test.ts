@@ -126,6 +126,67 @@ describe('inbound traffic far above its usual level', () => {
   });
 });
 
+describe('a group member that stopped serving', () => {
+  test('its application died while its siblings serve: not-serving, a reboot, verified once it serves again', async () => {
+    const fleet = `dead-${process.pid}`;
+    const group = await createFleetGroup(h.aws, fleet, { min: 1, max: 3, desired: 3 });
+    const [dead] = await groupMembers(h.aws, group, 3);
+    const chaos = createChaos(h.aws.ec2, h.aws.cloudwatch);
+    // Half an hour of about 40 requests a second on each member; the dead one's series ends a minute ago.
+    const siblings = await chaos.stopServing(dead);
+    expect(siblings).toHaveLength(2);
+    const monitor = await h.startMonitor(fleet);
+    try {
+      const incident = h.env.client.workflow.getHandle(incidentWorkflowId(dead, 'not-serving'));
+      const verifying = await h.stateWhen(incident, 'verifying');
+      expect(verifying.severity).toBe('high');
+      expect(verifying.summary).toMatch(
+        new RegExp(
+          `served no requests in group ${group}'s last 5 datapoints .* while its 2 siblings served a median 4\\d\\.\\d requests/s`,
+        ),
+      );
+      // Restarted, the application serves again, as its agent reports. Verification reads from the
+      // second after the action (CloudWatch keeps whole seconds), so the report comes a moment later.
+      await new Promise((r) => setTimeout(r, 1_500));
+      await chaos.serving(dead);
+      const report = (await incident.result()) as IncidentReport;
+      expect(report.resolutionProcess.map((s) => [s.action, s.outcome, s.detail])).toEqual([
+        [
+          'reboot-instance',
+          'succeeded',
+          expect.stringMatching(`; ${dead} serves again: 41.0 requests/s at most since the action`),
+        ],
+      ]);
+      expect(report.outcome).toBe('resolved');
+    } finally {
+      await monitor.signal(stopMonitoringSignal);
+    }
+  }, 120_000);
+  test('still serving nothing after the reboot: replaced, and the replacement is judged by its checks until its balancer sends to it', async () => {
+    const fleet = `wedged-${process.pid}`;
+    const group = await createFleetGroup(h.aws, fleet, { min: 1, max: 3, desired: 2 });
+    const [wedged] = await groupMembers(h.aws, group, 2);
+    await createChaos(h.aws.ec2, h.aws.cloudwatch).stopServing(wedged);
+    const monitor = await h.startMonitor(fleet);
+    try {
+      const incident = h.env.client.workflow.getHandle(incidentWorkflowId(wedged, 'not-serving'));
+      await h.stateWhen(incident, 'verifying');
+      const report = (await incident.result()) as IncidentReport;
+      expect(report.resolutionProcess.map((s) => [s.action, s.outcome])).toEqual([
+        ['reboot-instance', 'not-verified'],
+        ['replace-instance', 'succeeded'],
+      ]);
+      expect(report.resolutionProcess[0]?.detail).toMatch(`${wedged} has served no request since`);
+      expect(report.resolutionProcess[1]?.detail).toMatch(
+        /was launched \d+ min ago and has served nothing yet: running with its status checks passing/,
+      );
+      expect(report.outcome).toBe('resolved');
+    } finally {
+      await monitor.signal(stopMonitoringSignal);
+    }
+  }, 120_000);
+});
+
 describe('outbound traffic far above its usual level', () => {
   test('the monitor opens egress-surge, a person decides whatever the default mode, and approved, the instance is isolated', async () => {
     const fleet = `egress-${process.pid}`;

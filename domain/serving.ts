@@ -1,0 +1,94 @@
+import type { MetricPoint } from './detection';
+
+/**
+ * An application that died on a running instance leaves EC2's checks passing: the instance is up, its
+ * CPU falls (a fall is no fault), and an agent that dies with it publishes no latency or error rate. Its
+ * group siblings still serve, so the balancer still sends the group traffic: an instance that served
+ * lately, serves nothing now while they do, has stopped answering (decision 0066).
+ */
+
+/** Datapoints of the group's newest that must pass with no request served (5 min at one-minute periods). */
+export const NOT_SERVING_WINDOW_POINTS = 5;
+
+/** One running group member's request rate, as the fleet monitor read it. */
+export interface MemberRequests {
+  instanceId: string;
+  group: string;
+  /** Requests a second, oldest first or not: sorted here. */
+  requestRate: MetricPoint[];
+}
+
+export interface NotServing {
+  instanceId: string;
+  group: string;
+  /** The newest datapoint it served a request in (the episode's identity: it starts over when it serves again). */
+  lastServedAt: string;
+  /** The window's first and last datapoint times, from its siblings' series. */
+  windowFrom: string;
+  windowTo: string;
+  /** Its siblings' median request rate over the window, and how many spoke. */
+  siblingsMedian: number;
+  siblings: number;
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+};
+
+const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / values.length;
+
+/**
+ * The members that served requests earlier in the read and none in the group's newest
+ * `NOT_SERVING_WINDOW_POINTS` datapoints (no datapoint, or zeros: an agent may die with the
+ * application), while their siblings' median rate over those datapoints is at least `siblingMinPerSecond`.
+ * The window is the siblings' newest datapoints, not the clock's: metrics arrive late, and a member's
+ * silence counts only over time its siblings have already reported.
+ */
+export function membersNotServing(
+  members: readonly MemberRequests[],
+  siblingMinPerSecond: number,
+): NotServing[] {
+  const byGroup = new Map<string, MemberRequests[]>();
+  for (const m of members) byGroup.set(m.group, [...(byGroup.get(m.group) ?? []), m]);
+  const found: NotServing[] = [];
+  for (const [group, inGroup] of byGroup) {
+    if (inGroup.length < 2) continue;
+    for (const member of inGroup) {
+      const siblings = inGroup.filter((s) => s.instanceId !== member.instanceId);
+      const times = [...new Set(siblings.flatMap((s) => s.requestRate.map((p) => p.at)))].sort();
+      const window = times.slice(-NOT_SERVING_WINDOW_POINTS);
+      if (window.length < NOT_SERVING_WINDOW_POINTS) continue;
+      const windowFrom = window[0] ?? '';
+      const windowTo = window.at(-1) ?? '';
+      const inWindow = (p: MetricPoint) => p.at >= windowFrom && p.at <= windowTo;
+      // Siblings that reported most of the window speak for the group's demand.
+      const rates = siblings
+        .map((s) => s.requestRate.filter(inWindow))
+        .filter((points) => 2 * points.length >= NOT_SERVING_WINDOW_POINTS)
+        .map((points) => mean(points.map((p) => p.value)));
+      if (rates.length === 0) continue;
+      const siblingsMedian = median(rates);
+      if (siblingsMedian < siblingMinPerSecond) continue;
+      if (member.requestRate.some((p) => p.at >= windowFrom && p.value > 0)) continue;
+      const served = member.requestRate.filter((p) => p.at < windowFrom && p.value > 0);
+      const lastServedAt = served
+        .map((p) => p.at)
+        .sort()
+        .at(-1);
+      // A member that never served in the read (just launched, not yet behind the balancer) is not judged.
+      if (lastServedAt === undefined) continue;
+      found.push({
+        instanceId: member.instanceId,
+        group,
+        lastServedAt,
+        windowFrom,
+        windowTo,
+        siblingsMedian,
+        siblings: rates.length,
+      });
+    }
+  }
+  return found;
+}

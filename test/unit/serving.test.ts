@@ -1,0 +1,131 @@
+import { detectFaults, type InstanceObservation, type MetricPoint } from '../../domain/detection';
+import { explainEmptyPlan, planRemediation } from '../../domain/planner';
+import { membersNotServing, NOT_SERVING_WINDOW_POINTS, type MemberRequests } from '../../domain/serving';
+
+/** Ten-second points from index `start`, one value each. */
+const points = (start: number, values: number[]): MetricPoint[] =>
+  values.map((value, i) => ({
+    at: new Date(Date.UTC(2026, 0, 1) + (start + i) * 10_000).toISOString(),
+    value,
+  }));
+/** About `rate` a second with a small repeating wobble (40, 41, 42, …). */
+const steady = (n: number, rate = 40) => Array.from({ length: n }, (_, i) => rate + ((i % 3) * rate) / 40);
+const member = (instanceId: string, requestRate: MetricPoint[], group = 'web-asg'): MemberRequests => ({
+  instanceId,
+  group,
+  requestRate,
+});
+
+describe('membersNotServing', () => {
+  test('a member whose requests stopped while its siblings serve is found, with its last request and the window', () => {
+    const found = membersNotServing(
+      [
+        member('i-a', points(0, steady(30))),
+        member('i-b', points(0, steady(30))),
+        member('i-dead', points(0, steady(20))),
+      ],
+      1,
+    );
+    expect(found).toEqual([
+      {
+        instanceId: 'i-dead',
+        group: 'web-asg',
+        lastServedAt: points(19, [0])[0]?.at,
+        windowFrom: points(25, [0])[0]?.at,
+        windowTo: points(29, [0])[0]?.at,
+        siblingsMedian: 41.2,
+        siblings: 2,
+      },
+    ]);
+  });
+
+  test('zeros count as serving nothing: an agent alive beside a wedged application', () => {
+    const zeros = points(0, [...steady(25), 0, 0, 0, 0, 0]);
+    expect(membersNotServing([member('i-a', points(0, steady(30))), member('i-b', zeros)], 1)).toMatchObject([
+      { instanceId: 'i-b', siblings: 1 },
+    ]);
+  });
+
+  test('nobody is judged without a case: one request in the window, quiet siblings, a lone member, a newcomer, a short read', () => {
+    const dead = points(0, steady(20));
+    const siblings = [member('i-a', points(0, steady(30))), member('i-b', points(0, steady(30)))];
+    // One request in the window is serving.
+    expect(membersNotServing([...siblings, member('i-x', [...dead, ...points(28, [1])])], 1)).toEqual([]);
+    // Siblings under the minimum: the group is quiet, not this member.
+    const quiet = [member('i-a', points(0, steady(30, 0.2))), member('i-b', points(0, steady(30, 0.2)))];
+    expect(membersNotServing([...quiet, member('i-x', dead)], 1)).toEqual([]);
+    // Alone in its group there is nobody to compare with.
+    expect(membersNotServing([member('i-x', dead)], 1)).toEqual([]);
+    // A member in another group is not anyone's sibling.
+    expect(membersNotServing([...siblings.slice(0, 1), member('i-x', dead, 'api-asg')], 1)).toEqual([]);
+    // Never served in the read: just launched, not yet behind the balancer.
+    expect(membersNotServing([...siblings, member('i-new', [])], 1)).toEqual([]);
+    // Fewer sibling datapoints than the window: too early to say.
+    const short = [member('i-a', points(0, steady(NOT_SERVING_WINDOW_POINTS - 1)))];
+    expect(membersNotServing([...short, member('i-x', [])], 1)).toEqual([]);
+  });
+
+  test('the window is the siblings’ newest datapoints, not the clock: a group whose metrics are late raises nothing', () => {
+    // Nobody's last minute has arrived yet: every series ends at the same point, the member's too.
+    const lagging = [
+      member('i-a', points(0, steady(24))),
+      member('i-b', points(0, steady(24))),
+      member('i-c', points(0, steady(24))),
+    ];
+    expect(membersNotServing(lagging, 1)).toEqual([]);
+  });
+});
+
+describe('detectFaults: not-serving', () => {
+  const thresholds = { cpuHighPercent: 90, cpuWindowPoints: 3, notServingSiblingMinPerSecond: 1 };
+  const NOW = '2026-01-01T00:10:00.000Z';
+  const obs = (instanceId: string, requestRate: MetricPoint[], group = 'web-asg'): InstanceObservation => ({
+    instanceId,
+    state: 'running',
+    group,
+    statusCheckFailed: [],
+    cpuUtilization: [],
+    requestRate,
+  });
+  const fleet = (deadSeries: MetricPoint[]) => [
+    obs('i-a', points(0, steady(60))),
+    obs('i-b', points(0, steady(60))),
+    obs('i-dead', deadSeries),
+  ];
+
+  test('reported once, high, with the siblings’ rate; reported again only after it served again', () => {
+    const dead = points(0, steady(40));
+    const first = detectFaults(fleet(dead), {}, new Set(), thresholds, NOW);
+    expect(first.findings.map((f) => [f.resourceId, f.kind, f.severity])).toEqual([
+      ['i-dead', 'not-serving', 'high'],
+    ]);
+    expect(first.findings[0]?.summary).toMatch(
+      /^Instance i-dead served no requests in group web-asg's last 5 datapoints \(.* to .*\) while its 2 siblings served a median 41\.2 requests\/s: its application has stopped answering, or its load balancer stopped sending to it\. It last served at 2026-01-01T00:06:30\.000Z\.$/,
+    );
+    // Still silent at the next scan: the same episode.
+    expect(detectFaults(fleet(dead), first.watermarks, new Set(), thresholds, NOW).findings).toEqual([]);
+    // Restarted, it served again, then stopped again: a new episode.
+    const again = [...points(0, steady(40)), ...points(45, steady(5))];
+    expect(
+      detectFaults(fleet(again), first.watermarks, new Set(), thresholds, NOW).findings.map((f) => f.kind),
+    ).toEqual(['not-serving']);
+  });
+
+  test('not judged without the setting, or while it is under remediation', () => {
+    const dead = points(0, steady(40));
+    const unset = { cpuHighPercent: 90, cpuWindowPoints: 3 };
+    expect(detectFaults(fleet(dead), {}, new Set(), unset, NOW).findings).toEqual([]);
+    expect(detectFaults(fleet(dead), {}, new Set(['i-dead']), thresholds, NOW).findings).toEqual([]);
+  });
+});
+
+describe('planning not-serving', () => {
+  const running = { exists: true, state: 'running', recentStatusCheckFailures: 0, findings: [] };
+  test('a reboot restarts the application, then the instance is replaced; nothing for an instance no longer running', () => {
+    const plan = planRemediation('not-serving', running);
+    expect(plan.map((s) => s.action)).toEqual(['reboot-instance', 'replace-instance']);
+    expect(plan[0]?.reason).toMatch(/serves nothing while its group's other members serve/);
+    expect(planRemediation('not-serving', { ...running, state: 'stopped' })).toEqual([]);
+    expect(explainEmptyPlan('not-serving', { ...running, state: 'stopped' })).toMatch(/is stopped/);
+  });
+});
