@@ -676,8 +676,13 @@ export function detectFaults(
     }
     const unanswered = silent.get(obs.instanceId);
     const servingKey = key(obs.instanceId, 'not-serving');
-    // One report per episode: it starts over only when the instance serves again.
-    if (unanswered && (markOf('not-serving') ?? '') < unanswered.lastServedAt) {
+    // One report per episode: it starts over only when the instance serves again. Silence during a
+    // maintenance window is the work's; still silent after it, over datapoints after it, is reported.
+    if (
+      unanswered &&
+      (watermarks[servingKey] ?? '') < unanswered.lastServedAt &&
+      (heldUntil ?? '') < unanswered.windowFrom
+    ) {
       watermarks[servingKey] = unanswered.lastServedAt;
       findings.push(notServingFinding(unanswered));
       continue;

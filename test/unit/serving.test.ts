@@ -111,6 +111,17 @@ describe('detectFaults: not-serving', () => {
     ).toEqual(['not-serving']);
   });
 
+  test('silence during a maintenance window is not reported; still silent after it, it is', () => {
+    const dead = points(0, steady(40));
+    const heldUntil = (index: number) => ({ 'i-dead/maintenance': points(index, [0])[0]?.at ?? '' });
+    // The window held it past the first of its siblings' newest datapoints: the work's silence.
+    expect(detectFaults(fleet(dead), heldUntil(56), new Set(), thresholds, NOW).findings).toEqual([]);
+    // Ended before them: it stopped serving during the work and did not come back.
+    expect(
+      detectFaults(fleet(dead), heldUntil(50), new Set(), thresholds, NOW).findings.map((f) => f.kind),
+    ).toEqual(['not-serving']);
+  });
+
   test('not judged without the setting, or while it is under remediation', () => {
     const dead = points(0, steady(40));
     const unset = { cpuHighPercent: 90, cpuWindowPoints: 3 };
