@@ -10,7 +10,7 @@ import {
 import type { MemberReading, ResourceType } from '../domain/alarm-scope';
 import type { MetricPoint } from '../domain/detection';
 import { stateOf, tagValue } from './instances';
-import { readEc2Metrics, type Ec2Metric } from './metrics';
+import { asJudged, readEc2Metrics, type Ec2Metric } from './metrics';
 import { AUTOSCALING_GROUP_TAG } from './tags';
 
 /** A group or load balancer an alarm names that the account does not have (or no longer has). */
@@ -90,7 +90,13 @@ export function alarmScopeReader(
     if (members.length === 0) return [];
     const described = await clients.ec2.send(new DescribeInstancesCommand({ InstanceIds: members }));
     const instances = (described.Reservations ?? []).flatMap((r) => r.Instances ?? []);
-    const metrics: Ec2Metric[] = ['StatusCheckFailed', 'CPUUtilization', 'LatencyP99', 'ErrorRate'];
+    const metrics: Ec2Metric[] = [
+      'StatusCheckFailed',
+      'CPUUtilization',
+      'LatencyP99',
+      'ErrorRate',
+      'RequestCount',
+    ];
     const now = Date.now();
     // Enough periods back that the latest few exist even when the alarm arrives a little late.
     const since = new Date(now - Math.max(5 * 60, 10 * metricPeriodSeconds) * 1000);
@@ -108,6 +114,11 @@ export function alarmScopeReader(
       const latencyP99Ms = meanOf(of('LatencyP99'));
       const errorRatePercent = meanOf(of('ErrorRate'));
       const group = tagValue(instance, AUTOSCALING_GROUP_TAG) ?? (type === 'group' ? id : undefined);
+      const requestRate = asJudged(
+        'RequestCount',
+        series.get(`${instanceId}/RequestCount`),
+        metricPeriodSeconds,
+      );
       return {
         instanceId,
         state: stateOf(instance),
@@ -116,6 +127,7 @@ export function alarmScopeReader(
         ...(cpuPercent === undefined ? {} : { cpuPercent }),
         ...(latencyP99Ms === undefined ? {} : { latencyP99Ms }),
         ...(errorRatePercent === undefined ? {} : { errorRatePercent }),
+        ...(requestRate.length ? { requestRate } : {}),
       };
     });
   };

@@ -59,7 +59,11 @@ export function alarmScopeSettings(
   aws: Parameters<typeof alarmScopeReader>[0],
   config: Pick<
     MedicConfig,
-    'metricPeriodSeconds' | 'cpuHighPercent' | 'latencyHighMs' | 'errorRateFailurePercent'
+    | 'metricPeriodSeconds'
+    | 'cpuHighPercent'
+    | 'latencyHighMs'
+    | 'errorRateFailurePercent'
+    | 'notServingSiblingMinPerSecond'
   >,
   temporal: Client,
 ): AlarmScopeSettings {
@@ -69,6 +73,7 @@ export function alarmScopeSettings(
       cpuHighPercent: config.cpuHighPercent,
       latencyHighMs: config.latencyHighMs,
       errorRateFailurePercent: config.errorRateFailurePercent,
+      notServingSiblingMinPerSecond: config.notServingSiblingMinPerSecond,
     },
     scaleOut: temporalScaleOut(temporal),
   };

@@ -1,4 +1,6 @@
+import type { MetricPoint } from './detection';
 import type { IncidentKind } from './incident';
+import { membersNotServing } from './serving';
 
 /**
  * A CloudWatch alarm on a group of instances (its Auto Scaling group, or the load balancer in front of
@@ -27,12 +29,16 @@ export interface MemberReading {
   cpuPercent?: number;
   latencyP99Ms?: number;
   errorRatePercent?: number;
+  /** Requests a second over the read, when its application's agent publishes them. */
+  requestRate?: MetricPoint[];
 }
 
 export interface ScopeThresholds {
   cpuHighPercent: number;
   latencyHighMs: number;
   errorRateFailurePercent: number;
+  /** The siblings' median rate at which a member serving nothing is not serving (decision 0066). */
+  notServingSiblingMinPerSecond?: number;
 }
 
 export type ScopeAnswer =
@@ -67,7 +73,31 @@ const aboveThreshold = (
   load,
 });
 
-const SYMPTOMS: Partial<Record<IncidentKind, (t: ScopeThresholds) => Symptom>> = {
+/**
+ * The members behind the alarm that stopped serving while the others serve (decision 0066): the
+ * balancer's unhealthy-host alarm says how many, this says which.
+ */
+function notServingSymptom(t: ScopeThresholds, scope: string, members: readonly MemberReading[]): Symptom {
+  const silent = new Set(
+    membersNotServing(
+      members
+        .filter((m) => m.state === 'running')
+        .map((m) => ({ instanceId: m.instanceId, group: scope, requestRate: m.requestRate ?? [] })),
+      t.notServingSiblingMinPerSecond ?? 1,
+    ).map((n) => n.instanceId),
+  );
+  return {
+    shows: (m) => silent.has(m.instanceId),
+    readable: (m) => (m.requestRate?.length ?? 0) > 0,
+    describe: 'no requests served while the other members serve',
+    load: false,
+  };
+}
+
+const SYMPTOMS: Partial<
+  Record<IncidentKind, (t: ScopeThresholds, scope: string, members: readonly MemberReading[]) => Symptom>
+> = {
+  'not-serving': notServingSymptom,
   'status-check-failed': () => ({
     shows: (m) => m.statusCheckFailed || m.state === 'stopped' || m.state === 'stopping',
     readable: () => true,
@@ -128,7 +158,7 @@ export function answerAlarmScope(
       action: 'none',
       reason: `a ${kind} alarm on ${scope} names no instance, and cloud-medic judges ${kind} per instance`,
     };
-  const symptom = symptomOf(thresholds);
+  const symptom = symptomOf(thresholds, scope, members);
   const live = members.filter((m) => LIVE.has(m.state));
   if (live.length === 0) return { action: 'none', reason: `${scope} has no members to look at` };
   const showing = live.filter(symptom.shows);

@@ -30,6 +30,8 @@ export const DEFAULT_ALERT_MAPPING: AlertMapping = {
     HighCPU: 'cpu-high',
     CPUHigh: 'cpu-high',
     HighCpuUtilization: 'cpu-high',
+    UnhealthyHosts: 'not-serving',
+    TargetDown: 'not-serving',
   },
 };
 

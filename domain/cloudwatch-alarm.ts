@@ -27,6 +27,9 @@ const ALERT_NAME_BY_METRIC: Record<string, string> = {
   StatusCheckFailed_Instance: 'StatusCheckFailed',
   StatusCheckFailed_System: 'StatusCheckFailed',
   CPUUtilization: 'HighCPU',
+  // The balancer's count of targets failing its health check: which ones, the members' requests say.
+  UnHealthyHostCount: 'UnhealthyHosts',
+  HealthyHostCount: 'UnhealthyHosts',
 };
 
 /**

@@ -267,4 +267,29 @@ describe('an alarm on an Auto Scaling group or a load balancer (decision 0061)',
     expect(started.filter((id) => id === scaled?.workflowId)).toHaveLength(1);
     expect(await workflowExists(env.client, incidentWorkflowId(group, 'cpu-high'))).toBe(false);
   });
+
+  test("the balancer's unhealthy-host alarm opens not-serving on the member that serves nothing while the others serve", async () => {
+    const dead = members[1] ?? '';
+    // Every member served about 40 requests a second; the dead one's series ended a minute ago.
+    expect((await chaos.stopServing(dead)).sort()).toEqual(members.filter((m) => m !== dead).sort());
+    const name = `scope${process.pid}`.slice(0, 20);
+    const lb = await aws.elbv2.send(new DescribeLoadBalancersCommand({ Names: [`${name}-lb`] }));
+    const dimension = (lb.LoadBalancers?.[0]?.LoadBalancerArn ?? '').split(':loadbalancer/')[1] ?? '';
+    const unhealthy = alarmNotificationSigned(signing.key, {
+      name: `${name}-unhealthy-hosts`,
+      description: 'one target fails the health check',
+      metric: 'UnHealthyHostCount',
+      namespace: 'AWS/ApplicationELB',
+      dimensions: [
+        { name: 'TargetGroup', value: `targetgroup/${name}/73e2d6bc24d8a067` },
+        { name: 'LoadBalancer', value: dimension },
+      ],
+      state: 'ALARM',
+    });
+    expect(await post(unhealthy)).toMatchObject({
+      action: 'fanned-out',
+      scope: { type: 'load-balancer', id: dimension },
+      members: [{ instanceId: dead, action: 'opened', incidentId: incidentWorkflowId(dead, 'not-serving') }],
+    });
+  });
 });

@@ -1,5 +1,6 @@
 import { answerAlarmScope, thresholdsForAlarm, type MemberReading } from '../../domain/alarm-scope';
 import { alarmToAlert } from '../../domain/cloudwatch-alarm';
+import { mapAlert } from '../../domain/alert-mapping';
 import { GROUP_ALARMS, LOAD_BALANCER_ALARMS } from '../../domain/topology';
 import { INCIDENT_KINDS } from '../../domain/incident';
 
@@ -119,6 +120,61 @@ describe('an alarm on a group or load balancer is answered from its members (dec
     expect(answerAlarmScope('disk-filling', 'group web-asg', [member('i-a')], THRESHOLDS)).toMatchObject({
       action: 'none',
       reason: expect.stringMatching(/judges disk-filling per instance/),
+    });
+  });
+
+  test("the balancer's unhealthy-host alarm: the members serving nothing while the others serve get incidents", () => {
+    const alert = alarmToAlert({
+      AlarmName: 'web-unhealthy',
+      NewStateValue: 'ALARM',
+      Trigger: {
+        MetricName: 'UnHealthyHostCount',
+        Dimensions: [
+          { name: 'TargetGroup', value: 'targetgroup/web/73e2' },
+          { name: 'LoadBalancer', value: 'app/web/50dc' },
+        ],
+      },
+    }).alert;
+    expect(alert.labels).toMatchObject({
+      alertname: 'UnhealthyHosts',
+      resource_type: 'load-balancer',
+      resource_id: 'app/web/50dc',
+    });
+    const mapped = mapAlert(alert, 'cloudwatch');
+    expect(mapped.ok && mapped.request.kind).toBe('not-serving');
+    /** Ten-second points from index `start`. */
+    const series = (start: number, values: number[]) =>
+      values.map((value, i) => ({
+        at: new Date(Date.UTC(2026, 0, 1) + (start + i) * 10_000).toISOString(),
+        value,
+      }));
+    const serving = series(
+      0,
+      Array.from({ length: 30 }, () => 40),
+    );
+    const members = [
+      member('i-a', { requestRate: serving }),
+      member('i-b', { requestRate: serving }),
+      member('i-dead', {
+        requestRate: series(
+          0,
+          Array.from({ length: 20 }, () => 40),
+        ),
+      }),
+    ];
+    const scope = 'load balancer app/web/50dc';
+    expect(answerAlarmScope('not-serving', scope, members, THRESHOLDS)).toEqual({
+      action: 'open',
+      instanceIds: ['i-dead'],
+      reason: `1 of 3 members of ${scope} show no requests served while the other members serve: each gets its own incident`,
+    });
+    // Everyone serving: the alarm has passed; nobody publishing requests: said, not guessed.
+    expect(answerAlarmScope('not-serving', scope, members.slice(0, 2), THRESHOLDS)).toMatchObject({
+      action: 'none',
+    });
+    expect(answerAlarmScope('not-serving', scope, [member('i-a'), member('i-b')], THRESHOLDS)).toMatchObject({
+      action: 'none',
+      reason: expect.stringMatching(/none of them publishes the metric/),
     });
   });
 
