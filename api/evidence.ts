@@ -28,6 +28,8 @@ const METRIC_OF: Record<string, Ec2Metric> = {
   'latency-high': 'LatencyP99',
   'traffic-surge': 'NetworkIn',
   'request-surge': 'RequestCount',
+  // Its requests stopping is what it is: the chart shows them fall to nothing, or end.
+  'not-serving': 'RequestCount',
   'egress-surge': 'NetworkOut',
   'status-check-failed': 'StatusCheckFailed',
   'instance-stopped': 'CPUUtilization',

@@ -145,6 +145,14 @@ describe('a group member that stopped serving', () => {
           `served no requests in group ${group}'s last 5 datapoints .* while its 2 siblings served a median 4\\d\\.\\d requests/s`,
         ),
       );
+      // The console's chart of it: the member's requests, ending where it stopped serving.
+      const detail = await new IncidentService(h.env.client, 'http://127.0.0.1:8233').get(
+        incident.workflowId,
+      );
+      const evidence = await evidenceReader(h.aws.cloudwatch, 10)(detail);
+      expect([evidence?.metric, evidence?.unit]).toEqual(['RequestCount', 'Count/Second']);
+      expect(evidence?.points.length).toBeGreaterThan(0);
+      expect(evidence?.points.at(-1)?.at.localeCompare(verifying.openedAt)).toBe(-1);
       // Restarted, the application serves again, as its agent reports. Verification reads from the
       // second after the action (CloudWatch keeps whole seconds), so the report comes a moment later.
       await new Promise((r) => setTimeout(r, 1_500));
