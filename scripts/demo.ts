@@ -8,6 +8,7 @@ import { createChaos, exfiltrationFlows } from '../activities/chaos';
 import { ruleKey } from '../domain/security';
 import { INCIDENT_TYPES_CLAUSE } from '../domain/ids';
 import { createFleet } from '../activities/fleet';
+import { createFleetAutoScalingGroup, launchedMembers } from '../activities/fleet-group';
 import { startMonitorFromConfig } from '../activities/monitor-starter';
 import { createApiClient } from '../cli/api-client';
 import type { RunningMonitor } from '../domain/monitor-view';
@@ -16,11 +17,13 @@ import { loadConfig } from '../domain/config';
 import type { IncidentReport, TimelineEntry } from '../domain/incident';
 
 /**
- * `make demo`: break an emulated fleet six ways and watch cloud-medic handle each — one AUTO heal,
+ * `make demo`: break an emulated fleet nine ways and watch cloud-medic handle each — one AUTO heal,
  * one AUTO heal whose first step the learned remediation policy chose, one MANUAL incident approved
  * over the HTTP API, one MANUAL incident declined, a traffic surge on an instance outside any group
  * (handed to a person: there is no capacity to add), data leaving an AUTO instance (a person approves
- * its isolation, whatever the mode) — and the security agent close an open port.
+ * its isolation, whatever the mode), the same data going to a trusted backup, a group member whose
+ * application died (rebooted, verified when it serves again), an instance under a maintenance window
+ * left alone — and the security agent close an open port.
  */
 const config = loadConfig(process.env);
 const api = createApiClient(config);
@@ -56,6 +59,7 @@ interface Scenario {
     | 'traffic-surge'
     | 'egress-surge'
     | 'backup-egress'
+    | 'not-serving'
     | 'open-ssh';
   kind: string;
   decision?: 'approve' | 'decline';
@@ -65,7 +69,7 @@ interface Scenario {
    * The action that clears the injected fault, and the load the instance then reports: verification
    * judges the metric after the action, as it would on a real instance, instead of finding no data.
    */
-  recovery?: { by: string; report: (instanceId: string) => Promise<void> };
+  recovery?: { by: string; says: string; report: (instanceId: string) => Promise<void> };
   /** The step being taken, from the timeline's "Step N: ACTION on …". */
   acting?: string;
   recovered?: boolean;
@@ -98,7 +102,7 @@ async function follow(s: Scenario): Promise<void> {
         if (entry.status === 'remediating') s.acting = /^Step \d+: (\S+) on /.exec(entry.message)?.[1];
         if (entry.status === 'verifying' && s.recovery && s.acting === s.recovery.by && !s.recovered) {
           s.recovered = true;
-          say(`${s.label}: the instance's agent reports CPU back to 21 % after ${s.acting}`);
+          say(`${s.label}: the instance's agent reports ${s.recovery.says} after ${s.acting}`);
         }
       }
       // Reported on every poll, as an agent keeps reporting: verification reads only datapoints from
@@ -131,6 +135,16 @@ async function follow(s: Scenario): Promise<void> {
       throw new Error(`${s.label} did not finish within 3 minutes`);
     await new Promise((r) => setTimeout(r, 500));
   }
+}
+
+/** `report` at most once every ten seconds, however often it is called. */
+function everyTenSeconds(report: (instanceId: string) => Promise<void>) {
+  let last = 0;
+  return async (instanceId: string) => {
+    if (Date.now() - last < 10_000) return;
+    last = Date.now();
+    await report(instanceId);
+  };
 }
 
 /** Waits until the fleet's monitor has fed the instance's detectors up to `sinceMs` or later. */
@@ -225,13 +239,17 @@ async function main(): Promise<void> {
   const aws = createAwsClients({ region: config.awsRegion, endpoint: config.awsEndpoint });
   console.log(
     bold(
-      'cloud-medic demo: an emulated fleet of 8, one fault each (one under planned maintenance), and SSH opened to the world\n',
+      'cloud-medic demo: an emulated fleet of 8 and a group of 3, one fault each (one under planned maintenance, one in the group), and SSH opened to the world\n',
     ),
   );
   await ensureRemediationPolicy(aws);
   // A fresh fleet per run: re-running the demo must not trip the circuit breaker of the last run's instances.
   const fleetName = `demo-${Date.now().toString(36)}`;
   const fleet = await createFleet(aws, { fleet: fleetName, size: 8, manualCount: 2 }, (m) => say(m));
+  // Three members behind one balancer, as a web tier runs: the fleet's monitor watches them too.
+  const group = await createFleetAutoScalingGroup(aws.autoscaling, fleetName, { min: 3, max: 3, desired: 3 });
+  const groupMembers = await launchedMembers(aws.autoscaling, group, 3);
+  say(`group ${group}: ${groupMembers.join(', ')}`);
   await startMonitorFromConfig(config, fleetName, { stopEarlier: 'demo-' });
   say(`fleet ${fleetName}: its detection loop polls every ${config.detectionIntervalSeconds}s`);
 
@@ -257,7 +275,7 @@ async function main(): Promise<void> {
       fault: 'memory-pressure',
       kind: 'cpu-high',
       // More memory is what clears it; a reboot alone would not, so only a resize brings the load down.
-      recovery: { by: 'resize-instance', report: chaos.settledCpu },
+      recovery: { by: 'resize-instance', says: 'CPU back to 21 %', report: chaos.settledCpu },
       seen: 0,
       figures: {},
     },
@@ -312,6 +330,22 @@ async function main(): Promise<void> {
       figures: {},
     },
     {
+      // A member of the fleet's group whose application died while its two siblings serve: nothing EC2
+      // checks fails; its requests stopping, beside theirs, says so. The reboot brings it back.
+      label: 'DEAD   ',
+      resourceId: groupMembers[0] ?? '',
+      fault: 'not-serving',
+      kind: 'not-serving',
+      // One datapoint each ten seconds, as the agent reports: requests are summed, not averaged.
+      recovery: {
+        by: 'reboot-instance',
+        says: 'requests served again',
+        report: everyTenSeconds((id) => chaos.serving(id, 10)),
+      },
+      seen: 0,
+      figures: {},
+    },
+    {
       label: 'SECURE ',
       resourceId: '',
       fault: 'open-ssh',
@@ -326,6 +360,7 @@ async function main(): Promise<void> {
     'cpu-spike': async (id) => (await chaos.cpuSpike(id), id),
     'memory-pressure': async (id) => (await chaos.memoryPressure(id), await chaos.cpuSpike(id), id),
     'traffic-surge': async (id) => (await chaos.trafficSurge(id), id),
+    'not-serving': async (id) => (await chaos.stopServing(id), id),
     'egress-surge': async (id) => (
       await chaos.egressSurge(id),
       await exfiltrationFlows(aws.ec2, aws.s3, config.flowLogBucket, id),

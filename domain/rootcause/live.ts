@@ -39,16 +39,12 @@ export const isFaultEvidence = (kind: string | undefined): boolean =>
  */
 const DEPENDENCY_CAN_CAUSE: Record<Exclude<ResourceKind, 'instance'>, ReadonlySet<AnyIncidentKind>> = {
   volume: new Set(['status-check-failed', 'latency-high', 'error-rate-rising', 'data-corrupted']),
-  'security-group': new Set([
-    'latency-high',
-    'error-rate-rising',
-    'traffic-flood',
-    'instance-compromised',
-    'not-serving',
-  ]),
+  // Not `not-serving`: it is found only while siblings behind the same balancer, groups and subnet
+  // serve, so nothing it shares with them is its cause (decision 0066).
+  'security-group': new Set(['latency-high', 'error-rate-rising', 'traffic-flood', 'instance-compromised']),
   subnet: new Set(['status-check-failed', 'latency-high', 'error-rate-rising', 'traffic-flood']),
   database: new Set(['latency-high', 'error-rate-rising', 'data-corrupted']),
-  'load-balancer': new Set(['latency-high', 'error-rate-rising', 'not-serving']),
+  'load-balancer': new Set(['latency-high', 'error-rate-rising']),
 };
 
 export interface LiveInstance {

@@ -1,12 +1,7 @@
-import {
-  CreateAutoScalingGroupCommand,
-  DescribeAutoScalingGroupsCommand,
-} from '@aws-sdk/client-auto-scaling';
+import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import type { AwsClients } from '../../activities/aws-clients';
 import { createFleet } from '../../activities/fleet';
-import { FLEET_TAG } from '../../activities/tags';
-import { fleetResourceName } from '../../domain/topology';
-import { eventually } from './env';
+import { createFleetAutoScalingGroup, launchedMembers } from '../../activities/fleet-group';
 
 /** A one-instance fleet and an Auto Scaling group `<fleet>-asg` on its launch template, tagged with the fleet. */
 export async function createFleetGroup(
@@ -15,19 +10,7 @@ export async function createFleetGroup(
   size: { min: number; max: number; desired: number },
 ): Promise<string> {
   await createFleet(aws, { fleet, size: 1, manualCount: 0 });
-  const group = `${fleet}-asg`;
-  await aws.autoscaling.send(
-    new CreateAutoScalingGroupCommand({
-      AutoScalingGroupName: group,
-      LaunchTemplate: { LaunchTemplateName: fleetResourceName(fleet, 'lt') },
-      MinSize: size.min,
-      MaxSize: size.max,
-      DesiredCapacity: size.desired,
-      AvailabilityZones: ['us-east-1a'],
-      Tags: [{ Key: FLEET_TAG, Value: fleet, PropagateAtLaunch: true }],
-    }),
-  );
-  return group;
+  return createFleetAutoScalingGroup(aws.autoscaling, fleet, size);
 }
 
 export async function desiredCapacity(aws: AwsClients, group: string): Promise<number | undefined> {
@@ -38,16 +21,5 @@ export async function desiredCapacity(aws: AwsClients, group: string): Promise<n
 }
 
 /** The group's instances once it has `count` of them (it launches them in the background). */
-export async function groupMembers(aws: AwsClients, group: string, count: number): Promise<string[]> {
-  return eventually(
-    async () => {
-      const out = await aws.autoscaling.send(
-        new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [group] }),
-      );
-      const ids = out.AutoScalingGroups?.[0]?.Instances?.map((i) => i.InstanceId ?? '') ?? [];
-      return ids.length === count ? ids : undefined;
-    },
-    20_000,
-    'the group to launch its instances',
-  );
-}
+export const groupMembers = (aws: AwsClients, group: string, count: number): Promise<string[]> =>
+  launchedMembers(aws.autoscaling, group, count);

@@ -192,6 +192,18 @@ describe('ranking a live fleet', () => {
     expect(ranking?.causeOfResource).toBe('i-a');
   });
 
+  test('a member not serving beside a sibling running slow is its own cause: its siblings serve through what they share', () => {
+    const open = [
+      { resourceId: 'i-a', severity: 'high' as const, kind: 'not-serving' },
+      { resourceId: 'i-b', severity: 'high' as const, kind: 'latency-high' },
+    ];
+    expect(isFaultEvidence('not-serving')).toBe(true);
+    const ranking = rankLiveIncidents(fleet, open, SHIPPED_ROOT_CAUSE_MODEL, 'i-a');
+    // The group ranks first for the sibling's latency, which it can cause; it is not i-a's cause.
+    expect(ranking?.top[0]?.resource).toBe('sg-web');
+    expect(ranking?.causeOfResource).toBe('i-a');
+  });
+
   test("a dependency that explains one instance's alarm is not named the cause of a sibling's it cannot cause", () => {
     // The shared group can explain a compromised instance, not a CPU spike next to it.
     const open = [
