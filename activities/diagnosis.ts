@@ -164,10 +164,11 @@ export function createDiagnosisActivities(
   }
 
   /**
-   * A member that stopped serving is healed when it serves requests again. An instance launched
-   * under an hour ago that served nothing in that hour is the remediation's replacement: it is judged
-   * by its checks alone, since it serves once its balancer registers it (the member that stopped
-   * served within the monitor's window, so it is never taken for one).
+   * A member that stopped serving is healed when it serves requests again. An instance that reported
+   * no request count in the last hour cannot be judged by one (no agent, or the remediation's fresh
+   * replacement): its state and checks judge it, and the report says so; nothing is replaced on a
+   * signal that cannot be read. One launched under an hour ago whose agent reports only zeros is a
+   * replacement its balancer has not registered yet, judged the same way.
    */
   async function servingAgain(
     input: HealthCheckInput,
@@ -180,22 +181,32 @@ export function createDiagnosisActivities(
         healthy: true,
         detail: `${input.instanceId} serves again: ${requestsPerSecond(Math.max(...served.map((p) => p.value)))} at most since the action`,
       };
+    const lastHour =
+      (
+        await readEc2Metrics(
+          cloudwatch,
+          [{ instanceId: input.instanceId, metric: 'RequestCount' }],
+          new Date(Date.now() - FRESH_INSTANCE_MS),
+          new Date(Date.now() + 60_000),
+          settings.metricPeriodSeconds,
+          'exact-start',
+        )
+      ).get(`${input.instanceId}/RequestCount`) ?? [];
+    if (lastHour.length === 0)
+      return {
+        healthy: true,
+        detail: `${input.instanceId} reported no request count in the last hour (no agent, or a fresh replacement): running with its status checks passing, it is judged by them; it serves once its load balancer registers it`,
+      };
     const launched = instance.LaunchTime?.getTime();
-    if (launched !== undefined && Date.now() - launched < FRESH_INSTANCE_MS) {
-      const lastHour = await readEc2Metrics(
-        cloudwatch,
-        [{ instanceId: input.instanceId, metric: 'RequestCount' }],
-        new Date(Date.now() - FRESH_INSTANCE_MS),
-        new Date(Date.now() + 60_000),
-        settings.metricPeriodSeconds,
-        'exact-start',
-      );
-      if (!(lastHour.get(`${input.instanceId}/RequestCount`) ?? []).some((p) => p.value > 0))
-        return {
-          healthy: true,
-          detail: `${input.instanceId} was launched ${describeMinutes((Date.now() - launched) / 60_000)} ago and has served nothing yet: running with its status checks passing, it serves once its load balancer registers it`,
-        };
-    }
+    if (
+      launched !== undefined &&
+      Date.now() - launched < FRESH_INSTANCE_MS &&
+      !lastHour.some((p) => p.value > 0)
+    )
+      return {
+        healthy: true,
+        detail: `${input.instanceId} was launched ${describeMinutes((Date.now() - launched) / 60_000)} ago and has served nothing yet: running with its status checks passing, it serves once its load balancer registers it`,
+      };
     return { healthy: false, detail: `${input.instanceId} has served no request since ${input.since}` };
   }
 

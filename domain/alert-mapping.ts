@@ -31,7 +31,6 @@ export const DEFAULT_ALERT_MAPPING: AlertMapping = {
     CPUHigh: 'cpu-high',
     HighCpuUtilization: 'cpu-high',
     UnhealthyHosts: 'not-serving',
-    TargetDown: 'not-serving',
   },
 };
 

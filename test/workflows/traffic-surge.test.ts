@@ -186,13 +186,32 @@ describe('a group member that stopped serving', () => {
       ]);
       expect(report.resolutionProcess[0]?.detail).toMatch(`${wedged} has served no request since`);
       expect(report.resolutionProcess[1]?.detail).toMatch(
-        /was launched \d+ min ago and has served nothing yet: running with its status checks passing/,
+        /reported no request count in the last hour \(no agent, or a fresh replacement\): running with its status checks passing/,
       );
       expect(report.outcome).toBe('resolved');
     } finally {
       await monitor.signal(stopMonitoringSignal);
     }
   }, 120_000);
+  test('named by an alert on an instance that reports no request count: rebooted, judged by its checks, never replaced on a signal it cannot read', async () => {
+    const { instances } = await createFleet(h.aws, {
+      fleet: `no-agent-${process.pid}`,
+      size: 1,
+      manualCount: 0,
+    });
+    const handle = await h.open({
+      resourceId: instances[0].instanceId,
+      kind: 'not-serving',
+      mode: 'auto',
+      summary: 'the balancer says this target fails its health check',
+    });
+    const report = (await handle.result()) as IncidentReport;
+    expect(report.resolutionProcess.map((s) => [s.action, s.outcome])).toEqual([
+      ['reboot-instance', 'succeeded'],
+    ]);
+    expect(report.resolutionProcess[0]?.detail).toMatch(/reported no request count in the last hour/);
+    expect(report.outcome).toBe('resolved');
+  });
 });
 
 describe('outbound traffic far above its usual level', () => {
