@@ -192,6 +192,20 @@ describe('ranking a live fleet', () => {
     expect(ranking?.causeOfResource).toBe('i-a');
   });
 
+  test("one instance failing its checks among unrelated alarms is its own cause, not the subnet it shares with quiet ones (make demo's AUTO)", () => {
+    const open = [
+      { resourceId: 'i-a', severity: 'critical' as const, kind: 'status-check-failed' },
+      { resourceId: 'i-b', severity: 'medium' as const, kind: 'cpu-high' },
+      { resourceId: 'i-c', severity: 'high' as const, kind: 'egress-surge' },
+    ];
+    const ranking = rankLiveIncidents(fleet, open, SHIPPED_ROOT_CAUSE_MODEL, 'i-a');
+    expect(ranking?.independent).toBe(true);
+    expect(ranking?.causeOfResource).toBe('i-a');
+    expect(describeRanking(ranking!, 'i-a')).toMatch(
+      /so each alarm is its own cause\. i-a itself is the likeliest cause\.$/,
+    );
+  });
+
   test('a member not serving beside a sibling running slow is its own cause: its siblings serve through what they share', () => {
     const open = [
       { resourceId: 'i-a', severity: 'high' as const, kind: 'not-serving' },
