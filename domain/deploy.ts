@@ -1,4 +1,5 @@
 import type { Mode } from './incident';
+import { mean } from './statistics';
 
 export const DEPLOY_STRATEGIES = ['canary', 'blue-green'] as const;
 export type DeployStrategy = (typeof DEPLOY_STRATEGIES)[number];
@@ -76,8 +77,6 @@ export interface ReleaseVerdict {
   healthy: boolean;
   reasons: string[];
 }
-
-const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
 /**
  * Judges a release from its evidence: any firing alarm, unhealthy instance or incident on a new

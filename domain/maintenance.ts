@@ -1,5 +1,6 @@
 import type { MetricPoint } from './detection';
 import type { Severity } from './incident';
+import { median } from './statistics';
 
 export interface FailureForecast {
   /** The trend line's value at the newest datapoint. */
@@ -12,12 +13,6 @@ export interface FailureForecast {
   /** How much of the series' spread the trend explains (robust R², 0..1): low means noise, not a trend. */
   fit: number;
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-};
 
 /**
  * When a creeping metric (disk or memory used, error rate) reaches `failureLevel`, from its

@@ -1,4 +1,5 @@
 import type { MetricPoint } from './detection';
+import { mean, median } from './statistics';
 
 /**
  * An application that died on a running instance leaves EC2's checks passing: the instance is up, its
@@ -30,14 +31,6 @@ export interface NotServing {
   siblingsMedian: number;
   siblings: number;
 }
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-};
-
-const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / values.length;
 
 /**
  * The members that served requests earlier in the read and none in the group's newest
