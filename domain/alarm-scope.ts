@@ -38,7 +38,7 @@ export interface ScopeThresholds {
   latencyHighMs: number;
   errorRateFailurePercent: number;
   /** The siblings' median rate at which a member serving nothing is not serving (decision 0066). */
-  notServingSiblingMinPerSecond?: number;
+  notServingSiblingMinPerSecond: number;
 }
 
 export type ScopeAnswer =
@@ -83,7 +83,7 @@ function notServingSymptom(t: ScopeThresholds, scope: string, members: readonly 
       members
         .filter((m) => m.state === 'running')
         .map((m) => ({ instanceId: m.instanceId, group: scope, requestRate: m.requestRate ?? [] })),
-      t.notServingSiblingMinPerSecond ?? 1,
+      t.notServingSiblingMinPerSecond,
     ).map((n) => n.instanceId),
   );
   return {

@@ -4,7 +4,12 @@ import { mapAlert } from '../../domain/alert-mapping';
 import { GROUP_ALARMS, LOAD_BALANCER_ALARMS } from '../../domain/topology';
 import { INCIDENT_KINDS } from '../../domain/incident';
 
-const THRESHOLDS = { cpuHighPercent: 90, latencyHighMs: 1000, errorRateFailurePercent: 5 };
+const THRESHOLDS = {
+  cpuHighPercent: 90,
+  latencyHighMs: 1000,
+  errorRateFailurePercent: 5,
+  notServingSiblingMinPerSecond: 1,
+};
 const member = (instanceId: string, figures: Partial<MemberReading> = {}): MemberReading => ({
   instanceId,
   state: 'running',

@@ -125,7 +125,12 @@ describe('docker-compose.yml', () => {
     expect([run.status, run.stdout + run.stderr]).toEqual([0, expect.any(String)]);
     const alert = { labels: { alertname: 'HighCpuUtilization', ...expected }, annotations: {} };
     expect(scopeOf(alert)).toEqual({ type: 'group', id: 'web-asg' });
-    const defaults = { cpuHighPercent: 90, latencyHighMs: 1000, errorRateFailurePercent: 5 };
+    const defaults = {
+      cpuHighPercent: 90,
+      latencyHighMs: 1000,
+      errorRateFailurePercent: 5,
+      notServingSiblingMinPerSecond: 1,
+    };
     expect(thresholdsForAlarm('cpu-high', defaults, alert.labels.alarm_threshold).cpuHighPercent).toBe(80);
     expect(mapAlert(alert, 'alertmanager:medic')).toMatchObject({ ok: true, request: { kind: 'cpu-high' } });
   });
