@@ -72,22 +72,20 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
   const statusCheckFailed = (instanceId: string, at?: Date) =>
     publish(instanceId, 'StatusCheckFailed', [1, 1, 1], at);
   const cpuSpike = (instanceId: string) => publish(instanceId, 'CPUUtilization', [96, 98, 99]);
+  /** `n` ten-second datapoints at a usual level with a small repeating wobble (up to +13 %). */
+  const steady = (usual: number, n: number) =>
+    Array.from({ length: n }, (_, i) => usual + ((i * 7) % 11) * (usual / 75));
   /**
-   * Traffic surging on one instance: half an hour at its usual level with a small repeating wobble
-   * (what a new traffic detector learns first: its warm-up is 150 points), then the surge's last
-   * datapoints. Values are totals per ten-second datapoint, as EC2 sums NetworkIn and NetworkOut and
-   * the application's agent its requests.
+   * Traffic surging on one instance: half an hour at its usual level (what a new traffic detector
+   * learns first: its warm-up is 150 points), then the surge's last datapoints. Values are totals per
+   * ten-second datapoint, as EC2 sums NetworkIn and NetworkOut and the application's agent its requests.
    */
   const surge = (
     instanceId: string,
     metric: 'NetworkIn' | 'NetworkOut' | 'RequestCount',
     usual: number,
     surged: number[],
-  ) =>
-    publish(instanceId, metric, [
-      ...Array.from({ length: 180 }, (_, i) => usual + ((i * 7) % 11) * (usual / 75)),
-      ...surged,
-    ]);
+  ) => publish(instanceId, metric, [...steady(usual, 180), ...surged]);
   /** Inbound traffic at its usual 300 kB/s, then about 10 MB/s: a scale-out in a group. */
   const trafficSurge = (instanceId: string) =>
     surge(instanceId, 'NetworkIn', 3_000_000, [100_000_000, 110_000_000, 105_000_000]);
@@ -114,9 +112,8 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
       .flatMap((r) => r.Instances ?? [])
       .map((i) => i.InstanceId as string)
       .filter((id) => id !== instanceId);
-    const usual = (n: number) => Array.from({ length: n }, (_, i) => 400 + ((i * 7) % 11) * 6);
-    for (const sibling of siblings) await publish(sibling, 'RequestCount', usual(180));
-    await publish(instanceId, 'RequestCount', usual(174), new Date(Date.now() - 60_000));
+    for (const sibling of siblings) await publish(sibling, 'RequestCount', steady(400, 180));
+    await publish(instanceId, 'RequestCount', steady(400, 174), new Date(Date.now() - 60_000));
     return siblings;
   }
   /** A member serving again after its restart: its usual requests over the last `seconds`. */
