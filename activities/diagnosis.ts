@@ -45,7 +45,10 @@ async function statusChecks(
   return { system: status?.SystemStatus?.Status, instance: status?.InstanceStatus?.Status };
 }
 
-/** An instance younger than this that never served is a replacement waiting for its balancer. */
+/**
+ * How far back a not-serving verification looks for any request count, and how young an instance that
+ * served nothing in that time must be to count as a replacement its balancer has not registered yet.
+ */
 const FRESH_INSTANCE_MS = 3_600_000;
 
 const peak = (points: MetricPoint[]) => (points.length ? Math.max(...points.map((p) => p.value)) : undefined);

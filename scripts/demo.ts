@@ -246,7 +246,7 @@ async function main(): Promise<void> {
   // A fresh fleet per run: re-running the demo must not trip the circuit breaker of the last run's instances.
   const fleetName = `demo-${Date.now().toString(36)}`;
   const fleet = await createFleet(aws, { fleet: fleetName, size: 8, manualCount: 2 }, (m) => say(m));
-  // Three members behind one balancer, as a web tier runs: the fleet's monitor watches them too.
+  // Three members of one Auto Scaling group, as a web tier runs: the fleet's monitor watches them too.
   const group = await createFleetAutoScalingGroup(aws.autoscaling, fleetName, { min: 3, max: 3, desired: 3 });
   const groupMembers = await launchedMembers(aws.autoscaling, group, 3);
   say(`group ${group}: ${groupMembers.join(', ')}`);
