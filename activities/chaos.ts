@@ -92,12 +92,8 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
   /** The application's requests at their usual 40 a second, then about 1 200 a second: demand, a scale-out in a group. */
   const requestSurge = (instanceId: string) =>
     surge(instanceId, 'RequestCount', 400, [12_000, 12_500, 11_800]);
-  /**
-   * The application on a group member dies with its agent: every running member of its group served
-   * about 40 requests a second for half an hour; the siblings still do, and this one's series ends a
-   * minute ago. Returns the siblings.
-   */
-  async function stopServing(instanceId: string): Promise<string[]> {
+  /** The running members of `instanceId`'s Auto Scaling group, itself included. */
+  async function runningGroupOf(instanceId: string): Promise<string[]> {
     const group = tagValue(await requireInstance(ec2, instanceId), AUTOSCALING_GROUP_TAG);
     if (!group) throw new Error(`${instanceId} is in no Auto Scaling group: nobody serves beside it`);
     const out = await ec2.send(
@@ -108,13 +104,36 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
         ],
       }),
     );
-    const siblings = (out.Reservations ?? [])
-      .flatMap((r) => r.Instances ?? [])
-      .map((i) => i.InstanceId as string)
-      .filter((id) => id !== instanceId);
-    for (const sibling of siblings) await publish(sibling, 'RequestCount', steady(400, 180));
-    await publish(instanceId, 'RequestCount', steady(400, 174), new Date(Date.now() - 60_000));
+    return (out.Reservations ?? []).flatMap((r) => r.Instances ?? []).map((i) => i.InstanceId as string);
+  }
+  /** Half an hour of about 40 requests a second, the newest datapoint `endedAgoMs` ago. */
+  const servedUntil = (instanceId: string, endedAgoMs: number) =>
+    publish(
+      instanceId,
+      'RequestCount',
+      steady(400, 180 - endedAgoMs / 10_000),
+      new Date(Date.now() - endedAgoMs),
+    );
+  /**
+   * The application on a group member dies with its agent: every running member of its group served
+   * about 40 requests a second for half an hour; the siblings still do, and this one's series ends a
+   * minute ago. Returns the siblings.
+   */
+  async function stopServing(instanceId: string): Promise<string[]> {
+    const siblings = (await runningGroupOf(instanceId)).filter((id) => id !== instanceId);
+    for (const sibling of siblings) await servedUntil(sibling, 0);
+    await servedUntil(instanceId, 60_000);
     return siblings;
+  }
+  /**
+   * Every running member of `instanceId`'s group stops serving at once (a dependency they share went
+   * away): each served about 40 requests a second for half an hour, and every series ends a minute ago.
+   * Returns the members.
+   */
+  async function groupStopsServing(instanceId: string): Promise<string[]> {
+    const members = await runningGroupOf(instanceId);
+    for (const member of members) await servedUntil(member, 60_000);
+    return members;
   }
   /** A member serving again after its restart: its usual requests over the last `seconds`. */
   const serving = (instanceId: string, seconds = 30) =>
@@ -240,6 +259,7 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
     trafficSurge,
     requestSurge,
     stopServing,
+    groupStopsServing,
     serving,
     egressSurge,
     idle,

@@ -15,12 +15,15 @@ import {
 } from '../domain/alarm-scope';
 import { ingestAlert, type AlertOutcome, type ScopedAlertAnswer } from './alerts';
 import type { IncidentService } from './incident-service';
+import type { Severity } from '../domain/incident';
 
 /** What the CloudWatch route needs to answer an alarm on a group or a load balancer (decision 0061). */
 export interface AlarmScopeSettings {
   /** The members the scope covers, read now; throws `ScopeNotFoundError` for a scope the account lacks. */
   members: (type: ResourceType, id: string) => Promise<MemberReading[]>;
   thresholds: ScopeThresholds;
+  /** The period the members' datapoints are read at (the configuration's metric period). */
+  periodSeconds: number;
   /**
    * One more instance for the group, within its maximum (the scaling agent's capacity request).
    * `key` is the alarm's state change: a redelivered or repeated notification of it adds nothing more.
@@ -45,12 +48,39 @@ export const scopeOf = (alert: AlertLabels): { type: ResourceType; id: string } 
   return type && id && (MEMBER_SCOPES.includes(type) || type === 'database') ? { type, id } : undefined;
 };
 
-const asMember = (alert: AlertLabels, instanceId: string, scopeLabel: string): AlertLabels => ({
-  labels: { ...alert.labels, resource_id: instanceId, resource_type: 'instance' },
+/** A scope answer that makes every member's incident a person's call, with why and how severe. */
+interface ForAPerson {
+  reason: string;
+  severity?: Severity;
+}
+
+/**
+ * The member's own alert. `forAPerson` makes its incident MANUAL (and as severe as it says), whatever
+ * the alarm's own labels say, and puts why in the summary a person is notified with.
+ */
+const asMember = (
+  alert: AlertLabels,
+  instanceId: string,
+  scopeLabel: string,
+  forAPerson?: ForAPerson,
+): AlertLabels => ({
+  labels: {
+    ...alert.labels,
+    resource_id: instanceId,
+    resource_type: 'instance',
+    ...(forAPerson ? { medic_mode: 'manual' } : {}),
+    ...(forAPerson?.severity ? { severity: forAPerson.severity } : {}),
+  },
   annotations: {
     ...alert.annotations,
-    summary:
-      `${alert.labels.alarm_name ?? alert.labels.alertname ?? 'An alarm'} on ${scopeLabel}, shown by ${instanceId}: ${alert.annotations.summary ?? ''}`.trim(),
+    summary: [
+      `${alert.labels.alarm_name ?? alert.labels.alertname ?? 'An alarm'} on ${scopeLabel}, shown by ${instanceId}:`,
+      forAPerson?.reason,
+      alert.annotations.summary,
+    ]
+      .filter(Boolean)
+      .join(' ')
+      .trim(),
   },
 });
 
@@ -75,6 +105,7 @@ export function alarmScopeSettings(
       errorRateFailurePercent: config.errorRateFailurePercent,
       notServingSiblingMinPerSecond: config.notServingSiblingMinPerSecond,
     },
+    periodSeconds: config.metricPeriodSeconds,
     scaleOut: temporalScaleOut(temporal),
   };
 }
@@ -122,13 +153,14 @@ export async function ingestScopedAlarm(
     };
   const mapped = mapAlert(alert, source);
   if (!mapped.ok) return { action: 'ignored', scope, reason: mapped.reason };
+  const readAt = new Date().toISOString();
   const members = await settings.members(scope.type, scope.id);
   const label = `${scope.type === 'group' ? 'group' : 'load balancer'} ${scope.id}`;
-  const forEach = async (instanceIds: string[]) =>
+  const forEach = async (instanceIds: string[], forAPerson?: ForAPerson) =>
     Promise.all(
       instanceIds.map(async (instanceId) => ({
         instanceId,
-        ...(await ingestAlert(asMember(alert, instanceId, label), status, source, incidents)),
+        ...(await ingestAlert(asMember(alert, instanceId, label, forAPerson), status, source, incidents)),
       })),
     );
   if (status === 'resolved') {
@@ -137,13 +169,25 @@ export async function ingestScopedAlarm(
   }
   const { kind } = mapped.request;
   const thresholds = thresholdsForAlarm(kind, settings.thresholds, alert.labels.alarm_threshold);
-  const answer = answerAlarmScope(kind, label, members, thresholds);
+  const answer = answerAlarmScope(kind, label, members, thresholds, {
+    at: readAt,
+    periodSeconds: settings.periodSeconds,
+  });
   if (answer.action === 'none') return { action: 'ignored', scope, reason: answer.reason };
   if (answer.action === 'scale-out') {
     const { workflowId } = await settings.scaleOut(answer.group, answer.reason, stateChangeKey);
     return { action: 'scaled-out', scope, reason: answer.reason, workflowId };
   }
-  return { action: 'fanned-out', scope, reason: answer.reason, members: await forEach(answer.instanceIds) };
+  const forAPerson =
+    answer.mode === 'manual'
+      ? { reason: answer.reason, ...(answer.severity ? { severity: answer.severity } : {}) }
+      : undefined;
+  return {
+    action: 'fanned-out',
+    scope,
+    reason: answer.reason,
+    members: await forEach(answer.instanceIds, forAPerson),
+  };
 }
 
 /**

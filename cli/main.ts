@@ -64,7 +64,7 @@ const USAGE = `usage: medic <command>
   chaos latency --instance ID                        (the application's p99 latency far above normal)
   chaos traffic-surge --instance ID                  (inbound traffic 30x its usual half hour: a scale-out in a group)
   chaos request-surge --instance ID                  (the application's requests 30x their usual half hour: the same)
-  chaos not-serving --instance ID                    (a group member's application dies while its siblings serve: a reboot)
+  chaos not-serving --instance ID [--whole-group]    (a group member's application dies while its siblings serve: a reboot; or every member's at once)
   chaos egress-surge --instance ID [--to ADDRESS]    (outbound traffic 60x its usual half hour: isolation, on a person's word;
                                                      --to a MEDIC_TRUSTED_EGRESS address: closed with nothing isolated)
   chaos traffic-flood --source IP [--fleet NAME] [--flows 1500]   (flow logs with one source flooding)
@@ -249,7 +249,15 @@ async function chaosCommand(sub: string | undefined, args: string[], config: Med
     return;
   }
   if (sub === 'not-serving') {
-    const instanceId = instanceIdFlag(parseFlags(args, { instance: { type: 'string' } }).instance);
+    const flags = parseFlags(args, { instance: { type: 'string' }, 'whole-group': { type: 'boolean' } });
+    const instanceId = instanceIdFlag(flags.instance);
+    if (flags['whole-group']) {
+      const members = await chaos.groupStopsServing(instanceId);
+      console.log(
+        `injected not-serving on the whole group of ${instanceId}: the requests of all ${members.length} running member(s) stopped a minute ago (${members.join(', ')}); their balancer's UnHealthyHostCount alarm opens a critical MANUAL incident on each`,
+      );
+      return;
+    }
     const siblings = await chaos.stopServing(instanceId);
     console.log(
       `injected not-serving on ${instanceId}: its requests stopped a minute ago while ${siblings.length} sibling(s) serve about 40 a second (${siblings.join(', ')})`,

@@ -1,6 +1,6 @@
 import type { MetricPoint } from './detection';
-import type { IncidentKind } from './incident';
-import { membersNotServing } from './serving';
+import type { IncidentKind, Severity } from './incident';
+import { membersNotServing, stoppedTogether } from './serving';
 
 /**
  * A CloudWatch alarm on a group of instances (its Auto Scaling group, or the load balancer in front of
@@ -41,8 +41,18 @@ export interface ScopeThresholds {
   notServingSiblingMinPerSecond: number;
 }
 
+/** When the members were read, and the period their datapoints are at. */
+export interface ScopeRead {
+  at: string;
+  periodSeconds: number;
+}
+
 export type ScopeAnswer =
-  | { action: 'open'; instanceIds: string[]; reason: string }
+  /**
+   * `manual`: the members' incidents wait for a person, whatever the alarm or the members' tags ask;
+   * `severity`, when given, outranks the alarm's own.
+   */
+  | { action: 'open'; instanceIds: string[]; reason: string; mode?: 'manual'; severity?: Severity }
   | { action: 'scale-out'; group: string; reason: string }
   | { action: 'none'; reason: string };
 
@@ -57,6 +67,8 @@ interface Symptom {
   describe: string;
   /** Load spread over most members is capacity, not a fault of each. */
   load: boolean;
+  /** Why the members showing it are a person's call rather than each one's to heal, and how severe, when they are. */
+  forAPerson?: { why: string; severity: Severity };
 }
 
 /** A symptom that is a figure at or above a threshold. */
@@ -75,27 +87,48 @@ const aboveThreshold = (
 
 /**
  * The members behind the alarm that stopped serving while the others serve (decision 0066): the
- * balancer's unhealthy-host alarm says how many, this says which.
+ * balancer's unhealthy-host alarm says how many, this says which. When every member stopped together
+ * there is no sibling to compare with, and the alarm itself is the evidence (decision 0067): all of them
+ * get incidents, for a person, since one cause behind them all (a dependency, a release, the balancer)
+ * is likelier than each application dying at once, and restarting every member cannot fix it.
  */
-function notServingSymptom(t: ScopeThresholds, scope: string, members: readonly MemberReading[]): Symptom {
-  const silent = new Set(
-    membersNotServing(
-      members
-        .filter((m) => m.state === 'running')
-        .map((m) => ({ instanceId: m.instanceId, group: scope, requestRate: m.requestRate ?? [] })),
-      t.notServingSiblingMinPerSecond,
-    ).map((n) => n.instanceId),
-  );
+function notServingSymptom(
+  t: ScopeThresholds,
+  scope: string,
+  members: readonly MemberReading[],
+  read?: ScopeRead,
+): Symptom {
+  const running = members
+    .filter((m) => m.state === 'running')
+    .map((m) => ({ instanceId: m.instanceId, group: scope, requestRate: m.requestRate ?? [] }));
+  const alone = membersNotServing(running, t.notServingSiblingMinPerSecond).map((n) => n.instanceId);
+  const together =
+    alone.length === 0 && read ? stoppedTogether(running, read.at, read.periodSeconds) : undefined;
+  const silent = new Set(together?.instanceIds ?? alone);
   return {
     shows: (m) => silent.has(m.instanceId),
     readable: (m) => (m.requestRate?.length ?? 0) > 0,
-    describe: 'no requests served while the other members serve',
+    describe: together
+      ? `no requests served since ${together.lastServedAt}`
+      : 'no requests served while the other members serve',
     load: false,
+    ...(together
+      ? {
+          // Nothing behind the balancer answers: the service is down, not one instance.
+          forAPerson: {
+            why: 'they stopped together, so one cause behind them all (a dependency, a release, the balancer) is likelier than each application failing at once: a person decides, with the root cause ranking in each report',
+            severity: 'critical',
+          },
+        }
+      : {}),
   };
 }
 
 const SYMPTOMS: Partial<
-  Record<IncidentKind, (t: ScopeThresholds, scope: string, members: readonly MemberReading[]) => Symptom>
+  Record<
+    IncidentKind,
+    (t: ScopeThresholds, scope: string, members: readonly MemberReading[], read?: ScopeRead) => Symptom
+  >
 > = {
   'not-serving': notServingSymptom,
   'status-check-failed': () => ({
@@ -145,12 +178,16 @@ export function thresholdsForAlarm(
 
 const LIVE = new Set(['pending', 'running', 'stopping', 'stopped']);
 
-/** What to do about a `kind` alarm on `scope` (a group or load balancer), given its members now. */
+/**
+ * What to do about a `kind` alarm on `scope` (a group or load balancer), given its members now. `read`
+ * (when and at what period they were read) lets a silence every member shares be judged by the clock.
+ */
 export function answerAlarmScope(
   kind: IncidentKind,
   scope: string,
   members: readonly MemberReading[],
   thresholds: ScopeThresholds,
+  read?: ScopeRead,
 ): ScopeAnswer {
   const symptomOf = SYMPTOMS[kind];
   if (!symptomOf)
@@ -158,7 +195,7 @@ export function answerAlarmScope(
       action: 'none',
       reason: `a ${kind} alarm on ${scope} names no instance, and cloud-medic judges ${kind} per instance`,
     };
-  const symptom = symptomOf(thresholds, scope, members);
+  const symptom = symptomOf(thresholds, scope, members, read);
   const live = members.filter((m) => LIVE.has(m.state));
   if (live.length === 0) return { action: 'none', reason: `${scope} has no members to look at` };
   const showing = live.filter(symptom.shows);
@@ -177,9 +214,18 @@ export function answerAlarmScope(
       group: load.group,
       reason: `${load.why}: the load is the group's, not one instance's fault, so ${load.group} gets one more instance (within its maximum) instead of restarts that would take capacity away`,
     };
+  const instanceIds = showing.map((m) => m.instanceId);
+  if (symptom.forAPerson)
+    return {
+      action: 'open',
+      instanceIds,
+      reason: `${showing.length} of ${live.length} members of ${scope} show ${what}: ${symptom.forAPerson.why}`,
+      mode: 'manual',
+      severity: symptom.forAPerson.severity,
+    };
   return {
     action: 'open',
-    instanceIds: showing.map((m) => m.instanceId),
+    instanceIds,
     reason: `${showing.length} of ${live.length} members of ${scope} show ${what}: each gets its own incident`,
   };
 }

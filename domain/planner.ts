@@ -80,7 +80,7 @@ const EXPAND_VOLUME: RemediationStep = {
 const RESTART_UNANSWERING: RemediationStep = {
   action: 'reboot-instance',
   reason:
-    "The instance is up but serves nothing while its group's other members serve: a crashed or wedged application is the usual cause, and a reboot restarts it (and its agent) in about a minute; if it still serves nothing, the instance is replaced.",
+    "The instance is up but serves nothing while requests wait for it (its group's other members serve them, or its balancer's targets all fail): a crashed or wedged application is the usual cause, and a reboot restarts it (and its agent) in about a minute; if it still serves nothing, the instance is replaced. When every member stopped together, a cause they share is likelier (see the root-cause line), and a person decides.",
 };
 const REPLACE: RemediationStep = {
   action: 'replace-instance',

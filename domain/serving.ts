@@ -85,3 +85,45 @@ export function membersNotServing(
   }
   return found;
 }
+
+/**
+ * Periods with no request served on any member before a balancer's alarm counts as the whole scope
+ * stopping together: the alarm fired on its last few periods, and a member's newest datapoints may be
+ * a period or two late, so fewer would read lateness as silence.
+ */
+export const SCOPE_SILENT_PERIODS = 3;
+
+export interface StoppedTogether {
+  /** The running members that served earlier in the read and serve nothing now. */
+  instanceIds: string[];
+  /** The newest datapoint any of them served in. */
+  lastServedAt: string;
+  /** Since when none of them has served a request. */
+  silentFrom: string;
+}
+
+/**
+ * Members that all stopped serving at once have no sibling to measure demand by, so `membersNotServing`
+ * finds none of them. Behind a balancer whose unhealthy-host alarm fired, the alarm is the evidence that
+ * requests go unanswered: every member that served earlier in the read served none over the
+ * `SCOPE_SILENT_PERIODS` periods before `readAt` (no datapoint, or zeros). Undefined when any member
+ * serves there, or none served in the read.
+ */
+export function stoppedTogether(
+  members: readonly MemberRequests[],
+  readAt: string,
+  periodSeconds: number,
+): StoppedTogether | undefined {
+  const silentFromMs = Date.parse(readAt) - SCOPE_SILENT_PERIODS * periodSeconds * 1000;
+  const servedAt = (m: MemberRequests) =>
+    m.requestRate.filter((p) => p.value > 0).map((p) => Date.parse(p.at));
+  const served = members.filter((m) => servedAt(m).length > 0);
+  if (served.length === 0) return undefined;
+  const lastServedMs = Math.max(...served.flatMap(servedAt));
+  if (!(lastServedMs < silentFromMs)) return undefined;
+  return {
+    instanceIds: served.map((m) => m.instanceId),
+    lastServedAt: new Date(lastServedMs).toISOString(),
+    silentFrom: new Date(silentFromMs).toISOString(),
+  };
+}

@@ -39,13 +39,31 @@ export const isFaultEvidence = (kind: string | undefined): boolean =>
  */
 const DEPENDENCY_CAN_CAUSE: Record<Exclude<ResourceKind, 'instance'>, ReadonlySet<AnyIncidentKind>> = {
   volume: new Set(['status-check-failed', 'latency-high', 'error-rate-rising', 'data-corrupted']),
-  // Not `not-serving`: it is found only while siblings behind the same balancer, groups and subnet
-  // serve, so nothing it shares with them is its cause (decision 0066).
-  'security-group': new Set(['latency-high', 'error-rate-rising', 'traffic-flood', 'instance-compromised']),
-  subnet: new Set(['status-check-failed', 'latency-high', 'error-rate-rising', 'traffic-flood']),
-  database: new Set(['latency-high', 'error-rate-rising', 'data-corrupted']),
+  'security-group': new Set([
+    'latency-high',
+    'error-rate-rising',
+    'traffic-flood',
+    'instance-compromised',
+    'not-serving',
+  ]),
+  subnet: new Set([
+    'status-check-failed',
+    'latency-high',
+    'error-rate-rising',
+    'traffic-flood',
+    'not-serving',
+  ]),
+  database: new Set(['latency-high', 'error-rate-rising', 'data-corrupted', 'not-serving']),
   'load-balancer': new Set(['latency-high', 'error-rate-rising']),
 };
+
+/**
+ * Kinds a dependency causes only where it shows on two or more of the instances it reaches. A member
+ * that stopped serving alone is found only while its siblings serve through the same balancer, groups
+ * and subnet (decision 0066), so nothing it shares with them is its cause; members that stopped
+ * together (decision 0067) may well share one.
+ */
+const CAUSED_ONLY_TOGETHER: ReadonlySet<AnyIncidentKind> = new Set(['not-serving']);
 
 export interface LiveInstance {
   instanceId: string;
@@ -141,7 +159,15 @@ export function rankLiveIncidents(
     const kind = kindOf.get(id);
     if (kind === 'instance') return symptoms.has(id) ? [id] : [];
     const causes = kind ? DEPENDENCY_CAN_CAUSE[kind] : undefined;
-    return [...reach(id)].filter((r) => (symptoms.get(r) ?? []).some((k) => causes?.has(k)));
+    const reached = [...reach(id)];
+    const together = new Set(
+      [...CAUSED_ONLY_TOGETHER].filter(
+        (k) => reached.filter((r) => symptoms.get(r)?.includes(k)).length >= 2,
+      ),
+    );
+    const canCause = (k: AnyIncidentKind) =>
+      (causes?.has(k) ?? false) && (!CAUSED_ONLY_TOGETHER.has(k) || together.has(k));
+    return reached.filter((r) => (symptoms.get(r) ?? []).some(canCause));
   };
   const ranked = rankRootCauses(graph, evidence, model).filter((c) => explained(c.resource).length > 0);
   const top = ranked.slice(0, 3);

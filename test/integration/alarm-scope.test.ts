@@ -12,6 +12,7 @@ import { createApp } from '../../api/app';
 import { IncidentService } from '../../api/incident-service';
 import type { SnsMessage } from '../../api/sns';
 import { incidentWorkflowId } from '../../domain/ids';
+import { MEDIC_MODE, MEDIC_SEVERITY } from '../../workflows/search-attributes';
 import { alertmanagerPayload } from '../support/alertmanager';
 import { destroyAws, startLocalTemporal, testAws, testConfig, workflowExists } from '../support/env';
 import { createFleetGroup, groupMembers } from '../support/groups';
@@ -88,6 +89,26 @@ const groupAlarm = (
     ...(stateChangeTime ? { stateChangeTime } : {}),
     ...(threshold ? { threshold } : {}),
   });
+
+/** Balancer `<name>-lb`'s unhealthy-host alarm, as CloudWatch notifies it, and the balancer's dimension. */
+async function unhealthyHostsAlarm(
+  name = `scope${process.pid}`.slice(0, 20),
+): Promise<{ dimension: string; unhealthy: SnsMessage }> {
+  const lb = await aws.elbv2.send(new DescribeLoadBalancersCommand({ Names: [`${name}-lb`] }));
+  const dimension = (lb.LoadBalancers?.[0]?.LoadBalancerArn ?? '').split(':loadbalancer/')[1] ?? '';
+  const unhealthy = alarmNotificationSigned(signing.key, {
+    name: `${name}-unhealthy-hosts`,
+    description: 'targets fail the health check',
+    metric: 'UnHealthyHostCount',
+    namespace: 'AWS/ApplicationELB',
+    dimensions: [
+      { name: 'TargetGroup', value: `targetgroup/${name}/73e2d6bc24d8a067` },
+      { name: 'LoadBalancer', value: dimension },
+    ],
+    state: 'ALARM',
+  });
+  return { dimension, unhealthy };
+}
 
 describe('an alarm on an Auto Scaling group or a load balancer (decision 0061)', () => {
   test('a group status-check alarm opens an incident on the member failing its checks, and only on it', async () => {
@@ -272,24 +293,40 @@ describe('an alarm on an Auto Scaling group or a load balancer (decision 0061)',
     const dead = members[1] ?? '';
     // Every member served about 40 requests a second; the dead one's series ended a minute ago.
     expect((await chaos.stopServing(dead)).sort()).toEqual(members.filter((m) => m !== dead).sort());
-    const name = `scope${process.pid}`.slice(0, 20);
-    const lb = await aws.elbv2.send(new DescribeLoadBalancersCommand({ Names: [`${name}-lb`] }));
-    const dimension = (lb.LoadBalancers?.[0]?.LoadBalancerArn ?? '').split(':loadbalancer/')[1] ?? '';
-    const unhealthy = alarmNotificationSigned(signing.key, {
-      name: `${name}-unhealthy-hosts`,
-      description: 'one target fails the health check',
-      metric: 'UnHealthyHostCount',
-      namespace: 'AWS/ApplicationELB',
-      dimensions: [
-        { name: 'TargetGroup', value: `targetgroup/${name}/73e2d6bc24d8a067` },
-        { name: 'LoadBalancer', value: dimension },
-      ],
-      state: 'ALARM',
-    });
+    const { dimension, unhealthy } = await unhealthyHostsAlarm();
     expect(await post(unhealthy)).toMatchObject({
       action: 'fanned-out',
       scope: { type: 'load-balancer', id: dimension },
       members: [{ instanceId: dead, action: 'opened', incidentId: incidentWorkflowId(dead, 'not-serving') }],
     });
+  });
+
+  test('every member behind the balancer stopped together: each gets a critical incident that waits for a person (decision 0067)', async () => {
+    // A group of its own: the other group's members served until moments ago in the tests above.
+    const wholeGroup = await createFleetGroup(aws, `whole-${process.pid}`, { min: 1, max: 3, desired: 2 });
+    const together = await groupMembers(aws, wholeGroup, 2);
+    const name = `whole${process.pid}`.slice(0, 20);
+    const { targetGroupArn } = await createLoadBalancedTargetGroup(aws, name, await createNetwork(aws, 72));
+    await aws.elbv2.send(
+      new RegisterTargetsCommand({ TargetGroupArn: targetGroupArn, Targets: together.map((Id) => ({ Id })) }),
+    );
+    expect((await chaos.groupStopsServing(together[0] ?? '')).sort()).toEqual([...together].sort());
+    const { dimension, unhealthy } = await unhealthyHostsAlarm(name);
+    const body = await post(unhealthy);
+    expect(body).toMatchObject({ action: 'fanned-out', scope: { type: 'load-balancer', id: dimension } });
+    expect(body.reason).toMatch(
+      /^2 of 2 members of load balancer .* show no requests served since .*: they stopped together/,
+    );
+    const outcomes = body.members as { instanceId: string; action: string; incidentId: string }[];
+    expect(outcomes.map((o) => o.instanceId).sort()).toEqual([...together].sort());
+    for (const id of together) {
+      expect(outcomes.find((o) => o.instanceId === id)).toMatchObject({
+        action: 'opened',
+        incidentId: incidentWorkflowId(id, 'not-serving'),
+      });
+      const started = await env.client.workflow.getHandle(incidentWorkflowId(id, 'not-serving')).describe();
+      expect(started.typedSearchAttributes.get(MEDIC_MODE)).toBe('manual');
+      expect(started.typedSearchAttributes.get(MEDIC_SEVERITY)).toBe('critical');
+    }
   });
 });

@@ -183,6 +183,49 @@ describe('an alarm on a group or load balancer is answered from its members (dec
     });
   });
 
+  test('every member behind the balancer stopped together: all get incidents, critical and for a person (decision 0067)', () => {
+    const tenSecondPoints = (count: number, value: number) =>
+      Array.from({ length: count }, (_, i) => ({
+        at: new Date(Date.UTC(2026, 0, 1) + i * 10_000).toISOString(),
+        value,
+      }));
+    const ended = tenSecondPoints(20, 40);
+    const lastServedAt = ended.at(-1)?.at ?? '';
+    const members = [
+      member('i-a', { requestRate: ended }),
+      member('i-b', { requestRate: ended }),
+      member('i-c', { requestRate: ended }),
+      member('i-stopped', { state: 'stopped' }),
+    ];
+    const scope = 'load balancer app/web/50dc';
+    const minuteLater = { at: new Date(Date.parse(lastServedAt) + 60_000).toISOString(), periodSeconds: 10 };
+    expect(answerAlarmScope('not-serving', scope, members, THRESHOLDS, minuteLater)).toEqual({
+      action: 'open',
+      instanceIds: ['i-a', 'i-b', 'i-c'],
+      reason: expect.stringMatching(
+        new RegExp(
+          `^3 of 4 members of ${scope} show no requests served since ${lastServedAt}: they stopped together`,
+        ),
+      ),
+      mode: 'manual',
+      severity: 'critical',
+    });
+    // Read a period after their last request, the silence may be lateness: nothing yet.
+    const periodLater = { at: new Date(Date.parse(lastServedAt) + 10_000).toISOString(), periodSeconds: 10 };
+    expect(answerAlarmScope('not-serving', scope, members, THRESHOLDS, periodLater)).toMatchObject({
+      action: 'none',
+    });
+    // Without the read's time, a silence every member shares cannot be judged.
+    expect(answerAlarmScope('not-serving', scope, members, THRESHOLDS)).toMatchObject({ action: 'none' });
+    // One member still serving: the others are found by comparison with it, each its own to heal.
+    const oneServes = [...members.slice(0, 2), member('i-c', { requestRate: tenSecondPoints(30, 40) })];
+    expect(answerAlarmScope('not-serving', scope, oneServes, THRESHOLDS, minuteLater)).toEqual({
+      action: 'open',
+      instanceIds: ['i-a', 'i-b'],
+      reason: `2 of 3 members of ${scope} show no requests served while the other members serve: each gets its own incident`,
+    });
+  });
+
   test("the alarm's own threshold, in the members' unit, judges them", () => {
     const labels = (MetricName: string, ComparisonOperator: string, Threshold: number) =>
       alarmToAlert({

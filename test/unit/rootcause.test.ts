@@ -218,6 +218,38 @@ describe('ranking a live fleet', () => {
     expect(ranking?.causeOfResource).toBe('i-a');
   });
 
+  test('members that stopped serving together point at what they share: the database only they use (decision 0067)', () => {
+    const withDatabase = fleetGraph(
+      ['i-a', 'i-b', 'i-c'].map((instanceId) => ({
+        instanceId,
+        volumeIds: [`vol-${instanceId}`],
+        securityGroupIds: ['sg-web'],
+        subnetId: 'subnet-1',
+        ...(instanceId === 'i-c' ? {} : { databases: ['db-orders'] }),
+      })),
+    );
+    const open = ['i-a', 'i-b'].map((resourceId) => ({
+      resourceId,
+      severity: 'critical' as const,
+      kind: 'not-serving',
+    }));
+    const ranking = rankLiveIncidents(withDatabase, open, SHIPPED_ROOT_CAUSE_MODEL, 'i-a');
+    expect(ranking?.independent).toBeUndefined();
+    expect(ranking?.causeOfResource).toBe('db-orders');
+    expect(describeRanking(ranking!, 'i-a')).toContain('healing i-a alone may not last');
+    // One member not serving beside another's unrelated fault: what they share is still not its cause.
+    const alone = rankLiveIncidents(
+      withDatabase,
+      [
+        { resourceId: 'i-a', severity: 'critical' as const, kind: 'not-serving' },
+        { resourceId: 'i-b', severity: 'high' as const, kind: 'error-rate-rising' },
+      ],
+      SHIPPED_ROOT_CAUSE_MODEL,
+      'i-a',
+    );
+    expect(alone?.causeOfResource).toBe('i-a');
+  });
+
   test("a dependency that explains one instance's alarm is not named the cause of a sibling's it cannot cause", () => {
     // The shared group can explain a compromised instance, not a CPU spike next to it.
     const open = [

@@ -1,6 +1,12 @@
 import { detectFaults, type InstanceObservation, type MetricPoint } from '../../domain/detection';
 import { explainEmptyPlan, planRemediation } from '../../domain/planner';
-import { membersNotServing, NOT_SERVING_WINDOW_POINTS, type MemberRequests } from '../../domain/serving';
+import {
+  membersNotServing,
+  NOT_SERVING_WINDOW_POINTS,
+  SCOPE_SILENT_PERIODS,
+  stoppedTogether,
+  type MemberRequests,
+} from '../../domain/serving';
 
 /** Ten-second points from index `start`, one value each. */
 const points = (start: number, values: number[]): MetricPoint[] =>
@@ -76,6 +82,40 @@ describe('membersNotServing', () => {
   });
 });
 
+describe('stoppedTogether (decision 0067)', () => {
+  /** The time of ten-second point `index`. */
+  const at = (index: number) => points(index, [0])[0]?.at ?? '';
+  const group = [
+    member('i-a', points(0, steady(20))),
+    member('i-b', points(0, steady(18))),
+    // An agent alive beside a wedged application publishes zeros.
+    member('i-c', points(0, [...steady(20), 0, 0, 0, 0, 0])),
+  ];
+
+  test('every member that served is silent over the last periods before the read: all of them, since the last request any served', () => {
+    expect(membersNotServing(group, 1)).toEqual([]);
+    expect(stoppedTogether(group, at(19 + SCOPE_SILENT_PERIODS + 1), 10)).toEqual({
+      instanceIds: ['i-a', 'i-b', 'i-c'],
+      lastServedAt: at(19),
+      silentFrom: at(20),
+    });
+  });
+
+  test('one member still serving, a silence shorter than the periods, or nothing served in the read: none', () => {
+    expect(stoppedTogether(group, at(19 + SCOPE_SILENT_PERIODS), 10)).toBeUndefined();
+    const oneServes = [...group.slice(0, 2), member('i-c', points(0, steady(30)))];
+    expect(stoppedTogether(oneServes, at(30), 10)).toBeUndefined();
+    expect(stoppedTogether([member('i-a', points(0, [0, 0, 0]))], at(40), 10)).toBeUndefined();
+    expect(stoppedTogether([member('i-a', [])], at(40), 10)).toBeUndefined();
+    expect(stoppedTogether(group, 'not a time', 10)).toBeUndefined();
+  });
+
+  test('a member that never served in the read is not named, and does not stop the others being found', () => {
+    const withNewcomer = [...group, member('i-new', points(15, [0, 0, 0]))];
+    expect(stoppedTogether(withNewcomer, at(40), 10)?.instanceIds).toEqual(['i-a', 'i-b', 'i-c']);
+  });
+});
+
 describe('detectFaults: not-serving', () => {
   const thresholds = { cpuHighPercent: 90, cpuWindowPoints: 3, notServingSiblingMinPerSecond: 1 };
   const NOW = '2026-01-01T00:10:00.000Z';
@@ -135,7 +175,7 @@ describe('planning not-serving', () => {
   test('a reboot restarts the application, then the instance is replaced; nothing for an instance no longer running', () => {
     const plan = planRemediation('not-serving', running);
     expect(plan.map((s) => s.action)).toEqual(['reboot-instance', 'replace-instance']);
-    expect(plan[0]?.reason).toMatch(/serves nothing while its group's other members serve/);
+    expect(plan[0]?.reason).toMatch(/serves nothing while requests wait for it/);
     expect(planRemediation('not-serving', { ...running, state: 'stopped' })).toEqual([]);
     expect(explainEmptyPlan('not-serving', { ...running, state: 'stopped' })).toMatch(/is stopped/);
   });
