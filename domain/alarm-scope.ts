@@ -1,6 +1,6 @@
 import type { MetricPoint } from './detection';
 import type { IncidentKind, Severity } from './incident';
-import { membersNotServing, stoppedTogether } from './serving';
+import { membersNotServing, NOT_SERVING_ALARM_WINDOW_POINTS, stoppedTogether } from './serving';
 
 /**
  * A CloudWatch alarm on a group of instances (its Auto Scaling group, or the load balancer in front of
@@ -101,7 +101,11 @@ function notServingSymptom(
   const running = members
     .filter((m) => m.state === 'running')
     .map((m) => ({ instanceId: m.instanceId, group: scope, requestRate: m.requestRate ?? [] }));
-  const alone = membersNotServing(running, t.notServingSiblingMinPerSecond).map((n) => n.instanceId);
+  const alone = membersNotServing(
+    running,
+    t.notServingSiblingMinPerSecond,
+    NOT_SERVING_ALARM_WINDOW_POINTS,
+  ).map((n) => n.instanceId);
   const together =
     alone.length === 0 && read ? stoppedTogether(running, read.at, read.periodSeconds) : undefined;
   const silent = new Set(together?.instanceIds ?? alone);

@@ -11,6 +11,14 @@ import { mean, median } from './statistics';
 /** Datapoints of the group's newest that must pass with no request served (5 min at one-minute periods). */
 export const NOT_SERVING_WINDOW_POINTS = 5;
 
+/**
+ * The same window when a balancer's unhealthy-host alarm names the group: its failing health checks are
+ * evidence too, and the alarm arrives about two minutes after an application dies (two failed checks 30 s
+ * apart, then a one-minute period evaluated). CloudWatch notifies an alarm once, on its change, so a
+ * window longer than that would find nobody, answer "the alarm may have passed", and never look again.
+ */
+export const NOT_SERVING_ALARM_WINDOW_POINTS = 2;
+
 /** One running group member's request rate, as the fleet monitor read it. */
 export interface MemberRequests {
   instanceId: string;
@@ -33,8 +41,8 @@ export interface NotServing {
 }
 
 /**
- * The members that served requests earlier in the read and none in the group's newest
- * `NOT_SERVING_WINDOW_POINTS` datapoints (no datapoint, or zeros: an agent may die with the
+ * The members that served requests earlier in the read and none in the group's newest `windowPoints`
+ * datapoints (no datapoint, or zeros: an agent may die with the
  * application), while their siblings' median rate over those datapoints is at least `siblingMinPerSecond`.
  * The window is the siblings' newest datapoints, not the clock's: metrics arrive late, and a member's
  * silence counts only over time its siblings have already reported.
@@ -42,6 +50,7 @@ export interface NotServing {
 export function membersNotServing(
   members: readonly MemberRequests[],
   siblingMinPerSecond: number,
+  windowPoints = NOT_SERVING_WINDOW_POINTS,
 ): NotServing[] {
   const byGroup = new Map<string, MemberRequests[]>();
   for (const m of members) byGroup.set(m.group, [...(byGroup.get(m.group) ?? []), m]);
@@ -51,15 +60,15 @@ export function membersNotServing(
     for (const member of inGroup) {
       const siblings = inGroup.filter((s) => s.instanceId !== member.instanceId);
       const times = [...new Set(siblings.flatMap((s) => s.requestRate.map((p) => p.at)))].sort();
-      const window = times.slice(-NOT_SERVING_WINDOW_POINTS);
-      if (window.length < NOT_SERVING_WINDOW_POINTS) continue;
+      const window = times.slice(-windowPoints);
+      if (window.length < windowPoints) continue;
       const windowFrom = window[0] ?? '';
       const windowTo = window.at(-1) ?? '';
       const inWindow = (p: MetricPoint) => p.at >= windowFrom && p.at <= windowTo;
       // Siblings that reported most of the window speak for the group's demand.
       const rates = siblings
         .map((s) => s.requestRate.filter(inWindow))
-        .filter((points) => 2 * points.length >= NOT_SERVING_WINDOW_POINTS)
+        .filter((points) => 2 * points.length >= windowPoints)
         .map((points) => mean(points.map((p) => p.value)));
       if (rates.length === 0) continue;
       const siblingsMedian = median(rates);
@@ -88,10 +97,11 @@ export function membersNotServing(
 
 /**
  * Periods with no request served on any member before a balancer's alarm counts as the whole scope
- * stopping together: the alarm fired on its last few periods, and a member's newest datapoints may be
- * a period or two late, so fewer would read lateness as silence.
+ * stopping together: as many as the alarm's window (`NOT_SERVING_ALARM_WINDOW_POINTS`), by the clock.
+ * CloudWatch dates a datapoint by its period's start, so a serving member's newest one is at most a
+ * period or two old when it is read; a member whose datapoints are later than that reads as silent.
  */
-export const SCOPE_SILENT_PERIODS = 3;
+export const SCOPE_SILENT_PERIODS = NOT_SERVING_ALARM_WINDOW_POINTS;
 
 export interface StoppedTogether {
   /** The running members that served earlier in the read and serve nothing now. */

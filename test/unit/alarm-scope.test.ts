@@ -3,6 +3,7 @@ import { alarmToAlert } from '../../domain/cloudwatch-alarm';
 import { mapAlert } from '../../domain/alert-mapping';
 import { GROUP_ALARMS, LOAD_BALANCER_ALARMS } from '../../domain/topology';
 import { INCIDENT_KINDS } from '../../domain/incident';
+import { membersNotServing } from '../../domain/serving';
 
 const THRESHOLDS = {
   cpuHighPercent: 90,
@@ -172,6 +173,43 @@ describe('an alarm on a group or load balancer is answered from its members (dec
       action: 'open',
       instanceIds: ['i-dead'],
       reason: `1 of 3 members of ${scope} show no requests served while the other members serve: each gets its own incident`,
+    });
+    // The alarm comes about two minutes after the application died: two of the siblings' datapoints
+    // without a request are enough with it, where the monitor alone waits for five.
+    const justDied = [
+      ...members.slice(0, 2),
+      member('i-dead', {
+        requestRate: series(
+          0,
+          Array.from({ length: 28 }, () => 40),
+        ),
+      }),
+    ];
+    expect(answerAlarmScope('not-serving', scope, justDied, THRESHOLDS)).toMatchObject({
+      action: 'open',
+      instanceIds: ['i-dead'],
+    });
+    expect(
+      membersNotServing(
+        justDied.map((m) => ({
+          instanceId: m.instanceId,
+          group: 'web-asg',
+          requestRate: m.requestRate ?? [],
+        })),
+        1,
+      ),
+    ).toEqual([]);
+    const oneSilentPoint = [
+      ...members.slice(0, 2),
+      member('i-dead', {
+        requestRate: series(
+          0,
+          Array.from({ length: 29 }, () => 40),
+        ),
+      }),
+    ];
+    expect(answerAlarmScope('not-serving', scope, oneSilentPoint, THRESHOLDS)).toMatchObject({
+      action: 'none',
     });
     // Everyone serving: the alarm has passed; nobody publishing requests: said, not guessed.
     expect(answerAlarmScope('not-serving', scope, members.slice(0, 2), THRESHOLDS)).toMatchObject({
