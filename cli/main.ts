@@ -254,7 +254,7 @@ async function chaosCommand(sub: string | undefined, args: string[], config: Med
     if (flags['whole-group']) {
       const members = await chaos.groupStopsServing(instanceId);
       console.log(
-        `injected not-serving on the whole group of ${instanceId}: the requests of all ${members.length} running member(s) stopped a minute ago (${members.join(', ')}); their balancer's UnHealthyHostCount alarm opens a critical MANUAL incident on each`,
+        `injected not-serving on the whole group of ${instanceId}: the requests of all ${members.length} running member(s) stopped a minute ago (${members.join(', ')}). With no sibling serving, the monitor reports nothing (silence may be no demand); the UnHealthyHostCount alarm of a balancer in front of them opens a critical MANUAL incident on each`,
       );
       return;
     }
