@@ -35,6 +35,7 @@ import { createDeployActivities } from './deploy';
 import { createInfraDriftActivities } from './infra-drift';
 import { createCodegenActivities } from './codegen';
 import { createVolumeActivities } from './volume';
+import { createGroupReplacementActivities } from './group-replacement';
 import { createModelMonitorActivities, listClosedIncidents } from './model-monitor';
 import { createFeedbackStore } from './feedback-store';
 import { answeredSeriesReader } from './answered-series';
@@ -129,6 +130,7 @@ export function createActivities(deps: ActivityDeps) {
       activityHeartbeat,
     ),
     ...createVolumeActivities(deps.aws.ec2),
+    ...createGroupReplacementActivities(deps.aws.ec2, deps.aws.autoscaling),
     ...createModelMonitorActivities(deps.temporal, feedback, deps.metrics),
     ...createCodegenActivities({ awsEndpoint: deps.config.awsEndpoint }, activityHeartbeat),
     ...createInfraDriftActivities(

@@ -645,6 +645,18 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
         await proposeInfraChange(state, drift, (message) => record(message, { outcome: 'info' }));
       return finish('resolved', healedBy(planned.action, number, state.plan.length), steps);
     }
+    // A group on its balancer's health checks may have replaced the member meanwhile: then it is
+    // healed, and the next step would act on an instance that is gone (decision 0068).
+    const group = state.diagnosis?.autoScalingGroup;
+    if (group && patched('replaced-by-its-group')) {
+      const replaced = await observation.replacedByItsGroup({ instanceId: target, group });
+      if (replaced.replaced)
+        return finish(
+          'resolved',
+          `${replaced.detail}. Nothing is left for cloud-medic to do; step ${number} (${planned.action}) did not heal it.`,
+          steps,
+        );
+    }
   }
   // The saga: what the catalogue says can be undone is undone, newest first, and a person takes over.
   if (patched('saga-compensation')) {

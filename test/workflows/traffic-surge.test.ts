@@ -1,3 +1,4 @@
+import { TerminateInstanceInAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
 import { createChaos, exfiltrationFlows } from '../../activities/chaos';
 import { evidenceReader } from '../../api/evidence';
 import { IncidentService } from '../../api/incident-service';
@@ -189,6 +190,41 @@ describe('a group member that stopped serving', () => {
         /reported no request count in the last hour \(no agent, or a fresh replacement\): running with its status checks passing/,
       );
       expect(report.outcome).toBe('resolved');
+    } finally {
+      await monitor.signal(stopMonitoringSignal);
+    }
+  }, 120_000);
+  test('its group replaces it while the reboot is verified (balancer health checks): resolved, nothing launched twice (decision 0068)', async () => {
+    const fleet = `elb-checked-${process.pid}`;
+    const group = await createFleetGroup(h.aws, fleet, { min: 1, max: 3, desired: 2 });
+    const [wedged, sibling] = await groupMembers(h.aws, group, 2);
+    await createChaos(h.aws.ec2, h.aws.cloudwatch).stopServing(wedged ?? '');
+    const monitor = await h.startMonitor(fleet);
+    try {
+      const incident = h.env.client.workflow.getHandle(incidentWorkflowId(wedged ?? '', 'not-serving'));
+      await h.stateWhen(incident, 'verifying');
+      // What a group on ELB health checks does with a target that keeps failing them.
+      await h.aws.autoscaling.send(
+        new TerminateInstanceInAutoScalingGroupCommand({
+          InstanceId: wedged,
+          ShouldDecrementDesiredCapacity: false,
+        }),
+      );
+      const members = await groupMembers(h.aws, group, 2);
+      const replacement = members.find((m) => m !== sibling);
+      expect(replacement).not.toBe(wedged);
+      const report = (await incident.result()) as IncidentReport;
+      expect(report.outcome).toBe('resolved');
+      // Not cloud-medic's own replacement on top of the group's.
+      expect(report.resolutionProcess.map((s) => [s.action, s.outcome])).toEqual([
+        ['reboot-instance', 'not-verified'],
+      ]);
+      expect(report.actionTaken).toMatch(
+        new RegExp(
+          `^${wedged} is terminated: its Auto Scaling group ${group} replaced it and has 2 of 2 desired members in service and healthy \\(.*${replacement}.*\\)\\. Nothing is left for cloud-medic to do`,
+        ),
+      );
+      expect(await desiredCapacity(h.aws, group)).toBe(2);
     } finally {
       await monitor.signal(stopMonitoringSignal);
     }
