@@ -27,6 +27,8 @@ interface AlarmDefinition {
   comparison: string;
   threshold: number;
   periods: number;
+  /** The metric is reported per target group behind the balancer (its dimensions name both). */
+  perTargetGroup?: boolean;
   incidentKind: IncidentKind;
 }
 
@@ -78,6 +80,19 @@ export const LOAD_BALANCER_ALARMS = [
     periods: 2,
     // The members whose own error rate is failing get error-rate-rising incidents (decision 0061).
     incidentKind: 'error-rate-rising',
+  },
+  {
+    name: 'unhealthy-hosts',
+    namespace: 'AWS/ApplicationELB',
+    metric: 'UnHealthyHostCount',
+    statistic: 'Maximum',
+    comparison: 'GreaterThanOrEqualToThreshold',
+    threshold: 1,
+    // Two minutes: one failed check during a member's boot is not an alarm.
+    periods: 2,
+    perTargetGroup: true,
+    // The members whose requests stopped get not-serving; all of them, a person's call (0066, 0067).
+    incidentKind: 'not-serving',
   },
 ] as const satisfies readonly AlarmDefinition[];
 

@@ -314,7 +314,12 @@ export class HealableService extends pulumi.ComponentResource {
       );
     for (const definition of GROUP_ALARMS) alarm(definition, { AutoScalingGroupName: group.name });
     for (const definition of LOAD_BALANCER_ALARMS)
-      alarm(definition, { LoadBalancer: loadBalancer.arnSuffix });
+      alarm(
+        definition,
+        'perTargetGroup' in definition
+          ? { TargetGroup: targetGroup.arnSuffix, LoadBalancer: loadBalancer.arnSuffix }
+          : { LoadBalancer: loadBalancer.arnSuffix },
+      );
 
     // The model registry: versioned, KMS-encrypted, never public.
     const modelKey = new aws.kms.Key(

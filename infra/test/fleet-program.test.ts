@@ -91,6 +91,13 @@ describe('the fleet program (infra/index.ts)', () => {
           }),
         );
     for (const a of LOAD_BALANCER_ALARMS) expect(alarms.map((x) => x.inputs.metricName)).toContain(a.metric);
+    // UnHealthyHostCount exists only per target group: an alarm on the balancer alone would never fire.
+    const unhealthy = alarms.find((x) => x.inputs.metricName === 'UnHealthyHostCount');
+    expect(Object.keys((unhealthy?.inputs.dimensions ?? {}) as Record<string, unknown>).sort()).toEqual([
+      'LoadBalancer',
+      'TargetGroup',
+    ]);
+    expect(unhealthy?.inputs.alarmDescription).toMatch(/^medic_kind=not-serving /);
   });
 
   test('subscribes the cloud-medic API to the alerts over HTTPS', () => {
