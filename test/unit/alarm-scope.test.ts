@@ -176,15 +176,17 @@ describe('an alarm on a group or load balancer is answered from its members (dec
     });
     // The alarm comes about two minutes after the application died: two of the siblings' datapoints
     // without a request are enough with it, where the monitor alone waits for five.
-    const justDied = [
+    /** The two serving members and one whose requests ended after `served` datapoints. */
+    const deadAfter = (served: number) => [
       ...members.slice(0, 2),
       member('i-dead', {
         requestRate: series(
           0,
-          Array.from({ length: 28 }, () => 40),
+          Array.from({ length: served }, () => 40),
         ),
       }),
     ];
+    const justDied = deadAfter(28);
     expect(answerAlarmScope('not-serving', scope, justDied, THRESHOLDS)).toMatchObject({
       action: 'open',
       instanceIds: ['i-dead'],
@@ -199,16 +201,7 @@ describe('an alarm on a group or load balancer is answered from its members (dec
         1,
       ),
     ).toEqual([]);
-    const oneSilentPoint = [
-      ...members.slice(0, 2),
-      member('i-dead', {
-        requestRate: series(
-          0,
-          Array.from({ length: 29 }, () => 40),
-        ),
-      }),
-    ];
-    expect(answerAlarmScope('not-serving', scope, oneSilentPoint, THRESHOLDS)).toMatchObject({
+    expect(answerAlarmScope('not-serving', scope, deadAfter(29), THRESHOLDS)).toMatchObject({
       action: 'none',
     });
     // Everyone serving: the alarm has passed; nobody publishing requests: said, not guessed.

@@ -93,6 +93,19 @@ describe('learning the ranking', () => {
   });
 });
 
+/** Three instances in one security group and subnet, i-a and i-b tagged with the database db-orders. */
+const databaseFleet = (extra: { loadBalancers?: string[] } = {}) =>
+  fleetGraph(
+    ['i-a', 'i-b', 'i-c'].map((instanceId) => ({
+      instanceId,
+      volumeIds: [`vol-${instanceId}`],
+      securityGroupIds: ['sg-web'],
+      subnetId: 'subnet-1',
+      ...(instanceId === 'i-c' ? {} : { databases: ['db-orders'] }),
+      ...extra,
+    })),
+  );
+
 describe('ranking a live fleet', () => {
   // Two instances behind one security group and subnet, as EC2 describes the demo's fleet.
   const fleet = fleetGraph(
@@ -219,15 +232,7 @@ describe('ranking a live fleet', () => {
   });
 
   test('members that stopped serving together point at what they share: the database only they use (decision 0067)', () => {
-    const withDatabase = fleetGraph(
-      ['i-a', 'i-b', 'i-c'].map((instanceId) => ({
-        instanceId,
-        volumeIds: [`vol-${instanceId}`],
-        securityGroupIds: ['sg-web'],
-        subnetId: 'subnet-1',
-        ...(instanceId === 'i-c' ? {} : { databases: ['db-orders'] }),
-      })),
-    );
+    const withDatabase = databaseFleet();
     const open = ['i-a', 'i-b'].map((resourceId) => ({
       resourceId,
       severity: 'critical' as const,
@@ -275,16 +280,7 @@ describe('ranking a live fleet', () => {
   });
 
   test('a database two instances share, tagged on them, is the likeliest cause of latency on both; the load balancer in front never is', () => {
-    const withDatabase = fleetGraph(
-      ['i-a', 'i-b', 'i-c'].map((instanceId) => ({
-        instanceId,
-        volumeIds: [`vol-${instanceId}`],
-        securityGroupIds: ['sg-web'],
-        subnetId: 'subnet-1',
-        ...(instanceId === 'i-c' ? {} : { databases: ['db-orders'] }),
-        loadBalancers: ['web-lb'],
-      })),
-    );
+    const withDatabase = databaseFleet({ loadBalancers: ['web-lb'] });
     expect(withDatabase.nodes).toEqual(
       expect.arrayContaining([
         { id: 'db-orders', kind: 'database' },
