@@ -106,7 +106,7 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
     );
     return (out.Reservations ?? []).flatMap((r) => r.Instances ?? []).map((i) => i.InstanceId as string);
   }
-  /** Half an hour of about 40 requests a second, the newest datapoint `endedAgoMs` ago. */
+  /** About 40 requests a second since half an hour ago, the newest datapoint `endedAgoMs` ago. */
   const servedUntil = (instanceId: string, endedAgoMs: number) =>
     publish(
       instanceId,
@@ -135,6 +135,12 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
     for (const member of members) await servedUntil(member, 60_000);
     return members;
   }
+  /**
+   * An application that died with its agent `hoursAgo` hours ago: half an hour of about 40 requests a
+   * second, ending then (a MANUAL incident a person answers late finds nothing newer).
+   */
+  const servedHoursAgo = (instanceId: string, hoursAgo: number) =>
+    publish(instanceId, 'RequestCount', steady(400, 180), new Date(Date.now() - hoursAgo * 3_600_000));
   /** A member serving again after its restart: its usual requests over the last `seconds`. */
   const serving = (instanceId: string, seconds = 30) =>
     publish(
@@ -260,6 +266,7 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
     requestSurge,
     stopServing,
     groupStopsServing,
+    servedHoursAgo,
     serving,
     egressSurge,
     idle,

@@ -45,11 +45,16 @@ async function statusChecks(
   return { system: status?.SystemStatus?.Status, instance: status?.InstanceStatus?.Status };
 }
 
-/**
- * How far back a not-serving verification looks for any request count, and how young an instance that
- * served nothing in that time must be to count as a replacement its balancer has not registered yet.
- */
+/** How young an instance that has served nothing must be to count as a replacement its balancer has not registered yet. */
 const FRESH_INSTANCE_MS = 3_600_000;
+
+/**
+ * How far back a not-serving verification looks for any request count, to tell an instance whose agent
+ * is silent after the action (it reported before: it still serves nothing) from one with no agent at all.
+ * A day, not an hour: a MANUAL incident approved after an hour would otherwise find its dead agent's
+ * last datapoints out of sight, and call a reboot that changed nothing healed by its checks.
+ */
+const REQUEST_HISTORY_MS = 24 * 3_600_000;
 
 const peak = (points: MetricPoint[]) => (points.length ? Math.max(...points.map((p) => p.value)) : undefined);
 
@@ -168,7 +173,7 @@ export function createDiagnosisActivities(
 
   /**
    * A member that stopped serving is healed when it serves requests again. An instance that reported
-   * no request count in the last hour cannot be judged by one (no agent, or the remediation's fresh
+   * no request count in the last day cannot be judged by one (no agent, or the remediation's fresh
    * replacement): its state and checks judge it, and the report says so; nothing is replaced on a
    * signal that cannot be read. One launched under an hour ago whose agent reports only zeros is a
    * replacement its balancer has not registered yet, judged the same way.
@@ -184,27 +189,27 @@ export function createDiagnosisActivities(
         healthy: true,
         detail: `${input.instanceId} serves again: ${requestsPerSecond(Math.max(...served.map((p) => p.value)))} at most since the action`,
       };
-    const lastHour =
+    const history =
       (
         await readEc2Metrics(
           cloudwatch,
           [{ instanceId: input.instanceId, metric: 'RequestCount' }],
-          new Date(Date.now() - FRESH_INSTANCE_MS),
+          new Date(Date.now() - REQUEST_HISTORY_MS),
           new Date(Date.now() + 60_000),
           settings.metricPeriodSeconds,
           'exact-start',
         )
       ).get(`${input.instanceId}/RequestCount`) ?? [];
-    if (lastHour.length === 0)
+    if (history.length === 0)
       return {
         healthy: true,
-        detail: `${input.instanceId} reported no request count in the last hour (no agent, or a fresh replacement): running with its status checks passing, it is judged by them; it serves once its load balancer registers it`,
+        detail: `${input.instanceId} reported no request count in the last day (no agent, or a fresh replacement): running with its status checks passing, it is judged by them; it serves once its load balancer registers it`,
       };
     const launched = instance.LaunchTime?.getTime();
     if (
       launched !== undefined &&
       Date.now() - launched < FRESH_INSTANCE_MS &&
-      !lastHour.some((p) => p.value > 0)
+      !history.some((p) => p.value > 0)
     )
       return {
         healthy: true,

@@ -187,7 +187,7 @@ describe('a group member that stopped serving', () => {
       ]);
       expect(report.resolutionProcess[0]?.detail).toMatch(`${wedged} has served no request since`);
       expect(report.resolutionProcess[1]?.detail).toMatch(
-        /reported no request count in the last hour \(no agent, or a fresh replacement\): running with its status checks passing/,
+        /reported no request count in the last day \(no agent, or a fresh replacement\): running with its status checks passing/,
       );
       expect(report.outcome).toBe('resolved');
     } finally {
@@ -229,6 +229,27 @@ describe('a group member that stopped serving', () => {
       await monitor.signal(stopMonitoringSignal);
     }
   }, 120_000);
+  test('its agent silent for two hours, as when a person answers late: a reboot that brings nothing back is not called healed by the checks', async () => {
+    const { instances } = await createFleet(h.aws, {
+      fleet: `late-${process.pid}`,
+      size: 1,
+      manualCount: 0,
+    });
+    const silent = instances[0].instanceId;
+    await createChaos(h.aws.ec2, h.aws.cloudwatch).servedHoursAgo(silent, 2);
+    const handle = await h.open({
+      resourceId: silent,
+      kind: 'not-serving',
+      mode: 'auto',
+      summary: 'the balancer says this target fails its health check',
+    });
+    const report = (await handle.result()) as IncidentReport;
+    expect(report.resolutionProcess.map((s) => [s.action, s.outcome])).toEqual([
+      ['reboot-instance', 'not-verified'],
+      ['replace-instance', 'succeeded'],
+    ]);
+    expect(report.resolutionProcess[0]?.detail).toMatch(`${silent} has served no request since`);
+  }, 120_000);
   test('named by an alert on an instance that reports no request count: rebooted, judged by its checks, never replaced on a signal it cannot read', async () => {
     const { instances } = await createFleet(h.aws, {
       fleet: `no-agent-${process.pid}`,
@@ -245,7 +266,7 @@ describe('a group member that stopped serving', () => {
     expect(report.resolutionProcess.map((s) => [s.action, s.outcome])).toEqual([
       ['reboot-instance', 'succeeded'],
     ]);
-    expect(report.resolutionProcess[0]?.detail).toMatch(/reported no request count in the last hour/);
+    expect(report.resolutionProcess[0]?.detail).toMatch(/reported no request count in the last day/);
     expect(report.outcome).toBe('resolved');
   });
 });
