@@ -48,6 +48,7 @@ export function judgeGroupReplacement(input: GroupReplacementInput): GroupReplac
     };
   return {
     replaced: true,
-    detail: `${instanceId} is ${input.instanceState}: its Auto Scaling group ${group} replaced it and has ${serving.length} of ${desired} desired members in service and healthy (${serving.map((m) => m.instanceId).join(', ')})`,
+    // Replaced, usually; a scale-in or someone else's termination leaves the group whole the same way.
+    detail: `${instanceId} is ${input.instanceState}, and its Auto Scaling group ${group} has ${serving.length} of ${desired} desired members in service and healthy without it (${serving.map((m) => m.instanceId).join(', ')})`,
   };
 }

@@ -42,8 +42,8 @@ export interface NotServing {
 
 /**
  * The members that served requests earlier in the read and none in the group's newest `windowPoints`
- * datapoints (no datapoint, or zeros: an agent may die with the
- * application), while their siblings' median rate over those datapoints is at least `siblingMinPerSecond`.
+ * datapoints (no datapoint, or zeros: an agent may die with the application), while their siblings'
+ * median rate over those datapoints is at least `siblingMinPerSecond`.
  * The window is the siblings' newest datapoints, not the clock's: metrics arrive late, and a member's
  * silence counts only over time its siblings have already reported.
  */

@@ -13,7 +13,7 @@ describe('judgeGroupReplacement (decision 0068)', () => {
     expect(judgeGroupReplacement({ ...gone, members: [member('i-a'), member('i-new')] })).toEqual({
       replaced: true,
       detail:
-        'i-old is terminated: its Auto Scaling group web-asg replaced it and has 2 of 2 desired members in service and healthy (i-a, i-new)',
+        'i-old is terminated, and its Auto Scaling group web-asg has 2 of 2 desired members in service and healthy without it (i-a, i-new)',
     });
     expect(
       judgeGroupReplacement({

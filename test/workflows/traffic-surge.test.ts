@@ -221,7 +221,7 @@ describe('a group member that stopped serving', () => {
       ]);
       expect(report.actionTaken).toMatch(
         new RegExp(
-          `^${wedged} is terminated: its Auto Scaling group ${group} replaced it and has 2 of 2 desired members in service and healthy \\(.*${replacement}.*\\)\\. Nothing is left for cloud-medic to do`,
+          `^${wedged} is terminated, and its Auto Scaling group ${group} has 2 of 2 desired members in service and healthy without it \\(.*${replacement}.*\\)\\. Nothing is left for cloud-medic to do`,
         ),
       );
       expect(await desiredCapacity(h.aws, group)).toBe(2);
