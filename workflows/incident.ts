@@ -374,6 +374,18 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
     transition('planned', 'No safe remediation applies.');
     const stillBroken =
       !diagnosis.exists || diagnosis.state === 'terminated' || diagnosis.state === 'shutting-down';
+    // Gone before the first step: its group on balancer health checks may already have replaced it.
+    const group = diagnosis.autoScalingGroup;
+    if (stillBroken && group && patched('replaced-by-its-group')) {
+      const replaced = await observation.replacedByItsGroup({ instanceId: request.resourceId, group });
+      if (replaced.replaced)
+        return finish(
+          'resolved',
+          `${replaced.detail}. Nothing is left for cloud-medic to do.`,
+          [],
+          planlessAction('resolved'),
+        );
+    }
     // A surge with no capacity to add is not over: a person decides. (A kind newer than every recorded
     // history, so no replay takes this branch differently: no patch.)
     const forAPerson = isDemandSurge(request.kind) && diagnosis.state === 'running';

@@ -1,4 +1,5 @@
 import { TerminateInstanceInAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
+import { CreateTagsCommand } from '@aws-sdk/client-ec2';
 import { createChaos, exfiltrationFlows } from '../../activities/chaos';
 import { evidenceReader } from '../../api/evidence';
 import { IncidentService } from '../../api/incident-service';
@@ -7,6 +8,7 @@ import { createFleet } from '../../activities/fleet';
 import { incidentWorkflowId } from '../../domain/ids';
 import type { IncidentReport } from '../../domain/incident';
 import { QUARANTINED_FROM_TAG } from '../../activities/quarantine';
+import { AUTOSCALING_GROUP_TAG } from '../../activities/tags';
 import { decisionUpdate, stopMonitoringSignal } from '../../workflows/messages';
 import { testConfig } from '../support/env';
 import { createFleetGroup, desiredCapacity, groupMembers } from '../support/groups';
@@ -228,6 +230,38 @@ describe('a group member that stopped serving', () => {
     } finally {
       await monitor.signal(stopMonitoringSignal);
     }
+  }, 120_000);
+  test('already replaced by its group when the incident starts: resolved without acting, not failed (decision 0068)', async () => {
+    const fleet = `replaced-${process.pid}`;
+    const group = await createFleetGroup(h.aws, fleet, { min: 1, max: 3, desired: 2 });
+    const [gone] = await groupMembers(h.aws, group, 2);
+    await h.aws.autoscaling.send(
+      new TerminateInstanceInAutoScalingGroupCommand({
+        InstanceId: gone,
+        ShouldDecrementDesiredCapacity: false,
+      }),
+    );
+    // A terminated instance keeps its tags in EC2; the emulator drops the group's as it detaches it.
+    await h.aws.ec2.send(
+      new CreateTagsCommand({
+        Resources: [gone ?? ''],
+        Tags: [{ Key: AUTOSCALING_GROUP_TAG, Value: group }],
+      }),
+    );
+    await groupMembers(h.aws, group, 2);
+    const handle = await h.open({
+      resourceId: gone ?? '',
+      kind: 'not-serving',
+      mode: 'auto',
+      summary: 'the balancer says this target fails its health check',
+    });
+    const report = (await handle.result()) as IncidentReport;
+    expect(report.outcome).toBe('resolved');
+    expect(report.resolutionProcess).toEqual([]);
+    expect(report.reason).toMatch(
+      new RegExp(`^${gone} is terminated, and its Auto Scaling group ${group} has 2 of 2 desired members`),
+    );
+    expect(report.actionTaken).toMatch(/^Closed without acting/);
   }, 120_000);
   test('its agent silent for two hours, as when a person answers late: a reboot that brings nothing back is not called healed by the checks', async () => {
     const { instances } = await createFleet(h.aws, {
