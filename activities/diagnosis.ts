@@ -27,6 +27,11 @@ export interface HealthCheckInput {
   kind: IncidentKind;
   /** Only evidence newer than this counts: older datapoints describe the fault we just fixed. */
   since: string;
+  /**
+   * `not-serving`: only a request served counts, never the checks of an instance with no request
+   * count (a recheck while a person is asked must not close the incident on an unreadable signal).
+   */
+  servedOnly?: boolean;
 }
 
 export interface HealthCheckResult {
@@ -187,8 +192,10 @@ export function createDiagnosisActivities(
     if (served.length)
       return {
         healthy: true,
-        detail: `${input.instanceId} serves again: ${requestsPerSecond(Math.max(...served.map((p) => p.value)))} at most since the action`,
+        detail: `${input.instanceId} serves again: ${requestsPerSecond(Math.max(...served.map((p) => p.value)))} at most since ${input.servedOnly ? input.since : 'the action'}`,
       };
+    if (input.servedOnly)
+      return { healthy: false, detail: `${input.instanceId} has served no request since ${input.since}` };
     const history =
       (
         await readEc2Metrics(

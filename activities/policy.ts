@@ -30,6 +30,11 @@ export interface IncidentPolicy {
    * trusted, or the history predates it.
    */
   trustedEgressRecheckSeconds?: number;
+  /**
+   * How often a `not-serving` incident waiting for a person reads the instance's requests again: one
+   * that serves again closes itself (decision 0069). Absent in histories that predate it.
+   */
+  notServingRecheckSeconds?: number;
 }
 
 /**
@@ -53,6 +58,7 @@ export function createPolicyActivities(config: MedicConfig) {
       quorum: config.quorum,
       escalation: config.escalation,
       infraRepoConfigured: config.infraRepo !== undefined,
+      notServingRecheckSeconds: config.notServingRecheckSeconds,
       ...(config.trustedEgress.length > 0
         ? { trustedEgressRecheckSeconds: config.trustedEgressRecheckSeconds }
         : {}),

@@ -79,6 +79,8 @@ export interface MedicConfig {
   trustedEgress: TrustedDestination[];
   /** While a person is asked about an outbound surge, how often its flow logs are read again for proof. */
   trustedEgressRecheckSeconds: number;
+  /** While a person is asked about a member not serving, how often its requests are read again (decision 0069). */
+  notServingRecheckSeconds: number;
   /** CloudWatch period for detection and verification; 10 s locally, 60 s for standard AWS metrics. */
   metricPeriodSeconds: number;
   /** Incidents closed on one resource within the window that open its circuit breaker. */
@@ -387,6 +389,7 @@ export function loadConfig(env: Record<string, string | undefined>): MedicConfig
     notServingSiblingMinPerSecond: positiveNumber(env, 'MEDIC_NOT_SERVING_SIBLING_MIN_PER_SECOND', 1),
     trustedEgress: trustedEgress(env),
     trustedEgressRecheckSeconds: positiveNumber(env, 'MEDIC_TRUSTED_EGRESS_RECHECK_SECONDS', 60),
+    notServingRecheckSeconds: positiveNumber(env, 'MEDIC_NOT_SERVING_RECHECK_SECONDS', 60),
     metricPeriodSeconds: positiveNumber(env, 'MEDIC_METRIC_PERIOD_SECONDS', 60),
     circuitBreakerThreshold: positiveNumber(env, 'MEDIC_CIRCUIT_BREAKER_THRESHOLD', 3),
     circuitBreakerWindowMinutes: positiveNumber(env, 'MEDIC_CIRCUIT_BREAKER_WINDOW_MINUTES', 60),

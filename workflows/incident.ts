@@ -10,7 +10,13 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { MedicActivities, IncidentPolicy, NotificationInput, RemediationResult } from '../activities';
+import type {
+  HealthCheckResult,
+  MedicActivities,
+  IncidentPolicy,
+  NotificationInput,
+  RemediationResult,
+} from '../activities';
 import {
   isDecision,
   defaultSeverity,
@@ -413,22 +419,46 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
     // AWS delivers flow logs minutes after the traffic: an outbound surge to a trusted destination is
     // usually proven only after the person was asked. Its flow logs are read again while it waits; the
     // proof closes the incident as the first diagnosis would have (decision 0060).
-    let trustedProof: Diagnosis | undefined;
-    const recheckSeconds = request.kind === 'egress-surge' ? policy.trustedEgressRecheckSeconds : undefined;
-    if (recheckSeconds !== undefined && patched('trusted-egress-recheck'))
+    /** Reads `probe` every `seconds` until someone decides or it finds its proof. */
+    const recheckWhileWaiting = (seconds: number, probe: () => Promise<boolean>) =>
       void (async () => {
-        while (decision === undefined && trustedProof === undefined) {
-          await sleep(recheckSeconds * 1000);
+        let proven = false;
+        while (decision === undefined && !proven) {
+          await sleep(seconds * 1000);
           if (decision !== undefined) return;
           try {
-            const fresh = await observation.diagnoseInstance(diagnosisInput);
-            if (fresh.trustedEgress) trustedProof = fresh;
+            proven = await probe();
           } catch {
             // Unreadable now: the person still decides, and the next read may succeed.
           }
         }
       })();
-    const answeredOrProven = () => decision !== undefined || trustedProof !== undefined;
+    let trustedProof: Diagnosis | undefined;
+    const recheckSeconds = request.kind === 'egress-surge' ? policy.trustedEgressRecheckSeconds : undefined;
+    if (recheckSeconds !== undefined && patched('trusted-egress-recheck'))
+      recheckWhileWaiting(recheckSeconds, async () => {
+        const fresh = await observation.diagnoseInstance(diagnosisInput);
+        if (fresh.trustedEgress) trustedProof = fresh;
+        return trustedProof !== undefined;
+      });
+    // A member not serving may serve again before anyone answers: the dependency every member shares
+    // came back (decision 0067). A request served since the incident opened closes it, before a
+    // person, or an escalation policy that acts, restarts an instance that serves (decision 0069).
+    let servingAgain: HealthCheckResult | undefined;
+    const servingRecheck = request.kind === 'not-serving' ? policy.notServingRecheckSeconds : undefined;
+    if (servingRecheck !== undefined && patched('not-serving-recheck'))
+      recheckWhileWaiting(servingRecheck, async () => {
+        const check = await observation.checkHealth({
+          instanceId: request.resourceId,
+          kind: 'not-serving',
+          since: state.openedAt,
+          servedOnly: true,
+        });
+        if (check.healthy) servingAgain = check;
+        return check.healthy;
+      });
+    const answeredOrProven = () =>
+      decision !== undefined || trustedProof !== undefined || servingAgain !== undefined;
     // A plan that changes after approval invalidates the approvals; after this many changes the
     // incident stops asking and escalates.
     const MAX_PLAN_CHANGES = 2;
@@ -515,6 +545,15 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
           outcome: 'info',
         });
         return finish('resolved', trustedProof.trustedEgress, [], planlessAction('resolved'));
+      }
+      if (servingAgain && decision === undefined) {
+        state.plan = [];
+        return finish(
+          'resolved',
+          `${servingAgain.detail}: it recovered while waiting for a person, so the planned restart is not needed.`,
+          [],
+          planlessAction('resolved'),
+        );
       }
       if (!decided || !decision) {
         return finish(

@@ -9,7 +9,7 @@ import { incidentWorkflowId } from '../../domain/ids';
 import type { IncidentReport } from '../../domain/incident';
 import { QUARANTINED_FROM_TAG } from '../../activities/quarantine';
 import { AUTOSCALING_GROUP_TAG } from '../../activities/tags';
-import { decisionUpdate, stopMonitoringSignal } from '../../workflows/messages';
+import { decisionUpdate, incidentStateQuery, stopMonitoringSignal } from '../../workflows/messages';
 import { testConfig } from '../support/env';
 import { createFleetGroup, desiredCapacity, groupMembers } from '../support/groups';
 import { startHarness, type MedicHarness } from '../support/harness';
@@ -21,6 +21,7 @@ beforeAll(async () => {
   h = await startHarness('traffic-surge', {
     MEDIC_TRUSTED_EGRESS: `backup=${TRUSTED_RANGE}`,
     MEDIC_TRUSTED_EGRESS_RECHECK_SECONDS: '1',
+    MEDIC_NOT_SERVING_RECHECK_SECONDS: '1',
   });
 }, 120_000);
 afterAll(async () => h?.teardown());
@@ -262,6 +263,50 @@ describe('a group member that stopped serving', () => {
       new RegExp(`^${gone} is terminated, and its Auto Scaling group ${group} has 2 of 2 desired members`),
     );
     expect(report.actionTaken).toMatch(/^Closed without acting/);
+  }, 120_000);
+  test('serving again while a person is asked closes the incident without a restart; an instance with no request count is not closed by its checks (decision 0069)', async () => {
+    const fleet = `recovers-${process.pid}`;
+    const group = await createFleetGroup(h.aws, fleet, { min: 1, max: 3, desired: 2 });
+    const [dead] = await groupMembers(h.aws, group, 2);
+    const chaos = createChaos(h.aws.ec2, h.aws.cloudwatch);
+    await chaos.groupStopsServing(dead ?? '');
+    const incident = await h.open({
+      resourceId: dead ?? '',
+      kind: 'not-serving',
+      mode: 'manual',
+      severity: 'critical',
+      summary: 'every member behind the balancer stopped serving together',
+    });
+    await h.stateWhen(incident, 'awaiting_approval');
+    // The database they share comes back: the member serves again before anyone answers, and its
+    // agent keeps publishing, as a live one does.
+    await chaos.serving(dead ?? '', 10);
+    const agent = setInterval(() => void chaos.serving(dead ?? '', 10).catch(() => undefined), 2_000);
+    const report = (await incident.result().finally(() => clearInterval(agent))) as IncidentReport;
+    expect(report.outcome).toBe('resolved');
+    expect(report.resolutionProcess).toEqual([]);
+    expect(report.reason).toMatch(
+      new RegExp(`^${dead} serves again: .* since .*: it recovered while waiting for a person`),
+    );
+    expect(report.actionTaken).toMatch(/^Closed without acting/);
+
+    // No agent: nothing to read, so only a person closes it.
+    const { instances } = await createFleet(h.aws, {
+      fleet: `unread-${process.pid}`,
+      size: 1,
+      manualCount: 0,
+    });
+    const unread = await h.open({
+      resourceId: instances[0].instanceId,
+      kind: 'not-serving',
+      mode: 'manual',
+      summary: 'the balancer says this target fails its health check',
+    });
+    await h.stateWhen(unread, 'awaiting_approval');
+    await new Promise((r) => setTimeout(r, 4_000));
+    expect((await unread.query(incidentStateQuery)).status).toBe('awaiting_approval');
+    await unread.executeUpdate(decisionUpdate, { args: [{ decision: 'decline', by: 'sre-on-call' }] });
+    expect(((await unread.result()) as IncidentReport).outcome).toBe('declined');
   }, 120_000);
   test('its agent silent for two hours, as when a person answers late: a reboot that brings nothing back is not called healed by the checks', async () => {
     const { instances } = await createFleet(h.aws, {
