@@ -26,6 +26,15 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => h?.teardown());
 
+/** A not-serving incident as a balancer's alert opens it for one target. */
+const unhealthyTarget = (resourceId: string, mode: 'auto' | 'manual') =>
+  h.open({
+    resourceId,
+    kind: 'not-serving',
+    mode,
+    summary: 'the balancer says this target fails its health check',
+  });
+
 describe('inbound traffic far above its usual level', () => {
   test("the fleet's monitor learns the member's usual traffic from CloudWatch, sees the surge, and the group gets one more instance", async () => {
     const fleet = `surge-${process.pid}`;
@@ -250,12 +259,7 @@ describe('a group member that stopped serving', () => {
       }),
     );
     await groupMembers(h.aws, group, 2);
-    const handle = await h.open({
-      resourceId: gone ?? '',
-      kind: 'not-serving',
-      mode: 'auto',
-      summary: 'the balancer says this target fails its health check',
-    });
+    const handle = await unhealthyTarget(gone ?? '', 'auto');
     const report = (await handle.result()) as IncidentReport;
     expect(report.outcome).toBe('resolved');
     expect(report.resolutionProcess).toEqual([]);
@@ -296,12 +300,7 @@ describe('a group member that stopped serving', () => {
       size: 1,
       manualCount: 0,
     });
-    const unread = await h.open({
-      resourceId: instances[0].instanceId,
-      kind: 'not-serving',
-      mode: 'manual',
-      summary: 'the balancer says this target fails its health check',
-    });
+    const unread = await unhealthyTarget(instances[0].instanceId, 'manual');
     await h.stateWhen(unread, 'awaiting_approval');
     await new Promise((r) => setTimeout(r, 4_000));
     expect((await unread.query(incidentStateQuery)).status).toBe('awaiting_approval');
@@ -316,12 +315,7 @@ describe('a group member that stopped serving', () => {
     });
     const silent = instances[0].instanceId;
     await createChaos(h.aws.ec2, h.aws.cloudwatch).servedHoursAgo(silent, 2);
-    const handle = await h.open({
-      resourceId: silent,
-      kind: 'not-serving',
-      mode: 'auto',
-      summary: 'the balancer says this target fails its health check',
-    });
+    const handle = await unhealthyTarget(silent, 'auto');
     const report = (await handle.result()) as IncidentReport;
     expect(report.resolutionProcess.map((s) => [s.action, s.outcome])).toEqual([
       ['reboot-instance', 'not-verified'],
@@ -335,12 +329,7 @@ describe('a group member that stopped serving', () => {
       size: 1,
       manualCount: 0,
     });
-    const handle = await h.open({
-      resourceId: instances[0].instanceId,
-      kind: 'not-serving',
-      mode: 'auto',
-      summary: 'the balancer says this target fails its health check',
-    });
+    const handle = await unhealthyTarget(instances[0].instanceId, 'auto');
     const report = (await handle.result()) as IncidentReport;
     expect(report.resolutionProcess.map((s) => [s.action, s.outcome])).toEqual([
       ['reboot-instance', 'succeeded'],
