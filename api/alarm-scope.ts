@@ -178,15 +178,12 @@ export async function ingestScopedAlarm(
     const { workflowId } = await settings.scaleOut(answer.group, answer.reason, stateChangeKey);
     return { action: 'scaled-out', scope, reason: answer.reason, workflowId };
   }
-  const forAPerson =
-    answer.mode === 'manual'
-      ? { reason: answer.reason, ...(answer.severity ? { severity: answer.severity } : {}) }
-      : undefined;
   return {
     action: 'fanned-out',
     scope,
     reason: answer.reason,
-    members: await forEach(answer.instanceIds, forAPerson),
+    // A MANUAL answer carries its reason and severity into each member's alert as they are.
+    members: await forEach(answer.instanceIds, answer.mode === 'manual' ? answer : undefined),
   };
 }
 

@@ -125,11 +125,14 @@ export function stoppedTogether(
   periodSeconds: number,
 ): StoppedTogether | undefined {
   const silentFromMs = Date.parse(readAt) - SCOPE_SILENT_PERIODS * periodSeconds * 1000;
-  const servedAt = (m: MemberRequests) =>
-    m.requestRate.filter((p) => p.value > 0).map((p) => Date.parse(p.at));
-  const served = members.filter((m) => servedAt(m).length > 0);
+  const served = members
+    .map((m) => ({
+      instanceId: m.instanceId,
+      at: m.requestRate.filter((p) => p.value > 0).map((p) => Date.parse(p.at)),
+    }))
+    .filter((m) => m.at.length > 0);
   if (served.length === 0) return undefined;
-  const lastServedMs = Math.max(...served.flatMap(servedAt));
+  const lastServedMs = Math.max(...served.flatMap((m) => m.at));
   if (!(lastServedMs < silentFromMs)) return undefined;
   return {
     instanceIds: served.map((m) => m.instanceId),

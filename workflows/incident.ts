@@ -375,23 +375,31 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
     }
   };
 
+  /**
+   * Why `instanceId` needs nothing more when its Auto Scaling group, on its balancer's health checks,
+   * went on without it (decision 0068); undefined when it is still there, or not in a group.
+   */
+  const replacedByItsGroup = async (instanceId: string): Promise<string | undefined> => {
+    const group = state.diagnosis?.autoScalingGroup;
+    if (!group || !patched('replaced-by-its-group')) return undefined;
+    const judged = await observation.replacedByItsGroup({ instanceId, group });
+    return judged.replaced ? judged.detail : undefined;
+  };
+
   state.plan = await guided(planRemediation(request.kind, diagnosis, history, planOptions), diagnosis);
   if (state.plan.length === 0) {
     transition('planned', 'No safe remediation applies.');
     const stillBroken =
       !diagnosis.exists || diagnosis.state === 'terminated' || diagnosis.state === 'shutting-down';
     // Gone before the first step: its group on balancer health checks may already have replaced it.
-    const group = diagnosis.autoScalingGroup;
-    if (stillBroken && group && patched('replaced-by-its-group')) {
-      const replaced = await observation.replacedByItsGroup({ instanceId: request.resourceId, group });
-      if (replaced.replaced)
-        return finish(
-          'resolved',
-          `${replaced.detail}. Nothing is left for cloud-medic to do.`,
-          [],
-          planlessAction('resolved'),
-        );
-    }
+    const replaced = stillBroken ? await replacedByItsGroup(request.resourceId) : undefined;
+    if (replaced)
+      return finish(
+        'resolved',
+        `${replaced}. Nothing is left for cloud-medic to do.`,
+        [],
+        planlessAction('resolved'),
+      );
     // A surge with no capacity to add is not over: a person decides. (A kind newer than every recorded
     // history, so no replay takes this branch differently: no patch.)
     const forAPerson = isDemandSurge(request.kind) && diagnosis.state === 'running';
@@ -697,17 +705,14 @@ export async function incidentWorkflow(request: IncidentRequest): Promise<Incide
       return finish('resolved', healedBy(planned.action, number, state.plan.length), steps);
     }
     // A group on its balancer's health checks may have replaced the member meanwhile: then it is
-    // healed, and the next step would act on an instance that is gone (decision 0068).
-    const group = state.diagnosis?.autoScalingGroup;
-    if (group && patched('replaced-by-its-group')) {
-      const replaced = await observation.replacedByItsGroup({ instanceId: target, group });
-      if (replaced.replaced)
-        return finish(
-          'resolved',
-          `${replaced.detail}. Nothing is left for cloud-medic to do; step ${number} (${planned.action}) did not heal it.`,
-          steps,
-        );
-    }
+    // healed, and the next step would act on an instance that is gone.
+    const replaced = await replacedByItsGroup(target);
+    if (replaced)
+      return finish(
+        'resolved',
+        `${replaced}. Nothing is left for cloud-medic to do; step ${number} (${planned.action}) did not heal it.`,
+        steps,
+      );
   }
   // The saga: what the catalogue says can be undone is undone, newest first, and a person takes over.
   if (patched('saga-compensation')) {
