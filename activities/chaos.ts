@@ -93,9 +93,13 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
   const requestSurge = (instanceId: string) =>
     surge(instanceId, 'RequestCount', 400, [12_000, 12_500, 11_800]);
   /** The running members of `instanceId`'s Auto Scaling group, itself included. */
-  async function runningGroupOf(instanceId: string): Promise<string[]> {
+  async function groupOf(instanceId: string): Promise<string> {
     const group = tagValue(await requireInstance(ec2, instanceId), AUTOSCALING_GROUP_TAG);
     if (!group) throw new Error(`${instanceId} is in no Auto Scaling group: nobody serves beside it`);
+    return group;
+  }
+  async function runningGroupOf(instanceId: string): Promise<string[]> {
+    const group = await groupOf(instanceId);
     const out = await ec2.send(
       new DescribeInstancesCommand({
         Filters: [
@@ -266,6 +270,7 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
     requestSurge,
     stopServing,
     groupStopsServing,
+    groupOf,
     servedHoursAgo,
     serving,
     egressSurge,

@@ -21,6 +21,8 @@ import { stateOf, tagValue } from './instances';
 import { AUTOSCALING_GROUP_TAG } from './tags';
 import { asJudged, MONITORED_SERIES, readEc2Metrics, type Ec2Metric, type MetricRequest } from './metrics';
 import { MEDIC_RESOURCE } from '../workflows/search-attributes';
+import { groupsSilentSince, NOT_SERVING_WINDOW_POINTS } from '../domain/serving';
+import { readBalancerViews, type BalancingClients } from './balancer-view';
 
 export interface DetectionSettings extends DetectionThresholds {
   metricPeriodSeconds: number;
@@ -87,6 +89,8 @@ export function createDetectionActivities(
   cloudwatch: CloudWatchClient,
   temporal: Client,
   settings: DetectionSettings,
+  /** Reads the balancers in front of a group gone silent (decision 0070); without it none is read. */
+  balancing?: BalancingClients,
 ) {
   async function scanFleet(input: ScanInput): Promise<ScanResult> {
     // Terminated members too: one still tagged with the fleet was not retired by cloud-medic
@@ -223,6 +227,7 @@ export function createDetectionActivities(
         .map((i) => i.InstanceId as string)
         .filter((resourceId) => coveringWindow(windows, { resourceId, fleet: input.fleet }, now.getTime())),
     );
+    const balancers = await balancersOfSilentGroups(observations, now);
     const result = detectFaults(
       observations,
       input.watermarks,
@@ -231,8 +236,36 @@ export function createDetectionActivities(
       now.toISOString(),
       anomaly,
       underMaintenance,
+      balancers,
     );
     return { ...result, instancesSeen: instances.length };
+  }
+
+  /**
+   * Only groups whose every member went quiet are worth a balancer read: most scans read none. The
+   * filter is by the clock, looser than the balancer's own window, so it drops no group that
+   * `groupsUnanswered` would find.
+   */
+  async function balancersOfSilentGroups(
+    observations: { instanceId: string; state: string; group?: string; requestRate: MetricPoint[] }[],
+    now: Date,
+  ) {
+    if (!balancing || settings.notServingSiblingMinPerSecond === undefined) return [];
+    const members = observations.flatMap((o) =>
+      o.state === 'running' && o.group !== undefined
+        ? [{ instanceId: o.instanceId, group: o.group, requestRate: o.requestRate }]
+        : [],
+    );
+    const quietFrom = new Date(
+      now.getTime() - NOT_SERVING_WINDOW_POINTS * settings.metricPeriodSeconds * 1000,
+    ).toISOString();
+    return readBalancerViews(
+      { ...balancing, cloudwatch },
+      groupsSilentSince(members, quietFrom),
+      new Date(now.getTime() - settings.lookbackMinutes * 60_000),
+      new Date(now.getTime() + 60_000),
+      settings.metricPeriodSeconds,
+    );
   }
 
   async function openIncident(request: IncidentRequest): Promise<OpenedIncident> {

@@ -3,6 +3,7 @@ import { costAgentWorkflowId } from '../workflows/cost-agent';
 import { stopMonitoringSignal } from '../workflows/messages';
 import { createAwsClients } from '../activities/aws-clients';
 import { createChaos, exfiltrationFlows, trafficFlood } from '../activities/chaos';
+import { createBalancerChaos } from '../activities/balancer-chaos';
 import {
   createFleet,
   fleetMember,
@@ -253,8 +254,18 @@ async function chaosCommand(sub: string | undefined, args: string[], config: Med
     const instanceId = instanceIdFlag(flags.instance);
     if (flags['whole-group']) {
       const members = await chaos.groupStopsServing(instanceId);
+      // Only the emulator takes the balancer's own metrics from anyone but the balancer.
+      const group = await chaos.groupOf(instanceId);
+      const balancers = config.awsEndpoint
+        ? await createBalancerChaos(aws).routedUnanswered(group, members.length)
+        : [];
+      const by = !config.awsEndpoint
+        ? '; a balancer in front of them publishes what it routes them, and the monitor reads it (decision 0070)'
+        : balancers.length
+          ? `; its load balancer ${balancers.join(', ')} still routes them about ${40 * members.length} requests a second that nobody answers, so the monitor opens a critical MANUAL not-serving incident on each (decision 0070)`
+          : '; behind no balancer the monitor reports nothing (silence may be no demand), and a balancer alarm on UnHealthyHostCount opens a critical MANUAL incident on each (decision 0067)';
       console.log(
-        `injected not-serving on the whole group of ${instanceId}: the requests of all ${members.length} running member(s) stopped a minute ago (${members.join(', ')}). With no sibling serving, the monitor reports nothing (silence may be no demand); the UnHealthyHostCount alarm of a balancer in front of them opens a critical MANUAL incident on each`,
+        `injected not-serving on the whole group of ${instanceId}: the requests of all ${members.length} running member(s) stopped a minute ago (${members.join(', ')})${by}`,
       );
       return;
     }

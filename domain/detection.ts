@@ -24,7 +24,14 @@ import {
 } from './monitor-view';
 import type { DetectionVerdict } from './anomaly/weekly-routine';
 import { describeMinutes, forecastTimeToFailure, proactiveSeverity } from './maintenance';
-import { membersNotServing, NOT_SERVING_WINDOW_POINTS, type NotServing } from './serving';
+import {
+  groupsUnanswered,
+  membersNotServing,
+  NOT_SERVING_WINDOW_POINTS,
+  type BalancerView,
+  type NotServing,
+  type UnansweredGroup,
+} from './serving';
 
 export interface MetricPoint {
   at: string;
@@ -150,6 +157,8 @@ export interface Finding {
   evidenceAt: string;
   /** The detector version that judged it, for findings of the streaming detector. */
   detectorVersion?: string;
+  /** `manual`: a person decides, whatever the instance's tag or the configured default. */
+  mode?: 'manual';
 }
 
 /**
@@ -448,11 +457,22 @@ function passOverMaintenance(
   }
 }
 
-/** Running group members that stopped serving while their siblings serve, by instance. */
+/** A member that stopped serving, by either rule: the episode it belongs to and its report. */
+interface Silence {
+  lastServedAt: string;
+  windowFrom: string;
+  finding: Finding;
+}
+
+/**
+ * Running group members that stopped serving, by instance: those whose siblings still serve
+ * (decision 0066), and every member of a group whose balancer's requests go unanswered (0070).
+ */
 function notServingOf(
   observations: InstanceObservation[],
   thresholds: DetectionThresholds,
-): Map<string, NotServing> {
+  balancers: readonly BalancerView[],
+): Map<string, Silence> {
   const minimum = thresholds.notServingSiblingMinPerSecond;
   if (minimum === undefined) return new Map();
   const members = observations.flatMap((o) =>
@@ -460,7 +480,17 @@ function notServingOf(
       ? [{ instanceId: o.instanceId, group: o.group, requestRate: o.requestRate ?? [] }]
       : [],
   );
-  return new Map(membersNotServing(members, minimum).map((n) => [n.instanceId, n]));
+  const silent = new Map<string, Silence>();
+  for (const n of membersNotServing(members, minimum))
+    silent.set(n.instanceId, { ...n, finding: notServingFinding(n) });
+  for (const group of groupsUnanswered(members, balancers, minimum))
+    for (const instanceId of group.instanceIds)
+      silent.set(instanceId, {
+        lastServedAt: group.lastServedAt,
+        windowFrom: group.windowFrom,
+        finding: unansweredFinding(instanceId, group),
+      });
+  return silent;
 }
 
 function notServingFinding(n: NotServing): Finding {
@@ -471,6 +501,19 @@ function notServingFinding(n: NotServing): Finding {
     severity: 'high',
     summary: `Instance ${n.instanceId} served no requests in group ${n.group}'s last ${NOT_SERVING_WINDOW_POINTS} datapoints (${n.windowFrom} to ${n.windowTo}) while ${siblings} served a median ${requestsPerSecond(n.siblingsMedian)}: its application has stopped answering, or its load balancer stopped sending to it. It last served at ${n.lastServedAt}.`,
     evidenceAt: n.windowTo,
+  };
+}
+
+/** A member of a group that stopped serving together: critical, and a person's call (decision 0070). */
+function unansweredFinding(instanceId: string, g: UnansweredGroup): Finding {
+  const balancers = g.balancers.join(', ');
+  return {
+    resourceId: instanceId,
+    kind: 'not-serving',
+    severity: 'critical',
+    mode: 'manual',
+    summary: `Instance ${instanceId} and every other member of group ${g.group} that served (${g.instanceIds.length}: ${g.instanceIds.join(', ')}) stopped serving together: load balancer ${balancers} routed them ${requestsPerSecond(g.routedPerSecond)} over its last ${NOT_SERVING_WINDOW_POINTS} datapoints (${g.windowFrom} to ${g.windowTo}) and none was answered; they last served at ${g.lastServedAt}. One cause behind them all (a dependency, a release, the balancer) is likelier than each application failing at once: a person decides, with the root cause ranking in the report.`,
+    evidenceAt: g.windowTo,
   };
 }
 
@@ -538,6 +581,7 @@ export function detectFaults(
   now: string,
   anomaly?: AnomalySettings,
   underMaintenance?: ReadonlySet<string>,
+  balancers: readonly BalancerView[] = [],
 ): DetectionResult {
   const watermarks: Watermarks = { ...previous };
   const findings: Finding[] = [];
@@ -571,7 +615,7 @@ export function detectFaults(
     ]),
   );
 
-  const silent = notServingOf(observations, thresholds);
+  const silent = notServingOf(observations, thresholds, balancers);
 
   for (const obs of observations) {
     const stoppedKey = key(obs.instanceId, 'instance-stopped');
@@ -684,7 +728,7 @@ export function detectFaults(
       (heldUntil ?? '') < unanswered.windowFrom
     ) {
       watermarks[servingKey] = unanswered.lastServedAt;
-      findings.push(notServingFinding(unanswered));
+      findings.push(unanswered.finding);
       continue;
     }
     const hot = unreportedRise('cpu', anomalies);

@@ -140,3 +140,99 @@ export function stoppedTogether(
     silentFrom: new Date(silentFromMs).toISOString(),
   };
 }
+
+/** What a load balancer saw of the requests it routed to one Auto Scaling group's target groups. */
+export interface BalancerView {
+  group: string;
+  /** The balancers that route to the group, as CloudWatch names them (`app/web-lb/50dc6c49…`). */
+  balancers: string[];
+  /** Requests a second the balancers routed to the group's target groups (their `RequestCount`). */
+  routed: MetricPoint[];
+  /** Responses a second the group's targets returned, whatever their HTTP code: the targets answered. */
+  answered: MetricPoint[];
+}
+
+export interface UnansweredGroup {
+  group: string;
+  balancers: string[];
+  /** The running members that served earlier in the read and serve nothing now. */
+  instanceIds: string[];
+  /** The newest datapoint any of them served in. */
+  lastServedAt: string;
+  /** The balancer's newest `windowPoints` datapoints, first and last. */
+  windowFrom: string;
+  windowTo: string;
+  /** The balancer's mean routed rate over the window. */
+  routedPerSecond: number;
+}
+
+/**
+ * Groups whose members could all have stopped serving: some member served in the read, none since
+ * `from`. A cheap filter before the balancers are read; `groupsUnanswered` decides.
+ */
+export function groupsSilentSince(members: readonly MemberRequests[], from: string): string[] {
+  const served = new Map<string, boolean>();
+  for (const m of members) {
+    const servedAny = m.requestRate.some((p) => p.value > 0);
+    const servesNow = m.requestRate.some((p) => p.value > 0 && p.at >= from);
+    if (servesNow) served.set(m.group, false);
+    else if (servedAny && !served.has(m.group)) served.set(m.group, true);
+  }
+  return [...served].filter(([, silent]) => silent).map(([group]) => group);
+}
+
+/**
+ * The monitor's answer to a whole group gone silent, which has no sibling to measure demand by and
+ * no alarm to say requests go unanswered (decision 0070). Silence on every member reads two ways:
+ * nobody asks, or nobody answers. The balancer in front of them tells which: over its newest
+ * `windowPoints` datapoints it routed at least `minPerSecond` requests a second to the group, none
+ * of its targets answered any of them (no response of any code: 5xx from a live application is
+ * an answer), and no member served a request from the window's first datapoint on, while at least
+ * one served before it. A balancer fails open when every target is unhealthy, so it keeps routing
+ * to a dead group and counting what it routes. The window is the balancer's datapoints, not the
+ * clock's: its metrics arrive as late as the members'.
+ */
+export function groupsUnanswered(
+  members: readonly MemberRequests[],
+  views: readonly BalancerView[],
+  minPerSecond: number,
+  windowPoints = NOT_SERVING_WINDOW_POINTS,
+): UnansweredGroup[] {
+  const found: UnansweredGroup[] = [];
+  for (const view of views) {
+    const window = [...view.routed].sort((a, b) => a.at.localeCompare(b.at)).slice(-windowPoints);
+    const windowFrom = window[0]?.at;
+    const windowTo = window.at(-1)?.at;
+    if (window.length < windowPoints || windowFrom === undefined || windowTo === undefined) continue;
+    const routedPerSecond = mean(window.map((p) => p.value));
+    if (!(routedPerSecond >= minPerSecond)) continue;
+    if (view.answered.some((p) => p.at >= windowFrom && p.value > 0)) continue;
+    const inGroup = members.filter((m) => m.group === view.group);
+    if (inGroup.some((m) => m.requestRate.some((p) => p.at >= windowFrom && p.value > 0))) continue;
+    const served = inGroup
+      .map((m) => ({
+        instanceId: m.instanceId,
+        last: m.requestRate
+          .filter((p) => p.value > 0)
+          .map((p) => p.at)
+          .sort()
+          .at(-1),
+      }))
+      .filter((m): m is { instanceId: string; last: string } => m.last !== undefined);
+    if (served.length === 0) continue;
+    found.push({
+      group: view.group,
+      balancers: view.balancers,
+      instanceIds: served.map((m) => m.instanceId),
+      lastServedAt:
+        served
+          .map((m) => m.last)
+          .sort()
+          .at(-1) ?? '',
+      windowFrom,
+      windowTo,
+      routedPerSecond,
+    });
+  }
+  return found;
+}

@@ -111,6 +111,7 @@ export async function fleetMonitorWorkflow(input: FleetMonitorInput): Promise<{ 
         summary: finding.summary,
         source: `detector:${input.fleet}`,
         ...(finding.detectorVersion ? { detectorVersion: finding.detectorVersion } : {}),
+        ...(finding.mode ? { mode: finding.mode } : {}),
       };
       const opened = delegateByChild
         ? await delegateIncident(request)

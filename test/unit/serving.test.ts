@@ -1,10 +1,13 @@
 import { detectFaults, type InstanceObservation, type MetricPoint } from '../../domain/detection';
 import { explainEmptyPlan, planRemediation } from '../../domain/planner';
 import {
+  groupsSilentSince,
+  groupsUnanswered,
   membersNotServing,
   NOT_SERVING_WINDOW_POINTS,
   SCOPE_SILENT_PERIODS,
   stoppedTogether,
+  type BalancerView,
   type MemberRequests,
 } from '../../domain/serving';
 
@@ -116,6 +119,65 @@ describe('stoppedTogether (decision 0067)', () => {
   });
 });
 
+describe('groupsUnanswered: a whole group silent while its balancer routes to it (decision 0070)', () => {
+  const at = (index: number) => points(index, [0])[0]?.at ?? '';
+  const group = [
+    member('i-a', points(0, steady(20))),
+    // An agent alive beside a wedged application publishes zeros.
+    member('i-b', points(0, [...steady(18), 0, 0, 0, 0, 0, 0, 0])),
+    member('i-new', points(22, [0, 0])),
+    member('i-other', points(0, steady(30)), 'api-asg'),
+  ];
+  /** The balancer routed 80 a second up to point 29; its targets answered up to `answeredUntil`. */
+  const view = (answeredUntil: number, routedUntil = 29, rate = 80): BalancerView => ({
+    group: 'web-asg',
+    balancers: ['app/web-lb/50dc6c49'],
+    routed: points(
+      0,
+      Array.from({ length: routedUntil + 1 }, () => rate),
+    ),
+    answered: points(
+      0,
+      Array.from({ length: answeredUntil + 1 }, () => rate),
+    ),
+  });
+
+  test('routed, unanswered, and no member served since the window began: the members that served, since the last request', () => {
+    expect(membersNotServing(group, 1)).toEqual([]);
+    expect(groupsUnanswered(group, [view(19)], 1)).toEqual([
+      {
+        group: 'web-asg',
+        balancers: ['app/web-lb/50dc6c49'],
+        instanceIds: ['i-a', 'i-b'],
+        lastServedAt: at(19),
+        windowFrom: at(30 - NOT_SERVING_WINDOW_POINTS),
+        windowTo: at(29),
+        routedPerSecond: 80,
+      },
+    ]);
+  });
+
+  test('nothing when the targets answered anything in the window, the balancer routed too little or too few datapoints, or a member serves', () => {
+    // Agents that died together beside applications that still answer the balancer.
+    expect(groupsUnanswered(group, [view(29)], 1)).toEqual([]);
+    expect(groupsUnanswered(group, [view(25)], 1)).toEqual([]);
+    // Nobody asks: below the minimum, or the balancer's newest datapoints are from before the silence.
+    expect(groupsUnanswered(group, [view(19, 29, 0.5)], 1)).toEqual([]);
+    expect(groupsUnanswered(group, [view(10, 19)], 1)).toEqual([]);
+    expect(groupsUnanswered(group, [{ ...view(0), routed: points(0, [80, 80, 80]) }], 1)).toEqual([]);
+    const oneServes = [...group, member('i-c', points(0, steady(30)))];
+    expect(groupsUnanswered(oneServes, [view(19)], 1)).toEqual([]);
+    // A group whose members never served in the read names nobody.
+    expect(groupsUnanswered([member('i-new', points(0, [0, 0]))], [view(0)], 1)).toEqual([]);
+  });
+
+  test('groupsSilentSince keeps the groups where someone served and nobody serves since then, as a filter', () => {
+    expect(groupsSilentSince(group, at(20))).toEqual(['web-asg']);
+    expect(groupsSilentSince(group, at(19))).toEqual([]);
+    expect(groupsSilentSince([member('i-new', points(0, [0, 0]))], at(0))).toEqual([]);
+  });
+});
+
 describe('detectFaults: not-serving', () => {
   const thresholds = { cpuHighPercent: 90, cpuWindowPoints: 3, notServingSiblingMinPerSecond: 1 };
   const NOW = '2026-01-01T00:10:00.000Z';
@@ -160,6 +222,30 @@ describe('detectFaults: not-serving', () => {
     expect(
       detectFaults(fleet(dead), heldUntil(50), new Set(), thresholds, NOW).findings.map((f) => f.kind),
     ).toEqual(['not-serving']);
+  });
+
+  test('a whole group its balancer routes to unanswered: each member critical and MANUAL, once per episode (decision 0070)', () => {
+    const silent = [obs('i-a', points(0, steady(40))), obs('i-b', points(0, steady(40)))];
+    const balancer = {
+      group: 'web-asg',
+      balancers: ['app/web-lb/50dc6c49'],
+      routed: points(0, steady(60, 80)),
+      answered: points(0, steady(40, 80)),
+    };
+    const first = detectFaults(silent, {}, new Set(), thresholds, NOW, undefined, undefined, [balancer]);
+    expect(first.findings.map((f) => [f.resourceId, f.kind, f.severity, f.mode])).toEqual([
+      ['i-a', 'not-serving', 'critical', 'manual'],
+      ['i-b', 'not-serving', 'critical', 'manual'],
+    ]);
+    expect(first.findings[0]?.summary).toMatch(
+      /^Instance i-a and every other member of group web-asg that served \(2: i-a, i-b\) stopped serving together: load balancer app\/web-lb\/50dc6c49 routed them 8\d\.\d requests\/s over its last 5 datapoints \(.* to .*\) and none was answered; they last served at 2026-01-01T00:06:30\.000Z\. .*a person decides/,
+    );
+    const again = detectFaults(silent, first.watermarks, new Set(), thresholds, NOW, undefined, undefined, [
+      balancer,
+    ]);
+    expect(again.findings).toEqual([]);
+    // Without the balancer's view the same silence reports nothing: nobody may be asking.
+    expect(detectFaults(silent, {}, new Set(), thresholds, NOW).findings).toEqual([]);
   });
 
   test('not judged without the setting, or while it is under remediation', () => {

@@ -1,4 +1,9 @@
-import { TerminateInstanceInAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
+import {
+  AttachLoadBalancerTargetGroupsCommand,
+  TerminateInstanceInAutoScalingGroupCommand,
+} from '@aws-sdk/client-auto-scaling';
+import { createBalancerChaos } from '../../activities/balancer-chaos';
+import { createDetectionActivities } from '../../activities/detection';
 import { CreateTagsCommand } from '@aws-sdk/client-ec2';
 import { createChaos, exfiltrationFlows } from '../../activities/chaos';
 import { evidenceReader } from '../../api/evidence';
@@ -12,6 +17,7 @@ import { AUTOSCALING_GROUP_TAG } from '../../activities/tags';
 import { decisionUpdate, incidentStateQuery, stopMonitoringSignal } from '../../workflows/messages';
 import { testConfig } from '../support/env';
 import { createFleetGroup, desiredCapacity, groupMembers } from '../support/groups';
+import { createLoadBalancedTargetGroup, createNetwork } from '../support/release-group';
 import { startHarness, type MedicHarness } from '../support/harness';
 
 let h: MedicHarness;
@@ -306,6 +312,62 @@ describe('a group member that stopped serving', () => {
     expect((await unread.query(incidentStateQuery)).status).toBe('awaiting_approval');
     await unread.executeUpdate(decisionUpdate, { args: [{ decision: 'decline', by: 'sre-on-call' }] });
     expect(((await unread.result()) as IncidentReport).outcome).toBe('declined');
+  }, 120_000);
+  test('the whole group went silent while its balancer still routes to it: the monitor opens a critical MANUAL incident on each member; once the targets answer the balancer, nothing (decision 0070)', async () => {
+    const fleet = `unanswered-${process.pid}`;
+    const group = await createFleetGroup(h.aws, fleet, { min: 1, max: 3, desired: 2 });
+    const members = await groupMembers(h.aws, group, 2);
+    const name = `unans${process.pid}`.slice(0, 20);
+    const { targetGroupArn } = await createLoadBalancedTargetGroup(
+      h.aws,
+      name,
+      await createNetwork(h.aws, 76),
+    );
+    await h.aws.autoscaling.send(
+      new AttachLoadBalancerTargetGroupsCommand({
+        AutoScalingGroupName: group,
+        TargetGroupARNs: [targetGroupArn],
+      }),
+    );
+    const chaos = createChaos(h.aws.ec2, h.aws.cloudwatch);
+    const balancing = createBalancerChaos(h.aws);
+    await chaos.groupStopsServing(members[0] ?? '');
+    // The balancer fails open: it still routes about 80 a second to them, answered until a minute ago.
+    const balancers = await balancing.routedUnanswered(group, members.length);
+    expect(balancers).toEqual([expect.stringMatching(new RegExp(`^app/${name}-lb/`))]);
+    const monitor = await h.startMonitor(fleet);
+    try {
+      for (const id of members) {
+        const incident = h.env.client.workflow.getHandle(incidentWorkflowId(id, 'not-serving'));
+        const waiting = await h.stateWhen(incident, 'awaiting_approval');
+        expect([waiting.severity, waiting.mode]).toEqual(['critical', 'manual']);
+        expect(waiting.summary).toMatch(
+          new RegExp(
+            `^Instance ${id} and every other member of group ${group} that served \\(2: .*\\) stopped serving together: load balancer ${balancers[0]} routed them 8\\d\\.\\d requests/s`,
+          ),
+        );
+        await incident.executeUpdate(decisionUpdate, { args: [{ decision: 'decline', by: 'sre-on-call' }] });
+      }
+    } finally {
+      await monitor.signal(stopMonitoringSignal);
+    }
+    // Agents that died together beside applications that answer: the balancer counts the answers.
+    await balancing.routedUnanswered(group, members.length, { silentMs: 0 });
+    const scan = await createDetectionActivities(
+      h.aws.ec2,
+      h.aws.cloudwatch,
+      h.env.client,
+      {
+        metricPeriodSeconds: 10,
+        lookbackMinutes: 15,
+        cpuHighPercent: 90,
+        cpuWindowPoints: 3,
+        cpuAnomalyFloorPercent: 50,
+        notServingSiblingMinPerSecond: 1,
+      },
+      h.aws,
+    ).scanFleet({ fleet, watermarks: {} });
+    expect(scan.findings.filter((f) => f.kind === 'not-serving')).toEqual([]);
   }, 120_000);
   test('its agent silent for two hours, as when a person answers late: a reboot that brings nothing back is not called healed by the checks', async () => {
     const { instances } = await createFleet(h.aws, {
