@@ -7,15 +7,17 @@ import { fleetResourceName } from '../domain/topology';
 import { FLEET_TAG } from './tags';
 
 /**
- * An Auto Scaling group `<fleet>-asg` on the fleet's launch template (made by `createFleet`), whose
- * members carry the fleet's tag, so the fleet's monitor watches them beside its standalone instances.
+ * An Auto Scaling group `<fleet>-asg` (or `<fleet>-<tier>-asg`, for a fleet of several tiers) on the
+ * fleet's launch template (made by `createFleet`), whose members carry the fleet's tag, so the fleet's
+ * monitor watches them beside its standalone instances.
  */
 export async function createFleetAutoScalingGroup(
   autoscaling: AutoScalingClient,
   fleet: string,
   size: { min: number; max: number; desired: number },
+  tier?: string,
 ): Promise<string> {
-  const group = `${fleet}-asg`;
+  const group = tier ? `${fleet}-${tier}-asg` : `${fleet}-asg`;
   await autoscaling.send(
     new CreateAutoScalingGroupCommand({
       AutoScalingGroupName: group,

@@ -9,6 +9,8 @@ import { ruleKey } from '../domain/security';
 import { INCIDENT_TYPES_CLAUSE } from '../domain/ids';
 import { createFleet } from '../activities/fleet';
 import { createFleetAutoScalingGroup, launchedMembers } from '../activities/fleet-group';
+import { putGroupBehindBalancer } from '../activities/fleet-balancer';
+import { createBalancerChaos } from '../activities/balancer-chaos';
 import { startMonitorFromConfig } from '../activities/monitor-starter';
 import { createApiClient } from '../cli/api-client';
 import type { RunningMonitor } from '../domain/monitor-view';
@@ -22,8 +24,9 @@ import type { IncidentReport, TimelineEntry } from '../domain/incident';
  * over the HTTP API, one MANUAL incident declined, a traffic surge on an instance outside any group
  * (handed to a person: there is no capacity to add), data leaving an AUTO instance (a person approves
  * its isolation, whatever the mode), the same data going to a trusted backup, a group member whose
- * application died (rebooted, verified when it serves again), an instance under a maintenance window
- * left alone — and the security agent close an open port.
+ * application died (rebooted, verified when it serves again), a tier behind a balancer whose members all
+ * stopped serving at once (a person is asked; it recovers by itself first and closes without a restart),
+ * an instance under a maintenance window left alone — and the security agent close an open port.
  */
 const config = loadConfig(process.env);
 const api = createApiClient(config);
@@ -60,6 +63,7 @@ interface Scenario {
     | 'egress-surge'
     | 'backup-egress'
     | 'not-serving'
+    | 'group-outage'
     | 'open-ssh';
   kind: string;
   decision?: 'approve' | 'decline';
@@ -70,6 +74,12 @@ interface Scenario {
    * judges the metric after the action, as it would on a real instance, instead of finding no data.
    */
   recovery?: { by: string; says: string; report: (instanceId: string) => Promise<void> };
+  /**
+   * What ends the fault while a person is still being asked (a shared dependency coming back), said
+   * once and reported on every poll from then on, as the instance's agent would.
+   */
+  whileWaiting?: { says: string; report: (instanceId: string) => Promise<void> };
+  recoveredWhileWaiting?: boolean;
   /** The step being taken, from the timeline's "Step N: ACTION on …". */
   acting?: string;
   recovered?: boolean;
@@ -108,6 +118,11 @@ async function follow(s: Scenario): Promise<void> {
       // Reported on every poll, as an agent keeps reporting: verification reads only datapoints from
       // the whole second after the action on, so one sent the instant the step ended may not count.
       if (s.recovered && !detail.report) await s.recovery?.report(s.resourceId);
+      if (detail.status === 'awaiting_approval' && s.whileWaiting && !s.recoveredWhileWaiting) {
+        s.recoveredWhileWaiting = true;
+        say(`${s.label}: ${s.whileWaiting.says}, before anyone answers`);
+      }
+      if (s.recoveredWhileWaiting && !detail.report) await s.whileWaiting?.report(s.resourceId);
       s.seen = detail.timeline?.length ?? s.seen;
       if (detail.status === 'awaiting_approval' && s.decision && !s.decidedAt) {
         s.decidedAt = Date.now();
@@ -239,7 +254,7 @@ async function main(): Promise<void> {
   const aws = createAwsClients({ region: config.awsRegion, endpoint: config.awsEndpoint });
   console.log(
     bold(
-      'cloud-medic demo: an emulated fleet of 8 and a group of 3, one fault each (one under planned maintenance, one in the group), and SSH opened to the world\n',
+      'cloud-medic demo: an emulated fleet of 8, a group of 3 and a tier of 2 behind a load balancer, one fault each (one under planned maintenance, one in the group, one outage of the whole tier), and SSH opened to the world\n',
     ),
   );
   await ensureRemediationPolicy(aws);
@@ -250,6 +265,16 @@ async function main(): Promise<void> {
   const group = await createFleetAutoScalingGroup(aws.autoscaling, fleetName, { min: 3, max: 3, desired: 3 });
   const groupMembers = await launchedMembers(aws.autoscaling, group, 3);
   say(`group ${group}: ${groupMembers.join(', ')}`);
+  // A second tier of two behind an application load balancer, attached as a group on its health checks is.
+  const webGroup = await createFleetAutoScalingGroup(
+    aws.autoscaling,
+    fleetName,
+    { min: 2, max: 2, desired: 2 },
+    'web',
+  );
+  const webMembers = await launchedMembers(aws.autoscaling, webGroup, 2);
+  await putGroupBehindBalancer(aws, webGroup, `${fleetName}-web`.slice(0, 28), 90);
+  say(`group ${webGroup} behind load balancer ${fleetName}-web-lb: ${webMembers.join(', ')}`);
   await startMonitorFromConfig(config, fleetName, { stopEarlier: 'demo-' });
   say(`fleet ${fleetName}: its detection loop polls every ${config.detectionIntervalSeconds}s`);
 
@@ -345,6 +370,21 @@ async function main(): Promise<void> {
       seen: 0,
       figures: {},
     },
+    ...webMembers.map((member): Scenario => ({
+      // Both members of the balanced tier stop answering at once (the database they share went away):
+      // no sibling serves, but the balancer still routes them requests nobody answers. A person is
+      // asked whatever the mode; the database comes back first, and each incident closes by itself.
+      label: 'OUTAGE ',
+      resourceId: member,
+      fault: 'group-outage',
+      kind: 'not-serving',
+      whileWaiting: {
+        says: `the shared database is back: ${member} serves again`,
+        report: everyTenSeconds((id) => chaos.serving(id, 10)),
+      },
+      seen: 0,
+      figures: {},
+    })),
     {
       label: 'SECURE ',
       resourceId: '',
@@ -354,6 +394,12 @@ async function main(): Promise<void> {
       figures: {},
     },
   ];
+  // One outage for the whole tier, whichever of its scenarios injects first.
+  let outage: Promise<unknown> | undefined;
+  const groupOutage = () =>
+    (outage ??= chaos
+      .groupStopsServing(webMembers[0] ?? '')
+      .then(() => createBalancerChaos(aws).routedUnanswered(webGroup, webMembers.length)));
   const inject: Record<Scenario['fault'], (resource: string) => Promise<string>> = {
     'status-check-failed': async (id) => (await chaos.statusCheckFailed(id), id),
     'stop-instance': async (id) => (await chaos.stopInstance(id), id),
@@ -361,6 +407,7 @@ async function main(): Promise<void> {
     'memory-pressure': async (id) => (await chaos.memoryPressure(id), await chaos.cpuSpike(id), id),
     'traffic-surge': async (id) => (await chaos.trafficSurge(id), id),
     'not-serving': async (id) => (await chaos.stopServing(id), id),
+    'group-outage': async (id) => (await groupOutage(), id),
     'egress-surge': async (id) => (
       await chaos.egressSurge(id),
       await exfiltrationFlows(aws.ec2, aws.s3, config.flowLogBucket, id),

@@ -1,7 +1,4 @@
-import {
-  AttachLoadBalancerTargetGroupsCommand,
-  TerminateInstanceInAutoScalingGroupCommand,
-} from '@aws-sdk/client-auto-scaling';
+import { TerminateInstanceInAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
 import { createBalancerChaos } from '../../activities/balancer-chaos';
 import { createDetectionActivities } from '../../activities/detection';
 import { CreateTagsCommand } from '@aws-sdk/client-ec2';
@@ -17,7 +14,7 @@ import { AUTOSCALING_GROUP_TAG } from '../../activities/tags';
 import { decisionUpdate, incidentStateQuery, stopMonitoringSignal } from '../../workflows/messages';
 import { testConfig } from '../support/env';
 import { createFleetGroup, desiredCapacity, groupMembers } from '../support/groups';
-import { createLoadBalancedTargetGroup, createNetwork } from '../support/release-group';
+import { putGroupBehindBalancer } from '../../activities/fleet-balancer';
 import { startHarness, type MedicHarness } from '../support/harness';
 
 let h: MedicHarness;
@@ -318,17 +315,7 @@ describe('a group member that stopped serving', () => {
     const group = await createFleetGroup(h.aws, fleet, { min: 1, max: 3, desired: 2 });
     const members = await groupMembers(h.aws, group, 2);
     const name = `unans${process.pid}`.slice(0, 20);
-    const { targetGroupArn } = await createLoadBalancedTargetGroup(
-      h.aws,
-      name,
-      await createNetwork(h.aws, 76),
-    );
-    await h.aws.autoscaling.send(
-      new AttachLoadBalancerTargetGroupsCommand({
-        AutoScalingGroupName: group,
-        TargetGroupARNs: [targetGroupArn],
-      }),
-    );
+    await putGroupBehindBalancer(h.aws, group, name, 76);
     const chaos = createChaos(h.aws.ec2, h.aws.cloudwatch);
     const balancing = createBalancerChaos(h.aws);
     await chaos.groupStopsServing(members[0] ?? '');
