@@ -259,13 +259,22 @@ export function createDetectionActivities(
     const quietFrom = new Date(
       now.getTime() - NOT_SERVING_WINDOW_POINTS * settings.metricPeriodSeconds * 1000,
     ).toISOString();
-    return readBalancerViews(
-      { ...balancing, cloudwatch },
-      groupsSilentSince(members, quietFrom),
-      new Date(now.getTime() - settings.lookbackMinutes * 60_000),
-      new Date(now.getTime() + 60_000),
-      settings.metricPeriodSeconds,
-    );
+    const silent = groupsSilentSince(members, quietFrom);
+    try {
+      return await readBalancerViews(
+        { ...balancing, cloudwatch },
+        silent,
+        new Date(now.getTime() - settings.lookbackMinutes * 60_000),
+        new Date(now.getTime() + 60_000),
+        settings.metricPeriodSeconds,
+      );
+    } catch (err) {
+      // The scan's other findings must not wait on a balancer read: the next scan reads it again.
+      console.warn(
+        `balancers in front of ${silent.join(', ')} unreadable, their silence is judged next scan: ${(err as Error).message}`,
+      );
+      return [];
+    }
   }
 
   async function openIncident(request: IncidentRequest): Promise<OpenedIncident> {

@@ -1,5 +1,7 @@
 import { TerminateInstanceInAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { createBalancerChaos } from '../../activities/balancer-chaos';
+import type { BalancingClients } from '../../activities/balancer-view';
 import { createDetectionActivities } from '../../activities/detection';
 import { CreateTagsCommand } from '@aws-sdk/client-ec2';
 import { createChaos, exfiltrationFlows } from '../../activities/chaos';
@@ -310,7 +312,7 @@ describe('a group member that stopped serving', () => {
     await unread.executeUpdate(decisionUpdate, { args: [{ decision: 'decline', by: 'sre-on-call' }] });
     expect(((await unread.result()) as IncidentReport).outcome).toBe('declined');
   }, 120_000);
-  test('the whole group went silent while its balancer still routes to it: the monitor opens a critical MANUAL incident on each member; once the targets answer the balancer, nothing (decision 0070)', async () => {
+  test('the whole group went silent while its balancer still routes to it: the monitor opens a critical MANUAL incident on each member; a balancer API that does not answer costs only this rule; once the targets answer the balancer, nothing (decision 0070)', async () => {
     const fleet = `unanswered-${process.pid}`;
     const group = await createFleetGroup(h.aws, fleet, { min: 1, max: 3, desired: 2 });
     const members = await groupMembers(h.aws, group, 2);
@@ -338,22 +340,36 @@ describe('a group member that stopped serving', () => {
     } finally {
       await monitor.signal(stopMonitoringSignal);
     }
+    const scanWith = (balancing: BalancingClients) =>
+      createDetectionActivities(
+        h.aws.ec2,
+        h.aws.cloudwatch,
+        h.env.client,
+        {
+          metricPeriodSeconds: 10,
+          lookbackMinutes: 15,
+          cpuHighPercent: 90,
+          cpuWindowPoints: 3,
+          cpuAnomalyFloorPercent: 50,
+          notServingSiblingMinPerSecond: 1,
+        },
+        balancing,
+      ).scanFleet({ fleet, watermarks: {} });
+    const notServing = (scan: { findings: { kind: string; resourceId: string }[] }) =>
+      scan.findings.filter((f) => f.kind === 'not-serving').map((f) => f.resourceId);
+    expect((await scanWith(h.aws)).findings.map((f) => f.resourceId).sort()).toEqual([...members].sort());
+    // A balancer API that does not answer costs the scan this rule only, never the scan itself.
+    const unreachable = new ElasticLoadBalancingV2Client({
+      region: 'us-east-1',
+      endpoint: 'http://127.0.0.1:9',
+      credentials: { accessKeyId: 'medic-local', secretAccessKey: 'medic-local' },
+      maxAttempts: 1,
+    });
+    expect(notServing(await scanWith({ autoscaling: h.aws.autoscaling, elbv2: unreachable }))).toEqual([]);
+    unreachable.destroy();
     // Agents that died together beside applications that answer: the balancer counts the answers.
     await balancing.routedUnanswered(group, members.length, { silentMs: 0 });
-    const scan = await createDetectionActivities(
-      h.aws.ec2,
-      h.aws.cloudwatch,
-      h.env.client,
-      {
-        metricPeriodSeconds: 10,
-        lookbackMinutes: 15,
-        cpuHighPercent: 90,
-        cpuWindowPoints: 3,
-        cpuAnomalyFloorPercent: 50,
-        notServingSiblingMinPerSecond: 1,
-      },
-      h.aws,
-    ).scanFleet({ fleet, watermarks: {} });
+    const scan = await scanWith(h.aws);
     expect(scan.findings.filter((f) => f.kind === 'not-serving')).toEqual([]);
   }, 120_000);
   test('its agent silent for two hours, as when a person answers late: a reboot that brings nothing back is not called healed by the checks', async () => {
