@@ -92,7 +92,12 @@ export const WORKER_ACTIONS = {
 } as const;
 
 /** Activity source files that belong to operator tools, not to the worker. */
-export const OPERATOR_ONLY_SOURCES = ['chaos.ts', 'balancer-chaos.ts', 'fleet.ts', 'fleet-balancer.ts'] as const;
+export const OPERATOR_ONLY_SOURCES = [
+  'chaos.ts',
+  'balancer-chaos.ts',
+  'fleet.ts',
+  'fleet-balancer.ts',
+] as const;
 
 /** The IAM action an AWS SDK v3 command needs (S3 names differ from their commands in a few cases). */
 export function iamActionFor(
