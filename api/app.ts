@@ -28,6 +28,7 @@ import type { Evidence } from './evidence';
 import { ROLE_PERMISSIONS, type Principal } from '../domain/rbac';
 import { openApiDocument } from './openapi';
 import { ApiError, errorHandler, notFoundRoute } from './errors';
+import { decideEach, statusOf } from './bulk-decision';
 import type { IncidentDetail, IncidentService } from './incident-service';
 import { agentOf, ratingsByAgent, type FeedbackStore } from '../activities/feedback-store';
 import type { ModelOverview } from '../domain/models/registry';
@@ -42,6 +43,7 @@ import {
   taskRunIdSchema,
   createIncidentSchema,
   createTokenSchema,
+  bulkDecisionSchema,
   decisionSchema,
   detectionVerdictSchema,
   detectorPathSchema,
@@ -315,6 +317,21 @@ export function createApp(deps: AppDeps): express.Express {
   );
 
   api.post(
+    '/incidents/decisions',
+    ...guard('POST /api/v1/incidents/decisions', 'incident.decision'),
+    route(async (req, res) => {
+      const body = parse(bulkDecisionSchema, req.body);
+      const by = decider(principalOf(res), body.by);
+      const decision = { decision: body.decision, by, ...(body.reason ? { reason: body.reason } : {}) };
+      const results = await decideEach(deps.incidents, body.incidents, decision, logger);
+      const detail = { decision: body.decision, by: body.by, reason: body.reason, of: results.length };
+      res.locals.auditEach = results.map((r) => ({ incidentId: r.id, status: statusOf(r), detail }));
+      const decided = results.filter((r) => r.ok).length;
+      res.json({ decision: body.decision, decided, refused: results.length - decided, results });
+    }),
+  );
+
+  api.post(
     '/chat',
     ...guard('POST /api/v1/chat', 'chat'),
     route(async (req, res) => {
@@ -547,13 +564,19 @@ function audited(log: AuditLog, action: string): RequestHandler {
     const paramId = typeof req.params.id === 'string' ? req.params.id.slice(0, 200) : undefined;
     res.on('finish', () => {
       const principal = res.locals.principal as Principal | undefined;
+      const actor = { actor: principal?.name ?? 'unknown', role: principal?.role ?? 'none', action };
+      // A decision for several incidents is recorded once per incident, with the status it got there.
+      const each = res.locals.auditEach as
+        { incidentId: string; status: number; detail: Record<string, unknown> }[] | undefined;
+      if (each) {
+        for (const entry of each) log.append({ ...actor, ...entry });
+        return;
+      }
       const incidentId =
         (res.locals.incidentId as string | undefined) ??
         (action.startsWith('incident.') ? paramId : undefined);
       log.append({
-        actor: principal?.name ?? 'unknown',
-        role: principal?.role ?? 'none',
-        action,
+        ...actor,
         status: res.statusCode,
         ...(incidentId ? { incidentId } : {}),
         ...(res.locals.auditDetail ? { detail: res.locals.auditDetail as Record<string, unknown> } : {}),

@@ -7,6 +7,7 @@ import {
   chatSchema,
   createTokenSchema,
   maintenanceRequestSchema,
+  bulkDecisionSchema,
   decisionSchema,
   detectorQuerySchema,
   detectionVerdictSchema,
@@ -258,6 +259,20 @@ export function openApiDocument() {
             '409': errorResponse(
               'not awaiting a decision, stale planHash, or a second approval by the same person',
             ),
+          },
+        },
+      },
+      '/incidents/decisions': {
+        post: {
+          summary:
+            "One person's decision for several incidents (an outage's members, decision 0071): each incident gets it as its own decision, checked against its own state, plan and quorum; the answer lists each one's result, and the audit log records one line per incident",
+          requestBody: body(bulkDecisionSchema),
+          responses: {
+            '200': {
+              description:
+                '{decision, decided, refused, results: [{id, ok: true, status, approvals?, required?} | {id, ok: false, error: {code, message}}]}',
+            },
+            '400': errorResponse('invalid body: no incident, more than 50, or one named twice'),
           },
         },
       },

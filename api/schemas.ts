@@ -35,15 +35,16 @@ export const createIncidentSchema = z.strictObject({
 });
 export type CreateIncidentBody = z.infer<typeof createIncidentSchema>;
 
+const planHashSchema = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, 'the planHash shown on the incident (64 hex characters)');
+
 export const decisionSchema = z.strictObject({
   decision: z.enum(DECISIONS),
   /** Who decides; a personal token decides as its own name, so this is for the bootstrap admin token. */
   by: z.string().trim().min(1).max(200).optional(),
   reason: z.string().max(2000).optional(),
-  planHash: z
-    .string()
-    .regex(/^[0-9a-f]{64}$/, 'the planHash shown on the incident (64 hex characters)')
-    .optional(),
+  planHash: planHashSchema.optional(),
 });
 
 /** "Was your issue resolved?" */
@@ -69,6 +70,21 @@ export const incidentIdSchema = z
   .min(1)
   .max(300)
   .regex(/^[A-Za-z0-9._:/-]+$/, 'not an incident id');
+
+/** Incidents one decision covers at most: an outage's members, not a fleet's backlog. */
+export const MAX_BULK_DECISIONS = 50;
+
+/** One decision for several incidents (one outage's members, decision 0071); each keeps its own planHash. */
+export const bulkDecisionSchema = z.strictObject({
+  incidents: z
+    .array(z.strictObject({ id: incidentIdSchema, planHash: planHashSchema.optional() }))
+    .min(1)
+    .max(MAX_BULK_DECISIONS)
+    .refine((list) => new Set(list.map((i) => i.id)).size === list.length, 'each incident at most once'),
+  decision: z.enum(DECISIONS),
+  by: z.string().trim().min(1).max(200).optional(),
+  reason: z.string().max(2000).optional(),
+});
 
 export const createTokenSchema = z.strictObject({
   name: z

@@ -4,7 +4,7 @@ import type { MedicConfig } from '../domain/config';
 import type { IncidentReport, TimelineEntry } from '../domain/incident';
 import { detectingFleet, metricOfKind } from '../domain/monitor-view';
 import { createApiClient, type ApiClient } from './api-client';
-import { intFlag, parseFlags, requireFlag, UsageError } from './args';
+import { ConflictError, intFlag, parseFlags, requireFlag, UsageError } from './args';
 
 /** Exit codes of `medic incidents`: scripts can tell "not found" and "not awaiting" apart. */
 export const EXIT = { ok: 0, failure: 1, usage: 2, notFound: 3, conflict: 4 } as const;
@@ -22,6 +22,20 @@ interface IncidentRow {
   report?: IncidentReport;
   alerts?: { source: string }[];
 }
+
+/** POST /incidents/decisions' answer: each incident's part (decision 0071). */
+interface BulkOutcome {
+  decided: number;
+  refused: number;
+  results: (
+    { id: string; ok: true; status: string } | { id: string; ok: false; error: { message: string } }
+  )[];
+}
+
+const bulkLines = (sub: string, outcome: BulkOutcome) =>
+  outcome.results
+    .map((r) => (r.ok ? `${r.id}: ${sub} accepted, now ${r.status}` : `${r.id}: refused: ${r.error.message}`))
+    .join('\n');
 
 /** The kept answer to "was this alarm expected?" (GET /incidents/:id/detection), as one line. */
 const answerLine = (id: string, a: DetectionAnswer | null) =>
@@ -127,23 +141,37 @@ export async function incidentsCommand(
   }
   if (sub === 'approve' || sub === 'decline' || sub === 'manual') {
     const flags = parseFlags(args, {
-      id: { type: 'string' },
+      id: { type: 'string', multiple: true },
       by: { type: 'string' },
       reason: { type: 'string' },
       json: { type: 'boolean' },
     });
-    const id = requireFlag(flags.id, 'id');
+    const ids = (flags.id ?? []).filter((id) => id.trim() !== '');
+    if (ids.length === 0)
+      throw new UsageError('--id is required (repeat it to decide several incidents at once)');
     // Without --by the API records the token's own name (a personal token can only decide as itself).
-    const ack = await api().request<{ status: string }>(
-      'POST',
-      `/incidents/${encodeURIComponent(id)}/decision`,
-      {
-        decision: sub,
-        ...(flags.by ? { by: flags.by } : {}),
-        ...(flags.reason ? { reason: flags.reason } : {}),
-      },
-    );
-    console.log(flags.json ? JSON.stringify(ack) : `${id}: ${sub} accepted, now ${ack.status}`);
+    const decision = {
+      decision: sub,
+      ...(flags.by ? { by: flags.by } : {}),
+      ...(flags.reason ? { reason: flags.reason } : {}),
+    };
+    const [id] = ids;
+    if (ids.length === 1 && id !== undefined) {
+      const ack = await api().request<{ status: string }>(
+        'POST',
+        `/incidents/${encodeURIComponent(id)}/decision`,
+        decision,
+      );
+      console.log(flags.json ? JSON.stringify(ack) : `${id}: ${sub} accepted, now ${ack.status}`);
+      return;
+    }
+    const outcome = await api().request<BulkOutcome>('POST', '/incidents/decisions', {
+      ...decision,
+      incidents: ids.map((i) => ({ id: i })),
+    });
+    console.log(flags.json ? JSON.stringify(outcome) : bulkLines(sub, outcome));
+    if (outcome.refused > 0)
+      throw new ConflictError(`${outcome.refused} of ${ids.length} incidents refused the ${sub}`);
     return;
   }
   if (sub === 'expected' || sub === 'fault') {

@@ -110,6 +110,7 @@ function requestFor(key: RouteKey): { path: string; body?: unknown } {
   const bodies: Partial<Record<RouteKey, unknown>> = {
     'POST /api/v1/incidents': { resourceId: UNKNOWN_INSTANCE, kind: 'instance-stopped', mode: 'manual' },
     'POST /api/v1/incidents/:id/decision': { decision: 'decline' },
+    'POST /api/v1/incidents/decisions': { incidents: [{ id: 'no-such-incident' }], decision: 'decline' },
     'POST /api/v1/incidents/:id/feedback': { resolved: true, rating: 5 },
     'POST /api/v1/incidents/:id/detection': { expected: true },
     'POST /api/v1/tokens': { name: 'made-in-rbac-test', role: 'viewer' },
