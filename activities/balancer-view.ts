@@ -25,6 +25,7 @@ export interface BalancerRoute {
   targetGroup: string;
   /** `app/web-lb/50dc6c495c0c9188` */
   loadBalancer: string;
+  loadBalancerArn: string;
 }
 
 export interface BalancingClients {
@@ -32,7 +33,7 @@ export interface BalancingClients {
   elbv2: ElasticLoadBalancingV2Client;
 }
 
-/** Names per DescribeAutoScalingGroups call, and target group ARNs per DescribeTargetGroups call. */
+/** Names per DescribeAutoScalingGroups call, and target group ARNs per DescribeTargetGroups call (the APIs' limits). */
 const GROUPS_PER_CALL = 50;
 const TARGET_GROUPS_PER_CALL = 20;
 
@@ -67,6 +68,7 @@ export async function routesToGroups(
         (balancersOf.get(tgArn) ?? []).map((lbArn) => ({
           targetGroup: tgArn.split(':').at(-1) ?? tgArn,
           loadBalancer: lbArn.split(':loadbalancer/')[1] ?? lbArn,
+          loadBalancerArn: lbArn,
         })),
       ),
     );

@@ -1,27 +1,20 @@
-import { DescribeAutoScalingGroupsCommand, type AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { DescribeInstancesCommand, type EC2Client, type Instance } from '@aws-sdk/client-ec2';
 import {
-  DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
   paginateDescribeTargetGroups,
   type ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { LiveInstance } from '../domain/rootcause/live';
+import { routesToGroups, type BalancingClients } from './balancer-view';
 import { tagValue } from './instances';
 import { AUTOSCALING_GROUP_TAG, DATABASES_TAG, FLEET_TAG } from './tags';
 
-/** DescribeAutoScalingGroups takes at most this many names a call. */
-const GROUPS_PER_CALL = 50;
-/** DescribeTargetGroups takes at most this many ARNs a call. */
-const TARGET_GROUPS_PER_CALL = 20;
 /**
  * Target groups whose registered targets are read (one DescribeTargetHealth each) when the fleet
  * has instances outside any Auto Scaling group: bounds the read in an account with many services.
  */
 export const MAX_TARGET_GROUPS_SCANNED = 50;
-
-const chunks = <T>(items: T[], size: number): T[][] =>
-  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
 /** `arn:…:loadbalancer/app/web-lb/50dc6c49…` → `web-lb`: how people name it. */
 export const loadBalancerName = (arn: string): string => arn.split('/')[2] ?? arn;
@@ -38,30 +31,14 @@ export const databasesOf = (instance: Instance): string[] =>
  * their load balancers): three calls for the fleet, however many target groups the account has.
  */
 async function loadBalancersByGroup(
-  autoscaling: AutoScalingClient,
-  elbv2: ElasticLoadBalancingV2Client,
+  clients: BalancingClients,
   groups: string[],
 ): Promise<Map<string, string[]>> {
-  const targetGroupsOf = new Map<string, string[]>();
-  for (const names of chunks(groups, GROUPS_PER_CALL)) {
-    const out = await autoscaling.send(
-      new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: names }),
-    );
-    for (const g of out.AutoScalingGroups ?? [])
-      if (g.AutoScalingGroupName) targetGroupsOf.set(g.AutoScalingGroupName, g.TargetGroupARNs ?? []);
-  }
-  const balancersOf = new Map<string, string[]>();
-  const targetGroups = [...new Set([...targetGroupsOf.values()].flat())];
-  for (const arns of chunks(targetGroups, TARGET_GROUPS_PER_CALL)) {
-    const out = await elbv2.send(new DescribeTargetGroupsCommand({ TargetGroupArns: arns }));
-    for (const tg of out.TargetGroups ?? [])
-      if (tg.TargetGroupArn)
-        balancersOf.set(tg.TargetGroupArn, (tg.LoadBalancerArns ?? []).map(loadBalancerName));
-  }
+  const routes = await routesToGroups(clients, groups);
   return new Map(
-    [...targetGroupsOf].map(([group, tgs]) => [
+    [...routes].map(([group, behind]) => [
       group,
-      [...new Set(tgs.flatMap((tg) => balancersOf.get(tg) ?? []))],
+      [...new Set(behind.map((r) => loadBalancerName(r.loadBalancerArn)))],
     ]),
   );
 }
@@ -116,9 +93,7 @@ export async function readFleetInstances(
     .filter((i) => i.State?.Name !== 'terminated');
   const groups = [...new Set(instances.flatMap((i) => tagValue(i, AUTOSCALING_GROUP_TAG) ?? []))];
   const balancers =
-    groups.length > 0
-      ? await loadBalancersByGroup(clients.autoscaling, clients.elbv2, groups)
-      : new Map<string, string[]>();
+    groups.length > 0 ? await loadBalancersByGroup(clients, groups) : new Map<string, string[]>();
   const outsideGroups = instances.filter((i) => tagValue(i, AUTOSCALING_GROUP_TAG) === undefined);
   const registered =
     outsideGroups.length > 0
@@ -131,6 +106,7 @@ export async function readFleetInstances(
     const databases = databasesOf(i);
     return {
       instanceId: i.InstanceId ?? '',
+      ...(group ? { group } : {}),
       volumeIds: (i.BlockDeviceMappings ?? []).map((m) => m.Ebs?.VolumeId ?? '').filter(Boolean),
       securityGroupIds: (i.SecurityGroups ?? []).map((g) => g.GroupId ?? '').filter(Boolean),
       subnetId: i.SubnetId,

@@ -8,7 +8,8 @@ export const KINDS = ['load-balancer', 'instance', 'volume', 'security-group', '
 export type ResourceKind = (typeof KINDS)[number];
 
 export interface ResourceGraph {
-  nodes: { id: string; kind: ResourceKind }[];
+  /** `group`: an instance's Auto Scaling group, whose members serve the same requests. */
+  nodes: { id: string; kind: ResourceKind; group?: string }[];
   /** dependent → its dependencies */
   dependsOn: Record<string, string[]>;
 }

@@ -58,15 +58,18 @@ const DEPENDENCY_CAN_CAUSE: Record<Exclude<ResourceKind, 'instance'>, ReadonlySe
 };
 
 /**
- * Kinds a dependency causes only where it shows on two or more of the instances it reaches. A member
- * that stopped serving alone is found only while its siblings serve through the same balancer, groups
- * and subnet (decision 0066), so nothing it shares with them is its cause; members that stopped
- * together (decision 0067) may well share one.
+ * Kinds a dependency causes only where it shows on two or more of the instances it reaches, none of
+ * them beside a sibling (a member of its Auto Scaling group) that the dependency also reaches and that
+ * does not show it. A member that stopped serving alone is found only while its siblings serve through
+ * the same balancer, groups and subnet (decision 0066), so nothing it shares with them is its cause,
+ * whatever else stopped elsewhere; members that stopped together (decision 0067) may well share one.
  */
 const CAUSED_ONLY_TOGETHER: ReadonlySet<AnyIncidentKind> = new Set(['not-serving']);
 
 export interface LiveInstance {
   instanceId: string;
+  /** Its Auto Scaling group: the siblings that serve the same requests. */
+  group?: string;
   volumeIds: string[];
   securityGroupIds: string[];
   subnetId?: string;
@@ -82,9 +85,11 @@ export interface LiveInstance {
  */
 export function fleetGraph(instances: LiveInstance[]): ResourceGraph {
   const nodes = new Map<string, ResourceKind>();
+  const groups = new Map<string, string>();
   const dependsOn: Record<string, string[]> = {};
   for (const i of instances) {
     nodes.set(i.instanceId, 'instance');
+    if (i.group) groups.set(i.instanceId, i.group);
     const databases = i.databases ?? [];
     const deps = [...i.volumeIds, ...i.securityGroupIds, ...(i.subnetId ? [i.subnetId] : []), ...databases];
     for (const id of i.volumeIds) nodes.set(id, 'volume');
@@ -97,7 +102,13 @@ export function fleetGraph(instances: LiveInstance[]): ResourceGraph {
       (dependsOn[lb] ??= []).push(i.instanceId);
     }
   }
-  return { nodes: [...nodes.entries()].map(([id, kind]) => ({ id, kind })), dependsOn };
+  return {
+    nodes: [...nodes.entries()].map(([id, kind]) => {
+      const group = groups.get(id);
+      return group ? { id, kind, group } : { id, kind };
+    }),
+    dependsOn,
+  };
 }
 
 export interface RootCauseRanking {
@@ -131,6 +142,7 @@ export function rankLiveIncidents(
   resourceId?: string,
 ): RootCauseRanking | undefined {
   const kindOf = new Map(graph.nodes.map((n) => [n.id, n.kind]));
+  const groupOf = new Map(graph.nodes.flatMap((n) => (n.group ? [[n.id, n.group] as const] : [])));
   const evidence: Record<string, number> = {};
   const symptoms = new Map<string, AnyIncidentKind[]>();
   for (const incident of openIncidents) {
@@ -160,14 +172,23 @@ export function rankLiveIncidents(
     if (kind === 'instance') return symptoms.has(id) ? [id] : [];
     const causes = kind ? DEPENDENCY_CAN_CAUSE[kind] : undefined;
     const reached = [...reach(id)];
+    // Where it shows with no sibling beside it that the dependency reaches and that does not show it.
+    const shownWithoutSibling = (k: AnyIncidentKind, r: string) =>
+      (symptoms.get(r)?.includes(k) ?? false) &&
+      !reached.some(
+        (o) =>
+          o !== r &&
+          groupOf.get(o) !== undefined &&
+          groupOf.get(o) === groupOf.get(r) &&
+          !(symptoms.get(o)?.includes(k) ?? false),
+      );
     const together = new Set(
-      [...CAUSED_ONLY_TOGETHER].filter(
-        (k) => reached.filter((r) => symptoms.get(r)?.includes(k)).length >= 2,
-      ),
+      [...CAUSED_ONLY_TOGETHER].filter((k) => reached.filter((r) => shownWithoutSibling(k, r)).length >= 2),
     );
-    const canCause = (k: AnyIncidentKind) =>
-      (causes?.has(k) ?? false) && (!CAUSED_ONLY_TOGETHER.has(k) || together.has(k));
-    return reached.filter((r) => (symptoms.get(r) ?? []).some(canCause));
+    const canCause = (k: AnyIncidentKind, r: string) =>
+      (causes?.has(k) ?? false) &&
+      (!CAUSED_ONLY_TOGETHER.has(k) || (together.has(k) && shownWithoutSibling(k, r)));
+    return reached.filter((r) => (symptoms.get(r) ?? []).some((k) => canCause(k, r)));
   };
   const ranked = rankRootCauses(graph, evidence, model).filter((c) => explained(c.resource).length > 0);
   const top = ranked.slice(0, 3);

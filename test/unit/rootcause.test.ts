@@ -255,6 +255,37 @@ describe('ranking a live fleet', () => {
     expect(alone?.causeOfResource).toBe('i-a');
   });
 
+  test("a member dead beside serving siblings stays its own cause while another group's members stop together through what all share (make demo's DEAD and OUTAGE)", () => {
+    const twoTiers = fleetGraph(
+      [
+        ['i-a', 'api'],
+        ['i-b', 'api'],
+        ['i-c', 'api'],
+        ['i-d', 'web'],
+        ['i-e', 'web'],
+      ].map(([instanceId, group]) => ({
+        instanceId: instanceId ?? '',
+        ...(group ? { group } : {}),
+        volumeIds: [`vol-${instanceId}`],
+        securityGroupIds: ['sg-fleet'],
+        subnetId: 'subnet-1',
+      })),
+    );
+    const open = ['i-a', 'i-d', 'i-e'].map((resourceId) => ({
+      resourceId,
+      severity: 'critical' as const,
+      kind: 'not-serving',
+    }));
+    // i-b and i-c serve through the same group and subnet as i-a: neither is its cause.
+    expect(rankLiveIncidents(twoTiers, open, SHIPPED_ROOT_CAUSE_MODEL, 'i-a')?.causeOfResource).toBe('i-a');
+    // Nothing of web's still serves: what the tier shares may be its cause.
+    const web = rankLiveIncidents(twoTiers, open, SHIPPED_ROOT_CAUSE_MODEL, 'i-d');
+    expect(['sg-fleet', 'subnet-1']).toContain(web?.causeOfResource);
+    // One member of each tier down (the other web member serves): each is its own cause.
+    const oneOfEach = rankLiveIncidents(twoTiers, open.slice(0, 2), SHIPPED_ROOT_CAUSE_MODEL, 'i-d');
+    expect(oneOfEach?.causeOfResource).toBe('i-d');
+  });
+
   test("a dependency that explains one instance's alarm is not named the cause of a sibling's it cannot cause", () => {
     // The shared group can explain a compromised instance, not a CPU spike next to it.
     const open = [

@@ -128,6 +128,8 @@ describe('the live graph beyond EC2: databases from tags, load balancers from th
       "the group's two instances",
     );
     expect(read.map((i) => i.loadBalancers)).toEqual([[`${name}-lb`], [`${name}-lb`]]);
+    // Its group, so the ranking knows which instances serve the same requests (decision 0067).
+    expect(read.map((i) => i.group)).toEqual([name, name]);
     expect(read.every((i) => i.databases === undefined)).toBe(true);
     const graph = fleetGraph(read);
     expect(graph.dependsOn[`${name}-lb`]?.sort()).toEqual(read.map((i) => i.instanceId).sort());
