@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { MetricPoint } from '../domain/detection';
 import type { BalancerView } from '../domain/serving';
-import { perSecond, readMetricSeries } from './metrics';
+import { perSecond, readMetricQueries } from './metrics';
 
 /** Where a balancer publishes what it routes to a target group and what the targets answer. */
 export const BALANCER_NAMESPACE = 'AWS/ApplicationELB';
@@ -35,6 +35,8 @@ export interface BalancingClients {
 
 /** Names per DescribeAutoScalingGroups call, and target group ARNs per DescribeTargetGroups call (the APIs' limits). */
 const GROUPS_PER_CALL = 50;
+/** Queries per GetMetricData call. */
+const MAX_QUERIES_PER_CALL = 500;
 const TARGET_GROUPS_PER_CALL = 20;
 
 const chunks = <T>(items: T[], size: number): T[][] =>
@@ -94,35 +96,40 @@ export async function readBalancerViews(
   periodSeconds: number,
 ): Promise<BalancerView[]> {
   if (groups.length === 0) return [];
-  const routes = await routesToGroups(clients, groups);
+  const query = (metric: string, route: BalancerRoute) => ({
+    namespace: BALANCER_NAMESPACE,
+    metric,
+    dimensions: [
+      { name: 'TargetGroup', value: route.targetGroup },
+      { name: 'LoadBalancer', value: route.loadBalancer },
+    ],
+    stat: 'Sum',
+  });
+  // Each route's routed requests, then its answers by class, all in one GetMetricData call: as many
+  // routes as its 500 queries hold (a scan with more silent groups reads the rest next time).
+  const metrics = [ROUTED_METRIC, ...ANSWER_METRICS];
+  const routes = [...(await routesToGroups(clients, groups))]
+    .flatMap(([group, behind]) => behind.map((route) => ({ group, route })))
+    .slice(0, Math.floor(MAX_QUERIES_PER_CALL / metrics.length));
+  const series = await readMetricQueries(
+    clients.cloudwatch,
+    routes.flatMap(({ route }) => metrics.map((metric) => query(metric, route))),
+    since,
+    until,
+    periodSeconds,
+  );
+  const read = routes.map((r, i) => {
+    const [routed = [], ...answers] = series.slice(i * metrics.length, (i + 1) * metrics.length);
+    return { ...r, routed, answers };
+  });
   const views: BalancerView[] = [];
-  for (const [group, behind] of routes) {
-    if (behind.length === 0) continue;
-    const read = (metric: string, route: BalancerRoute) =>
-      readMetricSeries(
-        clients.cloudwatch,
-        {
-          namespace: BALANCER_NAMESPACE,
-          metric,
-          dimensions: [
-            { name: 'TargetGroup', value: route.targetGroup },
-            { name: 'LoadBalancer', value: route.loadBalancer },
-          ],
-          stat: 'Sum',
-        },
-        since,
-        until,
-        periodSeconds,
-      );
-    const routed = await Promise.all(behind.map((route) => read(ROUTED_METRIC, route)));
-    const answered = await Promise.all(
-      behind.flatMap((route) => ANSWER_METRICS.map((metric) => read(metric, route))),
-    );
+  for (const group of new Set(read.map((r) => r.group))) {
+    const mine = read.filter((r) => r.group === group);
     views.push({
       group,
-      balancers: [...new Set(behind.map((r) => r.loadBalancer))],
-      routed: perSecond(sumByTime(routed), periodSeconds),
-      answered: perSecond(sumByTime(answered), periodSeconds),
+      balancers: [...new Set(mine.map((r) => r.route.loadBalancer))],
+      routed: perSecond(sumByTime(mine.map((r) => r.routed)), periodSeconds),
+      answered: perSecond(sumByTime(mine.flatMap((r) => r.answers)), periodSeconds),
     });
   }
   return views;

@@ -199,26 +199,42 @@ export async function readMetricSeries(
   until: Date,
   periodSeconds: number,
 ): Promise<MetricPoint[]> {
+  return (await readMetricQueries(cloudwatch, [query], since, until, periodSeconds))[0] ?? [];
+}
+
+/** Several metrics' datapoints in one GetMetricData call (500 queries at most), each oldest first, in the queries' order. */
+export async function readMetricQueries(
+  cloudwatch: CloudWatchClient,
+  queries: MetricQuery[],
+  since: Date,
+  until: Date,
+  periodSeconds: number,
+): Promise<MetricPoint[][]> {
+  if (queries.length > 500) throw new RangeError(`${queries.length} metric queries: GetMetricData takes 500`);
   // Buckets start at StartTime: aligned to the period, they fall on the clock's marks (:00, :05, …).
   const periodMs = periodSeconds * 1000;
   const start = new Date(Math.floor(since.getTime() / periodMs) * periodMs);
-  const metric = {
-    Namespace: query.namespace,
-    MetricName: query.metric,
-    Dimensions: query.dimensions.map((d) => ({ Name: d.name, Value: d.value })),
-  };
-  const points: MetricPoint[] = [];
+  const series: MetricPoint[][] = queries.map(() => []);
   const input = {
     StartTime: start,
     EndTime: until,
     ScanBy: 'TimestampAscending' as const,
-    MetricDataQueries: [
-      { Id: 'q0', MetricStat: { Metric: metric, Period: periodSeconds, Stat: query.stat } },
-    ],
+    MetricDataQueries: queries.map((query, i) => ({
+      Id: `q${i}`,
+      MetricStat: {
+        Metric: {
+          Namespace: query.namespace,
+          MetricName: query.metric,
+          Dimensions: query.dimensions.map((d) => ({ Name: d.name, Value: d.value })),
+        },
+        Period: periodSeconds,
+        Stat: query.stat,
+      },
+    })),
   };
-  for await (const series of metricDataResults(cloudwatch, input))
-    for (const point of pointsOf(series)) points.push(point);
+  for await (const result of metricDataResults(cloudwatch, input))
+    for (const point of pointsOf(result)) series[Number(result.Id?.slice(1))]?.push(point);
   // Pages come in order, but an emulator or a retried page need not: the detector needs time order,
   // and a page answered twice must not feed its datapoints twice.
-  return inTimeOrderOnce(points);
+  return series.map(inTimeOrderOnce);
 }

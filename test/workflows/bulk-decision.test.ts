@@ -158,9 +158,14 @@ describe('one decision for several incidents (decision 0071)', () => {
         `${a.id}: decline accepted, now declined`,
         `${b.id}: decline accepted, now declined`,
       ]);
-      // Both closed: a second time, each refuses alone, and the exit code says not everything took.
+      // Both declined: a second time, each refuses alone, and the exit code says not everything took.
+      for (const { handle } of [a, b])
+        expect(((await handle.result()) as IncidentReport).outcome).toBe('declined');
       expect(await main(args)).toBe(4);
-      expect(printed.at(-1)).toMatch(new RegExp(`${b.id}: refused: .*closed`));
+      expect(printed.at(-1)?.split('\n')).toEqual([
+        expect.stringMatching(new RegExp(`^${a.id}: refused: .*closed`)),
+        expect.stringMatching(new RegExp(`^${b.id}: refused: .*closed`)),
+      ]);
     } finally {
       log.mockRestore();
       error.mockRestore();
