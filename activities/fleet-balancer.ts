@@ -74,17 +74,16 @@ export async function createLoadBalancedTargetGroup(
 }
 
 /**
- * The group behind a new application load balancer `<name>-lb` (in VPC `10.<octet>.0.0/16`), through a
- * target group the group is attached to, as a group on its balancer's health checks is. Returns the
- * target group's ARN.
+ * The group behind a new application load balancer `<name>-lb` in `network`, through a target group
+ * the group is attached to, as a group on its balancer's health checks is. Returns the target group's ARN.
  */
 export async function putGroupBehindBalancer(
   aws: AwsClients,
   group: string,
   name: string,
-  octet: number,
+  network: { vpcId: string; subnets: string[] },
 ): Promise<string> {
-  const { targetGroupArn } = await createLoadBalancedTargetGroup(aws, name, await createNetwork(aws, octet));
+  const { targetGroupArn } = await createLoadBalancedTargetGroup(aws, name, network);
   await aws.autoscaling.send(
     new AttachLoadBalancerTargetGroupsCommand({
       AutoScalingGroupName: group,

@@ -16,6 +16,8 @@ export async function createFleetAutoScalingGroup(
   fleet: string,
   size: { min: number; max: number; desired: number },
   tier?: string,
+  /** The tier's own subnet; otherwise the default one in us-east-1a. */
+  subnetId?: string,
 ): Promise<string> {
   const group = tier ? `${fleet}-${tier}-asg` : `${fleet}-asg`;
   await autoscaling.send(
@@ -25,7 +27,7 @@ export async function createFleetAutoScalingGroup(
       MinSize: size.min,
       MaxSize: size.max,
       DesiredCapacity: size.desired,
-      AvailabilityZones: ['us-east-1a'],
+      ...(subnetId ? { VPCZoneIdentifier: subnetId } : { AvailabilityZones: ['us-east-1a'] }),
       Tags: [{ Key: FLEET_TAG, Value: fleet, PropagateAtLaunch: true }],
     }),
   );

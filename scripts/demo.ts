@@ -9,7 +9,7 @@ import { ruleKey } from '../domain/security';
 import { INCIDENT_TYPES_CLAUSE } from '../domain/ids';
 import { createFleet } from '../activities/fleet';
 import { createFleetAutoScalingGroup, launchedMembers } from '../activities/fleet-group';
-import { putGroupBehindBalancer } from '../activities/fleet-balancer';
+import { createNetwork, putGroupBehindBalancer } from '../activities/fleet-balancer';
 import { createBalancerChaos } from '../activities/balancer-chaos';
 import { startMonitorFromConfig } from '../activities/monitor-starter';
 import { createApiClient } from '../cli/api-client';
@@ -265,15 +265,18 @@ async function main(): Promise<void> {
   const group = await createFleetAutoScalingGroup(aws.autoscaling, fleetName, { min: 3, max: 3, desired: 3 });
   const groupMembers = await launchedMembers(aws.autoscaling, group, 3);
   say(`group ${group}: ${groupMembers.join(', ')}`);
-  // A second tier of two behind an application load balancer, attached as a group on its health checks is.
+  // A second tier of two in a subnet of its own, behind an application load balancer, attached as a
+  // group on its health checks is.
+  const webNetwork = await createNetwork(aws, 90);
   const webGroup = await createFleetAutoScalingGroup(
     aws.autoscaling,
     fleetName,
     { min: 2, max: 2, desired: 2 },
     'web',
+    webNetwork.subnets[0],
   );
   const webMembers = await launchedMembers(aws.autoscaling, webGroup, 2);
-  await putGroupBehindBalancer(aws, webGroup, `${fleetName}-web`.slice(0, 28), 90);
+  await putGroupBehindBalancer(aws, webGroup, `${fleetName}-web`.slice(0, 28), webNetwork);
   say(`group ${webGroup} behind load balancer ${fleetName}-web-lb: ${webMembers.join(', ')}`);
   await startMonitorFromConfig(config, fleetName, { stopEarlier: 'demo-' });
   say(`fleet ${fleetName}: its detection loop polls every ${config.detectionIntervalSeconds}s`);

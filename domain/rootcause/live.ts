@@ -198,11 +198,13 @@ export function rankLiveIncidents(
   // This resource's cause must be able to cause its own symptoms, not merely reach it: a group that
   // can explain a compromised sibling is no cause of this instance's CPU. A ranking with no cause of
   // this resource in it is about other incidents: not this one's to show.
-  // Where the alarms share no cause, a dependency the resource shares with quiet instances (a subnet
-  // of eight with one failing its checks) is no suspect either: it would show in them. One of its own
-  // (its volume) still can be.
+  // A dependency that explains no alarm but this resource's, and that it shares with other instances
+  // (a subnet of eight with one failing its checks), is no suspect either: it would show in them. One
+  // of its own (its volume) still can be. That holds whether or not other alarms share a cause
+  // elsewhere (another tier's outage).
   const sharedWithQuiet = (id: string) =>
-    independent && [...reach(id)].some((r) => r !== resourceId && kindOf.get(r) === 'instance');
+    explained(id).length <= 1 &&
+    [...reach(id)].some((r) => r !== resourceId && kindOf.get(r) === 'instance');
   const causeOfResource = ranked.find(
     (c) => explained(c.resource).includes(resourceId) && !sharedWithQuiet(c.resource),
   )?.resource;

@@ -286,6 +286,44 @@ describe('ranking a live fleet', () => {
     expect(oneOfEach?.causeOfResource).toBe('i-d');
   });
 
+  test("one instance failing its checks stays its own cause while another tier's outage shares a cause elsewhere (make demo's AUTO beside OUTAGE)", () => {
+    const tiers = fleetGraph([
+      ...['i-a', 'i-b', 'i-c', 'i-f', 'i-g', 'i-h', 'i-i'].map((instanceId) => ({
+        instanceId,
+        volumeIds: [`vol-${instanceId}`],
+        securityGroupIds: ['sg-fleet'],
+        subnetId: 'subnet-1',
+      })),
+      ...['i-d', 'i-e'].map((instanceId) => ({
+        instanceId,
+        group: 'web',
+        volumeIds: [`vol-${instanceId}`],
+        securityGroupIds: ['sg-fleet'],
+        subnetId: 'subnet-web',
+      })),
+    ]);
+    const open = [
+      { resourceId: 'i-a', severity: 'critical' as const, kind: 'status-check-failed' },
+      // Three neighbours running hot, which no subnet causes, put evidence on subnet-1 all the same.
+      ...['i-b', 'i-c', 'i-f'].map((resourceId) => ({
+        resourceId,
+        severity: 'high' as const,
+        kind: 'cpu-high',
+      })),
+      ...['i-d', 'i-e'].map((resourceId) => ({
+        resourceId,
+        severity: 'critical' as const,
+        kind: 'not-serving',
+      })),
+    ];
+    const ranking = rankLiveIncidents(tiers, open, SHIPPED_ROOT_CAUSE_MODEL, 'i-a');
+    // The tier's outage shares a cause, so the alarms are not all independent...
+    expect(ranking?.independent).toBeUndefined();
+    expect(ranking?.top.map((c) => c.resource)).toContain('subnet-1');
+    // ...but subnet-1 explains only i-a's checks, and six instances pass theirs through it.
+    expect(ranking?.causeOfResource).toBe('i-a');
+  });
+
   test("a dependency that explains one instance's alarm is not named the cause of a sibling's it cannot cause", () => {
     // The shared group can explain a compromised instance, not a CPU spike next to it.
     const open = [

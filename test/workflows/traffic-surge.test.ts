@@ -16,7 +16,7 @@ import { AUTOSCALING_GROUP_TAG } from '../../activities/tags';
 import { decisionUpdate, incidentStateQuery, stopMonitoringSignal } from '../../workflows/messages';
 import { testConfig } from '../support/env';
 import { createFleetGroup, desiredCapacity, groupMembers } from '../support/groups';
-import { putGroupBehindBalancer } from '../../activities/fleet-balancer';
+import { createNetwork, putGroupBehindBalancer } from '../../activities/fleet-balancer';
 import { startHarness, type MedicHarness } from '../support/harness';
 
 let h: MedicHarness;
@@ -317,7 +317,7 @@ describe('a group member that stopped serving', () => {
     const group = await createFleetGroup(h.aws, fleet, { min: 1, max: 3, desired: 2 });
     const members = await groupMembers(h.aws, group, 2);
     const name = `unans${process.pid}`.slice(0, 20);
-    await putGroupBehindBalancer(h.aws, group, name, 76);
+    await putGroupBehindBalancer(h.aws, group, name, await createNetwork(h.aws, 76));
     const chaos = createChaos(h.aws.ec2, h.aws.cloudwatch);
     const balancing = createBalancerChaos(h.aws);
     await chaos.groupStopsServing(members[0] ?? '');
