@@ -203,8 +203,7 @@ export function rankLiveIncidents(
   // of its own (its volume) still can be. That holds whether or not other alarms share a cause
   // elsewhere (another tier's outage).
   const sharedWithQuiet = (id: string) =>
-    explained(id).length <= 1 &&
-    [...reach(id)].some((r) => r !== resourceId && kindOf.get(r) === 'instance');
+    explained(id).length <= 1 && [...reach(id)].some((r) => r !== resourceId && kindOf.get(r) === 'instance');
   const causeOfResource = ranked.find(
     (c) => explained(c.resource).includes(resourceId) && !sharedWithQuiet(c.resource),
   )?.resource;
