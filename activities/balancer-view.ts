@@ -111,6 +111,8 @@ export async function readBalancerViews(
   const routes = [...(await routesToGroups(clients, groups))]
     .flatMap(([group, behind]) => behind.map((route) => ({ group, route })))
     .slice(0, Math.floor(MAX_QUERIES_PER_CALL / metrics.length));
+  // CloudWatch refuses a call with no query: groups behind no balancer end here.
+  if (routes.length === 0) return [];
   const series = await readMetricQueries(
     clients.cloudwatch,
     routes.flatMap(({ route }) => metrics.map((metric) => query(metric, route))),

@@ -211,6 +211,7 @@ export async function readMetricQueries(
   periodSeconds: number,
 ): Promise<MetricPoint[][]> {
   if (queries.length > 500) throw new RangeError(`${queries.length} metric queries: GetMetricData takes 500`);
+  if (queries.length === 0) return [];
   // Buckets start at StartTime: aligned to the period, they fall on the clock's marks (:00, :05, …).
   const periodMs = periodSeconds * 1000;
   const start = new Date(Math.floor(since.getTime() / periodMs) * periodMs);

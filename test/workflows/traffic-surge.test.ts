@@ -1,7 +1,8 @@
 import { TerminateInstanceInAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { createBalancerChaos } from '../../activities/balancer-chaos';
-import type { BalancingClients } from '../../activities/balancer-view';
+import { readBalancerViews, type BalancingClients } from '../../activities/balancer-view';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { createDetectionActivities } from '../../activities/detection';
 import { CreateTagsCommand } from '@aws-sdk/client-ec2';
 import { createChaos, exfiltrationFlows } from '../../activities/chaos';
@@ -367,6 +368,24 @@ describe('a group member that stopped serving', () => {
     });
     expect(notServing(await scanWith({ autoscaling: h.aws.autoscaling, elbv2: unreachable }))).toEqual([]);
     unreachable.destroy();
+    // A group behind no balancer costs no metric read: CloudWatch refuses a call without a query.
+    const noCloudWatch = new CloudWatchClient({
+      region: 'us-east-1',
+      endpoint: 'http://127.0.0.1:9',
+      credentials: { accessKeyId: 'medic-local', secretAccessKey: 'medic-local' },
+      maxAttempts: 1,
+    });
+    const now = Date.now();
+    await expect(
+      readBalancerViews(
+        { ...h.aws, cloudwatch: noCloudWatch },
+        [`nowhere-${process.pid}`],
+        new Date(now - 60_000),
+        new Date(now),
+        10,
+      ),
+    ).resolves.toEqual([]);
+    noCloudWatch.destroy();
     // Agents that died together beside applications that answer: the balancer counts the answers.
     await balancing.routedUnanswered(group, members.length, { silentMs: 0 });
     const scan = await scanWith(h.aws);
