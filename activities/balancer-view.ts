@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { MetricPoint } from '../domain/detection';
 import type { BalancerView } from '../domain/serving';
-import { perSecond, readMetricQueries } from './metrics';
+import { MAX_METRIC_QUERIES, perSecond, readMetricQueries } from './metrics';
 
 /** Where a balancer publishes what it routes to a target group and what the targets answer. */
 export const BALANCER_NAMESPACE = 'AWS/ApplicationELB';
@@ -35,8 +35,6 @@ export interface BalancingClients {
 
 /** Names per DescribeAutoScalingGroups call, and target group ARNs per DescribeTargetGroups call (the APIs' limits). */
 const GROUPS_PER_CALL = 50;
-/** Queries per GetMetricData call. */
-const MAX_QUERIES_PER_CALL = 500;
 const TARGET_GROUPS_PER_CALL = 20;
 
 const chunks = <T>(items: T[], size: number): T[][] =>
@@ -77,6 +75,12 @@ export async function routesToGroups(
   return routes;
 }
 
+/** The dimensions CloudWatch publishes a route's metrics under. */
+export const routeDimensions = (route: BalancerRoute) => [
+  { name: 'TargetGroup', value: route.targetGroup },
+  { name: 'LoadBalancer', value: route.loadBalancer },
+];
+
 /** Datapoints of several series added up at each time (the routes of one group). */
 function sumByTime(series: MetricPoint[][]): MetricPoint[] {
   const total = new Map<string, number>();
@@ -99,10 +103,7 @@ export async function readBalancerViews(
   const query = (metric: string, route: BalancerRoute) => ({
     namespace: BALANCER_NAMESPACE,
     metric,
-    dimensions: [
-      { name: 'TargetGroup', value: route.targetGroup },
-      { name: 'LoadBalancer', value: route.loadBalancer },
-    ],
+    dimensions: routeDimensions(route),
     stat: 'Sum',
   });
   // Each route's routed requests, then its answers by class, all in one GetMetricData call: as many
@@ -110,7 +111,7 @@ export async function readBalancerViews(
   const metrics = [ROUTED_METRIC, ...ANSWER_METRICS];
   const routes = [...(await routesToGroups(clients, groups))]
     .flatMap(([group, behind]) => behind.map((route) => ({ group, route })))
-    .slice(0, Math.floor(MAX_QUERIES_PER_CALL / metrics.length));
+    .slice(0, Math.floor(MAX_METRIC_QUERIES / metrics.length));
   // CloudWatch refuses a call with no query: groups behind no balancer end here.
   if (routes.length === 0) return [];
   const series = await readMetricQueries(

@@ -5,7 +5,7 @@ import {
   StopInstancesCommand,
   type EC2Client,
 } from '@aws-sdk/client-ec2';
-import { PutMetricDataCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { PutMetricDataCommand, type CloudWatchClient, type StandardUnit } from '@aws-sdk/client-cloudwatch';
 import { namespaceOf, type Ec2Metric } from './metrics';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { FlowRecord } from '../domain/traffic';
@@ -16,6 +16,47 @@ import { AUTOSCALING_GROUP_TAG, FLEET_TAG } from './tags';
 
 /** Datapoints per PutMetricData call (CloudWatch's limit is higher; the emulator's request size is not). */
 const PUT_METRIC_DATA_BATCH = 100;
+/** The local metric period: datapoints this far apart read as a sustained series, not one sample. */
+const CHAOS_SPACING_MS = 10_000;
+
+/** One series as an agent or an AWS service publishes it. */
+export interface PublishedSeries {
+  namespace: string;
+  metric: string;
+  dimensions: { Name: string; Value: string }[];
+  unit: StandardUnit;
+}
+
+/** `values` ten seconds apart, the newest at `newestMs`, in as many PutMetricData calls as they need. */
+export async function putSeries(
+  cloudwatch: CloudWatchClient,
+  series: PublishedSeries,
+  values: number[],
+  newestMs: number,
+): Promise<void> {
+  for (let from = 0; from < values.length; from += PUT_METRIC_DATA_BATCH)
+    await cloudwatch.send(
+      new PutMetricDataCommand({
+        Namespace: series.namespace,
+        MetricData: values.slice(from, from + PUT_METRIC_DATA_BATCH).map((value, j) => ({
+          MetricName: series.metric,
+          Dimensions: series.dimensions,
+          Timestamp: new Date(newestMs - (values.length - 1 - (from + j)) * CHAOS_SPACING_MS),
+          Value: value,
+          Unit: series.unit,
+        })),
+      }),
+    );
+}
+
+const unitOf = (metric: Ec2Metric): StandardUnit =>
+  metric === 'CPUUtilization' || metric === 'ErrorRate' || metric.endsWith('_percent')
+    ? 'Percent'
+    : metric.startsWith('Network')
+      ? 'Bytes'
+      : metric === 'LatencyP99'
+        ? 'Milliseconds'
+        : 'Count';
 
 /** Fault injection against the emulated (or a disposable real) fleet. */
 export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
@@ -31,41 +72,14 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
     at = new Date(),
   ): Promise<void> {
     await requireInstance(ec2, instanceId);
-    const now = at.getTime();
-    // PutMetricData takes so many datapoints a call.
-    for (let from = 0; from < values.length; from += PUT_METRIC_DATA_BATCH)
-      await publishBatch(instanceId, metric, values, from, now);
-  }
-
-  async function publishBatch(
-    instanceId: string,
-    metric: Ec2Metric,
-    values: number[],
-    from: number,
-    now: number,
-  ): Promise<void> {
-    await cloudwatch.send(
-      new PutMetricDataCommand({
-        // Where each agent publishes it, as detection reads it.
-        Namespace: namespaceOf(metric),
-        MetricData: values.slice(from, from + PUT_METRIC_DATA_BATCH).map((value, j) => ({
-          MetricName: metric,
-          Dimensions: [{ Name: 'InstanceId', Value: instanceId }],
-          // Newest last, ten seconds apart (the local metric period), so the window reads as a
-          // sustained fault rather than one sample.
-          Timestamp: new Date(now - (values.length - 1 - (from + j)) * 10_000),
-          Value: value,
-          Unit:
-            metric === 'CPUUtilization' || metric === 'ErrorRate' || metric.endsWith('_percent')
-              ? 'Percent'
-              : metric.startsWith('Network')
-                ? 'Bytes'
-                : metric === 'LatencyP99'
-                  ? 'Milliseconds'
-                  : 'Count',
-        })),
-      }),
-    );
+    // Where each agent publishes it, as detection reads it.
+    const series = {
+      namespace: namespaceOf(metric),
+      metric,
+      dimensions: [{ Name: 'InstanceId', Value: instanceId }],
+      unit: unitOf(metric),
+    };
+    await putSeries(cloudwatch, series, values, at.getTime());
   }
 
   /** `at` dates the newest datapoint: the moment the fault was observed, which may be before it is published. */

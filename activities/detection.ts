@@ -5,6 +5,8 @@ import {
   detectFaults,
   detectorKeyOf,
   judgedMetrics,
+  runningGroupMembers,
+  type InstanceObservation,
   type AnomalyFloors,
   type AnomalySettings,
   type MetricPoint,
@@ -246,16 +248,9 @@ export function createDetectionActivities(
    * filter is by the clock, looser than the balancer's own window, so it drops no group that
    * `groupsUnanswered` would find.
    */
-  async function balancersOfSilentGroups(
-    observations: { instanceId: string; state: string; group?: string; requestRate: MetricPoint[] }[],
-    now: Date,
-  ) {
+  async function balancersOfSilentGroups(observations: InstanceObservation[], now: Date) {
     if (!balancing || settings.notServingSiblingMinPerSecond === undefined) return [];
-    const members = observations.flatMap((o) =>
-      o.state === 'running' && o.group !== undefined
-        ? [{ instanceId: o.instanceId, group: o.group, requestRate: o.requestRate }]
-        : [],
-    );
+    const members = runningGroupMembers(observations);
     const quietFrom = new Date(
       now.getTime() - NOT_SERVING_WINDOW_POINTS * settings.metricPeriodSeconds * 1000,
     ).toISOString();

@@ -122,6 +122,9 @@ const pointsOf = (series: MetricDataResult): MetricPoint[] =>
  */
 export const METRIC_READ_SLICE_MS = 86_400_000;
 
+/** Queries one GetMetricData call takes. */
+export const MAX_METRIC_QUERIES = 500;
+
 /**
  * Reads EC2 metrics for many instances in as few GetMetricData calls as the API allows (500
  * queries each, a day each). The result is keyed `instanceId/metric`, oldest first.
@@ -147,8 +150,8 @@ export async function readEc2Metrics(
   const slices: [Date, Date][] = [];
   for (let from = start; from < until.getTime(); from += sliceMs)
     slices.push([new Date(from), new Date(Math.min(from + sliceMs, until.getTime()))]);
-  for (let offset = 0; offset < requests.length; offset += 500) {
-    const batch = requests.slice(offset, offset + 500);
+  for (let offset = 0; offset < requests.length; offset += MAX_METRIC_QUERIES) {
+    const batch = requests.slice(offset, offset + MAX_METRIC_QUERIES);
     const queries: MetricDataQuery[] = batch.map((r, i) => ({
       Id: `q${i}`,
       MetricStat: {
@@ -210,7 +213,8 @@ export async function readMetricQueries(
   until: Date,
   periodSeconds: number,
 ): Promise<MetricPoint[][]> {
-  if (queries.length > 500) throw new RangeError(`${queries.length} metric queries: GetMetricData takes 500`);
+  if (queries.length > MAX_METRIC_QUERIES)
+    throw new RangeError(`${queries.length} metric queries: GetMetricData takes ${MAX_METRIC_QUERIES}`);
   if (queries.length === 0) return [];
   // Buckets start at StartTime: aligned to the period, they fall on the clock's marks (:00, :05, …).
   const periodMs = periodSeconds * 1000;

@@ -29,6 +29,7 @@ import {
   membersNotServing,
   NOT_SERVING_WINDOW_POINTS,
   type BalancerView,
+  type MemberRequests,
   type NotServing,
   type UnansweredGroup,
 } from './serving';
@@ -457,6 +458,16 @@ function passOverMaintenance(
   }
 }
 
+/** The running members of Auto Scaling groups, with the requests each served: what the not-serving rules judge. */
+export const runningGroupMembers = (
+  observations: Pick<InstanceObservation, 'instanceId' | 'state' | 'group' | 'requestRate'>[],
+): MemberRequests[] =>
+  observations.flatMap((o) =>
+    o.state === 'running' && o.group !== undefined
+      ? [{ instanceId: o.instanceId, group: o.group, requestRate: o.requestRate ?? [] }]
+      : [],
+  );
+
 /** A member that stopped serving, by either rule: the episode it belongs to and its report. */
 interface Silence {
   lastServedAt: string;
@@ -475,11 +486,7 @@ function notServingOf(
 ): Map<string, Silence> {
   const minimum = thresholds.notServingSiblingMinPerSecond;
   if (minimum === undefined) return new Map();
-  const members = observations.flatMap((o) =>
-    o.state === 'running' && o.group !== undefined
-      ? [{ instanceId: o.instanceId, group: o.group, requestRate: o.requestRate ?? [] }]
-      : [],
-  );
+  const members = runningGroupMembers(observations);
   const silent = new Map<string, Silence>();
   for (const n of membersNotServing(members, minimum))
     silent.set(n.instanceId, { ...n, finding: notServingFinding(n) });

@@ -19,6 +19,17 @@ export const NOT_SERVING_WINDOW_POINTS = 5;
  */
 export const NOT_SERVING_ALARM_WINDOW_POINTS = 2;
 
+/** Whether any request was served at or after `from`. */
+const servedSince = (points: readonly MetricPoint[], from: string) =>
+  points.some((p) => p.at >= from && p.value > 0);
+/** The newest datapoint with a request served before `before` (any, without it). */
+const lastServed = (points: readonly MetricPoint[], before?: string) =>
+  points
+    .filter((p) => p.value > 0 && (before === undefined || p.at < before))
+    .map((p) => p.at)
+    .sort()
+    .at(-1);
+
 /** One running group member's request rate, as the fleet monitor read it. */
 export interface MemberRequests {
   instanceId: string;
@@ -73,12 +84,8 @@ export function membersNotServing(
       if (rates.length === 0) continue;
       const siblingsMedian = median(rates);
       if (siblingsMedian < siblingMinPerSecond) continue;
-      if (member.requestRate.some((p) => p.at >= windowFrom && p.value > 0)) continue;
-      const served = member.requestRate.filter((p) => p.at < windowFrom && p.value > 0);
-      const lastServedAt = served
-        .map((p) => p.at)
-        .sort()
-        .at(-1);
+      if (servedSince(member.requestRate, windowFrom)) continue;
+      const lastServedAt = lastServed(member.requestRate, windowFrom);
       // A member that never served in the read (just launched, not yet behind the balancer) is not judged.
       if (lastServedAt === undefined) continue;
       found.push({
@@ -173,10 +180,8 @@ export interface UnansweredGroup {
 export function groupsSilentSince(members: readonly MemberRequests[], from: string): string[] {
   const served = new Map<string, boolean>();
   for (const m of members) {
-    const servedAny = m.requestRate.some((p) => p.value > 0);
-    const servesNow = m.requestRate.some((p) => p.value > 0 && p.at >= from);
-    if (servesNow) served.set(m.group, false);
-    else if (servedAny && !served.has(m.group)) served.set(m.group, true);
+    if (servedSince(m.requestRate, from)) served.set(m.group, false);
+    else if (lastServed(m.requestRate) !== undefined && !served.has(m.group)) served.set(m.group, true);
   }
   return [...served].filter(([, silent]) => silent).map(([group]) => group);
 }
@@ -208,16 +213,9 @@ export function groupsUnanswered(
     if (!(routedPerSecond >= minPerSecond)) continue;
     if (view.answered.some((p) => p.at >= windowFrom && p.value > 0)) continue;
     const inGroup = members.filter((m) => m.group === view.group);
-    if (inGroup.some((m) => m.requestRate.some((p) => p.at >= windowFrom && p.value > 0))) continue;
+    if (inGroup.some((m) => servedSince(m.requestRate, windowFrom))) continue;
     const served = inGroup
-      .map((m) => ({
-        instanceId: m.instanceId,
-        last: m.requestRate
-          .filter((p) => p.value > 0)
-          .map((p) => p.at)
-          .sort()
-          .at(-1),
-      }))
+      .map((m) => ({ instanceId: m.instanceId, last: lastServed(m.requestRate) }))
       .filter((m): m is { instanceId: string; last: string } => m.last !== undefined);
     if (served.length === 0) continue;
     found.push({
