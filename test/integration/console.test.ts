@@ -353,6 +353,44 @@ describe('web console', () => {
     await viewing.close();
     expect(pageErrors).toEqual([]);
   }, 150_000);
+
+  test('an approver ticks the incidents of an outage, sees each plan, and approves them in one go', async () => {
+    const outage = (
+      JSON.parse(
+        await local.medic('fleet', 'create', '--size', '2', '--manual', '2', '--fleet', 'outage', '--json'),
+      ) as { instances: { instanceId: string }[] }
+    ).instances.map((i) => i.instanceId);
+    const ids = outage.map((instance) => `incident-${instance}-instance-stopped`);
+    for (const instance of outage) await local.medic('chaos', 'stop-instance', '--instance', instance);
+    const row = (id: string) => `tr[data-incident="${id}"]`;
+
+    const viewer = await openConsole(viewerToken);
+    await viewer.waitForSelector(`${row(ids[0])} .status-awaiting_approval`, { timeout: 60_000 });
+    expect(await viewer.$('input[name=pick]')).toBeNull();
+    await viewer.close();
+
+    const page = await openConsole(approverToken);
+    for (const id of ids) {
+      await page.waitForSelector(`${row(id)} .status-awaiting_approval`, { timeout: 60_000 });
+      await page.check(`${row(id)} input[name=pick]`);
+    }
+    for (const id of ids) await expectText(page, `[data-bulk="${id}"]`, 'start-instance');
+    await shot(page, 'incidents-bulk-decision');
+    await page.fill('textarea[name=bulk-reason]', 'the whole tier was stopped by chaos');
+    await page.click('[data-testid=bulk-decision] button.approve');
+    await expectText(page, '[data-testid=bulk-answer]', '2 approved.');
+    for (const id of ids) await page.waitForSelector(`${row(id)} .status-resolved`, { timeout: 90_000 });
+    // Decided incidents leave the selection: nothing stays ticked for a next decision by mistake.
+    expect(await page.$$('input[name=pick]:checked')).toHaveLength(0);
+    for (const id of ids) {
+      const incident = await local.call('GET', `/api/v1/incidents/${id}`);
+      expect(JSON.stringify(incident.body.timeline)).toContain(
+        'Decision approve by alice: the whole tier was stopped by chaos',
+      );
+    }
+    await page.close();
+    expect(pageErrors).toEqual([]);
+  }, 180_000);
 });
 
 /**

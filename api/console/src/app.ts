@@ -50,7 +50,7 @@ export function App() {
         ? html`<${MonitorsPage} />`
         : route === '/dashboard'
           ? html`<${DashboardPage} />`
-          : html`<${IncidentsPage} />`;
+          : html`<${IncidentsPage} me=${me} />`;
   const tab = (href: string, label: string, active: boolean) =>
     html`<a href=${href} class=${active ? 'active' : ''}>${label}</a>`;
   return html`

@@ -1,7 +1,8 @@
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { follow, type StreamState } from '../api';
-import type { IncidentSummary } from '../types';
+import type { IncidentSummary, Me } from '../types';
+import { BulkDecisionBar } from './bulk-decision';
 import { INCIDENT_STATUSES, MODES, SEVERITIES } from '../../../../domain/incident';
 import { AGENTS } from '../../../../domain/agents';
 
@@ -28,8 +29,13 @@ export function LiveIndicator({ state, detail }: { state: StreamState; detail?: 
   >`;
 }
 
-/** The incident list: filters, and rows pushed by the API as incidents open, move and close. */
-export function IncidentsPage() {
+const waiting = (i: IncidentSummary) => i.status === 'awaiting_approval';
+
+/**
+ * The incident list: filters, and rows pushed by the API as incidents open, move and close. A person
+ * who may decide can tick incidents that wait for a decision and decide them together (decision 0071).
+ */
+export function IncidentsPage({ me }: { me: Me }) {
   const [filter, setFilter] = useState<Filter>({
     status: '',
     severity: '',
@@ -40,6 +46,16 @@ export function IncidentsPage() {
   const [incidents, setIncidents] = useState<IncidentSummary[] | undefined>(undefined);
   const [stream, setStream] = useState<{ state: StreamState; detail?: string }>({ state: 'connecting' });
   const [problem, setProblem] = useState('');
+  const [ticked, setTicked] = useState<string[]>([]);
+  const [bulkUsed, setBulkUsed] = useState(false);
+  const canDecide = me.permissions.includes('decide');
+  // Only incidents still waiting in the list stay ticked: one decided elsewhere drops out by itself.
+  const selected = (incidents ?? []).filter((i) => waiting(i) && ticked.includes(i.id));
+  const tick = (ids: string[], on: boolean) => {
+    setBulkUsed(true);
+    setTicked((now) => (on ? [...new Set([...now, ...ids])] : now.filter((id) => !ids.includes(id))));
+  };
+  const waitingIds = (incidents ?? []).filter(waiting).map((i) => i.id);
   useEffect(() => {
     const query = new URLSearchParams(Object.entries(filter).filter(([, v]) => v.trim() !== '')).toString();
     setIncidents(undefined);
@@ -83,6 +99,14 @@ export function IncidentsPage() {
     </form>
     ${problem && html`<p class="error" role="alert">${problem}</p>`}
     ${
+      canDecide &&
+      bulkUsed &&
+      html`<${BulkDecisionBar}
+        selected=${selected}
+        onDecided=${(ids: string[]) => tick(ids, false)}
+      />`
+    }
+    ${
       incidents === undefined
         ? html`<p class="loading">Loading…</p>`
         : incidents.length === 0
@@ -90,6 +114,19 @@ export function IncidentsPage() {
           : html`<table class="incidents" data-testid="incident-table">
               <thead>
                 <tr>
+                  ${
+                    canDecide &&
+                    html`<th class="pick">
+                      <input
+                        type="checkbox"
+                        name="pick-all"
+                        aria-label="every incident waiting for a decision"
+                        disabled=${waitingIds.length === 0}
+                        checked=${waitingIds.length > 0 && selected.length === waitingIds.length}
+                        onChange=${(e: Event) => tick(waitingIds, (e.target as HTMLInputElement).checked)}
+                      />
+                    </th>`
+                  }
                   <th>Incident</th>
                   <th>Status</th>
                   <th>Severity</th>
@@ -102,6 +139,21 @@ export function IncidentsPage() {
                 ${incidents.map(
                   (i) =>
                     html`<tr key=${i.id} data-incident=${i.id}>
+                      ${
+                        canDecide &&
+                        html`<td class="pick">
+                          ${
+                            waiting(i) &&
+                            html`<input
+                              type="checkbox"
+                              name="pick"
+                              aria-label=${`decide ${i.id}`}
+                              checked=${ticked.includes(i.id)}
+                              onChange=${(e: Event) => tick([i.id], (e.target as HTMLInputElement).checked)}
+                            />`
+                          }
+                        </td>`
+                      }
                       <td>
                         <a href=${`#/incidents/${encodeURIComponent(i.id)}`}>${i.kind ?? i.id}</a>
                         <div class="sub">${i.id}</div>
