@@ -9,6 +9,7 @@ import {
   type NetworkAcl,
 } from '@aws-sdk/client-ec2';
 import { ApplicationFailure } from '@temporalio/common';
+import { formatRange, parseRange } from '../domain/ip-address';
 import { BLOCK_RULES, blockRuleNumber, blockTag } from '../domain/network-block';
 import { FLEET_TAG } from './tags';
 
@@ -35,13 +36,26 @@ async function managedAcls(ec2: EC2Client, fleet: string | undefined): Promise<N
   return acls.NetworkAcls ?? [];
 }
 
+/** A range as the ACL holds it, in the canonical form `blockableSource` gives (IPv6 as AWS may spell it). */
+const canonical = (cidr: string): string => {
+  const range = parseRange(cidr);
+  return range ? formatRange(range) : cidr;
+};
+
 const entriesOf = (acl: NetworkAcl) =>
-  (acl.Entries ?? []).map((e) => ({
-    ruleNumber: e.RuleNumber ?? 0,
-    egress: e.Egress ?? false,
-    action: e.RuleAction ?? '',
-    ...(e.CidrBlock ? { cidr: e.CidrBlock } : {}),
-  }));
+  (acl.Entries ?? []).map((e) => {
+    const cidr = e.CidrBlock ?? e.Ipv6CidrBlock;
+    return {
+      ruleNumber: e.RuleNumber ?? 0,
+      egress: e.Egress ?? false,
+      action: e.RuleAction ?? '',
+      ...(cidr ? { cidr: canonical(cidr) } : {}),
+    };
+  });
+
+/** Where the range goes in a network ACL entry: IPv4 and IPv6 ranges are separate fields. */
+const rangeField = (cidr: string) =>
+  parseRange(cidr)?.family === 6 ? { Ipv6CidrBlock: cidr } : { CidrBlock: cidr };
 
 /** The security agent's network-ACL actions: deny a source, check it, lift it. Each is idempotent. */
 export function createNetworkBlockActivities(ec2: EC2Client) {
@@ -71,7 +85,7 @@ export function createNetworkBlockActivities(ec2: EC2Client) {
             Protocol: '-1',
             RuleAction: 'deny',
             Egress: false,
-            CidrBlock: input.cidr,
+            ...rangeField(input.cidr),
           }),
         );
       await ec2.send(

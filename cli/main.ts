@@ -13,6 +13,7 @@ import {
 } from '../activities/fleet';
 import { fleetListing } from './fleet-listing';
 import { ConfigError, loadConfig, type MedicConfig } from '../domain/config';
+import { parseIp } from '../domain/ip-address';
 import { startMonitor, stopMonitor } from '../activities/monitor-starter';
 import { TASK_QUEUES } from '../domain/config';
 import {
@@ -68,7 +69,7 @@ const USAGE = `usage: medic <command>
   chaos not-serving --instance ID [--whole-group]    (a group member's application dies while its siblings serve: a reboot; or every member's at once)
   chaos egress-surge --instance ID [--to ADDRESS]    (outbound traffic 60x its usual half hour: isolation, on a person's word;
                                                      --to a MEDIC_TRUSTED_EGRESS address: closed with nothing isolated)
-  chaos traffic-flood --source IP [--fleet NAME] [--flows 1500]   (flow logs with one source flooding)
+  chaos traffic-flood --source IP [--fleet NAME] [--flows 1500]   (flow logs with one source flooding; IPv4 or IPv6)
   chaos idle --instance ID                           (near-zero CPU and traffic: the cost agent's case)
   chaos disk-fill --instance ID                      (root disk usage climbing: predictive maintenance's case)
   chaos memory-leak --instance ID                    (memory use climbing toward exhaustion)
@@ -228,8 +229,7 @@ async function chaosCommand(sub: string | undefined, args: string[], config: Med
     });
     const fleet = fleetFlag(flags.fleet);
     const source = requireFlag(flags.source, 'source');
-    if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(source))
-      throw new UsageError(`--source must be an IPv4 address, got "${source}"`);
+    if (!parseIp(source)) throw new UsageError(`--source must be an IPv4 or IPv6 address, got "${source}"`);
     const flows = intFlag(flags.flows, 'flows', 1500, 1, 100_000);
     const key = await trafficFlood(aws.s3, config.flowLogBucket, fleet, source, flows);
     console.log(
@@ -240,8 +240,8 @@ async function chaosCommand(sub: string | undefined, args: string[], config: Med
   if (sub === 'egress-surge') {
     const flags = parseFlags(args, { instance: { type: 'string' }, to: { type: 'string' } });
     const instanceId = instanceIdFlag(flags.instance);
-    if (flags.to !== undefined && !/^\d{1,3}(\.\d{1,3}){3}$/.test(flags.to))
-      throw new UsageError(`--to must be an IPv4 address, got "${flags.to}"`);
+    if (flags.to !== undefined && !parseIp(flags.to))
+      throw new UsageError(`--to must be an IPv4 or IPv6 address, got "${flags.to}"`);
     await chaos.egressSurge(instanceId);
     const flows = await exfiltrationFlows(aws.ec2, aws.s3, config.flowLogBucket, instanceId, flags.to);
     console.log(

@@ -50,9 +50,13 @@ export function taskRunWorkflowId(task: string, idempotencyKey: string): string 
   return `task-${task}-${idempotencyKey}`;
 }
 
-/** One incident per blocked source (a flood or a "block <ip>"): blocking again while it holds joins it. */
+/**
+ * One incident per blocked source (a flood or a "block <ip>"): blocking again while it holds joins it.
+ * IPv6's hex digits stay (`2001:db8::/64` and `2001:dc8::/64` are two sources); `cidr` is canonical
+ * (`blockableSource`), so one range has one id.
+ */
 export function trafficFloodIncidentId(cidr: string): string {
-  return `incident-${cidr.replace(/[^0-9.]/g, '-')}-traffic-flood`;
+  return `incident-${cidr.toLowerCase().replace(/[^0-9a-f.]/g, '-')}-traffic-flood`;
 }
 
 /** One incident per resource and control: a finding seen again by the next scan joins it. */

@@ -1,3 +1,14 @@
+import {
+  formatIp,
+  formatRange,
+  inRange,
+  overlaps,
+  parseIp,
+  parseRange,
+  rangeAround,
+  type IpFamily,
+} from './ip-address';
+
 /**
  * Denying one source address at the subnet's network ACL: what may be blocked, and where the rule
  * goes. Pure, so the same rules hold in the activity, the API and the tests.
@@ -9,37 +20,66 @@ export const BLOCK_RULES = { first: 1, last: 99 } as const;
 /** Tag on the network ACL that records a block and when it is lifted: a person can see and undo it. */
 export const blockTag = (cidr: string) => `medic:blocked:${cidr}`;
 
-const PROTECTED: [string, number][] = [
-  ['10.0.0.0', 8],
-  ['172.16.0.0', 12],
-  ['192.168.0.0', 16],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['0.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['224.0.0.0', 4],
-  ['240.0.0.0', 4],
-];
+/** Ranges never blocked: a typo there would cut the fleet off from itself or from AWS. */
+const PROTECTED = [
+  '10.0.0.0/8',
+  '172.16.0.0/12',
+  '192.168.0.0/16',
+  '127.0.0.0/8',
+  '169.254.0.0/16',
+  '0.0.0.0/8',
+  '100.64.0.0/10',
+  '224.0.0.0/4',
+  '240.0.0.0/4',
+  // IPv6: unspecified, loopback, link-local (the instance metadata service's fd00:ec2::254 is in
+  // the unique-local fc00::/7), unique-local, multicast.
+  '::/128',
+  '::1/128',
+  'fe80::/10',
+  'fc00::/7',
+  'ff00::/8',
+].map((text) => ({ text, range: parseRange(text)! }));
 
-const toNumber = (ip: string) => ip.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
+/** IPv4 written as IPv6 (`::ffff:203.0.113.7`): the IPv4 rules decide, the IPv4 form is blocked. */
+const IPV4_MAPPED = parseRange('::ffff:0:0/96')!;
 
 /**
- * The /32 to deny for an address, or why it may not be blocked: private, loopback, link-local and
- * multicast ranges are never blocked (a typo there would cut the fleet off from itself).
+ * How much of an IPv6 source one deny covers. A host on IPv6 gets a whole /64 (SLAAC and privacy
+ * addresses change within it at will), so denying one /128 would last until its next address.
  */
-export function blockableSource(ip: string): { cidr: string } | { refused: string } {
-  const octets = ip.trim().split('.');
-  if (octets.length !== 4 || octets.some((o) => !/^\d{1,3}$/.test(o) || Number(o) > 255))
-    return { refused: `${ip} is not an IPv4 address` };
-  const address = octets.map(Number).join('.');
-  const value = toNumber(address);
-  for (const [base, bits] of PROTECTED) {
-    const size = 2 ** (32 - bits);
-    const start = toNumber(base);
-    if (value >= start && value < start + size)
-      return { refused: `${address} is in ${base}/${bits}, a range cloud-medic never blocks` };
+export const IPV6_BLOCK_BITS = 64;
+
+/** The broadest range a person may deny at once: a /16 of IPv4 (65 536 addresses), a site's /48 of IPv6. */
+export const BROADEST_BLOCK: Record<IpFamily, number> = { 4: 16, 6: 48 };
+
+/**
+ * The range to deny for an address or a range a person named, or why it may not be blocked: an IPv4
+ * source's /32, an IPv6 source's /64, a named range as written (host bits cleared) if it is no
+ * broader than `BROADEST_BLOCK`. Nothing touching a private, loopback, link-local or multicast range
+ * is ever blocked.
+ */
+export function blockableSource(text: string): { cidr: string } | { refused: string } {
+  const named = text.trim();
+  let ip = parseIp(named.split('/')[0] ?? '');
+  let range = named.includes('/') ? parseRange(named) : undefined;
+  if (!ip || (named.includes('/') && !range))
+    return { refused: `${named} is not an IPv4 or IPv6 address or range` };
+  if (inRange(ip, IPV4_MAPPED)) {
+    ip = { family: 4, value: ip.value & 0xffffffffn };
+    if (range) range = parseRange(`${formatIp(ip)}/${Math.max(0, range.bits - 96)}`);
   }
-  return { cidr: `${address}/32` };
+  range ??= parseRange(rangeAround(ip, ip.family === 4 ? 32 : IPV6_BLOCK_BITS))!;
+  const cidr = formatRange(range);
+  const protectedBy = PROTECTED.find((p) => overlaps(range, p.range));
+  if (protectedBy)
+    return {
+      refused: `${named.includes('/') ? cidr : formatIp(ip)} is in ${protectedBy.text}, a range cloud-medic never blocks`,
+    };
+  if (range.bits < BROADEST_BLOCK[range.family])
+    return {
+      refused: `${cidr} is broader than a /${BROADEST_BLOCK[range.family]}: deny it in smaller ranges, or at the network's edge`,
+    };
+  return { cidr };
 }
 
 export interface AclEntry {
@@ -64,4 +104,15 @@ export function blockRuleNumber(
   for (let n: number = BLOCK_RULES.first; n <= BLOCK_RULES.last; n++)
     if (!used.has(n)) return { existing: false, ruleNumber: n };
   return { existing: false };
+}
+
+/** How much a deny covers, in words a report can use: "one address", "an IPv6 host's /64", "256 addresses". */
+export function blockBreadth(cidr: string): string {
+  const range = parseRange(cidr);
+  if (!range) return cidr;
+  const width = range.family === 4 ? 32 : 128;
+  if (range.bits === width) return 'one address';
+  if (range.family === 6)
+    return range.bits === IPV6_BLOCK_BITS ? "an IPv6 host's /64" : `an IPv6 /${range.bits}`;
+  return `${2 ** (width - range.bits)} addresses`;
 }

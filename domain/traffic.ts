@@ -48,7 +48,9 @@ export interface FloodThresholds {
 export const DEFAULT_FLOOD_THRESHOLDS: FloodThresholds = { minFlows: 1000, minShare: 0.5 };
 
 export interface Flood {
+  /** The busiest address of the source. */
   source: string;
+  /** What one deny covers: the address's /32, or for IPv6 its /64, whose addresses count as one source. */
   cidr: string;
   flows: number;
   share: number;
@@ -57,24 +59,34 @@ export interface Flood {
 
 /**
  * Sources that sent most of the traffic and a lot of it: both conditions, so a busy but normal
- * client among many is not a flood, and one client on a quiet service is not either. Addresses
- * cloud-medic never blocks (private ranges) are not reported as floods to act on.
+ * client among many is not a flood, and one client on a quiet service is not either. A source is what
+ * one deny covers (`blockableSource`): an IPv6 host that hops between addresses of its /64 is one
+ * source, as it is one block. Addresses cloud-medic never blocks (private ranges) are not reported as
+ * floods to act on.
  */
 export function detectFloods(records: FlowRecord[], thresholds = DEFAULT_FLOOD_THRESHOLDS): Flood[] {
-  const bySource = new Map<string, { flows: number; bytes: number }>();
+  const byRange = new Map<string, { flows: number; bytes: number; byAddress: Map<string, number> }>();
+  const rangeOf = new Map<string, string | undefined>();
   for (const r of records) {
-    const seen = bySource.get(r.srcaddr) ?? { flows: 0, bytes: 0 };
+    if (!rangeOf.has(r.srcaddr)) {
+      const target = blockableSource(r.srcaddr);
+      rangeOf.set(r.srcaddr, 'cidr' in target ? target.cidr : undefined);
+    }
+    const cidr = rangeOf.get(r.srcaddr);
+    if (cidr === undefined) continue;
+    const seen = byRange.get(cidr) ?? { flows: 0, bytes: 0, byAddress: new Map<string, number>() };
     seen.flows += 1;
     seen.bytes += r.bytes;
-    bySource.set(r.srcaddr, seen);
+    seen.byAddress.set(r.srcaddr, (seen.byAddress.get(r.srcaddr) ?? 0) + 1);
+    byRange.set(cidr, seen);
   }
   const floods: Flood[] = [];
-  for (const [source, seen] of bySource) {
+  for (const [cidr, seen] of byRange) {
     const share = seen.flows / records.length;
     if (seen.flows < thresholds.minFlows || share <= thresholds.minShare) continue;
-    const target = blockableSource(source);
-    if ('cidr' in target)
-      floods.push({ source, cidr: target.cidr, flows: seen.flows, share, bytes: seen.bytes });
+    const [source = cidr] =
+      [...seen.byAddress].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0] ?? [];
+    floods.push({ source, cidr, flows: seen.flows, share, bytes: seen.bytes });
   }
   return floods.sort((a, b) => b.flows - a.flows);
 }

@@ -1,4 +1,5 @@
 import { bytesPerSecond, decimalBytes } from './anomaly/usual';
+import { formatRange, inRange, parseIp, parseRange } from './ip-address';
 import type { FlowRecord } from './traffic';
 
 /**
@@ -9,7 +10,7 @@ import type { FlowRecord } from './traffic';
 export interface TrustedDestination {
   /** How the report names it: the operator's name, or the range itself. */
   name: string;
-  /** IPv4 range in CIDR form; a bare address is its /32. */
+  /** IPv4 or IPv6 range in CIDR form; a bare address is its /32 or /128. */
   cidr: string;
 }
 
@@ -19,30 +20,11 @@ export const UNTRUSTED_SHARE_ALLOWED = 0.01;
 /** Trusted bytes that prove the surge is in the logs: this many seconds at the floor's rate. */
 const PROOF_SECONDS = 60;
 
-const OCTETS = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-
-/** The address as a 32-bit number; undefined for anything but dotted IPv4. */
-function ipv4(address: string): number | undefined {
-  const octets = OCTETS.exec(address)?.slice(1).map(Number);
-  if (!octets || octets.some((o) => o > 255)) return undefined;
-  return octets.reduce((n, o) => n * 256 + o, 0);
-}
-
-function parseCidr(text: string): { base: number; bits: number } | undefined {
-  const [address = '', bitsText = '32', extra] = text.split('/');
-  const base = ipv4(address);
-  const bits = /^\d{1,2}$/.test(bitsText) ? Number(bitsText) : Number.NaN;
-  if (extra !== undefined || base === undefined || !(bits >= 0 && bits <= 32)) return undefined;
-  return { base, bits };
-}
-
-/** Whether an IPv4 address lies in the range (false for anything that is not IPv4). */
+/** Whether an address lies in the range (false when either is not an address or range, or the families differ). */
 export function inCidr(address: string, cidr: string): boolean {
-  const range = parseCidr(cidr);
-  const at = ipv4(address);
-  if (!range || at === undefined) return false;
-  const size = 2 ** (32 - range.bits);
-  return Math.floor(at / size) === Math.floor(range.base / size);
+  const ip = parseIp(address);
+  const range = parseRange(cidr);
+  return ip !== undefined && range !== undefined && inRange(ip, range);
 }
 
 /**
@@ -58,12 +40,12 @@ export function parseTrustedDestinations(text: string): TrustedDestination[] {
       const equals = entry.indexOf('=');
       const name = equals >= 0 ? entry.slice(0, equals).trim() : '';
       const range = (equals >= 0 ? entry.slice(equals + 1) : entry).trim();
-      const parsed = parseCidr(range);
+      const parsed = parseRange(range);
       if (!parsed || (equals >= 0 && name === ''))
         throw new Error(
-          `"${entry}" is not a destination: write an IPv4 range or address, optionally named (backup=198.51.100.0/24)`,
+          `"${entry}" is not a destination: write an IPv4 or IPv6 range or address, optionally named (backup=198.51.100.0/24, vault=2001:db8:5::/48)`,
         );
-      const cidr = range.includes('/') ? range : `${range}/32`;
+      const cidr = formatRange(parsed);
       return { name: name || cidr, cidr };
     });
 }

@@ -1,3 +1,4 @@
+import { parseRange } from '../ip-address';
 import { correctWord } from './fuzzy';
 
 /**
@@ -187,12 +188,27 @@ const INCIDENT_ID = /\bincident-[a-z0-9][a-z0-9._-]*\b/i;
 const GROUP = /\b([a-z][a-z0-9-]*-(?:asg|group|pool|fleet))\b/i;
 const NAMED_RESOURCE = /\b([a-z][a-z0-9]*(?:-[a-z0-9]+)*-\d+)\b/i;
 
+/** Colon-separated hex with at least two colons: IPv6 candidates, each checked by `parseRange`. */
+const IPV6_CANDIDATES =
+  /(?<![\w:.])(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?:\d{1,3}(?:\.\d{1,3}){3})?(?:\/\d{1,3})?(?![\w:])/gi;
+
 function validIp(match: RegExpExecArray): string | undefined {
   const octets = match.slice(1, 5).map(Number);
   if (octets.some((o) => o > 255)) return undefined;
   const prefix = match[5] ? Number(match[5].slice(1)) : undefined;
   if (prefix !== undefined && prefix > 32) return undefined;
   return match[0];
+}
+
+/** Whether the text writes something shaped like an address (an invalid IPv4 still reads as one). */
+const namesAnAddress = (text: string): boolean => IPV4.test(text) || ipOf(text) !== undefined;
+
+/** The first IPv4 or IPv6 address or range the text names, as written ("10:30:00" is a time, not one). */
+function ipOf(text: string): string | undefined {
+  const v4 = IPV4.exec(text);
+  const valid = v4 ? validIp(v4) : undefined;
+  if (valid) return valid;
+  return [...text.matchAll(IPV6_CANDIDATES)].map((m) => m[0]).find((c) => parseRange(c) !== undefined);
 }
 
 /** Words that mean the same thing to the rules below, mapped to the one the rules know. */
@@ -280,11 +296,8 @@ function extract(text: string, ws: string[]): Entities {
   const entities: Entities = {};
   const instance = INSTANCE_ID.exec(text);
   if (instance) entities.instanceId = instance[0].toLowerCase();
-  const ip = IPV4.exec(text);
-  if (ip) {
-    const valid = validIp(ip);
-    if (valid) entities.ip = valid;
-  }
+  const ip = ipOf(text);
+  if (ip) entities.ip = ip;
   const incident = INCIDENT_ID.exec(text);
   if (incident) entities.incidentId = incident[0];
   const group = GROUP.exec(text);
@@ -426,12 +439,12 @@ function classify(ws: string[], text: string, e: Entities): Intent {
     return 'maintenance';
   if (
     has(ws, 'block', 'ban', 'blacklist', 'blocklist', 'deny', 'firewall') &&
-    (IPV4.test(text) || has(ws, 'ip', 'address', 'traffic', 'attack', 'source')) &&
+    (namesAnAddress(text) || has(ws, 'ip', 'address', 'traffic', 'attack', 'source')) &&
     !asking
   )
     return 'block_ip';
   // "stop all traffic from 203.0.113.7", "203.0.113.7 is attacking us"
-  if (IPV4.test(text) && has(ws, 'traffic', 'attack', 'drop') && !has(ws, 'why') && !asking)
+  if (namesAnAddress(text) && has(ws, 'traffic', 'attack', 'drop') && !has(ws, 'why') && !asking)
     return 'block_ip';
   // "I'll do incident-… by hand", "we handle it manually": the third answer a MANUAL incident
   // waits for, besides approve and decline. Not when the sentence names an action or a decision

@@ -401,7 +401,9 @@ describe('block a source address', () => {
   const denies = async (cidr: string) => {
     const acls = await h.aws.ec2.send(new DescribeNetworkAclsCommand({}));
     return (acls.NetworkAcls ?? []).flatMap((a) =>
-      (a.Entries ?? []).filter((e) => e.CidrBlock === cidr && e.RuleAction === 'deny' && !e.Egress),
+      (a.Entries ?? []).filter(
+        (e) => (e.CidrBlock ?? e.Ipv6CidrBlock) === cidr && e.RuleAction === 'deny' && !e.Egress,
+      ),
     );
   };
 
@@ -434,6 +436,32 @@ describe('block a source address', () => {
     expect(final.status).toBe('lifted');
     expect(final.detail).toMatch(/^Lifted on request/);
     expect(await denies('203.0.113.7/32')).toEqual([]);
+  });
+
+  test('a named range and an IPv6 address are blocked as ranges; one too broad is refused', async () => {
+    await h.newInstance('auto');
+    const range = await chat(operator, 'block 198.51.100.0/24');
+    expect(range.body).toMatchObject({
+      executed: true,
+      workflowId: 'incident-198.51.100.0-24-traffic-flood',
+    });
+    expect(range.body.reply).toMatch(/^Blocked 198\.51\.100\.0\/24 on \d+ network ACL/);
+    const v6 = await chat(operator, 'block 2001:db8:42:7::99');
+    expect(v6.body).toMatchObject({ executed: true });
+    expect(v6.body.reply).toMatch(/^Blocked 2001:db8:42:7::\/64 on \d+ network ACL/);
+    expect((await denies('2001:db8:42:7::/64')).length).toBeGreaterThan(0);
+    expect((await chat(operator, 'block 198.0.0.0/8')).body).toMatchObject({
+      executed: false,
+      reply:
+        "Not blocked: 198.0.0.0/8 is broader than a /16: deny it in smaller ranges, or at the network's edge.",
+    });
+    for (const id of [range.body.workflowId!, v6.body.workflowId!]) {
+      const handle = h.env.client.workflow.getHandle(id);
+      await handle.signal(liftBlockSignal);
+      await handle.result();
+    }
+    expect(await denies('2001:db8:42:7::/64')).toEqual([]);
+    expect(await denies('198.51.100.0/24')).toEqual([]);
   });
 
   test('private, loopback and malformed addresses are never blocked', async () => {

@@ -44,8 +44,8 @@ describe('loadConfig', () => {
     [{ MEDIC_API_PORT: '99999' }, /MEDIC_API_PORT/],
     [{ MEDIC_VERIFY_TIMEOUT_SECONDS: '-1' }, /MEDIC_VERIFY_TIMEOUT_SECONDS/],
     [
-      { MEDIC_TRUSTED_EGRESS: 'backup=198.51.100.0/24,vault=2001:db8::/32' },
-      /MEDIC_TRUSTED_EGRESS: "vault=2001:db8::\/32"/,
+      { MEDIC_TRUSTED_EGRESS: 'backup=198.51.100.0/24,vault=2001:db8::/129' },
+      /MEDIC_TRUSTED_EGRESS: "vault=2001:db8::\/129"/,
     ],
   ])('bad value %p names the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);

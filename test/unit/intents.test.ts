@@ -28,6 +28,24 @@ describe('plain-language intents', () => {
     expect(parseIntent('block 999.1.1.1')).toMatchObject({ intent: 'block_ip', missing: ['ip'] });
   });
 
+  test('IPv6 addresses and ranges are addresses too; a time of day is not one', () => {
+    expect(parseIntent('block 2001:db8:1:2::7')).toMatchObject({
+      intent: 'block_ip',
+      entities: { ip: '2001:db8:1:2::7' },
+      missing: [],
+    });
+    expect(parseIntent('2001:DB8::/48 is attacking us, drop its traffic')).toMatchObject({
+      intent: 'block_ip',
+      entities: { ip: '2001:DB8::/48' },
+    });
+    // IPv4 written as IPv6 is read as the IPv4 it is, which is what a block denies.
+    expect(parseIntent('ban ::ffff:203.0.113.9')).toMatchObject({ entities: { ip: '203.0.113.9' } });
+    expect(parseIntent('block the traffic that started at 10:30:00')).toMatchObject({
+      intent: 'block_ip',
+      missing: ['ip'],
+    });
+  });
+
   test('any text: a known intent, and a question exactly when something is missing or unclear', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme', maxLength: 200 }), (text) => {

@@ -1,4 +1,4 @@
-import { blockRuleNumber, blockableSource } from '../../domain/network-block';
+import { blockBreadth, blockRuleNumber, blockableSource } from '../../domain/network-block';
 
 describe('what may be blocked', () => {
   test('public addresses become a /32; private, loopback, link-local, CGNAT and multicast never', () => {
@@ -16,8 +16,54 @@ describe('what may be blocked', () => {
     ])
       expect(blockableSource(ip)).toEqual({ refused: expect.stringMatching(/never blocks$/) });
     expect(blockableSource('172.32.0.1')).toEqual({ cidr: '172.32.0.1/32' });
-    expect(blockableSource('256.1.1.1')).toEqual({ refused: '256.1.1.1 is not an IPv4 address' });
-    expect(blockableSource('1.2.3')).toEqual({ refused: '1.2.3 is not an IPv4 address' });
+    expect(blockableSource('256.1.1.1')).toEqual({
+      refused: '256.1.1.1 is not an IPv4 or IPv6 address or range',
+    });
+    expect(blockableSource('1.2.3')).toEqual({ refused: '1.2.3 is not an IPv4 or IPv6 address or range' });
+  });
+
+  test("an IPv6 source becomes its /64 (a host's addresses change within it); local ranges never", () => {
+    expect(blockableSource('2001:DB8:1:2:3:4:5:6')).toEqual({ cidr: '2001:db8:1:2::/64' });
+    expect(blockableSource('2600:1f18::7')).toEqual({ cidr: '2600:1f18::/64' });
+    for (const ip of ['::1', '::', 'fe80::1', 'fd00:ec2::254', 'fc12::9', 'ff02::1'])
+      expect(blockableSource(ip)).toEqual({ refused: expect.stringMatching(/never blocks$/) });
+    // IPv4 written as IPv6 is judged and blocked as the IPv4 it is.
+    expect(blockableSource('::ffff:203.0.113.7')).toEqual({ cidr: '203.0.113.7/32' });
+    expect(blockableSource('::ffff:10.0.0.1')).toEqual({
+      refused: '10.0.0.1 is in 10.0.0.0/8, a range cloud-medic never blocks',
+    });
+    expect(blockableSource('2001:db8::1::2')).toEqual({
+      refused: expect.stringMatching(/is not an IPv4 or IPv6/),
+    });
+  });
+
+  test('a range a person names is denied as written, host bits cleared, unless it is too broad or local', () => {
+    expect(blockableSource('198.51.100.0/24')).toEqual({ cidr: '198.51.100.0/24' });
+    expect(blockableSource('198.51.100.77/24')).toEqual({ cidr: '198.51.100.0/24' });
+    expect(blockableSource('198.51.0.0/16')).toEqual({ cidr: '198.51.0.0/16' });
+    expect(blockableSource('198.0.0.0/15')).toEqual({
+      refused: "198.0.0.0/15 is broader than a /16: deny it in smaller ranges, or at the network's edge",
+    });
+    expect(blockableSource('2001:db8:aa::/48')).toEqual({ cidr: '2001:db8:aa::/48' });
+    expect(blockableSource('2001:db8::/32')).toEqual({
+      refused: expect.stringMatching(/broader than a \/48/),
+    });
+    // A range that holds a private one, or lies in one, is never denied.
+    expect(blockableSource('172.16.0.0/16')).toEqual({
+      refused: '172.16.0.0/16 is in 172.16.0.0/12, a range cloud-medic never blocks',
+    });
+    expect(blockableSource('fd00::/48')).toEqual({ refused: expect.stringMatching(/in fc00::\/7/) });
+    expect(blockableSource('198.51.100.0/33')).toEqual({
+      refused: expect.stringMatching(/not an IPv4 or IPv6/),
+    });
+  });
+
+  test('the report says how much a deny covers', () => {
+    expect(
+      ['203.0.113.7/32', '2001:db8::1/128', '2001:db8:1:2::/64', '198.51.100.0/24', '2001:db8:aa::/48'].map(
+        blockBreadth,
+      ),
+    ).toEqual(['one address', 'one address', "an IPv6 host's /64", '256 addresses', 'an IPv6 /48']);
   });
 });
 

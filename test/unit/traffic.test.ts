@@ -51,6 +51,26 @@ describe('VPC flow logs', () => {
     expect(detectFloods(records('10.0.5.5', 2000))).toEqual([]);
   });
 
+  test('an IPv6 host hopping between addresses of its /64 is one source, reported by its busiest address', () => {
+    const normal = Array.from({ length: 300 }, (_, i) => records(`2001:db8:ff::${(i % 200) + 1}`, 1)).flat();
+    // 1 500 flows spread over 30 addresses of one /64: no address alone is 2 % of the traffic.
+    const hopping = Array.from({ length: 30 }, (_, i) =>
+      records(`2001:db8:1:2::${(i + 1).toString(16)}`, i === 7 ? 64 : 50),
+    ).flat();
+    expect(detectFloods([...normal, ...hopping])).toEqual([
+      {
+        source: '2001:db8:1:2::8',
+        cidr: '2001:db8:1:2::/64',
+        flows: 1514,
+        share: 1514 / 1814,
+        bytes: 1514 * 240,
+      },
+    ]);
+    // The clients of the ordinary traffic share a /64 too, but they are not a flood: 300 flows.
+    expect(detectFloods(normal)).toEqual([]);
+    expect(detectFloods(records('fd00:1::5', 2000))).toEqual([]);
+  });
+
   test("a busy VPC's delivery of half a million records is appended whole (a spread into push overflows the stack)", () => {
     const delivery = Array.from({ length: 500_000 }, (_, i) => i);
     const read = [-1];

@@ -31,12 +31,17 @@ describe('trusted egress destinations (MEDIC_TRUSTED_EGRESS)', () => {
     expect(parseTrustedDestinations(' , ')).toEqual([]);
   });
 
-  test.each(['2001:db8::/32', '300.1.1.1', '10.0.0.0/33', '=10.0.0.0/8', 'backup=', '10.0.0.0/8/1'])(
-    '%p is refused, naming the entry',
-    (entry) => {
-      expect(() => parseTrustedDestinations(`ok=10.0.0.0/8,${entry}`)).toThrow(`"${entry}"`);
-    },
-  );
+  test.each([
+    '2001:db8::/129',
+    '2001:db8:::1',
+    '300.1.1.1',
+    '10.0.0.0/33',
+    '=10.0.0.0/8',
+    'backup=',
+    '10.0.0.0/8/1',
+  ])('%p is refused, naming the entry', (entry) => {
+    expect(() => parseTrustedDestinations(`ok=10.0.0.0/8,${entry}`)).toThrow(`"${entry}"`);
+  });
 
   test('a range holds the addresses of its prefix and no others', () => {
     expect(['198.51.100.0', '198.51.100.255'].map((a) => inCidr(a, '198.51.100.0/24'))).toEqual([true, true]);
@@ -48,6 +53,28 @@ describe('trusted egress destinations (MEDIC_TRUSTED_EGRESS)', () => {
     expect(inCidr('203.0.113.11', '203.0.113.10/32')).toBe(false);
     expect(inCidr('8.8.8.8', '0.0.0.0/0')).toBe(true);
     expect(inCidr('2001:db8::1', '0.0.0.0/0')).toBe(false);
+    expect(inCidr('198.51.100.1', '::/0')).toBe(false);
+  });
+
+  test('IPv6 destinations are trusted by their range, written however the operator wrote it', () => {
+    const trusted = parseTrustedDestinations('vault=2001:DB8:5:0:0:0:0:0/48, 2001:db8:9::10');
+    expect(trusted).toEqual([
+      { name: 'vault', cidr: '2001:db8:5::/48' },
+      { name: '2001:db8:9::10/128', cidr: '2001:db8:9::10/128' },
+    ]);
+    expect(['2001:db8:5::1', '2001:db8:5:ffff::9'].map((a) => inCidr(a, trusted[0].cidr))).toEqual([
+      true,
+      true,
+    ]);
+    expect(['2001:db8:6::1', '2001:db8:9::11'].map((a) => inCidr(a, '2001:db8:5::/48'))).toEqual([
+      false,
+      false,
+    ]);
+    const records = [flow('2001:db8:5::20', 2 * FLOOR_BYTES)];
+    expect(trustedEgressExplanation(records, SOURCE, trusted, WINDOW)).toContain('vault (1.8 GB)');
+    expect(trustedEgressExplanation([flow('2001:db8:6::20', 2 * FLOOR_BYTES)], SOURCE, trusted, WINDOW)).toBe(
+      undefined,
+    );
   });
 
   test('a surge all to trusted destinations needs nobody, and the explanation names them', () => {

@@ -28,7 +28,9 @@ async function fleetDenies(fleet: string, cidr: string) {
     }),
   );
   return (acls.NetworkAcls ?? []).flatMap((a) =>
-    (a.Entries ?? []).filter((e) => e.CidrBlock === cidr && e.RuleAction === 'deny' && !e.Egress),
+    (a.Entries ?? []).filter(
+      (e) => (e.CidrBlock ?? e.Ipv6CidrBlock) === cidr && e.RuleAction === 'deny' && !e.Egress,
+    ),
   );
 }
 
@@ -74,6 +76,29 @@ describe('traffic flood from one source', () => {
       const report = (await incident.result()) as IncidentReport;
       expect(report.resolutionProcess.map((s) => s.action)).toEqual(['deny-source', 'lift-source-block']);
       expect(await fleetDenies(fleet, '203.0.113.99/32')).toEqual([]);
+    } finally {
+      await monitor.signal(stopMonitoringSignal);
+    }
+  }, 120_000);
+
+  test('an IPv6 host flooding from many addresses of its /64 is one source: the /64 is denied, then lifted', async () => {
+    const fleet = `flood6-${process.pid}`;
+    await createFleet(h.aws, { fleet, size: 1, manualCount: 0 });
+    const bucket = testConfig().flowLogBucket;
+    const monitor = await h.startMonitor(fleet);
+    try {
+      // The same host under three of its privacy addresses, 500 flows each: no address is half.
+      for (const address of ['2001:db8:7:1::a', '2001:db8:7:1:8000::b', '2001:db8:7:1::c'])
+        await trafficFlood(h.aws.s3, bucket, fleet, address, 500);
+      const cidr = '2001:db8:7:1::/64';
+      const incident = h.env.client.workflow.getHandle(trafficFloodIncidentId(cidr));
+      const resolved = await h.stateWhen(incident, 'resolved');
+      expect(resolved).toMatchObject({ kind: 'traffic-flood', resourceId: cidr });
+      expect(resolved.plan[0].reason).toContain("narrow (an IPv6 host's /64)");
+      expect(await fleetDenies(fleet, cidr)).toHaveLength(1);
+      await incident.signal(liftBlockSignal);
+      await incident.result();
+      expect(await fleetDenies(fleet, cidr)).toEqual([]);
     } finally {
       await monitor.signal(stopMonitoringSignal);
     }
