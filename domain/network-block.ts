@@ -73,7 +73,7 @@ export function blockableSource(text: string): { cidr: string } | { refused: str
   const protectedBy = PROTECTED.find((p) => overlaps(range, p.range));
   if (protectedBy)
     return {
-      refused: `${named.includes('/') ? cidr : formatIp(ip)} is in ${protectedBy.text}, a range cloud-medic never blocks`,
+      refused: `${named.includes('/') ? cidr : formatIp(ip)} ${range.bits < protectedBy.range.bits ? 'holds' : 'is in'} ${protectedBy.text}, a range cloud-medic never blocks`,
     };
   if (range.bits < BROADEST_BLOCK[range.family])
     return {

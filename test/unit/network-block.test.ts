@@ -53,6 +53,10 @@ describe('what may be blocked', () => {
       refused: '172.16.0.0/16 is in 172.16.0.0/12, a range cloud-medic never blocks',
     });
     expect(blockableSource('fd00::/48')).toEqual({ refused: expect.stringMatching(/in fc00::\/7/) });
+    // Written from an address outside any local range, yet holding the loopback: refused all the same.
+    expect(blockableSource('::5/64')).toEqual({
+      refused: '::/64 holds ::/128, a range cloud-medic never blocks',
+    });
     expect(blockableSource('198.51.100.0/33')).toEqual({
       refused: expect.stringMatching(/not an IPv4 or IPv6/),
     });
