@@ -2,6 +2,7 @@ import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiFailure } from '../api';
 import type { IncidentDetail, IncidentSummary } from '../types';
+import { ReasonField } from './reason-field';
 
 type Decision = 'approve' | 'decline' | 'manual';
 
@@ -107,15 +108,12 @@ export function BulkDecisionBar({
               </li>`,
           )}
         </ul>
-        <label
-          >Reason (recorded in the audit log for each incident)
-          <textarea
-            name="bulk-reason"
-            rows="2"
-            value=${reason}
-            onInput=${(e: Event) => setReason((e.target as HTMLTextAreaElement).value)}
-          ></textarea>
-        </label>
+        <${ReasonField}
+          name="bulk-reason"
+          label="Reason (recorded in the audit log for each incident)"
+          value=${reason}
+          onChange=${setReason}
+        />
         ${error && html`<p class="error" role="alert">${error}</p>`}
         <div class="buttons">
           <button disabled=${busy || !plansRead} class="approve" onClick=${() => decide('approve')}>

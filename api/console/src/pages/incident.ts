@@ -7,6 +7,7 @@ import { LiveIndicator, StatusBadge } from './incidents';
 import { detectorRoute } from './monitors';
 import { detectingFleet, metricOfKind } from '../../../../domain/monitor-view';
 import { likelyCauseOf } from '../../../../domain/rootcause/report';
+import { ReasonField } from './reason-field';
 
 const time = (iso: string) => new Date(iso).toLocaleTimeString();
 
@@ -109,15 +110,12 @@ function DecisionForm({
           : 'Nothing changes until someone decides.'
       }
     </p>
-    <label
-      >Reason (recorded in the audit log)
-      <textarea
-        name="reason"
-        rows="2"
-        value=${reason}
-        onInput=${(e: Event) => setReason((e.target as HTMLTextAreaElement).value)}
-      ></textarea>
-    </label>
+    <${ReasonField}
+      name="reason"
+      label="Reason (recorded in the audit log)"
+      value=${reason}
+      onChange=${setReason}
+    />
     ${error && html`<p class="error" role="alert">${error}</p>`}
     <div class="buttons">
       <button disabled=${busy} class="approve" onClick=${() => decide('approve')}>Approve</button>
