@@ -14,6 +14,7 @@ import {
 } from '../domain/traffic';
 import { tagValue } from './instances';
 import { trustedEgressExplanation, type TrustedDestination } from '../domain/trusted-egress';
+import { instanceAddresses } from './instance-addresses';
 import { FLEET_TAG } from './tags';
 import { trafficFloodIncidentId } from '../domain/ids';
 import { incidentStartAttributes } from '../workflows/search-attributes';
@@ -57,7 +58,7 @@ export interface OutboundFlows {
 
 /**
  * Where an instance sent its traffic since `since`, from its fleet's flow logs; undefined when the
- * instance has no fleet or no private address to find in them.
+ * instance has no fleet or no address to find in them.
  */
 export function outboundFlowReader(
   s3: S3Client,
@@ -69,8 +70,8 @@ export function outboundFlowReader(
 ) {
   return async (instance: Instance, since: Date): Promise<OutboundFlows | undefined> => {
     const fleet = tagValue(instance, FLEET_TAG);
-    const source = instance.PrivateIpAddress;
-    if (!fleet || !source) return undefined;
+    const sources = instanceAddresses(instance);
+    if (!fleet || sources.length === 0) return undefined;
     const records: FlowRecord[] = [];
     // Delivery keys start with their delivery time, so the window's first key follows this one.
     // AWS's layout is listed by whole days: only the window's flows count.
@@ -81,8 +82,13 @@ export function outboundFlowReader(
         delivery.records.filter((r) => r.start >= sinceSeconds),
       );
     const minutes = Math.max(1, Math.round((Date.now() - since.getTime()) / 60_000));
-    const line = describeOutbound(source, minutes, outboundDestinations(records, source), trust.destinations);
-    const trustedEgress = trustedEgressExplanation(records, source, trust.destinations, {
+    const line = describeOutbound(
+      sources,
+      minutes,
+      outboundDestinations(records, sources),
+      trust.destinations,
+    );
+    const trustedEgress = trustedEgressExplanation(records, sources, trust.destinations, {
       minutes,
       floorBytesPerSecond: trust.floorBytesPerSecond,
     });

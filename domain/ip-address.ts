@@ -110,3 +110,19 @@ export function overlaps(a: IpRange, b: IpRange): boolean {
   const shorter = mask(a.family, Math.min(a.bits, b.bits));
   return (a.base & shorter) === (b.base & shorter);
 }
+
+/** The address in canonical form (IPv6 compressed, lower case); text that is no address stays as written. */
+export function canonicalIp(text: string): string {
+  const ip = parseIp(text);
+  return ip ? formatIp(ip) : text;
+}
+
+/**
+ * Whether an address is one of `addresses`, however either is written (`2001:DB8:0::5` is
+ * `2001:db8::5`). IPv4 compares as text: flow logs and EC2 write it one way, and the check runs per
+ * flow record.
+ */
+export function oneOf(addresses: readonly string[]): (address: string) => boolean {
+  const known = new Set(addresses.map(canonicalIp));
+  return (address) => known.has(address) || (address.includes(':') && known.has(canonicalIp(address)));
+}

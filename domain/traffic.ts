@@ -1,3 +1,4 @@
+import { oneOf } from './ip-address';
 import { blockableSource } from './network-block';
 import { decimalBytes } from './anomaly/usual';
 import { trustedDestinationOf, type TrustedDestination } from './trusted-egress';
@@ -102,16 +103,18 @@ export interface Destination {
 /**
  * The instance's outbound flows by destination, largest first: what a person deciding whether an
  * outbound surge is a leak wants to see first (a known partner, or an address nobody recognises).
+ * `sources` are all the instance's addresses: a dual-stack instance sends over IPv6 from its own.
  */
 export function outboundDestinations(
   records: FlowRecord[],
-  source: string,
+  sources: readonly string[],
   limit = 3,
 ): { total: number; top: Destination[] } {
   const byDestination = new Map<string, Destination>();
+  const fromInstance = oneOf(sources);
   let total = 0;
   for (const r of records) {
-    if (r.srcaddr !== source || r.action !== 'ACCEPT') continue;
+    if (r.action !== 'ACCEPT' || !fromInstance(r.srcaddr)) continue;
     total += r.bytes;
     const key = `${r.dstaddr}:${r.dstport}`;
     const seen = byDestination.get(key) ?? { address: r.dstaddr, port: r.dstport, bytes: 0, share: 0 };
@@ -130,11 +133,12 @@ export function outboundDestinations(
  * destination followed by its name: "(trusted: backup)".
  */
 export function describeOutbound(
-  source: string,
+  sources: readonly string[],
   minutes: number,
   { total, top }: { total: number; top: Destination[] },
   trusted: readonly TrustedDestination[] = [],
 ): string {
+  const source = sources.join(' and ');
   if (total === 0) return `Flow logs: no accepted flows from ${source} delivered in the last ${minutes} min.`;
   // A destination under 1 % is noise beside the ones that matter; the largest is always named.
   const where = top

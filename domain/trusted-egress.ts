@@ -1,5 +1,5 @@
 import { bytesPerSecond, decimalBytes } from './anomaly/usual';
-import { formatRange, inRange, parseIp, parseRange } from './ip-address';
+import { formatRange, inRange, oneOf, parseIp, parseRange, type IpRange } from './ip-address';
 import type { FlowRecord } from './traffic';
 
 /**
@@ -23,8 +23,18 @@ const PROOF_SECONDS = 60;
 /** Whether an address lies in the range (false when either is not an address or range, or the families differ). */
 export function inCidr(address: string, cidr: string): boolean {
   const ip = parseIp(address);
-  const range = parseRange(cidr);
+  const range = rangeOf(cidr);
   return ip !== undefined && range !== undefined && inRange(ip, range);
+}
+
+/** Each trusted range parsed once: the check runs for every flow record of a surge's window. */
+const parsedRanges = new Map<string, IpRange | undefined>();
+function rangeOf(cidr: string): IpRange | undefined {
+  if (!parsedRanges.has(cidr)) {
+    if (parsedRanges.size >= 1_000) parsedRanges.clear();
+    parsedRanges.set(cidr, parseRange(cidr));
+  }
+  return parsedRanges.get(cidr);
 }
 
 /**
@@ -63,16 +73,17 @@ export const trustedDestinationOf = (address: string, trusted: readonly TrustedD
  */
 export function trustedEgressExplanation(
   records: readonly FlowRecord[],
-  source: string,
+  sources: readonly string[],
   trusted: readonly TrustedDestination[],
   window: { minutes: number; floorBytesPerSecond: number },
 ): string | undefined {
   if (trusted.length === 0) return undefined;
+  const fromInstance = oneOf(sources);
   const byName = new Map<string, number>();
   let total = 0;
   let untrusted = 0;
   for (const r of records) {
-    if (r.srcaddr !== source || r.action !== 'ACCEPT') continue;
+    if (r.action !== 'ACCEPT' || !fromInstance(r.srcaddr)) continue;
     total += r.bytes;
     const destination = trustedDestinationOf(r.dstaddr, trusted);
     if (destination) byName.set(destination.name, (byName.get(destination.name) ?? 0) + r.bytes);

@@ -109,14 +109,14 @@ describe('where an instance sends its traffic', () => {
       flow('203.0.113.7', '10.0.1.5', 40_000, 7_000_000),
       flow('10.0.1.5', '192.0.2.99', 443, 8_000_000_000, 'REJECT'),
     ];
-    const out = outboundDestinations(records, '10.0.1.5');
+    const out = outboundDestinations(records, ['10.0.1.5']);
     expect(out.total).toBe(1_300_001_000);
     expect(out.top.map((d) => [d.address, d.port, d.bytes])).toEqual([
       ['203.0.113.7', 443, 1_200_000_000],
       ['10.0.2.9', 5432, 60_000_000],
       ['198.51.100.4', 80, 40_000_000],
     ]);
-    expect(describeOutbound('10.0.1.5', 15, out)).toBe(
+    expect(describeOutbound(['10.0.1.5'], 15, out)).toBe(
       'Flow logs: 1.3 GB sent from 10.0.1.5 in the last 15 min: 92 % to 203.0.113.7:443, 5 % to 10.0.2.9:5432, 3 % to 198.51.100.4:80.',
     );
   });
@@ -124,17 +124,36 @@ describe('where an instance sends its traffic', () => {
   test('destinations under 1 % of the bytes are left out of the line, the largest never', () => {
     const out = outboundDestinations(
       [flow('10.0.1.5', '203.0.113.7', 443, 995_000), flow('10.0.1.5', '10.0.2.9', 5432, 5_000)],
-      '10.0.1.5',
+      ['10.0.1.5'],
     );
-    expect(describeOutbound('10.0.1.5', 15, out)).toBe(
+    expect(describeOutbound(['10.0.1.5'], 15, out)).toBe(
       'Flow logs: 1.0 MB sent from 10.0.1.5 in the last 15 min: 100 % to 203.0.113.7:443.',
     );
   });
 
+  test("a dual-stack instance's flows from its IPv6 address count, however the logs write it", () => {
+    const sources = ['10.0.1.5', '2001:db8:1:2::5'];
+    const out = outboundDestinations(
+      [
+        flow('10.0.1.5', '203.0.113.7', 443, 1_000_000),
+        flow('2001:DB8:1:2:0:0:0:5', '2001:db8:ff::9', 443, 3_000_000),
+        flow('2001:db8:1:2::6', '2001:db8:ff::9', 443, 9_000_000),
+      ],
+      sources,
+    );
+    expect(out.top.map((d) => [d.address, d.bytes])).toEqual([
+      ['2001:db8:ff::9', 3_000_000],
+      ['203.0.113.7', 1_000_000],
+    ]);
+    expect(describeOutbound(sources, 15, out)).toBe(
+      'Flow logs: 4.0 MB sent from 10.0.1.5 and 2001:db8:1:2::5 in the last 15 min: 75 % to 2001:db8:ff::9:443, 25 % to 203.0.113.7:443.',
+    );
+  });
+
   test('no flows from the instance says so, rather than naming nobody', () => {
-    const none = outboundDestinations([flow('10.0.1.6', '203.0.113.7', 443, 10)], '10.0.1.5');
+    const none = outboundDestinations([flow('10.0.1.6', '203.0.113.7', 443, 10)], ['10.0.1.5']);
     expect(none).toEqual({ total: 0, top: [] });
-    expect(describeOutbound('10.0.1.5', 15, none)).toBe(
+    expect(describeOutbound(['10.0.1.5'], 15, none)).toBe(
       'Flow logs: no accepted flows from 10.0.1.5 delivered in the last 15 min.',
     );
   });

@@ -71,15 +71,21 @@ describe('trusted egress destinations (MEDIC_TRUSTED_EGRESS)', () => {
       false,
     ]);
     const records = [flow('2001:db8:5::20', 2 * FLOOR_BYTES)];
-    expect(trustedEgressExplanation(records, SOURCE, trusted, WINDOW)).toContain('vault (1.8 GB)');
-    expect(trustedEgressExplanation([flow('2001:db8:6::20', 2 * FLOOR_BYTES)], SOURCE, trusted, WINDOW)).toBe(
-      undefined,
+    expect(trustedEgressExplanation(records, [SOURCE], trusted, WINDOW)).toContain('vault (1.8 GB)');
+    // A dual-stack instance reaches the vault from its own IPv6 address.
+    const overIpv6 = [flow('2001:db8:5::20', 2 * FLOOR_BYTES, { srcaddr: '2001:db8:a::4' })];
+    expect(trustedEgressExplanation(overIpv6, [SOURCE], trusted, WINDOW)).toBeUndefined();
+    expect(trustedEgressExplanation(overIpv6, [SOURCE, '2001:db8:a::4'], trusted, WINDOW)).toContain(
+      'vault (1.8 GB)',
     );
+    expect(
+      trustedEgressExplanation([flow('2001:db8:6::20', 2 * FLOOR_BYTES)], [SOURCE], trusted, WINDOW),
+    ).toBe(undefined);
   });
 
   test('a surge all to trusted destinations needs nobody, and the explanation names them', () => {
     const records = [flow('198.51.100.7', 8 * FLOOR_BYTES), flow('203.0.113.10', FLOOR_BYTES)];
-    expect(trustedEgressExplanation(records, SOURCE, TRUSTED, WINDOW)).toBe(
+    expect(trustedEgressExplanation(records, [SOURCE], TRUSTED, WINDOW)).toBe(
       'The outbound surge went to trusted destinations (MEDIC_TRUSTED_EGRESS): backup (7.2 GB), 203.0.113.10/32 (900.0 MB) in the last 15 min, nothing else. Nothing to isolate; an unknown destination would have needed a person.',
     );
   });
@@ -87,29 +93,29 @@ describe('trusted egress destinations (MEDIC_TRUSTED_EGRESS)', () => {
   test('a little elsewhere is tolerated; more than 1 % of the bytes, or the floor on its own, is not', () => {
     const trusted = flow('198.51.100.7', 50 * FLOOR_BYTES);
     const small = flow('192.0.2.66', 0.5 * FLOOR_BYTES);
-    expect(trustedEgressExplanation([trusted, small], SOURCE, TRUSTED, WINDOW)).toMatch(
+    expect(trustedEgressExplanation([trusted, small], [SOURCE], TRUSTED, WINDOW)).toMatch(
       /450\.0 MB elsewhere \(500\.0 kB\/s over the window\)/,
     );
     const share = flow('192.0.2.66', 0.02 * FLOOR_BYTES);
     const modest = flow('198.51.100.7', FLOOR_BYTES);
     expect(0.02 / 1.02).toBeGreaterThan(UNTRUSTED_SHARE_ALLOWED);
-    expect(trustedEgressExplanation([modest, share], SOURCE, TRUSTED, WINDOW)).toBeUndefined();
+    expect(trustedEgressExplanation([modest, share], [SOURCE], TRUSTED, WINDOW)).toBeUndefined();
     // Under 1 % of a huge backup, but a leak at the floor's rate by itself.
     const leak = flow('192.0.2.66', FLOOR_BYTES);
     expect(
-      trustedEgressExplanation([flow('198.51.100.7', 200 * FLOOR_BYTES), leak], SOURCE, TRUSTED, WINDOW),
+      trustedEgressExplanation([flow('198.51.100.7', 200 * FLOOR_BYTES), leak], [SOURCE], TRUSTED, WINDOW),
     ).toBeUndefined();
   });
 
   test('without the surge in the logs (deliveries late, or none), nothing is proven', () => {
     // Under a minute at the floor's rate (60 MB): the surge's flows are not delivered yet.
     const proven = (bytes: number) =>
-      trustedEgressExplanation([flow('198.51.100.7', bytes)], SOURCE, TRUSTED, WINDOW);
+      trustedEgressExplanation([flow('198.51.100.7', bytes)], [SOURCE], TRUSTED, WINDOW);
     expect(proven(59_000_000)).toBeUndefined();
     expect(proven(60_000_000)).toMatch(/backup \(60\.0 MB\)/);
-    expect(trustedEgressExplanation([], SOURCE, TRUSTED, WINDOW)).toBeUndefined();
+    expect(trustedEgressExplanation([], [SOURCE], TRUSTED, WINDOW)).toBeUndefined();
     expect(
-      trustedEgressExplanation([flow('198.51.100.7', 9 * FLOOR_BYTES)], SOURCE, [], WINDOW),
+      trustedEgressExplanation([flow('198.51.100.7', 9 * FLOOR_BYTES)], [SOURCE], [], WINDOW),
     ).toBeUndefined();
   });
 
@@ -120,14 +126,14 @@ describe('trusted egress destinations (MEDIC_TRUSTED_EGRESS)', () => {
       flow(SOURCE, 5 * FLOOR_BYTES, { srcaddr: '192.0.2.66' }),
       flow('192.0.2.66', 5 * FLOOR_BYTES, { action: 'REJECT' }),
     ];
-    expect(trustedEgressExplanation(records, SOURCE, TRUSTED, WINDOW)).toMatch(
+    expect(trustedEgressExplanation(records, [SOURCE], TRUSTED, WINDOW)).toMatch(
       /backup \(1\.8 GB\).*nothing else/,
     );
   });
 
   test('the diagnosis line marks a trusted destination with its name', () => {
     const records = [flow('198.51.100.7', 3_000_000), flow('192.0.2.66', 1_000_000)];
-    expect(describeOutbound(SOURCE, 15, outboundDestinations(records, SOURCE), TRUSTED)).toBe(
+    expect(describeOutbound([SOURCE], 15, outboundDestinations(records, [SOURCE]), TRUSTED)).toBe(
       'Flow logs: 4.0 MB sent from 10.42.1.4 in the last 15 min: 75 % to 198.51.100.7:443 (trusted: backup), 25 % to 192.0.2.66:443.',
     );
   });
