@@ -79,13 +79,16 @@ export function trustedEgressExplanation(
 ): string | undefined {
   if (trusted.length === 0) return undefined;
   const fromInstance = oneOf(sources);
+  // A window holds many flows to few destinations: each destination is judged once.
+  const verdicts = new Map<string, TrustedDestination | undefined>();
   const byName = new Map<string, number>();
   let total = 0;
   let untrusted = 0;
   for (const r of records) {
     if (r.action !== 'ACCEPT' || !fromInstance(r.srcaddr)) continue;
     total += r.bytes;
-    const destination = trustedDestinationOf(r.dstaddr, trusted);
+    if (!verdicts.has(r.dstaddr)) verdicts.set(r.dstaddr, trustedDestinationOf(r.dstaddr, trusted));
+    const destination = verdicts.get(r.dstaddr);
     if (destination) byName.set(destination.name, (byName.get(destination.name) ?? 0) + r.bytes);
     else untrusted += r.bytes;
   }
