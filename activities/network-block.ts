@@ -57,6 +57,27 @@ const entriesOf = (acl: NetworkAcl) =>
 const rangeField = (cidr: string) =>
   parseRange(cidr)?.family === 6 ? { Ipv6CidrBlock: cidr } : { CidrBlock: cidr };
 
+/**
+ * EC2's answers that no retry changes: the ACL is at the account's rule quota (20 inbound by
+ * default, well below cloud-medic's 1-99), or the range cannot go in this ACL (IPv6 in a VPC without
+ * an IPv6 block). The incident fails at once with what a person must change, and the deny is undone
+ * on the ACLs that took it.
+ */
+function refusedForGood(err: unknown, aclId: string, cidr: string): ApplicationFailure | undefined {
+  const code = (err as { name?: string }).name ?? '';
+  if (code === 'NetworkAclEntryLimitExceeded')
+    return ApplicationFailure.nonRetryable(
+      `${aclId} already holds as many rules as the account's quota allows, so ${cidr} cannot be denied there: raise the "Rules per network ACL" quota or remove rules`,
+      code,
+    );
+  if (code === 'InvalidParameterValue' || code === 'InvalidParameterCombination')
+    return ApplicationFailure.nonRetryable(
+      `EC2 refused a deny for ${cidr} on ${aclId}: ${(err as Error).message}`,
+      code,
+    );
+  return undefined;
+}
+
 /** The security agent's network-ACL actions: deny a source, check it, lift it. Each is idempotent. */
 export function createNetworkBlockActivities(ec2: EC2Client) {
   async function denySource(
@@ -78,16 +99,20 @@ export function createNetworkBlockActivities(ec2: EC2Client) {
           'NoFreeRuleNumber',
         );
       if (!rule.existing)
-        await ec2.send(
-          new CreateNetworkAclEntryCommand({
-            NetworkAclId: aclId,
-            RuleNumber: rule.ruleNumber,
-            Protocol: '-1',
-            RuleAction: 'deny',
-            Egress: false,
-            ...rangeField(input.cidr),
-          }),
-        );
+        await ec2
+          .send(
+            new CreateNetworkAclEntryCommand({
+              NetworkAclId: aclId,
+              RuleNumber: rule.ruleNumber,
+              Protocol: '-1',
+              RuleAction: 'deny',
+              Egress: false,
+              ...rangeField(input.cidr),
+            }),
+          )
+          .catch((err: unknown) => {
+            throw refusedForGood(err, aclId, input.cidr) ?? err;
+          });
       await ec2.send(
         new CreateTagsCommand({
           Resources: [aclId],

@@ -3,6 +3,7 @@ import {
   condition,
   defineQuery,
   defineSignal,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -25,6 +26,7 @@ import { lifecycleEmitter } from './lifecycle-emitter';
 import { alertSignal, incidentStateQuery } from './messages';
 import { MEDIC_KIND, MEDIC_MODE, MEDIC_RESOURCE, MEDIC_SEVERITY } from './search-attributes';
 import { acceptOneDecision } from './single-decision';
+import { failureMessage } from './failure-message';
 import { awaitOneDecision } from './await-decision';
 import { incidentTimeline } from './timeline';
 
@@ -160,7 +162,20 @@ export async function blockSourceWorkflow(input: BlockSourceInput): Promise<Inci
     detail,
   });
   transition('remediating', `Step 1: ${deny.action} ${input.cidr} until ${until}`);
-  const denied = await network.denySource({ ...scope, until });
+  let denied: Awaited<ReturnType<typeof network.denySource>>;
+  try {
+    denied = await network.denySource({ ...scope, until });
+  } catch (err) {
+    if (!patched('deny-failure-undone')) throw err;
+    // Compensation: ACLs that took the deny before one refused it would hide the source on some
+    // subnets only. The incident closes failed, saying what EC2 said, instead of the run failing.
+    const why = failureMessage(err);
+    const lifted = await network.liftSourceBlock(scope);
+    steps.push(denyRecord('failed', `${why}; ${lifted.lifted} entries removed again`));
+    block.status = 'failed';
+    block.detail = steps[0].detail;
+    return finish('failed', `${input.cidr} was not blocked: ${why}. A person must look.`);
+  }
   block.acls = denied.acls;
   transition('verifying', `Step 1 done (${denied.acls.length} network ACL(s)); verifying the deny on each`);
   const check = await network.sourceDenied(scope);

@@ -68,6 +68,7 @@ import { MEDIC_MODE, MEDIC_SEVERITY, MEDIC_STATUS } from './search-attributes';
 import { driftSourceOf } from '../domain/infra-change';
 import { proposeInfraChange } from './infra-proposal';
 import { describeRanking, modelsBehind } from '../domain/rootcause/report';
+import { failureMessage } from './failure-message';
 import { guidePlan, POLICY_GUIDED_KINDS } from '../domain/policy/guided-plan';
 
 const remediation = proxyActivities<MedicActivities>(REMEDIATION_OPTIONS);
@@ -828,10 +829,4 @@ async function dryRunPlan(
     `Dry run: nothing was changed. Would run ${plan.map((s) => s.action).join(', then ')}, each until verification passes.`,
     steps,
   ];
-}
-
-/** An activity failure wraps the activity's own error as its cause: that is the message to report. */
-function failureMessage(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  return err.cause instanceof Error ? err.cause.message : err.message;
 }

@@ -7,6 +7,8 @@ import { openOrJoinIncident } from '../../activities/incident-starter';
 import type { IncidentReport, IncidentStatus } from '../../domain/incident';
 import { createMedicWorkers } from '../../workers/create-workers';
 import { incidentStateQuery } from '../../workflows/messages';
+import { blockSourceWorkflow, blockStateQuery } from '../../workflows/block-source';
+import { TASK_QUEUES } from '../../domain/config';
 import { startCountingProxy, type CountingProxy } from '../support/counting-proxy';
 import {
   awsEndpoint,
@@ -99,5 +101,30 @@ describe('the AWS endpoint goes down and then throttles', () => {
       (c) => c.action === 'StartInstances' && !c.dryRun && c.instanceIds.includes(instanceId),
     );
     expect(starts).toHaveLength(1);
+  });
+
+  test('an ACL at its rule quota refuses the deny: no retries, and the incident closes failed saying so', async () => {
+    const fleet = `quota-${process.pid}`;
+    await createFleet(direct, { fleet, size: 1, manualCount: 0 });
+    proxy.setFault({ refuse: 'CreateNetworkAclEntry', code: 'NetworkAclEntryLimitExceeded' });
+    const refusedBefore = proxy.faulted();
+    try {
+      const handle = await env.client.workflow.start(blockSourceWorkflow, {
+        taskQueue: TASK_QUEUES.security,
+        workflowId: `quota-block-${process.pid}`,
+        args: [{ cidr: '203.0.113.44/32', fleet, duration: '1h', requestedBy: 'test', reason: 'flood' }],
+      });
+      const report = await handle.result();
+      expect(report.outcome).toBe('failed');
+      expect(report.actionTaken).toMatch(
+        /203\.0\.113\.44\/32 was not blocked: acl-\w+ already holds as many rules as the account's quota allows/,
+      );
+      expect(report.resolutionProcess.map((s) => [s.action, s.outcome])).toEqual([['deny-source', 'failed']]);
+      // Refused once: a quota is not a glitch a retry outlasts.
+      expect(proxy.faulted() - refusedBefore).toBe(1);
+      expect((await handle.query(blockStateQuery)).status).toBe('failed');
+    } finally {
+      proxy.setFault(undefined);
+    }
   });
 });

@@ -14,8 +14,11 @@ export interface Ec2Call {
  * A loopback HTTP proxy in front of the AWS emulator that records every EC2 Query API call
  * (action, instance ids, DryRun), so a test can count the side effects a system really caused.
  */
-/** `down`: every connection is reset (the endpoint is gone); `throttle`: EC2 answers RequestLimitExceeded. */
-export type ProxyFault = 'down' | 'throttle' | undefined;
+/**
+ * `down`: every connection is reset (the endpoint is gone); `throttle`: EC2 answers RequestLimitExceeded;
+ * `{ refuse, code }`: EC2 answers one action with that error code (an account quota moto does not keep).
+ */
+export type ProxyFault = 'down' | 'throttle' | { refuse: string; code: string } | undefined;
 
 export interface CountingProxy {
   url: string;
@@ -26,7 +29,9 @@ export interface CountingProxy {
   close: () => Promise<void>;
 }
 
-const THROTTLED = `<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>Request limit exceeded.</Message></Error></Errors><RequestID>medic-test</RequestID></Response>`;
+const ec2Error = (code: string, message: string) =>
+  `<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>${code}</Code><Message>${message}</Message></Error></Errors><RequestID>medic-test</RequestID></Response>`;
+const THROTTLED = ec2Error('RequestLimitExceeded', 'Request limit exceeded.');
 
 export async function startCountingProxy(target: string): Promise<CountingProxy> {
   const calls: Ec2Call[] = [];
@@ -49,6 +54,12 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
         faulted++;
         res.writeHead(503, { 'content-type': 'text/xml' });
         res.end(THROTTLED);
+        return;
+      }
+      if (action && typeof fault === 'object' && fault.refuse === action) {
+        faulted++;
+        res.writeHead(400, { 'content-type': 'text/xml' });
+        res.end(ec2Error(fault.code, `refused by the test proxy: ${fault.code}`));
         return;
       }
       if (action) {
