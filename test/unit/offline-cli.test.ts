@@ -403,6 +403,14 @@ describe('a command’s one subject, as a flag or as its word', () => {
     [['model', 'rollback', 'gpt'], /--model must be one of detector, .* got "gpt"/],
     [['schedule', 'pause', 'retrain-detector', 'now'], /unexpected "now" after "retrain-detector"/],
     [['schedule', 'list', 'retrain-detector'], /schedule list takes no "retrain-detector"/],
+    [
+      ['chaos', 'traffic-flood', '--source', '2001:db8::1::2'],
+      /--source must be an IPv4 or IPv6 address, got "2001:db8::1::2"/,
+    ],
+    [
+      ['chaos', 'egress-surge', '--instance', 'i-0abc1234def567890', '--to', '203.0.113.300'],
+      /--to must be an IPv4 or IPv6 address, got "203.0.113.300"/,
+    ],
   ])('%j is a usage error before anything is asked of AWS or Temporal', async (argv, message) => {
     expect(await main(argv)).toBe(2);
     expect(output[0]).toMatch(message);
