@@ -370,15 +370,21 @@ describe('web console', () => {
     await viewer.close();
 
     const page = await openConsole(approverToken);
-    for (const id of ids) {
+    for (const id of ids)
       await page.waitForSelector(`${row(id)} .status-awaiting_approval`, { timeout: 60_000 });
-      await page.check(`${row(id)} input[name=pick]`);
-    }
+    // Filtered to the outage's kind, "every waiting" ticks the outage's incidents and nothing else.
+    await page.selectOption('select[name=kind]', 'instance-stopped');
+    await page.selectOption('select[name=status]', 'awaiting_approval');
+    await page.waitForSelector(`${row(ids[0])} input[name=pick]`);
+    await page.waitForSelector(`${row(ids[1])} input[name=pick]`);
+    await page.check('input[name=pick-all]');
     for (const id of ids) await expectText(page, `[data-bulk="${id}"]`, 'start-instance');
+    expect(await page.$$('[data-bulk]')).toHaveLength(2);
     await shot(page, 'incidents-bulk-decision');
     await page.fill('textarea[name=bulk-reason]', 'the whole tier was stopped by chaos');
     await page.click('[data-testid=bulk-decision] button.approve');
     await expectText(page, '[data-testid=bulk-answer]', '2 approved.');
+    await page.selectOption('select[name=status]', '');
     for (const id of ids) await page.waitForSelector(`${row(id)} .status-resolved`, { timeout: 90_000 });
     // Decided incidents leave the selection: nothing stays ticked for a next decision by mistake.
     expect(await page.$$('input[name=pick]:checked')).toHaveLength(0);

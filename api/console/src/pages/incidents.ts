@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { follow, type StreamState } from '../api';
 import type { IncidentSummary, Me } from '../types';
 import { BulkDecisionBar } from './bulk-decision';
-import { INCIDENT_STATUSES, MODES, SEVERITIES } from '../../../../domain/incident';
+import { ALL_INCIDENT_KINDS, INCIDENT_STATUSES, MODES, SEVERITIES } from '../../../../domain/incident';
 import { AGENTS } from '../../../../domain/agents';
 
 // The API's own vocabularies (dry_run is not a status people filter on).
@@ -12,6 +12,8 @@ const FILTERS = {
   severity: ['', ...SEVERITIES],
   mode: ['', ...MODES],
   agent: ['', ...AGENTS],
+  // An outage's incidents share a kind: filtered to it, "every waiting" ticks just them.
+  kind: ['', ...ALL_INCIDENT_KINDS],
 } as const;
 type Filter = Record<keyof typeof FILTERS | 'resourceId', string>;
 
@@ -41,6 +43,7 @@ export function IncidentsPage({ me }: { me: Me }) {
     severity: '',
     mode: '',
     agent: '',
+    kind: '',
     resourceId: '',
   });
   const [incidents, setIncidents] = useState<IncidentSummary[] | undefined>(undefined);
@@ -87,7 +90,7 @@ export function IncidentsPage({ me }: { me: Me }) {
       <${LiveIndicator} ...${stream} />
     </div>
     <form class="filters" onSubmit=${(e: Event) => e.preventDefault()}>
-      ${select('status')} ${select('severity')} ${select('mode')} ${select('agent')}
+      ${select('status')} ${select('severity')} ${select('mode')} ${select('agent')} ${select('kind')}
       <label
         >resource
         <input
