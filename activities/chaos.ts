@@ -301,14 +301,16 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
 /**
  * A traffic flood as the flow logs would show it: `flows` connections from `source` to the fleet's
  * service port among ordinary traffic from a few hundred other clients, delivered as one object.
+ * Several sources share the flows in turn: one IPv6 host hopping between addresses of its /64.
  */
 export async function trafficFlood(
   s3: S3Client,
   bucket: string,
   fleet: string,
-  source: string,
+  source: string | readonly string[],
   flows = 1500,
 ): Promise<string> {
+  const sources = typeof source === 'string' ? [source] : source;
   await createModelStore(s3, bucket).ensureBucket();
   const start = Math.floor(Date.now() / 1000);
   const record = (srcaddr: string, i: number): FlowRecord => ({
@@ -321,7 +323,7 @@ export async function trafficFlood(
     action: 'ACCEPT',
   });
   const ordinary = Array.from({ length: 300 }, (_, i) => record(`198.51.100.${(i % 200) + 1}`, i));
-  const flood = Array.from({ length: flows }, (_, i) => record(source, i));
+  const flood = Array.from({ length: flows }, (_, i) => record(sources[i % sources.length] ?? '', i));
   return writeFlowLog(s3, bucket, fleet, [...ordinary, ...flood]);
 }
 

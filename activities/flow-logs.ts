@@ -5,6 +5,7 @@ import { TASK_QUEUES } from '../domain/config';
 import type { Instance } from '@aws-sdk/client-ec2';
 import {
   appendAll,
+  describeFlood,
   describeOutbound,
   detectFloods,
   FLOW_LOG_HEADER,
@@ -120,7 +121,7 @@ export function createFlowLogActivities(s3: S3Client, bucket: string, temporal: 
     flood: Flood;
   }): Promise<{ incidentId: string; created: boolean }> {
     const { flood } = input;
-    const evidence = `${flood.flows} flows (${Math.round(flood.share * 100)} % of all, ${flood.bytes} bytes) in the flow logs delivered since the last scan`;
+    const evidence = describeFlood(flood);
     return startOrJoinIncident(
       temporal,
       {

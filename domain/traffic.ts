@@ -56,6 +56,8 @@ export interface Flood {
   flows: number;
   share: number;
   bytes: number;
+  /** How many addresses of `cidr` sent them, when more than one (an IPv6 host hopping within its /64). */
+  addresses?: number;
 }
 
 /**
@@ -87,7 +89,15 @@ export function detectFloods(records: FlowRecord[], thresholds = DEFAULT_FLOOD_T
     if (seen.flows < thresholds.minFlows || share <= thresholds.minShare) continue;
     const [source = cidr] =
       [...seen.byAddress].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0] ?? [];
-    floods.push({ source, cidr, flows: seen.flows, share, bytes: seen.bytes });
+    const addresses = seen.byAddress.size;
+    floods.push({
+      source,
+      cidr,
+      flows: seen.flows,
+      share,
+      bytes: seen.bytes,
+      ...(addresses > 1 ? { addresses } : {}),
+    });
   }
   return floods.sort((a, b) => b.flows - a.flows);
 }
@@ -157,4 +167,10 @@ export function describeOutbound(
  */
 export function appendAll<T>(into: T[], records: readonly T[]): void {
   for (const record of records) into.push(record);
+}
+
+/** "1500 flows (76 % of all, 360000 bytes)", and which addresses sent them when the range had several. */
+export function describeFlood(flood: Flood): string {
+  const from = flood.addresses ? ` from ${flood.addresses} of its addresses, most from ${flood.source},` : '';
+  return `${flood.flows} flows (${Math.round(flood.share * 100)} % of all, ${flood.bytes} bytes)${from} in the flow logs delivered since the last scan`;
 }

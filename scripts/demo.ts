@@ -4,7 +4,7 @@ import { TASK_QUEUES } from '../domain/config';
 import type { RetrainResult } from '../workflows/retrain';
 import { withTemporal } from '../workers/temporal-client';
 import { createAwsClients } from '../activities/aws-clients';
-import { createChaos, exfiltrationFlows } from '../activities/chaos';
+import { createChaos, exfiltrationFlows, trafficFlood } from '../activities/chaos';
 import { ruleKey } from '../domain/security';
 import { INCIDENT_TYPES_CLAUSE } from '../domain/ids';
 import { createFleet } from '../activities/fleet';
@@ -19,14 +19,15 @@ import { loadConfig } from '../domain/config';
 import type { IncidentReport, TimelineEntry } from '../domain/incident';
 
 /**
- * `make demo`: break an emulated fleet nine ways and watch cloud-medic handle each — one AUTO heal,
+ * `make demo`: break an emulated fleet ten ways and watch cloud-medic handle each — one AUTO heal,
  * one AUTO heal whose first step the learned remediation policy chose, one MANUAL incident approved
  * over the HTTP API, one MANUAL incident declined, a traffic surge on an instance outside any group
  * (handed to a person: there is no capacity to add), data leaving an AUTO instance (a person approves
  * its isolation, whatever the mode), the same data going to a trusted backup, a group member whose
  * application died (rebooted, verified when it serves again), a tier behind a balancer whose members all
  * stopped serving at once (a person is asked; it recovers by itself first and closes without a restart),
- * an instance under a maintenance window left alone — and the security agent close an open port.
+ * an instance under a maintenance window left alone — and the security agent close an open port and
+ * deny a flood from one IPv6 host hopping between addresses of its /64.
  */
 const config = loadConfig(process.env);
 const api = createApiClient(config);
@@ -49,6 +50,9 @@ interface IncidentView {
 
 /** Inside the demo's trusted range (`MEDIC_TRUSTED_EGRESS=backup=192.0.2.0/28`, scripts/env.sh). */
 const DEMO_BACKUP_ADDRESS = '192.0.2.5';
+/** One IPv6 host's addresses (documentation range), and the /64 a deny covers. */
+const DEMO_FLOOD_ADDRESSES = ['2001:db8:7:1::a', '2001:db8:7:1:8000::b', '2001:db8:7:1::c'];
+const DEMO_FLOOD_RANGE = '2001:db8:7:1::/64';
 
 interface Scenario {
   label: string;
@@ -64,7 +68,8 @@ interface Scenario {
     | 'backup-egress'
     | 'not-serving'
     | 'group-outage'
-    | 'open-ssh';
+    | 'open-ssh'
+    | 'ipv6-flood';
   kind: string;
   decision?: 'approve' | 'decline';
   /** What the operator says with the decision. */
@@ -254,7 +259,7 @@ async function main(): Promise<void> {
   const aws = createAwsClients({ region: config.awsRegion, endpoint: config.awsEndpoint });
   console.log(
     bold(
-      'cloud-medic demo: an emulated fleet of 8, a group of 3 and a tier of 2 behind a load balancer, one fault each (one under planned maintenance, one in the group, one outage of the whole tier), and SSH opened to the world\n',
+      'cloud-medic demo: an emulated fleet of 8, a group of 3 and a tier of 2 behind a load balancer, one fault each (one under planned maintenance, one in the group, one outage of the whole tier), SSH opened to the world, and a flood from one IPv6 host\n',
     ),
   );
   await ensureRemediationPolicy(aws);
@@ -396,6 +401,14 @@ async function main(): Promise<void> {
       seen: 0,
       figures: {},
     },
+    {
+      label: 'FLOOD  ',
+      resourceId: DEMO_FLOOD_RANGE,
+      fault: 'ipv6-flood',
+      kind: 'traffic-flood',
+      seen: 0,
+      figures: {},
+    },
   ];
   // One outage for the whole tier, whichever of its scenarios injects first.
   let outage: Promise<unknown> | undefined;
@@ -420,6 +433,12 @@ async function main(): Promise<void> {
       await chaos.egressSurge(id),
       await exfiltrationFlows(aws.ec2, aws.s3, config.flowLogBucket, id, DEMO_BACKUP_ADDRESS),
       id
+    ),
+    // 1 500 flows from three addresses of one /64 among ordinary clients: no address alone is half
+    // the traffic, the /64 is (decision 0073). Denied at the fleet's network ACLs for an hour.
+    'ipv6-flood': async (range) => (
+      await trafficFlood(aws.s3, config.flowLogBucket, fleetName, DEMO_FLOOD_ADDRESSES, 1500),
+      range
     ),
     // SSH open to the world on the fleet's security group: the security agent's incident.
     'open-ssh': async () =>

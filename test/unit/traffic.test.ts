@@ -1,5 +1,6 @@
 import {
   appendAll,
+  describeFlood,
   describeOutbound,
   detectFloods,
   FLOW_LOG_HEADER,
@@ -64,8 +65,12 @@ describe('VPC flow logs', () => {
         flows: 1514,
         share: 1514 / 1814,
         bytes: 1514 * 240,
+        addresses: 30,
       },
     ]);
+    expect(describeFlood(detectFloods([...normal, ...hopping])[0])).toBe(
+      '1514 flows (83 % of all, 363360 bytes) from 30 of its addresses, most from 2001:db8:1:2::8, in the flow logs delivered since the last scan',
+    );
     // The clients of the ordinary traffic share a /64 too, but they are not a flood: 300 flows.
     expect(detectFloods(normal)).toEqual([]);
     expect(detectFloods(records('fd00:1::5', 2000))).toEqual([]);

@@ -88,13 +88,16 @@ describe('traffic flood from one source', () => {
     const monitor = await h.startMonitor(fleet);
     try {
       // The same host under three of its privacy addresses, 500 flows each: no address is half.
-      for (const address of ['2001:db8:7:1::a', '2001:db8:7:1:8000::b', '2001:db8:7:1::c'])
-        await trafficFlood(h.aws.s3, bucket, fleet, address, 500);
+      const addresses = ['2001:db8:7:1::a', '2001:db8:7:1:8000::b', '2001:db8:7:1::c'];
+      await trafficFlood(h.aws.s3, bucket, fleet, addresses, 1500);
       const cidr = '2001:db8:7:1::/64';
       const incident = h.env.client.workflow.getHandle(trafficFloodIncidentId(cidr));
       const resolved = await h.stateWhen(incident, 'resolved');
       expect(resolved).toMatchObject({ kind: 'traffic-flood', resourceId: cidr });
       expect(resolved.plan[0].reason).toContain("narrow (an IPv6 host's /64)");
+      expect(resolved.summary).toMatch(
+        /^Traffic flood from 2001:db8:7:1::\/64: 1500 flows \(\d+ % of all, 360000 bytes\) from 3 of its addresses, most from 2001:db8:7:1:[0-9a-f:]+, in the flow logs/,
+      );
       expect(await fleetDenies(fleet, cidr)).toHaveLength(1);
       await incident.signal(liftBlockSignal);
       await incident.result();
