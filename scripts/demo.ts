@@ -50,9 +50,17 @@ interface IncidentView {
 
 /** Inside the demo's trusted range (`MEDIC_TRUSTED_EGRESS=backup=192.0.2.0/28`, scripts/env.sh). */
 const DEMO_BACKUP_ADDRESS = '192.0.2.5';
-/** One IPv6 host's addresses (documentation range), and the /64 a deny covers. */
-const DEMO_FLOOD_ADDRESSES = ['2001:db8:7:1::a', '2001:db8:7:1:8000::b', '2001:db8:7:1::c'];
-const DEMO_FLOOD_RANGE = '2001:db8:7:1::/64';
+/**
+ * One IPv6 host's addresses (documentation range), and the /64 a deny covers: a /64 of its own per
+ * run, since the last run's block of its /64 holds for an hour and a flood from it would join that.
+ */
+const DEMO_FLOOD_NETWORK = `2001:db8:${(Date.now() & 0xffff).toString(16)}:1`;
+const DEMO_FLOOD_ADDRESSES = [
+  `${DEMO_FLOOD_NETWORK}::a`,
+  `${DEMO_FLOOD_NETWORK}:8000::b`,
+  `${DEMO_FLOOD_NETWORK}::c`,
+];
+const DEMO_FLOOD_RANGE = `${DEMO_FLOOD_NETWORK}::/64`;
 
 interface Scenario {
   label: string;
