@@ -145,7 +145,7 @@ export function createFlowLogActivities(s3: S3Client, bucket: string, temporal: 
           mode: 'auto',
         }),
       },
-      { source: 'flow-logs', summary: evidence },
+      { source: 'flow-logs', summary: evidence, fleet: input.fleet },
     );
   }
 

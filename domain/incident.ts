@@ -182,6 +182,8 @@ export interface Alert {
   status?: 'firing' | 'resolved';
   /** How many identical alerts this one stands for (grouped at ingestion); 1 when absent. */
   count?: number;
+  /** For a flood seen in flow logs: whose fleet's logs showed it (a block follows it there). */
+  fleet?: string;
 }
 
 export interface Diagnosis {

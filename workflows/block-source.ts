@@ -110,9 +110,20 @@ export async function blockSourceWorkflow(input: BlockSourceInput): Promise<Inci
   setHandler(liftBlockSignal, () => {
     liftRequested = true;
   });
+  // A block scoped to one fleet follows the source to another fleet whose flow logs show it while
+  // the block holds (decision 0075); a block on every managed subnet already covers them all.
+  const followsFleets = patched('block-follows-fleets');
+  const covered = new Set<string>(input.fleet ? [input.fleet] : []);
+  const fleetsToCover: string[] = [];
   setHandler(alertSignal, (alert) => {
     state.alertCount = (state.alertCount ?? 1) + Math.max(1, alert.count ?? 1);
-    record(`The source was seen again (${state.alertCount} in all): ${alert.summary}`);
+    const elsewhere =
+      followsFleets && input.fleet !== undefined && alert.fleet !== undefined && !covered.has(alert.fleet);
+    record(
+      `The source was seen again (${state.alertCount} in all)${elsewhere ? ` in ${alert.fleet}'s flow logs` : ''}: ${alert.summary}`,
+    );
+    if (elsewhere && alert.fleet !== undefined && !fleetsToCover.includes(alert.fleet))
+      fleetsToCover.push(alert.fleet);
   });
   const decided = acceptOneDecision(state);
   upsertSearchAttributes([
@@ -161,6 +172,44 @@ export async function blockSourceWorkflow(input: BlockSourceInput): Promise<Inci
     outcome,
     detail,
   });
+  /** The same deny in one more fleet's subnets, verified there; a deny that fails there is undone there. */
+  const extendBlock = async (extra: { cidr: string; fleet: string }): Promise<StepRecord> => {
+    const began = now();
+    const step = (outcome: StepRecord['outcome'], detail: string): StepRecord => ({
+      step: steps.length + 1,
+      action: 'deny-source',
+      resourceId: input.cidr,
+      reason: `Seen in ${extra.fleet}'s flow logs while the block holds: the same deny there, until the same time.`,
+      startedAt: began,
+      finishedAt: now(),
+      outcome,
+      detail,
+    });
+    try {
+      const more = await network.denySource({ ...extra, until });
+      const check = await network.sourceDenied(extra);
+      if (check.denied < more.acls.length)
+        throw new Error(`only ${check.denied} of ${more.acls.length} ACLs showed the deny`);
+      block.acls = [...block.acls, ...more.acls];
+      const done = step(
+        'succeeded',
+        `denied in ${extra.fleet} on ${more.acls.map((a) => `${a.aclId} rule ${a.ruleNumber}`).join(', ')}`,
+      );
+      record(
+        `Step ${done.step}: ${input.cidr} denied in ${extra.fleet} too (${more.acls.length} network ACL(s)), until ${until}`,
+        'succeeded',
+      );
+      return done;
+    } catch (err) {
+      const lifted = await network.liftSourceBlock(extra);
+      const failed = step('failed', `${failureMessage(err)}; ${lifted.lifted} entries removed again`);
+      record(
+        `Step ${failed.step}: ${input.cidr} could not be denied in ${extra.fleet}: ${failed.detail}`,
+        'failed',
+      );
+      return failed;
+    }
+  };
   transition('remediating', `Step 1: ${deny.action} ${input.cidr} until ${until}`);
   let denied: Awaited<ReturnType<typeof network.denySource>>;
   try {
@@ -208,10 +257,25 @@ export async function blockSourceWorkflow(input: BlockSourceInput): Promise<Inci
   await finish('resolved', conclusion);
 
   // Resolved, and still open: the workflow holds the block and is the one place that lifts it.
-  await condition(() => liftRequested, holdMs);
-  const lifted = await network.liftSourceBlock(scope);
+  const extraScopes: { cidr: string; fleet: string }[] = [];
+  if (followsFleets) {
+    const holdEnds = new Date(until).getTime();
+    while (!liftRequested) {
+      const left = holdEnds - new Date().getTime();
+      if (left <= 0 || !(await condition(() => liftRequested || fleetsToCover.length > 0, left))) break;
+      for (const fleet of fleetsToCover.splice(0)) {
+        const extra = { cidr: input.cidr, fleet };
+        steps.push(await extendBlock(extra));
+        covered.add(fleet);
+        extraScopes.push(extra);
+      }
+    }
+  } else await condition(() => liftRequested, holdMs);
+  let liftedEntries = (await network.liftSourceBlock(scope)).lifted;
+  for (const extra of extraScopes) liftedEntries += (await network.liftSourceBlock(extra)).lifted;
+  const lifted = { lifted: liftedEntries };
   steps.push({
-    step: 2,
+    step: steps.length + 1,
     action: 'lift-source-block',
     resourceId: input.cidr,
     reason: liftRequested ? 'Lifted on request.' : `The block's ${input.duration} were up.`,
@@ -221,7 +285,7 @@ export async function blockSourceWorkflow(input: BlockSourceInput): Promise<Inci
     detail: `${lifted.lifted} deny entr${lifted.lifted === 1 ? 'y' : 'ies'} removed`,
   });
   block.status = 'lifted';
-  block.detail = `${liftRequested ? 'Lifted on request' : 'Expired'}: ${steps[1].detail}.`;
+  block.detail = `${liftRequested ? 'Lifted on request' : 'Expired'}: ${steps[steps.length - 1].detail}.`;
   record(block.detail, 'succeeded');
   state.report = buildReport(state, steps, `${conclusion} ${block.detail}`);
   await condition(allHandlersFinished);

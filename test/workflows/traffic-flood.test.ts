@@ -106,4 +106,50 @@ describe('traffic flood from one source', () => {
       await monitor.signal(stopMonitoringSignal);
     }
   }, 120_000);
+
+  test('the same source flooding a second fleet while its block holds: the block follows it there, and lifts both', async () => {
+    const first = `floodA-${process.pid}`;
+    const second = `floodB-${process.pid}`;
+    await createFleet(h.aws, { fleet: first, size: 1, manualCount: 0 });
+    await createFleet(h.aws, { fleet: second, size: 1, manualCount: 0 });
+    const bucket = testConfig().flowLogBucket;
+    const monitors = [await h.startMonitor(first), await h.startMonitor(second)];
+    try {
+      await trafficFlood(h.aws.s3, bucket, first, '203.0.113.150', 1500);
+      const cidr = '203.0.113.150/32';
+      const incident = h.env.client.workflow.getHandle(trafficFloodIncidentId(cidr));
+      await h.stateWhen(incident, 'resolved');
+      expect(await fleetDenies(first, cidr)).toHaveLength(1);
+      expect(await fleetDenies(second, cidr)).toEqual([]);
+
+      await trafficFlood(h.aws.s3, bucket, second, '203.0.113.150', 1500);
+      await eventually(
+        async () => ((await fleetDenies(second, cidr)).length === 1 ? true : undefined),
+        30_000,
+        "the deny in the second fleet's ACL",
+      );
+      // The deny lands before the workflow has verified it and said so.
+      const timeline = await eventually(
+        async () => {
+          const messages = (await incident.query(incidentStateQuery)).timeline.map((t) => t.message);
+          return messages.some((m) => m.includes(`denied in ${second} too`)) ? messages : undefined;
+        },
+        20_000,
+        'the extension on the timeline',
+      );
+      expect(timeline.some((m) => m.includes(`in ${second}'s flow logs`))).toBe(true);
+
+      await incident.signal(liftBlockSignal);
+      const report = (await incident.result()) as IncidentReport;
+      expect(report.resolutionProcess.map((s) => [s.action, s.outcome])).toEqual([
+        ['deny-source', 'succeeded'],
+        ['deny-source', 'succeeded'],
+        ['lift-source-block', 'succeeded'],
+      ]);
+      expect(await fleetDenies(first, cidr)).toEqual([]);
+      expect(await fleetDenies(second, cidr)).toEqual([]);
+    } finally {
+      for (const monitor of monitors) await monitor.signal(stopMonitoringSignal);
+    }
+  }, 120_000);
 });
