@@ -95,9 +95,12 @@ export function parseRange(text: string): IpRange | undefined {
 export const formatRange = (range: IpRange): string =>
   `${formatIp({ family: range.family, value: range.base })}/${range.bits}`;
 
-/** The range of `bits` around an address, in the canonical form AWS accepts (`2001:db8:1:2::/64`). */
-export const rangeAround = (ip: IpAddress, bits: number): string =>
-  formatRange({ family: ip.family, base: ip.value & mask(ip.family, bits), bits });
+/** The range of `bits` around an address (`2001:db8:1:2::5`, 64 → `2001:db8:1:2::/64`). */
+export const rangeAround = (ip: IpAddress, bits: number): IpRange => ({
+  family: ip.family,
+  base: ip.value & mask(ip.family, bits),
+  bits,
+});
 
 /** Whether the address lies in the range; an address of the other family never does. */
 export function inRange(ip: IpAddress, range: IpRange): boolean {

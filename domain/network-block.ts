@@ -66,9 +66,9 @@ export function blockableSource(text: string): { cidr: string } | { refused: str
     return { refused: `${named} is not an IPv4 or IPv6 address or range` };
   if (inRange(ip, IPV4_MAPPED)) {
     ip = { family: 4, value: ip.value & 0xffffffffn };
-    if (range) range = parseRange(`${formatIp(ip)}/${Math.max(0, range.bits - 96)}`);
+    if (range) range = rangeAround(ip, Math.max(0, range.bits - 96));
   }
-  range ??= parseRange(rangeAround(ip, ip.family === 4 ? 32 : IPV6_BLOCK_BITS))!;
+  range ??= rangeAround(ip, ip.family === 4 ? 32 : IPV6_BLOCK_BITS);
   const cidr = formatRange(range);
   const protectedBy = PROTECTED.find((p) => overlaps(range, p.range));
   if (protectedBy)

@@ -1,5 +1,5 @@
 import { bytesPerSecond, decimalBytes } from './anomaly/usual';
-import { formatRange, inRange, oneOf, parseIp, parseRange, type IpRange } from './ip-address';
+import { formatRange, inRange, oneOf, parseIp, parseRange } from './ip-address';
 import type { FlowRecord } from './traffic';
 
 /**
@@ -23,18 +23,8 @@ const PROOF_SECONDS = 60;
 /** Whether an address lies in the range (false when either is not an address or range, or the families differ). */
 export function inCidr(address: string, cidr: string): boolean {
   const ip = parseIp(address);
-  const range = rangeOf(cidr);
+  const range = parseRange(cidr);
   return ip !== undefined && range !== undefined && inRange(ip, range);
-}
-
-/** Each trusted range parsed once: the check runs for every flow record of a surge's window. */
-const parsedRanges = new Map<string, IpRange | undefined>();
-function rangeOf(cidr: string): IpRange | undefined {
-  if (!parsedRanges.has(cidr)) {
-    if (parsedRanges.size >= 1_000) parsedRanges.clear();
-    parsedRanges.set(cidr, parseRange(cidr));
-  }
-  return parsedRanges.get(cidr);
 }
 
 /**
