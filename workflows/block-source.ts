@@ -265,9 +265,11 @@ export async function blockSourceWorkflow(input: BlockSourceInput): Promise<Inci
       if (left <= 0 || !(await condition(() => liftRequested || fleetsToCover.length > 0, left))) break;
       for (const fleet of fleetsToCover.splice(0)) {
         const extra = { cidr: input.cidr, fleet };
-        steps.push(await extendBlock(extra));
+        const step = await extendBlock(extra);
+        steps.push(step);
         covered.add(fleet);
-        extraScopes.push(extra);
+        // A deny that failed there was undone there already: only a deny in place is lifted later.
+        if (step.outcome === 'succeeded') extraScopes.push(extra);
       }
     }
   } else await condition(() => liftRequested, holdMs);
