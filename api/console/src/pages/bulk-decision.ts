@@ -1,10 +1,8 @@
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiFailure } from '../api';
-import type { IncidentDetail, IncidentSummary } from '../types';
+import type { DecisionKind, IncidentDetail, IncidentSummary } from '../types';
 import { ReasonField } from './reason-field';
-
-type Decision = 'approve' | 'decline' | 'manual';
 
 /** One incident's part of the answer of `POST /incidents/decisions` (decision 0071). */
 type PartResult =
@@ -12,7 +10,7 @@ type PartResult =
   | { id: string; ok: false; error: { code: string; message: string } };
 
 interface BulkAnswer {
-  decision: Decision;
+  decision: DecisionKind;
   decided: number;
   refused: number;
   results: PartResult[];
@@ -24,7 +22,7 @@ interface Shown {
   actions: string[];
 }
 
-const VERB: Record<Decision, string> = {
+const VERB: Record<DecisionKind, string> = {
   approve: 'approved',
   decline: 'declined',
   manual: 'taken over by hand',
@@ -70,7 +68,7 @@ export function BulkDecisionBar({
       );
   }, [ids.join(',')]);
 
-  const decide = async (decision: Decision) => {
+  const decide = async (decision: DecisionKind) => {
     setBusy(true);
     setError('');
     try {

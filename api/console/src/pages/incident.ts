@@ -2,7 +2,14 @@ import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiFailure, follow, readWithRetries, type StreamState } from '../api';
 import { ChartView, PALETTE } from '../charts';
-import { TERMINAL, type DetectionAnswer, type Evidence, type IncidentDetail, type Me } from '../types';
+import {
+  TERMINAL,
+  type DecisionKind,
+  type DetectionAnswer,
+  type Evidence,
+  type IncidentDetail,
+  type Me,
+} from '../types';
 import { LiveIndicator, StatusBadge } from './incidents';
 import { detectorRoute } from './monitors';
 import { detectingFleet, metricOfKind } from '../../../../domain/monitor-view';
@@ -81,7 +88,7 @@ function DecisionForm({
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
-  const decide = async (decision: 'approve' | 'decline' | 'manual') => {
+  const decide = async (decision: DecisionKind) => {
     setBusy(true);
     setError('');
     try {
