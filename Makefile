@@ -107,7 +107,7 @@ screenshots: $(STAMP_NODE) $(STAMP_VENV) $(DEBIAN_TOOLS) build
 
 # Re-records the histories the replay test checks; run after an intended, patched() workflow change.
 record-histories: $(STAMP_NODE) $(STAMP_VENV)
-	MEDIC_RECORD_HISTORIES=1 npx jest test/workflows/incident.test.ts
+	MEDIC_RECORD_HISTORIES=1 npx jest test/workflows/incident.test.ts test/workflows/traffic-flood.test.ts test/faults/aws-outage.test.ts
 
 clean: down
 	rm -rf dist .data

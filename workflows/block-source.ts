@@ -172,6 +172,35 @@ export async function blockSourceWorkflow(input: BlockSourceInput): Promise<Inci
     outcome,
     detail,
   });
+  type Where = { cidr: string; fleet?: string };
+  type DenyOutcome = { acls: BlockState['acls'] } | { failed: string; lifted: number; unverified: boolean };
+  /**
+   * Deny at `where`, verify it on each ACL, and undo it there if either fails: a partial block hides
+   * the source on some subnets only, which is worse than none. `refused` may rethrow (the first deny
+   * before `deny-failure-undone`); `denied` runs between the deny and its check.
+   */
+  const denyVerified = async (
+    where: Where,
+    hooks: { refused?: (err: unknown) => void; denied?: (acls: BlockState['acls']) => void } = {},
+  ): Promise<DenyOutcome> => {
+    let acls: BlockState['acls'];
+    try {
+      acls = (await network.denySource({ ...where, until })).acls;
+    } catch (err) {
+      hooks.refused?.(err);
+      const { lifted } = await network.liftSourceBlock(where);
+      return { failed: failureMessage(err), lifted, unverified: false };
+    }
+    hooks.denied?.(acls);
+    const check = await network.sourceDenied(where);
+    if (check.denied >= acls.length) return { acls };
+    const { lifted } = await network.liftSourceBlock(where);
+    return {
+      failed: `only ${check.denied} of ${acls.length} ACLs showed the deny`,
+      lifted,
+      unverified: true,
+    };
+  };
   /** The same deny in one more fleet's subnets, verified there; a deny that fails there is undone there. */
   const extendBlock = async (extra: { cidr: string; fleet: string }): Promise<StepRecord> => {
     const began = now();
@@ -185,65 +214,47 @@ export async function blockSourceWorkflow(input: BlockSourceInput): Promise<Inci
       outcome,
       detail,
     });
-    try {
-      const more = await network.denySource({ ...extra, until });
-      const check = await network.sourceDenied(extra);
-      if (check.denied < more.acls.length)
-        throw new Error(`only ${check.denied} of ${more.acls.length} ACLs showed the deny`);
-      block.acls = [...block.acls, ...more.acls];
-      const done = step(
-        'succeeded',
-        `denied in ${extra.fleet} on ${more.acls.map((a) => `${a.aclId} rule ${a.ruleNumber}`).join(', ')}`,
-      );
-      record(
-        `Step ${done.step}: ${input.cidr} denied in ${extra.fleet} too (${more.acls.length} network ACL(s)), until ${until}`,
-        'succeeded',
-      );
-      return done;
-    } catch (err) {
-      const lifted = await network.liftSourceBlock(extra);
-      const failed = step('failed', `${failureMessage(err)}; ${lifted.lifted} entries removed again`);
+    const outcome = await denyVerified(extra);
+    if ('failed' in outcome) {
+      const failed = step('failed', `${outcome.failed}; ${outcome.lifted} entries removed again`);
       record(
         `Step ${failed.step}: ${input.cidr} could not be denied in ${extra.fleet}: ${failed.detail}`,
         'failed',
       );
       return failed;
     }
+    block.acls = [...block.acls, ...outcome.acls];
+    const done = step(
+      'succeeded',
+      `denied in ${extra.fleet} on ${outcome.acls.map((a) => `${a.aclId} rule ${a.ruleNumber}`).join(', ')}`,
+    );
+    record(
+      `Step ${done.step}: ${input.cidr} denied in ${extra.fleet} too (${outcome.acls.length} network ACL(s)), until ${until}`,
+      'succeeded',
+    );
+    return done;
   };
   transition('remediating', `Step 1: ${deny.action} ${input.cidr} until ${until}`);
-  let denied: Awaited<ReturnType<typeof network.denySource>>;
-  try {
-    denied = await network.denySource({ ...scope, until });
-  } catch (err) {
-    if (!patched('deny-failure-undone')) throw err;
-    // Compensation: ACLs that took the deny before one refused it would hide the source on some
-    // subnets only. The incident closes failed, saying what EC2 said, instead of the run failing.
-    const why = failureMessage(err);
-    const lifted = await network.liftSourceBlock(scope);
-    steps.push(denyRecord('failed', `${why}; ${lifted.lifted} entries removed again`));
-    block.status = 'failed';
-    block.detail = steps[0].detail;
-    return finish('failed', `${input.cidr} was not blocked: ${why}. A person must look.`);
-  }
-  block.acls = denied.acls;
-  transition('verifying', `Step 1 done (${denied.acls.length} network ACL(s)); verifying the deny on each`);
-  const check = await network.sourceDenied(scope);
-  if (check.denied < denied.acls.length) {
-    // Compensation: a partial block is worse than none (it hides the source on some subnets only).
-    const lifted = await network.liftSourceBlock(scope);
-    steps.push(
-      denyRecord(
-        'failed',
-        `only ${check.denied} of ${denied.acls.length} ACLs showed the deny; ${lifted.lifted} entries removed again`,
-      ),
-    );
+  const denied = await denyVerified(scope, {
+    refused: (err) => {
+      if (!patched('deny-failure-undone')) throw err;
+    },
+    denied: (acls) =>
+      transition('verifying', `Step 1 done (${acls.length} network ACL(s)); verifying the deny on each`),
+  });
+  if ('failed' in denied) {
+    // The incident closes failed, saying what EC2 said, instead of the run failing.
+    steps.push(denyRecord('failed', `${denied.failed}; ${denied.lifted} entries removed again`));
     block.status = 'failed';
     block.detail = steps[0].detail;
     return finish(
       'failed',
-      `The deny could not be verified on every ACL and was undone; a person must look.`,
+      denied.unverified
+        ? `The deny could not be verified on every ACL and was undone; a person must look.`
+        : `${input.cidr} was not blocked: ${denied.failed}. A person must look.`,
     );
   }
+  block.acls = denied.acls;
   steps.push(
     denyRecord(
       'succeeded',

@@ -10,6 +10,7 @@ import { incidentStateQuery } from '../../workflows/messages';
 import { blockSourceWorkflow, blockStateQuery } from '../../workflows/block-source';
 import { TASK_QUEUES } from '../../domain/config';
 import { startCountingProxy, type CountingProxy } from '../support/counting-proxy';
+import { saveHistory } from '../support/histories';
 import {
   awsEndpoint,
   destroyAws,
@@ -123,6 +124,7 @@ describe('the AWS endpoint goes down and then throttles', () => {
       // Refused once: a quota is not a glitch a retry outlasts.
       expect(proxy.faulted() - refusedBefore).toBe(1);
       expect((await handle.query(blockStateQuery)).status).toBe('failed');
+      await saveHistory(handle, 'auto-flood-deny-refused');
     } finally {
       proxy.setFault(undefined);
     }

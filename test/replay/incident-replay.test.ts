@@ -2,9 +2,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
-import { ROOT, workflowBundle } from '../support/env';
+import { workflowBundle } from '../support/env';
+import { HISTORIES_DIR } from '../support/histories';
 
-const dir = join(ROOT, 'test', 'fixtures', 'histories');
+const dir = HISTORIES_DIR;
 const histories = readdirSync(dir).filter((f) => f.endsWith('.json'));
 
 /**

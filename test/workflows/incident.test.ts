@@ -1,5 +1,3 @@
-import { writeFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -8,7 +6,8 @@ import { createChaos } from '../../activities/chaos';
 import { openOrJoinIncident } from '../../activities/incident-starter';
 import type { IncidentKind, IncidentReport, IncidentRequest, IncidentStatus } from '../../domain/incident';
 import { decisionUpdate, incidentStateQuery } from '../../workflows/messages';
-import { eventually, ROOT } from '../support/env';
+import { eventually } from '../support/env';
+import { saveHistory } from '../support/histories';
 import { startHarness, type MedicHarness } from '../support/harness';
 
 let h: MedicHarness;
@@ -43,14 +42,6 @@ const instanceState = async (instanceId: string) => (await h.instance(instanceId
 
 const open = (request: IncidentRequest) => h.open(request);
 const waitForStatus = (handle: WorkflowHandle, status: IncidentStatus) => h.stateWhen(handle, status);
-
-async function saveHistory(handle: WorkflowHandle, name: string): Promise<void> {
-  if (!process.env.MEDIC_RECORD_HISTORIES) return;
-  const history = await handle.fetchHistory();
-  const dir = join(ROOT, 'test', 'fixtures', 'histories');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(history, null, 1)}\n`);
-}
 
 describe('incident workflow, AUTO mode', () => {
   test('a failed status check is healed by a reboot and verified', async () => {

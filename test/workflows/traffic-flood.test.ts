@@ -7,6 +7,7 @@ import type { IncidentReport } from '../../domain/incident';
 import { liftBlockSignal } from '../../workflows/block-source';
 import { incidentStateQuery, stopMonitoringSignal } from '../../workflows/messages';
 import { eventually, testConfig } from '../support/env';
+import { saveHistory } from '../support/histories';
 import { startHarness, type MedicHarness } from '../support/harness';
 
 let h: MedicHarness;
@@ -148,6 +149,7 @@ describe('traffic flood from one source', () => {
       ]);
       expect(await fleetDenies(first, cidr)).toEqual([]);
       expect(await fleetDenies(second, cidr)).toEqual([]);
+      await saveHistory(incident, 'auto-flood-block-follows-fleet');
     } finally {
       for (const monitor of monitors) await monitor.signal(stopMonitoringSignal);
     }
