@@ -28,7 +28,7 @@ import type { Evidence } from './evidence';
 import { ROLE_PERMISSIONS, type Principal } from '../domain/rbac';
 import { openApiDocument } from './openapi';
 import { ApiError, errorHandler, notFoundRoute } from './errors';
-import { decideEach, statusOf } from './bulk-decision';
+import { bulkAnswer, decideEach, statusOf } from './bulk-decision';
 import type { IncidentDetail, IncidentService } from './incident-service';
 import { agentOf, ratingsByAgent, type FeedbackStore } from '../activities/feedback-store';
 import type { ModelOverview } from '../domain/models/registry';
@@ -326,8 +326,7 @@ export function createApp(deps: AppDeps): express.Express {
       const results = await decideEach(deps.incidents, body.incidents, decision, logger);
       const detail = { decision: body.decision, by: body.by, reason: body.reason, of: results.length };
       res.locals.auditEach = results.map((r) => ({ incidentId: r.id, status: statusOf(r), detail }));
-      const decided = results.filter((r) => r.ok).length;
-      res.json({ decision: body.decision, decided, refused: results.length - decided, results });
+      res.json(bulkAnswer(body.decision, results));
     }),
   );
 

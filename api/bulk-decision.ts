@@ -1,13 +1,18 @@
 import type { Logger } from 'pino';
-import type { Decision } from '../domain/incident';
-import type { DecisionAck } from '../workflows/messages';
+import type { BulkDecisionAnswer, BulkDecisionPart, Decision } from '../domain/incident';
 import { ApiError, ERROR_STATUS, type ErrorCode } from './errors';
 import type { IncidentService } from './incident-service';
 
-/** One incident's part of a decision taken for several (decision 0071). */
-export type BulkDecisionResult =
-  | ({ id: string; ok: true } & DecisionAck)
-  | { id: string; ok: false; error: { code: ErrorCode; message: string } };
+export type BulkDecisionResult = BulkDecisionPart<ErrorCode>;
+
+/** The route's answer: each part in the order asked, and how many were decided. */
+export function bulkAnswer(
+  decision: Decision['decision'],
+  results: BulkDecisionResult[],
+): BulkDecisionAnswer<ErrorCode> {
+  const decided = results.filter((r) => r.ok).length;
+  return { decision, decided, refused: results.length - decided, results };
+}
 
 /**
  * Sends one person's decision to each incident in turn, as separate decisions: each incident checks

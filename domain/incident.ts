@@ -95,6 +95,28 @@ export interface Decision {
   planHash?: string;
 }
 
+/** What an incident answers a decision it took. */
+export interface DecisionAck {
+  accepted: true;
+  status: IncidentStatus;
+  /** With a quorum: approvals so far and how many the plan needs. */
+  approvals?: number;
+  required?: number;
+}
+
+/** One incident's part of a decision taken for several (decision 0071); `Code` is the API's error codes. */
+export type BulkDecisionPart<Code extends string = string> =
+  | ({ id: string; ok: true } & DecisionAck)
+  | { id: string; ok: false; error: { code: Code; message: string } };
+
+/** The answer of `POST /incidents/decisions`: each incident's part, and how many took it. */
+export interface BulkDecisionAnswer<Code extends string = string> {
+  decision: DecisionKind;
+  decided: number;
+  refused: number;
+  results: BulkDecisionPart<Code>[];
+}
+
 /** Workflow-side check of a decision: the API validates too, but the workflow must not trust its callers. */
 export function isDecision(value: unknown): value is Decision {
   if (typeof value !== 'object' || value === null) return false;

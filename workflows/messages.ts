@@ -1,17 +1,11 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { BudgetState, LeaseRequest } from '../domain/budget';
-import type { Alert, Decision, IncidentState, IncidentStatus } from '../domain/incident';
+import type { Alert, Decision, DecisionAck, IncidentState } from '../domain/incident';
 
 /** A repeated alert for a resource whose incident is open joins that incident. */
 export const alertSignal = defineSignal<[Alert]>('alert');
 
-export interface DecisionAck {
-  accepted: true;
-  status: IncidentStatus;
-  /** With a quorum: approvals so far and how many the plan needs. */
-  approvals?: number;
-  required?: number;
-}
+export type { DecisionAck };
 /** A person's decision on a MANUAL incident; rejected unless the incident awaits one. */
 export const decisionUpdate = defineUpdate<DecisionAck, [Decision]>('decide');
 

@@ -2,7 +2,13 @@ import type { IncidentState, IncidentSummary } from '../../../domain/incident';
 export type { DashboardFigures } from '../../../domain/dashboard';
 export type { ModelOverview } from '../../../domain/models/registry';
 export type { DetectionAnswer } from '../../../domain/detection-verdict';
-export type { DecisionKind, IncidentReport, StepRecord, TimelineEntry } from '../../../domain/incident';
+export type {
+  BulkDecisionAnswer,
+  DecisionKind,
+  IncidentReport,
+  StepRecord,
+  TimelineEntry,
+} from '../../../domain/incident';
 
 export type { IncidentSummary };
 

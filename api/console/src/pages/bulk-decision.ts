@@ -1,20 +1,8 @@
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiFailure } from '../api';
-import type { DecisionKind, IncidentDetail, IncidentSummary } from '../types';
+import type { BulkDecisionAnswer, DecisionKind, IncidentDetail, IncidentSummary } from '../types';
 import { ReasonField } from './reason-field';
-
-/** One incident's part of the answer of `POST /incidents/decisions` (decision 0071). */
-type PartResult =
-  | { id: string; ok: true; status: string; approvals?: number; required?: number }
-  | { id: string; ok: false; error: { code: string; message: string } };
-
-interface BulkAnswer {
-  decision: DecisionKind;
-  decided: number;
-  refused: number;
-  results: PartResult[];
-}
 
 /** What a person approves for one incident: the plan they were shown, bound by its hash. */
 interface Shown {
@@ -54,7 +42,7 @@ export function BulkDecisionBar({
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
-  const [answer, setAnswer] = useState<BulkAnswer | undefined>(undefined);
+  const [answer, setAnswer] = useState<BulkDecisionAnswer | undefined>(undefined);
   const ids = selected.map((i) => i.id);
   useEffect(() => {
     for (const id of ids.filter((i) => shown[i] === undefined))
@@ -80,7 +68,7 @@ export function BulkDecisionBar({
         }),
         ...(reason.trim() ? { reason: reason.trim() } : {}),
       };
-      const result = await api<BulkAnswer>('POST', '/incidents/decisions', body);
+      const result = await api<BulkDecisionAnswer>('POST', '/incidents/decisions', body);
       setAnswer(result);
       onDecided(result.results.filter((r) => r.ok).map((r) => r.id));
     } catch (err) {
@@ -127,8 +115,10 @@ export function BulkDecisionBar({
   </div>`;
 }
 
-function BulkAnswerNote({ answer }: { answer: BulkAnswer }) {
-  const refused = answer.results.filter((r): r is Extract<PartResult, { ok: false }> => !r.ok);
+function BulkAnswerNote({ answer }: { answer: BulkDecisionAnswer }) {
+  const refused = answer.results.filter(
+    (r): r is Extract<BulkDecisionAnswer['results'][number], { ok: false }> => !r.ok,
+  );
   return html`<div class="note" role="status" data-testid="bulk-answer">
     <p>
       ${answer.decided} ${VERB[answer.decision]}${answer.refused ? `, ${answer.refused} refused` : ''}.
