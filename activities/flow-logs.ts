@@ -115,13 +115,17 @@ export function createFlowLogActivities(s3: S3Client, bucket: string, temporal: 
     return { floods: detectFloods(records), records: records.length, ...(last ? { last } : {}) };
   }
 
-  /** Opens the flood's incident (AUTO: a narrow, timed deny), or records the sighting on the open one. */
+  /**
+   * Opens the flood's incident, or records the sighting on the open one. AUTO for one source (a
+   * narrow, timed deny); MANUAL for a site's flood, whose deny may cut off the site's ordinary users.
+   */
   async function openTrafficFloodIncident(input: {
     fleet: string;
     flood: Flood;
   }): Promise<{ incidentId: string; created: boolean }> {
     const { flood } = input;
     const evidence = describeFlood(flood);
+    const mode = flood.sources ? 'manual' : 'auto';
     return startOrJoinIncident(
       temporal,
       {
@@ -136,13 +140,14 @@ export function createFlowLogActivities(s3: S3Client, bucket: string, temporal: 
             reason: `traffic flood seen in ${input.fleet}'s flow logs`,
             evidence,
             fleet: input.fleet,
+            mode,
           },
         ],
         searchAttributes: incidentStartAttributes({
           resourceId: flood.cidr,
           kind: 'traffic-flood',
           severity: 'high',
-          mode: 'auto',
+          mode,
         }),
       },
       { source: 'flow-logs', summary: evidence, fleet: input.fleet },

@@ -4,6 +4,7 @@ import { stopMonitoringSignal } from '../workflows/messages';
 import { createAwsClients } from '../activities/aws-clients';
 import { createChaos, exfiltrationFlows, trafficFlood } from '../activities/chaos';
 import { createBalancerChaos } from '../activities/balancer-chaos';
+import { floodSources } from './flood-sources';
 import {
   createFleet,
   fleetMember,
@@ -70,6 +71,7 @@ const USAGE = `usage: medic <command>
   chaos egress-surge --instance ID [--to ADDRESS]    (outbound traffic 60x its usual half hour: isolation, on a person's word;
                                                      --to a MEDIC_TRUSTED_EGRESS address: closed with nothing isolated)
   chaos traffic-flood --source IP [--fleet NAME] [--flows 1500]   (flow logs with one source flooding; IPv4 or IPv6)
+  chaos traffic-flood --source RANGE --rotate N [--fleet NAME]     (the same flood rotating through N sources of a /24 or /48)
   chaos idle --instance ID                           (near-zero CPU and traffic: the cost agent's case)
   chaos disk-fill --instance ID                      (root disk usage climbing: predictive maintenance's case)
   chaos memory-leak --instance ID                    (memory use climbing toward exhaustion)
@@ -225,15 +227,17 @@ async function chaosCommand(sub: string | undefined, args: string[], config: Med
     const flags = parseFlags(args, {
       fleet: { type: 'string' },
       source: { type: 'string' },
+      rotate: { type: 'string' },
       flows: { type: 'string' },
     });
     const fleet = fleetFlag(flags.fleet);
     const source = requireFlag(flags.source, 'source');
-    if (!parseIp(source)) throw new UsageError(`--source must be an IPv4 or IPv6 address, got "${source}"`);
     const flows = intFlag(flags.flows, 'flows', 1500, 1, 100_000);
-    const key = await trafficFlood(aws.s3, config.flowLogBucket, fleet, source, flows);
+    const sources = floodSources(source, flags.rotate);
+    const key = await trafficFlood(aws.s3, config.flowLogBucket, fleet, sources, flows);
+    const from = flags.rotate ? `${sources.length} sources of ${source} in turn` : source;
     console.log(
-      `delivered ${flows} flows from ${source} among ordinary traffic: s3://${config.flowLogBucket}/${key}`,
+      `delivered ${flows} flows from ${from} among ordinary traffic: s3://${config.flowLogBucket}/${key}`,
     );
     return;
   }

@@ -49,6 +49,47 @@ const IPV4_MAPPED = parseRange('::ffff:0:0/96')!;
  */
 export const IPV6_BLOCK_BITS = 64;
 
+/**
+ * A site: the range one network operator usually holds, an IPv4 /24 or an IPv6 /48. A flood that
+ * rotates through many sources of one site (each /64 of a /48) is denied as the site, by a person.
+ */
+export const SITE_BITS: Record<IpFamily, number> = { 4: 24, 6: 48 };
+
+/** The site a blockable source's range lies in (`SITE_BITS`), as a CIDR. */
+export function siteOf(cidr: string): string | undefined {
+  const range = parseRange(cidr);
+  if (!range || range.bits < SITE_BITS[range.family]) return undefined;
+  return formatRange(rangeAround({ family: range.family, value: range.base }, SITE_BITS[range.family]));
+}
+
+/**
+ * `count` sources of one range, each a host of its own (an IPv4 address, or `::1` of an IPv6 /64 in
+ * turn): what a flood rotating through a site looks like to the flow logs. For the chaos tool.
+ */
+export function sourcesIn(cidr: string, count: number): string[] | { refused: string } {
+  const range = parseRange(cidr);
+  if (!range) return { refused: `${cidr} is not an IPv4 or IPv6 range` };
+  const v4 = range.family === 4;
+  // IPv4 leaves out the range's first and last address; IPv6 counts /64s.
+  const room = v4
+    ? 2n ** BigInt(32 - range.bits) - 2n
+    : range.bits <= IPV6_BLOCK_BITS
+      ? 2n ** BigInt(IPV6_BLOCK_BITS - range.bits)
+      : 0n;
+  if (BigInt(count) > room)
+    return { refused: `${formatRange(range)} has room for ${room > 0n ? room : 0n} sources, not ${count}` };
+  const step = v4 ? 1n : 1n << BigInt(128 - IPV6_BLOCK_BITS);
+  return Array.from({ length: count }, (_, n) =>
+    formatIp({ family: range.family, value: range.base + BigInt(n) * step + 1n }),
+  );
+}
+
+/** Whether a deny covers one host (an IPv4 address, an IPv6 host's /64) or less: narrow enough to act alone. */
+export function coversOneHost(cidr: string): boolean {
+  const range = parseRange(cidr);
+  return range !== undefined && range.bits >= (range.family === 4 ? 32 : IPV6_BLOCK_BITS);
+}
+
 /** The broadest range a person may deny at once: a /16 of IPv4 (65 536 addresses), a site's /48 of IPv6. */
 export const BROADEST_BLOCK: Record<IpFamily, number> = { 4: 16, 6: 48 };
 

@@ -1,5 +1,5 @@
 import { oneOf } from './ip-address';
-import { blockableSource } from './network-block';
+import { blockableSource, siteOf } from './network-block';
 import { decimalBytes } from './anomaly/usual';
 import { trustedDestinationOf, type TrustedDestination } from './trusted-egress';
 
@@ -44,38 +44,86 @@ export interface FloodThresholds {
   minFlows: number;
   /** That source's share of all flows must be above this (0.5: more than half). */
   minShare: number;
+  /**
+   * Sources of one site (`SITE_BITS`) that must have sent a site's flood: rotating through many
+   * addresses is how a flood evades a per-source count; two busy clients of one network are not that.
+   */
+  minSiteSources: number;
 }
 
-export const DEFAULT_FLOOD_THRESHOLDS: FloodThresholds = { minFlows: 1000, minShare: 0.5 };
+export const DEFAULT_FLOOD_THRESHOLDS: FloodThresholds = { minFlows: 1000, minShare: 0.5, minSiteSources: 8 };
 
 export interface Flood {
   /** The busiest address of the source. */
   source: string;
-  /** What one deny covers: the address's /32, or for IPv6 its /64, whose addresses count as one source. */
+  /**
+   * What one deny covers: the address's /32, or for IPv6 its /64, whose addresses count as one
+   * source; for a site's flood, the site (`sources` is then set).
+   */
   cidr: string;
   flows: number;
   share: number;
   bytes: number;
   /** How many addresses of `cidr` sent them, when more than one (an IPv6 host hopping within its /64). */
   addresses?: number;
+  /**
+   * For a site's flood (`cidr` an IPv4 /24 or IPv6 /48): how many sources of it sent the flows, each
+   * what one deny would cover. Denying a site may cut off its ordinary users too: a person decides.
+   */
+  sources?: number;
 }
 
 /**
  * Sources that sent most of the traffic and a lot of it: both conditions, so a busy but normal
  * client among many is not a flood, and one client on a quiet service is not either. A source is what
  * one deny covers (`blockableSource`): an IPv6 host that hops between addresses of its /64 is one
- * source, as it is one block. Addresses cloud-medic never blocks (private ranges) are not reported as
- * floods to act on.
+ * source, as it is one block. When no source floods, a site (`SITE_BITS`: an IPv4 /24, an IPv6 /48)
+ * whose many sources together do is one flood, so rotating through a /48's /64s does not hide it.
+ * Addresses cloud-medic never blocks (private ranges) are not reported as floods to act on.
  */
 export function detectFloods(records: FlowRecord[], thresholds = DEFAULT_FLOOD_THRESHOLDS): Flood[] {
-  const byRange = new Map<string, { flows: number; bytes: number; byAddress: Map<string, number> }>();
-  const rangeOf = new Map<string, string | undefined>();
+  const bySource = countBy(records, sourceRange);
+  const floods = floodsAmong(bySource, records.length, thresholds);
+  if (floods.length > 0) return floods;
+  // No one source is most of the traffic: one site may be, through many of its sources.
+  const bySite = countBy(records, (address) => {
+    const source = sourceRange(address);
+    return source === undefined ? undefined : siteOf(source);
+  });
+  const sourcesOf = new Map<string, number>();
+  for (const cidr of bySource.keys()) {
+    const site = siteOf(cidr);
+    if (site !== undefined) sourcesOf.set(site, (sourcesOf.get(site) ?? 0) + 1);
+  }
+  return floodsAmong(bySite, records.length, thresholds)
+    .map((flood) => ({ ...flood, sources: sourcesOf.get(flood.cidr) ?? 0 }))
+    .filter((flood) => flood.sources >= thresholds.minSiteSources && blockableSite(flood.cidr));
+}
+
+interface Tally {
+  flows: number;
+  bytes: number;
+  byAddress: Map<string, number>;
+}
+
+/** What one deny of a flow's source covers (`blockableSource`), or nothing for sources never blocked. */
+function sourceRange(address: string): string | undefined {
+  const target = blockableSource(address);
+  return 'cidr' in target ? target.cidr : undefined;
+}
+
+const blockableSite = (cidr: string) => 'cidr' in blockableSource(cidr);
+
+/** Flows, bytes and flows per address, by the range `rangeOf` puts each source address in. */
+function countBy(
+  records: FlowRecord[],
+  rangeOf: (address: string) => string | undefined,
+): Map<string, Tally> {
+  const known = new Map<string, string | undefined>();
+  const byRange = new Map<string, Tally>();
   for (const r of records) {
-    if (!rangeOf.has(r.srcaddr)) {
-      const target = blockableSource(r.srcaddr);
-      rangeOf.set(r.srcaddr, 'cidr' in target ? target.cidr : undefined);
-    }
-    const cidr = rangeOf.get(r.srcaddr);
+    if (!known.has(r.srcaddr)) known.set(r.srcaddr, rangeOf(r.srcaddr));
+    const cidr = known.get(r.srcaddr);
     if (cidr === undefined) continue;
     const seen = byRange.get(cidr) ?? { flows: 0, bytes: 0, byAddress: new Map<string, number>() };
     seen.flows += 1;
@@ -83,9 +131,14 @@ export function detectFloods(records: FlowRecord[], thresholds = DEFAULT_FLOOD_T
     seen.byAddress.set(r.srcaddr, (seen.byAddress.get(r.srcaddr) ?? 0) + 1);
     byRange.set(cidr, seen);
   }
+  return byRange;
+}
+
+/** The ranges that sent a lot and most of it, busiest first, each named by its busiest address. */
+function floodsAmong(byRange: Map<string, Tally>, total: number, thresholds: FloodThresholds): Flood[] {
   const floods: Flood[] = [];
   for (const [cidr, seen] of byRange) {
-    const share = seen.flows / records.length;
+    const share = seen.flows / total;
     if (seen.flows < thresholds.minFlows || share <= thresholds.minShare) continue;
     const [source = cidr] =
       [...seen.byAddress].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0] ?? [];
@@ -171,6 +224,10 @@ export function appendAll<T>(into: T[], records: readonly T[]): void {
 
 /** "1500 flows (76 % of all, 360000 bytes)", and which addresses sent them when the range had several. */
 export function describeFlood(flood: Flood): string {
-  const from = flood.addresses ? ` from ${flood.addresses} of its addresses, most from ${flood.source},` : '';
+  const from = flood.sources
+    ? ` from ${flood.sources} of its sources (${flood.addresses ?? 1} addresses), most from ${flood.source},`
+    : flood.addresses
+      ? ` from ${flood.addresses} of its addresses, most from ${flood.source},`
+      : '';
   return `${flood.flows} flows (${Math.round(flood.share * 100)} % of all, ${flood.bytes} bytes)${from} in the flow logs delivered since the last scan`;
 }

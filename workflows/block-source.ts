@@ -11,7 +11,7 @@ import {
 } from '@temporalio/workflow';
 import type { MedicActivities } from '../activities';
 import { parseDuration } from '../domain/duration';
-import { blockBreadth } from '../domain/network-block';
+import { blockBreadth, coversOneHost } from '../domain/network-block';
 import type {
   IncidentReport,
   IncidentState,
@@ -82,7 +82,7 @@ export async function blockSourceWorkflow(input: BlockSourceInput): Promise<Inci
   const holdMs = parseDuration(input.duration) ?? 3_600_000;
   const deny: RemediationStep = {
     action: 'deny-source',
-    reason: `Deny all traffic from ${input.cidr} at the subnets' network ACLs for ${input.duration}: narrow (${blockBreadth(input.cidr)}), effective before any instance sees it, and it lifts itself.`,
+    reason: `Deny all traffic from ${input.cidr} at the subnets' network ACLs for ${input.duration}: ${coversOneHost(input.cidr) ? 'narrow' : 'broad'} (${blockBreadth(input.cidr)}), effective before any instance sees it, and it lifts itself.`,
   };
   const state: IncidentState = {
     incidentId: info.workflowId,

@@ -36,7 +36,10 @@ describe('the local stack end to end', () => {
   const waitForIncident = (resourceId: string, kind: string, status: string, timeoutMs = 90_000) =>
     eventually(
       async () => {
-        const list = await call('GET', `/api/v1/incidents?resourceId=${resourceId}&kind=${kind}`);
+        const list = await call(
+          'GET',
+          `/api/v1/incidents?resourceId=${encodeURIComponent(resourceId)}&kind=${kind}`,
+        );
         const found = (list.body.incidents as { id: string; status: string }[]).find(
           (i) => i.status === status,
         );
@@ -123,6 +126,34 @@ describe('the local stack end to end', () => {
     expect(again.status).toBe(409);
     expect((again.body.error as { code: string }).code).toBe('conflict');
   }, 150_000);
+
+  test('medic chaos traffic-flood --rotate: a flood through 24 /64s of one /48 waits for a person; declined, nothing is blocked', async () => {
+    const out = await medic(
+      'chaos',
+      'traffic-flood',
+      '--source',
+      '2001:db8:4c::/48',
+      '--rotate',
+      '24',
+      '--fleet',
+      'itest',
+    );
+    expect(out).toMatch(/delivered 1500 flows from 24 sources of 2001:db8:4c::\/48 in turn/);
+    const waiting = await waitForIncident('2001:db8:4c::/48', 'traffic-flood', 'awaiting_approval');
+    const shown = await incident(waiting.id);
+    expect(shown.mode).toBe('manual');
+    expect(shown.summary).toMatch(/from 24 of its sources/);
+    const decided = await call('POST', `/api/v1/incidents/${encodeURIComponent(waiting.id)}/decision`, {
+      decision: 'decline',
+      by: 'alice',
+      reason: "our partner's office",
+    });
+    expect(decided.status).toBe(202);
+    const closed = await waitForIncident('2001:db8:4c::/48', 'traffic-flood', 'declined');
+    expect(((await incident(closed.id)).report as { actionTaken: string }).actionTaken).toMatch(
+      /nothing was blocked/,
+    );
+  });
 
   test('POST /incidents opens once per resource+kind and a decline changes nothing', async () => {
     const target = instances.find((i) => i.mode === 'manual')!.instanceId;

@@ -1,4 +1,11 @@
-import { blockBreadth, blockRuleNumber, blockableSource } from '../../domain/network-block';
+import {
+  blockBreadth,
+  blockRuleNumber,
+  blockableSource,
+  coversOneHost,
+  siteOf,
+  sourcesIn,
+} from '../../domain/network-block';
 
 describe('what may be blocked', () => {
   test('public addresses become a /32; private, loopback, link-local, CGNAT and multicast never', () => {
@@ -68,6 +75,53 @@ describe('what may be blocked', () => {
         blockBreadth,
       ),
     ).toEqual(['one address', 'one address', "an IPv6 host's /64", '256 addresses', 'an IPv6 /48']);
+  });
+});
+
+describe('sites', () => {
+  test("a source's site is its IPv4 /24 or IPv6 /48; a range broader than a site has none", () => {
+    expect(siteOf('203.0.113.77/32')).toBe('203.0.113.0/24');
+    expect(siteOf('2001:db8:66:5::/64')).toBe('2001:db8:66::/48');
+    expect(siteOf('2001:db8:66::/48')).toBe('2001:db8:66::/48');
+    expect(siteOf('198.51.0.0/16')).toBeUndefined();
+    expect(siteOf('not an address')).toBeUndefined();
+  });
+
+  test("a site's sources for the chaos tool: consecutive IPv4 hosts, or ::1 of each IPv6 /64 in turn", () => {
+    expect(sourcesIn('203.0.113.0/24', 3)).toEqual(['203.0.113.1', '203.0.113.2', '203.0.113.3']);
+    expect(sourcesIn('2001:db8:48::/48', 3)).toEqual([
+      '2001:db8:48::1',
+      '2001:db8:48:1::1',
+      '2001:db8:48:2::1',
+    ]);
+    // Each a source of its own: 300 different /64s, all in the one /48.
+    const spread = sourcesIn('2001:db8:48::/48', 300);
+    const ranges = (Array.isArray(spread) ? spread : []).map((a) => JSON.stringify(blockableSource(a)));
+    expect(new Set(ranges).size).toBe(300);
+    expect(new Set((Array.isArray(spread) ? spread : []).map((a) => siteOf(`${a}/64`)))).toEqual(
+      new Set(['2001:db8:48::/48']),
+    );
+    expect(sourcesIn('203.0.113.0/30', 3)).toEqual({
+      refused: '203.0.113.0/30 has room for 2 sources, not 3',
+    });
+    expect(sourcesIn('2001:db8::1/128', 2)).toEqual({
+      refused: '2001:db8::1/128 has room for 0 sources, not 2',
+    });
+    expect(sourcesIn('nonsense', 2)).toEqual({ refused: 'nonsense is not an IPv4 or IPv6 range' });
+  });
+
+  test('one host is an IPv4 address or an IPv6 /64 or narrower; a site is more', () => {
+    expect(['203.0.113.7/32', '2001:db8::/64', '2001:db8::1/128'].map(coversOneHost)).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    expect(['203.0.113.0/24', '2001:db8::/48', '2001:db8::/63', 'x'].map(coversOneHost)).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 });
 

@@ -408,6 +408,18 @@ describe('a command’s one subject, as a flag or as its word', () => {
       /--source must be an IPv4 or IPv6 address, got "2001:db8::1::2"/,
     ],
     [
+      ['chaos', 'traffic-flood', '--source', '2001:db8:48::1', '--rotate', '24'],
+      /--rotate needs --source to be a range \(a \/24 or \/48\), got "2001:db8:48::1"/,
+    ],
+    [
+      ['chaos', 'traffic-flood', '--source', '203.0.113.0/28', '--rotate', '20'],
+      /--source 203\.0\.113\.0\/28 has room for 14 sources, not 20/,
+    ],
+    [
+      ['chaos', 'traffic-flood', '--source', '2001:db8:48::/48', '--rotate', '1'],
+      /--rotate must be a whole number from 2 to 4096, got "1"/,
+    ],
+    [
       ['chaos', 'egress-surge', '--instance', 'i-0abc1234def567890', '--to', '203.0.113.300'],
       /--to must be an IPv4 or IPv6 address, got "203.0.113.300"/,
     ],

@@ -76,6 +76,57 @@ describe('VPC flow logs', () => {
     expect(detectFloods(records('fd00:1::5', 2000))).toEqual([]);
   });
 
+  test('a flood rotating through many sources of one site is the site (an IPv6 /48, an IPv4 /24), by how many sources sent it', () => {
+    const normal = Array.from({ length: 300 }, (_, i) => records(`198.51.100.${(i % 200) + 1}`, 1)).flat();
+    // 24 /64s of one /48, two addresses each, 30 flows per address: no /64 is 4 % of the traffic.
+    const rotating = Array.from({ length: 24 }, (_, n) =>
+      ['a', 'b'].flatMap((host) => records(`2001:db8:66:${n.toString(16)}::${host}`, n === 5 ? 40 : 30)),
+    ).flat();
+    const [flood, ...others] = detectFloods([...normal, ...rotating]);
+    expect(others).toEqual([]);
+    expect(flood).toEqual({
+      source: '2001:db8:66:5::a',
+      cidr: '2001:db8:66::/48',
+      flows: 1460,
+      share: 1460 / 1760,
+      bytes: 1460 * 240,
+      addresses: 48,
+      sources: 24,
+    });
+    expect(describeFlood(flood)).toBe(
+      '1460 flows (83 % of all, 350400 bytes) from 24 of its sources (48 addresses), most from 2001:db8:66:5::a, in the flow logs delivered since the last scan',
+    );
+
+    const ipv4 = Array.from({ length: 40 }, (_, i) => records(`203.0.113.${i + 10}`, 40)).flat();
+    expect(detectFloods([...normal, ...ipv4])).toMatchObject([
+      { cidr: '203.0.113.0/24', flows: 1600, sources: 40, addresses: 40 },
+    ]);
+  });
+
+  test('a site is not a flood with few sources, when one of its sources floods alone, or when it is not most of the traffic', () => {
+    // Four busy clients of one network: not a rotation.
+    const fewClients = ['1', '2', '3', '4'].flatMap((host) => records(`203.0.113.${host}`, 400));
+    expect(detectFloods(fewClients)).toEqual([]);
+    // One /64 floods by itself: it is the flood, the narrower deny, and its /48 is not reported.
+    const loud = records('2001:db8:77:1::1', 1200);
+    const quiet = Array.from({ length: 10 }, (_, n) =>
+      records(`2001:db8:77:${(n + 2).toString(16)}::1`, 30),
+    ).flat();
+    expect(detectFloods([...loud, ...quiet]).map((f) => f.cidr)).toEqual(['2001:db8:77:1::/64']);
+    // Two sites rotating, neither most of the traffic.
+    const siteA = Array.from({ length: 10 }, (_, n) =>
+      records(`2001:db8:a:${n.toString(16)}::1`, 100),
+    ).flat();
+    const siteB = Array.from({ length: 10 }, (_, n) =>
+      records(`2001:db8:b:${n.toString(16)}::1`, 100),
+    ).flat();
+    expect(detectFloods([...siteA, ...siteB])).toEqual([]);
+    // Private sources never make a site flood either.
+    expect(
+      detectFloods(Array.from({ length: 20 }, (_, i) => records(`10.0.9.${i + 1}`, 100)).flat()),
+    ).toEqual([]);
+  });
+
   test("a busy VPC's delivery of half a million records is appended whole (a spread into push overflows the stack)", () => {
     const delivery = Array.from({ length: 500_000 }, (_, i) => i);
     const read = [-1];

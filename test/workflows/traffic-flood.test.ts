@@ -5,7 +5,7 @@ import { FLEET_TAG } from '../../activities/tags';
 import { trafficFloodIncidentId } from '../../domain/ids';
 import type { IncidentReport } from '../../domain/incident';
 import { liftBlockSignal } from '../../workflows/block-source';
-import { incidentStateQuery, stopMonitoringSignal } from '../../workflows/messages';
+import { decisionUpdate, incidentStateQuery, stopMonitoringSignal } from '../../workflows/messages';
 import { eventually, testConfig } from '../support/env';
 import { saveHistory } from '../support/histories';
 import { startHarness, type MedicHarness } from '../support/harness';
@@ -102,6 +102,39 @@ describe('traffic flood from one source', () => {
       expect(await fleetDenies(fleet, cidr)).toHaveLength(1);
       await incident.signal(liftBlockSignal);
       await incident.result();
+      expect(await fleetDenies(fleet, cidr)).toEqual([]);
+    } finally {
+      await monitor.signal(stopMonitoringSignal);
+    }
+  }, 120_000);
+
+  test('a flood rotating through the /64s of one /48 is the /48: MANUAL, denied once a person approves, then lifted', async () => {
+    const fleet = `flood48-${process.pid}`;
+    await createFleet(h.aws, { fleet, size: 1, manualCount: 0 });
+    const bucket = testConfig().flowLogBucket;
+    const monitor = await h.startMonitor(fleet);
+    try {
+      // 24 of the site's /64s in turn, about 62 flows each: no source is 5 % of the traffic.
+      const sources = Array.from({ length: 24 }, (_, n) => `2001:db8:48:${n.toString(16)}::1`);
+      await trafficFlood(h.aws.s3, bucket, fleet, sources, 1500);
+      const cidr = '2001:db8:48::/48';
+      const incident = h.env.client.workflow.getHandle(trafficFloodIncidentId(cidr));
+      const asked = await h.stateWhen(incident, 'awaiting_approval');
+      expect(asked).toMatchObject({ kind: 'traffic-flood', mode: 'manual', resourceId: cidr });
+      expect(asked.summary).toMatch(/from 24 of its sources \(24 addresses\), most from 2001:db8:48:/);
+      expect(asked.plan[0].reason).toContain('broad (an IPv6 /48)');
+      // Nothing is denied before the person says so.
+      expect(await fleetDenies(fleet, cidr)).toEqual([]);
+
+      await incident.executeUpdate(decisionUpdate, { args: [{ decision: 'approve', by: 'oncall' }] });
+      await h.stateWhen(incident, 'resolved');
+      expect(await fleetDenies(fleet, cidr)).toHaveLength(1);
+      await incident.signal(liftBlockSignal);
+      const report = (await incident.result()) as IncidentReport;
+      expect(report.resolutionProcess.map((s) => [s.action, s.outcome])).toEqual([
+        ['deny-source', 'succeeded'],
+        ['lift-source-block', 'succeeded'],
+      ]);
       expect(await fleetDenies(fleet, cidr)).toEqual([]);
     } finally {
       await monitor.signal(stopMonitoringSignal);
