@@ -1,4 +1,5 @@
 import type { IncidentKind } from './incident';
+import { formatRange, parseRange } from './ip-address';
 
 /**
  * The shape of a healable fleet, in one place: the emulated fleet (`medic fleet create`) and the
@@ -98,4 +99,17 @@ export const LOAD_BALANCER_ALARMS = [
 
 export function fleetResourceName(fleet: string, part: string): string {
   return `medic-${fleet}-${part}`;
+}
+
+/**
+ * The `index`th /64 of a VPC's IPv6 block (AWS assigns a /56, so 256 of them): each dual-stack
+ * subnet gets one, as AWS requires.
+ */
+export function ipv6SubnetCidr(vpcIpv6Cidr: string, index: number): string {
+  const vpc = parseRange(vpcIpv6Cidr);
+  if (!vpc || vpc.family !== 6 || vpc.bits > 64)
+    throw new Error(`${vpcIpv6Cidr} is not an IPv6 block with room for /64 subnets`);
+  if (!Number.isInteger(index) || index < 0 || index >= 2 ** (64 - vpc.bits))
+    throw new Error(`${vpcIpv6Cidr} has no /64 number ${index}`);
+  return formatRange({ family: 6, base: vpc.base + (BigInt(index) << 64n), bits: 64 });
 }

@@ -1,7 +1,13 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { DATABASES_TAG, FLEET_TAG, MODE_TAG } from '../activities/tags';
-import { FLEET_TOPOLOGY, fleetResourceName, GROUP_ALARMS, LOAD_BALANCER_ALARMS } from '../domain/topology';
+import {
+  FLEET_TOPOLOGY,
+  fleetResourceName,
+  GROUP_ALARMS,
+  ipv6SubnetCidr,
+  LOAD_BALANCER_ALARMS,
+} from '../domain/topology';
 import { WORKER_ACTIONS } from '../domain/worker-permissions';
 import { fleetFlowLogs } from './flow-logs';
 import { privateBucket } from './private-bucket';
@@ -42,6 +48,13 @@ export interface HealableServiceArgs {
    * `medic:databases` so the root-cause ranking has them in the fleet's graph.
    */
   databases?: string[];
+  /**
+   * The public side dual-stack (stack config `ipv6`, default true): the VPC takes an AWS IPv6 block,
+   * each public subnet a /64 of it, and the balancer listens on both families. IPv6 clients then show
+   * in the flow logs, where the security agent can deny a flooding host's /64 (decisions 0073, 0077).
+   * The instances stay IPv4-only behind the balancer.
+   */
+  ipv6?: boolean;
 }
 
 /**
@@ -68,10 +81,12 @@ export class HealableService extends pulumi.ComponentResource {
     this.fleetTags = { [FLEET_TAG]: args.fleet, [MODE_TAG]: args.mode };
 
     // Network: public subnets for the load balancer, private ones for the instances.
+    const dualStack = args.ipv6 ?? true;
     const vpc = new aws.ec2.Vpc(
       resourceName('vpc'),
       {
         cidrBlock: FLEET_TOPOLOGY.vpcCidr,
+        assignGeneratedIpv6CidrBlock: dualStack,
         enableDnsHostnames: true,
         tags: tags('vpc'),
       },
@@ -86,7 +101,10 @@ export class HealableService extends pulumi.ComponentResource {
       resourceName('public-rt'),
       {
         vpcId: vpc.id,
-        routes: [{ cidrBlock: '0.0.0.0/0', gatewayId: gateway.id }],
+        routes: [
+          { cidrBlock: '0.0.0.0/0', gatewayId: gateway.id },
+          ...(dualStack ? [{ ipv6CidrBlock: '::/0', gatewayId: gateway.id }] : []),
+        ],
         tags: tags('public-rt'),
       },
       parent,
@@ -98,6 +116,9 @@ export class HealableService extends pulumi.ComponentResource {
           {
             vpcId: vpc.id,
             cidrBlock,
+            ...(dualStack && kind === 'public'
+              ? { ipv6CidrBlock: vpc.ipv6CidrBlock.apply((block) => ipv6SubnetCidr(block, i)) }
+              : {}),
             availabilityZone: args.availabilityZones[i % args.availabilityZones.length],
             mapPublicIpOnLaunch: false,
             tags: tags(`${kind}-${i + 1}`),
@@ -122,12 +143,8 @@ export class HealableService extends pulumi.ComponentResource {
       resourceName('nacl'),
       {
         defaultNetworkAclId: vpc.defaultNetworkAclId,
-        ingress: [
-          { ruleNo: 100, action: 'allow', protocol: '-1', cidrBlock: '0.0.0.0/0', fromPort: 0, toPort: 0 },
-        ],
-        egress: [
-          { ruleNo: 100, action: 'allow', protocol: '-1', cidrBlock: '0.0.0.0/0', fromPort: 0, toPort: 0 },
-        ],
+        ingress: allowEverything(dualStack),
+        egress: allowEverything(dualStack),
         tags: tags('nacl'),
       },
       { ...parent, ignoreChanges: ['ingress', 'subnetIds'] },
@@ -149,6 +166,7 @@ export class HealableService extends pulumi.ComponentResource {
             fromPort: listenerPort,
             toPort: listenerPort,
             cidrBlocks: ['0.0.0.0/0'],
+            ...(dualStack ? { ipv6CidrBlocks: ['::/0'] } : {}),
             description: 'public listener',
           },
         ],
@@ -213,6 +231,7 @@ export class HealableService extends pulumi.ComponentResource {
       resourceName('alb'),
       {
         loadBalancerType: 'application',
+        ipAddressType: dualStack ? 'dualstack' : 'ipv4',
         securityGroups: [lbGroup.id],
         subnets: publicSubnets.map((s) => s.id),
         dropInvalidHeaderFields: true,
@@ -465,4 +484,17 @@ export function workerPolicyDocument(
       { Sid: 'ReadFlowLogsKey', Effect: 'Allow', Action: ['kms:Decrypt'], Resource: flowLogKeyArn },
     ],
   };
+}
+
+/**
+ * The VPC network ACL's allow rules, at 100 (IPv4) and 101 (IPv6): above the security agent's deny
+ * range (1–99), so a deny always wins. A default ACL managed by Pulumi keeps only the rules listed,
+ * so a dual-stack VPC without the IPv6 one would drop every IPv6 packet.
+ */
+function allowEverything(dualStack: boolean) {
+  const rule = { action: 'allow', protocol: '-1', fromPort: 0, toPort: 0 };
+  return [
+    { ...rule, ruleNo: 100, cidrBlock: '0.0.0.0/0' },
+    ...(dualStack ? [{ ...rule, ruleNo: 101, ipv6CidrBlock: '::/0' }] : []),
+  ];
 }

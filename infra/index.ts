@@ -37,6 +37,7 @@ const service = new HealableService('web', {
   certificateArn: config.get('certificateArn'),
   extraIngress: config.getObject<IngressConfig[]>('extraIngress'),
   databases: config.getObject<string[]>('databases'),
+  ipv6: config.getBoolean('ipv6'),
 });
 
 /** What the worker reads (fleet tags, the group, the topic, the registry bucket). */

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DATABASES_TAG, FLEET_TAG, MODE_TAG } from '../../activities/tags';
+import { BLOCK_RULES } from '../../domain/network-block';
 import { FLEET_TOPOLOGY, GROUP_ALARMS, LOAD_BALANCER_ALARMS } from '../../domain/topology';
 import { iamActionFor, OPERATOR_ONLY_SOURCES, WORKER_ACTIONS } from '../../domain/worker-permissions';
 import {
@@ -56,6 +57,50 @@ describe('the fleet program (infra/index.ts)', () => {
         expect.objectContaining({ fromPort: r.port, toPort: r.port, cidrBlocks: [r.cidr] }),
       ),
     );
+  });
+
+  test('the public side is dual-stack: IPv6 clients reach the balancer, and the ACL lets them in until a deny', async () => {
+    const [vpc] = ofType('aws:ec2/vpc:Vpc');
+    expect(vpc?.inputs.assignGeneratedIpv6CidrBlock).toBe(true);
+    const subnets = ofType('aws:ec2/subnet:Subnet');
+    const publicBlocks = subnets
+      .filter((s) => (FLEET_TOPOLOGY.publicSubnetCidrs as readonly unknown[]).includes(s.inputs.cidrBlock))
+      .map((s) => s.inputs.ipv6CidrBlock);
+    // One /64 each, distinct, inside the /56 AWS gave the VPC; the instances' subnets stay IPv4.
+    expect(publicBlocks).toEqual(['2600:1f18:4b2:ce00::/64', '2600:1f18:4b2:ce01::/64']);
+    const privateBlocks = subnets
+      .filter((s) => (FLEET_TOPOLOGY.privateSubnetCidrs as readonly unknown[]).includes(s.inputs.cidrBlock))
+      .map((s) => s.inputs.ipv6CidrBlock);
+    expect(privateBlocks).toEqual([undefined, undefined]);
+    const [routes] = ofType('aws:ec2/routeTable:RouteTable');
+    expect(routes?.inputs.routes).toEqual(
+      expect.arrayContaining([expect.objectContaining({ ipv6CidrBlock: '::/0' })]),
+    );
+    // Both families allowed above the security agent's deny rules (1-99), so its denies win.
+    const [acl] = ofType('aws:ec2/defaultNetworkAcl:DefaultNetworkAcl');
+    for (const direction of ['ingress', 'egress'] as const) {
+      const rules = acl?.inputs[direction] as {
+        ruleNo: number;
+        cidrBlock?: string;
+        ipv6CidrBlock?: string;
+      }[];
+      expect(rules.map((r) => [r.ruleNo, r.cidrBlock ?? r.ipv6CidrBlock])).toEqual([
+        [100, '0.0.0.0/0'],
+        [101, '::/0'],
+      ]);
+      expect(Math.min(...rules.map((r) => r.ruleNo))).toBeGreaterThan(BLOCK_RULES.last);
+    }
+    const [balancer] = ofType('aws:lb/loadBalancer:LoadBalancer');
+    expect(balancer?.inputs.ipAddressType).toBe('dualstack');
+    const listener = resources.find((r) => r.name === 'medic-shop-lb-sg');
+    expect(listener?.inputs.ingress).toEqual([
+      expect.objectContaining({
+        fromPort: 80,
+        toPort: 80,
+        cidrBlocks: ['0.0.0.0/0'],
+        ipv6CidrBlocks: ['::/0'],
+      }),
+    ]);
   });
 
   test('tags the group with the fleet and mode the worker reads, and exports them', async () => {

@@ -19,6 +19,10 @@ export function mockPulumi(config: Record<string, string>, secretKeys: string[])
             bucket: args.name,
             arnSuffix: `app/${args.name}/0123456789abcdef`,
             dnsName: `${args.name}.elb.example`,
+            // What AWS assigns a VPC that asks for an IPv6 block: a /56 of its own.
+            ...((args.inputs as { assignGeneratedIpv6CidrBlock?: boolean }).assignGeneratedIpv6CidrBlock
+              ? { ipv6CidrBlock: '2600:1f18:4b2:ce00::/56' }
+              : {}),
           },
         };
       },
