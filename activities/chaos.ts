@@ -300,8 +300,9 @@ export function createChaos(ec2: EC2Client, cloudwatch: CloudWatchClient) {
 
 /**
  * A traffic flood as the flow logs would show it: `flows` connections from `source` to the fleet's
- * service port among ordinary traffic from a few hundred other clients, delivered as one object.
- * Several sources share the flows in turn: one IPv6 host hopping between addresses of its /64.
+ * service port among ordinary traffic from a few hundred other clients, each with the server's reply
+ * (AWS logs both directions), delivered as one object. Several sources share the flows in turn: one
+ * IPv6 host hopping between addresses of its /64, or the /64s of a /48.
  */
 export async function trafficFlood(
   s3: S3Client,
@@ -313,18 +314,19 @@ export async function trafficFlood(
   const sources = typeof source === 'string' ? [source] : source;
   await createModelStore(s3, bucket).ensureBucket();
   const start = Math.floor(Date.now() / 1000);
-  const record = (srcaddr: string, i: number): FlowRecord => ({
-    srcaddr,
-    dstaddr: '10.0.1.10',
-    dstport: 80,
-    packets: 4,
-    bytes: 240,
-    start: start - (i % 60),
-    action: 'ACCEPT',
-  });
-  const ordinary = Array.from({ length: 300 }, (_, i) => record(`198.51.100.${(i % 200) + 1}`, i));
-  const flood = Array.from({ length: flows }, (_, i) => record(sources[i % sources.length] ?? '', i));
-  return writeFlowLog(s3, bucket, fleet, [...ordinary, ...flood]);
+  const server = '10.0.1.10';
+  const conversation = (client: string, i: number): FlowRecord[] => {
+    const ephemeral = 32768 + (i % 28000);
+    const at = start - (i % 60);
+    const common = { packets: 4, bytes: 240, start: at, action: 'ACCEPT' };
+    return [
+      { ...common, srcaddr: client, dstaddr: server, srcport: ephemeral, dstport: 80 },
+      { ...common, srcaddr: server, dstaddr: client, srcport: 80, dstport: ephemeral },
+    ];
+  };
+  const ordinary = Array.from({ length: 300 }, (_, i) => conversation(`198.51.100.${(i % 200) + 1}`, i));
+  const flood = Array.from({ length: flows }, (_, i) => conversation(sources[i % sources.length] ?? '', i));
+  return writeFlowLog(s3, bucket, fleet, [...ordinary.flat(), ...flood.flat()]);
 }
 
 /**

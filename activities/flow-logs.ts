@@ -36,7 +36,7 @@ export async function writeFlowLog(
   const key = `${flowLogPrefix(fleet)}${new Date().toISOString()}-${randomUUID().slice(0, 8)}.log`;
   const lines = records.map(
     (r) =>
-      `2 123456789012 eni-medic ${r.srcaddr} ${r.dstaddr} ${40000 + (r.start % 20000)} ${r.dstport} 6 ${r.packets} ${r.bytes} ${r.start} ${r.start + 1} ${r.action} OK`,
+      `2 123456789012 eni-medic ${r.srcaddr} ${r.dstaddr} ${r.srcport ?? 40000 + (r.start % 20000)} ${r.dstport} 6 ${r.packets} ${r.bytes} ${r.start} ${r.start + 1} ${r.action} OK`,
   );
   await s3.send(
     new PutObjectCommand({

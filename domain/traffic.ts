@@ -7,6 +7,8 @@ import { trustedDestinationOf, type TrustedDestination } from './trusted-egress'
 export interface FlowRecord {
   srcaddr: string;
   dstaddr: string;
+  /** Absent in records built without one (tests, older callers): such a record is never a reply. */
+  srcport?: number;
   dstport: number;
   packets: number;
   bytes: number;
@@ -24,11 +26,12 @@ export function parseFlowLog(text: string): FlowRecord[] {
     const f = line.trim().split(/\s+/);
     if (f.length < 14 || f[0] !== '2' || f[13] !== 'OK') continue;
     const [srcaddr, dstaddr] = [f[3], f[4]];
-    const numbers = [f[6], f[8], f[9], f[10]].map(Number);
+    const numbers = [f[6], f[8], f[9], f[10], f[5]].map(Number);
     if (numbers.some((n) => !Number.isFinite(n))) continue;
     records.push({
       srcaddr,
       dstaddr,
+      srcport: numbers[4],
       dstport: numbers[0],
       packets: numbers[1],
       bytes: numbers[2],
@@ -82,22 +85,54 @@ export interface Flood {
  * Addresses cloud-medic never blocks (private ranges) are not reported as floods to act on.
  */
 export function detectFloods(records: FlowRecord[], thresholds = DEFAULT_FLOOD_THRESHOLDS): Flood[] {
-  const bySource = countBy(records, sourceRange);
-  const floods = floodsAmong(bySource, records.length, thresholds);
+  const requests = withoutReplies(records);
+  const sourceOf = remembered(sourceRange);
+  const bySource = countBy(requests, sourceOf);
+  const floods = floodsAmong(bySource, requests.length, thresholds);
   if (floods.length > 0) return floods;
   // No one source is most of the traffic: one site may be, through many of its sources.
-  const bySite = countBy(records, (address) => {
-    const source = sourceRange(address);
-    return source === undefined ? undefined : siteOf(source);
+  const siteOfSource = remembered(siteOf);
+  const bySite = countBy(requests, (address) => {
+    const source = sourceOf(address);
+    return source === undefined ? undefined : siteOfSource(source);
   });
   const sourcesOf = new Map<string, number>();
   for (const cidr of bySource.keys()) {
-    const site = siteOf(cidr);
+    const site = siteOfSource(cidr);
     if (site !== undefined) sourcesOf.set(site, (sourcesOf.get(site) ?? 0) + 1);
   }
-  return floodsAmong(bySite, records.length, thresholds)
+  return floodsAmong(bySite, requests.length, thresholds)
     .map((flood) => ({ ...flood, sources: sourcesOf.get(flood.cidr) ?? 0 }))
     .filter((flood) => flood.sources >= thresholds.minSiteSources && blockableSite(flood.cidr));
+}
+
+/**
+ * The records that open a conversation, without the ones answering it. Flow logs record both
+ * directions of a connection: counted whole, the server's own replies would halve a flood's share
+ * (it could never be more than half), and the answers of a mirror the fleet downloads from would
+ * count as that mirror's traffic. A reply is a record whose reverse is in the same scan and that comes
+ * from the lower port (the server's side of a client's ephemeral one).
+ */
+export function withoutReplies(records: FlowRecord[]): FlowRecord[] {
+  // Requests by their two addresses, then by their port pair: no key string per record.
+  const requests = new Map<string, Map<string, Set<number>>>();
+  for (const r of records) {
+    if (r.srcport === undefined || r.srcport <= r.dstport) continue;
+    const byPeer = requests.get(r.srcaddr) ?? new Map<string, Set<number>>();
+    const ports = byPeer.get(r.dstaddr) ?? new Set<number>();
+    ports.add(r.srcport * 65536 + r.dstport);
+    byPeer.set(r.dstaddr, ports);
+    requests.set(r.srcaddr, byPeer);
+  }
+  return records.filter(
+    (r) =>
+      r.srcport === undefined ||
+      r.srcport >= r.dstport ||
+      !requests
+        .get(r.dstaddr)
+        ?.get(r.srcaddr)
+        ?.has(r.dstport * 65536 + r.srcport),
+  );
 }
 
 interface Tally {
@@ -114,16 +149,23 @@ function sourceRange(address: string): string | undefined {
 
 const blockableSite = (cidr: string) => 'cidr' in blockableSource(cidr);
 
+/** `f` once per distinct argument: a scan has far fewer addresses than records. */
+function remembered(f: (text: string) => string | undefined): (text: string) => string | undefined {
+  const known = new Map<string, string | undefined>();
+  return (text) => {
+    if (!known.has(text)) known.set(text, f(text));
+    return known.get(text);
+  };
+}
+
 /** Flows, bytes and flows per address, by the range `rangeOf` puts each source address in. */
 function countBy(
   records: FlowRecord[],
   rangeOf: (address: string) => string | undefined,
 ): Map<string, Tally> {
-  const known = new Map<string, string | undefined>();
   const byRange = new Map<string, Tally>();
   for (const r of records) {
-    if (!known.has(r.srcaddr)) known.set(r.srcaddr, rangeOf(r.srcaddr));
-    const cidr = known.get(r.srcaddr);
+    const cidr = rangeOf(r.srcaddr);
     if (cidr === undefined) continue;
     const seen = byRange.get(cidr) ?? { flows: 0, bytes: 0, byAddress: new Map<string, number>() };
     seen.flows += 1;

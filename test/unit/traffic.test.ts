@@ -4,6 +4,7 @@ import {
   describeOutbound,
   detectFloods,
   FLOW_LOG_HEADER,
+  withoutReplies,
   outboundDestinations,
   parseFlowLog,
   type FlowRecord,
@@ -27,6 +28,7 @@ describe('VPC flow logs', () => {
       {
         srcaddr: '203.0.113.5',
         dstaddr: '10.0.1.10',
+        srcport: 40000,
         dstport: 80,
         packets: 4,
         bytes: 999,
@@ -125,6 +127,72 @@ describe('VPC flow logs', () => {
     expect(
       detectFloods(Array.from({ length: 20 }, (_, i) => records(`10.0.9.${i + 1}`, 100)).flat()),
     ).toEqual([]);
+  });
+
+  test("the servers' replies do not halve a flood's share, and a mirror answering the fleet's downloads is no flood", () => {
+    // Both directions, as AWS logs them: each client's request to port 80 and the server's reply.
+    const conversation = (client: string, n: number, port = 40000): FlowRecord[] =>
+      Array.from({ length: n }, (_, i) => [
+        {
+          srcaddr: client,
+          dstaddr: '10.0.1.10',
+          srcport: port + i,
+          dstport: 80,
+          packets: 4,
+          bytes: 240,
+          start: 1,
+          action: 'ACCEPT',
+        },
+        {
+          srcaddr: '10.0.1.10',
+          dstaddr: client,
+          srcport: 80,
+          dstport: port + i,
+          packets: 4,
+          bytes: 900,
+          start: 1,
+          action: 'ACCEPT',
+        },
+      ]).flat();
+    const normal = Array.from({ length: 300 }, (_, i) =>
+      conversation(`198.51.100.${(i % 200) + 1}`, 1, 50000 + i),
+    ).flat();
+    const flood = conversation('203.0.113.9', 1500);
+    expect(detectFloods([...normal, ...flood])).toMatchObject([
+      { cidr: '203.0.113.9/32', flows: 1500, share: 1500 / 1800 },
+    ]);
+    expect(withoutReplies([...normal, ...flood])).toHaveLength(1800);
+
+    // The fleet downloads from 12 addresses of one mirror's /24: their answers are replies.
+    const downloads = Array.from({ length: 1200 }, (_, i) => {
+      const mirror = `203.0.113.${(i % 12) + 100}`;
+      return [
+        {
+          srcaddr: '10.0.1.10',
+          dstaddr: mirror,
+          srcport: 33000 + i,
+          dstport: 443,
+          packets: 9,
+          bytes: 700,
+          start: 1,
+          action: 'ACCEPT',
+        },
+        {
+          srcaddr: mirror,
+          dstaddr: '10.0.1.10',
+          srcport: 443,
+          dstport: 33000 + i,
+          packets: 900,
+          bytes: 9e6,
+          start: 1,
+          action: 'ACCEPT',
+        },
+      ];
+    }).flat();
+    expect(detectFloods([...normal, ...downloads])).toEqual([]);
+    // A reflection attack (answers to nothing the fleet asked) is still counted.
+    const reflected = downloads.filter((r) => r.srcaddr !== '10.0.1.10');
+    expect(detectFloods([...normal, ...reflected])).toMatchObject([{ cidr: '203.0.113.0/24', sources: 12 }]);
   });
 
   test("a busy VPC's delivery of half a million records is appended whole (a spread into push overflows the stack)", () => {
