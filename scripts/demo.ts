@@ -7,6 +7,7 @@ import { createAwsClients } from '../activities/aws-clients';
 import { createChaos, exfiltrationFlows, trafficFlood } from '../activities/chaos';
 import { ruleKey } from '../domain/security';
 import { INCIDENT_TYPES_CLAUSE } from '../domain/ids';
+import { sourcesIn } from '../domain/network-block';
 import { createFleet } from '../activities/fleet';
 import { createFleetAutoScalingGroup, launchedMembers } from '../activities/fleet-group';
 import { createNetwork, putGroupBehindBalancer } from '../activities/fleet-balancer';
@@ -26,8 +27,9 @@ import type { IncidentReport, TimelineEntry } from '../domain/incident';
  * its isolation, whatever the mode), the same data going to a trusted backup, a group member whose
  * application died (rebooted, verified when it serves again), a tier behind a balancer whose members all
  * stopped serving at once (a person is asked; it recovers by itself first and closes without a restart),
- * an instance under a maintenance window left alone — and the security agent close an open port and
- * deny a flood from one IPv6 host hopping between addresses of its /64.
+ * an instance under a maintenance window left alone — and the security agent close an open port,
+ * deny a flood from one IPv6 host hopping between addresses of its /64, and ask a person before
+ * denying a flood that rotates through the /64s of one /48.
  */
 const config = loadConfig(process.env);
 const api = createApiClient(config);
@@ -61,6 +63,8 @@ const DEMO_FLOOD_ADDRESSES = [
   `${DEMO_FLOOD_NETWORK}::c`,
 ];
 const DEMO_FLOOD_RANGE = `${DEMO_FLOOD_NETWORK}::/64`;
+/** A site (another /48 per run than the host's) whose 24 /64s flood in turn (decision 0076). */
+const DEMO_SITE_RANGE = `2001:db8:${((Date.now() & 0xffff) ^ 0x8000).toString(16)}::/48`;
 
 interface Scenario {
   label: string;
@@ -77,8 +81,14 @@ interface Scenario {
     | 'not-serving'
     | 'group-outage'
     | 'open-ssh'
-    | 'ipv6-flood';
+    | 'ipv6-flood'
+    | 'site-flood';
   kind: string;
+  /**
+   * The label of a scenario whose incident must be open before this one is injected: two floods in
+   * one scan are each under half the traffic, so neither would be found.
+   */
+  after?: string;
   decision?: 'approve' | 'decline';
   /** What the operator says with the decision. */
   because?: string;
@@ -267,7 +277,7 @@ async function main(): Promise<void> {
   const aws = createAwsClients({ region: config.awsRegion, endpoint: config.awsEndpoint });
   console.log(
     bold(
-      'cloud-medic demo: an emulated fleet of 8, a group of 3 and a tier of 2 behind a load balancer, one fault each (one under planned maintenance, one in the group, one outage of the whole tier), SSH opened to the world, and a flood from one IPv6 host\n',
+      'cloud-medic demo: an emulated fleet of 8, a group of 3 and a tier of 2 behind a load balancer, one fault each (one under planned maintenance, one in the group, one outage of the whole tier), SSH opened to the world, a flood from one IPv6 host, then one rotating through a /48\n',
     ),
   );
   await ensureRemediationPolicy(aws);
@@ -417,6 +427,19 @@ async function main(): Promise<void> {
       seen: 0,
       figures: {},
     },
+    {
+      // The same flood from 24 /64s of one /48 in turn: each /64 is 4 % of the traffic, the /48 most
+      // of it. A deny of a whole site may cut off its ordinary users too, so a person approves it.
+      label: 'SITE   ',
+      resourceId: DEMO_SITE_RANGE,
+      fault: 'site-flood',
+      kind: 'traffic-flood',
+      after: 'FLOOD  ',
+      decision: 'approve',
+      because: 'every /64 of that /48 is in the flood: deny the site for the hour',
+      seen: 0,
+      figures: {},
+    },
   ];
   // One outage for the whole tier, whichever of its scenarios injects first.
   let outage: Promise<unknown> | undefined;
@@ -448,6 +471,12 @@ async function main(): Promise<void> {
       await trafficFlood(aws.s3, config.flowLogBucket, fleetName, DEMO_FLOOD_ADDRESSES, 1500),
       range
     ),
+    'site-flood': async (range) => {
+      const sources = sourcesIn(range, 24);
+      if (!Array.isArray(sources)) throw new Error(`SITE: ${sources.refused}`);
+      await trafficFlood(aws.s3, config.flowLogBucket, fleetName, sources, 1500);
+      return range;
+    },
     // SSH open to the world on the fleet's security group: the security agent's incident.
     'open-ssh': async () =>
       ruleKey({
@@ -468,17 +497,30 @@ async function main(): Promise<void> {
     reason: 'demo: kernel patch, rebooting',
   });
   say(`MAINT  : maintenance window ${bold(window.id)} on ${patched} until ${window.endsAt}`);
-  for (const s of scenarios) {
+  const injectNow = async (s: Scenario) => {
     s.injectedAt = Date.now();
     s.resourceId = await inject[s.fault](s.resourceId);
     say(`${s.label}: injected ${bold(s.fault)} on ${s.resourceId}`);
-  }
+  };
+  /** A scenario that waits for another's incident is injected, then followed, once that is open. */
+  const injectAfter = async (s: Scenario) => {
+    const first = scenarios.find((other) => other.label === s.after);
+    const deadline = Date.now() + 180_000;
+    while (!first?.incidentId) {
+      if (Date.now() > deadline)
+        throw new Error(`${s.label}: ${(s.after ?? '').trim()} never opened its incident`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    await injectNow(s);
+    await follow(s);
+  };
+  for (const s of scenarios) if (!s.after) await injectNow(s);
   const patchedAt = Date.now();
   await chaos.statusCheckFailed(patched);
   say(`MAINT  : injected ${bold('status-check-failed')} on ${patched}`);
   const [maintenance] = await Promise.all([
     passedOver(fleetName, patched, patchedAt, window),
-    ...scenarios.map(follow),
+    ...scenarios.map((s) => (s.after ? injectAfter(s) : follow(s))),
   ]);
   console.log(`\n${bold('Final reports')}`);
   scenarios.forEach(printReport);
