@@ -2,6 +2,7 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { TASK_QUEUES } from '../domain/config';
+import { DECISION_HOLDS, type HeldDecision } from '../domain/decision-hold';
 import type { Instance } from '@aws-sdk/client-ec2';
 import {
   appendAll,
@@ -122,7 +123,7 @@ export function createFlowLogActivities(s3: S3Client, bucket: string, temporal: 
   async function openTrafficFloodIncident(input: {
     fleet: string;
     flood: Flood;
-  }): Promise<{ incidentId: string; created: boolean }> {
+  }): Promise<{ incidentId: string; created: boolean; held?: HeldDecision }> {
     const { flood } = input;
     const evidence = describeFlood(flood);
     const mode = flood.sources ? 'manual' : 'auto';
@@ -149,6 +150,7 @@ export function createFlowLogActivities(s3: S3Client, bucket: string, temporal: 
           severity: 'high',
           mode,
         }),
+        decisionHoldMs: DECISION_HOLDS.flood,
       },
       { source: 'flow-logs', summary: evidence, fleet: input.fleet },
     );

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { TASK_QUEUES } from '../domain/config';
 import { incidentWorkflowId } from '../domain/ids';
+import { DECISION_HOLDS, type HeldDecision } from '../domain/decision-hold';
 import type { Mode } from '../domain/incident';
 import { ruleKey, type IngressRule } from '../domain/security';
 import { incidentStartAttributes } from '../workflows/search-attributes';
@@ -11,7 +12,7 @@ export async function openSecurityIncident(
   client: Client,
   rule: IngressRule,
   options: { mode?: Mode; dryRun?: boolean; source?: string } = {},
-): Promise<{ incidentId: string; created: boolean }> {
+): Promise<{ incidentId: string; created: boolean; held?: HeldDecision }> {
   const resource = ruleKey(rule);
   return startOrJoinIncident(
     client,
@@ -26,6 +27,7 @@ export async function openSecurityIncident(
         severity: 'critical',
         mode: options.mode ?? 'auto',
       }),
+      decisionHoldMs: DECISION_HOLDS.exposure,
     },
     { source: options.source ?? 'security-scan', summary: 'seen again' },
   );

@@ -90,8 +90,8 @@ describe('security agent: a sensitive port open to the world', () => {
     expect(open22((await groupRules(groupId)).rules)).toBe(true);
   });
 
-  test('MANUAL: declined leaves the rule in place', async () => {
-    const { groupId, rule } = await exposedFleet();
+  test('MANUAL: declined leaves the rule in place, and the next scans do not ask again', async () => {
+    const { fleet, groupId, rule } = await exposedFleet();
     const opened = await openSecurityIncident(h.env.client, rule, { mode: 'manual' });
     const handle = h.env.client.workflow.getHandle(opened.incidentId);
     await eventually(
@@ -105,9 +105,18 @@ describe('security agent: a sensitive port open to the world', () => {
     });
     expect(((await handle.result()) as IncidentReport).outcome).toBe('declined');
     expect(open22((await groupRules(groupId)).rules)).toBe(true);
+    const declinedRun = (await handle.describe()).runId;
+
+    // The rule is still open, and the monitor reads it every scan: the person's answer holds for a day.
+    const security = createSecurityActivities(h.aws.ec2, h.env.client);
+    expect(await security.scanSecurityGroups({ fleet })).toEqual({ exposed: 1, opened: 0 });
+    const again = await openSecurityIncident(h.env.client, rule, { mode: 'manual' });
+    expect(again).toMatchObject({ created: false, held: { outcome: 'declined' } });
+    expect(Date.parse(again.held?.until ?? '') - Date.now()).toBeGreaterThan(23 * 3_600_000);
+    expect((await handle.describe()).runId).toBe(declinedRun);
   });
 
-  test('a revoke that cannot be verified is compensated (rule restored) and escalated', async () => {
+  test('a revoke that cannot be verified is compensated (rule restored) and escalated; the next scan asks again', async () => {
     const { groupId, rule } = await exposedFleet();
     sabotaged.add(groupId);
     const opened = await openSecurityIncident(h.env.client, rule);
@@ -118,5 +127,10 @@ describe('security agent: a sensitive port open to the world', () => {
       'restore-ingress-rule:succeeded',
     ]);
     expect(open22((await groupRules(groupId)).rules)).toBe(true);
+    // Nobody decided anything: the next scan asks again.
+    sabotaged.delete(groupId);
+    const again = await openSecurityIncident(h.env.client, rule);
+    expect(again.created).toBe(true);
+    await h.env.client.workflow.getHandle(again.incidentId).result();
   });
 });

@@ -1,6 +1,7 @@
 import { DescribeNetworkAclsCommand, DescribeSubnetsCommand } from '@aws-sdk/client-ec2';
 import { trafficFlood } from '../../activities/chaos';
 import { createFleet } from '../../activities/fleet';
+import { createFlowLogActivities } from '../../activities/flow-logs';
 import { FLEET_TAG } from '../../activities/tags';
 import { trafficFloodIncidentId } from '../../domain/ids';
 import type { IncidentReport } from '../../domain/incident';
@@ -135,6 +136,37 @@ describe('traffic flood from one source', () => {
         ['deny-source', 'succeeded'],
         ['lift-source-block', 'succeeded'],
       ]);
+      expect(await fleetDenies(fleet, cidr)).toEqual([]);
+    } finally {
+      await monitor.signal(stopMonitoringSignal);
+    }
+  }, 120_000);
+
+  test("a site's flood a person declined is not asked about again while the decline holds", async () => {
+    const fleet = `floodno-${process.pid}`;
+    await createFleet(h.aws, { fleet, size: 1, manualCount: 0 });
+    const bucket = testConfig().flowLogBucket;
+    const monitor = await h.startMonitor(fleet);
+    try {
+      const sources = Array.from({ length: 12 }, (_, n) => `2001:db8:4e:${n.toString(16)}::1`);
+      await trafficFlood(h.aws.s3, bucket, fleet, sources, 1500);
+      const cidr = '2001:db8:4e::/48';
+      const incident = h.env.client.workflow.getHandle(trafficFloodIncidentId(cidr));
+      await h.stateWhen(incident, 'awaiting_approval');
+      await incident.executeUpdate(decisionUpdate, {
+        args: [{ decision: 'decline', by: 'oncall', reason: "our partner's office" }],
+      });
+      expect(((await incident.result()) as IncidentReport).outcome).toBe('declined');
+      const declinedRun = (await incident.describe()).runId;
+
+      // The partner keeps sending: the next delivery's flood finds the decline and opens nothing.
+      const flows = createFlowLogActivities(h.aws.s3, bucket, h.env.client);
+      const seen = await flows.scanFlowLogs({ fleet });
+      const [flood] = seen.floods;
+      expect(flood?.cidr).toBe(cidr);
+      const again = await flows.openTrafficFloodIncident({ fleet, flood });
+      expect(again).toMatchObject({ created: false, held: { outcome: 'declined' } });
+      expect((await incident.describe()).runId).toBe(declinedRun);
       expect(await fleetDenies(fleet, cidr)).toEqual([]);
     } finally {
       await monitor.signal(stopMonitoringSignal);
