@@ -139,6 +139,15 @@ export async function fleetMonitorWorkflow(input: FleetMonitorInput): Promise<{ 
       for (const flood of traffic.floods) {
         const opened = await detection.openTrafficFloodIncident({ fleet: input.fleet, flood });
         if (opened.created) incidentsOpened++;
+        // A flood a person declined within the hour is held back (decision 0078): the log says why.
+        log.info('flood', {
+          fleet: input.fleet,
+          cidr: flood.cidr,
+          flows: flood.flows,
+          incidentId: opened.incidentId,
+          created: opened.created,
+          ...(opened.held ? { heldBy: opened.held.outcome, heldUntil: opened.held.until } : {}),
+        });
       }
     }
     if (workflowInfo().continueAsNewSuggested) break;
