@@ -45,6 +45,7 @@ import {
   createTokenSchema,
   bulkDecisionSchema,
   decisionSchema,
+  liftBlockSchema,
   detectionVerdictSchema,
   detectorPathSchema,
   detectorQuerySchema,
@@ -313,6 +314,21 @@ export function createApp(deps: AppDeps): express.Express {
       res
         .status(202)
         .json(await deps.incidents.decide(id, { ...body, by: decider(principalOf(res), body.by) }));
+    }),
+  );
+
+  api.post(
+    '/incidents/:id/lift',
+    ...guard('POST /api/v1/incidents/:id/lift', 'incident.lift'),
+    route(async (req, res) => {
+      const id = parse(incidentIdSchema, req.params.id);
+      const body = parse(liftBlockSchema, req.body ?? {});
+      res.locals.incidentId = id;
+      res.locals.auditDetail = { by: body.by, reason: body.reason };
+      const by = decider(principalOf(res), body.by);
+      res
+        .status(202)
+        .json(await deps.incidents.liftBlock(id, { by, ...(body.reason ? { reason: body.reason } : {}) }));
     }),
   );
 

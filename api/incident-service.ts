@@ -34,6 +34,7 @@ import {
   MEDIC_STATUS,
 } from '../workflows/search-attributes';
 import { ApiError } from './errors';
+import { blockStateQuery, liftBlockSignal, type LiftRequest } from '../workflows/block-source';
 import type { ListIncidentsQuery } from './schemas';
 import { AGENT_KINDS } from '../domain/agents';
 import type { Logger } from 'pino';
@@ -215,6 +216,24 @@ export class IncidentService {
       );
       return summary;
     }
+  }
+
+  /**
+   * Lifts a flood block before its time: the person who asks, and why, go into the lift step. Only a
+   * traffic-flood incident holding a block can be lifted; the workflow lifts every ACL entry it made.
+   */
+  async liftBlock(id: string, request: LiftRequest): Promise<{ id: string; cidr: string; lifting: true }> {
+    const info = await this.describe(id);
+    if (info.type !== 'blockSourceWorkflow')
+      throw new ApiError('conflict', `Incident ${id} is not a traffic flood; it holds no block to lift`);
+    if (info.status.name !== 'RUNNING')
+      throw new ApiError('conflict', `Incident ${id} is closed; its block, if any, is already lifted`);
+    const handle = this.temporal.workflow.getHandle(id, info.runId);
+    const block = await handle.query(blockStateQuery);
+    if (block.status !== 'blocked')
+      throw new ApiError('conflict', `Incident ${id} holds no block to lift (${block.status})`);
+    await handle.signal(liftBlockSignal, request);
+    return { id, cidr: block.cidr, lifting: true };
   }
 
   async decide(id: string, decision: Decision): Promise<DecisionAck & { id: string }> {

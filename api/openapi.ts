@@ -9,6 +9,7 @@ import {
   maintenanceRequestSchema,
   bulkDecisionSchema,
   decisionSchema,
+  liftBlockSchema,
   detectorQuerySchema,
   detectionVerdictSchema,
   defineTaskSchema,
@@ -259,6 +260,20 @@ export function openApiDocument() {
             '409': errorResponse(
               'not awaiting a decision, stale planHash, or a second approval by the same person',
             ),
+          },
+        },
+      },
+      '/incidents/{id}/lift': {
+        post: {
+          summary:
+            "Lift a traffic-flood incident's block before its time: every deny entry it made is removed, and the lift step names who asked and why",
+          parameters: [idParameter],
+          requestBody: body(liftBlockSchema),
+          responses: {
+            '202': { description: '{id, cidr, lifting: true}' },
+            '400': errorResponse('invalid body'),
+            '404': errorResponse('unknown id'),
+            '409': errorResponse('not a traffic-flood incident, closed, or holding no block'),
           },
         },
       },

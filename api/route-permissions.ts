@@ -20,6 +20,7 @@ export const ROUTE_PERMISSIONS = {
   'GET /api/v1/catalogue': 'read',
   'POST /api/v1/incidents/:id/decision': 'decide',
   'POST /api/v1/incidents/decisions': 'decide',
+  'POST /api/v1/incidents/:id/lift': 'decide',
   'POST /api/v1/incidents/:id/feedback': 'answer',
   'POST /api/v1/incidents/:id/detection': 'answer',
   'GET /api/v1/incidents/:id/detection': 'read',

@@ -47,6 +47,12 @@ export const decisionSchema = z.strictObject({
   planHash: planHashSchema.optional(),
 });
 
+/** Lifting a flood block early: who (for the bootstrap admin token) and why. */
+export const liftBlockSchema = z.strictObject({
+  by: z.string().trim().min(1).max(200).optional(),
+  reason: z.string().max(2000).optional(),
+});
+
 /** "Was your issue resolved?" */
 export const feedbackSchema = z.strictObject({
   resolved: z.boolean(),

@@ -174,6 +174,25 @@ export async function incidentsCommand(
       throw new ConflictError(`${outcome.refused} of ${ids.length} incidents refused the ${sub}`);
     return;
   }
+  if (sub === 'lift') {
+    const flags = parseFlags(args, {
+      id: { type: 'string' },
+      by: { type: 'string' },
+      reason: { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    const id = requireFlag(flags.id, 'id');
+    const lifting = await api().request<{ cidr: string }>(
+      'POST',
+      `/incidents/${encodeURIComponent(id)}/lift`,
+      {
+        ...(flags.by ? { by: flags.by } : {}),
+        ...(flags.reason ? { reason: flags.reason } : {}),
+      },
+    );
+    console.log(flags.json ? JSON.stringify(lifting) : `${id}: lifting the block of ${lifting.cidr}`);
+    return;
+  }
   if (sub === 'expected' || sub === 'fault') {
     const flags = parseFlags(args, { id: { type: 'string' }, json: { type: 'boolean' } });
     const id = requireFlag(flags.id, 'id');
@@ -222,6 +241,6 @@ export async function incidentsCommand(
     return;
   }
   throw new UsageError(
-    `unknown incidents command "${sub ?? ''}"; one of list, show, approve, decline, manual, expected, fault, feedback, ratings`,
+    `unknown incidents command "${sub ?? ''}"; one of list, show, approve, decline, manual, lift, expected, fault, feedback, ratings`,
   );
 }

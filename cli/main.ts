@@ -93,6 +93,7 @@ const USAGE = `usage: medic <command>
   incidents list [--status S] [--resource ID] [--mode auto|manual] [--json]
   incidents show --id ID [--json]
   incidents approve|decline|manual --id ID [--id ID …] [--by NAME] [--reason TEXT] [--json]   (several: one decision each, decision 0071)
+  incidents lift --id ID [--by NAME] [--reason TEXT] [--json]   lift a traffic-flood incident's block before its hour is up
   incidents expected|fault --id ID [--json]        was a detector's alarm the service's weekly habit, or a fault? (teaches its monitor)
   incidents feedback --id ID --resolved yes|no --rating 1-5 [--comment TEXT] [--json]   "Was your issue resolved?" (feeds the policy's reward)
   incidents ratings [--json]                       each agent's rating from those answers

@@ -64,8 +64,13 @@ export interface BlockState {
 }
 
 export const blockStateQuery = defineQuery<BlockState>('blockState');
-/** Lifts the block before its expiry. */
-export const liftBlockSignal = defineSignal('liftBlock');
+/** Who lifts a block early, and why: the lift step's reason says so. */
+export interface LiftRequest {
+  by: string;
+  reason?: string;
+}
+/** Lifts the block before its expiry; sent without a request (older callers) it is lifted "on request". */
+export const liftBlockSignal = defineSignal<[LiftRequest?]>('liftBlock');
 
 export { trafficFloodIncidentId as blockSourceWorkflowId } from '../domain/ids';
 
@@ -107,8 +112,12 @@ export async function blockSourceWorkflow(input: BlockSourceInput): Promise<Inci
   let liftRequested = false;
   setHandler(incidentStateQuery, () => state);
   setHandler(blockStateQuery, () => block);
-  setHandler(liftBlockSignal, () => {
+  let liftedBy: LiftRequest | undefined;
+  setHandler(liftBlockSignal, (request) => {
+    if (liftRequested) return;
     liftRequested = true;
+    liftedBy = request;
+    if (request) record(`Lift requested by ${request.by}${request.reason ? `: ${request.reason}` : ''}`);
   });
   // A block scoped to one fleet follows the source to another fleet whose flow logs show it while
   // the block holds (decision 0075); a block on every managed subnet already covers them all.
@@ -291,7 +300,9 @@ export async function blockSourceWorkflow(input: BlockSourceInput): Promise<Inci
     step: steps.length + 1,
     action: 'lift-source-block',
     resourceId: input.cidr,
-    reason: liftRequested ? 'Lifted on request.' : `The block's ${input.duration} were up.`,
+    reason: liftRequested
+      ? `Lifted on request${liftedBy ? ` of ${liftedBy.by}${liftedBy.reason ? ` (${liftedBy.reason})` : ''}` : ''}.`
+      : `The block's ${input.duration} were up.`,
     startedAt: now(),
     finishedAt: now(),
     outcome: 'succeeded',

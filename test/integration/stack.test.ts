@@ -50,6 +50,8 @@ describe('the local stack end to end', () => {
     );
 
   let instances: { instanceId: string; mode: string }[];
+  /** An instance's incident from the healing test: not a flood, so it has no block to lift. */
+  let instanceIncident = 'incident-none';
 
   beforeAll(async () => {
     local = await startLocalStack();
@@ -89,6 +91,7 @@ describe('the local stack end to end', () => {
       waitForIncident(c, 'cpu-high', 'resolved'),
     ]);
     expect(await state(a)).toBe('running');
+    instanceIncident = healed[0].id;
     expect(
       ((await incident(healed[0].id)).report as { resolutionProcess: { action: string }[] })
         .resolutionProcess[0]?.action,
@@ -153,6 +156,43 @@ describe('the local stack end to end', () => {
     expect(((await incident(closed.id)).report as { actionTaken: string }).actionTaken).toMatch(
       /nothing was blocked/,
     );
+  });
+
+  test('medic incidents lift: an operator lifts a flood block before its hour, and the report says who and why', async () => {
+    await medic('chaos', 'traffic-flood', '--source', '203.0.113.201', '--fleet', 'itest');
+    const blocked = await waitForIncident('203.0.113.201/32', 'traffic-flood', 'resolved');
+    // Only a block can be lifted: an instance's incident is refused, naming why.
+    const notAFlood = await call(
+      'POST',
+      `/api/v1/incidents/${encodeURIComponent(instanceIncident)}/lift`,
+      {},
+    );
+    expect(notAFlood.status).toBe(409);
+    expect(JSON.stringify(notAFlood.body)).toContain('not a traffic flood');
+
+    const out = await medic(
+      'incidents',
+      'lift',
+      '--id',
+      blocked.id,
+      '--reason',
+      'a partner, not an attacker',
+    );
+    expect(out).toMatch(/lifting the block of 203\.0\.113\.201\/32/);
+    type Step = { action: string; reason: string };
+    const lift = await eventually(
+      async () => {
+        const steps = ((await incident(blocked.id)).report as { resolutionProcess: Step[] } | undefined)
+          ?.resolutionProcess;
+        const last = steps?.[steps.length - 1];
+        return last?.action === 'lift-source-block' ? last : undefined;
+      },
+      20_000,
+      'the lift step',
+    );
+    expect(lift.reason).toMatch(/^Lifted on request of \S+ \(a partner, not an attacker\)\.$/);
+    const again = await call('POST', `/api/v1/incidents/${encodeURIComponent(blocked.id)}/lift`, {});
+    expect(again.status).toBe(409);
   });
 
   test('POST /incidents opens once per resource+kind and a decline changes nothing', async () => {
