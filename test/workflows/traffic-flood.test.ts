@@ -4,6 +4,7 @@ import { createFleet } from '../../activities/fleet';
 import { createFlowLogActivities } from '../../activities/flow-logs';
 import { FLEET_TAG } from '../../activities/tags';
 import { trafficFloodIncidentId } from '../../domain/ids';
+import { sourcesIn } from '../../domain/network-block';
 import type { IncidentReport } from '../../domain/incident';
 import { liftBlockSignal } from '../../workflows/block-source';
 import { decisionUpdate, incidentStateQuery, stopMonitoringSignal } from '../../workflows/messages';
@@ -34,6 +35,27 @@ async function fleetDenies(fleet: string, cidr: string) {
       (e) => (e.CidrBlock ?? e.Ipv6CidrBlock) === cidr && e.RuleAction === 'deny' && !e.Egress,
     ),
   );
+}
+
+/** A fleet of one whose monitor runs while `body` does, and is stopped after it. */
+async function withMonitoredFleet(name: string, body: (fleet: string, bucket: string) => Promise<void>) {
+  const fleet = `${name}-${process.pid}`;
+  await createFleet(h.aws, { fleet, size: 1, manualCount: 0 });
+  const monitor = await h.startMonitor(fleet);
+  try {
+    await body(fleet, testConfig().flowLogBucket);
+  } finally {
+    await monitor.signal(stopMonitoringSignal);
+  }
+}
+
+/** A flood from `count` /64s of the site `cidr` in turn, and its MANUAL incident once it asks. */
+async function siteFloodAsking(fleet: string, bucket: string, cidr: string, count: number) {
+  const sources = sourcesIn(cidr, count);
+  if (!Array.isArray(sources)) throw new Error(sources.refused);
+  await trafficFlood(h.aws.s3, bucket, fleet, sources, 1500);
+  const incident = h.env.client.workflow.getHandle(trafficFloodIncidentId(cidr));
+  return { incident, asked: await h.stateWhen(incident, 'awaiting_approval') };
 }
 
 describe('traffic flood from one source', () => {
@@ -84,11 +106,7 @@ describe('traffic flood from one source', () => {
   }, 120_000);
 
   test('an IPv6 host flooding from many addresses of its /64 is one source: the /64 is denied, then lifted', async () => {
-    const fleet = `flood6-${process.pid}`;
-    await createFleet(h.aws, { fleet, size: 1, manualCount: 0 });
-    const bucket = testConfig().flowLogBucket;
-    const monitor = await h.startMonitor(fleet);
-    try {
+    await withMonitoredFleet('flood6', async (fleet, bucket) => {
       // The same host under three of its privacy addresses, 500 flows each: no address is half.
       const addresses = ['2001:db8:7:1::a', '2001:db8:7:1:8000::b', '2001:db8:7:1::c'];
       await trafficFlood(h.aws.s3, bucket, fleet, addresses, 1500);
@@ -104,23 +122,14 @@ describe('traffic flood from one source', () => {
       await incident.signal(liftBlockSignal);
       await incident.result();
       expect(await fleetDenies(fleet, cidr)).toEqual([]);
-    } finally {
-      await monitor.signal(stopMonitoringSignal);
-    }
+    });
   }, 120_000);
 
   test('a flood rotating through the /64s of one /48 is the /48: MANUAL, denied once a person approves, then lifted', async () => {
-    const fleet = `flood48-${process.pid}`;
-    await createFleet(h.aws, { fleet, size: 1, manualCount: 0 });
-    const bucket = testConfig().flowLogBucket;
-    const monitor = await h.startMonitor(fleet);
-    try {
+    await withMonitoredFleet('flood48', async (fleet, bucket) => {
       // 24 of the site's /64s in turn, about 62 flows each: no source is 5 % of the traffic.
-      const sources = Array.from({ length: 24 }, (_, n) => `2001:db8:48:${n.toString(16)}::1`);
-      await trafficFlood(h.aws.s3, bucket, fleet, sources, 1500);
       const cidr = '2001:db8:48::/48';
-      const incident = h.env.client.workflow.getHandle(trafficFloodIncidentId(cidr));
-      const asked = await h.stateWhen(incident, 'awaiting_approval');
+      const { incident, asked } = await siteFloodAsking(fleet, bucket, cidr, 24);
       expect(asked).toMatchObject({ kind: 'traffic-flood', mode: 'manual', resourceId: cidr });
       expect(asked.summary).toMatch(/from 24 of its sources \(24 addresses\), most from 2001:db8:48:/);
       expect(asked.plan[0].reason).toContain('broad (an IPv6 /48)');
@@ -137,22 +146,13 @@ describe('traffic flood from one source', () => {
         ['lift-source-block', 'succeeded'],
       ]);
       expect(await fleetDenies(fleet, cidr)).toEqual([]);
-    } finally {
-      await monitor.signal(stopMonitoringSignal);
-    }
+    });
   }, 120_000);
 
   test("a site's flood a person declined is not asked about again while the decline holds", async () => {
-    const fleet = `floodno-${process.pid}`;
-    await createFleet(h.aws, { fleet, size: 1, manualCount: 0 });
-    const bucket = testConfig().flowLogBucket;
-    const monitor = await h.startMonitor(fleet);
-    try {
-      const sources = Array.from({ length: 12 }, (_, n) => `2001:db8:4e:${n.toString(16)}::1`);
-      await trafficFlood(h.aws.s3, bucket, fleet, sources, 1500);
+    await withMonitoredFleet('floodno', async (fleet, bucket) => {
       const cidr = '2001:db8:4e::/48';
-      const incident = h.env.client.workflow.getHandle(trafficFloodIncidentId(cidr));
-      await h.stateWhen(incident, 'awaiting_approval');
+      const { incident } = await siteFloodAsking(fleet, bucket, cidr, 12);
       await incident.executeUpdate(decisionUpdate, {
         args: [{ decision: 'decline', by: 'oncall', reason: "our partner's office" }],
       });
@@ -168,9 +168,7 @@ describe('traffic flood from one source', () => {
       expect(again).toMatchObject({ created: false, held: { outcome: 'declined' } });
       expect((await incident.describe()).runId).toBe(declinedRun);
       expect(await fleetDenies(fleet, cidr)).toEqual([]);
-    } finally {
-      await monitor.signal(stopMonitoringSignal);
-    }
+    });
   }, 120_000);
 
   test('the same source flooding a second fleet while its block holds: the block follows it there, and lifts both', async () => {
