@@ -4,7 +4,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { StreamingDetector } from '../../domain/anomaly/detector';
 import { loadConfig, TASK_QUEUES } from '../../domain/config';
 import type { DetectorState } from '../../domain/detection';
-import { fleetMonitorWorkflowId, incidentWorkflowId } from '../../domain/ids';
+import { fleetMonitorWorkflowId, incidentWorkflowId, trafficFloodIncidentId } from '../../domain/ids';
 import { hourOfWeek } from '../../domain/anomaly/weekly-routine';
 import type { RunningMonitor } from '../../domain/monitor-view';
 import { withTemporal } from '../../workers/temporal-client';
@@ -394,6 +394,44 @@ describe('web console', () => {
         'Decision approve by alice: the whole tier was stopped by chaos',
       );
     }
+    await page.close();
+    expect(pageErrors).toEqual([]);
+  }, 180_000);
+
+  test('an approver lifts a flood block from its incident page, saying why; a viewer is not offered it', async () => {
+    await local.medic('chaos', 'traffic-flood', '--source', '203.0.113.230', '--fleet', 'web');
+    const id = trafficFloodIncidentId('203.0.113.230/32');
+    await eventually(
+      async () => {
+        const got = await local.call('GET', `/api/v1/incidents/${encodeURIComponent(id)}`);
+        return got.status === 200 && got.body.status === 'resolved' ? true : undefined;
+      },
+      90_000,
+      'the flood denied',
+    );
+    const viewer = await openConsole(viewerToken);
+    await viewer.goto(`${local.api}/#/incidents/${id}`);
+    await expectText(viewer, 'h1', 'Traffic flood from 203.0.113.230/32');
+    expect(await viewer.$('[data-testid=lift-block]')).toBeNull();
+    await viewer.close();
+
+    const page = await openConsole(approverToken);
+    await page.goto(`${local.api}/#/incidents/${id}`);
+    await page.waitForSelector('[data-testid=lift-block]');
+    await page.fill('textarea[name=lift-reason]', 'a partner, not an attacker');
+    await page.click('[data-testid=lift-block] button');
+    await expectText(page, '.note', 'Lifting the block of 203.0.113.230/32');
+    await expectText(page, '[data-testid=timeline]', 'Lift requested by alice: a partner, not an attacker');
+    await expectText(page, '.card', 'lift-source-block on');
+    // Lifted: the form is gone, and the report's step says who asked and why.
+    await page.waitForSelector('[data-testid=lift-block]', { state: 'detached' });
+    const incident = await local.call('GET', `/api/v1/incidents/${encodeURIComponent(id)}`);
+    const steps = (incident.body.report as { resolutionProcess: { action: string; reason: string }[] })
+      .resolutionProcess;
+    expect(steps[steps.length - 1]).toMatchObject({
+      action: 'lift-source-block',
+      reason: 'Lifted on request of alice (a partner, not an attacker).',
+    });
     await page.close();
     expect(pageErrors).toEqual([]);
   }, 180_000);

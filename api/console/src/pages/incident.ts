@@ -15,6 +15,7 @@ import { detectorRoute } from './monitors';
 import { detectingFleet, metricOfKind } from '../../../../domain/monitor-view';
 import { likelyCauseOf } from '../../../../domain/rootcause/report';
 import { ReasonField } from './reason-field';
+import { holdsBlock, LiftBlockForm } from './lift-block';
 
 const time = (iso: string) => new Date(iso).toLocaleTimeString();
 
@@ -285,6 +286,11 @@ export function IncidentPage({ id, me }: { id: string; me: Me }) {
         ? html`<${DecisionForm} incident=${incident} onDone=${setNote} />`
         : html`<p class="note">Waiting for an approver; your role (${me.role}) can watch but not decide.</p>`)
     }
+    ${
+      canDecide &&
+      holdsBlock(incident) &&
+      html`<${LiftBlockForm} incident=${incident} onDone=${(text: string) => setNote({ text, status: 'resolved' })} />`
+    }
     <div class="columns">
       <div class="card">
         <h2>Plan</h2>
@@ -302,7 +308,12 @@ export function IncidentPage({ id, me }: { id: string; me: Me }) {
             : html`<p class="empty">No plan yet.</p>`
         }
         <h2>Evidence</h2>
-        <${EvidenceChart} id=${id} closed=${closed} />
+        ${
+          // Metric evidence is an instance's (api/evidence.ts): a rule, a flood or a group has none to fetch.
+          incident.resourceId?.startsWith('i-')
+            ? html`<${EvidenceChart} id=${id} closed=${closed} />`
+            : html`<p class="empty">No instance metric: the timeline and the report carry this incident's evidence.</p>`
+        }
         ${
           fleet &&
           metric &&
