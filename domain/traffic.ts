@@ -86,24 +86,31 @@ export interface Flood {
  */
 export function detectFloods(records: FlowRecord[], thresholds = DEFAULT_FLOOD_THRESHOLDS): Flood[] {
   const requests = withoutReplies(records);
-  const sourceOf = remembered(sourceRange);
-  const bySource = countBy(requests, sourceOf);
+  const bySource = countBy(requests, remembered(sourceRange));
   const floods = floodsAmong(bySource, requests.length, thresholds);
   if (floods.length > 0) return floods;
   // No one source is most of the traffic: one site may be, through many of its sources.
-  const siteOfSource = remembered(siteOf);
-  const bySite = countBy(requests, (address) => {
-    const source = sourceOf(address);
-    return source === undefined ? undefined : siteOfSource(source);
-  });
-  const sourcesOf = new Map<string, number>();
-  for (const cidr of bySource.keys()) {
-    const site = siteOfSource(cidr);
-    if (site !== undefined) sourcesOf.set(site, (sourcesOf.get(site) ?? 0) + 1);
-  }
+  const bySite = sitesOf(bySource);
   return floodsAmong(bySite, requests.length, thresholds)
-    .map((flood) => ({ ...flood, sources: sourcesOf.get(flood.cidr) ?? 0 }))
+    .map((flood) => ({ ...flood, sources: bySite.get(flood.cidr)?.sources ?? 0 }))
     .filter((flood) => flood.sources >= thresholds.minSiteSources && blockableSite(flood.cidr));
+}
+
+/** The sources' tallies merged by site (`siteOf`), each with how many sources it merged. */
+function sitesOf(bySource: Map<string, Tally>): Map<string, Tally & { sources: number }> {
+  const bySite = new Map<string, Tally & { sources: number }>();
+  for (const [cidr, tally] of bySource) {
+    const site = siteOf(cidr);
+    if (site === undefined) continue;
+    const into = bySite.get(site) ?? { flows: 0, bytes: 0, byAddress: new Map<string, number>(), sources: 0 };
+    into.flows += tally.flows;
+    into.bytes += tally.bytes;
+    into.sources += 1;
+    for (const [address, flows] of tally.byAddress)
+      into.byAddress.set(address, (into.byAddress.get(address) ?? 0) + flows);
+    bySite.set(site, into);
+  }
+  return bySite;
 }
 
 /**
