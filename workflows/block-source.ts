@@ -295,7 +295,6 @@ export async function blockSourceWorkflow(input: BlockSourceInput): Promise<Inci
   } else await condition(() => liftRequested, holdMs);
   let liftedEntries = (await network.liftSourceBlock(scope)).lifted;
   for (const extra of extraScopes) liftedEntries += (await network.liftSourceBlock(extra)).lifted;
-  const lifted = { lifted: liftedEntries };
   steps.push({
     step: steps.length + 1,
     action: 'lift-source-block',
@@ -306,7 +305,7 @@ export async function blockSourceWorkflow(input: BlockSourceInput): Promise<Inci
     startedAt: now(),
     finishedAt: now(),
     outcome: 'succeeded',
-    detail: `${lifted.lifted} deny entr${lifted.lifted === 1 ? 'y' : 'ies'} removed`,
+    detail: `${liftedEntries} deny entr${liftedEntries === 1 ? 'y' : 'ies'} removed`,
   });
   block.status = 'lifted';
   block.detail = `${liftRequested ? 'Lifted on request' : 'Expired'}: ${steps[steps.length - 1].detail}.`;
