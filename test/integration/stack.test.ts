@@ -169,6 +169,12 @@ describe('the local stack end to end', () => {
     );
     expect(notAFlood.status).toBe(409);
     expect(JSON.stringify(notAFlood.body)).toContain('not a traffic flood');
+    // A bad body is refused with the zod issues, and nothing is lifted.
+    const badBody = await call('POST', `/api/v1/incidents/${encodeURIComponent(blocked.id)}/lift`, {
+      reason: 5,
+    });
+    expect(badBody.status).toBe(400);
+    expect(JSON.stringify(badBody.body)).toContain('reason');
 
     const out = await medic(
       'incidents',
