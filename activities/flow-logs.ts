@@ -118,7 +118,8 @@ export function createFlowLogActivities(s3: S3Client, bucket: string, temporal: 
 
   /**
    * Opens the flood's incident, or records the sighting on the open one. AUTO for one source (a
-   * narrow, timed deny); MANUAL for a site's flood, whose deny may cut off the site's ordinary users.
+   * narrow, timed deny); MANUAL for a site's flood, whose deny may cut off the site's ordinary users,
+   * and for one of a few sources flooding together, which may as well be a service's few big clients.
    */
   async function openTrafficFloodIncident(input: {
     fleet: string;
@@ -126,7 +127,7 @@ export function createFlowLogActivities(s3: S3Client, bucket: string, temporal: 
   }): Promise<{ incidentId: string; created: boolean; held?: HeldDecision }> {
     const { flood } = input;
     const evidence = describeFlood(flood);
-    const mode = flood.sources ? 'manual' : 'auto';
+    const mode = flood.sources || flood.together ? 'manual' : 'auto';
     return startOrJoinIncident(
       temporal,
       {

@@ -70,7 +70,7 @@ const USAGE = `usage: medic <command>
   chaos not-serving --instance ID [--whole-group]    (a group member's application dies while its siblings serve: a reboot; or every member's at once)
   chaos egress-surge --instance ID [--to ADDRESS]    (outbound traffic 60x its usual half hour: isolation, on a person's word;
                                                      --to a MEDIC_TRUSTED_EGRESS address: closed with nothing isolated)
-  chaos traffic-flood --source IP [--fleet NAME] [--flows 1500]   (flow logs with one source flooding; IPv4 or IPv6)
+  chaos traffic-flood --source IP[,IP…] [--fleet NAME] [--flows 1500]   (flow logs with one source flooding, or a few in turn; IPv4 or IPv6)
   chaos traffic-flood --source RANGE --rotate N [--fleet NAME]     (the same flood rotating through N sources of a /24 or /48)
   chaos idle --instance ID                           (near-zero CPU and traffic: the cost agent's case)
   chaos disk-fill --instance ID                      (root disk usage climbing: predictive maintenance's case)
@@ -236,7 +236,11 @@ async function chaosCommand(sub: string | undefined, args: string[], config: Med
     const flows = intFlag(flags.flows, 'flows', 1500, 1, 100_000);
     const sources = floodSources(source, flags.rotate);
     const key = await trafficFlood(aws.s3, config.flowLogBucket, fleet, sources, flows);
-    const from = flags.rotate ? `${sources.length} sources of ${source} in turn` : source;
+    const from = flags.rotate
+      ? `${sources.length} sources of ${source} in turn`
+      : sources.length > 1
+        ? `${sources.join(', ')} in turn`
+        : source;
     console.log(
       `delivered ${flows} flows from ${from} among ordinary traffic: s3://${config.flowLogBucket}/${key}`,
     );

@@ -52,9 +52,19 @@ export interface FloodThresholds {
    * addresses is how a flood evades a per-source count; two busy clients of one network are not that.
    */
   minSiteSources: number;
+  /**
+   * The most sources that may flood together: splitting a flood over two addresses keeps each under
+   * half. More than this many is a botnet, which a WAF answers and an ACL's 20 rules do not.
+   */
+  maxSourcesTogether: number;
 }
 
-export const DEFAULT_FLOOD_THRESHOLDS: FloodThresholds = { minFlows: 1000, minShare: 0.5, minSiteSources: 8 };
+export const DEFAULT_FLOOD_THRESHOLDS: FloodThresholds = {
+  minFlows: 1000,
+  minShare: 0.5,
+  minSiteSources: 8,
+  maxSourcesTogether: 4,
+};
 
 export interface Flood {
   /** The busiest address of the source. */
@@ -74,6 +84,12 @@ export interface Flood {
    * what one deny would cover. Denying a site may cut off its ordinary users too: a person decides.
    */
   sources?: number;
+  /**
+   * For one of a few sources that flooded together (each sent a flood's worth, none most of the flows,
+   * together most): how many they were and their joint share. Each may as well be a big ordinary
+   * client (a partner's batch job, an office's NAT): a person decides.
+   */
+  together?: { sources: number; share: number };
 }
 
 /**
@@ -82,6 +98,8 @@ export interface Flood {
  * one deny covers (`blockableSource`): an IPv6 host that hops between addresses of its /64 is one
  * source, as it is one block. When no source floods, a site (`SITE_BITS`: an IPv4 /24, an IPv6 /48)
  * whose many sources together do is one flood, so rotating through a /48's /64s does not hide it.
+ * Before the site, a few sources that each sent a flood's worth and together most of it are each a
+ * flood (`together`), so splitting a flood over two addresses does not hide it either.
  * Addresses cloud-medic never blocks (private ranges) are not reported as floods to act on.
  */
 export function detectFloods(records: FlowRecord[], thresholds = DEFAULT_FLOOD_THRESHOLDS): Flood[] {
@@ -89,11 +107,31 @@ export function detectFloods(records: FlowRecord[], thresholds = DEFAULT_FLOOD_T
   const bySource = countBy(requests, remembered(sourceRange));
   const floods = floodsAmong(bySource, requests.length, thresholds);
   if (floods.length > 0) return floods;
+  const together = floodingTogether(bySource, requests.length, thresholds);
+  if (together.length > 0) return together;
   // No one source is most of the traffic: one site may be, through many of its sources.
   const bySite = sitesOf(bySource);
   return floodsAmong(bySite, requests.length, thresholds)
     .map((flood) => ({ ...flood, sources: bySite.get(flood.cidr)?.sources ?? 0 }))
     .filter((flood) => flood.sources >= thresholds.minSiteSources && blockableSite(flood.cidr));
+}
+
+/**
+ * The fewest of the sources that each sent at least `minFlows` whose flows together are most of the
+ * traffic, busiest first, when they are at most `maxSourcesTogether`; otherwise none.
+ */
+function floodingTogether(bySource: Map<string, Tally>, total: number, thresholds: FloodThresholds): Flood[] {
+  const large = floodsAmong(bySource, total, { ...thresholds, minShare: 0 });
+  let flows = 0;
+  for (const [index, flood] of large.entries()) {
+    flows += flood.flows;
+    if (flows / total <= thresholds.minShare) continue;
+    const sources = index + 1;
+    if (sources < 2 || sources > thresholds.maxSourcesTogether) return [];
+    const together = { sources, share: flows / total };
+    return large.slice(0, sources).map((each) => ({ ...each, together }));
+  }
+  return [];
 }
 
 /** The sources' tallies merged by site (`siteOf`), each with how many sources it merged. */
@@ -271,12 +309,19 @@ export function appendAll<T>(into: T[], records: readonly T[]): void {
   for (const record of records) into.push(record);
 }
 
-/** "1500 flows (76 % of all, 360000 bytes)", and which addresses sent them when the range had several. */
+/**
+ * "1500 flows (76 % of all, 360000 bytes)", which addresses sent them when the range had several, and
+ * the other sources it flooded with.
+ */
 export function describeFlood(flood: Flood): string {
+  const percent = (share: number) => `${Math.round(share * 100)} %`;
   const from = flood.sources
     ? ` from ${flood.sources} of its sources (${flood.addresses ?? 1} addresses), most from ${flood.source},`
     : flood.addresses
       ? ` from ${flood.addresses} of its addresses, most from ${flood.source},`
       : '';
-  return `${flood.flows} flows (${Math.round(flood.share * 100)} % of all, ${flood.bytes} bytes)${from} in the flow logs delivered since the last scan`;
+  const together = flood.together
+    ? `${from ? '' : ','} one of ${flood.together.sources} sources that together sent ${percent(flood.together.share)} of all,`
+    : '';
+  return `${flood.flows} flows (${percent(flood.share)} of all, ${flood.bytes} bytes)${from}${together} in the flow logs delivered since the last scan`;
 }

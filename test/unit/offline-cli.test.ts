@@ -405,7 +405,20 @@ describe('a command’s one subject, as a flag or as its word', () => {
     [['schedule', 'list', 'retrain-detector'], /schedule list takes no "retrain-detector"/],
     [
       ['chaos', 'traffic-flood', '--source', '2001:db8::1::2'],
-      /--source must be an IPv4 or IPv6 address, got "2001:db8::1::2"/,
+      /--source must be IPv4 or IPv6 addresses separated by commas, got "2001:db8::1::2"/,
+    ],
+    [
+      ['chaos', 'traffic-flood', '--source', '203.0.113.9,192.0.2.300'],
+      /--source must be IPv4 or IPv6 addresses separated by commas, got "192.0.2.300"/,
+    ],
+    [
+      [
+        'chaos',
+        'traffic-flood',
+        '--source',
+        Array.from({ length: 9 }, (_, i) => `203.0.113.${i + 1}`).join(','),
+      ],
+      /--source lists 9 addresses; at most 8/,
     ],
     [
       ['chaos', 'traffic-flood', '--source', '2001:db8:48::1', '--rotate', '24'],

@@ -46,8 +46,62 @@ describe('VPC flow logs', () => {
     ]);
     // Most of the traffic, but little of it: a quiet service with one client is not flooded.
     expect(detectFloods([...records('203.0.113.9', 50)])).toEqual([]);
-    // A lot, but among many as large: not one source's flood.
-    expect(detectFloods([...records('203.0.113.9', 1500), ...records('203.0.113.10', 1500)])).toEqual([]);
+  });
+
+  test('a flood split over a few sources is each of them, with how many and their joint share', () => {
+    const normal = Array.from({ length: 300 }, (_, i) => records(`198.51.100.${(i % 200) + 1}`, 1)).flat();
+    // Two addresses of different networks, 1 500 flows each: 45 % apiece, 91 % together.
+    const split = [...records('203.0.113.9', 1500), ...records('192.0.2.77', 1400)];
+    const floods = detectFloods([...normal, ...split]);
+    const together = { sources: 2, share: 2900 / 3200 };
+    expect(floods).toEqual([
+      {
+        source: '203.0.113.9',
+        cidr: '203.0.113.9/32',
+        flows: 1500,
+        share: 1500 / 3200,
+        bytes: 360000,
+        together,
+      },
+      {
+        source: '192.0.2.77',
+        cidr: '192.0.2.77/32',
+        flows: 1400,
+        share: 1400 / 3200,
+        bytes: 336000,
+        together,
+      },
+    ]);
+    expect(describeFlood(floods[1])).toBe(
+      '1400 flows (44 % of all, 336000 bytes), one of 2 sources that together sent 91 % of all, in the flow logs delivered since the last scan',
+    );
+    expect(describeFlood({ ...floods[1], addresses: 3 })).toContain(
+      'from 3 of its addresses, most from 192.0.2.77, one of 2 sources that together sent 91 % of all, in',
+    );
+    // Only the fewest that make most of it: a third large source beyond the majority is not one of them.
+    const three = [...split, ...records('198.18.0.1', 1000)];
+    expect(detectFloods([...normal, ...three]).map((f) => [f.cidr, f.together?.sources])).toEqual([
+      ['203.0.113.9/32', 2],
+      ['192.0.2.77/32', 2],
+    ]);
+  });
+
+  test('sources flooding together must each send a flood, be few, and together be most of the traffic', () => {
+    const normal = Array.from({ length: 2000 }, (_, i) => records(`198.51.100.${(i % 200) + 1}`, 1)).flat();
+    const pair = [...records('203.0.113.9', 1000), ...records('192.0.2.77', 1000)];
+    // 2 000 of 4 000 flows is half, not most.
+    expect(detectFloods([...normal, ...pair])).toEqual([]);
+    // One of the pair under a flood's size: a busy client beside one that is not most of the traffic.
+    expect(
+      detectFloods([...normal.slice(0, 1000), ...pair.slice(0, 1000), ...records('192.0.2.77', 999)]),
+    ).toEqual([]);
+    // Five of them, each 1 000 of 8 000 flows: more than an ACL answers.
+    const five = ['203.0.113.1', '203.0.114.1', '203.0.115.1', '203.0.116.1', '203.0.117.1'].flatMap((a) =>
+      records(a, 1000),
+    );
+    expect(detectFloods([...normal, ...normal.slice(0, 1000), ...five])).toEqual([]);
+    // Four of 6 000 is still a few: three are half, the fourth makes most.
+    expect(detectFloods([...normal, ...five.slice(0, 4000)])).toHaveLength(4);
   });
 
   test('a flood from a private address is not reported for blocking', () => {

@@ -149,6 +149,36 @@ describe('traffic flood from one source', () => {
     });
   }, 120_000);
 
+  test('a flood split over two addresses is each of them, MANUAL: the one a person approves is denied, the other not', async () => {
+    await withMonitoredFleet('floodpair', async (fleet, bucket) => {
+      // 1 500 flows from each, in turn: 45 % apiece, so neither floods alone.
+      const pair = ['203.0.113.201', '192.0.2.202'];
+      await trafficFlood(h.aws.s3, bucket, fleet, pair, 3000);
+      const [first, second] = pair.map((address) =>
+        h.env.client.workflow.getHandle(trafficFloodIncidentId(`${address}/32`)),
+      );
+      for (const incident of [first, second]) {
+        const asked = await h.stateWhen(incident, 'awaiting_approval');
+        expect(asked).toMatchObject({ kind: 'traffic-flood', mode: 'manual' });
+        expect(asked.summary).toMatch(/one of 2 sources that together sent 91 % of all/);
+        expect(asked.plan[0].reason).toContain('narrow (one address)');
+      }
+      expect(await fleetDenies(fleet, '203.0.113.201/32')).toEqual([]);
+
+      await first.executeUpdate(decisionUpdate, { args: [{ decision: 'approve', by: 'oncall' }] });
+      await second.executeUpdate(decisionUpdate, {
+        args: [{ decision: 'decline', by: 'oncall', reason: "a partner's batch job" }],
+      });
+      await h.stateWhen(first, 'resolved');
+      expect(((await second.result()) as IncidentReport).outcome).toBe('declined');
+      expect(await fleetDenies(fleet, '203.0.113.201/32')).toHaveLength(1);
+      expect(await fleetDenies(fleet, '192.0.2.202/32')).toEqual([]);
+      await first.signal(liftBlockSignal);
+      await first.result();
+      expect(await fleetDenies(fleet, '203.0.113.201/32')).toEqual([]);
+    });
+  }, 120_000);
+
   test("a site's flood a person declined is not asked about again while the decline holds", async () => {
     await withMonitoredFleet('floodno', async (fleet, bucket) => {
       const cidr = '2001:db8:4e::/48';
