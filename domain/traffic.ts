@@ -23,23 +23,31 @@ export const FLOW_LOG_HEADER =
 export function parseFlowLog(text: string): FlowRecord[] {
   const records: FlowRecord[] = [];
   for (const line of text.split('\n')) {
-    const f = line.trim().split(/\s+/);
+    const f = fields(line);
     if (f.length < 14 || f[0] !== '2' || f[13] !== 'OK') continue;
-    const [srcaddr, dstaddr] = [f[3], f[4]];
-    const numbers = [f[6], f[8], f[9], f[10], f[5]].map(Number);
-    if (numbers.some((n) => !Number.isFinite(n))) continue;
-    records.push({
-      srcaddr,
-      dstaddr,
-      srcport: numbers[4],
-      dstport: numbers[0],
-      packets: numbers[1],
-      bytes: numbers[2],
-      start: numbers[3],
+    const record = {
+      srcaddr: f[3],
+      dstaddr: f[4],
+      srcport: Number(f[5]),
+      dstport: Number(f[6]),
+      packets: Number(f[8]),
+      bytes: Number(f[9]),
+      start: Number(f[10]),
       action: f[12],
-    });
+    };
+    const { srcport, dstport, packets, bytes, start } = record;
+    if (Number.isFinite(srcport + dstport + packets + bytes + start)) records.push(record);
   }
   return records;
+}
+
+/**
+ * A line's fields. AWS separates them by one space, so a plain split reads almost every line; one
+ * that does not look like a record that way (a carriage return, a doubled space) takes the careful one.
+ */
+function fields(line: string): string[] {
+  const plain = line.split(' ');
+  return plain.length >= 14 && plain[0] === '2' && plain[13] === 'OK' ? plain : line.trim().split(/\s+/);
 }
 
 export interface FloodThresholds {

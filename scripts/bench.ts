@@ -14,6 +14,7 @@ import { soakBench } from './bench-soak';
 import { workerScalingBench } from './bench-workers';
 import { waitingBench } from './bench-waiting';
 import { historyShape, type HistoryShape } from './bench-history';
+import { flowLogBench } from './bench-flow-logs';
 import { Client, Connection } from '@temporalio/client';
 
 /**
@@ -339,8 +340,23 @@ function comparison(): void {
   console.log(table(['figure', 'value', 'baseline', 'baseline value', 'ratio'], rows));
 }
 
+/** A scan of 500 000 records: a busy fleet's ten minutes of flow logs, in one process, no stack. */
+async function flowLogs(): Promise<void> {
+  const records = Number(process.env.MEDIC_BENCH_FLOW_RECORDS ?? 500_000);
+  console.log(`\n${flowLogBench({ records, networks: Math.ceil(records / 50), repeats: 5 })}`);
+  return Promise.resolve();
+}
+
 /** `MEDIC_BENCH_ONLY=storm,waiting` runs some sections; by default all run, in this order. */
-const SECTIONS: Record<string, () => Promise<void>> = { baselines, spine, storm, waiting, soak, workers };
+const SECTIONS: Record<string, () => Promise<void>> = {
+  baselines,
+  flowLogs,
+  spine,
+  storm,
+  waiting,
+  soak,
+  workers,
+};
 
 async function main(): Promise<void> {
   const only = process.env.MEDIC_BENCH_ONLY?.split(',').map((s) => s.trim());

@@ -38,6 +38,15 @@ describe('VPC flow logs', () => {
     ]);
   });
 
+  test('lines ending in a carriage return, or with doubled or leading spaces, parse as the plain ones do', () => {
+    const plain = parseFlowLog(line('203.0.113.5'));
+    expect(plain).toHaveLength(1);
+    expect(parseFlowLog(`${FLOW_LOG_HEADER}\r\n${line('203.0.113.5')}\r\n`)).toEqual(plain);
+    expect(parseFlowLog(` ${line('203.0.113.5').replace(' 80 ', '  80 ')}`)).toEqual(plain);
+    // Plain spaces, but a field that is not a number: still skipped.
+    expect(parseFlowLog(line('203.0.113.5').replace(' 240 ', ' lots '))).toEqual([]);
+  });
+
   test('a flood is many flows and most of them from one source; busy clients among many are not', () => {
     const normal = Array.from({ length: 300 }, (_, i) => records(`198.51.100.${(i % 200) + 1}`, 1)).flat();
     const floods = detectFloods([...normal, ...records('203.0.113.9', 1500)]);
