@@ -28,8 +28,9 @@ import type { IncidentReport, TimelineEntry } from '../domain/incident';
  * application died (rebooted, verified when it serves again), a tier behind a balancer whose members all
  * stopped serving at once (a person is asked; it recovers by itself first and closes without a restart),
  * an instance under a maintenance window left alone — and the security agent close an open port,
- * deny a flood from one IPv6 host hopping between addresses of its /64, and ask a person before
- * denying a flood that rotates through the /64s of one /48.
+ * deny a flood from one IPv6 host hopping between addresses of its /64, ask a person before
+ * denying a flood that rotates through the /64s of one /48, and ask about each of two addresses that
+ * split one flood.
  */
 const config = loadConfig(process.env);
 const api = createApiClient(config);
@@ -66,6 +67,13 @@ const DEMO_FLOOD_RANGE = `${DEMO_FLOOD_NETWORK}::/64`;
 /** A site (another /48 per run than the host's) whose 24 /64s flood in turn (decision 0076). */
 const DEMO_SITE_RANGE = `2001:db8:${((Date.now() & 0xffff) ^ 0x8000).toString(16)}::/48`;
 
+/**
+ * Two addresses of different networks that split one flood (decision 0079). The last octet follows the
+ * minute, so a run within the hour after another finds neither its block nor its decline.
+ */
+const DEMO_PAIR_OCTET = 16 + (Math.floor(Date.now() / 60_000) % 239);
+const DEMO_PAIR_ADDRESSES = [`203.0.113.${DEMO_PAIR_OCTET}`, `192.0.2.${DEMO_PAIR_OCTET}`];
+
 interface Scenario {
   label: string;
   /** The instance, or for the security agent the exposed rule's key (known once injected). */
@@ -82,7 +90,8 @@ interface Scenario {
     | 'group-outage'
     | 'open-ssh'
     | 'ipv6-flood'
-    | 'site-flood';
+    | 'site-flood'
+    | 'pair-flood';
   kind: string;
   /**
    * The label of a scenario whose incident must be open before this one is injected: two floods in
@@ -440,7 +449,28 @@ async function main(): Promise<void> {
       seen: 0,
       figures: {},
     },
+    // One flood split over two addresses, 45 % of the flows each: neither floods alone, together they
+    // are most of it. Each is its own MANUAL incident, since a service's two biggest clients look the
+    // same; the operator knows one of them.
+    ...(
+      [
+        ['approve', 'no client of ours sends from there: deny it for the hour'],
+        ['decline', "that is our partner's nightly import: leave it"],
+      ] as const
+    ).map(([decision, because], i): Scenario => ({
+      label: `PAIR-${'AB'[i]} `,
+      resourceId: `${DEMO_PAIR_ADDRESSES[i]}/32`,
+      fault: 'pair-flood',
+      kind: 'traffic-flood',
+      after: 'SITE   ',
+      decision,
+      because,
+      seen: 0,
+      figures: {},
+    })),
   ];
+  // One flood for both of the pair's scenarios, whichever injects first.
+  let pairFlood: Promise<unknown> | undefined;
   // One outage for the whole tier, whichever of its scenarios injects first.
   let outage: Promise<unknown> | undefined;
   const groupOutage = () =>
@@ -477,6 +507,10 @@ async function main(): Promise<void> {
       await trafficFlood(aws.s3, config.flowLogBucket, fleetName, sources, 1500);
       return range;
     },
+    'pair-flood': async (range) => (
+      await (pairFlood ??= trafficFlood(aws.s3, config.flowLogBucket, fleetName, DEMO_PAIR_ADDRESSES, 3000)),
+      range
+    ),
     // SSH open to the world on the fleet's security group: the security agent's incident.
     'open-ssh': async () =>
       ruleKey({
