@@ -1,7 +1,8 @@
 import { gunzipSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { AWS_LAYOUT, isUnread, streamFolder, type FlowLogCursor } from '../domain/flow-log-cursor';
-import { parseFlowLog, type FlowRecord } from '../domain/traffic';
+import { readFlowLog } from '../domain/flow-log-format';
+import type { FlowRecord } from '../domain/traffic';
 
 /**
  * Where a fleet's VPC flow logs land. The chaos tool and tests write their deliveries straight under
@@ -21,6 +22,10 @@ export function deliveryText(bytes: Uint8Array): string {
   const gzipped = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
   return Buffer.from(gzipped ? gunzipSync(bytes) : bytes).toString('utf8');
 }
+
+/** A flow log may deliver Parquet files (`DestinationOptions.FileFormat`): binary, starting "PAR1". */
+const isParquet = (bytes: Uint8Array) =>
+  bytes.length >= 4 && Buffer.from(bytes.subarray(0, 4)).toString('latin1') === 'PAR1';
 
 const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10).replace(/-/g, '/');
 
@@ -115,7 +120,12 @@ export async function* deliveriesAfter(
   let read = 0;
   const fetch = async (key: string) => {
     const body = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    const records = parseFlowLog(deliveryText((await body.Body?.transformToByteArray()) ?? new Uint8Array()));
+    const bytes = (await body.Body?.transformToByteArray()) ?? new Uint8Array();
+    const { records, unreadable } = isParquet(bytes)
+      ? { records: [], unreadable: "it is Parquet: set the flow log's file format to plain text" }
+      : readFlowLog(deliveryText(bytes));
+    // A flow log in a format without the fields floods are judged by is blind, not quiet: say so.
+    if (unreadable) console.warn(`flow-log delivery s3://${bucket}/${key} cannot be judged: ${unreadable}`);
     read += records.length;
     return { key, records };
   };

@@ -3,7 +3,7 @@ import { blockableSource, siteOf } from './network-block';
 import { decimalBytes } from './anomaly/usual';
 import { trustedDestinationOf, type TrustedDestination } from './trusted-egress';
 
-/** One VPC flow log record (version 2, the default format). */
+/** One VPC flow log record: the fields of the default format (version 2) that floods are judged by. */
 export interface FlowRecord {
   srcaddr: string;
   dstaddr: string;
@@ -16,39 +16,7 @@ export interface FlowRecord {
   action: string;
 }
 
-export const FLOW_LOG_HEADER =
-  'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status';
-
-/** Parses the default-format text AWS writes; the header, NODATA/SKIPDATA and malformed lines are skipped. */
-export function parseFlowLog(text: string): FlowRecord[] {
-  const records: FlowRecord[] = [];
-  for (const line of text.split('\n')) {
-    const f = fields(line);
-    if (f.length < 14 || f[0] !== '2' || f[13] !== 'OK') continue;
-    const record = {
-      srcaddr: f[3],
-      dstaddr: f[4],
-      srcport: Number(f[5]),
-      dstport: Number(f[6]),
-      packets: Number(f[8]),
-      bytes: Number(f[9]),
-      start: Number(f[10]),
-      action: f[12],
-    };
-    const { srcport, dstport, packets, bytes, start } = record;
-    if (Number.isFinite(srcport + dstport + packets + bytes + start)) records.push(record);
-  }
-  return records;
-}
-
-/**
- * A line's fields. AWS separates them by one space, so a plain split reads almost every line; one
- * that does not look like a record that way (a carriage return, a doubled space) takes the careful one.
- */
-function fields(line: string): string[] {
-  const plain = line.split(' ');
-  return plain.length >= 14 && plain[0] === '2' && plain[13] === 'OK' ? plain : line.trim().split(/\s+/);
-}
+export { FLOW_LOG_HEADER, parseFlowLog, readFlowLog } from './flow-log-format';
 
 export interface FloodThresholds {
   /** Flows from one source within the scanned records. */

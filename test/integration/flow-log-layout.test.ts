@@ -124,3 +124,63 @@ describe('flow logs as AWS delivers them (decision 0062): gzipped, under AWSLogs
     );
   });
 });
+
+describe('a flow log in a custom format (its header names the fields)', () => {
+  const customFleet = 'custom-format';
+  const header =
+    'version vpc-id subnet-id instance-id interface-id account-id type srcaddr dstaddr srcport dstport pkt-srcaddr pkt-dstaddr protocol bytes packets start end action tcp-flags log-status flow-direction';
+  const put = async (name: string, lines: string[]) => {
+    const key = `${flowLogPrefix(customFleet)}AWSLogs/${ACCOUNT}/vpcflowlogs/us-east-1/${day(Date.now())}/${ACCOUNT}_vpcflowlogs_us-east-1_${name}_${Date.now()}.log.gz`;
+    await aws.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: gzipSync(lines.join('\n')) }));
+    return key;
+  };
+
+  test('its records are read by name; a format without the bytes, or Parquet, is reported, not taken for quiet', async () => {
+    const start = Math.floor(Date.now() / 1000);
+    const readable = await put('fl-custom', [
+      header,
+      `5 vpc-1 subnet-1 i-1 eni-1 ${ACCOUNT} IPv4 203.0.113.70 10.42.1.4 41000 443 203.0.113.70 10.42.1.4 6 5120 8 ${start} ${start + 60} ACCEPT 2 OK ingress`,
+    ]);
+    const blind = await put('fl-nobytes', [
+      'version srcaddr dstaddr srcport dstport packets start action log-status',
+      `5 203.0.113.71 10.42.1.4 41000 443 8 ${start} ACCEPT OK`,
+    ]);
+    const parquetKey = `${flowLogPrefix(customFleet)}AWSLogs/${ACCOUNT}/vpcflowlogs/us-east-1/${day(Date.now())}/${ACCOUNT}_vpcflowlogs_us-east-1_fl-parquet_${Date.now()}.log.parquet`;
+    await aws.s3.send(
+      new PutObjectCommand({ Bucket: bucket, Key: parquetKey, Body: Buffer.from('PAR1\u0015\u0004binary') }),
+    );
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const read = [];
+      for await (const delivery of deliveriesAfter(aws.s3, bucket, customFleet, {})) read.push(delivery);
+      expect(read.map((d) => [d.key, d.records])).toEqual([
+        [
+          readable,
+          [
+            {
+              srcaddr: '203.0.113.70',
+              dstaddr: '10.42.1.4',
+              srcport: 41000,
+              dstport: 443,
+              packets: 8,
+              bytes: 5120,
+              start,
+              action: 'ACCEPT',
+            },
+          ],
+        ],
+        [blind, []],
+        [parquetKey, []],
+      ]);
+      expect(warn).toHaveBeenCalledWith(
+        `flow-log delivery s3://${bucket}/${blind} cannot be judged: its format has no bytes (header: "version srcaddr dstaddr srcport dstport packets start action log-status")`,
+      );
+      expect(warn).toHaveBeenCalledWith(
+        `flow-log delivery s3://${bucket}/${parquetKey} cannot be judged: it is Parquet: set the flow log's file format to plain text`,
+      );
+      expect(warn).toHaveBeenCalledTimes(2);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+});
