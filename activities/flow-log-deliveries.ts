@@ -114,7 +114,7 @@ export async function* deliveriesAfter(
   bucket: string,
   fleet: string,
   from: { cursor?: FlowLogCursor; since?: Date },
-): AsyncGenerator<{ key: string; records: FlowRecord[] }> {
+): AsyncGenerator<{ key: string; records: FlowRecord[]; unreadable?: string }> {
   const prefix = flowLogPrefix(fleet);
   const cursor = from.cursor ?? { streams: {} };
   let read = 0;
@@ -127,7 +127,7 @@ export async function* deliveriesAfter(
     // A flow log in a format without the fields floods are judged by is blind, not quiet: say so.
     if (unreadable) console.warn(`flow-log delivery s3://${bucket}/${key} cannot be judged: ${unreadable}`);
     read += records.length;
-    return { key, records };
+    return { key, records, ...(unreadable ? { unreadable } : {}) };
   };
   try {
     const plainStart = cursor.plain ?? (from.since ? `${prefix}${from.since.toISOString()}` : undefined);

@@ -15,6 +15,7 @@ import {
   type FlowRecord,
 } from '../domain/traffic';
 import { tagValue } from './instances';
+import type { FlowLogScanHealth } from '../domain/flow-log-health';
 import { trustedEgressExplanation, type TrustedDestination } from '../domain/trusted-egress';
 import { instanceAddresses } from './instance-addresses';
 import { FLEET_TAG } from './tags';
@@ -104,16 +105,22 @@ export function createFlowLogActivities(s3: S3Client, bucket: string, temporal: 
     fleet: string;
     /** Where the last scan got to (`FlowLogCursor`, as a string): each delivery is scanned once. */
     after?: string;
-  }): Promise<{ floods: Flood[]; records: number; last?: string }> {
+  }): Promise<{ floods: Flood[]; records: number; last?: string; deliveries: FlowLogScanHealth }> {
     const records: FlowRecord[] = [];
     const start = parseFlowLogCursor(input.after);
     let cursor = start;
+    const deliveries: FlowLogScanHealth = { readable: 0, unreadable: 0 };
     for await (const delivery of deliveriesAfter(s3, bucket, input.fleet, { cursor: start })) {
       appendAll(records, delivery.records);
       cursor = advanceFlowLogCursor(cursor, delivery.key);
+      if (delivery.unreadable === undefined) deliveries.readable++;
+      else {
+        deliveries.unreadable++;
+        deliveries.newest = { key: delivery.key, reason: delivery.unreadable, at: new Date().toISOString() };
+      }
     }
     const last = formatFlowLogCursor(cursor);
-    return { floods: detectFloods(records), records: records.length, ...(last ? { last } : {}) };
+    return { floods: detectFloods(records), records: records.length, ...(last ? { last } : {}), deliveries };
   }
 
   /**

@@ -9,7 +9,7 @@ import {
   type WatchedSeries,
 } from '../domain/monitor-view';
 import { fleetMonitorWorkflowId } from '../domain/ids';
-import { carriedDetectorsQuery, detectorStateQuery } from '../workflows/fleet-monitor';
+import { carriedDetectorsQuery, detectorStateQuery, flowLogProblemQuery } from '../workflows/fleet-monitor';
 
 export type { MonitoredDetector, MonitoredMetric, RunningMonitor, WatchedSeries };
 
@@ -101,9 +101,11 @@ export async function runningMonitors(
     found.map(async ({ fleet, runStartedAt }): Promise<RunningMonitor> => {
       const handle = client.workflow.getHandle(fleetMonitorWorkflowId(fleet));
       // The monitor's answer and the fleet's listing are independent: asked together.
-      const [carried, instancesInFleet] = await Promise.all([
+      const [carried, instancesInFleet, flowLogProblem] = await Promise.all([
         answered(client, fleet, () => handle.query(carriedDetectorsQuery)).catch(() => null),
         fleetSize?.(fleet).catch(() => undefined),
+        // A monitor from before the query existed does not know it: nothing to say then.
+        answered(client, fleet, () => handle.query(flowLogProblemQuery)).catch(() => null),
       ]);
       const series = carried?.map(({ key, points, fedUpTo }) => ({
         ...detectorKeyParts(key),
@@ -115,6 +117,7 @@ export async function runningMonitors(
         runStartedAt,
         series: series ?? null,
         ...(instancesInFleet === undefined ? {} : { instancesInFleet }),
+        ...(flowLogProblem ? { flowLogProblem } : {}),
       };
     }),
   );

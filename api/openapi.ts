@@ -208,7 +208,10 @@ export function openApiDocument() {
           summary:
             'The running fleet monitors (Temporal visibility), each with the series it keeps a detector for: instance, metric (cpu, latency, network or egress), points learnt from, fed up to; series is null when the monitor did not answer',
           responses: {
-            '200': { description: '{monitors: [{fleet, runStartedAt, series, instancesInFleet}]}' },
+            '200': {
+              description:
+                '{monitors: [{fleet, runStartedAt, series, instancesInFleet, flowLogProblem?: {key, reason, deliveries, at}}]}: flowLogProblem when the flow-log deliveries it reads cannot be judged for floods',
+            },
           },
         },
       },

@@ -12,6 +12,7 @@ import {
   formatterOf,
   inheritedNote,
   emptyFleetNote,
+  flowLogNote,
   metricName,
   MONITORED_METRICS,
   oddDayNames,
@@ -108,8 +109,8 @@ export function formatRunningMonitors(monitors: readonly RunningMonitor[]): stri
   return monitors
     .map((m) => {
       const head = `fleet ${m.fleet} (its current run started at ${m.runStartedAt})`;
-      const note = emptyFleetNote(m);
-      const noted = (lines: string[]) => [...lines, ...(note ? [`  ${note}`] : [])].join('\n');
+      const notes = [emptyFleetNote(m), flowLogNote(m)].filter((note) => note !== undefined);
+      const noted = (lines: string[]) => [...lines, ...notes.map((note) => `  ${note}`)].join('\n');
       if (m.series === null) return noted([`${head}; the monitor did not answer (its worker may be down)`]);
       if (m.series.length === 0) return noted([`${head}; no detector yet (no datapoints read)`]);
       const rows = m.series.map(

@@ -1,4 +1,5 @@
 import type { Inheritance } from './detector-inheritance';
+import type { FlowLogProblem } from './flow-log-health';
 import {
   bytesPerSecond,
   milliseconds,
@@ -63,7 +64,21 @@ export interface RunningMonitor {
   series: WatchedSeries[] | null;
   /** The instances its fleet lists now (not terminated); absent when the fleet was not read. */
   instancesInFleet?: number;
+  /** Its flow logs cannot be judged (absent when the last ones read could, or none came). */
+  flowLogProblem?: FlowLogProblem;
 }
+
+/**
+ * Why a running monitor cannot see floods: the flow-log deliveries it reads are in a form it cannot
+ * judge. Blind is not quiet, so the console and the CLI say so beside the monitor.
+ */
+export const flowLogNote = (monitor: RunningMonitor): string | undefined => {
+  const problem = monitor.flowLogProblem;
+  if (!problem) return undefined;
+  const count =
+    problem.deliveries === 1 ? 'a flow-log delivery' : `${problem.deliveries} flow-log deliveries`;
+  return `fleet ${monitor.fleet}: ${count} could not be judged for floods, the newest (read ${problem.at}, ${problem.key}) because ${problem.reason}. Until its flow logs can be read, floods against it go unseen.`;
+};
 
 /**
  * Why a running monitor watches nothing real: its fleet lists no instance now. It keeps its

@@ -20,6 +20,7 @@ import {
   type Watermarks,
 } from '../domain/detection';
 import type { DetectionVerdict } from '../domain/anomaly/weekly-routine';
+import { nextFlowLogProblem, type FlowLogProblem } from '../domain/flow-log-health';
 import { stopMonitoringSignal } from './messages';
 import { delegateIncident } from './delegate';
 
@@ -53,6 +54,9 @@ export const detectionVerdictSignal = defineSignal<[DetectionVerdictInput]>('det
 /** Every carried detector in brief, for a list to choose one from. */
 export const carriedDetectorsQuery = defineQuery<CarriedDetector[]>('carriedDetectors');
 
+/** Flow-log deliveries the monitor could not judge floods by, until it reads ones it can; null if none. */
+export const flowLogProblemQuery = defineQuery<FlowLogProblem | null>('flowLogProblem');
+
 const detection = proxyActivities<MedicActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
@@ -71,6 +75,9 @@ export async function fleetMonitorWorkflow(input: FleetMonitorInput): Promise<{ 
   let incidentsOpened = input.incidentsOpened ?? 0;
   let detectors: DetectorStates | undefined = input.detectors;
   let flowLogsRead = input.flowLogsRead;
+  // Not carried across continue-as-new: while the logs stay unreadable, the next delivery says so again.
+  let flowLogProblem: FlowLogProblem | undefined;
+  setHandler(flowLogProblemQuery, () => flowLogProblem ?? null);
   setHandler(stopMonitoringSignal, () => {
     stopping = true;
   });
@@ -136,6 +143,8 @@ export async function fleetMonitorWorkflow(input: FleetMonitorInput): Promise<{ 
         ...(flowLogsRead ? { after: flowLogsRead } : {}),
       });
       flowLogsRead = traffic.last ?? flowLogsRead;
+      // Absent from a scan by an activity from before it was reported: nothing is known then.
+      if (traffic.deliveries) flowLogProblem = nextFlowLogProblem(flowLogProblem, traffic.deliveries);
       for (const flood of traffic.floods) {
         const opened = await detection.openTrafficFloodIncident({ fleet: input.fleet, flood });
         if (opened.created) incidentsOpened++;

@@ -1,7 +1,12 @@
 import { DescribeNetworkAclsCommand, DescribeSubnetsCommand } from '@aws-sdk/client-ec2';
 import { trafficFlood } from '../../activities/chaos';
 import { createFleet } from '../../activities/fleet';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { flowLogPrefix } from '../../activities/flow-log-deliveries';
 import { createFlowLogActivities } from '../../activities/flow-logs';
+import { runningMonitors } from '../../activities/monitor-reader';
+import { createModelStore } from '../../activities/model-store';
+import { flowLogNote } from '../../domain/monitor-view';
 import { FLEET_TAG } from '../../activities/tags';
 import { trafficFloodIncidentId } from '../../domain/ids';
 import { sourcesIn } from '../../domain/network-block';
@@ -176,6 +181,47 @@ describe('traffic flood from one source', () => {
       await first.signal(liftBlockSignal);
       await first.result();
       expect(await fleetDenies(fleet, '203.0.113.201/32')).toEqual([]);
+    });
+  }, 120_000);
+
+  test('flow logs in a format without bytes: the monitor says its fleet is blind to floods, until a delivery it can read', async () => {
+    await withMonitoredFleet('floodblind', async (fleet, bucket) => {
+      const key = `${flowLogPrefix(fleet)}${new Date().toISOString()}-nobytes.log`;
+      const header = 'version srcaddr dstaddr srcport dstport packets start action log-status';
+      const start = Math.floor(Date.now() / 1000);
+      const lines = Array.from(
+        { length: 1500 },
+        (_, i) => `5 203.0.113.88 10.0.1.10 ${40000 + i} 80 4 ${start} ACCEPT OK`,
+      );
+      await createModelStore(h.aws.s3, bucket).ensureBucket();
+      await h.aws.s3.send(
+        new PutObjectCommand({ Bucket: bucket, Key: key, Body: [header, ...lines].join('\n') }),
+      );
+      const blind = await eventually(
+        async () => (await runningMonitors(h.env.client)).find((m) => m.fleet === fleet && m.flowLogProblem),
+        30_000,
+        'the monitor reporting its unreadable flow logs',
+      );
+      expect(blind.flowLogProblem).toMatchObject({
+        key,
+        deliveries: 1,
+        reason: expect.stringContaining('no bytes'),
+      });
+      expect(flowLogNote(blind)).toContain('floods against it go unseen');
+      // The flood in it opened nothing: it could not be counted.
+      await expect(
+        h.env.client.workflow.getHandle(trafficFloodIncidentId('203.0.113.88/32')).describe(),
+      ).rejects.toThrow();
+
+      // The flow log is fixed: the next delivery is read, and the note goes.
+      await trafficFlood(h.aws.s3, bucket, fleet, '198.51.100.9', 10);
+      await eventually(
+        async () =>
+          (await runningMonitors(h.env.client)).some((m) => m.fleet === fleet && !m.flowLogProblem) ||
+          undefined,
+        30_000,
+        'the note gone once a readable delivery came',
+      );
     });
   }, 120_000);
 

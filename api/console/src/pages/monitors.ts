@@ -8,6 +8,7 @@ import type { ProfileView } from '../../../../domain/anomaly/usual';
 import {
   describeWeekdays,
   emptyFleetNote,
+  flowLogNote,
   formatterOf,
   inheritedNote,
   metricName,
@@ -54,6 +55,7 @@ export function MonitorsPage() {
         <h2>Fleet ${m.fleet}</h2>
         <p class="why">Its current run started at ${when(m.runStartedAt)} (a monitor continues as new every 200 polls, carrying its detectors)</p>
         ${emptyFleetNote(m) ? html`<p class="error" data-testid="empty-fleet">${emptyFleetNote(m)}</p>` : ''}
+        ${flowLogNote(m) ? html`<p class="error" data-testid="flow-log-problem">${flowLogNote(m)}</p>` : ''}
         ${
           m.series === null
             ? html`<p class="error">The monitor did not answer (its worker may be down).</p>`
