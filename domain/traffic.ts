@@ -69,7 +69,7 @@ export interface Flood {
 }
 
 /**
- * Sources that sent most of the traffic and a lot of it: both conditions, so a busy but normal
+ * Sources that sent most of the traffic that reached the fleet and a lot of it: both conditions, so a busy but normal
  * client among many is not a flood, and one client on a quiet service is not either. A source is what
  * one deny covers (`blockableSource`): an IPv6 host that hops between addresses of its /64 is one
  * source, as it is one block. When no source floods, a site (`SITE_BITS`: an IPv4 /24, an IPv6 /48)
@@ -79,7 +79,7 @@ export interface Flood {
  * Addresses cloud-medic never blocks (private ranges) are not reported as floods to act on.
  */
 export function detectFloods(records: FlowRecord[], thresholds = DEFAULT_FLOOD_THRESHOLDS): Flood[] {
-  const requests = withoutReplies(records);
+  const requests = withoutReplies(records.filter(reachedTheFleet));
   const bySource = countBy(requests, remembered(sourceRange));
   const floods = floodsAmong(bySource, requests.length, thresholds);
   if (floods.length > 0) return floods;
@@ -91,6 +91,12 @@ export function detectFloods(records: FlowRecord[], thresholds = DEFAULT_FLOOD_T
     .map((flood) => ({ ...flood, sources: bySite.get(flood.cidr)?.sources ?? 0 }))
     .filter((flood) => flood.sources >= thresholds.minSiteSources && blockableSite(flood.cidr));
 }
+
+/**
+ * Flows an ACL or a security group let through. A denied source that keeps sending is logged as
+ * rejected: counted, it would stay most of the traffic and hide every other flood for as long as it sent.
+ */
+const reachedTheFleet = (record: FlowRecord) => record.action !== 'REJECT';
 
 /**
  * The fewest of the sources that each sent at least `minFlows` whose flows together are most of the

@@ -95,6 +95,20 @@ describe('VPC flow logs', () => {
     ]);
   });
 
+  test('flows the network already rejects are no flood, and do not hide one that gets through', () => {
+    const normal = Array.from({ length: 300 }, (_, i) => records(`198.51.100.${(i % 200) + 1}`, 1)).flat();
+    // A source denied earlier keeps sending: its flows are logged, rejected.
+    const denied = records('203.0.113.50', 4000).map((r) => ({ ...r, action: 'REJECT' }));
+    expect(detectFloods([...normal, ...denied])).toEqual([]);
+    // The same attacker's pair of new addresses: found, where the rejected flows would make both
+    // under a tenth of all and the denied source most of it.
+    const pair = [...records('203.0.113.51', 1500), ...records('192.0.2.52', 1500)];
+    expect(detectFloods([...normal, ...denied, ...pair]).map((f) => f.cidr)).toEqual([
+      '203.0.113.51/32',
+      '192.0.2.52/32',
+    ]);
+  });
+
   test('sources flooding together must each send a flood, be few, and together be most of the traffic', () => {
     const normal = Array.from({ length: 2000 }, (_, i) => records(`198.51.100.${(i % 200) + 1}`, 1)).flat();
     const pair = [...records('203.0.113.9', 1000), ...records('192.0.2.77', 1000)];
