@@ -8,6 +8,9 @@ import { fleetMonitorWorkflowId, incidentWorkflowId, trafficFloodIncidentId } fr
 import { hourOfWeek } from '../../domain/anomaly/weekly-routine';
 import type { RunningMonitor } from '../../domain/monitor-view';
 import { withTemporal } from '../../workers/temporal-client';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { flowLogPrefix } from '../../activities/flow-log-deliveries';
+import { createModelStore } from '../../activities/model-store';
 import type { fleetMonitorWorkflow } from '../../workflows/fleet-monitor';
 import { eventually, ROOT } from '../support/env';
 import { startLocalStack, type LocalStack } from '../support/stack';
@@ -174,23 +177,41 @@ describe('web console', () => {
         args: [{ fleet: 'shop', intervalSeconds: 2, detectors: { [shop]: workingHoursDetector(8) } }],
       }),
     );
-    const pointsOf = async (fleet: string, instanceId: string) => {
+    // Its flow log delivers in a custom format without bytes: the monitor cannot see floods there.
+    const { flowLogBucket } = loadConfig(local.env);
+    await createModelStore(local.aws.s3, flowLogBucket).ensureBucket();
+    await local.aws.s3.send(
+      new PutObjectCommand({
+        Bucket: flowLogBucket,
+        Key: `${flowLogPrefix('shop')}${new Date().toISOString()}-custom.log`,
+        Body: 'version srcaddr dstaddr dstport packets start action\n5 203.0.113.9 10.0.1.10 80 4 1764150000 ACCEPT',
+      }),
+    );
+    const monitorOf = async (fleet: string) => {
       const { body } = await local.call('GET', '/api/v1/monitors');
-      const monitor = (body.monitors as RunningMonitor[]).find((m) => m.fleet === fleet);
-      return monitor?.series?.find((s) => s.instanceId === instanceId && s.metric === 'cpu')?.points;
+      return (body.monitors as RunningMonitor[]).find((m) => m.fleet === fleet);
     };
+    const pointsOf = async (fleet: string, instanceId: string) =>
+      (await monitorOf(fleet))?.series?.find((s) => s.instanceId === instanceId && s.metric === 'cpu')
+        ?.points;
     // The page reads the list once: wait for both monitors' first scans to have made the detectors.
     await eventually(
       async () =>
-        ((await pointsOf('shop', shop)) ?? 0) > 7 * 1440 && (await pointsOf('web', instances[0].instanceId)),
+        ((await pointsOf('shop', shop)) ?? 0) > 7 * 1440 &&
+        (await monitorOf('shop'))?.flowLogProblem &&
+        (await pointsOf('web', instances[0].instanceId)),
       90_000,
-      "the shop and web fleets' detectors",
+      "the shop and web fleets' detectors, and shop's unreadable flow logs",
     );
 
     const page = await openConsole(viewerToken);
     await page.click('nav a[href="#/monitors"]');
     await page.waitForSelector(`[data-fleet=web] a[href="#/monitors/web/${instances[0].instanceId}"]`);
     expect(await page.textContent('[data-fleet=web]')).toContain(instances[1].instanceId);
+    expect(await page.textContent('[data-fleet=shop] [data-testid=flow-log-problem]')).toMatch(
+      /^fleet shop: a flow-log delivery could not be judged for floods, .* because its format has no bytes .*floods against it go unseen\.$/,
+    );
+    expect(await page.$('[data-fleet=web] [data-testid=flow-log-problem]')).toBeNull();
     await page.click(`[data-fleet=shop] a[href="#/monitors/shop/${shop}"]`);
     await page.waitForSelector('[data-testid=detector]');
     expect(await page.textContent('[data-testid=detector] h1')).toBe(`${shop} CPU`);
